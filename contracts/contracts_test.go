@@ -1,0 +1,117 @@
+package contracts
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+func TestEverySchemaCompilesAndRejectsBadData(t *testing.T) {
+	ev, err := EventSchemas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Types()) < 11 {
+		t.Fatalf("only %d event types", len(ev.Types()))
+	}
+	if err := ev.Validate("nl.werkregio.unknown.v1", []byte(`{}`)); err == nil {
+		t.Error("unknown event type accepted")
+	}
+	good := `{"schemeId":"sch-1","reference":"OH-1","region":"groningen","closedAt":"2026-01-02T03:04:05Z"}`
+	if err := ev.Validate("nl.werkregio.procurement.scheme.closed.v1", []byte(good)); err != nil {
+		t.Errorf("valid event rejected: %v", err)
+	}
+	for name, bad := range map[string]string{
+		"missing field": `{"schemeId":"sch-1","reference":"OH-1","region":"groningen"}`,
+		"bad region":    `{"schemeId":"sch-1","reference":"OH-1","region":"Groningen!","closedAt":"2026-01-02T03:04:05Z"}`,
+		"bad time":      `{"schemeId":"sch-1","reference":"OH-1","region":"groningen","closedAt":"yesterday"}`,
+		"extra field":   `{"schemeId":"sch-1","reference":"OH-1","region":"groningen","closedAt":"2026-01-02T03:04:05Z","bsn":"123"}`,
+		"not json":      `{"schemeId":`,
+	} {
+		if err := ev.Validate("nl.werkregio.procurement.scheme.closed.v1", []byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// The AsyncAPI document lists exactly the event types that have schemas, each pointing at
+// an existing schema file.
+func TestAsyncAPIListsEverySchema(t *testing.T) {
+	raw, err := AsyncAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		AsyncAPI   string `yaml:"asyncapi"`
+		Components struct {
+			Messages map[string]struct {
+				Name    string            `yaml:"name"`
+				Payload map[string]string `yaml:"payload"`
+			} `yaml:"messages"`
+		} `yaml:"components"`
+		Channels map[string]struct {
+			Address  string         `yaml:"address"`
+			Messages map[string]any `yaml:"messages"`
+		} `yaml:"channels"`
+	}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(doc.AsyncAPI, "3.") {
+		t.Errorf("asyncapi version %q", doc.AsyncAPI)
+	}
+	listed := map[string]bool{}
+	for key, m := range doc.Components.Messages {
+		listed[m.Name] = true
+		ref := m.Payload["$ref"]
+		if _, err := os.Stat(filepath.Join(".", ref)); err != nil {
+			t.Errorf("message %s: payload %s: %v", key, ref, err)
+		}
+		if ref != "events/"+m.Name+".json" {
+			t.Errorf("message %s points at %s", m.Name, ref)
+		}
+	}
+	ev := MustEventSchemas()
+	for _, typ := range ev.Types() {
+		if !listed[typ] {
+			t.Errorf("event type %s has a schema but is not in asyncapi.yaml", typ)
+		}
+		delete(listed, typ)
+	}
+	for typ := range listed {
+		t.Errorf("asyncapi.yaml lists %s without a schema", typ)
+	}
+	for name, ch := range doc.Channels {
+		if ch.Address == "" || len(ch.Messages) == 0 {
+			t.Errorf("channel %s has no address or messages", name)
+		}
+	}
+}
+
+func TestOpenAPIDocumentsAreValid(t *testing.T) {
+	entries, _ := os.ReadDir("openapi")
+	if len(entries) == 0 {
+		t.Fatal("no OpenAPI documents")
+	}
+	for _, e := range entries {
+		raw, err := OpenAPI(strings.TrimSuffix(e.Name(), ".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := openapi3.NewLoader().LoadFromData(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+			t.Errorf("%s: openapi %s, want 3.1", e.Name(), doc.OpenAPI)
+		}
+		if err := doc.Validate(context.Background()); err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+		}
+	}
+}

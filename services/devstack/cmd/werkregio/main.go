@@ -1,0 +1,49 @@
+// Command werkregio is the developer's entry point:
+//
+//	werkregio up      start the platform locally on the embedded Kafka and MongoDB
+//	werkregio token   print a dev token for a role, region and organisation
+//	werkregio test    run every test of every module in the workspace
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/werkregio/platform/services/devstack/internal/local"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "up":
+		err = local.Up(os.Args[2:])
+	case "token":
+		err = local.Token(os.Args[2:])
+	case "test":
+		err = local.Test(os.Args[2:])
+	case "-h", "--help", "help":
+		usage()
+		return
+	default:
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "werkregio:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage: go run ./services/devstack/cmd/werkregio <command> [flags]
+
+commands:
+  up      start the platform locally (embedded Kafka + MongoDB, demo data for Groningen)
+  token   print a dev token: token -role buyer -region groningen -org gemeente-groningen
+  test    run all tests of all modules (what CI runs)
+`)
+}

@@ -1,0 +1,199 @@
+package local
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/werkregio/platform/services/devstack/internal/demo"
+	"github.com/werkregio/platform/services/kit/auth"
+)
+
+// Up builds and starts the embedded infrastructure and every service, loads the demo data
+// once, prints where everything is, and runs until interrupted.
+func Up(args []string) error {
+	fs := flag.NewFlagSet("up", flag.ContinueOnError)
+	dataDir := fs.String("data-dir", ".werkregio", "where Kafka, MongoDB, keys and logs are kept across restarts")
+	region := fs.String("region", "groningen", "region code of this platform instance")
+	basePort := fs.Int("base-port", 8080, "services listen on base-port+1, +2, ...")
+	kafkaPort := fs.Int("kafka-port", 19092, "embedded Kafka port")
+	mongoPort := fs.Int("mongo-port", 27018, "embedded MongoDB port")
+	noDemo := fs.Bool("no-demo", false, "do not load demo data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	root, err := workspaceRoot()
+	if err != nil {
+		return err
+	}
+	dir, err := absDataDir(*dataDir)
+	if err != nil {
+		return err
+	}
+	for _, d := range []string{"bin", "logs", "auth", "infra"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	issuerKeys, err := auth.LoadOrCreateDevIssuer(filepath.Join(dir, "auth"), issuer, audience)
+	if err != nil {
+		return err
+	}
+
+	fmt.Println("building the embedded infrastructure and the services (the first build takes a few minutes)...")
+	infraBin, err := build(ctx, root, filepath.Join(dir, "bin"), "embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra")
+	if err != nil {
+		return err
+	}
+	svcs := services(*basePort)
+	bins := map[string]string{}
+	for _, s := range svcs {
+		if bins[s.Name], err = build(ctx, root, filepath.Join(dir, "bin"), s.Name, s.Pkg); err != nil {
+			return err
+		}
+	}
+
+	var children []*exec.Cmd
+	defer func() { stopAll(children) }()
+
+	infra := exec.Command(infraBin, "-data-dir", filepath.Join(dir, "infra"),
+		"-kafka-port", strconv.Itoa(*kafkaPort), "-mongo-port", strconv.Itoa(*mongoPort))
+	infraLog, err := os.Create(filepath.Join(dir, "logs", "embedded-infra.log"))
+	if err != nil {
+		return err
+	}
+	infra.Stderr = infraLog
+	out, _ := infra.StdoutPipe()
+	if err := infra.Start(); err != nil {
+		return err
+	}
+	children = append(children, infra)
+	var ready struct{ Kafka, Mongo string }
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || json.Unmarshal([]byte(line), &ready) != nil {
+		return fmt.Errorf("embedded infrastructure did not start; see %s", infraLog.Name())
+	}
+
+	for _, s := range svcs {
+		cmd := exec.Command(bins[s.Name])
+		cmd.Env = append(os.Environ(),
+			"REGION="+*region,
+			"HTTP_ADDR=127.0.0.1:"+strconv.Itoa(s.Port),
+			"KAFKA_BROKERS="+ready.Kafka,
+			"MONGO_URI="+ready.Mongo,
+			"AUTH_ISSUER="+issuer,
+			"AUTH_AUDIENCE="+audience,
+			"AUTH_JWKS_FILE="+filepath.Join(dir, "auth", auth.PublicSetFile),
+			"OUTBOX_POLL_INTERVAL=200ms",
+			"KAFKA_CONSUMER_FAST=true",
+		)
+		logf, err := os.Create(filepath.Join(dir, "logs", s.Name+".log"))
+		if err != nil {
+			return err
+		}
+		cmd.Stdout, cmd.Stderr = logf, logf
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		children = append(children, cmd)
+	}
+	for _, s := range svcs {
+		if err := waitReady(ctx, fmt.Sprintf("http://127.0.0.1:%d/readyz", s.Port), 60*time.Second); err != nil {
+			return fmt.Errorf("%s did not become ready (see %s): %w", s.Name, filepath.Join(dir, "logs", s.Name+".log"), err)
+		}
+	}
+
+	urls := map[string]string{}
+	for _, s := range svcs {
+		urls[s.Name] = fmt.Sprintf("http://127.0.0.1:%d", s.Port)
+	}
+	marker := filepath.Join(dir, "demo-loaded-"+*region)
+	if _, err := os.Stat(marker); errors.Is(err, os.ErrNotExist) && !*noDemo {
+		fmt.Println("loading demo data for", *region, "...")
+		if err := demo.Load(ctx, demo.Target{Region: *region, URLs: urls, Tokens: issuerKeys}); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		_ = os.WriteFile(marker, []byte(time.Now().Format(time.RFC3339)), 0o644)
+	}
+
+	token, err := issuerKeys.Issue(auth.Principal{Subject: "inkoper@" + *region, Region: *region, Org: demo.BuyerOrg, Roles: []auth.Role{auth.RoleBuyer}}, 12*time.Hour)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nwerkregio is running for region %s (data in %s)\n\n", *region, dir)
+	for _, s := range svcs {
+		fmt.Printf("  %-12s %s   (logs: %s)\n", s.Name, urls[s.Name], filepath.Join(dir, "logs", s.Name+".log"))
+	}
+	fmt.Printf("  %-12s %s\n  %-12s %s\n", "kafka", ready.Kafka, "mongodb", ready.Mongo)
+	fmt.Printf("\nA buyer token (12 h) for %s:\n\n  export TOKEN=%s\n\n", demo.BuyerOrg, token)
+	fmt.Printf("Try:\n  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/schemes\n", urls["procurement"])
+	fmt.Printf("  curl -s %s/api/v1/public/regions/%s/tender-calendar.ics\n", urls["procurement"], *region)
+	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
+
+	// Run until interrupted or until a child dies.
+	died := make(chan string, len(children))
+	for _, c := range children {
+		go func() { _ = c.Wait(); died <- filepath.Base(c.Path) }()
+	}
+	select {
+	case <-ctx.Done():
+		fmt.Println("\nstopping...")
+		return nil
+	case name := <-died:
+		return fmt.Errorf("%s stopped unexpectedly; see its log in %s", name, filepath.Join(dir, "logs"))
+	}
+}
+
+func waitReady(ctx context.Context, url string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("readyz answered %s", resp.Status)
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return last
+}
+
+// stopAll stops services first and the infrastructure last (reverse start order).
+func stopAll(children []*exec.Cmd) {
+	for i := len(children) - 1; i >= 0; i-- {
+		c := children[i]
+		if c.Process == nil || c.ProcessState != nil {
+			continue
+		}
+		_ = c.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _, _ = c.Process.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = c.Process.Kill()
+		}
+	}
+}

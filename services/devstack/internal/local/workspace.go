@@ -1,0 +1,36 @@
+// Package local runs the platform on one machine for development.
+package local
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// workspaceRoot is the directory holding go.work.
+func workspaceRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOWORK").Output()
+	if err != nil {
+		return "", err
+	}
+	w := strings.TrimSpace(string(out))
+	if w == "" || w == "off" {
+		return "", fmt.Errorf("run this inside the werkregio repository (no go.work found)")
+	}
+	return filepath.Dir(w), nil
+}
+
+// build compiles a main package of the workspace into dir.
+func build(ctx context.Context, root, dir, name, pkg string) (string, error) {
+	dst := filepath.Join(dir, name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", dst, pkg)
+	cmd.Dir = root
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build %s: %w", pkg, err)
+	}
+	return dst, nil
+}

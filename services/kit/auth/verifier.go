@@ -1,0 +1,159 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jwt"
+)
+
+// Claim names beyond the registered ones.
+const (
+	ClaimRegion = "region"
+	ClaimRoles  = "roles"
+	ClaimOrg    = "org"
+	ClaimName   = "name"
+)
+
+// VerifierConfig says which tokens to trust.
+type VerifierConfig struct {
+	Issuer   string
+	Audience string
+	// JWKSFile is a local JSON Web Key Set (as mounted from a Kubernetes secret).
+	JWKSFile string
+	// JWKSURL is fetched at start and refreshed every RefreshInterval.
+	JWKSURL         string
+	RefreshInterval time.Duration
+	HTTPClient      *http.Client
+}
+
+// Verifier checks bearer tokens.
+type Verifier struct {
+	cfg  VerifierConfig
+	mu   sync.RWMutex
+	keys jwk.Set
+}
+
+// NewVerifier loads the key set; it fails when no keys can be had.
+func NewVerifier(ctx context.Context, cfg VerifierConfig) (*Verifier, error) {
+	if cfg.Issuer == "" || cfg.Audience == "" {
+		return nil, errors.New("auth: issuer and audience are required")
+	}
+	if (cfg.JWKSFile == "") == (cfg.JWKSURL == "") {
+		return nil, errors.New("auth: configure exactly one of a JWKS file or a JWKS URL")
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.RefreshInterval == 0 {
+		cfg.RefreshInterval = 5 * time.Minute
+	}
+	v := &Verifier{cfg: cfg}
+	if err := v.refresh(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.JWKSURL != "" {
+		go v.refreshLoop(ctx)
+	}
+	return v, nil
+}
+
+func (v *Verifier) refreshLoop(ctx context.Context) {
+	t := time.NewTicker(v.cfg.RefreshInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = v.refresh(ctx) // keep the last good set on failure
+		}
+	}
+}
+
+func (v *Verifier) refresh(ctx context.Context) error {
+	var raw []byte
+	var err error
+	if v.cfg.JWKSFile != "" {
+		raw, err = os.ReadFile(v.cfg.JWKSFile)
+	} else {
+		raw, err = v.fetch(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("auth: load keys: %w", err)
+	}
+	set, err := jwk.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("auth: parse keys: %w", err)
+	}
+	if set.Len() == 0 {
+		return errors.New("auth: key set is empty")
+	}
+	v.mu.Lock()
+	v.keys = set
+	v.mu.Unlock()
+	return nil
+}
+
+func (v *Verifier) fetch(ctx context.Context) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.cfg.JWKSURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := v.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("JWKS endpoint answered %s", resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+}
+
+// Verify checks signature, issuer, audience and lifetime, and returns the principal.
+func (v *Verifier) Verify(token string) (Principal, error) {
+	v.mu.RLock()
+	keys := v.keys
+	v.mu.RUnlock()
+	tok, err := jwt.Parse([]byte(token),
+		jwt.WithKeySet(keys),
+		jwt.WithValidate(true),
+		jwt.WithIssuer(v.cfg.Issuer),
+		jwt.WithAudience(v.cfg.Audience),
+		jwt.WithAcceptableSkew(30*time.Second),
+		jwt.WithRequiredClaim(ClaimRegion),
+		jwt.WithRequiredClaim(ClaimRoles),
+	)
+	if err != nil {
+		return Principal{}, err
+	}
+	var p Principal
+	p.Subject, _ = tok.Subject()
+	_ = tok.Get(ClaimRegion, &p.Region)
+	_ = tok.Get(ClaimOrg, &p.Org)
+	_ = tok.Get(ClaimName, &p.Name)
+	var roles []any
+	if err := tok.Get(ClaimRoles, &roles); err != nil {
+		return Principal{}, fmt.Errorf("roles claim must be a list: %w", err)
+	}
+	for _, r := range roles {
+		s, _ := r.(string)
+		if !slices.Contains(AllRoles, Role(s)) {
+			return Principal{}, fmt.Errorf("unknown role %q", s)
+		}
+		p.Roles = append(p.Roles, Role(s))
+	}
+	if p.Region == "" || p.Subject == "" {
+		return Principal{}, errors.New("token lacks subject or region")
+	}
+	return p, nil
+}

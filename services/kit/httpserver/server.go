@@ -1,0 +1,105 @@
+// Package httpserver builds the gin engine every service uses: tracing, request ids,
+// RFC 9457 errors, a body size limit, health, readiness and metrics, graceful shutdown.
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/werkregio/platform/services/kit/problem"
+)
+
+// Check reports whether a dependency is reachable; /readyz runs every check.
+type Check struct {
+	Name string
+	Run  func(ctx context.Context) error
+}
+
+// Options configure the engine.
+type Options struct {
+	ServiceName    string
+	Logger         *slog.Logger
+	TracerProvider trace.TracerProvider
+	MetricsHandler http.Handler
+	ReadyChecks    []Check
+	MaxBodyBytes   int64
+}
+
+// NewEngine returns a gin engine with the platform middleware installed.
+func NewEngine(o Options) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(
+		otelgin.Middleware(o.ServiceName,
+			otelgin.WithTracerProvider(o.TracerProvider),
+			otelgin.WithGinFilter(func(c *gin.Context) bool { return !isOperational(c.Request.URL.Path) }),
+		),
+		requestID(),
+		accessLog(o.Logger),
+		problems(o.Logger),
+		recovery(o.Logger),
+		bodyLimit(o.MaxBodyBytes),
+	)
+	r.NoRoute(func(c *gin.Context) { _ = c.Error(problem.NotFound("No such resource: " + c.Request.URL.Path)) })
+	r.NoMethod(func(c *gin.Context) {
+		_ = c.Error(problem.New(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", c.Request.Method+" is not supported here."))
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+		defer cancel()
+		status, code := gin.H{}, http.StatusOK
+		for _, chk := range o.ReadyChecks {
+			if err := chk.Run(ctx); err != nil {
+				status[chk.Name] = err.Error()
+				code = http.StatusServiceUnavailable
+			} else {
+				status[chk.Name] = "ok"
+			}
+		}
+		c.JSON(code, gin.H{"status": map[bool]string{true: "ready", false: "not ready"}[code == http.StatusOK], "checks": status})
+	})
+	if o.MetricsHandler != nil {
+		r.GET("/metrics", gin.WrapH(o.MetricsHandler))
+	}
+	return r
+}
+
+func isOperational(path string) bool {
+	return path == "/healthz" || path == "/readyz" || path == "/metrics"
+}
+
+// Serve runs the engine on ln until ctx ends, then drains requests for up to grace.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,322 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Message is a consumed, validated event with its Kafka coordinates. Context carries the
+// message's process span, a child of the producer's span.
+type Message struct {
+	Event
+	Topic     string
+	Partition int
+	Offset    int64
+	ctx       context.Context
+}
+
+// Context returns the context of the message's process span.
+func (m Message) Context() context.Context { return m.ctx }
+
+// Handler handles a batch of messages in partition order. It returns nil when every message
+// is done, Rejections to dead-letter some of them, or any other error to retry the whole
+// batch (handlers are idempotent, so redoing the done part is harmless).
+type Handler func(ctx context.Context, batch []Message) error
+
+// PerMessage adapts a one-at-a-time handler. Permanent errors become rejections; the first
+// other error stops the batch for a retry.
+func PerMessage(h func(ctx context.Context, m Message) error) Handler {
+	return func(_ context.Context, batch []Message) error {
+		rej := Rejections{}
+		for i, m := range batch {
+			if err := h(m.Context(), m); err != nil {
+				if IsPermanent(err) {
+					rej[i] = err
+					continue
+				}
+				return err
+			}
+		}
+		if len(rej) > 0 {
+			return rej
+		}
+		return nil
+	}
+}
+
+// ConsumerConfig configures a consumer group member.
+type ConsumerConfig struct {
+	Brokers []string
+	GroupID string
+	Topics  []string
+	// Types the handler wants; other valid events on the topics are skipped. Empty: all.
+	Types     []string
+	Validator Validator
+	// DeadLetters publishes rejected messages to <topic>.dlq.
+	DeadLetters *Producer
+	Handler     Handler
+	Logger      *slog.Logger
+	Dialer      *kafka.Dialer
+
+	MaxBatch   int           // messages per handler call (default 500)
+	Linger     time.Duration // how long to wait to fill a batch (default 5ms)
+	MinBackoff time.Duration // first retry delay (default 100ms)
+	MaxBackoff time.Duration // longest retry delay (default 10s)
+
+	// Group timings; defaults suit production, tests shorten them.
+	MaxWait           time.Duration
+	HeartbeatInterval time.Duration
+	SessionTimeout    time.Duration
+	RebalanceTimeout  time.Duration
+
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
+}
+
+// Consumer reads, validates, handles and only then commits.
+type Consumer struct {
+	cfg        ConsumerConfig
+	reader     *kafka.Reader
+	tracer     trace.Tracer
+	propagator propagation.TextMapPropagator
+	types      map[string]bool
+
+	processed, deadLettered, retries metric.Int64Counter
+	duration                         metric.Float64Histogram
+}
+
+// NewConsumer validates the configuration and joins no group until Run.
+func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
+	if cfg.GroupID == "" || len(cfg.Topics) == 0 || cfg.Handler == nil || cfg.Validator == nil || cfg.DeadLetters == nil {
+		return nil, errors.New("messaging: consumer needs a group, topics, handler, validator and dead-letter producer")
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	if cfg.MaxBatch == 0 {
+		cfg.MaxBatch = 500
+	}
+	def(&cfg.Linger, 5*time.Millisecond)
+	def(&cfg.MinBackoff, 100*time.Millisecond)
+	def(&cfg.MaxBackoff, 10*time.Second)
+	def(&cfg.MaxWait, 500*time.Millisecond)
+	def(&cfg.HeartbeatInterval, 3*time.Second)
+	def(&cfg.SessionTimeout, 30*time.Second)
+	def(&cfg.RebalanceTimeout, 30*time.Second)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	tp, mp := cfg.TracerProvider, cfg.MeterProvider
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	c := &Consumer{cfg: cfg, tracer: tp.Tracer(instrumentation), propagator: otel.GetTextMapPropagator(), types: map[string]bool{}}
+	for _, t := range cfg.Types {
+		c.types[t] = true
+	}
+	meter := mp.Meter(instrumentation)
+	c.processed, _ = meter.Int64Counter("messaging.client.consumed.messages", metric.WithDescription("Messages handled and committed"))
+	c.deadLettered, _ = meter.Int64Counter("werkregio.messaging.dead_lettered", metric.WithDescription("Messages sent to a dead-letter topic"))
+	c.retries, _ = meter.Int64Counter("werkregio.messaging.retries", metric.WithDescription("Batch retries after a transient failure"))
+	c.duration, _ = meter.Float64Histogram("messaging.process.duration", metric.WithUnit("s"))
+	c.reader = kafka.NewReader(kafka.ReaderConfig{
+		Brokers:           cfg.Brokers,
+		GroupID:           cfg.GroupID,
+		GroupTopics:       cfg.Topics,
+		Dialer:            cfg.Dialer,
+		MinBytes:          1,
+		MaxBytes:          10 << 20,
+		MaxWait:           cfg.MaxWait,
+		HeartbeatInterval: cfg.HeartbeatInterval,
+		SessionTimeout:    cfg.SessionTimeout,
+		RebalanceTimeout:  cfg.RebalanceTimeout,
+		StartOffset:       kafka.FirstOffset, // a new group starts at the beginning: nothing is skipped
+		ReadBackoffMin:    50 * time.Millisecond,
+		ReadBackoffMax:    time.Second,
+		CommitInterval:    0, // synchronous commits, only after handling
+	})
+	return c, nil
+}
+
+// Run consumes until ctx ends. Nothing is committed that was not handled or dead-lettered.
+func (c *Consumer) Run(ctx context.Context) error {
+	defer c.reader.Close()
+	for {
+		batch, err := c.fetchBatch(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if err := c.handle(ctx, batch); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if err := c.reader.CommitMessages(ctx, batch...); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("commit: %w", err)
+		}
+	}
+}
+
+// fetchBatch blocks for one message, then takes whatever else arrives within Linger.
+func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
+	first, err := c.reader.FetchMessage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch := []kafka.Message{first}
+	lctx, cancel := context.WithTimeout(ctx, c.cfg.Linger)
+	defer cancel()
+	for len(batch) < c.cfg.MaxBatch {
+		m, err := c.reader.FetchMessage(lctx)
+		if err != nil {
+			break
+		}
+		batch = append(batch, m)
+	}
+	return batch, nil
+}
+
+func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) error {
+	start := time.Now()
+	var valid []Message
+	var validRaw []kafka.Message
+	var spans []trace.Span
+	defer func() {
+		for _, s := range spans {
+			s.End()
+		}
+	}()
+	for _, m := range raw {
+		mctx, span := c.startProcessSpan(ctx, m)
+		spans = append(spans, span)
+		e, err := eventFrom(m)
+		if err == nil && c.cfg.Validator != nil {
+			err = c.cfg.Validator.Validate(e.Type, e.Data)
+		}
+		if err != nil {
+			span.SetStatus(codes.Error, err.Error())
+			if err := c.deadLetter(mctx, m, err); err != nil {
+				return err
+			}
+			continue
+		}
+		span.SetAttributes(semconv.MessagingMessageID(e.ID), attribute.String("cloudevents.event_type", e.Type))
+		if len(c.types) > 0 && !c.types[e.Type] {
+			continue
+		}
+		valid = append(valid, Message{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, ctx: mctx})
+		validRaw = append(validRaw, m)
+	}
+	if len(valid) == 0 {
+		return nil
+	}
+	backoff := c.cfg.MinBackoff
+	for attempt := 1; ; attempt++ {
+		err := c.cfg.Handler(ctx, valid)
+		if err == nil {
+			break
+		}
+		var rej Rejections
+		if errors.As(err, &rej) {
+			for i, reason := range rej {
+				if err := c.deadLetter(valid[i].ctx, validRaw[i], reason); err != nil {
+					return err
+				}
+			}
+			break
+		}
+		if IsPermanent(err) { // the whole batch is unfit
+			for i := range valid {
+				if err := c.deadLetter(valid[i].ctx, validRaw[i], err); err != nil {
+					return err
+				}
+			}
+			break
+		}
+		c.retries.Add(ctx, 1)
+		c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt, "backoff", backoff.String(), "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, c.cfg.MaxBackoff)
+	}
+	c.processed.Add(ctx, int64(len(valid)), metric.WithAttributes(attribute.String("messaging.consumer.group.name", c.cfg.GroupID)))
+	c.duration.Record(ctx, time.Since(start).Seconds())
+	return nil
+}
+
+func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (context.Context, trace.Span) {
+	hs := m.Headers
+	parent := c.propagator.Extract(ctx, HeaderCarrier{&hs})
+	return c.tracer.Start(parent, "process "+m.Topic, trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(
+			semconv.MessagingSystemKafka,
+			semconv.MessagingOperationTypeProcess,
+			semconv.MessagingOperationName("process"),
+			semconv.MessagingDestinationName(m.Topic),
+			semconv.MessagingConsumerGroupName(c.cfg.GroupID),
+			semconv.MessagingDestinationPartitionID(strconv.Itoa(m.Partition)),
+			semconv.MessagingKafkaOffset(int(m.Offset)),
+			semconv.MessagingKafkaMessageKey(string(m.Key)),
+			semconv.MessagingMessageBodySize(len(m.Value)),
+		))
+}
+
+// deadLetter sets a message aside with the reason. Failing to do so is an error that stops
+// the batch from being committed, so the message is never lost.
+func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error) error {
+	dlq := DeadLetterTopic(m.Topic)
+	c.cfg.Logger.WarnContext(ctx, "message dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dead_letter_topic", dlq, "reason", reason.Error())
+	trace.SpanFromContext(ctx).AddEvent("dead-lettered", trace.WithAttributes(attribute.String("reason", reason.Error())))
+	err := c.cfg.DeadLetters.publishRaw(ctx, dlq, m, map[string]string{
+		HeaderDLQReason:    reason.Error(),
+		HeaderDLQTopic:     m.Topic,
+		HeaderDLQPartition: strconv.Itoa(m.Partition),
+		HeaderDLQOffset:    itoa(m.Offset),
+		HeaderDLQGroup:     c.cfg.GroupID,
+		HeaderDLQTime:      time.Now().UTC().Format(time.RFC3339Nano),
+	})
+	if err != nil {
+		return fmt.Errorf("dead-letter to %s: %w", dlq, err)
+	}
+	c.deadLettered.Add(ctx, 1, metric.WithAttributes(semconv.MessagingDestinationName(m.Topic)))
+	return nil
+}
+
+// FastTimings shortens group timings (kfake's minimum session timeout is 6 s) so that
+// development and tests do not wait seconds on every rebalance.
+func FastTimings(cfg ConsumerConfig) ConsumerConfig {
+	cfg.MaxWait = 100 * time.Millisecond
+	cfg.HeartbeatInterval = 500 * time.Millisecond
+	cfg.SessionTimeout = 6 * time.Second
+	cfg.RebalanceTimeout = 5 * time.Second
+	cfg.MinBackoff = 20 * time.Millisecond
+	return cfg
+}

@@ -1,0 +1,53 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// TopicSpec describes a topic to create.
+type TopicSpec struct {
+	Name              string
+	Partitions        int
+	ReplicationFactor int
+}
+
+// EnsureTopics creates missing topics; existing topics are left as they are.
+func EnsureTopics(ctx context.Context, brokers []string, transport *kafka.Transport, specs []TopicSpec) error {
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Transport: transport, Timeout: 10 * time.Second}
+	req := &kafka.CreateTopicsRequest{}
+	for _, s := range specs {
+		req.Topics = append(req.Topics, kafka.TopicConfig{Topic: s.Name, NumPartitions: s.Partitions, ReplicationFactor: s.ReplicationFactor})
+	}
+	resp, err := client.CreateTopics(ctx, req)
+	if err != nil {
+		return fmt.Errorf("create topics: %w", err)
+	}
+	var errs []error
+	for name, err := range resp.Errors {
+		if err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
+			errs = append(errs, fmt.Errorf("topic %s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that a broker answers metadata requests; readiness uses it.
+func Ping(ctx context.Context, brokers []string, transport *kafka.Transport) error {
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Transport: transport, Timeout: 3 * time.Second}
+	_, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}})
+	return err
+}
+
+// NewTransport returns one transport per cluster (the shared default caches metadata 6 s).
+func NewTransport() *kafka.Transport {
+	return &kafka.Transport{
+		Dial:        (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MetadataTTL: time.Second,
+	}
+}

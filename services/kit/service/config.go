@@ -1,0 +1,76 @@
+// Package service is the one wiring place every werkregio service shares: configuration,
+// logging, telemetry, MongoDB, Kafka, authentication and the HTTP server, started and
+// stopped in the right order.
+package service
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/config"
+)
+
+// Config is what every service reads from its environment.
+type Config struct {
+	Name    string
+	Version string
+	// Region is the labour-market region this instance serves (e.g. groningen).
+	Region   string
+	HTTPAddr string
+
+	KafkaBrokers      []string
+	TopicPrefix       string
+	TopicPartitions   int
+	ReplicationFactor int
+
+	MongoURI      string
+	MongoDatabase string
+
+	OTLPEndpoint string
+	SampleRatio  float64
+	LogLevel     string
+
+	AuthIssuer   string
+	AuthAudience string
+	AuthJWKSFile string
+	AuthJWKSURL  string
+
+	RelayInterval   time.Duration
+	ShutdownTimeout time.Duration
+	// ConsumerFast shortens consumer-group timings for development and tests.
+	ConsumerFast bool
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,40}$`)
+
+// LoadConfig reads the environment; the error lists every problem.
+func LoadConfig(name string, env *config.Env) (Config, error) {
+	c := Config{Name: name}
+	c.Version = env.String("SERVICE_VERSION", "dev")
+	c.Region = env.Required("REGION")
+	env.Check(c.Region == "" || regionPattern.MatchString(c.Region), "REGION", "must be a lower-case region code such as groningen")
+	c.HTTPAddr = env.String("HTTP_ADDR", ":8080")
+	c.KafkaBrokers = env.List("KAFKA_BROKERS", nil)
+	env.Check(len(c.KafkaBrokers) > 0, "KAFKA_BROKERS", "is required (comma separated host:port)")
+	c.TopicPrefix = env.String("KAFKA_TOPIC_PREFIX", c.Region+".")
+	c.TopicPartitions = env.Int("KAFKA_TOPIC_PARTITIONS", 3, 1, 1000)
+	c.ReplicationFactor = env.Int("KAFKA_REPLICATION_FACTOR", 1, 1, 10)
+	c.MongoURI = env.Required("MONGO_URI")
+	c.MongoDatabase = env.String("MONGO_DATABASE", fmt.Sprintf("werkregio-%s-%s", c.Region, name))
+	c.OTLPEndpoint = env.URL("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+	c.SampleRatio = env.Float("OTEL_TRACES_SAMPLER_RATIO", 1, 0, 1)
+	c.LogLevel = env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")
+	c.AuthIssuer = env.Required("AUTH_ISSUER")
+	c.AuthAudience = env.String("AUTH_AUDIENCE", "werkregio")
+	c.AuthJWKSFile = env.String("AUTH_JWKS_FILE", "")
+	c.AuthJWKSURL = env.URL("AUTH_JWKS_URL", "")
+	env.Check((c.AuthJWKSFile == "") != (c.AuthJWKSURL == ""), "AUTH_JWKS_FILE", "set exactly one of AUTH_JWKS_FILE and AUTH_JWKS_URL")
+	c.RelayInterval = env.Duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond)
+	c.ShutdownTimeout = env.Duration("SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.ConsumerFast = env.Bool("KAFKA_CONSUMER_FAST", false)
+	return c, env.Err()
+}
+
+// Topic adds the region's prefix to a topic name.
+func (c Config) Topic(name string) string { return c.TopicPrefix + name }

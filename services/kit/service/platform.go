@@ -1,0 +1,171 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+	"github.com/segmentio/kafka-go"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/logging"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/kit/telemetry"
+)
+
+// Options add what a process needs beyond its configuration.
+type Options struct {
+	Validator messaging.Validator
+	// Topics this service publishes to or consumes (without prefix); they are created at
+	// start together with their dead-letter topics.
+	Topics []string
+	// Indexes to create at start.
+	Indexes []store.Index
+	// LogOutput defaults to stderr; SpanProcessors capture spans in tests.
+	LogOutput      io.Writer
+	SpanProcessors []sdktrace.SpanProcessor
+}
+
+// Platform is a started service process.
+type Platform struct {
+	Config    Config
+	Log       *slog.Logger
+	Telemetry *telemetry.Telemetry
+	Mongo     *mongo.Client
+	DB        *mongo.Database
+	Commits   *store.Commits
+	Transport *kafka.Transport
+	Producer  *messaging.Producer
+	Verifier  *auth.Verifier
+	Engine    *gin.Engine
+	Validator messaging.Validator
+
+	consumers []*messaging.Consumer
+	closeOnce sync.Once
+}
+
+// Start connects to everything and prepares the HTTP engine; Run serves.
+func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
+	if opts.LogOutput == nil {
+		opts.LogOutput = os.Stderr
+	}
+	p := &Platform{Config: cfg, Validator: opts.Validator}
+	p.Log = logging.New(opts.LogOutput, cfg.Name, cfg.LogLevel).With("region", cfg.Region)
+	slog.SetDefault(p.Log)
+
+	var err error
+	p.Telemetry, err = telemetry.Setup(ctx, telemetry.Config{
+		ServiceName: cfg.Name, ServiceVersion: cfg.Version, Region: cfg.Region,
+		OTLPEndpoint: cfg.OTLPEndpoint, SampleRatio: cfg.SampleRatio, SpanProcessors: opts.SpanProcessors,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("telemetry: %w", err)
+	}
+
+	p.Verifier, err = auth.NewVerifier(ctx, auth.VerifierConfig{
+		Issuer: cfg.AuthIssuer, Audience: cfg.AuthAudience, JWKSFile: cfg.AuthJWKSFile, JWKSURL: cfg.AuthJWKSURL,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	p.Mongo, err = store.Connect(ctx, cfg.MongoURI, p.Telemetry.Tracers)
+	if err != nil {
+		return nil, err
+	}
+	p.DB = p.Mongo.Database(cfg.MongoDatabase)
+	if err := store.EnsureIndexes(ctx, p.DB, append(append([]store.Index{}, store.CommitIndexes...), opts.Indexes...)); err != nil {
+		return nil, err
+	}
+	p.Commits = store.NewCommits(p.DB)
+
+	p.Transport = messaging.NewTransport()
+	var specs []messaging.TopicSpec
+	for _, t := range opts.Topics {
+		for _, name := range []string{cfg.Topic(t), messaging.DeadLetterTopic(cfg.Topic(t))} {
+			specs = append(specs, messaging.TopicSpec{Name: name, Partitions: cfg.TopicPartitions, ReplicationFactor: cfg.ReplicationFactor})
+		}
+	}
+	if len(specs) > 0 {
+		if err := messaging.EnsureTopics(ctx, cfg.KafkaBrokers, p.Transport, specs); err != nil {
+			return nil, err
+		}
+	}
+	p.Producer = messaging.NewProducer(messaging.ProducerConfig{
+		Brokers: cfg.KafkaBrokers, Transport: p.Transport, Validator: opts.Validator,
+		TracerProvider: p.Telemetry.Tracers, Source: "/werkregio/" + cfg.Region + "/" + cfg.Name,
+	})
+
+	p.Engine = httpserver.NewEngine(httpserver.Options{
+		ServiceName:    cfg.Name,
+		Logger:         p.Log,
+		TracerProvider: p.Telemetry.Tracers,
+		MetricsHandler: p.Telemetry.MetricsHandler,
+		ReadyChecks: []httpserver.Check{
+			{Name: "mongodb", Run: func(ctx context.Context) error { return p.Mongo.Ping(ctx, nil) }},
+			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},
+		},
+	})
+	return p, nil
+}
+
+// AddConsumer registers a consumer group member that Run starts. The platform fills in the
+// brokers, validator, dead-letter producer, logger and telemetry.
+func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
+	cfg.Brokers = p.Config.KafkaBrokers
+	cfg.Validator = p.Validator
+	cfg.DeadLetters = p.Producer
+	cfg.Logger = p.Log
+	cfg.TracerProvider = p.Telemetry.Tracers
+	cfg.MeterProvider = p.Telemetry.Meters
+	if p.Config.ConsumerFast {
+		cfg = messaging.FastTimings(cfg)
+	}
+	c, err := messaging.NewConsumer(cfg)
+	if err != nil {
+		return err
+	}
+	p.consumers = append(p.consumers, c)
+	return nil
+}
+
+// Run serves HTTP on ln, relays the outbox and runs the consumers until ctx ends, then
+// shuts down gracefully: stop taking requests, finish handlers, flush telemetry.
+func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return httpserver.Serve(gctx, ln, p.Engine, p.Config.ShutdownTimeout) })
+	g.Go(func() error { p.Commits.Relay(gctx, p.Producer, p.Config.RelayInterval, p.Log); return nil })
+	for _, c := range p.consumers {
+		g.Go(func() error { return c.Run(gctx) })
+	}
+	p.Log.Info("service started", "addr", ln.Addr().String(), "database", p.Config.MongoDatabase, "brokers", p.Config.KafkaBrokers)
+	err := g.Wait()
+	p.Close()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+// Close releases connections and flushes telemetry.
+func (p *Platform) Close() {
+	p.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), p.Config.ShutdownTimeout)
+		defer cancel()
+		_ = p.Producer.Close()
+		_ = p.Mongo.Disconnect(ctx)
+		_ = p.Telemetry.Shutdown(ctx)
+		p.Log.Info("service stopped")
+	})
+}

@@ -1,0 +1,193 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/procurement/internal/domain"
+)
+
+// Apply submits a provider's application. The outcome is decided at once: a contract when
+// every requirement is met, otherwise a rejection with every failed requirement.
+func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, in domain.ApplicationInput) (*domain.Application, *domain.Contract, error) {
+	if !p.Has(auth.RoleProvider) || !domain.ValidKvK(p.Org) {
+		return nil, nil, forbid("only a provider (with its KvK number as organisation) can apply")
+	}
+	sch, _, err := s.repo.LoadScheme(ctx, schemeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !canSeeScheme(p, sch) {
+		return nil, nil, ErrNotFound
+	}
+	var app *domain.Application
+	var contract *domain.Contract
+	err = retry(ctx, func() error {
+		adm, v, err := s.repo.LoadAdmission(ctx, domain.AdmissionID(sch.ID, p.Org))
+		if errors.Is(err, ErrNotFound) {
+			adm, v, err = domain.NewAdmission(sch, p.Org), 0, nil
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		app, err = adm.Apply(sch, in, now, p.Subject)
+		if err != nil {
+			return err
+		}
+		var events []Event
+		if app.Status == domain.ApplicationRejected {
+			events = append(events, Event{Type: TypeApplicationRejected, Key: adm.ID, Subject: app.ID, Data: ApplicationRejectedData{
+				ApplicationID: app.ID, SchemeID: sch.ID, Region: sch.Region, ProviderKvK: adm.ProviderKvK, Failures: app.Failures, RejectedAt: now.UTC(),
+			}})
+			contract = nil
+		} else {
+			contract, _ = adm.Contract(app.ContractID)
+			events = append(events, Event{Type: TypeContractAwarded, Key: contract.ID, Subject: contract.ID, Data: ContractAwardedData{
+				ContractID: contract.ID, Number: contract.Number, SchemeID: sch.ID, SchemeReference: sch.Reference, Region: sch.Region,
+				Buyer: sch.Buyer, ProviderKvK: contract.ProviderKvK, ProviderName: contract.ProviderName, Products: contract.Products,
+				AwardedAt: contract.AwardedAt,
+			}})
+		}
+		return s.repo.SaveAdmission(ctx, adm, v, events)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return app, contract, nil
+}
+
+// canSeeAdmission: the provider itself, the scheme's buyer, and regional oversight.
+func canSeeAdmission(p auth.Principal, a *domain.Admission) bool {
+	if a.Region != p.Region {
+		return false
+	}
+	return (p.Has(auth.RoleProvider) && p.Org == a.ProviderKvK) || isBuyerOf(p, a.Buyer) || regionalOversight(p) ||
+		(p.Has(auth.RoleBuyer) && p.Org != "") // buyers of the region follow each other's schemes
+}
+
+// ListApplications returns the applications the caller may see.
+func (s *Service) ListApplications(ctx context.Context, p auth.Principal, f AdmissionFilter) ([]domain.Application, error) {
+	adms, err := s.visibleAdmissions(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Application{}
+	for _, a := range adms {
+		out = append(out, a.Applications...)
+	}
+	return out, nil
+}
+
+// ListContracts returns the contracts the caller may see, optionally by status.
+func (s *Service) ListContracts(ctx context.Context, p auth.Principal, f AdmissionFilter, status domain.ContractStatus) ([]domain.Contract, error) {
+	adms, err := s.visibleAdmissions(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Contract{}
+	for _, a := range adms {
+		for _, c := range a.Contracts {
+			if status == "" || c.Status == status {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) visibleAdmissions(ctx context.Context, p auth.Principal, f AdmissionFilter) ([]domain.Admission, error) {
+	if p.Has(auth.RoleProvider) && !p.Has(auth.RoleAdmin) {
+		f.ProviderKvK = p.Org // a provider sees only its own
+	}
+	all, err := s.repo.ListAdmissions(ctx, p.Region, f)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Admission
+	for i := range all {
+		if canSeeAdmission(p, &all[i]) {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}
+
+// GetContract returns one contract the caller may see.
+func (s *Service) GetContract(ctx context.Context, p auth.Principal, id string) (*domain.Contract, error) {
+	admID, ok := domain.ParseContractID(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	adm, _, err := s.repo.LoadAdmission(ctx, admID)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := adm.Contract(id)
+	if !ok || !canSeeAdmission(p, adm) {
+		return nil, ErrNotFound
+	}
+	return c, nil
+}
+
+// ContractAction is a status change on a contract.
+type ContractAction string
+
+const (
+	ActionSuspend  ContractAction = "suspend"
+	ActionResume   ContractAction = "resume"
+	ActionEnd      ContractAction = "end"
+	ActionWithdraw ContractAction = "withdraw"
+)
+
+// ChangeContract suspends, resumes or ends a contract (buyer), or withdraws (provider).
+func (s *Service) ChangeContract(ctx context.Context, p auth.Principal, id string, action ContractAction, reason string) (*domain.Contract, error) {
+	admID, ok := domain.ParseContractID(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	var out *domain.Contract
+	err := retry(ctx, func() error {
+		adm, v, err := s.repo.LoadAdmission(ctx, admID)
+		if err != nil {
+			return err
+		}
+		c, ok := adm.Contract(id)
+		if !ok || !canSeeAdmission(p, adm) {
+			return ErrNotFound
+		}
+		now := s.now()
+		var typ string
+		switch action {
+		case ActionWithdraw:
+			if !p.Has(auth.RoleProvider) || p.Org != c.ProviderKvK {
+				return forbid("only the contracted provider can withdraw")
+			}
+			reason, typ, err = domain.EndWithdrawn, TypeContractEnded, c.End(domain.EndWithdrawn, now, p.Subject)
+		case ActionSuspend, ActionResume, ActionEnd:
+			if !isBuyerOf(p, c.Buyer) {
+				return forbid("only the scheme's buyer can " + string(action) + " a contract")
+			}
+			switch action {
+			case ActionSuspend:
+				typ, err = TypeContractSuspended, c.Suspend(reason, now, p.Subject)
+			case ActionResume:
+				typ, err = TypeContractResumed, c.Resume(now, p.Subject)
+			default:
+				if reason == "" {
+					reason = domain.EndTerminated
+				}
+				typ, err = TypeContractEnded, c.End(reason, now, p.Subject)
+			}
+		default:
+			return forbid("unknown action " + string(action))
+		}
+		if err != nil {
+			return err
+		}
+		out = c
+		return s.repo.SaveAdmission(ctx, adm, v, []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}})
+	})
+	return out, err
+}

@@ -1,0 +1,142 @@
+package app
+
+import (
+	"time"
+
+	"github.com/werkregio/platform/services/procurement/internal/domain"
+)
+
+// CloudEvents types this service publishes. Each has a JSON Schema in contracts/events.
+const (
+	TypeSchemePublished     = "nl.werkregio.procurement.scheme.published.v1"
+	TypeSchemeClosed        = "nl.werkregio.procurement.scheme.closed.v1"
+	TypeProductTermsChanged = "nl.werkregio.procurement.product.terms-changed.v1"
+	TypeApplicationRejected = "nl.werkregio.procurement.application.rejected.v1"
+	TypeContractAwarded     = "nl.werkregio.procurement.contract.awarded.v1"
+	TypeContractSuspended   = "nl.werkregio.procurement.contract.suspended.v1"
+	TypeContractResumed     = "nl.werkregio.procurement.contract.resumed.v1"
+	TypeContractEnded       = "nl.werkregio.procurement.contract.ended.v1"
+	TypeTenderAnnounced     = "nl.werkregio.procurement.tender.announced.v1"
+	TypeTenderAwarded       = "nl.werkregio.procurement.tender.awarded.v1"
+	TypeTenderCancelled     = "nl.werkregio.procurement.tender.cancelled.v1"
+)
+
+// Event is a public event caused by a command, keyed by its aggregate.
+type Event struct {
+	Type    string
+	Key     string
+	Subject string
+	Data    any
+}
+
+// SchemeData describes a scheme in events.
+type SchemeData struct {
+	SchemeID  string           `json:"schemeId"`
+	Reference string           `json:"reference"`
+	Region    string           `json:"region"`
+	Buyer     string           `json:"buyer"`
+	Title     string           `json:"title"`
+	Sector    domain.Sector    `json:"sector"`
+	OpenFrom  domain.Date      `json:"openFrom"`
+	OpenUntil domain.Date      `json:"openUntil"`
+	Products  []domain.Product `json:"products"`
+	At        time.Time        `json:"publishedAt"`
+}
+
+// SchemeClosedData says a scheme takes no more applications.
+type SchemeClosedData struct {
+	SchemeID  string    `json:"schemeId"`
+	Reference string    `json:"reference"`
+	Region    string    `json:"region"`
+	ClosedAt  time.Time `json:"closedAt"`
+}
+
+// TermsChangedData carries a product's new terms version (version 1: a new product).
+type TermsChangedData struct {
+	SchemeID    string       `json:"schemeId"`
+	Region      string       `json:"region"`
+	ProductID   string       `json:"productId"`
+	ProductName string       `json:"productName"`
+	Terms       domain.Terms `json:"terms"`
+	ChangedAt   time.Time    `json:"changedAt"`
+}
+
+// ApplicationRejectedData lists why an application failed.
+type ApplicationRejectedData struct {
+	ApplicationID string           `json:"applicationId"`
+	SchemeID      string           `json:"schemeId"`
+	Region        string           `json:"region"`
+	ProviderKvK   string           `json:"providerKvk"`
+	Failures      []domain.Failure `json:"failures"`
+	RejectedAt    time.Time        `json:"rejectedAt"`
+}
+
+// ContractAwardedData is the contract other services build on (offers, enrolments, payments).
+type ContractAwardedData struct {
+	ContractID      string                   `json:"contractId"`
+	Number          string                   `json:"number"`
+	SchemeID        string                   `json:"schemeId"`
+	SchemeReference string                   `json:"schemeReference"`
+	Region          string                   `json:"region"`
+	Buyer           string                   `json:"buyer"`
+	ProviderKvK     string                   `json:"providerKvk"`
+	ProviderName    string                   `json:"providerName"`
+	Products        []domain.ContractProduct `json:"products"`
+	AwardedAt       time.Time                `json:"awardedAt"`
+}
+
+// ContractStatusData reports a suspension, resumption or end.
+type ContractStatusData struct {
+	ContractID  string    `json:"contractId"`
+	Number      string    `json:"number"`
+	SchemeID    string    `json:"schemeId"`
+	Region      string    `json:"region"`
+	ProviderKvK string    `json:"providerKvk"`
+	Reason      string    `json:"reason,omitempty"`
+	At          time.Time `json:"at"`
+}
+
+// TenderData describes a tender on the calendar.
+type TenderData struct {
+	TenderID            string        `json:"tenderId"`
+	Region              string        `json:"region"`
+	Buyer               string        `json:"buyer"`
+	Title               string        `json:"title"`
+	Sector              domain.Sector `json:"sector"`
+	ExpectedPublication domain.Date   `json:"expectedPublication"`
+	EstimatedValueCents int64         `json:"estimatedValueCents"`
+	SroiBasisPoints     int           `json:"sroiBasisPoints"`
+	At                  time.Time     `json:"at"`
+}
+
+// TenderAwardedData creates a social-return obligation in the sroi service.
+type TenderAwardedData struct {
+	TenderID                  string        `json:"tenderId"`
+	Region                    string        `json:"region"`
+	Buyer                     string        `json:"buyer"`
+	Title                     string        `json:"title"`
+	Sector                    domain.Sector `json:"sector"`
+	ContractorKvK             string        `json:"contractorKvk"`
+	ContractorName            string        `json:"contractorName"`
+	ContractValueExclVatCents int64         `json:"contractValueExclVatCents"`
+	SroiBasisPoints           int           `json:"sroiBasisPoints"`
+	SroiObligationCents       int64         `json:"sroiObligationCents"`
+	PublicationDate           domain.Date   `json:"publicationDate"`
+	AwardedOn                 domain.Date   `json:"awardedOn"`
+}
+
+func schemeData(s *domain.Scheme) SchemeData {
+	return SchemeData{SchemeID: s.ID, Reference: s.Reference, Region: s.Region, Buyer: s.Buyer, Title: s.Title,
+		Sector: s.Sector, OpenFrom: s.OpenFrom, OpenUntil: s.OpenUntil, Products: s.Products, At: *s.PublishedAt}
+}
+
+func contractStatusData(c *domain.Contract, reason string, at time.Time) ContractStatusData {
+	return ContractStatusData{ContractID: c.ID, Number: c.Number, SchemeID: c.SchemeID, Region: c.Region,
+		ProviderKvK: c.ProviderKvK, Reason: reason, At: at.UTC()}
+}
+
+func tenderData(t *domain.Tender) TenderData {
+	return TenderData{TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: t.Sector,
+		ExpectedPublication: t.ExpectedPublication, EstimatedValueCents: t.EstimatedValueCents,
+		SroiBasisPoints: t.SroiBasisPoints, At: t.UpdatedAt}
+}

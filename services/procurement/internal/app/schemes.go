@@ -1,0 +1,146 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/procurement/internal/domain"
+)
+
+// CreateScheme drafts a new Open House scheme for the buyer's organisation.
+func (s *Service) CreateScheme(ctx context.Context, p auth.Principal, in domain.SchemeInput) (*domain.Scheme, error) {
+	if !p.Has(auth.RoleBuyer, auth.RoleAdmin) || p.Org == "" {
+		return nil, forbid("only a buyer organisation can create a scheme")
+	}
+	sch, err := domain.NewScheme(s.ids("sch"), p.Region, p.Org, in)
+	if err != nil {
+		return nil, err
+	}
+	return sch, s.repo.SaveScheme(ctx, sch, 0, nil)
+}
+
+// GetScheme returns a scheme the caller may see: drafts only to their buyer.
+func (s *Service) GetScheme(ctx context.Context, p auth.Principal, id string) (*domain.Scheme, error) {
+	sch, _, err := s.repo.LoadScheme(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeScheme(p, sch) {
+		return nil, ErrNotFound
+	}
+	return sch, nil
+}
+
+func canSeeScheme(p auth.Principal, sch *domain.Scheme) bool {
+	if sch.Region != p.Region {
+		return false
+	}
+	return sch.Status != domain.SchemeDraft || isBuyerOf(p, sch.Buyer)
+}
+
+// ListSchemes lists the region's schemes visible to the caller, optionally by status.
+func (s *Service) ListSchemes(ctx context.Context, p auth.Principal, status domain.SchemeStatus) ([]domain.Scheme, error) {
+	all, err := s.repo.ListSchemes(ctx, p.Region)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Scheme{}
+	for i := range all {
+		if canSeeScheme(p, &all[i]) && (status == "" || all[i].Status == status) {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}
+
+// changeScheme loads, authorises and saves a buyer's change to a scheme.
+func (s *Service) changeScheme(ctx context.Context, p auth.Principal, id string, change func(*domain.Scheme) ([]Event, error)) (*domain.Scheme, error) {
+	var out *domain.Scheme
+	err := retry(ctx, func() error {
+		sch, v, err := s.repo.LoadScheme(ctx, id)
+		if err != nil {
+			return err
+		}
+		if sch.Region != p.Region || (sch.Status == domain.SchemeDraft && !isBuyerOf(p, sch.Buyer)) {
+			return ErrNotFound
+		}
+		if !isBuyerOf(p, sch.Buyer) {
+			return forbid("only the scheme's buyer can change it")
+		}
+		events, err := change(sch)
+		if err != nil {
+			return err
+		}
+		out = sch
+		return s.repo.SaveScheme(ctx, sch, v, events)
+	})
+	return out, err
+}
+
+// EditScheme changes a draft.
+func (s *Service) EditScheme(ctx context.Context, p auth.Principal, id string, in domain.SchemeInput) (*domain.Scheme, error) {
+	return s.changeScheme(ctx, p, id, func(sch *domain.Scheme) ([]Event, error) { return nil, sch.Edit(in) })
+}
+
+// PublishScheme opens the scheme; providers may apply from then on.
+func (s *Service) PublishScheme(ctx context.Context, p auth.Principal, id string) (*domain.Scheme, error) {
+	return s.changeScheme(ctx, p, id, func(sch *domain.Scheme) ([]Event, error) {
+		if err := sch.Publish(s.now()); err != nil {
+			return nil, err
+		}
+		return []Event{{Type: TypeSchemePublished, Key: sch.ID, Subject: sch.ID, Data: schemeData(sch)}}, nil
+	})
+}
+
+// CloseScheme stops applications; contracts stay in force.
+func (s *Service) CloseScheme(ctx context.Context, p auth.Principal, id string) (*domain.Scheme, error) {
+	return s.changeScheme(ctx, p, id, func(sch *domain.Scheme) ([]Event, error) {
+		if err := sch.Close(s.now()); err != nil {
+			return nil, err
+		}
+		return []Event{{Type: TypeSchemeClosed, Key: sch.ID, Subject: sch.ID,
+			Data: SchemeClosedData{SchemeID: sch.ID, Reference: sch.Reference, Region: sch.Region, ClosedAt: *sch.ClosedAt}}}, nil
+	})
+}
+
+// AddProduct adds a product; once the scheme is public the new product is announced.
+func (s *Service) AddProduct(ctx context.Context, p auth.Principal, schemeID string, in domain.ProductInput) (*domain.Product, error) {
+	var added domain.Product
+	_, err := s.changeScheme(ctx, p, schemeID, func(sch *domain.Scheme) ([]Event, error) {
+		prod, err := sch.AddProduct(s.ids("prd"), in, domain.DateOf(s.now()))
+		if err != nil {
+			return nil, err
+		}
+		added = *prod
+		if sch.Status == domain.SchemeDraft {
+			return nil, nil // published with the scheme
+		}
+		return []Event{termsChanged(sch, prod, prod.Terms[0], s.now())}, nil
+	})
+	return &added, err
+}
+
+// ChangeTerms adds a terms version to a product (e.g. tranches 40/30/30 -> 40/40/20).
+func (s *Service) ChangeTerms(ctx context.Context, p auth.Principal, schemeID, productID string, in domain.TermsInput) (*domain.Terms, error) {
+	var terms domain.Terms
+	_, err := s.changeScheme(ctx, p, schemeID, func(sch *domain.Scheme) ([]Event, error) {
+		t, err := sch.ChangeTerms(productID, in, domain.DateOf(s.now()))
+		if err != nil {
+			return nil, err
+		}
+		terms = t
+		if sch.Status == domain.SchemeDraft {
+			return nil, nil
+		}
+		prod, _ := sch.Product(productID)
+		return []Event{termsChanged(sch, prod, t, s.now())}, nil
+	})
+	return &terms, err
+}
+
+func termsChanged(sch *domain.Scheme, prod *domain.Product, t domain.Terms, now time.Time) Event {
+	return Event{Type: TypeProductTermsChanged, Key: sch.ID, Subject: prod.ID, Data: TermsChangedData{
+		SchemeID: sch.ID, Region: sch.Region, ProductID: prod.ID, ProductName: prod.Name, Terms: t, ChangedAt: now.UTC(),
+	}}
+}

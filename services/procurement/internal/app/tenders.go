@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/procurement/internal/domain"
+)
+
+// AnnounceTender puts a tender on the region's calendar.
+func (s *Service) AnnounceTender(ctx context.Context, p auth.Principal, in domain.TenderInput) (*domain.Tender, error) {
+	if !p.Has(auth.RoleBuyer, auth.RoleAdmin) || p.Org == "" {
+		return nil, forbid("only a buyer organisation can announce a tender")
+	}
+	t, err := domain.NewTender(s.ids("tnd"), p.Region, p.Org, in, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return t, s.repo.SaveTender(ctx, t, 0, []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}})
+}
+
+// GetTender returns a tender of the caller's region (the calendar is public information).
+func (s *Service) GetTender(ctx context.Context, p auth.Principal, id string) (*domain.Tender, error) {
+	t, _, err := s.repo.LoadTender(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Region != p.Region {
+		return nil, ErrNotFound
+	}
+	return t, nil
+}
+
+// ListTenders lists the region's tenders, optionally by status.
+func (s *Service) ListTenders(ctx context.Context, region string, status domain.TenderStatus) ([]domain.Tender, error) {
+	all, err := s.repo.ListTenders(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Tender{}
+	for _, t := range all {
+		if status == "" || t.Status == status {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// Calendar returns the announced tenders expected from today on, soonest first.
+func (s *Service) Calendar(ctx context.Context, region string) ([]domain.Tender, error) {
+	all, err := s.ListTenders(ctx, region, domain.TenderAnnounced)
+	if err != nil {
+		return nil, err
+	}
+	today := domain.DateOf(s.now())
+	out := []domain.Tender{}
+	for _, t := range all {
+		if !t.ExpectedPublication.Before(today) {
+			out = append(out, t)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b domain.Tender) int {
+		return a.ExpectedPublication.Time().Compare(b.ExpectedPublication.Time())
+	})
+	return out, nil
+}
+
+func (s *Service) changeTender(ctx context.Context, p auth.Principal, id string, change func(*domain.Tender) (Event, error)) (*domain.Tender, error) {
+	var out *domain.Tender
+	err := retry(ctx, func() error {
+		t, v, err := s.repo.LoadTender(ctx, id)
+		if err != nil {
+			return err
+		}
+		if t.Region != p.Region {
+			return ErrNotFound
+		}
+		if !isBuyerOf(p, t.Buyer) {
+			return forbid("only the tender's buyer can change it")
+		}
+		ev, err := change(t)
+		if err != nil {
+			return err
+		}
+		out = t
+		return s.repo.SaveTender(ctx, t, v, []Event{ev})
+	})
+	return out, err
+}
+
+// UpdateTender changes an announced tender; the calendar shows the new state.
+func (s *Service) UpdateTender(ctx context.Context, p auth.Principal, id string, in domain.TenderInput) (*domain.Tender, error) {
+	return s.changeTender(ctx, p, id, func(t *domain.Tender) (Event, error) {
+		return Event{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}, t.Update(in, s.now())
+	})
+}
+
+// AwardTender records the award, which creates the social-return obligation.
+func (s *Service) AwardTender(ctx context.Context, p auth.Principal, id string, in domain.AwardInput) (*domain.Tender, error) {
+	return s.changeTender(ctx, p, id, func(t *domain.Tender) (Event, error) {
+		if err := t.RecordAward(in, s.now()); err != nil {
+			return Event{}, err
+		}
+		a := t.Award
+		return Event{Type: TypeTenderAwarded, Key: t.ID, Subject: t.ID, Data: TenderAwardedData{
+			TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: t.Sector,
+			ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, ContractValueExclVatCents: a.ContractValueExclVatCents,
+			SroiBasisPoints: a.SroiBasisPoints, SroiObligationCents: a.SroiObligationCents(), PublicationDate: a.PublicationDate, AwardedOn: a.AwardedOn,
+		}}, nil
+	})
+}
+
+// CancelTender takes a tender off the calendar.
+func (s *Service) CancelTender(ctx context.Context, p auth.Principal, id string) (*domain.Tender, error) {
+	return s.changeTender(ctx, p, id, func(t *domain.Tender) (Event, error) {
+		if err := t.Cancel(s.now()); err != nil {
+			return Event{}, err
+		}
+		return Event{Type: TypeTenderCancelled, Key: t.ID, Subject: t.ID, Data: tenderData(t)}, nil
+	})
+}

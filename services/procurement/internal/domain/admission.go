@@ -1,0 +1,225 @@
+package domain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Admission is everything between one provider and one scheme: its applications and the
+// contracts (overeenkomsten) that came of them. It is the unit of consistency: at most one
+// contract is in force at a time, whatever is applied concurrently.
+type Admission struct {
+	ID              string        `json:"id"`
+	SchemeID        string        `json:"schemeId"`
+	SchemeReference string        `json:"schemeReference"`
+	Region          string        `json:"region"`
+	Buyer           string        `json:"buyer"`
+	ProviderKvK     string        `json:"providerKvk"`
+	Applications    []Application `json:"applications"`
+	Contracts       []Contract    `json:"contracts"`
+}
+
+// AdmissionID is the deterministic id of a provider's admission to a scheme.
+func AdmissionID(schemeID, kvk string) string { return schemeID + "." + kvk }
+
+// NewAdmission starts the record of a provider and a scheme.
+func NewAdmission(s *Scheme, kvk string) *Admission {
+	return &Admission{ID: AdmissionID(s.ID, kvk), SchemeID: s.ID, SchemeReference: s.Reference, Region: s.Region, Buyer: s.Buyer, ProviderKvK: kvk}
+}
+
+// ContractStatus is active, suspended or ended.
+type ContractStatus string
+
+const (
+	ContractActive    ContractStatus = "active"
+	ContractSuspended ContractStatus = "suspended"
+	ContractEnded     ContractStatus = "ended"
+)
+
+// Reasons a contract ends.
+const (
+	EndWithdrawn  = "withdrawn"  // the provider withdrew
+	EndTerminated = "terminated" // the buyer ended it
+)
+
+// Contract is the agreement with a provider that met the requirements.
+type Contract struct {
+	ID              string            `json:"id"`
+	Number          string            `json:"number"`
+	SchemeID        string            `json:"schemeId"`
+	SchemeReference string            `json:"schemeReference"`
+	Region          string            `json:"region"`
+	Buyer           string            `json:"buyer"`
+	ProviderKvK     string            `json:"providerKvk"`
+	ProviderName    string            `json:"providerName"`
+	ApplicationID   string            `json:"applicationId"`
+	Products        []ContractProduct `json:"products"`
+	Status          ContractStatus    `json:"status"`
+	AwardedAt       time.Time         `json:"awardedAt"`
+	SuspendedReason string            `json:"suspendedReason,omitempty"`
+	EndReason       string            `json:"endReason,omitempty"`
+	History         []StatusChange    `json:"history"`
+}
+
+// ContractProduct is a product the provider delivers, its price and the terms version in
+// force at award. Enrolments pin the version in force at their own start.
+type ContractProduct struct {
+	ProductID    string `json:"productId"`
+	Name         string `json:"name"`
+	PriceCents   int64  `json:"priceCents"`
+	TermsVersion int    `json:"termsVersion"`
+}
+
+// StatusChange records a status transition and why.
+type StatusChange struct {
+	Status ContractStatus `json:"status"`
+	Reason string         `json:"reason,omitempty"`
+	At     time.Time      `json:"at"`
+	By     string         `json:"by"`
+}
+
+// ContractID builds a contract id that names its admission, so a contract can be found
+// without an index: ctr.<scheme id>.<kvk>.<n>.
+func ContractID(admissionID string, n int) string { return fmt.Sprintf("ctr.%s.%d", admissionID, n) }
+
+// ParseContractID returns the admission id of a contract id.
+func ParseContractID(id string) (admissionID string, ok bool) {
+	rest, ok := strings.CutPrefix(id, "ctr.")
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndexByte(rest, '.')
+	if i < 0 {
+		return "", false
+	}
+	if _, err := strconv.Atoi(rest[i+1:]); err != nil {
+		return "", false
+	}
+	adm := rest[:i]
+	j := strings.LastIndexByte(adm, '.')
+	if j < 0 || !ValidKvK(adm[j+1:]) {
+		return "", false
+	}
+	return adm, true
+}
+
+// Current returns the contract in force (active or suspended), if any.
+func (a *Admission) Current() (*Contract, bool) {
+	for i := range a.Contracts {
+		if a.Contracts[i].Status != ContractEnded {
+			return &a.Contracts[i], true
+		}
+	}
+	return nil, false
+}
+
+// Contract returns a contract of this admission by id.
+func (a *Admission) Contract(id string) (*Contract, bool) {
+	for i := range a.Contracts {
+		if a.Contracts[i].ID == id {
+			return &a.Contracts[i], true
+		}
+	}
+	return nil, false
+}
+
+// Apply checks an application and records its outcome: a contract when every requirement is
+// met, otherwise a rejection listing each failed requirement. A rejected provider may apply
+// again; a provider with a contract in force may not apply twice.
+func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by string) (*Application, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	today := DateOf(now)
+	if err := s.AcceptsApplications(today); err != nil {
+		return nil, err
+	}
+	if c, ok := a.Current(); ok {
+		return nil, stateErr("provider %s already holds contract %s under this scheme", a.ProviderKvK, c.Number)
+	}
+	app := Application{
+		ID:           fmt.Sprintf("app.%s.%d", a.ID, len(a.Applications)+1),
+		SchemeID:     s.ID,
+		Region:       s.Region,
+		ProviderKvK:  a.ProviderKvK,
+		ProviderName: strings.TrimSpace(in.ProviderName),
+		Products:     in.Products,
+		Certificates: in.Certificates,
+		Failures:     Evaluate(s, in, today),
+		SubmittedAt:  now.UTC(),
+	}
+	if app.Certificates == nil {
+		app.Certificates = []HeldCertificate{}
+	}
+	if app.Failures == nil {
+		app.Failures = []Failure{}
+	}
+	if len(app.Failures) > 0 {
+		app.Status = ApplicationRejected
+		a.Applications = append(a.Applications, app)
+		return &a.Applications[len(a.Applications)-1], nil
+	}
+	n := len(a.Contracts) + 1
+	c := Contract{
+		ID:              ContractID(a.ID, n),
+		Number:          fmt.Sprintf("%s/%s/%d", s.Reference, a.ProviderKvK, n),
+		SchemeID:        s.ID,
+		SchemeReference: s.Reference,
+		Region:          s.Region,
+		Buyer:           s.Buyer,
+		ProviderKvK:     a.ProviderKvK,
+		ProviderName:    app.ProviderName,
+		ApplicationID:   app.ID,
+		Status:          ContractActive,
+		AwardedAt:       now.UTC(),
+		History:         []StatusChange{{Status: ContractActive, Reason: "awarded", At: now.UTC(), By: by}},
+	}
+	for _, offer := range in.Products {
+		p, _ := s.Product(offer.ProductID)
+		t, ok := p.TermsAt(today)
+		if !ok {
+			t = p.Terms[0]
+		}
+		c.Products = append(c.Products, ContractProduct{ProductID: p.ID, Name: p.Name, PriceCents: offer.PriceCents, TermsVersion: t.Version})
+	}
+	app.Status = ApplicationAccepted
+	app.ContractID = c.ID
+	a.Contracts = append(a.Contracts, c)
+	a.Applications = append(a.Applications, app)
+	return &a.Applications[len(a.Applications)-1], nil
+}
+
+// Suspend puts an active contract on hold (e.g. a required certificate expired).
+func (c *Contract) Suspend(reason string, now time.Time, by string) error {
+	if c.Status != ContractActive {
+		return stateErr("contract %s is %s; only an active contract can be suspended", c.Number, c.Status)
+	}
+	if strings.TrimSpace(reason) == "" {
+		return &ValidationError{Problems: []FieldProblem{{Field: "reason", Reason: "is required"}}}
+	}
+	c.Status, c.SuspendedReason = ContractSuspended, reason
+	c.History = append(c.History, StatusChange{Status: ContractSuspended, Reason: reason, At: now.UTC(), By: by})
+	return nil
+}
+
+// Resume puts a suspended contract back in force.
+func (c *Contract) Resume(now time.Time, by string) error {
+	if c.Status != ContractSuspended {
+		return stateErr("contract %s is %s; only a suspended contract can be resumed", c.Number, c.Status)
+	}
+	c.Status, c.SuspendedReason = ContractActive, ""
+	c.History = append(c.History, StatusChange{Status: ContractActive, Reason: "resumed", At: now.UTC(), By: by})
+	return nil
+}
+
+// End ends the contract for good; enrolments already running are finished under it.
+func (c *Contract) End(reason string, now time.Time, by string) error {
+	if c.Status == ContractEnded {
+		return stateErr("contract %s has ended already", c.Number)
+	}
+	c.Status, c.EndReason, c.SuspendedReason = ContractEnded, reason, ""
+	c.History = append(c.History, StatusChange{Status: ContractEnded, Reason: reason, At: now.UTC(), By: by})
+	return nil
+}

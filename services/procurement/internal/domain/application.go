@@ -1,0 +1,157 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var kvkPattern = regexp.MustCompile(`^[0-9]{8}$`)
+
+// ValidKvK reports whether s is a Dutch chamber of commerce (KvK) number: 8 digits.
+func ValidKvK(s string) bool { return kvkPattern.MatchString(s) }
+
+// ApplicationInput is a provider's application to join a scheme (toetreding).
+type ApplicationInput struct {
+	ProviderName      string            `json:"providerName"`
+	AcceptsConditions bool              `json:"acceptsConditions"`
+	Products          []ProductOffer    `json:"products"`
+	Certificates      []HeldCertificate `json:"certificates"`
+}
+
+// ProductOffer is a product the provider wants to deliver, at its price.
+type ProductOffer struct {
+	ProductID              string `json:"productId"`
+	PriceCents             int64  `json:"priceCents"`
+	PlannedAttendanceHours int    `json:"plannedAttendanceHours"`
+}
+
+// HeldCertificate is a certificate or quality mark the provider holds.
+type HeldCertificate struct {
+	Name       string `json:"name"`
+	ValidUntil Date   `json:"validUntil"`
+}
+
+// Requirement codes of a failed check, stable for clients to act on.
+const (
+	ReqConditions        = "conditions_not_accepted"
+	ReqUnknownProduct    = "unknown_product"
+	ReqPrice             = "price_above_maximum"
+	ReqAttendance        = "attendance_below_minimum"
+	ReqCertificate       = "certificate_missing"
+	ReqCertificateExpiry = "certificate_expired"
+)
+
+// Failure is one requirement an application does not meet.
+type Failure struct {
+	Requirement string `json:"requirement"`
+	ProductID   string `json:"productId,omitempty"`
+	Detail      string `json:"detail"`
+}
+
+func (in ApplicationInput) validate() error {
+	v := &validator{}
+	v.check(strings.TrimSpace(in.ProviderName) != "" && len(in.ProviderName) <= 200, "providerName", "is required (at most 200 characters)")
+	v.check(len(in.Products) > 0, "products", "name at least one product to deliver")
+	seen := map[string]bool{}
+	for i, p := range in.Products {
+		f := fmt.Sprintf("products[%d]", i)
+		v.check(p.ProductID != "", f+".productId", "is required")
+		v.check(!seen[p.ProductID], f+".productId", "%s is listed twice", p.ProductID)
+		v.check(p.PriceCents > 0, f+".priceCents", "must be a positive amount in cents")
+		v.check(p.PlannedAttendanceHours >= 0, f+".plannedAttendanceHours", "cannot be negative")
+		seen[p.ProductID] = true
+	}
+	for i, c := range in.Certificates {
+		v.check(strings.TrimSpace(c.Name) != "", fmt.Sprintf("certificates[%d].name", i), "is required")
+		v.check(!c.ValidUntil.IsZero(), fmt.Sprintf("certificates[%d].validUntil", i), "is required")
+	}
+	return v.err()
+}
+
+// Evaluate checks an application against every requirement of the scheme on the day and
+// lists every requirement it fails. An empty list means the provider must be contracted:
+// Open House admits everyone who qualifies, with no ranking and no cap.
+func Evaluate(s *Scheme, in ApplicationInput, today Date) []Failure {
+	var fs []Failure
+	if !in.AcceptsConditions {
+		fs = append(fs, Failure{Requirement: ReqConditions, Detail: "the scheme's conditions must be accepted"})
+	}
+	held := map[string]Date{}
+	for _, c := range in.Certificates {
+		if until, ok := held[strings.ToUpper(c.Name)]; !ok || c.ValidUntil.After(until) {
+			held[strings.ToUpper(c.Name)] = c.ValidUntil
+		}
+	}
+	for _, offer := range in.Products {
+		p, ok := s.Product(offer.ProductID)
+		if !ok {
+			fs = append(fs, Failure{Requirement: ReqUnknownProduct, ProductID: offer.ProductID, Detail: "the scheme has no such product"})
+			continue
+		}
+		t, ok := p.TermsAt(today)
+		if !ok {
+			t = p.Terms[0] // product announced for a later date: its first terms apply
+		}
+		if offer.PriceCents > t.MaxPriceCents {
+			fs = append(fs, Failure{Requirement: ReqPrice, ProductID: p.ID,
+				Detail: fmt.Sprintf("price %s exceeds the maximum of %s", Euro(offer.PriceCents), Euro(t.MaxPriceCents))})
+		}
+		if offer.PlannedAttendanceHours < t.MinAttendanceHours {
+			fs = append(fs, Failure{Requirement: ReqAttendance, ProductID: p.ID,
+				Detail: fmt.Sprintf("planned %d attendance hours, at least %d required", offer.PlannedAttendanceHours, t.MinAttendanceHours)})
+		}
+		for _, cert := range t.RequiredCertificates {
+			until, ok := held[strings.ToUpper(cert)]
+			switch {
+			case !ok:
+				fs = append(fs, Failure{Requirement: ReqCertificate, ProductID: p.ID, Detail: fmt.Sprintf("certificate %s is required", cert)})
+			case until.Before(today):
+				fs = append(fs, Failure{Requirement: ReqCertificateExpiry, ProductID: p.ID, Detail: fmt.Sprintf("certificate %s expired on %s", cert, until)})
+			}
+		}
+	}
+	return fs
+}
+
+// Euro formats cents as an amount in euros, e.g. EUR 1.000,00.
+func Euro(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	whole, frac := cents/100, cents%100
+	s := fmt.Sprint(whole)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("EUR %s%s,%02d", sign, b.String(), frac)
+}
+
+// ApplicationStatus is the outcome of the automatic check.
+type ApplicationStatus string
+
+const (
+	ApplicationAccepted ApplicationStatus = "accepted"
+	ApplicationRejected ApplicationStatus = "rejected"
+)
+
+// Application is a submitted application and its outcome.
+type Application struct {
+	ID           string            `json:"id"`
+	SchemeID     string            `json:"schemeId"`
+	Region       string            `json:"region"`
+	ProviderKvK  string            `json:"providerKvk"`
+	ProviderName string            `json:"providerName"`
+	Products     []ProductOffer    `json:"products"`
+	Certificates []HeldCertificate `json:"certificates"`
+	Status       ApplicationStatus `json:"status"`
+	Failures     []Failure         `json:"failures"`
+	ContractID   string            `json:"contractId,omitempty"`
+	SubmittedAt  time.Time         `json:"submittedAt"`
+}

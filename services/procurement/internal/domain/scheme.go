@@ -1,0 +1,207 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Sector of a scheme or tender.
+type Sector string
+
+// Sectors in use in the regions (bouw, techniek, transport & logistiek, zorg, ...).
+var Sectors = []Sector{"bouw", "techniek", "bouw-en-techniek", "transport-en-logistiek", "zorg", "welzijn", "onderwijs", "ict", "horeca", "detailhandel", "groen", "schoonmaak", "productie", "overig"}
+
+// SchemeStatus is the lifecycle: draft -> open -> closed.
+type SchemeStatus string
+
+const (
+	SchemeDraft  SchemeStatus = "draft"
+	SchemeOpen   SchemeStatus = "open"
+	SchemeClosed SchemeStatus = "closed"
+)
+
+// Scheme is an Open House scheme (Open House-regeling): a buyer sets only suitability
+// requirements (geschiktheidseisen) and contracts every provider that meets them.
+type Scheme struct {
+	ID          string       `json:"id"`
+	Reference   string       `json:"reference"`
+	Region      string       `json:"region"`
+	Buyer       string       `json:"buyer"`
+	Title       string       `json:"title"`
+	Description string       `json:"description,omitempty"`
+	Sector      Sector       `json:"sector"`
+	OpenFrom    Date         `json:"openFrom"`
+	OpenUntil   Date         `json:"openUntil"`
+	Status      SchemeStatus `json:"status"`
+	Products    []Product    `json:"products"`
+	PublishedAt *time.Time   `json:"publishedAt,omitempty"`
+	ClosedAt    *time.Time   `json:"closedAt,omitempty"`
+}
+
+// SchemeDraft is what a buyer sends to create or edit a scheme.
+type SchemeInput struct {
+	Reference   string `json:"reference"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Sector      Sector `json:"sector"`
+	OpenFrom    Date   `json:"openFrom"`
+	OpenUntil   Date   `json:"openUntil"`
+}
+
+var referencePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,39}$`)
+
+func (in SchemeInput) validate() error {
+	v := &validator{}
+	v.check(referencePattern.MatchString(in.Reference), "reference", "must be 3-40 capitals, digits or dashes, e.g. OH-2026-BT")
+	v.check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
+	v.check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
+	v.check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
+	v.check(!in.OpenFrom.IsZero(), "openFrom", "is required")
+	v.check(!in.OpenUntil.IsZero(), "openUntil", "is required")
+	if !in.OpenFrom.IsZero() && !in.OpenUntil.IsZero() {
+		v.check(in.OpenUntil.After(in.OpenFrom), "openUntil", "must be after openFrom")
+	}
+	return v.err()
+}
+
+// NewScheme creates a draft scheme owned by the buyer organisation.
+func NewScheme(id, region, buyer string, in SchemeInput) (*Scheme, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	s := &Scheme{ID: id, Region: region, Buyer: buyer, Status: SchemeDraft, Products: []Product{}}
+	s.apply(in)
+	return s, nil
+}
+
+func (s *Scheme) apply(in SchemeInput) {
+	s.Reference, s.Title, s.Description, s.Sector = in.Reference, strings.TrimSpace(in.Title), in.Description, in.Sector
+	s.OpenFrom, s.OpenUntil = in.OpenFrom, in.OpenUntil
+}
+
+// Edit changes a draft. Once published the run and requirements are public commitments:
+// changes then go through new terms versions or an earlier close.
+func (s *Scheme) Edit(in SchemeInput) error {
+	if s.Status != SchemeDraft {
+		return stateErr("only a draft scheme can be edited; this one is %s", s.Status)
+	}
+	if err := in.validate(); err != nil {
+		return err
+	}
+	s.apply(in)
+	return nil
+}
+
+// Publish opens the scheme for applications.
+func (s *Scheme) Publish(now time.Time) error {
+	if s.Status != SchemeDraft {
+		return stateErr("only a draft scheme can be published; this one is %s", s.Status)
+	}
+	if len(s.Products) == 0 {
+		return stateErr("a scheme needs at least one product before it is published")
+	}
+	if !s.OpenUntil.After(DateOf(now)) {
+		return stateErr("the run ends on %s, which has passed", s.OpenUntil)
+	}
+	s.Status = SchemeOpen
+	t := now.UTC()
+	s.PublishedAt = &t
+	return nil
+}
+
+// Close ends the run early or on time; contracts already made stay in force.
+func (s *Scheme) Close(now time.Time) error {
+	if s.Status != SchemeOpen {
+		return stateErr("only an open scheme can be closed; this one is %s", s.Status)
+	}
+	s.Status = SchemeClosed
+	t := now.UTC()
+	s.ClosedAt = &t
+	return nil
+}
+
+// AcceptsApplications reports why applications are refused on the day, or nil.
+func (s *Scheme) AcceptsApplications(today Date) error {
+	switch {
+	case s.Status != SchemeOpen:
+		return stateErr("scheme %s is %s and takes no applications", s.Reference, s.Status)
+	case today.Before(s.OpenFrom):
+		return stateErr("scheme %s opens on %s", s.Reference, s.OpenFrom)
+	case today.After(s.OpenUntil):
+		return stateErr("scheme %s ran until %s", s.Reference, s.OpenUntil)
+	}
+	return nil
+}
+
+// Product returns the product with the id.
+func (s *Scheme) Product(id string) (*Product, bool) {
+	for i := range s.Products {
+		if s.Products[i].ID == id {
+			return &s.Products[i], true
+		}
+	}
+	return nil, false
+}
+
+// AddProduct adds a product with its first terms, in force from effectiveFrom. Products may
+// be added over the run (e.g. a soft-skills product added later).
+func (s *Scheme) AddProduct(id string, in ProductInput, today Date) (*Product, error) {
+	if s.Status == SchemeClosed {
+		return nil, stateErr("scheme %s is closed", s.Reference)
+	}
+	v := &validator{}
+	v.check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
+	for _, p := range s.Products {
+		v.check(!strings.EqualFold(p.Name, in.Name), "name", "product %q exists already", in.Name)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	from := in.Terms.EffectiveFrom
+	if from.IsZero() {
+		from = maxDate(today, s.OpenFrom)
+	}
+	terms, err := newTerms(1, in.Terms, from)
+	if err != nil {
+		return nil, err
+	}
+	s.Products = append(s.Products, Product{ID: id, Name: strings.TrimSpace(in.Name), Description: in.Description, Terms: []Terms{terms}})
+	return &s.Products[len(s.Products)-1], nil
+}
+
+// ChangeTerms adds a new terms version to a product. It applies to enrolments that start on
+// or after effectiveFrom; enrolments that started earlier keep their terms.
+func (s *Scheme) ChangeTerms(productID string, in TermsInput, today Date) (Terms, error) {
+	if s.Status == SchemeClosed {
+		return Terms{}, stateErr("scheme %s is closed", s.Reference)
+	}
+	p, ok := s.Product(productID)
+	if !ok {
+		return Terms{}, stateErr("scheme %s has no product %s", s.Reference, productID)
+	}
+	latest := p.Terms[len(p.Terms)-1]
+	from := in.EffectiveFrom
+	if from.IsZero() {
+		from = today
+	}
+	v := &validator{}
+	v.check(!from.Before(today), "effectiveFrom", "cannot lie in the past (%s): running enrolments keep their terms", today)
+	v.check(from.After(latest.EffectiveFrom), "effectiveFrom", "must be after %s, when version %d took effect", latest.EffectiveFrom, latest.Version)
+	if err := v.err(); err != nil {
+		return Terms{}, err
+	}
+	t, err := newTerms(latest.Version+1, in, from)
+	if err != nil {
+		return Terms{}, err
+	}
+	p.Terms = append(p.Terms, t)
+	return t, nil
+}
+
+// CanBeChangedBy reports whether the organisation owns the scheme.
+func (s *Scheme) CanBeChangedBy(org string) bool { return s.Buyer == org }
+
+func (s *Scheme) String() string { return fmt.Sprintf("scheme %s (%s)", s.Reference, s.ID) }

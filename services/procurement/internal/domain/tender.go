@@ -1,0 +1,156 @@
+package domain
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// TenderStatus: announced on the calendar, awarded, or cancelled.
+type TenderStatus string
+
+const (
+	TenderAnnounced TenderStatus = "announced"
+	TenderAwarded   TenderStatus = "awarded"
+	TenderCancelled TenderStatus = "cancelled"
+)
+
+// MaxSroiBasisPoints caps the social-return percentage at 100.00%.
+const MaxSroiBasisPoints = 10_000
+
+// Tender is an upcoming public tender on the region's tender calendar
+// (aanbestedingskalender), published so local firms and providers can prepare.
+type Tender struct {
+	ID                  string `json:"id"`
+	Region              string `json:"region"`
+	Buyer               string `json:"buyer"`
+	Title               string `json:"title"`
+	Description         string `json:"description,omitempty"`
+	Sector              Sector `json:"sector"`
+	ExpectedPublication Date   `json:"expectedPublication"`
+	EstimatedValueCents int64  `json:"estimatedValueCents"`
+	// SroiBasisPoints is the social-return percentage in hundredths of a percent (500 = 5%),
+	// so obligations compute exactly in integers.
+	SroiBasisPoints int          `json:"sroiBasisPoints"`
+	Status          TenderStatus `json:"status"`
+	Award           *Award       `json:"award,omitempty"`
+	AnnouncedAt     time.Time    `json:"announcedAt"`
+	UpdatedAt       time.Time    `json:"updatedAt"`
+}
+
+// TenderInput announces or updates a tender.
+type TenderInput struct {
+	Title               string `json:"title"`
+	Description         string `json:"description,omitempty"`
+	Sector              Sector `json:"sector"`
+	ExpectedPublication Date   `json:"expectedPublication"`
+	EstimatedValueCents int64  `json:"estimatedValueCents"`
+	SroiBasisPoints     int    `json:"sroiBasisPoints"`
+}
+
+// Award (gunning) records who won, for how much, and the social-return obligation's basis.
+type Award struct {
+	ContractorKvK             string    `json:"contractorKvk"`
+	ContractorName            string    `json:"contractorName"`
+	ContractValueExclVatCents int64     `json:"contractValueExclVatCents"`
+	SroiBasisPoints           int       `json:"sroiBasisPoints"`
+	PublicationDate           Date      `json:"publicationDate"`
+	AwardedOn                 Date      `json:"awardedOn"`
+	RecordedAt                time.Time `json:"recordedAt"`
+}
+
+// AwardInput is what a buyer records at award.
+type AwardInput struct {
+	ContractorKvK             string `json:"contractorKvk"`
+	ContractorName            string `json:"contractorName"`
+	ContractValueExclVatCents int64  `json:"contractValueExclVatCents"`
+	SroiBasisPoints           int    `json:"sroiBasisPoints"`
+	// PublicationDate is when the tender was published; the region's SROI value table in
+	// force on that day values the contractor's contributions.
+	PublicationDate Date `json:"publicationDate"`
+	AwardedOn       Date `json:"awardedOn"`
+}
+
+func (in TenderInput) validate() error {
+	v := &validator{}
+	v.check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
+	v.check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
+	v.check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
+	v.check(!in.ExpectedPublication.IsZero(), "expectedPublication", "is required")
+	v.check(in.EstimatedValueCents > 0, "estimatedValueCents", "must be a positive amount in cents")
+	v.check(in.SroiBasisPoints >= 0 && in.SroiBasisPoints <= MaxSroiBasisPoints, "sroiBasisPoints", "must be between 0 and 10000 (100%%)")
+	return v.err()
+}
+
+// NewTender announces a tender.
+func NewTender(id, region, buyer string, in TenderInput, now time.Time) (*Tender, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	t := &Tender{ID: id, Region: region, Buyer: buyer, Status: TenderAnnounced, AnnouncedAt: now.UTC()}
+	t.set(in, now)
+	return t, nil
+}
+
+func (t *Tender) set(in TenderInput, now time.Time) {
+	t.Title, t.Description, t.Sector = strings.TrimSpace(in.Title), in.Description, in.Sector
+	t.ExpectedPublication, t.EstimatedValueCents, t.SroiBasisPoints = in.ExpectedPublication, in.EstimatedValueCents, in.SroiBasisPoints
+	t.UpdatedAt = now.UTC()
+}
+
+// Update changes an announced tender (dates move, estimates change).
+func (t *Tender) Update(in TenderInput, now time.Time) error {
+	if t.Status != TenderAnnounced {
+		return stateErr("tender %s is %s and can no longer change", t.ID, t.Status)
+	}
+	if err := in.validate(); err != nil {
+		return err
+	}
+	t.set(in, now)
+	return nil
+}
+
+// RecordAward registers the award; it creates the contractor's social-return obligation.
+func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
+	if t.Status != TenderAnnounced {
+		return stateErr("tender %s is %s; only an announced tender can be awarded", t.ID, t.Status)
+	}
+	v := &validator{}
+	v.check(ValidKvK(in.ContractorKvK), "contractorKvk", "must be a KvK number of 8 digits")
+	v.check(strings.TrimSpace(in.ContractorName) != "", "contractorName", "is required")
+	v.check(in.ContractValueExclVatCents > 0, "contractValueExclVatCents", "must be a positive amount in cents")
+	v.check(in.SroiBasisPoints >= 0 && in.SroiBasisPoints <= MaxSroiBasisPoints, "sroiBasisPoints", "must be between 0 and 10000 (100%%)")
+	v.check(!in.PublicationDate.IsZero(), "publicationDate", "is required")
+	v.check(!in.AwardedOn.IsZero(), "awardedOn", "is required")
+	if !in.PublicationDate.IsZero() && !in.AwardedOn.IsZero() {
+		v.check(!in.AwardedOn.Before(in.PublicationDate), "awardedOn", "cannot be before the publication date")
+	}
+	v.check(!in.AwardedOn.After(DateOf(now)), "awardedOn", "cannot lie in the future")
+	if err := v.err(); err != nil {
+		return err
+	}
+	t.Status = TenderAwarded
+	t.Award = &Award{
+		ContractorKvK: in.ContractorKvK, ContractorName: strings.TrimSpace(in.ContractorName),
+		ContractValueExclVatCents: in.ContractValueExclVatCents, SroiBasisPoints: in.SroiBasisPoints,
+		PublicationDate: in.PublicationDate, AwardedOn: in.AwardedOn, RecordedAt: now.UTC(),
+	}
+	t.UpdatedAt = now.UTC()
+	return nil
+}
+
+// Cancel takes the tender off the calendar.
+func (t *Tender) Cancel(now time.Time) error {
+	if t.Status != TenderAnnounced {
+		return stateErr("tender %s is %s and cannot be cancelled", t.ID, t.Status)
+	}
+	t.Status, t.UpdatedAt = TenderCancelled, now.UTC()
+	return nil
+}
+
+// SroiObligationCents is the award's social-return obligation before any regional cap:
+// contract value x percentage, rounded down to whole cents (in the contractor's favour by
+// less than a cent; the sroi service applies the region's caps).
+func (a *Award) SroiObligationCents() int64 {
+	return a.ContractValueExclVatCents * int64(a.SroiBasisPoints) / 10_000
+}

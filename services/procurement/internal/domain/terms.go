@@ -1,0 +1,129 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+// Milestone is a point in a trajectory at which a tranche falls due.
+type Milestone string
+
+const (
+	MilestoneStarted           Milestone = "started"            // start van de opleiding
+	MilestoneCompleted         Milestone = "completed"          // afronding, leerdoelen behaald
+	MilestonePlaced            Milestone = "placed"             // plaatsing
+	MilestoneSustainablyPlaced Milestone = "sustainably_placed" // duurzame plaatsing
+)
+
+// Milestones in trajectory order.
+var Milestones = []Milestone{MilestoneStarted, MilestoneCompleted, MilestonePlaced, MilestoneSustainablyPlaced}
+
+// Tranche is the share of the contracted price paid at a milestone.
+type Tranche struct {
+	Milestone Milestone `json:"milestone"`
+	Percent   int       `json:"percent"`
+}
+
+// Product is a trajectory (traject) offered under a scheme, with its terms over time.
+type Product struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Description string  `json:"description,omitempty"`
+	Terms       []Terms `json:"terms"`
+}
+
+// ProductInput adds a product.
+type ProductInput struct {
+	Name        string     `json:"name"`
+	Description string     `json:"description,omitempty"`
+	Terms       TermsInput `json:"terms"`
+}
+
+// TermsInput sets a terms version.
+type TermsInput struct {
+	EffectiveFrom        Date      `json:"effectiveFrom,omitzero"`
+	MaxPriceCents        int64     `json:"maxPriceCents"`
+	MinAttendanceHours   int       `json:"minAttendanceHours"`
+	RequiredCertificates []string  `json:"requiredCertificates"`
+	Tranches             []Tranche `json:"tranches"`
+	// PlacementBeforeCompletion allows a placement before the trajectory is completed
+	// (e.g. a BBL job that starts during training).
+	PlacementBeforeCompletion bool `json:"placementBeforeCompletion"`
+}
+
+// Terms is one version of a product's conditions (voorwaarden).
+type Terms struct {
+	Version                   int       `json:"version"`
+	EffectiveFrom             Date      `json:"effectiveFrom"`
+	MaxPriceCents             int64     `json:"maxPriceCents"`
+	MinAttendanceHours        int       `json:"minAttendanceHours"`
+	RequiredCertificates      []string  `json:"requiredCertificates"`
+	Tranches                  []Tranche `json:"tranches"`
+	PlacementBeforeCompletion bool      `json:"placementBeforeCompletion"`
+}
+
+// MaxPriceCentsLimit guards against a misplaced decimal: EUR 1,000,000 per trajectory.
+const MaxPriceCentsLimit = 100_000_000
+
+var certificatePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 .&/+-]{0,59}$`)
+
+func newTerms(version int, in TermsInput, from Date) (Terms, error) {
+	v := &validator{}
+	v.check(in.MaxPriceCents > 0, "terms.maxPriceCents", "must be a positive amount in cents, got %d", in.MaxPriceCents)
+	v.check(in.MaxPriceCents <= MaxPriceCentsLimit, "terms.maxPriceCents", "must be at most %d cents", MaxPriceCentsLimit)
+	v.check(in.MinAttendanceHours >= 0 && in.MinAttendanceHours <= 5000, "terms.minAttendanceHours", "must be between 0 and 5000")
+	seenCert := map[string]bool{}
+	for i, c := range in.RequiredCertificates {
+		v.check(certificatePattern.MatchString(c), fmt.Sprintf("terms.requiredCertificates[%d]", i), "must be a certificate name such as VCA")
+		v.check(!seenCert[c], fmt.Sprintf("terms.requiredCertificates[%d]", i), "%s is listed twice", c)
+		seenCert[c] = true
+	}
+	validateTranches(v, in.Tranches)
+	if err := v.err(); err != nil {
+		return Terms{}, err
+	}
+	certs := append([]string{}, in.RequiredCertificates...)
+	tranches := append([]Tranche{}, in.Tranches...)
+	slices.SortStableFunc(tranches, func(a, b Tranche) int {
+		return slices.Index(Milestones, a.Milestone) - slices.Index(Milestones, b.Milestone)
+	})
+	return Terms{
+		Version: version, EffectiveFrom: from, MaxPriceCents: in.MaxPriceCents, MinAttendanceHours: in.MinAttendanceHours,
+		RequiredCertificates: certs, Tranches: tranches, PlacementBeforeCompletion: in.PlacementBeforeCompletion,
+	}, nil
+}
+
+// validateTranches: whole percentages, each milestone once, adding up to exactly 100.
+func validateTranches(v *validator, ts []Tranche) {
+	v.check(len(ts) > 0, "terms.tranches", "at least one tranche is required")
+	sum := 0
+	seen := map[Milestone]bool{}
+	for i, t := range ts {
+		f := fmt.Sprintf("terms.tranches[%d]", i)
+		v.check(slices.Contains(Milestones, t.Milestone), f+".milestone", "must be one of %v", Milestones)
+		v.check(!seen[t.Milestone], f+".milestone", "%s appears twice", t.Milestone)
+		v.check(t.Percent > 0 && t.Percent <= 100, f+".percent", "must be between 1 and 100")
+		seen[t.Milestone] = true
+		sum += t.Percent
+	}
+	if len(ts) > 0 {
+		v.check(sum == 100, "terms.tranches", "percentages must add up to 100, they add up to %d", sum)
+	}
+}
+
+// TermsAt returns the terms in force on day: the latest version effective on or before it.
+// An enrolment is pinned to the terms in force on its start date.
+func (p *Product) TermsAt(day Date) (Terms, bool) {
+	var found Terms
+	ok := false
+	for _, t := range p.Terms {
+		if !t.EffectiveFrom.After(day) {
+			found, ok = t, true
+		}
+	}
+	return found, ok
+}
+
+// CurrentTerms is the newest version, whatever its effective date.
+func (p *Product) CurrentTerms() Terms { return p.Terms[len(p.Terms)-1] }

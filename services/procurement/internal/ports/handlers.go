@@ -1,0 +1,185 @@
+package ports
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/problem"
+	"github.com/werkregio/platform/services/procurement/internal/app"
+	"github.com/werkregio/platform/services/procurement/internal/domain"
+)
+
+func statusParam[T ~string](c *gin.Context, allowed ...T) (T, bool) {
+	s := T(c.Query("status"))
+	if s == "" || slices.Contains(allowed, s) {
+		return s, true
+	}
+	httpserver.Fail(c, problem.Validation("Unknown status filter.", problem.FieldError{Field: "status", Reason: "must be one of the listed statuses"}))
+	return "", false
+}
+
+func (h *HTTP) listSchemes(c *gin.Context) {
+	status, ok := statusParam(c, domain.SchemeDraft, domain.SchemeOpen, domain.SchemeClosed)
+	if !ok {
+		return
+	}
+	v, err := h.app.ListSchemes(c, principal(c), status)
+	respondList(c, v, err)
+}
+
+func (h *HTTP) createScheme(c *gin.Context) {
+	var in domain.SchemeInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.CreateScheme(c, principal(c), in)
+	respond(c, http.StatusCreated, v, err)
+}
+
+func (h *HTTP) getScheme(c *gin.Context) {
+	v, err := h.app.GetScheme(c, principal(c), c.Param("schemeId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) editScheme(c *gin.Context) {
+	var in domain.SchemeInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.EditScheme(c, principal(c), c.Param("schemeId"), in)
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) publishScheme(c *gin.Context) {
+	v, err := h.app.PublishScheme(c, principal(c), c.Param("schemeId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) closeScheme(c *gin.Context) {
+	v, err := h.app.CloseScheme(c, principal(c), c.Param("schemeId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) addProduct(c *gin.Context) {
+	var in domain.ProductInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.AddProduct(c, principal(c), c.Param("schemeId"), in)
+	respond(c, http.StatusCreated, v, err)
+}
+
+func (h *HTTP) changeTerms(c *gin.Context) {
+	var in domain.TermsInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.ChangeTerms(c, principal(c), c.Param("schemeId"), c.Param("productId"), in)
+	respond(c, http.StatusCreated, v, err)
+}
+
+type applicationResult struct {
+	Application *domain.Application `json:"application"`
+	Contract    *domain.Contract    `json:"contract,omitempty"`
+}
+
+func (h *HTTP) apply(c *gin.Context) {
+	var in domain.ApplicationInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	a, ct, err := h.app.Apply(c, principal(c), c.Param("schemeId"), in)
+	respond(c, http.StatusCreated, applicationResult{Application: a, Contract: ct}, err)
+}
+
+func filter(c *gin.Context) app.AdmissionFilter {
+	return app.AdmissionFilter{SchemeID: c.Query("schemeId"), ProviderKvK: c.Query("providerKvk")}
+}
+
+func (h *HTTP) listApplications(c *gin.Context) {
+	v, err := h.app.ListApplications(c, principal(c), filter(c))
+	respondList(c, v, err)
+}
+
+func (h *HTTP) listContracts(c *gin.Context) {
+	status, ok := statusParam(c, domain.ContractActive, domain.ContractSuspended, domain.ContractEnded)
+	if !ok {
+		return
+	}
+	v, err := h.app.ListContracts(c, principal(c), filter(c), status)
+	respondList(c, v, err)
+}
+
+func (h *HTTP) getContract(c *gin.Context) {
+	v, err := h.app.GetContract(c, principal(c), c.Param("contractId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+type reasonInput struct {
+	Reason string `json:"reason"`
+}
+
+func (h *HTTP) contractAction(action app.ContractAction) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var in reasonInput
+		if c.Request.ContentLength != 0 && !httpserver.BindJSON(c, &in) {
+			return
+		}
+		v, err := h.app.ChangeContract(c, principal(c), c.Param("contractId"), action, in.Reason)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) listTenders(c *gin.Context) {
+	status, ok := statusParam(c, domain.TenderAnnounced, domain.TenderAwarded, domain.TenderCancelled)
+	if !ok {
+		return
+	}
+	v, err := h.app.ListTenders(c, principal(c).Region, status)
+	respondList(c, v, err)
+}
+
+func (h *HTTP) announceTender(c *gin.Context) {
+	var in domain.TenderInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.AnnounceTender(c, principal(c), in)
+	respond(c, http.StatusCreated, v, err)
+}
+
+func (h *HTTP) getTender(c *gin.Context) {
+	v, err := h.app.GetTender(c, principal(c), c.Param("tenderId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) updateTender(c *gin.Context) {
+	var in domain.TenderInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.UpdateTender(c, principal(c), c.Param("tenderId"), in)
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) awardTender(c *gin.Context) {
+	var in domain.AwardInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.AwardTender(c, principal(c), c.Param("tenderId"), in)
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) cancelTender(c *gin.Context) {
+	v, err := h.app.CancelTender(c, principal(c), c.Param("tenderId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) calendarJSON(c *gin.Context) {
+	v, err := h.app.Calendar(c, principal(c).Region)
+	respondList(c, v, err)
+}

@@ -1,0 +1,25 @@
+// Package service wires the procurement service onto the shared platform kit.
+package service
+
+import (
+	"github.com/werkregio/platform/contracts"
+	kit "github.com/werkregio/platform/services/kit/service"
+	"github.com/werkregio/platform/services/procurement/internal/adapters"
+	"github.com/werkregio/platform/services/procurement/internal/app"
+	"github.com/werkregio/platform/services/procurement/internal/ports"
+)
+
+// Name is the service slug: directory, binary, image, Kubernetes name, CloudEvents source.
+const Name = "procurement"
+
+// Options are the platform options of this service.
+func Options() kit.Options {
+	return kit.Options{Validator: contracts.MustEventSchemas(), Topics: adapters.Topics}
+}
+
+// Wire mounts the procurement application on a started platform.
+func Wire(p *kit.Platform) error {
+	repo := adapters.NewRepository(p.Commits, p.Config.TopicPrefix)
+	ports.NewHTTP(app.New(repo), p.Config.Region).Register(p.Engine, p.Verifier)
+	return nil
+}
