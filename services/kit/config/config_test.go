@@ -23,7 +23,7 @@ func TestEnvCollectsEveryProblem(t *testing.T) {
 	if err == nil {
 		t.Fatal("expected errors")
 	}
-	for _, want := range []string{"PORT", "LEVEL", "TIMEOUT", "MONGO_URI is required"} {
+	for _, want := range []string{"PORT", "LEVEL", "TIMEOUT", "MONGO_URI: is required"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}

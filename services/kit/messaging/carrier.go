@@ -34,3 +34,7 @@ func (c HeaderCarrier) Keys() []string {
 	}
 	return keys
 }
+
+// W3C is the propagator used on Kafka: traceparent/tracestate and baggage headers, whatever
+// the process-wide propagator is, because the header format is part of the event contract.
+var W3C propagation.TextMapPropagator = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})

@@ -128,7 +128,7 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	if mp == nil {
 		mp = otel.GetMeterProvider()
 	}
-	c := &Consumer{cfg: cfg, tracer: tp.Tracer(instrumentation), propagator: otel.GetTextMapPropagator(), types: map[string]bool{}}
+	c := &Consumer{cfg: cfg, tracer: tp.Tracer(instrumentation), propagator: W3C, types: map[string]bool{}}
 	for _, t := range cfg.Types {
 		c.types[t] = true
 	}

@@ -55,7 +55,7 @@ func NewProducer(cfg ProducerConfig) *Producer {
 		validator:  cfg.Validator,
 		source:     cfg.Source,
 		tracer:     tp.Tracer(instrumentation),
-		propagator: otel.GetTextMapPropagator(),
+		propagator: W3C,
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 )
 
@@ -98,7 +97,7 @@ func (c *Commits) Append(ctx context.Context, ch Change) error {
 		return err
 	}
 	carrier := propagation.MapCarrier{}
-	otel.GetTextMapPropagator().Inject(ctx, carrier)
+	propagation.TraceContext{}.Inject(ctx, carrier)
 	v := ch.Version + 1
 	doc := commitDoc{
 		ID: commitID(ch.Stream, v), Stream: ch.Stream, Version: v, Kind: ch.Kind, Region: ch.Region,

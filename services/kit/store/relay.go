@@ -9,7 +9,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -54,7 +53,7 @@ func (c *Commits) RelayOnce(ctx context.Context, pub Publisher) error {
 	// Per stream, versions must go out in order even if clocks put them otherwise.
 	docs = orderPerStream(docs)
 	for _, d := range docs {
-		pctx := otel.GetTextMapPropagator().Extract(ctx, propagation.MapCarrier(d.TraceParent))
+		pctx := propagation.TraceContext{}.Extract(ctx, propagation.MapCarrier(d.TraceParent))
 		byTopic := map[string][]messaging.Event{}
 		var topics []string
 		for _, o := range d.Events {
