@@ -45,11 +45,15 @@ func TestBadTokensAreRejected(t *testing.T) {
 	wrongAud, _ := NewDevIssuer("test", "elsewhere")
 	good := Principal{Subject: "u1", Region: "groningen", Roles: []Role{RoleBuyer}}
 	cases := map[string]func() (string, error){
-		"other key":    func() (string, error) { return other.Issue(good, time.Minute) },
-		"wrong aud":    func() (string, error) { return wrongAud.Issue(good, time.Minute) },
-		"expired":      func() (string, error) { return iss.Issue(good, -time.Hour) },
-		"unknown role": func() (string, error) { return iss.Issue(Principal{Subject: "u", Region: "g", Roles: []Role{"superuser"}}, time.Minute) },
-		"no region":    func() (string, error) { return iss.Issue(Principal{Subject: "u", Roles: []Role{RoleBuyer}}, time.Minute) },
+		"other key": func() (string, error) { return other.Issue(good, time.Minute) },
+		"wrong aud": func() (string, error) { return wrongAud.Issue(good, time.Minute) },
+		"expired":   func() (string, error) { return iss.Issue(good, -time.Hour) },
+		"unknown role": func() (string, error) {
+			return iss.Issue(Principal{Subject: "u", Region: "g", Roles: []Role{"superuser"}}, time.Minute)
+		},
+		"no region": func() (string, error) {
+			return iss.Issue(Principal{Subject: "u", Roles: []Role{RoleBuyer}}, time.Minute)
+		},
 	}
 	for name, mk := range cases {
 		tok, err := mk()
