@@ -428,7 +428,7 @@ func TestTenderCalendarAsJSONAndICalendar(t *testing.T) {
 	if err != nil || start.Format(time.DateOnly) != day(20) {
 		t.Errorf("first event starts %v (%v)", start, err)
 	}
-	if s := events[1].GetProperty(ics.ComponentPropertySummary); s == nil || s.Value != `Aanbesteding: Versterking Loppersum\, fase 3` {
+	if s := events[1].GetProperty(ics.ComponentPropertySummary); s == nil || s.Value != "Aanbesteding: Versterking Loppersum, fase 3" {
 		t.Errorf("summary %+v", s)
 	}
 	other, _ := http.Get(r.url + "/api/v1/public/regions/flevoland/tender-calendar.ics")
