@@ -1,0 +1,90 @@
+package httpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/werkregio/platform/services/kit/problem"
+)
+
+func engine(t *testing.T, checks ...Check) (*gin.Engine, *bytes.Buffer) {
+	var logs bytes.Buffer
+	r := NewEngine(Options{ServiceName: "t", Logger: slog.New(slog.NewJSONHandler(&logs, nil)), TracerProvider: sdktrace.NewTracerProvider(), ReadyChecks: checks, MaxBodyBytes: 64})
+	r.POST("/echo", func(c *gin.Context) {
+		var in struct{ Name string }
+		if !BindJSON(c, &in) {
+			return
+		}
+		c.JSON(200, in)
+	})
+	r.GET("/boom", func(c *gin.Context) { panic("secret detail") })
+	r.GET("/fail", func(c *gin.Context) { Fail(c, errors.New("db password wrong")) })
+	return r, &logs
+}
+
+func do(r http.Handler, method, path, body string) (*httptest.ResponseRecorder, problem.Problem) {
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(method, path, strings.NewReader(body)))
+	var p problem.Problem
+	_ = json.Unmarshal(w.Body.Bytes(), &p)
+	return w, p
+}
+
+func TestEveryErrorIsAProblemDocument(t *testing.T) {
+	r, logs := engine(t)
+	cases := []struct {
+		method, path, body string
+		status             int
+	}{
+		{"GET", "/nowhere", "", 404},
+		{"DELETE", "/echo", "", 405},
+		{"POST", "/echo", `{"name":`, 400},
+		{"POST", "/echo", `{"nmae":"x"}`, 400},
+		{"POST", "/echo", `{"name":"` + strings.Repeat("x", 100) + `"}`, 413},
+		{"GET", "/boom", "", 500},
+		{"GET", "/fail", "", 500},
+	}
+	for _, c := range cases {
+		w, p := do(r, c.method, c.path, c.body)
+		if w.Code != c.status || p.Status != c.status || !strings.HasPrefix(p.Type, problem.TypeBase) || p.RequestID == "" || p.TraceID == "" {
+			t.Errorf("%s %s: %d %+v", c.method, c.path, w.Code, p)
+		}
+		if ct := w.Header().Get("Content-Type"); ct != problem.ContentType {
+			t.Errorf("%s %s: content type %s", c.method, c.path, ct)
+		}
+		if strings.Contains(w.Body.String(), "secret detail") || strings.Contains(w.Body.String(), "password") {
+			t.Errorf("%s %s leaks the cause: %s", c.method, c.path, w.Body.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "db password wrong") {
+		t.Error("the cause of a 500 is not logged")
+	}
+	w, _ := do(r, "POST", "/echo", `{"name":"ok"}`)
+	if w.Code != 200 {
+		t.Errorf("valid request: %d", w.Code)
+	}
+}
+
+func TestReadinessReportsEachDependency(t *testing.T) {
+	r, _ := engine(t, Check{Name: "kafka", Run: func(context.Context) error { return nil }},
+		Check{Name: "mongodb", Run: func(context.Context) error { return errors.New("connection refused") }})
+	w, _ := do(r, "GET", "/readyz", "")
+	body, _ := io.ReadAll(w.Body)
+	if w.Code != 503 || !strings.Contains(string(body), "connection refused") || !strings.Contains(string(body), `"kafka":"ok"`) {
+		t.Errorf("%d %s", w.Code, body)
+	}
+	if w, _ := do(r, "GET", "/healthz", ""); w.Code != 200 {
+		t.Errorf("healthz %d", w.Code)
+	}
+}
