@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,9 @@ type Infra struct {
 	Kafka    string
 	MongoURI string
 	cmd      *exec.Cmd
+	// stdin stays open for the life of this process: the child exits when it closes, and
+	// holding it here keeps the garbage collector from closing it early.
+	stdin io.WriteCloser
 }
 
 var (
@@ -56,7 +60,6 @@ func Start(dataDir string) (*Infra, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = stdin // kept open for the life of this process; closing it stops the child
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -83,7 +86,7 @@ func Start(dataDir string) (*Infra, error) {
 		if err := json.Unmarshal([]byte(line), &ready); err != nil {
 			return nil, fmt.Errorf("embedded-infra said %q: %w", line, err)
 		}
-		return &Infra{Kafka: ready.Kafka, MongoURI: ready.Mongo, cmd: cmd}, nil
+		return &Infra{Kafka: ready.Kafka, MongoURI: ready.Mongo, cmd: cmd, stdin: stdin}, nil
 	case <-time.After(2 * time.Minute):
 		_ = cmd.Process.Kill()
 		return nil, fmt.Errorf("embedded-infra not ready after 2 minutes")

@@ -58,13 +58,13 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 	return app, contract, nil
 }
 
-// canSeeAdmission: the provider itself, the scheme's buyer, and regional oversight.
+// canSeeAdmission: the provider itself, every buyer of the region (buyers of one region buy
+// together and follow each other's schemes), and regional oversight.
 func canSeeAdmission(p auth.Principal, a *domain.Admission) bool {
 	if a.Region != p.Region {
 		return false
 	}
-	return (p.Has(auth.RoleProvider) && p.Org == a.ProviderKvK) || isBuyerOf(p, a.Buyer) || regionalOversight(p) ||
-		(p.Has(auth.RoleBuyer) && p.Org != "") // buyers of the region follow each other's schemes
+	return (p.Has(auth.RoleProvider) && p.Org == a.ProviderKvK) || p.Has(auth.RoleBuyer) || regionalOversight(p)
 }
 
 // ListApplications returns the applications the caller may see.
