@@ -14,13 +14,14 @@ const (
 	RoleBuyer       Role = "buyer"       // inkoper: runs Open House schemes and the tender calendar
 	RoleProvider    Role = "provider"    // opleider / aanbieder
 	RoleContractor  Role = "contractor"  // opdrachtnemer with a social-return obligation
-	RoleCoordinator Role = "coordinator" // werkplein, work coach (werkcoach), coordinator
+	RoleCoordinator Role = "coordinator" // werkplein coordinator: oversees the region, may reveal a BSN
+	RoleWorkCoach   Role = "workcoach"   // werkcoach (gemeente, UWV): registers and guides participants
 	RoleFinance     Role = "finance"     // finance department: payments and budgets
 	RoleAdmin       Role = "admin"       // regional administrator
 )
 
 // AllRoles lists every role a token may carry.
-var AllRoles = []Role{RoleBuyer, RoleProvider, RoleContractor, RoleCoordinator, RoleFinance, RoleAdmin}
+var AllRoles = []Role{RoleBuyer, RoleProvider, RoleContractor, RoleCoordinator, RoleWorkCoach, RoleFinance, RoleAdmin}
 
 // Principal is the authenticated caller.
 type Principal struct {

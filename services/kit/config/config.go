@@ -26,6 +26,9 @@ func FromMap(m map[string]string) *Env {
 	return &Env{lookup: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
 }
 
+// Fresh reads the same source with no errors recorded yet.
+func (e *Env) Fresh() *Env { return &Env{lookup: e.lookup} }
+
 func (e *Env) raw(name string) (string, bool) {
 	v, ok := e.lookup(name)
 	v = strings.TrimSpace(v)

@@ -40,6 +40,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// ConsumerFast shortens consumer-group timings for development and tests.
 	ConsumerFast bool
+
+	// Env reads the service's own settings in its wiring (e.g. encryption keys); its Err
+	// reports only what was read after LoadConfig.
+	Env *config.Env
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,40}$`)
@@ -69,7 +73,9 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.RelayInterval = env.Duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond)
 	c.ShutdownTimeout = env.Duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.ConsumerFast = env.Bool("KAFKA_CONSUMER_FAST", false)
-	return c, env.Err()
+	err := env.Err()
+	c.Env = env.Fresh()
+	return c, err
 }
 
 // Topic adds the region's prefix to a topic name.

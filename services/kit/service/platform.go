@@ -52,6 +52,7 @@ type Platform struct {
 	Validator messaging.Validator
 
 	consumers []*messaging.Consumer
+	jobs      []job
 	closeOnce sync.Once
 }
 
@@ -148,6 +149,9 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	g.Go(func() error { p.Commits.Relay(gctx, p.Producer, p.Config.RelayInterval, p.Log); return nil })
 	for _, c := range p.consumers {
 		g.Go(func() error { return c.Run(gctx) })
+	}
+	for _, j := range p.jobs {
+		g.Go(func() error { p.runJob(gctx, j); return nil })
 	}
 	p.Log.Info("service started", "addr", ln.Addr().String(), "database", p.Config.MongoDatabase, "brokers", p.Config.KafkaBrokers)
 	err := g.Wait()

@@ -52,6 +52,8 @@ type commitDoc struct {
 	Events      []Outgoing        `bson:"events,omitempty"`
 	Published   bool              `bson:"published"`
 	RecordedAt  time.Time         `bson:"recordedAt"`
+	Actor       Actor             `bson:"actor"`
+	Action      string            `bson:"action,omitempty"`
 	TraceParent map[string]string `bson:"trace,omitempty"`
 }
 
@@ -77,6 +79,17 @@ type Change struct {
 	Labels  map[string]string
 	State   any
 	Events  []Outgoing
+	// Actor and Action form the audit trail: who did what, recorded with the change itself.
+	Actor  Actor
+	Action string
+}
+
+// Actor is who caused a change: a user (subject, display name, organisation) or a system
+// such as a partner topic or a scheduled check.
+type Actor struct {
+	Subject string `bson:"subject" json:"subject"`
+	Name    string `bson:"name,omitempty" json:"name,omitempty"`
+	Org     string `bson:"org,omitempty" json:"org,omitempty"`
 }
 
 // NewEvent builds an Outgoing event with its data marshalled.
@@ -102,7 +115,7 @@ func (c *Commits) Append(ctx context.Context, ch Change) error {
 	doc := commitDoc{
 		ID: commitID(ch.Stream, v), Stream: ch.Stream, Version: v, Kind: ch.Kind, Region: ch.Region,
 		Labels: ch.Labels, State: string(state), Events: ch.Events, Published: len(ch.Events) == 0,
-		RecordedAt: time.Now().UTC(), TraceParent: carrier,
+		RecordedAt: time.Now().UTC(), TraceParent: carrier, Actor: ch.Actor, Action: ch.Action,
 	}
 	ok, err := InsertFact(ctx, c.coll, doc)
 	if err != nil {
@@ -192,4 +205,31 @@ func labelsMatch(have, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// AuditEntry is one change in a stream's history.
+type AuditEntry struct {
+	Version int       `json:"version"`
+	Action  string    `json:"action"`
+	Actor   Actor     `json:"actor"`
+	At      time.Time `json:"at"`
+}
+
+// History lists the changes of a stream, oldest first, without their state.
+func (c *Commits) History(ctx context.Context, stream string) ([]AuditEntry, error) {
+	cur, err := c.coll.Find(ctx, bson.D{{Key: "stream", Value: stream}},
+		options.Find().SetSort(bson.D{{Key: "version", Value: 1}}).
+			SetProjection(bson.D{{Key: "version", Value: 1}, {Key: "action", Value: 1}, {Key: "actor", Value: 1}, {Key: "recordedAt", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []commitDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]AuditEntry, len(docs))
+	for i, d := range docs {
+		out[i] = AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}
+	}
+	return out, nil
 }

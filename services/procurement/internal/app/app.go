@@ -6,19 +6,26 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
-// ErrNotFound: no such resource in the caller's region (other regions' data is not found,
-// not forbidden, so its existence does not leak).
-var ErrNotFound = errors.New("not found")
+// The shared rule errors (see kit/rules).
+var (
+	ErrNotFound = rules.ErrNotFound
+	ErrConflict = rules.ErrConflict
+	retry       = rules.Retry
+	forbid      = rules.Forbid
+)
 
-// ErrConflict: a concurrent change won; the caller may retry.
-var ErrConflict = errors.New("changed concurrently")
+// Forbidden is returned when the caller is in the region but may not do this.
+type Forbidden = rules.Forbidden
+
+// Event is a public event caused by a command.
+type Event = rules.Event
 
 // Repository persists aggregates with their events. Save fails with ErrConflict when the
 // version was taken by another writer.
@@ -62,27 +69,6 @@ func randomID(prefix string) string {
 	_, _ = rand.Read(b)
 	return prefix + "-" + hex.EncodeToString(b)
 }
-
-// retry reruns an optimistic command a few times when a concurrent change wins.
-func retry(ctx context.Context, f func() error) error {
-	var err error
-	for range 5 {
-		if err = f(); !errors.Is(err, ErrConflict) {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	return err
-}
-
-// Forbidden is returned when the caller is in the region but may not do this.
-type Forbidden struct{ Reason string }
-
-func (f *Forbidden) Error() string { return f.Reason }
-
-func forbid(reason string) error { return &Forbidden{Reason: reason} }
 
 func isBuyerOf(p auth.Principal, buyerOrg string) bool {
 	return p.Has(auth.RoleAdmin) || (p.Has(auth.RoleBuyer) && p.Org == buyerOrg)

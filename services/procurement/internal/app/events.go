@@ -21,14 +21,6 @@ const (
 	TypeTenderCancelled     = "nl.werkregio.procurement.tender.cancelled.v1"
 )
 
-// Event is a public event caused by a command, keyed by its aggregate.
-type Event struct {
-	Type    string
-	Key     string
-	Subject string
-	Data    any
-}
-
 // SchemeData describes a scheme in events.
 type SchemeData struct {
 	SchemeID  string           `json:"schemeId"`

@@ -52,22 +52,22 @@ type Failure struct {
 
 func (in ApplicationInput) validate() error {
 	v := &validator{}
-	v.check(strings.TrimSpace(in.ProviderName) != "" && len(in.ProviderName) <= 200, "providerName", "is required (at most 200 characters)")
-	v.check(len(in.Products) > 0, "products", "name at least one product to deliver")
+	v.Check(strings.TrimSpace(in.ProviderName) != "" && len(in.ProviderName) <= 200, "providerName", "is required (at most 200 characters)")
+	v.Check(len(in.Products) > 0, "products", "name at least one product to deliver")
 	seen := map[string]bool{}
 	for i, p := range in.Products {
 		f := fmt.Sprintf("products[%d]", i)
-		v.check(p.ProductID != "", f+".productId", "is required")
-		v.check(!seen[p.ProductID], f+".productId", "%s is listed twice", p.ProductID)
-		v.check(p.PriceCents > 0, f+".priceCents", "must be a positive amount in cents")
-		v.check(p.PlannedAttendanceHours >= 0, f+".plannedAttendanceHours", "cannot be negative")
+		v.Check(p.ProductID != "", f+".productId", "is required")
+		v.Check(!seen[p.ProductID], f+".productId", "%s is listed twice", p.ProductID)
+		v.Check(p.PriceCents > 0, f+".priceCents", "must be a positive amount in cents")
+		v.Check(p.PlannedAttendanceHours >= 0, f+".plannedAttendanceHours", "cannot be negative")
 		seen[p.ProductID] = true
 	}
 	for i, c := range in.Certificates {
-		v.check(strings.TrimSpace(c.Name) != "", fmt.Sprintf("certificates[%d].name", i), "is required")
-		v.check(!c.ValidUntil.IsZero(), fmt.Sprintf("certificates[%d].validUntil", i), "is required")
+		v.Check(strings.TrimSpace(c.Name) != "", fmt.Sprintf("certificates[%d].name", i), "is required")
+		v.Check(!c.ValidUntil.IsZero(), fmt.Sprintf("certificates[%d].validUntil", i), "is required")
 	}
-	return v.err()
+	return v.Err()
 }
 
 // Evaluate checks an application against every requirement of the scheme on the day and

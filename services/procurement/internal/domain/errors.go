@@ -5,52 +5,29 @@ package domain
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
-// ValidationError lists every rule a piece of input breaks.
-type ValidationError struct {
-	Problems []FieldProblem
-}
+// The shared rule errors and calendar day, named here so the domain reads on its own.
+type (
+	ValidationError = rules.ValidationError
+	FieldProblem    = rules.FieldProblem
+	StateError      = rules.StateError
+	validator       = rules.Checker
+	Date            = civil.Date
+)
 
-// FieldProblem names the field and the rule.
-type FieldProblem struct {
-	Field  string
-	Reason string
-}
+var (
+	NewDate   = civil.NewDate
+	DateOf    = civil.DateOf
+	ParseDate = civil.ParseDate
+	Amsterdam = civil.Amsterdam
+	maxDate   = civil.Max
+)
 
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Field + ": " + p.Reason
-	}
-	return "invalid: " + strings.Join(parts, "; ")
-}
-
-type validator struct{ problems []FieldProblem }
-
-func (v *validator) check(ok bool, field, format string, args ...any) {
-	if !ok {
-		v.problems = append(v.problems, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
-}
-
-func (v *validator) err() error {
-	if len(v.problems) == 0 {
-		return nil
-	}
-	return &ValidationError{Problems: v.problems}
-}
-
-// StateError is an action the current state does not allow (e.g. applying to a closed scheme).
-type StateError struct{ Reason string }
-
-func (e *StateError) Error() string { return e.Reason }
-
-func stateErr(format string, args ...any) error {
-	return &StateError{Reason: fmt.Sprintf(format, args...)}
-}
+func stateErr(format string, args ...any) error { return rules.State(format, args...) }
 
 // ErrForbidden means the caller's organisation does not own what it tries to change.
 var ErrForbidden = errors.New("this belongs to another organisation")

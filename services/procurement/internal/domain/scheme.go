@@ -55,16 +55,16 @@ var referencePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,39}$`)
 
 func (in SchemeInput) validate() error {
 	v := &validator{}
-	v.check(referencePattern.MatchString(in.Reference), "reference", "must be 3-40 capitals, digits or dashes, e.g. OH-2026-BT")
-	v.check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
-	v.check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
-	v.check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
-	v.check(!in.OpenFrom.IsZero(), "openFrom", "is required")
-	v.check(!in.OpenUntil.IsZero(), "openUntil", "is required")
+	v.Check(referencePattern.MatchString(in.Reference), "reference", "must be 3-40 capitals, digits or dashes, e.g. OH-2026-BT")
+	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
+	v.Check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
+	v.Check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
+	v.Check(!in.OpenFrom.IsZero(), "openFrom", "is required")
+	v.Check(!in.OpenUntil.IsZero(), "openUntil", "is required")
 	if !in.OpenFrom.IsZero() && !in.OpenUntil.IsZero() {
-		v.check(in.OpenUntil.After(in.OpenFrom), "openUntil", "must be after openFrom")
+		v.Check(in.OpenUntil.After(in.OpenFrom), "openUntil", "must be after openFrom")
 	}
-	return v.err()
+	return v.Err()
 }
 
 // NewScheme creates a draft scheme owned by the buyer organisation.
@@ -153,11 +153,11 @@ func (s *Scheme) AddProduct(id string, in ProductInput, today Date) (*Product, e
 		return nil, stateErr("scheme %s is closed", s.Reference)
 	}
 	v := &validator{}
-	v.check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
 	for _, p := range s.Products {
-		v.check(!strings.EqualFold(p.Name, in.Name), "name", "product %q exists already", in.Name)
+		v.Check(!strings.EqualFold(p.Name, in.Name), "name", "product %q exists already", in.Name)
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	from := in.Terms.EffectiveFrom
@@ -188,9 +188,9 @@ func (s *Scheme) ChangeTerms(productID string, in TermsInput, today Date) (Terms
 		from = today
 	}
 	v := &validator{}
-	v.check(!from.Before(today), "effectiveFrom", "cannot lie in the past (%s): running enrolments keep their terms", today)
-	v.check(from.After(latest.EffectiveFrom), "effectiveFrom", "must be after %s, when version %d took effect", latest.EffectiveFrom, latest.Version)
-	if err := v.err(); err != nil {
+	v.Check(!from.Before(today), "effectiveFrom", "cannot lie in the past (%s): running enrolments keep their terms", today)
+	v.Check(from.After(latest.EffectiveFrom), "effectiveFrom", "must be after %s, when version %d took effect", latest.EffectiveFrom, latest.Version)
+	if err := v.Err(); err != nil {
 		return Terms{}, err
 	}
 	t, err := newTerms(latest.Version+1, in, from)

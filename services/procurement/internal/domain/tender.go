@@ -73,13 +73,13 @@ type AwardInput struct {
 
 func (in TenderInput) validate() error {
 	v := &validator{}
-	v.check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
-	v.check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
-	v.check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
-	v.check(!in.ExpectedPublication.IsZero(), "expectedPublication", "is required")
-	v.check(in.EstimatedValueCents > 0, "estimatedValueCents", "must be a positive amount in cents")
-	v.check(in.SroiBasisPoints >= 0 && in.SroiBasisPoints <= MaxSroiBasisPoints, "sroiBasisPoints", "must be between 0 and 10000 (100%%)")
-	return v.err()
+	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
+	v.Check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
+	v.Check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
+	v.Check(!in.ExpectedPublication.IsZero(), "expectedPublication", "is required")
+	v.Check(in.EstimatedValueCents > 0, "estimatedValueCents", "must be a positive amount in cents")
+	v.Check(in.SroiBasisPoints >= 0 && in.SroiBasisPoints <= MaxSroiBasisPoints, "sroiBasisPoints", "must be between 0 and 10000 (100%%)")
+	return v.Err()
 }
 
 // NewTender announces a tender.
@@ -116,17 +116,17 @@ func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
 		return stateErr("tender %s is %s; only an announced tender can be awarded", t.ID, t.Status)
 	}
 	v := &validator{}
-	v.check(ValidKvK(in.ContractorKvK), "contractorKvk", "must be a KvK number of 8 digits")
-	v.check(strings.TrimSpace(in.ContractorName) != "", "contractorName", "is required")
-	v.check(in.ContractValueExclVatCents > 0, "contractValueExclVatCents", "must be a positive amount in cents")
-	v.check(in.SroiBasisPoints >= 0 && in.SroiBasisPoints <= MaxSroiBasisPoints, "sroiBasisPoints", "must be between 0 and 10000 (100%%)")
-	v.check(!in.PublicationDate.IsZero(), "publicationDate", "is required")
-	v.check(!in.AwardedOn.IsZero(), "awardedOn", "is required")
+	v.Check(ValidKvK(in.ContractorKvK), "contractorKvk", "must be a KvK number of 8 digits")
+	v.Check(strings.TrimSpace(in.ContractorName) != "", "contractorName", "is required")
+	v.Check(in.ContractValueExclVatCents > 0, "contractValueExclVatCents", "must be a positive amount in cents")
+	v.Check(in.SroiBasisPoints >= 0 && in.SroiBasisPoints <= MaxSroiBasisPoints, "sroiBasisPoints", "must be between 0 and 10000 (100%%)")
+	v.Check(!in.PublicationDate.IsZero(), "publicationDate", "is required")
+	v.Check(!in.AwardedOn.IsZero(), "awardedOn", "is required")
 	if !in.PublicationDate.IsZero() && !in.AwardedOn.IsZero() {
-		v.check(!in.AwardedOn.Before(in.PublicationDate), "awardedOn", "cannot be before the publication date")
+		v.Check(!in.AwardedOn.Before(in.PublicationDate), "awardedOn", "cannot be before the publication date")
 	}
-	v.check(!in.AwardedOn.After(DateOf(now)), "awardedOn", "cannot lie in the future")
-	if err := v.err(); err != nil {
+	v.Check(!in.AwardedOn.After(DateOf(now)), "awardedOn", "cannot lie in the future")
+	if err := v.Err(); err != nil {
 		return err
 	}
 	t.Status = TenderAwarded

@@ -70,17 +70,17 @@ var certificatePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 .&/+-]{0,59}
 
 func newTerms(version int, in TermsInput, from Date) (Terms, error) {
 	v := &validator{}
-	v.check(in.MaxPriceCents > 0, "terms.maxPriceCents", "must be a positive amount in cents, got %d", in.MaxPriceCents)
-	v.check(in.MaxPriceCents <= MaxPriceCentsLimit, "terms.maxPriceCents", "must be at most %d cents", MaxPriceCentsLimit)
-	v.check(in.MinAttendanceHours >= 0 && in.MinAttendanceHours <= 5000, "terms.minAttendanceHours", "must be between 0 and 5000")
+	v.Check(in.MaxPriceCents > 0, "terms.maxPriceCents", "must be a positive amount in cents, got %d", in.MaxPriceCents)
+	v.Check(in.MaxPriceCents <= MaxPriceCentsLimit, "terms.maxPriceCents", "must be at most %d cents", MaxPriceCentsLimit)
+	v.Check(in.MinAttendanceHours >= 0 && in.MinAttendanceHours <= 5000, "terms.minAttendanceHours", "must be between 0 and 5000")
 	seenCert := map[string]bool{}
 	for i, c := range in.RequiredCertificates {
-		v.check(certificatePattern.MatchString(c), fmt.Sprintf("terms.requiredCertificates[%d]", i), "must be a certificate name such as VCA")
-		v.check(!seenCert[c], fmt.Sprintf("terms.requiredCertificates[%d]", i), "%s is listed twice", c)
+		v.Check(certificatePattern.MatchString(c), fmt.Sprintf("terms.requiredCertificates[%d]", i), "must be a certificate name such as VCA")
+		v.Check(!seenCert[c], fmt.Sprintf("terms.requiredCertificates[%d]", i), "%s is listed twice", c)
 		seenCert[c] = true
 	}
 	validateTranches(v, in.Tranches)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return Terms{}, err
 	}
 	certs := append([]string{}, in.RequiredCertificates...)
@@ -96,19 +96,19 @@ func newTerms(version int, in TermsInput, from Date) (Terms, error) {
 
 // validateTranches: whole percentages, each milestone once, adding up to exactly 100.
 func validateTranches(v *validator, ts []Tranche) {
-	v.check(len(ts) > 0, "terms.tranches", "at least one tranche is required")
+	v.Check(len(ts) > 0, "terms.tranches", "at least one tranche is required")
 	sum := 0
 	seen := map[Milestone]bool{}
 	for i, t := range ts {
 		f := fmt.Sprintf("terms.tranches[%d]", i)
-		v.check(slices.Contains(Milestones, t.Milestone), f+".milestone", "must be one of %v", Milestones)
-		v.check(!seen[t.Milestone], f+".milestone", "%s appears twice", t.Milestone)
-		v.check(t.Percent > 0 && t.Percent <= 100, f+".percent", "must be between 1 and 100")
+		v.Check(slices.Contains(Milestones, t.Milestone), f+".milestone", "must be one of %v", Milestones)
+		v.Check(!seen[t.Milestone], f+".milestone", "%s appears twice", t.Milestone)
+		v.Check(t.Percent > 0 && t.Percent <= 100, f+".percent", "must be between 1 and 100")
 		seen[t.Milestone] = true
 		sum += t.Percent
 	}
 	if len(ts) > 0 {
-		v.check(sum == 100, "terms.tranches", "percentages must add up to 100, they add up to %d", sum)
+		v.Check(sum == 100, "terms.tranches", "percentages must add up to 100, they add up to %d", sum)
 	}
 }
 

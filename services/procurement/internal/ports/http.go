@@ -2,16 +2,12 @@
 package ports
 
 import (
-	"errors"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/httpserver"
-	"github.com/werkregio/platform/services/kit/problem"
 	"github.com/werkregio/platform/services/procurement/internal/app"
-	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
 // HTTP serves the procurement API.
@@ -64,47 +60,10 @@ func principal(c *gin.Context) auth.Principal {
 	return p
 }
 
-// fail maps application errors to RFC 9457 problems.
-func fail(c *gin.Context, err error) {
-	var ve *domain.ValidationError
-	var se *domain.StateError
-	var fb *app.Forbidden
-	switch {
-	case errors.As(err, &ve):
-		fes := make([]problem.FieldError, len(ve.Problems))
-		for i, p := range ve.Problems {
-			fes[i] = problem.FieldError{Field: p.Field, Reason: p.Reason}
-		}
-		httpserver.Fail(c, problem.Validation("The input breaks one or more rules.", fes...))
-	case errors.As(err, &se):
-		httpserver.Fail(c, problem.Conflict(se.Reason))
-	case errors.As(err, &fb):
-		httpserver.Fail(c, problem.Forbidden(fb.Reason))
-	case errors.Is(err, app.ErrNotFound):
-		httpserver.Fail(c, problem.NotFound("No such resource in your region."))
-	case errors.Is(err, app.ErrConflict):
-		httpserver.Fail(c, problem.Conflict("The resource was changed by someone else at the same moment; try again."))
-	default:
-		httpserver.Fail(c, err)
-	}
-}
+var (
+	fail = httpserver.Problem
+)
 
-type list[T any] struct {
-	Items []T `json:"items"`
-}
+func respond[T any](c *gin.Context, status int, v T, err error) { httpserver.Respond(c, status, v, err) }
 
-func respond[T any](c *gin.Context, status int, v T, err error) {
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(status, v)
-}
-
-func respondList[T any](c *gin.Context, v []T, err error) {
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, list[T]{Items: v})
-}
+func respondList[T any](c *gin.Context, v []T, err error) { httpserver.RespondList(c, v, err) }

@@ -1,4 +1,5 @@
-package domain
+// Package civil has the calendar day used across the platform.
+package civil
 
 import (
 	"encoding/json"
@@ -42,6 +43,12 @@ func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
 func (d Date) After(o Date) bool  { return d.t.After(o.t) }
 func (d Date) Time() time.Time    { return d.t }
 func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
+// AddMonths adds calendar months (31 August + 6 months = 3 March: time.AddDate's rule).
+func (d Date) AddMonths(n int) Date { return Date{d.t.AddDate(0, n, 0)} }
+
+// DaysUntil counts the days from d to o (negative when o is earlier).
+func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""
@@ -73,7 +80,8 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func maxDate(a, b Date) Date {
+// Max is the later of two dates.
+func Max(a, b Date) Date {
 	if a.After(b) {
 		return a
 	}

@@ -1,0 +1,63 @@
+package httpserver
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/problem"
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// Problem maps the shared rule errors to RFC 9457 problems and records them; any other
+// error becomes a 500 that hides its cause.
+func Problem(c *gin.Context, err error) {
+	var ve *rules.ValidationError
+	var se *rules.StateError
+	var fb *rules.Forbidden
+	switch {
+	case errors.As(err, &ve):
+		fes := make([]problem.FieldError, len(ve.Problems))
+		for i, p := range ve.Problems {
+			fes[i] = problem.FieldError{Field: p.Field, Reason: p.Reason}
+		}
+		Fail(c, problem.Validation("The input breaks one or more rules.", fes...))
+	case errors.As(err, &se):
+		Fail(c, problem.Conflict(se.Reason))
+	case errors.As(err, &fb):
+		Fail(c, problem.Forbidden(fb.Reason))
+	case errors.Is(err, rules.ErrNotFound):
+		Fail(c, problem.NotFound("No such resource in your region."))
+	case errors.Is(err, rules.ErrConflict):
+		Fail(c, problem.Conflict("The resource was changed by someone else at the same moment; try again."))
+	default:
+		Fail(c, err)
+	}
+}
+
+// List is the envelope of every collection response.
+type List[T any] struct {
+	Items []T `json:"items"`
+}
+
+// Respond writes v with status, or the problem for err.
+func Respond[T any](c *gin.Context, status int, v T, err error) {
+	if err != nil {
+		Problem(c, err)
+		return
+	}
+	c.JSON(status, v)
+}
+
+// RespondList writes {"items": v}, or the problem for err.
+func RespondList[T any](c *gin.Context, v []T, err error) {
+	if err != nil {
+		Problem(c, err)
+		return
+	}
+	if v == nil {
+		v = []T{}
+	}
+	c.JSON(http.StatusOK, List[T]{Items: v})
+}

@@ -1,0 +1,101 @@
+// Package rules holds what every service's domain and application layers share: errors
+// that say which rule was broken, the outcome of a command (its events and audit entry),
+// and optimistic retries. No I/O happens here.
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ValidationError lists every rule a piece of input breaks (HTTP 422).
+type ValidationError struct {
+	Problems []FieldProblem
+}
+
+// FieldProblem names the field and the rule.
+type FieldProblem struct {
+	Field  string
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Field + ": " + p.Reason
+	}
+	return "invalid: " + strings.Join(parts, "; ")
+}
+
+// Invalid is a ValidationError for one field.
+func Invalid(field, format string, args ...any) error {
+	return &ValidationError{Problems: []FieldProblem{{Field: field, Reason: fmt.Sprintf(format, args...)}}}
+}
+
+// Checker collects every broken rule before reporting, so users fix all at once.
+type Checker struct{ problems []FieldProblem }
+
+// Check records a problem when ok is false.
+func (v *Checker) Check(ok bool, field, format string, args ...any) {
+	if !ok {
+		v.problems = append(v.problems, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
+}
+
+// Err is nil when every check passed.
+func (v *Checker) Err() error {
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: v.problems}
+}
+
+// StateError is an action the current state does not allow (HTTP 409), e.g. completing a
+// trajectory that has not started.
+type StateError struct{ Reason string }
+
+func (e *StateError) Error() string { return e.Reason }
+
+// State builds a StateError.
+func State(format string, args ...any) error {
+	return &StateError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Forbidden is returned when the caller is in the region but may not do this (HTTP 403).
+type Forbidden struct{ Reason string }
+
+func (f *Forbidden) Error() string { return f.Reason }
+
+// Forbid builds a Forbidden error.
+func Forbid(reason string) error { return &Forbidden{Reason: reason} }
+
+// ErrNotFound: no such resource in the caller's region. Other regions' and other
+// organisations' data is not found rather than forbidden, so its existence does not leak.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict: a concurrent change won; the caller may retry.
+var ErrConflict = errors.New("changed concurrently")
+
+// Retry reruns an optimistic command a few times when a concurrent change wins.
+func Retry(ctx context.Context, f func() error) error {
+	var err error
+	for range 5 {
+		if err = f(); !errors.Is(err, ErrConflict) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return err
+}
+
+// Event is a public event caused by a command, keyed by its aggregate.
+type Event struct {
+	Type    string
+	Key     string
+	Subject string
+	Data    any
+}

@@ -1,0 +1,43 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// job is work the service does on a schedule, not only when someone asks (e.g. noticing an
+// expired certificate or a placement that became sustainable).
+type job struct {
+	name     string
+	interval time.Duration
+	run      func(ctx context.Context, now time.Time) error
+}
+
+// AddJob runs fn at start and then every interval while the service runs. A failed run is
+// logged and retried at the next tick; fn must be idempotent.
+func (p *Platform) AddJob(name string, interval time.Duration, fn func(ctx context.Context, now time.Time) error) {
+	p.jobs = append(p.jobs, job{name: name, interval: interval, run: fn})
+}
+
+func (p *Platform) runJob(ctx context.Context, j job) {
+	tracer := p.Telemetry.Tracers.Tracer("github.com/werkregio/platform/services/kit/service")
+	t := time.NewTicker(j.interval)
+	defer t.Stop()
+	for {
+		sctx, span := tracer.Start(ctx, "job "+j.name, trace.WithSpanKind(trace.SpanKindInternal))
+		if err := j.run(sctx, time.Now()); err != nil && ctx.Err() == nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, "job failed")
+			p.Log.ErrorContext(sctx, "scheduled job failed", "job", j.name, "error", err)
+		}
+		span.End()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
