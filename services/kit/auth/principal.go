@@ -5,6 +5,8 @@ package auth
 import (
 	"context"
 	"slices"
+
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // Role is what a user does on the platform.
@@ -57,3 +59,6 @@ func FromContext(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(ctxKey{}).(Principal)
 	return p, ok
 }
+
+// Actor is the principal as it appears in an audit trail.
+func (p Principal) Actor() rules.Actor { return rules.Actor{Subject: p.Subject, Name: p.Name, Org: p.Org} }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ValidationError lists every rule a piece of input breaks (HTTP 422).
@@ -98,4 +99,32 @@ type Event struct {
 	Key     string
 	Subject string
 	Data    any
+}
+
+// Actor is who caused a change, for the audit trail: a user (subject, display name,
+// organisation) or a system such as a partner topic or a scheduled check.
+type Actor struct {
+	Subject string `bson:"subject" json:"subject"`
+	Name    string `bson:"name,omitempty" json:"name,omitempty"`
+	Org     string `bson:"org,omitempty" json:"org,omitempty"`
+}
+
+// AuditEntry is one change in an aggregate's history: who did what, when.
+type AuditEntry struct {
+	Version int       `json:"version"`
+	Action  string    `json:"action"`
+	Actor   Actor     `json:"actor"`
+	At      time.Time `json:"at"`
+}
+
+// System names a non-human actor, e.g. System("certificate-check").
+func System(name string) Actor { return Actor{Subject: "system:" + name} }
+
+// Outcome is what a command did to one aggregate besides its new state: the version it
+// loaded (0 for a new one), the events to publish and the audit entry.
+type Outcome struct {
+	Version int
+	Events  []Event
+	Actor   Actor
+	Action  string
 }

@@ -121,9 +121,16 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	return p, nil
 }
 
-// AddConsumer registers a consumer group member that Run starts. The platform fills in the
-// brokers, validator, dead-letter producer, logger and telemetry.
+// AddConsumer registers a consumer group member that Run starts. Topics and the group id are
+// given without the region's prefix, which the platform adds (one Kafka may serve several
+// regions); it fills in the brokers, validator, dead-letter producer, logger and telemetry.
 func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
+	topics := make([]string, len(cfg.Topics))
+	for i, t := range cfg.Topics {
+		topics[i] = p.Config.Topic(t)
+	}
+	cfg.Topics = topics
+	cfg.GroupID = p.Config.TopicPrefix + cfg.GroupID
 	cfg.Brokers = p.Config.KafkaBrokers
 	cfg.Validator = p.Validator
 	cfg.DeadLetters = p.Producer

@@ -31,11 +31,7 @@ type Saved struct {
 	Kind, ID, Region string
 	Labels           map[string]string
 	State            any
-	// Version is the version loaded (0 for a new aggregate).
-	Version int
-	Events  []rules.Event
-	Actor   Actor
-	Action  string
+	rules.Outcome
 }
 
 // StreamOf names an aggregate's stream.

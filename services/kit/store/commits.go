@@ -11,6 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel/propagation"
+
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // ErrConflict means another writer changed the aggregate since it was loaded.
@@ -84,13 +86,8 @@ type Change struct {
 	Action string
 }
 
-// Actor is who caused a change: a user (subject, display name, organisation) or a system
-// such as a partner topic or a scheduled check.
-type Actor struct {
-	Subject string `bson:"subject" json:"subject"`
-	Name    string `bson:"name,omitempty" json:"name,omitempty"`
-	Org     string `bson:"org,omitempty" json:"org,omitempty"`
-}
+// Actor is who caused a change (see rules.Actor).
+type Actor = rules.Actor
 
 // NewEvent builds an Outgoing event with its data marshalled.
 func NewEvent(topic, id, typ, key, subject string, at time.Time, data any) (Outgoing, error) {
@@ -207,13 +204,8 @@ func labelsMatch(have, want map[string]string) bool {
 	return true
 }
 
-// AuditEntry is one change in a stream's history.
-type AuditEntry struct {
-	Version int       `json:"version"`
-	Action  string    `json:"action"`
-	Actor   Actor     `json:"actor"`
-	At      time.Time `json:"at"`
-}
+// AuditEntry is one change in a stream's history (see rules.AuditEntry).
+type AuditEntry = rules.AuditEntry
 
 // History lists the changes of a stream, oldest first, without their state.
 func (c *Commits) History(ctx context.Context, stream string) ([]AuditEntry, error) {

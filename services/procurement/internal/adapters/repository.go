@@ -3,6 +3,7 @@ package adapters
 import (
 	"context"
 
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
@@ -31,7 +32,7 @@ func (r *Repository) LoadScheme(ctx context.Context, id string) (*domain.Scheme,
 
 func (r *Repository) SaveScheme(ctx context.Context, s *domain.Scheme, version int, events []app.Event) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindScheme, ID: s.ID, Region: s.Region,
-		Labels: map[string]string{"status": string(s.Status)}, State: s, Version: version, Events: events})
+		Labels: map[string]string{"status": string(s.Status)}, State: s, Outcome: rules.Outcome{Version: version, Events: events}})
 }
 
 func (r *Repository) ListSchemes(ctx context.Context, region string) ([]domain.Scheme, error) {
@@ -44,7 +45,7 @@ func (r *Repository) LoadAdmission(ctx context.Context, id string) (*domain.Admi
 
 func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, version int, events []app.Event) error {
 	labels := map[string]string{"scheme": a.SchemeID, "provider": a.ProviderKvK}
-	return r.agg.Save(ctx, store.Saved{Kind: kindAdmission, ID: a.ID, Region: a.Region, Labels: labels, State: a, Version: version, Events: events})
+	return r.agg.Save(ctx, store.Saved{Kind: kindAdmission, ID: a.ID, Region: a.Region, Labels: labels, State: a, Outcome: rules.Outcome{Version: version, Events: events}})
 }
 
 func (r *Repository) ListAdmissions(ctx context.Context, region string, f app.AdmissionFilter) ([]domain.Admission, error) {
@@ -64,7 +65,7 @@ func (r *Repository) LoadTender(ctx context.Context, id string) (*domain.Tender,
 
 func (r *Repository) SaveTender(ctx context.Context, t *domain.Tender, version int, events []app.Event) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindTender, ID: t.ID, Region: t.Region,
-		Labels: map[string]string{"status": string(t.Status)}, State: t, Version: version, Events: events})
+		Labels: map[string]string{"status": string(t.Status)}, State: t, Outcome: rules.Outcome{Version: version, Events: events}})
 }
 
 func (r *Repository) ListTenders(ctx context.Context, region string) ([]domain.Tender, error) {

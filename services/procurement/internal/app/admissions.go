@@ -46,7 +46,7 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 			contract, _ = adm.Contract(app.ContractID)
 			events = append(events, Event{Type: TypeContractAwarded, Key: contract.ID, Subject: contract.ID, Data: ContractAwardedData{
 				ContractID: contract.ID, Number: contract.Number, SchemeID: sch.ID, SchemeReference: sch.Reference, Region: sch.Region,
-				Buyer: sch.Buyer, ProviderKvK: contract.ProviderKvK, ProviderName: contract.ProviderName, Products: contract.Products,
+				Buyer: sch.Buyer, ProviderKvK: contract.ProviderKvK, ProviderName: contract.ProviderName, Products: awardedProducts(sch, contract),
 				AwardedAt: contract.AwardedAt,
 			}})
 		}

@@ -65,16 +65,35 @@ type ApplicationRejectedData struct {
 
 // ContractAwardedData is the contract other services build on (offers, enrolments, payments).
 type ContractAwardedData struct {
-	ContractID      string                   `json:"contractId"`
-	Number          string                   `json:"number"`
-	SchemeID        string                   `json:"schemeId"`
-	SchemeReference string                   `json:"schemeReference"`
-	Region          string                   `json:"region"`
-	Buyer           string                   `json:"buyer"`
-	ProviderKvK     string                   `json:"providerKvk"`
-	ProviderName    string                   `json:"providerName"`
-	Products        []domain.ContractProduct `json:"products"`
-	AwardedAt       time.Time                `json:"awardedAt"`
+	ContractID      string           `json:"contractId"`
+	Number          string           `json:"number"`
+	SchemeID        string           `json:"schemeId"`
+	SchemeReference string           `json:"schemeReference"`
+	Region          string           `json:"region"`
+	Buyer           string           `json:"buyer"`
+	ProviderKvK     string           `json:"providerKvk"`
+	ProviderName    string           `json:"providerName"`
+	Products        []AwardedProduct `json:"products"`
+	AwardedAt       time.Time        `json:"awardedAt"`
+}
+
+// AwardedProduct is a contracted product with every terms version known at award, so an
+// offer can pin the version in force at each start without asking procurement.
+type AwardedProduct struct {
+	domain.ContractProduct
+	Terms []domain.Terms `json:"terms"`
+}
+
+func awardedProducts(s *domain.Scheme, c *domain.Contract) []AwardedProduct {
+	out := make([]AwardedProduct, 0, len(c.Products))
+	for _, cp := range c.Products {
+		ap := AwardedProduct{ContractProduct: cp}
+		if p, ok := s.Product(cp.ProductID); ok {
+			ap.Terms = p.Terms
+		}
+		out = append(out, ap)
+	}
+	return out
 }
 
 // ContractStatusData reports a suspension, resumption or end.

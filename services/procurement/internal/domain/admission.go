@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,9 @@ type Contract struct {
 	Status          ContractStatus    `json:"status"`
 	AwardedAt       time.Time         `json:"awardedAt"`
 	SuspendedReason string            `json:"suspendedReason,omitempty"`
+	// MissingCertificates is set while the contract is suspended because certificates its
+	// products require are no longer valid; the contract resumes when they are renewed.
+	MissingCertificates []string `json:"missingCertificates,omitempty"`
 	EndReason       string            `json:"endReason,omitempty"`
 	History         []StatusChange    `json:"history"`
 }
@@ -209,7 +213,7 @@ func (c *Contract) Resume(now time.Time, by string) error {
 	if c.Status != ContractSuspended {
 		return stateErr("contract %s is %s; only a suspended contract can be resumed", c.Number, c.Status)
 	}
-	c.Status, c.SuspendedReason = ContractActive, ""
+	c.Status, c.SuspendedReason, c.MissingCertificates = ContractActive, "", nil
 	c.History = append(c.History, StatusChange{Status: ContractActive, Reason: "resumed", At: now.UTC(), By: by})
 	return nil
 }
@@ -219,7 +223,43 @@ func (c *Contract) End(reason string, now time.Time, by string) error {
 	if c.Status == ContractEnded {
 		return stateErr("contract %s has ended already", c.Number)
 	}
-	c.Status, c.EndReason, c.SuspendedReason = ContractEnded, reason, ""
+	c.Status, c.EndReason, c.SuspendedReason, c.MissingCertificates = ContractEnded, reason, "", nil
 	c.History = append(c.History, StatusChange{Status: ContractEnded, Reason: reason, At: now.UTC(), By: by})
 	return nil
+}
+
+// CertificateOutcome is what a provider's certificate change did to a contract.
+type CertificateOutcome string
+
+const (
+	CertificatesUnchanged CertificateOutcome = ""
+	CertificatesSuspended CertificateOutcome = "suspended"
+	CertificatesResumed   CertificateOutcome = "resumed"
+)
+
+// CheckCertificates applies the provider's currently valid certificates: an active contract
+// whose products require a certificate that is not valid is suspended; a contract suspended
+// for that reason resumes once every required certificate is valid again. A suspension by
+// the buyer is left alone: only the buyer lifts it.
+func (c *Contract) CheckCertificates(required, valid []string, now time.Time, by string) CertificateOutcome {
+	var missing []string
+	for _, r := range required {
+		if !slices.Contains(valid, r) && !slices.Contains(missing, r) {
+			missing = append(missing, r)
+		}
+	}
+	slices.Sort(missing)
+	switch {
+	case c.Status == ContractActive && len(missing) > 0:
+		_ = c.Suspend("required certificate no longer valid: "+strings.Join(missing, ", "), now, by)
+		c.MissingCertificates = missing
+		return CertificatesSuspended
+	case c.Status == ContractSuspended && len(c.MissingCertificates) > 0 && len(missing) == 0:
+		_ = c.Resume(now, by)
+		return CertificatesResumed
+	case c.Status == ContractSuspended && len(c.MissingCertificates) > 0 && !slices.Equal(missing, c.MissingCertificates):
+		c.MissingCertificates = missing // still suspended, for a different set
+		c.SuspendedReason = "required certificate no longer valid: " + strings.Join(missing, ", ")
+	}
+	return CertificatesUnchanged
 }

@@ -2,15 +2,13 @@ package domain
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/werkregio/platform/services/kit/civil"
 	"strings"
 	"time"
 )
 
-var kvkPattern = regexp.MustCompile(`^[0-9]{8}$`)
-
 // ValidKvK reports whether s is a Dutch chamber of commerce (KvK) number: 8 digits.
-func ValidKvK(s string) bool { return kvkPattern.MatchString(s) }
+var ValidKvK = civil.ValidKvK
 
 // ApplicationInput is a provider's application to join a scheme (toetreding).
 type ApplicationInput struct {

@@ -2,7 +2,6 @@
 package ports
 
 import (
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
@@ -64,6 +63,8 @@ var (
 	fail = httpserver.Problem
 )
 
-func respond[T any](c *gin.Context, status int, v T, err error) { httpserver.Respond(c, status, v, err) }
+func respond[T any](c *gin.Context, status int, v T, err error) {
+	httpserver.Respond(c, status, v, err)
+}
 
 func respondList[T any](c *gin.Context, v []T, err error) { httpserver.RespondList(c, v, err) }

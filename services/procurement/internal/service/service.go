@@ -14,12 +14,16 @@ const Name = "procurement"
 
 // Options are the platform options of this service.
 func Options() kit.Options {
-	return kit.Options{Validator: contracts.MustEventSchemas(), Topics: adapters.Topics}
+	return kit.Options{
+		Validator: contracts.MustEventSchemas(),
+		Topics:    append(append([]string{}, adapters.Topics...), contracts.TopicProvidersRegistry),
+	}
 }
 
 // Wire mounts the procurement application on a started platform.
 func Wire(p *kit.Platform) error {
 	repo := adapters.NewRepository(p.Commits, p.Config.TopicPrefix)
-	ports.NewHTTP(app.New(repo), p.Config.Region).Register(p.Engine, p.Verifier)
-	return nil
+	svc := app.New(repo)
+	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
+	return p.AddConsumer(ports.NewConsumers(svc, p.Config.Region).Certificates())
 }

@@ -1,0 +1,228 @@
+package adapters
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/participants/internal/app"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// Indexes of the fact collections (FerretDB scans regardless; MongoDB uses them).
+var Indexes = []store.Index{
+	{Collection: "seats", Model: mongo.IndexModel{Keys: bson.D{{Key: "start", Value: 1}}}},
+	{Collection: "attendance", Model: mongo.IndexModel{Keys: bson.D{{Key: "enrolmentId", Value: 1}}}},
+}
+
+// Seats are one document per place: _id = start|n. Inserting a taken place fails on the
+// duplicate key, so two enrolments for the last place cannot both get it.
+type Seats struct{ coll *mongo.Collection }
+
+// NewSeats uses the "seats" collection.
+func NewSeats(db *mongo.Database) *Seats { return &Seats{coll: db.Collection("seats")} }
+
+type seatDoc struct {
+	ID          string    `bson:"_id"`
+	Start       string    `bson:"start"`
+	N           int       `bson:"n"`
+	EnrolmentID string    `bson:"enrolmentId"`
+	ClaimedAt   time.Time `bson:"claimedAt"`
+}
+
+// Claim takes the lowest free place, or returns the place the enrolment holds already (a
+// retried enrolment does not take a second one).
+func (s *Seats) Claim(ctx context.Context, start string, capacity int, enrolmentID string) (int, error) {
+	cur, err := s.coll.Find(ctx, bson.D{{Key: "start", Value: start}})
+	if err != nil {
+		return 0, err
+	}
+	var taken []seatDoc
+	if err := cur.All(ctx, &taken); err != nil {
+		return 0, err
+	}
+	used := map[int]bool{}
+	for _, d := range taken {
+		if d.EnrolmentID == enrolmentID {
+			return d.N, nil
+		}
+		used[d.N] = true
+	}
+	for n := 1; n <= capacity; n++ {
+		if used[n] {
+			continue
+		}
+		ok, err := store.InsertFact(ctx, s.coll, seatDoc{ID: fmt.Sprintf("%s|%d", start, n), Start: start, N: n, EnrolmentID: enrolmentID, ClaimedAt: time.Now().UTC()})
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			return n, nil
+		}
+		var d seatDoc // someone else was quicker, unless it was this enrolment's own retry
+		if err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%s|%d", start, n)}}).Decode(&d); err == nil && d.EnrolmentID == enrolmentID {
+			return n, nil
+		}
+	}
+	return 0, app.ErrNoSeat
+}
+
+// Release frees the enrolment's place.
+func (s *Seats) Release(ctx context.Context, start, enrolmentID string) error {
+	_, err := s.coll.DeleteMany(ctx, bson.D{{Key: "start", Value: start}, {Key: "enrolmentId", Value: enrolmentID}})
+	return err
+}
+
+// Identities map a BSN's keyed hash to its participant: _id = hash, so one per region.
+type Identities struct{ coll *mongo.Collection }
+
+// NewIdentities uses the "identities" collection.
+func NewIdentities(db *mongo.Database) *Identities { return &Identities{coll: db.Collection("identities")} }
+
+type identityDoc struct {
+	ID            string `bson:"_id"`
+	ParticipantID string `bson:"participantId"`
+}
+
+func (i *Identities) Claim(ctx context.Context, lookup, id string) (string, error) {
+	ok, err := store.InsertFact(ctx, i.coll, identityDoc{ID: lookup, ParticipantID: id})
+	if err != nil || ok {
+		return id, err
+	}
+	return i.Find(ctx, lookup)
+}
+
+func (i *Identities) Find(ctx context.Context, lookup string) (string, error) {
+	var d identityDoc
+	err := i.coll.FindOne(ctx, bson.D{{Key: "_id", Value: lookup}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", rules.ErrNotFound
+	}
+	return d.ParticipantID, err
+}
+
+// AttendanceFacts hold one document per report: _id = enrolment|day|report id, so a
+// redelivered or replayed report is a duplicate key and counts once.
+type AttendanceFacts struct{ coll *mongo.Collection }
+
+// NewAttendance uses the "attendance" collection.
+func NewAttendance(db *mongo.Database) *AttendanceFacts {
+	return &AttendanceFacts{coll: db.Collection("attendance")}
+}
+
+type attendanceDoc struct {
+	ID          string    `bson:"_id"`
+	EnrolmentID string    `bson:"enrolmentId"`
+	Date        string    `bson:"date"`
+	Minutes     int       `bson:"minutes"`
+	ProviderKvK string    `bson:"providerKvk"`
+	Source      string    `bson:"source"`
+	ReceivedAt  time.Time `bson:"receivedAt"`
+}
+
+func (a *AttendanceFacts) Record(ctx context.Context, reports []domain.AttendanceReport, source string) (int, error) {
+	docs := make([]any, len(reports))
+	now := time.Now().UTC()
+	for i, r := range reports {
+		docs[i] = attendanceDoc{ID: r.EnrolmentID + "|" + r.Date.String() + "|" + r.ReportID, EnrolmentID: r.EnrolmentID, Date: r.Date.String(),
+			Minutes: r.Minutes(), ProviderKvK: r.ProviderKvK, Source: source, ReceivedAt: now}
+	}
+	return store.InsertFacts(ctx, a.coll, docs)
+}
+
+func (a *AttendanceFacts) docs(ctx context.Context, enrolmentID string) ([]attendanceDoc, error) {
+	cur, err := a.coll.Find(ctx, bson.D{{Key: "enrolmentId", Value: enrolmentID}},
+		options.Find().SetProjection(bson.D{{Key: "date", Value: 1}, {Key: "minutes", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var out []attendanceDoc
+	return out, cur.All(ctx, &out)
+}
+
+func (a *AttendanceFacts) Minutes(ctx context.Context, enrolmentID string) (int, error) {
+	docs, err := a.docs(ctx, enrolmentID)
+	total := 0
+	for _, d := range docs {
+		total += d.Minutes
+	}
+	return total, err
+}
+
+func (a *AttendanceFacts) Days(ctx context.Context, enrolmentID string) ([]app.DayHours, error) {
+	docs, err := a.docs(ctx, enrolmentID)
+	if err != nil {
+		return nil, err
+	}
+	byDay := map[string]*app.DayHours{}
+	for _, d := range docs {
+		day, ok := byDay[d.Date]
+		if !ok {
+			date, err := domain.ParseDate(d.Date)
+			if err != nil {
+				return nil, err
+			}
+			day = &app.DayHours{Date: date}
+			byDay[d.Date] = day
+		}
+		day.Hours += float64(d.Minutes) / 60
+		day.Reports++
+	}
+	out := make([]app.DayHours, 0, len(byDay))
+	for _, d := range byDay {
+		out = append(out, *d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
+}
+
+// Offers is the replica of the providers' offers: one document per contract holding the
+// newest revision. A stale revision does not match the filter, and its upsert then fails
+// on the duplicate _id: it is ignored.
+type Offers struct{ coll *mongo.Collection }
+
+// NewOffers uses the "offers" collection.
+func NewOffers(db *mongo.Database) *Offers { return &Offers{coll: db.Collection("offers")} }
+
+type offerDoc struct {
+	ID       string `bson:"_id"`
+	Revision int    `bson:"revision"`
+	Region   string `bson:"region"`
+	Offer    string `bson:"offer"`
+}
+
+func (o *Offers) SaveOffer(ctx context.Context, offer domain.Offer) (bool, error) {
+	raw, err := json.Marshal(offer)
+	if err != nil {
+		return false, err
+	}
+	doc := offerDoc{ID: offer.ContractID, Revision: offer.Revision, Region: offer.Region, Offer: string(raw)}
+	_, err = o.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: offer.ContractID}, {Key: "revision", Value: bson.D{{Key: "$lt", Value: offer.Revision}}}},
+		doc, options.Replace().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (o *Offers) LoadOffer(ctx context.Context, contractID string) (*domain.Offer, error) {
+	var d offerDoc
+	err := o.coll.FindOne(ctx, bson.D{{Key: "_id", Value: contractID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, rules.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var offer domain.Offer
+	return &offer, json.Unmarshal([]byte(d.Offer), &offer)
+}

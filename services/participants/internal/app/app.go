@@ -1,0 +1,146 @@
+// Package app holds the participants commands and queries: registration with the BSN
+// sealed and looked up by keyed hash, enrolment against the offer replica with a seat per
+// place, the guarded lifecycle, attendance and placements from partner topics, and the
+// scheduled check for sustainable placement.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// Repository persists participants and enrolments with their events and audit entries.
+type Repository interface {
+	LoadParticipant(ctx context.Context, id string) (*domain.Participant, int, error)
+	SaveParticipant(ctx context.Context, p *domain.Participant, o rules.Outcome) error
+	ListParticipants(ctx context.Context, region string) ([]domain.Participant, error)
+
+	LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error)
+	SaveEnrolment(ctx context.Context, e *domain.Enrolment, o rules.Outcome) error
+	ListEnrolments(ctx context.Context, region string, f EnrolmentFilter) ([]domain.Enrolment, error)
+
+	ParticipantHistory(ctx context.Context, id string) ([]rules.AuditEntry, error)
+	EnrolmentHistory(ctx context.Context, id string) ([]rules.AuditEntry, error)
+}
+
+// EnrolmentFilter narrows a listing of enrolments.
+type EnrolmentFilter struct {
+	ParticipantID string
+	ProviderKvK   string
+	Status        domain.Status
+}
+
+// Offers is the replica of the providers service's offers.
+type Offers interface {
+	// SaveOffer keeps o unless a newer revision is stored; it reports whether it was kept.
+	SaveOffer(ctx context.Context, o domain.Offer) (bool, error)
+	LoadOffer(ctx context.Context, contractID string) (*domain.Offer, error)
+}
+
+// ErrNoSeat: every place of the start is taken.
+var ErrNoSeat = errors.New("no places left")
+
+// Seats hands out the places of a start, one per enrolment: of two enrolments for the last
+// place exactly one gets it, whatever runs concurrently or is retried.
+type Seats interface {
+	Claim(ctx context.Context, start string, capacity int, enrolmentID string) (int, error)
+	Release(ctx context.Context, start, enrolmentID string) error
+}
+
+// Identities maps the keyed hash of a BSN to the one participant registered with it.
+type Identities interface {
+	// Claim records id as the owner of lookup unless another id owns it; it returns the owner.
+	Claim(ctx context.Context, lookup, id string) (string, error)
+	Find(ctx context.Context, lookup string) (string, error)
+}
+
+// Attendance stores reported hours as facts: each report counts once.
+type Attendance interface {
+	Record(ctx context.Context, reports []domain.AttendanceReport, source string) (int, error)
+	Minutes(ctx context.Context, enrolmentID string) (int, error)
+	Days(ctx context.Context, enrolmentID string) ([]DayHours, error)
+}
+
+// DayHours is the attendance of one day.
+type DayHours struct {
+	Date    domain.Date `json:"date"`
+	Hours   float64     `json:"hours"`
+	Reports int         `json:"reports"`
+}
+
+// Vault seals BSNs and computes their lookup hash. Keys come from configuration.
+type Vault interface {
+	Seal(participantID, bsn string) (domain.SealedBSN, error)
+	Open(participantID string, s domain.SealedBSN) (string, error)
+	Lookup(bsn string) string
+}
+
+// Service is the participants application.
+type Service struct {
+	repo       Repository
+	offers     Offers
+	seats      Seats
+	identities Identities
+	attendance Attendance
+	vault      Vault
+	region     string
+	now        func() time.Time
+}
+
+// Deps are the adapters the application needs.
+type Deps struct {
+	Repo       Repository
+	Offers     Offers
+	Seats      Seats
+	Identities Identities
+	Attendance Attendance
+	Vault      Vault
+}
+
+// New builds the application for the instance's region with the real clock.
+func New(d Deps, region string) *Service {
+	return &Service{repo: d.Repo, offers: d.Offers, seats: d.Seats, identities: d.Identities, attendance: d.Attendance,
+		vault: d.Vault, region: region, now: time.Now}
+}
+
+// WithClock replaces the clock (tests and demo data).
+func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
+
+func newID(prefix string) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// guidance: the roles that register and guide participants and see all of the region's.
+func guidance(p auth.Principal) bool {
+	return p.Has(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin)
+}
+
+func canSeeParticipant(p auth.Principal, part *domain.Participant) bool {
+	return part.Region == p.Region && guidance(p)
+}
+
+// canSeeEnrolment: guidance and finance see the region's enrolments; a provider only those
+// at itself.
+func canSeeEnrolment(p auth.Principal, e *domain.Enrolment) bool {
+	if e.Region != p.Region {
+		return false
+	}
+	return guidance(p) || p.Has(auth.RoleFinance) || (p.Has(auth.RoleProvider) && p.Org == e.ProviderKvK)
+}
+
+// providerOf: the caller acts for the enrolment's provider.
+func providerOf(p auth.Principal, e *domain.Enrolment) bool {
+	return p.Has(auth.RoleProvider) && p.Org == e.ProviderKvK
+}
+
+// Event is a public event caused by a command.
+type Event = rules.Event

@@ -1,0 +1,279 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// seatKey names a start: a contract's product on a date at a location.
+func seatKey(e *domain.Enrolment) string {
+	return fmt.Sprintf("%s|%s|%s|%s", e.ContractID, e.ProductID, e.StartDate, e.Location)
+}
+
+// Enrol enrols a participant in a product of a contracted provider the participant chose,
+// at a start that still has a place. The terms in force at the start are pinned.
+func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.EnrolmentInput) (*domain.Enrolment, error) {
+	part, err := s.GetParticipant(ctx, p, in.ParticipantID)
+	if errors.Is(err, rules.ErrNotFound) {
+		return nil, rules.Invalid("participantId", "no such participant in your region")
+	} else if err != nil {
+		return nil, err
+	}
+	offer, err := s.offers.LoadOffer(ctx, in.ContractID)
+	if errors.Is(err, rules.ErrNotFound) || (err == nil && offer.Region != p.Region) {
+		return nil, rules.Invalid("contractId", "no offer is known under this contract in your region")
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	e, capacity, err := domain.PlanEnrolment(part, offer, in, now, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if existing, _, err := s.repo.LoadEnrolment(ctx, e.ID); err == nil {
+		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s, %s)", part.ID, existing.ID, existing.Status)
+	} else if !errors.Is(err, rules.ErrNotFound) {
+		return nil, err
+	}
+	seat, err := s.seats.Claim(ctx, seatKey(e), capacity, e.ID)
+	if errors.Is(err, ErrNoSeat) {
+		return nil, rules.State("the start of %s on %s at %s is full (%d places)", e.ProductName, e.StartDate, e.Location, capacity)
+	} else if err != nil {
+		return nil, err
+	}
+	e.Seat = seat
+	err = s.repo.SaveEnrolment(ctx, e, rules.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
+		Actor: p.Actor(), Action: "enrolment.enrolled"})
+	if errors.Is(err, rules.ErrConflict) {
+		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s)", part.ID, e.ID)
+	}
+	return e, err
+}
+
+// GetEnrolment returns an enrolment the caller may see.
+func (s *Service) GetEnrolment(ctx context.Context, p auth.Principal, id string) (*domain.Enrolment, error) {
+	e, _, err := s.repo.LoadEnrolment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeEnrolment(p, e) {
+		return nil, rules.ErrNotFound
+	}
+	return e, nil
+}
+
+// ListEnrolments returns the enrolments the caller may see; a provider only its own.
+func (s *Service) ListEnrolments(ctx context.Context, p auth.Principal, f EnrolmentFilter) ([]domain.Enrolment, error) {
+	if !guidance(p) && !p.Has(auth.RoleFinance) {
+		if !p.Has(auth.RoleProvider) {
+			return []domain.Enrolment{}, nil
+		}
+		f.ProviderKvK = p.Org
+	}
+	all, err := s.repo.ListEnrolments(ctx, p.Region, f)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Enrolment{}
+	for _, e := range all {
+		if canSeeEnrolment(p, &e) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// EnrolmentAudit returns who did what and when to an enrolment.
+func (s *Service) EnrolmentAudit(ctx context.Context, p auth.Principal, id string) ([]rules.AuditEntry, error) {
+	if _, err := s.GetEnrolment(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.repo.EnrolmentHistory(ctx, id)
+}
+
+// DayInput names the day of a lifecycle step.
+type DayInput struct {
+	On domain.Date `json:"on"`
+}
+
+// DropoutInput gives the reason and day of a dropout.
+type DropoutInput struct {
+	Reason string      `json:"reason"`
+	On     domain.Date `json:"on"`
+}
+
+// JobEndInput is the last day of a job.
+type JobEndInput struct {
+	EndDate domain.Date `json:"endDate"`
+}
+
+// StartEnrolment: the provider (or guidance) records the start.
+func (s *Service) StartEnrolment(ctx context.Context, p auth.Principal, id string, in DayInput) (*domain.Enrolment, error) {
+	return s.changeEnrolment(ctx, p, id, true, "enrolment.started", func(e *domain.Enrolment, now time.Time) ([]Event, error) {
+		if err := e.Start(in.On, now, p.Subject); err != nil {
+			return nil, err
+		}
+		return []Event{event(milestone(e, domain.StatusStarted, in.On, now))}, nil
+	})
+}
+
+// CompleteEnrolment: the provider (or guidance) records that the learning goals were met;
+// the attended hours must reach the product's minimum.
+func (s *Service) CompleteEnrolment(ctx context.Context, p auth.Principal, id string, in DayInput) (*domain.Enrolment, error) {
+	minutes, err := s.attendance.Minutes(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.changeEnrolment(ctx, p, id, true, "enrolment.completed", func(e *domain.Enrolment, now time.Time) ([]Event, error) {
+		if err := e.Complete(in.On, minutes, now, p.Subject); err != nil {
+			return nil, err
+		}
+		d := milestone(e, domain.StatusCompleted, in.On, now)
+		hours := float64(minutes) / 60
+		d.AttendedHours = &hours
+		return []Event{event(d)}, nil
+	})
+}
+
+// PlaceEnrolment: a work coach records a job.
+func (s *Service) PlaceEnrolment(ctx context.Context, p auth.Principal, id string, in domain.PlacementInput) (*domain.Enrolment, error) {
+	if !guidance(p) {
+		return nil, rules.Forbid("a work coach or coordinator records placements")
+	}
+	return s.changeEnrolment(ctx, p, id, false, "placement.recorded", func(e *domain.Enrolment, now time.Time) ([]Event, error) {
+		out, err := e.Place(in, "workcoach", now, p.Subject)
+		if err != nil {
+			return nil, err
+		}
+		return placementEvents(e, out, now), nil
+	})
+}
+
+func placementEvents(e *domain.Enrolment, out domain.PlaceOutcome, now time.Time) []Event {
+	var events []Event
+	if out.BecamePlaced {
+		d := milestone(e, domain.StatusPlaced, e.PlacedOn, now)
+		d.Placement = out.Placement
+		events = append(events, event(d))
+	}
+	if out.BecameDurable {
+		events = append(events, sustainableEvent(e, now))
+	}
+	return events
+}
+
+func sustainableEvent(e *domain.Enrolment, now time.Time) Event {
+	d := milestone(e, domain.StatusSustainablyPlaced, e.SustainableOn, now)
+	d.Placements = e.Placements
+	return event(d)
+}
+
+// EndJob records a job's last day.
+func (s *Service) EndJob(ctx context.Context, p auth.Principal, id, placementID string, in JobEndInput) (*domain.Enrolment, error) {
+	if !guidance(p) {
+		return nil, rules.Forbid("a work coach or coordinator records placements")
+	}
+	return s.changeEnrolment(ctx, p, id, false, "placement.ended", func(e *domain.Enrolment, now time.Time) ([]Event, error) {
+		durable, err := e.EndJob(placementID, in.EndDate, now, p.Subject)
+		if err != nil || !durable {
+			return nil, err
+		}
+		return []Event{sustainableEvent(e, now)}, nil
+	})
+}
+
+// DropOut ends an open trajectory with a reason. A place not yet started is freed for
+// someone else.
+func (s *Service) DropOut(ctx context.Context, p auth.Principal, id string, in DropoutInput) (*domain.Enrolment, error) {
+	var neverStarted bool
+	e, err := s.changeEnrolment(ctx, p, id, true, "enrolment.dropped-out", func(e *domain.Enrolment, now time.Time) ([]Event, error) {
+		neverStarted = e.Status == domain.StatusEnrolled
+		if err := e.DropOut(in.Reason, in.On, now, p.Subject); err != nil {
+			return nil, err
+		}
+		d := milestone(e, domain.StatusDroppedOut, in.On, now)
+		d.Reason = e.DropoutReason
+		return []Event{event(d)}, nil
+	})
+	if err == nil && neverStarted {
+		err = s.seats.Release(ctx, seatKey(e), e.ID)
+	}
+	return e, err
+}
+
+// changeEnrolment loads, authorises, changes and saves an enrolment with its events.
+// providerMay: the enrolment's provider may take this step too.
+func (s *Service) changeEnrolment(ctx context.Context, p auth.Principal, id string, providerMay bool, action string,
+	change func(*domain.Enrolment, time.Time) ([]Event, error)) (*domain.Enrolment, error) {
+	var out *domain.Enrolment
+	err := rules.Retry(ctx, func() error {
+		e, v, err := s.repo.LoadEnrolment(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeEnrolment(p, e) {
+			return rules.ErrNotFound
+		}
+		if !guidance(p) && !(providerMay && providerOf(p, e)) {
+			return rules.Forbid("you may not change this enrolment")
+		}
+		events, err := change(e, s.now())
+		if err != nil {
+			return err
+		}
+		out = e
+		return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: action})
+	})
+	return out, err
+}
+
+// AttendanceSummary is an enrolment's attendance against its minimum.
+type AttendanceSummary struct {
+	EnrolmentID        string     `json:"enrolmentId"`
+	TotalHours         float64    `json:"totalHours"`
+	MinAttendanceHours int        `json:"minAttendanceHours"`
+	Days               []DayHours `json:"days"`
+}
+
+// Attendance returns the hours counted for an enrolment.
+func (s *Service) Attendance(ctx context.Context, p auth.Principal, id string) (*AttendanceSummary, error) {
+	e, err := s.GetEnrolment(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	days, err := s.attendance.Days(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sum := &AttendanceSummary{EnrolmentID: id, MinAttendanceHours: e.Terms.MinAttendanceHours, Days: days}
+	for _, d := range days {
+		sum.TotalHours += d.Hours
+	}
+	return sum, nil
+}
+
+// ReportAttendance lets a provider without a learning system report hours over HTTP; the
+// same rules and the same once-only counting apply as on the partner topic.
+func (s *Service) ReportAttendance(ctx context.Context, p auth.Principal, id string, r domain.AttendanceReport) (*AttendanceSummary, error) {
+	e, err := s.GetEnrolment(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !providerOf(p, e) {
+		return nil, rules.Forbid("only the enrolment's provider reports attendance")
+	}
+	r.EnrolmentID = id
+	if err := e.CheckAttendance(r, s.now()); err != nil {
+		return nil, err
+	}
+	if _, err := s.attendance.Record(ctx, []domain.AttendanceReport{r}, "http:"+p.Subject); err != nil {
+		return nil, err
+	}
+	return s.Attendance(ctx, p, id)
+}

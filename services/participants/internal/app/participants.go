@@ -1,0 +1,269 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// AlreadyRegistered: a participant with this BSN exists in the region. The work coach
+// gets its id to continue with, never the BSN.
+type AlreadyRegistered struct{ ID string }
+
+func (e *AlreadyRegistered) Error() string {
+	return "a participant with this BSN is already registered in this region: " + e.ID
+}
+
+// RegisterParticipant registers a job seeker. The BSN is sealed before it is stored and
+// the lookup hash makes the same person registrable once per region, even when two work
+// coaches register them at the same moment.
+func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in domain.ParticipantInput) (*domain.Participant, error) {
+	now := s.now()
+	if err := in.ValidateRegistration(domain.DateOf(now)); err != nil {
+		return nil, err
+	}
+	bsn, _ := domain.NormalizeBSN(in.BSN)
+	id := newID("prt")
+	owner, err := s.identities.Claim(ctx, s.vault.Lookup(bsn), id)
+	if err != nil {
+		return nil, err
+	}
+	if owner != id {
+		if _, _, err := s.repo.LoadParticipant(ctx, owner); err == nil {
+			return nil, &AlreadyRegistered{ID: owner}
+		} else if !errors.Is(err, rules.ErrNotFound) {
+			return nil, err
+		}
+		id = owner // an earlier registration stopped between claim and save: finish it
+	}
+	sealed, err := s.vault.Seal(id, bsn)
+	if err != nil {
+		return nil, err
+	}
+	part, err := domain.NewParticipant(id, s.region, in, sealed, p.Actor(), now)
+	if err != nil {
+		return nil, err
+	}
+	err = s.repo.SaveParticipant(ctx, part, rules.Outcome{Actor: p.Actor(), Action: "participant.registered"})
+	if errors.Is(err, rules.ErrConflict) {
+		return nil, &AlreadyRegistered{ID: id}
+	}
+	return part, err
+}
+
+// FindByBSN returns the participant registered with a BSN (sent in a request body, never a
+// URL), or rules.ErrNotFound.
+func (s *Service) FindByBSN(ctx context.Context, p auth.Principal, bsn string) (*domain.Participant, error) {
+	n, ok := domain.NormalizeBSN(bsn)
+	if !ok {
+		return nil, rules.Invalid("bsn", "is not a valid BSN (9 digits passing the 11-proef)")
+	}
+	id, err := s.identities.Find(ctx, s.vault.Lookup(n))
+	if err != nil {
+		return nil, err
+	}
+	return s.GetParticipant(ctx, p, id)
+}
+
+// GetParticipant returns a participant of the caller's region to guidance roles.
+func (s *Service) GetParticipant(ctx context.Context, p auth.Principal, id string) (*domain.Participant, error) {
+	part, _, err := s.repo.LoadParticipant(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeParticipant(p, part) {
+		return nil, rules.ErrNotFound
+	}
+	return part, nil
+}
+
+// ParticipantFilter narrows a listing.
+type ParticipantFilter struct {
+	Municipality string
+	TargetGroup  domain.TargetGroup
+	WorkCoach    string
+}
+
+// ListParticipants returns the region's participants to guidance roles.
+func (s *Service) ListParticipants(ctx context.Context, p auth.Principal, f ParticipantFilter) ([]domain.Participant, error) {
+	all, err := s.repo.ListParticipants(ctx, p.Region)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Participant{}
+	for _, part := range all {
+		if !canSeeParticipant(p, &part) ||
+			(f.Municipality != "" && !strings.EqualFold(part.Municipality, f.Municipality)) ||
+			(f.TargetGroup != "" && !slices.Contains(part.TargetGroups, f.TargetGroup)) ||
+			(f.WorkCoach != "" && part.WorkCoach.Subject != f.WorkCoach) {
+			continue
+		}
+		out = append(out, part)
+	}
+	return out, nil
+}
+
+// UpdateParticipant edits a participant's details (not the BSN).
+func (s *Service) UpdateParticipant(ctx context.Context, p auth.Principal, id string, in domain.ParticipantInput) (*domain.Participant, error) {
+	return s.changeParticipant(ctx, p, id, "participant.updated", func(part *domain.Participant, now time.Time) error {
+		return part.Update(in, now)
+	})
+}
+
+// AssignWorkCoach hands a participant to another work coach.
+func (s *Service) AssignWorkCoach(ctx context.Context, p auth.Principal, id string, coach rules.Actor) (*domain.Participant, error) {
+	return s.changeParticipant(ctx, p, id, "participant.work-coach-assigned", func(part *domain.Participant, now time.Time) error {
+		return part.AssignWorkCoach(coach, now)
+	})
+}
+
+// AddPraktijkverklaring records an issued praktijkverklaring.
+func (s *Service) AddPraktijkverklaring(ctx context.Context, p auth.Principal, id string, in domain.PraktijkverklaringInput) (*domain.Participant, error) {
+	return s.changeParticipant(ctx, p, id, "praktijkverklaring.issued", func(part *domain.Participant, now time.Time) error {
+		_, err := part.AddPraktijkverklaring(in, now)
+		return err
+	})
+}
+
+// StartBBL records that a participant went on to a BBL programme.
+func (s *Service) StartBBL(ctx context.Context, p auth.Principal, id string, in domain.BBLProgramme) (*domain.Participant, error) {
+	return s.changeParticipant(ctx, p, id, "bbl.started", func(part *domain.Participant, now time.Time) error {
+		return part.StartBBL(in, now)
+	})
+}
+
+func (s *Service) changeParticipant(ctx context.Context, p auth.Principal, id, action string, change func(*domain.Participant, time.Time) error) (*domain.Participant, error) {
+	var out *domain.Participant
+	err := rules.Retry(ctx, func() error {
+		part, v, err := s.repo.LoadParticipant(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeParticipant(p, part) {
+			return rules.ErrNotFound
+		}
+		if err := change(part, s.now()); err != nil {
+			return err
+		}
+		out = part
+		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: action})
+	})
+	return out, err
+}
+
+// RevealedBSN is the answer to an audited reveal.
+type RevealedBSN struct {
+	BSN string `json:"bsn"`
+}
+
+// RevealBSN shows a coordinator the BSN, for a stated reason. The reveal is written to the
+// participant's audit trail before the number is returned: no audit entry, no BSN.
+func (s *Service) RevealBSN(ctx context.Context, p auth.Principal, id, reason string) (*RevealedBSN, error) {
+	if !p.Has(auth.RoleCoordinator) {
+		return nil, rules.Forbid("only a coordinator may reveal a BSN")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 300 {
+		return nil, rules.Invalid("reason", "state why the BSN is needed (at most 300 characters)")
+	}
+	var sealed domain.SealedBSN
+	err := rules.Retry(ctx, func() error {
+		part, v, err := s.repo.LoadParticipant(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeParticipant(p, part) {
+			return rules.ErrNotFound
+		}
+		sealed = part.BSN
+		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: "bsn.revealed: " + reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	bsn, err := s.vault.Open(id, sealed)
+	if err != nil {
+		return nil, fmt.Errorf("open sealed BSN: %w", err)
+	}
+	return &RevealedBSN{BSN: bsn}, nil
+}
+
+// AuditRecord is one entry of a participant's audit trail: the participant's own changes
+// and those of its enrolments.
+type AuditRecord struct {
+	Subject string `json:"subject"` // participant/<id> or enrolment/<id>
+	rules.AuditEntry
+}
+
+// ParticipantAudit returns who did what and when to a participant and its enrolments.
+func (s *Service) ParticipantAudit(ctx context.Context, p auth.Principal, id string) ([]AuditRecord, error) {
+	if _, err := s.GetParticipant(ctx, p, id); err != nil {
+		return nil, err
+	}
+	entries, err := s.repo.ParticipantHistory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := []AuditRecord{}
+	for _, e := range entries {
+		out = append(out, AuditRecord{Subject: "participant/" + id, AuditEntry: e})
+	}
+	enrolments, err := s.repo.ListEnrolments(ctx, p.Region, EnrolmentFilter{ParticipantID: id})
+	if err != nil {
+		return nil, err
+	}
+	for _, en := range enrolments {
+		h, err := s.repo.EnrolmentHistory(ctx, en.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range h {
+			out = append(out, AuditRecord{Subject: "enrolment/" + en.ID, AuditEntry: e})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b AuditRecord) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+// PraktijkverklaringReport is the region's count of praktijkverklaringen and of
+// participants who went on to BBL.
+type PraktijkverklaringReport struct {
+	Issued                   int            `json:"issued"`
+	Participants             int            `json:"participants"`
+	ParticipantsContinuedBBL int            `json:"participantsContinuedToBbl"`
+	BBLTotal                 int            `json:"bblTotal"`
+	ByQualification          map[string]int `json:"byQualification"`
+}
+
+// PraktijkverklaringReport counts for the region.
+func (s *Service) PraktijkverklaringReport(ctx context.Context, p auth.Principal) (*PraktijkverklaringReport, error) {
+	all, err := s.ListParticipants(ctx, p, ParticipantFilter{})
+	if err != nil {
+		return nil, err
+	}
+	r := &PraktijkverklaringReport{ByQualification: map[string]int{}}
+	for _, part := range all {
+		if part.BBL != nil {
+			r.BBLTotal++
+		}
+		if len(part.Praktijkverklaringen) == 0 {
+			continue
+		}
+		r.Participants++
+		r.Issued += len(part.Praktijkverklaringen)
+		for _, pv := range part.Praktijkverklaringen {
+			r.ByQualification[pv.Qualification]++
+		}
+		if part.BBL != nil {
+			r.ParticipantsContinuedBBL++
+		}
+	}
+	return r, nil
+}

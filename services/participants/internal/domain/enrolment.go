@@ -1,0 +1,305 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// Status is where an enrolment is in its lifecycle.
+type Status string
+
+const (
+	StatusEnrolled          Status = "enrolled"           // ingeschreven
+	StatusStarted           Status = "started"            // gestart
+	StatusCompleted         Status = "completed"          // afgerond, leerdoelen behaald
+	StatusPlaced            Status = "placed"             // geplaatst
+	StatusSustainablyPlaced Status = "sustainably_placed" // duurzaam geplaatst
+	StatusDroppedOut        Status = "dropped_out"        // uitgevallen
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{StatusEnrolled, StatusStarted, StatusCompleted, StatusPlaced, StatusSustainablyPlaced, StatusDroppedOut}
+
+// Open: the trajectory may still move on (or be dropped).
+func (s Status) Open() bool { return s != StatusSustainablyPlaced && s != StatusDroppedOut }
+
+// Enrolment is a participant's trajectory in one product of a contracted provider, from a
+// start date at a location, under the terms version in force at that start.
+type Enrolment struct {
+	ID             string        `json:"id"`
+	ParticipantID  string        `json:"participantId"`
+	Region         string        `json:"region"`
+	ContractID     string        `json:"contractId"`
+	ContractNumber string        `json:"contractNumber"`
+	SchemeID       string        `json:"schemeId"`
+	ProviderKvK    string        `json:"providerKvk"`
+	ProviderName   string        `json:"providerName"`
+	ProductID      string        `json:"productId"`
+	ProductName    string        `json:"productName"`
+	Location       string        `json:"location"`
+	StartDate      Date          `json:"startDate"`
+	PriceCents     int64         `json:"priceCents"`
+	Terms          Terms         `json:"terms"`
+	Seat           int           `json:"seat"`
+	TargetGroups   []TargetGroup `json:"targetGroups"`
+	Status         Status        `json:"status"`
+	EnrolledAt     time.Time     `json:"enrolledAt"`
+	StartedOn      Date          `json:"startedOn,omitzero"`
+	CompletedOn    Date          `json:"completedOn,omitzero"`
+	PlacedOn       Date          `json:"placedOn,omitzero"`
+	// SustainableOn is the projected day of sustainable placement while placed, and the
+	// actual day once sustainably placed.
+	SustainableOn Date         `json:"sustainableOn,omitzero"`
+	DroppedOutOn  Date         `json:"droppedOutOn,omitzero"`
+	DropoutReason string       `json:"dropoutReason,omitempty"`
+	Placements    []Placement  `json:"placements"`
+	History       []Transition `json:"history"`
+}
+
+// Transition records a step of the lifecycle: what, on which day, when recorded, by whom.
+type Transition struct {
+	Status Status    `json:"status"`
+	On     Date      `json:"on"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// EnrolmentInput is a work coach's enrolment of a participant in a provider's product.
+type EnrolmentInput struct {
+	ParticipantID string `json:"participantId"`
+	ContractID    string `json:"contractId"`
+	ProductID     string `json:"productId"`
+	StartDate     Date   `json:"startDate"`
+	Location      string `json:"location"`
+}
+
+// EnrolmentID is deterministic: the same participant in the same start is one enrolment,
+// so a retried request cannot take two seats.
+func EnrolmentID(in EnrolmentInput) string {
+	h := sha256.Sum256([]byte(strings.Join([]string{in.ParticipantID, in.ContractID, in.ProductID, in.StartDate.String(), in.Location}, "|")))
+	return "enr-" + hex.EncodeToString(h[:10])
+}
+
+// PlanEnrolment checks an enrolment against the participant and the offer and returns the
+// enrolment to create and the capacity of its start. Taking a seat is the caller's part.
+func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, by string) (*Enrolment, int, error) {
+	var v rules.Checker
+	v.Check(in.ParticipantID != "", "participantId", "is required")
+	v.Check(in.ContractID != "", "contractId", "is required")
+	v.Check(in.ProductID != "", "productId", "is required")
+	v.Check(!in.StartDate.IsZero(), "startDate", "is required")
+	v.Check(strings.TrimSpace(in.Location) != "", "location", "is required")
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	if !p.Consent.Active() {
+		return nil, 0, rules.State("participant %s has no active consent; record consent before enrolling", p.ID)
+	}
+	if o.ContractStatus != "active" {
+		return nil, 0, rules.State("contract %s is %s: the provider takes no new enrolments under it", o.ContractNumber, o.ContractStatus)
+	}
+	i := slices.IndexFunc(o.Products, func(op OfferProduct) bool { return op.ProductID == in.ProductID })
+	if i < 0 {
+		return nil, 0, rules.Invalid("productId", "is not a product of contract %s", o.ContractNumber)
+	}
+	prod := o.Products[i]
+	j := slices.IndexFunc(prod.Starts, func(s Start) bool { return s.Date == in.StartDate && s.Location == in.Location })
+	if j < 0 {
+		return nil, 0, rules.Invalid("startDate", "the provider offers no start of %s on %s at %s", prod.Name, in.StartDate, in.Location)
+	}
+	terms, ok := prod.TermsAt(in.StartDate)
+	if !ok {
+		return nil, 0, rules.Invalid("startDate", "no terms of %s are in force on %s", prod.Name, in.StartDate)
+	}
+	e := &Enrolment{
+		ID: EnrolmentID(in), ParticipantID: p.ID, Region: p.Region, ContractID: o.ContractID, ContractNumber: o.ContractNumber,
+		SchemeID: o.SchemeID, ProviderKvK: o.ProviderKvK, ProviderName: o.ProviderName, ProductID: prod.ProductID, ProductName: prod.Name,
+		Location: in.Location, StartDate: in.StartDate, PriceCents: prod.PriceCents, Terms: terms, TargetGroups: p.TargetGroups,
+		Status: StatusEnrolled, EnrolledAt: now.UTC(), Placements: []Placement{},
+		History: []Transition{{Status: StatusEnrolled, On: DateOf(now), At: now.UTC(), By: by}},
+	}
+	return e, prod.Starts[j].Capacity, nil
+}
+
+func (e *Enrolment) move(to Status, on Date, now time.Time, by, reason string) {
+	e.Status = to
+	e.History = append(e.History, Transition{Status: to, On: on, At: now.UTC(), By: by, Reason: reason})
+}
+
+func checkDay(field string, on, today Date) error {
+	if on.IsZero() {
+		return rules.Invalid(field, "is required")
+	}
+	if on.After(today) {
+		return rules.Invalid(field, "must not be in the future")
+	}
+	return nil
+}
+
+// Start records that the participant began the trajectory.
+func (e *Enrolment) Start(on Date, now time.Time, by string) error {
+	if e.Status != StatusEnrolled {
+		return rules.State("enrolment %s is %s; only an enrolled trajectory can start", e.ID, e.Status)
+	}
+	if err := checkDay("on", on, DateOf(now)); err != nil {
+		return err
+	}
+	e.StartedOn = on
+	e.move(StatusStarted, on, now, by, "")
+	return nil
+}
+
+// Complete records that the learning goals were met (leerdoelen behaald). It needs the
+// product's minimum attendance hours. With placement before completion allowed, a placed
+// participant may complete later: the milestone is recorded, the status stays placed.
+func (e *Enrolment) Complete(on Date, attendedMinutes int, now time.Time, by string) error {
+	placedFirst := e.Terms.PlacementBeforeCompletion && e.Status == StatusPlaced && e.CompletedOn.IsZero()
+	if e.Status != StatusStarted && !placedFirst {
+		return rules.State("enrolment %s is %s; only a started trajectory can be completed", e.ID, e.Status)
+	}
+	if err := checkDay("on", on, DateOf(now)); err != nil {
+		return err
+	}
+	if on.Before(e.StartedOn) {
+		return rules.Invalid("on", "must not be before the start on %s", e.StartedOn)
+	}
+	if need := e.Terms.MinAttendanceHours * 60; attendedMinutes < need {
+		return rules.State("enrolment %s has %s attendance hours; the product requires at least %d before completion",
+			e.ID, FormatHours(attendedMinutes), e.Terms.MinAttendanceHours)
+	}
+	e.CompletedOn = on
+	if placedFirst {
+		e.History = append(e.History, Transition{Status: StatusCompleted, On: on, At: now.UTC(), By: by, Reason: "completed after placement"})
+		return nil
+	}
+	e.move(StatusCompleted, on, now, by, "")
+	return nil
+}
+
+// PlaceOutcome says what recording a placement did.
+type PlaceOutcome struct {
+	Placement     *Placement
+	New           bool // a job not known before
+	Changed       bool // anything changed
+	BecamePlaced  bool // the placed milestone was reached now
+	BecameDurable bool // sustainable placement was reached now
+}
+
+// Place records a job, or a partner's confirmation of a known job (same employer and start
+// date): the first job makes the enrolment placed. Placement needs completion unless the
+// product allows placement before completion; later jobs extend the run towards sustainable
+// placement, which is reached at once when the jobs already add up to six months.
+func (e *Enrolment) Place(in PlacementInput, recordedBy string, now time.Time, by string) (PlaceOutcome, error) {
+	today := DateOf(now)
+	if err := in.validate(today); err != nil {
+		return PlaceOutcome{}, err
+	}
+	switch {
+	case e.Status == StatusCompleted, e.Status == StatusPlaced:
+	case e.Status == StatusStarted && e.Terms.PlacementBeforeCompletion:
+	case e.Status == StatusStarted || e.Status == StatusEnrolled:
+		return PlaceOutcome{}, rules.State("enrolment %s is %s; this product allows placement only after completion", e.ID, e.Status)
+	case e.Status == StatusSustainablyPlaced:
+		if pl := e.placement(in.EmployerKvK, in.StartDate); pl != nil {
+			return e.confirm(pl, in, recordedBy), nil // a late confirmation changes nothing that counted
+		}
+		return PlaceOutcome{}, rules.State("enrolment %s is sustainably placed already", e.ID)
+	default:
+		return PlaceOutcome{}, rules.State("enrolment %s is %s; it cannot be placed", e.ID, e.Status)
+	}
+	var out PlaceOutcome
+	if pl := e.placement(in.EmployerKvK, in.StartDate); pl != nil {
+		out = e.confirm(pl, in, recordedBy)
+	} else {
+		e.Placements = append(e.Placements, newPlacement(len(e.Placements)+1, in, recordedBy))
+		pl := &e.Placements[len(e.Placements)-1]
+		if recordedBy != "workcoach" {
+			pl.ConfirmedBy = []string{recordedBy}
+		}
+		out = PlaceOutcome{Placement: pl, New: true, Changed: true}
+	}
+	if e.Status != StatusPlaced {
+		e.PlacedOn = in.StartDate
+		e.move(StatusPlaced, in.StartDate, now, by, "")
+		out.BecamePlaced = true
+	}
+	out.BecameDurable = e.CheckSustainable(now, by)
+	return out, nil
+}
+
+func (e *Enrolment) confirm(pl *Placement, in PlacementInput, recordedBy string) PlaceOutcome {
+	out := PlaceOutcome{Placement: pl}
+	if recordedBy != "workcoach" && !slices.Contains(pl.ConfirmedBy, recordedBy) {
+		pl.ConfirmedBy = append(pl.ConfirmedBy, recordedBy)
+		out.Changed = true
+	}
+	if in.EndDate != pl.EndDate || in.HoursPerWeek != pl.HoursPerWeek || in.ContractType != pl.ContractType {
+		pl.EndDate, pl.HoursPerWeek, pl.ContractType = in.EndDate, in.HoursPerWeek, in.ContractType
+		out.Changed = true
+	}
+	return out
+}
+
+// EndJob records the last day of a job; the projected sustainable day moves or vanishes.
+func (e *Enrolment) EndJob(placementID string, end Date, now time.Time, by string) (bool, error) {
+	if e.Status != StatusPlaced {
+		return false, rules.State("enrolment %s is %s; only jobs of a placed trajectory can end here", e.ID, e.Status)
+	}
+	i := slices.IndexFunc(e.Placements, func(p Placement) bool { return p.ID == placementID })
+	if i < 0 {
+		return false, rules.ErrNotFound
+	}
+	if end.Before(e.Placements[i].StartDate) {
+		return false, rules.Invalid("endDate", "must not be before the job's start on %s", e.Placements[i].StartDate)
+	}
+	e.Placements[i].EndDate = end
+	return e.CheckSustainable(now, by), nil
+}
+
+// CheckSustainable moves a placed enrolment to sustainably placed once its jobs reached six
+// months of work by today; it keeps the projected day up to date otherwise. The scheduled
+// check calls it daily, so the milestone is reached without anyone asking.
+func (e *Enrolment) CheckSustainable(now time.Time, by string) bool {
+	if e.Status != StatusPlaced {
+		return false
+	}
+	on, ok := SustainableOn(e.Placements)
+	if !ok {
+		e.SustainableOn = Date{}
+		return false
+	}
+	e.SustainableOn = on
+	if on.After(DateOf(now)) {
+		return false
+	}
+	e.move(StatusSustainablyPlaced, on, now, by, fmt.Sprintf("%d months of work", SustainableMonths))
+	return true
+}
+
+// DropOut ends an open trajectory early, with a reason.
+func (e *Enrolment) DropOut(reason string, on Date, now time.Time, by string) error {
+	if !e.Status.Open() {
+		return rules.State("enrolment %s is %s; only an open trajectory can be dropped", e.ID, e.Status)
+	}
+	var v rules.Checker
+	v.Check(strings.TrimSpace(reason) != "" && len(reason) <= 500, "reason", "is required (at most 500 characters)")
+	v.Check(!on.IsZero() && !on.After(DateOf(now)), "on", "is required and not in the future")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	e.DroppedOutOn, e.DropoutReason = on, strings.TrimSpace(reason)
+	e.move(StatusDroppedOut, on, now, by, e.DropoutReason)
+	return nil
+}
+
+// FormatHours writes minutes as hours with up to two decimals (e.g. 255.75).
+func FormatHours(minutes int) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", float64(minutes)/60), "0"), ".")
+}

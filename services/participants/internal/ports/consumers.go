@@ -1,0 +1,88 @@
+package ports
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/participants/internal/app"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// permanentIfRejected marks the application's rejections for the dead-letter topic.
+func permanentIfRejected(err error) error {
+	var r *app.Rejected
+	if errors.As(err, &r) {
+		return messaging.Permanent(err)
+	}
+	return err
+}
+
+// Offers keeps the replica of the providers' offers.
+func Offers(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "participants.offers",
+		Topics:  []string{contracts.TopicProvidersOffers},
+		Types:   []string{contracts.TypeOfferChanged},
+		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+			var o domain.Offer
+			if err := json.Unmarshal(m.Data, &o); err != nil {
+				return messaging.Permanent(err)
+			}
+			return permanentIfRejected(a.KeepOffer(ctx, o))
+		}),
+	}
+}
+
+// Attendance counts partner systems' attendance reports, a batch at a time: valid reports
+// are stored together, rejected ones go to the dead-letter topic with their reason.
+func Attendance(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "participants.attendance",
+		Topics:  []string{contracts.TopicPartnersAttendance},
+		Types:   []string{contracts.TypeAttendanceReported},
+		Handler: func(ctx context.Context, batch []messaging.Message) error {
+			reports := make([]domain.AttendanceReport, 0, len(batch))
+			index := make([]int, 0, len(batch))
+			rej := messaging.Rejections{}
+			for i, m := range batch {
+				var r domain.AttendanceReport
+				if err := json.Unmarshal(m.Data, &r); err != nil {
+					rej[i] = err
+					continue
+				}
+				reports = append(reports, r)
+				index = append(index, i)
+			}
+			refused, err := a.RecordAttendance(ctx, reports, "partner:"+contracts.TopicPartnersAttendance)
+			if err != nil {
+				return err
+			}
+			for j, e := range refused {
+				rej[index[j]] = e
+			}
+			if len(rej) > 0 {
+				return rej
+			}
+			return nil
+		},
+	}
+}
+
+// Placements records jobs reported by employers and UWV.
+func Placements(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "participants.placements",
+		Topics:  []string{contracts.TopicPartnersPlacements},
+		Types:   []string{contracts.TypePlacementConfirmed},
+		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+			var c app.PlacementConfirmation
+			if err := json.Unmarshal(m.Data, &c); err != nil {
+				return messaging.Permanent(err)
+			}
+			return permanentIfRejected(a.ConfirmPlacement(ctx, c, m.Source))
+		}),
+	}
+}

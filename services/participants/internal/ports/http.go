@@ -1,0 +1,258 @@
+// Package ports exposes the participants application over HTTP and Kafka.
+package ports
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/problem"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/participants/internal/app"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// HTTP serves the participants API. A BSN only ever travels in request bodies (register,
+// search) and in the body of a coordinator's audited reveal: never in a URL.
+type HTTP struct {
+	app    *app.Service
+	region string
+}
+
+// NewHTTP builds the handlers for the instance's region.
+func NewHTTP(a *app.Service, region string) *HTTP { return &HTTP{app: a, region: region} }
+
+// Register mounts the routes; every route needs a token of this region.
+func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
+	api := r.Group("/api/v1", auth.Authenticate(verifier, h.region))
+	guidance := auth.Require(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin)
+	lifecycle := auth.Require(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin, auth.RoleProvider)
+
+	api.GET("/participants", guidance, h.listParticipants)
+	api.POST("/participants", guidance, h.registerParticipant)
+	api.POST("/participants/search", guidance, h.searchParticipant)
+	api.GET("/participants/:participantId", guidance, h.getParticipant)
+	api.PUT("/participants/:participantId", guidance, h.updateParticipant)
+	api.POST("/participants/:participantId/work-coach", guidance, h.assignWorkCoach)
+	api.POST("/participants/:participantId/bsn-reveal", auth.Require(auth.RoleCoordinator), h.revealBSN)
+	api.GET("/participants/:participantId/audit", guidance, h.participantAudit)
+	api.POST("/participants/:participantId/praktijkverklaringen", guidance, h.addPraktijkverklaring)
+	api.POST("/participants/:participantId/bbl", guidance, h.startBBL)
+	api.GET("/reports/praktijkverklaringen", guidance, h.praktijkverklaringReport)
+
+	api.GET("/enrolments", h.listEnrolments)
+	api.POST("/enrolments", guidance, h.enrol)
+	api.GET("/enrolments/:enrolmentId", h.getEnrolment)
+	api.GET("/enrolments/:enrolmentId/audit", h.enrolmentAudit)
+	api.POST("/enrolments/:enrolmentId/start", lifecycle, h.start)
+	api.POST("/enrolments/:enrolmentId/complete", lifecycle, h.complete)
+	api.POST("/enrolments/:enrolmentId/dropout", lifecycle, h.dropout)
+	api.POST("/enrolments/:enrolmentId/placements", guidance, h.place)
+	api.POST("/enrolments/:enrolmentId/placements/:placementId/end", guidance, h.endJob)
+	api.GET("/enrolments/:enrolmentId/attendance", h.attendance)
+	api.POST("/enrolments/:enrolmentId/attendance", auth.Require(auth.RoleProvider), h.reportAttendance)
+}
+
+func principal(c *gin.Context) auth.Principal {
+	p, _ := auth.FromContext(c.Request.Context())
+	return p
+}
+
+// fail adds the one error of this service the kit does not know.
+func fail(c *gin.Context, err error) {
+	var dup *app.AlreadyRegistered
+	if errors.As(err, &dup) {
+		httpserver.Fail(c, problem.Conflict(dup.Error()))
+		return
+	}
+	httpserver.Problem(c, err)
+}
+
+func respond[T any](c *gin.Context, status int, v T, err error) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(status, v)
+}
+
+func bind[T any](c *gin.Context) (T, bool) {
+	var in T
+	return in, httpserver.BindJSON(c, &in)
+}
+
+func (h *HTTP) listParticipants(c *gin.Context) {
+	v, err := h.app.ListParticipants(c, principal(c), app.ParticipantFilter{
+		Municipality: c.Query("municipality"), TargetGroup: domain.TargetGroup(c.Query("targetGroup")), WorkCoach: c.Query("workCoach")})
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) registerParticipant(c *gin.Context) {
+	if in, ok := bind[domain.ParticipantInput](c); ok {
+		v, err := h.app.RegisterParticipant(c, principal(c), in)
+		respond(c, http.StatusCreated, v, err)
+	}
+}
+
+type bsnQuery struct {
+	BSN string `json:"bsn"`
+}
+
+func (h *HTTP) searchParticipant(c *gin.Context) {
+	if in, ok := bind[bsnQuery](c); ok {
+		v, err := h.app.FindByBSN(c, principal(c), in.BSN)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) getParticipant(c *gin.Context) {
+	v, err := h.app.GetParticipant(c, principal(c), c.Param("participantId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) updateParticipant(c *gin.Context) {
+	if in, ok := bind[domain.ParticipantInput](c); ok {
+		v, err := h.app.UpdateParticipant(c, principal(c), c.Param("participantId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) assignWorkCoach(c *gin.Context) {
+	if in, ok := bind[rules.Actor](c); ok {
+		v, err := h.app.AssignWorkCoach(c, principal(c), c.Param("participantId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+type revealInput struct {
+	Reason string `json:"reason"`
+}
+
+func (h *HTTP) revealBSN(c *gin.Context) {
+	if in, ok := bind[revealInput](c); ok {
+		v, err := h.app.RevealBSN(c, principal(c), c.Param("participantId"), in.Reason)
+		if err == nil {
+			c.Header("Cache-Control", "no-store")
+		}
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) participantAudit(c *gin.Context) {
+	v, err := h.app.ParticipantAudit(c, principal(c), c.Param("participantId"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	httpserver.RespondList(c, v, nil)
+}
+
+func (h *HTTP) addPraktijkverklaring(c *gin.Context) {
+	if in, ok := bind[domain.PraktijkverklaringInput](c); ok {
+		v, err := h.app.AddPraktijkverklaring(c, principal(c), c.Param("participantId"), in)
+		respond(c, http.StatusCreated, v, err)
+	}
+}
+
+func (h *HTTP) startBBL(c *gin.Context) {
+	if in, ok := bind[domain.BBLProgramme](c); ok {
+		v, err := h.app.StartBBL(c, principal(c), c.Param("participantId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) praktijkverklaringReport(c *gin.Context) {
+	v, err := h.app.PraktijkverklaringReport(c, principal(c))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) listEnrolments(c *gin.Context) {
+	status := domain.Status(c.Query("status"))
+	if status != "" && !slices.Contains(domain.Statuses, status) {
+		httpserver.Fail(c, problem.Validation("Unknown status filter.", problem.FieldError{Field: "status", Reason: "must be one of the lifecycle statuses"}))
+		return
+	}
+	v, err := h.app.ListEnrolments(c, principal(c), app.EnrolmentFilter{ParticipantID: c.Query("participant"), ProviderKvK: c.Query("provider"), Status: status})
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) enrol(c *gin.Context) {
+	if in, ok := bind[domain.EnrolmentInput](c); ok {
+		v, err := h.app.Enrol(c, principal(c), in)
+		respond(c, http.StatusCreated, v, err)
+	}
+}
+
+func (h *HTTP) getEnrolment(c *gin.Context) {
+	v, err := h.app.GetEnrolment(c, principal(c), c.Param("enrolmentId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) enrolmentAudit(c *gin.Context) {
+	v, err := h.app.EnrolmentAudit(c, principal(c), c.Param("enrolmentId"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	httpserver.RespondList(c, v, nil)
+}
+
+func (h *HTTP) start(c *gin.Context) {
+	if in, ok := bind[app.DayInput](c); ok {
+		v, err := h.app.StartEnrolment(c, principal(c), c.Param("enrolmentId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) complete(c *gin.Context) {
+	if in, ok := bind[app.DayInput](c); ok {
+		v, err := h.app.CompleteEnrolment(c, principal(c), c.Param("enrolmentId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) dropout(c *gin.Context) {
+	if in, ok := bind[app.DropoutInput](c); ok {
+		v, err := h.app.DropOut(c, principal(c), c.Param("enrolmentId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) place(c *gin.Context) {
+	if in, ok := bind[domain.PlacementInput](c); ok {
+		v, err := h.app.PlaceEnrolment(c, principal(c), c.Param("enrolmentId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) endJob(c *gin.Context) {
+	if in, ok := bind[app.JobEndInput](c); ok {
+		v, err := h.app.EndJob(c, principal(c), c.Param("enrolmentId"), c.Param("placementId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) attendance(c *gin.Context) {
+	v, err := h.app.Attendance(c, principal(c), c.Param("enrolmentId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+// attendanceInput is a provider's report over HTTP (the enrolment is in the URL).
+type attendanceInput struct {
+	Date     domain.Date `json:"date"`
+	Hours    float64     `json:"hours"`
+	ReportID string      `json:"reportId"`
+}
+
+func (h *HTTP) reportAttendance(c *gin.Context) {
+	if in, ok := bind[attendanceInput](c); ok {
+		p := principal(c)
+		v, err := h.app.ReportAttendance(c, p, c.Param("enrolmentId"), domain.AttendanceReport{
+			ProviderKvK: p.Org, Date: in.Date, Hours: in.Hours, ReportID: in.ReportID})
+		respond(c, http.StatusOK, v, err)
+	}
+}

@@ -1,0 +1,64 @@
+// Package service wires the participants service onto the shared platform kit.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/messaging"
+	kit "github.com/werkregio/platform/services/kit/service"
+	"github.com/werkregio/platform/services/participants/internal/adapters"
+	"github.com/werkregio/platform/services/participants/internal/app"
+	"github.com/werkregio/platform/services/participants/internal/ports"
+)
+
+// Name is the service slug: directory, binary, image, Kubernetes name, CloudEvents source.
+const Name = "participants"
+
+// Options are the platform options of this service.
+func Options() kit.Options {
+	return kit.Options{
+		Validator: contracts.MustEventSchemas(),
+		Topics: append(append([]string{}, adapters.Topics...),
+			contracts.TopicProvidersOffers, contracts.TopicPartnersAttendance, contracts.TopicPartnersPlacements),
+		Indexes: adapters.Indexes,
+	}
+}
+
+// Wire mounts the participants application on a started platform. The BSN keys come from
+// BSN_ENCRYPTION_KEY and BSN_LOOKUP_KEY (base64; in Kubernetes from a Secret).
+func Wire(p *kit.Platform) error {
+	env := p.Config.Env
+	encKey, lookupKey := env.Required("BSN_ENCRYPTION_KEY"), env.Required("BSN_LOOKUP_KEY")
+	interval := env.Duration("SUSTAINABILITY_CHECK_INTERVAL", time.Hour)
+	if err := env.Err(); err != nil {
+		return err
+	}
+	vault, err := adapters.NewVault(encKey, lookupKey)
+	if err != nil {
+		return err
+	}
+	svc := app.New(app.Deps{
+		Repo:       adapters.NewRepository(p.Commits, p.Config.TopicPrefix),
+		Offers:     adapters.NewOffers(p.DB),
+		Seats:      adapters.NewSeats(p.DB),
+		Identities: adapters.NewIdentities(p.DB),
+		Attendance: adapters.NewAttendance(p.DB),
+		Vault:      vault,
+	}, p.Config.Region)
+	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
+	p.AddJob("sustainability-check", interval, func(ctx context.Context, now time.Time) error {
+		n, err := svc.CheckSustainable(ctx, now)
+		if n > 0 {
+			p.Log.InfoContext(ctx, "placements became sustainable", "enrolments", n)
+		}
+		return err
+	})
+	for _, c := range []func(*app.Service) messaging.ConsumerConfig{ports.Offers, ports.Attendance, ports.Placements} {
+		if err := p.AddConsumer(c(svc)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

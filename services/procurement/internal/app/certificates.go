@@ -1,0 +1,76 @@
+package app
+
+import (
+	"context"
+
+	"github.com/werkregio/platform/services/procurement/internal/domain"
+)
+
+// CertificatesChanged is the providers service's news that a provider's set of valid
+// certificates changed (one expired, or one was renewed).
+type CertificatesChanged struct {
+	ProviderKvK string   `json:"providerKvk"`
+	Region      string   `json:"region"`
+	Valid       []string `json:"validCertificates"`
+}
+
+// certificateCheck is the actor of suspensions and resumptions caused by certificates.
+const certificateCheck = "system:certificate-check"
+
+// ApplyProviderCertificates suspends or resumes the provider's contracts in force. It is
+// idempotent: a redelivered event finds the contracts already in the right state.
+func (s *Service) ApplyProviderCertificates(ctx context.Context, ev CertificatesChanged) error {
+	adms, err := s.repo.ListAdmissions(ctx, ev.Region, AdmissionFilter{ProviderKvK: ev.ProviderKvK})
+	if err != nil {
+		return err
+	}
+	for _, listed := range adms {
+		err := retry(ctx, func() error {
+			adm, v, err := s.repo.LoadAdmission(ctx, listed.ID)
+			if err != nil {
+				return err
+			}
+			c, ok := adm.Current()
+			if !ok {
+				return nil
+			}
+			sch, _, err := s.repo.LoadScheme(ctx, adm.SchemeID)
+			if err != nil {
+				return err
+			}
+			now := s.now()
+			outcome := c.CheckCertificates(requiredCertificates(sch, c, domain.DateOf(now)), ev.Valid, now, certificateCheck)
+			var typ, reason string
+			switch outcome {
+			case domain.CertificatesSuspended:
+				typ, reason = TypeContractSuspended, c.SuspendedReason
+			case domain.CertificatesResumed:
+				typ, reason = TypeContractResumed, "required certificates valid again"
+			default:
+				return nil
+			}
+			return s.repo.SaveAdmission(ctx, adm, v, []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requiredCertificates: those the terms in force today of the contract's products demand.
+func requiredCertificates(sch *domain.Scheme, c *domain.Contract, today domain.Date) []string {
+	var out []string
+	for _, cp := range c.Products {
+		p, ok := sch.Product(cp.ProductID)
+		if !ok {
+			continue
+		}
+		t, ok := p.TermsAt(today)
+		if !ok {
+			t = p.Terms[0]
+		}
+		out = append(out, t.RequiredCertificates...)
+	}
+	return out
+}

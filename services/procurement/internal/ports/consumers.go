@@ -1,0 +1,39 @@
+package ports
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/procurement/internal/app"
+)
+
+// Consumers handle the events procurement reacts to.
+type Consumers struct {
+	app    *app.Service
+	region string
+}
+
+// NewConsumers builds the event handlers for the instance's region.
+func NewConsumers(a *app.Service, region string) *Consumers { return &Consumers{app: a, region: region} }
+
+// Certificates suspends and resumes contracts when a provider's certificates change.
+func (h *Consumers) Certificates() messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "procurement.certificates",
+		Topics:  []string{contracts.TopicProvidersRegistry},
+		Types:   []string{contracts.TypeCertificatesChanged},
+		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+			var ev app.CertificatesChanged
+			if err := json.Unmarshal(m.Data, &ev); err != nil {
+				return messaging.Permanent(err)
+			}
+			if ev.Region != h.region {
+				return messaging.Permanent(fmt.Errorf("event for region %q on the topic of region %q", ev.Region, h.region))
+			}
+			return h.app.ApplyProviderCertificates(ctx, ev)
+		}),
+	}
+}

@@ -1,0 +1,116 @@
+// Package adapters connects the providers application to MongoDB and Kafka.
+package adapters
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/providers/internal/app"
+	"github.com/werkregio/platform/services/providers/internal/domain"
+)
+
+// Aggregate kinds in the commit log.
+const (
+	kindProvider = "provider"
+	kindOffer    = "offer"
+)
+
+// Topics this service publishes to.
+var Topics = []string{contracts.TopicProvidersRegistry, contracts.TopicProvidersOffers}
+
+// TopicOf routes event types to topics.
+var TopicOf = map[string]string{
+	app.TypeCertificatesChanged: contracts.TopicProvidersRegistry,
+	app.TypeOfferChanged:        contracts.TopicProvidersOffers,
+}
+
+// Repository stores providers and offers on the commit log and terms versions as facts.
+type Repository struct {
+	agg   *store.Aggregates
+	terms *mongo.Collection
+}
+
+// TermsIndexes: terms facts are read per scheme.
+var TermsIndexes = []store.Index{{Collection: "terms", Model: mongo.IndexModel{Keys: bson.D{{Key: "schemeId", Value: 1}}}}}
+
+// NewRepository uses the service's database.
+func NewRepository(commits *store.Commits, db *mongo.Database, topicPrefix string) *Repository {
+	return &Repository{agg: store.NewAggregates(commits, topicPrefix, TopicOf), terms: db.Collection("terms")}
+}
+
+var _ app.Repository = (*Repository)(nil)
+
+func (r *Repository) LoadProvider(ctx context.Context, kvk string) (*domain.Provider, int, error) {
+	return store.LoadAs[domain.Provider](ctx, r.agg, kindProvider, kvk)
+}
+
+func (r *Repository) SaveProvider(ctx context.Context, p *domain.Provider, o rules.Outcome) error {
+	return r.agg.Save(ctx, store.Saved{Kind: kindProvider, ID: p.KvK, Region: p.Region, State: p, Outcome: o})
+}
+
+func (r *Repository) ListProviders(ctx context.Context, region string) ([]domain.Provider, error) {
+	return store.ListAs[domain.Provider](ctx, r.agg, kindProvider, region, nil)
+}
+
+func (r *Repository) LoadOffer(ctx context.Context, contractID string) (*domain.Offer, int, error) {
+	return store.LoadAs[domain.Offer](ctx, r.agg, kindOffer, contractID)
+}
+
+func (r *Repository) SaveOffer(ctx context.Context, o *domain.Offer, out rules.Outcome) error {
+	labels := map[string]string{"provider": o.ProviderKvK, "scheme": o.SchemeID}
+	return r.agg.Save(ctx, store.Saved{Kind: kindOffer, ID: o.ContractID, Region: o.Region, Labels: labels, State: o, Outcome: out})
+}
+
+func (r *Repository) ListOffers(ctx context.Context, region string, f app.OfferFilter) ([]domain.Offer, error) {
+	labels := map[string]string{}
+	if f.ProviderKvK != "" {
+		labels["provider"] = f.ProviderKvK
+	}
+	if f.SchemeID != "" {
+		labels["scheme"] = f.SchemeID
+	}
+	return store.ListAs[domain.Offer](ctx, r.agg, kindOffer, region, labels)
+}
+
+type termsFact struct {
+	ID        string       `bson:"_id"`
+	SchemeID  string       `bson:"schemeId"`
+	ProductID string       `bson:"productId"`
+	Terms     domain.Terms `bson:"-"`
+	JSON      string       `bson:"terms"`
+}
+
+func (r *Repository) RecordTerms(ctx context.Context, schemeID, productID string, t domain.Terms) error {
+	raw, err := bsonJSON(t)
+	if err != nil {
+		return err
+	}
+	_, err = store.InsertFact(ctx, r.terms, termsFact{ID: fmt.Sprintf("%s|%s|%d", schemeID, productID, t.Version), SchemeID: schemeID, ProductID: productID, JSON: raw})
+	return err
+}
+
+func (r *Repository) KnownTerms(ctx context.Context, schemeID string) (map[string][]domain.Terms, error) {
+	cur, err := r.terms.Find(ctx, bson.D{{Key: "schemeId", Value: schemeID}})
+	if err != nil {
+		return nil, err
+	}
+	var facts []termsFact
+	if err := cur.All(ctx, &facts); err != nil {
+		return nil, err
+	}
+	out := map[string][]domain.Terms{}
+	for _, f := range facts {
+		var t domain.Terms
+		if err := fromJSON(f.JSON, &t); err != nil {
+			return nil, err
+		}
+		out[f.ProductID] = append(out[f.ProductID], t)
+	}
+	return out, nil
+}

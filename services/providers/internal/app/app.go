@@ -1,0 +1,65 @@
+// Package app holds the providers commands and queries: the registry with its scheduled
+// certificate check, and offers built from procurement's contracts.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/providers/internal/domain"
+)
+
+// Repository persists providers and offers with their events and audit entries. Saves fail
+// with rules.ErrConflict when the loaded version was taken by another writer.
+type Repository interface {
+	LoadProvider(ctx context.Context, kvk string) (*domain.Provider, int, error)
+	SaveProvider(ctx context.Context, p *domain.Provider, o rules.Outcome) error
+	ListProviders(ctx context.Context, region string) ([]domain.Provider, error)
+
+	LoadOffer(ctx context.Context, contractID string) (*domain.Offer, int, error)
+	SaveOffer(ctx context.Context, o *domain.Offer, out rules.Outcome) error
+	ListOffers(ctx context.Context, region string, f OfferFilter) ([]domain.Offer, error)
+
+	// RecordTerms keeps a product's terms version as a fact (idempotent), so an offer
+	// created later still learns of a change that arrived first.
+	RecordTerms(ctx context.Context, schemeID, productID string, t domain.Terms) error
+	KnownTerms(ctx context.Context, schemeID string) (map[string][]domain.Terms, error)
+}
+
+// OfferFilter narrows a listing of offers.
+type OfferFilter struct {
+	ProviderKvK string
+	SchemeID    string
+}
+
+// Service is the providers application.
+type Service struct {
+	repo   Repository
+	region string
+	now    func() time.Time
+}
+
+// New builds the application for the instance's region with the real clock.
+func New(repo Repository, region string) *Service {
+	return &Service{repo: repo, region: region, now: time.Now}
+}
+
+// WithClock replaces the clock (tests).
+func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
+
+// providerOnly: the caller acts as a provider and sees only its own organisation.
+func providerOnly(p auth.Principal) bool {
+	return p.Has(auth.RoleProvider) && !p.Has(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleWorkCoach, auth.RoleBuyer, auth.RoleFinance)
+}
+
+// canEditProvider: the provider itself or a regional administrator.
+func canEditProvider(p auth.Principal, kvk string) bool {
+	return p.Has(auth.RoleAdmin) || (p.Has(auth.RoleProvider) && p.Org == kvk)
+}
+
+// canSee: a provider sees only itself; the region's other roles see every provider.
+func canSee(p auth.Principal, kvk string) bool {
+	return !providerOnly(p) || p.Org == kvk
+}

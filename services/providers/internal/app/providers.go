@@ -1,0 +1,148 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/providers/internal/domain"
+)
+
+// RegisterProvider adds a provider: the provider itself (its token's org is its KvK) or a
+// regional administrator.
+func (s *Service) RegisterProvider(ctx context.Context, p auth.Principal, in domain.ProviderInput) (*domain.Provider, error) {
+	if !canEditProvider(p, in.KvK) {
+		return nil, rules.Forbid("a provider registers only itself (token org must be its KvK number)")
+	}
+	now := s.now()
+	prov, err := domain.RegisterProvider(in, s.region, now)
+	if err != nil {
+		return nil, err
+	}
+	events := s.noteCertificates(prov, now)
+	err = s.repo.SaveProvider(ctx, prov, rules.Outcome{Events: events, Actor: p.Actor(), Action: "provider.registered"})
+	if err == rules.ErrConflict {
+		return nil, rules.State("provider %s is registered already", in.KvK)
+	}
+	return prov, err
+}
+
+// UpdateProvider edits the registry entry.
+func (s *Service) UpdateProvider(ctx context.Context, p auth.Principal, kvk string, in domain.ProviderInput) (*domain.Provider, error) {
+	return s.changeProvider(ctx, p, kvk, "provider.updated", func(prov *domain.Provider, now time.Time) error {
+		return prov.Update(in, now)
+	})
+}
+
+// AddCertificate records a certificate or a renewal; a renewal announces the certificate
+// valid again at once, so contracts suspended for it resume.
+func (s *Service) AddCertificate(ctx context.Context, p auth.Principal, kvk string, in domain.CertificateInput) (*domain.Provider, error) {
+	return s.changeProvider(ctx, p, kvk, "certificate.added", func(prov *domain.Provider, now time.Time) error {
+		_, err := prov.AddCertificate(in, now)
+		return err
+	})
+}
+
+// RemoveCertificate deletes a certificate recorded in error.
+func (s *Service) RemoveCertificate(ctx context.Context, p auth.Principal, kvk, id string) (*domain.Provider, error) {
+	return s.changeProvider(ctx, p, kvk, "certificate.removed", func(prov *domain.Provider, now time.Time) error {
+		return prov.RemoveCertificate(id, now)
+	})
+}
+
+func (s *Service) changeProvider(ctx context.Context, p auth.Principal, kvk, action string, change func(*domain.Provider, time.Time) error) (*domain.Provider, error) {
+	if !canSee(p, kvk) {
+		return nil, rules.ErrNotFound
+	}
+	if !canEditProvider(p, kvk) {
+		return nil, rules.Forbid("only the provider itself or an administrator edits a registry entry")
+	}
+	var out *domain.Provider
+	err := rules.Retry(ctx, func() error {
+		prov, v, err := s.repo.LoadProvider(ctx, kvk)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := change(prov, now); err != nil {
+			return err
+		}
+		out = prov
+		return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: s.noteCertificates(prov, now), Actor: p.Actor(), Action: action})
+	})
+	return out, err
+}
+
+// noteCertificates announces a change in the provider's valid certificates, if any.
+func (s *Service) noteCertificates(prov *domain.Provider, now time.Time) []rules.Event {
+	today := domain.DateOf(now)
+	ch, changed := prov.NoteCertificates(today)
+	if !changed {
+		return nil
+	}
+	return []rules.Event{{Type: TypeCertificatesChanged, Key: prov.KvK, Subject: prov.KvK, Data: CertificatesChangedData{
+		ProviderKvK: prov.KvK, Region: prov.Region, Valid: ch.Valid, Expired: ch.Expired, Renewed: ch.Renewed, AsOf: today, At: now.UTC(),
+	}}}
+}
+
+// CheckCertificates is the scheduled check: it announces every certificate that expired
+// since the last announcement (and every one that became valid). It is idempotent: a second
+// run on the same day finds nothing new.
+func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announced int, err error) {
+	provs, err := s.repo.ListProviders(ctx, s.region)
+	if err != nil {
+		return 0, err
+	}
+	today := domain.DateOf(now)
+	for _, listed := range provs {
+		if slices.Equal(listed.ValidCertificates(today), listed.AnnouncedValid) {
+			continue
+		}
+		err := rules.Retry(ctx, func() error {
+			prov, v, err := s.repo.LoadProvider(ctx, listed.KvK)
+			if err != nil {
+				return err
+			}
+			events := s.noteCertificates(prov, now)
+			if len(events) == 0 {
+				return nil
+			}
+			announced++
+			return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: events, Actor: rules.System("certificate-check"), Action: "certificates.checked"})
+		})
+		if err != nil {
+			return announced, err
+		}
+	}
+	return announced, nil
+}
+
+// GetProvider returns a registry entry the caller may see.
+func (s *Service) GetProvider(ctx context.Context, p auth.Principal, kvk string) (*domain.Provider, error) {
+	if !canSee(p, kvk) {
+		return nil, rules.ErrNotFound
+	}
+	prov, _, err := s.repo.LoadProvider(ctx, kvk)
+	if err == nil && prov.Region != p.Region {
+		return nil, rules.ErrNotFound
+	}
+	return prov, err
+}
+
+// ListProviders returns the registry (a provider sees only itself).
+func (s *Service) ListProviders(ctx context.Context, p auth.Principal) ([]domain.Provider, error) {
+	all, err := s.repo.ListProviders(ctx, p.Region)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Provider{}
+	for _, prov := range all {
+		if canSee(p, prov.KvK) {
+			out = append(out, prov)
+		}
+	}
+	return out, nil
+}
+

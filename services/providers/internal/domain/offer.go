@@ -1,0 +1,177 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// Offer is what a provider offers under one contract (aanbod): per contracted product the
+// locations and start dates with how many participants it can take. It is created from
+// procurement's contract.awarded event and follows the contract's status; the provider fills
+// in locations, starts and capacity.
+type Offer struct {
+	ContractID      string         `json:"contractId"`
+	ContractNumber  string         `json:"contractNumber"`
+	SchemeID        string         `json:"schemeId"`
+	SchemeReference string         `json:"schemeReference"`
+	Region          string         `json:"region"`
+	Buyer           string         `json:"buyer"`
+	ProviderKvK     string         `json:"providerKvk"`
+	ProviderName    string         `json:"providerName"`
+	ContractStatus  string         `json:"contractStatus"`
+	Products        []OfferProduct `json:"products"`
+	// Revision increases with every change, so replicas in other services keep the newest.
+	Revision  int       `json:"revision"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// Contract statuses as procurement reports them.
+const (
+	ContractActive    = "active"
+	ContractSuspended = "suspended"
+	ContractEnded     = "ended"
+)
+
+// OfferProduct is one contracted product (traject) at its contracted price.
+type OfferProduct struct {
+	ProductID  string   `json:"productId"`
+	Name       string   `json:"name"`
+	PriceCents int64    `json:"priceCents"`
+	Terms      []Terms  `json:"terms"`
+	Locations  []string `json:"locations"`
+	Starts     []Start  `json:"starts"`
+}
+
+// Start is a start date (startmoment) at a location with its capacity.
+type Start struct {
+	Date     Date   `json:"date"`
+	Location string `json:"location"`
+	Capacity int    `json:"capacity"`
+}
+
+// Terms is a version of the product's terms as procurement published it.
+type Terms struct {
+	Version                   int       `json:"version"`
+	EffectiveFrom             Date      `json:"effectiveFrom"`
+	MaxPriceCents             int64     `json:"maxPriceCents"`
+	MinAttendanceHours        int       `json:"minAttendanceHours"`
+	RequiredCertificates      []string  `json:"requiredCertificates"`
+	Tranches                  []Tranche `json:"tranches"`
+	PlacementBeforeCompletion bool      `json:"placementBeforeCompletion"`
+}
+
+// Tranche is a share of the price paid at a milestone.
+type Tranche struct {
+	Milestone string `json:"milestone"`
+	Percent   int    `json:"percent"`
+}
+
+// NewOffer starts an empty offer for a contract just awarded.
+func NewOffer(o Offer, now time.Time) *Offer {
+	o.ContractStatus = ContractActive
+	o.Revision = 1
+	o.UpdatedAt = now.UTC()
+	for i := range o.Products {
+		o.Products[i].Locations = []string{}
+		o.Products[i].Starts = []Start{}
+		sortTerms(o.Products[i].Terms)
+	}
+	return &o
+}
+
+func sortTerms(t []Terms) {
+	slices.SortFunc(t, func(a, b Terms) int { return a.Version - b.Version })
+}
+
+// SetContractStatus follows the contract; it reports whether anything changed.
+func (o *Offer) SetContractStatus(status string, now time.Time) bool {
+	if o.ContractStatus == status || o.ContractStatus == ContractEnded {
+		return false // an ended contract stays ended, whatever arrives late
+	}
+	o.ContractStatus = status
+	o.touch(now)
+	return true
+}
+
+// AddTerms records a terms version of a product (a later change by the buyer); it reports
+// whether the offer changed. Known versions are left as they are.
+func (o *Offer) AddTerms(productID string, t Terms, now time.Time) bool {
+	for i := range o.Products {
+		p := &o.Products[i]
+		if p.ProductID != productID {
+			continue
+		}
+		if slices.ContainsFunc(p.Terms, func(h Terms) bool { return h.Version == t.Version }) {
+			return false
+		}
+		p.Terms = append(p.Terms, t)
+		sortTerms(p.Terms)
+		o.touch(now)
+		return true
+	}
+	return false
+}
+
+func (o *Offer) touch(now time.Time) {
+	o.Revision++
+	o.UpdatedAt = now.UTC()
+}
+
+// ProductOfferInput sets a product's locations and starts.
+type ProductOfferInput struct {
+	Locations []string `json:"locations"`
+	Starts    []Start  `json:"starts"`
+}
+
+// MaxCapacity bounds one start: larger groups are not a training group but a data error.
+const MaxCapacity = 500
+
+// SetProductOffer replaces a product's locations and starts. Enrolments already made keep
+// their place when a start is removed or its capacity lowered.
+func (o *Offer) SetProductOffer(productID string, in ProductOfferInput, now time.Time) error {
+	if o.ContractStatus == ContractEnded {
+		return rules.State("contract %s has ended; its offer can no longer change", o.ContractNumber)
+	}
+	i := slices.IndexFunc(o.Products, func(p OfferProduct) bool { return p.ProductID == productID })
+	if i < 0 {
+		return rules.ErrNotFound
+	}
+	var v rules.Checker
+	locs := []string{}
+	for j, l := range in.Locations {
+		l = strings.TrimSpace(l)
+		v.Check(l != "" && len(l) <= 100, fmt.Sprintf("locations[%d]", j), "must be a place name of at most 100 characters")
+		v.Check(!slices.Contains(locs, l), fmt.Sprintf("locations[%d]", j), "is listed twice")
+		locs = append(locs, l)
+	}
+	seen := map[string]bool{}
+	for j, s := range in.Starts {
+		f := fmt.Sprintf("starts[%d]", j)
+		v.Check(!s.Date.IsZero(), f+".date", "is required")
+		v.Check(slices.Contains(locs, s.Location), f+".location", "must be one of the locations")
+		v.Check(s.Capacity >= 1 && s.Capacity <= MaxCapacity, f+".capacity", "must be between 1 and %d", MaxCapacity)
+		k := s.Date.String() + "|" + s.Location
+		v.Check(!seen[k], f, "the same date and location are listed twice")
+		seen[k] = true
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	starts := slices.Clone(in.Starts)
+	if starts == nil {
+		starts = []Start{}
+	}
+	slices.SortFunc(starts, func(a, b Start) int {
+		if c := strings.Compare(a.Date.String(), b.Date.String()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Location, b.Location)
+	})
+	o.Products[i].Locations, o.Products[i].Starts = locs, starts
+	o.touch(now)
+	return nil
+}

@@ -1,0 +1,64 @@
+package ports
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/providers/internal/app"
+	"github.com/werkregio/platform/services/providers/internal/domain"
+)
+
+// Procurement builds offers from procurement's contract and terms events.
+func Procurement(a *app.Service, region string) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "providers.procurement",
+		Topics:  []string{contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes},
+		Types: []string{contracts.TypeContractAwarded, contracts.TypeContractSuspended, contracts.TypeContractResumed,
+			contracts.TypeContractEnded, contracts.TypeProductTermsChanged},
+		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+			var head struct {
+				Region string `json:"region"`
+			}
+			if err := json.Unmarshal(m.Data, &head); err != nil {
+				return messaging.Permanent(err)
+			}
+			if head.Region != region {
+				return messaging.Permanent(fmt.Errorf("event for region %q on the topics of region %q", head.Region, region))
+			}
+			switch m.Type {
+			case contracts.TypeContractAwarded:
+				var ev app.ContractAwarded
+				if err := json.Unmarshal(m.Data, &ev); err != nil {
+					return messaging.Permanent(err)
+				}
+				return a.OnContractAwarded(ctx, ev)
+			case contracts.TypeProductTermsChanged:
+				var ev app.TermsChanged
+				if err := json.Unmarshal(m.Data, &ev); err != nil {
+					return messaging.Permanent(err)
+				}
+				return a.OnTermsChanged(ctx, ev)
+			default:
+				var ev app.ContractStatusChanged
+				if err := json.Unmarshal(m.Data, &ev); err != nil {
+					return messaging.Permanent(err)
+				}
+				status := map[string]string{
+					contracts.TypeContractSuspended: domain.ContractSuspended,
+					contracts.TypeContractResumed:   domain.ContractActive,
+					contracts.TypeContractEnded:     domain.ContractEnded,
+				}[m.Type]
+				err := a.OnContractStatus(ctx, ev, status)
+				if err != nil && errors.Is(err, rules.ErrNotFound) {
+					return messaging.Permanent(err)
+				}
+				return err
+			}
+		}),
+	}
+}

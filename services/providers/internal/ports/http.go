@@ -1,0 +1,105 @@
+// Package ports exposes the providers application over HTTP and Kafka.
+package ports
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/providers/internal/app"
+	"github.com/werkregio/platform/services/providers/internal/domain"
+)
+
+// HTTP serves the providers API.
+type HTTP struct {
+	app    *app.Service
+	region string
+}
+
+// NewHTTP builds the handlers for the instance's region.
+func NewHTTP(a *app.Service, region string) *HTTP { return &HTTP{app: a, region: region} }
+
+// Register mounts the routes; every route needs a token of this region.
+func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
+	api := r.Group("/api/v1", auth.Authenticate(verifier, h.region))
+	editors := auth.Require(auth.RoleProvider, auth.RoleAdmin)
+
+	api.GET("/providers", h.listProviders)
+	api.POST("/providers", editors, h.registerProvider)
+	api.GET("/providers/:kvk", h.getProvider)
+	api.PUT("/providers/:kvk", editors, h.updateProvider)
+	api.POST("/providers/:kvk/certificates", editors, h.addCertificate)
+	api.DELETE("/providers/:kvk/certificates/:certificateId", editors, h.removeCertificate)
+
+	api.GET("/offers", h.listOffers)
+	api.GET("/offers/:contractId", h.getOffer)
+	api.PUT("/offers/:contractId/products/:productId", editors, h.setProductOffer)
+}
+
+func principal(c *gin.Context) auth.Principal {
+	p, _ := auth.FromContext(c.Request.Context())
+	return p
+}
+
+func (h *HTTP) listProviders(c *gin.Context) {
+	v, err := h.app.ListProviders(c, principal(c))
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) registerProvider(c *gin.Context) {
+	var in domain.ProviderInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.RegisterProvider(c, principal(c), in)
+	httpserver.Respond(c, http.StatusCreated, v, err)
+}
+
+func (h *HTTP) getProvider(c *gin.Context) {
+	v, err := h.app.GetProvider(c, principal(c), c.Param("kvk"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) updateProvider(c *gin.Context) {
+	var in domain.ProviderInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.UpdateProvider(c, principal(c), c.Param("kvk"), in)
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) addCertificate(c *gin.Context) {
+	var in domain.CertificateInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.AddCertificate(c, principal(c), c.Param("kvk"), in)
+	httpserver.Respond(c, http.StatusCreated, v, err)
+}
+
+func (h *HTTP) removeCertificate(c *gin.Context) {
+	v, err := h.app.RemoveCertificate(c, principal(c), c.Param("kvk"), c.Param("certificateId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) listOffers(c *gin.Context) {
+	v, err := h.app.ListOffers(c, principal(c), app.OfferFilter{ProviderKvK: c.Query("provider"), SchemeID: c.Query("scheme")})
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) getOffer(c *gin.Context) {
+	v, err := h.app.GetOffer(c, principal(c), c.Param("contractId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) setProductOffer(c *gin.Context) {
+	var in domain.ProductOfferInput
+	if !httpserver.BindJSON(c, &in) {
+		return
+	}
+	v, err := h.app.SetProductOffer(c, principal(c), c.Param("contractId"), c.Param("productId"), in)
+	httpserver.Respond(c, http.StatusOK, v, err)
+}

@@ -1,0 +1,43 @@
+// Package service wires the providers service onto the shared platform kit.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/werkregio/platform/contracts"
+	kit "github.com/werkregio/platform/services/kit/service"
+	"github.com/werkregio/platform/services/providers/internal/adapters"
+	"github.com/werkregio/platform/services/providers/internal/app"
+	"github.com/werkregio/platform/services/providers/internal/ports"
+)
+
+// Name is the service slug: directory, binary, image, Kubernetes name, CloudEvents source.
+const Name = "providers"
+
+// Options are the platform options of this service.
+func Options() kit.Options {
+	return kit.Options{
+		Validator: contracts.MustEventSchemas(),
+		Topics:    append(append([]string{}, adapters.Topics...), contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes),
+		Indexes:   adapters.TermsIndexes,
+	}
+}
+
+// Wire mounts the providers application on a started platform.
+func Wire(p *kit.Platform) error {
+	interval := p.Config.Env.Duration("CERTIFICATE_CHECK_INTERVAL", time.Hour)
+	if err := p.Config.Env.Err(); err != nil {
+		return err
+	}
+	svc := app.New(adapters.NewRepository(p.Commits, p.DB, p.Config.TopicPrefix), p.Config.Region)
+	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
+	p.AddJob("certificate-check", interval, func(ctx context.Context, now time.Time) error {
+		n, err := svc.CheckCertificates(ctx, now)
+		if n > 0 {
+			p.Log.InfoContext(ctx, "certificate changes announced", "providers", n)
+		}
+		return err
+	})
+	return p.AddConsumer(ports.Procurement(svc, p.Config.Region))
+}
