@@ -61,4 +61,6 @@ func FromContext(ctx context.Context) (Principal, bool) {
 }
 
 // Actor is the principal as it appears in an audit trail.
-func (p Principal) Actor() rules.Actor { return rules.Actor{Subject: p.Subject, Name: p.Name, Org: p.Org} }
+func (p Principal) Actor() rules.Actor {
+	return rules.Actor{Subject: p.Subject, Name: p.Name, Org: p.Org}
+}

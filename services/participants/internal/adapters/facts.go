@@ -86,7 +86,9 @@ func (s *Seats) Release(ctx context.Context, start, enrolmentID string) error {
 type Identities struct{ coll *mongo.Collection }
 
 // NewIdentities uses the "identities" collection.
-func NewIdentities(db *mongo.Database) *Identities { return &Identities{coll: db.Collection("identities")} }
+func NewIdentities(db *mongo.Database) *Identities {
+	return &Identities{coll: db.Collection("identities")}
+}
 
 type identityDoc struct {
 	ID            string `bson:"_id"`

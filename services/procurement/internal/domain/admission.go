@@ -62,9 +62,9 @@ type Contract struct {
 	SuspendedReason string            `json:"suspendedReason,omitempty"`
 	// MissingCertificates is set while the contract is suspended because certificates its
 	// products require are no longer valid; the contract resumes when they are renewed.
-	MissingCertificates []string `json:"missingCertificates,omitempty"`
-	EndReason       string            `json:"endReason,omitempty"`
-	History         []StatusChange    `json:"history"`
+	MissingCertificates []string       `json:"missingCertificates,omitempty"`
+	EndReason           string         `json:"endReason,omitempty"`
+	History             []StatusChange `json:"history"`
 }
 
 // ContractProduct is a product the provider delivers, its price and the terms version in

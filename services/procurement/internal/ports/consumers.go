@@ -17,7 +17,9 @@ type Consumers struct {
 }
 
 // NewConsumers builds the event handlers for the instance's region.
-func NewConsumers(a *app.Service, region string) *Consumers { return &Consumers{app: a, region: region} }
+func NewConsumers(a *app.Service, region string) *Consumers {
+	return &Consumers{app: a, region: region}
+}
 
 // Certificates suspends and resumes contracts when a provider's certificates change.
 func (h *Consumers) Certificates() messaging.ConsumerConfig {

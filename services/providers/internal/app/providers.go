@@ -145,4 +145,3 @@ func (s *Service) ListProviders(ctx context.Context, p auth.Principal) ([]domain
 	}
 	return out, nil
 }
-

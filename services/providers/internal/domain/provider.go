@@ -43,7 +43,9 @@ type Certificate struct {
 }
 
 // ValidOn: a certificate is valid from its issue date through its expiry date.
-func (c Certificate) ValidOn(day Date) bool { return !day.Before(c.IssuedOn) && !day.After(c.ExpiresOn) }
+func (c Certificate) ValidOn(day Date) bool {
+	return !day.Before(c.IssuedOn) && !day.After(c.ExpiresOn)
+}
 
 // ProviderInput registers or edits a provider.
 type ProviderInput struct {
