@@ -115,3 +115,46 @@ func TestOpenAPIDocumentsAreValid(t *testing.T) {
 		}
 	}
 }
+
+func TestTopicsAreTheAsyncAPIChannels(t *testing.T) {
+	raw, err := AsyncAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Channels map[string]struct {
+			Address string `yaml:"address"`
+		} `yaml:"channels"`
+	}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	addresses := map[string]bool{}
+	for _, ch := range doc.Channels {
+		addresses[ch.Address] = true
+	}
+	for _, topic := range Topics {
+		if !addresses[topic] {
+			t.Errorf("topic %s is not a channel of asyncapi.yaml", topic)
+		}
+		delete(addresses, topic)
+	}
+	for a := range addresses {
+		t.Errorf("asyncapi.yaml has channel %s that contracts.Topics does not list", a)
+	}
+}
+
+func TestEveryTypeConstantHasASchema(t *testing.T) {
+	ev := MustEventSchemas()
+	known := map[string]bool{}
+	for _, typ := range ev.Types() {
+		known[typ] = true
+	}
+	for _, typ := range []string{TypeSchemePublished, TypeProductTermsChanged, TypeContractAwarded, TypeContractSuspended, TypeContractResumed,
+		TypeContractEnded, TypeCertificatesChanged, TypeOfferChanged, TypeEnrolmentEnrolled, TypeEnrolmentStarted, TypeEnrolmentCompleted,
+		TypeEnrolmentPlaced, TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut, TypeAttendanceReported, TypePlacementConfirmed} {
+		if !known[typ] {
+			t.Errorf("%s has no schema", typ)
+		}
+	}
+}
