@@ -5,7 +5,7 @@ package main
 
 import (
 	kit "github.com/werkregio/platform/services/kit/service"
-	"github.com/werkregio/platform/services/participants/internal/service"
+	"github.com/werkregio/platform/services/participants/service"
 )
 
 func main() { kit.Main(service.Name, service.Options(), service.Wire) }

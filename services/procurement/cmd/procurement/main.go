@@ -4,7 +4,7 @@ package main
 
 import (
 	kit "github.com/werkregio/platform/services/kit/service"
-	"github.com/werkregio/platform/services/procurement/internal/service"
+	"github.com/werkregio/platform/services/procurement/service"
 )
 
 func main() { kit.Main(service.Name, service.Options(), service.Wire) }

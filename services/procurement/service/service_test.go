@@ -1,176 +1,53 @@
 package service_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/segmentio/kafka-go"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/services/kit/auth"
-	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
 	kit "github.com/werkregio/platform/services/kit/service"
-	"github.com/werkregio/platform/services/procurement/internal/service"
+	"github.com/werkregio/platform/services/procurement/service"
 )
 
 // running is a procurement service started in-process against the embedded infrastructure.
 type running struct {
-	url      string
+	*kittest.Running
+	pf       *kittest.Platform
 	platform *kit.Platform
-	issuer   *auth.DevIssuer
 	spans    *tracetest.SpanRecorder
-	logs     *syncBuffer
-	router   routers.Router
+	logs     *kittest.SyncBuffer
 	kafka    string
 	prefix   string
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 func start(t *testing.T) *running {
 	t.Helper()
-	infra := kittest.Shared(t)
-	dir := t.TempDir()
-	issuer, err := auth.NewDevIssuer("test-issuer", "werkregio")
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwks := filepath.Join(dir, "jwks.json")
-	if err := issuer.WritePublicSet(jwks); err != nil {
-		t.Fatal(err)
-	}
-	prefix := fmt.Sprintf("t%d.", time.Now().UnixNano())
-	cfg, err := kit.LoadConfig(service.Name, config.FromMap(map[string]string{
-		"REGION": "groningen", "KAFKA_BROKERS": infra.Kafka, "KAFKA_TOPIC_PREFIX": prefix, "MONGO_URI": infra.MongoURI,
-		"MONGO_DATABASE": "procurement-" + strings.TrimSuffix(prefix, "."), "AUTH_ISSUER": "test-issuer", "AUTH_JWKS_FILE": jwks,
-		"OUTBOX_POLL_INTERVAL": "100ms", "KAFKA_CONSUMER_FAST": "true",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	spans := tracetest.NewSpanRecorder()
-	logs := &syncBuffer{}
-	opts := service.Options()
-	opts.SpanProcessors = []sdktrace.SpanProcessor{spans}
-	opts.LogOutput = logs
-	ctx, cancel := context.WithCancel(context.Background())
-	p, err := kit.Start(ctx, cfg, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := service.Wire(p); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = p.Run(ctx, ln); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-
-	raw, _ := contracts.OpenAPI("procurement")
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc.Servers = openapi3.Servers{{URL: "http://" + ln.Addr().String()}}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &running{url: "http://" + ln.Addr().String(), platform: p, issuer: issuer, spans: spans, logs: logs, router: router, kafka: infra.Kafka, prefix: prefix}
+	pf := kittest.NewPlatform(t)
+	doc, _ := contracts.OpenAPI(service.Name)
+	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.Wire, OpenAPI: doc})
+	return &running{Running: r, pf: pf, platform: r.Platform, spans: pf.Spans, logs: pf.Logs, kafka: pf.Infra.Kafka, prefix: pf.Prefix}
 }
 
 func (r *running) token(t *testing.T, region, org string, roles ...auth.Role) string {
-	tok, err := r.issuer.Issue(auth.Principal{Subject: string(roles[0]) + "@" + org, Region: region, Org: org, Roles: roles}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return r.pf.TokenIn(t, region, org, roles...)
 }
 
-// call sends a request and checks the response against the OpenAPI document, so the code
-// and its contract cannot drift apart unnoticed.
 func (r *running) call(t *testing.T, token, method, path string, body any, out any) int {
 	t.Helper()
-	var raw []byte
-	if body != nil {
-		raw, _ = json.Marshal(body)
-	}
-	req, _ := http.NewRequest(method, r.url+path, bytes.NewReader(raw))
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	respBody, _ := io.ReadAll(resp.Body)
-
-	route, params, err := r.router.FindRoute(req)
-	if err != nil {
-		t.Fatalf("%s %s is not in the OpenAPI document: %v", method, path, err)
-	}
-	req.Body = io.NopCloser(bytes.NewReader(raw))
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
-	if err := openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(respBody)),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
-	}); err != nil {
-		t.Errorf("%s %s: response does not match the OpenAPI document: %v\n%s", method, path, err, respBody)
-	}
-	if resp.StatusCode >= 400 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
-		t.Errorf("%s %s: error %d is not problem+json", method, path, resp.StatusCode)
-	}
-	if out != nil {
-		if err := json.Unmarshal(respBody, out); err != nil {
-			t.Fatalf("%s %s: %v: %s", method, path, err, respBody)
-		}
-	}
-	return resp.StatusCode
+	return r.Call(t, token, method, path, body, out)
 }
 
-func expect(t *testing.T, what string, got, want int) {
-	t.Helper()
-	if got != want {
-		t.Fatalf("%s: status %d, want %d", what, got, want)
-	}
-}
+var expect = kittest.Expect
 
 type obj = map[string]any
 
@@ -408,7 +285,7 @@ func TestTenderCalendarAsJSONAndICalendar(t *testing.T) {
 		t.Errorf("calendar %+v", cal.Items)
 	}
 
-	resp, err := http.Get(r.url + "/api/v1/public/regions/groningen/tender-calendar.ics")
+	resp, err := http.Get(r.URL + "/api/v1/public/regions/groningen/tender-calendar.ics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,7 +308,7 @@ func TestTenderCalendarAsJSONAndICalendar(t *testing.T) {
 	if s := events[1].GetProperty(ics.ComponentPropertySummary); s == nil || s.Value != "Aanbesteding: Versterking Loppersum, fase 3" {
 		t.Errorf("summary %+v", s)
 	}
-	other, _ := http.Get(r.url + "/api/v1/public/regions/flevoland/tender-calendar.ics")
+	other, _ := http.Get(r.URL + "/api/v1/public/regions/flevoland/tender-calendar.ics")
 	if other.StatusCode != 404 {
 		t.Errorf("another region's feed: %d", other.StatusCode)
 	}
@@ -442,21 +319,6 @@ func TestTenderCalendarAsJSONAndICalendar(t *testing.T) {
 // Every route the service serves is documented in its OpenAPI document.
 func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 	r := start(t)
-	raw, _ := contracts.OpenAPI("procurement")
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, rt := range r.platform.Engine.Routes() {
-		path := rt.Path
-		for _, seg := range strings.Split(path, "/") {
-			if strings.HasPrefix(seg, ":") {
-				path = strings.Replace(path, seg, "{"+seg[1:]+"}", 1)
-			}
-		}
-		item := doc.Paths.Find(path)
-		if item == nil || item.GetOperation(rt.Method) == nil {
-			t.Errorf("%s %s is served but not documented", rt.Method, path)
-		}
-	}
+	raw, _ := contracts.OpenAPI(service.Name)
+	r.RoutesInDocument(t, raw)
 }

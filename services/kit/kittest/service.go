@@ -1,0 +1,237 @@
+package kittest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/config"
+	kit "github.com/werkregio/platform/services/kit/service"
+)
+
+// Region is the region every in-process test platform serves.
+const Region = "groningen"
+
+// Platform is one test's set of services on the shared embedded infrastructure: a topic
+// prefix of its own (so tests do not see each other's events), one token issuer, and every
+// service's spans and logs captured.
+type Platform struct {
+	Infra  *Infra
+	Prefix string
+	Issuer *auth.DevIssuer
+	Spans  *tracetest.SpanRecorder
+	Logs   *SyncBuffer
+	jwks   string
+}
+
+// NewPlatform prepares a test platform; StartService adds services to it.
+func NewPlatform(t *testing.T) *Platform {
+	t.Helper()
+	infra := Shared(t)
+	issuer, err := auth.NewDevIssuer("test-issuer", "werkregio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks := filepath.Join(t.TempDir(), "jwks.json")
+	if err := issuer.WritePublicSet(jwks); err != nil {
+		t.Fatal(err)
+	}
+	return &Platform{Infra: infra, Prefix: fmt.Sprintf("t%d.", time.Now().UnixNano()), Issuer: issuer,
+		Spans: tracetest.NewSpanRecorder(), Logs: &SyncBuffer{}, jwks: jwks}
+}
+
+// Topic is a topic name with this platform's prefix.
+func (p *Platform) Topic(name string) string { return p.Prefix + name }
+
+// Token issues a token of the platform's region for org with roles.
+func (p *Platform) Token(t *testing.T, org string, roles ...auth.Role) string {
+	return p.TokenIn(t, Region, org, roles...)
+}
+
+// TokenIn issues a token of another region.
+func (p *Platform) TokenIn(t *testing.T, region, org string, roles ...auth.Role) string {
+	t.Helper()
+	tok, err := p.Issuer.Issue(auth.Principal{Subject: string(roles[0]) + "@" + org, Name: "Test " + string(roles[0]), Region: region, Org: org, Roles: roles}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// Service describes a service to start in-process.
+type Service struct {
+	Name    string
+	Options kit.Options
+	Wire    func(*kit.Platform) error
+	// OpenAPI is the service's document; every Call's response is validated against it.
+	OpenAPI []byte
+	// Env adds or overrides environment settings.
+	Env map[string]string
+}
+
+// Running is a started service.
+type Running struct {
+	URL      string
+	Platform *kit.Platform
+	router   routers.Router
+}
+
+// StartService starts a service in-process against the embedded infrastructure and stops it
+// when the test ends.
+func (p *Platform) StartService(t *testing.T, s Service) *Running {
+	t.Helper()
+	env := map[string]string{
+		"REGION": Region, "KAFKA_BROKERS": p.Infra.Kafka, "KAFKA_TOPIC_PREFIX": p.Prefix, "MONGO_URI": p.Infra.MongoURI,
+		"MONGO_DATABASE": s.Name + "-" + strings.TrimSuffix(p.Prefix, "."), "AUTH_ISSUER": "test-issuer", "AUTH_JWKS_FILE": p.jwks,
+		"OUTBOX_POLL_INTERVAL": "50ms", "KAFKA_CONSUMER_FAST": "true",
+	}
+	for k, v := range s.Env {
+		env[k] = v
+	}
+	cfg, err := kit.LoadConfig(s.Name, config.FromMap(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := s.Options
+	opts.SpanProcessors = []sdktrace.SpanProcessor{p.Spans}
+	opts.LogOutput = p.Logs
+	ctx, cancel := context.WithCancel(context.Background())
+	kp, err := kit.Start(ctx, cfg, opts)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if err := s.Wire(kp); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = kp.Run(ctx, ln); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	r := &Running{URL: "http://" + ln.Addr().String(), Platform: kp}
+	if s.OpenAPI != nil {
+		doc, err := openapi3.NewLoader().LoadFromData(s.OpenAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc.Servers = openapi3.Servers{{URL: r.URL}}
+		if r.router, err = gorillamux.NewRouter(doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r
+}
+
+// Call sends a request and checks the response against the OpenAPI document, so the code
+// and its contract cannot drift apart unnoticed; errors must be problem+json. It decodes
+// the body into out when given and returns the status.
+func (r *Running) Call(t *testing.T, token, method, path string, body any, out any) int {
+	t.Helper()
+	var raw []byte
+	if body != nil {
+		raw, _ = json.Marshal(body)
+	}
+	req, _ := http.NewRequest(method, r.URL+path, bytes.NewReader(raw))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	respBody, _ := io.ReadAll(resp.Body)
+	if r.router != nil {
+		route, params, err := r.router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s is not in the OpenAPI document: %v", method, path, err)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		if err := openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(respBody)),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true},
+		}); err != nil {
+			t.Errorf("%s %s: response does not match the OpenAPI document: %v\n%s", method, path, err, respBody)
+		}
+	}
+	if resp.StatusCode >= 400 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("%s %s: error %d is not problem+json", method, path, resp.StatusCode)
+	}
+	if out != nil {
+		if err := json.Unmarshal(respBody, out); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, path, err, respBody)
+		}
+	}
+	return resp.StatusCode
+}
+
+// Expect fails the test when a call's status is not the wanted one.
+func Expect(t *testing.T, what string, got, want int) {
+	t.Helper()
+	if got != want {
+		t.Fatalf("%s: status %d, want %d", what, got, want)
+	}
+}
+
+// RoutesInDocument checks that every route the engine serves is in the OpenAPI document.
+func (r *Running) RoutesInDocument(t *testing.T, doc []byte) {
+	t.Helper()
+	d, err := openapi3.NewLoader().LoadFromData(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, route := range r.Platform.Engine.Routes() {
+		path := route.Path
+		for _, seg := range strings.Split(path, "/") {
+			if strings.HasPrefix(seg, ":") {
+				path = strings.Replace(path, seg, "{"+seg[1:]+"}", 1)
+			}
+		}
+		item := d.Paths.Find(path)
+		if item == nil || item.GetOperation(route.Method) == nil {
+			t.Errorf("route %s %s is not in the OpenAPI document", route.Method, path)
+		}
+	}
+}
+
+// SyncBuffer is a goroutine-safe log sink.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written so far.
+func (s *SyncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
