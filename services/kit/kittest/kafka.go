@@ -84,3 +84,40 @@ func Header(m kafka.Message, key string) string {
 func FastConsumer(cfg messaging.ConsumerConfig) messaging.ConsumerConfig {
 	return messaging.FastTimings(cfg)
 }
+
+// PublishRaw writes raw messages (anything a partner might send, valid or not) to a topic.
+func PublishRaw(tb testing.TB, broker, topic string, msgs ...kafka.Message) {
+	tb.Helper()
+	w := &kafka.Writer{Addr: kafka.TCP(broker), Topic: topic, Balancer: &kafka.Hash{}, BatchTimeout: 5 * time.Millisecond,
+		RequiredAcks: kafka.RequireAll, Transport: messaging.NewTransport()}
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// CloudEvent builds a binary-mode CloudEvent message as a partner system would send it.
+func CloudEvent(id, typ, source, key string, data []byte) kafka.Message {
+	return kafka.Message{Key: []byte(key), Value: data, Headers: []kafka.Header{
+		{Key: messaging.HeaderSpecVersion, Value: []byte(messaging.SpecVersion)},
+		{Key: messaging.HeaderID, Value: []byte(id)},
+		{Key: messaging.HeaderSource, Value: []byte(source)},
+		{Key: messaging.HeaderType, Value: []byte(typ)},
+		{Key: messaging.HeaderTime, Value: []byte(time.Now().UTC().Format(time.RFC3339Nano))},
+		{Key: messaging.HeaderContentType, Value: []byte(messaging.JSON)},
+	}}
+}
+
+// Eventually polls cond until it holds or the timeout passes.
+func Eventually(tb testing.TB, what string, timeout time.Duration, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("%s: not reached within %s", what, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -28,7 +28,15 @@ func Options() kit.Options {
 
 // Wire mounts the participants application on a started platform. The BSN keys come from
 // BSN_ENCRYPTION_KEY and BSN_LOOKUP_KEY (base64; in Kubernetes from a Secret).
-func Wire(p *kit.Platform) error {
+func Wire(p *kit.Platform) error { return WireWith(time.Now)(p) }
+
+// WireWith wires the service with a clock of the caller's choosing (tests move it forward
+// to reach expiry dates and six months of work without waiting).
+func WireWith(clock func() time.Time) func(*kit.Platform) error {
+	return func(p *kit.Platform) error { return wire(p, clock) }
+}
+
+func wire(p *kit.Platform, clock func() time.Time) error {
 	env := p.Config.Env
 	encKey, lookupKey := env.Required("BSN_ENCRYPTION_KEY"), env.Required("BSN_LOOKUP_KEY")
 	interval := env.Duration("SUSTAINABILITY_CHECK_INTERVAL", time.Hour)
@@ -46,10 +54,10 @@ func Wire(p *kit.Platform) error {
 		Identities: adapters.NewIdentities(p.DB),
 		Attendance: adapters.NewAttendance(p.DB),
 		Vault:      vault,
-	}, p.Config.Region)
+	}, p.Config.Region).WithClock(clock)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
-	p.AddJob("sustainability-check", interval, func(ctx context.Context, now time.Time) error {
-		n, err := svc.CheckSustainable(ctx, now)
+	p.AddJob("sustainability-check", interval, func(ctx context.Context, _ time.Time) error {
+		n, err := svc.CheckSustainable(ctx, clock())
 		if n > 0 {
 			p.Log.InfoContext(ctx, "placements became sustainable", "enrolments", n)
 		}

@@ -25,15 +25,23 @@ func Options() kit.Options {
 }
 
 // Wire mounts the providers application on a started platform.
-func Wire(p *kit.Platform) error {
+func Wire(p *kit.Platform) error { return WireWith(time.Now)(p) }
+
+// WireWith wires the service with a clock of the caller's choosing (tests move it forward
+// to reach expiry dates and six months of work without waiting).
+func WireWith(clock func() time.Time) func(*kit.Platform) error {
+	return func(p *kit.Platform) error { return wire(p, clock) }
+}
+
+func wire(p *kit.Platform, clock func() time.Time) error {
 	interval := p.Config.Env.Duration("CERTIFICATE_CHECK_INTERVAL", time.Hour)
 	if err := p.Config.Env.Err(); err != nil {
 		return err
 	}
-	svc := app.New(adapters.NewRepository(p.Commits, p.DB, p.Config.TopicPrefix), p.Config.Region)
+	svc := app.New(adapters.NewRepository(p.Commits, p.DB, p.Config.TopicPrefix), p.Config.Region).WithClock(clock)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
-	p.AddJob("certificate-check", interval, func(ctx context.Context, now time.Time) error {
-		n, err := svc.CheckCertificates(ctx, now)
+	p.AddJob("certificate-check", interval, func(ctx context.Context, _ time.Time) error {
+		n, err := svc.CheckCertificates(ctx, clock())
 		if n > 0 {
 			p.Log.InfoContext(ctx, "certificate changes announced", "providers", n)
 		}
