@@ -82,7 +82,9 @@ func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation,
 	actor := rules.Actor{Subject: "partner:" + c.ConfirmedBy, Name: source}
 	err := rules.Retry(ctx, func() error {
 		e, v, err := s.repo.LoadEnrolment(ctx, c.EnrolmentID)
-		if err != nil {
+		if errors.Is(err, rules.ErrNotFound) {
+			return reject("enrolment %s is unknown", c.EnrolmentID)
+		} else if err != nil {
 			return err
 		}
 		if e.Region != s.region {
