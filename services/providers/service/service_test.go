@@ -240,21 +240,23 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 	expect(t, "VCA", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-1", "issuedOn": c.day(-300), "expiresOn": c.day(1)}, nil), 201)
 	expect(t, "bad certificate", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "", "issuedOn": c.day(1), "expiresOn": c.day(-1)}, nil), 422)
 
-	if ev := certificateEvents(t, pf, 1); len(ev) != 1 || len(ev[0].Renewed) != 1 || ev[0].Renewed[0] != "VCA" {
+	// Registration announces the registry's truth (no certificates yet), then the VCA.
+	if ev := certificateEvents(t, pf, 2); len(ev) != 2 || len(ev[0].Valid) != 0 || len(ev[1].Renewed) != 1 || ev[1].Renewed[0] != "VCA" {
 		t.Fatalf("registration: %+v", ev)
 	}
+	expect(t, "contact edit", r.Call(t, a, "PUT", "/api/v1/providers/12345678", providerInput("12345678", "Bouwschool Noord BV"), nil), 200)
 	// Nobody asks anything: two days later the scheduled check notices the expiry.
 	c.advance(48 * time.Hour)
-	ev := certificateEvents(t, pf, 2)
-	if len(ev) != 2 || len(ev[1].Expired) != 1 || ev[1].Expired[0] != "VCA" || len(ev[1].Valid) != 0 {
-		t.Fatalf("after expiry: %+v", ev)
+	ev := certificateEvents(t, pf, 3)
+	if len(ev) != 3 || len(ev[2].Expired) != 1 || ev[2].Expired[0] != "VCA" || len(ev[2].Valid) != 0 {
+		t.Fatalf("after expiry (an edit of the contact details announces nothing): %+v", ev)
 	}
 	time.Sleep(500 * time.Millisecond) // five more checks
-	if ev := certificateEvents(t, pf, 2); len(ev) != 2 {
-		t.Fatalf("expiry announced %d times", len(ev)-1)
+	if ev := certificateEvents(t, pf, 3); len(ev) != 3 {
+		t.Fatalf("expiry announced %d times", len(ev)-2)
 	}
 	expect(t, "renew", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-2", "issuedOn": c.day(0), "expiresOn": c.day(365)}, nil), 201)
-	if ev := certificateEvents(t, pf, 3); len(ev) != 3 || len(ev[2].Renewed) != 1 || ev[2].Valid[0] != "VCA" {
+	if ev := certificateEvents(t, pf, 4); len(ev) != 4 || len(ev[3].Renewed) != 1 || ev[3].Valid[0] != "VCA" {
 		t.Fatalf("after renewal: %+v", ev)
 	}
 }

@@ -314,3 +314,36 @@ func TestEuroFormatting(t *testing.T) {
 		}
 	}
 }
+
+func TestCertificatesSuspendAndResumeOnlyWhatTheyCaused(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := &Contract{Number: "OH/12345678/1", Status: ContractActive}
+	if got := c.CheckCertificates([]string{"VCA"}, []string{"VCA", "NRTO"}, at, "check"); got != CertificatesUnchanged || c.Status != ContractActive {
+		t.Fatalf("valid certificates: %s %s", got, c.Status)
+	}
+	if got := c.CheckCertificates([]string{"VCA", "NEN 4000"}, []string{"NRTO"}, at, "check"); got != CertificatesSuspended ||
+		c.Status != ContractSuspended || len(c.MissingCertificates) != 2 {
+		t.Fatalf("expired: %s %+v", got, c)
+	}
+	if got := c.CheckCertificates([]string{"VCA", "NEN 4000"}, []string{"NRTO"}, at, "check"); got != CertificatesUnchanged {
+		t.Fatalf("redelivered expiry changed the contract again: %s", got)
+	}
+	if got := c.CheckCertificates([]string{"VCA", "NEN 4000"}, []string{"VCA"}, at, "check"); got != CertificatesUnchanged ||
+		c.Status != ContractSuspended || len(c.MissingCertificates) != 1 {
+		t.Fatalf("one of two renewed: %s %+v", got, c)
+	}
+	if got := c.CheckCertificates([]string{"VCA", "NEN 4000"}, []string{"VCA", "NEN 4000"}, at, "check"); got != CertificatesResumed || c.Status != ContractActive {
+		t.Fatalf("renewed: %s %+v", got, c)
+	}
+
+	// A buyer's suspension is the buyer's to lift.
+	byBuyer := &Contract{Number: "OH/12345678/2", Status: ContractActive}
+	_ = byBuyer.Suspend("quality complaint", at, "buyer")
+	if got := byBuyer.CheckCertificates([]string{"VCA"}, []string{"VCA"}, at, "check"); got != CertificatesUnchanged || byBuyer.Status != ContractSuspended {
+		t.Fatalf("certificate check lifted a buyer's suspension: %s", got)
+	}
+	ended := &Contract{Status: ContractEnded}
+	if got := ended.CheckCertificates([]string{"VCA"}, nil, at, "check"); got != CertificatesUnchanged || ended.Status != ContractEnded {
+		t.Fatal("an ended contract was touched")
+	}
+}

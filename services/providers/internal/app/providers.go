@@ -21,7 +21,7 @@ func (s *Service) RegisterProvider(ctx context.Context, p auth.Principal, in dom
 	if err != nil {
 		return nil, err
 	}
-	events := s.noteCertificates(prov, now)
+	events := s.noteCertificates(prov, now, true)
 	err = s.repo.SaveProvider(ctx, prov, rules.Outcome{Events: events, Actor: p.Actor(), Action: "provider.registered"})
 	if err == rules.ErrConflict {
 		return nil, rules.State("provider %s is registered already", in.KvK)
@@ -53,6 +53,7 @@ func (s *Service) RemoveCertificate(ctx context.Context, p auth.Principal, kvk, 
 }
 
 func (s *Service) changeProvider(ctx context.Context, p auth.Principal, kvk, action string, change func(*domain.Provider, time.Time) error) (*domain.Provider, error) {
+	certificatesEdited := action != "provider.updated"
 	if !canSee(p, kvk) {
 		return nil, rules.ErrNotFound
 	}
@@ -70,15 +71,15 @@ func (s *Service) changeProvider(ctx context.Context, p auth.Principal, kvk, act
 			return err
 		}
 		out = prov
-		return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: s.noteCertificates(prov, now), Actor: p.Actor(), Action: action})
+		return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: s.noteCertificates(prov, now, certificatesEdited), Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }
 
 // noteCertificates announces a change in the provider's valid certificates, if any.
-func (s *Service) noteCertificates(prov *domain.Provider, now time.Time) []rules.Event {
+func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always bool) []rules.Event {
 	today := domain.DateOf(now)
-	ch, changed := prov.NoteCertificates(today)
+	ch, changed := prov.NoteCertificates(today, always)
 	if !changed {
 		return nil
 	}
@@ -105,7 +106,7 @@ func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announc
 			if err != nil {
 				return err
 			}
-			events := s.noteCertificates(prov, now)
+			events := s.noteCertificates(prov, now, false)
 			if len(events) == 0 {
 				return nil
 			}

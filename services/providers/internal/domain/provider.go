@@ -173,10 +173,12 @@ type CertificateChange struct {
 
 // NoteCertificates compares today's valid certificates with the last announcement and
 // records the new set. It reports false when nothing changed, so a scheduled check that runs
-// every hour announces an expiry once.
-func (p *Provider) NoteCertificates(today Date) (CertificateChange, bool) {
+// every hour announces an expiry once. always announces even an unchanged set: a
+// registration or an edit of the certificates tells the other services the registry's
+// current truth (they apply it idempotently).
+func (p *Provider) NoteCertificates(today Date, always bool) (CertificateChange, bool) {
 	valid := p.ValidCertificates(today)
-	if slices.Equal(valid, p.AnnouncedValid) {
+	if slices.Equal(valid, p.AnnouncedValid) && !always {
 		return CertificateChange{}, false
 	}
 	ch := CertificateChange{Valid: valid, Expired: []string{}, Renewed: []string{}}
