@@ -23,7 +23,7 @@ var expect = kittest.Expect
 // clock is a test clock the scheduled check reads; tests move it forward.
 type clock struct{ offset atomic.Int64 }
 
-func (c *clock) now() time.Time         { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 func (c *clock) day(days int) string {
 	return c.now().AddDate(0, 0, days).Format(time.DateOnly)
@@ -96,7 +96,7 @@ func TestRegistryIsScopedToTheProviderItself(t *testing.T) {
 func awarded(contractID, kvk string, terms ...obj) obj {
 	return obj{"contractId": contractID, "number": "OH-2026-BT/" + kvk + "/1", "schemeId": "sch-1", "schemeReference": "OH-2026-BT",
 		"region": "groningen", "buyer": "gemeente-groningen", "providerKvk": kvk, "providerName": "Bouwschool Noord",
-		"products": []obj{{"productId": "prd-1", "name": "Timmerman basis", "priceCents": 95000, "termsVersion": 1, "terms": terms}},
+		"products":  []obj{{"productId": "prd-1", "name": "Timmerman basis", "priceCents": 95000, "termsVersion": 1, "terms": terms}},
 		"awardedAt": time.Now().UTC().Format(time.RFC3339)}
 }
 

@@ -64,9 +64,12 @@ func (c client) do(ctx context.Context, method, path string, body, out any) erro
 	return nil
 }
 
-func (t Target) as(role auth.Role, org string) (client, error) {
-	tok, err := t.Tokens.Issue(auth.Principal{Subject: string(role) + "-demo@" + org, Region: t.Region, Org: org, Roles: []auth.Role{role}}, time.Hour)
-	return client{base: t.URLs["procurement"], token: tok}, err
+func (t Target) as(role auth.Role, org string) (client, error) { return t.at("procurement", role, org) }
+
+// at is a client of one service acting with one role for one organisation.
+func (t Target) at(service string, role auth.Role, org string) (client, error) {
+	tok, err := t.Tokens.Issue(auth.Principal{Subject: string(role) + "-demo@" + org, Name: "Demo " + string(role), Region: t.Region, Org: org, Roles: []auth.Role{role}}, time.Hour)
+	return client{base: t.URLs[service], token: tok}, err
 }
 
 type obj = map[string]any
@@ -83,14 +86,14 @@ func Load(ctx context.Context, t Target) error {
 	if err := buyer.do(ctx, "POST", "/api/v1/schemes", obj{
 		"reference": "OH-2026-BT", "title": "Open House Bouw & Techniek (1000-banenplan)", "sector": "bouw-en-techniek",
 		"description": "Scholing naar duurzaam werk in bouw en techniek voor de versterkingsopgave.",
-		"openFrom":    day(-60), "openUntil": day(365),
+		"openFrom":    day(-400), "openUntil": day(365),
 	}, &bt); err != nil {
 		return err
 	}
 	var timmer, werkfit struct{ ID string }
 	if err := buyer.do(ctx, "POST", "/api/v1/schemes/"+bt.ID+"/products", obj{
 		"name": "Timmerman basis", "terms": obj{
-			"effectiveFrom": day(-60), "maxPriceCents": 100000, "minAttendanceHours": 256, "requiredCertificates": []string{"VCA"},
+			"effectiveFrom": day(-400), "maxPriceCents": 100000, "minAttendanceHours": 256, "requiredCertificates": []string{"VCA"},
 			"tranches": []obj{{"milestone": "started", "percent": 40}, {"milestone": "completed", "percent": 30}, {"milestone": "sustainably_placed", "percent": 30}},
 		},
 	}, &timmer); err != nil {
@@ -98,7 +101,7 @@ func Load(ctx context.Context, t Target) error {
 	}
 	if err := buyer.do(ctx, "POST", "/api/v1/schemes/"+bt.ID+"/products", obj{
 		"name": "Werkfit maken", "description": "Soft skills: omgang met collega's en regels op de werkvloer.", "terms": obj{
-			"effectiveFrom": day(-60), "maxPriceCents": 60000, "minAttendanceHours": 80, "requiredCertificates": []string{},
+			"effectiveFrom": day(-400), "maxPriceCents": 60000, "minAttendanceHours": 80, "requiredCertificates": []string{},
 			"tranches": []obj{{"milestone": "started", "percent": 50}, {"milestone": "completed", "percent": 50}},
 		},
 	}, &werkfit); err != nil {
@@ -166,8 +169,11 @@ func Load(ctx context.Context, t Target) error {
 			return err
 		}
 	}
-	return buyer.do(ctx, "POST", "/api/v1/tenders/"+last.ID+"/award", obj{
+	if err := buyer.do(ctx, "POST", "/api/v1/tenders/"+last.ID+"/award", obj{
 		"contractorKvk": "45678901", "contractorName": "Bouwbedrijf Eemsdelta BV", "contractValueExclVatCents": 612500000,
 		"sroiBasisPoints": 500, "publicationDate": day(-5), "awardedOn": day(0),
-	}, nil)
+	}, nil); err != nil {
+		return err
+	}
+	return loadTrajectories(ctx, t, timmer.ID, werkfit.ID)
 }

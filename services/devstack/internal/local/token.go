@@ -20,7 +20,7 @@ const (
 func Token(args []string) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	dataDir := fs.String("data-dir", ".werkregio", "data directory of the local platform")
-	role := fs.String("role", "buyer", "role(s), comma separated: buyer, provider, contractor, coordinator, finance, admin")
+	role := fs.String("role", "buyer", "role(s), comma separated: buyer, provider, contractor, coordinator, workcoach, finance, admin")
 	region := fs.String("region", "groningen", "region code")
 	org := fs.String("org", "", "organisation: a buyer's id, or the KvK number of a provider or contractor")
 	subject := fs.String("subject", "", "user id (default: <role>@<region>)")

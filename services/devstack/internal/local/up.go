@@ -53,6 +53,10 @@ func Up(args []string) error {
 	if err != nil {
 		return err
 	}
+	keys, err := loadOrCreateSecrets(dir)
+	if err != nil {
+		return err
+	}
 
 	fmt.Println("building the embedded infrastructure and the services (the first build takes a few minutes)...")
 	infraBin, err := build(ctx, root, filepath.Join(dir, "bin"), "embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra")
@@ -101,6 +105,9 @@ func Up(args []string) error {
 			"OUTBOX_POLL_INTERVAL=200ms",
 			"KAFKA_CONSUMER_FAST=true",
 		)
+		if s.Env != nil {
+			cmd.Env = append(cmd.Env, s.Env(keys)...)
+		}
 		logf, err := os.Create(filepath.Join(dir, "logs", s.Name+".log"))
 		if err != nil {
 			return err
@@ -130,7 +137,11 @@ func Up(args []string) error {
 		_ = os.WriteFile(marker, []byte(time.Now().Format(time.RFC3339)), 0o644)
 	}
 
-	token, err := issuerKeys.Issue(auth.Principal{Subject: "inkoper@" + *region, Region: *region, Org: demo.BuyerOrg, Roles: []auth.Role{auth.RoleBuyer}}, 12*time.Hour)
+	token, err := issuerKeys.Issue(auth.Principal{Subject: "inkoper@" + *region, Name: "Inkoper " + *region, Region: *region, Org: demo.BuyerOrg, Roles: []auth.Role{auth.RoleBuyer}}, 12*time.Hour)
+	if err != nil {
+		return err
+	}
+	coach, err := issuerKeys.Issue(auth.Principal{Subject: "werkcoach@" + *region, Name: "Werkcoach " + *region, Region: *region, Org: demo.BuyerOrg, Roles: []auth.Role{auth.RoleWorkCoach}}, 12*time.Hour)
 	if err != nil {
 		return err
 	}
@@ -139,9 +150,11 @@ func Up(args []string) error {
 		fmt.Printf("  %-12s %s   (logs: %s)\n", s.Name, urls[s.Name], filepath.Join(dir, "logs", s.Name+".log"))
 	}
 	fmt.Printf("  %-12s %s\n  %-12s %s\n", "kafka", ready.Kafka, "mongodb", ready.Mongo)
-	fmt.Printf("\nA buyer token (12 h) for %s:\n\n  export TOKEN=%s\n\n", demo.BuyerOrg, token)
+	fmt.Printf("\nA buyer token and a work coach token (12 h) for %s:\n\n  export TOKEN=%s\n  export COACH=%s\n\n", demo.BuyerOrg, token, coach)
 	fmt.Printf("Try:\n  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/schemes\n", urls["procurement"])
 	fmt.Printf("  curl -s %s/api/v1/public/regions/%s/tender-calendar.ics\n", urls["procurement"], *region)
+	fmt.Printf("  curl -s -H \"Authorization: Bearer $COACH\" %s/api/v1/offers\n", urls["providers"])
+	fmt.Printf("  curl -s -H \"Authorization: Bearer $COACH\" %s/api/v1/enrolments\n", urls["participants"])
 	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
 
 	// Run until interrupted or until a child dies.

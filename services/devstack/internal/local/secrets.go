@@ -1,0 +1,33 @@
+package local
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+)
+
+// loadOrCreateSecrets keeps the BSN keys of the local platform in <dir>/auth/secrets.json
+// (mode 0600): a restart must open the BSNs sealed before it. In Kubernetes they come from
+// a Secret instead.
+func loadOrCreateSecrets(dir string) (secrets, error) {
+	path := filepath.Join(dir, "auth", "secrets.json")
+	var s secrets
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		return s, json.Unmarshal(raw, &s)
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return s, err
+	}
+	key := func() string {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	s = secrets{BSNEncryptionKey: key(), BSNLookupKey: key()}
+	raw, _ = json.MarshalIndent(s, "", "  ")
+	return s, os.WriteFile(path, raw, 0o600)
+}
