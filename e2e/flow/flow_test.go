@@ -5,12 +5,9 @@ package flow
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,18 +27,7 @@ type obj = map[string]any
 
 var expect = kittest.Expect
 
-type clock struct{ offset atomic.Int64 }
-
-func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
-
 func day(from time.Time, offset int) string { return from.AddDate(0, 0, offset).Format(time.DateOnly) }
-
-func key() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
-}
 
 func doc(name string) []byte {
 	d, _ := contracts.OpenAPI(name)
@@ -52,12 +38,12 @@ const bsn = "111222333"
 
 func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	pf := kittest.NewPlatform(t)
-	provClock, partClock := &clock{}, &clock{}
+	provClock, partClock := &kittest.Clock{}, &kittest.Clock{}
 	proc := pf.StartService(t, kittest.Service{Name: procurement.Name, Options: procurement.Options(), Wire: procurement.Wire, OpenAPI: doc(procurement.Name)})
-	prov := pf.StartService(t, kittest.Service{Name: providers.Name, Options: providers.Options(), Wire: providers.WireWith(provClock.now),
+	prov := pf.StartService(t, kittest.Service{Name: providers.Name, Options: providers.Options(), Wire: providers.WireWith(provClock.Now),
 		OpenAPI: doc(providers.Name), Env: map[string]string{"CERTIFICATE_CHECK_INTERVAL": "100ms"}})
-	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.WireWith(partClock.now),
-		OpenAPI: doc(participants.Name), Env: map[string]string{"BSN_ENCRYPTION_KEY": key(), "BSN_LOOKUP_KEY": key(), "SUSTAINABILITY_CHECK_INTERVAL": "200ms"}})
+	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.WireWith(partClock.Now),
+		OpenAPI: doc(participants.Name), Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "200ms"}})
 
 	buyer := pf.Token(t, "gemeente-groningen", auth.RoleBuyer)
 	provider := pf.Token(t, "12345678", auth.RoleProvider)
@@ -116,7 +102,7 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 
 	// providers → procurement → providers → participants: the VCA expires; nobody asks, the
 	// scheduled check notices, procurement suspends the contract, new enrolments stop.
-	provClock.advance(4 * 24 * time.Hour)
+	provClock.Advance(4 * 24 * time.Hour)
 	var contract struct {
 		Status              string
 		MissingCertificates []string
@@ -139,7 +125,7 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 		t.Fatalf("refusal %q", refusal.Detail)
 	}
 	expect(t, "renew VCA", prov.Call(t, provider, "POST", "/api/v1/providers/12345678/certificates",
-		obj{"type": "VCA", "issuedOn": provClock.now().Format(time.DateOnly), "expiresOn": day(provClock.now(), 365)}, nil), 201)
+		obj{"type": "VCA", "issuedOn": provClock.Now().Format(time.DateOnly), "expiresOn": day(provClock.Now(), 365)}, nil), 201)
 	kittest.Eventually(t, "contract resumed on renewal", 20*time.Second, func() bool {
 		return proc.Call(t, buyer, "GET", "/api/v1/contracts/"+contractID, nil, &contract) == 200 && contract.Status == "active"
 	})
@@ -147,7 +133,7 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	expect(t, "enrolment possible again", part.Call(t, coach, "POST", "/api/v1/enrolments", enrol2, nil), 201)
 
 	// The trajectory, eight months on in the participants service's time.
-	partClock.advance(time.Until(time.Now().AddDate(0, 8, 0)))
+	partClock.Advance(time.Until(time.Now().AddDate(0, 8, 0)))
 	expect(t, "start", part.Call(t, provider, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": start}, nil), 200)
 	var msgs []kafka.Message
 	for i := range 32 {

@@ -72,3 +72,9 @@ func abort(c *gin.Context, p *problem.Problem) {
 	_ = c.Error(p)
 	c.Abort()
 }
+
+// Of returns the principal Authenticate stored for the request.
+func Of(c *gin.Context) Principal {
+	p, _ := FromContext(c.Request.Context())
+	return p
+}

@@ -3,6 +3,8 @@ package kittest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -235,3 +238,23 @@ func (s *SyncBuffer) Write(p []byte) (int, error) {
 
 // String returns everything written so far.
 func (s *SyncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// Clock is a test clock for services wired with a clock: it runs with real time and moves
+// forward on Advance, to reach expiry dates and six months of work without waiting.
+type Clock struct{ offset atomic.Int64 }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// Day is the clock's day plus offset, as YYYY-MM-DD.
+func (c *Clock) Day(offset int) string { return c.Now().AddDate(0, 0, offset).Format(time.DateOnly) }
+
+// RandomKey is a fresh base64 key of n bytes (e.g. a BSN key for a test service).
+func RandomKey(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}

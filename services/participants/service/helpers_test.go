@@ -2,11 +2,8 @@ package service_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,19 +20,7 @@ type obj = map[string]any
 
 var expect = kittest.Expect
 
-// clock is a test clock the scheduled check reads; tests move it forward.
-type clock struct{ offset atomic.Int64 }
-
-func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
-
 func day(offset int) string { return time.Now().AddDate(0, 0, offset).Format(time.DateOnly) }
-
-func key() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
-}
 
 type env struct {
 	pf    *kittest.Platform
@@ -46,12 +31,12 @@ type env struct {
 	provB string
 }
 
-func start(t *testing.T, c *clock) *env {
+func start(t *testing.T, c *kittest.Clock) *env {
 	t.Helper()
 	pf := kittest.NewPlatform(t)
 	doc, _ := contracts.OpenAPI(service.Name)
-	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.now), OpenAPI: doc,
-		Env: map[string]string{"BSN_ENCRYPTION_KEY": key(), "BSN_LOOKUP_KEY": key(), "SUSTAINABILITY_CHECK_INTERVAL": "100ms"}})
+	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc,
+		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "100ms"}})
 	return &env{pf: pf, r: r,
 		coach: pf.Token(t, "gemeente-groningen", auth.RoleWorkCoach),
 		coord: pf.Token(t, "werkplein-groningen", auth.RoleCoordinator),

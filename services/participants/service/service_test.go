@@ -20,7 +20,7 @@ import (
 )
 
 func TestRegistrationSealsTheBSNOnePersonOnceAndRevealIsAudited(t *testing.T) {
-	e := start(t, &clock{})
+	e := start(t, &kittest.Clock{})
 	bsn := bsns[0]
 	var p map[string]any
 	expect(t, "register", e.r.Call(t, e.coach, "POST", "/api/v1/participants", participantInput(bsn), &p), 201)
@@ -110,7 +110,7 @@ func assertNoBSN(t *testing.T, e *env, bsns ...string) {
 }
 
 func TestConcurrentRegistrationsOfOnePersonMakeOneParticipant(t *testing.T) {
-	e := start(t, &clock{})
+	e := start(t, &kittest.Clock{})
 	statuses := make([]int, 6)
 	var wg sync.WaitGroup
 	for i := range statuses {
@@ -137,7 +137,7 @@ func TestConcurrentRegistrationsOfOnePersonMakeOneParticipant(t *testing.T) {
 }
 
 func TestTwoEnrolmentsForTheLastPlaceExactlyOneSucceeds(t *testing.T) {
-	e := start(t, &clock{})
+	e := start(t, &kittest.Clock{})
 	e.offerKnown(t, 2, "active", false, start1(day(7), 1), start1(day(35), 3))
 	a, b := e.register(t, bsns[0]), e.register(t, bsns[1])
 
@@ -214,7 +214,7 @@ func attendance(enrolmentID, provider, date string, hours float64, reportID stri
 }
 
 func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t *testing.T) {
-	e := start(t, &clock{})
+	e := start(t, &kittest.Clock{})
 	e.offerKnown(t, 1, "active", false, start1(day(-120), 10))
 	pid := e.register(t, bsns[0])
 	var en enrolment
@@ -340,7 +340,7 @@ func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t
 }
 
 func TestScheduledCheckMakesAPlacementSustainableAfterSixMonths(t *testing.T) {
-	c := &clock{}
+	c := &kittest.Clock{}
 	e := start(t, c)
 	e.offerKnown(t, 1, "active", true, start1(day(-30), 10))
 	pid := e.register(t, bsns[0])
@@ -358,7 +358,7 @@ func TestScheduledCheckMakesAPlacementSustainableAfterSixMonths(t *testing.T) {
 	if en.Status != "placed" {
 		t.Fatalf("sustainable too early: %s", en.Status)
 	}
-	c.advance(time.Until(time.Now().AddDate(0, 6, 1)))
+	c.Advance(time.Until(time.Now().AddDate(0, 6, 1)))
 	kittest.Eventually(t, "scheduled check", 10*time.Second, func() bool {
 		return e.r.Call(t, e.coach, "GET", "/api/v1/enrolments/"+en.ID, nil, &en) == 200 && en.Status == "sustainably_placed"
 	})
@@ -370,7 +370,7 @@ func TestScheduledCheckMakesAPlacementSustainableAfterSixMonths(t *testing.T) {
 }
 
 func TestPraktijkverklaringenAndBBLAreCountedForTheRegion(t *testing.T) {
-	e := start(t, &clock{})
+	e := start(t, &kittest.Clock{})
 	a, b := e.register(t, bsns[0]), e.register(t, bsns[1])
 	pv := obj{"issuedOn": day(-5), "qualification": "25200", "workProcesses": []string{"Bereidt werkzaamheden voor", "Plaatst kozijnen"}, "issuedBy": "Noorderpoort"}
 	expect(t, "pv a", e.r.Call(t, e.coach, "POST", "/api/v1/participants/"+a+"/praktijkverklaringen", pv, nil), 201)
@@ -387,7 +387,7 @@ func TestPraktijkverklaringenAndBBLAreCountedForTheRegion(t *testing.T) {
 }
 
 func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
-	e := start(t, &clock{})
+	e := start(t, &kittest.Clock{})
 	doc, _ := contracts.OpenAPI(service.Name)
 	e.r.RoutesInDocument(t, doc)
 }

@@ -3,7 +3,6 @@ package service_test
 import (
 	"encoding/json"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,20 +19,11 @@ type obj = map[string]any
 
 var expect = kittest.Expect
 
-// clock is a test clock the scheduled check reads; tests move it forward.
-type clock struct{ offset atomic.Int64 }
-
-func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
-func (c *clock) day(days int) string {
-	return c.now().AddDate(0, 0, days).Format(time.DateOnly)
-}
-
-func start(t *testing.T, c *clock) (*kittest.Platform, *kittest.Running) {
+func start(t *testing.T, c *kittest.Clock) (*kittest.Platform, *kittest.Running) {
 	t.Helper()
 	pf := kittest.NewPlatform(t)
 	doc, _ := contracts.OpenAPI(service.Name)
-	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.now), OpenAPI: doc,
+	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc,
 		Env: map[string]string{"CERTIFICATE_CHECK_INTERVAL": "100ms"}})
 	return pf, r
 }
@@ -44,7 +34,7 @@ func providerInput(kvk, name string, certs ...obj) obj {
 }
 
 func TestRegistryIsScopedToTheProviderItself(t *testing.T) {
-	c := &clock{}
+	c := &kittest.Clock{}
 	pf, r := start(t, c)
 	a := pf.Token(t, "12345678", auth.RoleProvider)
 	b := pf.Token(t, "23456789", auth.RoleProvider)
@@ -132,7 +122,7 @@ type offer struct {
 }
 
 func TestOfferFollowsProcurementEvents(t *testing.T) {
-	c := &clock{}
+	c := &kittest.Clock{}
 	pf, r := start(t, c)
 	a := pf.Token(t, "12345678", auth.RoleProvider)
 	b := pf.Token(t, "23456789", auth.RoleProvider)
@@ -142,9 +132,9 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	// The terms change arrives before the award (another topic): neither may be lost.
 	publish(t, pf, contracts.TopicProcurementSchemes, contracts.TypeProductTermsChanged, "sch-1", obj{
 		"schemeId": "sch-1", "region": "groningen", "productId": "prd-1", "productName": "Timmerman basis",
-		"terms": termsV(2, c.day(30), 40, 40, 20), "changedAt": time.Now().UTC().Format(time.RFC3339)})
+		"terms": termsV(2, c.Day(30), 40, 40, 20), "changedAt": time.Now().UTC().Format(time.RFC3339)})
 	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(contracts.TopicProcurementContracts), kafka.Message{Key: []byte(contractID), Value: []byte("{not json")})
-	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.day(-30), 40, 30, 30)))
+	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.Day(-30), 40, 30, 30)))
 
 	var o offer
 	kittest.Eventually(t, "offer with both terms versions", 15*time.Second, func() bool {
@@ -160,10 +150,10 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	}
 
 	starts := obj{"locations": []string{"Groningen", "Assen"}, "starts": []obj{
-		{"date": c.day(14), "location": "Groningen", "capacity": 12}, {"date": c.day(42), "location": "Assen", "capacity": 8}}}
+		{"date": c.Day(14), "location": "Groningen", "capacity": 12}, {"date": c.Day(42), "location": "Assen", "capacity": 8}}}
 	expect(t, "other provider edits", r.Call(t, b, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", starts, nil), 404)
 	expect(t, "work coach edits", r.Call(t, coach, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", starts, nil), 403)
-	bad := obj{"locations": []string{"Groningen"}, "starts": []obj{{"date": c.day(14), "location": "Emmen", "capacity": 0}}}
+	bad := obj{"locations": []string{"Groningen"}, "starts": []obj{{"date": c.Day(14), "location": "Emmen", "capacity": 0}}}
 	expect(t, "invalid starts", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", bad, nil), 422)
 	expect(t, "unknown product", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/nope", starts, nil), 404)
 	expect(t, "set starts", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", starts, &o), 200)
@@ -183,7 +173,7 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	}
 
 	// A redelivered award changes nothing; a suspension is followed.
-	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.day(-30), 40, 30, 30)))
+	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.Day(-30), 40, 30, 30)))
 	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractSuspended, contractID, obj{
 		"contractId": contractID, "number": "OH-2026-BT/12345678/1", "schemeId": "sch-1", "region": "groningen", "providerKvk": "12345678",
 		"reason": "VCA expired", "at": time.Now().UTC().Format(time.RFC3339)})
@@ -233,12 +223,12 @@ func certificateEvents(t *testing.T, pf *kittest.Platform, want int) []struct{ V
 }
 
 func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
-	c := &clock{}
+	c := &kittest.Clock{}
 	pf, r := start(t, c)
 	a := pf.Token(t, "12345678", auth.RoleProvider)
 	expect(t, "register", r.Call(t, a, "POST", "/api/v1/providers", providerInput("12345678", "Bouwschool Noord"), nil), 201)
-	expect(t, "VCA", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-1", "issuedOn": c.day(-300), "expiresOn": c.day(1)}, nil), 201)
-	expect(t, "bad certificate", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "", "issuedOn": c.day(1), "expiresOn": c.day(-1)}, nil), 422)
+	expect(t, "VCA", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-1", "issuedOn": c.Day(-300), "expiresOn": c.Day(1)}, nil), 201)
+	expect(t, "bad certificate", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "", "issuedOn": c.Day(1), "expiresOn": c.Day(-1)}, nil), 422)
 
 	// Registration announces the registry's truth (no certificates yet), then the VCA.
 	if ev := certificateEvents(t, pf, 2); len(ev) != 2 || len(ev[0].Valid) != 0 || len(ev[1].Renewed) != 1 || ev[1].Renewed[0] != "VCA" {
@@ -246,7 +236,7 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 	}
 	expect(t, "contact edit", r.Call(t, a, "PUT", "/api/v1/providers/12345678", providerInput("12345678", "Bouwschool Noord BV"), nil), 200)
 	// Nobody asks anything: two days later the scheduled check notices the expiry.
-	c.advance(48 * time.Hour)
+	c.Advance(48 * time.Hour)
 	ev := certificateEvents(t, pf, 3)
 	if len(ev) != 3 || len(ev[2].Expired) != 1 || ev[2].Expired[0] != "VCA" || len(ev[2].Valid) != 0 {
 		t.Fatalf("after expiry (an edit of the contact details announces nothing): %+v", ev)
@@ -255,14 +245,14 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 	if ev := certificateEvents(t, pf, 3); len(ev) != 3 {
 		t.Fatalf("expiry announced %d times", len(ev)-2)
 	}
-	expect(t, "renew", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-2", "issuedOn": c.day(0), "expiresOn": c.day(365)}, nil), 201)
+	expect(t, "renew", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-2", "issuedOn": c.Day(0), "expiresOn": c.Day(365)}, nil), 201)
 	if ev := certificateEvents(t, pf, 4); len(ev) != 4 || len(ev[3].Renewed) != 1 || ev[3].Valid[0] != "VCA" {
 		t.Fatalf("after renewal: %+v", ev)
 	}
 }
 
 func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
-	_, r := start(t, &clock{})
+	_, r := start(t, &kittest.Clock{})
 	doc, _ := contracts.OpenAPI(service.Name)
 	r.RoutesInDocument(t, doc)
 }

@@ -71,8 +71,8 @@ func offer(placementFirst bool) *Offer {
 		ProviderName: "Bouwschool", ContractStatus: "active", Revision: 3,
 		Products: []OfferProduct{{ProductID: "p1", Name: "Timmerman", PriceCents: 100000,
 			Terms: []Terms{
-				{Version: 1, EffectiveFrom: NewDate(2026, 1, 1), MinAttendanceHours: 256, Tranches: []Tranche{{"started", 40}, {"completed", 30}, {"sustainably_placed", 30}}, PlacementBeforeCompletion: placementFirst},
-				{Version: 2, EffectiveFrom: NewDate(2026, 4, 1), MinAttendanceHours: 256, Tranches: []Tranche{{"started", 40}, {"completed", 40}, {"sustainably_placed", 20}}, PlacementBeforeCompletion: placementFirst},
+				{Version: 1, EffectiveFrom: NewDate(2026, 1, 1), MinAttendanceHours: 256, Tranches: []Tranche{{Milestone: "started", Percent: 40}, {Milestone: "completed", Percent: 30}, {Milestone: "sustainably_placed", Percent: 30}}, PlacementBeforeCompletion: placementFirst},
+				{Version: 2, EffectiveFrom: NewDate(2026, 4, 1), MinAttendanceHours: 256, Tranches: []Tranche{{Milestone: "started", Percent: 40}, {Milestone: "completed", Percent: 40}, {Milestone: "sustainably_placed", Percent: 20}}, PlacementBeforeCompletion: placementFirst},
 			},
 			Starts: []Start{{Date: NewDate(2026, 3, 2), Location: "Groningen", Capacity: 2}, {Date: NewDate(2026, 5, 4), Location: "Groningen", Capacity: 1}},
 		}}}

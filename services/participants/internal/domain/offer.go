@@ -1,5 +1,7 @@
 package domain
 
+import "github.com/werkregio/platform/services/kit/trajectory"
+
 // Offer is this service's copy of a provider's offer under a contract, kept from the
 // providers service's offer.changed events (newest revision wins).
 type Offer struct {
@@ -30,31 +32,12 @@ type Start struct {
 	Capacity int    `json:"capacity"`
 }
 
-// Terms is a version of a product's terms; an enrolment pins the one in force at its start.
-type Terms struct {
-	Version                   int       `json:"version"`
-	EffectiveFrom             Date      `json:"effectiveFrom"`
-	MaxPriceCents             int64     `json:"maxPriceCents"`
-	MinAttendanceHours        int       `json:"minAttendanceHours"`
-	RequiredCertificates      []string  `json:"requiredCertificates"`
-	Tranches                  []Tranche `json:"tranches"`
-	PlacementBeforeCompletion bool      `json:"placementBeforeCompletion"`
-}
+// Terms and Tranche are the trajectory's published language (kit/trajectory); an
+// enrolment pins the terms in force at its start.
+type (
+	Terms   = trajectory.Terms
+	Tranche = trajectory.Tranche
+)
 
-// Tranche is a share of the price paid at a milestone.
-type Tranche struct {
-	Milestone string `json:"milestone"`
-	Percent   int    `json:"percent"`
-}
-
-// TermsAt returns the version in force on day: the latest effective on or before it.
-func (p OfferProduct) TermsAt(day Date) (Terms, bool) {
-	var best Terms
-	found := false
-	for _, t := range p.Terms {
-		if !t.EffectiveFrom.After(day) && (!found || t.Version > best.Version) {
-			best, found = t, true
-		}
-	}
-	return best, found
-}
+// TermsAt returns the version in force on day.
+func (p OfferProduct) TermsAt(day Date) (Terms, bool) { return trajectory.TermsAt(p.Terms, day) }

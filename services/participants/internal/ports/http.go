@@ -57,10 +57,7 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 	api.POST("/enrolments/:enrolmentId/attendance", auth.Require(auth.RoleProvider), h.reportAttendance)
 }
 
-func principal(c *gin.Context) auth.Principal {
-	p, _ := auth.FromContext(c.Request.Context())
-	return p
-}
+var principal = auth.Of
 
 // fail adds the one error of this service the kit does not know.
 func fail(c *gin.Context, err error) {

@@ -71,9 +71,9 @@ func TestTranchesMustAddUpTo100(t *testing.T) {
 		"90":        tranches(40, 30, 20),
 		"110":       tranches(40, 40, 30),
 		"none":      nil,
-		"zero":      {{MilestoneStarted, 0}, {MilestoneCompleted, 100}},
-		"duplicate": {{MilestoneStarted, 50}, {MilestoneStarted, 50}},
-		"unknown":   {{"payday", 100}},
+		"zero":      {{Milestone: MilestoneStarted, Percent: 0}, {Milestone: MilestoneCompleted, Percent: 100}},
+		"duplicate": {{Milestone: MilestoneStarted, Percent: 50}, {Milestone: MilestoneStarted, Percent: 50}},
+		"unknown":   {{Milestone: "payday", Percent: 100}},
 	} {
 		in := validTerms()
 		in.Tranches = ts
@@ -82,7 +82,7 @@ func TestTranchesMustAddUpTo100(t *testing.T) {
 		}
 	}
 	in := validTerms()
-	in.Tranches = []Tranche{{MilestoneCompleted, 50}, {MilestoneStarted, 50}} // werkfit: no placement tranche
+	in.Tranches = []Tranche{{Milestone: MilestoneCompleted, Percent: 50}, {Milestone: MilestoneStarted, Percent: 50}} // werkfit: no placement tranche
 	terms, err := newTerms(1, in, today)
 	if err != nil {
 		t.Fatal(err)

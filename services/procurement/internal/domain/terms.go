@@ -4,26 +4,26 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+
+	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
-// Milestone is a point in a trajectory at which a tranche falls due.
-type Milestone string
+// The trajectory's published language (kit/trajectory), named here for the domain.
+type (
+	Milestone = trajectory.Milestone
+	Tranche   = trajectory.Tranche
+	Terms     = trajectory.Terms
+)
 
 const (
-	MilestoneStarted           Milestone = "started"            // start van de opleiding
-	MilestoneCompleted         Milestone = "completed"          // afronding, leerdoelen behaald
-	MilestonePlaced            Milestone = "placed"             // plaatsing
-	MilestoneSustainablyPlaced Milestone = "sustainably_placed" // duurzame plaatsing
+	MilestoneStarted           = trajectory.MilestoneStarted
+	MilestoneCompleted         = trajectory.MilestoneCompleted
+	MilestonePlaced            = trajectory.MilestonePlaced
+	MilestoneSustainablyPlaced = trajectory.MilestoneSustainablyPlaced
 )
 
 // Milestones in trajectory order.
-var Milestones = []Milestone{MilestoneStarted, MilestoneCompleted, MilestonePlaced, MilestoneSustainablyPlaced}
-
-// Tranche is the share of the contracted price paid at a milestone.
-type Tranche struct {
-	Milestone Milestone `json:"milestone"`
-	Percent   int       `json:"percent"`
-}
+var Milestones = trajectory.Milestones
 
 // Product is a trajectory (traject) offered under a scheme, with its terms over time.
 type Product struct {
@@ -50,17 +50,6 @@ type TermsInput struct {
 	// PlacementBeforeCompletion allows a placement before the trajectory is completed
 	// (e.g. a BBL job that starts during training).
 	PlacementBeforeCompletion bool `json:"placementBeforeCompletion"`
-}
-
-// Terms is one version of a product's conditions (voorwaarden).
-type Terms struct {
-	Version                   int       `json:"version"`
-	EffectiveFrom             Date      `json:"effectiveFrom"`
-	MaxPriceCents             int64     `json:"maxPriceCents"`
-	MinAttendanceHours        int       `json:"minAttendanceHours"`
-	RequiredCertificates      []string  `json:"requiredCertificates"`
-	Tranches                  []Tranche `json:"tranches"`
-	PlacementBeforeCompletion bool      `json:"placementBeforeCompletion"`
 }
 
 // MaxPriceCentsLimit guards against a misplaced decimal: EUR 1,000,000 per trajectory.
@@ -114,16 +103,7 @@ func validateTranches(v *validator, ts []Tranche) {
 
 // TermsAt returns the terms in force on day: the latest version effective on or before it.
 // An enrolment is pinned to the terms in force on its start date.
-func (p *Product) TermsAt(day Date) (Terms, bool) {
-	var found Terms
-	ok := false
-	for _, t := range p.Terms {
-		if !t.EffectiveFrom.After(day) {
-			found, ok = t, true
-		}
-	}
-	return found, ok
-}
+func (p *Product) TermsAt(day Date) (Terms, bool) { return trajectory.TermsAt(p.Terms, day) }
 
 // CurrentTerms is the newest version, whatever its effective date.
 func (p *Product) CurrentTerms() Terms { return p.Terms[len(p.Terms)-1] }

@@ -54,10 +54,7 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 	api.GET("/tender-calendar", h.calendarJSON)
 }
 
-func principal(c *gin.Context) auth.Principal {
-	p, _ := auth.FromContext(c.Request.Context())
-	return p
-}
+var principal = auth.Of
 
 var (
 	fail = httpserver.Problem

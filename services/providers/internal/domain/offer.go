@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
 // Offer is what a provider offers under one contract (aanbod): per contracted product the
@@ -53,22 +54,11 @@ type Start struct {
 	Capacity int    `json:"capacity"`
 }
 
-// Terms is a version of the product's terms as procurement published it.
-type Terms struct {
-	Version                   int       `json:"version"`
-	EffectiveFrom             Date      `json:"effectiveFrom"`
-	MaxPriceCents             int64     `json:"maxPriceCents"`
-	MinAttendanceHours        int       `json:"minAttendanceHours"`
-	RequiredCertificates      []string  `json:"requiredCertificates"`
-	Tranches                  []Tranche `json:"tranches"`
-	PlacementBeforeCompletion bool      `json:"placementBeforeCompletion"`
-}
-
-// Tranche is a share of the price paid at a milestone.
-type Tranche struct {
-	Milestone string `json:"milestone"`
-	Percent   int    `json:"percent"`
-}
+// Terms and Tranche are the trajectory's published language (kit/trajectory).
+type (
+	Terms   = trajectory.Terms
+	Tranche = trajectory.Tranche
+)
 
 // NewOffer starts an empty offer for a contract just awarded.
 func NewOffer(o Offer, now time.Time) *Offer {

@@ -38,10 +38,7 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 	api.PUT("/offers/:contractId/products/:productId", editors, h.setProductOffer)
 }
 
-func principal(c *gin.Context) auth.Principal {
-	p, _ := auth.FromContext(c.Request.Context())
-	return p
-}
+var principal = auth.Of
 
 func (h *HTTP) listProviders(c *gin.Context) {
 	v, err := h.app.ListProviders(c, principal(c))
