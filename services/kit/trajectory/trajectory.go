@@ -49,3 +49,11 @@ func TermsAt(versions []Terms, day civil.Date) (Terms, bool) {
 	}
 	return found, ok
 }
+
+// Start is a start date (startmoment) of a product at a location, with how many
+// participants the provider can take there: part of a provider's offer.
+type Start struct {
+	Date     civil.Date `json:"date"`
+	Location string     `json:"location"`
+	Capacity int        `json:"capacity"`
+}

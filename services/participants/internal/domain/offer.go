@@ -25,18 +25,13 @@ type OfferProduct struct {
 	Starts     []Start `json:"starts"`
 }
 
-// Start is a start date at a location with its capacity.
-type Start struct {
-	Date     Date   `json:"date"`
-	Location string `json:"location"`
-	Capacity int    `json:"capacity"`
-}
 
 // Terms and Tranche are the trajectory's published language (kit/trajectory); an
 // enrolment pins the terms in force at its start.
 type (
 	Terms   = trajectory.Terms
 	Tranche = trajectory.Tranche
+	Start   = trajectory.Start
 )
 
 // TermsAt returns the version in force on day.

@@ -47,17 +47,12 @@ type OfferProduct struct {
 	Starts     []Start  `json:"starts"`
 }
 
-// Start is a start date (startmoment) at a location with its capacity.
-type Start struct {
-	Date     Date   `json:"date"`
-	Location string `json:"location"`
-	Capacity int    `json:"capacity"`
-}
 
 // Terms and Tranche are the trajectory's published language (kit/trajectory).
 type (
 	Terms   = trajectory.Terms
 	Tranche = trajectory.Tranche
+	Start   = trajectory.Start
 )
 
 // NewOffer starts an empty offer for a contract just awarded.
