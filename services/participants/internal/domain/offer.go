@@ -25,7 +25,6 @@ type OfferProduct struct {
 	Starts     []Start `json:"starts"`
 }
 
-
 // Terms and Tranche are the trajectory's published language (kit/trajectory); an
 // enrolment pins the terms in force at its start.
 type (

@@ -47,7 +47,6 @@ type OfferProduct struct {
 	Starts     []Start  `json:"starts"`
 }
 
-
 // Terms and Tranche are the trajectory's published language (kit/trajectory).
 type (
 	Terms   = trajectory.Terms
