@@ -45,7 +45,7 @@ type Platform struct {
 }
 
 // NewPlatform prepares a test platform; StartService adds services to it.
-func NewPlatform(t *testing.T) *Platform {
+func NewPlatform(t testing.TB) *Platform {
 	t.Helper()
 	infra := Shared(t)
 	issuer, err := auth.NewDevIssuer("test-issuer", "werkregio")
@@ -64,12 +64,12 @@ func NewPlatform(t *testing.T) *Platform {
 func (p *Platform) Topic(name string) string { return p.Prefix + name }
 
 // Token issues a token of the platform's region for org with roles.
-func (p *Platform) Token(t *testing.T, org string, roles ...auth.Role) string {
+func (p *Platform) Token(t testing.TB, org string, roles ...auth.Role) string {
 	return p.TokenIn(t, Region, org, roles...)
 }
 
 // TokenIn issues a token of another region.
-func (p *Platform) TokenIn(t *testing.T, region, org string, roles ...auth.Role) string {
+func (p *Platform) TokenIn(t testing.TB, region, org string, roles ...auth.Role) string {
 	t.Helper()
 	tok, err := p.Issuer.Issue(auth.Principal{Subject: string(roles[0]) + "@" + org, Name: "Test " + string(roles[0]), Region: region, Org: org, Roles: roles}, time.Hour)
 	if err != nil {
@@ -98,7 +98,7 @@ type Running struct {
 
 // StartService starts a service in-process against the embedded infrastructure and stops it
 // when the test ends.
-func (p *Platform) StartService(t *testing.T, s Service) *Running {
+func (p *Platform) StartService(t testing.TB, s Service) *Running {
 	t.Helper()
 	env := map[string]string{
 		"REGION": Region, "KAFKA_BROKERS": p.Infra.Kafka, "KAFKA_TOPIC_PREFIX": p.Prefix, "MONGO_URI": p.Infra.MongoURI,
@@ -150,7 +150,7 @@ func (p *Platform) StartService(t *testing.T, s Service) *Running {
 // Call sends a request and checks the response against the OpenAPI document, so the code
 // and its contract cannot drift apart unnoticed; errors must be problem+json. It decodes
 // the body into out when given and returns the status.
-func (r *Running) Call(t *testing.T, token, method, path string, body any, out any) int {
+func (r *Running) Call(t testing.TB, token, method, path string, body any, out any) int {
 	t.Helper()
 	var raw []byte
 	if body != nil {
@@ -196,7 +196,7 @@ func (r *Running) Call(t *testing.T, token, method, path string, body any, out a
 }
 
 // Expect fails the test when a call's status is not the wanted one.
-func Expect(t *testing.T, what string, got, want int) {
+func Expect(t testing.TB, what string, got, want int) {
 	t.Helper()
 	if got != want {
 		t.Fatalf("%s: status %d, want %d", what, got, want)
@@ -204,7 +204,7 @@ func Expect(t *testing.T, what string, got, want int) {
 }
 
 // RoutesInDocument checks that every route the engine serves is in the OpenAPI document.
-func (r *Running) RoutesInDocument(t *testing.T, doc []byte) {
+func (r *Running) RoutesInDocument(t testing.TB, doc []byte) {
 	t.Helper()
 	d, err := openapi3.NewLoader().LoadFromData(doc)
 	if err != nil {

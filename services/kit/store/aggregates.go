@@ -103,3 +103,28 @@ func ListAs[T any](ctx context.Context, a *Aggregates, kind, region string, labe
 	}
 	return out, nil
 }
+
+// LoadManyAs reads several aggregates of a kind in one query, by id; missing ones are absent.
+func LoadManyAs[T any](ctx context.Context, a *Aggregates, kind string, ids []string) (map[string]*T, error) {
+	streams := make([]string, len(ids))
+	for i, id := range ids {
+		streams[i] = StreamOf(kind, id)
+	}
+	heads, err := a.commits.LoadMany(ctx, streams)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*T, len(heads))
+	for i, s := range streams {
+		h, ok := heads[s]
+		if !ok {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal(h.State, &v); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", s, err)
+		}
+		out[ids[i]] = &v
+	}
+	return out, nil
+}

@@ -225,3 +225,24 @@ func (c *Commits) History(ctx context.Context, stream string) ([]AuditEntry, err
 	}
 	return out, nil
 }
+
+// LoadMany reads the latest state of several streams in one query; streams without commits
+// are absent from the result.
+func (c *Commits) LoadMany(ctx context.Context, streams []string) (map[string]Head, error) {
+	cur, err := c.coll.Find(ctx, bson.D{{Key: "stream", Value: bson.D{{Key: "$in", Value: streams}}}},
+		options.Find().SetProjection(bson.D{{Key: "events", Value: 0}}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []commitDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := map[string]Head{}
+	for _, d := range docs {
+		if h, ok := out[d.Stream]; !ok || d.Version > h.Version {
+			out[d.Stream] = Head{Stream: d.Stream, Version: d.Version, State: json.RawMessage(d.State)}
+		}
+	}
+	return out, nil
+}

@@ -78,7 +78,7 @@ func start1(date string, capacity int) obj {
 }
 
 // publish sends a schema-valid CloudEvent, as the providers service or a partner would.
-func (e *env) publish(t *testing.T, topic, typ, id, key string, data obj) {
+func (e *env) publish(t testing.TB, topic, typ, id, key string, data obj) {
 	t.Helper()
 	raw, _ := json.Marshal(data)
 	if err := contracts.MustEventSchemas().Validate(typ, raw); err != nil {
@@ -88,7 +88,7 @@ func (e *env) publish(t *testing.T, topic, typ, id, key string, data obj) {
 }
 
 // offerKnown publishes an offer and waits until enrolment sees it.
-func (e *env) offerKnown(t *testing.T, revision int, status string, placementFirst bool, starts ...obj) {
+func (e *env) offerKnown(t testing.TB, revision int, status string, placementFirst bool, starts ...obj) {
 	t.Helper()
 	e.publish(t, contracts.TopicProvidersOffers, contracts.TypeOfferChanged, fmt.Sprintf("offer-%d-%d", revision, time.Now().UnixNano()), contractID,
 		offerEvent(revision, status, placementFirst, starts...))
@@ -101,7 +101,7 @@ type problemDoc struct {
 }
 
 // offerRevision reads the replica's revision through MongoDB (the replica has no API).
-func (e *env) offerRevision(t *testing.T) int {
+func (e *env) offerRevision(t testing.TB) int {
 	var d struct {
 		Revision int `bson:"revision"`
 	}

@@ -64,6 +64,10 @@ func (r *Repository) LoadEnrolment(ctx context.Context, id string) (*domain.Enro
 	return store.LoadAs[domain.Enrolment](ctx, r.agg, kindEnrolment, id)
 }
 
+func (r *Repository) LoadEnrolments(ctx context.Context, ids []string) (map[string]*domain.Enrolment, error) {
+	return store.LoadManyAs[domain.Enrolment](ctx, r.agg, kindEnrolment, ids)
+}
+
 func (r *Repository) SaveEnrolment(ctx context.Context, e *domain.Enrolment, o rules.Outcome) error {
 	labels := map[string]string{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status)}
 	return r.agg.Save(ctx, store.Saved{Kind: kindEnrolment, ID: e.ID, Region: e.Region, Labels: labels, State: e, Outcome: o})

@@ -23,6 +23,8 @@ type Repository interface {
 	ListParticipants(ctx context.Context, region string) ([]domain.Participant, error)
 
 	LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error)
+	// LoadEnrolments reads several at once (a batch of partner messages); missing ones are absent.
+	LoadEnrolments(ctx context.Context, ids []string) (map[string]*domain.Enrolment, error)
 	SaveEnrolment(ctx context.Context, e *domain.Enrolment, o rules.Outcome) error
 	ListEnrolments(ctx context.Context, region string, f EnrolmentFilter) ([]domain.Enrolment, error)
 

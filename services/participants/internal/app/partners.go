@@ -35,20 +35,21 @@ func rejectRuleErrors(err error) error {
 // often they are redelivered or replayed.
 func (s *Service) RecordAttendance(ctx context.Context, reports []domain.AttendanceReport, source string) (map[int]error, error) {
 	rejected := map[int]error{}
-	cache := map[string]*domain.Enrolment{}
+	var ids []string
+	for _, r := range reports {
+		ids = append(ids, r.EnrolmentID)
+	}
+	enrolments, err := s.repo.LoadEnrolments(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var accepted []domain.AttendanceReport
 	now := s.now()
 	for i, r := range reports {
-		e, ok := cache[r.EnrolmentID]
+		e, ok := enrolments[r.EnrolmentID]
 		if !ok {
-			loaded, _, err := s.repo.LoadEnrolment(ctx, r.EnrolmentID)
-			if errors.Is(err, rules.ErrNotFound) {
-				rejected[i] = reject("enrolment %s is unknown", r.EnrolmentID)
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			e, cache[r.EnrolmentID] = loaded, loaded
+			rejected[i] = reject("enrolment %s is unknown", r.EnrolmentID)
+			continue
 		}
 		if e.Region != s.region {
 			rejected[i] = reject("enrolment %s belongs to another region", r.EnrolmentID)
