@@ -3,6 +3,7 @@
 //	werkregio up      start the platform locally on the embedded Kafka and MongoDB
 //	werkregio token   print a dev token for a role, region and organisation
 //	werkregio test    run every test of every module in the workspace
+//	werkregio tools   build kube-apiserver, etcd, kubectl, controller-gen and helm once
 package main
 
 import (
@@ -25,6 +26,8 @@ func main() {
 		err = local.Token(os.Args[2:])
 	case "test":
 		err = local.Test(os.Args[2:])
+	case "tools":
+		err = local.Tools(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -45,5 +48,6 @@ commands:
   up      start the platform locally (embedded Kafka + MongoDB, demo data for Groningen)
   token   print a dev token: token -role buyer -region groningen -org gemeente-groningen
   test    run all tests of all modules (what CI runs)
+  tools   build the Kubernetes test binaries and helm, print their paths
 `)
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/werkregio/platform/services/kit/kittest"
 )
 
 // Test runs go vet and go test for every module in the workspace, reporting all failures
@@ -14,6 +16,13 @@ func Test(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The operator and chart tests need a real control plane and helm: build them first,
+	// outside any test's timeout (minutes on a new machine, seconds after).
+	tools, err := kittest.BuildTools(root, os.Stdout)
+	if err != nil {
+		return err
+	}
+	env := append(os.Environ(), "KUBEBUILDER_ASSETS="+tools.Assets)
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
 	if err != nil {
 		return err
@@ -24,7 +33,7 @@ func Test(args []string) error {
 		for _, step := range [][]string{{"vet", "./..."}, append([]string{"test", "-count=1", "-timeout=20m"}, append(args, "./...")...)} {
 			fmt.Printf("== go %s  (%s)\n", strings.Join(step, " "), rel)
 			cmd := exec.Command("go", step...)
-			cmd.Dir, cmd.Stdout, cmd.Stderr = dir, os.Stdout, os.Stderr
+			cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.Env = dir, os.Stdout, os.Stderr, env
 			if err := cmd.Run(); err != nil {
 				failed = append(failed, rel+": go "+step[0])
 			}
@@ -34,5 +43,20 @@ func Test(args []string) error {
 		return fmt.Errorf("failed:\n  %s", strings.Join(failed, "\n  "))
 	}
 	fmt.Println("all modules passed")
+	return nil
+}
+
+// Tools builds (once) and prints where the Kubernetes tools are, for running the operator
+// against its envtest control plane by hand.
+func Tools(args []string) error {
+	root, err := workspaceRoot()
+	if err != nil {
+		return err
+	}
+	t, err := kittest.BuildTools(root, os.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("export KUBEBUILDER_ASSETS=%s\nexport HELM=%s\nexport CONTROLLER_GEN=%s\nexport KUBECTL=%s\n", t.Assets, t.Helm, t.ControllerGen, t.Kubectl)
 	return nil
 }

@@ -1,0 +1,286 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Service names, in the order the platform lists them.
+const (
+	Procurement  = "procurement"
+	Providers    = "providers"
+	Participants = "participants"
+	Payments     = "payments"
+	Sroi         = "sroi"
+)
+
+// ServiceNames lists the five services of a platform instance.
+var ServiceNames = []string{Procurement, Providers, Participants, Payments, Sroi}
+
+// RegionSpec is the desired platform instance of one labour-market region.
+// +kubebuilder:validation:XValidation:rule="!has(self.services.participants.enabled) || !self.services.participants.enabled || has(self.bsnKeysSecretRef)",message="bsnKeysSecretRef is required while the participants service is enabled"
+type RegionSpec struct {
+	// Code is the region's code, used in tokens, topic prefixes and database names.
+	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9-]{1,40}$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="code is immutable: topics and databases are named after it"
+	Code string `json:"code"`
+
+	// DisplayName is the region's name for people, e.g. "Arbeidsmarktregio Groningen".
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=100
+	DisplayName string `json:"displayName"`
+
+	// Municipalities of the region (gemeenten).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	Municipalities []string `json:"municipalities,omitempty"`
+
+	// Services configures each of the five services.
+	// +kubebuilder:default={}
+	Services Services `json:"services,omitempty"`
+
+	// Kafka the services publish to and consume from.
+	Kafka KafkaSpec `json:"kafka"`
+
+	// MongoDB the services persist to.
+	MongoDB MongoDBSpec `json:"mongodb"`
+
+	// Telemetry export.
+	// +optional
+	Telemetry TelemetrySpec `json:"telemetry,omitempty"`
+
+	// Auth is how the services verify bearer tokens.
+	Auth AuthSpec `json:"auth"`
+
+	// BSNKeysSecretRef names a Secret with keys encryptionKey and lookupKey (base64, 32
+	// bytes each) with which the participants service seals and looks up BSNs.
+	// +optional
+	BSNKeysSecretRef *corev1.LocalObjectReference `json:"bsnKeysSecretRef,omitempty"`
+
+	// LogLevel of every service.
+	// +kubebuilder:validation:Enum=debug;info;warn;error
+	// +kubebuilder:default=info
+	// +optional
+	LogLevel string `json:"logLevel,omitempty"`
+}
+
+// Services holds one ServiceSpec per service.
+type Services struct {
+	// +kubebuilder:default={}
+	Procurement ServiceSpec `json:"procurement,omitempty"`
+	// +kubebuilder:default={}
+	Providers ServiceSpec `json:"providers,omitempty"`
+	// +kubebuilder:default={}
+	Participants ServiceSpec `json:"participants,omitempty"`
+	// +kubebuilder:default={}
+	Payments ServiceSpec `json:"payments,omitempty"`
+	// +kubebuilder:default={}
+	Sroi ServiceSpec `json:"sroi,omitempty"`
+}
+
+// ServiceSpec configures one service.
+type ServiceSpec struct {
+	// Enabled runs the service; disabling it removes its Deployment, Service, ConfigMap and
+	// PodDisruptionBudget.
+	// +kubebuilder:default=true
+	// +optional
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Image overrides the operator's default image of the service.
+	// +optional
+	// +kubebuilder:validation:MaxLength=500
+	Image string `json:"image,omitempty"`
+
+	// Replicas of the service; above 1 a PodDisruptionBudget keeps one running.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=50
+	// +kubebuilder:default=1
+	// +optional
+	Replicas *int32 `json:"replicas,omitempty"`
+
+	// Resources of the service's container.
+	// +optional
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// Env adds or overrides environment variables of the service.
+	// +optional
+	// +kubebuilder:validation:MaxItems=50
+	Env []corev1.EnvVar `json:"env,omitempty"`
+
+	// Database overrides the MongoDB database name (default werkregio-<code>-<service>).
+	// +optional
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9_-]{1,63}$`
+	Database string `json:"database,omitempty"`
+}
+
+// IsEnabled: services run unless disabled.
+func (s ServiceSpec) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// ReplicaCount defaults to one.
+func (s ServiceSpec) ReplicaCount() int32 {
+	if s.Replicas == nil {
+		return 1
+	}
+	return *s.Replicas
+}
+
+// KafkaSpec is the region's Kafka.
+type KafkaSpec struct {
+	// BootstrapServers as host:port.
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:items:Pattern=`^[A-Za-z0-9.-]+:[0-9]{1,5}$`
+	BootstrapServers []string `json:"bootstrapServers"`
+
+	// TopicPrefix of every topic of the region (default "<code>.").
+	// +optional
+	// +kubebuilder:validation:Pattern=`^[a-z0-9._-]{0,60}$`
+	TopicPrefix string `json:"topicPrefix,omitempty"`
+
+	// Partitions of each topic the operator creates.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	// +kubebuilder:default=3
+	// +optional
+	Partitions int32 `json:"partitions,omitempty"`
+
+	// ReplicationFactor of each topic the operator creates.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10
+	// +kubebuilder:default=1
+	// +optional
+	ReplicationFactor int32 `json:"replicationFactor,omitempty"`
+
+	// CredentialsSecretRef names a Secret with keys username and password for SASL/PLAIN
+	// (or SCRAM when mechanism says so).
+	// +optional
+	CredentialsSecretRef *corev1.LocalObjectReference `json:"credentialsSecretRef,omitempty"`
+
+	// DeleteTopicsOnDelete deletes the region's topics when the Region is deleted. Off by
+	// default: topics hold the region's events.
+	// +optional
+	DeleteTopicsOnDelete bool `json:"deleteTopicsOnDelete,omitempty"`
+}
+
+// MongoDBSpec is the region's MongoDB.
+// +kubebuilder:validation:XValidation:rule="self.uriSecretRef.name != '' && self.uriSecretRef.key != ''",message="uriSecretRef needs a Secret name and key"
+type MongoDBSpec struct {
+	// URISecretRef selects the key of a Secret that holds the connection string.
+	URISecretRef corev1.SecretKeySelector `json:"uriSecretRef"`
+}
+
+// TelemetrySpec configures OpenTelemetry export.
+type TelemetrySpec struct {
+	// OTLPEndpoint of the collector (OTLP/HTTP), e.g. http://otel-collector:4318.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
+	OTLPEndpoint string `json:"otlpEndpoint,omitempty"`
+
+	// SamplingPercent of new traces to keep.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=100
+	// +optional
+	SamplingPercent *int32 `json:"samplingPercent,omitempty"`
+}
+
+// AuthSpec is how tokens are verified: by the identity provider's JWKS URL or by a
+// ConfigMap holding jwks.json.
+// +kubebuilder:validation:XValidation:rule="has(self.jwksURL) != has(self.keysConfigMapRef)",message="set exactly one of jwksURL and keysConfigMapRef"
+type AuthSpec struct {
+	// Issuer accepted in tokens.
+	// +kubebuilder:validation:MinLength=1
+	Issuer string `json:"issuer"`
+
+	// Audience accepted in tokens.
+	// +kubebuilder:default=werkregio
+	// +optional
+	Audience string `json:"audience,omitempty"`
+
+	// JWKSURL of the identity provider.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
+	JWKSURL string `json:"jwksURL,omitempty"`
+
+	// KeysConfigMapRef names a ConfigMap with key jwks.json.
+	// +optional
+	KeysConfigMapRef *corev1.LocalObjectReference `json:"keysConfigMapRef,omitempty"`
+}
+
+// RegionStatus is what the operator observed.
+type RegionStatus struct {
+	// ObservedGeneration is the generation the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Conditions: Ready, TopicsReady, Degraded and <Service>Available per enabled service.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// Services summarises each enabled service's replicas.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Services []ServiceStatus `json:"services,omitempty"`
+
+	// Topics is how many of the region's topics exist.
+	// +optional
+	Topics int32 `json:"topics,omitempty"`
+}
+
+// ServiceStatus is one service's Deployment as observed.
+type ServiceStatus struct {
+	Name          string `json:"name"`
+	Replicas      int32  `json:"replicas"`
+	ReadyReplicas int32  `json:"readyReplicas"`
+	Available     bool   `json:"available"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Namespaced,shortName=rgn
+// +kubebuilder:printcolumn:name="Code",type=string,JSONPath=`.spec.code`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Topics",type=integer,JSONPath=`.status.topics`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Region is one werkregio platform instance for one labour-market region.
+type Region struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   RegionSpec   `json:"spec,omitempty"`
+	Status RegionStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// RegionList is a list of Regions.
+type RegionList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Region `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Region{}, &RegionList{})
+}
+
+// Service returns the spec of a service by name.
+func (s *Services) Service(name string) ServiceSpec {
+	switch name {
+	case Procurement:
+		return s.Procurement
+	case Providers:
+		return s.Providers
+	case Participants:
+		return s.Participants
+	case Payments:
+		return s.Payments
+	default:
+		return s.Sroi
+	}
+}

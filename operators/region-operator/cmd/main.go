@@ -1,0 +1,75 @@
+// Command region-operator provisions one werkregio platform instance per Region resource.
+package main
+
+import (
+	"flag"
+	"os"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
+	"github.com/werkregio/platform/operators/region-operator/internal/controller"
+)
+
+func main() {
+	var metricsAddr, probeAddr, imageRegistry, imageTag string
+	var leaderElect bool
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint")
+	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	flag.BoolVar(&leaderElect, "leader-elect", true, "elect a leader, so only one replica reconciles")
+	flag.StringVar(&imageRegistry, "image-registry", envOr("IMAGE_REGISTRY", "ghcr.io/werkregio"), "registry of the service images")
+	flag.StringVar(&imageTag, "image-tag", envOr("IMAGE_TAG", "latest"), "tag of the service images")
+	opts := zap.Options{}
+	opts.BindFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
+	log := ctrl.Log.WithName("setup")
+
+	scheme := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(v1.AddToScheme(scheme))
+
+	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
+		HealthProbeBindAddress: probeAddr,
+		LeaderElection:         leaderElect,
+		LeaderElectionID:       "region-operator.werkregio.nl",
+	})
+	if err != nil {
+		log.Error(err, "manager")
+		os.Exit(1)
+	}
+	if err := (&controller.RegionReconciler{
+		Client:     mgr.GetClient(),
+		Scheme:     mgr.GetScheme(),
+		Recorder:   mgr.GetEventRecorder("region-operator"),
+		Topics:     controller.KafkaTopics{},
+		Images:     func(service string) string { return imageRegistry + "/" + service + ":" + imageTag },
+		TopicRetry: 30 * time.Second,
+	}).SetupWithManager(mgr); err != nil {
+		log.Error(err, "controller")
+		os.Exit(1)
+	}
+	utilruntime.Must(mgr.AddHealthzCheck("healthz", healthz.Ping))
+	utilruntime.Must(mgr.AddReadyzCheck("readyz", healthz.Ping))
+	log.Info("starting")
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		log.Error(err, "manager stopped")
+		os.Exit(1)
+	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

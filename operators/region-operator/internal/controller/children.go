@@ -1,0 +1,193 @@
+package controller
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
+)
+
+const (
+	httpPort        = 8080
+	jwksMountPath   = "/etc/werkregio/auth"
+	configHashLabel = "werkregio.nl/config-hash"
+)
+
+// childName names a service's children: <region>-<service>.
+func childName(r *v1.Region, service string) string { return r.Name + "-" + service }
+
+func labels(r *v1.Region, service string) map[string]string {
+	return map[string]string{
+		"app.kubernetes.io/name":       service,
+		"app.kubernetes.io/instance":   childName(r, service),
+		"app.kubernetes.io/part-of":    "werkregio",
+		"app.kubernetes.io/managed-by": "werkregio-region-operator",
+		"werkregio.nl/region":          r.Spec.Code,
+	}
+}
+
+func selector(r *v1.Region, service string) map[string]string {
+	return map[string]string{"app.kubernetes.io/name": service, "app.kubernetes.io/instance": childName(r, service)}
+}
+
+// TopicPrefix is the region's topic prefix: as configured, or "<code>.".
+func TopicPrefix(r *v1.Region) string {
+	if r.Spec.Kafka.TopicPrefix != "" {
+		return r.Spec.Kafka.TopicPrefix
+	}
+	return r.Spec.Code + "."
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// configMap holds the service's settings (everything but secrets).
+func configMap(r *v1.Region, service string) *corev1.ConfigMap {
+	svc := r.Spec.Services.Service(service)
+	data := map[string]string{
+		"REGION":                   r.Spec.Code,
+		"HTTP_ADDR":                ":" + strconv.Itoa(httpPort),
+		"KAFKA_BROKERS":            strings.Join(r.Spec.Kafka.BootstrapServers, ","),
+		"KAFKA_TOPIC_PREFIX":       TopicPrefix(r),
+		"KAFKA_TOPIC_PARTITIONS":   strconv.Itoa(int(orDefault(r.Spec.Kafka.Partitions, 3))),
+		"KAFKA_REPLICATION_FACTOR": strconv.Itoa(int(orDefault(r.Spec.Kafka.ReplicationFactor, 1))),
+		"MONGO_DATABASE":           orDefault(svc.Database, fmt.Sprintf("werkregio-%s-%s", r.Spec.Code, service)),
+		"AUTH_ISSUER":              r.Spec.Auth.Issuer,
+		"AUTH_AUDIENCE":            orDefault(r.Spec.Auth.Audience, "werkregio"),
+		"LOG_LEVEL":                orDefault(r.Spec.LogLevel, "info"),
+	}
+	if r.Spec.Auth.JWKSURL != "" {
+		data["AUTH_JWKS_URL"] = r.Spec.Auth.JWKSURL
+	} else {
+		data["AUTH_JWKS_FILE"] = jwksMountPath + "/jwks.json"
+	}
+	if r.Spec.Telemetry.OTLPEndpoint != "" {
+		data["OTEL_EXPORTER_OTLP_ENDPOINT"] = r.Spec.Telemetry.OTLPEndpoint
+	}
+	percent := int32(100)
+	if r.Spec.Telemetry.SamplingPercent != nil {
+		percent = *r.Spec.Telemetry.SamplingPercent
+	}
+	data["OTEL_TRACES_SAMPLER_RATIO"] = strconv.FormatFloat(float64(percent)/100, 'f', -1, 64)
+	return &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Name: childName(r, service), Namespace: r.Namespace, Labels: labels(r, service)},
+		Data:       data,
+	}
+}
+
+// hashOf fingerprints the settings, so a changed ConfigMap rolls the pods.
+func hashOf(data map[string]string) string {
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s=%s\n", k, data[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+func secretEnv(name, secret, key string) corev1.EnvVar {
+	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+		LocalObjectReference: corev1.LocalObjectReference{Name: secret}, Key: key}}}
+}
+
+// deployment runs the service: probes on /healthz and /readyz, a locked-down container,
+// settings from its ConfigMap and secrets by reference only.
+func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *appsv1.Deployment {
+	svc := r.Spec.Services.Service(service)
+	replicas := svc.ReplicaCount()
+	env := []corev1.EnvVar{secretEnv("MONGO_URI", r.Spec.MongoDB.URISecretRef.Name, r.Spec.MongoDB.URISecretRef.Key)}
+	if ref := r.Spec.Kafka.CredentialsSecretRef; ref != nil {
+		env = append(env, secretEnv("KAFKA_SASL_USERNAME", ref.Name, "username"), secretEnv("KAFKA_SASL_PASSWORD", ref.Name, "password"))
+	}
+	if service == v1.Participants && r.Spec.BSNKeysSecretRef != nil {
+		env = append(env, secretEnv("BSN_ENCRYPTION_KEY", r.Spec.BSNKeysSecretRef.Name, "encryptionKey"),
+			secretEnv("BSN_LOOKUP_KEY", r.Spec.BSNKeysSecretRef.Name, "lookupKey"))
+	}
+	env = append(env, svc.Env...)
+	var volumes []corev1.Volume
+	var mounts []corev1.VolumeMount
+	if ref := r.Spec.Auth.KeysConfigMapRef; ref != nil {
+		volumes = append(volumes, corev1.Volume{Name: "auth-keys", VolumeSource: corev1.VolumeSource{
+			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: *ref}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: "auth-keys", MountPath: jwksMountPath, ReadOnly: true})
+	}
+	volumes = append(volumes, corev1.Volume{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	mounts = append(mounts, corev1.VolumeMount{Name: "tmp", MountPath: "/tmp"})
+
+	podLabels := labels(r, service)
+	// Every integer is set: DeepDerivative compares integers exactly, so a field left zero
+	// and defaulted by the API server would look like drift on every reconcile.
+	probe := func(path string, delay int32) *corev1.Probe {
+		return &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}},
+			InitialDelaySeconds: delay, PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3, SuccessThreshold: 1}
+	}
+	f, t := false, true
+	uid := int64(65532)
+	return &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: childName(r, service), Namespace: r.Namespace, Labels: labels(r, service)},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: selector(r, service)},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: map[string]string{configHashLabel: hashOf(cm.Data)}},
+				Spec: corev1.PodSpec{
+					AutomountServiceAccountToken: &f,
+					SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: &t, RunAsUser: &uid, RunAsGroup: &uid,
+						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}},
+					Containers: []corev1.Container{{
+						Name:    service,
+						Image:   image,
+						Ports:   []corev1.ContainerPort{{Name: "http", ContainerPort: httpPort, Protocol: corev1.ProtocolTCP}},
+						EnvFrom: []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: cm.Name}}}},
+						Env:     env,
+						LivenessProbe:  probe("/healthz", 5),
+						ReadinessProbe: probe("/readyz", 2),
+						Resources:      svc.Resources,
+						SecurityContext: &corev1.SecurityContext{AllowPrivilegeEscalation: &f, ReadOnlyRootFilesystem: &t, RunAsNonRoot: &t,
+							Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
+						VolumeMounts: mounts,
+					}},
+					Volumes: volumes,
+				},
+			},
+		},
+	}
+}
+
+func service(r *v1.Region, name string) *corev1.Service {
+	return &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: childName(r, name), Namespace: r.Namespace, Labels: labels(r, name)},
+		Spec: corev1.ServiceSpec{
+			Selector: selector(r, name),
+			Ports:    []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+		},
+	}
+}
+
+// pdb keeps at least one pod of a replicated service through voluntary disruptions.
+func pdb(r *v1.Region, name string) *policyv1.PodDisruptionBudget {
+	one := intstr.FromInt32(1)
+	return &policyv1.PodDisruptionBudget{
+		ObjectMeta: metav1.ObjectMeta{Name: childName(r, name), Namespace: r.Namespace, Labels: labels(r, name)},
+		Spec:       policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &one, Selector: &metav1.LabelSelector{MatchLabels: selector(r, name)}},
+	}
+}

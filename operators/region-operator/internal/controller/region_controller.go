@@ -1,0 +1,371 @@
+// Package controller reconciles Regions into the Deployments, Services, ConfigMaps,
+// PodDisruptionBudgets and Kafka topics of one werkregio platform instance.
+package controller
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
+)
+
+// Finalizer guards the topics: on deletion they are removed only when the spec asks.
+const Finalizer = "werkregio.nl/topics"
+
+// Condition types.
+const (
+	ConditionReady       = "Ready"
+	ConditionTopicsReady = "TopicsReady"
+	ConditionDegraded    = "Degraded"
+)
+
+// AvailableCondition is the condition type of one service, e.g. ProcurementAvailable.
+func AvailableCondition(service string) string {
+	return string(service[0]-'a'+'A') + service[1:] + "Available"
+}
+
+// RegionReconciler reconciles a Region.
+type RegionReconciler struct {
+	client.Client
+	Scheme   *runtime.Scheme
+	Recorder events.EventRecorder
+	Topics   Topics
+	// Images maps a service to its default image (e.g. registry/werkregio/procurement:v1).
+	Images func(service string) string
+	// TopicRetry is how soon to try Kafka again after a failure.
+	TopicRetry time.Duration
+}
+
+// +kubebuilder:rbac:groups=werkregio.nl,resources=regions,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=werkregio.nl,resources=regions/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=werkregio.nl,resources=regions/finalizers,verbs=update
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=services;configmaps,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile brings the region's children and topics to the spec and reports what it sees.
+func (r *RegionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	log := logf.FromContext(ctx)
+	var region v1.Region
+	if err := r.Get(ctx, req.NamespacedName, &region); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+
+	if !region.DeletionTimestamp.IsZero() {
+		return r.finalize(ctx, &region)
+	}
+	if controllerutil.AddFinalizer(&region, Finalizer) {
+		if err := r.Update(ctx, &region); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+
+	status := region.Status.DeepCopy()
+	status.ObservedGeneration = region.Generation
+	var problems []string
+	status.Services = nil
+	for _, name := range v1.ServiceNames {
+		spec := region.Spec.Services.Service(name)
+		if !spec.IsEnabled() {
+			if err := r.removeService(ctx, &region, name); err != nil {
+				return ctrl.Result{}, err
+			}
+			meta.RemoveStatusCondition(&status.Conditions, AvailableCondition(name))
+			continue
+		}
+		dep, err := r.applyService(ctx, &region, name)
+		if err != nil {
+			r.Recorder.Eventf(&region, nil, corev1.EventTypeWarning, "ApplyFailed", "Apply", "%s: %v", name, err)
+			return ctrl.Result{}, err
+		}
+		available, reason, msg := deploymentAvailable(dep)
+		status.Services = append(status.Services, v1.ServiceStatus{Name: name, Replicas: spec.ReplicaCount(),
+			ReadyReplicas: dep.Status.ReadyReplicas, Available: available})
+		setCondition(status, region.Generation, AvailableCondition(name), available, reason, msg)
+		if !available {
+			problems = append(problems, name+" not available")
+		}
+	}
+
+	result := ctrl.Result{}
+	n, err := r.Topics.Ensure(ctx, r.kafkaTarget(ctx, &region))
+	status.Topics = int32(n)
+	if err != nil {
+		log.Error(err, "kafka topics")
+		setCondition(status, region.Generation, ConditionTopicsReady, false, "KafkaUnavailable", err.Error())
+		problems = append(problems, "topics: "+err.Error())
+		result.RequeueAfter = r.TopicRetry
+	} else {
+		setCondition(status, region.Generation, ConditionTopicsReady, true, "TopicsExist", fmt.Sprintf("%d topics exist", n))
+	}
+
+	if len(problems) == 0 {
+		setCondition(status, region.Generation, ConditionReady, true, "AllAvailable", "every enabled service is available and the topics exist")
+		setCondition(status, region.Generation, ConditionDegraded, false, "AllAvailable", "")
+	} else {
+		reason := "ServicesUnavailable"
+		if err != nil {
+			reason = "KafkaUnavailable"
+		}
+		setCondition(status, region.Generation, ConditionReady, false, reason, join(problems))
+		setCondition(status, region.Generation, ConditionDegraded, true, reason, join(problems))
+	}
+
+	if !equality.Semantic.DeepEqual(status, &region.Status) {
+		wasReady := meta.IsStatusConditionTrue(region.Status.Conditions, ConditionReady)
+		region.Status = *status
+		if err := r.Status().Update(ctx, &region); err != nil {
+			return ctrl.Result{}, err
+		}
+		if isReady := meta.IsStatusConditionTrue(status.Conditions, ConditionReady); isReady != wasReady {
+			if isReady {
+				r.Recorder.Eventf(&region, nil, corev1.EventTypeNormal, "Ready", "Reconcile", "region %s is ready", region.Spec.Code)
+			} else {
+				r.Recorder.Eventf(&region, nil, corev1.EventTypeWarning, "NotReady", "Reconcile", "%s", join(problems))
+			}
+		}
+	}
+	return result, nil
+}
+
+func join(ps []string) string {
+	out := ""
+	for i, p := range ps {
+		if i > 0 {
+			out += "; "
+		}
+		out += p
+	}
+	return out
+}
+
+// setCondition sets a condition; meta.SetStatusCondition keeps the transition time when
+// the status does not change, so an idle reconcile produces an equal status.
+func setCondition(s *v1.RegionStatus, generation int64, typ string, ok bool, reason, msg string) {
+	st := metav1.ConditionFalse
+	if ok {
+		st = metav1.ConditionTrue
+	}
+	meta.SetStatusCondition(&s.Conditions, metav1.Condition{Type: typ, Status: st, Reason: reason, Message: msg, ObservedGeneration: generation})
+}
+
+// deploymentAvailable mirrors the Deployment: rolled out to the current generation and
+// Available with every replica ready.
+func deploymentAvailable(d *appsv1.Deployment) (bool, string, string) {
+	want := int32(1)
+	if d.Spec.Replicas != nil {
+		want = *d.Spec.Replicas
+	}
+	if d.Status.ObservedGeneration < d.Generation {
+		return false, "RollingOut", "the deployment controller has not seen the newest spec"
+	}
+	for _, c := range d.Status.Conditions {
+		if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue && d.Status.UpdatedReplicas >= want && d.Status.AvailableReplicas >= want {
+			return true, "DeploymentAvailable", fmt.Sprintf("%d/%d replicas available", d.Status.AvailableReplicas, want)
+		}
+	}
+	return false, "DeploymentUnavailable", fmt.Sprintf("%d/%d replicas available", d.Status.AvailableReplicas, want)
+}
+
+func (r *RegionReconciler) kafkaTarget(ctx context.Context, region *v1.Region) KafkaTarget {
+	k := KafkaTarget{Brokers: region.Spec.Kafka.BootstrapServers, Prefix: TopicPrefix(region),
+		Partitions: int(orDefault(region.Spec.Kafka.Partitions, 3)), ReplicationFactor: int(orDefault(region.Spec.Kafka.ReplicationFactor, 1))}
+	if ref := region.Spec.Kafka.CredentialsSecretRef; ref != nil {
+		var s corev1.Secret
+		if err := r.Get(ctx, client.ObjectKey{Namespace: region.Namespace, Name: ref.Name}, &s); err == nil {
+			k.Username, k.Password = string(s.Data["username"]), string(s.Data["password"])
+		}
+	}
+	return k
+}
+
+func (r *RegionReconciler) finalize(ctx context.Context, region *v1.Region) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(region, Finalizer) {
+		return ctrl.Result{}, nil
+	}
+	if region.Spec.Kafka.DeleteTopicsOnDelete {
+		if err := r.Topics.Delete(ctx, r.kafkaTarget(ctx, region)); err != nil {
+			r.Recorder.Eventf(region, nil, corev1.EventTypeWarning, "TopicDeletionFailed", "Delete", "%v", err)
+			return ctrl.Result{RequeueAfter: r.TopicRetry}, nil
+		}
+		r.Recorder.Eventf(region, nil, corev1.EventTypeNormal, "TopicsDeleted", "Delete", "deleted the topics with prefix %s", TopicPrefix(region))
+	}
+	controllerutil.RemoveFinalizer(region, Finalizer)
+	return ctrl.Result{}, r.Update(ctx, region)
+}
+
+// applyService creates or corrects the service's ConfigMap, Deployment, Service and PDB.
+func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, name string) (*appsv1.Deployment, error) {
+	spec := region.Spec.Services.Service(name)
+	image := spec.Image
+	if image == "" {
+		image = r.Images(name)
+	}
+	cm := configMap(region, name)
+	if _, err := apply(ctx, r, region, cm, func(have *corev1.ConfigMap) bool {
+		same := equality.Semantic.DeepEqual(have.Data, cm.Data) && labelsContain(have.Labels, cm.Labels)
+		have.Data, have.Labels = cm.Data, merge(have.Labels, cm.Labels)
+		return !same
+	}); err != nil {
+		return nil, err
+	}
+	dep := deployment(region, name, image, cm)
+	live, err := apply(ctx, r, region, dep, func(have *appsv1.Deployment) bool {
+		same := equality.Semantic.DeepDerivative(dep.Spec, have.Spec) && labelsContain(have.Labels, dep.Labels)
+		have.Spec, have.Labels = dep.Spec, merge(have.Labels, dep.Labels)
+		return !same
+	})
+	if err != nil {
+		return nil, err
+	}
+	svc := service(region, name)
+	if _, err := apply(ctx, r, region, svc, func(have *corev1.Service) bool {
+		same := equality.Semantic.DeepDerivative(svc.Spec, have.Spec) && labelsContain(have.Labels, svc.Labels)
+		// Keep what the API server assigned (cluster IPs).
+		svc.Spec.ClusterIP, svc.Spec.ClusterIPs, svc.Spec.IPFamilies = have.Spec.ClusterIP, have.Spec.ClusterIPs, have.Spec.IPFamilies
+		have.Spec, have.Labels = svc.Spec, merge(have.Labels, svc.Labels)
+		return !same
+	}); err != nil {
+		return nil, err
+	}
+	if spec.ReplicaCount() > 1 {
+		budget := pdb(region, name)
+		if _, err := apply(ctx, r, region, budget, func(have *policyv1.PodDisruptionBudget) bool {
+			same := equality.Semantic.DeepDerivative(budget.Spec, have.Spec)
+			have.Spec = budget.Spec
+			return !same
+		}); err != nil {
+			return nil, err
+		}
+	} else if err := r.remove(ctx, region, &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Name: childName(region, name), Namespace: region.Namespace}}); err != nil {
+		return nil, err
+	}
+	return live, nil
+}
+
+func labelsContain(have, want map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func merge(have, want map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range have {
+		out[k] = v
+	}
+	for k, v := range want {
+		out[k] = v
+	}
+	return out
+}
+
+// apply creates obj owned by the region, or corrects the existing object with fix, which
+// reports whether anything differed: an object already as desired is not written. It
+// returns the live object (with its status).
+func apply[T client.Object](ctx context.Context, r *RegionReconciler, region *v1.Region, obj T, fix func(have T) bool) (T, error) {
+	have := obj.DeepCopyObject().(T)
+	err := r.Get(ctx, client.ObjectKeyFromObject(obj), have)
+	if apierrors.IsNotFound(err) {
+		if err := controllerutil.SetControllerReference(region, obj, r.Scheme); err != nil {
+			return obj, err
+		}
+		if err := r.Create(ctx, obj); err != nil {
+			return obj, err
+		}
+		r.Recorder.Eventf(region, obj, corev1.EventTypeNormal, "Created", "Create", "created %s %s", kindOf(obj), obj.GetName())
+		return obj, nil
+	}
+	if err != nil {
+		return have, err
+	}
+	ownerChanged := false
+	if !metav1.IsControlledBy(have, region) {
+		if err := controllerutil.SetControllerReference(region, have, r.Scheme); err != nil {
+			return have, fmt.Errorf("%s is owned by something else: %w", obj.GetName(), err)
+		}
+		ownerChanged = true
+	}
+	if !fix(have) && !ownerChanged {
+		return have, nil
+	}
+	if err := r.Update(ctx, have); err != nil {
+		return have, err
+	}
+	r.Recorder.Eventf(region, have, corev1.EventTypeNormal, "Updated", "Update", "brought %s %s back to the spec", kindOf(obj), obj.GetName())
+	return have, nil
+}
+
+func kindOf(obj client.Object) string {
+	switch obj.(type) {
+	case *corev1.ConfigMap:
+		return "ConfigMap"
+	case *appsv1.Deployment:
+		return "Deployment"
+	case *corev1.Service:
+		return "Service"
+	case *policyv1.PodDisruptionBudget:
+		return "PodDisruptionBudget"
+	}
+	return "object"
+}
+
+// removeService deletes the children of a disabled service.
+func (r *RegionReconciler) removeService(ctx context.Context, region *v1.Region, name string) error {
+	om := metav1.ObjectMeta{Name: childName(region, name), Namespace: region.Namespace}
+	for _, obj := range []client.Object{&appsv1.Deployment{ObjectMeta: om}, &corev1.Service{ObjectMeta: om},
+		&corev1.ConfigMap{ObjectMeta: om}, &policyv1.PodDisruptionBudget{ObjectMeta: om}} {
+		if err := r.remove(ctx, region, obj); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remove deletes a child the region owns; absent is fine, and something not ours is left.
+func (r *RegionReconciler) remove(ctx context.Context, region *v1.Region, obj client.Object) error {
+	if err := r.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	if !metav1.IsControlledBy(obj, region) {
+		return nil
+	}
+	if err := r.Delete(ctx, obj); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	r.Recorder.Eventf(region, obj, corev1.EventTypeNormal, "Deleted", "Delete", "deleted %s %s", kindOf(obj), obj.GetName())
+	return nil
+}
+
+// SetupWithManager watches Regions and the children they own: a change to a child (drift)
+// or its status (availability) reconciles the Region.
+func (r *RegionReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1.Region{}).
+		Owns(&appsv1.Deployment{}).
+		Owns(&corev1.Service{}).
+		Owns(&corev1.ConfigMap{}).
+		Owns(&policyv1.PodDisruptionBudget{}).
+		Named("region").
+		Complete(r)
+}

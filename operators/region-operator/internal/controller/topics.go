@@ -1,0 +1,129 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/sasl/plain"
+
+	"github.com/werkregio/platform/contracts"
+)
+
+// Topics is the Kafka side of a region: its topics exist with the configured partitions.
+type Topics interface {
+	// Ensure creates the missing topics and returns how many exist.
+	Ensure(ctx context.Context, k KafkaTarget) (int, error)
+	// Delete removes the region's topics (only when the Region asks for it).
+	Delete(ctx context.Context, k KafkaTarget) error
+}
+
+// KafkaTarget is a region's Kafka as the operator reaches it.
+type KafkaTarget struct {
+	Brokers            []string
+	Prefix             string
+	Partitions         int
+	ReplicationFactor  int
+	Username, Password string
+}
+
+// RegionTopics are every platform topic with the prefix, plus the dead-letter topic of
+// each: the services create them too, but the operator creates them first with the
+// region's partitions and replication, and owns their deletion.
+func RegionTopics(prefix string) []string {
+	var out []string
+	for _, t := range contracts.Topics {
+		out = append(out, prefix+t, prefix+t+".dlq")
+	}
+	return out
+}
+
+// KafkaTopics talks to Kafka with kafka-go.
+type KafkaTopics struct{}
+
+func (KafkaTopics) client(k KafkaTarget) *kafka.Client {
+	tr := &kafka.Transport{DialTimeout: 5 * time.Second, MetadataTTL: time.Second}
+	if k.Username != "" {
+		tr.SASL = plain.Mechanism{Username: k.Username, Password: k.Password}
+	}
+	return &kafka.Client{Addr: kafka.TCP(k.Brokers...), Transport: tr, Timeout: 10 * time.Second}
+}
+
+func (t KafkaTopics) existing(ctx context.Context, c *kafka.Client, names []string) (map[string]bool, error) {
+	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: names})
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, topic := range md.Topics {
+		if topic.Error == nil {
+			have[topic.Name] = true
+		}
+	}
+	return have, nil
+}
+
+func (t KafkaTopics) Ensure(ctx context.Context, k KafkaTarget) (int, error) {
+	c := t.client(k)
+	names := RegionTopics(k.Prefix)
+	have, err := t.existing(ctx, c, names)
+	if err != nil {
+		return 0, fmt.Errorf("kafka metadata: %w", err)
+	}
+	var missing []kafka.TopicConfig
+	for _, n := range names {
+		if !have[n] {
+			missing = append(missing, kafka.TopicConfig{Topic: n, NumPartitions: k.Partitions, ReplicationFactor: k.ReplicationFactor})
+		}
+	}
+	if len(missing) == 0 {
+		return len(names), nil
+	}
+	resp, err := c.CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: missing})
+	if err != nil {
+		return len(have), fmt.Errorf("create topics: %w", err)
+	}
+	created := len(have)
+	var errs []error
+	for topic, e := range resp.Errors {
+		switch {
+		case e == nil, errors.Is(e, kafka.TopicAlreadyExists):
+			created++
+		default:
+			errs = append(errs, fmt.Errorf("%s: %w", topic, e))
+		}
+	}
+	return created, errors.Join(errs...)
+}
+
+func (t KafkaTopics) Delete(ctx context.Context, k KafkaTarget) error {
+	c := t.client(k)
+	names := RegionTopics(k.Prefix)
+	have, err := t.existing(ctx, c, names)
+	if err != nil {
+		return err
+	}
+	var present []string
+	for _, n := range names {
+		if have[n] {
+			present = append(present, n)
+		}
+	}
+	if len(present) == 0 {
+		return nil
+	}
+	resp, err := c.DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: present})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for topic, e := range resp.Errors {
+		if e != nil && !errors.Is(e, kafka.UnknownTopicOrPartition) {
+			errs = append(errs, fmt.Errorf("%s: %w", topic, e))
+		}
+	}
+	return errors.Join(errs...)
+}
+

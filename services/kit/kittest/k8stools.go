@@ -1,0 +1,124 @@
+package kittest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// KubernetesVersion of the control plane the operator is tested against.
+const KubernetesVersion = "v1.37.2"
+
+// Tools are binaries built from the Go module proxy (no downloads from elsewhere):
+// kube-apiserver, etcd and kubectl for envtest, controller-gen and helm.
+type Tools struct {
+	// Assets is the directory envtest expects in KUBEBUILDER_ASSETS.
+	Assets        string
+	Kubectl       string
+	ControllerGen string
+	Helm          string
+}
+
+type toolBuild struct {
+	module  string   // tools module below operators/tools
+	outputs []string // binary names, in the order of pkgs
+	pkgs    []string
+	ldflags string
+}
+
+var toolBuilds = []toolBuild{
+	{module: "k8s", outputs: []string{"kube-apiserver", "kubectl", "etcd"},
+		pkgs:    []string{"k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kubectl", "go.etcd.io/etcd/server/v3"},
+		ldflags: "-X k8s.io/component-base/version.gitVersion=" + KubernetesVersion + " -X k8s.io/client-go/pkg/version.gitVersion=" + KubernetesVersion},
+	{module: "controller-gen", outputs: []string{"controller-gen"}, pkgs: []string{"sigs.k8s.io/controller-tools/cmd/controller-gen"}},
+	{module: "helm", outputs: []string{"helm"}, pkgs: []string{"helm.sh/helm/v3/cmd/helm"}},
+}
+
+// BuildTools builds the tools once into <root>/.cache/tools/<module>-<hash of its go.mod and
+// go.sum>/ and returns where they are. A stamp file marks a finished build; a lock lets
+// several test processes wait for one build. The first build takes several minutes.
+func BuildTools(root string, progress io.Writer) (Tools, error) {
+	dirs := map[string]string{}
+	for _, b := range toolBuilds {
+		dir, err := buildTool(root, b, progress)
+		if err != nil {
+			return Tools{}, fmt.Errorf("build %s tools: %w", b.module, err)
+		}
+		dirs[b.module] = dir
+	}
+	return Tools{
+		Assets:        dirs["k8s"],
+		Kubectl:       filepath.Join(dirs["k8s"], "kubectl"),
+		ControllerGen: filepath.Join(dirs["controller-gen"], "controller-gen"),
+		Helm:          filepath.Join(dirs["helm"], "helm"),
+	}, nil
+}
+
+func buildTool(root string, b toolBuild, progress io.Writer) (string, error) {
+	src := filepath.Join(root, "operators", "tools", b.module)
+	h := sha256.New()
+	for _, f := range []string{"go.mod", "go.sum"} {
+		raw, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			return "", err
+		}
+		h.Write(raw)
+	}
+	h.Write([]byte(b.ldflags))
+	dir := filepath.Join(root, ".cache", "tools", b.module+"-"+hex.EncodeToString(h.Sum(nil))[:12])
+	stamp := filepath.Join(dir, ".built")
+	if _, err := os.Stat(stamp); err == nil {
+		return dir, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", err
+	}
+	defer func() { _ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) }()
+	if _, err := os.Stat(stamp); err == nil {
+		return dir, nil // built by another process while this one waited
+	}
+	for i, pkg := range b.pkgs {
+		if progress != nil {
+			fmt.Fprintf(progress, "building %s from the Go module proxy (once; minutes on a new machine)...\n", b.outputs[i])
+		}
+		args := []string{"build", "-trimpath", "-o", filepath.Join(dir, b.outputs[i])}
+		if b.ldflags != "" {
+			args = append(args, "-ldflags", b.ldflags)
+		}
+		cmd := exec.Command("go", append(args, pkg)...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	return dir, os.WriteFile(stamp, []byte(KubernetesVersion+"\n"), 0o644)
+}
+
+// K8sTools returns the tools for a test, building them if needed.
+func K8sTools(tb testing.TB) Tools {
+	tb.Helper()
+	root, err := WorkspaceRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t, err := BuildTools(root, os.Stderr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
