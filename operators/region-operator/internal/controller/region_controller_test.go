@@ -24,7 +24,7 @@ import (
 var ctx = context.Background()
 
 // region is a valid Region on the embedded Kafka with a unique topic prefix.
-func region(t *testing.T, ns, name string) *v1.Region {
+func region(t testing.TB, ns, name string) *v1.Region {
 	infra := kittest.Shared(t)
 	return &v1.Region{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
@@ -38,7 +38,7 @@ func region(t *testing.T, ns, name string) *v1.Region {
 	}
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
@@ -49,7 +49,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func get[T client.Object](t *testing.T, ns, name string, obj T) (T, bool) {
+func get[T client.Object](t testing.TB, ns, name string, obj T) (T, bool) {
 	t.Helper()
 	err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, obj)
 	if apierrors.IsNotFound(err) {
@@ -76,7 +76,7 @@ func condition(t *testing.T, r *v1.Region, typ string) *metav1.Condition {
 
 // makeAvailable plays the deployment controller (envtest runs none): it reports every
 // replica of the Deployment's current generation available.
-func makeAvailable(t *testing.T, d *appsv1.Deployment, available bool) {
+func makeAvailable(t testing.TB, d *appsv1.Deployment, available bool) {
 	t.Helper()
 	eventually(t, "status of "+d.Name, func() bool {
 		cur, ok := get(t, d.Namespace, d.Name, &appsv1.Deployment{})

@@ -104,7 +104,7 @@ func newReconciler(c client.Client, mgr ctrl.Manager) *controller.RegionReconcil
 }
 
 // namespace makes a namespace of the test's own.
-func namespace(t *testing.T) string {
+func namespace(t testing.TB) string {
 	t.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "t-"}}
 	if err := k8s.Create(context.Background(), ns); err != nil {
