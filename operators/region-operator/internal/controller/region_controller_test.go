@@ -30,8 +30,8 @@ func region(t testing.TB, ns, name string) *v1.Region {
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
 		Spec: v1.RegionSpec{
 			Code: "groningen", DisplayName: "Arbeidsmarktregio Groningen", Municipalities: []string{"Groningen", "Eemsdelta"},
-			Kafka: v1.KafkaSpec{BootstrapServers: []string{infra.Kafka}, TopicPrefix: strings.ToLower(ns + "-" + name + "."), Partitions: 2},
-			MongoDB: v1.MongoDBSpec{URISecretRef: corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "mongo"}, Key: "uri"}},
+			Kafka:            v1.KafkaSpec{BootstrapServers: []string{infra.Kafka}, TopicPrefix: strings.ToLower(ns + "-" + name + "."), Partitions: 2},
+			MongoDB:          v1.MongoDBSpec{URISecretRef: corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "mongo"}, Key: "uri"}},
 			Auth:             v1.AuthSpec{Issuer: "https://login.groningen.nl", JWKSURL: "https://login.groningen.nl/jwks.json"},
 			BSNKeysSecretRef: &corev1.LocalObjectReference{Name: "bsn-keys"},
 		},

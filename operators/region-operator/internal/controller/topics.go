@@ -126,4 +126,3 @@ func (t KafkaTopics) Delete(ctx context.Context, k KafkaTarget) error {
 	}
 	return errors.Join(errs...)
 }
-
