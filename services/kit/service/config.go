@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/config"
+	"github.com/werkregio/platform/services/kit/messaging"
 )
 
 // Config is what every service reads from its environment.
@@ -20,6 +21,7 @@ type Config struct {
 	HTTPAddr string
 
 	KafkaBrokers      []string
+	KafkaSecurity     messaging.Security
 	TopicPrefix       string
 	TopicPartitions   int
 	ReplicationFactor int
@@ -58,6 +60,13 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.KafkaBrokers = env.List("KAFKA_BROKERS", nil)
 	env.Check(len(c.KafkaBrokers) > 0, "KAFKA_BROKERS", "is required (comma separated host:port)")
 	c.TopicPrefix = env.String("KAFKA_TOPIC_PREFIX", c.Region+".")
+	c.KafkaSecurity = messaging.Security{
+		Mechanism: env.OneOf("KAFKA_SASL_MECHANISM", "plain", "plain", "scram-sha-256", "scram-sha-512"),
+		Username:  env.String("KAFKA_SASL_USERNAME", ""),
+		Password:  env.String("KAFKA_SASL_PASSWORD", ""),
+		TLS:       env.Bool("KAFKA_TLS", false),
+	}
+	env.Check((c.KafkaSecurity.Username == "") == (c.KafkaSecurity.Password == ""), "KAFKA_SASL_PASSWORD", "set both KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, or neither")
 	c.TopicPartitions = env.Int("KAFKA_TOPIC_PARTITIONS", 3, 1, 1000)
 	c.ReplicationFactor = env.Int("KAFKA_REPLICATION_FACTOR", 1, 1, 10)
 	c.MongoURI = env.Required("MONGO_URI")

@@ -91,7 +91,10 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	}
 	p.Commits = store.NewCommits(p.DB)
 
-	p.Transport = messaging.NewTransport()
+	p.Transport, err = messaging.NewSecureTransport(cfg.KafkaSecurity)
+	if err != nil {
+		return nil, err
+	}
 	var specs []messaging.TopicSpec
 	for _, t := range opts.Topics {
 		for _, name := range []string{cfg.Topic(t), messaging.DeadLetterTopic(cfg.Topic(t))} {
@@ -132,6 +135,11 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	cfg.Topics = topics
 	cfg.GroupID = p.Config.TopicPrefix + cfg.GroupID
 	cfg.Brokers = p.Config.KafkaBrokers
+	dialer, err := p.Config.KafkaSecurity.Dialer()
+	if err != nil {
+		return err
+	}
+	cfg.Dialer = dialer
 	cfg.Validator = p.Validator
 	cfg.DeadLetters = p.Producer
 	cfg.Logger = p.Log
