@@ -27,6 +27,7 @@ type Tools struct {
 
 type toolBuild struct {
 	module  string   // tools module below operators/tools
+	extra   bool     // built only on request, not for the tests
 	outputs []string // binary names, in the order of pkgs
 	pkgs    []string
 	ldflags string
@@ -38,6 +39,19 @@ var toolBuilds = []toolBuild{
 		ldflags: "-X k8s.io/component-base/version.gitVersion=" + KubernetesVersion + " -X k8s.io/client-go/pkg/version.gitVersion=" + KubernetesVersion},
 	{module: "controller-gen", outputs: []string{"controller-gen"}, pkgs: []string{"sigs.k8s.io/controller-tools/cmd/controller-gen"}},
 	{module: "helm", outputs: []string{"helm"}, pkgs: []string{"helm.sh/helm/v3/cmd/helm"}},
+	{module: "images", extra: true, outputs: []string{"ko", "crane"}, pkgs: []string{"github.com/google/ko", "github.com/google/go-containerregistry/cmd/crane"}},
+	{module: "skaffold", extra: true, outputs: []string{"skaffold"}, pkgs: []string{"github.com/GoogleContainerTools/skaffold/v2/cmd/skaffold"}},
+}
+
+// BuildExtraTools builds a tools module that the tests do not need ("images": ko and
+// crane; "skaffold") and returns its directory.
+func BuildExtraTools(root, module string, progress io.Writer) (string, error) {
+	for _, b := range toolBuilds {
+		if b.module == module {
+			return buildTool(root, b, progress)
+		}
+	}
+	return "", fmt.Errorf("no tools module %q", module)
 }
 
 // BuildTools builds the tools once into <root>/.cache/tools/<module>-<hash of its go.mod and
@@ -46,6 +60,9 @@ var toolBuilds = []toolBuild{
 func BuildTools(root string, progress io.Writer) (Tools, error) {
 	dirs := map[string]string{}
 	for _, b := range toolBuilds {
+		if b.extra {
+			continue
+		}
 		dir, err := buildTool(root, b, progress)
 		if err != nil {
 			return Tools{}, fmt.Errorf("build %s tools: %w", b.module, err)

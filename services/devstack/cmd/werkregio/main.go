@@ -4,6 +4,8 @@
 //	werkregio token   print a dev token for a role, region and organisation
 //	werkregio test    run every test of every module in the workspace
 //	werkregio tools   build kube-apiserver, etcd, kubectl, controller-gen and helm once
+//	werkregio images  build the container images with ko, no Docker daemon needed
+//	werkregio skaffold  check skaffold.yaml (diagnose, offline render) or run skaffold
 package main
 
 import (
@@ -28,6 +30,10 @@ func main() {
 		err = local.Test(os.Args[2:])
 	case "tools":
 		err = local.Tools(os.Args[2:])
+	case "images":
+		err = local.Images(os.Args[2:])
+	case "skaffold":
+		err = local.Skaffold(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -49,5 +55,7 @@ commands:
   token   print a dev token: token -role buyer -region groningen -org gemeente-groningen
   test    run all tests of all modules (what CI runs)
   tools   build the Kubernetes test binaries and helm, print their paths
+  images  build the service and operator images with ko into a local registry (no Docker)
+  skaffold  build skaffold once (heavy) and check skaffold.yaml, or run it: skaffold run -p e2e ...
 `)
 }

@@ -1,0 +1,99 @@
+// Package cluster checks a deployed region from the outside: what skaffold's verify step
+// runs as a container after deploying, and what anyone can run against a cluster's services.
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Target is one service to check, by name and base URL.
+type Target struct {
+	Name string
+	URL  string
+}
+
+// ParseTargets reads "procurement=http://...,providers=http://...".
+func ParseTargets(s string) ([]Target, error) {
+	var out []Target
+	for _, part := range strings.Split(s, ",") {
+		name, url, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || name == "" || !strings.HasPrefix(url, "http") {
+			return nil, fmt.Errorf("target %q: want name=http://host[:port]", part)
+		}
+		out = append(out, Target{Name: name, URL: strings.TrimSuffix(url, "/")})
+	}
+	return out, nil
+}
+
+// Check runs the smoke checks on every target: alive, ready (Kafka and MongoDB reachable),
+// metrics served, the API refusing a request without a token with an RFC 9457 problem, and
+// for procurement the public iCalendar feed of the region. It waits up to wait for each
+// service to become ready (pods start in any order).
+func Check(ctx context.Context, region string, targets []Target, wait time.Duration) []error {
+	var errs []error
+	client := &http.Client{Timeout: 5 * time.Second}
+	get := func(url string, header map[string]string) (int, http.Header, string, error) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, nil, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		return resp.StatusCode, resp.Header, string(b), nil
+	}
+	for _, t := range targets {
+		deadline := time.Now().Add(wait)
+		for {
+			status, _, body, err := get(t.URL+"/readyz", nil)
+			if err == nil && status == http.StatusOK {
+				break
+			}
+			if time.Now().After(deadline) {
+				errs = append(errs, fmt.Errorf("%s: not ready within %s: %d %v %s", t.Name, wait, status, err, body))
+				break
+			}
+			time.Sleep(time.Second)
+		}
+		if status, _, _, err := get(t.URL+"/healthz", nil); err != nil || status != http.StatusOK {
+			errs = append(errs, fmt.Errorf("%s: /healthz %d %v", t.Name, status, err))
+		}
+		if status, _, body, err := get(t.URL+"/metrics", nil); err != nil || status != http.StatusOK || !strings.Contains(body, "# TYPE") {
+			errs = append(errs, fmt.Errorf("%s: /metrics %d %v", t.Name, status, err))
+		}
+		status, header, body, err := get(t.URL+"/api/v1/"+apiProbe[t.Name], map[string]string{"Accept": "application/json"})
+		var problem struct {
+			Status int    `json:"status"`
+			Title  string `json:"title"`
+		}
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s: API: %v", t.Name, err))
+		case status != http.StatusUnauthorized || !strings.HasPrefix(header.Get("Content-Type"), "application/problem+json"):
+			errs = append(errs, fmt.Errorf("%s: a request without a token got %d %s, want 401 problem+json", t.Name, status, header.Get("Content-Type")))
+		case json.Unmarshal([]byte(body), &problem) != nil || problem.Status != 401 || problem.Title == "":
+			errs = append(errs, fmt.Errorf("%s: not an RFC 9457 problem: %s", t.Name, body))
+		}
+		if t.Name == "procurement" {
+			status, _, body, err := get(t.URL+"/api/v1/public/regions/"+region+"/tender-calendar.ics", nil)
+			if err != nil || status != http.StatusOK || !strings.HasPrefix(body, "BEGIN:VCALENDAR") {
+				errs = append(errs, fmt.Errorf("procurement: tender calendar feed %d %v", status, err))
+			}
+		}
+	}
+	return errs
+}
+
+// apiProbe is a protected collection of each service.
+var apiProbe = map[string]string{
+	"procurement": "schemes", "providers": "providers", "participants": "participants", "payments": "payments", "sroi": "projects",
+}
