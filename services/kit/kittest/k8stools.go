@@ -54,8 +54,9 @@ func BuildExtraTools(root, module string, progress io.Writer) (string, error) {
 	return "", fmt.Errorf("no tools module %q", module)
 }
 
-// BuildTools builds the tools once into <root>/.cache/tools/<module>-<hash of its go.mod and
-// go.sum>/ and returns where they are. A stamp file marks a finished build; a lock lets
+// BuildTools builds the tools once into <cache>/werkregio/tools/<module>-<hash of its go.mod
+// and go.sum>/ (cache: $WERKREGIO_TOOLS_CACHE, else the user's cache directory, so every
+// clone on a machine shares them) and returns where they are. A stamp file marks a finished build; a lock lets
 // several test processes wait for one build. The first build takes several minutes.
 func BuildTools(root string, progress io.Writer) (Tools, error) {
 	dirs := map[string]string{}
@@ -88,7 +89,7 @@ func buildTool(root string, b toolBuild, progress io.Writer) (string, error) {
 		h.Write(raw)
 	}
 	h.Write([]byte(b.ldflags))
-	dir := filepath.Join(root, ".cache", "tools", b.module+"-"+hex.EncodeToString(h.Sum(nil))[:12])
+	dir := filepath.Join(toolsCache(root), b.module+"-"+hex.EncodeToString(h.Sum(nil))[:12])
 	stamp := filepath.Join(dir, ".built")
 	if _, err := os.Stat(stamp); err == nil {
 		return dir, nil
@@ -138,4 +139,14 @@ func K8sTools(tb testing.TB) Tools {
 		tb.Fatal(err)
 	}
 	return t
+}
+
+func toolsCache(root string) string {
+	if d := os.Getenv("WERKREGIO_TOOLS_CACHE"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "werkregio", "tools")
+	}
+	return filepath.Join(root, ".cache", "tools")
 }
