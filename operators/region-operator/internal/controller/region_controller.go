@@ -61,7 +61,17 @@ type RegionReconciler struct {
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings the region's children and topics to the spec and reports what it sees.
+// A conflict (someone changed an object between read and write) is not an error: the
+// change triggers another reconcile, which starts from the newer state.
 func (r *RegionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	res, err := r.reconcile(ctx, req)
+	if apierrors.IsConflict(err) {
+		return ctrl.Result{RequeueAfter: 50 * time.Millisecond}, nil
+	}
+	return res, err
+}
+
+func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	log := logf.FromContext(ctx)
 	var region v1.Region
 	if err := r.Get(ctx, req.NamespacedName, &region); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -175,6 +176,20 @@ func TestChildrenAreCreatedOwnedAndLockedDown(t *testing.T) {
 	if fresh(t, r).Status.ObservedGeneration != fresh(t, r).Generation {
 		t.Error("observedGeneration not set")
 	}
+	// What the operator did is told as Kubernetes Events on the Region.
+	eventually(t, "events", func() bool {
+		var evs eventsv1.EventList
+		if err := k8s.List(ctx, &evs, client.InNamespace(ns)); err != nil {
+			return false
+		}
+		created := 0
+		for _, e := range evs.Items {
+			if e.Regarding.Kind == "Region" && e.Regarding.Name == "groningen" && e.Reason == "Created" {
+				created++
+			}
+		}
+		return created >= 15 // a ConfigMap, Deployment and Service per service
+	})
 }
 
 func createAndWait(t *testing.T, r *v1.Region) {
