@@ -163,7 +163,7 @@ type KafkaSpec struct {
 }
 
 // MongoDBSpec is the region's MongoDB.
-// +kubebuilder:validation:XValidation:rule="self.uriSecretRef.name != ” && self.uriSecretRef.key != ”",message="uriSecretRef needs a Secret name and key"
+// +kubebuilder:validation:XValidation:rule="size(self.uriSecretRef.name) > 0 && size(self.uriSecretRef.key) > 0",message="uriSecretRef needs a Secret name and key"
 type MongoDBSpec struct {
 	// URISecretRef selects the key of a Secret that holds the connection string.
 	URISecretRef corev1.SecretKeySelector `json:"uriSecretRef"`
