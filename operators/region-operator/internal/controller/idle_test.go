@@ -8,14 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
-
-	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
-	"github.com/werkregio/platform/operators/region-operator/internal/controller"
 )
 
 // countingClient counts every write the reconciler makes to the API server.
@@ -68,13 +63,7 @@ func TestAnIdleReconcileWritesNothing(t *testing.T) {
 	r := region(t, ns, "utrecht")
 	r.Spec.Services.Sroi.Replicas = ptrInt(2) // with a PDB too
 	createAndWait(t, r)
-	for _, svc := range v1.ServiceNames {
-		makeAvailable(t, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "utrecht-" + svc}}, true)
-	}
-	eventually(t, "Ready", func() bool {
-		c := condition(t, r, controller.ConditionReady)
-		return c != nil && c.Status == metav1.ConditionTrue
-	})
+	allAvailable(t, r)
 	c, writes := countingClient(t)
 	rec := newReconciler(c, mgrForTests)
 	for i := range 3 {

@@ -192,6 +192,18 @@ func TestChildrenAreCreatedOwnedAndLockedDown(t *testing.T) {
 	})
 }
 
+// allAvailable makes every Deployment of the region available and waits for Ready.
+func allAvailable(t *testing.T, r *v1.Region) {
+	t.Helper()
+	for _, svc := range v1.ServiceNames {
+		makeAvailable(t, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: r.Namespace, Name: r.Name + "-" + svc}}, true)
+	}
+	eventually(t, "Ready", func() bool {
+		c := condition(t, r, controller.ConditionReady)
+		return c != nil && c.Status == metav1.ConditionTrue
+	})
+}
+
 func createAndWait(t *testing.T, r *v1.Region) {
 	t.Helper()
 	if err := k8s.Create(ctx, r); err != nil {
@@ -207,13 +219,7 @@ func TestStatusConditionsFollowTheDeployments(t *testing.T) {
 	ns := namespace(t)
 	r := region(t, ns, "flevoland")
 	createAndWait(t, r)
-	for _, svc := range v1.ServiceNames {
-		makeAvailable(t, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "flevoland-" + svc}}, true)
-	}
-	eventually(t, "Ready", func() bool {
-		c := condition(t, r, controller.ConditionReady)
-		return c != nil && c.Status == metav1.ConditionTrue
-	})
+	allAvailable(t, r)
 	for _, svc := range v1.ServiceNames {
 		if c := condition(t, r, controller.AvailableCondition(svc)); c == nil || c.Status != metav1.ConditionTrue {
 			t.Errorf("%s: %+v", controller.AvailableCondition(svc), c)
