@@ -7,21 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+
+	"github.com/werkregio/platform/services/kit/kittest"
 )
 
 // workspaceRoot is the directory holding go.work.
-func workspaceRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOWORK").Output()
-	if err != nil {
-		return "", err
-	}
-	w := strings.TrimSpace(string(out))
-	if w == "" || w == "off" {
-		return "", fmt.Errorf("run this inside the werkregio repository (no go.work found)")
-	}
-	return filepath.Dir(w), nil
-}
+var workspaceRoot = kittest.WorkspaceRoot
 
 // build compiles a main package of the workspace into dir.
 func build(ctx context.Context, root, dir, name, pkg string) (string, error) {

@@ -13,12 +13,10 @@ import (
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
-// AlreadyRegistered: a participant with this BSN exists in the region. The work coach
-// gets its id to continue with, never the BSN.
-type AlreadyRegistered struct{ ID string }
-
-func (e *AlreadyRegistered) Error() string {
-	return "a participant with this BSN is already registered in this region: " + e.ID
+// alreadyRegistered: a participant with this BSN exists in the region (409). The work
+// coach gets its id to continue with, never the BSN.
+func alreadyRegistered(id string) error {
+	return rules.State("a participant with this BSN is already registered in this region: %s", id)
 }
 
 // RegisterParticipant registers a job seeker. The BSN is sealed before it is stored and
@@ -37,7 +35,7 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 	}
 	if owner != id {
 		if _, _, err := s.repo.LoadParticipant(ctx, owner); err == nil {
-			return nil, &AlreadyRegistered{ID: owner}
+			return nil, alreadyRegistered(owner)
 		} else if !errors.Is(err, rules.ErrNotFound) {
 			return nil, err
 		}
@@ -53,7 +51,7 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 	}
 	err = s.repo.SaveParticipant(ctx, part, rules.Outcome{Actor: p.Actor(), Action: "participant.registered"})
 	if errors.Is(err, rules.ErrConflict) {
-		return nil, &AlreadyRegistered{ID: id}
+		return nil, alreadyRegistered(id)
 	}
 	return part, err
 }

@@ -2,7 +2,6 @@
 package ports
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 
@@ -59,23 +58,7 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 
 var principal = auth.Of
 
-// fail adds the one error of this service the kit does not know.
-func fail(c *gin.Context, err error) {
-	var dup *app.AlreadyRegistered
-	if errors.As(err, &dup) {
-		httpserver.Fail(c, problem.Conflict(dup.Error()))
-		return
-	}
-	httpserver.Problem(c, err)
-}
-
-func respond[T any](c *gin.Context, status int, v T, err error) {
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(status, v)
-}
+func respond[T any](c *gin.Context, status int, v T, err error) { httpserver.Respond(c, status, v, err) }
 
 func bind[T any](c *gin.Context) (T, bool) {
 	var in T
@@ -142,7 +125,7 @@ func (h *HTTP) revealBSN(c *gin.Context) {
 func (h *HTTP) participantAudit(c *gin.Context) {
 	v, err := h.app.ParticipantAudit(c, principal(c), c.Param("participantId"))
 	if err != nil {
-		fail(c, err)
+		httpserver.Problem(c, err)
 		return
 	}
 	httpserver.RespondList(c, v, nil)
@@ -192,7 +175,7 @@ func (h *HTTP) getEnrolment(c *gin.Context) {
 func (h *HTTP) enrolmentAudit(c *gin.Context) {
 	v, err := h.app.EnrolmentAudit(c, principal(c), c.Param("enrolmentId"))
 	if err != nil {
-		fail(c, err)
+		httpserver.Problem(c, err)
 		return
 	}
 	httpserver.RespondList(c, v, nil)
