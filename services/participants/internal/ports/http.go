@@ -58,7 +58,9 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 
 var principal = auth.Of
 
-func respond[T any](c *gin.Context, status int, v T, err error) { httpserver.Respond(c, status, v, err) }
+func respond[T any](c *gin.Context, status int, v T, err error) {
+	httpserver.Respond(c, status, v, err)
+}
 
 func bind[T any](c *gin.Context) (T, bool) {
 	var in T
