@@ -1,10 +1,11 @@
 // Command embedded-infra runs the platform's embedded infrastructure in its own process: a
-// Kafka protocol broker (franz-go kfake) and a MongoDB wire-protocol server (FerretDB on
-// SQLite), both persisted under a data directory. It is for development and tests only;
-// production points the same service binaries at real Kafka and MongoDB.
+// Kafka protocol broker (franz-go kfake) and a MongoDB wire-protocol server (mongosqlite:
+// MongoDB's protocol on SQLite files), both persisted under a data directory. It is for
+// development and tests only; production points the same service binaries at real Kafka
+// and MongoDB.
 //
-// It runs apart from the services because FerretDB writes spans into the global tracer
-// provider and logs heavily. When both listeners are up it prints one JSON line with their
+// It runs apart from the services so that a service process holds nothing but its own
+// work, as in production. When both listeners are up it prints one JSON line with their
 // addresses on stdout, and it stops on SIGINT/SIGTERM or when stdin closes (so a test that
 // dies takes it along).
 package main
@@ -23,8 +24,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/werkregio/platform/services/devstack/internal/mongosqlite"
 )
 
 // Ready is printed as one JSON line when both servers listen.
@@ -88,23 +90,27 @@ func run(dataDir, host string, kafkaPort, mongoPort, partitions int, watchStdin 
 	}
 	defer cluster.Close()
 
-	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	fdb, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: net.JoinHostPort(host, fmt.Sprint(mongoPort))},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + mongoDir + "/",
-		Logger:    quiet,
-	})
+	mongo, err := mongosqlite.New(mongoDir, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		return fmt.Errorf("mongodb: %w", err)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(mongoPort)))
 	if err != nil {
 		return fmt.Errorf("mongodb: %w", err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- fdb.Run(ctx) }()
+	go func() { done <- mongo.Serve(ln) }()
+	defer mongo.Close()
 
-	mongoURI := fdb.MongoDBURI() // blocks until the listener is up
+	mongoURI := "mongodb://" + ln.Addr().String() + "/?directConnection=true"
 	ready, _ := json.Marshal(Ready{Kafka: cluster.ListenAddrs()[0], Mongo: mongoURI})
 	fmt.Println(string(ready))
 
-	<-ctx.Done()
-	return <-done
+	select {
+	case <-ctx.Done():
+		_ = ln.Close()
+		return nil
+	case err := <-done:
+		return err
+	}
 }
