@@ -135,8 +135,19 @@ func (e *Events) Types() []string {
 	return out
 }
 
-// OpenAPI returns the OpenAPI document of a service (e.g. "procurement").
+// OpenAPI returns the OpenAPI document of a service (e.g. "procurement"). It refers to
+// common.yaml for what every service shares (paging, administration): load it with
+// OpenAPIFiles to resolve those references.
 func OpenAPI(service string) ([]byte, error) { return files.ReadFile("openapi/" + service + ".yaml") }
+
+// OpenAPIFiles are the OpenAPI documents, for resolving references between them.
+func OpenAPIFiles() fs.FS {
+	sub, err := fs.Sub(files, "openapi")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
 
 // AsyncAPI returns the AsyncAPI document.
 func AsyncAPI() ([]byte, error) { return files.ReadFile("asyncapi.yaml") }

@@ -2,7 +2,10 @@ package contracts
 
 import (
 	"context"
+	"io/fs"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,7 +106,12 @@ func TestOpenAPIDocumentsAreValid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := openapi3.NewLoader().LoadFromData(raw)
+		l := openapi3.NewLoader()
+		l.IsExternalRefsAllowed = true
+		l.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+			return fs.ReadFile(OpenAPIFiles(), path.Base(u.Path))
+		}
+		doc, err := l.LoadFromDataWithPath(raw, &url.URL{Path: "/openapi/" + e.Name()})
 		if err != nil {
 			t.Fatalf("%s: %v", e.Name(), err)
 		}

@@ -17,9 +17,9 @@ import (
 func TestSmokeChecksPassOnARunningRegionAndFailOnABrokenOne(t *testing.T) {
 	pf := kittest.NewPlatform(t)
 	doc := func(n string) []byte { d, _ := contracts.OpenAPI(n); return d }
-	proc := pf.StartService(t, kittest.Service{Name: procurement.Name, Options: procurement.Options(), Wire: procurement.Wire, OpenAPI: doc(procurement.Name)})
-	prov := pf.StartService(t, kittest.Service{Name: providers.Name, Options: providers.Options(), Wire: providers.Wire, OpenAPI: doc(providers.Name)})
-	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.Wire, OpenAPI: doc(participants.Name),
+	proc := pf.StartService(t, kittest.Service{Name: procurement.Name, Options: procurement.Options(), Wire: procurement.Wire, OpenAPI: doc(procurement.Name), OpenAPIRefs: contracts.OpenAPIFiles()})
+	prov := pf.StartService(t, kittest.Service{Name: providers.Name, Options: providers.Options(), Wire: providers.Wire, OpenAPI: doc(providers.Name), OpenAPIRefs: contracts.OpenAPIFiles()})
+	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.Wire, OpenAPI: doc(participants.Name), OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32)}})
 	targets := []Target{{"procurement", proc.URL}, {"providers", prov.URL}, {"participants", part.URL}}
 	if errs := Check(context.Background(), kittest.Region, targets, 10*time.Second); len(errs) > 0 {

@@ -39,11 +39,11 @@ const bsn = "111222333"
 func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	pf := kittest.NewPlatform(t)
 	provClock, partClock := &kittest.Clock{}, &kittest.Clock{}
-	proc := pf.StartService(t, kittest.Service{Name: procurement.Name, Options: procurement.Options(), Wire: procurement.Wire, OpenAPI: doc(procurement.Name)})
+	proc := pf.StartService(t, kittest.Service{Name: procurement.Name, Options: procurement.Options(), Wire: procurement.Wire, OpenAPI: doc(procurement.Name), OpenAPIRefs: contracts.OpenAPIFiles()})
 	prov := pf.StartService(t, kittest.Service{Name: providers.Name, Options: providers.Options(), Wire: providers.WireWith(provClock.Now),
-		OpenAPI: doc(providers.Name), Env: map[string]string{"CERTIFICATE_CHECK_INTERVAL": "100ms"}})
+		OpenAPI: doc(providers.Name), OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"CERTIFICATE_CHECK_INTERVAL": "100ms"}})
 	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.WireWith(partClock.Now),
-		OpenAPI: doc(participants.Name), Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "200ms"}})
+		OpenAPI: doc(participants.Name), OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "200ms"}})
 
 	buyer := pf.Token(t, "gemeente-groningen", auth.RoleBuyer)
 	provider := pf.Token(t, "12345678", auth.RoleProvider)

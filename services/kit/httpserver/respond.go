@@ -16,7 +16,12 @@ func Problem(c *gin.Context, err error) {
 	var ve *rules.ValidationError
 	var se *rules.StateError
 	var fb *rules.Forbidden
+	var qe *rules.QueryError
 	switch {
+	case errors.As(err, &qe):
+		p := problem.BadRequest("A query parameter cannot be used.")
+		p.Errors = []problem.FieldError{{Field: qe.Param, Reason: qe.Reason}}
+		Fail(c, p)
 	case errors.As(err, &ve):
 		fes := make([]problem.FieldError, len(ve.Problems))
 		for i, p := range ve.Problems {

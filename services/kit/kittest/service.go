@@ -8,8 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -85,6 +88,8 @@ type Service struct {
 	Wire    func(*kit.Platform) error
 	// OpenAPI is the service's document; every Call's response is validated against it.
 	OpenAPI []byte
+	// OpenAPIRefs resolves the document's references to other documents (common.yaml).
+	OpenAPIRefs fs.FS
 	// Env adds or overrides environment settings.
 	Env map[string]string
 }
@@ -135,7 +140,7 @@ func (p *Platform) StartService(t testing.TB, s Service) *Running {
 
 	r := &Running{URL: "http://" + ln.Addr().String(), Platform: kp}
 	if s.OpenAPI != nil {
-		doc, err := openapi3.NewLoader().LoadFromData(s.OpenAPI)
+		doc, err := LoadOpenAPI(s.OpenAPI, s.OpenAPIRefs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,10 +208,23 @@ func Expect(t testing.TB, what string, got, want int) {
 	}
 }
 
+// LoadOpenAPI loads a document, resolving its references to other documents in refs.
+func LoadOpenAPI(doc []byte, refs fs.FS) (*openapi3.T, error) {
+	l := openapi3.NewLoader()
+	if refs == nil {
+		return l.LoadFromData(doc)
+	}
+	l.IsExternalRefsAllowed = true
+	l.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		return fs.ReadFile(refs, path.Base(u.Path))
+	}
+	return l.LoadFromDataWithPath(doc, &url.URL{Path: "/openapi/service.yaml"})
+}
+
 // RoutesInDocument checks that every route the engine serves is in the OpenAPI document.
-func (r *Running) RoutesInDocument(t testing.TB, doc []byte) {
+func (r *Running) RoutesInDocument(t testing.TB, doc []byte, refs fs.FS) {
 	t.Helper()
-	d, err := openapi3.NewLoader().LoadFromData(doc)
+	d, err := LoadOpenAPI(doc, refs)
 	if err != nil {
 		t.Fatal(err)
 	}

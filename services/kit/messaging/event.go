@@ -6,6 +6,7 @@ package messaging
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -19,6 +20,9 @@ const (
 	HeaderType        = "ce_type"
 	HeaderTime        = "ce_time"
 	HeaderSubject     = "ce_subject"
+	// HeaderSequence is the CloudEvents sequence extension: the version of the aggregate
+	// the event came from, so that consumers keeping a replica can ignore older events.
+	HeaderSequence    = "ce_sequence"
 	HeaderContentType = "content-type"
 	SpecVersion       = "1.0"
 	JSON              = "application/json"
@@ -46,6 +50,8 @@ type Event struct {
 	Time    time.Time
 	Key     string
 	Data    []byte
+	// Sequence is the version of the aggregate that caused the event (0: not given).
+	Sequence int
 }
 
 func (e Event) headers() []kafka.Header {
@@ -59,6 +65,9 @@ func (e Event) headers() []kafka.Header {
 	}
 	if e.Subject != "" {
 		h = append(h, kafka.Header{Key: HeaderSubject, Value: []byte(e.Subject)})
+	}
+	if e.Sequence > 0 {
+		h = append(h, kafka.Header{Key: HeaderSequence, Value: []byte(strconv.Itoa(e.Sequence))})
 	}
 	return h
 }
@@ -89,6 +98,13 @@ func eventFrom(m kafka.Message) (Event, error) {
 	}
 	spec := get(HeaderSpecVersion)
 	e.Subject, _ = header(m.Headers, HeaderSubject)
+	if seq, ok := header(m.Headers, HeaderSequence); ok {
+		n, err := strconv.Atoi(seq)
+		if err != nil || n < 1 {
+			return e, fmt.Errorf("ce_sequence must be a positive integer, got %q", seq)
+		}
+		e.Sequence = n
+	}
 	if len(missing) > 0 {
 		return e, fmt.Errorf("not a CloudEvent: missing headers %v", missing)
 	}

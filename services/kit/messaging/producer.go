@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -19,13 +20,19 @@ const instrumentation = "github.com/werkregio/platform/services/kit/messaging"
 
 // Producer publishes CloudEvents. Every event is validated against its schema first: an
 // event that breaks its own contract is a bug in the producer and must not reach partners.
+// An event larger than the broker accepts is refused before it is sent.
 type Producer struct {
-	w          *kafka.Writer
-	validator  Validator
-	source     string
-	tracer     trace.Tracer
-	propagator propagation.TextMapPropagator
+	w               *kafka.Writer
+	validator       Validator
+	source          string
+	tracer          trace.Tracer
+	propagator      propagation.TextMapPropagator
+	maxMessageBytes int
 }
+
+// DefaultMaxMessageBytes is Kafka's default message.max.bytes (1 MB) less room for the
+// record batch's own overhead.
+const DefaultMaxMessageBytes = 1_000_000
 
 // ProducerConfig configures a Producer.
 type ProducerConfig struct {
@@ -35,6 +42,8 @@ type ProducerConfig struct {
 	TracerProvider trace.TracerProvider
 	// Source is the CloudEvents source of events that do not name one (the service slug).
 	Source string
+	// MaxMessageBytes is the largest record the broker accepts (DefaultMaxMessageBytes).
+	MaxMessageBytes int
 }
 
 // NewProducer makes a producer that waits for all in-sync replicas.
@@ -42,6 +51,9 @@ func NewProducer(cfg ProducerConfig) *Producer {
 	tp := cfg.TracerProvider
 	if tp == nil {
 		tp = otel.GetTracerProvider()
+	}
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = DefaultMaxMessageBytes
 	}
 	return &Producer{
 		w: &kafka.Writer{
@@ -51,57 +63,149 @@ func NewProducer(cfg ProducerConfig) *Producer {
 			RequiredAcks: kafka.RequireAll,
 			BatchTimeout: 5 * time.Millisecond, // the 1 s default would delay every publish
 			BatchSize:    1000,
+			BatchBytes:   int64(max(cfg.MaxMessageBytes, 1<<20)) + 1<<16,
+			// An unknown or unavailable topic fails in seconds, not after ten attempts, so
+			// the outbox relay can set the event aside and go on with the others.
+			MaxAttempts:     3,
+			WriteBackoffMin: 50 * time.Millisecond,
+			WriteBackoffMax: 500 * time.Millisecond,
+			WriteTimeout:    5 * time.Second,
 		},
-		validator:  cfg.Validator,
-		source:     cfg.Source,
-		tracer:     tp.Tracer(instrumentation),
-		propagator: W3C,
+		validator:       cfg.Validator,
+		source:          cfg.Source,
+		tracer:          tp.Tracer(instrumentation),
+		propagator:      W3C,
+		maxMessageBytes: cfg.MaxMessageBytes,
 	}
 }
 
-// Publish sends the events to topic in order and returns when Kafka acknowledged them.
-func (p *Producer) Publish(ctx context.Context, topic string, events ...Event) error {
-	msgs := make([]kafka.Message, 0, len(events))
-	spans := make([]trace.Span, 0, len(events))
+// Outbound is one event to publish on a topic; Ctx is what its send span descends from
+// (the trace of the request that caused it).
+type Outbound struct {
+	Ctx   context.Context
+	Topic string
+	Event Event
+}
+
+// ErrTooLarge: the event is larger than the broker accepts.
+var ErrTooLarge = errors.New("event larger than the broker accepts")
+
+// PublishBatch validates and sends events in one call; the writer batches them per
+// partition and keeps the order of events with the same key. It returns one error per
+// event: nil when the broker acknowledged it, a Permanent error when the event itself is at
+// fault (schema, size, refused by the broker as invalid), any other error when a retry may
+// succeed.
+func (p *Producer) PublishBatch(ctx context.Context, out []Outbound) []error {
+	errs := make([]error, len(out))
+	msgs := make([]kafka.Message, 0, len(out))
+	index := make([]int, 0, len(out))
+	spans := make([]trace.Span, 0, len(out))
 	defer func() {
 		for _, s := range spans {
 			s.End()
 		}
 	}()
-	for _, e := range events {
+	for i, o := range out {
+		e := o.Event
 		if e.Source == "" {
 			e.Source = p.source
 		}
 		if p.validator != nil {
 			if err := p.validator.Validate(e.Type, e.Data); err != nil {
-				return fmt.Errorf("event %s (%s) breaks its schema: %w", e.ID, e.Type, err)
+				errs[i] = Permanent(fmt.Errorf("event %s (%s) breaks its schema: %w", e.ID, e.Type, err))
+				continue
 			}
 		}
-		sctx, span := p.tracer.Start(ctx, "send "+topic, trace.WithSpanKind(trace.SpanKindProducer),
+		parent := o.Ctx
+		if parent == nil {
+			parent = ctx
+		}
+		sctx, span := p.tracer.Start(parent, "send "+o.Topic, trace.WithSpanKind(trace.SpanKindProducer),
 			trace.WithAttributes(
 				semconv.MessagingSystemKafka,
 				semconv.MessagingOperationTypeSend,
 				semconv.MessagingOperationName("send"),
-				semconv.MessagingDestinationName(topic),
+				semconv.MessagingDestinationName(o.Topic),
 				semconv.MessagingMessageID(e.ID),
 				semconv.MessagingKafkaMessageKey(e.Key),
 				semconv.MessagingMessageBodySize(len(e.Data)),
 				attribute.String("cloudevents.event_type", e.Type),
 				attribute.String("cloudevents.event_id", e.ID),
 			))
-		spans = append(spans, span)
 		hs := e.headers()
 		p.propagator.Inject(sctx, HeaderCarrier{&hs})
-		msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte(e.Key), Value: e.Data, Headers: hs, Time: e.Time})
-	}
-	if err := p.w.WriteMessages(ctx, msgs...); err != nil {
-		for _, s := range spans {
-			s.RecordError(err)
-			s.SetStatus(codes.Error, err.Error())
+		m := kafka.Message{Topic: o.Topic, Key: []byte(e.Key), Value: e.Data, Headers: hs, Time: e.Time}
+		if size := recordSize(m); size > p.maxMessageBytes {
+			err := Permanent(fmt.Errorf("%w: event %s (%s) is %d bytes, at most %d", ErrTooLarge, e.ID, e.Type, size, p.maxMessageBytes))
+			span.SetStatus(codes.Error, err.Error())
+			span.End()
+			errs[i] = err
+			continue
 		}
-		return fmt.Errorf("publish to %s: %w", topic, err)
+		spans = append(spans, span)
+		msgs = append(msgs, m)
+		index = append(index, i)
 	}
-	return nil
+	if len(msgs) == 0 {
+		return errs
+	}
+	err := p.w.WriteMessages(ctx, msgs...)
+	if err == nil {
+		return errs
+	}
+	var perMessage kafka.WriteErrors
+	if !errors.As(err, &perMessage) || len(perMessage) != len(msgs) {
+		perMessage = make(kafka.WriteErrors, len(msgs))
+		for j := range perMessage {
+			perMessage[j] = err
+		}
+	}
+	for j, werr := range perMessage {
+		if werr == nil {
+			continue
+		}
+		spans[j].RecordError(werr)
+		spans[j].SetStatus(codes.Error, werr.Error())
+		errs[index[j]] = classifyWriteError(msgs[j].Topic, werr)
+	}
+	return errs
+}
+
+// classifyWriteError marks what the broker refuses for the message itself as permanent.
+func classifyWriteError(topic string, err error) error {
+	var ke kafka.Error
+	var tooLarge kafka.MessageTooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return Permanent(fmt.Errorf("%w: %v", ErrTooLarge, err))
+	case errors.As(err, &ke):
+		switch ke {
+		case kafka.MessageSizeTooLarge, kafka.RecordListTooLarge:
+			return Permanent(fmt.Errorf("%w: %v", ErrTooLarge, err))
+		case kafka.InvalidRecord, kafka.InvalidMessage, kafka.InvalidTopic, kafka.TopicAuthorizationFailed, kafka.PolicyViolation, kafka.UnsupportedForMessageFormat:
+			return Permanent(fmt.Errorf("publish to %s: %w", topic, err))
+		}
+	}
+	return fmt.Errorf("publish to %s: %w", topic, err)
+}
+
+// recordSize estimates a record's size on the wire: key, value, headers and framing.
+func recordSize(m kafka.Message) int {
+	n := len(m.Key) + len(m.Value) + 64
+	for _, h := range m.Headers {
+		n += len(h.Key) + len(h.Value) + 8
+	}
+	return n
+}
+
+// Publish sends the events to topic in order and returns when Kafka acknowledged them all,
+// or the first event's error.
+func (p *Producer) Publish(ctx context.Context, topic string, events ...Event) error {
+	out := make([]Outbound, len(events))
+	for i, e := range events {
+		out[i] = Outbound{Ctx: ctx, Topic: topic, Event: e}
+	}
+	return errors.Join(p.PublishBatch(ctx, out)...)
 }
 
 // publishRaw forwards a message unchanged except for extra headers (dead-lettering).

@@ -53,6 +53,17 @@ func (v *Checker) Err() error {
 	return &ValidationError{Problems: v.problems}
 }
 
+// QueryError is a query parameter that cannot be used, such as an unknown filter value,
+// a page size out of range or a cursor this API did not make (HTTP 400).
+type QueryError struct{ Param, Reason string }
+
+func (e *QueryError) Error() string { return e.Param + ": " + e.Reason }
+
+// BadQuery builds a QueryError.
+func BadQuery(param, format string, args ...any) error {
+	return &QueryError{Param: param, Reason: fmt.Sprintf(format, args...)}
+}
+
 // StateError is an action the current state does not allow (HTTP 409), e.g. completing a
 // trajectory that has not started.
 type StateError struct{ Reason string }

@@ -38,7 +38,12 @@ type Config struct {
 	AuthJWKSFile string
 	AuthJWKSURL  string
 
-	RelayInterval   time.Duration
+	RelayInterval time.Duration
+	// RelayLeaseSlot is how long one replica's relay holds the lease before it is renewed
+	// (failover after a crash takes at most about this long).
+	RelayLeaseSlot time.Duration
+	// MaxMessageBytes is the largest event the broker accepts; larger ones are parked.
+	MaxMessageBytes int
 	ShutdownTimeout time.Duration
 	// ConsumerFast shortens consumer-group timings for development and tests.
 	ConsumerFast bool
@@ -80,6 +85,8 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.AuthJWKSURL = env.URL("AUTH_JWKS_URL", "")
 	env.Check((c.AuthJWKSFile == "") != (c.AuthJWKSURL == ""), "AUTH_JWKS_FILE", "set exactly one of AUTH_JWKS_FILE and AUTH_JWKS_URL")
 	c.RelayInterval = env.Duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond)
+	c.RelayLeaseSlot = env.Duration("OUTBOX_LEASE_SLOT", 30*time.Second)
+	c.MaxMessageBytes = env.Int("KAFKA_MAX_MESSAGE_BYTES", 1_000_000, 10_000, 100_000_000)
 	c.ShutdownTimeout = env.Duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.ConsumerFast = env.Bool("KAFKA_CONSUMER_FAST", false)
 	err := env.Err()

@@ -32,6 +32,9 @@ type Options struct {
 	Topics []string
 	// Indexes to create at start.
 	Indexes []store.Index
+	// Views are the read models of the aggregate kinds the service stores; each is built
+	// from the commit log when missing or when its definition changed.
+	Views []*store.View
 	// LogOutput defaults to stderr; SpanProcessors capture spans in tests.
 	LogOutput      io.Writer
 	SpanProcessors []sdktrace.SpanProcessor
@@ -44,7 +47,8 @@ type Platform struct {
 	Telemetry *telemetry.Telemetry
 	Mongo     *mongo.Client
 	DB        *mongo.Database
-	Commits   *store.Commits
+	Store     *store.Store
+	Relay     *store.Relay
 	Transport *kafka.Transport
 	Producer  *messaging.Producer
 	Verifier  *auth.Verifier
@@ -86,10 +90,13 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		return nil, err
 	}
 	p.DB = p.Mongo.Database(cfg.MongoDatabase)
-	if err := store.EnsureIndexes(ctx, p.DB, append(append([]store.Index{}, store.CommitIndexes...), opts.Indexes...)); err != nil {
+	if err := store.EnsureIndexes(ctx, p.DB, opts.Indexes); err != nil {
 		return nil, err
 	}
-	p.Commits = store.NewCommits(p.DB)
+	p.Store = store.New(p.DB, p.Log, opts.Views...)
+	if err := p.Store.Prepare(ctx); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 
 	p.Transport, err = messaging.NewSecureTransport(cfg.KafkaSecurity)
 	if err != nil {
@@ -109,7 +116,10 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	p.Producer = messaging.NewProducer(messaging.ProducerConfig{
 		Brokers: cfg.KafkaBrokers, Transport: p.Transport, Validator: opts.Validator,
 		TracerProvider: p.Telemetry.Tracers, Source: "/werkregio/" + cfg.Region + "/" + cfg.Name,
+		MaxMessageBytes: cfg.MaxMessageBytes,
 	})
+	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot,
+		Logger: p.Log, Meter: p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/kit/store")})
 
 	p.Engine = httpserver.NewEngine(httpserver.Options{
 		ServiceName:    cfg.Name,
@@ -121,6 +131,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},
 		},
 	})
+	p.mountAdmin()
 	return p, nil
 }
 
@@ -161,7 +172,7 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return httpserver.Serve(gctx, ln, p.Engine, p.Config.ShutdownTimeout) })
-	g.Go(func() error { p.Commits.Relay(gctx, p.Producer, p.Config.RelayInterval, p.Log); return nil })
+	g.Go(func() error { p.Relay.Run(gctx); return nil })
 	for _, c := range p.consumers {
 		g.Go(func() error { return c.Run(gctx) })
 	}

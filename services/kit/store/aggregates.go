@@ -2,129 +2,199 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
-// Aggregates stores a service's aggregates on the commit log: each Save writes the new
-// state, its events (routed to the region's topics) and the audit entry as one commit.
+// Aggregates stores a service's aggregates: each Save writes the new state, its events
+// (routed to the region's topics) and the audit entry as one commit, then the view.
 type Aggregates struct {
-	commits     *Commits
+	store       *Store
 	topicPrefix string
 	topicOf     map[string]string
 }
 
 // NewAggregates routes event types to topics (without the region prefix) with topicOf.
-func NewAggregates(c *Commits, topicPrefix string, topicOf map[string]string) *Aggregates {
-	return &Aggregates{commits: c, topicPrefix: topicPrefix, topicOf: topicOf}
+func NewAggregates(s *Store, topicPrefix string, topicOf map[string]string) *Aggregates {
+	return &Aggregates{store: s, topicPrefix: topicPrefix, topicOf: topicOf}
 }
-
-// Commits is the underlying log.
-func (a *Aggregates) Commits() *Commits { return a.commits }
 
 // Saved is one command's outcome on one aggregate.
 type Saved struct {
 	Kind, ID, Region string
-	Labels           map[string]string
 	State            any
 	rules.Outcome
 }
 
-// StreamOf names an aggregate's stream.
-func StreamOf(kind, id string) string { return kind + "/" + id }
-
-// Save appends the change; rules.ErrConflict when another writer took the version.
+// Save appends the change and shows it in the view; rules.ErrConflict when another writer
+// took the version (the view is repaired first if it lagged, so a retry sees the latest).
 func (a *Aggregates) Save(ctx context.Context, s Saved) error {
-	ch := Change{Stream: StreamOf(s.Kind, s.ID), Version: s.Version, Kind: s.Kind, Region: s.Region,
-		Labels: s.Labels, State: s.State, Actor: s.Actor, Action: s.Action}
+	v, err := a.store.viewOf(s.Kind)
+	if err != nil {
+		return err
+	}
+	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action}
 	if ch.Action == "" && len(s.Events) > 0 {
 		ch.Action = s.Events[0].Type
 	}
 	now := time.Now()
+	stream := StreamOf(s.Kind, s.ID)
 	for i, e := range s.Events {
 		topic, ok := a.topicOf[e.Type]
 		if !ok {
 			return fmt.Errorf("no topic for event type %s", e.Type)
 		}
 		// Deterministic id: a re-published commit carries the same event ids.
-		eid := fmt.Sprintf("%s@%d#%d", ch.Stream, s.Version+1, i)
+		eid := fmt.Sprintf("%s@%d#%d", stream, s.Version+1, i)
 		out, err := NewEvent(a.topicPrefix+topic, eid, e.Type, e.Key, e.Subject, now, e.Data)
 		if err != nil {
 			return err
 		}
 		ch.Events = append(ch.Events, out)
 	}
-	err := a.commits.Append(ctx, ch)
+	c, err := a.store.appendCommit(ctx, ch)
 	if errors.Is(err, ErrConflict) {
+		if rerr := a.store.repair(ctx, v, stream); rerr != nil {
+			return rerr
+		}
 		return rules.ErrConflict
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if len(c.Events) > 0 {
+		a.store.wake()
+	}
+	// The commit is the change; should the view write fail, the relay repairs the view.
+	if err := a.store.project(ctx, v, c, time.Time{}); err != nil {
+		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", stream, "error", err.Error())
+	}
+	return nil
+}
+
+// repair brings a view up to the log's latest commit of one stream.
+func (s *Store) repair(ctx context.Context, v *View, stream string) error {
+	latest, err := s.latestCommit(ctx, stream)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	var created time.Time
+	if _, err := s.loadView(ctx, v, latest.Aggregate); errors.Is(err, ErrNotFound) {
+		created = s.firstCommitTime(ctx, stream)
+	}
+	return s.project(ctx, v, *latest, created)
+}
+
+func (s *Store) firstCommitTime(ctx context.Context, stream string) time.Time {
+	var first commitDoc
+	if err := s.commits.FindOne(ctx, bson.D{{Key: "_id", Value: commitID(stream, 1)}}).Decode(&first); err != nil {
+		return time.Time{}
+	}
+	return first.RecordedAt
 }
 
 // History is the audit trail of one aggregate; rules.ErrNotFound when it has none.
-func (a *Aggregates) History(ctx context.Context, kind, id string) ([]AuditEntry, error) {
-	h, err := a.commits.History(ctx, StreamOf(kind, id))
+func (a *Aggregates) History(ctx context.Context, kind, id string) ([]rules.AuditEntry, error) {
+	h, err := a.store.History(ctx, StreamOf(kind, id))
 	if err == nil && len(h) == 0 {
 		return nil, rules.ErrNotFound
 	}
 	return h, err
 }
 
-// LoadAs reads an aggregate and its version; rules.ErrNotFound when it does not exist.
+// LoadAs reads an aggregate and its version from its view; rules.ErrNotFound when it does
+// not exist.
 func LoadAs[T any](ctx context.Context, a *Aggregates, kind, id string) (*T, int, error) {
-	var v T
-	version, err := a.commits.Load(ctx, StreamOf(kind, id), &v)
+	v, err := a.store.viewOf(kind)
+	if err != nil {
+		return nil, 0, err
+	}
+	d, err := a.store.loadView(ctx, v, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, 0, rules.ErrNotFound
 	}
 	if err != nil {
 		return nil, 0, err
 	}
-	return &v, version, nil
-}
-
-// ListAs returns the latest state of every aggregate of a kind in a region whose labels match.
-func ListAs[T any](ctx context.Context, a *Aggregates, kind, region string, labels map[string]string) ([]T, error) {
-	heads, err := a.commits.Heads(ctx, Query{Kind: kind, Region: region, Labels: labels})
+	t, err := decodeState[T](d)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	out := make([]T, 0, len(heads))
-	for _, h := range heads {
-		var v T
-		if err := json.Unmarshal(h.State, &v); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", h.Stream, err)
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return t, d.Version, nil
 }
 
 // LoadManyAs reads several aggregates of a kind in one query, by id; missing ones are absent.
 func LoadManyAs[T any](ctx context.Context, a *Aggregates, kind string, ids []string) (map[string]*T, error) {
-	streams := make([]string, len(ids))
-	for i, id := range ids {
-		streams[i] = StreamOf(kind, id)
-	}
-	heads, err := a.commits.LoadMany(ctx, streams)
+	v, err := a.store.viewOf(kind)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*T, len(heads))
-	for i, s := range streams {
-		h, ok := heads[s]
-		if !ok {
-			continue
+	cur, err := a.store.db.Collection(v.collection()).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []viewDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make(map[string]*T, len(docs))
+	for i := range docs {
+		t, err := decodeState[T](&docs[i])
+		if err != nil {
+			return nil, err
 		}
-		var v T
-		if err := json.Unmarshal(h.State, &v); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", s, err)
-		}
-		out[ids[i]] = &v
+		out[docs[i].ID] = t
 	}
 	return out, nil
+}
+
+// PageAs reads one page of a kind's aggregates in a region.
+func PageAs[T any](ctx context.Context, a *Aggregates, kind string, q PageQuery) (Page[T], error) {
+	v, err := a.store.viewOf(kind)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	docs, next, err := a.store.pageViews(ctx, v, q)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items := make([]T, 0, len(docs))
+	for i := range docs {
+		t, err := decodeState[T](&docs[i])
+		if err != nil {
+			return Page[T]{}, err
+		}
+		items = append(items, *t)
+	}
+	return Page[T]{Items: items, Next: next}, nil
+}
+
+// EachAs calls fn for every aggregate the query selects, a page at a time (for scheduled
+// checks and reports whose work is all of the matches).
+func EachAs[T any](ctx context.Context, a *Aggregates, kind string, q PageQuery, fn func(*T) error) error {
+	q.Limit = paging.MaxLimit
+	for {
+		page, err := PageAs[T](ctx, a, kind, q)
+		if err != nil {
+			return err
+		}
+		for i := range page.Items {
+			if err := fn(&page.Items[i]); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		q.After = page.Next
+	}
 }

@@ -3,20 +3,28 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
+	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 )
 
-type thing struct {
-	ID    string `json:"id"`
-	Count int    `json:"count"`
+func saveThing(t *testing.T, agg *store.Aggregates, th thing, version int) error {
+	t.Helper()
+	return agg.Save(context.Background(), store.Saved{Kind: "thing", ID: th.ID, Region: "groningen", State: th,
+		Outcome: rules.Outcome{Version: version, Actor: rules.System("test"), Action: "thing.saved"}})
 }
 
-func TestAggregatesSaveLoadListAndKeepTheAuditTrail(t *testing.T) {
+func TestSaveLoadAndTheAuditTrail(t *testing.T) {
 	ctx := context.Background()
-	agg := store.NewAggregates(db(t), "groningen.", map[string]string{"thing.counted": "things.v1"})
+	s := newStore(t, database(t))
+	agg := store.NewAggregates(s, "groningen.", map[string]string{"thing.counted": "things.v1"})
 	coach := rules.Actor{Subject: "coach@x", Name: "Coach", Org: "gemeente"}
 
 	if _, _, err := store.LoadAs[thing](ctx, agg, "thing", "a"); !errors.Is(err, rules.ErrNotFound) {
@@ -26,8 +34,8 @@ func TestAggregatesSaveLoadListAndKeepTheAuditTrail(t *testing.T) {
 		t.Fatalf("history of a missing aggregate: %v", err)
 	}
 	save := func(n, version int, actor rules.Actor, action string) error {
-		return agg.Save(ctx, store.Saved{Kind: "thing", ID: "a", Region: "groningen", Labels: map[string]string{"parity": []string{"even", "odd"}[n%2]},
-			State: thing{ID: "a", Count: n}, Outcome: rules.Outcome{Version: version, Actor: actor, Action: action,
+		return agg.Save(ctx, store.Saved{Kind: "thing", ID: "a", Region: "groningen", State: thing{ID: "a", Count: n, Colour: "red", Tags: []string{"x"}},
+			Outcome: rules.Outcome{Version: version, Actor: actor, Action: action,
 				Events: []rules.Event{{Type: "thing.counted", Key: "a", Data: thing{ID: "a", Count: n}}}}})
 	}
 	if err := save(1, 0, coach, "thing.created"); err != nil {
@@ -43,16 +51,9 @@ func TestAggregatesSaveLoadListAndKeepTheAuditTrail(t *testing.T) {
 		Outcome: rules.Outcome{Events: []rules.Event{{Type: "unrouted"}}}}); err == nil {
 		t.Fatal("an event type without a topic was saved")
 	}
-
 	got, v, err := store.LoadAs[thing](ctx, agg, "thing", "a")
-	if err != nil || v != 2 || got.Count != 2 {
+	if err != nil || v != 2 || got.Count != 2 || got.Tags[0] != "x" {
 		t.Fatalf("load: %+v v%d %v", got, v, err)
-	}
-	if odd, _ := store.ListAs[thing](ctx, agg, "thing", "groningen", map[string]string{"parity": "odd"}); len(odd) != 0 {
-		t.Fatalf("labels of an older version matched: %+v", odd)
-	}
-	if other, _ := store.ListAs[thing](ctx, agg, "thing", "flevoland", nil); len(other) != 0 {
-		t.Fatal("another region's aggregates listed")
 	}
 	h, err := agg.History(ctx, "thing", "a")
 	if err != nil || len(h) != 2 {
@@ -60,5 +61,209 @@ func TestAggregatesSaveLoadListAndKeepTheAuditTrail(t *testing.T) {
 	}
 	if h[0].Actor != coach || h[0].Action != "thing.created" || h[1].Actor.Subject != "system:check" || h[1].Action != "thing.counted" {
 		t.Fatalf("audit trail %+v", h)
+	}
+	many, err := store.LoadManyAs[thing](ctx, agg, "thing", []string{"a", "nope"})
+	if err != nil || len(many) != 1 || many["a"].Count != 2 {
+		t.Fatalf("load many: %v %v", many, err)
+	}
+}
+
+// Concurrent writers of one version: exactly one wins, the rest conflict, and the view
+// shows the winner.
+func TestConcurrentSavesHaveOneWinner(t *testing.T) {
+	s := newStore(t, database(t))
+	agg := store.NewAggregates(s, "", nil)
+	if err := saveThing(t, agg, thing{ID: "c"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	winner, wins, conflicts := 0, 0, 0
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := saveThing(t, agg, thing{ID: "c", Count: i + 1}, 1)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				wins++
+				winner = i + 1
+			case errors.Is(err, rules.ErrConflict):
+				conflicts++
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, v, err := store.LoadAs[thing](context.Background(), agg, "thing", "c")
+	if wins != 1 || conflicts != 7 || err != nil || v != 2 || got.Count != winner {
+		t.Fatalf("wins=%d conflicts=%d view=%+v v%d %v", wins, conflicts, got, v, err)
+	}
+}
+
+func TestPagesFollowTheIndexAndKeepTheirOrder(t *testing.T) {
+	ctx := context.Background()
+	db := database(t)
+	s := newStore(t, db)
+	agg := store.NewAggregates(s, "", nil)
+	colours := []string{"red", "green", "blue"}
+	for i := range 130 {
+		if err := saveThing(t, agg, thing{ID: fmt.Sprintf("t%03d", i), Count: i, Colour: colours[i%3]}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A change later does not move an aggregate in the creation order.
+	if err := saveThing(t, agg, thing{ID: "t000", Count: 1000, Colour: "red"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	q := store.PageQuery{Region: "groningen", Request: paging.Request{Limit: 50}}
+	pages := 0
+	for {
+		page, err := store.PageAs[thing](ctx, agg, "thing", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+		if page.Next == "" {
+			break
+		}
+		q.After = page.Next
+	}
+	if pages != 3 || len(ids) != 130 || ids[0] != "t000" || ids[129] != "t129" {
+		t.Fatalf("%d pages, %d items, first %s", pages, len(ids), ids[0])
+	}
+	red, err := store.PageAs[thing](ctx, agg, "thing", store.PageQuery{Region: "groningen", Equals: map[string]any{"colour": "red", "even": true}, Request: paging.Request{Limit: 500}})
+	if err != nil || len(red.Items) != 22 || red.Next != "" {
+		t.Fatalf("red and even: %d items (want 22), next %q, %v", len(red.Items), red.Next, err)
+	}
+	// Changed since: oldest change first, so t000's change comes last.
+	since, err := store.PageAs[thing](ctx, agg, "thing", store.PageQuery{Region: "groningen", Request: paging.Request{UpdatedSince: time.Now().Add(-time.Hour), Limit: 500}})
+	if err != nil || since.Items[len(since.Items)-1].ID != "t000" {
+		t.Fatalf("updated since: %v", err)
+	}
+	other, _ := store.PageAs[thing](ctx, agg, "thing", store.PageQuery{Region: "flevoland"})
+	if len(other.Items) != 0 {
+		t.Fatal("another region's aggregates listed")
+	}
+	if _, err := store.PageAs[thing](ctx, agg, "thing", store.PageQuery{Region: "groningen", Request: paging.Request{After: "not-a-cursor"}}); !errors.As(err, new(*rules.QueryError)) {
+		t.Fatalf("a forged cursor: %v", err)
+	}
+	// Every read is index-backed: a page after a cursor, with and without filters, and a load.
+	after := bson.D{{Key: "$gt", Value: "2000"}}
+	for _, find := range []bson.D{
+		{{Key: "find", Value: "view_thing"}, {Key: "filter", Value: bson.D{{Key: "region", Value: "groningen"}, {Key: "ord", Value: after}}}, {Key: "sort", Value: bson.D{{Key: "ord", Value: 1}}}, {Key: "limit", Value: 51}},
+		{{Key: "find", Value: "view_thing"}, {Key: "filter", Value: bson.D{{Key: "region", Value: "groningen"}, {Key: "f.colour", Value: "red"}, {Key: "f.even", Value: true}, {Key: "ord", Value: after}}}, {Key: "sort", Value: bson.D{{Key: "ord", Value: 1}}}, {Key: "limit", Value: 51}},
+		{{Key: "find", Value: "view_thing"}, {Key: "filter", Value: bson.D{{Key: "region", Value: "groningen"}, {Key: "f.colour", Value: "red"}, {Key: "uord", Value: after}}}, {Key: "sort", Value: bson.D{{Key: "uord", Value: 1}}}, {Key: "limit", Value: 51}},
+		{{Key: "find", Value: "view_thing"}, {Key: "filter", Value: bson.D{{Key: "_id", Value: "t007"}}}},
+		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "pending", Value: true}}}, {Key: "sort", Value: bson.D{{Key: "pending", Value: 1}, {Key: "recordedAt", Value: 1}}}, {Key: "limit", Value: 500}},
+		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}}}, {Key: "sort", Value: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}},
+	} {
+		if stages := planStages(t, db, find); fmt.Sprint(stages) != "[IXSCAN]" {
+			t.Errorf("%v: plan %v, want an index scan without sorting", find, stages)
+		}
+	}
+}
+
+// A writer that dies between its commit and its view leaves the view behind; the relay
+// and the next writer repair it from the log.
+func TestViewsAreRepairedFromTheLog(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, database(t))
+	agg := store.NewAggregates(s, "", nil)
+	if err := saveThing(t, agg, thing{ID: "r", Count: 1}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := agg.CommitOnly(ctx, store.Saved{Kind: "thing", ID: "r", Region: "groningen", State: thing{ID: "r", Count: 2}, Outcome: rules.Outcome{Version: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, v, _ := store.LoadAs[thing](ctx, agg, "thing", "r"); v != 1 || got.Count != 1 {
+		t.Fatalf("the view should still show version 1: v%d", v)
+	}
+	// The next writer loads version 1, conflicts, and finds the view repaired on retry.
+	err := rules.Retry(ctx, func() error {
+		cur, v, err := store.LoadAs[thing](ctx, agg, "thing", "r")
+		if err != nil {
+			return err
+		}
+		cur.Count += 10
+		return saveThing(t, agg, *cur, v)
+	})
+	if got, v, _ := store.LoadAs[thing](ctx, agg, "thing", "r"); err != nil || v != 3 || got.Count != 12 {
+		t.Fatalf("after retry: %+v v%d %v", got, v, err)
+	}
+	// A new aggregate whose first view write never happened: the relay shows it.
+	if err := agg.CommitOnly(ctx, store.Saved{Kind: "thing", ID: "lost", Region: "groningen", State: thing{ID: "lost", Count: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	relay := s.NewRelay(nopPublisher{}, store.RelayConfig{Slot: time.Second})
+	waitFor(t, "the relay to repair the view", func() bool {
+		_, _ = relay.Round(ctx)
+		got, _, err := store.LoadAs[thing](ctx, agg, "thing", "lost")
+		return err == nil && got.Count == 5
+	})
+}
+
+// A changed view definition is rebuilt from the log at start: new fields become filterable
+// and the creation order stays.
+func TestChangedViewsAreRebuiltAtStart(t *testing.T) {
+	ctx := context.Background()
+	db := database(t)
+	agg := store.NewAggregates(newStore(t, db), "", nil)
+	for i := range 12 {
+		if err := saveThing(t, agg, thing{ID: fmt.Sprintf("b%02d", i), Count: i, Colour: "red"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := saveThing(t, agg, thing{ID: fmt.Sprintf("b%02d", i), Count: i * 10, Colour: "red"}, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v2 := store.NewView("thing", 2, func(t *thing) store.Fields {
+		return store.Fields{"colour": t.Colour, "big": t.Count >= 50}
+	}, []string{"big"})
+	agg = store.NewAggregates(newStore(t, db, v2), "", nil)
+	page, err := store.PageAs[thing](ctx, agg, "thing", store.PageQuery{Region: "groningen", Equals: map[string]any{"big": true}})
+	if err != nil || len(page.Items) != 7 || page.Items[0].ID != "b05" || page.Items[6].ID != "b11" {
+		t.Fatalf("rebuilt view: %+v %v", page.Items, err)
+	}
+	got, v, err := store.LoadAs[thing](ctx, agg, "thing", "b03")
+	if err != nil || v != 2 || got.Count != 30 {
+		t.Fatalf("rebuilt state: %+v v%d %v", got, v, err)
+	}
+}
+
+func TestInsertFactsCountsEachEffectOnce(t *testing.T) {
+	coll := database(t).Collection("facts")
+	ctx := context.Background()
+	docs := []any{bson.D{{Key: "_id", Value: "a"}}, bson.D{{Key: "_id", Value: "b"}}}
+	if n, err := store.InsertFacts(ctx, coll, docs); err != nil || n != 2 {
+		t.Fatalf("first: %d %v", n, err)
+	}
+	replay := []any{bson.D{{Key: "_id", Value: "a"}}, bson.D{{Key: "_id", Value: "c"}}, bson.D{{Key: "_id", Value: "b"}}}
+	if n, err := store.InsertFacts(ctx, coll, replay); err != nil || n != 1 {
+		t.Fatalf("replay: %d %v", n, err)
+	}
+	if ok, err := store.InsertFact(ctx, coll, bson.D{{Key: "_id", Value: "c"}}); ok || err != nil {
+		t.Fatalf("duplicate fact inserted: %v %v", ok, err)
+	}
+	if n, _ := coll.CountDocuments(ctx, bson.D{}); n != 3 {
+		t.Fatalf("%d facts", n)
+	}
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -20,7 +20,7 @@ import (
 func BenchmarkPartnerAttendance(b *testing.B) {
 	pf := kittest.NewPlatform(b)
 	doc, _ := contracts.OpenAPI(service.Name)
-	r := pf.StartService(b, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.Wire, OpenAPI: doc,
+	r := pf.StartService(b, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.Wire, OpenAPI: doc, OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32)}})
 	e := &env{pf: pf, r: r, coach: pf.Token(b, "gemeente-groningen", auth.RoleWorkCoach), provA: pf.Token(b, "12345678", auth.RoleProvider)}
 	e.offerKnown(b, 1, "active", false, start1(day(-400), 50))

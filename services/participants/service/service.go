@@ -23,6 +23,7 @@ func Options() kit.Options {
 		Topics: append(append([]string{}, adapters.Topics...),
 			contracts.TopicProvidersOffers, contracts.TopicPartnersAttendance, contracts.TopicPartnersPlacements),
 		Indexes: adapters.Indexes,
+		Views:   adapters.Views,
 	}
 }
 
@@ -48,7 +49,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		return err
 	}
 	svc := app.New(app.Deps{
-		Repo:       adapters.NewRepository(p.Commits, p.Config.TopicPrefix),
+		Repo:       adapters.NewRepository(p.Store, p.Config.TopicPrefix),
 		Offers:     adapters.NewOffers(p.DB),
 		Seats:      adapters.NewSeats(p.DB),
 		Identities: adapters.NewIdentities(p.DB),

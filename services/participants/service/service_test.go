@@ -389,5 +389,5 @@ func TestPraktijkverklaringenAndBBLAreCountedForTheRegion(t *testing.T) {
 func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 	e := start(t, &kittest.Clock{})
 	doc, _ := contracts.OpenAPI(service.Name)
-	e.r.RoutesInDocument(t, doc)
+	e.r.RoutesInDocument(t, doc, contracts.OpenAPIFiles())
 }

@@ -17,12 +17,13 @@ func Options() kit.Options {
 	return kit.Options{
 		Validator: contracts.MustEventSchemas(),
 		Topics:    append(append([]string{}, adapters.Topics...), contracts.TopicProvidersRegistry),
+		Views:     adapters.Views,
 	}
 }
 
 // Wire mounts the procurement application on a started platform.
 func Wire(p *kit.Platform) error {
-	repo := adapters.NewRepository(p.Commits, p.Config.TopicPrefix)
+	repo := adapters.NewRepository(p.Store, p.Config.TopicPrefix)
 	svc := app.New(repo)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
 	return p.AddConsumer(ports.NewConsumers(svc, p.Config.Region).Certificates())

@@ -21,6 +21,7 @@ func Options() kit.Options {
 		Validator: contracts.MustEventSchemas(),
 		Topics:    append(append([]string{}, adapters.Topics...), contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes),
 		Indexes:   adapters.TermsIndexes,
+		Views:     adapters.Views,
 	}
 }
 
@@ -38,7 +39,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	if err := p.Config.Env.Err(); err != nil {
 		return err
 	}
-	svc := app.New(adapters.NewRepository(p.Commits, p.DB, p.Config.TopicPrefix), p.Config.Region).WithClock(clock)
+	svc := app.New(adapters.NewRepository(p.Store, p.Config.TopicPrefix), p.Config.Region).WithClock(clock)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
 	p.AddJob("certificate-check", interval, func(ctx context.Context, _ time.Time) error {
 		n, err := svc.CheckCertificates(ctx, clock())

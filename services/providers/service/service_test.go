@@ -23,7 +23,7 @@ func start(t *testing.T, c *kittest.Clock) (*kittest.Platform, *kittest.Running)
 	t.Helper()
 	pf := kittest.NewPlatform(t)
 	doc, _ := contracts.OpenAPI(service.Name)
-	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc,
+	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc, OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"CERTIFICATE_CHECK_INTERVAL": "100ms"}})
 	return pf, r
 }
@@ -254,5 +254,5 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 	_, r := start(t, &kittest.Clock{})
 	doc, _ := contracts.OpenAPI(service.Name)
-	r.RoutesInDocument(t, doc)
+	r.RoutesInDocument(t, doc, contracts.OpenAPIFiles())
 }

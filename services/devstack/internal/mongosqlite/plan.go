@@ -14,6 +14,9 @@ type plan struct {
 	conds []string
 	args  []any
 	exact bool
+	// fixed are the paths an equality pins to one value; a sort on them is a no-op, and
+	// SQLite only uses an index for ORDER BY when such terms are left out.
+	fixed map[string]bool
 }
 
 func (p plan) where() string {
@@ -35,7 +38,7 @@ func keyExpr(path string) string {
 // planFilter translates what it can of a filter. Paths where an array was ever stored
 // (multikey) are left to Go: MongoDB matches arrays element-wise, an index of keys cannot.
 func (c *collection) planFilter(filter bsoncore.Document) plan {
-	p := plan{exact: true}
+	p := plan{exact: true, fixed: map[string]bool{}}
 	elems, err := filter.Elements()
 	if err != nil {
 		return plan{}
@@ -55,6 +58,9 @@ func (c *collection) planFilter(filter bsoncore.Document) plan {
 				p.conds = append(p.conds, sp.conds...)
 				p.args = append(p.args, sp.args...)
 				p.exact = p.exact && sp.exact
+				for f := range sp.fixed {
+					p.fixed[f] = true
+				}
 			}
 		case key == "$or":
 			subs, err := subFilters(key, v)
@@ -89,6 +95,9 @@ func (c *collection) planFilter(filter bsoncore.Document) plan {
 			p.conds = append(p.conds, conds...)
 			p.args = append(p.args, args...)
 			p.exact = p.exact && exact
+			if len(conds) > 0 && (strings.HasSuffix(conds[0], " = ?") || strings.HasSuffix(conds[0], " IS NULL")) {
+				p.fixed[key] = true
+			}
 		}
 	}
 	return p
@@ -216,7 +225,7 @@ func planRange(expr, op string, arg bsoncore.Value) ([]string, []any, bool) {
 func classIsBlob(k any) bool { _, ok := k.([]byte); return ok }
 
 // planSort returns an ORDER BY clause, or ok=false when the sort needs Go (a multikey path).
-func (c *collection) planSort(sort bsoncore.Document) (string, bool) {
+func (c *collection) planSort(sort bsoncore.Document, fixed map[string]bool) (string, bool) {
 	if len(sort) == 0 {
 		return "", true
 	}
@@ -235,9 +244,13 @@ func (c *collection) planSort(sort bsoncore.Document) (string, bool) {
 			parts = append(parts, "rowid"+dir)
 		case strings.HasPrefix(e.Key(), "$") || c.isMultikey(e.Key()):
 			return "", false
+		case fixed[e.Key()]:
 		default:
 			parts = append(parts, keyExpr(e.Key())+dir)
 		}
+	}
+	if len(parts) == 0 {
+		return "", true
 	}
 	return " ORDER BY " + strings.Join(parts, ", "), true
 }

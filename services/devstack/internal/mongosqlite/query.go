@@ -96,7 +96,7 @@ func (r *rowIter) Close() {
 // selectSQL builds the statement for a query and tells what is left for Go to do.
 func (c *collection) selectSQL(q querySpec, columns string) (text string, args []any, exact, sorted bool) {
 	p := c.planFilter(q.filter)
-	order, sorted := c.planSort(q.sort)
+	order, sorted := c.planSort(q.sort, p.fixed)
 	text = fmt.Sprintf("SELECT %s FROM %q%s", columns, c.table, p.where())
 	args = p.args
 	if sorted {

@@ -3,8 +3,10 @@ package adapters
 
 import (
 	"context"
+	"strings"
 
 	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/participants/internal/app"
@@ -20,26 +22,42 @@ const (
 // Topics this service publishes to.
 var Topics = []string{contracts.TopicParticipantsEnrolments}
 
-// Repository stores participants and enrolments on the commit log.
-type Repository struct{ agg *store.Aggregates }
-
-// NewRepository routes every milestone event to the enrolments topic.
-func NewRepository(commits *store.Commits, topicPrefix string) *Repository {
-	topicOf := map[string]string{}
-	for _, t := range app.EventTypes() {
-		topicOf[t] = contracts.TopicParticipantsEnrolments
-	}
-	return &Repository{agg: store.NewAggregates(commits, topicPrefix, topicOf)}
-}
-
-var _ app.Repository = (*Repository)(nil)
-
 // participantRecord is the stored participant: its JSON plus the sealed BSN, which the
 // domain type leaves out of every JSON answer.
 type participantRecord struct {
 	domain.Participant
 	SealedBSN domain.SealedBSN `json:"sealedBsn"`
 }
+
+// Views are what lists filter on. Municipalities are compared case-insensitively.
+var Views = []*store.View{
+	store.NewView(kindParticipant, 1, func(p *participantRecord) store.Fields {
+		groups := make([]string, len(p.TargetGroups))
+		for i, g := range p.TargetGroups {
+			groups[i] = string(g)
+		}
+		return store.Fields{"municipality": strings.ToLower(p.Municipality), "workCoach": p.WorkCoach.Subject,
+			"targetGroups": groups, "praktijkverklaring": len(p.Praktijkverklaringen) > 0 || p.BBL != nil}
+	}, []string{"municipality"}, []string{"workCoach"}, []string{"targetGroups"}, []string{"praktijkverklaring"}),
+	store.NewView(kindEnrolment, 1, func(e *domain.Enrolment) store.Fields {
+		return store.Fields{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status),
+			"product": e.ProductID, "contract": e.ContractID}
+	}, []string{"participant"}, []string{"provider"}, []string{"status"}, []string{"product"}, []string{"provider", "status"}),
+}
+
+// Repository stores participants and enrolments on the commit log with their views.
+type Repository struct{ agg *store.Aggregates }
+
+// NewRepository routes every milestone event to the enrolments topic.
+func NewRepository(s *store.Store, topicPrefix string) *Repository {
+	topicOf := map[string]string{}
+	for _, t := range app.EventTypes() {
+		topicOf[t] = contracts.TopicParticipantsEnrolments
+	}
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, topicOf)}
+}
+
+var _ app.Repository = (*Repository)(nil)
 
 func (r *Repository) LoadParticipant(ctx context.Context, id string) (*domain.Participant, int, error) {
 	rec, v, err := store.LoadAs[participantRecord](ctx, r.agg, kindParticipant, id)
@@ -56,8 +74,32 @@ func (r *Repository) SaveParticipant(ctx context.Context, p *domain.Participant,
 		State: participantRecord{Participant: *p, SealedBSN: p.BSN}, Outcome: o})
 }
 
-func (r *Repository) ListParticipants(ctx context.Context, region string) ([]domain.Participant, error) {
-	return store.ListAs[domain.Participant](ctx, r.agg, kindParticipant, region, nil)
+func participantQuery(region string, f app.ParticipantFilter, page paging.Request) store.PageQuery {
+	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
+	if f.Municipality != "" {
+		q.Equals["municipality"] = strings.ToLower(f.Municipality)
+	}
+	if f.WorkCoach != "" {
+		q.Equals["workCoach"] = f.WorkCoach
+	}
+	if f.TargetGroup != "" {
+		q.Equals["targetGroups"] = string(f.TargetGroup)
+	}
+	if f.WithPraktijkverklaring {
+		q.Equals["praktijkverklaring"] = true
+	}
+	return q
+}
+
+func (r *Repository) ListParticipants(ctx context.Context, region string, f app.ParticipantFilter, page paging.Request) (paging.Page[domain.Participant], error) {
+	p, err := store.PageAs[participantRecord](ctx, r.agg, kindParticipant, participantQuery(region, f, page))
+	return paging.Map(p, func(rec participantRecord) domain.Participant { return rec.Participant }), err
+}
+
+func (r *Repository) EachParticipant(ctx context.Context, region string, f app.ParticipantFilter, fn func(*domain.Participant) error) error {
+	return store.EachAs(ctx, r.agg, kindParticipant, participantQuery(region, f, paging.Request{}), func(rec *participantRecord) error {
+		return fn(&rec.Participant)
+	})
 }
 
 func (r *Repository) LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error) {
@@ -69,22 +111,25 @@ func (r *Repository) LoadEnrolments(ctx context.Context, ids []string) (map[stri
 }
 
 func (r *Repository) SaveEnrolment(ctx context.Context, e *domain.Enrolment, o rules.Outcome) error {
-	labels := map[string]string{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status)}
-	return r.agg.Save(ctx, store.Saved{Kind: kindEnrolment, ID: e.ID, Region: e.Region, Labels: labels, State: e, Outcome: o})
+	return r.agg.Save(ctx, store.Saved{Kind: kindEnrolment, ID: e.ID, Region: e.Region, State: e, Outcome: o})
 }
 
-func (r *Repository) ListEnrolments(ctx context.Context, region string, f app.EnrolmentFilter) ([]domain.Enrolment, error) {
-	labels := map[string]string{}
-	if f.ParticipantID != "" {
-		labels["participant"] = f.ParticipantID
+func enrolmentQuery(region string, f app.EnrolmentFilter, page paging.Request) store.PageQuery {
+	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
+	for field, v := range map[string]string{"participant": f.ParticipantID, "provider": f.ProviderKvK, "status": string(f.Status), "product": f.ProductID} {
+		if v != "" {
+			q.Equals[field] = v
+		}
 	}
-	if f.ProviderKvK != "" {
-		labels["provider"] = f.ProviderKvK
-	}
-	if f.Status != "" {
-		labels["status"] = string(f.Status)
-	}
-	return store.ListAs[domain.Enrolment](ctx, r.agg, kindEnrolment, region, labels)
+	return q
+}
+
+func (r *Repository) ListEnrolments(ctx context.Context, region string, f app.EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error) {
+	return store.PageAs[domain.Enrolment](ctx, r.agg, kindEnrolment, enrolmentQuery(region, f, page))
+}
+
+func (r *Repository) EachEnrolment(ctx context.Context, region string, f app.EnrolmentFilter, fn func(*domain.Enrolment) error) error {
+	return store.EachAs(ctx, r.agg, kindEnrolment, enrolmentQuery(region, f, paging.Request{}), fn)
 }
 
 func (r *Repository) ParticipantHistory(ctx context.Context, id string) ([]rules.AuditEntry, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -20,13 +21,17 @@ import (
 type Repository interface {
 	LoadParticipant(ctx context.Context, id string) (*domain.Participant, int, error)
 	SaveParticipant(ctx context.Context, p *domain.Participant, o rules.Outcome) error
-	ListParticipants(ctx context.Context, region string) ([]domain.Participant, error)
+	ListParticipants(ctx context.Context, region string, f ParticipantFilter, page paging.Request) (paging.Page[domain.Participant], error)
+	// EachParticipant visits every participant the filter selects (reports).
+	EachParticipant(ctx context.Context, region string, f ParticipantFilter, fn func(*domain.Participant) error) error
 
 	LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error)
 	// LoadEnrolments reads several at once (a batch of partner messages); missing ones are absent.
 	LoadEnrolments(ctx context.Context, ids []string) (map[string]*domain.Enrolment, error)
 	SaveEnrolment(ctx context.Context, e *domain.Enrolment, o rules.Outcome) error
-	ListEnrolments(ctx context.Context, region string, f EnrolmentFilter) ([]domain.Enrolment, error)
+	ListEnrolments(ctx context.Context, region string, f EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error)
+	// EachEnrolment visits every enrolment the filter selects (scheduled checks, audits).
+	EachEnrolment(ctx context.Context, region string, f EnrolmentFilter, fn func(*domain.Enrolment) error) error
 
 	ParticipantHistory(ctx context.Context, id string) ([]rules.AuditEntry, error)
 	EnrolmentHistory(ctx context.Context, id string) ([]rules.AuditEntry, error)
@@ -36,6 +41,7 @@ type Repository interface {
 type EnrolmentFilter struct {
 	ParticipantID string
 	ProviderKvK   string
+	ProductID     string
 	Status        domain.Status
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -68,25 +69,19 @@ func (s *Service) GetEnrolment(ctx context.Context, p auth.Principal, id string)
 	return e, nil
 }
 
-// ListEnrolments returns the enrolments the caller may see; a provider only its own.
-func (s *Service) ListEnrolments(ctx context.Context, p auth.Principal, f EnrolmentFilter) ([]domain.Enrolment, error) {
+// ListEnrolments returns a page of the enrolments the caller may see; a provider only its
+// own (its filter is forced to itself, so the page is read from the provider's index).
+func (s *Service) ListEnrolments(ctx context.Context, p auth.Principal, f EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error) {
 	if !guidance(p) && !p.Has(auth.RoleFinance) {
 		if !p.Has(auth.RoleProvider) {
-			return []domain.Enrolment{}, nil
+			return paging.Page[domain.Enrolment]{}, nil
+		}
+		if f.ProviderKvK != "" && f.ProviderKvK != p.Org {
+			return paging.Page[domain.Enrolment]{}, nil
 		}
 		f.ProviderKvK = p.Org
 	}
-	all, err := s.repo.ListEnrolments(ctx, p.Region, f)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Enrolment{}
-	for _, e := range all {
-		if canSeeEnrolment(p, &e) {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return s.repo.ListEnrolments(ctx, p.Region, f, page)
 }
 
 // EnrolmentAudit returns who did what and when to an enrolment.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -84,28 +85,19 @@ func (s *Service) GetParticipant(ctx context.Context, p auth.Principal, id strin
 
 // ParticipantFilter narrows a listing.
 type ParticipantFilter struct {
-	Municipality string
+	Municipality string // case-insensitive
 	TargetGroup  domain.TargetGroup
 	WorkCoach    string
+	// WithPraktijkverklaring: only those with a praktijkverklaring or a BBL programme.
+	WithPraktijkverklaring bool
 }
 
-// ListParticipants returns the region's participants to guidance roles.
-func (s *Service) ListParticipants(ctx context.Context, p auth.Principal, f ParticipantFilter) ([]domain.Participant, error) {
-	all, err := s.repo.ListParticipants(ctx, p.Region)
-	if err != nil {
-		return nil, err
+// ListParticipants returns a page of the region's participants to guidance roles.
+func (s *Service) ListParticipants(ctx context.Context, p auth.Principal, f ParticipantFilter, page paging.Request) (paging.Page[domain.Participant], error) {
+	if !guidance(p) {
+		return paging.Page[domain.Participant]{}, nil
 	}
-	out := []domain.Participant{}
-	for _, part := range all {
-		if !canSeeParticipant(p, &part) ||
-			(f.Municipality != "" && !strings.EqualFold(part.Municipality, f.Municipality)) ||
-			(f.TargetGroup != "" && !slices.Contains(part.TargetGroups, f.TargetGroup)) ||
-			(f.WorkCoach != "" && part.WorkCoach.Subject != f.WorkCoach) {
-			continue
-		}
-		out = append(out, part)
-	}
-	return out, nil
+	return s.repo.ListParticipants(ctx, p.Region, f, page)
 }
 
 // UpdateParticipant edits a participant's details (not the BSN).
@@ -213,18 +205,15 @@ func (s *Service) ParticipantAudit(ctx context.Context, p auth.Principal, id str
 	for _, e := range entries {
 		out = append(out, AuditRecord{Subject: "participant/" + id, AuditEntry: e})
 	}
-	enrolments, err := s.repo.ListEnrolments(ctx, p.Region, EnrolmentFilter{ParticipantID: id})
-	if err != nil {
-		return nil, err
-	}
-	for _, en := range enrolments {
+	err = s.repo.EachEnrolment(ctx, p.Region, EnrolmentFilter{ParticipantID: id}, func(en *domain.Enrolment) error {
 		h, err := s.repo.EnrolmentHistory(ctx, en.ID)
-		if err != nil {
-			return nil, err
-		}
 		for _, e := range h {
 			out = append(out, AuditRecord{Subject: "enrolment/" + en.ID, AuditEntry: e})
 		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b AuditRecord) int { return a.At.Compare(b.At) })
 	return out, nil
@@ -240,19 +229,19 @@ type PraktijkverklaringReport struct {
 	ByQualification          map[string]int `json:"byQualification"`
 }
 
-// PraktijkverklaringReport counts for the region.
+// PraktijkverklaringReport counts for the region; it reads only the participants with a
+// praktijkverklaring or a BBL programme.
 func (s *Service) PraktijkverklaringReport(ctx context.Context, p auth.Principal) (*PraktijkverklaringReport, error) {
-	all, err := s.ListParticipants(ctx, p, ParticipantFilter{})
-	if err != nil {
-		return nil, err
-	}
 	r := &PraktijkverklaringReport{ByQualification: map[string]int{}}
-	for _, part := range all {
+	if !guidance(p) {
+		return r, nil
+	}
+	err := s.repo.EachParticipant(ctx, p.Region, ParticipantFilter{WithPraktijkverklaring: true}, func(part *domain.Participant) error {
 		if part.BBL != nil {
 			r.BBLTotal++
 		}
 		if len(part.Praktijkverklaringen) == 0 {
-			continue
+			return nil
 		}
 		r.Participants++
 		r.Issued += len(part.Praktijkverklaringen)
@@ -262,6 +251,7 @@ func (s *Service) PraktijkverklaringReport(ctx context.Context, p auth.Principal
 		if part.BBL != nil {
 			r.ParticipantsContinuedBBL++
 		}
-	}
-	return r, nil
+		return nil
+	})
+	return r, err
 }

@@ -113,17 +113,13 @@ func (s *Service) KeepOffer(ctx context.Context, o domain.Offer) error {
 // CheckSustainable is the scheduled check: every placed enrolment whose jobs reached six
 // months of work by now becomes sustainably placed, with its event. Idempotent.
 func (s *Service) CheckSustainable(ctx context.Context, now time.Time) (int, error) {
-	placed, err := s.repo.ListEnrolments(ctx, s.region, EnrolmentFilter{Status: domain.StatusPlaced})
-	if err != nil {
-		return 0, err
-	}
 	today := domain.DateOf(now)
 	done := 0
-	for _, listed := range placed {
+	err := s.repo.EachEnrolment(ctx, s.region, EnrolmentFilter{Status: domain.StatusPlaced}, func(listed *domain.Enrolment) error {
 		if on, ok := domain.SustainableOn(listed.Placements); !ok || on.After(today) {
-			continue
+			return nil
 		}
-		err := rules.Retry(ctx, func() error {
+		return rules.Retry(ctx, func() error {
 			e, v, err := s.repo.LoadEnrolment(ctx, listed.ID)
 			if err != nil {
 				return err
@@ -135,9 +131,6 @@ func (s *Service) CheckSustainable(ctx context.Context, now time.Time) (int, err
 			return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Events: []Event{sustainableEvent(e, now)},
 				Actor: rules.System("sustainability-check"), Action: "enrolment.sustainably-placed"})
 		})
-		if err != nil {
-			return done, err
-		}
-	}
-	return done, nil
+	})
+	return done, err
 }

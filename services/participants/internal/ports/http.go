@@ -3,13 +3,12 @@ package ports
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
-	"github.com/werkregio/platform/services/kit/problem"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -68,9 +67,22 @@ func bind[T any](c *gin.Context) (T, bool) {
 }
 
 func (h *HTTP) listParticipants(c *gin.Context) {
-	v, err := h.app.ListParticipants(c, principal(c), app.ParticipantFilter{
-		Municipality: c.Query("municipality"), TargetGroup: domain.TargetGroup(c.Query("targetGroup")), WorkCoach: c.Query("workCoach")})
-	httpserver.RespondList(c, v, err)
+	q := httpserver.ListQuery(c, "municipality", "targetGroup", "workCoach")
+	f := app.ParticipantFilter{Municipality: q.String("municipality"), WorkCoach: q.String("workCoach"),
+		TargetGroup: domain.TargetGroup(q.OneOf("targetGroup", names(domain.TargetGroups)))}
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListParticipants(c, principal(c), f, q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }
 
 func (h *HTTP) registerParticipant(c *gin.Context) {
@@ -153,13 +165,15 @@ func (h *HTTP) praktijkverklaringReport(c *gin.Context) {
 }
 
 func (h *HTTP) listEnrolments(c *gin.Context) {
-	status := domain.Status(c.Query("status"))
-	if status != "" && !slices.Contains(domain.Statuses, status) {
-		httpserver.Fail(c, problem.Validation("Unknown status filter.", problem.FieldError{Field: "status", Reason: "must be one of the lifecycle statuses"}))
+	q := httpserver.ListQuery(c, "participant", "provider", "product", "status")
+	f := app.EnrolmentFilter{ParticipantID: q.String("participant"), ProductID: q.String("product"),
+		ProviderKvK: q.Matching("provider", civil.ValidKvK, "must be a KvK number of 8 digits"),
+		Status:      domain.Status(q.OneOf("status", names(domain.Statuses)))}
+	if !q.OK() {
 		return
 	}
-	v, err := h.app.ListEnrolments(c, principal(c), app.EnrolmentFilter{ParticipantID: c.Query("participant"), ProviderKvK: c.Query("provider"), Status: status})
-	httpserver.RespondList(c, v, err)
+	v, err := h.app.ListEnrolments(c, principal(c), f, q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) enrol(c *gin.Context) {

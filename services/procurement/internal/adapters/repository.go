@@ -2,7 +2,9 @@ package adapters
 
 import (
 	"context"
+	"slices"
 
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/app"
@@ -16,12 +18,36 @@ const (
 	kindTender    = "tender"
 )
 
+// Views are what lists filter on. A draft scheme is visible to its buyer only, so its view
+// names who may see it ("*": everyone in the region).
+var Views = []*store.View{
+	store.NewView(kindScheme, 1, func(s *domain.Scheme) store.Fields {
+		visible := "*"
+		if s.Status == domain.SchemeDraft {
+			visible = s.Buyer
+		}
+		return store.Fields{"status": string(s.Status), "visibleTo": visible}
+	}, []string{"status"}, []string{"visibleTo"}),
+	store.NewView(kindAdmission, 1, func(a *domain.Admission) store.Fields {
+		statuses := []string{}
+		for _, c := range a.Contracts {
+			if !slices.Contains(statuses, string(c.Status)) {
+				statuses = append(statuses, string(c.Status))
+			}
+		}
+		return store.Fields{"scheme": a.SchemeID, "provider": a.ProviderKvK, "contractStatuses": statuses}
+	}, []string{"scheme"}, []string{"provider"}, []string{"contractStatuses"}),
+	store.NewView(kindTender, 1, func(t *domain.Tender) store.Fields {
+		return store.Fields{"status": string(t.Status)}
+	}, []string{"status"}),
+}
+
 // Repository stores procurement aggregates as commits (state + outbox in one document).
 type Repository struct{ agg *store.Aggregates }
 
-// NewRepository uses the commit log; topicPrefix is the region's Kafka topic prefix.
-func NewRepository(commits *store.Commits, topicPrefix string) *Repository {
-	return &Repository{agg: store.NewAggregates(commits, topicPrefix, TopicOf)}
+// NewRepository uses the store; topicPrefix is the region's Kafka topic prefix.
+func NewRepository(s *store.Store, topicPrefix string) *Repository {
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, TopicOf)}
 }
 
 var _ app.Repository = (*Repository)(nil)
@@ -31,12 +57,18 @@ func (r *Repository) LoadScheme(ctx context.Context, id string) (*domain.Scheme,
 }
 
 func (r *Repository) SaveScheme(ctx context.Context, s *domain.Scheme, version int, events []app.Event) error {
-	return r.agg.Save(ctx, store.Saved{Kind: kindScheme, ID: s.ID, Region: s.Region,
-		Labels: map[string]string{"status": string(s.Status)}, State: s, Outcome: rules.Outcome{Version: version, Events: events}})
+	return r.agg.Save(ctx, store.Saved{Kind: kindScheme, ID: s.ID, Region: s.Region, State: s, Outcome: rules.Outcome{Version: version, Events: events}})
 }
 
-func (r *Repository) ListSchemes(ctx context.Context, region string) ([]domain.Scheme, error) {
-	return store.ListAs[domain.Scheme](ctx, r.agg, kindScheme, region, nil)
+func (r *Repository) ListSchemes(ctx context.Context, region string, f app.SchemeFilter, page paging.Request) (paging.Page[domain.Scheme], error) {
+	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
+	if f.Status != "" {
+		q.Equals["status"] = string(f.Status)
+	}
+	if f.VisibleTo != "" {
+		q.Equals["visibleTo"] = []string{"*", f.VisibleTo}
+	}
+	return store.PageAs[domain.Scheme](ctx, r.agg, kindScheme, q)
 }
 
 func (r *Repository) LoadAdmission(ctx context.Context, id string) (*domain.Admission, int, error) {
@@ -44,19 +76,25 @@ func (r *Repository) LoadAdmission(ctx context.Context, id string) (*domain.Admi
 }
 
 func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, version int, events []app.Event) error {
-	labels := map[string]string{"scheme": a.SchemeID, "provider": a.ProviderKvK}
-	return r.agg.Save(ctx, store.Saved{Kind: kindAdmission, ID: a.ID, Region: a.Region, Labels: labels, State: a, Outcome: rules.Outcome{Version: version, Events: events}})
+	return r.agg.Save(ctx, store.Saved{Kind: kindAdmission, ID: a.ID, Region: a.Region, State: a, Outcome: rules.Outcome{Version: version, Events: events}})
 }
 
-func (r *Repository) ListAdmissions(ctx context.Context, region string, f app.AdmissionFilter) ([]domain.Admission, error) {
-	labels := map[string]string{}
-	if f.SchemeID != "" {
-		labels["scheme"] = f.SchemeID
+func admissionQuery(region string, f app.AdmissionFilter, page paging.Request) store.PageQuery {
+	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
+	for field, v := range map[string]string{"scheme": f.SchemeID, "provider": f.ProviderKvK, "contractStatuses": string(f.ContractStatus)} {
+		if v != "" {
+			q.Equals[field] = v
+		}
 	}
-	if f.ProviderKvK != "" {
-		labels["provider"] = f.ProviderKvK
-	}
-	return store.ListAs[domain.Admission](ctx, r.agg, kindAdmission, region, labels)
+	return q
+}
+
+func (r *Repository) ListAdmissions(ctx context.Context, region string, f app.AdmissionFilter, page paging.Request) (paging.Page[domain.Admission], error) {
+	return store.PageAs[domain.Admission](ctx, r.agg, kindAdmission, admissionQuery(region, f, page))
+}
+
+func (r *Repository) EachAdmission(ctx context.Context, region string, f app.AdmissionFilter, fn func(*domain.Admission) error) error {
+	return store.EachAs(ctx, r.agg, kindAdmission, admissionQuery(region, f, paging.Request{}), fn)
 }
 
 func (r *Repository) LoadTender(ctx context.Context, id string) (*domain.Tender, int, error) {
@@ -64,10 +102,21 @@ func (r *Repository) LoadTender(ctx context.Context, id string) (*domain.Tender,
 }
 
 func (r *Repository) SaveTender(ctx context.Context, t *domain.Tender, version int, events []app.Event) error {
-	return r.agg.Save(ctx, store.Saved{Kind: kindTender, ID: t.ID, Region: t.Region,
-		Labels: map[string]string{"status": string(t.Status)}, State: t, Outcome: rules.Outcome{Version: version, Events: events}})
+	return r.agg.Save(ctx, store.Saved{Kind: kindTender, ID: t.ID, Region: t.Region, State: t, Outcome: rules.Outcome{Version: version, Events: events}})
 }
 
-func (r *Repository) ListTenders(ctx context.Context, region string) ([]domain.Tender, error) {
-	return store.ListAs[domain.Tender](ctx, r.agg, kindTender, region, nil)
+func tenderQuery(region string, status domain.TenderStatus, page paging.Request) store.PageQuery {
+	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
+	if status != "" {
+		q.Equals["status"] = string(status)
+	}
+	return q
+}
+
+func (r *Repository) ListTenders(ctx context.Context, region string, status domain.TenderStatus, page paging.Request) (paging.Page[domain.Tender], error) {
+	return store.PageAs[domain.Tender](ctx, r.agg, kindTender, tenderQuery(region, status, page))
+}
+
+func (r *Repository) EachTender(ctx context.Context, region string, status domain.TenderStatus, fn func(*domain.Tender) error) error {
+	return store.EachAs(ctx, r.agg, kindTender, tenderQuery(region, status, paging.Request{}), fn)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -67,51 +68,41 @@ func canSeeAdmission(p auth.Principal, a *domain.Admission) bool {
 	return (p.Has(auth.RoleProvider) && p.Org == a.ProviderKvK) || p.Has(auth.RoleBuyer) || regionalOversight(p)
 }
 
-// ListApplications returns the applications the caller may see.
-func (s *Service) ListApplications(ctx context.Context, p auth.Principal, f AdmissionFilter) ([]domain.Application, error) {
-	adms, err := s.visibleAdmissions(ctx, p, f)
-	if err != nil {
-		return nil, err
+// ListApplications returns the applications of a page of the admissions the caller may see.
+func (s *Service) ListApplications(ctx context.Context, p auth.Principal, f AdmissionFilter, page paging.Request) (paging.Page[domain.Application], error) {
+	adms, err := s.visibleAdmissions(ctx, p, f, page)
+	out := paging.Page[domain.Application]{Items: []domain.Application{}, Next: adms.Next}
+	for _, a := range adms.Items {
+		out.Items = append(out.Items, a.Applications...)
 	}
-	out := []domain.Application{}
-	for _, a := range adms {
-		out = append(out, a.Applications...)
-	}
-	return out, nil
+	return out, err
 }
 
-// ListContracts returns the contracts the caller may see, optionally by status.
-func (s *Service) ListContracts(ctx context.Context, p auth.Principal, f AdmissionFilter, status domain.ContractStatus) ([]domain.Contract, error) {
-	adms, err := s.visibleAdmissions(ctx, p, f)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Contract{}
-	for _, a := range adms {
+// ListContracts returns the contracts of a page of the admissions the caller may see,
+// optionally by status.
+func (s *Service) ListContracts(ctx context.Context, p auth.Principal, f AdmissionFilter, page paging.Request) (paging.Page[domain.Contract], error) {
+	adms, err := s.visibleAdmissions(ctx, p, f, page)
+	out := paging.Page[domain.Contract]{Items: []domain.Contract{}, Next: adms.Next}
+	for _, a := range adms.Items {
 		for _, c := range a.Contracts {
-			if status == "" || c.Status == status {
-				out = append(out, c)
+			if f.ContractStatus == "" || c.Status == f.ContractStatus {
+				out.Items = append(out.Items, c)
 			}
 		}
 	}
-	return out, nil
+	return out, err
 }
 
-func (s *Service) visibleAdmissions(ctx context.Context, p auth.Principal, f AdmissionFilter) ([]domain.Admission, error) {
-	if p.Has(auth.RoleProvider) && !p.Has(auth.RoleAdmin) {
-		f.ProviderKvK = p.Org // a provider sees only its own
-	}
-	all, err := s.repo.ListAdmissions(ctx, p.Region, f)
-	if err != nil {
-		return nil, err
-	}
-	var out []domain.Admission
-	for i := range all {
-		if canSeeAdmission(p, &all[i]) {
-			out = append(out, all[i])
+// visibleAdmissions: a provider sees only its own (read from its index); buyers and
+// regional oversight see the region's; other roles none.
+func (s *Service) visibleAdmissions(ctx context.Context, p auth.Principal, f AdmissionFilter, page paging.Request) (paging.Page[domain.Admission], error) {
+	if !p.Has(auth.RoleBuyer) && !regionalOversight(p) {
+		if !p.Has(auth.RoleProvider) || (f.ProviderKvK != "" && f.ProviderKvK != p.Org) {
+			return paging.Page[domain.Admission]{}, nil
 		}
+		f.ProviderKvK = p.Org
 	}
-	return out, nil
+	return s.repo.ListAdmissions(ctx, p.Region, f, page)
 }
 
 // GetContract returns one contract the caller may see.

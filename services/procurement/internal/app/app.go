@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -32,21 +33,32 @@ type Event = rules.Event
 type Repository interface {
 	LoadScheme(ctx context.Context, id string) (*domain.Scheme, int, error)
 	SaveScheme(ctx context.Context, s *domain.Scheme, version int, events []Event) error
-	ListSchemes(ctx context.Context, region string) ([]domain.Scheme, error)
+	ListSchemes(ctx context.Context, region string, f SchemeFilter, page paging.Request) (paging.Page[domain.Scheme], error)
 
 	LoadAdmission(ctx context.Context, id string) (*domain.Admission, int, error)
 	SaveAdmission(ctx context.Context, a *domain.Admission, version int, events []Event) error
-	ListAdmissions(ctx context.Context, region string, f AdmissionFilter) ([]domain.Admission, error)
+	ListAdmissions(ctx context.Context, region string, f AdmissionFilter, page paging.Request) (paging.Page[domain.Admission], error)
+	EachAdmission(ctx context.Context, region string, f AdmissionFilter, fn func(*domain.Admission) error) error
 
 	LoadTender(ctx context.Context, id string) (*domain.Tender, int, error)
 	SaveTender(ctx context.Context, t *domain.Tender, version int, events []Event) error
-	ListTenders(ctx context.Context, region string) ([]domain.Tender, error)
+	ListTenders(ctx context.Context, region string, status domain.TenderStatus, page paging.Request) (paging.Page[domain.Tender], error)
+	EachTender(ctx context.Context, region string, status domain.TenderStatus, fn func(*domain.Tender) error) error
 }
 
-// AdmissionFilter narrows a listing of admissions.
+// SchemeFilter narrows a listing of schemes.
+type SchemeFilter struct {
+	Status domain.SchemeStatus
+	// VisibleTo: only schemes this buyer organisation may see (its drafts and everyone's
+	// published schemes); empty for those who see all.
+	VisibleTo string
+}
+
+// AdmissionFilter narrows a listing of admissions (applications and contracts).
 type AdmissionFilter struct {
-	SchemeID    string
-	ProviderKvK string
+	SchemeID       string
+	ProviderKvK    string
+	ContractStatus domain.ContractStatus
 }
 
 // Service is the procurement application.

@@ -20,12 +20,8 @@ const certificateCheck = "system:certificate-check"
 // ApplyProviderCertificates suspends or resumes the provider's contracts in force. It is
 // idempotent: a redelivered event finds the contracts already in the right state.
 func (s *Service) ApplyProviderCertificates(ctx context.Context, ev CertificatesChanged) error {
-	adms, err := s.repo.ListAdmissions(ctx, ev.Region, AdmissionFilter{ProviderKvK: ev.ProviderKvK})
-	if err != nil {
-		return err
-	}
-	for _, listed := range adms {
-		err := retry(ctx, func() error {
+	return s.repo.EachAdmission(ctx, ev.Region, AdmissionFilter{ProviderKvK: ev.ProviderKvK}, func(listed *domain.Admission) error {
+		return retry(ctx, func() error {
 			adm, v, err := s.repo.LoadAdmission(ctx, listed.ID)
 			if err != nil {
 				return err
@@ -51,11 +47,7 @@ func (s *Service) ApplyProviderCertificates(ctx context.Context, ev Certificates
 			}
 			return s.repo.SaveAdmission(ctx, adm, v, []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}})
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
 // requiredCertificates: those the terms in force today of the contract's products demand.

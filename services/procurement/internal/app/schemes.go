@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -39,19 +40,17 @@ func canSeeScheme(p auth.Principal, sch *domain.Scheme) bool {
 	return sch.Status != domain.SchemeDraft || isBuyerOf(p, sch.Buyer)
 }
 
-// ListSchemes lists the region's schemes visible to the caller, optionally by status.
-func (s *Service) ListSchemes(ctx context.Context, p auth.Principal, status domain.SchemeStatus) ([]domain.Scheme, error) {
-	all, err := s.repo.ListSchemes(ctx, p.Region)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Scheme{}
-	for i := range all {
-		if canSeeScheme(p, &all[i]) && (status == "" || all[i].Status == status) {
-			out = append(out, all[i])
+// ListSchemes returns a page of the region's schemes visible to the caller, optionally by
+// status: drafts only to their own buyer (and administrators).
+func (s *Service) ListSchemes(ctx context.Context, p auth.Principal, status domain.SchemeStatus, page paging.Request) (paging.Page[domain.Scheme], error) {
+	f := SchemeFilter{Status: status}
+	if !p.Has(auth.RoleAdmin) {
+		f.VisibleTo = p.Org
+		if !p.Has(auth.RoleBuyer) {
+			f.VisibleTo = "-" // nobody's drafts
 		}
 	}
-	return out, nil
+	return s.repo.ListSchemes(ctx, p.Region, f, page)
 }
 
 // changeScheme loads, authorises and saves a buyer's change to a scheme.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -32,33 +33,25 @@ func (s *Service) GetTender(ctx context.Context, p auth.Principal, id string) (*
 	return t, nil
 }
 
-// ListTenders lists the region's tenders, optionally by status.
-func (s *Service) ListTenders(ctx context.Context, region string, status domain.TenderStatus) ([]domain.Tender, error) {
-	all, err := s.repo.ListTenders(ctx, region)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Tender{}
-	for _, t := range all {
-		if status == "" || t.Status == status {
-			out = append(out, t)
-		}
-	}
-	return out, nil
+// ListTenders returns a page of the region's tenders, optionally by status.
+func (s *Service) ListTenders(ctx context.Context, region string, status domain.TenderStatus, page paging.Request) (paging.Page[domain.Tender], error) {
+	return s.repo.ListTenders(ctx, region, status, page)
 }
 
-// Calendar returns the announced tenders expected from today on, soonest first.
+// Calendar returns the announced tenders expected from today on, soonest first. It reads
+// the announced tenders only (those awarded or cancelled drop out of it), so it is as long
+// as the calendar itself, which a calendar feed has to be.
 func (s *Service) Calendar(ctx context.Context, region string) ([]domain.Tender, error) {
-	all, err := s.ListTenders(ctx, region, domain.TenderAnnounced)
-	if err != nil {
-		return nil, err
-	}
 	today := domain.DateOf(s.now())
 	out := []domain.Tender{}
-	for _, t := range all {
+	err := s.repo.EachTender(ctx, region, domain.TenderAnnounced, func(t *domain.Tender) error {
 		if !t.ExpectedPublication.Before(today) {
-			out = append(out, t)
+			out = append(out, *t)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b domain.Tender) int {
 		return a.ExpectedPublication.Time().Compare(b.ExpectedPublication.Time())

@@ -2,9 +2,10 @@ package domain
 
 import (
 	"fmt"
-	"github.com/werkregio/platform/services/kit/civil"
 	"strings"
 	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
 )
 
 // ValidKvK reports whether s is a Dutch chamber of commerce (KvK) number: 8 digits.

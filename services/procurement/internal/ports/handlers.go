@@ -2,32 +2,31 @@ package ports
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
-	"github.com/werkregio/platform/services/kit/problem"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
-func statusParam[T ~string](c *gin.Context, allowed ...T) (T, bool) {
-	s := T(c.Query("status"))
-	if s == "" || slices.Contains(allowed, s) {
-		return s, true
+func names[T ~string](values ...T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
 	}
-	httpserver.Fail(c, problem.Validation("Unknown status filter.", problem.FieldError{Field: "status", Reason: "must be one of the listed statuses"}))
-	return "", false
+	return out
 }
 
 func (h *HTTP) listSchemes(c *gin.Context) {
-	status, ok := statusParam(c, domain.SchemeDraft, domain.SchemeOpen, domain.SchemeClosed)
-	if !ok {
+	q := httpserver.ListQuery(c, "status")
+	status := domain.SchemeStatus(q.OneOf("status", names(domain.SchemeDraft, domain.SchemeOpen, domain.SchemeClosed)))
+	if !q.OK() {
 		return
 	}
-	v, err := h.app.ListSchemes(c, principal(c), status)
-	respondList(c, v, err)
+	v, err := h.app.ListSchemes(c, principal(c), status, q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) createScheme(c *gin.Context) {
@@ -95,22 +94,30 @@ func (h *HTTP) apply(c *gin.Context) {
 	respond(c, http.StatusCreated, applicationResult{Application: a, Contract: ct}, err)
 }
 
-func filter(c *gin.Context) app.AdmissionFilter {
-	return app.AdmissionFilter{SchemeID: c.Query("schemeId"), ProviderKvK: c.Query("providerKvk")}
+// admissionQuery reads the filters of the applications and contracts lists.
+func admissionQuery(c *gin.Context, extra ...string) (*httpserver.Query, app.AdmissionFilter) {
+	q := httpserver.ListQuery(c, append([]string{"schemeId", "providerKvk"}, extra...)...)
+	return q, app.AdmissionFilter{SchemeID: q.String("schemeId"),
+		ProviderKvK: q.Matching("providerKvk", civil.ValidKvK, "must be a KvK number of 8 digits")}
 }
 
 func (h *HTTP) listApplications(c *gin.Context) {
-	v, err := h.app.ListApplications(c, principal(c), filter(c))
-	respondList(c, v, err)
+	q, f := admissionQuery(c)
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListApplications(c, principal(c), f, q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) listContracts(c *gin.Context) {
-	status, ok := statusParam(c, domain.ContractActive, domain.ContractSuspended, domain.ContractEnded)
-	if !ok {
+	q, f := admissionQuery(c, "status")
+	f.ContractStatus = domain.ContractStatus(q.OneOf("status", names(domain.ContractActive, domain.ContractSuspended, domain.ContractEnded)))
+	if !q.OK() {
 		return
 	}
-	v, err := h.app.ListContracts(c, principal(c), filter(c), status)
-	respondList(c, v, err)
+	v, err := h.app.ListContracts(c, principal(c), f, q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) getContract(c *gin.Context) {
@@ -134,12 +141,13 @@ func (h *HTTP) contractAction(action app.ContractAction) gin.HandlerFunc {
 }
 
 func (h *HTTP) listTenders(c *gin.Context) {
-	status, ok := statusParam(c, domain.TenderAnnounced, domain.TenderAwarded, domain.TenderCancelled)
-	if !ok {
+	q := httpserver.ListQuery(c, "status")
+	status := domain.TenderStatus(q.OneOf("status", names(domain.TenderAnnounced, domain.TenderAwarded, domain.TenderCancelled)))
+	if !q.OK() {
 		return
 	}
-	v, err := h.app.ListTenders(c, principal(c).Region, status)
-	respondList(c, v, err)
+	v, err := h.app.ListTenders(c, principal(c).Region, status, q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) announceTender(c *gin.Context) {

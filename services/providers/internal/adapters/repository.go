@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/providers/internal/app"
@@ -30,6 +31,18 @@ var TopicOf = map[string]string{
 	app.TypeOfferChanged:        contracts.TopicProvidersOffers,
 }
 
+// Views are what lists filter on.
+var Views = []*store.View{
+	store.NewView(kindProvider, 1, func(*domain.Provider) store.Fields { return store.Fields{} }),
+	store.NewView(kindOffer, 1, func(o *domain.Offer) store.Fields {
+		products := make([]string, len(o.Products))
+		for i, p := range o.Products {
+			products[i] = p.ProductID
+		}
+		return store.Fields{"provider": o.ProviderKvK, "scheme": o.SchemeID, "contractStatus": o.ContractStatus, "products": products}
+	}, []string{"provider"}, []string{"scheme"}, []string{"contractStatus"}, []string{"products"}),
+}
+
 // Repository stores providers and offers on the commit log and terms versions as facts.
 type Repository struct {
 	agg   *store.Aggregates
@@ -40,8 +53,8 @@ type Repository struct {
 var TermsIndexes = []store.Index{{Collection: "terms", Model: mongo.IndexModel{Keys: bson.D{{Key: "schemeId", Value: 1}}}}}
 
 // NewRepository uses the service's database.
-func NewRepository(commits *store.Commits, db *mongo.Database, topicPrefix string) *Repository {
-	return &Repository{agg: store.NewAggregates(commits, topicPrefix, TopicOf), terms: db.Collection("terms")}
+func NewRepository(s *store.Store, topicPrefix string) *Repository {
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, TopicOf), terms: s.DB().Collection("terms")}
 }
 
 var _ app.Repository = (*Repository)(nil)
@@ -54,8 +67,12 @@ func (r *Repository) SaveProvider(ctx context.Context, p *domain.Provider, o rul
 	return r.agg.Save(ctx, store.Saved{Kind: kindProvider, ID: p.KvK, Region: p.Region, State: p, Outcome: o})
 }
 
-func (r *Repository) ListProviders(ctx context.Context, region string) ([]domain.Provider, error) {
-	return store.ListAs[domain.Provider](ctx, r.agg, kindProvider, region, nil)
+func (r *Repository) ListProviders(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Provider], error) {
+	return store.PageAs[domain.Provider](ctx, r.agg, kindProvider, store.PageQuery{Region: region, Request: page})
+}
+
+func (r *Repository) EachProvider(ctx context.Context, region string, fn func(*domain.Provider) error) error {
+	return store.EachAs(ctx, r.agg, kindProvider, store.PageQuery{Region: region}, fn)
 }
 
 func (r *Repository) LoadOffer(ctx context.Context, contractID string) (*domain.Offer, int, error) {
@@ -63,19 +80,25 @@ func (r *Repository) LoadOffer(ctx context.Context, contractID string) (*domain.
 }
 
 func (r *Repository) SaveOffer(ctx context.Context, o *domain.Offer, out rules.Outcome) error {
-	labels := map[string]string{"provider": o.ProviderKvK, "scheme": o.SchemeID}
-	return r.agg.Save(ctx, store.Saved{Kind: kindOffer, ID: o.ContractID, Region: o.Region, Labels: labels, State: o, Outcome: out})
+	return r.agg.Save(ctx, store.Saved{Kind: kindOffer, ID: o.ContractID, Region: o.Region, State: o, Outcome: out})
 }
 
-func (r *Repository) ListOffers(ctx context.Context, region string, f app.OfferFilter) ([]domain.Offer, error) {
-	labels := map[string]string{}
-	if f.ProviderKvK != "" {
-		labels["provider"] = f.ProviderKvK
+func offerQuery(region string, f app.OfferFilter, page paging.Request) store.PageQuery {
+	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
+	for field, v := range map[string]string{"provider": f.ProviderKvK, "scheme": f.SchemeID, "contractStatus": f.ContractStatus, "products": f.ProductID} {
+		if v != "" {
+			q.Equals[field] = v
+		}
 	}
-	if f.SchemeID != "" {
-		labels["scheme"] = f.SchemeID
-	}
-	return store.ListAs[domain.Offer](ctx, r.agg, kindOffer, region, labels)
+	return q
+}
+
+func (r *Repository) ListOffers(ctx context.Context, region string, f app.OfferFilter, page paging.Request) (paging.Page[domain.Offer], error) {
+	return store.PageAs[domain.Offer](ctx, r.agg, kindOffer, offerQuery(region, f, page))
+}
+
+func (r *Repository) EachOffer(ctx context.Context, region string, f app.OfferFilter, fn func(*domain.Offer) error) error {
+	return store.EachAs(ctx, r.agg, kindOffer, offerQuery(region, f, paging.Request{}), fn)
 }
 
 type termsFact struct {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
@@ -16,11 +17,13 @@ import (
 type Repository interface {
 	LoadProvider(ctx context.Context, kvk string) (*domain.Provider, int, error)
 	SaveProvider(ctx context.Context, p *domain.Provider, o rules.Outcome) error
-	ListProviders(ctx context.Context, region string) ([]domain.Provider, error)
+	ListProviders(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Provider], error)
+	EachProvider(ctx context.Context, region string, fn func(*domain.Provider) error) error
 
 	LoadOffer(ctx context.Context, contractID string) (*domain.Offer, int, error)
 	SaveOffer(ctx context.Context, o *domain.Offer, out rules.Outcome) error
-	ListOffers(ctx context.Context, region string, f OfferFilter) ([]domain.Offer, error)
+	ListOffers(ctx context.Context, region string, f OfferFilter, page paging.Request) (paging.Page[domain.Offer], error)
+	EachOffer(ctx context.Context, region string, f OfferFilter, fn func(*domain.Offer) error) error
 
 	// RecordTerms keeps a product's terms version as a fact (idempotent), so an offer
 	// created later still learns of a change that arrived first.
@@ -30,8 +33,10 @@ type Repository interface {
 
 // OfferFilter narrows a listing of offers.
 type OfferFilter struct {
-	ProviderKvK string
-	SchemeID    string
+	ProviderKvK    string
+	SchemeID       string
+	ProductID      string
+	ContractStatus string
 }
 
 // Service is the providers application.

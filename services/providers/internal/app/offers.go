@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
@@ -66,19 +67,11 @@ func (s *Service) OnTermsChanged(ctx context.Context, ev TermsChanged) error {
 	if err := s.repo.RecordTerms(ctx, ev.SchemeID, ev.ProductID, ev.Terms); err != nil {
 		return err
 	}
-	offers, err := s.repo.ListOffers(ctx, ev.Region, OfferFilter{SchemeID: ev.SchemeID})
-	if err != nil {
-		return err
-	}
-	for _, o := range offers {
-		err := s.changeOffer(ctx, o.ContractID, procurementFeed, "offer.terms-added", func(o *domain.Offer) (bool, error) {
+	return s.repo.EachOffer(ctx, ev.Region, OfferFilter{SchemeID: ev.SchemeID}, func(o *domain.Offer) error {
+		return s.changeOffer(ctx, o.ContractID, procurementFeed, "offer.terms-added", func(o *domain.Offer) (bool, error) {
 			return o.AddTerms(ev.ProductID, ev.Terms, s.now()), nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
 // SetProductOffer lets the contracted provider set a product's locations, starts and capacity.
@@ -129,11 +122,14 @@ func (s *Service) GetOffer(ctx context.Context, p auth.Principal, contractID str
 	return o, nil
 }
 
-// ListOffers returns the offers the caller may see: work coaches and participants choose
-// among all contracted providers; a provider sees only its own.
-func (s *Service) ListOffers(ctx context.Context, p auth.Principal, f OfferFilter) ([]domain.Offer, error) {
+// ListOffers returns a page of the offers the caller may see: work coaches choose among
+// all contracted providers; a provider sees only its own.
+func (s *Service) ListOffers(ctx context.Context, p auth.Principal, f OfferFilter, page paging.Request) (paging.Page[domain.Offer], error) {
 	if providerOnly(p) {
+		if f.ProviderKvK != "" && f.ProviderKvK != p.Org {
+			return paging.Page[domain.Offer]{}, nil
+		}
 		f.ProviderKvK = p.Org
 	}
-	return s.repo.ListOffers(ctx, p.Region, f)
+	return s.repo.ListOffers(ctx, p.Region, f, page)
 }

@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
@@ -92,16 +94,12 @@ func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always 
 // since the last announcement (and every one that became valid). It is idempotent: a second
 // run on the same day finds nothing new.
 func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announced int, err error) {
-	provs, err := s.repo.ListProviders(ctx, s.region)
-	if err != nil {
-		return 0, err
-	}
 	today := domain.DateOf(now)
-	for _, listed := range provs {
+	err = s.repo.EachProvider(ctx, s.region, func(listed *domain.Provider) error {
 		if slices.Equal(listed.ValidCertificates(today), listed.AnnouncedValid) {
-			continue
+			return nil
 		}
-		err := rules.Retry(ctx, func() error {
+		return rules.Retry(ctx, func() error {
 			prov, v, err := s.repo.LoadProvider(ctx, listed.KvK)
 			if err != nil {
 				return err
@@ -113,11 +111,8 @@ func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announc
 			announced++
 			return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: events, Actor: rules.System("certificate-check"), Action: "certificates.checked"})
 		})
-		if err != nil {
-			return announced, err
-		}
-	}
-	return announced, nil
+	})
+	return announced, err
 }
 
 // GetProvider returns a registry entry the caller may see.
@@ -132,17 +127,17 @@ func (s *Service) GetProvider(ctx context.Context, p auth.Principal, kvk string)
 	return prov, err
 }
 
-// ListProviders returns the registry (a provider sees only itself).
-func (s *Service) ListProviders(ctx context.Context, p auth.Principal) ([]domain.Provider, error) {
-	all, err := s.repo.ListProviders(ctx, p.Region)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Provider{}
-	for _, prov := range all {
-		if canSee(p, prov.KvK) {
-			out = append(out, prov)
+// ListProviders returns a page of the registry; a provider sees only itself.
+func (s *Service) ListProviders(ctx context.Context, p auth.Principal, page paging.Request) (paging.Page[domain.Provider], error) {
+	if providerOnly(p) {
+		own, _, err := s.repo.LoadProvider(ctx, p.Org)
+		if errors.Is(err, rules.ErrNotFound) || (err == nil && (own.Region != p.Region || page.After != "")) {
+			return paging.Page[domain.Provider]{}, nil
 		}
+		if err != nil {
+			return paging.Page[domain.Provider]{}, err
+		}
+		return paging.Page[domain.Provider]{Items: []domain.Provider{*own}}, nil
 	}
-	return out, nil
+	return s.repo.ListProviders(ctx, p.Region, page)
 }

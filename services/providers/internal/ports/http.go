@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/providers/internal/app"
 	"github.com/werkregio/platform/services/providers/internal/domain"
@@ -41,8 +42,12 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 var principal = auth.Of
 
 func (h *HTTP) listProviders(c *gin.Context) {
-	v, err := h.app.ListProviders(c, principal(c))
-	httpserver.RespondList(c, v, err)
+	q := httpserver.ListQuery(c)
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListProviders(c, principal(c), q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) registerProvider(c *gin.Context) {
@@ -83,8 +88,15 @@ func (h *HTTP) removeCertificate(c *gin.Context) {
 }
 
 func (h *HTTP) listOffers(c *gin.Context) {
-	v, err := h.app.ListOffers(c, principal(c), app.OfferFilter{ProviderKvK: c.Query("provider"), SchemeID: c.Query("scheme")})
-	httpserver.RespondList(c, v, err)
+	q := httpserver.ListQuery(c, "provider", "scheme", "product", "contractStatus")
+	f := app.OfferFilter{ProviderKvK: q.Matching("provider", civil.ValidKvK, "must be a KvK number of 8 digits"),
+		SchemeID: q.String("scheme"), ProductID: q.String("product"),
+		ContractStatus: q.OneOf("contractStatus", []string{domain.ContractActive, domain.ContractSuspended, domain.ContractEnded})}
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListOffers(c, principal(c), f, q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) getOffer(c *gin.Context) {

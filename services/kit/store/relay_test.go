@@ -1,0 +1,243 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/store"
+)
+
+type nopPublisher struct{}
+
+func (nopPublisher) PublishBatch(_ context.Context, out []messaging.Outbound) []error {
+	return make([]error, len(out))
+}
+
+// recorder is an in-memory publisher for the relay's own logic; the Kafka tests below use
+// the real producer.
+type recorder struct {
+	mu     sync.Mutex
+	events []messaging.Event
+	down   bool
+}
+
+func (r *recorder) PublishBatch(_ context.Context, out []messaging.Outbound) []error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	errs := make([]error, len(out))
+	for i, o := range out {
+		if r.down {
+			errs[i] = errors.New("broker unreachable")
+			continue
+		}
+		r.events = append(r.events, o.Event)
+	}
+	return errs
+}
+
+func countEvents(t *testing.T, agg *store.Aggregates, id string, from, to int) {
+	t.Helper()
+	for v := from; v < to; v++ {
+		err := agg.Save(context.Background(), store.Saved{Kind: "thing", ID: id, Region: "groningen", State: thing{ID: id, Count: v},
+			Outcome: rules.Outcome{Version: v, Events: []rules.Event{{Type: "thing.counted", Key: id, Data: map[string]int{"n": v}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Events leave in version order with their aggregate's version as the CloudEvents
+// sequence; while the broker is down nothing is lost or parked, only delayed.
+func TestRelayPublishesInOrderAndAtLeastOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, database(t))
+	agg := store.NewAggregates(s, "", map[string]string{"thing.counted": "things.v1"})
+	countEvents(t, agg, "o", 0, 3)
+	pub := &recorder{down: true}
+	relay := s.NewRelay(pub, store.RelayConfig{Slot: time.Second})
+	waitFor(t, "the lease", func() bool {
+		_, err := relay.Round(ctx)
+		return err != nil // the round got the lease and met the broker down
+	})
+	if parked, _ := s.Parked(ctx, 10); len(parked) != 0 {
+		t.Fatalf("an unreachable broker parked events: %+v", parked)
+	}
+	pub.mu.Lock()
+	pub.down = false
+	pub.mu.Unlock()
+	waitFor(t, "three events", func() bool {
+		_, _ = relay.Round(ctx)
+		pub.mu.Lock()
+		defer pub.mu.Unlock()
+		return len(pub.events) == 3
+	})
+	_, _ = relay.Round(ctx)
+	for i, e := range pub.events {
+		if e.ID != fmt.Sprintf("thing/o@%d#0", i+1) || e.Sequence != i+1 {
+			t.Errorf("event %d is %s (sequence %d)", i, e.ID, e.Sequence)
+		}
+	}
+	if len(pub.events) != 3 {
+		t.Fatalf("published again after marking: %d events", len(pub.events))
+	}
+}
+
+// kafkaRelay is a relay on the real producer against the embedded broker.
+type kafkaFixture struct {
+	broker, topic string
+	store         *store.Store
+	agg           *store.Aggregates
+}
+
+func newKafkaFixture(t *testing.T) kafkaFixture {
+	infra := kittest.Shared(t)
+	topic := fmt.Sprintf("t%d.things.v1", time.Now().UnixNano())
+	kittest.CreateTopics(t, infra.Kafka, topic)
+	s := newStore(t, database(t))
+	return kafkaFixture{broker: infra.Kafka, topic: topic, store: s,
+		agg: store.NewAggregates(s, "", map[string]string{"thing.counted": topic, "thing.broken": topic})}
+}
+
+func (f kafkaFixture) producer(t *testing.T, v messaging.Validator, maxBytes int) *messaging.Producer {
+	p := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{f.broker}, Transport: messaging.NewTransport(), Validator: v, MaxMessageBytes: maxBytes})
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// thingValidator stands for the JSON Schemas: thing.broken must carry a name.
+type thingValidator struct{ lenient bool }
+
+func (v thingValidator) Validate(typ string, data []byte) error {
+	var d struct{ Name *string }
+	_ = json.Unmarshal(data, &d)
+	if typ == "thing.broken" && d.Name == nil && !v.lenient {
+		return errors.New("at /: missing property name")
+	}
+	return nil
+}
+
+func (f kafkaFixture) save(t *testing.T, id, typ string, data any) {
+	t.Helper()
+	if err := f.agg.Save(context.Background(), store.Saved{Kind: "thing", ID: id, Region: "groningen", State: thing{ID: id},
+		Outcome: rules.Outcome{Events: []rules.Event{{Type: typ, Key: id, Data: data}}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func received(t *testing.T, f kafkaFixture, want int) []kafka.Message {
+	return kittest.ReadUntil(t, f.broker, f.topic, 20*time.Second, func(ms []kafka.Message) bool { return len(ms) >= want })
+}
+
+// An oversize event and a schema-invalid one between two good ones: the good ones arrive,
+// the bad ones are parked with their reasons and listed, and after a fix they are
+// republished.
+func TestUnpublishableEventsAreParkedAndTheRestFlow(t *testing.T) {
+	ctx := context.Background()
+	f := newKafkaFixture(t)
+	f.save(t, "first", "thing.counted", map[string]int{"n": 1})
+	f.save(t, "huge", "thing.counted", map[string]string{"blob": strings.Repeat("x", 30_000)})
+	f.save(t, "invalid", "thing.broken", map[string]int{"n": 3})
+	f.save(t, "last", "thing.counted", map[string]int{"n": 4})
+
+	relay := f.store.NewRelay(f.producer(t, thingValidator{}, 20_000), store.RelayConfig{Slot: time.Second})
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { relay.Run(rctx); close(done) }()
+	msgs := received(t, f, 2)
+	var keys []string
+	for _, m := range msgs {
+		keys = append(keys, string(m.Key))
+	}
+	if len(msgs) != 2 || !strings.Contains(fmt.Sprint(keys), "first") || !strings.Contains(fmt.Sprint(keys), "last") {
+		t.Fatalf("received %v, want first and last", keys)
+	}
+	var parked []store.ParkedCommit
+	waitFor(t, "two parked commits", func() bool {
+		parked, _ = f.store.Parked(ctx, 10)
+		return len(parked) == 2
+	})
+	reasons := map[string]string{}
+	for _, p := range parked {
+		reasons[p.Stream] = p.Parking.Reason
+		if p.Parking.Retry {
+			t.Errorf("%s is retried automatically, but only a fix can help it", p.Stream)
+		}
+	}
+	if !strings.Contains(reasons["thing/huge"], "larger than the broker accepts") || !strings.Contains(reasons["thing/invalid"], "breaks its schema") {
+		t.Fatalf("reasons: %v", reasons)
+	}
+	stop()
+	<-done
+
+	// The fix: a broker that takes larger messages and a corrected schema.
+	relay = f.store.NewRelay(f.producer(t, thingValidator{lenient: true}, 1_000_000), store.RelayConfig{Slot: time.Second})
+	for _, p := range parked {
+		if err := f.store.Republish(ctx, p.Commit, "admin@test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the republished events", func() bool {
+		_, _ = relay.Round(ctx)
+		left, _ := f.store.Parked(ctx, 10)
+		return len(left) == 0
+	})
+	if msgs := received(t, f, 4); len(msgs) != 4 {
+		t.Fatalf("after republishing: %d messages", len(msgs))
+	}
+	if err := f.store.Republish(ctx, "thing/none@0000000001", "admin@test"); !errors.Is(err, store.ErrNotParked) {
+		t.Fatalf("republish of a commit that is not parked: %v", err)
+	}
+}
+
+// Two replicas' relays run at once on one store: each aggregate's events still leave in
+// version order, because one relay at a time holds the lease.
+func TestTwoRelaysKeepEachAggregatesOrder(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := newKafkaFixture(t)
+	var wg sync.WaitGroup
+	for range 2 {
+		r := f.store.NewRelay(f.producer(t, nil, 0), store.RelayConfig{Interval: 5 * time.Millisecond, BatchSize: 7, Slot: 600 * time.Millisecond})
+		wg.Add(1)
+		go func() { defer wg.Done(); r.Run(ctx) }()
+	}
+	const streams, versions = 6, 40
+	var writers sync.WaitGroup
+	for s := range streams {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for v := range versions {
+				countEvents(t, f.agg, fmt.Sprintf("s%d", s), v, v+1)
+				time.Sleep(time.Duration(s+1) * time.Millisecond)
+			}
+		}()
+	}
+	writers.Wait()
+	msgs := received(t, f, streams*versions)
+	cancel()
+	wg.Wait()
+	last := map[string]int{}
+	for _, m := range msgs {
+		seq, _ := strconv.Atoi(kittest.Header(m, messaging.HeaderSequence))
+		if seq < last[string(m.Key)] {
+			t.Fatalf("%s: version %d arrived after version %d", m.Key, seq, last[string(m.Key)])
+		}
+		last[string(m.Key)] = seq
+	}
+	if len(last) != streams {
+		t.Fatalf("streams seen: %v", last)
+	}
+}
