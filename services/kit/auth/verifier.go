@@ -35,12 +35,26 @@ type VerifierConfig struct {
 	HTTPClient      *http.Client
 }
 
-// Verifier checks bearer tokens.
+// Verifier checks bearer tokens. A token it verified is remembered until it expires (at
+// most a few minutes, and never past a key refresh), so a client that sends the same token
+// with every request pays for the signature check once: the answer for the same token
+// cannot differ until its expiry or the keys change.
 type Verifier struct {
 	cfg  VerifierConfig
 	mu   sync.RWMutex
 	keys jwk.Set
+	seen map[string]verified
 }
+
+type verified struct {
+	p     Principal
+	until time.Time
+}
+
+const (
+	maxRemembered = 4096
+	rememberFor   = 5 * time.Minute
+)
 
 // NewVerifier loads the key set; it fails when no keys can be had.
 func NewVerifier(ctx context.Context, cfg VerifierConfig) (*Verifier, error) {
@@ -99,6 +113,7 @@ func (v *Verifier) refresh(ctx context.Context) error {
 	}
 	v.mu.Lock()
 	v.keys = set
+	v.seen = map[string]verified{}
 	v.mu.Unlock()
 	return nil
 }
@@ -121,9 +136,34 @@ func (v *Verifier) fetch(ctx context.Context) ([]byte, error) {
 
 // Verify checks signature, issuer, audience and lifetime, and returns the principal.
 func (v *Verifier) Verify(token string) (Principal, error) {
+	now := time.Now()
 	v.mu.RLock()
 	keys := v.keys
+	hit, ok := v.seen[token]
 	v.mu.RUnlock()
+	if ok && now.Before(hit.until) {
+		return hit.p, nil
+	}
+	p, exp, err := v.verify(keys, token)
+	if err != nil {
+		return p, err
+	}
+	until := now.Add(rememberFor)
+	if !exp.IsZero() && exp.Before(until) {
+		until = exp
+	}
+	v.mu.Lock()
+	if len(v.seen) >= maxRemembered {
+		v.seen = map[string]verified{}
+	}
+	if v.keys == keys { // not across a refresh
+		v.seen[token] = verified{p: p, until: until}
+	}
+	v.mu.Unlock()
+	return p, nil
+}
+
+func (v *Verifier) verify(keys jwk.Set, token string) (Principal, time.Time, error) {
 	tok, err := jwt.Parse([]byte(token),
 		jwt.WithKeySet(keys),
 		jwt.WithValidate(true),
@@ -134,26 +174,27 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 		jwt.WithRequiredClaim(ClaimRoles),
 	)
 	if err != nil {
-		return Principal{}, err
+		return Principal{}, time.Time{}, err
 	}
 	var p Principal
+	exp, _ := tok.Expiration()
 	p.Subject, _ = tok.Subject()
 	_ = tok.Get(ClaimRegion, &p.Region)
 	_ = tok.Get(ClaimOrg, &p.Org)
 	_ = tok.Get(ClaimName, &p.Name)
 	var roles []any
 	if err := tok.Get(ClaimRoles, &roles); err != nil {
-		return Principal{}, fmt.Errorf("roles claim must be a list: %w", err)
+		return Principal{}, time.Time{}, fmt.Errorf("roles claim must be a list: %w", err)
 	}
 	for _, r := range roles {
 		s, _ := r.(string)
 		if !slices.Contains(AllRoles, Role(s)) {
-			return Principal{}, fmt.Errorf("unknown role %q", s)
+			return Principal{}, time.Time{}, fmt.Errorf("unknown role %q", s)
 		}
 		p.Roles = append(p.Roles, Role(s))
 	}
 	if p.Region == "" || p.Subject == "" {
-		return Principal{}, errors.New("token lacks subject or region")
+		return Principal{}, time.Time{}, errors.New("token lacks subject or region")
 	}
-	return p, nil
+	return p, exp, nil
 }

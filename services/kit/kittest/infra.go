@@ -93,6 +93,9 @@ func Start(dataDir string) (*Infra, error) {
 	}
 }
 
+// Pid is the infrastructure process's id (benchmarks measure its CPU).
+func (i *Infra) Pid() int { return i.cmd.Process.Pid }
+
 // Stop ends the process.
 func (i *Infra) Stop() {
 	if i.cmd != nil && i.cmd.Process != nil {

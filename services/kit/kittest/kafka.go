@@ -82,7 +82,9 @@ func Header(m kafka.Message, key string) string {
 
 // FastConsumer shortens group timings so tests do not wait on rebalances.
 func FastConsumer(cfg messaging.ConsumerConfig) messaging.ConsumerConfig {
-	return messaging.FastTimings(cfg)
+	cfg = messaging.FastTimings(cfg)
+	cfg.MaxWait = 100 * time.Millisecond // tests start and stop consumers often
+	return cfg
 }
 
 // PublishRaw writes raw messages (anything a partner might send, valid or not) to a topic.

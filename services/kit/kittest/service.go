@@ -101,6 +101,35 @@ type Running struct {
 	router   routers.Router
 }
 
+// Launch starts a service in-process with the given environment and serves it on a free
+// port until stop is called (benchmarks; tests use StartService).
+func Launch(name string, env map[string]string, opts kit.Options, wire func(*kit.Platform) error) (url string, p *kit.Platform, stop func(), err error) {
+	cfg, err := kit.LoadConfig(name, config.FromMap(env))
+	if err != nil {
+		return "", nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	kp, err := kit.Start(ctx, cfg, opts)
+	if err != nil {
+		cancel()
+		return "", nil, nil, err
+	}
+	if err := wire(kp); err != nil {
+		cancel()
+		kp.Close()
+		return "", nil, nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		kp.Close()
+		return "", nil, nil, err
+	}
+	done := make(chan struct{})
+	go func() { _ = kp.Run(ctx, ln); close(done) }()
+	return "http://" + ln.Addr().String(), kp, func() { cancel(); <-done }, nil
+}
+
 // StartService starts a service in-process against the embedded infrastructure and stops it
 // when the test ends.
 func (p *Platform) StartService(t testing.TB, s Service) *Running {
@@ -108,37 +137,21 @@ func (p *Platform) StartService(t testing.TB, s Service) *Running {
 	env := map[string]string{
 		"REGION": Region, "KAFKA_BROKERS": p.Infra.Kafka, "KAFKA_TOPIC_PREFIX": p.Prefix, "MONGO_URI": p.Infra.MongoURI,
 		"MONGO_DATABASE": s.Name + "-" + strings.TrimSuffix(p.Prefix, "."), "AUTH_ISSUER": "test-issuer", "AUTH_JWKS_FILE": p.jwks,
-		"OUTBOX_POLL_INTERVAL": "50ms", "KAFKA_CONSUMER_FAST": "true",
+		"OUTBOX_POLL_INTERVAL": "50ms", "KAFKA_CONSUMER_FAST": "true", "KAFKA_CONSUMER_MAX_WAIT": "100ms",
 	}
 	for k, v := range s.Env {
 		env[k] = v
 	}
-	cfg, err := kit.LoadConfig(s.Name, config.FromMap(env))
-	if err != nil {
-		t.Fatal(err)
-	}
 	opts := s.Options
 	opts.SpanProcessors = []sdktrace.SpanProcessor{p.Spans}
 	opts.LogOutput = p.Logs
-	ctx, cancel := context.WithCancel(context.Background())
-	kp, err := kit.Start(ctx, cfg, opts)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	if err := s.Wire(kp); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, kp, stop, err := Launch(s.Name, env, opts, s.Wire)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { _ = kp.Run(ctx, ln); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(stop)
 
-	r := &Running{URL: "http://" + ln.Addr().String(), Platform: kp}
+	r := &Running{URL: url, Platform: kp}
 	if s.OpenAPI != nil {
 		doc, err := LoadOpenAPI(s.OpenAPI, s.OpenAPIRefs)
 		if err != nil {

@@ -114,7 +114,7 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	def(&cfg.Linger, 5*time.Millisecond)
 	def(&cfg.MinBackoff, 100*time.Millisecond)
 	def(&cfg.MaxBackoff, 10*time.Second)
-	def(&cfg.MaxWait, 500*time.Millisecond)
+	def(&cfg.MaxWait, 5*time.Second) // a long poll: the broker answers as soon as messages arrive
 	def(&cfg.HeartbeatInterval, 3*time.Second)
 	def(&cfg.SessionTimeout, 30*time.Second)
 	def(&cfg.RebalanceTimeout, 30*time.Second)
@@ -311,9 +311,9 @@ func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error
 }
 
 // FastTimings shortens group timings (kfake's minimum session timeout is 6 s) so that
-// development and tests do not wait seconds on every rebalance.
+// development and tests do not wait seconds on every rebalance. MaxWait stays as given:
+// a long poll costs nothing while idle, and a short one costs CPU all the time.
 func FastTimings(cfg ConsumerConfig) ConsumerConfig {
-	cfg.MaxWait = 100 * time.Millisecond
 	cfg.HeartbeatInterval = 500 * time.Millisecond
 	cfg.SessionTimeout = 6 * time.Second
 	cfg.RebalanceTimeout = 5 * time.Second

@@ -47,6 +47,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// ConsumerFast shortens consumer-group timings for development and tests.
 	ConsumerFast bool
+	// ConsumerMaxWait is how long a fetch waits for messages before it answers empty: long
+	// polls cost nothing while idle; stopping a consumer waits for at most one.
+	ConsumerMaxWait time.Duration
 
 	// Env reads the service's own settings in its wiring (e.g. encryption keys); its Err
 	// reports only what was read after LoadConfig.
@@ -89,6 +92,7 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.MaxMessageBytes = env.Int("KAFKA_MAX_MESSAGE_BYTES", 1_000_000, 10_000, 100_000_000)
 	c.ShutdownTimeout = env.Duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.ConsumerFast = env.Bool("KAFKA_CONSUMER_FAST", false)
+	c.ConsumerMaxWait = env.Duration("KAFKA_CONSUMER_MAX_WAIT", 5*time.Second)
 	err := env.Err()
 	c.Env = env.Fresh()
 	return c, err

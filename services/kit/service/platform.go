@@ -156,6 +156,7 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	cfg.Logger = p.Log
 	cfg.TracerProvider = p.Telemetry.Tracers
 	cfg.MeterProvider = p.Telemetry.Meters
+	cfg.MaxWait = p.Config.ConsumerMaxWait
 	if p.Config.ConsumerFast {
 		cfg = messaging.FastTimings(cfg)
 	}

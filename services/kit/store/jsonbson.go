@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
+	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -79,76 +80,96 @@ func readJSONValue(dec *json.Decoder) (any, error) {
 
 // bsonToJSON writes a view's BSON state back as JSON for the domain types to decode.
 func bsonToJSON(raw bson.Raw) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := writeJSONDoc(&buf, raw); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return appendJSONDoc(make([]byte, 0, len(raw)+len(raw)/4), raw)
 }
 
-func writeJSONDoc(w *bytes.Buffer, doc bson.Raw) error {
+func appendJSONDoc(b []byte, doc bson.Raw) ([]byte, error) {
 	elems, err := doc.Elements()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	w.WriteByte('{')
+	b = append(b, '{')
 	for i, e := range elems {
 		if i > 0 {
-			w.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(e.Key())
-		w.Write(k)
-		w.WriteByte(':')
-		if err := writeJSONValue(w, e.Value()); err != nil {
-			return err
+		b = appendJSONString(b, e.Key())
+		b = append(b, ':')
+		if b, err = appendJSONValue(b, e.Value()); err != nil {
+			return nil, err
 		}
 	}
-	w.WriteByte('}')
-	return nil
+	return append(b, '}'), nil
 }
 
-func writeJSONValue(w io.Writer, v bson.RawValue) error {
-	buf := w.(*bytes.Buffer)
+func appendJSONValue(b []byte, v bson.RawValue) ([]byte, error) {
+	var err error
 	switch v.Type {
 	case bson.TypeEmbeddedDocument:
-		return writeJSONDoc(buf, v.Document())
+		return appendJSONDoc(b, v.Document())
 	case bson.TypeArray:
 		vals, err := v.Array().Values()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		buf.WriteByte('[')
+		b = append(b, '[')
 		for i, x := range vals {
 			if i > 0 {
-				buf.WriteByte(',')
+				b = append(b, ',')
 			}
-			if err := writeJSONValue(buf, x); err != nil {
-				return err
+			if b, err = appendJSONValue(b, x); err != nil {
+				return nil, err
 			}
 		}
-		buf.WriteByte(']')
+		return append(b, ']'), nil
 	case bson.TypeString:
-		s, _ := json.Marshal(v.StringValue())
-		buf.Write(s)
+		return appendJSONString(b, v.StringValue()), nil
 	case bson.TypeInt64:
-		buf.WriteString(strconv.FormatInt(v.Int64(), 10))
+		return strconv.AppendInt(b, v.Int64(), 10), nil
 	case bson.TypeInt32:
-		buf.WriteString(strconv.FormatInt(int64(v.Int32()), 10))
+		return strconv.AppendInt(b, int64(v.Int32()), 10), nil
 	case bson.TypeDouble:
 		f := v.Double()
 		if math.IsInf(f, 0) || math.IsNaN(f) {
-			return fmt.Errorf("number %v has no JSON form", f)
+			return nil, fmt.Errorf("number %v has no JSON form", f)
 		}
-		buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
+		return strconv.AppendFloat(b, f, 'g', -1, 64), nil
 	case bson.TypeBoolean:
-		buf.WriteString(strconv.FormatBool(v.Boolean()))
+		return strconv.AppendBool(b, v.Boolean()), nil
 	case bson.TypeNull:
-		buf.WriteString("null")
+		return append(b, "null"...), nil
 	case bson.TypeDateTime:
-		s, _ := json.Marshal(v.Time().UTC())
-		buf.Write(s)
-	default:
-		return fmt.Errorf("BSON type %v has no place in a view's state", v.Type)
+		return appendJSONString(b, v.Time().UTC().Format(time.RFC3339Nano)), err
 	}
-	return nil
+	return nil, fmt.Errorf("BSON type %v has no place in a view's state", v.Type)
+}
+
+// appendJSONString quotes s as JSON: quote, backslash and control characters escaped,
+// invalid UTF-8 replaced, as encoding/json decodes it.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }

@@ -24,8 +24,10 @@ type Publisher interface {
 
 // RelayConfig tunes the relay; zero values take the defaults.
 type RelayConfig struct {
-	Interval  time.Duration // how often to look for pending commits when not woken (500ms)
-	BatchSize int           // commits per round (500)
+	Interval time.Duration // how often to look for pending commits when not woken (500ms)
+	// IdleInterval is the longest pause between looks while nothing is pending (2s).
+	IdleInterval time.Duration
+	BatchSize    int // commits per round (500)
 	// Slot and Guard shape the lease that keeps one relay active per service (30s, 6s).
 	Slot, Guard time.Duration
 	Logger      *slog.Logger
@@ -61,6 +63,9 @@ func (s *Store) NewRelay(pub Publisher, cfg RelayConfig) *Relay {
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = 500
 	}
+	if cfg.IdleInterval <= 0 {
+		cfg.IdleInterval = 2 * time.Second
+	}
 	if cfg.Slot <= 0 {
 		cfg.Slot, cfg.Guard = 30*time.Second, 6*time.Second
 	}
@@ -91,9 +96,12 @@ func (s *Store) NewRelay(pub Publisher, cfg RelayConfig) *Relay {
 	return r
 }
 
-// Run relays until ctx ends. Errors are logged and retried with backoff.
+// Run relays until ctx ends. Errors are logged and retried with backoff. While there is
+// nothing to do it looks less and less often, up to IdleInterval: a commit in this process
+// wakes it at once, one from another replica waits at most that long.
 func (r *Relay) Run(ctx context.Context) {
 	backoff := time.Duration(0)
+	idle := r.cfg.Interval
 	for {
 		full, err := r.Round(ctx)
 		wait := r.cfg.Interval
@@ -103,9 +111,13 @@ func (r *Relay) Run(ctx context.Context) {
 			wait = backoff
 			r.log.WarnContext(ctx, "outbox relay round failed; retrying", "error", err.Error(), "retry_in", wait.String())
 		case full:
-			backoff, wait = 0, 0
-		default:
+			backoff, wait, idle = 0, 0, r.cfg.Interval
+		case r.lagSeconds.Load() == 0:
 			backoff = 0
+			idle = min(idle*2, max(r.cfg.IdleInterval, r.cfg.Interval))
+			wait = idle
+		default:
+			backoff, idle = 0, r.cfg.Interval
 		}
 		if wait == 0 {
 			if ctx.Err() != nil {
@@ -138,8 +150,10 @@ func (r *Relay) Round(ctx context.Context) (full bool, err error) {
 	if err := r.retryParked(ctx, now); err != nil {
 		return false, err
 	}
+	// The state is left out: only a view that lags needs it, and the relay fetches it then.
 	cur, err := r.store.commits.Find(ctx, bson.D{{Key: "pending", Value: true}},
-		options.Find().SetSort(bson.D{{Key: "pending", Value: 1}, {Key: "recordedAt", Value: 1}}).SetLimit(int64(r.cfg.BatchSize)))
+		options.Find().SetSort(bson.D{{Key: "pending", Value: 1}, {Key: "recordedAt", Value: 1}}).SetLimit(int64(r.cfg.BatchSize)).
+			SetProjection(bson.D{{Key: "state", Value: 0}}))
 	if err != nil {
 		return false, err
 	}
@@ -147,6 +161,7 @@ func (r *Relay) Round(ctx context.Context) (full bool, err error) {
 	if err := cur.All(ctx, &batch); err != nil {
 		return false, err
 	}
+
 	if len(batch) == 0 {
 		r.lagSeconds.Store(0)
 		return false, nil
@@ -155,11 +170,13 @@ func (r *Relay) Round(ctx context.Context) (full bool, err error) {
 	if err := r.projectBatch(ctx, batch); err != nil {
 		return false, err
 	}
+
 	pctx, cancel := context.WithDeadline(ctx, until)
 	defer cancel()
 	if err := r.publishBatch(pctx, batch); err != nil {
 		return false, err
 	}
+
 	return len(batch) == r.cfg.BatchSize, nil
 }
 
@@ -207,7 +224,11 @@ func (r *Relay) projectBatch(ctx context.Context, batch []commitDoc) error {
 			if !exists && c.Version > 1 {
 				created = r.store.firstCommitTime(ctx, c.Stream)
 			}
-			if err := r.store.project(ctx, v, c, created); err != nil {
+			var full commitDoc
+			if err := r.store.commits.FindOne(ctx, bson.D{{Key: "_id", Value: c.ID}}).Decode(&full); err != nil {
+				return err
+			}
+			if err := r.store.project(ctx, v, full, created); err != nil {
 				return err
 			}
 		}

@@ -143,14 +143,24 @@ func (s *Store) project(ctx context.Context, v *View, c commitDoc, createdAt tim
 	return err
 }
 
-// loadView reads one aggregate's view; ErrNotFound when there is none.
+// loadView reads one aggregate's view (its version and state); ErrNotFound when there is
+// none. It reads the two fields from the raw document: a GET is on every screen.
 func (s *Store) loadView(ctx context.Context, v *View, id string) (*viewDoc, error) {
-	var d viewDoc
-	err := s.db.Collection(v.collection()).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	raw, err := s.db.Collection(v.collection()).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, ErrNotFound
 	}
-	return &d, err
+	if err != nil {
+		return nil, err
+	}
+	d := viewDoc{ID: id}
+	ver, ok := raw.Lookup("v").AsInt64OK()
+	state, isDoc := raw.Lookup("s").DocumentOK()
+	if !ok || !isDoc {
+		return nil, fmt.Errorf("view %s of %s is malformed", v.Kind, id)
+	}
+	d.Version, d.State = int(ver), state
+	return &d, nil
 }
 
 // ErrNoView: the service keeps no view of that aggregate kind.

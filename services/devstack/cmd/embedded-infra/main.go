@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -44,7 +45,15 @@ func main() {
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "exit when standard input closes")
 	flag.Parse()
 
+	// A CPU profile of the infrastructure, for measuring what an idle platform costs.
+	if path := os.Getenv("WERKREGIO_INFRA_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if err := run(*dataDir, *host, *kafkaPort, *mongoPort, *partitions, *watchStdin); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "embedded-infra:", err)
 		os.Exit(1)
 	}

@@ -32,6 +32,9 @@ func project(doc bsoncore.Document, spec bsoncore.Document) (bsoncore.Document, 
 		}
 		paths = append(paths, e.Key())
 	}
+	if fast, ok := projectTopLevel(doc, paths, include, idOut); ok {
+		return fast, nil
+	}
 	d, err := toD(doc)
 	if err != nil {
 		return nil, err
@@ -59,6 +62,40 @@ func project(doc bsoncore.Document, spec bsoncore.Document) (bsoncore.Document, 
 		}
 	}
 	return fromD(out)
+}
+
+// projectTopLevel projects on raw BSON when every path is a top-level field: no decoding,
+// which matters for the many small projections a relay or a version check asks for.
+func projectTopLevel(doc bsoncore.Document, paths []string, include, idOut bool) (bsoncore.Document, bool) {
+	for _, p := range paths {
+		if strings.Contains(p, ".") {
+			return nil, false
+		}
+	}
+	elems, err := doc.Elements()
+	if err != nil {
+		return nil, false
+	}
+	idx, out := bsoncore.AppendDocumentStart(nil)
+	for _, e := range elems {
+		k := e.Key()
+		keep := !include
+		if k == "_id" {
+			keep = !idOut
+		} else {
+			for _, p := range paths {
+				if p == k {
+					keep = include
+					break
+				}
+			}
+		}
+		if keep {
+			out = append(out, e...)
+		}
+	}
+	out, _ = bsoncore.AppendDocumentEnd(out, idx)
+	return out, true
 }
 
 // leadingQuery takes the stages SQLite can run ($match, then $sort, $skip, $limit) off the

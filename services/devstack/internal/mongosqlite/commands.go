@@ -58,7 +58,9 @@ func (s *Server) run(ctx context.Context, connID int64, dbName, name string, arg
 	case "connectionstatus":
 		return bson.D{{Key: "authInfo", Value: bson.D{{Key: "authenticatedUsers", Value: bson.A{}}, {Key: "authenticatedUserRoles", Value: bson.A{}}}}}, nil
 	case "serverstatus":
-		return bson.D{{Key: "host", Value: "mongosqlite"}, {Key: "version", Value: "7.0.0"}, {Key: "uptime", Value: time.Since(s.started).Seconds()}}, nil
+		return bson.D{{Key: "host", Value: "mongosqlite"}, {Key: "version", Value: "7.0.0"}, {Key: "uptime", Value: time.Since(s.started).Seconds()},
+			{Key: "metrics", Value: bson.D{{Key: "document", Value: bson.D{
+				{Key: "examined", Value: examined.docs.Load()}, {Key: "bytesExamined", Value: examined.bytes.Load()}}}}}}, nil
 	case "listdatabases":
 		return s.listDatabases()
 	case "dropdatabase":
@@ -600,6 +602,8 @@ func (s *Server) dropCmd(ctx context.Context, dbName, coll string) (bson.D, erro
 		return nil, notFound
 	}
 	err = db.write(ctx, func(tx *sql.Tx) error {
+		db.reads.reset()
+		db.writes.reset()
 		if _, err := tx.Exec(fmt.Sprintf("DROP TABLE %q", c.table)); err != nil {
 			return err
 		}

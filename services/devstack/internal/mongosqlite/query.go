@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
@@ -40,6 +41,12 @@ func (s *sliceIter) Next() (bsoncore.Document, error) {
 
 func (s *sliceIter) Close() {}
 
+// examined counts the documents and bytes queries read from SQLite: what serverStatus
+// reports, so that a benchmark can show how much a request made the store read.
+var examined struct {
+	docs, bytes atomic.Int64
+}
+
 // rowIter streams rows from SQLite, filtering in Go what SQL could not decide.
 type rowIter struct {
 	rows   *sql.Rows
@@ -67,6 +74,8 @@ func (r *rowIter) Next() (bsoncore.Document, error) {
 			return nil, err
 		}
 		doc := bsoncore.Document(raw)
+		examined.docs.Add(1)
+		examined.bytes.Add(int64(len(raw)))
 		if r.filter != nil {
 			ok, err := matches(doc, r.filter)
 			if err != nil {
@@ -118,11 +127,7 @@ func (c *collection) find(ctx context.Context, tx *sql.Tx, q querySpec) (docIter
 	text, args, exact, sorted := c.selectSQL(q, "doc")
 	var rows *sql.Rows
 	var err error
-	if tx != nil {
-		rows, err = tx.QueryContext(ctx, text, args...)
-	} else {
-		rows, err = c.db.reader.QueryContext(ctx, text, args...)
-	}
+	rows, err = c.db.query(ctx, tx, text, args...)
 	if err != nil {
 		return nil, err
 	}

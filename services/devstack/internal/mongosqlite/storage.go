@@ -37,6 +37,8 @@ type database struct {
 	writer *sql.DB
 	reader *sql.DB
 	wmu    sync.Mutex
+	reads  *stmtCache
+	writes *stmtCache
 
 	mu    sync.RWMutex
 	colls map[string]*collection
@@ -81,7 +83,9 @@ func openDatabase(dir, name string) (*database, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.SetMaxOpenConns(1)
+	// Writes are serialised by wmu; the second connection prepares statements while the
+	// first holds a transaction (a transaction re-prepares them on its own connection once).
+	w.SetMaxOpenConns(2)
 	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		_ = w.Close()
@@ -89,7 +93,8 @@ func openDatabase(dir, name string) (*database, error) {
 	}
 	r.SetMaxOpenConns(32)
 	r.SetMaxIdleConns(8)
-	db := &database{name: name, path: path, writer: w, reader: r, colls: map[string]*collection{}}
+	db := &database{name: name, path: path, writer: w, reader: r, colls: map[string]*collection{},
+		reads: newStmtCache(r), writes: newStmtCache(w)}
 	if _, err := w.Exec(`CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, tbl TEXT NOT NULL UNIQUE, meta TEXT NOT NULL)`); err != nil {
 		db.close()
 		return nil, err
@@ -121,6 +126,8 @@ func openDatabase(dir, name string) (*database, error) {
 }
 
 func (d *database) close() {
+	d.reads.reset()
+	d.writes.reset()
 	_ = d.reader.Close()
 	_ = d.writer.Close()
 }
@@ -302,6 +309,8 @@ func (c *collection) createIndex(tx *sql.Tx, spec indexSpec) (bool, error) {
 	if _, err := tx.Exec(q); err != nil {
 		return false, translateError(err, c, spec.Name)
 	}
+	c.db.reads.reset()
+	c.db.writes.reset()
 	c.mu.Lock()
 	c.indexes = append(c.indexes, spec)
 	c.mu.Unlock()
@@ -325,6 +334,8 @@ func (c *collection) dropIndex(tx *sql.Tx, name string) error {
 	}
 	c.indexes = append(c.indexes[:found], c.indexes[found+1:]...)
 	c.mu.Unlock()
+	c.db.reads.reset()
+	c.db.writes.reset()
 	if _, err := tx.Exec(fmt.Sprintf("DROP INDEX %q", c.table+"_"+name)); err != nil {
 		return err
 	}

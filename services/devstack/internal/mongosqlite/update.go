@@ -39,6 +39,68 @@ func isUpdateOperators(u bsoncore.Document) bool {
 	return err == nil && strings.HasPrefix(e.Key(), "$")
 }
 
+// setTopLevel applies an update made only of $set and $unset on top-level fields other
+// than _id to raw BSON, without decoding the document (the relay marks hundreds of commits
+// at once this way). ok is false when the update needs the general path.
+func setTopLevel(doc bsoncore.Document, update bsoncore.Document) (bsoncore.Document, bool) {
+	ops, err := update.Elements()
+	if err != nil {
+		return nil, false
+	}
+	set := map[string]bsoncore.Value{}
+	unset := map[string]bool{}
+	var order []string
+	for _, op := range ops {
+		args, ok := op.Value().DocumentOK()
+		if !ok || (op.Key() != "$set" && op.Key() != "$unset") {
+			return nil, false
+		}
+		fields, err := args.Elements()
+		if err != nil {
+			return nil, false
+		}
+		for _, f := range fields {
+			k := f.Key()
+			if k == "_id" || strings.Contains(k, ".") || strings.HasPrefix(k, "$") {
+				return nil, false
+			}
+			if _, dup := set[k]; dup || unset[k] {
+				return nil, false
+			}
+			if op.Key() == "$set" {
+				set[k] = f.Value()
+				order = append(order, k)
+			} else {
+				unset[k] = true
+			}
+		}
+	}
+	elems, err := doc.Elements()
+	if err != nil {
+		return nil, false
+	}
+	idx, out := bsoncore.AppendDocumentStart(nil)
+	done := map[string]bool{}
+	for _, e := range elems {
+		k := e.Key()
+		switch v, isSet := set[k]; {
+		case unset[k]:
+		case isSet:
+			out = bsoncore.AppendValueElement(out, k, v)
+			done[k] = true
+		default:
+			out = append(out, e...)
+		}
+	}
+	for _, k := range order {
+		if !done[k] {
+			out = bsoncore.AppendValueElement(out, k, set[k])
+		}
+	}
+	out, _ = bsoncore.AppendDocumentEnd(out, idx)
+	return out, true
+}
+
 // applyUpdate applies update operators (or a replacement) to doc. inserting is true when
 // an upsert creates the document ($setOnInsert applies only then).
 func applyUpdate(doc bson.D, update bsoncore.Document, inserting bool) (bson.D, error) {

@@ -40,7 +40,7 @@ func (c *collection) insertDoc(tx *sql.Tx, doc bsoncore.Document) error {
 	if err := c.noteArrays(tx, arrayPaths(doc, "", nil)); err != nil {
 		return err
 	}
-	_, err = tx.Exec(fmt.Sprintf("INSERT INTO %q (id, doc) VALUES (?, ?)", c.table), keyOf(id), []byte(doc))
+	_, err = c.db.exec(context.Background(), tx, fmt.Sprintf("INSERT INTO %q (id, doc) VALUES (?, ?)", c.table), keyOf(id), []byte(doc))
 	return translateError(err, c, "")
 }
 
@@ -94,7 +94,7 @@ func (c *collection) update(ctx context.Context, tx *sql.Tx, u updateSpec) (upda
 		q.limit = 1
 	}
 	text, args, exact, sorted := c.selectSQL(q, "rowid, doc")
-	rows, err := tx.QueryContext(ctx, text, args...)
+	rows, err := c.db.query(ctx, tx, text, args...)
 	if err != nil {
 		return res, err
 	}
@@ -154,17 +154,19 @@ func (c *collection) update(ctx context.Context, tx *sql.Tx, u updateSpec) (upda
 	}
 	for _, h := range hits {
 		res.matched++
-		old, err := toD(h.doc)
-		if err != nil {
-			return res, err
-		}
-		changed, err := applyUpdate(old, u.update, false)
-		if err != nil {
-			return res, err
-		}
-		raw, err := fromD(changed)
-		if err != nil {
-			return res, err
+		raw, fast := setTopLevel(h.doc, u.update)
+		if !fast {
+			old, err := toD(h.doc)
+			if err != nil {
+				return res, err
+			}
+			changed, err := applyUpdate(old, u.update, false)
+			if err != nil {
+				return res, err
+			}
+			if raw, err = fromD(changed); err != nil {
+				return res, err
+			}
 		}
 		if string(raw) == string(h.doc) {
 			continue
@@ -175,8 +177,8 @@ func (c *collection) update(ctx context.Context, tx *sql.Tx, u updateSpec) (upda
 		if err := c.noteArrays(tx, arrayPaths(raw, "", nil)); err != nil {
 			return res, err
 		}
-		id := raw.Lookup("_id")
-		if _, err := tx.Exec(fmt.Sprintf("UPDATE %q SET id = ?, doc = ? WHERE rowid = ?", c.table), keyOf(id), []byte(raw), h.rowid); err != nil {
+		// The _id cannot change (applyUpdate refuses it), so only the document is written.
+		if _, err := c.db.exec(ctx, tx, fmt.Sprintf("UPDATE %q SET doc = ? WHERE rowid = ?", c.table), []byte(raw), h.rowid); err != nil {
 			return res, translateError(err, c, "")
 		}
 		res.modified++
@@ -191,7 +193,7 @@ func (c *collection) remove(ctx context.Context, tx *sql.Tx, filter bsoncore.Doc
 		q.limit = 1
 	}
 	text, args, exact, _ := c.selectSQL(q, "rowid, doc")
-	rows, err := tx.QueryContext(ctx, text, args...)
+	rows, err := c.db.query(ctx, tx, text, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -222,7 +224,7 @@ func (c *collection) remove(ctx context.Context, tx *sql.Tx, filter bsoncore.Doc
 		return 0, err
 	}
 	for _, id := range ids {
-		if _, err := tx.Exec(fmt.Sprintf("DELETE FROM %q WHERE rowid = ?", c.table), id); err != nil {
+		if _, err := c.db.exec(ctx, tx, fmt.Sprintf("DELETE FROM %q WHERE rowid = ?", c.table), id); err != nil {
 			return 0, err
 		}
 	}
