@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -70,11 +72,16 @@ type ConsumerConfig struct {
 	Handler     Handler
 	Logger      *slog.Logger
 	Dialer      *kafka.Dialer
+	// Healthy reports whether what handlers depend on (the database) answers. While it does
+	// not, failures are waited out without counting towards MaxAttempts: no message is
+	// dead-lettered because the database was down.
+	Healthy func(context.Context) error
 
-	MaxBatch   int           // messages per handler call (default 500)
-	Linger     time.Duration // how long to wait to fill a batch (default 5ms)
-	MinBackoff time.Duration // first retry delay (default 100ms)
-	MaxBackoff time.Duration // longest retry delay (default 10s)
+	MaxBatch    int           // messages per handler call (default 500)
+	Linger      time.Duration // how long to wait to fill a batch (default 5ms)
+	MinBackoff  time.Duration // first retry delay (default 100ms)
+	MaxBackoff  time.Duration // longest retry delay (default 10s)
+	MaxAttempts int           // tries of a message before it is dead-lettered (default 5)
 
 	// Group timings; defaults suit production, tests shorten them.
 	MaxWait           time.Duration
@@ -86,7 +93,12 @@ type ConsumerConfig struct {
 	MeterProvider  metric.MeterProvider
 }
 
-// Consumer reads, validates, handles and only then commits.
+// Consumer reads, validates, handles and only then commits. Every message passes the same
+// chain, as in watermill's router: schema validation, panic recovery, capped retries with
+// backoff (a batch that keeps failing is retried one message at a time, so one poison
+// message does not take its neighbours along), then the dead-letter topic with the reason,
+// the original headers and where it came from. Nothing but the end of its context stops a
+// consumer: a failing dead-letter publish or commit is retried with backoff.
 type Consumer struct {
 	cfg        ConsumerConfig
 	reader     *kafka.Reader
@@ -94,8 +106,15 @@ type Consumer struct {
 	propagator propagation.TextMapPropagator
 	types      map[string]bool
 
-	processed, deadLettered, retries metric.Int64Counter
-	duration                         metric.Float64Histogram
+	processed, deadLettered, retries, panics, dlqFailures metric.Int64Counter
+	duration                                              metric.Float64Histogram
+	lagMu                                                 sync.Mutex
+	lag                                                   map[partitionKey]int64
+}
+
+type partitionKey struct {
+	topic     string
+	partition int
 }
 
 // NewConsumer validates the configuration and joins no group until Run.
@@ -111,6 +130,9 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = 500
 	}
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = 5
+	}
 	def(&cfg.Linger, 5*time.Millisecond)
 	def(&cfg.MinBackoff, 100*time.Millisecond)
 	def(&cfg.MaxBackoff, 10*time.Second)
@@ -121,6 +143,9 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Healthy == nil {
+		cfg.Healthy = func(context.Context) error { return nil }
+	}
 	tp, mp := cfg.TracerProvider, cfg.MeterProvider
 	if tp == nil {
 		tp = otel.GetTracerProvider()
@@ -128,15 +153,29 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	if mp == nil {
 		mp = otel.GetMeterProvider()
 	}
-	c := &Consumer{cfg: cfg, tracer: tp.Tracer(instrumentation), propagator: W3C, types: map[string]bool{}}
+	c := &Consumer{cfg: cfg, tracer: tp.Tracer(instrumentation), propagator: W3C, types: map[string]bool{}, lag: map[partitionKey]int64{}}
 	for _, t := range cfg.Types {
 		c.types[t] = true
 	}
 	meter := mp.Meter(instrumentation)
+	group := attribute.String("messaging.consumer.group.name", cfg.GroupID)
 	c.processed, _ = meter.Int64Counter("messaging.client.consumed.messages", metric.WithDescription("Messages handled and committed"))
 	c.deadLettered, _ = meter.Int64Counter("werkregio.messaging.dead_lettered", metric.WithDescription("Messages sent to a dead-letter topic"))
-	c.retries, _ = meter.Int64Counter("werkregio.messaging.retries", metric.WithDescription("Batch retries after a transient failure"))
+	c.retries, _ = meter.Int64Counter("werkregio.messaging.retries", metric.WithDescription("Handler retries after a failure"))
+	c.panics, _ = meter.Int64Counter("werkregio.messaging.panics", metric.WithDescription("Handler panics recovered"))
+	c.dlqFailures, _ = meter.Int64Counter("werkregio.messaging.dead_letter_failures", metric.WithDescription("Failed attempts to publish to a dead-letter topic (retried)"))
 	c.duration, _ = meter.Float64Histogram("messaging.process.duration", metric.WithUnit("s"))
+	_, _ = meter.Int64ObservableGauge("werkregio.messaging.consumer.lag",
+		metric.WithDescription("Messages behind the end of the partition, as of the last fetch"),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			c.lagMu.Lock()
+			defer c.lagMu.Unlock()
+			for k, v := range c.lag {
+				o.Observe(v, metric.WithAttributes(group, semconv.MessagingDestinationName(k.topic),
+					semconv.MessagingDestinationPartitionID(strconv.Itoa(k.partition))))
+			}
+			return nil
+		}))
 	c.reader = kafka.NewReader(kafka.ReaderConfig{
 		Brokers:           cfg.Brokers,
 		GroupID:           cfg.GroupID,
@@ -159,26 +198,48 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 // Run consumes until ctx ends. Nothing is committed that was not handled or dead-lettered.
 func (c *Consumer) Run(ctx context.Context) error {
 	defer c.reader.Close()
-	for {
+	backoff := c.cfg.MinBackoff
+	for ctx.Err() == nil {
 		batch, err := c.fetchBatch(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				break
 			}
-			return err
+			c.cfg.Logger.WarnContext(ctx, "fetch failed; retrying", "group", c.cfg.GroupID, "error", err.Error())
+			backoff = c.pause(ctx, backoff)
+			continue
 		}
-		if err := c.handle(ctx, batch); err != nil {
-			if ctx.Err() != nil {
-				return nil
+		backoff = c.cfg.MinBackoff
+		c.noteLag(batch)
+		c.handle(ctx, batch)
+		for ctx.Err() == nil {
+			err := c.reader.CommitMessages(ctx, batch...)
+			if err == nil {
+				break
 			}
-			return err
+			c.cfg.Logger.WarnContext(ctx, "commit failed; retrying", "group", c.cfg.GroupID, "error", err.Error())
+			backoff = c.pause(ctx, backoff)
 		}
-		if err := c.reader.CommitMessages(ctx, batch...); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("commit: %w", err)
-		}
+	}
+	return nil
+}
+
+// pause waits backoff (or until ctx ends) and returns the next, longer backoff.
+func (c *Consumer) pause(ctx context.Context, backoff time.Duration) time.Duration {
+	t := time.NewTimer(backoff)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	return min(backoff*2, c.cfg.MaxBackoff)
+}
+
+func (c *Consumer) noteLag(batch []kafka.Message) {
+	c.lagMu.Lock()
+	defer c.lagMu.Unlock()
+	for _, m := range batch {
+		c.lag[partitionKey{m.Topic, m.Partition}] = max(m.HighWaterMark-m.Offset-1, 0)
 	}
 }
 
@@ -201,7 +262,9 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 	return batch, nil
 }
 
-func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) error {
+// handle takes a batch through the chain. When it returns, every message was handled,
+// skipped (a type the consumer does not want) or dead-lettered, unless ctx ended.
+func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 	start := time.Now()
 	var valid []Message
 	var validRaw []kafka.Message
@@ -219,10 +282,8 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) error {
 			err = c.cfg.Validator.Validate(e.Type, e.Data)
 		}
 		if err != nil {
-			span.SetStatus(codes.Error, err.Error())
-			if err := c.deadLetter(mctx, m, err); err != nil {
-				return err
-			}
+			span.SetStatus(codes.Error, "invalid message")
+			c.deadLetter(mctx, m, err)
 			continue
 		}
 		span.SetAttributes(semconv.MessagingMessageID(e.ID), attribute.String("cloudevents.event_type", e.Type))
@@ -233,43 +294,80 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) error {
 		validRaw = append(validRaw, m)
 	}
 	if len(valid) == 0 {
-		return nil
+		return
 	}
-	backoff := c.cfg.MinBackoff
-	for attempt := 1; ; attempt++ {
-		err := c.cfg.Handler(ctx, valid)
-		if err == nil {
-			break
-		}
-		var rej Rejections
-		if errors.As(err, &rej) {
-			for i, reason := range rej {
-				if err := c.deadLetter(valid[i].ctx, validRaw[i], reason); err != nil {
-					return err
-				}
+	rejected, err := c.attempt(ctx, valid)
+	if err != nil && ctx.Err() == nil && len(valid) > 1 {
+		// The batch keeps failing: find the message at fault by handling them one by one.
+		c.cfg.Logger.WarnContext(ctx, "batch keeps failing; handling its messages one at a time", "group", c.cfg.GroupID, "messages", len(valid), "error", err.Error())
+		for i := range valid {
+			rej, err := c.attempt(ctx, valid[i:i+1])
+			if reason, ok := rej[0]; ok {
+				c.deadLetter(valid[i].ctx, validRaw[i], reason)
+			} else if err != nil && ctx.Err() == nil {
+				c.deadLetter(valid[i].ctx, validRaw[i], fmt.Errorf("gave up after %d attempts: %w", c.cfg.MaxAttempts, err))
 			}
-			break
 		}
-		if IsPermanent(err) { // the whole batch is unfit
-			for i := range valid {
-				if err := c.deadLetter(valid[i].ctx, validRaw[i], err); err != nil {
-					return err
-				}
-			}
-			break
+	} else {
+		for i, reason := range rejected {
+			c.deadLetter(valid[i].ctx, validRaw[i], reason)
 		}
-		c.retries.Add(ctx, 1)
-		c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt, "backoff", backoff.String(), "error", err.Error())
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(backoff):
+		if err != nil && ctx.Err() == nil {
+			c.deadLetter(valid[0].ctx, validRaw[0], fmt.Errorf("gave up after %d attempts: %w", c.cfg.MaxAttempts, err))
 		}
-		backoff = min(backoff*2, c.cfg.MaxBackoff)
 	}
 	c.processed.Add(ctx, int64(len(valid)), metric.WithAttributes(attribute.String("messaging.consumer.group.name", c.cfg.GroupID)))
 	c.duration.Record(ctx, time.Since(start).Seconds())
-	return nil
+}
+
+// attempt calls the handler until it succeeds or rejects messages, at most MaxAttempts
+// times while the service is healthy (an outage of the database is waited out). It returns
+// the rejected messages by batch index, or the last error when it gave up.
+func (c *Consumer) attempt(ctx context.Context, batch []Message) (Rejections, error) {
+	backoff := c.cfg.MinBackoff
+	for attempt := 1; ; {
+		err := c.call(ctx, batch)
+		if err == nil {
+			return nil, nil
+		}
+		var rej Rejections
+		if errors.As(err, &rej) {
+			return rej, nil
+		}
+		if IsPermanent(err) { // the whole batch is unfit
+			rej = Rejections{}
+			for i := range batch {
+				rej[i] = err
+			}
+			return rej, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		counted := c.cfg.Healthy(ctx) == nil
+		if counted {
+			if attempt >= c.cfg.MaxAttempts {
+				return nil, err
+			}
+			attempt++
+		}
+		c.retries.Add(ctx, 1)
+		c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt, "healthy", counted,
+			"backoff", backoff.String(), "error", err.Error())
+		backoff = c.pause(ctx, backoff)
+	}
+}
+
+// call runs the handler, turning a panic into an error (with the stack in the log).
+func (c *Consumer) call(ctx context.Context, batch []Message) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.panics.Add(ctx, 1)
+			c.cfg.Logger.ErrorContext(ctx, "handler panicked", "group", c.cfg.GroupID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			err = fmt.Errorf("handler panicked: %v", v)
+		}
+	}()
+	return c.cfg.Handler(ctx, batch)
 }
 
 func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (context.Context, trace.Span) {
@@ -289,25 +387,35 @@ func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (conte
 		))
 }
 
-// deadLetter sets a message aside with the reason. Failing to do so is an error that stops
-// the batch from being committed, so the message is never lost.
-func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error) error {
+// deadLetter sets a message aside with the reason, the original headers and where it came
+// from. It retries until the dead-letter topic takes it (or ctx ends): the message is never
+// lost and never skipped, and the consumer never stops over it.
+func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error) {
 	dlq := DeadLetterTopic(m.Topic)
 	c.cfg.Logger.WarnContext(ctx, "message dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dead_letter_topic", dlq, "reason", reason.Error())
 	trace.SpanFromContext(ctx).AddEvent("dead-lettered", trace.WithAttributes(attribute.String("reason", reason.Error())))
-	err := c.cfg.DeadLetters.publishRaw(ctx, dlq, m, map[string]string{
+	headers := map[string]string{
 		HeaderDLQReason:    reason.Error(),
 		HeaderDLQTopic:     m.Topic,
 		HeaderDLQPartition: strconv.Itoa(m.Partition),
 		HeaderDLQOffset:    itoa(m.Offset),
 		HeaderDLQGroup:     c.cfg.GroupID,
 		HeaderDLQTime:      time.Now().UTC().Format(time.RFC3339Nano),
-	})
-	if err != nil {
-		return fmt.Errorf("dead-letter to %s: %w", dlq, err)
 	}
-	c.deadLettered.Add(ctx, 1, metric.WithAttributes(semconv.MessagingDestinationName(m.Topic)))
-	return nil
+	backoff := c.cfg.MinBackoff
+	for {
+		err := c.cfg.DeadLetters.publishRaw(ctx, dlq, m, headers)
+		if err == nil {
+			c.deadLettered.Add(ctx, 1, metric.WithAttributes(semconv.MessagingDestinationName(m.Topic)))
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		c.dlqFailures.Add(ctx, 1, metric.WithAttributes(semconv.MessagingDestinationName(dlq)))
+		c.cfg.Logger.ErrorContext(ctx, "dead-letter topic unavailable; retrying", "dead_letter_topic", dlq, "error", err.Error(), "retry_in", backoff.String())
+		backoff = min(c.pause(ctx, backoff), 30*time.Second)
+	}
 }
 
 // FastTimings shortens group timings (kfake's minimum session timeout is 6 s) so that

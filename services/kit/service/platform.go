@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/segmentio/kafka-go"
@@ -157,6 +158,11 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	cfg.TracerProvider = p.Telemetry.Tracers
 	cfg.MeterProvider = p.Telemetry.Meters
 	cfg.MaxWait = p.Config.ConsumerMaxWait
+	cfg.Healthy = func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		return p.Mongo.Ping(ctx, nil)
+	}
 	if p.Config.ConsumerFast {
 		cfg = messaging.FastTimings(cfg)
 	}
