@@ -2,6 +2,7 @@ package kittest
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -110,6 +111,13 @@ func CloudEvent(id, typ, source, key string, data []byte) kafka.Message {
 		{Key: messaging.HeaderTime, Value: []byte(time.Now().UTC().Format(time.RFC3339Nano))},
 		{Key: messaging.HeaderContentType, Value: []byte(messaging.JSON)},
 	}}
+}
+
+// WithSequence adds the CloudEvents sequence (the aggregate's version) to a message, as
+// the outbox relay does.
+func WithSequence(m kafka.Message, seq int) kafka.Message {
+	m.Headers = append(m.Headers, kafka.Header{Key: messaging.HeaderSequence, Value: []byte(strconv.Itoa(seq))})
+	return m
 }
 
 // Eventually polls cond until it holds or the timeout passes.

@@ -4,6 +4,7 @@ package service
 import (
 	"github.com/werkregio/platform/contracts"
 	kit "github.com/werkregio/platform/services/kit/service"
+	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/adapters"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 	"github.com/werkregio/platform/services/procurement/internal/ports"
@@ -26,5 +27,5 @@ func Wire(p *kit.Platform) error {
 	repo := adapters.NewRepository(p.Store, p.Config.TopicPrefix)
 	svc := app.New(repo)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
-	return p.AddConsumer(ports.NewConsumers(svc, p.Config.Region).Certificates())
+	return p.AddConsumer(ports.NewConsumers(svc, p.Config.Region).Certificates(store.NewSequences(p.DB, "registry")))
 }

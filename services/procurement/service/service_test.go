@@ -148,7 +148,7 @@ func TestOpenHouseFlowEndsInAContractAwardedCloudEventWithTrace(t *testing.T) {
 		t.Fatal("the event's traceparent does not belong to the HTTP request's trace")
 	}
 	processed := make(chan struct{}, 1)
-	c, err := messaging.NewConsumer(messaging.FastTimings(messaging.ConsumerConfig{
+	c, err := messaging.NewConsumer(kittest.FastConsumer(messaging.ConsumerConfig{
 		Brokers: []string{r.kafka}, GroupID: "payments-test", Topics: []string{topic}, Validator: contracts.MustEventSchemas(),
 		DeadLetters: r.platform.Producer, TracerProvider: r.platform.Telemetry.Tracers,
 		Handler: func(context.Context, []messaging.Message) error { processed <- struct{}{}; return nil },

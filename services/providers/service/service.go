@@ -7,6 +7,7 @@ import (
 
 	"github.com/werkregio/platform/contracts"
 	kit "github.com/werkregio/platform/services/kit/service"
+	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/providers/internal/adapters"
 	"github.com/werkregio/platform/services/providers/internal/app"
 	"github.com/werkregio/platform/services/providers/internal/ports"
@@ -48,5 +49,5 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		}
 		return err
 	})
-	return p.AddConsumer(ports.Procurement(svc, p.Config.Region))
+	return p.AddConsumer(ports.Procurement(svc, p.Config.Region, store.NewSequences(p.DB, "procurement")))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 )
 
@@ -21,13 +22,15 @@ func NewConsumers(a *app.Service, region string) *Consumers {
 	return &Consumers{app: a, region: region}
 }
 
-// Certificates suspends and resumes contracts when a provider's certificates change.
-func (h *Consumers) Certificates() messaging.ConsumerConfig {
+// Certificates suspends and resumes contracts when a provider's certificates change. An
+// announcement older than one applied for the provider is skipped: a replayed expiry never
+// suspends a contract whose certificate was renewed since.
+func (h *Consumers) Certificates(seen *store.Sequences) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "procurement.certificates",
 		Topics:  []string{contracts.TopicProvidersRegistry},
 		Types:   []string{contracts.TypeCertificatesChanged},
-		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
 			var ev app.CertificatesChanged
 			if err := json.Unmarshal(m.Data, &ev); err != nil {
 				return messaging.Permanent(err)
@@ -36,6 +39,6 @@ func (h *Consumers) Certificates() messaging.ConsumerConfig {
 				return messaging.Permanent(fmt.Errorf("event for region %q on the topic of region %q", ev.Region, h.region))
 			}
 			return h.app.ApplyProviderCertificates(ctx, ev)
-		}),
+		})),
 	}
 }

@@ -9,18 +9,21 @@ import (
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/providers/internal/app"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
 
-// Procurement builds offers from procurement's contract and terms events.
-func Procurement(a *app.Service, region string) messaging.ConsumerConfig {
+// Procurement builds offers from procurement's contract and terms events. An event older
+// than one applied for the same contract or scheme (a replay, a redelivery after a newer
+// one) is skipped, so an offer never falls back to an earlier contract status.
+func Procurement(a *app.Service, region string, seen *store.Sequences) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "providers.procurement",
 		Topics:  []string{contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes},
 		Types: []string{contracts.TypeContractAwarded, contracts.TypeContractSuspended, contracts.TypeContractResumed,
 			contracts.TypeContractEnded, contracts.TypeProductTermsChanged},
-		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
 			var head struct {
 				Region string `json:"region"`
 			}
@@ -59,6 +62,6 @@ func Procurement(a *app.Service, region string) messaging.ConsumerConfig {
 				}
 				return err
 			}
-		}),
+		})),
 	}
 }
