@@ -42,7 +42,7 @@ func TestAReplayedCertificateAnnouncementDoesNotRollBack(t *testing.T) {
 	announce(3, "VCA") // renewed
 	kittest.Eventually(t, "resumed", 15*time.Second, func() bool { return status() == "active" })
 	changes := len(contract.History)
-	announce(2)         // the expiry again, replayed
+	announce(2)        // the expiry again, replayed
 	announce(4, "VCA") // and something newer after it, on the same partition
 	kittest.Eventually(t, "the newer announcement applied", 15*time.Second, func() bool {
 		var d struct{ Seq int }

@@ -36,7 +36,7 @@ func TestAReplayedContractEventDoesNotRollTheOfferBack(t *testing.T) {
 		return r.Call(t, a, "GET", "/api/v1/offers/"+contractID, nil, &o) == 200 && o.ContractStatus == "active" && o.Revision == 3
 	})
 	send(4, contracts.TypeContractSuspended, status("VCA expired")) // replayed
-	send(3, contracts.TypeContractAwarded, award)                  // replayed
+	send(3, contracts.TypeContractAwarded, award)                   // replayed
 	send(6, contracts.TypeContractEnded, status("ended by the buyer"))
 	kittest.Eventually(t, "ended", 15*time.Second, func() bool {
 		return r.Call(t, a, "GET", "/api/v1/offers/"+contractID, nil, &o) == 200 && o.ContractStatus == "ended"

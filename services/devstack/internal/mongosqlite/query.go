@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
