@@ -11,8 +11,6 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"net/url"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -29,6 +27,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/config"
+	"github.com/werkregio/platform/services/kit/httpserver"
 	kit "github.com/werkregio/platform/services/kit/service"
 )
 
@@ -223,15 +222,7 @@ func Expect(t testing.TB, what string, got, want int) {
 
 // LoadOpenAPI loads a document, resolving its references to other documents in refs.
 func LoadOpenAPI(doc []byte, refs fs.FS) (*openapi3.T, error) {
-	l := openapi3.NewLoader()
-	if refs == nil {
-		return l.LoadFromData(doc)
-	}
-	l.IsExternalRefsAllowed = true
-	l.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
-		return fs.ReadFile(refs, path.Base(u.Path))
-	}
-	return l.LoadFromDataWithPath(doc, &url.URL{Path: "/openapi/service.yaml"})
+	return httpserver.LoadOpenAPI(doc, refs)
 }
 
 // RoutesInDocument checks that every route the engine serves is in the OpenAPI document.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -36,6 +37,10 @@ type Options struct {
 	// Views are the read models of the aggregate kinds the service stores; each is built
 	// from the commit log when missing or when its definition changed.
 	Views []*store.View
+	// OpenAPI is the service's document (its references resolved in OpenAPIRefs): request
+	// bodies are checked against it before any handler runs.
+	OpenAPI     []byte
+	OpenAPIRefs fs.FS
 	// LogOutput defaults to stderr; SpanProcessors capture spans in tests.
 	LogOutput      io.Writer
 	SpanProcessors []sdktrace.SpanProcessor
@@ -119,6 +124,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		TracerProvider: p.Telemetry.Tracers, Source: "/werkregio/" + cfg.Region + "/" + cfg.Name,
 		MaxMessageBytes: cfg.MaxMessageBytes,
 	})
+	p.Store.CheckEvents(opts.Validator, cfg.MaxMessageBytes)
 	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot,
 		Logger: p.Log, Meter: p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/kit/store")})
 
@@ -132,6 +138,17 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},
 		},
 	})
+	if opts.OpenAPI != nil {
+		doc, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %w", err)
+		}
+		enforce, err := httpserver.EnforceRequestBodies(doc)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %w", err)
+		}
+		p.Engine.Use(enforce)
+	}
 	p.mountAdmin()
 	return p, nil
 }

@@ -56,6 +56,9 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 		if err != nil {
 			return err
 		}
+		if err := a.store.checkEvent(out); err != nil {
+			return err
+		}
 		ch.Events = append(ch.Events, out)
 	}
 	c, err := a.store.appendCommit(ctx, ch)
@@ -74,6 +77,20 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	// The commit is the change; should the view write fail, the relay repairs the view.
 	if err := a.store.project(ctx, v, c, time.Time{}); err != nil {
 		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", stream, "error", err.Error())
+	}
+	return nil
+}
+
+// checkEvent refuses an event that could not be published (see Store.CheckEvents).
+func (s *Store) checkEvent(e Outgoing) error {
+	field := "event " + e.Type
+	if s.maxEvent > 0 && len(e.Data)+len(e.Key)+1024 > s.maxEvent {
+		return rules.Invalid(field, "the change makes an event of %d bytes; at most %d can be published: make it smaller", len(e.Data), s.maxEvent-1024)
+	}
+	if s.events != nil {
+		if err := s.events.Validate(e.Type, []byte(e.Data)); err != nil {
+			return rules.Invalid(field, "%s", err.Error())
+		}
 	}
 	return nil
 }

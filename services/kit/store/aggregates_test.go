@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -265,5 +266,31 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// With the broker's limit and the schemas known, a change whose event could not be published
+// is refused as invalid input, and nothing is committed.
+func TestSaveRefusesEventsThatCouldNotBePublished(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, database(t))
+	s.CheckEvents(thingValidator{}, 10_000)
+	agg := store.NewAggregates(s, "", map[string]string{"thing.counted": "things.v1", "thing.broken": "things.v1"})
+	save := func(typ string, data any) error {
+		return agg.Save(ctx, store.Saved{Kind: "thing", ID: "x", Region: "groningen", State: thing{ID: "x"},
+			Outcome: rules.Outcome{Events: []rules.Event{{Type: typ, Key: "x", Data: data}}}})
+	}
+	var invalid *rules.ValidationError
+	if err := save("thing.counted", map[string]string{"blob": strings.Repeat("x", 20_000)}); !errors.As(err, &invalid) || !strings.Contains(err.Error(), "at most") {
+		t.Fatalf("an oversize event: %v", err)
+	}
+	if err := save("thing.broken", map[string]int{"n": 1}); !errors.As(err, &invalid) || !strings.Contains(err.Error(), "missing property name") {
+		t.Fatalf("a schema-invalid event: %v", err)
+	}
+	if _, err := agg.History(ctx, "thing", "x"); !errors.Is(err, rules.ErrNotFound) {
+		t.Fatalf("a refused change was committed: %v", err)
+	}
+	if err := save("thing.broken", map[string]string{"name": "ok"}); err != nil {
+		t.Fatal(err)
 	}
 }

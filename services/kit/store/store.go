@@ -10,6 +10,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/werkregio/platform/services/kit/messaging"
 )
 
 // Store is a service's persistence: the commit log, the views built from it and the
@@ -21,6 +23,16 @@ type Store struct {
 	views   map[string]*View
 	log     *slog.Logger
 	notify  chan struct{}
+	// events checks outgoing events before their commit is written (see CheckEvents).
+	events   messaging.Validator
+	maxEvent int
+}
+
+// CheckEvents makes Save refuse a change whose events break their schema or exceed the
+// broker's size limit, as a validation error for the caller to fix, rather than commit a
+// change whose events the relay would have to park.
+func (s *Store) CheckEvents(v messaging.Validator, maxBytes int) {
+	s.events, s.maxEvent = v, maxBytes
 }
 
 // New uses db with the given views (one per aggregate kind the service stores).

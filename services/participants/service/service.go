@@ -19,7 +19,9 @@ const Name = "participants"
 // Options are the platform options of this service.
 func Options() kit.Options {
 	return kit.Options{
-		Validator: contracts.MustEventSchemas(),
+		Validator:   contracts.MustEventSchemas(),
+		OpenAPI:     mustOpenAPI(),
+		OpenAPIRefs: contracts.OpenAPIFiles(),
 		Topics: append(append([]string{}, adapters.Topics...),
 			contracts.TopicProvidersOffers, contracts.TopicPartnersAttendance, contracts.TopicPartnersPlacements),
 		Indexes: adapters.Indexes,
@@ -70,4 +72,12 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		}
 	}
 	return nil
+}
+
+func mustOpenAPI() []byte {
+	doc, err := contracts.OpenAPI(Name)
+	if err != nil {
+		panic(err) // embedded: a build defect
+	}
+	return doc
 }

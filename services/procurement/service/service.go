@@ -16,9 +16,11 @@ const Name = "procurement"
 // Options are the platform options of this service.
 func Options() kit.Options {
 	return kit.Options{
-		Validator: contracts.MustEventSchemas(),
-		Topics:    append(append([]string{}, adapters.Topics...), contracts.TopicProvidersRegistry),
-		Views:     adapters.Views,
+		Validator:   contracts.MustEventSchemas(),
+		OpenAPI:     mustOpenAPI(),
+		OpenAPIRefs: contracts.OpenAPIFiles(),
+		Topics:      append(append([]string{}, adapters.Topics...), contracts.TopicProvidersRegistry),
+		Views:       adapters.Views,
 	}
 }
 
@@ -28,4 +30,12 @@ func Wire(p *kit.Platform) error {
 	svc := app.New(repo)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
 	return p.AddConsumer(ports.NewConsumers(svc, p.Config.Region).Certificates(store.NewSequences(p.DB, "registry")))
+}
+
+func mustOpenAPI() []byte {
+	doc, err := contracts.OpenAPI(Name)
+	if err != nil {
+		panic(err) // embedded: a build defect
+	}
+	return doc
 }

@@ -246,8 +246,13 @@ func TestBadInputGetsProblemDetails(t *testing.T) {
 		Status int
 		Errors []struct{ Field string }
 	}
+	// The contract's rules come first (a bound, a pattern), then the scheme's own.
 	expect(t, "invalid scheme", r.call(t, buyer, "POST", "/api/v1/schemes", obj{"reference": "x", "title": "", "sector": "zorg", "openFrom": day(5), "openUntil": day(1)}, &p), 422)
-	if len(p.Errors) != 3 {
+	if len(p.Errors) != 2 || p.Errors[0].Field != "reference" || p.Errors[1].Field != "title" {
+		t.Errorf("errors %+v", p.Errors)
+	}
+	expect(t, "invalid scheme", r.call(t, buyer, "POST", "/api/v1/schemes", obj{"reference": "OH-2026-X", "title": "Zorg", "sector": "zorg", "openFrom": day(5), "openUntil": day(1)}, &p), 422)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "openUntil" {
 		t.Errorf("errors %+v", p.Errors)
 	}
 	expect(t, "unknown field", r.call(t, buyer, "POST", "/api/v1/schemes", obj{"reference": "OH-1", "titel": "typo"}, nil), 400)

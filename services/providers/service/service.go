@@ -19,10 +19,12 @@ const Name = "providers"
 // Options are the platform options of this service.
 func Options() kit.Options {
 	return kit.Options{
-		Validator: contracts.MustEventSchemas(),
-		Topics:    append(append([]string{}, adapters.Topics...), contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes),
-		Indexes:   adapters.TermsIndexes,
-		Views:     adapters.Views,
+		Validator:   contracts.MustEventSchemas(),
+		OpenAPI:     mustOpenAPI(),
+		OpenAPIRefs: contracts.OpenAPIFiles(),
+		Topics:      append(append([]string{}, adapters.Topics...), contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes),
+		Indexes:     adapters.TermsIndexes,
+		Views:       adapters.Views,
 	}
 }
 
@@ -50,4 +52,12 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		return err
 	})
 	return p.AddConsumer(ports.Procurement(svc, p.Config.Region, store.NewSequences(p.DB, "procurement")))
+}
+
+func mustOpenAPI() []byte {
+	doc, err := contracts.OpenAPI(Name)
+	if err != nil {
+		panic(err) // embedded: a build defect
+	}
+	return doc
 }

@@ -53,16 +53,26 @@ func TestRegistryIsScopedToTheProviderItself(t *testing.T) {
 	bad := providerInput("1234567", "")
 	bad["regions"] = []string{"drenthe"}
 	bad["contact"] = obj{"name": "", "email": "not-an-address"}
+	// The contract's rules (patterns, lengths) are checked first, the registry's own after.
 	expect(t, "invalid entry", r.Call(t, admin, "POST", "/api/v1/providers", bad, &problem), 422)
-	fields := map[string]bool{}
-	for _, e := range problem.Errors {
-		fields[e.Field] = true
-	}
-	for _, f := range []string{"kvk", "name", "regions", "contact.name", "contact.email"} {
-		if !fields[f] {
-			t.Errorf("no problem reported for %s: %+v", f, problem.Errors)
+	reported := func(want ...string) {
+		t.Helper()
+		fields := map[string]bool{}
+		for _, e := range problem.Errors {
+			fields[e.Field] = true
+		}
+		for _, f := range want {
+			if !fields[f] {
+				t.Errorf("no problem reported for %s: %+v", f, problem.Errors)
+			}
 		}
 	}
+	reported("kvk", "name", "contact.name")
+	bad = providerInput("34567891", "Goed")
+	bad["regions"] = []string{"drenthe"}
+	bad["contact"] = obj{"name": "Jan", "email": "not-an-address"}
+	expect(t, "invalid entry", r.Call(t, admin, "POST", "/api/v1/providers", bad, &problem), 422)
+	reported("regions", "contact.email")
 
 	expect(t, "B reads A", r.Call(t, b, "GET", "/api/v1/providers/12345678", nil, nil), 404)
 	expect(t, "B edits A", r.Call(t, b, "PUT", "/api/v1/providers/12345678", providerInput("12345678", "Taken over"), nil), 404)
@@ -156,6 +166,16 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	bad := obj{"locations": []string{"Groningen"}, "starts": []obj{{"date": c.Day(14), "location": "Emmen", "capacity": 0}}}
 	expect(t, "invalid starts", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", bad, nil), 422)
 	expect(t, "unknown product", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/nope", starts, nil), 404)
+	// An offer too large to publish is refused at the door, as the contract bounds it.
+	many := make([]string, 2500)
+	for i := range many {
+		many[i] = fmt.Sprintf("Locatie %d", i)
+	}
+	var prob struct{ Errors []struct{ Field, Reason string } }
+	expect(t, "2,500 locations", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", obj{"locations": many, "starts": []obj{}}, &prob), 422)
+	if len(prob.Errors) != 1 || prob.Errors[0].Field != "locations" {
+		t.Errorf("problem %+v", prob.Errors)
+	}
 	expect(t, "set starts", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", starts, &o), 200)
 	if len(o.Products[0].Starts) != 2 || o.Products[0].Starts[0].Capacity != 12 {
 		t.Fatalf("starts %+v", o.Products[0].Starts)

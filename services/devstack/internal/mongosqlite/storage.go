@@ -78,7 +78,7 @@ func openDatabase(dir, name string) (*database, error) {
 		return nil, fmt.Errorf("invalid database name %q", name)
 	}
 	path := filepath.Join(dir, name+".sqlite")
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)"
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_pragma=mmap_size(1073741824)"
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
