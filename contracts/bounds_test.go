@@ -279,7 +279,9 @@ func readJSON(t *testing.T, name string) map[string]any {
 func loadWithRefs(t *testing.T, raw []byte) *openapi3.T {
 	l := openapi3.NewLoader()
 	l.IsExternalRefsAllowed = true
-	l.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) { return fs.ReadFile(OpenAPIFiles(), path.Base(u.Path)) }
+	l.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		return fs.ReadFile(OpenAPIFiles(), path.Base(u.Path))
+	}
 	doc, err := l.LoadFromDataWithPath(raw, &url.URL{Path: "/openapi/service.yaml"})
 	if err != nil {
 		t.Fatal(err)

@@ -171,7 +171,9 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	for i := range many {
 		many[i] = fmt.Sprintf("Locatie %d", i)
 	}
-	var prob struct{ Errors []struct{ Field, Reason string } }
+	var prob struct {
+		Errors []struct{ Field, Reason string }
+	}
 	expect(t, "2,500 locations", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", obj{"locations": many, "starts": []obj{}}, &prob), 422)
 	if len(prob.Errors) != 1 || prob.Errors[0].Field != "locations" {
 		t.Errorf("problem %+v", prob.Errors)
