@@ -13,7 +13,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv/k8s"
 )
 
 var charts = []string{"region-operator", "platform"}
@@ -26,7 +26,7 @@ func valuesFiles(t *testing.T, chart string) []string {
 	return files
 }
 
-func helm(t *testing.T, tools kittest.Tools, args ...string) (string, error) {
+func helm(t *testing.T, tools k8s.Tools, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(tools.Helm, args...)
 	var out, errOut bytes.Buffer
@@ -39,7 +39,7 @@ func helm(t *testing.T, tools kittest.Tools, args ...string) (string, error) {
 }
 
 func TestChartsLintStrictlyWithEveryValuesFile(t *testing.T) {
-	tools := kittest.K8sTools(t)
+	tools := k8s.K8sTools(t)
 	for _, chart := range charts {
 		for _, values := range valuesFiles(t, chart) {
 			if out, err := helm(t, tools, "lint", "--strict", chart, "-f", values); err != nil {
@@ -50,7 +50,7 @@ func TestChartsLintStrictlyWithEveryValuesFile(t *testing.T) {
 }
 
 func TestTheValuesSchemaRefusesBadValues(t *testing.T) {
-	tools := kittest.K8sTools(t)
+	tools := k8s.K8sTools(t)
 	base := filepath.Join("platform", "ci", "minimal-values.yaml")
 	for name, set := range map[string][]string{
 		"unknown key":                   {"--set", "regio=groningen"},
@@ -96,7 +96,7 @@ func TestTheChartCarriesTheGeneratedCRDAndRBAC(t *testing.T) {
 // applies the output with kubectl apply --dry-run=server: the API server validates each
 // object against its schema (the Region against the CRD's OpenAPI schema and CEL rules).
 func TestRenderedChartsApplyOnTheAPIServer(t *testing.T) {
-	tools := kittest.K8sTools(t)
+	tools := k8s.K8sTools(t)
 	env := &envtest.Environment{
 		CRDDirectoryPaths:     []string{filepath.Join("..", "operators", "region-operator", "config", "crd")},
 		ErrorIfCRDPathMissing: true,

@@ -2,15 +2,18 @@ package contracts
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/werkregio/platform/contracts/catalog"
 	"gopkg.in/yaml.v3"
 )
 
@@ -124,45 +127,93 @@ func TestOpenAPIDocumentsAreValid(t *testing.T) {
 	}
 }
 
-func TestTopicsAreTheAsyncAPIChannels(t *testing.T) {
+// The catalog and the AsyncAPI document say the same: every topic a channel, with the same
+// messages, owner and Kafka configuration (retention, compaction), and every event type on a
+// topic has a schema.
+func TestTheCatalogIsTheAsyncAPIDocument(t *testing.T) {
 	raw, err := AsyncAPI()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
 		Channels map[string]struct {
-			Address string `yaml:"address"`
+			Address  string                    `yaml:"address"`
+			Messages map[string]map[string]any `yaml:"messages"`
+			Bindings struct {
+				Kafka struct {
+					TopicConfiguration map[string]any `yaml:"topicConfiguration"`
+				} `yaml:"kafka"`
+			} `yaml:"bindings"`
 		} `yaml:"channels"`
+		Operations map[string]struct {
+			Action      string            `yaml:"action"`
+			Channel     map[string]string `yaml:"channel"`
+			Description string            `yaml:"description"`
+		} `yaml:"operations"`
+		Components struct {
+			Messages map[string]struct {
+				Name string `yaml:"name"`
+			} `yaml:"messages"`
+		} `yaml:"components"`
 	}
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	addresses := map[string]bool{}
-	for _, ch := range doc.Channels {
-		addresses[ch.Address] = true
+	schemas := map[string]bool{}
+	for _, typ := range MustEventSchemas().Types() {
+		schemas[typ] = true
 	}
-	for _, topic := range Topics {
-		if !addresses[topic] {
-			t.Errorf("topic %s is not a channel of asyncapi.yaml", topic)
+	channels := map[string]string{}
+	for id, ch := range doc.Channels {
+		channels[ch.Address] = id
+	}
+	for _, topic := range catalog.Topics {
+		id, ok := channels[topic.Name]
+		if !ok {
+			t.Errorf("topic %s is not a channel of asyncapi.yaml", topic.Name)
+			continue
 		}
-		delete(addresses, topic)
-	}
-	for a := range addresses {
-		t.Errorf("asyncapi.yaml has channel %s that contracts.Topics does not list", a)
-	}
-}
-
-func TestEveryTypeConstantHasASchema(t *testing.T) {
-	ev := MustEventSchemas()
-	known := map[string]bool{}
-	for _, typ := range ev.Types() {
-		known[typ] = true
-	}
-	for _, typ := range []string{TypeSchemePublished, TypeProductTermsChanged, TypeContractAwarded, TypeContractSuspended, TypeContractResumed,
-		TypeContractEnded, TypeCertificatesChanged, TypeOfferChanged, TypeEnrolmentEnrolled, TypeEnrolmentStarted, TypeEnrolmentCompleted,
-		TypeEnrolmentPlaced, TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut, TypeAttendanceReported, TypePlacementConfirmed} {
-		if !known[typ] {
-			t.Errorf("%s has no schema", typ)
+		delete(channels, topic.Name)
+		ch := doc.Channels[id]
+		var types []string
+		for _, m := range ch.Messages {
+			ref, _ := m["$ref"].(string)
+			types = append(types, doc.Components.Messages[strings.TrimPrefix(ref, "#/components/messages/")].Name)
 		}
+		sort.Strings(types)
+		want := append([]string(nil), topic.Types...)
+		sort.Strings(want)
+		if fmt.Sprint(types) != fmt.Sprint(want) {
+			t.Errorf("%s: asyncapi.yaml has messages %v, the catalog %v", topic.Name, types, want)
+		}
+		for _, typ := range topic.Types {
+			if !schemas[typ] {
+				t.Errorf("%s has no schema", typ)
+			}
+		}
+		got := map[string]string{}
+		for k, v := range ch.Bindings.Kafka.TopicConfiguration {
+			switch v := v.(type) {
+			case []any:
+				got[k] = fmt.Sprint(v[0])
+			default:
+				got[k] = fmt.Sprint(v)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(topic.Config()) {
+			t.Errorf("%s: asyncapi.yaml configures %v, the catalog %v", topic.Name, got, topic.Config())
+		}
+		sent := ""
+		for _, op := range doc.Operations {
+			if op.Action == "send" && op.Channel["$ref"] == "#/channels/"+id {
+				sent = op.Description
+			}
+		}
+		if topic.Owner != "" && sent != "Sent by "+topic.Owner+"." {
+			t.Errorf("%s: asyncapi.yaml says %q, the catalog that %s sends it", topic.Name, sent, topic.Owner)
+		}
+	}
+	for a := range channels {
+		t.Errorf("asyncapi.yaml has channel %s that the catalog does not list", a)
 	}
 }

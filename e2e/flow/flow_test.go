@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -138,10 +139,10 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	var msgs []kafka.Message
 	for i := range 32 {
 		data, _ := json.Marshal(obj{"enrolmentId": en.ID, "providerKvk": "12345678", "date": day(today, 7+i), "hours": 8, "reportId": fmt.Sprintf("lms-%d", i)})
-		msgs = append(msgs, kittest.CloudEvent(fmt.Sprintf("att-%d", i), contracts.TypeAttendanceReported, "/lms/bouwschool-noord", en.ID, data))
+		msgs = append(msgs, kittest.CloudEvent(fmt.Sprintf("att-%d", i), catalog.TypeAttendanceReported, "/lms/bouwschool-noord", en.ID, data))
 	}
-	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(contracts.TopicPartnersAttendance), msgs...)
-	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(contracts.TopicPartnersAttendance), msgs...) // replayed by the LMS
+	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(catalog.TopicPartnersAttendance), msgs...)
+	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(catalog.TopicPartnersAttendance), msgs...) // replayed by the LMS
 	var att struct{ TotalHours float64 }
 	kittest.Eventually(t, "256 hours attended", 20*time.Second, func() bool {
 		return part.Call(t, provider, "GET", "/api/v1/enrolments/"+en.ID+"/attendance", nil, &att) == 200 && att.TotalHours >= 256
@@ -152,14 +153,14 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	}
 	placement, _ := json.Marshal(obj{"enrolmentId": en.ID, "employerKvk": "87654321", "startDate": day(today, 55), "hoursPerWeek": 36,
 		"contractType": "fixed_term", "confirmedBy": "employer", "reportId": "hr-1"})
-	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(contracts.TopicPartnersPlacements),
-		kittest.CloudEvent("hr-1", contracts.TypePlacementConfirmed, "/employer/87654321", en.ID, placement))
+	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(catalog.TopicPartnersPlacements),
+		kittest.CloudEvent("hr-1", catalog.TypePlacementConfirmed, "/employer/87654321", en.ID, placement))
 	kittest.Eventually(t, "sustainably placed", 20*time.Second, func() bool {
 		return part.Call(t, coach, "GET", "/api/v1/enrolments/"+en.ID, nil, &en) == 200 && en.Status == "sustainably_placed"
 	})
 
 	// Every milestone of the enrolment is a CloudEvent on Kafka, in order.
-	ms := kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(contracts.TopicParticipantsEnrolments), 15*time.Second, func(ms []kafka.Message) bool {
+	ms := kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(catalog.TopicParticipantsEnrolments), 15*time.Second, func(ms []kafka.Message) bool {
 		return len(mine(ms, en.ID)) >= 5
 	})
 	var types []string
@@ -169,8 +170,8 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 			t.Errorf("milestone without CloudEvents or trace headers")
 		}
 	}
-	want := []string{contracts.TypeEnrolmentEnrolled, contracts.TypeEnrolmentStarted, contracts.TypeEnrolmentCompleted,
-		contracts.TypeEnrolmentPlaced, contracts.TypeEnrolmentSustainablyPlaced}
+	want := []string{catalog.TypeEnrolmentEnrolled, catalog.TypeEnrolmentStarted, catalog.TypeEnrolmentCompleted,
+		catalog.TypeEnrolmentPlaced, catalog.TypeEnrolmentSustainablyPlaced}
 	if strings.Join(types, " ") != strings.Join(want, " ") {
 		t.Fatalf("milestones\n%v\nwant\n%v", types, want)
 	}
@@ -189,10 +190,10 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 			}
 		}
 		for _, hop := range []string{
-			"send " + pf.Topic(contracts.TopicProcurementContracts),
-			"process " + pf.Topic(contracts.TopicProcurementContracts),
-			"send " + pf.Topic(contracts.TopicProvidersOffers),
-			"process " + pf.Topic(contracts.TopicProvidersOffers),
+			"send " + pf.Topic(catalog.TopicProcurementContracts),
+			"process " + pf.Topic(catalog.TopicProcurementContracts),
+			"send " + pf.Topic(catalog.TopicProvidersOffers),
+			"process " + pf.Topic(catalog.TopicProvidersOffers),
 		} {
 			if !hops[hop] {
 				t.Errorf("the application's trace lacks %q", hop)
@@ -209,7 +210,7 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 				t.Errorf("span %s holds the BSN", s.Name())
 			}
 		}
-		for _, topic := range contracts.Topics {
+		for _, topic := range catalog.TopicNames() {
 			for _, m := range kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(topic), 2*time.Second, func([]kafka.Message) bool { return true }) {
 				if strings.Contains(string(m.Value), bsn) || strings.Contains(fmt.Sprint(m.Headers), bsn) {
 					t.Errorf("an event on %s holds the BSN", topic)

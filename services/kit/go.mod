@@ -2,6 +2,11 @@ module github.com/werkregio/platform/services/kit
 
 go 1.26.8
 
+replace (
+	github.com/werkregio/platform/contracts => ../../contracts
+	github.com/werkregio/platform/services/testenv => ../../services/testenv
+)
+
 require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/gin-gonic/gin v1.12.0
@@ -9,6 +14,8 @@ require (
 	github.com/lestrrat-go/jwx/v3 v3.3.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/segmentio/kafka-go v0.4.51
+	github.com/werkregio/platform/contracts v0.0.0-00010101000000-000000000000
+	github.com/werkregio/platform/services/testenv v0.0.0-00010101000000-000000000000
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 	go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin v0.65.0
 	go.opentelemetry.io/otel v1.47.0

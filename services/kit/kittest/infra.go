@@ -1,151 +1,23 @@
-// Package kittest starts the embedded Kafka broker and MongoDB-compatible server for tests,
-// as a separate process built from services/devstack, and offers small helpers to read
-// what services published. It talks real wire protocols: nothing here is a mock.
+// Package kittest runs services in-process against the embedded Kafka and MongoDB for tests
+// (real wire protocols, nothing mocked), checks their answers against the OpenAPI
+// documents, and reads what they published.
 package kittest
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/werkregio/platform/services/testenv"
+	"github.com/werkregio/platform/services/testenv/embedded"
 )
 
 // Infra is a running embedded Kafka + MongoDB.
-type Infra struct {
-	Kafka    string
-	MongoURI string
-	cmd      *exec.Cmd
-	// stdin stays open for the life of this process: the child exits when it closes, and
-	// holding it here keeps the garbage collector from closing it early.
-	stdin io.WriteCloser
-}
+type Infra = embedded.Infra
 
-var (
-	shared     *Infra
-	sharedErr  error
-	sharedOnce sync.Once
-)
+// Shared starts one infrastructure process per test binary.
+func Shared(tb testing.TB) *Infra { return embedded.Shared(tb) }
 
-// Shared starts one infrastructure process per test binary. It stops when the test binary
-// exits (the child watches its standard input).
-func Shared(tb testing.TB) *Infra {
-	tb.Helper()
-	sharedOnce.Do(func() { shared, sharedErr = Start("") })
-	if sharedErr != nil {
-		tb.Fatalf("embedded infrastructure: %v", sharedErr)
-	}
-	return shared
-}
-
-// Start builds (cached) and starts the embedded infrastructure; dataDir "" is temporary.
-func Start(dataDir string) (*Infra, error) {
-	bin, err := BuildTool("embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra")
-	if err != nil {
-		return nil, err
-	}
-	args := []string{"-exit-on-stdin-close"}
-	if dataDir != "" {
-		args = append(args, "-data-dir", dataDir)
-	}
-	cmd := exec.Command(bin, args...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		if sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	select {
-	case line, ok := <-lines:
-		if !ok {
-			_ = cmd.Wait()
-			return nil, fmt.Errorf("embedded-infra exited before it was ready")
-		}
-		var ready struct{ Kafka, Mongo string }
-		if err := json.Unmarshal([]byte(line), &ready); err != nil {
-			return nil, fmt.Errorf("embedded-infra said %q: %w", line, err)
-		}
-		return &Infra{Kafka: ready.Kafka, MongoURI: ready.Mongo, cmd: cmd, stdin: stdin}, nil
-	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill()
-		return nil, fmt.Errorf("embedded-infra not ready after 2 minutes")
-	}
-}
-
-// Pid is the infrastructure process's id (benchmarks measure its CPU).
-func (i *Infra) Pid() int { return i.cmd.Process.Pid }
-
-// Stop ends the process.
-func (i *Infra) Stop() {
-	if i.cmd != nil && i.cmd.Process != nil {
-		_ = i.cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = i.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = i.cmd.Process.Kill()
-		}
-	}
-}
-
-var buildMu sync.Mutex
-
-// BuildTool builds a main package of the workspace into a cache directory and returns the
-// binary's path. The Go build cache makes repeated builds quick.
-func BuildTool(name, pkg string) (string, error) {
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	root, err := WorkspaceRoot()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(root, ".cache", "bin")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	dst := filepath.Join(dir, name)
-	tmp := fmt.Sprintf("%s.%d.tmp", dst, os.Getpid())
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", tmp, pkg)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
-	}
-	return dst, os.Rename(tmp, dst)
-}
+// Start starts an infrastructure process of one's own ("" : temporary data).
+var Start = embedded.Start
 
 // WorkspaceRoot is the directory holding go.work.
-func WorkspaceRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOWORK").Output()
-	if err != nil {
-		return "", err
-	}
-	w := strings.TrimSpace(string(out))
-	if w == "" || w == "off" {
-		return "", fmt.Errorf("not inside the werkregio workspace (no go.work)")
-	}
-	return filepath.Dir(w), nil
-}
+var WorkspaceRoot = testenv.WorkspaceRoot

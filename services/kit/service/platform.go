@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/logging"
@@ -29,9 +31,10 @@ import (
 // Options add what a process needs beyond its configuration.
 type Options struct {
 	Validator messaging.Validator
-	// Topics this service publishes to or consumes (without prefix); they are created at
-	// start together with their dead-letter topics.
-	Topics []string
+	// Service is the service's name in the catalog: the topics it publishes and reads are
+	// created at start (with their dead-letter topics and the catalog's retention) unless an
+	// operator created them first.
+	Service string
 	// Indexes to create at start.
 	Indexes []store.Index
 	// Views are the read models of the aggregate kinds the service stores; each is built
@@ -62,6 +65,7 @@ type Platform struct {
 	Validator messaging.Validator
 
 	consumers []*messaging.Consumer
+	service   string
 	jobs      []job
 	closeOnce sync.Once
 }
@@ -71,7 +75,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	if opts.LogOutput == nil {
 		opts.LogOutput = os.Stderr
 	}
-	p := &Platform{Config: cfg, Validator: opts.Validator}
+	p := &Platform{Config: cfg, Validator: opts.Validator, service: opts.Service}
 	p.Log = logging.New(opts.LogOutput, cfg.Name, cfg.LogLevel).With("region", cfg.Region)
 	slog.SetDefault(p.Log)
 
@@ -109,9 +113,17 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		return nil, err
 	}
 	var specs []messaging.TopicSpec
-	for _, t := range opts.Topics {
-		for _, name := range []string{cfg.Topic(t), messaging.DeadLetterTopic(cfg.Topic(t))} {
-			specs = append(specs, messaging.TopicSpec{Name: name, Partitions: cfg.TopicPartitions, ReplicationFactor: cfg.ReplicationFactor})
+	if opts.Service != "" {
+		svc, ok := catalog.ServiceNamed(opts.Service)
+		if !ok {
+			return nil, fmt.Errorf("service %q is not in the catalog", opts.Service)
+		}
+		for _, name := range svc.TopicsOf() {
+			t, _ := catalog.TopicNamed(name)
+			specs = append(specs,
+				messaging.TopicSpec{Name: cfg.Topic(name), Partitions: cfg.TopicPartitions, ReplicationFactor: cfg.ReplicationFactor, Config: t.Config()},
+				messaging.TopicSpec{Name: messaging.DeadLetterTopic(cfg.Topic(name)), Partitions: cfg.TopicPartitions, ReplicationFactor: cfg.ReplicationFactor,
+					Config: catalog.DeadLetterConfig()})
 		}
 	}
 	if len(specs) > 0 {
@@ -157,6 +169,14 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 // given without the region's prefix, which the platform adds (one Kafka may serve several
 // regions); it fills in the brokers, validator, dead-letter producer, logger and telemetry.
 func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
+	if p.service != "" {
+		svc, _ := catalog.ServiceNamed(p.service)
+		for _, t := range cfg.Topics {
+			if !slices.Contains(svc.TopicsOf(), t) {
+				return fmt.Errorf("consumer %s reads %s, which the catalog does not list for %s", cfg.GroupID, t, p.service)
+			}
+		}
+	}
 	topics := make([]string, len(cfg.Topics))
 	for i, t := range cfg.Topics {
 		topics[i] = p.Config.Topic(t)

@@ -9,6 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/participants/service"
@@ -38,12 +39,12 @@ func BenchmarkPartnerAttendance(b *testing.B) {
 	for i := range msgs {
 		id := ids[i%enrolments]
 		data, _ := json.Marshal(attendance(id, "12345678", day(-400+(i/enrolments)%400), 0.25, fmt.Sprintf("r%d", i)))
-		msgs[i] = kittest.CloudEvent(fmt.Sprintf("m%d", i), contracts.TypeAttendanceReported, "/bench/lms", id, data)
+		msgs[i] = kittest.CloudEvent(fmt.Sprintf("m%d", i), catalog.TypeAttendanceReported, "/bench/lms", id, data)
 	}
 	b.ResetTimer()
 	begin := time.Now()
 	for i := 0; i < len(msgs); i += 5000 {
-		kittest.PublishRaw(b, pf.Infra.Kafka, pf.Topic(contracts.TopicPartnersAttendance), msgs[i:min(i+5000, len(msgs))]...)
+		kittest.PublishRaw(b, pf.Infra.Kafka, pf.Topic(catalog.TopicPartnersAttendance), msgs[i:min(i+5000, len(msgs))]...)
 	}
 	coll := r.Platform.DB.Collection("attendance")
 	for {

@@ -10,6 +10,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -90,7 +91,7 @@ func (e *env) publish(t testing.TB, topic, typ, id, key string, data obj) {
 // offerKnown publishes an offer and waits until enrolment sees it.
 func (e *env) offerKnown(t testing.TB, revision int, status string, placementFirst bool, starts ...obj) {
 	t.Helper()
-	e.publish(t, contracts.TopicProvidersOffers, contracts.TypeOfferChanged, fmt.Sprintf("offer-%d-%d", revision, time.Now().UnixNano()), contractID,
+	e.publish(t, catalog.TopicProvidersOffers, catalog.TypeOfferChanged, fmt.Sprintf("offer-%d-%d", revision, time.Now().UnixNano()), contractID,
 		offerEvent(revision, status, placementFirst, starts...))
 	kittest.Eventually(t, "offer replicated", 15*time.Second, func() bool { return e.offerRevision(t) >= revision })
 }
@@ -127,7 +128,7 @@ type enrolment struct {
 
 func (e *env) milestones(t *testing.T, want int) []kafka.Message {
 	t.Helper()
-	msgs := kittest.ReadUntil(t, e.pf.Infra.Kafka, e.pf.Topic(contracts.TopicParticipantsEnrolments), 15*time.Second, func(ms []kafka.Message) bool {
+	msgs := kittest.ReadUntil(t, e.pf.Infra.Kafka, e.pf.Topic(catalog.TopicParticipantsEnrolments), 15*time.Second, func(ms []kafka.Message) bool {
 		return len(ms) >= want
 	})
 	for _, m := range msgs {

@@ -22,10 +22,9 @@ func Options() kit.Options {
 		Validator:   contracts.MustEventSchemas(),
 		OpenAPI:     mustOpenAPI(),
 		OpenAPIRefs: contracts.OpenAPIFiles(),
-		Topics: append(append([]string{}, adapters.Topics...),
-			contracts.TopicProvidersOffers, contracts.TopicPartnersAttendance, contracts.TopicPartnersPlacements),
-		Indexes: adapters.Indexes,
-		Views:   adapters.Views,
+		Service:     Name,
+		Indexes:     adapters.Indexes,
+		Views:       adapters.Views,
 	}
 }
 

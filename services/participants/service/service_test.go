@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -201,7 +202,7 @@ func TestTwoEnrolmentsForTheLastPlaceExactlyOneSucceeds(t *testing.T) {
 	e.offerKnown(t, 3, "suspended", false, start1(day(7), 1), start1(day(35), 3), start1(day(63), 5))
 	expect(t, "suspended contract", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(a, day(63)), nil), 409)
 	// A stale revision arriving late does not undo the suspension.
-	e.publish(t, contracts.TopicProvidersOffers, contracts.TypeOfferChanged, "stale", contractID, offerEvent(2, "active", false, start1(day(63), 5)))
+	e.publish(t, catalog.TopicProvidersOffers, catalog.TypeOfferChanged, "stale", contractID, offerEvent(2, "active", false, start1(day(63), 5)))
 	time.Sleep(500 * time.Millisecond)
 	if e.offerRevision(t) != 3 {
 		t.Fatalf("replica went back to revision %d", e.offerRevision(t))
@@ -240,18 +241,18 @@ func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t
 	var msgs []kafka.Message
 	for i := range 40 {
 		data, _ := json.Marshal(attendance(id, "12345678", day(-119+i), 6.4, fmt.Sprintf("lms-%d", i)))
-		msgs = append(msgs, kittest.CloudEvent(fmt.Sprintf("m-%d", i), contracts.TypeAttendanceReported, "/lms/bouwschool", id, data))
+		msgs = append(msgs, kittest.CloudEvent(fmt.Sprintf("m-%d", i), catalog.TypeAttendanceReported, "/lms/bouwschool", id, data))
 		if i == 10 {
 			msgs = append(msgs, kafka.Message{Key: []byte(id), Value: []byte(`{"enrolmentId": 12}`)})
 		}
 		if i == 20 {
 			bad, _ := json.Marshal(attendance("enr-unknown", "12345678", day(-100), 6, "lms-x"))
-			msgs = append(msgs, kittest.CloudEvent("m-unknown", contracts.TypeAttendanceReported, "/lms/bouwschool", "enr-unknown", bad))
+			msgs = append(msgs, kittest.CloudEvent("m-unknown", catalog.TypeAttendanceReported, "/lms/bouwschool", "enr-unknown", bad))
 			other, _ := json.Marshal(attendance(id, "23456789", day(-100), 6, "lms-y"))
-			msgs = append(msgs, kittest.CloudEvent("m-other", contracts.TypeAttendanceReported, "/lms/other", id, other))
+			msgs = append(msgs, kittest.CloudEvent("m-other", catalog.TypeAttendanceReported, "/lms/other", id, other))
 		}
 	}
-	topic := contracts.TopicPartnersAttendance
+	topic := catalog.TopicPartnersAttendance
 	kittest.PublishRaw(t, e.pf.Infra.Kafka, e.pf.Topic(topic), msgs[:25]...)
 	expect(t, "complete with too few hours", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+id+"/complete", obj{"on": day(-60)}, nil), 409)
 	kittest.PublishRaw(t, e.pf.Infra.Kafka, e.pf.Topic(topic), msgs[25:]...)
@@ -291,11 +292,11 @@ func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t
 	// The employer's system reports a job that started seven months ago (backdated
 	// registration): six months of work are reached at once. A confirmation for an unknown
 	// enrolment is dead-lettered.
-	e.publish(t, contracts.TopicPartnersPlacements, contracts.TypePlacementConfirmed, "pl-unknown", "enr-nope", obj{
+	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-unknown", "enr-nope", obj{
 		"enrolmentId": "enr-nope", "employerKvk": "87654321", "startDate": day(-10), "hoursPerWeek": 32, "contractType": "permanent", "confirmedBy": "uwv", "reportId": "u1"})
 	placement := obj{"enrolmentId": id, "employerKvk": "87654321", "startDate": day(-215), "hoursPerWeek": 32, "contractType": "fixed_term", "confirmedBy": "employer", "reportId": "emp-1"}
-	e.publish(t, contracts.TopicPartnersPlacements, contracts.TypePlacementConfirmed, "pl-1", id, placement)
-	e.publish(t, contracts.TopicPartnersPlacements, contracts.TypePlacementConfirmed, "pl-1", id, placement) // redelivered
+	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-1", id, placement)
+	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-1", id, placement) // redelivered
 	kittest.Eventually(t, "sustainably placed", 15*time.Second, func() bool {
 		return e.r.Call(t, e.coach, "GET", "/api/v1/enrolments/"+id, nil, &en) == 200 && en.Status == "sustainably_placed"
 	})
@@ -303,7 +304,7 @@ func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t
 		t.Fatalf("%d placements after a redelivered report", len(en.Placements))
 	}
 	expect(t, "dropout after sustainable placement", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments/"+id+"/dropout", obj{"reason": "x", "on": day(0)}, nil), 409)
-	pdlq := kittest.ReadUntil(t, e.pf.Infra.Kafka, messaging.DeadLetterTopic(e.pf.Topic(contracts.TopicPartnersPlacements)), 10*time.Second, func(ms []kafka.Message) bool { return len(ms) >= 1 })
+	pdlq := kittest.ReadUntil(t, e.pf.Infra.Kafka, messaging.DeadLetterTopic(e.pf.Topic(catalog.TopicPartnersPlacements)), 10*time.Second, func(ms []kafka.Message) bool { return len(ms) >= 1 })
 	if len(pdlq) != 1 || !strings.Contains(kittest.Header(pdlq[0], messaging.HeaderDLQReason), "enr-nope") {
 		t.Fatalf("placement dead letters: %d", len(pdlq))
 	}
@@ -364,7 +365,7 @@ func TestScheduledCheckMakesAPlacementSustainableAfterSixMonths(t *testing.T) {
 	})
 	time.Sleep(300 * time.Millisecond) // later checks must not announce it again
 	ms := e.milestones(t, 4)
-	if len(ms) != 4 || kittest.Header(ms[3], messaging.HeaderType) != contracts.TypeEnrolmentSustainablyPlaced {
+	if len(ms) != 4 || kittest.Header(ms[3], messaging.HeaderType) != catalog.TypeEnrolmentSustainablyPlaced {
 		t.Fatalf("%d milestones", len(ms))
 	}
 }

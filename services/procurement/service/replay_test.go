@@ -7,7 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 )
@@ -26,8 +26,8 @@ func TestAReplayedCertificateAnnouncementDoesNotRollBack(t *testing.T) {
 	announce := func(seq int, valid ...string) {
 		raw, _ := json.Marshal(obj{"providerKvk": "12345678", "region": "groningen", "validCertificates": append([]string{}, valid...),
 			"expired": []string{}, "renewed": []string{}, "asOf": day(0), "at": time.Now().UTC().Format(time.RFC3339)})
-		kittest.PublishRaw(t, r.kafka, r.prefix+contracts.TopicProvidersRegistry, kittest.WithSequence(
-			kittest.CloudEvent("cert-"+time.Now().Format(time.RFC3339Nano), contracts.TypeCertificatesChanged, "/werkregio/groningen/providers", "12345678", raw), seq))
+		kittest.PublishRaw(t, r.kafka, r.prefix+catalog.TopicProvidersRegistry, kittest.WithSequence(
+			kittest.CloudEvent("cert-"+time.Now().Format(time.RFC3339Nano), catalog.TypeCertificatesChanged, "/werkregio/groningen/providers", "12345678", raw), seq))
 	}
 	var contract struct {
 		Status  string

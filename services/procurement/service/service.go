@@ -19,7 +19,7 @@ func Options() kit.Options {
 		Validator:   contracts.MustEventSchemas(),
 		OpenAPI:     mustOpenAPI(),
 		OpenAPIRefs: contracts.OpenAPIFiles(),
-		Topics:      append(append([]string{}, adapters.Topics...), contracts.TopicProvidersRegistry),
+		Service:     Name,
 		Views:       adapters.Views,
 	}
 }

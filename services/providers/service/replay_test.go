@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 )
@@ -20,7 +20,7 @@ func TestAReplayedContractEventDoesNotRollTheOfferBack(t *testing.T) {
 	const contractID = "ctr.sch-2.12345678.1"
 	send := func(seq int, typ string, data obj) {
 		raw, _ := json.Marshal(data)
-		kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(contracts.TopicProcurementContracts), kittest.WithSequence(
+		kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(catalog.TopicProcurementContracts), kittest.WithSequence(
 			kittest.CloudEvent(fmt.Sprintf("%s-%d", typ, seq), typ, "/werkregio/groningen/procurement", contractID, raw), seq))
 	}
 	status := func(s string) obj {
@@ -28,16 +28,16 @@ func TestAReplayedContractEventDoesNotRollTheOfferBack(t *testing.T) {
 			"providerKvk": "12345678", "reason": s, "at": time.Now().UTC().Format(time.RFC3339)}
 	}
 	award := awarded(contractID, "12345678", termsV(1, c.Day(-30), 40, 30, 30))
-	send(3, contracts.TypeContractAwarded, award)
-	send(4, contracts.TypeContractSuspended, status("VCA expired"))
-	send(5, contracts.TypeContractResumed, status("VCA renewed"))
+	send(3, catalog.TypeContractAwarded, award)
+	send(4, catalog.TypeContractSuspended, status("VCA expired"))
+	send(5, catalog.TypeContractResumed, status("VCA renewed"))
 	var o offer
 	kittest.Eventually(t, "resumed", 15*time.Second, func() bool {
 		return r.Call(t, a, "GET", "/api/v1/offers/"+contractID, nil, &o) == 200 && o.ContractStatus == "active" && o.Revision == 3
 	})
-	send(4, contracts.TypeContractSuspended, status("VCA expired")) // replayed
-	send(3, contracts.TypeContractAwarded, award)                   // replayed
-	send(6, contracts.TypeContractEnded, status("ended by the buyer"))
+	send(4, catalog.TypeContractSuspended, status("VCA expired")) // replayed
+	send(3, catalog.TypeContractAwarded, award)                   // replayed
+	send(6, catalog.TypeContractEnded, status("ended by the buyer"))
 	kittest.Eventually(t, "ended", 15*time.Second, func() bool {
 		return r.Call(t, a, "GET", "/api/v1/offers/"+contractID, nil, &o) == 200 && o.ContractStatus == "ended"
 	})

@@ -22,7 +22,7 @@ func Options() kit.Options {
 		Validator:   contracts.MustEventSchemas(),
 		OpenAPI:     mustOpenAPI(),
 		OpenAPIRefs: contracts.OpenAPIFiles(),
-		Topics:      append(append([]string{}, adapters.Topics...), contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes),
+		Service:     Name,
 		Indexes:     adapters.TermsIndexes,
 		Views:       adapters.Views,
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -140,11 +141,11 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	const contractID = "ctr.sch-1.12345678.1"
 
 	// The terms change arrives before the award (another topic): neither may be lost.
-	publish(t, pf, contracts.TopicProcurementSchemes, contracts.TypeProductTermsChanged, "sch-1", obj{
+	publish(t, pf, catalog.TopicProcurementSchemes, catalog.TypeProductTermsChanged, "sch-1", obj{
 		"schemeId": "sch-1", "region": "groningen", "productId": "prd-1", "productName": "Timmerman basis",
 		"terms": termsV(2, c.Day(30), 40, 40, 20), "changedAt": time.Now().UTC().Format(time.RFC3339)})
-	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(contracts.TopicProcurementContracts), kafka.Message{Key: []byte(contractID), Value: []byte("{not json")})
-	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.Day(-30), 40, 30, 30)))
+	kittest.PublishRaw(t, pf.Infra.Kafka, pf.Topic(catalog.TopicProcurementContracts), kafka.Message{Key: []byte(contractID), Value: []byte("{not json")})
+	publish(t, pf, catalog.TopicProcurementContracts, catalog.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.Day(-30), 40, 30, 30)))
 
 	var o offer
 	kittest.Eventually(t, "offer with both terms versions", 15*time.Second, func() bool {
@@ -153,7 +154,7 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	if o.ContractStatus != "active" || o.Products[0].Terms[0].Version != 1 || o.Products[0].Terms[1].Version != 2 {
 		t.Fatalf("offer %+v", o)
 	}
-	dlq := kittest.ReadUntil(t, pf.Infra.Kafka, messaging.DeadLetterTopic(pf.Topic(contracts.TopicProcurementContracts)), 10*time.Second,
+	dlq := kittest.ReadUntil(t, pf.Infra.Kafka, messaging.DeadLetterTopic(pf.Topic(catalog.TopicProcurementContracts)), 10*time.Second,
 		func(ms []kafka.Message) bool { return len(ms) > 0 })
 	if len(dlq) != 1 || kittest.Header(dlq[0], messaging.HeaderDLQReason) == "" {
 		t.Fatalf("malformed contract event not dead-lettered with a reason: %d messages", len(dlq))
@@ -195,8 +196,8 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	}
 
 	// A redelivered award changes nothing; a suspension is followed.
-	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.Day(-30), 40, 30, 30)))
-	publish(t, pf, contracts.TopicProcurementContracts, contracts.TypeContractSuspended, contractID, obj{
+	publish(t, pf, catalog.TopicProcurementContracts, catalog.TypeContractAwarded, contractID, awarded(contractID, "12345678", termsV(1, c.Day(-30), 40, 30, 30)))
+	publish(t, pf, catalog.TopicProcurementContracts, catalog.TypeContractSuspended, contractID, obj{
 		"contractId": contractID, "number": "OH-2026-BT/12345678/1", "schemeId": "sch-1", "region": "groningen", "providerKvk": "12345678",
 		"reason": "VCA expired", "at": time.Now().UTC().Format(time.RFC3339)})
 	kittest.Eventually(t, "offer follows the suspension", 15*time.Second, func() bool {
@@ -207,7 +208,7 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	}
 
 	// Every offer.changed on the topic is valid and carries its revision.
-	msgs := kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(contracts.TopicProvidersOffers), 10*time.Second, func(ms []kafka.Message) bool {
+	msgs := kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(catalog.TopicProvidersOffers), 10*time.Second, func(ms []kafka.Message) bool {
 		return len(ms) >= o.Revision
 	})
 	if len(msgs) != o.Revision {
@@ -225,12 +226,12 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 
 func certificateEvents(t *testing.T, pf *kittest.Platform, want int) []struct{ Valid, Expired, Renewed []string } {
 	t.Helper()
-	msgs := kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(contracts.TopicProvidersRegistry), 10*time.Second, func(ms []kafka.Message) bool {
+	msgs := kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(catalog.TopicProvidersRegistry), 10*time.Second, func(ms []kafka.Message) bool {
 		return len(ms) >= want
 	})
 	var out []struct{ Valid, Expired, Renewed []string }
 	for _, m := range msgs {
-		if err := contracts.MustEventSchemas().Validate(contracts.TypeCertificatesChanged, m.Value); err != nil {
+		if err := contracts.MustEventSchemas().Validate(catalog.TypeCertificatesChanged, m.Value); err != nil {
 			t.Errorf("certificate event breaks its schema: %v", err)
 		}
 		var e struct {

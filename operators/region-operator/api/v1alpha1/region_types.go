@@ -1,21 +1,28 @@
 package v1alpha1
 
 import (
+	"github.com/werkregio/platform/contracts/catalog"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// Service names, in the order the platform lists them.
+// Service names, in the order the platform's catalog lists them.
 const (
-	Procurement  = "procurement"
-	Providers    = "providers"
-	Participants = "participants"
-	Payments     = "payments"
-	Sroi         = "sroi"
+	Procurement  = catalog.Procurement
+	Providers    = catalog.Providers
+	Participants = catalog.Participants
+	Payments     = catalog.Payments
+	Sroi         = catalog.Sroi
 )
 
-// ServiceNames lists the five services of a platform instance.
-var ServiceNames = []string{Procurement, Providers, Participants, Payments, Sroi}
+// ServiceNames lists the five services of a platform instance (contracts/catalog).
+var ServiceNames = func() []string {
+	out := make([]string, len(catalog.Services))
+	for i, s := range catalog.Services {
+		out[i] = s.Name
+	}
+	return out
+}()
 
 // RegionSpec is the desired platform instance of one labour-market region.
 // +kubebuilder:validation:XValidation:rule="!has(self.services.participants.enabled) || !self.services.participants.enabled || has(self.bsnKeysSecretRef)",message="bsnKeysSecretRef is required while the participants service is enabled"

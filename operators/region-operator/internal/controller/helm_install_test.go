@@ -12,7 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv"
+	"github.com/werkregio/platform/services/testenv/embedded"
 )
 
 // TestARegionInstalledWithHelmIsReadyInKubectl is what a regional IT team sees: helm
@@ -33,7 +34,7 @@ func TestARegionInstalledWithHelmIsReadyInKubectl(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns := namespace(t)
-	root, _ := kittest.WorkspaceRoot()
+	root, _ := testenv.WorkspaceRoot()
 	run := func(bin string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command(bin, append(args, "--kubeconfig", kc)...)
@@ -46,7 +47,7 @@ func TestARegionInstalledWithHelmIsReadyInKubectl(t *testing.T) {
 	}
 	run(tools.Helm, "install", "groningen", filepath.Join(root, "charts", "platform"), "-n", ns,
 		"-f", filepath.Join(root, "charts", "platform", "ci", "operator-values.yaml"),
-		"--set", "kafka.bootstrapServers={"+kittest.Shared(t).Kafka+"}",
+		"--set", "kafka.bootstrapServers={"+embedded.Shared(t).Kafka+"}",
 		"--set", "kafka.topicPrefix="+ns+".", "--set", "kafka.replicationFactor=1")
 
 	enabled := []string{v1.Procurement, v1.Providers, v1.Participants, v1.Payments} // sroi is off in these values

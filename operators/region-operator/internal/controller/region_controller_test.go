@@ -19,14 +19,14 @@ import (
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
 	"github.com/werkregio/platform/operators/region-operator/internal/controller"
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv/embedded"
 )
 
 var ctx = context.Background()
 
 // region is a valid Region on the embedded Kafka with a unique topic prefix.
 func region(t testing.TB, ns, name string) *v1.Region {
-	infra := kittest.Shared(t)
+	infra := embedded.Shared(t)
 	return &v1.Region{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
 		Spec: v1.RegionSpec{
@@ -332,7 +332,7 @@ func TestDisablingAServiceRemovesItsChildren(t *testing.T) {
 }
 
 func TestTopicCreationIsIdempotent(t *testing.T) {
-	k := controller.KafkaTarget{Brokers: []string{kittest.Shared(t).Kafka}, Prefix: "idem" + time.Now().Format("150405.000000") + ".", Partitions: 3, ReplicationFactor: 1}
+	k := controller.KafkaTarget{Brokers: []string{embedded.Shared(t).Kafka}, Prefix: "idem" + time.Now().Format("150405.000000") + ".", Partitions: 3, ReplicationFactor: 1}
 	for i := range 3 {
 		n, err := controller.KafkaTopics{}.Ensure(ctx, k)
 		if err != nil || n != len(controller.RegionTopics(k.Prefix)) {

@@ -23,7 +23,8 @@ import (
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
 	"github.com/werkregio/platform/operators/region-operator/internal/controller"
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv"
+	kubetools "github.com/werkregio/platform/services/testenv/k8s"
 )
 
 // One real control plane (kube-apiserver + etcd built from the Go module proxy) and one
@@ -32,7 +33,7 @@ var (
 	cfg    *rest.Config
 	k8s    client.Client
 	scheme = runtime.NewScheme()
-	tools  kittest.Tools
+	tools  kubetools.Tools
 )
 
 func TestMain(m *testing.M) {
@@ -44,12 +45,12 @@ func run(m *testing.M) int {
 	utilruntime.Must(v1.AddToScheme(scheme))
 	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapcore.ErrorLevel)))
 
-	root, err := kittest.WorkspaceRoot()
+	root, err := testenv.WorkspaceRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	tools, err = kittest.BuildTools(root, os.Stderr)
+	tools, err = kubetools.BuildTools(root, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

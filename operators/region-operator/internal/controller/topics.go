@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl/plain"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 )
 
 // Topics is the Kafka side of a region: its topics exist with the configured partitions.
@@ -34,8 +37,22 @@ type KafkaTarget struct {
 // region's partitions and replication, and owns their deletion.
 func RegionTopics(prefix string) []string {
 	var out []string
-	for _, t := range contracts.Topics {
+	for _, t := range catalog.TopicNames() {
 		out = append(out, prefix+t, prefix+t+".dlq")
+	}
+	return out
+}
+
+// topicConfig is a region topic's Kafka configuration from the catalog (retention,
+// compaction), as the AsyncAPI document states it.
+func topicConfig(prefix, name string) []kafka.ConfigEntry {
+	cfg := catalog.DeadLetterConfig()
+	if t, ok := catalog.TopicNamed(strings.TrimPrefix(name, prefix)); ok {
+		cfg = t.Config()
+	}
+	var out []kafka.ConfigEntry
+	for _, k := range slices.Sorted(maps.Keys(cfg)) {
+		out = append(out, kafka.ConfigEntry{ConfigName: k, ConfigValue: cfg[k]})
 	}
 	return out
 }
@@ -75,7 +92,8 @@ func (t KafkaTopics) Ensure(ctx context.Context, k KafkaTarget) (int, error) {
 	var missing []kafka.TopicConfig
 	for _, n := range names {
 		if !have[n] {
-			missing = append(missing, kafka.TopicConfig{Topic: n, NumPartitions: k.Partitions, ReplicationFactor: k.ReplicationFactor})
+			missing = append(missing, kafka.TopicConfig{Topic: n, NumPartitions: k.Partitions, ReplicationFactor: k.ReplicationFactor,
+				ConfigEntries: topicConfig(k.Prefix, n)})
 		}
 	}
 	if len(missing) == 0 {

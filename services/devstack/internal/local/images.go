@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv/k8s"
 )
 
 // images are the container images of the platform: the services and the operator.
@@ -44,7 +44,7 @@ func Images(args []string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := kittest.BuildExtraTools(root, "images", os.Stderr)
+	dir, err := k8s.BuildExtraTools(root, "images", os.Stderr)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,7 @@
 package local
 
+import "github.com/werkregio/platform/contracts/catalog"
+
 // service is one platform service run locally.
 type service struct {
 	Name string
@@ -14,18 +16,23 @@ type secrets struct {
 	BSNEncryptionKey, BSNLookupKey string
 }
 
-// services that exist so far; each gets the next port from the base port.
+// extraEnv is what a service needs beyond the shared settings, by name.
+var extraEnv = map[string]func(s secrets) []string{
+	catalog.Participants: func(s secrets) []string {
+		return []string{"BSN_ENCRYPTION_KEY=" + s.BSNEncryptionKey, "BSN_LOOKUP_KEY=" + s.BSNLookupKey}
+	},
+}
+
+// services are the catalog's services that exist so far, each on the base port plus its
+// offset.
 func services(basePort int) []service {
-	list := []service{
-		{Name: "procurement", Pkg: "github.com/werkregio/platform/services/procurement/cmd/procurement"},
-		{Name: "providers", Pkg: "github.com/werkregio/platform/services/providers/cmd/providers"},
-		{Name: "participants", Pkg: "github.com/werkregio/platform/services/participants/cmd/participants",
-			Env: func(s secrets) []string {
-				return []string{"BSN_ENCRYPTION_KEY=" + s.BSNEncryptionKey, "BSN_LOOKUP_KEY=" + s.BSNLookupKey}
-			}},
-	}
-	for i := range list {
-		list[i].Port = basePort + 1 + i
+	var list []service
+	for _, s := range catalog.Services {
+		if !s.Built {
+			continue
+		}
+		list = append(list, service{Name: s.Name, Pkg: "github.com/werkregio/platform/services/" + s.Name + "/cmd/" + s.Name,
+			Port: basePort + s.PortOffset, Env: extraEnv[s.Name]})
 	}
 	return list
 }

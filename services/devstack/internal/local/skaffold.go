@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv/k8s"
 )
 
 // Skaffold builds skaffold once (about 4 GB of build cache and minutes: never part of the
@@ -19,11 +19,11 @@ func Skaffold(args []string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := kittest.BuildExtraTools(root, "skaffold", os.Stderr)
+	dir, err := k8s.BuildExtraTools(root, "skaffold", os.Stderr)
 	if err != nil {
 		return err
 	}
-	tools, err := kittest.BuildTools(root, os.Stderr)
+	tools, err := k8s.BuildTools(root, os.Stderr)
 	if err != nil {
 		return err
 	}

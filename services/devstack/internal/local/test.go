@@ -6,7 +6,7 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv/k8s"
 )
 
 // Test runs go vet and go test for every module in the workspace, reporting all failures
@@ -18,7 +18,7 @@ func Test(args []string) error {
 	}
 	// The operator and chart tests need a real control plane and helm: build them first,
 	// outside any test's timeout (minutes on a new machine, seconds after).
-	tools, err := kittest.BuildTools(root, os.Stdout)
+	tools, err := k8s.BuildTools(root, os.Stdout)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func Tools(args []string) error {
 	if err != nil {
 		return err
 	}
-	t, err := kittest.BuildTools(root, os.Stderr)
+	t, err := k8s.BuildTools(root, os.Stderr)
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,11 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv"
 )
 
 // workspaceRoot is the directory holding go.work.
-var workspaceRoot = kittest.WorkspaceRoot
+var workspaceRoot = testenv.WorkspaceRoot
 
 // build compiles a main package of the workspace into dir.
 func build(ctx context.Context, root, dir, name, pkg string) (string, error) {

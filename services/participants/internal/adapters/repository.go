@@ -5,7 +5,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -18,9 +18,6 @@ const (
 	kindParticipant = "participant"
 	kindEnrolment   = "enrolment"
 )
-
-// Topics this service publishes to.
-var Topics = []string{contracts.TopicParticipantsEnrolments}
 
 // participantRecord is the stored participant: its JSON plus the sealed BSN, which the
 // domain type leaves out of every JSON answer.
@@ -52,7 +49,7 @@ type Repository struct{ agg *store.Aggregates }
 func NewRepository(s *store.Store, topicPrefix string) *Repository {
 	topicOf := map[string]string{}
 	for _, t := range app.EventTypes() {
-		topicOf[t] = contracts.TopicParticipantsEnrolments
+		topicOf[t] = catalog.TopicParticipantsEnrolments
 	}
 	return &Repository{agg: store.NewAggregates(s, topicPrefix, topicOf)}
 }

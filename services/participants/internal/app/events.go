@@ -3,18 +3,18 @@ package app
 import (
 	"time"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
 // Event types this service publishes, one per milestone, keyed by enrolment id.
 var milestoneType = map[domain.Status]string{
-	domain.StatusEnrolled:          contracts.TypeEnrolmentEnrolled,
-	domain.StatusStarted:           contracts.TypeEnrolmentStarted,
-	domain.StatusCompleted:         contracts.TypeEnrolmentCompleted,
-	domain.StatusPlaced:            contracts.TypeEnrolmentPlaced,
-	domain.StatusSustainablyPlaced: contracts.TypeEnrolmentSustainablyPlaced,
-	domain.StatusDroppedOut:        contracts.TypeEnrolmentDroppedOut,
+	domain.StatusEnrolled:          catalog.TypeEnrolmentEnrolled,
+	domain.StatusStarted:           catalog.TypeEnrolmentStarted,
+	domain.StatusCompleted:         catalog.TypeEnrolmentCompleted,
+	domain.StatusPlaced:            catalog.TypeEnrolmentPlaced,
+	domain.StatusSustainablyPlaced: catalog.TypeEnrolmentSustainablyPlaced,
+	domain.StatusDroppedOut:        catalog.TypeEnrolmentDroppedOut,
 }
 
 // EventTypes lists the types this service publishes.

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -24,8 +24,8 @@ func permanentIfRejected(err error) error {
 func Offers(a *app.Service) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "participants.offers",
-		Topics:  []string{contracts.TopicProvidersOffers},
-		Types:   []string{contracts.TypeOfferChanged},
+		Topics:  []string{catalog.TopicProvidersOffers},
+		Types:   []string{catalog.TypeOfferChanged},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
 			var o domain.Offer
 			if err := json.Unmarshal(m.Data, &o); err != nil {
@@ -41,8 +41,8 @@ func Offers(a *app.Service) messaging.ConsumerConfig {
 func Attendance(a *app.Service) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "participants.attendance",
-		Topics:  []string{contracts.TopicPartnersAttendance},
-		Types:   []string{contracts.TypeAttendanceReported},
+		Topics:  []string{catalog.TopicPartnersAttendance},
+		Types:   []string{catalog.TypeAttendanceReported},
 		Handler: func(ctx context.Context, batch []messaging.Message) error {
 			reports := make([]domain.AttendanceReport, 0, len(batch))
 			index := make([]int, 0, len(batch))
@@ -56,7 +56,7 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 				reports = append(reports, r)
 				index = append(index, i)
 			}
-			refused, err := a.RecordAttendance(ctx, reports, "partner:"+contracts.TopicPartnersAttendance)
+			refused, err := a.RecordAttendance(ctx, reports, "partner:"+catalog.TopicPartnersAttendance)
 			if err != nil {
 				return err
 			}
@@ -75,8 +75,8 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 func Placements(a *app.Service) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "participants.placements",
-		Topics:  []string{contracts.TopicPartnersPlacements},
-		Types:   []string{contracts.TypePlacementConfirmed},
+		Topics:  []string{catalog.TopicPartnersPlacements},
+		Types:   []string{catalog.TypePlacementConfirmed},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
 			var c app.PlacementConfirmation
 			if err := json.Unmarshal(m.Data, &c); err != nil {

@@ -3,22 +3,23 @@ package app
 import (
 	"time"
 
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
-// CloudEvents types this service publishes. Each has a JSON Schema in contracts/events.
+// CloudEvents types this service publishes (see contracts/catalog; schemas in contracts/events).
 const (
-	TypeSchemePublished     = "nl.werkregio.procurement.scheme.published.v1"
-	TypeSchemeClosed        = "nl.werkregio.procurement.scheme.closed.v1"
-	TypeProductTermsChanged = "nl.werkregio.procurement.product.terms-changed.v1"
-	TypeApplicationRejected = "nl.werkregio.procurement.application.rejected.v1"
-	TypeContractAwarded     = "nl.werkregio.procurement.contract.awarded.v1"
-	TypeContractSuspended   = "nl.werkregio.procurement.contract.suspended.v1"
-	TypeContractResumed     = "nl.werkregio.procurement.contract.resumed.v1"
-	TypeContractEnded       = "nl.werkregio.procurement.contract.ended.v1"
-	TypeTenderAnnounced     = "nl.werkregio.procurement.tender.announced.v1"
-	TypeTenderAwarded       = "nl.werkregio.procurement.tender.awarded.v1"
-	TypeTenderCancelled     = "nl.werkregio.procurement.tender.cancelled.v1"
+	TypeSchemePublished     = catalog.TypeSchemePublished
+	TypeSchemeClosed        = catalog.TypeSchemeClosed
+	TypeProductTermsChanged = catalog.TypeProductTermsChanged
+	TypeApplicationRejected = catalog.TypeApplicationRejected
+	TypeContractAwarded     = catalog.TypeContractAwarded
+	TypeContractSuspended   = catalog.TypeContractSuspended
+	TypeContractResumed     = catalog.TypeContractResumed
+	TypeContractEnded       = catalog.TypeContractEnded
+	TypeTenderAnnounced     = catalog.TypeTenderAnnounced
+	TypeTenderAwarded       = catalog.TypeTenderAwarded
+	TypeTenderCancelled     = catalog.TypeTenderCancelled
 )
 
 // SchemeData describes a scheme in events.

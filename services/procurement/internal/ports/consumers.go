@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/app"
@@ -28,8 +28,8 @@ func NewConsumers(a *app.Service, region string) *Consumers {
 func (h *Consumers) Certificates(seen *store.Sequences) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "procurement.certificates",
-		Topics:  []string{contracts.TopicProvidersRegistry},
-		Types:   []string{contracts.TypeCertificatesChanged},
+		Topics:  []string{catalog.TopicProvidersRegistry},
+		Types:   []string{catalog.TypeCertificatesChanged},
 		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
 			var ev app.CertificatesChanged
 			if err := json.Unmarshal(m.Data, &ev); err != nil {

@@ -8,7 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -22,13 +22,10 @@ const (
 	kindOffer    = "offer"
 )
 
-// Topics this service publishes to.
-var Topics = []string{contracts.TopicProvidersRegistry, contracts.TopicProvidersOffers}
-
 // TopicOf routes event types to topics.
 var TopicOf = map[string]string{
-	app.TypeCertificatesChanged: contracts.TopicProvidersRegistry,
-	app.TypeOfferChanged:        contracts.TopicProvidersOffers,
+	app.TypeCertificatesChanged: catalog.TopicProvidersRegistry,
+	app.TypeOfferChanged:        catalog.TopicProvidersOffers,
 }
 
 // Views are what lists filter on.

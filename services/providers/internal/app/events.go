@@ -3,14 +3,14 @@ package app
 import (
 	"time"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
 
 // Event types this service publishes.
 const (
-	TypeCertificatesChanged = contracts.TypeCertificatesChanged
-	TypeOfferChanged        = contracts.TypeOfferChanged
+	TypeCertificatesChanged = catalog.TypeCertificatesChanged
+	TypeOfferChanged        = catalog.TypeOfferChanged
 )
 
 // CertificatesChangedData tells procurement (and anyone else) which certificate types the

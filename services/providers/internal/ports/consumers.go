@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -20,9 +20,9 @@ import (
 func Procurement(a *app.Service, region string, seen *store.Sequences) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "providers.procurement",
-		Topics:  []string{contracts.TopicProcurementContracts, contracts.TopicProcurementSchemes},
-		Types: []string{contracts.TypeContractAwarded, contracts.TypeContractSuspended, contracts.TypeContractResumed,
-			contracts.TypeContractEnded, contracts.TypeProductTermsChanged},
+		Topics:  []string{catalog.TopicProcurementContracts, catalog.TopicProcurementSchemes},
+		Types: []string{catalog.TypeContractAwarded, catalog.TypeContractSuspended, catalog.TypeContractResumed,
+			catalog.TypeContractEnded, catalog.TypeProductTermsChanged},
 		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
 			var head struct {
 				Region string `json:"region"`
@@ -34,13 +34,13 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 				return messaging.Permanent(fmt.Errorf("event for region %q on the topics of region %q", head.Region, region))
 			}
 			switch m.Type {
-			case contracts.TypeContractAwarded:
+			case catalog.TypeContractAwarded:
 				var ev app.ContractAwarded
 				if err := json.Unmarshal(m.Data, &ev); err != nil {
 					return messaging.Permanent(err)
 				}
 				return a.OnContractAwarded(ctx, ev)
-			case contracts.TypeProductTermsChanged:
+			case catalog.TypeProductTermsChanged:
 				var ev app.TermsChanged
 				if err := json.Unmarshal(m.Data, &ev); err != nil {
 					return messaging.Permanent(err)
@@ -52,9 +52,9 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 					return messaging.Permanent(err)
 				}
 				status := map[string]string{
-					contracts.TypeContractSuspended: domain.ContractSuspended,
-					contracts.TypeContractResumed:   domain.ContractActive,
-					contracts.TypeContractEnded:     domain.ContractEnded,
+					catalog.TypeContractSuspended: domain.ContractSuspended,
+					catalog.TypeContractResumed:   domain.ContractActive,
+					catalog.TypeContractEnded:     domain.ContractEnded,
 				}[m.Type]
 				err := a.OnContractStatus(ctx, ev, status)
 				if err != nil && errors.Is(err, rules.ErrNotFound) {

@@ -1,4 +1,7 @@
-package kittest
+// Package k8s builds the Kubernetes tools the operator and chart tests run against
+// (kube-apiserver, etcd and kubectl for envtest, controller-gen, helm) from the Go module
+// proxy, once per machine, in parallel.
+package k8s
 
 import (
 	"crypto/sha256"
@@ -10,6 +13,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/werkregio/platform/services/testenv"
 )
 
 // KubernetesVersion of the control plane the operator is tested against.
@@ -130,7 +135,7 @@ func buildTool(root string, b toolBuild, progress io.Writer) (string, error) {
 // K8sTools returns the tools for a test, building them if needed.
 func K8sTools(tb testing.TB) Tools {
 	tb.Helper()
-	root, err := WorkspaceRoot()
+	root, err := testenv.WorkspaceRoot()
 	if err != nil {
 		tb.Fatal(err)
 	}

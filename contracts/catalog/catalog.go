@@ -1,0 +1,205 @@
+// Package catalog is the platform in one list: its services, the topics each owns and
+// reads, how long each topic keeps its messages, and the CloudEvents types on them. It has no
+// dependencies, so the services, devstack, the operator, the charts' tests and e2e all read
+// the same list. contracts/asyncapi.yaml documents the same topics; a test keeps them equal.
+package catalog
+
+import (
+	"strconv"
+	"time"
+)
+
+// Topic names without the region's prefix (KAFKA_TOPIC_PREFIX).
+const (
+	TopicProcurementSchemes      = "procurement.schemes.v1"
+	TopicProcurementApplications = "procurement.applications.v1"
+	TopicProcurementContracts    = "procurement.contracts.v1"
+	TopicProcurementTenders      = "procurement.tenders.v1"
+
+	TopicProvidersRegistry = "providers.registry.v1"
+	TopicProvidersOffers   = "providers.offers.v1"
+
+	TopicParticipantsEnrolments = "participants.enrolments.v1"
+
+	// Partner topics: providers' learning systems, employers, UWV and municipal case systems
+	// publish here; the platform consumes and dead-letters what it cannot accept.
+	TopicPartnersAttendance = "partners.attendance.v1"
+	TopicPartnersPlacements = "partners.placements.v1"
+)
+
+// CloudEvents types that cross service boundaries. Each has a schema in contracts/events.
+const (
+	TypeSchemePublished     = "nl.werkregio.procurement.scheme.published.v1"
+	TypeSchemeClosed        = "nl.werkregio.procurement.scheme.closed.v1"
+	TypeProductTermsChanged = "nl.werkregio.procurement.product.terms-changed.v1"
+	TypeApplicationRejected = "nl.werkregio.procurement.application.rejected.v1"
+	TypeContractAwarded     = "nl.werkregio.procurement.contract.awarded.v1"
+	TypeContractSuspended   = "nl.werkregio.procurement.contract.suspended.v1"
+	TypeContractResumed     = "nl.werkregio.procurement.contract.resumed.v1"
+	TypeContractEnded       = "nl.werkregio.procurement.contract.ended.v1"
+	TypeTenderAnnounced     = "nl.werkregio.procurement.tender.announced.v1"
+	TypeTenderAwarded       = "nl.werkregio.procurement.tender.awarded.v1"
+	TypeTenderCancelled     = "nl.werkregio.procurement.tender.cancelled.v1"
+
+	TypeCertificatesChanged = "nl.werkregio.providers.provider.certificates-changed.v1"
+	TypeOfferChanged        = "nl.werkregio.providers.offer.changed.v1"
+
+	TypeEnrolmentEnrolled          = "nl.werkregio.participants.enrolment.enrolled.v1"
+	TypeEnrolmentStarted           = "nl.werkregio.participants.enrolment.started.v1"
+	TypeEnrolmentCompleted         = "nl.werkregio.participants.enrolment.completed.v1"
+	TypeEnrolmentPlaced            = "nl.werkregio.participants.enrolment.placed.v1"
+	TypeEnrolmentSustainablyPlaced = "nl.werkregio.participants.enrolment.sustainably-placed.v1"
+	TypeEnrolmentDroppedOut        = "nl.werkregio.participants.enrolment.dropped-out.v1"
+
+	TypeAttendanceReported = "nl.werkregio.partners.attendance.reported.v1"
+	TypePlacementConfirmed = "nl.werkregio.partners.placement.confirmed.v1"
+)
+
+// Forever is the retention of topics that new consumers rebuild their state from.
+const Forever time.Duration = -1
+
+// Topic is one topic of a region.
+type Topic struct {
+	Name string
+	// Owner is the service that publishes it; "" for a partner topic.
+	Owner string
+	// Types are the events on it.
+	Types []string
+	// Compact keeps the newest message per key for ever: every message carries the whole
+	// state of its key, so a new consumer catches up from the compacted topic.
+	Compact bool
+	// Retention is how long messages are kept (Forever: a log consumers rebuild from).
+	Retention time.Duration
+}
+
+// DeadLetterRetention is how long a dead-letter topic keeps messages for someone to look
+// at them and replay them.
+const DeadLetterRetention = 30 * 24 * time.Hour
+
+// Topics lists every topic of the platform. Retention is a decision per topic: the topics
+// replicas rebuild from keep everything (their messages are few: schemes, contracts,
+// tenders, milestones) or are compacted (each message the whole state of its key: offers,
+// certificates); partner input is kept a month (the platform stores what it accepted).
+var Topics = []Topic{
+	{Name: TopicProcurementSchemes, Owner: Procurement, Retention: Forever,
+		Types: []string{TypeSchemePublished, TypeSchemeClosed, TypeProductTermsChanged}},
+	{Name: TopicProcurementApplications, Owner: Procurement, Retention: 365 * 24 * time.Hour,
+		Types: []string{TypeApplicationRejected}},
+	{Name: TopicProcurementContracts, Owner: Procurement, Retention: Forever,
+		Types: []string{TypeContractAwarded, TypeContractSuspended, TypeContractResumed, TypeContractEnded}},
+	{Name: TopicProcurementTenders, Owner: Procurement, Retention: Forever,
+		Types: []string{TypeTenderAnnounced, TypeTenderAwarded, TypeTenderCancelled}},
+	{Name: TopicProvidersRegistry, Owner: Providers, Compact: true, Retention: Forever,
+		Types: []string{TypeCertificatesChanged}},
+	{Name: TopicProvidersOffers, Owner: Providers, Compact: true, Retention: Forever,
+		Types: []string{TypeOfferChanged}},
+	{Name: TopicParticipantsEnrolments, Owner: Participants, Retention: Forever,
+		Types: []string{TypeEnrolmentEnrolled, TypeEnrolmentStarted, TypeEnrolmentCompleted, TypeEnrolmentPlaced,
+			TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut}},
+	{Name: TopicPartnersAttendance, Retention: 30 * 24 * time.Hour, Types: []string{TypeAttendanceReported}},
+	{Name: TopicPartnersPlacements, Retention: 30 * 24 * time.Hour, Types: []string{TypePlacementConfirmed}},
+}
+
+// TopicNamed returns the catalog's entry of a topic (without prefix).
+func TopicNamed(name string) (Topic, bool) {
+	for _, t := range Topics {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Topic{}, false
+}
+
+// TopicOfType returns the topic an event type is published on.
+func TopicOfType(eventType string) (string, bool) {
+	for _, t := range Topics {
+		for _, typ := range t.Types {
+			if typ == eventType {
+				return t.Name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Service names: directory, binary, image, Kubernetes name, CloudEvents source.
+const (
+	Procurement  = "procurement"
+	Providers    = "providers"
+	Participants = "participants"
+	Payments     = "payments"
+	Sroi         = "sroi"
+)
+
+// Service is one service of a platform instance.
+type Service struct {
+	Name string
+	// PortOffset: locally the service listens on the base port plus this.
+	PortOffset int
+	// Consumes are the topics it reads (it owns the topics whose Owner it is).
+	Consumes []string
+	// Built says the service exists in this version of the platform.
+	Built bool
+}
+
+// Services lists the five services in the platform's order.
+var Services = []Service{
+	{Name: Procurement, PortOffset: 1, Built: true, Consumes: []string{TopicProvidersRegistry}},
+	{Name: Providers, PortOffset: 2, Built: true, Consumes: []string{TopicProcurementContracts, TopicProcurementSchemes}},
+	{Name: Participants, PortOffset: 3, Built: true, Consumes: []string{TopicProvidersOffers, TopicPartnersAttendance, TopicPartnersPlacements}},
+	{Name: Payments, PortOffset: 4},
+	{Name: Sroi, PortOffset: 5},
+}
+
+// ServiceNamed returns the catalog's entry of a service.
+func ServiceNamed(name string) (Service, bool) {
+	for _, s := range Services {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+// Owns lists the topics a service publishes.
+func (s Service) Owns() []string {
+	var out []string
+	for _, t := range Topics {
+		if t.Owner == s.Name {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
+// TopicsOf lists every topic a service publishes or reads: those it creates at start (with
+// their dead-letter topics) when no operator did.
+func (s Service) TopicsOf() []string {
+	return append(s.Owns(), s.Consumes...)
+}
+
+// TopicNames lists every topic of the platform.
+func TopicNames() []string {
+	out := make([]string, len(Topics))
+	for i, t := range Topics {
+		out[i] = t.Name
+	}
+	return out
+}
+
+// Config is a topic's Kafka configuration as the AsyncAPI document states it.
+func (t Topic) Config() map[string]string {
+	c := map[string]string{"cleanup.policy": "delete", "retention.ms": "-1"}
+	if t.Compact {
+		c["cleanup.policy"] = "compact"
+	}
+	if t.Retention != Forever {
+		c["retention.ms"] = strconv.FormatInt(t.Retention.Milliseconds(), 10)
+	}
+	return c
+}
+
+// DeadLetterConfig is the configuration of every dead-letter topic.
+func DeadLetterConfig() map[string]string {
+	return map[string]string{"cleanup.policy": "delete", "retention.ms": strconv.FormatInt(DeadLetterRetention.Milliseconds(), 10)}
+}

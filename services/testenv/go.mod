@@ -1,0 +1,3 @@
+module github.com/werkregio/platform/services/testenv
+
+go 1.26.8
