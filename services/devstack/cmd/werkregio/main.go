@@ -1,61 +1,76 @@
-// Command werkregio is the developer's entry point:
+// Command werkregio is the developer's entry point. It is deliberately small (the standard
+// library only), so `go run` starts it in seconds on a new machine: it then builds the real
+// tool (cmd/werkregio-tool, with the platform's dependencies) and says what it is doing
+// from the first second, and runs it with the same arguments.
 //
 //	werkregio up      start the platform locally on the embedded Kafka and MongoDB
-//	werkregio token   print a dev token for a role, region and organisation
-//	werkregio test    run every test of every module in the workspace
-//	werkregio tools   build kube-apiserver, etcd, kubectl, controller-gen and helm once
-//	werkregio images  build the container images with ko, no Docker daemon needed
-//	werkregio skaffold  check skaffold.yaml (diagnose, offline render) or run skaffold
+//	werkregio test    run every test of every module (what CI runs)
+//	werkregio help    every command
 package main
 
 import (
 	"fmt"
 	"os"
-
-	"github.com/werkregio/platform/services/devstack/internal/local"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		usage()
-		os.Exit(2)
-	}
-	var err error
-	switch os.Args[1] {
-	case "up":
-		err = local.Up(os.Args[2:])
-	case "token":
-		err = local.Token(os.Args[2:])
-	case "test":
-		err = local.Test(os.Args[2:])
-	case "tools":
-		err = local.Tools(os.Args[2:])
-	case "images":
-		err = local.Images(os.Args[2:])
-	case "skaffold":
-		err = local.Skaffold(os.Args[2:])
-	case "-h", "--help", "help":
-		usage()
-		return
-	default:
-		usage()
-		os.Exit(2)
-	}
+	root, err := workspaceRoot()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "werkregio:", err)
-		os.Exit(1)
+		fail(err)
+	}
+	bin := filepath.Join(root, ".cache", "bin", "werkregio-tool")
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		fail(err)
+	}
+	fmt.Fprintln(os.Stderr, "werkregio: preparing the tool (the first time on a machine this compiles the platform's dependencies: a few minutes)...")
+	start := time.Now()
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(15 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				fmt.Fprintf(os.Stderr, "werkregio: still compiling (%s)...\n", time.Since(start).Round(time.Second))
+			}
+		}
+	}()
+	cmd := exec.Command("go", "build", "-o", bin, "./services/devstack/cmd/werkregio-tool")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+	err = cmd.Run()
+	close(done)
+	if err != nil {
+		fail(fmt.Errorf("building the tool: %w", err))
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		fmt.Fprintf(os.Stderr, "werkregio: tool ready in %s\n", d.Round(time.Second))
+	}
+	// Replace this process, so signals (Ctrl-C) and the exit status are the tool's own.
+	if err := syscall.Exec(bin, append([]string{bin}, os.Args[1:]...), os.Environ()); err != nil {
+		fail(err)
 	}
 }
 
-func usage() {
-	fmt.Fprint(os.Stderr, `usage: go run ./services/devstack/cmd/werkregio <command> [flags]
+func workspaceRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOWORK").Output()
+	if err != nil {
+		return "", err
+	}
+	w := strings.TrimSpace(string(out))
+	if w == "" || w == "off" {
+		return "", fmt.Errorf("run werkregio inside the werkregio workspace (no go.work found)")
+	}
+	return filepath.Dir(w), nil
+}
 
-commands:
-  up      start the platform locally (embedded Kafka + MongoDB, demo data for Groningen)
-  token   print a dev token: token -role buyer -region groningen -org gemeente-groningen
-  test    run all tests of all modules (what CI runs)
-  tools   build the Kubernetes test binaries and helm, print their paths
-  images  build the service and operator images with ko into a local registry (no Docker)
-  skaffold  build skaffold once (heavy) and check skaffold.yaml, or run it: skaffold run -p e2e ...
-`)
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "werkregio:", err)
+	os.Exit(1)
 }

@@ -58,18 +58,18 @@ func Up(args []string) error {
 		return err
 	}
 
-	fmt.Println("building the embedded infrastructure and the services (the first build takes a few minutes)...")
-	infraBin, err := build(ctx, root, filepath.Join(dir, "bin"), "embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra")
+	svcs := services(*basePort)
+	fmt.Printf("building the embedded Kafka and MongoDB and %d services (on a new machine a few minutes, then seconds)...\n", len(svcs))
+	progs := []program{{"embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra"}}
+	for _, s := range svcs {
+		progs = append(progs, program{s.Name, s.Pkg})
+	}
+	bins, err := buildAll(ctx, root, filepath.Join(dir, "bin"), progs)
 	if err != nil {
 		return err
 	}
-	svcs := services(*basePort)
-	bins := map[string]string{}
-	for _, s := range svcs {
-		if bins[s.Name], err = build(ctx, root, filepath.Join(dir, "bin"), s.Name, s.Pkg); err != nil {
-			return err
-		}
-	}
+	infraBin := bins["embedded-infra"]
+	fmt.Println("starting the embedded Kafka and MongoDB...")
 
 	var children []*exec.Cmd
 	defer func() { stopAll(children) }()
@@ -118,6 +118,7 @@ func Up(args []string) error {
 		}
 		children = append(children, cmd)
 	}
+	fmt.Printf("starting %d services and waiting until they are ready...\n", len(svcs))
 	for _, s := range svcs {
 		if err := waitReady(ctx, fmt.Sprintf("http://127.0.0.1:%d/readyz", s.Port), 60*time.Second); err != nil {
 			return fmt.Errorf("%s did not become ready (see %s): %w", s.Name, filepath.Join(dir, "logs", s.Name+".log"), err)
