@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -106,8 +107,8 @@ func (e *Events) Validate(eventType string, data []byte) error {
 
 // flatten turns the validator's error tree into one line naming each broken rule.
 func flatten(err error) string {
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
 		return err.Error()
 	}
 	var out []string

@@ -59,16 +59,16 @@ func Check(ctx context.Context, region string, targets []Target, wait time.Durat
 				break
 			}
 			if time.Now().After(deadline) {
-				errs = append(errs, fmt.Errorf("%s: not ready within %s: %d %v %s", t.Name, wait, status, err, body))
+				errs = append(errs, fmt.Errorf("%s: not ready within %s: %w", t.Name, wait, answer(status, body, err)))
 				break
 			}
 			time.Sleep(time.Second)
 		}
-		if status, _, _, err := get(t.URL+"/healthz", nil); err != nil || status != http.StatusOK {
-			errs = append(errs, fmt.Errorf("%s: /healthz %d %v", t.Name, status, err))
+		if status, _, body, err := get(t.URL+"/healthz", nil); err != nil || status != http.StatusOK {
+			errs = append(errs, fmt.Errorf("%s: /healthz: %w", t.Name, answer(status, body, err)))
 		}
 		if status, _, body, err := get(t.URL+"/metrics", nil); err != nil || status != http.StatusOK || !strings.Contains(body, "# TYPE") {
-			errs = append(errs, fmt.Errorf("%s: /metrics %d %v", t.Name, status, err))
+			errs = append(errs, fmt.Errorf("%s: /metrics: %w", t.Name, answer(status, body, err)))
 		}
 		status, header, body, err := get(t.URL+"/api/v1/"+apiProbe[t.Name], map[string]string{"Accept": "application/json"})
 		var problem struct {
@@ -77,7 +77,7 @@ func Check(ctx context.Context, region string, targets []Target, wait time.Durat
 		}
 		switch {
 		case err != nil:
-			errs = append(errs, fmt.Errorf("%s: API: %v", t.Name, err))
+			errs = append(errs, fmt.Errorf("%s: API: %w", t.Name, err))
 		case status != http.StatusUnauthorized || !strings.HasPrefix(header.Get("Content-Type"), "application/problem+json"):
 			errs = append(errs, fmt.Errorf("%s: a request without a token got %d %s, want 401 problem+json", t.Name, status, header.Get("Content-Type")))
 		case json.Unmarshal([]byte(body), &problem) != nil || problem.Status != 401 || problem.Title == "":
@@ -86,7 +86,7 @@ func Check(ctx context.Context, region string, targets []Target, wait time.Durat
 		if t.Name == "procurement" {
 			status, _, body, err := get(t.URL+"/api/v1/public/regions/"+region+"/tender-calendar.ics", nil)
 			if err != nil || status != http.StatusOK || !strings.HasPrefix(body, "BEGIN:VCALENDAR") {
-				errs = append(errs, fmt.Errorf("procurement: tender calendar feed %d %v", status, err))
+				errs = append(errs, fmt.Errorf("procurement: tender calendar feed: %w", answer(status, body, err)))
 			}
 		}
 	}
@@ -96,4 +96,15 @@ func Check(ctx context.Context, region string, targets []Target, wait time.Durat
 // apiProbe is a protected collection of each service.
 var apiProbe = map[string]string{
 	"procurement": "schemes", "providers": "providers", "participants": "participants", "payments": "payments", "sroi": "projects",
+}
+
+// answer describes a failed call: the transport error, or the status and the start of the body.
+func answer(status int, body string, err error) error {
+	if err != nil {
+		return err
+	}
+	if len(body) > 200 {
+		body = body[:200]
+	}
+	return fmt.Errorf("status %d: %s", status, body)
 }

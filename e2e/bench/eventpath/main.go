@@ -77,7 +77,7 @@ func run(n, batch int) error {
 	if err != nil {
 		return err
 	}
-	defer client.Disconnect(ctx)
+	defer func() { _ = client.Disconnect(ctx) }()
 	db := client.Database("bench")
 
 	// 2. MongoDB alone: InsertMany of the same documents, same batch size.
@@ -132,7 +132,7 @@ func run(n, batch int) error {
 
 	fmt.Printf("\n%-46s %10s %8s\n", "measurement ("+fmt.Sprint(n)+" events, batch "+fmt.Sprint(batch)+")", "events/s", "ratio")
 	fmt.Printf("%-46s %10.0f %8s\n", "kfake consume + commit alone", kafkaRate, "1.00")
-	fmt.Printf("%-46s %10.0f %8s\n", "FerretDB InsertMany alone", mongoRate, "1.00")
+	fmt.Printf("%-46s %10.0f %8s\n", "embedded MongoDB InsertMany alone", mongoRate, "1.00")
 	fmt.Printf("%-46s %10.0f %8.2f of Kafka, %.2f of MongoDB\n", "event path: consume+validate+insert+commit", pathRate, pathRate/kafkaRate, pathRate/mongoRate)
 	return nil
 }

@@ -118,7 +118,7 @@ func run(sizes []int, commits, requests, relayN int, idle time.Duration) error {
 	if b.mongo, err = store.Connect(ctx, infra.MongoURI, nil); err != nil {
 		return err
 	}
-	defer b.mongo.Disconnect(ctx)
+	defer func() { _ = b.mongo.Disconnect(ctx) }()
 
 	var results []sizeResult
 	var stops []func()

@@ -50,7 +50,7 @@ func TestEveryErrorIsAProblemDocument(t *testing.T) {
 		{"GET", "/nowhere", "", 404},
 		{"DELETE", "/echo", "", 405},
 		{"POST", "/echo", `{"name":`, 400},
-		{"POST", "/echo", `{"nmae":"x"}`, 400},
+		{"POST", "/echo", `{"title":"x"}`, 400}, // a field the body does not have
 		{"POST", "/echo", `{"name":"` + strings.Repeat("x", 100) + `"}`, 413},
 		{"GET", "/boom", "", 500},
 		{"GET", "/fail", "", 500},

@@ -177,11 +177,11 @@ func classifyWriteError(topic string, err error) error {
 	var tooLarge kafka.MessageTooLargeError
 	switch {
 	case errors.As(err, &tooLarge):
-		return Permanent(fmt.Errorf("%w: %v", ErrTooLarge, err))
+		return Permanent(fmt.Errorf("%w: %w", ErrTooLarge, err))
 	case errors.As(err, &ke):
 		switch ke {
 		case kafka.MessageSizeTooLarge, kafka.RecordListTooLarge:
-			return Permanent(fmt.Errorf("%w: %v", ErrTooLarge, err))
+			return Permanent(fmt.Errorf("%w: %w", ErrTooLarge, err))
 		case kafka.InvalidRecord, kafka.InvalidMessage, kafka.InvalidTopic, kafka.TopicAuthorizationFailed, kafka.PolicyViolation, kafka.UnsupportedForMessageFormat:
 			return Permanent(fmt.Errorf("publish to %s: %w", topic, err))
 		}

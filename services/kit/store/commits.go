@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -162,10 +161,4 @@ func (s *Store) History(ctx context.Context, stream string) ([]rules.AuditEntry,
 		out[i] = rules.AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}
 	}
 	return out, nil
-}
-
-// kindOf splits a stream name.
-func kindOf(stream string) (kind, id string) {
-	kind, id, _ = strings.Cut(stream, "/")
-	return kind, id
 }

@@ -152,7 +152,7 @@ func TestTwoEnrolmentsForTheLastPlaceExactlyOneSucceeds(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if !(statuses[0] == 201 && statuses[1] == 409 || statuses[0] == 409 && statuses[1] == 201) {
+	if oneEach := statuses[0] == 201 && statuses[1] == 409 || statuses[0] == 409 && statuses[1] == 201; !oneEach {
 		t.Fatalf("last place: statuses %v, want one 201 and one 409", statuses)
 	}
 
@@ -172,10 +172,11 @@ func TestTwoEnrolmentsForTheLastPlaceExactlyOneSucceeds(t *testing.T) {
 			s := e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(id, day(35)), &en)
 			mu.Lock()
 			defer mu.Unlock()
-			if s == 201 {
+			switch s {
+			case 201:
 				seat, _ := en["seat"].(float64)
 				seats[int(seat)] = true
-			} else if s == 409 {
+			case 409:
 				full++
 			}
 		}()

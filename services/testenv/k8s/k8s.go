@@ -21,13 +21,15 @@ import (
 const KubernetesVersion = "v1.37.2"
 
 // Tools are binaries built from the Go module proxy (no downloads from elsewhere):
-// kube-apiserver, etcd and kubectl for envtest, controller-gen and helm.
+// kube-apiserver, etcd and kubectl for envtest, controller-gen, helm and golangci-lint.
 type Tools struct {
 	// Assets is the directory envtest expects in KUBEBUILDER_ASSETS.
 	Assets        string
 	Kubectl       string
 	ControllerGen string
 	Helm          string
+	// Lint is golangci-lint, run over every module by the test command.
+	Lint string
 }
 
 type toolBuild struct {
@@ -44,6 +46,7 @@ var toolBuilds = []toolBuild{
 		ldflags: "-X k8s.io/component-base/version.gitVersion=" + KubernetesVersion + " -X k8s.io/client-go/pkg/version.gitVersion=" + KubernetesVersion},
 	{module: "controller-gen", outputs: []string{"controller-gen"}, pkgs: []string{"sigs.k8s.io/controller-tools/cmd/controller-gen"}},
 	{module: "helm", outputs: []string{"helm"}, pkgs: []string{"helm.sh/helm/v3/cmd/helm"}},
+	{module: "lint", outputs: []string{"golangci-lint"}, pkgs: []string{"github.com/golangci/golangci-lint/v2/cmd/golangci-lint"}},
 	{module: "images", extra: true, outputs: []string{"ko", "crane"}, pkgs: []string{"github.com/google/ko", "github.com/google/go-containerregistry/cmd/crane"}},
 	{module: "skaffold", extra: true, outputs: []string{"skaffold"}, pkgs: []string{"github.com/GoogleContainerTools/skaffold/v2/cmd/skaffold"}},
 }
@@ -80,6 +83,7 @@ func BuildTools(root string, progress io.Writer) (Tools, error) {
 		Kubectl:       filepath.Join(dirs["k8s"], "kubectl"),
 		ControllerGen: filepath.Join(dirs["controller-gen"], "controller-gen"),
 		Helm:          filepath.Join(dirs["helm"], "helm"),
+		Lint:          filepath.Join(dirs["lint"], "golangci-lint"),
 	}, nil
 }
 
@@ -126,7 +130,7 @@ func buildTool(root string, b toolBuild, progress io.Writer) (string, error) {
 		cmd.Dir = src
 		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+			return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
 		}
 	}
 	return dir, os.WriteFile(stamp, []byte(KubernetesVersion+"\n"), 0o644)

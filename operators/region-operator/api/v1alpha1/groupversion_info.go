@@ -13,8 +13,9 @@ var (
 	// GroupVersion is the API group and version of Region.
 	GroupVersion = schema.GroupVersion{Group: "werkregio.nl", Version: "v1alpha1"}
 
-	// SchemeBuilder registers the types with a scheme.
-	SchemeBuilder = &scheme.Builder{GroupVersion: GroupVersion}
+	// SchemeBuilder registers the types with a scheme (kubebuilder's layout; the API package
+	// stays small).
+	SchemeBuilder = &scheme.Builder{GroupVersion: GroupVersion} //nolint:staticcheck // kubebuilder's API layout
 
 	// AddToScheme adds the types of this group-version to a scheme.
 	AddToScheme = SchemeBuilder.AddToScheme

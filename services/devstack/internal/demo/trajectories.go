@@ -186,5 +186,5 @@ func poll(ctx context.Context, what string, f func() (bool, error)) error {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("waiting for %s: %v", what, last)
+	return fmt.Errorf("waiting for %s: %w", what, last)
 }

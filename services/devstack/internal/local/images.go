@@ -79,7 +79,7 @@ func Images(args []string) error {
 				return err
 			}
 			if out, err := exec.Command(crane, "append", "--oci-empty-base", "-f", layer, "-t", *base).CombinedOutput(); err != nil {
-				return fmt.Errorf("base image: %v\n%s", err, out)
+				return fmt.Errorf("base image: %w\n%s", err, out)
 			}
 		}
 	}

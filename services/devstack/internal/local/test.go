@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -69,6 +70,18 @@ func Test(args []string) error {
 	}
 	for _, dir := range last {
 		run(dir, append(os.Environ(), "KUBEBUILDER_ASSETS="+b.tools.Assets))
+	}
+	// The linter, over every module, with the workspace's one configuration.
+	for _, dir := range append(first, last...) {
+		rel := strings.TrimPrefix(strings.TrimPrefix(dir, root), "/")
+		began := time.Now()
+		fmt.Printf("== golangci-lint run  (%s)\n", rel)
+		cmd := exec.Command(b.tools.Lint, "run", "--config", filepath.Join(root, ".golangci.yml"), "./...")
+		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			failed = append(failed, rel+": golangci-lint")
+		}
+		fmt.Printf("   lint in %s\n", time.Since(began).Round(time.Second))
 	}
 	fmt.Printf("== %d modules in %s\n", len(first)+len(last), time.Since(start).Round(time.Second))
 	if len(failed) > 0 {

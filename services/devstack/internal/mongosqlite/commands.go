@@ -3,6 +3,7 @@ package mongosqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -230,9 +231,10 @@ func (s *Server) updateCmd(ctx context.Context, dbName, coll string, body bsonco
 					return rerr
 				}
 				_, _ = tx.ExecContext(ctx, "RELEASE stmt")
-				me, ok := err.(mongoError)
-				if !ok {
-					if _, isU := err.(errUnsupported); !isU {
+				var me mongoError
+				if !errors.As(err, &me) {
+					var unsupported errUnsupported
+					if !errors.As(err, &unsupported) {
 						return err
 					}
 					me = asMongoError(err)
@@ -288,7 +290,8 @@ func (s *Server) deleteCmd(ctx context.Context, dbName, coll string, body bsonco
 		for i, st := range stmts {
 			k, err := c.remove(ctx, tx, docField(st, "q"), intField(st, "limit") == 1)
 			if err != nil {
-				if _, isU := err.(errUnsupported); isU {
+				var unsupported errUnsupported
+				if errors.As(err, &unsupported) {
 					failed = append(failed, writeError{Index: i, Err: asMongoError(err)})
 					continue
 				}

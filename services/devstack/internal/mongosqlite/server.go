@@ -246,39 +246,8 @@ func (s *Server) message(connID int64, msg []byte) ([]byte, error) {
 		out = append(out, resp...)
 		binary.LittleEndian.PutUint32(out[idx:], uint32(len(out)))
 		return out, nil
-	case wiremessage.OpQuery:
-		_, rem, ok := wiremessage.ReadQueryFlags(rem)
-		if !ok {
-			return nil, errors.New("short OP_QUERY")
-		}
-		ns, rem, ok := wiremessage.ReadQueryFullCollectionName(rem)
-		if !ok {
-			return nil, errors.New("bad OP_QUERY namespace")
-		}
-		_, rem, _ = wiremessage.ReadQueryNumberToSkip(rem)
-		_, rem, _ = wiremessage.ReadQueryNumberToReturn(rem)
-		query, _, ok := wiremessage.ReadQueryQuery(rem)
-		if !ok {
-			return nil, errors.New("bad OP_QUERY document")
-		}
-		if inner, err := query.LookupErr("$query"); err == nil {
-			query = inner.Document()
-		}
-		dbName, _, _ := strings.Cut(ns, ".")
-		var resp bsoncore.Document
-		if strings.HasSuffix(ns, ".$cmd") {
-			resp = s.command(connID, dbName, query, nil)
-		} else {
-			resp = errorDoc(mongoError{Code: 352, Name: "UnsupportedOpQueryCommand", Msg: "OP_QUERY is only supported for commands"})
-		}
-		idx, out := wiremessage.AppendHeaderStart(nil, wiremessage.NextRequestID(), reqID, wiremessage.OpReply)
-		out = wiremessage.AppendReplyFlags(out, 0)
-		out = wiremessage.AppendReplyCursorID(out, 0)
-		out = wiremessage.AppendReplyStartingFrom(out, 0)
-		out = wiremessage.AppendReplyNumberReturned(out, 1)
-		out = append(out, resp...)
-		binary.LittleEndian.PutUint32(out[idx:], uint32(len(out)))
-		return out, nil
+	case wiremessage.OpQuery: //nolint:staticcheck // see legacyQuery
+		return s.legacyQuery(connID, reqID, rem)
 	}
 	return nil, fmt.Errorf("unsupported opcode %v", opcode)
 }
@@ -312,4 +281,43 @@ func mustMarshal(d bson.D) bsoncore.Document {
 // background is the context of a command: commands do not outlive a minute.
 func background() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), time.Minute)
+}
+
+// legacyQuery answers OP_QUERY, which drivers still use for the first hello of a
+// connection; everything after it is OP_MSG.
+//
+//nolint:staticcheck // the legacy opcodes are deprecated for clients, not for the handshake
+func (s *Server) legacyQuery(connID int64, reqID int32, rem []byte) ([]byte, error) {
+	_, rem, ok := wiremessage.ReadQueryFlags(rem)
+	if !ok {
+		return nil, errors.New("short OP_QUERY")
+	}
+	ns, rem, ok := wiremessage.ReadQueryFullCollectionName(rem)
+	if !ok {
+		return nil, errors.New("bad OP_QUERY namespace")
+	}
+	_, rem, _ = wiremessage.ReadQueryNumberToSkip(rem)
+	_, rem, _ = wiremessage.ReadQueryNumberToReturn(rem)
+	query, _, ok := wiremessage.ReadQueryQuery(rem)
+	if !ok {
+		return nil, errors.New("bad OP_QUERY document")
+	}
+	if inner, err := query.LookupErr("$query"); err == nil {
+		query = inner.Document()
+	}
+	dbName, _, _ := strings.Cut(ns, ".")
+	var resp bsoncore.Document
+	if strings.HasSuffix(ns, ".$cmd") {
+		resp = s.command(connID, dbName, query, nil)
+	} else {
+		resp = errorDoc(mongoError{Code: 352, Name: "UnsupportedOpQueryCommand", Msg: "OP_QUERY is only supported for commands"})
+	}
+	idx, out := wiremessage.AppendHeaderStart(nil, wiremessage.NextRequestID(), reqID, wiremessage.OpReply)
+	out = wiremessage.AppendReplyFlags(out, 0)
+	out = wiremessage.AppendReplyCursorID(out, 0)
+	out = wiremessage.AppendReplyStartingFrom(out, 0)
+	out = wiremessage.AppendReplyNumberReturned(out, 1)
+	out = append(out, resp...)
+	binary.LittleEndian.PutUint32(out[idx:], uint32(len(out)))
+	return out, nil
 }

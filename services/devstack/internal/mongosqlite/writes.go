@@ -3,9 +3,9 @@ package mongosqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
 
@@ -19,10 +19,12 @@ type writeError struct {
 }
 
 func asMongoError(err error) mongoError {
-	if me, ok := err.(mongoError); ok {
+	var me mongoError
+	if errors.As(err, &me) {
 		return me
 	}
-	if u, ok := err.(errUnsupported); ok {
+	var u errUnsupported
+	if errors.As(err, &u) {
 		return mongoError{Code: 115, Name: "CommandNotSupported", Msg: u.Error()}
 	}
 	return mongoError{Code: 1, Name: "InternalError", Msg: err.Error()}
@@ -55,8 +57,8 @@ func (d *database) insert(ctx context.Context, coll string, docs []bsoncore.Docu
 		}
 		for i, doc := range docs {
 			if err := c.insertDoc(tx, doc); err != nil {
-				me, ok := err.(mongoError)
-				if !ok {
+				var me mongoError
+				if !errors.As(err, &me) {
 					return err
 				}
 				failed = append(failed, writeError{Index: i, Err: me})
@@ -229,10 +231,4 @@ func (c *collection) remove(ctx context.Context, tx *sql.Tx, filter bsoncore.Doc
 		}
 	}
 	return len(ids), nil
-}
-
-// newObjectIDValue is a fresh ObjectId as a BSON value.
-func newObjectIDValue() bsoncore.Value {
-	oid := bson.NewObjectID()
-	return bsoncore.Value{Type: bsoncore.TypeObjectID, Data: oid[:]}
 }

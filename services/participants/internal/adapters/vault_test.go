@@ -38,13 +38,14 @@ func TestVaultSealsOpensAndBindsToTheParticipant(t *testing.T) {
 	if _, err := other.Open("prt-1", s); err == nil {
 		t.Fatal("opened with another key")
 	}
-	if v.Lookup("111222333") != v.Lookup("111222333") || v.Lookup("111222333") == v.Lookup("123456782") {
+	first, again := v.Lookup("111222333"), v.Lookup("111222333")
+	if first != again || first == v.Lookup("123456782") {
 		t.Fatal("lookup hash must be stable and distinct")
 	}
 	if v.Lookup("111222333") == other.Lookup("111222333") {
 		t.Fatal("lookup hash must depend on the key")
 	}
-	var _ domain.SealedBSN = s
+	_ = domain.SealedBSN(s)
 }
 
 func TestVaultRefusesBadKeys(t *testing.T) {

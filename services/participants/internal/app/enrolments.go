@@ -215,7 +215,7 @@ func (s *Service) changeEnrolment(ctx context.Context, p auth.Principal, id stri
 		if !canSeeEnrolment(p, e) {
 			return rules.ErrNotFound
 		}
-		if !guidance(p) && !(providerMay && providerOf(p, e)) {
+		if mayChange := guidance(p) || (providerMay && providerOf(p, e)); !mayChange {
 			return rules.Forbid("you may not change this enrolment")
 		}
 		events, err := change(e, s.now())

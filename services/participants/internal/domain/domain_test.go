@@ -126,7 +126,8 @@ func TestEnrolmentNeedsAnActiveContractAnOfferedStartAndConsent(t *testing.T) {
 	if _, _, err := PlanEnrolment(p, offer(false), in, now, "c"); !isState(err) {
 		t.Errorf("withdrawn consent: %v", err)
 	}
-	if EnrolmentID(in) != EnrolmentID(in) || EnrolmentID(in) == EnrolmentID(other) {
+	first, again := EnrolmentID(in), EnrolmentID(in)
+	if first != again || first == EnrolmentID(other) {
 		t.Error("enrolment ids must be deterministic per participant and start")
 	}
 }

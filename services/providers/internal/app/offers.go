@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/werkregio/platform/services/kit/auth"
@@ -17,7 +18,7 @@ var procurementFeed = rules.System("procurement-feed")
 func (s *Service) OnContractAwarded(ctx context.Context, ev ContractAwarded) error {
 	if _, _, err := s.repo.LoadOffer(ctx, ev.ContractID); err == nil {
 		return s.mergeKnownTerms(ctx, ev.ContractID, ev.SchemeID)
-	} else if err != rules.ErrNotFound {
+	} else if !errors.Is(err, rules.ErrNotFound) {
 		return err
 	}
 	o := domain.Offer{ContractID: ev.ContractID, ContractNumber: ev.Number, SchemeID: ev.SchemeID, SchemeReference: ev.SchemeReference,
@@ -27,7 +28,7 @@ func (s *Service) OnContractAwarded(ctx context.Context, ev ContractAwarded) err
 	}
 	offer := domain.NewOffer(o, s.now())
 	err := s.repo.SaveOffer(ctx, offer, rules.Outcome{Events: offerChanged(offer), Actor: procurementFeed, Action: "offer.created"})
-	if err != nil && err != rules.ErrConflict {
+	if err != nil && !errors.Is(err, rules.ErrConflict) {
 		return err
 	}
 	// Terms changes may have arrived on the schemes topic before this contract; the fact
@@ -56,7 +57,7 @@ func (s *Service) OnContractStatus(ctx context.Context, ev ContractStatusChanged
 	err := s.changeOffer(ctx, ev.ContractID, procurementFeed, "offer.contract-"+status, func(o *domain.Offer) (bool, error) {
 		return o.SetContractStatus(status, s.now()), nil
 	})
-	if err == rules.ErrNotFound {
+	if errors.Is(err, rules.ErrNotFound) {
 		return fmt.Errorf("contract %s is unknown: its award was not received: %w", ev.ContractID, err)
 	}
 	return err

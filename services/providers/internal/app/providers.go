@@ -25,7 +25,7 @@ func (s *Service) RegisterProvider(ctx context.Context, p auth.Principal, in dom
 	}
 	events := s.noteCertificates(prov, now, true)
 	err = s.repo.SaveProvider(ctx, prov, rules.Outcome{Events: events, Actor: p.Actor(), Action: "provider.registered"})
-	if err == rules.ErrConflict {
+	if errors.Is(err, rules.ErrConflict) {
 		return nil, rules.State("provider %s is registered already", in.KvK)
 	}
 	return prov, err
