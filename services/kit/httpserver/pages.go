@@ -61,6 +61,16 @@ func (q *Query) fail(param, reason string) {
 	q.errs = append(q.errs, rules.FieldProblem{Field: param, Reason: reason})
 }
 
+// HistoryQuery reads the paging parameters of a history (an audit trail): limit and after,
+// in the order of the changes, so updatedSince has no place there.
+func HistoryQuery(c *gin.Context) *Query {
+	q := ListQuery(c)
+	if _, ok := c.GetQuery("updatedSince"); ok {
+		q.fail("updatedSince", "a history is in the order of its changes; page it with limit and after")
+	}
+	return q
+}
+
 // String returns a filter's value ("" when absent).
 func (q *Query) String(name string) string { return q.c.Query(name) }
 

@@ -119,15 +119,6 @@ func (s *Store) firstCommitTime(ctx context.Context, stream string) time.Time {
 	return first.RecordedAt
 }
 
-// History is the audit trail of one aggregate; rules.ErrNotFound when it has none.
-func (a *Aggregates) History(ctx context.Context, kind, id string) ([]rules.AuditEntry, error) {
-	h, err := a.store.History(ctx, StreamOf(kind, id))
-	if err == nil && len(h) == 0 {
-		return nil, rules.ErrNotFound
-	}
-	return h, err
-}
-
 // LoadAs reads an aggregate and its version from its view; rules.ErrNotFound when it does
 // not exist.
 func LoadAs[T any](ctx context.Context, a *Aggregates, kind, id string) (*T, int, error) {

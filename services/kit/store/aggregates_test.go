@@ -31,8 +31,8 @@ func TestSaveLoadAndTheAuditTrail(t *testing.T) {
 	if _, _, err := store.LoadAs[thing](ctx, agg, "thing", "a"); !errors.Is(err, rules.ErrNotFound) {
 		t.Fatalf("missing aggregate: %v", err)
 	}
-	if _, err := agg.History(ctx, "thing", "a"); !errors.Is(err, rules.ErrNotFound) {
-		t.Fatalf("history of a missing aggregate: %v", err)
+	if h, err := agg.HistoryPage(ctx, []store.Ref{{Kind: "thing", ID: "a"}}, paging.Request{}); err != nil || len(h.Items) != 0 {
+		t.Fatalf("history of a missing aggregate: %+v %v", h, err)
 	}
 	save := func(n, version int, actor rules.Actor, action string) error {
 		return agg.Save(ctx, store.Saved{Kind: "thing", ID: "a", Region: "groningen", State: thing{ID: "a", Count: n, Colour: "red", Tags: []string{"x"}},
@@ -56,9 +56,10 @@ func TestSaveLoadAndTheAuditTrail(t *testing.T) {
 	if err != nil || v != 2 || got.Count != 2 || got.Tags[0] != "x" {
 		t.Fatalf("load: %+v v%d %v", got, v, err)
 	}
-	h, err := agg.History(ctx, "thing", "a")
-	if err != nil || len(h) != 2 {
-		t.Fatalf("history %+v %v", h, err)
+	page, err := agg.HistoryPage(ctx, []store.Ref{{Kind: "thing", ID: "a"}}, paging.Request{})
+	h := page.Items
+	if err != nil || len(h) != 2 || page.Next != "" || h[0].Subject != "thing/a" {
+		t.Fatalf("history %+v %v", page, err)
 	}
 	if h[0].Actor != coach || h[0].Action != "thing.created" || h[1].Actor.Subject != "system:check" || h[1].Action != "thing.counted" {
 		t.Fatalf("audit trail %+v", h)
@@ -164,7 +165,8 @@ func TestPagesFollowTheIndexAndKeepTheirOrder(t *testing.T) {
 		{{Key: "find", Value: "view_thing"}, {Key: "filter", Value: bson.D{{Key: "region", Value: "groningen"}, {Key: "f.colour", Value: "red"}, {Key: "uord", Value: after}}}, {Key: "sort", Value: bson.D{{Key: "uord", Value: 1}}}, {Key: "limit", Value: 51}},
 		{{Key: "find", Value: "view_thing"}, {Key: "filter", Value: bson.D{{Key: "_id", Value: "t007"}}}},
 		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "pending", Value: true}}}, {Key: "sort", Value: bson.D{{Key: "pending", Value: 1}, {Key: "recordedAt", Value: 1}}}, {Key: "limit", Value: 500}},
-		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}}}, {Key: "sort", Value: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}},
+		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}}}, {Key: "sort", Value: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}, {Key: "limit", Value: 51}},
+		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}, {Key: "version", Value: bson.D{{Key: "$gt", Value: 3}}}}}, {Key: "sort", Value: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}, {Key: "limit", Value: 51}},
 	} {
 		if stages := planStages(t, db, find); fmt.Sprint(stages) != "[IXSCAN]" {
 			t.Errorf("%v: plan %v, want an index scan without sorting", find, stages)
@@ -287,10 +289,61 @@ func TestSaveRefusesEventsThatCouldNotBePublished(t *testing.T) {
 	if err := save("thing.broken", map[string]int{"n": 1}); !errors.As(err, &invalid) || !strings.Contains(err.Error(), "missing property name") {
 		t.Fatalf("a schema-invalid event: %v", err)
 	}
-	if _, err := agg.History(ctx, "thing", "x"); !errors.Is(err, rules.ErrNotFound) {
-		t.Fatalf("a refused change was committed: %v", err)
+	if h, err := agg.HistoryPage(ctx, []store.Ref{{Kind: "thing", ID: "x"}}, paging.Request{}); err != nil || len(h.Items) != 0 {
+		t.Fatalf("a refused change was committed: %+v %v", h, err)
 	}
 	if err := save("thing.broken", map[string]string{"name": "ok"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An audit trail of several aggregates pages through their merged changes in time order,
+// each change once, however the pages fall.
+func TestHistoryPagesThroughMergedStreams(t *testing.T) {
+	ctx := context.Background()
+	agg := store.NewAggregates(newStore(t, database(t)), "groningen.", nil)
+	for round := range 4 {
+		for _, id := range []string{"b", "a", "c"} {
+			if err := agg.Save(ctx, store.Saved{Kind: "thing", ID: id, Region: "groningen", State: thing{ID: id, Count: round},
+				Outcome: rules.Outcome{Version: round, Actor: rules.System("test"), Action: fmt.Sprintf("round %d", round)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	refs := []store.Ref{{Kind: "thing", ID: "a"}, {Kind: "thing", ID: "b"}, {Kind: "thing", ID: "c"}}
+	whole, err := agg.HistoryPage(ctx, refs, paging.Request{Limit: 100})
+	if err != nil || len(whole.Items) != 12 || whole.Next != "" {
+		t.Fatalf("whole trail: %d items, next %q, %v", len(whole.Items), whole.Next, err)
+	}
+	for _, limit := range []int{1, 2, 5, 11} {
+		var got []store.HistoryEntry
+		page := paging.Request{Limit: limit}
+		for pages := 0; ; pages++ {
+			p, err := agg.HistoryPage(ctx, refs, page)
+			if err != nil || pages > 12 {
+				t.Fatalf("limit %d: %v after %d pages", limit, err, pages)
+			}
+			got = append(got, p.Items...)
+			if p.Next == "" {
+				break
+			}
+			page.After = p.Next
+		}
+		if len(got) != len(whole.Items) {
+			t.Fatalf("limit %d: %d changes, want %d", limit, len(got), len(whole.Items))
+		}
+		for i := range got {
+			if got[i] != whole.Items[i] {
+				t.Fatalf("limit %d: change %d is %+v, want %+v", limit, i, got[i], whole.Items[i])
+			}
+		}
+	}
+	for i := 1; i < len(whole.Items); i++ {
+		if whole.Items[i].At.Before(whole.Items[i-1].At) {
+			t.Fatalf("out of time order at %d: %+v", i, whole.Items)
+		}
+	}
+	if _, err := agg.HistoryPage(ctx, refs, paging.Request{After: "not-a-cursor!"}); !errors.Is(err, store.ErrBadCursor) {
+		t.Fatalf("a bad cursor: %v", err)
 	}
 }

@@ -143,22 +143,3 @@ func (s *Store) latestCommit(ctx context.Context, stream string) (*commitDoc, er
 	}
 	return &doc, err
 }
-
-// History lists the changes of a stream, oldest first, without their state.
-func (s *Store) History(ctx context.Context, stream string) ([]rules.AuditEntry, error) {
-	cur, err := s.commits.Find(ctx, bson.D{{Key: "stream", Value: stream}},
-		options.Find().SetSort(bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}).
-			SetProjection(bson.D{{Key: "version", Value: 1}, {Key: "action", Value: 1}, {Key: "actor", Value: 1}, {Key: "recordedAt", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []commitDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]rules.AuditEntry, len(docs))
-	for i, d := range docs {
-		out[i] = rules.AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}
-	}
-	return out, nil
-}

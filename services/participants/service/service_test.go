@@ -333,6 +333,19 @@ func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t
 	if len(audit.Items) != 4 || audit.Items[1].Actor.Subject != "provider@12345678" || audit.Items[3].Actor.Subject != "partner:employer" {
 		t.Errorf("audit %+v", audit.Items)
 	}
+	// The trail pages like every list: three changes, then the fourth behind the next link.
+	var first, second struct {
+		Items []struct{ Action string }
+		Links struct{ Next *struct{ Href string } } `json:"_links"`
+	}
+	expect(t, "first page of the audit", e.r.Call(t, e.provA, "GET", "/api/v1/enrolments/"+id+"/audit?limit=3", nil, &first), 200)
+	if len(first.Items) != 3 || first.Links.Next == nil {
+		t.Fatalf("first page %+v", first)
+	}
+	expect(t, "next page of the audit", e.r.Call(t, e.provA, "GET", first.Links.Next.Href, nil, &second), 200)
+	if len(second.Items) != 1 || second.Links.Next != nil || second.Items[0].Action != audit.Items[3].Action {
+		t.Fatalf("second page %+v", second)
+	}
 	assertNoBSN(t, e, bsns[0])
 	for _, m := range ms {
 		if strings.Contains(string(m.Value), bsns[0]) || strings.Contains(string(m.Value), "de Vries") {

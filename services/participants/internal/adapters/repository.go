@@ -129,10 +129,13 @@ func (r *Repository) EachEnrolment(ctx context.Context, region string, f app.Enr
 	return store.EachAs(ctx, r.agg, kindEnrolment, enrolmentQuery(region, f, paging.Request{}), fn)
 }
 
-func (r *Repository) ParticipantHistory(ctx context.Context, id string) ([]rules.AuditEntry, error) {
-	return r.agg.History(ctx, kindParticipant, id)
-}
-
-func (r *Repository) EnrolmentHistory(ctx context.Context, id string) ([]rules.AuditEntry, error) {
-	return r.agg.History(ctx, kindEnrolment, id)
+func (r *Repository) Audit(ctx context.Context, subjects []app.Subject, page paging.Request) (paging.Page[app.AuditRecord], error) {
+	refs := make([]store.Ref, len(subjects))
+	for i, s := range subjects {
+		refs[i] = store.Ref{Kind: s.Kind, ID: s.ID}
+	}
+	p, err := r.agg.HistoryPage(ctx, refs, page)
+	return paging.Map(p, func(e store.HistoryEntry) app.AuditRecord {
+		return app.AuditRecord{Subject: e.Subject, AuditEntry: e.AuditEntry}
+	}), err
 }

@@ -33,9 +33,12 @@ type Repository interface {
 	// EachEnrolment visits every enrolment the filter selects (scheduled checks, audits).
 	EachEnrolment(ctx context.Context, region string, f EnrolmentFilter, fn func(*domain.Enrolment) error) error
 
-	ParticipantHistory(ctx context.Context, id string) ([]rules.AuditEntry, error)
-	EnrolmentHistory(ctx context.Context, id string) ([]rules.AuditEntry, error)
+	// Audit is a page of the merged histories of participants and enrolments, oldest first.
+	Audit(ctx context.Context, subjects []Subject, page paging.Request) (paging.Page[AuditRecord], error)
 }
+
+// Subject names an aggregate in an audit trail: its kind (participant, enrolment) and id.
+type Subject struct{ Kind, ID string }
 
 // EnrolmentFilter narrows a listing of enrolments.
 type EnrolmentFilter struct {

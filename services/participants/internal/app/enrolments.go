@@ -84,12 +84,12 @@ func (s *Service) ListEnrolments(ctx context.Context, p auth.Principal, f Enrolm
 	return s.repo.ListEnrolments(ctx, p.Region, f, page)
 }
 
-// EnrolmentAudit returns who did what and when to an enrolment.
-func (s *Service) EnrolmentAudit(ctx context.Context, p auth.Principal, id string) ([]rules.AuditEntry, error) {
+// EnrolmentAudit returns a page of who did what and when to an enrolment, oldest first.
+func (s *Service) EnrolmentAudit(ctx context.Context, p auth.Principal, id string, page paging.Request) (paging.Page[AuditRecord], error) {
 	if _, err := s.GetEnrolment(ctx, p, id); err != nil {
-		return nil, err
+		return paging.Page[AuditRecord]{}, err
 	}
-	return s.repo.EnrolmentHistory(ctx, id)
+	return s.repo.Audit(ctx, []Subject{{Kind: "enrolment", ID: id}}, page)
 }
 
 // DayInput names the day of a lifecycle step.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -192,31 +191,21 @@ type AuditRecord struct {
 	rules.AuditEntry
 }
 
-// ParticipantAudit returns who did what and when to a participant and its enrolments.
-func (s *Service) ParticipantAudit(ctx context.Context, p auth.Principal, id string) ([]AuditRecord, error) {
+// ParticipantAudit returns a page of who did what and when to a participant and its
+// enrolments, oldest first.
+func (s *Service) ParticipantAudit(ctx context.Context, p auth.Principal, id string, page paging.Request) (paging.Page[AuditRecord], error) {
 	if _, err := s.GetParticipant(ctx, p, id); err != nil {
-		return nil, err
+		return paging.Page[AuditRecord]{}, err
 	}
-	entries, err := s.repo.ParticipantHistory(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := []AuditRecord{}
-	for _, e := range entries {
-		out = append(out, AuditRecord{Subject: "participant/" + id, AuditEntry: e})
-	}
-	err = s.repo.EachEnrolment(ctx, p.Region, EnrolmentFilter{ParticipantID: id}, func(en *domain.Enrolment) error {
-		h, err := s.repo.EnrolmentHistory(ctx, en.ID)
-		for _, e := range h {
-			out = append(out, AuditRecord{Subject: "enrolment/" + en.ID, AuditEntry: e})
-		}
-		return err
+	subjects := []Subject{{Kind: "participant", ID: id}}
+	err := s.repo.EachEnrolment(ctx, p.Region, EnrolmentFilter{ParticipantID: id}, func(en *domain.Enrolment) error {
+		subjects = append(subjects, Subject{Kind: "enrolment", ID: en.ID})
+		return nil
 	})
 	if err != nil {
-		return nil, err
+		return paging.Page[AuditRecord]{}, err
 	}
-	slices.SortStableFunc(out, func(a, b AuditRecord) int { return a.At.Compare(b.At) })
-	return out, nil
+	return s.repo.Audit(ctx, subjects, page)
 }
 
 // PraktijkverklaringReport is the region's count of praktijkverklaringen and of

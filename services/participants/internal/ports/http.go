@@ -137,12 +137,12 @@ func (h *HTTP) revealBSN(c *gin.Context) {
 }
 
 func (h *HTTP) participantAudit(c *gin.Context) {
-	v, err := h.app.ParticipantAudit(c, principal(c), c.Param("participantId"))
-	if err != nil {
-		httpserver.Problem(c, err)
+	q := httpserver.HistoryQuery(c)
+	if !q.OK() {
 		return
 	}
-	httpserver.RespondList(c, v, nil)
+	v, err := h.app.ParticipantAudit(c, principal(c), c.Param("participantId"), q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) addPraktijkverklaring(c *gin.Context) {
@@ -189,12 +189,12 @@ func (h *HTTP) getEnrolment(c *gin.Context) {
 }
 
 func (h *HTTP) enrolmentAudit(c *gin.Context) {
-	v, err := h.app.EnrolmentAudit(c, principal(c), c.Param("enrolmentId"))
-	if err != nil {
-		httpserver.Problem(c, err)
+	q := httpserver.HistoryQuery(c)
+	if !q.OK() {
 		return
 	}
-	httpserver.RespondList(c, v, nil)
+	v, err := h.app.EnrolmentAudit(c, principal(c), c.Param("enrolmentId"), q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) start(c *gin.Context) {
