@@ -3,7 +3,8 @@
 //
 //   - at 1,000 and at 100,000 enrolments of ten commits each: p50 and p99 of /healthz, of a
 //     single GET, of a first, a filtered first and a last page of the enrolments list, the
-//     ratio 100k/1k of each, a GET against /healthz, and the bytes the store read per request;
+//     ratio 100k/1k of each, a GET against /healthz, and the bytes the store read per request,
+//     sent one after another by a client process of its own;
 //
 //   - the outbox relay's throughput against InsertMany of the same commit documents;
 //
@@ -51,6 +52,13 @@ func main() {
 	profile := flag.String("cpuprofile", "", "write a CPU profile of this process's read measurements to this file")
 	idleProfile := flag.String("idleprofile", "", "write a CPU profile of this process while the platform idles")
 	flag.Parse()
+	if isClient() {
+		if err := runClient(); err != nil {
+			fmt.Fprintln(os.Stderr, "reads client:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *idleProfile != "" {
 		f, err := os.Create(*idleProfile)
 		if err != nil {
@@ -184,7 +192,7 @@ func (b *bench) launch(name, db string, opts kit.Options, wire func(*kit.Platfor
 		"KAFKA_TOPIC_PREFIX": "bench-" + db + ".", "AUTH_ISSUER": "bench-issuer", "AUTH_JWKS_FILE": b.jwks, "LOG_LEVEL": "warn",
 		"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32),
 		// As `werkregio up` runs them.
-		"OUTBOX_POLL_INTERVAL": "200ms", "KAFKA_CONSUMER_FAST": "true",
+		"OUTBOX_POLL_INTERVAL": "200ms",
 	}
 	opts.LogOutput = io.Discard
 	return kittest.Launch(name, env, opts, wire)
@@ -227,26 +235,24 @@ func (b *bench) measureSize(ctx context.Context, n, commits, requests int) (size
 		profileTo = nil
 	}
 
-	get := func(path string) error { return b.get(url + path) }
-	if res.healthz, _, err = b.measure(requests, func(int) error { return get("/healthz") }); err != nil {
+	same := func(u string) func(int) string { return func(int) string { return u } }
+	if res.healthz, _, err = b.measure(requests, same(url+"/healthz")); err != nil {
 		return res, stop, err
 	}
-	if res.get, res.bytesGet, err = b.measure(requests, func(i int) error { return get("/api/v1/enrolments/" + ids[rand.IntN(len(ids))]) }); err != nil {
+	if res.get, res.bytesGet, err = b.measure(requests, func(int) string { return url + "/api/v1/enrolments/" + ids[rand.IntN(len(ids))] }); err != nil {
 		return res, stop, err
 	}
-	if res.first, res.bytesFirst, err = b.measure(requests, func(int) error { return get("/api/v1/enrolments?limit=50") }); err != nil {
+	if res.first, res.bytesFirst, err = b.measure(requests, same(url+"/api/v1/enrolments?limit=50")); err != nil {
 		return res, stop, err
 	}
-	if res.filtered, res.bytesFiltered, err = b.measure(requests, func(int) error {
-		return get("/api/v1/enrolments?limit=50&provider=" + provider(3) + "&status=started")
-	}); err != nil {
+	if res.filtered, res.bytesFiltered, err = b.measure(requests, same(url+"/api/v1/enrolments?limit=50&provider="+provider(3)+"&status=started")); err != nil {
 		return res, stop, err
 	}
 	lastPage, err := b.lastPage(url + "/api/v1/enrolments?limit=50")
 	if err != nil {
 		return res, stop, err
 	}
-	if res.last, res.bytesLast, err = b.measure(requests, func(int) error { return b.get(lastPage) }); err != nil {
+	if res.last, res.bytesLast, err = b.measure(requests, same(lastPage)); err != nil {
 		return res, stop, err
 	}
 	return res, stop, nil
@@ -306,47 +312,28 @@ func enrolmentState(i int, id, status string, v int) map[string]any {
 
 var profileTo, idleProfileTo io.Writer
 
-// measure runs f sequentially and returns its p50 and p99 and the store's bytes read per call.
-func (b *bench) measure(n int, f func(i int) error) (latency, float64, error) {
+// measure sends n requests, url(i) for the i-th, from the client process, and returns
+// their p50 and p99 and the store's bytes read per request.
+func (b *bench) measure(n int, url func(i int) string) (latency, float64, error) {
+	const warm = 20
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = url(i)
+	}
 	before, err := b.bytesExamined()
 	if err != nil {
 		return latency{}, 0, err
 	}
-	for i := range 20 { // warm up
-		if err := f(i); err != nil {
-			return latency{}, 0, err
-		}
-	}
-	mid, _ := b.bytesExamined()
-	ds := make([]time.Duration, n)
-	for i := range n {
-		start := time.Now()
-		if err := f(i); err != nil {
-			return latency{}, 0, err
-		}
-		ds[i] = time.Since(start)
-	}
-	after, _ := b.bytesExamined()
-	_ = before
-	slices.Sort(ds)
-	return latency{p50: ds[n/2], p99: ds[min(n-1, n*99/100)]}, float64(after-mid) / float64(n), nil
-}
-
-func (b *bench) get(url string) error {
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	req.Header.Set("Authorization", "Bearer "+b.token)
-	resp, err := http.DefaultClient.Do(req)
+	ds, err := b.requestTimes(urls, warm)
 	if err != nil {
-		return err
+		return latency{}, 0, err
 	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
+	after, err := b.bytesExamined()
+	if err != nil {
+		return latency{}, 0, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return nil
+	slices.Sort(ds)
+	return latency{p50: ds[n/2], p99: ds[min(n-1, n*99/100)]}, float64(after-before) / float64(n+min(warm, n)), nil
 }
 
 // lastPage follows the next links to the end and returns the URL of the last page.

@@ -52,10 +52,12 @@ func Ping(ctx context.Context, brokers []string, transport *kafka.Transport) err
 	return err
 }
 
-// NewTransport returns one transport per cluster (the shared default caches metadata 6 s).
+// NewTransport returns one transport per cluster. Its metadata is refreshed every 10 s
+// (and at once after it creates a topic): every refresh costs a round trip per broker
+// while idle, and the topics a service writes to are created when it starts.
 func NewTransport() *kafka.Transport {
 	return &kafka.Transport{
 		Dial:        (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-		MetadataTTL: time.Second,
+		MetadataTTL: 10 * time.Second,
 	}
 }

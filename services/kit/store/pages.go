@@ -22,6 +22,18 @@ type PageQuery struct {
 	paging.Request
 }
 
+// Filtered is the query of a page in a region with the given filters; an empty value
+// filters nothing, as an absent query parameter.
+func Filtered(region string, page paging.Request, equals map[string]string) PageQuery {
+	q := PageQuery{Region: region, Equals: map[string]any{}, Request: page}
+	for field, v := range equals {
+		if v != "" {
+			q.Equals[field] = v
+		}
+	}
+	return q
+}
+
 // Page is one page of aggregates.
 type Page[T any] = paging.Page[T]
 

@@ -318,10 +318,11 @@ func (r *Relay) park(ctx context.Context, c commitDoc, cause error) error {
 }
 
 // retryParked puts parked commits whose retry time has come back in the queue, and counts
-// the parked ones for the gauge. It looks every few seconds: parked commits are few.
+// the parked ones for the gauge. It looks every 10 s: parked commits are few and their
+// retries seconds to minutes apart, and an idle relay should not query twice a round.
 func (r *Relay) retryParked(ctx context.Context, now time.Time) error {
 	r.mu.Lock()
-	if now.Sub(r.lastParked) < 2*time.Second {
+	if now.Sub(r.lastParked) < 10*time.Second {
 		r.mu.Unlock()
 		return nil
 	}

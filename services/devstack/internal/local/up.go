@@ -102,8 +102,11 @@ func Up(args []string) error {
 			"AUTH_ISSUER="+issuer,
 			"AUTH_AUDIENCE="+audience,
 			"AUTH_JWKS_FILE="+filepath.Join(dir, "auth", auth.PublicSetFile),
+			// A local write wakes its relay at once; the interval only paces the look for
+			// commits of another process. Consumer groups keep Kafka's default timings: one
+			// member each, so nothing waits on a rebalance, and fast heartbeats would cost
+			// idle CPU.
 			"OUTBOX_POLL_INTERVAL=200ms",
-			"KAFKA_CONSUMER_FAST=true",
 		)
 		if s.Env != nil {
 			cmd.Env = append(cmd.Env, s.Env(keys)...)

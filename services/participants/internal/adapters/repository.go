@@ -72,16 +72,8 @@ func (r *Repository) SaveParticipant(ctx context.Context, p *domain.Participant,
 }
 
 func participantQuery(region string, f app.ParticipantFilter, page paging.Request) store.PageQuery {
-	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
-	if f.Municipality != "" {
-		q.Equals["municipality"] = strings.ToLower(f.Municipality)
-	}
-	if f.WorkCoach != "" {
-		q.Equals["workCoach"] = f.WorkCoach
-	}
-	if f.TargetGroup != "" {
-		q.Equals["targetGroups"] = string(f.TargetGroup)
-	}
+	q := store.Filtered(region, page, map[string]string{
+		"municipality": strings.ToLower(f.Municipality), "workCoach": f.WorkCoach, "targetGroups": string(f.TargetGroup)})
 	if f.WithPraktijkverklaring {
 		q.Equals["praktijkverklaring"] = true
 	}
@@ -112,13 +104,7 @@ func (r *Repository) SaveEnrolment(ctx context.Context, e *domain.Enrolment, o r
 }
 
 func enrolmentQuery(region string, f app.EnrolmentFilter, page paging.Request) store.PageQuery {
-	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
-	for field, v := range map[string]string{"participant": f.ParticipantID, "provider": f.ProviderKvK, "status": string(f.Status), "product": f.ProductID} {
-		if v != "" {
-			q.Equals[field] = v
-		}
-	}
-	return q
+	return store.Filtered(region, page, map[string]string{"participant": f.ParticipantID, "provider": f.ProviderKvK, "status": string(f.Status), "product": f.ProductID})
 }
 
 func (r *Repository) ListEnrolments(ctx context.Context, region string, f app.EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error) {

@@ -61,10 +61,7 @@ func (r *Repository) SaveScheme(ctx context.Context, s *domain.Scheme, version i
 }
 
 func (r *Repository) ListSchemes(ctx context.Context, region string, f app.SchemeFilter, page paging.Request) (paging.Page[domain.Scheme], error) {
-	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
-	if f.Status != "" {
-		q.Equals["status"] = string(f.Status)
-	}
+	q := store.Filtered(region, page, map[string]string{"status": string(f.Status)})
 	if f.VisibleTo != "" {
 		q.Equals["visibleTo"] = []string{"*", f.VisibleTo}
 	}
@@ -80,13 +77,7 @@ func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, ver
 }
 
 func admissionQuery(region string, f app.AdmissionFilter, page paging.Request) store.PageQuery {
-	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
-	for field, v := range map[string]string{"scheme": f.SchemeID, "provider": f.ProviderKvK, "contractStatuses": string(f.ContractStatus)} {
-		if v != "" {
-			q.Equals[field] = v
-		}
-	}
-	return q
+	return store.Filtered(region, page, map[string]string{"scheme": f.SchemeID, "provider": f.ProviderKvK, "contractStatuses": string(f.ContractStatus)})
 }
 
 func (r *Repository) ListAdmissions(ctx context.Context, region string, f app.AdmissionFilter, page paging.Request) (paging.Page[domain.Admission], error) {
@@ -106,11 +97,7 @@ func (r *Repository) SaveTender(ctx context.Context, t *domain.Tender, version i
 }
 
 func tenderQuery(region string, status domain.TenderStatus, page paging.Request) store.PageQuery {
-	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
-	if status != "" {
-		q.Equals["status"] = string(status)
-	}
-	return q
+	return store.Filtered(region, page, map[string]string{"status": string(status)})
 }
 
 func (r *Repository) ListTenders(ctx context.Context, region string, status domain.TenderStatus, page paging.Request) (paging.Page[domain.Tender], error) {

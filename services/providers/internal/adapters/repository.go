@@ -81,13 +81,7 @@ func (r *Repository) SaveOffer(ctx context.Context, o *domain.Offer, out rules.O
 }
 
 func offerQuery(region string, f app.OfferFilter, page paging.Request) store.PageQuery {
-	q := store.PageQuery{Region: region, Equals: map[string]any{}, Request: page}
-	for field, v := range map[string]string{"provider": f.ProviderKvK, "scheme": f.SchemeID, "contractStatus": f.ContractStatus, "products": f.ProductID} {
-		if v != "" {
-			q.Equals[field] = v
-		}
-	}
-	return q
+	return store.Filtered(region, page, map[string]string{"provider": f.ProviderKvK, "scheme": f.SchemeID, "contractStatus": f.ContractStatus, "products": f.ProductID})
 }
 
 func (r *Repository) ListOffers(ctx context.Context, region string, f app.OfferFilter, page paging.Request) (paging.Page[domain.Offer], error) {
