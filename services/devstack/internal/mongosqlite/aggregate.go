@@ -139,6 +139,12 @@ func (s *Server) aggregateCmd(ctx context.Context, dbName, coll string, body bso
 	}
 	ns := dbName + "." + coll
 	batchSize := intField(docField(body, "cursor"), "batchSize")
+	if len(stages) > 0 {
+		if first, err := stages[0].IndexErr(0); err == nil && first.Key() == "$changeStream" {
+			spec, _ := first.Value().DocumentOK()
+			return s.openChangeStream(ctx, dbName, coll, spec, stages[1:], batchSize)
+		}
+	}
 	c, err := s.collectionOf(dbName, coll)
 	if err != nil {
 		return nil, err

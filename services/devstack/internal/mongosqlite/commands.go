@@ -80,7 +80,7 @@ func (s *Server) run(ctx context.Context, connID int64, dbName, name string, arg
 	case "find":
 		return s.findCmd(ctx, dbName, collName, body)
 	case "getmore":
-		return s.getMoreCmd(body)
+		return s.getMoreCmd(ctx, body)
 	case "killcursors":
 		return s.killCursorsCmd(body)
 	case "count":
@@ -373,11 +373,17 @@ func (s *Server) findCmd(ctx context.Context, dbName, coll string, body bsoncore
 	return s.openCursor(ns, iter, shape, batchSize, single)
 }
 
-func (s *Server) getMoreCmd(body bsoncore.Document) (bson.D, error) {
+func (s *Server) getMoreCmd(ctx context.Context, body bsoncore.Document) (bson.D, error) {
 	id := intField(body, "getMore")
 	c := s.cursors.get(id)
 	if c == nil {
 		return nil, mongoError{Code: 43, Name: "CursorNotFound", Msg: fmt.Sprintf("cursor id %d not found", id)}
+	}
+	if c.stream != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.lastUsed.Store(time.Now().UnixNano())
+		return c.stream.more(ctx, id, int(intField(body, "batchSize")), time.Duration(intField(body, "maxTimeMS"))*time.Millisecond)
 	}
 	docs, done, err := c.batch(int(intField(body, "batchSize")))
 	if err != nil {

@@ -17,6 +17,7 @@ type cursor struct {
 	ns       string
 	iter     docIter
 	shape    func(bsoncore.Document) (bsoncore.Document, error)
+	stream   *changeStream // set for a change stream, which never ends
 	mu       sync.Mutex
 	lastUsed atomic.Int64 // unix nanoseconds
 }

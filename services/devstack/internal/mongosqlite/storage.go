@@ -42,6 +42,29 @@ type database struct {
 
 	mu    sync.RWMutex
 	colls map[string]*collection
+
+	// changed is closed (and replaced) when a write commits: change streams wait on it.
+	changedMu sync.Mutex
+	changed   chan struct{}
+}
+
+// changes returns a channel that is closed by the next write that commits.
+func (d *database) changes() <-chan struct{} {
+	d.changedMu.Lock()
+	defer d.changedMu.Unlock()
+	if d.changed == nil {
+		d.changed = make(chan struct{})
+	}
+	return d.changed
+}
+
+func (d *database) announce() {
+	d.changedMu.Lock()
+	if d.changed != nil {
+		close(d.changed)
+		d.changed = nil
+	}
+	d.changedMu.Unlock()
 }
 
 // collection is one table: the primary key is the _id's key, the document is raw BSON.
@@ -144,7 +167,11 @@ func (d *database) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	d.announce()
+	return nil
 }
 
 func (d *database) collection(name string) *collection {
@@ -199,7 +226,9 @@ func (d *database) ensureCollection(tx *sql.Tx, name string) (*collection, bool,
 	c := &collection{db: d, name: name, table: tableName(name), multikey: map[string]bool{},
 		indexes: []indexSpec{{Name: "_id_", Keys: []indexKey{{Path: "_id"}}, Unique: true}}}
 	stmts := []string{
-		fmt.Sprintf(`CREATE TABLE %q (id NOT NULL, doc BLOB NOT NULL)`, c.table),
+		// AUTOINCREMENT: a rowid is never reused, so it is a position in the order of inserts
+		// (change streams); tables made before it still work for everything else.
+		fmt.Sprintf(`CREATE TABLE %q (rid INTEGER PRIMARY KEY AUTOINCREMENT, id NOT NULL, doc BLOB NOT NULL)`, c.table),
 		fmt.Sprintf(`CREATE UNIQUE INDEX %q ON %q (id)`, c.table+"__id_", c.table),
 	}
 	for _, s := range stmts {
