@@ -38,6 +38,7 @@ type Config struct {
 	AuthJWKSFile string
 	AuthJWKSURL  string
 
+	// RelayInterval is how often a replica without the relay's lease asks for it again.
 	RelayInterval time.Duration
 	// RelayLeaseSlot is how long one replica's relay holds the lease before it is renewed
 	// (failover after a crash takes at most about this long).

@@ -71,9 +71,6 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	if err != nil {
 		return err
 	}
-	if len(c.Events) > 0 {
-		a.store.wake()
-	}
 	// The commit is the change; should the view write fail, the relay repairs the view.
 	if err := a.store.project(ctx, v, c, time.Time{}); err != nil {
 		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", stream, "error", err.Error())

@@ -27,9 +27,9 @@ var ErrNotFound = errors.New("not found")
 // The commit's _id is stream + version: two concurrent writers of the same version cannot
 // both insert it (a duplicate key), which is the optimistic lock.
 //
-// A commit is written pending: the relay still has to make sure the aggregate's view shows
-// it and to publish its events. Reads never touch the log except for one aggregate's
-// history; they read views (views.go). The relay finds pending commits through an index.
+// Reads never touch the log except for aggregates' histories; they read views (views.go).
+// The relay follows the log in the order it was written (tail.go), makes sure each
+// aggregate's view shows its commit and publishes the events; it writes nothing per commit.
 const commitsCollection = "commits"
 
 // Outgoing is an event to publish on a topic once the commit is stored.
@@ -53,31 +53,23 @@ type commitDoc struct {
 	Region      string            `bson:"region"`
 	State       string            `bson:"state"`
 	Events      []Outgoing        `bson:"events,omitempty"`
-	Pending     bool              `bson:"pending"`
 	RecordedAt  time.Time         `bson:"recordedAt"`
 	Actor       rules.Actor       `bson:"actor"`
 	Action      string            `bson:"action,omitempty"`
 	TraceParent map[string]string `bson:"trace,omitempty"`
-	// Parked events could not be published; see relay.go.
-	Parked   *Parking   `bson:"parked,omitempty"`
-	ParkedAt *time.Time `bson:"parkedAt,omitempty"`
+	// Imported commits were brought in from elsewhere without events (see Import).
+	Imported bool `bson:"imported,omitempty"`
 }
 
-// Parking says why a commit's events were set aside and what became of them.
-type Parking struct {
-	Reason   string    `bson:"reason" json:"reason"`
-	Attempts int       `bson:"attempts" json:"attempts"`
-	Retry    bool      `bson:"retry" json:"retry"` // transient: retried with backoff
-	RetryAt  time.Time `bson:"retryAt,omitempty" json:"retryAt,omitzero"`
-	Resolved string    `bson:"resolved,omitempty" json:"resolved,omitempty"` // republished or discarded, by whom
-}
-
-// commitIndexes: history by stream, the relay's pending queue, parked commits for admins.
-var commitIndexes = []Index{
+// CommitIndexes are the commit log's indexes: histories by stream, and the log by time for
+// a relay that has to publish by time (tail.go).
+var CommitIndexes = []Index{
 	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}},
-	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "pending", Value: 1}, {Key: "recordedAt", Value: 1}}}},
-	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "parkedAt", Value: 1}}}},
+	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "recordedAt", Value: 1}}}},
 }
+
+// legacyCommitIndexes were the queue of a relay that marked each commit it published.
+var legacyCommitIndexes = []string{"pending_1_recordedAt_1", "parkedAt_1"}
 
 // Change is one command's outcome on one aggregate.
 type Change struct {
@@ -107,7 +99,7 @@ func StreamOf(kind, id string) string { return kind + "/" + id }
 
 func commitID(stream string, version int) string { return fmt.Sprintf("%s@%010d", stream, version) }
 
-// appendCommit stores the change as a pending commit, or returns ErrConflict when the
+// appendCommit stores the change as a commit, or returns ErrConflict when the
 // version was taken. It returns the stored commit.
 func (s *Store) appendCommit(ctx context.Context, ch Change) (commitDoc, error) {
 	state, err := json.Marshal(ch.State)
@@ -120,7 +112,7 @@ func (s *Store) appendCommit(ctx context.Context, ch Change) (commitDoc, error) 
 	v := ch.Version + 1
 	doc := commitDoc{
 		ID: commitID(stream, v), Stream: stream, Kind: ch.Kind, Aggregate: ch.ID, Version: v, Region: ch.Region,
-		State: string(state), Events: ch.Events, Pending: true, RecordedAt: time.Now().UTC(),
+		State: string(state), Events: ch.Events, RecordedAt: time.Now().UTC(),
 		TraceParent: carrier, Actor: ch.Actor, Action: ch.Action,
 	}
 	ok, err := InsertFact(ctx, s.commits, doc)

@@ -31,7 +31,7 @@ func (s *Store) Import(ctx context.Context, kind string, commits []ImportedCommi
 		}
 		stream := StreamOf(kind, c.ID)
 		docs = append(docs, commitDoc{ID: commitID(stream, c.Version), Stream: stream, Kind: kind, Aggregate: c.ID,
-			Version: c.Version, Region: c.Region, State: string(state), RecordedAt: c.At.UTC(), Actor: c.Actor, Action: c.Action})
+			Version: c.Version, Region: c.Region, State: string(state), RecordedAt: c.At.UTC(), Actor: c.Actor, Action: c.Action, Imported: true})
 	}
 	return InsertFacts(ctx, s.commits, docs)
 }

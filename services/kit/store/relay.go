@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
@@ -24,8 +25,9 @@ type Publisher interface {
 
 // RelayConfig tunes the relay; zero values take the defaults.
 type RelayConfig struct {
-	Interval time.Duration // how often to look for pending commits when not woken (500ms)
-	// IdleInterval is the longest pause between looks while nothing is pending (2s).
+	Interval time.Duration // how often a replica without the lease asks for it again (500ms)
+	// IdleInterval is how long one look at the log waits for a new commit before the relay
+	// checks its lease and parked commits again (2s). A commit ends the wait at once.
 	IdleInterval time.Duration
 	BatchSize    int // commits per round (500)
 	// Slot and Guard shape the lease that keeps one relay active per service (30s, 6s).
@@ -34,19 +36,26 @@ type RelayConfig struct {
 	Meter       metric.Meter
 }
 
-// Relay finishes pending commits: it shows them in their views if a writer did not, and
-// publishes their events in batches, then marks them done. Delivery is at least once with
-// stable event ids. It never stalls on one commit: an event that cannot be published is
-// parked with its reason and the rest go on; an event refused for a passing reason (an
-// unavailable topic) is retried with backoff; only when nothing at all can be published
-// (the broker is down) does the whole round wait and retry.
+// Relay follows the commit log and publishes each commit's events, in the order the commits
+// were written, in batches. It writes nothing per commit: its position in the log (a change
+// stream's resume token) is saved once per batch, so a commit costs the relay one read and
+// its share of one produce call. It also shows a commit in its view where the writer did not
+// (a crash between the two). Delivery is at least once with stable event ids: a relay that
+// dies between publishing and saving its position publishes that batch again.
+//
+// It never stalls on one commit: an event that cannot be published is parked with its
+// reason and the rest go on; an event refused for a passing reason (an unavailable topic)
+// is retried with backoff; only when nothing at all can be published (the broker is down)
+// does the whole batch wait and retry.
 type Relay struct {
 	store *Store
 	pub   Publisher
 	cfg   RelayConfig
 	lease *lease
 	log   *slog.Logger
+	tail  *tail // open while this process holds the lease
 
+	relayed    atomic.Int64
 	lagSeconds atomic.Int64 // milliseconds, for the gauge
 	parkedNow  atomic.Int64
 	published  metric.Int64Counter
@@ -72,6 +81,8 @@ func (s *Store) NewRelay(pub Publisher, cfg RelayConfig) *Relay {
 	if cfg.Guard <= 0 || cfg.Guard*3 > cfg.Slot {
 		cfg.Guard = cfg.Slot / 5
 	}
+	// A look at the log must end well before the lease's guard time.
+	cfg.IdleInterval = min(cfg.IdleInterval, cfg.Guard/2)
 	if cfg.Logger == nil {
 		cfg.Logger = s.log
 	}
@@ -96,33 +107,30 @@ func (s *Store) NewRelay(pub Publisher, cfg RelayConfig) *Relay {
 	return r
 }
 
-// Run relays until ctx ends. Errors are logged and retried with backoff. While there is
-// nothing to do it looks less and less often, up to IdleInterval: a commit in this process
-// wakes it at once, one from another replica waits at most that long.
+// Relayed counts the commits this relay has finished.
+func (r *Relay) Relayed() int64 { return r.relayed.Load() }
+
+// Run relays until ctx ends. Errors are logged and retried with backoff. While it holds the
+// lease each round waits for new commits in the log (up to IdleInterval); without it, it
+// asks again every Interval.
 func (r *Relay) Run(ctx context.Context) {
+	defer r.stop()
 	backoff := time.Duration(0)
-	idle := r.cfg.Interval
 	for {
-		full, err := r.Round(ctx)
-		wait := r.cfg.Interval
+		_, err := r.Round(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		var wait time.Duration
 		switch {
-		case err != nil && ctx.Err() == nil:
+		case err != nil:
 			backoff = min(max(backoff*2, r.cfg.Interval), 30*time.Second)
 			wait = backoff
 			r.log.WarnContext(ctx, "outbox relay round failed; retrying", "error", err.Error(), "retry_in", wait.String())
-		case full:
-			backoff, wait, idle = 0, 0, r.cfg.Interval
-		case r.lagSeconds.Load() == 0:
-			backoff = 0
-			idle = min(idle*2, max(r.cfg.IdleInterval, r.cfg.Interval))
-			wait = idle
+		case r.tail == nil:
+			backoff, wait = 0, r.cfg.Interval // another replica relays
 		default:
-			backoff, idle = 0, r.cfg.Interval
-		}
-		if wait == 0 {
-			if ctx.Err() != nil {
-				return
-			}
+			backoff = 0
 			continue
 		}
 		t := time.NewTimer(wait)
@@ -131,8 +139,6 @@ func (r *Relay) Run(ctx context.Context) {
 			t.Stop()
 			return
 		case <-t.C:
-		case <-r.store.notify:
-			t.Stop()
 		}
 	}
 }
@@ -141,43 +147,65 @@ func (r *Relay) Run(ctx context.Context) {
 func (r *Relay) Round(ctx context.Context) (full bool, err error) {
 	now := time.Now()
 	until, err := r.lease.until(ctx, now)
-	if err != nil {
+	if err != nil || until.IsZero() {
+		r.stop() // another replica relays; it starts from the position saved last
 		return false, err
-	}
-	if until.IsZero() {
-		return false, nil // another replica relays
 	}
 	if err := r.retryParked(ctx, now); err != nil {
 		return false, err
 	}
-	// The state is left out: only a view that lags needs it, and the relay fetches it then.
-	cur, err := r.store.commits.Find(ctx, bson.D{{Key: "pending", Value: true}},
-		options.Find().SetSort(bson.D{{Key: "pending", Value: 1}, {Key: "recordedAt", Value: 1}}).SetLimit(int64(r.cfg.BatchSize)).
-			SetProjection(bson.D{{Key: "state", Value: 0}}))
+	if r.tail == nil {
+		t, err := r.store.openTail(ctx, r.cfg.BatchSize, r.cfg.IdleInterval)
+		if err != nil {
+			return false, err
+		}
+		r.tail = t
+	}
+	batch, err := r.tail.next(ctx)
 	if err != nil {
+		r.stop()
 		return false, err
 	}
-	var batch []commitDoc
-	if err := cur.All(ctx, &batch); err != nil {
-		return false, err
-	}
-
-	if len(batch) == 0 {
+	if len(batch.commits) == 0 {
 		r.lagSeconds.Store(0)
+		return false, r.tail.settle(ctx, batch)
+	}
+	if time.Until(until) < r.cfg.Guard/2 {
+		// Too little of the lease is left to publish in: a produce call cut short may
+		// have sent part of the batch, which the next holder would send again.
+		r.stop()
 		return false, nil
 	}
-	r.lagSeconds.Store(time.Since(batch[0].RecordedAt).Milliseconds())
-	if err := r.projectBatch(ctx, batch); err != nil {
-		return false, err
-	}
-
+	r.lagSeconds.Store(time.Since(batch.commits[0].RecordedAt).Milliseconds())
+	// Views and the broker do not depend on each other: check the one while publishing to
+	// the other.
+	projected := make(chan error, 1)
+	go func() { projected <- r.projectBatch(ctx, batch.commits) }()
 	pctx, cancel := context.WithDeadline(ctx, until)
 	defer cancel()
-	if err := r.publishBatch(pctx, batch); err != nil {
+	err = r.publishBatch(pctx, batch.commits)
+	if perr := <-projected; err == nil {
+		err = perr
+	}
+	if err != nil {
+		// Read the batch again from the saved position (what went out goes out again).
+		r.stop()
 		return false, err
 	}
+	if err := r.tail.settle(ctx, batch); err != nil {
+		r.stop()
+		return false, err
+	}
+	r.relayed.Add(int64(len(batch.commits)))
+	return batch.full, nil
+}
 
-	return len(batch) == r.cfg.BatchSize, nil
+// stop closes the tail of the log, if open.
+func (r *Relay) stop() {
+	if r.tail != nil {
+		r.tail.close()
+		r.tail = nil
+	}
 }
 
 // projectBatch shows each stream's newest commit of the batch in its view where the view
@@ -236,23 +264,21 @@ func (r *Relay) projectBatch(ctx context.Context, batch []commitDoc) error {
 	return nil
 }
 
-// publishBatch sends the batch's events in one call and settles each commit.
+// publishBatch sends the batch's events in one call and parks the commits whose events
+// the broker refused.
 func (r *Relay) publishBatch(ctx context.Context, batch []commitDoc) error {
 	var out []messaging.Outbound
 	owner := []int{}
 	for i, c := range batch {
-		pctx := propagation.TraceContext{}.Extract(ctx, propagation.MapCarrier(c.TraceParent))
-		for _, o := range c.Events {
-			out = append(out, messaging.Outbound{Ctx: pctx, Topic: o.Topic, Event: messaging.Event{
-				ID: o.ID, Type: o.Type, Subject: o.Subj, Time: o.Time, Key: o.Key, Data: []byte(o.Data),
-				Sequence: c.Version}})
+		for _, o := range outbound(ctx, c) {
+			out = append(out, o)
 			owner = append(owner, i)
 		}
 	}
-	var errs []error
-	if len(out) > 0 {
-		errs = r.pub.PublishBatch(ctx, out)
+	if len(out) == 0 {
+		return nil
 	}
+	errs := r.pub.PublishBatch(ctx, out)
 	failed := map[int]error{}
 	transient := 0
 	for j, err := range errs {
@@ -266,11 +292,10 @@ func (r *Relay) publishBatch(ctx context.Context, batch []commitDoc) error {
 			transient++
 		}
 	}
-	if len(out) > 0 && transient == len(out) {
+	if transient == len(out) {
 		// Nothing went through and nothing is at fault itself: the broker is unreachable.
 		return errors.Join(errs...)
 	}
-	var done []string
 	published := 0
 	for i, c := range batch {
 		if err, bad := failed[i]; bad {
@@ -279,153 +304,27 @@ func (r *Relay) publishBatch(ctx context.Context, batch []commitDoc) error {
 			}
 			continue
 		}
-		done = append(done, c.ID)
 		published += len(c.Events)
-	}
-	if len(done) > 0 {
-		update := bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: false}}}, {Key: "$unset", Value: bson.D{{Key: "parked", Value: ""}, {Key: "parkedAt", Value: ""}}}}
-		if _, err := r.store.commits.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: done}}}}, update); err != nil {
-			return err
-		}
 	}
 	r.published.Add(ctx, int64(published))
 	return nil
 }
 
-// park sets a commit's events aside with the reason. A permanent fault waits for an
-// administrator (after a fix: republish); a passing one is retried with backoff.
-func (r *Relay) park(ctx context.Context, c commitDoc, cause error) error {
-	p := Parking{Reason: cause.Error(), Attempts: 1, Retry: !messaging.IsPermanent(cause)}
-	if c.Parked != nil {
-		p.Attempts = c.Parked.Attempts + 1
+// outbound is a commit's events as messages, in the trace of the request that made them,
+// with the aggregate's version as their sequence.
+func outbound(ctx context.Context, c commitDoc) []messaging.Outbound {
+	pctx := propagation.TraceContext{}.Extract(ctx, propagation.MapCarrier(c.TraceParent))
+	out := make([]messaging.Outbound, 0, len(c.Events))
+	for _, o := range c.Events {
+		out = append(out, messaging.Outbound{Ctx: pctx, Topic: o.Topic, Event: messaging.Event{
+			ID: o.ID, Type: o.Type, Subject: o.Subj, Time: o.Time, Key: o.Key, Data: []byte(o.Data),
+			Sequence: c.Version}})
 	}
-	now := time.Now().UTC()
-	if p.Retry {
-		p.RetryAt = now.Add(min(time.Second<<min(p.Attempts, 9), 5*time.Minute))
-	}
-	parkedAt := now
-	if c.ParkedAt != nil {
-		parkedAt = *c.ParkedAt
-	}
-	_, err := r.store.commits.UpdateOne(ctx, bson.D{{Key: "_id", Value: c.ID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: false}, {Key: "parked", Value: p}, {Key: "parkedAt", Value: parkedAt}}}})
-	if err != nil {
-		return err
-	}
-	r.parked.Add(ctx, 1)
-	r.log.WarnContext(ctx, "outbox event parked", "commit", c.ID, "reason", p.Reason, "attempts", p.Attempts, "retry", p.Retry)
-	return nil
+	return out
 }
 
-// retryParked puts parked commits whose retry time has come back in the queue, and counts
-// the parked ones for the gauge. It looks every 10 s: parked commits are few and their
-// retries seconds to minutes apart, and an idle relay should not query twice a round.
-func (r *Relay) retryParked(ctx context.Context, now time.Time) error {
-	r.mu.Lock()
-	if now.Sub(r.lastParked) < 10*time.Second {
-		r.mu.Unlock()
-		return nil
-	}
-	r.lastParked = now
-	r.mu.Unlock()
-	cur, err := r.store.commits.Find(ctx, bson.D{{Key: "parkedAt", Value: bson.D{{Key: "$gte", Value: time.Unix(0, 0)}}}},
-		options.Find().SetProjection(bson.D{{Key: "parked", Value: 1}, {Key: "pending", Value: 1}}))
-	if err != nil {
-		return err
-	}
-	var parked []commitDoc
-	if err := cur.All(ctx, &parked); err != nil {
-		return err
-	}
-	r.parkedNow.Store(int64(len(parked)))
-	var due []string
-	for _, c := range parked {
-		if !c.Pending && c.Parked != nil && c.Parked.Retry && !c.Parked.RetryAt.After(now) {
-			due = append(due, c.ID)
-		}
-	}
-	if len(due) == 0 {
-		return nil
-	}
-	_, err = r.store.commits.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: due}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: true}}}})
-	return err
-}
-
-// ParkedCommit is a parked commit as administrators see it.
-type ParkedCommit struct {
-	Commit   string        `json:"commit"`
-	Stream   string        `json:"stream"`
-	Version  int           `json:"version"`
-	Events   []ParkedEvent `json:"events"`
-	Parking  Parking       `json:"parking"`
-	ParkedAt time.Time     `json:"parkedAt"`
-	Pending  bool          `json:"retrying"`
-}
-
-// ParkedEvent names one event of a parked commit (not its data: it may hold personal data).
-type ParkedEvent struct {
-	ID    string `json:"id"`
-	Type  string `json:"type"`
-	Topic string `json:"topic"`
-	Bytes int    `json:"bytes"`
-}
-
-// Parked lists parked commits, oldest first.
-func (s *Store) Parked(ctx context.Context, limit int) ([]ParkedCommit, error) {
-	cur, err := s.commits.Find(ctx, bson.D{{Key: "parkedAt", Value: bson.D{{Key: "$gte", Value: time.Unix(0, 0)}}}},
-		options.Find().SetSort(bson.D{{Key: "parkedAt", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "state", Value: 0}}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []commitDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]ParkedCommit, 0, len(docs))
-	for _, d := range docs {
-		pc := ParkedCommit{Commit: d.ID, Stream: d.Stream, Version: d.Version, Pending: d.Pending}
-		if d.Parked != nil {
-			pc.Parking = *d.Parked
-		}
-		if d.ParkedAt != nil {
-			pc.ParkedAt = *d.ParkedAt
-		}
-		for _, e := range d.Events {
-			pc.Events = append(pc.Events, ParkedEvent{ID: e.ID, Type: e.Type, Topic: e.Topic, Bytes: len(e.Data)})
-		}
-		out = append(out, pc)
-	}
-	return out, nil
-}
-
-// ErrNotParked: no parked commit has that id.
-var ErrNotParked = errors.New("no parked commit with that id")
-
-// Republish puts a parked commit back in the relay's queue (after a fix: a larger broker
-// limit, a corrected schema); by names who asked. If it fails again it is parked again.
-func (s *Store) Republish(ctx context.Context, commit, by string) error {
-	res, err := s.commits.UpdateOne(ctx, bson.D{{Key: "_id", Value: commit}, {Key: "parkedAt", Value: bson.D{{Key: "$gte", Value: time.Unix(0, 0)}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: true}, {Key: "parked.retry", Value: true},
-			{Key: "parked.retryAt", Value: time.Now().UTC()}, {Key: "parked.resolved", Value: "republish requested by " + by}}}})
-	if err == nil && res.MatchedCount == 0 {
-		return ErrNotParked
-	}
-	if err == nil {
-		s.wake()
-	}
-	return err
-}
-
-// Discard gives up on a parked commit's events for good, recording who and why; the
-// commit itself (the change and its audit entry) stays.
-func (s *Store) Discard(ctx context.Context, commit, by, reason string) error {
-	res, err := s.commits.UpdateOne(ctx, bson.D{{Key: "_id", Value: commit}, {Key: "parkedAt", Value: bson.D{{Key: "$gte", Value: time.Unix(0, 0)}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: false}, {Key: "parked.retry", Value: false},
-			{Key: "parked.resolved", Value: "discarded by " + by + ": " + reason}}},
-			{Key: "$unset", Value: bson.D{{Key: "parkedAt", Value: ""}}}})
-	if err == nil && res.MatchedCount == 0 {
-		return ErrNotParked
-	}
-	return err
+// isHistoryLost says a change stream cannot resume where it was (MongoDB's oplog moved on).
+func isHistoryLost(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && (ce.Code == 286 || ce.Code == 280 || ce.Code == 260)
 }

@@ -20,9 +20,11 @@ type Store struct {
 	db      *mongo.Database
 	commits *mongo.Collection
 	meta    *mongo.Collection
+	parked  *mongo.Collection
 	views   map[string]*View
 	log     *slog.Logger
-	notify  chan struct{}
+	// parkedChanged tells the relay that an administrator asked for a republish.
+	parkedChanged chan struct{}
 	// events checks outgoing events before their commit is written (see CheckEvents).
 	events   messaging.Validator
 	maxEvent int
@@ -40,8 +42,8 @@ func New(db *mongo.Database, log *slog.Logger, views ...*View) *Store {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Store{db: db, commits: db.Collection(commitsCollection), meta: db.Collection("store_meta"),
-		views: map[string]*View{}, log: log, notify: make(chan struct{}, 1)}
+	s := &Store{db: db, commits: db.Collection(commitsCollection), meta: db.Collection("store_meta"), parked: db.Collection(parkedCollection),
+		views: map[string]*View{}, log: log, parkedChanged: make(chan struct{}, 1)}
 	for _, v := range views {
 		s.views[v.Kind] = v
 	}
@@ -58,10 +60,17 @@ type viewMeta struct {
 	Documents int       `bson:"documents"`
 }
 
-// Prepare creates the indexes and rebuilds every view whose definition changed since it
-// was built (or that was never built) from the commit log, before the service serves.
+// Prepare creates the indexes, gives the relay its position in the log and rebuilds every
+// view whose definition changed since it was built (or that was never built) from the
+// commit log, before the service serves.
 func (s *Store) Prepare(ctx context.Context) error {
-	if err := EnsureIndexes(ctx, s.db, commitIndexes); err != nil {
+	if err := EnsureIndexes(ctx, s.db, append(append([]Index{}, CommitIndexes...), parkedIndexes...)); err != nil {
+		return err
+	}
+	for _, name := range legacyCommitIndexes {
+		_ = s.commits.Indexes().DropOne(ctx, name) // absent on new stores
+	}
+	if err := s.ensureProgress(ctx); err != nil {
 		return err
 	}
 	for _, v := range s.views {
@@ -174,14 +183,6 @@ func (s *Store) Rebuild(ctx context.Context, kind string) (int, error) {
 func isNamespaceNotFound(err error) bool {
 	var ce mongo.CommandError
 	return errors.As(err, &ce) && ce.Code == 26
-}
-
-// Wake tells the relay there is work (a commit was appended in this process).
-func (s *Store) wake() {
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
 }
 
 // String names the store for logs.

@@ -20,8 +20,8 @@ import (
 // cost follows what they return, not how often the aggregates changed.
 //
 // The writer updates the view right after its commit; a version guard keeps a stale update
-// from overwriting a newer one; the relay repairs a view a crash left behind (every commit
-// stays pending until its view shows it), and a view is rebuilt from the commit log at
+// from overwriting a newer one; the relay repairs a view a crash left behind (it reads
+// every commit and checks its view), and a view is rebuilt from the commit log at
 // start when its definition (Version) changed, or on demand.
 //
 //	{_id, v: version, region, createdAt, updatedAt, ord, uord, f: {filter fields}, s: {state}}
