@@ -74,7 +74,9 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	// The commit is the change; should the view write fail, the relay repairs the view.
 	if err := a.store.project(ctx, v, c, time.Time{}); err != nil {
 		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", stream, "error", err.Error())
+		return nil
 	}
+	a.store.shown.add(c.ID)
 	return nil
 }
 

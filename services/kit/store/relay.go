@@ -29,7 +29,7 @@ type RelayConfig struct {
 	// IdleInterval is how long one look at the log waits for a new commit before the relay
 	// checks its lease and parked commits again (2s). A commit ends the wait at once.
 	IdleInterval time.Duration
-	BatchSize    int // commits per round (500)
+	BatchSize    int // commits per round (1000)
 	// Slot and Guard shape the lease that keeps one relay active per service (30s, 6s).
 	Slot, Guard time.Duration
 	Logger      *slog.Logger
@@ -70,7 +70,7 @@ func (s *Store) NewRelay(pub Publisher, cfg RelayConfig) *Relay {
 		cfg.Interval = 500 * time.Millisecond
 	}
 	if cfg.BatchSize <= 0 {
-		cfg.BatchSize = 500
+		cfg.BatchSize = 1000
 	}
 	if cfg.IdleInterval <= 0 {
 		cfg.IdleInterval = 2 * time.Second
@@ -209,19 +209,25 @@ func (r *Relay) stop() {
 }
 
 // projectBatch shows each stream's newest commit of the batch in its view where the view
-// lags (a writer that crashed between its commit and its view).
+// lags (a writer that crashed between its commit and its view). Streams whose newest commit
+// this process's writer showed already are not looked up.
 func (r *Relay) projectBatch(ctx context.Context, batch []commitDoc) error {
 	latest := map[string]commitDoc{}
-	byKind := map[string][]string{}
+	known := map[string]bool{}
 	for _, c := range batch {
 		if _, ok := r.store.views[c.Kind]; !ok {
 			continue
 		}
+		shown := r.store.shown.take(c.ID)
 		if cur, ok := latest[c.Stream]; !ok || c.Version > cur.Version {
-			if !ok {
-				byKind[c.Kind] = append(byKind[c.Kind], c.Aggregate)
-			}
 			latest[c.Stream] = c
+			known[c.Stream] = shown
+		}
+	}
+	byKind := map[string][]string{}
+	for stream, c := range latest {
+		if !known[stream] {
+			byKind[c.Kind] = append(byKind[c.Kind], c.Aggregate)
 		}
 	}
 	for kind, ids := range byKind {

@@ -25,6 +25,8 @@ type Store struct {
 	log     *slog.Logger
 	// parkedChanged tells the relay that an administrator asked for a republish.
 	parkedChanged chan struct{}
+	// shown: commits whose view this process wrote, which the relay need not check.
+	shown shownSet
 	// events checks outgoing events before their commit is written (see CheckEvents).
 	events   messaging.Validator
 	maxEvent int
