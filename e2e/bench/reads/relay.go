@@ -3,8 +3,8 @@ package main
 import (
 	"cmp"
 	"context"
-	"slices"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -108,7 +108,7 @@ func (b *bench) relayRound(ctx context.Context, name string, n int) (relayRate, 
 	prod := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{b.infra.Kafka}, Transport: messaging.NewTransport(), Source: "/bench"})
 	defer prod.Close()
 	relay := s.NewRelay(prod, store.RelayConfig{Slot: time.Minute}) // default batch size
-	for relay.Relayed() == 0 { // a fresh relay waits a moment into its first lease slot
+	for relay.Relayed() == 0 {                                      // a fresh relay waits a moment into its first lease slot
 		if _, err := relay.Round(ctx); err != nil {
 			return 0, 0, err
 		}
