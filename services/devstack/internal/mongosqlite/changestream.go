@@ -106,13 +106,13 @@ func (cs *changeStream) more(ctx context.Context, id int64, batchSize int, maxTi
 	}
 }
 
+// reply is a cursor's reply with the position after the batch (the resume token a client
+// saves when the batch is empty).
 func (cs *changeStream) reply(id int64, field string, events []bsoncore.Document) bson.D {
-	batch := make(bson.A, len(events))
-	for i, d := range events {
-		batch[i] = bson.Raw(d)
-	}
-	return bson.D{{Key: "cursor", Value: bson.D{{Key: field, Value: batch}, {Key: "id", Value: id},
-		{Key: "ns", Value: cs.dbName + "." + cs.coll}, {Key: "postBatchResumeToken", Value: resumeToken(cs.after)}}}}
+	r := cursorReply(cs.dbName+"."+cs.coll, id, field, events)
+	c := r[0].Value.(bson.D)
+	r[0].Value = append(c, bson.E{Key: "postBatchResumeToken", Value: resumeToken(cs.after)})
+	return r
 }
 
 // lastPosition is the rowid of the newest insert (0 when the collection is empty or missing).
@@ -228,16 +228,8 @@ func (cs *changeStream) event(rowid int64, raw []byte) (bsoncore.Document, bool,
 // fullDocumentFilter recognises {$match: {"fullDocument.f": ...}}: the filter is applied to
 // the stored document before an event is made of it.
 func fullDocumentFilter(st bsoncore.Document) (bsoncore.Document, bool) {
-	e, err := st.IndexErr(0)
-	if err != nil || e.Key() != "$match" {
-		return nil, false
-	}
-	spec, ok := e.Value().DocumentOK()
+	elems, ok := stageFields(st, "$match")
 	if !ok {
-		return nil, false
-	}
-	elems, err := spec.Elements()
-	if err != nil || len(elems) == 0 {
 		return nil, false
 	}
 	idx, out := bsoncore.AppendDocumentStart(nil)
@@ -255,16 +247,8 @@ func fullDocumentFilter(st bsoncore.Document) (bsoncore.Document, bool) {
 // fullDocumentExclusion recognises {$project: {"fullDocument.f": 0, ...}}: the fields are
 // left out of the raw document without decoding it.
 func fullDocumentExclusion(st bsoncore.Document) ([]string, bool) {
-	e, err := st.IndexErr(0)
-	if err != nil || e.Key() != "$project" {
-		return nil, false
-	}
-	spec, ok := e.Value().DocumentOK()
+	elems, ok := stageFields(st, "$project")
 	if !ok {
-		return nil, false
-	}
-	elems, err := spec.Elements()
-	if err != nil || len(elems) == 0 {
 		return nil, false
 	}
 	var omit []string
@@ -292,4 +276,18 @@ func parseResumeToken(tok bsoncore.Document) (int64, error) {
 		return 0, mongoError{Code: 260, Name: "InvalidResumeToken", Msg: "resume token was not made by this server"}
 	}
 	return n, nil
+}
+
+// stageFields are the fields of a pipeline stage {op: {...}}, when st is that stage and has some.
+func stageFields(st bsoncore.Document, op string) ([]bsoncore.Element, bool) {
+	e, err := st.IndexErr(0)
+	if err != nil || e.Key() != op {
+		return nil, false
+	}
+	spec, ok := e.Value().DocumentOK()
+	if !ok {
+		return nil, false
+	}
+	elems, err := spec.Elements()
+	return elems, err == nil && len(elems) > 0
 }

@@ -120,9 +120,24 @@ func docsOf(body bsoncore.Document, seqs []docSequence, field string) ([]bsoncor
 	if err != nil {
 		return nil, nil
 	}
+	docs, err := documentArray(v, field)
+	var shape errShape
+	if errors.As(err, &shape) {
+		return nil, mongoError{Code: 14, Name: "TypeMismatch", Msg: string(shape)}
+	}
+	return docs, err
+}
+
+// errShape: a value is not the array of documents a command or operator takes.
+type errShape string
+
+func (e errShape) Error() string { return string(e) }
+
+// documentArray reads v as an array of documents.
+func documentArray(v bsoncore.Value, name string) ([]bsoncore.Document, error) {
 	arr, ok := v.ArrayOK()
 	if !ok {
-		return nil, mongoError{Code: 14, Name: "TypeMismatch", Msg: field + " must be an array"}
+		return nil, errShape(name + " must be an array")
 	}
 	vals, err := arr.Values()
 	if err != nil {
@@ -132,7 +147,7 @@ func docsOf(body bsoncore.Document, seqs []docSequence, field string) ([]bsoncor
 	for i, x := range vals {
 		d, ok := x.DocumentOK()
 		if !ok {
-			return nil, mongoError{Code: 14, Name: "TypeMismatch", Msg: field + " entries must be documents"}
+			return nil, errShape(name + " entries must be documents")
 		}
 		out[i] = d
 	}
@@ -165,12 +180,16 @@ func docField(d bsoncore.Document, key string) bsoncore.Document {
 	return doc
 }
 
-func writeErrorsD(errs []writeError) bson.A {
+// writeReply is a write command's answer: its counts and, if any, the statements that failed.
+func writeReply(reply bson.D, errs []writeError) (bson.D, error) {
+	if len(errs) == 0 {
+		return reply, nil
+	}
 	out := bson.A{}
 	for _, e := range errs {
 		out = append(out, bson.D{{Key: "index", Value: int32(e.Index)}, {Key: "code", Value: e.Err.Code}, {Key: "errmsg", Value: e.Err.Msg}})
 	}
-	return out
+	return append(reply, bson.E{Key: "writeErrors", Value: out}), nil
 }
 
 func (s *Server) insertCmd(ctx context.Context, dbName, coll string, body bsoncore.Document, seqs []docSequence) (bson.D, error) {
@@ -186,11 +205,7 @@ func (s *Server) insertCmd(ctx context.Context, dbName, coll string, body bsonco
 	if err != nil {
 		return nil, err
 	}
-	reply := bson.D{{Key: "n", Value: int32(n)}}
-	if len(failed) > 0 {
-		reply = append(reply, bson.E{Key: "writeErrors", Value: writeErrorsD(failed)})
-	}
-	return reply, nil
+	return writeReply(bson.D{{Key: "n", Value: int32(n)}}, failed)
 }
 
 func (s *Server) updateCmd(ctx context.Context, dbName, coll string, body bsoncore.Document, seqs []docSequence) (bson.D, error) {
@@ -265,10 +280,7 @@ func (s *Server) updateCmd(ctx context.Context, dbName, coll string, body bsonco
 	if len(upserted) > 0 {
 		reply = append(reply, bson.E{Key: "upserted", Value: upserted})
 	}
-	if len(failed) > 0 {
-		reply = append(reply, bson.E{Key: "writeErrors", Value: writeErrorsD(failed)})
-	}
-	return reply, nil
+	return writeReply(reply, failed)
 }
 
 func (s *Server) deleteCmd(ctx context.Context, dbName, coll string, body bsoncore.Document, seqs []docSequence) (bson.D, error) {
@@ -304,11 +316,7 @@ func (s *Server) deleteCmd(ctx context.Context, dbName, coll string, body bsonco
 	if err != nil {
 		return nil, err
 	}
-	reply := bson.D{{Key: "n", Value: int32(n)}}
-	if len(failed) > 0 {
-		reply = append(reply, bson.E{Key: "writeErrors", Value: writeErrorsD(failed)})
-	}
-	return reply, nil
+	return writeReply(bson.D{{Key: "n", Value: int32(n)}}, failed)
 }
 
 // openCursor answers the first batch of a result and keeps the rest for getMore.

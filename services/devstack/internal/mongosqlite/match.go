@@ -67,23 +67,7 @@ func matchElement(doc bsoncore.Document, key string, v bsoncore.Value) (bool, er
 }
 
 func subFilters(op string, v bsoncore.Value) ([]bsoncore.Document, error) {
-	arr, ok := v.ArrayOK()
-	if !ok {
-		return nil, fmt.Errorf("%s must be an array", op)
-	}
-	vals, err := arr.Values()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bsoncore.Document, len(vals))
-	for i, x := range vals {
-		d, ok := x.DocumentOK()
-		if !ok {
-			return nil, fmt.Errorf("%s entries must be objects", op)
-		}
-		out[i] = d
-	}
-	return out, nil
+	return documentArray(v, op)
 }
 
 // operatorDoc reports whether v is {$op: ...}.
