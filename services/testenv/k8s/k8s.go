@@ -6,11 +6,14 @@ package k8s
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -44,15 +47,21 @@ var toolBuilds = []toolBuild{
 	{module: "k8s", outputs: []string{"kube-apiserver", "kubectl", "etcd"},
 		pkgs:    []string{"k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kubectl", "go.etcd.io/etcd/server/v3"},
 		ldflags: "-X k8s.io/component-base/version.gitVersion=" + KubernetesVersion + " -X k8s.io/client-go/pkg/version.gitVersion=" + KubernetesVersion},
+	{module: "lint", outputs: []string{"golangci-lint"}, pkgs: []string{"github.com/golangci/golangci-lint/v2/cmd/golangci-lint"}},
 	{module: "controller-gen", outputs: []string{"controller-gen"}, pkgs: []string{"sigs.k8s.io/controller-tools/cmd/controller-gen"}},
 	{module: "helm", outputs: []string{"helm"}, pkgs: []string{"helm.sh/helm/v3/cmd/helm"}},
-	{module: "lint", outputs: []string{"golangci-lint"}, pkgs: []string{"github.com/golangci/golangci-lint/v2/cmd/golangci-lint"}},
 	{module: "images", extra: true, outputs: []string{"ko", "crane"}, pkgs: []string{"github.com/google/ko", "github.com/google/go-containerregistry/cmd/crane"}},
 	{module: "skaffold", extra: true, outputs: []string{"skaffold"}, pkgs: []string{"github.com/GoogleContainerTools/skaffold/v2/cmd/skaffold"}},
 }
 
-// BuildExtraTools builds a tools module that the tests do not need ("images": ko and
-// crane; "skaffold") and returns its directory.
+// BuildLint builds (once) golangci-lint alone, for linting before the other tools are ready.
+func BuildLint(root string, progress io.Writer) (string, error) {
+	dir, err := BuildExtraTools(root, "lint", progress)
+	return filepath.Join(dir, "golangci-lint"), err
+}
+
+// BuildExtraTools builds one tools module (e.g. those the tests do not need: "images", ko
+// and crane; "skaffold") and returns its directory.
 func BuildExtraTools(root, module string, progress io.Writer) (string, error) {
 	for _, b := range toolBuilds {
 		if b.module == module {
@@ -67,16 +76,36 @@ func BuildExtraTools(root, module string, progress io.Writer) (string, error) {
 // clone on a machine shares them) and returns where they are. A stamp file marks a finished build; a lock lets
 // several test processes wait for one build. The first build takes several minutes.
 func BuildTools(root string, progress io.Writer) (Tools, error) {
+	// Two modules at a time: one build leaves a core idle while it links a large binary.
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		errs []error
+		slot = make(chan struct{}, 2)
+	)
 	dirs := map[string]string{}
 	for _, b := range toolBuilds {
 		if b.extra {
 			continue
 		}
-		dir, err := buildTool(root, b, progress)
-		if err != nil {
-			return Tools{}, fmt.Errorf("build %s tools: %w", b.module, err)
-		}
-		dirs[b.module] = dir
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slot <- struct{}{}
+			defer func() { <-slot }()
+			dir, err := buildTool(root, b, progress)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("build %s tools: %w", b.module, err))
+				return
+			}
+			dirs[b.module] = dir
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Tools{}, err
 	}
 	return Tools{
 		Assets:        dirs["k8s"],
@@ -118,22 +147,40 @@ func buildTool(root string, b toolBuild, progress io.Writer) (string, error) {
 	if _, err := os.Stat(stamp); err == nil {
 		return dir, nil // built by another process while this one waited
 	}
+	if progress != nil {
+		fmt.Fprintf(progress, "building %s from the Go module proxy (once; minutes on a new machine)...\n", strings.Join(b.outputs, ", "))
+	}
+	// One go build for a module's binaries: they share its compiled packages and link in
+	// parallel. With several packages, -o names a directory.
+	args := []string{"build", "-trimpath", "-o", dir + string(filepath.Separator)}
+	if b.ldflags != "" {
+		args = append(args, "-ldflags", b.ldflags)
+	}
+	cmd := exec.Command("go", append(args, b.pkgs...)...)
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %w\n%s", strings.Join(b.pkgs, " "), err, out)
+	}
 	for i, pkg := range b.pkgs {
-		if progress != nil {
-			fmt.Fprintf(progress, "building %s from the Go module proxy (once; minutes on a new machine)...\n", b.outputs[i])
-		}
-		args := []string{"build", "-trimpath", "-o", filepath.Join(dir, b.outputs[i])}
-		if b.ldflags != "" {
-			args = append(args, "-ldflags", b.ldflags)
-		}
-		cmd := exec.Command("go", append(args, pkg)...)
-		cmd.Dir = src
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
+		if name := binaryName(pkg); name != b.outputs[i] {
+			if err := os.Rename(filepath.Join(dir, name), filepath.Join(dir, b.outputs[i])); err != nil {
+				return "", err
+			}
 		}
 	}
 	return dir, os.WriteFile(stamp, []byte(KubernetesVersion+"\n"), 0o644)
+}
+
+// binaryName is the name go build gives a main package's binary: the last element of its
+// path, or the one before a major version suffix (go.etcd.io/etcd/server/v3: server).
+func binaryName(pkg string) string {
+	parts := strings.Split(pkg, "/")
+	last := parts[len(parts)-1]
+	if len(parts) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+		return parts[len(parts)-2]
+	}
+	return last
 }
 
 // K8sTools returns the tools for a test, building them if needed.

@@ -14,10 +14,10 @@ import (
 // needsKubernetes are the modules whose tests run against a control plane and helm.
 var needsKubernetes = map[string]bool{"operators/region-operator": true, "charts": true}
 
-// Test runs go vet and go test for every module in the workspace, reporting all failures
-// at the end rather than stopping at the first module. The Kubernetes tools the operator and
-// chart tests need are built meanwhile (minutes on a new machine, nothing after), and those
-// modules run last. Extra args go to go test.
+// Test runs go vet, go test and golangci-lint for every module in the workspace, reporting
+// all failures at the end rather than stopping at the first module. The Kubernetes tools the
+// operator and chart tests need are built meanwhile (minutes on a new machine, nothing
+// after), and those modules' tests run last. Extra args go to go test.
 func Test(args []string) error {
 	root, err := workspaceRoot()
 	if err != nil {
@@ -33,6 +33,11 @@ func Test(args []string) error {
 		t, err := k8s.BuildTools(root, os.Stdout)
 		toolsReady <- built{t, err}
 	}()
+	lintReady := make(chan built, 1)
+	go func() {
+		lint, err := k8s.BuildLint(root, nil)
+		lintReady <- built{k8s.Tools{Lint: lint}, err}
+	}()
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
 	if err != nil {
 		return err
@@ -47,21 +52,40 @@ func Test(args []string) error {
 		}
 	}
 	var failed []string
-	run := func(dir string, env []string) {
+	step := func(dir string, env []string, args ...string) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(dir, root), "/")
-		for _, step := range [][]string{{"vet", "./..."}, append([]string{"test", "-count=1", "-timeout=20m"}, append(args, "./...")...)} {
-			began := time.Now()
-			fmt.Printf("== go %s  (%s)\n", strings.Join(step, " "), rel)
-			cmd := exec.Command("go", step...)
-			cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.Env = dir, os.Stdout, os.Stderr, env
-			if err := cmd.Run(); err != nil {
-				failed = append(failed, rel+": go "+step[0])
-			}
-			fmt.Printf("   %s in %s\n", step[0], time.Since(began).Round(time.Second))
+		began := time.Now()
+		what := filepath.Base(args[0]) + " " + args[1]
+		fmt.Printf("== %s %s  (%s)\n", what, strings.Join(args[2:], " "), rel)
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.Env = dir, os.Stdout, os.Stderr, env
+		if err := cmd.Run(); err != nil {
+			failed = append(failed, rel+": "+what)
 		}
+		fmt.Printf("   %s in %s\n", what, time.Since(began).Round(time.Second))
+	}
+	vet := func(dir string) { step(dir, os.Environ(), "go", "vet", "./...") }
+	test := func(dir string, env []string) {
+		step(dir, env, append(append([]string{"go", "test", "-count=1", "-timeout=20m"}, args...), "./...")...)
+	}
+	lint := func(bin, dir string) {
+		step(dir, os.Environ(), bin, "run", "--config", filepath.Join(root, ".golangci.yml"), "./...")
 	}
 	for _, dir := range first {
-		run(dir, os.Environ())
+		vet(dir)
+		test(dir, os.Environ())
+	}
+	// What needs no Kubernetes tools runs while they build: vetting the modules that do
+	// compiles their dependencies, and the linter goes over the modules tested so far.
+	for _, dir := range last {
+		vet(dir)
+	}
+	l := <-lintReady
+	if l.err != nil {
+		return l.err
+	}
+	for _, dir := range first {
+		lint(l.tools.Lint, dir)
 	}
 	fmt.Println("== waiting for the Kubernetes tools...")
 	b := <-toolsReady
@@ -69,19 +93,8 @@ func Test(args []string) error {
 		return b.err
 	}
 	for _, dir := range last {
-		run(dir, append(os.Environ(), "KUBEBUILDER_ASSETS="+b.tools.Assets))
-	}
-	// The linter, over every module, with the workspace's one configuration.
-	for _, dir := range append(first, last...) {
-		rel := strings.TrimPrefix(strings.TrimPrefix(dir, root), "/")
-		began := time.Now()
-		fmt.Printf("== golangci-lint run  (%s)\n", rel)
-		cmd := exec.Command(b.tools.Lint, "run", "--config", filepath.Join(root, ".golangci.yml"), "./...")
-		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, os.Stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
-			failed = append(failed, rel+": golangci-lint")
-		}
-		fmt.Printf("   lint in %s\n", time.Since(began).Round(time.Second))
+		test(dir, append(os.Environ(), "KUBEBUILDER_ASSETS="+b.tools.Assets))
+		lint(b.tools.Lint, dir)
 	}
 	fmt.Printf("== %d modules in %s\n", len(first)+len(last), time.Since(start).Round(time.Second))
 	if len(failed) > 0 {
