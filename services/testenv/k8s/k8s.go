@@ -76,31 +76,39 @@ func BuildExtraTools(root, module string, progress io.Writer) (string, error) {
 // clone on a machine shares them) and returns where they are. A stamp file marks a finished build; a lock lets
 // several test processes wait for one build. The first build takes several minutes.
 func BuildTools(root string, progress io.Writer) (Tools, error) {
-	// Two modules at a time: one build leaves a core idle while it links a large binary.
-	var (
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-		errs []error
-		slot = make(chan struct{}, 2)
-	)
-	dirs := map[string]string{}
+	// Two lanes: Kubernetes (the longest build) and the rest, golangci-lint first. One build
+	// leaves a core idle while it links a large binary; more would only slow the tests that
+	// run meanwhile.
+	var lanes [2][]toolBuild
 	for _, b := range toolBuilds {
 		if b.extra {
 			continue
 		}
+		lane := 1
+		if b.module == "k8s" {
+			lane = 0
+		}
+		lanes[lane] = append(lanes[lane], b)
+	}
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		errs []error
+	)
+	dirs := map[string]string{}
+	for _, lane := range lanes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			slot <- struct{}{}
-			defer func() { <-slot }()
-			dir, err := buildTool(root, b, progress)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("build %s tools: %w", b.module, err))
-				return
+			for _, b := range lane {
+				dir, err := buildTool(root, b, progress)
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, fmt.Errorf("build %s tools: %w", b.module, err))
+				}
+				dirs[b.module] = dir
+				mu.Unlock()
 			}
-			dirs[b.module] = dir
 		}()
 	}
 	wg.Wait()
@@ -152,7 +160,9 @@ func buildTool(root string, b toolBuild, progress io.Writer) (string, error) {
 	}
 	// One go build for a module's binaries: they share its compiled packages and link in
 	// parallel. With several packages, -o names a directory.
-	args := []string{"build", "-trimpath", "-o", dir + string(filepath.Separator)}
+	// Not -trimpath: the standard library and shared dependencies compiled for the tests
+	// serve the tools too.
+	args := []string{"build", "-o", dir + string(filepath.Separator)}
 	if b.ldflags != "" {
 		args = append(args, "-ldflags", b.ldflags)
 	}
