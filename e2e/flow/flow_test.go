@@ -77,7 +77,7 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 		return prov.Call(t, provider, "GET", "/api/v1/offers/"+contractID, nil, nil) == 200
 	})
 	start := day(today, 7)
-	expect(t, "starts", prov.Call(t, provider, "PUT", "/api/v1/offers/"+contractID+"/products/"+product.ID, obj{
+	expect(t, "starts", prov.Update(t, provider, "PUT", "/api/v1/offers/"+contractID+"/products/"+product.ID, "/api/v1/offers/"+contractID, obj{
 		"locations": []string{"Groningen"}, "starts": []obj{{"date": start, "location": "Groningen", "capacity": 12}}}, nil), 200)
 
 	// participants: register and enrol as soon as the offer's starts have arrived.

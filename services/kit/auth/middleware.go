@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -23,12 +24,19 @@ func Authenticate(v TokenVerifier, region string) gin.HandlerFunc {
 		h := c.GetHeader("Authorization")
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
+			c.Header("WWW-Authenticate", "Bearer")
 			abort(c, problem.Unauthorized("Send a bearer token in the Authorization header."))
 			return
 		}
 		p, err := v.Verify(token)
 		if err != nil {
-			abort(c, problem.Unauthorized("The bearer token is not valid: "+err.Error()))
+			reason := "the token is not valid"
+			var it *ErrInvalidToken
+			if errors.As(err, &it) {
+				reason = it.Reason
+			}
+			c.Header("WWW-Authenticate", `Bearer error="invalid_token"`)
+			abort(c, problem.Unauthorized("The bearer token is not accepted: "+reason+"."))
 			return
 		}
 		if region != "" && p.Region != region {

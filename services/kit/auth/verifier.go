@@ -33,7 +33,19 @@ type VerifierConfig struct {
 	JWKSURL         string
 	RefreshInterval time.Duration
 	HTTPClient      *http.Client
+	// MaxLifetime caps how long a token may be valid (default 12 hours): a leaked token
+	// stops working within it. ClockSkew is the leeway for clocks that differ (default 30 s,
+	// at most 5 minutes).
+	MaxLifetime time.Duration
+	ClockSkew   time.Duration
 }
+
+// Defaults and bounds of token lifetimes.
+const (
+	DefaultMaxLifetime = 12 * time.Hour
+	DefaultClockSkew   = 30 * time.Second
+	MaxClockSkew       = 5 * time.Minute
+)
 
 // Verifier checks bearer tokens. A token it verified is remembered until it expires (at
 // most a few minutes, and never past a key refresh), so a client that sends the same token
@@ -69,6 +81,15 @@ func NewVerifier(ctx context.Context, cfg VerifierConfig) (*Verifier, error) {
 	}
 	if cfg.RefreshInterval == 0 {
 		cfg.RefreshInterval = 5 * time.Minute
+	}
+	if cfg.MaxLifetime <= 0 {
+		cfg.MaxLifetime = DefaultMaxLifetime
+	}
+	if cfg.ClockSkew <= 0 {
+		cfg.ClockSkew = DefaultClockSkew
+	}
+	if cfg.ClockSkew > MaxClockSkew {
+		return nil, fmt.Errorf("auth: a clock skew of %s is more than the %s allowed", cfg.ClockSkew, MaxClockSkew)
 	}
 	v := &Verifier{cfg: cfg}
 	if err := v.refresh(ctx); err != nil {
@@ -134,6 +155,32 @@ func (v *Verifier) fetch(ctx context.Context) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 }
 
+// ErrInvalidToken is what a caller learns about a token that is not accepted: the reason in
+// plain words, never the library's internals.
+type ErrInvalidToken struct{ Reason string }
+
+func (e *ErrInvalidToken) Error() string { return e.Reason }
+
+func invalid(reason string) error { return &ErrInvalidToken{Reason: reason} }
+
+// explain turns the JWT library's error into a reason a client can act on.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, jwt.TokenExpiredError()):
+		return invalid("the token has expired; get a new one")
+	case errors.Is(err, jwt.TokenNotYetValidError()), errors.Is(err, jwt.InvalidIssuedAtError()):
+		return invalid("the token is not valid yet (check the clocks)")
+	case errors.Is(err, jwt.InvalidIssuerError()):
+		return invalid("the token was issued by an identity provider this region does not trust")
+	case errors.Is(err, jwt.InvalidAudienceError()):
+		return invalid("the token is meant for another audience")
+	case errors.Is(err, jwt.MissingRequiredClaimError()):
+		return invalid("the token lacks a required claim (exp, sub, region or roles)")
+	default:
+		return invalid("the token's signature or format is not valid")
+	}
+}
+
 // Verify checks signature, issuer, audience and lifetime, and returns the principal.
 func (v *Verifier) Verify(token string) (Principal, error) {
 	now := time.Now()
@@ -169,32 +216,40 @@ func (v *Verifier) verify(keys jwk.Set, token string) (Principal, time.Time, err
 		jwt.WithValidate(true),
 		jwt.WithIssuer(v.cfg.Issuer),
 		jwt.WithAudience(v.cfg.Audience),
-		jwt.WithAcceptableSkew(30*time.Second),
+		jwt.WithAcceptableSkew(v.cfg.ClockSkew),
+		jwt.WithRequiredClaim("exp"),
+		jwt.WithRequiredClaim("sub"),
 		jwt.WithRequiredClaim(ClaimRegion),
 		jwt.WithRequiredClaim(ClaimRoles),
 	)
 	if err != nil {
-		return Principal{}, time.Time{}, err
+		return Principal{}, time.Time{}, explain(err)
 	}
 	var p Principal
 	exp, _ := tok.Expiration()
+	// A token valid for longer than the cap is refused, whether or not it says when it was
+	// issued: from now, and from its iat when it has one.
+	limit := v.cfg.MaxLifetime + v.cfg.ClockSkew
+	if iat, ok := tok.IssuedAt(); (ok && exp.Sub(iat) > limit) || time.Until(exp) > limit {
+		return Principal{}, time.Time{}, invalid(fmt.Sprintf("the token is valid for longer than the %s this region allows", v.cfg.MaxLifetime))
+	}
 	p.Subject, _ = tok.Subject()
 	_ = tok.Get(ClaimRegion, &p.Region)
 	_ = tok.Get(ClaimOrg, &p.Org)
 	_ = tok.Get(ClaimName, &p.Name)
 	var roles []any
 	if err := tok.Get(ClaimRoles, &roles); err != nil {
-		return Principal{}, time.Time{}, fmt.Errorf("roles claim must be a list: %w", err)
+		return Principal{}, time.Time{}, invalid("the roles claim must be a list of roles")
 	}
 	for _, r := range roles {
 		s, _ := r.(string)
 		if !slices.Contains(AllRoles, Role(s)) {
-			return Principal{}, time.Time{}, fmt.Errorf("unknown role %q", s)
+			return Principal{}, time.Time{}, invalid(fmt.Sprintf("the token carries an unknown role %q", s))
 		}
 		p.Roles = append(p.Roles, Role(s))
 	}
 	if p.Region == "" || p.Subject == "" {
-		return Principal{}, time.Time{}, errors.New("token lacks subject or region")
+		return Principal{}, time.Time{}, invalid("the token lacks a subject or a region")
 	}
 	return p, exp, nil
 }

@@ -20,7 +20,7 @@ func BindJSON(c *gin.Context, dst any) bool {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			_ = c.Error(problem.New(http.StatusRequestEntityTooLarge, "too-large", "Request body too large", err.Error()))
+			_ = c.Error(problem.KindTooLarge.New(err.Error()))
 			return false
 		}
 		_ = c.Error(problem.BadRequest("The body could not be read."))

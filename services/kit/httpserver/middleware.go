@@ -3,7 +3,9 @@ package httpserver
 import (
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,7 +28,15 @@ func requestID() gin.HandlerFunc {
 		}
 		c.Set(RequestIDHeader, id)
 		c.Header(RequestIDHeader, id)
-		trace.SpanFromContext(c.Request.Context()).SetAttributes(attribute.String("http.request.id", id))
+		// The route template replaces the path (and the query is dropped) in the span: a
+		// client that types an identifier, or by mistake a BSN, into a URL must not see it
+		// kept in a trace store.
+		route := c.FullPath()
+		if route == "" {
+			route = "(unmatched)"
+		}
+		trace.SpanFromContext(c.Request.Context()).SetAttributes(attribute.String("http.request.id", id),
+			attribute.String("url.path", route), attribute.String("url.query", ""))
 		c.Next()
 	}
 }
@@ -61,7 +71,7 @@ func problems(log *slog.Logger) gin.HandlerFunc {
 			span.SetStatus(codes.Error, err.Error())
 			span.RecordError(err)
 		}
-		p.Instance = c.FullPath()
+		p.Instance = c.Request.URL.Path // the request this problem is about (RFC 9457, 3.1.5); to its caller only
 		p.RequestID = c.GetString(RequestIDHeader)
 		if sc := span.SpanContext(); sc.IsValid() {
 			p.TraceID = sc.TraceID().String()
@@ -87,12 +97,42 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 func bodyLimit(n int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > n {
-			_ = c.Error(problem.New(http.StatusRequestEntityTooLarge, "too-large", "Request body too large",
-				fmt.Sprintf("The body may be at most %d bytes.", n)))
+			_ = c.Error(problem.KindTooLarge.New(fmt.Sprintf("The body may be at most %d bytes.", n)))
 			c.Abort()
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
+}
+
+// mediaType refuses a body that is not JSON (415): the API reads nothing else, and a form
+// or text body must not be guessed at.
+func mediaType() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := c.Request
+		if r.ContentLength == 0 || (r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch) {
+			c.Next()
+			return
+		}
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			_ = c.Error(problem.KindUnsupportedMediaType.New("Send the body as JSON with Content-Type: application/json."))
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+// noStore keeps every API answer out of caches: answers may hold personal data (a
+// participant, the names in an audit trail) and are for their caller only. Clients keep
+// their own copy and use its ETag with If-Match.
+func noStore() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !isOperational(c.Request.URL.Path) {
+			c.Header("Cache-Control", "no-store")
+		}
 		c.Next()
 	}
 }

@@ -34,6 +34,8 @@ func Problem(c *gin.Context, err error) {
 		Fail(c, problem.Forbidden(fb.Reason))
 	case errors.Is(err, rules.ErrNotFound):
 		Fail(c, problem.NotFound("No such resource in your region."))
+	case errors.Is(err, rules.ErrPreconditionFailed):
+		Fail(c, problem.KindPreconditionFailed.New("The resource changed since the version in If-Match; fetch it again, apply your change to the new version and send its ETag."))
 	case errors.Is(err, rules.ErrConflict):
 		Fail(c, problem.Conflict("The resource was changed by someone else at the same moment; try again."))
 	default:
@@ -46,13 +48,29 @@ type List[T any] struct {
 	Items []T `json:"items"`
 }
 
-// Respond writes v with status, or the problem for err.
+// Respond writes v with status, or the problem for err. An aggregate (one that embeds
+// rules.StoreVersion) is sent with its ETag; a GET whose If-None-Match names it is answered 304.
 func Respond[T any](c *gin.Context, status int, v T, err error) {
 	if err != nil {
 		Problem(c, err)
 		return
 	}
+	if r, ok := any(v).(rules.Versioned); ok && r.CurrentVersion() > 0 {
+		etag := ETag(r.CurrentVersion())
+		c.Header("ETag", etag)
+		if notModified(c, etag) {
+			return
+		}
+	}
 	c.JSON(status, v)
+}
+
+// Created answers 201 with the new resource and its Location (a path of this API).
+func Created[T any](c *gin.Context, location func(T) string, v T, err error) {
+	if err == nil {
+		c.Header("Location", location(v))
+	}
+	Respond(c, http.StatusCreated, v, err)
 }
 
 // RespondList writes {"items": v}, or the problem for err.

@@ -48,14 +48,16 @@ func NewEngine(o Options) *gin.Engine {
 			otelgin.WithGinFilter(func(c *gin.Context) bool { return !isOperational(c.Request.URL.Path) }),
 		),
 		requestID(),
+		noStore(),
 		accessLog(o.Logger),
 		problems(o.Logger),
 		recovery(o.Logger),
 		bodyLimit(o.MaxBodyBytes),
+		mediaType(),
 	)
 	r.NoRoute(func(c *gin.Context) { _ = c.Error(problem.NotFound("No such resource: " + c.Request.URL.Path)) })
 	r.NoMethod(func(c *gin.Context) {
-		_ = c.Error(problem.New(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", c.Request.Method+" is not supported here."))
+		_ = c.Error(problem.KindMethodNotAllowed.New(c.Request.Method + " is not supported here."))
 	})
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
@@ -85,7 +87,10 @@ func isOperational(path string) bool {
 
 // Serve runs the engine on ln until ctx ends, then drains requests for up to grace.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h,
+		// A slow or stalled client holds a connection for seconds, not for ever.
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -33,9 +33,16 @@ func engine(t *testing.T, checks ...Check) (*gin.Engine, *bytes.Buffer) {
 	return r, &logs
 }
 
-func do(r http.Handler, method, path, body string) (*httptest.ResponseRecorder, problem.Problem) {
+func do(r http.Handler, method, path, body string, header ...string) (*httptest.ResponseRecorder, problem.Problem) {
 	w := httptest.NewRecorder()
-	r.ServeHTTP(w, httptest.NewRequest(method, path, strings.NewReader(body)))
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	r.ServeHTTP(w, req)
 	var p problem.Problem
 	_ = json.Unmarshal(w.Body.Bytes(), &p)
 	return w, p
@@ -53,12 +60,23 @@ func TestEveryErrorIsAProblemDocument(t *testing.T) {
 		{"POST", "/echo", `{"title":"x"}`, 400}, // a field the body does not have
 		{"POST", "/echo", `{"name":"` + strings.Repeat("x", 100) + `"}`, 413},
 		{"GET", "/boom", "", 500},
+		{"POST", "/echo?form", "name=x", 415},
 		{"GET", "/fail", "", 500},
 	}
 	for _, c := range cases {
-		w, p := do(r, c.method, c.path, c.body)
+		var header []string
+		if c.path == "/echo?form" {
+			header = []string{"Content-Type", "application/x-www-form-urlencoded"}
+		}
+		w, p := do(r, c.method, c.path, c.body, header...)
 		if w.Code != c.status || p.Status != c.status || !strings.HasPrefix(p.Type, problem.TypeBase) || p.RequestID == "" || p.TraceID == "" {
 			t.Errorf("%s %s: %d %+v", c.method, c.path, w.Code, p)
+		}
+		if p.Instance != strings.Split(c.path, "?")[0] {
+			t.Errorf("%s %s: instance %q, want the request's path", c.method, c.path, p.Instance)
+		}
+		if w.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("%s %s: an answer may be stored by a cache", c.method, c.path)
 		}
 		if ct := w.Header().Get("Content-Type"); ct != problem.ContentType {
 			t.Errorf("%s %s: content type %s", c.method, c.path, ct)

@@ -169,11 +169,34 @@ func (p *Platform) StartService(t testing.TB, s Service) *Running {
 // the body into out when given and returns the status.
 func (r *Running) Call(t testing.TB, token, method, path string, body any, out any) int {
 	t.Helper()
+	status, _ := r.CallWith(t, token, method, path, nil, body, out)
+	return status
+}
+
+// Update changes a resource the way a careful client does: it reads the ETag of the
+// resource at etagPath and sends the change with If-Match.
+func (r *Running) Update(t testing.TB, token, method, path, etagPath string, body any, out any) int {
+	t.Helper()
+	status, h := r.CallWith(t, token, "GET", etagPath, nil, nil, nil)
+	if status != http.StatusOK {
+		return status
+	}
+	status, _ = r.CallWith(t, token, method, path, http.Header{"If-Match": {h.Get("ETag")}}, body, out)
+	return status
+}
+
+// CallWith is Call with request headers (If-Match, Idempotency-Key, ...); it also returns
+// the response's headers.
+func (r *Running) CallWith(t testing.TB, token, method, path string, header http.Header, body any, out any) (int, http.Header) {
+	t.Helper()
 	var raw []byte
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
 	req, _ := http.NewRequest(method, r.URL+path, bytes.NewReader(raw))
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -209,7 +232,7 @@ func (r *Running) Call(t testing.TB, token, method, path string, body any, out a
 			t.Fatalf("%s %s: %v: %s", method, path, err, respBody)
 		}
 	}
-	return resp.StatusCode
+	return resp.StatusCode, resp.Header
 }
 
 // Expect fails the test when a call's status is not the wanted one.

@@ -38,46 +38,75 @@ func (p *Problem) Error() string {
 	return p.Title
 }
 
-// New makes a problem of the given kind (e.g. "validation").
-func New(status int, kind, title, detail string) *Problem {
-	return &Problem{Type: TypeBase + kind, Title: title, Status: status, Detail: detail}
+// Kind is one rule of the API a problem reports, with a stable type URI: clients may
+// branch on the type; its title and status never change. Every kind is documented in
+// contracts/openapi/common.yaml (ProblemType), which a test keeps equal to Kinds.
+type Kind struct {
+	Slug   string
+	Status int
+	Title  string
+}
+
+// Type is the kind's type URI.
+func (k Kind) Type() string { return TypeBase + k.Slug }
+
+// New makes a problem of this kind.
+func (k Kind) New(detail string) *Problem {
+	return &Problem{Type: k.Type(), Title: k.Title, Status: k.Status, Detail: detail}
+}
+
+// The kinds of problem the platform reports.
+var (
+	KindBadRequest           = kind("bad-request", http.StatusBadRequest, "Malformed request")
+	KindUnauthorized         = kind("unauthorized", http.StatusUnauthorized, "Authentication required")
+	KindForbidden            = kind("forbidden", http.StatusForbidden, "Not allowed")
+	KindNotFound             = kind("not-found", http.StatusNotFound, "Not found")
+	KindMethodNotAllowed     = kind("method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed")
+	KindConflict             = kind("conflict", http.StatusConflict, "Conflict with current state")
+	KindIdempotencyKeyInUse  = kind("idempotency-key-in-use", http.StatusConflict, "Request still running")
+	KindPreconditionFailed   = kind("precondition-failed", http.StatusPreconditionFailed, "Stale or unknown version")
+	KindTooLarge             = kind("too-large", http.StatusRequestEntityTooLarge, "Request body too large")
+	KindUnsupportedMediaType = kind("unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type")
+	KindValidation           = kind("validation", http.StatusUnprocessableEntity, "Invalid input")
+	KindIdempotencyKeyReused = kind("idempotency-key-reused", http.StatusUnprocessableEntity, "Idempotency key used for another request")
+	KindPreconditionRequired = kind("precondition-required", http.StatusPreconditionRequired, "If-Match required")
+	KindInternal             = kind("internal", http.StatusInternalServerError, "Internal error")
+)
+
+// Kinds lists every kind, in the order declared.
+var Kinds []Kind
+
+func kind(slug string, status int, title string) Kind {
+	k := Kind{Slug: slug, Status: status, Title: title}
+	Kinds = append(Kinds, k)
+	return k
 }
 
 // Validation reports invalid input with one entry per broken rule.
 func Validation(detail string, errs ...FieldError) *Problem {
-	p := New(http.StatusUnprocessableEntity, "validation", "Invalid input", detail)
+	p := KindValidation.New(detail)
 	p.Errors = errs
 	return p
 }
 
 // BadRequest reports a request that cannot be read (malformed JSON, wrong types).
-func BadRequest(detail string) *Problem {
-	return New(http.StatusBadRequest, "bad-request", "Malformed request", detail)
-}
+func BadRequest(detail string) *Problem { return KindBadRequest.New(detail) }
 
 // NotFound reports a resource that does not exist or is not visible to the caller.
-func NotFound(detail string) *Problem {
-	return New(http.StatusNotFound, "not-found", "Not found", detail)
-}
+func NotFound(detail string) *Problem { return KindNotFound.New(detail) }
 
 // Conflict reports a request that contradicts the current state.
-func Conflict(detail string) *Problem {
-	return New(http.StatusConflict, "conflict", "Conflict with current state", detail)
-}
+func Conflict(detail string) *Problem { return KindConflict.New(detail) }
 
 // Unauthorized reports a missing or invalid credential.
-func Unauthorized(detail string) *Problem {
-	return New(http.StatusUnauthorized, "unauthorized", "Authentication required", detail)
-}
+func Unauthorized(detail string) *Problem { return KindUnauthorized.New(detail) }
 
 // Forbidden reports a caller that may not do this.
-func Forbidden(detail string) *Problem {
-	return New(http.StatusForbidden, "forbidden", "Not allowed", detail)
-}
+func Forbidden(detail string) *Problem { return KindForbidden.New(detail) }
 
 // Internal hides the cause from the caller; the cause goes to logs and traces.
 func Internal() *Problem {
-	return New(http.StatusInternalServerError, "internal", "Internal error", "The request failed; quote the trace id when reporting it.")
+	return KindInternal.New("The request failed; quote the trace id when reporting it.")
 }
 
 // From turns any error into a problem: problems pass through, anything else is internal.

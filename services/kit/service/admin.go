@@ -18,7 +18,7 @@ import (
 // outbox's parked events (list, republish after a fix, discard) and rebuilding a view from
 // the commit log. Each action names the administrator in the log and on the commit.
 func (p *Platform) mountAdmin() {
-	g := p.Engine.Group("/api/v1/admin", auth.Authenticate(p.Verifier, p.Config.Region), auth.Require(auth.RoleAdmin))
+	g := p.API.Group("/admin", auth.Require(auth.RoleAdmin))
 	g.GET("/outbox/parked", func(c *gin.Context) {
 		q := httpserver.ListQuery(c)
 		if !q.OK() {

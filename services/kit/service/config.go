@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/messaging"
 )
@@ -37,6 +38,9 @@ type Config struct {
 	AuthAudience string
 	AuthJWKSFile string
 	AuthJWKSURL  string
+	// AuthMaxTokenLifetime and AuthClockSkew bound the tokens accepted.
+	AuthMaxTokenLifetime time.Duration
+	AuthClockSkew        time.Duration
 
 	// RelayInterval is how often a replica without the relay's lease asks for it again.
 	RelayInterval time.Duration
@@ -88,6 +92,9 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.AuthJWKSFile = env.String("AUTH_JWKS_FILE", "")
 	c.AuthJWKSURL = env.URL("AUTH_JWKS_URL", "")
 	env.Check((c.AuthJWKSFile == "") != (c.AuthJWKSURL == ""), "AUTH_JWKS_FILE", "set exactly one of AUTH_JWKS_FILE and AUTH_JWKS_URL")
+	c.AuthMaxTokenLifetime = env.Duration("AUTH_MAX_TOKEN_LIFETIME", auth.DefaultMaxLifetime)
+	c.AuthClockSkew = env.Duration("AUTH_CLOCK_SKEW", auth.DefaultClockSkew)
+	env.Check(c.AuthClockSkew <= auth.MaxClockSkew, "AUTH_CLOCK_SKEW", "must be at most %s", auth.MaxClockSkew)
 	c.RelayInterval = env.Duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond)
 	c.RelayLeaseSlot = env.Duration("OUTBOX_LEASE_SLOT", 30*time.Second)
 	c.MaxMessageBytes = env.Int("KAFKA_MAX_MESSAGE_BYTES", 1_000_000, 10_000, 100_000_000)

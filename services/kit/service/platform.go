@@ -62,6 +62,9 @@ type Platform struct {
 	Producer  *messaging.Producer
 	Verifier  *auth.Verifier
 	Engine    *gin.Engine
+	// API is /api/v1 with the conventions of every route: a token of this region,
+	// conditional changes (If-Match) and idempotent POSTs (Idempotency-Key).
+	API       *gin.RouterGroup
 	Validator messaging.Validator
 
 	consumers []*messaging.Consumer
@@ -90,6 +93,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 
 	p.Verifier, err = auth.NewVerifier(ctx, auth.VerifierConfig{
 		Issuer: cfg.AuthIssuer, Audience: cfg.AuthAudience, JWKSFile: cfg.AuthJWKSFile, JWKSURL: cfg.AuthJWKSURL,
+		MaxLifetime: cfg.AuthMaxTokenLifetime, ClockSkew: cfg.AuthClockSkew,
 	})
 	if err != nil {
 		return nil, err
@@ -161,6 +165,12 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		}
 		p.Engine.Use(enforce)
 	}
+	keys := p.Store.IdempotencyKeys()
+	p.API = p.Engine.Group("/api/v1", auth.Authenticate(p.Verifier, cfg.Region), httpserver.Conditional(), httpserver.Idempotent(keys))
+	p.AddJob("idempotency-keys-expiry", time.Hour, func(ctx context.Context, now time.Time) error {
+		_, err := keys.Expire(ctx, now)
+		return err
+	})
 	p.mountAdmin()
 	return p, nil
 }

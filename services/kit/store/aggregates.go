@@ -39,6 +39,9 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	if err != nil {
 		return err
 	}
+	if want, ok := rules.IfMatch(ctx); ok && s.Version != 0 && s.Version != want {
+		return rules.ErrPreconditionFailed
+	}
 	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action}
 	if ch.Action == "" && len(s.Events) > 0 {
 		ch.Action = s.Events[0].Type
@@ -71,6 +74,7 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	if err != nil {
 		return err
 	}
+	revised(s.State, s.Version+1)
 	// The commit is the change; should the view write fail, the relay repairs the view.
 	if err := a.store.project(ctx, v, c, time.Time{}); err != nil {
 		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", stream, "error", err.Error())
@@ -78,6 +82,13 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	}
 	a.store.shown.add(c.ID)
 	return nil
+}
+
+// revised tells a state that embeds rules.StoreVersion the version it now has.
+func revised(state any, version int) {
+	if r, ok := state.(rules.Versioned); ok {
+		r.SetStoreVersion(version)
+	}
 }
 
 // checkEvent refuses an event that could not be published (see Store.CheckEvents).
@@ -136,6 +147,7 @@ func LoadAs[T any](ctx context.Context, a *Aggregates, kind, id string) (*T, int
 	if err != nil {
 		return nil, 0, err
 	}
+	revised(t, d.Version)
 	return t, d.Version, nil
 }
 
@@ -159,6 +171,7 @@ func LoadManyAs[T any](ctx context.Context, a *Aggregates, kind string, ids []st
 		if err != nil {
 			return nil, err
 		}
+		revised(t, docs[i].Version)
 		out[docs[i].ID] = t
 	}
 	return out, nil
@@ -180,6 +193,7 @@ func PageAs[T any](ctx context.Context, a *Aggregates, kind string, q PageQuery)
 		if err != nil {
 			return Page[T]{}, err
 		}
+		revised(t, docs[i].Version)
 		items = append(items, *t)
 	}
 	return Page[T]{Items: items, Next: next}, nil

@@ -57,7 +57,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Attendance: adapters.NewAttendance(p.DB),
 		Vault:      vault,
 	}, p.Config.Region).WithClock(clock)
-	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
+	ports.NewHTTP(svc, p.Config.Region).Register(p.API)
 	p.AddJob("sustainability-check", interval, func(ctx context.Context, _ time.Time) error {
 		n, err := svc.CheckSustainable(ctx, clock())
 		if n > 0 {

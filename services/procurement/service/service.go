@@ -28,7 +28,7 @@ func Options() kit.Options {
 func Wire(p *kit.Platform) error {
 	repo := adapters.NewRepository(p.Store, p.Config.TopicPrefix)
 	svc := app.New(repo)
-	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
+	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.API)
 	return p.AddConsumer(ports.NewConsumers(svc, p.Config.Region).Certificates(store.NewSequences(p.DB, "registry")))
 }
 

@@ -43,7 +43,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		return err
 	}
 	svc := app.New(adapters.NewRepository(p.Store, p.Config.TopicPrefix), p.Config.Region).WithClock(clock)
-	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.Verifier)
+	ports.NewHTTP(svc, p.Config.Region).Register(p.API)
 	p.AddJob("certificate-check", interval, func(ctx context.Context, _ time.Time) error {
 		n, err := svc.CheckCertificates(ctx, clock())
 		if n > 0 {

@@ -76,8 +76,8 @@ func TestRegistryIsScopedToTheProviderItself(t *testing.T) {
 	reported("regions", "contact.email")
 
 	expect(t, "B reads A", r.Call(t, b, "GET", "/api/v1/providers/12345678", nil, nil), 404)
-	expect(t, "B edits A", r.Call(t, b, "PUT", "/api/v1/providers/12345678", providerInput("12345678", "Taken over"), nil), 404)
-	expect(t, "work coach edits A", r.Call(t, coach, "PUT", "/api/v1/providers/12345678", providerInput("12345678", "Taken over"), nil), 403)
+	expect(t, "B edits A", r.Update(t, b, "PUT", "/api/v1/providers/12345678", "/api/v1/providers/12345678", providerInput("12345678", "Taken over"), nil), 404)
+	expect(t, "work coach edits A", r.Update(t, coach, "PUT", "/api/v1/providers/12345678", "/api/v1/providers/12345678", providerInput("12345678", "Taken over"), nil), 403)
 	expect(t, "work coach reads A", r.Call(t, coach, "GET", "/api/v1/providers/12345678", nil, nil), 200)
 	expect(t, "another region", r.Call(t, pf.TokenIn(t, "flevoland", "12345678", auth.RoleProvider), "GET", "/api/v1/providers", nil, nil), 403)
 	expect(t, "no token", r.Call(t, "", "GET", "/api/v1/providers", nil, nil), 401)
@@ -91,7 +91,7 @@ func TestRegistryIsScopedToTheProviderItself(t *testing.T) {
 	if len(list.Items) != 3 {
 		t.Errorf("work coach sees %d providers, want 3", len(list.Items))
 	}
-	expect(t, "KvK cannot change", r.Call(t, a, "PUT", "/api/v1/providers/12345678", providerInput("87654321", "Renamed"), nil), 422)
+	expect(t, "KvK cannot change", r.Update(t, a, "PUT", "/api/v1/providers/12345678", "/api/v1/providers/12345678", providerInput("87654321", "Renamed"), nil), 422)
 }
 
 func awarded(contractID, kvk string, terms ...obj) obj {
@@ -162,11 +162,11 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 
 	starts := obj{"locations": []string{"Groningen", "Assen"}, "starts": []obj{
 		{"date": c.Day(14), "location": "Groningen", "capacity": 12}, {"date": c.Day(42), "location": "Assen", "capacity": 8}}}
-	expect(t, "other provider edits", r.Call(t, b, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", starts, nil), 404)
-	expect(t, "work coach edits", r.Call(t, coach, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", starts, nil), 403)
+	expect(t, "other provider edits", r.Update(t, b, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", "/api/v1/offers/"+contractID, starts, nil), 404)
+	expect(t, "work coach edits", r.Update(t, coach, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", "/api/v1/offers/"+contractID, starts, nil), 403)
 	bad := obj{"locations": []string{"Groningen"}, "starts": []obj{{"date": c.Day(14), "location": "Emmen", "capacity": 0}}}
-	expect(t, "invalid starts", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", bad, nil), 422)
-	expect(t, "unknown product", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/nope", starts, nil), 404)
+	expect(t, "invalid starts", r.Update(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", "/api/v1/offers/"+contractID, bad, nil), 422)
+	expect(t, "unknown product", r.Update(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/nope", "/api/v1/offers/"+contractID, starts, nil), 404)
 	// An offer too large to publish is refused at the door, as the contract bounds it.
 	many := make([]string, 2500)
 	for i := range many {
@@ -175,11 +175,11 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	var prob struct {
 		Errors []struct{ Field, Reason string }
 	}
-	expect(t, "2,500 locations", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", obj{"locations": many, "starts": []obj{}}, &prob), 422)
+	expect(t, "2,500 locations", r.Update(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", "/api/v1/offers/"+contractID, obj{"locations": many, "starts": []obj{}}, &prob), 422)
 	if len(prob.Errors) != 1 || prob.Errors[0].Field != "locations" {
 		t.Errorf("problem %+v", prob.Errors)
 	}
-	expect(t, "set starts", r.Call(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", starts, &o), 200)
+	expect(t, "set starts", r.Update(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", "/api/v1/offers/"+contractID, starts, &o), 200)
 	if len(o.Products[0].Starts) != 2 || o.Products[0].Starts[0].Capacity != 12 {
 		t.Fatalf("starts %+v", o.Products[0].Starts)
 	}
@@ -257,7 +257,7 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 	if ev := certificateEvents(t, pf, 2); len(ev) != 2 || len(ev[0].Valid) != 0 || len(ev[1].Renewed) != 1 || ev[1].Renewed[0] != "VCA" {
 		t.Fatalf("registration: %+v", ev)
 	}
-	expect(t, "contact edit", r.Call(t, a, "PUT", "/api/v1/providers/12345678", providerInput("12345678", "Bouwschool Noord BV"), nil), 200)
+	expect(t, "contact edit", r.Update(t, a, "PUT", "/api/v1/providers/12345678", "/api/v1/providers/12345678", providerInput("12345678", "Bouwschool Noord BV"), nil), 200)
 	// Nobody asks anything: two days later the scheduled check notices the expiry.
 	c.Advance(48 * time.Hour)
 	ev := certificateEvents(t, pf, 3)

@@ -35,33 +35,54 @@ type client struct {
 }
 
 func (c client) do(ctx context.Context, method, path string, body, out any) error {
+	_, err := c.send(ctx, method, path, nil, body, out)
+	return err
+}
+
+// update changes a resource on the version read from etagPath (If-Match), as every
+// update must.
+func (c client) update(ctx context.Context, method, path, etagPath string, body, out any) error {
+	h, err := c.send(ctx, http.MethodGet, etagPath, nil, nil, nil)
+	if err != nil {
+		return err
+	}
+	_, err = c.send(ctx, method, path, http.Header{"If-Match": {h.Get("ETag")}}, body, out)
+	return err
+}
+
+func (c client) send(ctx context.Context, method, path string, header http.Header, body, out any) (http.Header, error) {
 	var r io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, raw)
+		return nil, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, raw)
 	}
 	if out != nil {
-		return json.Unmarshal(raw, out)
+		return resp.Header, json.Unmarshal(raw, out)
 	}
-	return nil
+	return resp.Header, nil
 }
 
 func (t Target) as(role auth.Role, org string) (client, error) { return t.at("procurement", role, org) }

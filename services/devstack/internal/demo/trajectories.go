@@ -62,12 +62,12 @@ func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string)
 		return err
 	}
 	contractID := offers.Items[0].ContractID
-	if err := provider.do(ctx, "PUT", "/api/v1/offers/"+contractID+"/products/"+timmerID, obj{"locations": []string{"Groningen", "Assen"},
+	if err := provider.update(ctx, "PUT", "/api/v1/offers/"+contractID+"/products/"+timmerID, "/api/v1/offers/"+contractID, obj{"locations": []string{"Groningen", "Assen"},
 		"starts": []obj{{"date": day(-300), "location": "Groningen", "capacity": 12}, {"date": day(-20), "location": "Assen", "capacity": 8},
 			{"date": day(40), "location": "Groningen", "capacity": 12}}}, nil); err != nil {
 		return err
 	}
-	if err := provider.do(ctx, "PUT", "/api/v1/offers/"+contractID+"/products/"+werkfitID, obj{"locations": []string{"Groningen"},
+	if err := provider.update(ctx, "PUT", "/api/v1/offers/"+contractID+"/products/"+werkfitID, "/api/v1/offers/"+contractID, obj{"locations": []string{"Groningen"},
 		"starts": []obj{{"date": day(-90), "location": "Groningen", "capacity": 15}}}, nil); err != nil {
 		return err
 	}

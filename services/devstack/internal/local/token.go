@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
 )
@@ -24,9 +23,12 @@ func Token(args []string) error {
 	region := fs.String("region", "groningen", "region code")
 	org := fs.String("org", "", "organisation: a buyer's id, or the KvK number of a provider or contractor")
 	subject := fs.String("subject", "", "user id (default: <role>@<region>)")
-	ttl := fs.Duration("ttl", 12*time.Hour, "validity")
+	ttl := fs.Duration("ttl", auth.DefaultMaxLifetime, "validity (at most "+auth.DefaultMaxLifetime.String()+", what the services accept)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *ttl <= 0 || *ttl > auth.DefaultMaxLifetime {
+		return fmt.Errorf("-ttl must be from 1s to %s", auth.DefaultMaxLifetime)
 	}
 	dir, err := absDataDir(*dataDir)
 	if err != nil {

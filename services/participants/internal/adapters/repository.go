@@ -67,8 +67,10 @@ func (r *Repository) LoadParticipant(ctx context.Context, id string) (*domain.Pa
 }
 
 func (r *Repository) SaveParticipant(ctx context.Context, p *domain.Participant, o rules.Outcome) error {
-	return r.agg.Save(ctx, store.Saved{Kind: kindParticipant, ID: p.ID, Region: p.Region,
-		State: participantRecord{Participant: *p, SealedBSN: p.BSN}, Outcome: o})
+	rec := &participantRecord{Participant: *p, SealedBSN: p.BSN}
+	err := r.agg.Save(ctx, store.Saved{Kind: kindParticipant, ID: p.ID, Region: p.Region, State: rec, Outcome: o})
+	p.SetStoreVersion(rec.CurrentVersion())
+	return err
 }
 
 func participantQuery(region string, f app.ParticipantFilter, page paging.Request) store.PageQuery {

@@ -24,9 +24,9 @@ type HTTP struct {
 // NewHTTP builds the handlers for the instance's region.
 func NewHTTP(a *app.Service, region string) *HTTP { return &HTTP{app: a, region: region} }
 
-// Register mounts the routes; every route needs a token of this region.
-func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
-	api := r.Group("/api/v1", auth.Authenticate(verifier, h.region))
+// Register mounts the routes on the platform's /api/v1 group (a token of this region,
+// conditional changes, idempotent POSTs).
+func (h *HTTP) Register(api *gin.RouterGroup) {
 	guidance := auth.Require(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin)
 	lifecycle := auth.Require(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin, auth.RoleProvider)
 
@@ -56,6 +56,8 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 }
 
 var principal = auth.Of
+
+func participantURL(p *domain.Participant) string { return "/api/v1/participants/" + p.ID }
 
 func respond[T any](c *gin.Context, status int, v T, err error) {
 	httpserver.Respond(c, status, v, err)
@@ -88,7 +90,7 @@ func names[T ~string](values []T) []string {
 func (h *HTTP) registerParticipant(c *gin.Context) {
 	if in, ok := bind[domain.ParticipantInput](c); ok {
 		v, err := h.app.RegisterParticipant(c, principal(c), in)
-		respond(c, http.StatusCreated, v, err)
+		httpserver.Created(c, participantURL, v, err)
 	}
 }
 
@@ -129,9 +131,7 @@ type revealInput struct {
 func (h *HTTP) revealBSN(c *gin.Context) {
 	if in, ok := bind[revealInput](c); ok {
 		v, err := h.app.RevealBSN(c, principal(c), c.Param("participantId"), in.Reason)
-		if err == nil {
-			c.Header("Cache-Control", "no-store")
-		}
+		httpserver.Sensitive(c) // a BSN is never kept, not even for an idempotent retry
 		respond(c, http.StatusOK, v, err)
 	}
 }
@@ -148,7 +148,7 @@ func (h *HTTP) participantAudit(c *gin.Context) {
 func (h *HTTP) addPraktijkverklaring(c *gin.Context) {
 	if in, ok := bind[domain.PraktijkverklaringInput](c); ok {
 		v, err := h.app.AddPraktijkverklaring(c, principal(c), c.Param("participantId"), in)
-		respond(c, http.StatusCreated, v, err)
+		httpserver.Created(c, participantURL, v, err) // a praktijkverklaring is part of its participant
 	}
 }
 
@@ -179,7 +179,7 @@ func (h *HTTP) listEnrolments(c *gin.Context) {
 func (h *HTTP) enrol(c *gin.Context) {
 	if in, ok := bind[domain.EnrolmentInput](c); ok {
 		v, err := h.app.Enrol(c, principal(c), in)
-		respond(c, http.StatusCreated, v, err)
+		httpserver.Created(c, func(e *domain.Enrolment) string { return "/api/v1/enrolments/" + e.ID }, v, err)
 	}
 }
 

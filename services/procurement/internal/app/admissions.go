@@ -105,7 +105,8 @@ func (s *Service) visibleAdmissions(ctx context.Context, p auth.Principal, f Adm
 	return s.repo.ListAdmissions(ctx, p.Region, f, page)
 }
 
-// GetContract returns one contract the caller may see.
+// GetContract returns one contract the caller may see. Its ETag is its admission's
+// version: a change of the contract is a change of the admission.
 func (s *Service) GetContract(ctx context.Context, p auth.Principal, id string) (*domain.Contract, error) {
 	admID, ok := domain.ParseContractID(id)
 	if !ok {
@@ -119,7 +120,26 @@ func (s *Service) GetContract(ctx context.Context, p auth.Principal, id string) 
 	if !ok || !canSeeAdmission(p, adm) {
 		return nil, ErrNotFound
 	}
+	c.SetStoreVersion(adm.CurrentVersion())
 	return c, nil
+}
+
+// GetApplication returns one application the caller may see, with its outcome.
+func (s *Service) GetApplication(ctx context.Context, p auth.Principal, id string) (*domain.Application, error) {
+	admID, ok := domain.ParseApplicationID(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	adm, _, err := s.repo.LoadAdmission(ctx, admID)
+	if err != nil {
+		return nil, err
+	}
+	a, ok := adm.Application(id)
+	if !ok || !canSeeAdmission(p, adm) {
+		return nil, ErrNotFound
+	}
+	a.SetStoreVersion(adm.CurrentVersion())
+	return a, nil
 }
 
 // ContractAction is a status change on a contract.
@@ -178,7 +198,11 @@ func (s *Service) ChangeContract(ctx context.Context, p auth.Principal, id strin
 			return err
 		}
 		out = c
-		return s.repo.SaveAdmission(ctx, adm, v, []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}})
+		if err := s.repo.SaveAdmission(ctx, adm, v, []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}}); err != nil {
+			return err
+		}
+		c.SetStoreVersion(adm.CurrentVersion()) // a contract's version is its admission's
+		return nil
 	})
 	return out, err
 }

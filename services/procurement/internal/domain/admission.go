@@ -6,20 +6,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // Admission is everything between one provider and one scheme: its applications and the
 // contracts (overeenkomsten) that came of them. It is the unit of consistency: at most one
 // contract is in force at a time, whatever is applied concurrently.
 type Admission struct {
-	ID              string        `json:"id"`
-	SchemeID        string        `json:"schemeId"`
-	SchemeReference string        `json:"schemeReference"`
-	Region          string        `json:"region"`
-	Buyer           string        `json:"buyer"`
-	ProviderKvK     string        `json:"providerKvk"`
-	Applications    []Application `json:"applications"`
-	Contracts       []Contract    `json:"contracts"`
+	rules.StoreVersion `json:"-"`    // the version: its ETag
+	ID                 string        `json:"id"`
+	SchemeID           string        `json:"schemeId"`
+	SchemeReference    string        `json:"schemeReference"`
+	Region             string        `json:"region"`
+	Buyer              string        `json:"buyer"`
+	ProviderKvK        string        `json:"providerKvk"`
+	Applications       []Application `json:"applications"`
+	Contracts          []Contract    `json:"contracts"`
 }
 
 // AdmissionID is the deterministic id of a provider's admission to a scheme.
@@ -47,19 +50,20 @@ const (
 
 // Contract is the agreement with a provider that met the requirements.
 type Contract struct {
-	ID              string            `json:"id"`
-	Number          string            `json:"number"`
-	SchemeID        string            `json:"schemeId"`
-	SchemeReference string            `json:"schemeReference"`
-	Region          string            `json:"region"`
-	Buyer           string            `json:"buyer"`
-	ProviderKvK     string            `json:"providerKvk"`
-	ProviderName    string            `json:"providerName"`
-	ApplicationID   string            `json:"applicationId"`
-	Products        []ContractProduct `json:"products"`
-	Status          ContractStatus    `json:"status"`
-	AwardedAt       time.Time         `json:"awardedAt"`
-	SuspendedReason string            `json:"suspendedReason,omitempty"`
+	rules.StoreVersion `json:"-"`        // the version: its ETag
+	ID                 string            `json:"id"`
+	Number             string            `json:"number"`
+	SchemeID           string            `json:"schemeId"`
+	SchemeReference    string            `json:"schemeReference"`
+	Region             string            `json:"region"`
+	Buyer              string            `json:"buyer"`
+	ProviderKvK        string            `json:"providerKvk"`
+	ProviderName       string            `json:"providerName"`
+	ApplicationID      string            `json:"applicationId"`
+	Products           []ContractProduct `json:"products"`
+	Status             ContractStatus    `json:"status"`
+	AwardedAt          time.Time         `json:"awardedAt"`
+	SuspendedReason    string            `json:"suspendedReason,omitempty"`
 	// MissingCertificates is set while the contract is suspended because certificates its
 	// products require are no longer valid; the contract resumes when they are renewed.
 	MissingCertificates []string       `json:"missingCertificates,omitempty"`
@@ -89,8 +93,13 @@ type StatusChange struct {
 func ContractID(admissionID string, n int) string { return fmt.Sprintf("ctr.%s.%d", admissionID, n) }
 
 // ParseContractID returns the admission id of a contract id.
-func ParseContractID(id string) (admissionID string, ok bool) {
-	rest, ok := strings.CutPrefix(id, "ctr.")
+func ParseContractID(id string) (admissionID string, ok bool) { return parsePartID("ctr.", id) }
+
+// ParseApplicationID returns the admission id of an application id (app.<admission>.<n>).
+func ParseApplicationID(id string) (admissionID string, ok bool) { return parsePartID("app.", id) }
+
+func parsePartID(prefix, id string) (admissionID string, ok bool) {
+	rest, ok := strings.CutPrefix(id, prefix)
 	if !ok {
 		return "", false
 	}
@@ -114,6 +123,16 @@ func (a *Admission) Current() (*Contract, bool) {
 	for i := range a.Contracts {
 		if a.Contracts[i].Status != ContractEnded {
 			return &a.Contracts[i], true
+		}
+	}
+	return nil, false
+}
+
+// Application returns an application of this admission by id.
+func (a *Admission) Application(id string) (*Application, bool) {
+	for i := range a.Applications {
+		if a.Applications[i].ID == id {
+			return &a.Applications[i], true
 		}
 	}
 	return nil, false

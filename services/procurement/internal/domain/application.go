@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/rules"
+
 	"github.com/werkregio/platform/services/kit/civil"
 )
 
@@ -142,15 +144,16 @@ const (
 
 // Application is a submitted application and its outcome.
 type Application struct {
-	ID           string            `json:"id"`
-	SchemeID     string            `json:"schemeId"`
-	Region       string            `json:"region"`
-	ProviderKvK  string            `json:"providerKvk"`
-	ProviderName string            `json:"providerName"`
-	Products     []ProductOffer    `json:"products"`
-	Certificates []HeldCertificate `json:"certificates"`
-	Status       ApplicationStatus `json:"status"`
-	Failures     []Failure         `json:"failures"`
-	ContractID   string            `json:"contractId,omitempty"`
-	SubmittedAt  time.Time         `json:"submittedAt"`
+	rules.StoreVersion `json:"-"`        // the version: its ETag
+	ID                 string            `json:"id"`
+	SchemeID           string            `json:"schemeId"`
+	Region             string            `json:"region"`
+	ProviderKvK        string            `json:"providerKvk"`
+	ProviderName       string            `json:"providerName"`
+	Products           []ProductOffer    `json:"products"`
+	Certificates       []HeldCertificate `json:"certificates"`
+	Status             ApplicationStatus `json:"status"`
+	Failures           []Failure         `json:"failures"`
+	ContractID         string            `json:"contractId,omitempty"`
+	SubmittedAt        time.Time         `json:"submittedAt"`
 }

@@ -35,7 +35,7 @@ func (h *HTTP) createScheme(c *gin.Context) {
 		return
 	}
 	v, err := h.app.CreateScheme(c, principal(c), in)
-	respond(c, http.StatusCreated, v, err)
+	httpserver.Created(c, func(s *domain.Scheme) string { return schemeURL(s.ID) }, v, err)
 }
 
 func (h *HTTP) getScheme(c *gin.Context) {
@@ -68,7 +68,7 @@ func (h *HTTP) addProduct(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AddProduct(c, principal(c), c.Param("schemeId"), in)
-	respond(c, http.StatusCreated, v, err)
+	httpserver.Created(c, func(*domain.Product) string { return schemeURL(c.Param("schemeId")) }, v, err) // a product is part of its scheme
 }
 
 func (h *HTTP) changeTerms(c *gin.Context) {
@@ -77,7 +77,7 @@ func (h *HTTP) changeTerms(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ChangeTerms(c, principal(c), c.Param("schemeId"), c.Param("productId"), in)
-	respond(c, http.StatusCreated, v, err)
+	httpserver.Created(c, func(*domain.Terms) string { return schemeURL(c.Param("schemeId")) }, v, err)
 }
 
 type applicationResult struct {
@@ -91,7 +91,8 @@ func (h *HTTP) apply(c *gin.Context) {
 		return
 	}
 	a, ct, err := h.app.Apply(c, principal(c), c.Param("schemeId"), in)
-	respond(c, http.StatusCreated, applicationResult{Application: a, Contract: ct}, err)
+	httpserver.Created(c, func(r applicationResult) string { return "/api/v1/applications/" + r.Application.ID },
+		applicationResult{Application: a, Contract: ct}, err)
 }
 
 // admissionQuery reads the filters of the applications and contracts lists.
@@ -119,6 +120,13 @@ func (h *HTTP) listContracts(c *gin.Context) {
 	v, err := h.app.ListContracts(c, principal(c), f, q.Page)
 	httpserver.RespondPage(c, v, err)
 }
+
+func (h *HTTP) getApplication(c *gin.Context) {
+	v, err := h.app.GetApplication(c, principal(c), c.Param("applicationId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func schemeURL(id string) string { return "/api/v1/schemes/" + id }
 
 func (h *HTTP) getContract(c *gin.Context) {
 	v, err := h.app.GetContract(c, principal(c), c.Param("contractId"))
@@ -156,7 +164,7 @@ func (h *HTTP) announceTender(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AnnounceTender(c, principal(c), in)
-	respond(c, http.StatusCreated, v, err)
+	httpserver.Created(c, func(t *domain.Tender) string { return "/api/v1/tenders/" + t.ID }, v, err)
 }
 
 func (h *HTTP) getTender(c *gin.Context) {

@@ -18,12 +18,12 @@ type HTTP struct {
 // NewHTTP builds the handlers for the instance's region.
 func NewHTTP(a *app.Service, region string) *HTTP { return &HTTP{app: a, region: region} }
 
-// Register mounts the routes. Every /api/v1 route needs a valid token of this region; the
-// tender calendar feed is public, as a published calendar is (see README).
-func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
+// Register mounts the routes. Every route of api (the platform's /api/v1 group) needs a
+// valid token of this region; the tender calendar feed is public, as a published calendar
+// is (see README).
+func (h *HTTP) Register(r *gin.Engine, api *gin.RouterGroup) {
 	r.GET("/api/v1/public/regions/:region/tender-calendar.ics", h.calendarFeed)
 
-	api := r.Group("/api/v1", auth.Authenticate(verifier, h.region))
 	buyer := auth.Require(auth.RoleBuyer, auth.RoleAdmin)
 	provider := auth.Require(auth.RoleProvider)
 
@@ -38,6 +38,7 @@ func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
 	api.POST("/schemes/:schemeId/applications", provider, h.apply)
 
 	api.GET("/applications", h.listApplications)
+	api.GET("/applications/:applicationId", h.getApplication)
 	api.GET("/contracts", h.listContracts)
 	api.GET("/contracts/:contractId", h.getContract)
 	api.POST("/contracts/:contractId/suspend", buyer, h.contractAction(app.ActionSuspend))

@@ -15,16 +15,17 @@ import (
 // procurement's contract.awarded event and follows the contract's status; the provider fills
 // in locations, starts and capacity.
 type Offer struct {
-	ContractID      string         `json:"contractId"`
-	ContractNumber  string         `json:"contractNumber"`
-	SchemeID        string         `json:"schemeId"`
-	SchemeReference string         `json:"schemeReference"`
-	Region          string         `json:"region"`
-	Buyer           string         `json:"buyer"`
-	ProviderKvK     string         `json:"providerKvk"`
-	ProviderName    string         `json:"providerName"`
-	ContractStatus  string         `json:"contractStatus"`
-	Products        []OfferProduct `json:"products"`
+	rules.StoreVersion `json:"-"`     // the version: its ETag
+	ContractID         string         `json:"contractId"`
+	ContractNumber     string         `json:"contractNumber"`
+	SchemeID           string         `json:"schemeId"`
+	SchemeReference    string         `json:"schemeReference"`
+	Region             string         `json:"region"`
+	Buyer              string         `json:"buyer"`
+	ProviderKvK        string         `json:"providerKvk"`
+	ProviderName       string         `json:"providerName"`
+	ContractStatus     string         `json:"contractStatus"`
+	Products           []OfferProduct `json:"products"`
 	// Revision increases with every change, so replicas in other services keep the newest.
 	Revision  int       `json:"revision"`
 	UpdatedAt time.Time `json:"updatedAt"`

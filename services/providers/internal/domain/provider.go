@@ -13,12 +13,13 @@ import (
 
 // Provider is a training provider (opleider / aanbieder) in the region's registry.
 type Provider struct {
-	KvK          string        `json:"kvk"`
-	Name         string        `json:"name"`
-	Region       string        `json:"region"`
-	Regions      []string      `json:"regions"`
-	Contact      Contact       `json:"contact"`
-	Certificates []Certificate `json:"certificates"`
+	rules.StoreVersion `json:"-"`    // the version: its ETag
+	KvK                string        `json:"kvk"`
+	Name               string        `json:"name"`
+	Region             string        `json:"region"`
+	Regions            []string      `json:"regions"`
+	Contact            Contact       `json:"contact"`
+	Certificates       []Certificate `json:"certificates"`
 	// AnnouncedValid is the set of valid certificate types last announced to other services;
 	// a difference with today's set is news (an expiry or a renewal).
 	AnnouncedValid []string  `json:"announcedValid"`

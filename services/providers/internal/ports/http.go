@@ -22,9 +22,9 @@ type HTTP struct {
 // NewHTTP builds the handlers for the instance's region.
 func NewHTTP(a *app.Service, region string) *HTTP { return &HTTP{app: a, region: region} }
 
-// Register mounts the routes; every route needs a token of this region.
-func (h *HTTP) Register(r *gin.Engine, verifier auth.TokenVerifier) {
-	api := r.Group("/api/v1", auth.Authenticate(verifier, h.region))
+// Register mounts the routes on the platform's /api/v1 group (a token of this region,
+// conditional changes, idempotent POSTs).
+func (h *HTTP) Register(api *gin.RouterGroup) {
 	editors := auth.Require(auth.RoleProvider, auth.RoleAdmin)
 
 	api.GET("/providers", h.listProviders)
@@ -56,8 +56,10 @@ func (h *HTTP) registerProvider(c *gin.Context) {
 		return
 	}
 	v, err := h.app.RegisterProvider(c, principal(c), in)
-	httpserver.Respond(c, http.StatusCreated, v, err)
+	httpserver.Created(c, providerURL, v, err)
 }
+
+func providerURL(p *domain.Provider) string { return "/api/v1/providers/" + p.KvK }
 
 func (h *HTTP) getProvider(c *gin.Context) {
 	v, err := h.app.GetProvider(c, principal(c), c.Param("kvk"))
@@ -79,7 +81,7 @@ func (h *HTTP) addCertificate(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AddCertificate(c, principal(c), c.Param("kvk"), in)
-	httpserver.Respond(c, http.StatusCreated, v, err)
+	httpserver.Created(c, providerURL, v, err) // a certificate is part of its provider
 }
 
 func (h *HTTP) removeCertificate(c *gin.Context) {
