@@ -216,13 +216,16 @@ func attendance(enrolmentID, provider, date string, hours float64, reportID stri
 }
 
 func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t *testing.T) {
-	e := start(t, &kittest.Clock{})
+	c := &kittest.Clock{}
+	e := start(t, c)
 	e.offerKnown(t, 1, "active", false, start1(day(-120), 10))
 	pid := e.register(t, bsns[0])
+	c.Advance(-121 * 24 * time.Hour) // the enrolment is made the day before its start, 120 days ago
 	var en enrolment
 	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-120)), &en), 201)
 	expect(t, "enrol twice", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-120)), nil), 409)
 	expect(t, "provider enrols", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments", enrolInput(pid, day(-120)), nil), 403)
+	c.Advance(121 * 24 * time.Hour)
 	id := en.ID
 
 	// Access to the enrolment: its provider yes, another provider no.
@@ -359,8 +362,10 @@ func TestScheduledCheckMakesAPlacementSustainableAfterSixMonths(t *testing.T) {
 	e := start(t, c)
 	e.offerKnown(t, 1, "active", true, start1(day(-30), 10))
 	pid := e.register(t, bsns[0])
+	c.Advance(-31 * 24 * time.Hour) // enrolled the day before the start, a month ago
 	var en enrolment
 	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-30)), &en), 201)
+	c.Advance(31 * 24 * time.Hour)
 	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": day(-30)}, nil), 200)
 	// This product allows placement before completion (e.g. a BBL job).
 	expect(t, "place", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments/"+en.ID+"/placements",

@@ -111,11 +111,32 @@ type JobEndInput struct {
 // StartEnrolment: the provider (or guidance) records the start.
 func (s *Service) StartEnrolment(ctx context.Context, p auth.Principal, id string, in DayInput) (*domain.Enrolment, error) {
 	return s.changeEnrolment(ctx, p, id, true, "enrolment.started", func(e *domain.Enrolment, now time.Time) ([]Event, error) {
-		if err := e.Start(in.On, now, p.Subject); err != nil {
+		inForce, err := s.termsOf(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.Start(in.On, inForce, now, p.Subject); err != nil {
 			return nil, err
 		}
 		return []Event{event(milestone(e, domain.StatusStarted, in.On, now))}, nil
 	})
+}
+
+// termsOf gives the terms versions of the enrolment's product from the newest offer
+// replica (nil when the offer or product is no longer there: the terms seen at enrolment).
+func (s *Service) termsOf(ctx context.Context, e *domain.Enrolment) (func(domain.Date) (domain.Terms, bool), error) {
+	o, err := s.offers.LoadOffer(ctx, e.ContractID)
+	if errors.Is(err, rules.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for _, p := range o.Products {
+		if p.ProductID == e.ProductID {
+			return p.TermsAt, nil
+		}
+	}
+	return nil, nil
 }
 
 // CompleteEnrolment: the provider (or guidance) records that the learning goals were met;

@@ -103,6 +103,47 @@ func TestEnrolmentPinsTheTermsInForceAtItsStart(t *testing.T) {
 	}
 }
 
+// Terms are pinned on the day the participant really starts: an enrolment made in March for
+// a start after the 1 April change gets the April terms, even if the change was published
+// after the enrolment; a start moved across the date gets the terms of its day, both ways.
+func TestTermsArePinnedByTheDayTheParticipantStarts(t *testing.T) {
+	march := offer(false)
+	march.Products[0].Terms = march.Products[0].Terms[:1] // at enrolment only version 1 is known
+	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, Actor{}, now)
+	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 5, 4), Location: "Groningen"}
+	march.Products[0].Starts = append(march.Products[0].Starts, Start{Date: NewDate(2026, 4, 1), Location: "Groningen", Capacity: 1})
+	e, _, err := PlanEnrolment(p, march, in, now, "coach")
+	if err != nil || e.Terms.Version != 1 {
+		t.Fatalf("enrolment: %v %+v", err, e)
+	}
+	later := offer(false).Products[0] // the 1 April change (version 2) arrives later
+	startedOn := func(day Date) *Enrolment {
+		e, _, _ := PlanEnrolment(p, march, in, now, "coach")
+		if err := e.Start(day, later.TermsAt, day.Time().Add(10*time.Hour), "prov"); err != nil {
+			t.Fatalf("start on %s: %v", day, err)
+		}
+		return e
+	}
+	if e := startedOn(NewDate(2026, 5, 4)); e.Terms.Version != 2 || e.Terms.Tranches[1].Percent != 40 {
+		t.Errorf("enrolled before the change, started after it: %+v, want version 2 (40/40/20)", e.Terms)
+	}
+	in.StartDate = NewDate(2026, 4, 1) // a start planned on the change's own day
+	if e := startedOn(NewDate(2026, 4, 1)); e.Terms.Version != 2 {
+		t.Errorf("started on the change's own day: version %d, want 2", e.Terms.Version)
+	}
+	if e := startedOn(NewDate(2026, 3, 31)); e.Terms.Version != 1 {
+		t.Errorf("start moved to the day before the change: version %d, want 1", e.Terms.Version)
+	}
+	e, _, _ = PlanEnrolment(p, march, in, now, "coach")
+	if err := e.Start(NewDate(2026, 3, 1), later.TermsAt, now.AddDate(0, 1, 0), "prov"); !isInvalid(err) {
+		t.Errorf("a start a month before the planned start: %v", err)
+	}
+	stale := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 3, 2), Location: "Groningen"}
+	if _, _, err := PlanEnrolment(p, offer(false), stale, now.AddDate(0, 1, 0), "coach"); !isInvalid(err) {
+		t.Errorf("an enrolment in a start a month ago: %v", err)
+	}
+}
+
 func TestEnrolmentNeedsAnActiveContractAnOfferedStartAndConsent(t *testing.T) {
 	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, Actor{}, now)
 	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 3, 2), Location: "Groningen"}
@@ -147,10 +188,10 @@ func TestLifecycleForwardOnly(t *testing.T) {
 	if _, err := e.Place(job("87654321", NewDate(2026, 6, 1), Date{}), "workcoach", later, "coach"); !isState(err) {
 		t.Errorf("place before start: %v", err)
 	}
-	if err := e.Start(NewDate(2026, 3, 2), now, "prov"); err != nil {
+	if err := e.Start(NewDate(2026, 3, 2), nil, now, "prov"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Start(NewDate(2026, 3, 2), now, "prov"); !isState(err) {
+	if err := e.Start(NewDate(2026, 3, 2), nil, now, "prov"); !isState(err) {
 		t.Errorf("start twice: %v", err)
 	}
 	// Completion needs 256 hours.
@@ -164,7 +205,7 @@ func TestLifecycleForwardOnly(t *testing.T) {
 	if err := e.Complete(DateOf(later), 256*60, later, "prov"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Start(NewDate(2026, 3, 2), later, "prov"); !isState(err) {
+	if err := e.Start(NewDate(2026, 3, 2), nil, later, "prov"); !isState(err) {
 		t.Errorf("going back to started: %v", err)
 	}
 	out, err := e.Place(job("87654321", DateOf(later), Date{}), "workcoach", later, "coach")
@@ -188,7 +229,7 @@ func TestLifecycleForwardOnly(t *testing.T) {
 
 func TestPlacementBeforeCompletionWhenTheProductAllowsIt(t *testing.T) {
 	e := enrolled(t, true, NewDate(2026, 3, 2))
-	_ = e.Start(NewDate(2026, 3, 2), now, "prov")
+	_ = e.Start(NewDate(2026, 3, 2), nil, now, "prov")
 	later := now.AddDate(0, 1, 0)
 	if _, err := e.Place(job("87654321", DateOf(later), Date{}), "workcoach", later, "coach"); err != nil {
 		t.Fatal(err)
@@ -209,7 +250,7 @@ func TestDropOutFromEveryOpenStateWithAReason(t *testing.T) {
 	if err := e.DropOut("found work elsewhere", DateOf(now), now, "coach"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Start(DateOf(now), now, "prov"); !isState(err) {
+	if err := e.Start(DateOf(now), nil, now, "prov"); !isState(err) {
 		t.Errorf("start after dropout: %v", err)
 	}
 	if err := e.DropOut("again", DateOf(now), now, "coach"); !isState(err) {
@@ -255,7 +296,7 @@ func TestSustainableOnAcrossConsecutiveJobs(t *testing.T) {
 
 func TestPartnerConfirmationOfAKnownJobChangesNothingTwice(t *testing.T) {
 	e := enrolled(t, false, NewDate(2026, 3, 2))
-	_ = e.Start(NewDate(2026, 3, 2), now, "prov")
+	_ = e.Start(NewDate(2026, 3, 2), nil, now, "prov")
 	later := now.AddDate(0, 3, 0)
 	_ = e.Complete(DateOf(later), 300*60, later, "prov")
 	in := job("87654321", DateOf(later), Date{})

@@ -97,6 +97,8 @@ func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, b
 	v.Check(in.ProductID != "", "productId", "is required")
 	v.Check(!in.StartDate.IsZero(), "startDate", "is required")
 	v.Check(strings.TrimSpace(in.Location) != "", "location", "is required")
+	v.Check(in.StartDate.IsZero() || !in.StartDate.Before(DateOf(now).AddDays(-StartGrace)), "startDate",
+		"lies more than %d days in the past; enrol in a later start", StartGrace)
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
@@ -144,13 +146,34 @@ func checkDay(field string, on, today Date) error {
 	return nil
 }
 
-// Start records that the participant began the trajectory.
-func (e *Enrolment) Start(on Date, now time.Time, by string) error {
+// StartGrace is how far a start may be recorded before the planned start date (a group
+// that began a few days early) or a planned start lie in the past when enrolling (an
+// enrolment registered late).
+const StartGrace = 14
+
+// Start records that the participant began the trajectory. The terms are pinned here, by
+// the day the participant actually started (DOMAIN: a change applies to enrolments that
+// start after it; running ones keep the terms they started under): inForce gives the
+// product's terms version in force on a day, from the newest offer (nil: keep the terms
+// seen at enrolment). So an enrolment made before a change but starting on or after its
+// date gets the new terms, and one whose start moves across the date gets the terms of the
+// day it really started.
+func (e *Enrolment) Start(on Date, inForce func(Date) (Terms, bool), now time.Time, by string) error {
 	if e.Status != StatusEnrolled {
 		return rules.State("enrolment %s is %s; only an enrolled trajectory can start", e.ID, e.Status)
 	}
 	if err := checkDay("on", on, DateOf(now)); err != nil {
 		return err
+	}
+	if on.Before(e.StartDate.AddDays(-StartGrace)) {
+		return rules.Invalid("on", "lies more than %d days before the planned start on %s", StartGrace, e.StartDate)
+	}
+	if inForce != nil {
+		t, ok := inForce(on)
+		if !ok {
+			return rules.Invalid("on", "no terms of %s are in force on %s", e.ProductName, on)
+		}
+		e.Terms = t
 	}
 	e.StartedOn = on
 	e.move(StatusStarted, on, now, by, "")

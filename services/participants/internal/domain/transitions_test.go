@@ -11,8 +11,8 @@ func enrolmentIn(t *testing.T, status Status, placementFirst bool) *Enrolment {
 	at := now.AddDate(0, 3, 0)
 	steps := map[Status][]func() error{
 		StatusEnrolled:   nil,
-		StatusStarted:    {func() error { return e.Start(NewDate(2026, 3, 2), now, "p") }},
-		StatusCompleted:  {func() error { return e.Start(NewDate(2026, 3, 2), now, "p") }, func() error { return e.Complete(DateOf(at), 300*60, at, "p") }},
+		StatusStarted:    {func() error { return e.Start(NewDate(2026, 3, 2), nil, now, "p") }},
+		StatusCompleted:  {func() error { return e.Start(NewDate(2026, 3, 2), nil, now, "p") }, func() error { return e.Complete(DateOf(at), 300*60, at, "p") }},
 		StatusDroppedOut: {func() error { return e.DropOut("moved", DateOf(now), now, "c") }},
 	}
 	place := func(start Date) func() error {
@@ -39,7 +39,7 @@ func enrolmentIn(t *testing.T, status Status, placementFirst bool) *Enrolment {
 func TestEveryTransitionIsGuarded(t *testing.T) {
 	later := now.AddDate(0, 4, 0)
 	actions := map[string]func(e *Enrolment) error{
-		"start":    func(e *Enrolment) error { return e.Start(NewDate(2026, 3, 2), later, "p") },
+		"start":    func(e *Enrolment) error { return e.Start(NewDate(2026, 3, 2), nil, later, "p") },
 		"complete": func(e *Enrolment) error { return e.Complete(DateOf(later), 300*60, later, "p") },
 		"place": func(e *Enrolment) error {
 			_, err := e.Place(job("11223344", DateOf(later), Date{}), "workcoach", later, "c")

@@ -152,15 +152,25 @@ func TestTermsVersionsApplyByStartDate(t *testing.T) {
 		t.Errorf("enrolment starting on the change day got %+v", after)
 	}
 
-	past := validTerms()
-	past.EffectiveFrom = today.AddDays(-1)
-	if _, err := s.ChangeTerms(p.ID, past, today); err == nil {
-		t.Error("a retroactive change was accepted")
+	// A late correction: decided earlier, recorded now. It applies to every start from its
+	// date on (the newest version wins), so enrolments still to start get it.
+	late := validTerms()
+	late.EffectiveFrom = today.AddDays(-1)
+	late.Tranches = tranches(50, 30, 20)
+	v3, err := s.ChangeTerms(p.ID, late, today)
+	if err != nil {
+		t.Fatalf("a late correction was refused: %v", err)
 	}
-	same := validTerms()
-	same.EffectiveFrom = today.AddDays(14)
-	if _, err := s.ChangeTerms(p.ID, same, today); err == nil {
-		t.Error("two versions on the same day were accepted")
+	if got, _ := p.TermsAt(today); got.Version != v3.Version {
+		t.Errorf("a start today got version %d, want the correction %d", got.Version, v3.Version)
+	}
+	if got, _ := p.TermsAt(today.AddDays(-2)); got.Version != 1 {
+		t.Errorf("a start before the correction got version %d, want 1", got.Version)
+	}
+	tooOld := validTerms()
+	tooOld.EffectiveFrom = today.AddDays(-MaxTermsBackdating - 1)
+	if _, err := s.ChangeTerms(p.ID, tooOld, today); err == nil {
+		t.Error("a change dated more than a year back was accepted")
 	}
 }
 

@@ -175,8 +175,11 @@ func (s *Scheme) AddProduct(id string, in ProductInput, today Date) (*Product, e
 	return &s.Products[len(s.Products)-1], nil
 }
 
-// ChangeTerms adds a new terms version to a product. It applies to enrolments that start on
-// or after effectiveFrom; enrolments that started earlier keep their terms.
+// ChangeTerms adds a new terms version to a product. It applies to every enrolment that
+// starts on or after effectiveFrom, also those enrolled before the change; enrolments that
+// started earlier keep their terms. The newest version in force on a day wins, so a late
+// correction (effectiveFrom in the past, up to a year) replaces the versions from its date
+// on for every start still to come.
 func (s *Scheme) ChangeTerms(productID string, in TermsInput, today Date) (Terms, error) {
 	if s.Status == SchemeClosed {
 		return Terms{}, stateErr("scheme %s is closed", s.Reference)
@@ -191,8 +194,9 @@ func (s *Scheme) ChangeTerms(productID string, in TermsInput, today Date) (Terms
 		from = today
 	}
 	v := &validator{}
-	v.Check(!from.Before(today), "effectiveFrom", "cannot lie in the past (%s): running enrolments keep their terms", today)
-	v.Check(from.After(latest.EffectiveFrom), "effectiveFrom", "must be after %s, when version %d took effect", latest.EffectiveFrom, latest.Version)
+	v.Check(!from.Before(today.AddDays(-MaxTermsBackdating)), "effectiveFrom",
+		"lies more than %d days in the past; a correction that old needs a new scheme", MaxTermsBackdating)
+	v.Check(!from.Before(p.Terms[0].EffectiveFrom), "effectiveFrom", "lies before the product's first terms (%s)", p.Terms[0].EffectiveFrom)
 	if err := v.Err(); err != nil {
 		return Terms{}, err
 	}
@@ -203,6 +207,9 @@ func (s *Scheme) ChangeTerms(productID string, in TermsInput, today Date) (Terms
 	p.Terms = append(p.Terms, t)
 	return t, nil
 }
+
+// MaxTermsBackdating bounds how far back a terms change may take effect.
+const MaxTermsBackdating = 365
 
 // CanBeChangedBy reports whether the organisation owns the scheme.
 func (s *Scheme) CanBeChangedBy(org string) bool { return s.Buyer == org }
