@@ -2,11 +2,16 @@ package service_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/segmentio/kafka-go"
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/kit/messaging"
 )
 
 // A terms change published after an enrolment but effective on or before its start applies
@@ -45,5 +50,87 @@ func TestEnrolledBeforeATermsChangeStartedAfterItGetsTheNewTerms(t *testing.T) {
 	_ = json.Unmarshal(msgs[1].Value, &started)
 	if started.Milestone != "started" || started.Terms.Version != 2 || started.Terms.Tranches[1].Percent != 40 {
 		t.Errorf("started milestone: %+v, want terms version 2 (40/40/20)", started)
+	}
+}
+
+// The provider that is paid reports the hours that open the payment gate: however many
+// reports, from HTTP and the partner topic at once, a day never gets more than 24 hours,
+// and hours outside the trajectory never count.
+func TestADayNeverCountsMoreThan24HoursFromAllReports(t *testing.T) {
+	c := &kittest.Clock{}
+	e := start(t, c)
+	e.offerKnown(t, 1, "active", false, start1(day(-5), 5))
+	pid := e.register(t, bsns[0])
+	c.Advance(-6 * 24 * time.Hour)
+	var en enrolment
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-5)), &en), 201)
+	c.Advance(6 * 24 * time.Hour)
+	path := "/api/v1/enrolments/" + en.ID + "/attendance"
+	expect(t, "before the start", e.r.Call(t, e.provA, "POST", path, obj{"date": day(-6), "hours": 3, "reportId": "early"}, nil), 422)
+	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": day(-4)}, nil), 200)
+	expect(t, "before the recorded start", e.r.Call(t, e.provA, "POST", path, obj{"date": day(-5), "hours": 3, "reportId": "early"}, nil), 422)
+	expect(t, "tomorrow", e.r.Call(t, e.provA, "POST", path, obj{"date": day(1), "hours": 3, "reportId": "future"}, nil), 422)
+
+	// Ten reports of 3 hours for one day: eight fit.
+	accepted := 0
+	for i := range 10 {
+		var prob problemDoc
+		switch status := e.r.Call(t, e.provA, "POST", path, obj{"date": day(-4), "hours": 3, "reportId": fmt.Sprintf("r%d", i)}, &prob); status {
+		case 200:
+			accepted++
+		case 422:
+			if len(prob.Errors) != 1 || !strings.Contains(prob.Errors[0].Reason, "24 hours") {
+				t.Errorf("refusal %+v", prob)
+			}
+		default:
+			t.Fatalf("report %d: %d", i, status)
+		}
+	}
+	if accepted != 8 {
+		t.Errorf("%d reports of 3 h accepted for one day, want 8", accepted)
+	}
+	expect(t, "an accepted report again", e.r.Call(t, e.provA, "POST", path, obj{"date": day(-4), "hours": 3, "reportId": "r0"}, nil), 200)
+
+	// 25 hours in a day on the partner topic, while the provider reports the same day over
+	// HTTP at the same moment: the day ends at 24 hours at most; the refused report is
+	// dead-lettered with its reason.
+	msgs := []kafka.Message{}
+	for i := range 5 {
+		data, _ := json.Marshal(attendance(en.ID, "12345678", day(-3), 5, fmt.Sprintf("lms-%d", i)))
+		msgs = append(msgs, kittest.CloudEvent(fmt.Sprintf("m-%d", i), catalog.TypeAttendanceReported, "/lms/bouwschool", en.ID, data))
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { kittest.PublishRaw(t, e.pf.Infra.Kafka, e.pf.Topic(catalog.TopicPartnersAttendance), msgs...) })
+	for i := range 4 {
+		wg.Go(func() {
+			e.r.Call(t, e.provA, "POST", path, obj{"date": day(-3), "hours": 5, "reportId": fmt.Sprintf("h%d", i)}, nil)
+		})
+	}
+	wg.Wait()
+	dlq := kittest.ReadUntil(t, e.pf.Infra.Kafka, messaging.DeadLetterTopic(e.pf.Topic(catalog.TopicPartnersAttendance)), 15*time.Second,
+		func(ms []kafka.Message) bool { return len(ms) >= 1 })
+	if !strings.Contains(kittest.Header(dlq[0], messaging.HeaderDLQReason), "24 hours") {
+		t.Errorf("dead letter reason %q", kittest.Header(dlq[0], messaging.HeaderDLQReason))
+	}
+	var att struct {
+		TotalHours float64
+		Days       []struct {
+			Date  string
+			Hours float64
+		}
+	}
+	kittest.Eventually(t, "partner reports processed", 15*time.Second, func() bool {
+		e.r.Call(t, e.provA, "GET", path, nil, &att)
+		return len(att.Days) == 2
+	})
+	time.Sleep(300 * time.Millisecond) // let any late report land
+	e.r.Call(t, e.provA, "GET", path, nil, &att)
+	for _, d := range att.Days {
+		if d.Hours > 24 {
+			t.Errorf("%s: %.1f hours credited", d.Date, d.Hours)
+		}
+	}
+	if att.Days[0].Hours != 24 || att.Days[1].Hours != 20 {
+		t.Errorf("days %+v, want 24 h and 20 h (four reports of 5 h of nine fit)", att.Days)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -22,6 +21,7 @@ import (
 var Indexes = []store.Index{
 	{Collection: "seats", Model: mongo.IndexModel{Keys: bson.D{{Key: "start", Value: 1}}}},
 	{Collection: "attendance", Model: mongo.IndexModel{Keys: bson.D{{Key: "enrolmentId", Value: 1}}}},
+	{Collection: attendanceDays, Model: mongo.IndexModel{Keys: bson.D{{Key: "enrolmentId", Value: 1}, {Key: "date", Value: 1}}}},
 }
 
 // Seats are one document per place: _id = start|n. Inserting a taken place fails on the
@@ -110,81 +110,6 @@ func (i *Identities) Find(ctx context.Context, lookup string) (string, error) {
 		return "", rules.ErrNotFound
 	}
 	return d.ParticipantID, err
-}
-
-// AttendanceFacts hold one document per report: _id = enrolment|day|report id, so a
-// redelivered or replayed report is a duplicate key and counts once.
-type AttendanceFacts struct{ coll *mongo.Collection }
-
-// NewAttendance uses the "attendance" collection.
-func NewAttendance(db *mongo.Database) *AttendanceFacts {
-	return &AttendanceFacts{coll: db.Collection("attendance")}
-}
-
-type attendanceDoc struct {
-	ID          string    `bson:"_id"`
-	EnrolmentID string    `bson:"enrolmentId"`
-	Date        string    `bson:"date"`
-	Minutes     int       `bson:"minutes"`
-	ProviderKvK string    `bson:"providerKvk"`
-	Source      string    `bson:"source"`
-	ReceivedAt  time.Time `bson:"receivedAt"`
-}
-
-func (a *AttendanceFacts) Record(ctx context.Context, reports []domain.AttendanceReport, source string) (int, error) {
-	docs := make([]any, len(reports))
-	now := time.Now().UTC()
-	for i, r := range reports {
-		docs[i] = attendanceDoc{ID: r.EnrolmentID + "|" + r.Date.String() + "|" + r.ReportID, EnrolmentID: r.EnrolmentID, Date: r.Date.String(),
-			Minutes: r.Minutes(), ProviderKvK: r.ProviderKvK, Source: source, ReceivedAt: now}
-	}
-	return store.InsertFacts(ctx, a.coll, docs)
-}
-
-func (a *AttendanceFacts) docs(ctx context.Context, enrolmentID string) ([]attendanceDoc, error) {
-	cur, err := a.coll.Find(ctx, bson.D{{Key: "enrolmentId", Value: enrolmentID}},
-		options.Find().SetProjection(bson.D{{Key: "date", Value: 1}, {Key: "minutes", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var out []attendanceDoc
-	return out, cur.All(ctx, &out)
-}
-
-func (a *AttendanceFacts) Minutes(ctx context.Context, enrolmentID string) (int, error) {
-	docs, err := a.docs(ctx, enrolmentID)
-	total := 0
-	for _, d := range docs {
-		total += d.Minutes
-	}
-	return total, err
-}
-
-func (a *AttendanceFacts) Days(ctx context.Context, enrolmentID string) ([]app.DayHours, error) {
-	docs, err := a.docs(ctx, enrolmentID)
-	if err != nil {
-		return nil, err
-	}
-	byDay := map[string]*app.DayHours{}
-	for _, d := range docs {
-		day, ok := byDay[d.Date]
-		if !ok {
-			date, err := domain.ParseDate(d.Date)
-			if err != nil {
-				return nil, err
-			}
-			day = &app.DayHours{Date: date}
-			byDay[d.Date] = day
-		}
-		day.Hours += float64(d.Minutes) / 60
-		day.Reports++
-	}
-	out := make([]app.DayHours, 0, len(byDay))
-	for _, d := range byDay {
-		out = append(out, *d)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
-	return out, nil
 }
 
 // Offers is the replica of the providers' offers: one document per contract holding the

@@ -74,7 +74,9 @@ type Identities interface {
 
 // Attendance stores reported hours as facts: each report counts once.
 type Attendance interface {
-	Record(ctx context.Context, reports []domain.AttendanceReport, source string) (int, error)
+	// Record credits each report once; a report that would take its day past
+	// domain.MaxMinutesPerDay is not credited: full maps its index to the day's minutes.
+	Record(ctx context.Context, reports []domain.AttendanceReport, source string) (full map[int]int, err error)
 	Minutes(ctx context.Context, enrolmentID string) (int, error)
 	Days(ctx context.Context, enrolmentID string) ([]DayHours, error)
 }

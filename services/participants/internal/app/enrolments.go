@@ -288,8 +288,12 @@ func (s *Service) ReportAttendance(ctx context.Context, p auth.Principal, id str
 	if err := e.CheckAttendance(r, s.now()); err != nil {
 		return nil, err
 	}
-	if _, err := s.attendance.Record(ctx, []domain.AttendanceReport{r}, "http:"+p.Subject); err != nil {
+	full, err := s.attendance.Record(ctx, []domain.AttendanceReport{r}, "http:"+p.Subject)
+	if err != nil {
 		return nil, err
+	}
+	if have, ok := full[0]; ok {
+		return nil, domain.DayFull(r, have)
 	}
 	return s.Attendance(ctx, p, id)
 }

@@ -44,6 +44,7 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 		return nil, err
 	}
 	var accepted []domain.AttendanceReport
+	var index []int // of each accepted report in reports
 	now := s.now()
 	for i, r := range reports {
 		e, ok := enrolments[r.EnrolmentID]
@@ -60,10 +61,15 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 			continue
 		}
 		accepted = append(accepted, r)
+		index = append(index, i)
 	}
 	if len(accepted) > 0 {
-		if _, err := s.attendance.Record(ctx, accepted, source); err != nil {
+		full, err := s.attendance.Record(ctx, accepted, source)
+		if err != nil {
 			return nil, err
+		}
+		for i, have := range full {
+			rejected[index[i]] = &Rejected{Reason: domain.DayFull(accepted[i], have)}
 		}
 	}
 	return rejected, nil
