@@ -50,6 +50,9 @@ const (
 	TypeEnrolmentPlaced            = "nl.werkregio.participants.enrolment.placed.v1"
 	TypeEnrolmentSustainablyPlaced = "nl.werkregio.participants.enrolment.sustainably-placed.v1"
 	TypeEnrolmentDroppedOut        = "nl.werkregio.participants.enrolment.dropped-out.v1"
+	// TypeEnrolmentSustainableWithdrawn: a correction of the jobs means a sustainable
+	// placement no longer holds; payments claims its tranche back.
+	TypeEnrolmentSustainableWithdrawn = "nl.werkregio.participants.enrolment.sustainable-placement-withdrawn.v1"
 
 	TypeAttendanceReported = "nl.werkregio.partners.attendance.reported.v1"
 	TypePlacementConfirmed = "nl.werkregio.partners.placement.confirmed.v1"
@@ -95,7 +98,7 @@ var Topics = []Topic{
 		Types: []string{TypeOfferChanged}},
 	{Name: TopicParticipantsEnrolments, Owner: Participants, Retention: Forever,
 		Types: []string{TypeEnrolmentEnrolled, TypeEnrolmentStarted, TypeEnrolmentCompleted, TypeEnrolmentPlaced,
-			TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut}},
+			TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut, TypeEnrolmentSustainableWithdrawn}},
 	{Name: TopicPartnersAttendance, Retention: 30 * 24 * time.Hour, Types: []string{TypeAttendanceReported}},
 	{Name: TopicPartnersPlacements, Retention: 30 * 24 * time.Hour, Types: []string{TypePlacementConfirmed}},
 }

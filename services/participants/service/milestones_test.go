@@ -134,3 +134,60 @@ func TestADayNeverCountsMoreThan24HoursFromAllReports(t *testing.T) {
 		t.Errorf("days %+v, want 24 h and 20 h (four reports of 5 h of nine fit)", att.Days)
 	}
 }
+
+// A partner's confirmation that omits the end date keeps the end recorded (a short job never
+// becomes a lasting one by silence); a correction that shortens a job withdraws a
+// sustainable placement that no longer holds, with an event payments acts on.
+func TestPlacementEndDatesAreKeptAndAShortenedJobWithdrawsSustainablePlacement(t *testing.T) {
+	c := &kittest.Clock{}
+	e := start(t, c)
+	e.offerKnown(t, 1, "active", true, start1(day(-320), 5)) // placement before completion allowed
+	pid := e.register(t, bsns[0])
+	c.Advance(-321 * 24 * time.Hour)
+	var en enrolment
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-320)), &en), 201)
+	c.Advance(321 * 24 * time.Hour)
+	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": day(-320)}, nil), 200)
+	expect(t, "a two-month job", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments/"+en.ID+"/placements",
+		obj{"employerKvk": "87654321", "startDate": day(-300), "endDate": day(-240), "hoursPerWeek": 32, "contractType": "fixed_term"}, &en), 200)
+
+	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-1", en.ID, obj{
+		"enrolmentId": en.ID, "employerKvk": "87654321", "startDate": day(-300), "hoursPerWeek": 32, "contractType": "fixed_term", "confirmedBy": "employer", "reportId": "c1"})
+	var got struct {
+		Status     string
+		Placements []struct {
+			EndDate     string
+			ConfirmedBy []string
+		}
+	}
+	kittest.Eventually(t, "confirmation applied", 15*time.Second, func() bool {
+		e.r.Call(t, e.coach, "GET", "/api/v1/enrolments/"+en.ID, nil, &got)
+		return len(got.Placements) == 1 && len(got.Placements[0].ConfirmedBy) == 1
+	})
+	if got.Placements[0].EndDate != day(-240) || got.Status != "placed" {
+		t.Fatalf("after a confirmation without an end date: %+v, want the end %s kept and status placed", got, day(-240))
+	}
+
+	// A new open-ended job of seven months: sustainably placed. Then the employer's system
+	// corrects it: it ended after two months. The milestone is withdrawn.
+	expect(t, "a lasting job", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments/"+en.ID+"/placements",
+		obj{"employerKvk": "11223344", "startDate": day(-220), "hoursPerWeek": 36, "contractType": "permanent"}, &en), 200)
+	if en.Status != "sustainably_placed" {
+		t.Fatalf("status %s after seven months of work", en.Status)
+	}
+	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-2", en.ID, obj{
+		"enrolmentId": en.ID, "employerKvk": "11223344", "startDate": day(-220), "endDate": day(-160), "hoursPerWeek": 36, "contractType": "permanent",
+		"confirmedBy": "employer", "reportId": "c2"})
+	kittest.Eventually(t, "correction applied", 15*time.Second, func() bool {
+		e.r.Call(t, e.coach, "GET", "/api/v1/enrolments/"+en.ID, nil, &got)
+		return got.Status == "placed"
+	})
+	msgs := e.milestones(t, 5) // enrolled, started, placed, sustainably placed, withdrawn
+	var types []string
+	for _, m := range msgs {
+		types = append(types, kittest.Header(m, messaging.HeaderType))
+	}
+	if types[len(types)-1] != catalog.TypeEnrolmentSustainableWithdrawn {
+		t.Errorf("milestones %v, want the withdrawal last", types)
+	}
+}

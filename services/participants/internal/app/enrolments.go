@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -181,6 +182,12 @@ func placementEvents(e *domain.Enrolment, out domain.PlaceOutcome, now time.Time
 	if out.BecameDurable {
 		events = append(events, sustainableEvent(e, now))
 	}
+	if out.WithdrewDurable {
+		d := milestone(e, domain.StatusSustainablyPlaced, domain.DateOf(now), now)
+		d.Placements = e.Placements
+		d.Reason = "the jobs as corrected do not reach six months of work"
+		events = append(events, Event{Type: catalog.TypeEnrolmentSustainableWithdrawn, Key: e.ID, Subject: e.ID, Data: d})
+	}
 	return events
 }
 
@@ -196,11 +203,11 @@ func (s *Service) EndJob(ctx context.Context, p auth.Principal, id, placementID 
 		return nil, rules.Forbid("a work coach or coordinator records placements")
 	}
 	return s.changeEnrolment(ctx, p, id, false, "placement.ended", func(e *domain.Enrolment, now time.Time) ([]Event, error) {
-		durable, err := e.EndJob(placementID, in.EndDate, now, p.Subject)
-		if err != nil || !durable {
+		out, err := e.EndJob(placementID, in.EndDate, now, p.Subject)
+		if err != nil {
 			return nil, err
 		}
-		return []Event{sustainableEvent(e, now)}, nil
+		return placementEvents(e, out, now), nil
 	})
 }
 

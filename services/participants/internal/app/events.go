@@ -19,11 +19,11 @@ var milestoneType = map[domain.Status]string{
 
 // EventTypes lists the types this service publishes.
 func EventTypes() []string {
-	out := make([]string, 0, len(milestoneType))
+	out := make([]string, 0, len(milestoneType)+1)
 	for _, t := range milestoneType {
 		out = append(out, t)
 	}
-	return out
+	return append(out, catalog.TypeEnrolmentSustainableWithdrawn)
 }
 
 // MilestoneData is what payments and SROI monitoring need of a milestone: the contract,

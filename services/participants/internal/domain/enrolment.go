@@ -214,6 +214,9 @@ type PlaceOutcome struct {
 	Changed       bool // anything changed
 	BecamePlaced  bool // the placed milestone was reached now
 	BecameDurable bool // sustainable placement was reached now
+	// WithdrewDurable: a correction (a job that ended sooner) means six months of work were
+	// not reached after all; the enrolment is placed again and payments claims back.
+	WithdrewDurable bool
 }
 
 // Place records a job, or a partner's confirmation of a known job (same employer and start
@@ -232,7 +235,9 @@ func (e *Enrolment) Place(in PlacementInput, recordedBy string, now time.Time, b
 		return PlaceOutcome{}, rules.State("enrolment %s is %s; this product allows placement only after completion", e.ID, e.Status)
 	case e.Status == StatusSustainablyPlaced:
 		if pl := e.placement(in.EmployerKvK, in.StartDate); pl != nil {
-			return e.confirm(pl, in, recordedBy), nil // a late confirmation changes nothing that counted
+			out := e.confirm(pl, in, recordedBy) // a late confirmation, or a correction of the job
+			out.WithdrewDurable = e.recheckDurable(now, by)
+			return out, nil
 		}
 		return PlaceOutcome{}, rules.State("enrolment %s is sustainably placed already", e.ID)
 	default:
@@ -264,27 +269,61 @@ func (e *Enrolment) confirm(pl *Placement, in PlacementInput, recordedBy string)
 		pl.ConfirmedBy = append(pl.ConfirmedBy, recordedBy)
 		out.Changed = true
 	}
-	if in.EndDate != pl.EndDate || in.HoursPerWeek != pl.HoursPerWeek || in.ContractType != pl.ContractType {
-		pl.EndDate, pl.HoursPerWeek, pl.ContractType = in.EndDate, in.HoursPerWeek, in.ContractType
+	// A confirmation that says nothing of the end keeps the end recorded: only a dated fact
+	// changes a job, never its absence (a short job must not turn into a lasting one).
+	end := pl.EndDate
+	if !in.EndDate.IsZero() {
+		end = in.EndDate
+	}
+	if end != pl.EndDate || in.HoursPerWeek != pl.HoursPerWeek || in.ContractType != pl.ContractType {
+		pl.EndDate, pl.HoursPerWeek, pl.ContractType = end, in.HoursPerWeek, in.ContractType
 		out.Changed = true
 	}
 	return out
 }
 
-// EndJob records the last day of a job; the projected sustainable day moves or vanishes.
-func (e *Enrolment) EndJob(placementID string, end Date, now time.Time, by string) (bool, error) {
-	if e.Status != StatusPlaced {
-		return false, rules.State("enrolment %s is %s; only jobs of a placed trajectory can end here", e.ID, e.Status)
+// EndJob records the last day of a job, also a correction after sustainable placement: the
+// projected sustainable day moves or vanishes, and a sustainable placement that no longer
+// holds is withdrawn.
+func (e *Enrolment) EndJob(placementID string, end Date, now time.Time, by string) (PlaceOutcome, error) {
+	if e.Status != StatusPlaced && e.Status != StatusSustainablyPlaced {
+		return PlaceOutcome{}, rules.State("enrolment %s is %s; only jobs of a placed trajectory can end here", e.ID, e.Status)
 	}
 	i := slices.IndexFunc(e.Placements, func(p Placement) bool { return p.ID == placementID })
 	if i < 0 {
-		return false, rules.ErrNotFound
+		return PlaceOutcome{}, rules.ErrNotFound
 	}
 	if end.Before(e.Placements[i].StartDate) {
-		return false, rules.Invalid("endDate", "must not be before the job's start on %s", e.Placements[i].StartDate)
+		return PlaceOutcome{}, rules.Invalid("endDate", "must not be before the job's start on %s", e.Placements[i].StartDate)
 	}
 	e.Placements[i].EndDate = end
-	return e.CheckSustainable(now, by), nil
+	out := PlaceOutcome{Placement: &e.Placements[i], Changed: true}
+	if e.Status == StatusSustainablyPlaced {
+		out.WithdrewDurable = e.recheckDurable(now, by)
+	} else {
+		out.BecameDurable = e.CheckSustainable(now, by)
+	}
+	return out, nil
+}
+
+// recheckDurable withdraws a sustainable placement the dated jobs no longer support: six
+// months of work are not reached by today. The enrolment is placed again (and may become
+// sustainable later, when new jobs add up).
+func (e *Enrolment) recheckDurable(now time.Time, by string) bool {
+	if e.Status != StatusSustainablyPlaced {
+		return false
+	}
+	on, ok := SustainableOn(e.Placements)
+	if ok && !on.After(DateOf(now)) {
+		e.SustainableOn = on // still holds; the day may have moved
+		return false
+	}
+	e.SustainableOn = Date{}
+	if ok {
+		e.SustainableOn = on
+	}
+	e.move(StatusPlaced, DateOf(now), now, by, "sustainable placement withdrawn: the jobs as corrected do not reach six months of work")
+	return true
 }
 
 // CheckSustainable moves a placed enrolment to sustainably placed once its jobs reached six
