@@ -49,7 +49,15 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	buyer := pf.Token(t, "gemeente-groningen", auth.RoleBuyer)
 	provider := pf.Token(t, "12345678", auth.RoleProvider)
 	coach := pf.Token(t, "gemeente-groningen", auth.RoleWorkCoach)
+	admin := pf.Token(t, "regio-groningen", auth.RoleAdmin)
 	today := time.Now()
+
+	// The region trusts the partner systems it connected to Kafka: the provider's learning
+	// system and the employer's HR system.
+	for _, s := range []obj{{"source": "/lms/bouwschool-noord", "role": "provider", "org": "12345678", "name": "LMS Bouwschool Noord"},
+		{"source": "/employer/87654321", "role": "employer", "org": "87654321", "name": "HR-systeem Bouwbedrijf"}} {
+		expect(t, "partner system", part.Call(t, admin, "POST", "/api/v1/partner-sources", s, nil), 201)
+	}
 
 	// procurement: an Open House scheme whose product requires VCA.
 	var scheme, product struct{ ID string }

@@ -30,6 +30,7 @@ type env struct {
 	coord string
 	provA string
 	provB string
+	admin string
 }
 
 func start(t *testing.T, c *kittest.Clock) *env {
@@ -38,11 +39,16 @@ func start(t *testing.T, c *kittest.Clock) *env {
 	doc, _ := contracts.OpenAPI(service.Name)
 	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc, OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "100ms"}})
-	return &env{pf: pf, r: r,
+	e := &env{pf: pf, r: r,
 		coach: pf.Token(t, "gemeente-groningen", auth.RoleWorkCoach),
 		coord: pf.Token(t, "werkplein-groningen", auth.RoleCoordinator),
 		provA: pf.Token(t, "12345678", auth.RoleProvider),
-		provB: pf.Token(t, "23456789", auth.RoleProvider)}
+		provB: pf.Token(t, "23456789", auth.RoleProvider),
+		admin: pf.Token(t, "regio-groningen", auth.RoleAdmin)}
+	e.trust(t, "/lms/bouwschool", "provider", "12345678")
+	e.trust(t, "/lms/other", "provider", "23456789")
+	e.trust(t, "/test/partner", "employer", "87654321")
+	return e
 }
 
 // BSNs that pass the 11-proef.
@@ -79,13 +85,26 @@ func start1(date string, capacity int) obj {
 }
 
 // publish sends a schema-valid CloudEvent, as the providers service or a partner would.
+// publish sends an event from the test's partner system, registered as the HR system of
+// employer 87654321 (see start).
 func (e *env) publish(t testing.TB, topic, typ, id, key string, data obj) {
+	t.Helper()
+	e.publishFrom(t, "/test/partner", topic, typ, id, key, data)
+}
+
+func (e *env) publishFrom(t testing.TB, source, topic, typ, id, key string, data obj) {
 	t.Helper()
 	raw, _ := json.Marshal(data)
 	if err := contracts.MustEventSchemas().Validate(typ, raw); err != nil {
 		t.Fatalf("test event %s breaks its schema: %v", typ, err)
 	}
-	kittest.PublishRaw(t, e.pf.Infra.Kafka, e.pf.Topic(topic), kittest.CloudEvent(id, typ, "/test/partner", key, raw))
+	kittest.PublishRaw(t, e.pf.Infra.Kafka, e.pf.Topic(topic), kittest.CloudEvent(id, typ, source, key, raw))
+}
+
+// trust registers a partner system's source (as the region's administrator does).
+func (e *env) trust(t testing.TB, source, role, org string) {
+	t.Helper()
+	expect(t, "register "+source, e.r.Call(t, e.admin, "POST", "/api/v1/partner-sources", obj{"source": source, "role": role, "org": org, "name": "System " + source}, nil), 201)
 }
 
 // offerKnown publishes an offer and waits until enrolment sees it.

@@ -175,7 +175,8 @@ func TestPlacementEndDatesAreKeptAndAShortenedJobWithdrawsSustainablePlacement(t
 	if en.Status != "sustainably_placed" {
 		t.Fatalf("status %s after seven months of work", en.Status)
 	}
-	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-2", en.ID, obj{
+	e.trust(t, "/hr/11223344", "employer", "11223344")
+	e.publishFrom(t, "/hr/11223344", catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-2", en.ID, obj{
 		"enrolmentId": en.ID, "employerKvk": "11223344", "startDate": day(-220), "endDate": day(-160), "hoursPerWeek": 36, "contractType": "permanent",
 		"confirmedBy": "employer", "reportId": "c2"})
 	kittest.Eventually(t, "correction applied", 15*time.Second, func() bool {
@@ -190,4 +191,81 @@ func TestPlacementEndDatesAreKeptAndAShortenedJobWithdrawsSustainablePlacement(t
 	if types[len(types)-1] != catalog.TypeEnrolmentSustainableWithdrawn {
 		t.Errorf("milestones %v, want the withdrawal last", types)
 	}
+}
+
+// Every partner message is bound to a registered system: hours only from the system of the
+// enrolment's provider, jobs only from UWV or the job's employer; the rest is
+// dead-lettered with the reason, and the messages after it are processed.
+func TestPartnerMessagesCountOnlyFromTheRegisteredSystemOfTheRightOrganisation(t *testing.T) {
+	c := &kittest.Clock{}
+	e := start(t, c)
+	e.offerKnown(t, 1, "active", true, start1(day(-20), 5))
+	pid := e.register(t, bsns[0])
+	c.Advance(-21 * 24 * time.Hour)
+	var en enrolment
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-20)), &en), 201)
+	c.Advance(21 * 24 * time.Hour)
+	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": day(-20)}, nil), 200)
+
+	hours := func(source, provider, reportID string, d int) kafka.Message {
+		data, _ := json.Marshal(attendance(en.ID, provider, day(d), 4, reportID))
+		return kittest.CloudEvent("m-"+reportID, catalog.TypeAttendanceReported, source, en.ID, data)
+	}
+	expect(t, "revoke", e.r.Update(t, e.admin, "DELETE", "/api/v1/partner-sources/"+sourceID(t, e, "/lms/other"), "/api/v1/partner-sources/"+sourceID(t, e, "/lms/other"), nil, nil), 200)
+	kittest.PublishRaw(t, e.pf.Infra.Kafka, e.pf.Topic(catalog.TopicPartnersAttendance),
+		hours("/lms/unknown", "12345678", "a", -19),     // nobody registered this system
+		hours("/lms/other", "12345678", "b", -18),       // provider B's (revoked) system claims A's hours
+		hours("/test/partner", "12345678", "c", -17),    // an employer's system reports hours
+		hours("/lms/bouwschool", "12345678", "ok", -16), // A's own system: counts
+	)
+	job := obj{"enrolmentId": en.ID, "employerKvk": "87654321", "startDate": day(-10), "hoursPerWeek": 32, "contractType": "permanent", "reportId": "j"}
+	asUWV := obj{"confirmedBy": "uwv"}
+	for k, v := range job {
+		asUWV[k] = v
+	}
+	e.publishFrom(t, "/lms/bouwschool", catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "p1", en.ID, asUWV) // the provider confirms its own job
+	other := obj{"confirmedBy": "employer"}
+	for k, v := range job {
+		other[k] = v
+	}
+	other["employerKvk"] = "99887766"
+	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "p2", en.ID, other) // employer 87654321 confirms another employer's job
+
+	dlq := kittest.ReadUntil(t, e.pf.Infra.Kafka, messaging.DeadLetterTopic(e.pf.Topic(catalog.TopicPartnersAttendance)), 15*time.Second,
+		func(ms []kafka.Message) bool { return len(ms) >= 3 })
+	for _, m := range dlq {
+		reason := kittest.Header(m, messaging.HeaderDLQReason)
+		if !strings.Contains(reason, "not a registered partner system") && !strings.Contains(reason, "revoked") && !strings.Contains(reason, "registered as") {
+			t.Errorf("attendance dead letter reason %q", reason)
+		}
+	}
+	pdlq := kittest.ReadUntil(t, e.pf.Infra.Kafka, messaging.DeadLetterTopic(e.pf.Topic(catalog.TopicPartnersPlacements)), 15*time.Second,
+		func(ms []kafka.Message) bool { return len(ms) >= 2 })
+	if len(pdlq) != 2 {
+		t.Fatalf("%d placement dead letters, want 2", len(pdlq))
+	}
+	var att struct{ TotalHours float64 }
+	kittest.Eventually(t, "A's own hours", 15*time.Second, func() bool {
+		e.r.Call(t, e.provA, "GET", "/api/v1/enrolments/"+en.ID+"/attendance", nil, &att)
+		return att.TotalHours == 4
+	})
+	e.r.Call(t, e.coach, "GET", "/api/v1/enrolments/"+en.ID, nil, &en)
+	if len(en.Placements) != 0 || en.Status != "started" {
+		t.Errorf("a job confirmed by the wrong systems counted: %+v", en)
+	}
+}
+
+func sourceID(t *testing.T, e *env, source string) string {
+	t.Helper()
+	var list struct {
+		Items []struct{ ID, Source string }
+	}
+	expect(t, "sources", e.r.Call(t, e.admin, "GET", "/api/v1/partner-sources", nil, &list), 200)
+	for _, s := range list.Items {
+		if s.Source == source {
+			return s.ID
+		}
+	}
+	t.Fatalf("source %s not registered", source)
+	return ""
 }

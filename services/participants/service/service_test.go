@@ -297,7 +297,7 @@ func TestTrajectoryFromEnrolmentToSustainablePlacementOverHTTPAndPartnerTopics(t
 	// registration): six months of work are reached at once. A confirmation for an unknown
 	// enrolment is dead-lettered.
 	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-unknown", "enr-nope", obj{
-		"enrolmentId": "enr-nope", "employerKvk": "87654321", "startDate": day(-10), "hoursPerWeek": 32, "contractType": "permanent", "confirmedBy": "uwv", "reportId": "u1"})
+		"enrolmentId": "enr-nope", "employerKvk": "87654321", "startDate": day(-10), "hoursPerWeek": 32, "contractType": "permanent", "confirmedBy": "employer", "reportId": "u1"})
 	placement := obj{"enrolmentId": id, "employerKvk": "87654321", "startDate": day(-215), "hoursPerWeek": 32, "contractType": "fixed_term", "confirmedBy": "employer", "reportId": "emp-1"}
 	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-1", id, placement)
 	e.publish(t, catalog.TopicPartnersPlacements, catalog.TypePlacementConfirmed, "pl-1", id, placement) // redelivered

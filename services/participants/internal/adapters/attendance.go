@@ -55,7 +55,7 @@ type attendanceFact struct {
 
 // Record credits the reports in order; a report that would take its day past the cap is
 // not credited, and its index is returned with the minutes the day already has.
-func (a *Attendance) Record(ctx context.Context, reports []domain.AttendanceReport, source string) (map[int]int, error) {
+func (a *Attendance) Record(ctx context.Context, reports []domain.AttendanceReport) (map[int]int, error) {
 	full := map[int]int{}
 	var facts []any
 	now := time.Now().UTC()
@@ -69,7 +69,7 @@ func (a *Attendance) Record(ctx context.Context, reports []domain.AttendanceRepo
 			continue
 		}
 		facts = append(facts, attendanceFact{ID: r.EnrolmentID + "|" + r.Date.String() + "|" + r.ReportID, EnrolmentID: r.EnrolmentID,
-			Date: r.Date.String(), Minutes: r.Minutes(), ProviderKvK: r.ProviderKvK, Source: source, ReceivedAt: now})
+			Date: r.Date.String(), Minutes: r.Minutes(), ProviderKvK: r.ProviderKvK, Source: r.Source, ReceivedAt: now})
 	}
 	_, err := store.InsertFacts(ctx, a.facts, facts)
 	return full, err

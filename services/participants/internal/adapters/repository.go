@@ -17,6 +17,7 @@ import (
 const (
 	kindParticipant = "participant"
 	kindEnrolment   = "enrolment"
+	kindPartner     = "partnersource"
 )
 
 // participantRecord is the stored participant: its JSON plus the sealed BSN, which the
@@ -40,6 +41,24 @@ var Views = []*store.View{
 		return store.Fields{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status),
 			"product": e.ProductID, "contract": e.ContractID}
 	}, []string{"participant"}, []string{"provider"}, []string{"status"}, []string{"product"}, []string{"provider", "status"}),
+	store.NewView(kindPartner, 1, func(s *domain.PartnerSource) store.Fields {
+		return store.Fields{"role": string(s.Role)}
+	}, []string{"role"}),
+}
+
+// LoadPartnerSource reads a registration by its id.
+func (r *Repository) LoadPartnerSource(ctx context.Context, id string) (*domain.PartnerSource, int, error) {
+	return store.LoadAs[domain.PartnerSource](ctx, r.agg, kindPartner, id)
+}
+
+// SavePartnerSource stores a registration (audited on the commit log).
+func (r *Repository) SavePartnerSource(ctx context.Context, s *domain.PartnerSource, o rules.Outcome) error {
+	return r.agg.Save(ctx, store.Saved{Kind: kindPartner, ID: s.ID, Region: s.Region, State: s, Outcome: o})
+}
+
+// ListPartnerSources pages the region's registrations.
+func (r *Repository) ListPartnerSources(ctx context.Context, region string, page paging.Request) (paging.Page[domain.PartnerSource], error) {
+	return store.PageAs[domain.PartnerSource](ctx, r.agg, kindPartner, store.Filtered(region, page, nil))
 }
 
 // Repository stores participants and enrolments on the commit log with their views.

@@ -25,6 +25,10 @@ type Repository interface {
 	// EachParticipant visits every participant the filter selects (reports).
 	EachParticipant(ctx context.Context, region string, f ParticipantFilter, fn func(*domain.Participant) error) error
 
+	LoadPartnerSource(ctx context.Context, id string) (*domain.PartnerSource, int, error)
+	SavePartnerSource(ctx context.Context, s *domain.PartnerSource, o rules.Outcome) error
+	ListPartnerSources(ctx context.Context, region string, page paging.Request) (paging.Page[domain.PartnerSource], error)
+
 	LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error)
 	// LoadEnrolments reads several at once (a batch of partner messages); missing ones are absent.
 	LoadEnrolments(ctx context.Context, ids []string) (map[string]*domain.Enrolment, error)
@@ -76,7 +80,7 @@ type Identities interface {
 type Attendance interface {
 	// Record credits each report once; a report that would take its day past
 	// domain.MaxMinutesPerDay is not credited: full maps its index to the day's minutes.
-	Record(ctx context.Context, reports []domain.AttendanceReport, source string) (full map[int]int, err error)
+	Record(ctx context.Context, reports []domain.AttendanceReport) (full map[int]int, err error)
 	Minutes(ctx context.Context, enrolmentID string) (int, error)
 	Days(ctx context.Context, enrolmentID string) ([]DayHours, error)
 }

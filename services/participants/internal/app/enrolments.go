@@ -295,7 +295,8 @@ func (s *Service) ReportAttendance(ctx context.Context, p auth.Principal, id str
 	if err := e.CheckAttendance(r, s.now()); err != nil {
 		return nil, err
 	}
-	full, err := s.attendance.Record(ctx, []domain.AttendanceReport{r}, "http:"+p.Subject)
+	r.Source = "http:" + p.Subject
+	full, err := s.attendance.Record(ctx, []domain.AttendanceReport{r})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -30,10 +32,11 @@ func rejectRuleErrors(err error) error {
 	return err
 }
 
-// RecordAttendance checks a batch of partner reports and stores those that may count; it
-// returns per index the reports it rejected. Reports already stored count once however
-// often they are redelivered or replayed.
-func (s *Service) RecordAttendance(ctx context.Context, reports []domain.AttendanceReport, source string) (map[int]error, error) {
+// RecordAttendance checks a batch of partner reports, each with the CloudEvents source it
+// came from, and stores those that may count; it returns per index the reports it
+// rejected. Only the registered system of the enrolment's provider may report its hours.
+// Reports already stored count once however often they are redelivered or replayed.
+func (s *Service) RecordAttendance(ctx context.Context, reports []domain.AttendanceReport, sources []string) (map[int]error, error) {
 	rejected := map[int]error{}
 	var ids []string
 	for _, r := range reports {
@@ -42,6 +45,17 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 	enrolments, err := s.repo.LoadEnrolments(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	senders := map[string]*domain.PartnerSource{}
+	for _, src := range sources {
+		if _, ok := senders[src]; ok {
+			continue
+		}
+		ps, err := s.partnerSource(ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		senders[src] = ps
 	}
 	var accepted []domain.AttendanceReport
 	var index []int // of each accepted report in reports
@@ -56,6 +70,16 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 			rejected[i] = reject("enrolment %s belongs to another region", r.EnrolmentID)
 			continue
 		}
+		sender := senders[sources[i]]
+		if sender == nil {
+			rejected[i] = unregistered(sources[i])
+			continue
+		}
+		if err := sender.MayReportAttendance(e.ProviderKvK); err != nil {
+			rejected[i] = &Rejected{Reason: err}
+			continue
+		}
+		r.Source = "partner:" + sources[i]
 		if err := e.CheckAttendance(r, now); err != nil {
 			rejected[i] = &Rejected{Reason: err}
 			continue
@@ -64,7 +88,7 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 		index = append(index, i)
 	}
 	if len(accepted) > 0 {
-		full, err := s.attendance.Record(ctx, accepted, source)
+		full, err := s.attendance.Record(ctx, accepted)
 		if err != nil {
 			return nil, err
 		}
@@ -73,6 +97,89 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 		}
 	}
 	return rejected, nil
+}
+
+// partnerSource is the registration of a CloudEvents source, or nil.
+func (s *Service) partnerSource(ctx context.Context, source string) (*domain.PartnerSource, error) {
+	ps, _, err := s.repo.LoadPartnerSource(ctx, domain.PartnerSourceID(source))
+	if errors.Is(err, rules.ErrNotFound) || (err == nil && ps.Region != s.region) {
+		return nil, nil
+	}
+	return ps, err
+}
+
+func unregistered(source string) error {
+	return reject("the sender (ce_source %q) is not a registered partner system of this region", source)
+}
+
+// RegisterPartnerSource trusts a partner system's messages for an organisation
+// (administrators, when they give the system access to Kafka). A revoked source may be
+// registered anew.
+func (s *Service) RegisterPartnerSource(ctx context.Context, p auth.Principal, in domain.PartnerSourceInput) (*domain.PartnerSource, error) {
+	if !p.Has(auth.RoleAdmin) {
+		return nil, rules.Forbid("only an administrator registers partner systems")
+	}
+	ps, err := domain.NewPartnerSource(s.region, in, s.now())
+	if err != nil {
+		return nil, err
+	}
+	existing, v, err := s.repo.LoadPartnerSource(ctx, ps.ID)
+	switch {
+	case err == nil && existing.RevokedAt == nil:
+		return nil, rules.State("source %s is registered already (as %s %s); revoke it first", in.Source, existing.Role, existing.Org)
+	case err != nil && !errors.Is(err, rules.ErrNotFound):
+		return nil, err
+	}
+	if err := s.repo.SavePartnerSource(ctx, ps, rules.Outcome{Version: v, Actor: p.Actor(), Action: "partner-source.registered"}); err != nil {
+		if errors.Is(err, rules.ErrConflict) {
+			return nil, rules.State("source %s was registered at the same moment", in.Source)
+		}
+		return nil, err
+	}
+	return ps, nil
+}
+
+// ListPartnerSources pages the region's partner systems (administrators, coordinators).
+func (s *Service) ListPartnerSources(ctx context.Context, p auth.Principal, page paging.Request) (paging.Page[domain.PartnerSource], error) {
+	if !p.Has(auth.RoleAdmin, auth.RoleCoordinator) {
+		return paging.Page[domain.PartnerSource]{}, nil
+	}
+	return s.repo.ListPartnerSources(ctx, s.region, page)
+}
+
+// GetPartnerSource returns one registration.
+func (s *Service) GetPartnerSource(ctx context.Context, p auth.Principal, id string) (*domain.PartnerSource, error) {
+	if !p.Has(auth.RoleAdmin, auth.RoleCoordinator) {
+		return nil, rules.ErrNotFound
+	}
+	ps, _, err := s.repo.LoadPartnerSource(ctx, id)
+	if err == nil && ps.Region != s.region {
+		return nil, rules.ErrNotFound
+	}
+	return ps, err
+}
+
+// RevokePartnerSource stops trusting a partner system; what it sent before stays.
+func (s *Service) RevokePartnerSource(ctx context.Context, p auth.Principal, id string) (*domain.PartnerSource, error) {
+	if !p.Has(auth.RoleAdmin) {
+		return nil, rules.Forbid("only an administrator revokes partner systems")
+	}
+	var out *domain.PartnerSource
+	err := rules.Retry(ctx, func() error {
+		ps, v, err := s.repo.LoadPartnerSource(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ps.Region != s.region {
+			return rules.ErrNotFound
+		}
+		if err := ps.Revoke(s.now()); err != nil {
+			return err
+		}
+		out = ps
+		return s.repo.SavePartnerSource(ctx, ps, rules.Outcome{Version: v, Actor: p.Actor(), Action: "partner-source.revoked"})
+	})
+	return out, err
 }
 
 // PlacementConfirmation is an employer's or UWV's report of a job on the partner topic.
@@ -87,7 +194,18 @@ type PlacementConfirmation struct {
 // confirmation of one a work coach recorded. A redelivered report changes nothing.
 func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation, source string) error {
 	actor := rules.Actor{Subject: "partner:" + c.ConfirmedBy, Name: source}
-	err := rules.Retry(ctx, func() error {
+	sender, err := s.partnerSource(ctx, source)
+	if err != nil {
+		return err
+	}
+	if sender == nil {
+		return unregistered(source)
+	}
+	if err := sender.MayConfirmPlacement(c.ConfirmedBy, c.EmployerKvK); err != nil {
+		return &Rejected{Reason: err}
+	}
+	actor.Org = sender.Org
+	err = rules.Retry(ctx, func() error {
 		e, v, err := s.repo.LoadEnrolment(ctx, c.EnrolmentID)
 		if errors.Is(err, rules.ErrNotFound) {
 			return reject("enrolment %s is unknown", c.EnrolmentID)

@@ -17,6 +17,8 @@ type AttendanceReport struct {
 	Date        Date    `json:"date"`
 	Hours       float64 `json:"hours"`
 	ReportID    string  `json:"reportId"`
+	// Source is who sent it: "partner:<ce_source>" or "http:<subject>" (kept with the fact).
+	Source string `json:"-"`
 }
 
 // Minutes of the report, rounded to the minute.

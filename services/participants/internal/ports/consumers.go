@@ -45,6 +45,7 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 		Types:   []string{catalog.TypeAttendanceReported},
 		Handler: func(ctx context.Context, batch []messaging.Message) error {
 			reports := make([]domain.AttendanceReport, 0, len(batch))
+			sources := make([]string, 0, len(batch))
 			index := make([]int, 0, len(batch))
 			rej := messaging.Rejections{}
 			for i, m := range batch {
@@ -54,9 +55,10 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 					continue
 				}
 				reports = append(reports, r)
+				sources = append(sources, m.Source)
 				index = append(index, i)
 			}
-			refused, err := a.RecordAttendance(ctx, reports, "partner:"+catalog.TopicPartnersAttendance)
+			refused, err := a.RecordAttendance(ctx, reports, sources)
 			if err != nil {
 				return err
 			}

@@ -52,6 +52,11 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/enrolments/:enrolmentId/placements", guidance, h.place)
 	api.POST("/enrolments/:enrolmentId/placements/:placementId/end", guidance, h.endJob)
 	api.GET("/enrolments/:enrolmentId/attendance", h.attendance)
+
+	api.GET("/partner-sources", h.listPartnerSources)
+	api.POST("/partner-sources", h.registerPartnerSource)
+	api.GET("/partner-sources/:sourceId", h.getPartnerSource)
+	api.DELETE("/partner-sources/:sourceId", h.revokePartnerSource)
 	api.POST("/enrolments/:enrolmentId/attendance", auth.Require(auth.RoleProvider), h.reportAttendance)
 }
 
@@ -251,4 +256,30 @@ func (h *HTTP) reportAttendance(c *gin.Context) {
 			ProviderKvK: p.Org, Date: in.Date, Hours: in.Hours, ReportID: in.ReportID})
 		respond(c, http.StatusOK, v, err)
 	}
+}
+
+func (h *HTTP) listPartnerSources(c *gin.Context) {
+	q := httpserver.ListQuery(c)
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListPartnerSources(c, principal(c), q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func (h *HTTP) registerPartnerSource(c *gin.Context) {
+	if in, ok := bind[domain.PartnerSourceInput](c); ok {
+		v, err := h.app.RegisterPartnerSource(c, principal(c), in)
+		httpserver.Created(c, func(s *domain.PartnerSource) string { return "/api/v1/partner-sources/" + s.ID }, v, err)
+	}
+}
+
+func (h *HTTP) getPartnerSource(c *gin.Context) {
+	v, err := h.app.GetPartnerSource(c, principal(c), c.Param("sourceId"))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) revokePartnerSource(c *gin.Context) {
+	v, err := h.app.RevokePartnerSource(c, principal(c), c.Param("sourceId"))
+	respond(c, http.StatusOK, v, err)
 }
