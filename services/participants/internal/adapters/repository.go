@@ -29,18 +29,21 @@ type participantRecord struct {
 
 // Views are what lists filter on. Municipalities are compared case-insensitively.
 var Views = []*store.View{
-	store.NewView(kindParticipant, 1, func(p *participantRecord) store.Fields {
+	store.NewView(kindParticipant, 2, func(p *participantRecord) store.Fields {
 		groups := make([]string, len(p.TargetGroups))
 		for i, g := range p.TargetGroups {
 			groups[i] = string(g)
 		}
 		return store.Fields{"municipality": strings.ToLower(p.Municipality), "workCoach": p.WorkCoach.Subject,
-			"targetGroups": groups, "praktijkverklaring": len(p.Praktijkverklaringen) > 0 || p.BBL != nil}
-	}, []string{"municipality"}, []string{"workCoach"}, []string{"targetGroups"}, []string{"praktijkverklaring"}),
-	store.NewView(kindEnrolment, 1, func(e *domain.Enrolment) store.Fields {
+			"targetGroups": groups, "praktijkverklaring": len(p.Praktijkverklaringen) > 0 || p.BBL != nil, "org": p.WorkCoach.Org}
+	}, []string{"municipality"}, []string{"workCoach"}, []string{"targetGroups"}, []string{"praktijkverklaring"},
+		// a work coach's lists: their organisation's participants, with each filter
+		[]string{"org"}, []string{"org", "municipality"}, []string{"org", "workCoach"}, []string{"org", "targetGroups"}),
+	store.NewView(kindEnrolment, 2, func(e *domain.Enrolment) store.Fields {
 		return store.Fields{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status),
-			"product": e.ProductID, "contract": e.ContractID}
-	}, []string{"participant"}, []string{"provider"}, []string{"status"}, []string{"product"}, []string{"provider", "status"}),
+			"product": e.ProductID, "contract": e.ContractID, "org": e.Organisation}
+	}, []string{"participant"}, []string{"provider"}, []string{"status"}, []string{"product"}, []string{"provider", "status"},
+		[]string{"org"}, []string{"org", "status"}, []string{"org", "provider"}, []string{"org", "product"}, []string{"org", "participant"}),
 	store.NewView(kindPartner, 1, func(s *domain.PartnerSource) store.Fields {
 		return store.Fields{"role": string(s.Role)}
 	}, []string{"role"}),
@@ -94,7 +97,7 @@ func (r *Repository) SaveParticipant(ctx context.Context, p *domain.Participant,
 
 func participantQuery(region string, f app.ParticipantFilter, page paging.Request) store.PageQuery {
 	q := store.Filtered(region, page, map[string]string{
-		"municipality": strings.ToLower(f.Municipality), "workCoach": f.WorkCoach, "targetGroups": string(f.TargetGroup)})
+		"municipality": strings.ToLower(f.Municipality), "workCoach": f.WorkCoach, "targetGroups": string(f.TargetGroup), "org": f.Organisation})
 	if f.WithPraktijkverklaring {
 		q.Equals["praktijkverklaring"] = true
 	}
@@ -125,7 +128,8 @@ func (r *Repository) SaveEnrolment(ctx context.Context, e *domain.Enrolment, o r
 }
 
 func enrolmentQuery(region string, f app.EnrolmentFilter, page paging.Request) store.PageQuery {
-	return store.Filtered(region, page, map[string]string{"participant": f.ParticipantID, "provider": f.ProviderKvK, "status": string(f.Status), "product": f.ProductID})
+	return store.Filtered(region, page, map[string]string{"participant": f.ParticipantID, "provider": f.ProviderKvK, "status": string(f.Status),
+		"product": f.ProductID, "org": f.Organisation})
 }
 
 func (r *Repository) ListEnrolments(ctx context.Context, region string, f app.EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error) {

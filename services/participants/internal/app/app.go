@@ -46,6 +46,8 @@ type Subject struct{ Kind, ID string }
 
 // EnrolmentFilter narrows a listing of enrolments.
 type EnrolmentFilter struct {
+	// Organisation: only enrolments of the participants of this organisation.
+	Organisation  string
 	ParticipantID string
 	ProviderKvK   string
 	ProductID     string
@@ -141,17 +143,31 @@ func guidance(p auth.Principal) bool {
 	return p.Has(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin)
 }
 
-func canSeeParticipant(p auth.Principal, part *domain.Participant) bool {
-	return part.Region == p.Region && guidance(p)
+// ownOrganisationOnly: a work coach (of a gemeente or UWV) sees the participants of their
+// own organisation, not the region's; coordinators and administrators see the region.
+func ownOrganisationOnly(p auth.Principal) bool {
+	return p.Has(auth.RoleWorkCoach) && !p.Has(auth.RoleCoordinator, auth.RoleAdmin)
 }
 
-// canSeeEnrolment: guidance and finance see the region's enrolments; a provider only those
-// at itself.
+// canSeeParticipant: guidance roles of the region, a work coach only the participants of
+// their organisation (the organisation of the participant's work coach).
+func canSeeParticipant(p auth.Principal, part *domain.Participant) bool {
+	if part.Region != p.Region || !guidance(p) {
+		return false
+	}
+	return !ownOrganisationOnly(p) || part.WorkCoach.Org == p.Org
+}
+
+// canSeeEnrolment: coordinators, administrators and finance see the region's enrolments; a
+// work coach those of their organisation's participants; a provider only those at itself.
 func canSeeEnrolment(p auth.Principal, e *domain.Enrolment) bool {
 	if e.Region != p.Region {
 		return false
 	}
-	return guidance(p) || p.Has(auth.RoleFinance) || (p.Has(auth.RoleProvider) && p.Org == e.ProviderKvK)
+	if p.Has(auth.RoleCoordinator, auth.RoleAdmin, auth.RoleFinance) {
+		return true
+	}
+	return (p.Has(auth.RoleWorkCoach) && e.Organisation == p.Org) || (p.Has(auth.RoleProvider) && p.Org == e.ProviderKvK)
 }
 
 // providerOf: the caller acts for the enrolment's provider.

@@ -50,6 +50,7 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 		return nil, err
 	}
 	e.Seat = seat
+	e.Organisation = part.WorkCoach.Org
 	err = s.repo.SaveEnrolment(ctx, e, rules.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
 		Actor: p.Actor(), Action: "enrolment.enrolled"})
 	if errors.Is(err, rules.ErrConflict) {
@@ -73,7 +74,9 @@ func (s *Service) GetEnrolment(ctx context.Context, p auth.Principal, id string)
 // ListEnrolments returns a page of the enrolments the caller may see; a provider only its
 // own (its filter is forced to itself, so the page is read from the provider's index).
 func (s *Service) ListEnrolments(ctx context.Context, p auth.Principal, f EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error) {
-	if !guidance(p) && !p.Has(auth.RoleFinance) {
+	if ownOrganisationOnly(p) {
+		f.Organisation = p.Org
+	} else if !guidance(p) && !p.Has(auth.RoleFinance) {
 		if !p.Has(auth.RoleProvider) {
 			return paging.Page[domain.Enrolment]{}, nil
 		}

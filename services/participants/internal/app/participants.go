@@ -34,7 +34,11 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 		return nil, err
 	}
 	if owner != id {
-		if _, _, err := s.repo.LoadParticipant(ctx, owner); err == nil {
+		if other, _, err := s.repo.LoadParticipant(ctx, owner); err == nil {
+			if !canSeeParticipant(p, other) {
+				// Being a participant elsewhere is personal data: no id for another organisation.
+				return nil, rules.State("this person is already registered in this region by another organisation; a coordinator can hand them over")
+			}
 			return nil, alreadyRegistered(owner)
 		} else if !errors.Is(err, rules.ErrNotFound) {
 			return nil, err
@@ -84,6 +88,8 @@ func (s *Service) GetParticipant(ctx context.Context, p auth.Principal, id strin
 
 // ParticipantFilter narrows a listing.
 type ParticipantFilter struct {
+	// Organisation of the participant's work coach (a work coach's lists are limited to it).
+	Organisation string
 	Municipality string // case-insensitive
 	TargetGroup  domain.TargetGroup
 	WorkCoach    string
@@ -96,6 +102,9 @@ func (s *Service) ListParticipants(ctx context.Context, p auth.Principal, f Part
 	if !guidance(p) {
 		return paging.Page[domain.Participant]{}, nil
 	}
+	if ownOrganisationOnly(p) {
+		f.Organisation = p.Org
+	}
 	return s.repo.ListParticipants(ctx, p.Region, f, page)
 }
 
@@ -107,10 +116,30 @@ func (s *Service) UpdateParticipant(ctx context.Context, p auth.Principal, id st
 }
 
 // AssignWorkCoach hands a participant to another work coach.
+// A handover to a coach of another organisation (gemeente to UWV, say) moves the
+// participant's enrolments to that organisation too.
 func (s *Service) AssignWorkCoach(ctx context.Context, p auth.Principal, id string, coach rules.Actor) (*domain.Participant, error) {
-	return s.changeParticipant(ctx, p, id, "participant.work-coach-assigned", func(part *domain.Participant, now time.Time) error {
+	part, err := s.changeParticipant(ctx, p, id, "participant.work-coach-assigned", func(part *domain.Participant, now time.Time) error {
 		return part.AssignWorkCoach(coach, now)
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Repeating the assignment repairs enrolments a crash left behind.
+	err = s.repo.EachEnrolment(ctx, s.region, EnrolmentFilter{ParticipantID: id}, func(listed *domain.Enrolment) error {
+		if listed.Organisation == part.WorkCoach.Org {
+			return nil
+		}
+		return rules.Retry(ctx, func() error {
+			e, v, err := s.repo.LoadEnrolment(ctx, listed.ID)
+			if err != nil {
+				return err
+			}
+			e.Organisation = part.WorkCoach.Org
+			return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Actor: p.Actor(), Action: "enrolment.handed-over"})
+		})
+	})
+	return part, err
 }
 
 // AddPraktijkverklaring records an issued praktijkverklaring.

@@ -32,28 +32,30 @@ func (s Status) Open() bool { return s != StatusSustainablyPlaced && s != Status
 // Enrolment is a participant's trajectory in one product of a contracted provider, from a
 // start date at a location, under the terms version in force at that start.
 type Enrolment struct {
-	rules.StoreVersion `json:"-"`    // the version: its ETag
-	ID                 string        `json:"id"`
-	ParticipantID      string        `json:"participantId"`
-	Region             string        `json:"region"`
-	ContractID         string        `json:"contractId"`
-	ContractNumber     string        `json:"contractNumber"`
-	SchemeID           string        `json:"schemeId"`
-	ProviderKvK        string        `json:"providerKvk"`
-	ProviderName       string        `json:"providerName"`
-	ProductID          string        `json:"productId"`
-	ProductName        string        `json:"productName"`
-	Location           string        `json:"location"`
-	StartDate          Date          `json:"startDate"`
-	PriceCents         int64         `json:"priceCents"`
-	Terms              Terms         `json:"terms"`
-	Seat               int           `json:"seat"`
-	TargetGroups       []TargetGroup `json:"targetGroups"`
-	Status             Status        `json:"status"`
-	EnrolledAt         time.Time     `json:"enrolledAt"`
-	StartedOn          Date          `json:"startedOn,omitzero"`
-	CompletedOn        Date          `json:"completedOn,omitzero"`
-	PlacedOn           Date          `json:"placedOn,omitzero"`
+	rules.StoreVersion `json:"-"` // the version: its ETag
+	ID                 string     `json:"id"`
+	ParticipantID      string     `json:"participantId"`
+	Region             string     `json:"region"`
+	// Organisation guides the participant (the gemeente or UWV office of the work coach).
+	Organisation   string        `json:"organisation,omitempty"`
+	ContractID     string        `json:"contractId"`
+	ContractNumber string        `json:"contractNumber"`
+	SchemeID       string        `json:"schemeId"`
+	ProviderKvK    string        `json:"providerKvk"`
+	ProviderName   string        `json:"providerName"`
+	ProductID      string        `json:"productId"`
+	ProductName    string        `json:"productName"`
+	Location       string        `json:"location"`
+	StartDate      Date          `json:"startDate"`
+	PriceCents     int64         `json:"priceCents"`
+	Terms          Terms         `json:"terms"`
+	Seat           int           `json:"seat"`
+	TargetGroups   []TargetGroup `json:"targetGroups"`
+	Status         Status        `json:"status"`
+	EnrolledAt     time.Time     `json:"enrolledAt"`
+	StartedOn      Date          `json:"startedOn,omitzero"`
+	CompletedOn    Date          `json:"completedOn,omitzero"`
+	PlacedOn       Date          `json:"placedOn,omitzero"`
 	// SustainableOn is the projected day of sustainable placement while placed, and the
 	// actual day once sustainably placed.
 	SustainableOn Date         `json:"sustainableOn,omitzero"`
