@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/werkregio/platform/services/kit/privacy"
 	"github.com/werkregio/platform/services/kit/problem"
 )
 
@@ -67,11 +68,22 @@ func problems(log *slog.Logger) gin.HandlerFunc {
 		p := *problem.From(err)
 		span := trace.SpanFromContext(c.Request.Context())
 		if p.Status >= 500 {
+			err = privacy.RedactError(err)
 			log.ErrorContext(c.Request.Context(), "request failed", "error", err.Error(), "route", c.FullPath())
 			span.SetStatus(codes.Error, err.Error())
 			span.RecordError(err)
 		}
-		p.Instance = c.Request.URL.Path // the request this problem is about (RFC 9457, 3.1.5); to its caller only
+		// Details quote input, which may hold a BSN in a field where it does not belong:
+		// the problem never echoes one, not even to its own caller.
+		p.Detail = privacy.Redact(p.Detail)
+		p.Instance = privacy.Redact(c.Request.URL.Path) // the request this problem is about (RFC 9457, 3.1.5)
+		if len(p.Errors) > 0 {
+			errs := make([]problem.FieldError, len(p.Errors))
+			for i, fe := range p.Errors {
+				errs[i] = problem.FieldError{Field: privacy.Redact(fe.Field), Reason: privacy.Redact(fe.Reason)}
+			}
+			p.Errors = errs
+		}
 		p.RequestID = c.GetString(RequestIDHeader)
 		if sc := span.SpanContext(); sc.IsValid() {
 			p.TraceID = sc.TraceID().String()

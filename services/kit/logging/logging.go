@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/werkregio/platform/services/kit/privacy"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -22,9 +23,21 @@ func New(w io.Writer, service, level string) *slog.Logger {
 // sensitiveKeys are attribute names whose values are never written, whatever the caller passes.
 var sensitiveKeys = map[string]bool{"bsn": true, "burgerservicenummer": true, "password": true, "authorization": true, "token": true}
 
+// redact blanks sensitive keys and masks a BSN in any text value (an error quoting input,
+// a reason, the message itself).
 func redact(_ []string, a slog.Attr) slog.Attr {
 	if sensitiveKeys[strings.ToLower(a.Key)] {
 		return slog.String(a.Key, "[redacted]")
+	}
+	switch a.Value.Kind() {
+	case slog.KindString:
+		if s := a.Value.String(); s != privacy.Redact(s) {
+			return slog.String(a.Key, privacy.Redact(s))
+		}
+	case slog.KindAny:
+		if err, ok := a.Value.Any().(error); ok {
+			return slog.String(a.Key, privacy.Redact(err.Error()))
+		}
 	}
 	return a
 }
@@ -33,6 +46,7 @@ func redact(_ []string, a slog.Attr) slog.Attr {
 type traceHandler struct{ slog.Handler }
 
 func (h *traceHandler) Handle(ctx context.Context, r slog.Record) error {
+	r.Message = privacy.Redact(r.Message)
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 		r.AddAttrs(slog.String("trace_id", sc.TraceID().String()), slog.String("span_id", sc.SpanID().String()))
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/werkregio/platform/services/kit/privacy"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -286,7 +287,7 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 			c.deadLetter(mctx, m, err)
 			continue
 		}
-		span.SetAttributes(semconv.MessagingMessageID(e.ID), attribute.String("cloudevents.event_type", e.Type))
+		span.SetAttributes(semconv.MessagingMessageID(privacy.Redact(e.ID)), attribute.String("cloudevents.event_type", privacy.Redact(e.Type)))
 		if len(c.types) > 0 && !c.types[e.Type] {
 			continue
 		}
@@ -382,7 +383,7 @@ func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (conte
 			semconv.MessagingConsumerGroupName(c.cfg.GroupID),
 			semconv.MessagingDestinationPartitionID(strconv.Itoa(m.Partition)),
 			semconv.MessagingKafkaOffset(int(m.Offset)),
-			semconv.MessagingKafkaMessageKey(string(m.Key)),
+			semconv.MessagingKafkaMessageKey(privacy.Redact(string(m.Key))), // partner input: a BSN may be put anywhere
 			semconv.MessagingMessageBodySize(len(m.Value)),
 		))
 }
@@ -391,6 +392,7 @@ func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (conte
 // from. It retries until the dead-letter topic takes it (or ctx ends): the message is never
 // lost and never skipped, and the consumer never stops over it.
 func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error) {
+	reason = privacy.RedactError(reason) // a reason quotes input, which may hold a BSN in the wrong field
 	dlq := DeadLetterTopic(m.Topic)
 	c.cfg.Logger.WarnContext(ctx, "message dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dead_letter_topic", dlq, "reason", reason.Error())
 	trace.SpanFromContext(ctx).AddEvent("dead-lettered", trace.WithAttributes(attribute.String("reason", reason.Error())))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/werkregio/platform/services/kit/privacy"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -164,8 +165,8 @@ func (p *Producer) PublishBatch(ctx context.Context, out []Outbound) []error {
 		if werr == nil {
 			continue
 		}
-		spans[j].RecordError(werr)
-		spans[j].SetStatus(codes.Error, werr.Error())
+		spans[j].RecordError(privacy.RedactError(werr))
+		spans[j].SetStatus(codes.Error, privacy.Redact(werr.Error()))
 		errs[index[j]] = classifyWriteError(msgs[j].Topic, werr)
 	}
 	return errs

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/privacy"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -29,7 +30,7 @@ func (p *Platform) runJob(ctx context.Context, j job) {
 	for {
 		sctx, span := tracer.Start(ctx, "job "+j.name, trace.WithSpanKind(trace.SpanKindInternal))
 		if err := j.run(sctx, time.Now()); err != nil && ctx.Err() == nil {
-			span.RecordError(err)
+			span.RecordError(privacy.RedactError(err))
 			span.SetStatus(codes.Error, "job failed")
 			p.Log.ErrorContext(sctx, "scheduled job failed", "job", j.name, "error", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/privacy"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -54,7 +55,7 @@ func commandTracer(tracer trace.Tracer) *event.CommandMonitor {
 		mu.Unlock()
 		if ok {
 			if err != "" {
-				s.SetStatus(codes.Error, err)
+				s.SetStatus(codes.Error, privacy.Redact(err))
 			}
 			s.End()
 		}
