@@ -76,6 +76,24 @@ func (r *Running) ProbeWithPersonalData(t testing.TB, doc *openapi3.T, tokens []
 	return out
 }
 
+func (r *Running) rawWith(t testing.TB, token, method, target string, header http.Header) Answer {
+	req, err := http.NewRequest(method, r.URL+target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return Answer{Operation: method + " " + target, Status: resp.StatusCode, Body: string(raw), Header: resp.Header}
+}
+
 func (r *Running) raw(t testing.TB, token, method, target, body, operation string) Answer {
 	req, err := http.NewRequest(method, r.URL+target, strings.NewReader(body))
 	if err != nil {

@@ -53,10 +53,11 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/enrolments/:enrolmentId/placements/:placementId/end", guidance, h.endJob)
 	api.GET("/enrolments/:enrolmentId/attendance", h.attendance)
 
-	api.GET("/partner-sources", h.listPartnerSources)
-	api.POST("/partner-sources", h.registerPartnerSource)
-	api.GET("/partner-sources/:sourceId", h.getPartnerSource)
-	api.DELETE("/partner-sources/:sourceId", h.revokePartnerSource)
+	oversight, admin := auth.Require(auth.RoleAdmin, auth.RoleCoordinator), auth.Require(auth.RoleAdmin)
+	api.GET("/partner-sources", oversight, h.listPartnerSources)
+	api.POST("/partner-sources", admin, h.registerPartnerSource)
+	api.GET("/partner-sources/:sourceId", oversight, h.getPartnerSource)
+	api.DELETE("/partner-sources/:sourceId", admin, h.revokePartnerSource)
 	api.POST("/enrolments/:enrolmentId/attendance", auth.Require(auth.RoleProvider), h.reportAttendance)
 }
 

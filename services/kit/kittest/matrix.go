@@ -1,0 +1,144 @@
+package kittest
+
+import (
+	"fmt"
+	"io/fs"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/werkregio/platform/services/kit/auth"
+)
+
+// Rule says who may use an operation.
+type Rule struct {
+	// Roles may use it at all; every other role is refused (403), or sees nothing (404, a
+	// list without the resource) and changes nothing.
+	Roles []auth.Role
+	// OwnOrg are the roles of Roles that see and change only their own organisation's
+	// resources (a provider its enrolments, a work coach their organisation's participants).
+	OwnOrg []auth.Role
+	// Public: no token needed (a published calendar); skipped.
+	Public bool
+}
+
+// Matrix is a service's access policy and a resource of the "own" organisations to test
+// it on.
+type Matrix struct {
+	// Rules by operationId: an operation of the document without a rule fails the test, so a
+	// new route cannot be forgotten.
+	Rules map[string]Rule
+	// Params fills each path parameter with a resource of the own organisations.
+	Params map[string]string
+	// Own and Other give each role's organisation in the two cases.
+	Own, Other map[auth.Role]string
+	// Hidden are the ids a refused caller must not see in any answer.
+	Hidden []string
+}
+
+// CheckAccessMatrix calls every operation of the document with every role, of this region
+// and another, of the resource's own organisation and another, and checks the policy: a
+// token of another region is refused (403); a role the operation is not for, or an
+// organisation the resource is not of, gets no data (no 2xx but an empty list) and makes
+// no change (no 2xx); an allowed caller is not refused (no 401, 403 or 404), and reads the
+// resource (200). Changes carry a stale If-Match, so an allowed one fails on the version
+// (412) after authorisation and the fixture stays as it is.
+func (p *Platform) CheckAccessMatrix(t *testing.T, r *Running, raw []byte, refs fs.FS, m Matrix) {
+	t.Helper()
+	doc, err := LoadOpenAPI(raw, refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	param := regexp.MustCompile(`\{([^}]+)\}`)
+	checked := 0
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		for method, op := range item.Operations() {
+			rule, ok := m.Rules[op.OperationID]
+			if !ok {
+				t.Errorf("%s %s (%s) has no access rule: say who may use it", method, path, op.OperationID)
+				continue
+			}
+			if rule.Public {
+				continue
+			}
+			target := param.ReplaceAllStringFunc(path, func(s string) string {
+				v, ok := m.Params[s[1:len(s)-1]]
+				if !ok {
+					t.Fatalf("no fixture for path parameter %s", s)
+				}
+				return v
+			})
+			list := method == http.MethodGet && !strings.HasSuffix(path, "}")
+			for _, role := range auth.AllRoles {
+				for _, region := range []string{Region, "flevoland"} {
+					for _, own := range []bool{true, false} {
+						org := m.Own[role]
+						if !own {
+							org = m.Other[role]
+						}
+						allowed := region == Region && slices.Contains(rule.Roles, role) && (own || !slices.Contains(rule.OwnOrg, role))
+						status, body := p.matrixCall(t, r, method, target, p.TokenIn(t, region, org, role))
+						checked++
+						what := fmt.Sprintf("%s %s as %s of %s in %s", method, target, role, org, region)
+						switch {
+						case region != Region:
+							if status != http.StatusForbidden {
+								t.Errorf("%s: %d, want 403 (another region's token)", what, status)
+							}
+						case !allowed && list:
+							if status/100 == 2 {
+								for _, id := range m.Hidden {
+									if strings.Contains(body, id) {
+										t.Errorf("%s: the list shows %s", what, id)
+									}
+								}
+							}
+						case !allowed:
+							if status/100 == 2 {
+								t.Errorf("%s: %d, want a refusal: %.200s", what, status, body)
+							}
+						case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound:
+							t.Errorf("%s: %d, want it allowed: %.200s", what, status, body)
+						case method == http.MethodGet && status != http.StatusOK:
+							t.Errorf("%s: %d, want 200", what, status)
+						}
+					}
+				}
+			}
+		}
+	}
+	for id := range m.Rules {
+		if !hasOperation(doc.Paths.Map(), id) {
+			t.Errorf("access rule for %s, which the document does not have", id)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no operation checked")
+	}
+}
+
+func (p *Platform) matrixCall(t *testing.T, r *Running, method, target, token string) (int, string) {
+	h := http.Header{}
+	if method != http.MethodGet {
+		h.Set("If-Match", `"999999"`) // every change is stale: authorised ones fail on the version
+	}
+	a := r.rawWith(t, token, method, target, h)
+	return a.Status, a.Body
+}
+
+func hasOperation(paths map[string]*openapi3.PathItem, id string) bool {
+	for _, item := range paths {
+		for _, op := range item.Operations() {
+			if op.OperationID == id {
+				return true
+			}
+		}
+	}
+	return false
+}

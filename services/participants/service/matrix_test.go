@@ -1,0 +1,74 @@
+package service_test
+
+import (
+	"testing"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/participants/service"
+)
+
+var (
+	guidance  = []auth.Role{auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin}
+	lifecycle = append(guidance[:3:3], auth.RoleProvider)
+	readers   = append(lifecycle[:4:4], auth.RoleFinance)
+	coachOnly = []auth.Role{auth.RoleWorkCoach}
+	ownOrg    = []auth.Role{auth.RoleWorkCoach, auth.RoleProvider}
+	adminOnly = []auth.Role{auth.RoleAdmin}
+)
+
+// participantsAccess is who may do what: every operation of the document has a rule.
+var participantsAccess = map[string]kittest.Rule{
+	"listParticipants":         {Roles: guidance, OwnOrg: coachOnly},
+	"registerParticipant":      {Roles: guidance},
+	"searchParticipantByBsn":   {Roles: guidance, OwnOrg: coachOnly},
+	"getParticipant":           {Roles: guidance, OwnOrg: coachOnly},
+	"updateParticipant":        {Roles: guidance, OwnOrg: coachOnly},
+	"assignWorkCoach":          {Roles: guidance, OwnOrg: coachOnly},
+	"revealBsn":                {Roles: []auth.Role{auth.RoleCoordinator}},
+	"participantAudit":         {Roles: guidance, OwnOrg: coachOnly},
+	"addPraktijkverklaring":    {Roles: guidance, OwnOrg: coachOnly},
+	"startBbl":                 {Roles: guidance, OwnOrg: coachOnly},
+	"praktijkverklaringReport": {Roles: guidance},
+	"listEnrolments":           {Roles: readers, OwnOrg: ownOrg},
+	"enrol":                    {Roles: guidance, OwnOrg: coachOnly},
+	"getEnrolment":             {Roles: readers, OwnOrg: ownOrg},
+	"enrolmentAudit":           {Roles: readers, OwnOrg: ownOrg},
+	"startEnrolment":           {Roles: lifecycle, OwnOrg: ownOrg},
+	"completeEnrolment":        {Roles: lifecycle, OwnOrg: ownOrg},
+	"dropOut":                  {Roles: lifecycle, OwnOrg: ownOrg},
+	"recordPlacement":          {Roles: guidance, OwnOrg: coachOnly},
+	"endJob":                   {Roles: guidance, OwnOrg: coachOnly},
+	"getAttendance":            {Roles: readers, OwnOrg: ownOrg},
+	"reportAttendance":         {Roles: []auth.Role{auth.RoleProvider}, OwnOrg: ownOrg},
+	"listPartnerSources":       {Roles: []auth.Role{auth.RoleAdmin, auth.RoleCoordinator}},
+	"registerPartnerSource":    {Roles: adminOnly},
+	"getPartnerSource":         {Roles: []auth.Role{auth.RoleAdmin, auth.RoleCoordinator}},
+	"revokePartnerSource":      {Roles: adminOnly},
+	"listParkedEvents":         {Roles: adminOnly},
+	"republishParkedEvents":    {Roles: adminOnly},
+	"discardParkedEvents":      {Roles: adminOnly},
+	"rebuildView":              {Roles: adminOnly},
+}
+
+// Every role, of this region and another, of the resource's organisation and another, on
+// every operation of the document.
+func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
+	e := start(t, &kittest.Clock{})
+	e.offerKnown(t, 1, "active", false, start1(day(3), 5))
+	pid := e.register(t, bsns[0])
+	var en enrolment
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(3)), &en), 201)
+	raw, _ := contracts.OpenAPI(service.Name)
+	e.pf.CheckAccessMatrix(t, e.r, raw, contracts.OpenAPIFiles(), kittest.Matrix{
+		Rules: participantsAccess,
+		Params: map[string]string{"participantId": pid, "enrolmentId": en.ID, "placementId": "pl-1",
+			"sourceId": sourceID(t, e, "/lms/bouwschool"), "kind": "participant"},
+		Own: map[auth.Role]string{auth.RoleWorkCoach: "gemeente-groningen", auth.RoleProvider: "12345678", auth.RoleCoordinator: "werkplein-groningen",
+			auth.RoleAdmin: "regio-groningen", auth.RoleFinance: "gemeente-groningen", auth.RoleBuyer: "gemeente-groningen", auth.RoleContractor: "11223344"},
+		Other: map[auth.Role]string{auth.RoleWorkCoach: "uwv-groningen", auth.RoleProvider: "23456789", auth.RoleCoordinator: "werkplein-oost",
+			auth.RoleAdmin: "regio-oost", auth.RoleFinance: "uwv-groningen", auth.RoleBuyer: "gemeente-assen", auth.RoleContractor: "99887766"},
+		Hidden: []string{pid, en.ID},
+	})
+}
