@@ -153,12 +153,12 @@ func SpanText(spans *tracetest.SpanRecorder) string {
 	for _, s := range spans.Ended() {
 		fmt.Fprintln(&b, s.Name(), s.Status().Description)
 		for _, a := range s.Attributes() {
-			fmt.Fprintln(&b, a.Key, a.Value.Emit())
+			fmt.Fprintln(&b, a.Key, a.Value.String())
 		}
 		for _, e := range s.Events() {
 			fmt.Fprintln(&b, e.Name)
 			for _, a := range e.Attributes {
-				fmt.Fprintln(&b, a.Key, a.Value.Emit())
+				fmt.Fprintln(&b, a.Key, a.Value.String())
 			}
 		}
 	}
