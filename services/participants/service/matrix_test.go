@@ -27,6 +27,8 @@ var participantsAccess = map[string]kittest.Rule{
 	"updateParticipant":        {Roles: guidance, OwnOrg: coachOnly},
 	"assignWorkCoach":          {Roles: guidance, OwnOrg: coachOnly},
 	"revealBsn":                {Roles: []auth.Role{auth.RoleCoordinator}},
+	"exportParticipant":        {Roles: []auth.Role{auth.RoleCoordinator}},
+	"eraseParticipant":         {Roles: []auth.Role{auth.RoleCoordinator}},
 	"participantAudit":         {Roles: guidance, OwnOrg: coachOnly},
 	"addPraktijkverklaring":    {Roles: guidance, OwnOrg: coachOnly},
 	"startBbl":                 {Roles: guidance, OwnOrg: coachOnly},

@@ -1,10 +1,13 @@
 package service_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/contracts/catalog"
@@ -26,7 +29,8 @@ func TestABSNInAnyFieldNeverLeaksIntoErrorsLogsSpansMetricsOrDeadLetters(t *test
 
 	raw, _ := contracts.OpenAPI(service.Name)
 	e.pf.CheckNoPersonalDataLeaks(t, e.r, raw, contracts.OpenAPIFiles(), []string{e.coach, e.coord, e.provA, e.admin}, func(a kittest.Answer) bool {
-		return a.Operation == "POST /api/v1/participants/{participantId}/bsn-reveal" && a.Status == 200 // the one audited answer that carries it
+		// the audited answers that carry it
+		return (a.Operation == "POST /api/v1/participants/{participantId}/bsn-reveal" || a.Operation == "POST /api/v1/participants/{participantId}/export") && a.Status == 200
 	})
 
 	// Partner topics: the BSN in every field, the key, the id and the source.
@@ -57,4 +61,67 @@ func TestABSNInAnyFieldNeverLeaksIntoErrorsLogsSpansMetricsOrDeadLetters(t *test
 
 	time.Sleep(200 * time.Millisecond) // spans of the last messages end
 	e.pf.CheckLogsSpansMetrics(t, e.r)
+}
+
+// A participant's data can be exported in one document (audited), and erased: from the
+// current record and every earlier version, and from the BSN lookup; the enrolment and its
+// amounts remain for payments.
+func TestAParticipantIsExportedAndErasedWhileTheFinancialFactsRemain(t *testing.T) {
+	e := start(t, &kittest.Clock{})
+	e.offerKnown(t, 1, "active", false, start1(day(3), 5))
+	pid := e.register(t, bsns[0])
+	var en enrolment
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(3)), &en), 201)
+
+	var export struct {
+		BSN         string
+		Participant struct{ Name string }
+		Enrolments  []struct{ ID string }
+		Audit       []struct{ Action string }
+	}
+	expect(t, "export by a work coach", e.r.Call(t, e.coach, "POST", "/api/v1/participants/"+pid+"/export", obj{"reason": "inzageverzoek"}, nil), 403)
+	status, h := e.r.CallWith(t, e.coord, "POST", "/api/v1/participants/"+pid+"/export", nil, obj{"reason": "inzageverzoek 2026-12"}, &export)
+	expect(t, "export", status, 200)
+	if export.BSN != bsns[0] || export.Participant.Name != "J. de Vries" || len(export.Enrolments) != 1 || h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("export: %+v", export)
+	}
+	if last := export.Audit[len(export.Audit)-1].Action; !strings.HasPrefix(last, "participant.exported") {
+		t.Errorf("the export is not in the audit trail: last entry %q", last)
+	}
+
+	expect(t, "erase without a withdrawal", e.r.Call(t, e.coord, "POST", "/api/v1/participants/"+pid+"/erasure", obj{"basis": "consent-withdrawn", "reason": "x"}, nil), 422)
+	withdrawn := participantInput("")
+	delete(withdrawn, "bsn")
+	withdrawn["consent"] = obj{"purpose": "begeleiding naar werk via werkregio", "givenOn": day(-10), "withdrawnOn": day(0)}
+	expect(t, "withdraw", e.r.Update(t, e.coach, "PUT", "/api/v1/participants/"+pid, "/api/v1/participants/"+pid, withdrawn, nil), 200)
+	var erased struct {
+		Name   string
+		Erased struct{ Basis string }
+	}
+	expect(t, "erase", e.r.Call(t, e.coord, "POST", "/api/v1/participants/"+pid+"/erasure", obj{"basis": "consent-withdrawn", "reason": "toestemming ingetrokken"}, &erased), 200)
+	if erased.Name != "" || erased.Erased.Basis != "consent-withdrawn" {
+		t.Errorf("after erasure: %+v", erased)
+	}
+	expect(t, "erase again", e.r.Call(t, e.coord, "POST", "/api/v1/participants/"+pid+"/erasure", obj{"basis": "consent-withdrawn", "reason": "x"}, nil), 200)
+	expect(t, "find by the BSN", e.r.Call(t, e.coord, "POST", "/api/v1/participants/search", obj{"bsn": bsns[0]}, nil), 404)
+	expect(t, "reveal", e.r.Call(t, e.coord, "POST", "/api/v1/participants/"+pid+"/bsn-reveal", obj{"reason": "x"}, nil), 409)
+	expect(t, "change", e.r.Update(t, e.coach, "PUT", "/api/v1/participants/"+pid, "/api/v1/participants/"+pid, withdrawn, nil), 409)
+
+	// Nothing of the person is left in any stored version.
+	cur, err := e.r.Platform.DB.Collection("commits").Find(context.Background(), bson.D{{Key: "stream", Value: "participant/" + pid}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var commits []struct{ State string }
+	if err := cur.All(context.Background(), &commits); err != nil || len(commits) < 4 {
+		t.Fatalf("%d commits, %v", len(commits), err)
+	}
+	for _, c := range commits {
+		if strings.Contains(c.State, "de Vries") || strings.Contains(c.State, "ciphertext") || strings.Contains(c.State, "esco") {
+			t.Errorf("a stored version still holds personal data: %s", c.State)
+		}
+	}
+	// The financial facts remain; the person may be registered anew.
+	expect(t, "enrolment", e.r.Call(t, e.coord, "GET", "/api/v1/enrolments/"+en.ID, nil, &en), 200)
+	expect(t, "register anew", e.r.Call(t, e.coach, "POST", "/api/v1/participants", participantInput(bsns[0]), nil), 201)
 }

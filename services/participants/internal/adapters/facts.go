@@ -103,6 +103,11 @@ func (i *Identities) Claim(ctx context.Context, lookup, id string) (string, erro
 	return i.Find(ctx, lookup)
 }
 
+func (i *Identities) Forget(ctx context.Context, lookup, id string) error {
+	_, err := i.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: lookup}, {Key: "participantId", Value: id}})
+	return err
+}
+
 func (i *Identities) Find(ctx context.Context, lookup string) (string, error) {
 	var d identityDoc
 	err := i.coll.FindOne(ctx, bson.D{{Key: "_id", Value: lookup}}).Decode(&d)

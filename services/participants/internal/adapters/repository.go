@@ -3,6 +3,7 @@ package adapters
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
@@ -47,6 +48,28 @@ var Views = []*store.View{
 	store.NewView(kindPartner, 1, func(s *domain.PartnerSource) store.Fields {
 		return store.Fields{"role": string(s.Role)}
 	}, []string{"role"}),
+}
+
+// EraseParticipantHistory removes the personal fields from every stored version of a
+// participant (the right to erasure reaches the history too).
+func (r *Repository) EraseParticipantHistory(ctx context.Context, id string) (int, error) {
+	return r.agg.EraseFromHistory(ctx, kindParticipant, id, func(state json.RawMessage) (json.RawMessage, error) {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(state, &m); err != nil {
+			return nil, err
+		}
+		changed := false
+		for _, f := range domain.PersonalFields {
+			if _, ok := m[f]; ok {
+				delete(m, f)
+				changed = true
+			}
+		}
+		if !changed {
+			return state, nil
+		}
+		return json.Marshal(m)
+	})
 }
 
 // LoadPartnerSource reads a registration by its id.

@@ -28,6 +28,8 @@ type Repository interface {
 	LoadPartnerSource(ctx context.Context, id string) (*domain.PartnerSource, int, error)
 	SavePartnerSource(ctx context.Context, s *domain.PartnerSource, o rules.Outcome) error
 	ListPartnerSources(ctx context.Context, region string, page paging.Request) (paging.Page[domain.PartnerSource], error)
+	// EraseParticipantHistory removes the personal fields from every stored version.
+	EraseParticipantHistory(ctx context.Context, id string) (int, error)
 
 	LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error)
 	// LoadEnrolments reads several at once (a batch of partner messages); missing ones are absent.
@@ -76,6 +78,8 @@ type Identities interface {
 	// Claim records id as the owner of lookup unless another id owns it; it returns the owner.
 	Claim(ctx context.Context, lookup, id string) (string, error)
 	Find(ctx context.Context, lookup string) (string, error)
+	// Forget removes the mapping when it still points at id (erasure).
+	Forget(ctx context.Context, lookup, id string) error
 }
 
 // Attendance stores reported hours as facts: each report counts once.

@@ -167,6 +167,9 @@ func (s *Service) changeParticipant(ctx context.Context, p auth.Principal, id, a
 		if !canSeeParticipant(p, part) {
 			return rules.ErrNotFound
 		}
+		if err := part.ErrErased(); err != nil {
+			return err
+		}
 		if err := change(part, s.now()); err != nil {
 			return err
 		}
@@ -199,6 +202,9 @@ func (s *Service) RevealBSN(ctx context.Context, p auth.Principal, id, reason st
 		}
 		if !canSeeParticipant(p, part) {
 			return rules.ErrNotFound
+		}
+		if err := part.ErrErased(); err != nil {
+			return err
 		}
 		sealed = part.BSN
 		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: "bsn.revealed: " + reason})

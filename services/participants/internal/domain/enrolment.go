@@ -104,6 +104,9 @@ func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, b
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
+	if err := p.ErrErased(); err != nil {
+		return nil, 0, err
+	}
 	if !p.Consent.Active() {
 		return nil, 0, rules.State("participant %s has no active consent; record consent before enrolling", p.ID)
 	}

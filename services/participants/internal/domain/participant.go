@@ -45,6 +45,8 @@ type Participant struct {
 	BBL                  *BBLProgramme        `json:"bbl,omitempty"`
 	RegisteredAt         time.Time            `json:"registeredAt"`
 	UpdatedAt            time.Time            `json:"updatedAt"`
+	// Erased: the personal data is gone (AVG art. 17); what remains is pseudonymous.
+	Erased *Erasure `json:"erased,omitempty"`
 	// BSN is sealed and never part of the participant's JSON: adapters store it beside it.
 	BSN SealedBSN `json:"-"`
 }
@@ -205,4 +207,53 @@ func (p *Participant) StartBBL(in BBLProgramme, now time.Time) error {
 	}
 	p.BBL, p.UpdatedAt = &in, now.UTC()
 	return nil
+}
+
+// Erasure says on what basis and when a participant's personal data was erased.
+type Erasure struct {
+	Basis ErasureBasis `json:"basis"`
+	At    time.Time    `json:"at"`
+}
+
+// ErasureBasis is why personal data is erased.
+type ErasureBasis string
+
+const (
+	ErasureConsentWithdrawn ErasureBasis = "consent-withdrawn" // the participant withdrew consent
+	ErasureRetentionEnded   ErasureBasis = "retention-ended"   // the retention period has passed
+	ErasureRequest          ErasureBasis = "request"           // the participant asked (AVG art. 17)
+)
+
+// ErasureBases lists every basis.
+var ErasureBases = []ErasureBasis{ErasureConsentWithdrawn, ErasureRetentionEnded, ErasureRequest}
+
+// PersonalFields are the JSON fields of a stored participant that identify the person:
+// erased from its current state and from every earlier version.
+var PersonalFields = []string{"name", "sealedBsn", "competencies"}
+
+// Erase removes what identifies the person (name, BSN, competencies) and keeps what the
+// region and payments must keep: the pseudonymous id, municipality, target groups, ladder
+// step, consent dates, praktijkverklaringen and the enrolments with their amounts and dates.
+func (p *Participant) Erase(basis ErasureBasis, now time.Time) error {
+	if p.Erased != nil {
+		return rules.State("participant %s was erased on %s", p.ID, p.Erased.At.Format(time.DateOnly))
+	}
+	if !slices.Contains(ErasureBases, basis) {
+		return rules.Invalid("basis", "must be one of %v", ErasureBases)
+	}
+	if basis == ErasureConsentWithdrawn && p.Consent.WithdrawnOn.IsZero() {
+		return rules.Invalid("basis", "consent was not withdrawn; record the withdrawal first")
+	}
+	p.Name, p.BSN, p.Competencies = "", SealedBSN{}, []string{}
+	p.Erased = &Erasure{Basis: basis, At: now.UTC()}
+	p.UpdatedAt = now.UTC()
+	return nil
+}
+
+// ErrErased refuses a change of an erased participant.
+func (p *Participant) ErrErased() error {
+	if p.Erased == nil {
+		return nil
+	}
+	return rules.State("participant %s was erased on %s; register the person anew if they return", p.ID, p.Erased.At.Format(time.DateOnly))
 }

@@ -37,6 +37,8 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.PUT("/participants/:participantId", guidance, h.updateParticipant)
 	api.POST("/participants/:participantId/work-coach", guidance, h.assignWorkCoach)
 	api.POST("/participants/:participantId/bsn-reveal", auth.Require(auth.RoleCoordinator), h.revealBSN)
+	api.POST("/participants/:participantId/export", auth.Require(auth.RoleCoordinator), h.exportParticipant)
+	api.POST("/participants/:participantId/erasure", auth.Require(auth.RoleCoordinator), h.eraseParticipant)
 	api.GET("/participants/:participantId/audit", guidance, h.participantAudit)
 	api.POST("/participants/:participantId/praktijkverklaringen", guidance, h.addPraktijkverklaring)
 	api.POST("/participants/:participantId/bbl", guidance, h.startBBL)
@@ -283,4 +285,19 @@ func (h *HTTP) getPartnerSource(c *gin.Context) {
 func (h *HTTP) revokePartnerSource(c *gin.Context) {
 	v, err := h.app.RevokePartnerSource(c, principal(c), c.Param("sourceId"))
 	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) exportParticipant(c *gin.Context) {
+	if in, ok := bind[revealInput](c); ok {
+		v, err := h.app.ExportParticipant(c, principal(c), c.Param("participantId"), in.Reason)
+		httpserver.Sensitive(c) // it holds the BSN
+		respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) eraseParticipant(c *gin.Context) {
+	if in, ok := bind[app.ErasureInput](c); ok {
+		v, err := h.app.EraseParticipant(c, principal(c), c.Param("participantId"), in)
+		respond(c, http.StatusOK, v, err)
+	}
 }

@@ -1,0 +1,145 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// Export is everything the platform holds on a participant, in one document: the answer
+// to a request for access (AVG art. 15) and to data portability (art. 20).
+type Export struct {
+	ExportedAt  time.Time             `json:"exportedAt"`
+	Participant *domain.Participant   `json:"participant"`
+	BSN         string                `json:"bsn,omitempty"`
+	Enrolments  []domain.Enrolment    `json:"enrolments"`
+	Attendance  map[string][]DayHours `json:"attendance"`
+	Audit       []AuditRecord         `json:"audit"`
+}
+
+// ExportParticipant gives a coordinator the whole record of a participant, for a stated
+// reason. Like a reveal, the export is in the audit trail before anything is returned.
+func (s *Service) ExportParticipant(ctx context.Context, p auth.Principal, id, reason string) (*Export, error) {
+	if err := s.auditedAccess(ctx, p, id, "participant.exported", reason); err != nil {
+		return nil, err
+	}
+	part, _, err := s.repo.LoadParticipant(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &Export{ExportedAt: s.now().UTC(), Participant: part, Enrolments: []domain.Enrolment{}, Attendance: map[string][]DayHours{}, Audit: []AuditRecord{}}
+	if part.Erased == nil {
+		if out.BSN, err = s.vault.Open(id, part.BSN); err != nil {
+			return nil, fmt.Errorf("open sealed BSN: %w", err)
+		}
+	}
+	subjects := []Subject{{Kind: "participant", ID: id}}
+	err = s.repo.EachEnrolment(ctx, s.region, EnrolmentFilter{ParticipantID: id}, func(e *domain.Enrolment) error {
+		out.Enrolments = append(out.Enrolments, *e)
+		subjects = append(subjects, Subject{Kind: "enrolment", ID: e.ID})
+		days, err := s.attendance.Days(ctx, e.ID)
+		out.Attendance[e.ID] = days
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	page := paging.Request{Limit: paging.MaxLimit}
+	for {
+		audit, err := s.repo.Audit(ctx, subjects, page)
+		if err != nil {
+			return nil, err
+		}
+		out.Audit = append(out.Audit, audit.Items...)
+		if audit.Next == "" {
+			return out, nil
+		}
+		page.After = audit.Next
+	}
+}
+
+// ErasureInput says why a participant's personal data is erased.
+type ErasureInput struct {
+	Basis  domain.ErasureBasis `json:"basis"`
+	Reason string              `json:"reason"`
+}
+
+// EraseParticipant erases a participant's personal data (name, BSN, competencies) from
+// its current state and its whole history, and forgets the BSN's lookup, so the person can
+// no longer be found by it; the enrolments with their amounts and dates, which payments
+// must keep, remain under the pseudonymous id. A coordinator does it, for a basis: consent
+// withdrawn, retention ended, or the participant's request. Repeating it finishes an
+// erasure a crash interrupted.
+func (s *Service) EraseParticipant(ctx context.Context, p auth.Principal, id string, in ErasureInput) (*domain.Participant, error) {
+	if !p.Has(auth.RoleCoordinator) {
+		return nil, rules.Forbid("only a coordinator erases a participant's data")
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if reason == "" || len(reason) > 300 {
+		return nil, rules.Invalid("reason", "state the request or decision (at most 300 characters)")
+	}
+	var out *domain.Participant
+	var lookup string
+	err := rules.Retry(ctx, func() error {
+		part, v, err := s.repo.LoadParticipant(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeParticipant(p, part) {
+			return rules.ErrNotFound
+		}
+		out = part
+		if part.Erased != nil {
+			return nil // finish the history and the lookup below
+		}
+		bsn, err := s.vault.Open(id, part.BSN)
+		if err != nil {
+			return fmt.Errorf("open sealed BSN: %w", err)
+		}
+		lookup = s.vault.Lookup(bsn)
+		if err := part.Erase(in.Basis, s.now()); err != nil {
+			return err
+		}
+		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: "participant.erased: " + string(in.Basis) + ": " + reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if lookup != "" {
+		if err := s.identities.Forget(ctx, lookup, id); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := s.repo.EraseParticipantHistory(ctx, id); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// auditedAccess records a coordinator's access to a participant's personal data, with its
+// reason, before the data is shown: no audit entry, no data.
+func (s *Service) auditedAccess(ctx context.Context, p auth.Principal, id, action, reason string) error {
+	if !p.Has(auth.RoleCoordinator) {
+		return rules.Forbid("only a coordinator may see a participant's full record")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 300 {
+		return rules.Invalid("reason", "state why the data is needed (at most 300 characters)")
+	}
+	return rules.Retry(ctx, func() error {
+		part, v, err := s.repo.LoadParticipant(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeParticipant(p, part) {
+			return rules.ErrNotFound
+		}
+		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: action + ": " + reason})
+	})
+}
