@@ -56,8 +56,8 @@ func (r *Repository) LoadScheme(ctx context.Context, id string) (*domain.Scheme,
 	return store.LoadAs[domain.Scheme](ctx, r.agg, kindScheme, id)
 }
 
-func (r *Repository) SaveScheme(ctx context.Context, s *domain.Scheme, version int, events []app.Event) error {
-	return r.agg.Save(ctx, store.Saved{Kind: kindScheme, ID: s.ID, Region: s.Region, State: s, Outcome: rules.Outcome{Version: version, Events: events}})
+func (r *Repository) SaveScheme(ctx context.Context, s *domain.Scheme, o rules.Outcome) error {
+	return r.agg.Save(ctx, store.Saved{Kind: kindScheme, ID: s.ID, Region: s.Region, State: s, Outcome: o})
 }
 
 func (r *Repository) ListSchemes(ctx context.Context, region string, f app.SchemeFilter, page paging.Request) (paging.Page[domain.Scheme], error) {
@@ -72,8 +72,8 @@ func (r *Repository) LoadAdmission(ctx context.Context, id string) (*domain.Admi
 	return store.LoadAs[domain.Admission](ctx, r.agg, kindAdmission, id)
 }
 
-func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, version int, events []app.Event) error {
-	return r.agg.Save(ctx, store.Saved{Kind: kindAdmission, ID: a.ID, Region: a.Region, State: a, Outcome: rules.Outcome{Version: version, Events: events}})
+func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, o rules.Outcome) error {
+	return r.agg.Save(ctx, store.Saved{Kind: kindAdmission, ID: a.ID, Region: a.Region, State: a, Outcome: o})
 }
 
 func admissionQuery(region string, f app.AdmissionFilter, page paging.Request) store.PageQuery {
@@ -92,8 +92,8 @@ func (r *Repository) LoadTender(ctx context.Context, id string) (*domain.Tender,
 	return store.LoadAs[domain.Tender](ctx, r.agg, kindTender, id)
 }
 
-func (r *Repository) SaveTender(ctx context.Context, t *domain.Tender, version int, events []app.Event) error {
-	return r.agg.Save(ctx, store.Saved{Kind: kindTender, ID: t.ID, Region: t.Region, State: t, Outcome: rules.Outcome{Version: version, Events: events}})
+func (r *Repository) SaveTender(ctx context.Context, t *domain.Tender, o rules.Outcome) error {
+	return r.agg.Save(ctx, store.Saved{Kind: kindTender, ID: t.ID, Region: t.Region, State: t, Outcome: o})
 }
 
 func tenderQuery(region string, status domain.TenderStatus, page paging.Request) store.PageQuery {
@@ -106,4 +106,10 @@ func (r *Repository) ListTenders(ctx context.Context, region string, status doma
 
 func (r *Repository) EachTender(ctx context.Context, region string, status domain.TenderStatus, fn func(*domain.Tender) error) error {
 	return store.EachAs(ctx, r.agg, kindTender, tenderQuery(region, status, paging.Request{}), fn)
+}
+
+// Audit pages who did what to one aggregate, oldest first, from the commit log.
+func (r *Repository) Audit(ctx context.Context, kind, id string, page paging.Request) (paging.Page[rules.AuditEntry], error) {
+	p, err := r.agg.HistoryPage(ctx, []store.Ref{{Kind: kind, ID: id}}, page)
+	return paging.Map(p, func(e store.HistoryEntry) rules.AuditEntry { return e.AuditEntry }), err
 }

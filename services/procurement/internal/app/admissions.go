@@ -6,6 +6,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -51,7 +52,7 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 				AwardedAt: contract.AwardedAt,
 			}})
 		}
-		return s.repo.SaveAdmission(ctx, adm, v, events)
+		return s.repo.SaveAdmission(ctx, adm, rules.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: "application." + string(app.Status)})
 	})
 	if err != nil {
 		return nil, nil, err
@@ -198,7 +199,8 @@ func (s *Service) ChangeContract(ctx context.Context, p auth.Principal, id strin
 			return err
 		}
 		out = c
-		if err := s.repo.SaveAdmission(ctx, adm, v, []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}}); err != nil {
+		if err := s.repo.SaveAdmission(ctx, adm, rules.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}},
+			Actor: p.Actor(), Action: "contract." + string(action)}); err != nil {
 			return err
 		}
 		c.SetStoreVersion(adm.CurrentVersion()) // a contract's version is its admission's

@@ -32,16 +32,18 @@ type Event = rules.Event
 // version was taken by another writer.
 type Repository interface {
 	LoadScheme(ctx context.Context, id string) (*domain.Scheme, int, error)
-	SaveScheme(ctx context.Context, s *domain.Scheme, version int, events []Event) error
+	SaveScheme(ctx context.Context, s *domain.Scheme, o rules.Outcome) error
+	// Audit pages who did what to one aggregate (kind "scheme", "admission" or "tender").
+	Audit(ctx context.Context, kind, id string, page paging.Request) (paging.Page[rules.AuditEntry], error)
 	ListSchemes(ctx context.Context, region string, f SchemeFilter, page paging.Request) (paging.Page[domain.Scheme], error)
 
 	LoadAdmission(ctx context.Context, id string) (*domain.Admission, int, error)
-	SaveAdmission(ctx context.Context, a *domain.Admission, version int, events []Event) error
+	SaveAdmission(ctx context.Context, a *domain.Admission, o rules.Outcome) error
 	ListAdmissions(ctx context.Context, region string, f AdmissionFilter, page paging.Request) (paging.Page[domain.Admission], error)
 	EachAdmission(ctx context.Context, region string, f AdmissionFilter, fn func(*domain.Admission) error) error
 
 	LoadTender(ctx context.Context, id string) (*domain.Tender, int, error)
-	SaveTender(ctx context.Context, t *domain.Tender, version int, events []Event) error
+	SaveTender(ctx context.Context, t *domain.Tender, o rules.Outcome) error
 	ListTenders(ctx context.Context, region string, status domain.TenderStatus, page paging.Request) (paging.Page[domain.Tender], error)
 	EachTender(ctx context.Context, region string, status domain.TenderStatus, fn func(*domain.Tender) error) error
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -18,7 +19,7 @@ func (s *Service) CreateScheme(ctx context.Context, p auth.Principal, in domain.
 	if err != nil {
 		return nil, err
 	}
-	return sch, s.repo.SaveScheme(ctx, sch, 0, nil)
+	return sch, s.repo.SaveScheme(ctx, sch, rules.Outcome{Actor: p.Actor(), Action: "scheme.created"})
 }
 
 // GetScheme returns a scheme the caller may see: drafts only to their buyer.
@@ -54,7 +55,7 @@ func (s *Service) ListSchemes(ctx context.Context, p auth.Principal, status doma
 }
 
 // changeScheme loads, authorises and saves a buyer's change to a scheme.
-func (s *Service) changeScheme(ctx context.Context, p auth.Principal, id string, change func(*domain.Scheme) ([]Event, error)) (*domain.Scheme, error) {
+func (s *Service) changeScheme(ctx context.Context, p auth.Principal, id, action string, change func(*domain.Scheme) ([]Event, error)) (*domain.Scheme, error) {
 	var out *domain.Scheme
 	err := retry(ctx, func() error {
 		sch, v, err := s.repo.LoadScheme(ctx, id)
@@ -72,19 +73,19 @@ func (s *Service) changeScheme(ctx context.Context, p auth.Principal, id string,
 			return err
 		}
 		out = sch
-		return s.repo.SaveScheme(ctx, sch, v, events)
+		return s.repo.SaveScheme(ctx, sch, rules.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }
 
 // EditScheme changes a draft.
 func (s *Service) EditScheme(ctx context.Context, p auth.Principal, id string, in domain.SchemeInput) (*domain.Scheme, error) {
-	return s.changeScheme(ctx, p, id, func(sch *domain.Scheme) ([]Event, error) { return nil, sch.Edit(in) })
+	return s.changeScheme(ctx, p, id, "scheme.edited", func(sch *domain.Scheme) ([]Event, error) { return nil, sch.Edit(in) })
 }
 
 // PublishScheme opens the scheme; providers may apply from then on.
 func (s *Service) PublishScheme(ctx context.Context, p auth.Principal, id string) (*domain.Scheme, error) {
-	return s.changeScheme(ctx, p, id, func(sch *domain.Scheme) ([]Event, error) {
+	return s.changeScheme(ctx, p, id, "scheme.published", func(sch *domain.Scheme) ([]Event, error) {
 		if err := sch.Publish(s.now()); err != nil {
 			return nil, err
 		}
@@ -94,7 +95,7 @@ func (s *Service) PublishScheme(ctx context.Context, p auth.Principal, id string
 
 // CloseScheme stops applications; contracts stay in force.
 func (s *Service) CloseScheme(ctx context.Context, p auth.Principal, id string) (*domain.Scheme, error) {
-	return s.changeScheme(ctx, p, id, func(sch *domain.Scheme) ([]Event, error) {
+	return s.changeScheme(ctx, p, id, "scheme.closed", func(sch *domain.Scheme) ([]Event, error) {
 		if err := sch.Close(s.now()); err != nil {
 			return nil, err
 		}
@@ -106,7 +107,7 @@ func (s *Service) CloseScheme(ctx context.Context, p auth.Principal, id string) 
 // AddProduct adds a product; once the scheme is public the new product is announced.
 func (s *Service) AddProduct(ctx context.Context, p auth.Principal, schemeID string, in domain.ProductInput) (*domain.Product, error) {
 	var added domain.Product
-	_, err := s.changeScheme(ctx, p, schemeID, func(sch *domain.Scheme) ([]Event, error) {
+	_, err := s.changeScheme(ctx, p, schemeID, "product.added", func(sch *domain.Scheme) ([]Event, error) {
 		prod, err := sch.AddProduct(s.ids("prd"), in, domain.DateOf(s.now()))
 		if err != nil {
 			return nil, err
@@ -123,7 +124,7 @@ func (s *Service) AddProduct(ctx context.Context, p auth.Principal, schemeID str
 // ChangeTerms adds a terms version to a product (e.g. tranches 40/30/30 -> 40/40/20).
 func (s *Service) ChangeTerms(ctx context.Context, p auth.Principal, schemeID, productID string, in domain.TermsInput) (*domain.Terms, error) {
 	var terms domain.Terms
-	_, err := s.changeScheme(ctx, p, schemeID, func(sch *domain.Scheme) ([]Event, error) {
+	_, err := s.changeScheme(ctx, p, schemeID, "terms.changed", func(sch *domain.Scheme) ([]Event, error) {
 		t, err := sch.ChangeTerms(productID, in, domain.DateOf(s.now()))
 		if err != nil {
 			return nil, err

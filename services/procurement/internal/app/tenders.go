@@ -6,6 +6,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -18,7 +19,8 @@ func (s *Service) AnnounceTender(ctx context.Context, p auth.Principal, in domai
 	if err != nil {
 		return nil, err
 	}
-	return t, s.repo.SaveTender(ctx, t, 0, []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}})
+	return t, s.repo.SaveTender(ctx, t, rules.Outcome{Events: []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}},
+		Actor: p.Actor(), Action: "tender.announced"})
 }
 
 // GetTender returns a tender of the caller's region (the calendar is public information).
@@ -59,7 +61,7 @@ func (s *Service) Calendar(ctx context.Context, region string) ([]domain.Tender,
 	return out, nil
 }
 
-func (s *Service) changeTender(ctx context.Context, p auth.Principal, id string, change func(*domain.Tender) (Event, error)) (*domain.Tender, error) {
+func (s *Service) changeTender(ctx context.Context, p auth.Principal, id, action string, change func(*domain.Tender) (Event, error)) (*domain.Tender, error) {
 	var out *domain.Tender
 	err := retry(ctx, func() error {
 		t, v, err := s.repo.LoadTender(ctx, id)
@@ -77,21 +79,24 @@ func (s *Service) changeTender(ctx context.Context, p auth.Principal, id string,
 			return err
 		}
 		out = t
-		return s.repo.SaveTender(ctx, t, v, []Event{ev})
+		return s.repo.SaveTender(ctx, t, rules.Outcome{Version: v, Events: []Event{ev}, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }
 
-// UpdateTender changes an announced tender; the calendar shows the new state.
+// UpdateTender changes an announced tender; the calendar and the event show the new state.
 func (s *Service) UpdateTender(ctx context.Context, p auth.Principal, id string, in domain.TenderInput) (*domain.Tender, error) {
-	return s.changeTender(ctx, p, id, func(t *domain.Tender) (Event, error) {
-		return Event{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}, t.Update(in, s.now())
+	return s.changeTender(ctx, p, id, "tender.updated", func(t *domain.Tender) (Event, error) {
+		if err := t.Update(in, s.now()); err != nil {
+			return Event{}, err
+		}
+		return Event{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}, nil
 	})
 }
 
 // AwardTender records the award, which creates the social-return obligation.
 func (s *Service) AwardTender(ctx context.Context, p auth.Principal, id string, in domain.AwardInput) (*domain.Tender, error) {
-	return s.changeTender(ctx, p, id, func(t *domain.Tender) (Event, error) {
+	return s.changeTender(ctx, p, id, "tender.awarded", func(t *domain.Tender) (Event, error) {
 		if err := t.RecordAward(in, s.now()); err != nil {
 			return Event{}, err
 		}
@@ -106,7 +111,7 @@ func (s *Service) AwardTender(ctx context.Context, p auth.Principal, id string, 
 
 // CancelTender takes a tender off the calendar.
 func (s *Service) CancelTender(ctx context.Context, p auth.Principal, id string) (*domain.Tender, error) {
-	return s.changeTender(ctx, p, id, func(t *domain.Tender) (Event, error) {
+	return s.changeTender(ctx, p, id, "tender.cancelled", func(t *domain.Tender) (Event, error) {
 		if err := t.Cancel(s.now()); err != nil {
 			return Event{}, err
 		}

@@ -1,12 +1,16 @@
 package ports
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -199,3 +203,16 @@ func (h *HTTP) calendarJSON(c *gin.Context) {
 	v, err := h.app.Calendar(c, principal(c).Region)
 	respondList(c, v, err)
 }
+
+func (h *HTTP) audit(c *gin.Context, page func(context.Context, auth.Principal, string, paging.Request) (paging.Page[rules.AuditEntry], error), param string) {
+	q := httpserver.HistoryQuery(c)
+	if !q.OK() {
+		return
+	}
+	v, err := page(c, principal(c), c.Param(param), q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func (h *HTTP) schemeAudit(c *gin.Context)   { h.audit(c, h.app.SchemeAudit, "schemeId") }
+func (h *HTTP) tenderAudit(c *gin.Context)   { h.audit(c, h.app.TenderAudit, "tenderId") }
+func (h *HTTP) contractAudit(c *gin.Context) { h.audit(c, h.app.ContractAudit, "contractId") }
