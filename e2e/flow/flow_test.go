@@ -71,7 +71,10 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	// providers: the provider registers with a VCA that expires the day after tomorrow.
 	expect(t, "register provider", prov.Call(t, provider, "POST", "/api/v1/providers", obj{"kvk": "12345678", "name": "Bouwschool Noord",
 		"regions": []string{"groningen"}, "contact": obj{"name": "A. Planner", "email": "planning@bouwschool.nl"}}, nil), 201)
-	expect(t, "VCA", prov.Call(t, provider, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "issuedOn": day(today, -300), "expiresOn": day(today, 2)}, nil), 201)
+	var registry struct{ Certificates []struct{ ID string } }
+	expect(t, "VCA", prov.Call(t, provider, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "issuedOn": day(today, -300), "expiresOn": day(today, 2)}, &registry), 201)
+	// The buyer checks the certificate itself; only then does it count for contracts.
+	expect(t, "VCA verified", prov.Call(t, buyer, "POST", "/api/v1/providers/12345678/certificates/"+registry.Certificates[0].ID+"/verification", nil, nil), 200)
 
 	// procurement: the provider joins the scheme and is contracted.
 	var applied struct{ Contract struct{ ID string } }
@@ -134,7 +137,8 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 		t.Fatalf("refusal %q", refusal.Detail)
 	}
 	expect(t, "renew VCA", prov.Call(t, provider, "POST", "/api/v1/providers/12345678/certificates",
-		obj{"type": "VCA", "issuedOn": provClock.Now().Format(time.DateOnly), "expiresOn": day(provClock.Now(), 365)}, nil), 201)
+		obj{"type": "vca", "issuedOn": provClock.Now().Format(time.DateOnly), "expiresOn": day(provClock.Now(), 365)}, &registry), 201)
+	expect(t, "renewal verified", prov.Call(t, buyer, "POST", "/api/v1/providers/12345678/certificates/"+registry.Certificates[1].ID+"/verification", nil, nil), 200)
 	kittest.Eventually(t, "contract resumed on renewal", 20*time.Second, func() bool {
 		return proc.Call(t, buyer, "GET", "/api/v1/contracts/"+contractID, nil, &contract) == 200 && contract.Status == "active"
 	})

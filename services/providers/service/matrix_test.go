@@ -28,6 +28,7 @@ var providersAccess = map[string]kittest.Rule{
 	"updateProvider":        {Roles: editors, OwnOrg: ownProvider},
 	"addCertificate":        {Roles: editors, OwnOrg: ownProvider},
 	"removeCertificate":     {Roles: editors, OwnOrg: ownProvider},
+	"verifyCertificate":     {Roles: []auth.Role{auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin}},
 	"listOffers":            {Roles: everyone, OwnOrg: ownProvider},
 	"getOffer":              {Roles: everyone, OwnOrg: ownProvider},
 	"setProductOffer":       {Roles: editors, OwnOrg: ownProvider},

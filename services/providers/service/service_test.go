@@ -250,26 +250,46 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 	pf, r := start(t, c)
 	a := pf.Token(t, "12345678", auth.RoleProvider)
 	expect(t, "register", r.Call(t, a, "POST", "/api/v1/providers", providerInput("12345678", "Bouwschool Noord"), nil), 201)
-	expect(t, "VCA", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-1", "issuedOn": c.Day(-300), "expiresOn": c.Day(1)}, nil), 201)
+	var prov struct {
+		Certificates []struct {
+			ID, Type string
+			Pending  bool
+		}
+	}
+	expect(t, "VCA", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": " vca ", "number": "VCA-1", "issuedOn": c.Day(-300), "expiresOn": c.Day(1)}, &prov), 201)
+	if prov.Certificates[0].Type != "VCA" || !prov.Certificates[0].Pending {
+		t.Fatalf("recorded %+v, want type VCA pending verification", prov.Certificates[0])
+	}
+	expect(t, "the same certificate again", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "vca-1", "issuedOn": c.Day(-300), "expiresOn": c.Day(1)}, nil), 409)
 	expect(t, "bad certificate", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "", "issuedOn": c.Day(1), "expiresOn": c.Day(-1)}, nil), 422)
+	verify := "/api/v1/providers/12345678/certificates/" + prov.Certificates[0].ID + "/verification"
+	expect(t, "the provider verifies its own", r.Call(t, a, "POST", verify, nil, nil), 403)
 
-	// Registration announces the registry's truth (no certificates yet), then the VCA.
-	if ev := certificateEvents(t, pf, 2); len(ev) != 2 || len(ev[0].Valid) != 0 || len(ev[1].Renewed) != 1 || ev[1].Renewed[0] != "VCA" {
-		t.Fatalf("registration: %+v", ev)
+	// Registration announces the registry's truth (no certificates yet); the recorded VCA
+	// counts only once a buyer verified it.
+	if ev := certificateEvents(t, pf, 2); len(ev) != 2 || len(ev[0].Valid) != 0 || len(ev[1].Valid) != 0 {
+		t.Fatalf("registration and a pending certificate: %+v", ev)
+	}
+	buyer := pf.Token(t, "gemeente-groningen", auth.RoleBuyer)
+	expect(t, "buyer verifies", r.Call(t, buyer, "POST", verify, nil, nil), 200)
+	if ev := certificateEvents(t, pf, 3); len(ev) != 3 || len(ev[2].Renewed) != 1 || ev[2].Renewed[0] != "VCA" {
+		t.Fatalf("after verification: %+v", ev)
 	}
 	expect(t, "contact edit", r.Update(t, a, "PUT", "/api/v1/providers/12345678", "/api/v1/providers/12345678", providerInput("12345678", "Bouwschool Noord BV"), nil), 200)
 	// Nobody asks anything: two days later the scheduled check notices the expiry.
 	c.Advance(48 * time.Hour)
-	ev := certificateEvents(t, pf, 3)
-	if len(ev) != 3 || len(ev[2].Expired) != 1 || ev[2].Expired[0] != "VCA" || len(ev[2].Valid) != 0 {
+	ev := certificateEvents(t, pf, 4)
+	if len(ev) != 4 || len(ev[3].Expired) != 1 || ev[3].Expired[0] != "VCA" || len(ev[3].Valid) != 0 {
 		t.Fatalf("after expiry (an edit of the contact details announces nothing): %+v", ev)
 	}
 	time.Sleep(500 * time.Millisecond) // five more checks
-	if ev := certificateEvents(t, pf, 3); len(ev) != 3 {
-		t.Fatalf("expiry announced %d times", len(ev)-2)
+	if ev := certificateEvents(t, pf, 4); len(ev) != 4 {
+		t.Fatalf("expiry announced %d times", len(ev)-3)
 	}
-	expect(t, "renew", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-2", "issuedOn": c.Day(0), "expiresOn": c.Day(365)}, nil), 201)
-	if ev := certificateEvents(t, pf, 4); len(ev) != 4 || len(ev[3].Renewed) != 1 || ev[3].Valid[0] != "VCA" {
+	expect(t, "renew", r.Call(t, a, "POST", "/api/v1/providers/12345678/certificates", obj{"type": "VCA", "number": "VCA-2", "issuedOn": c.Day(0), "expiresOn": c.Day(365)}, &prov), 201)
+	coord := pf.Token(t, "werkplein-groningen", auth.RoleCoordinator)
+	expect(t, "coordinator verifies", r.Call(t, coord, "POST", "/api/v1/providers/12345678/certificates/"+prov.Certificates[1].ID+"/verification", nil, nil), 200)
+	if ev := certificateEvents(t, pf, 6); len(ev) != 6 || len(ev[5].Renewed) != 1 || ev[5].Valid[0] != "VCA" {
 		t.Fatalf("after renewal: %+v", ev)
 	}
 }

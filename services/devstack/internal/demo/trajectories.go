@@ -27,6 +27,10 @@ var people = []struct {
 // loadTrajectories registers the providers with their certificates, sets the offer of
 // Bouwopleiding Noord and takes participants through every state of a trajectory.
 func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string) error {
+	buyer, err := t.at("providers", auth.RoleBuyer, BuyerOrg)
+	if err != nil {
+		return err
+	}
 	for _, p := range []struct {
 		kvk, name string
 		vcaUntil  string
@@ -40,8 +44,17 @@ func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string)
 			return err
 		}
 		// TechniekCampus's VCA expired yesterday: procurement suspends its contract.
+		var registry struct {
+			Certificates []struct {
+				ID string `json:"id"`
+			} `json:"certificates"`
+		}
 		if err := prov.do(ctx, "POST", "/api/v1/providers/"+p.kvk+"/certificates", obj{"type": "VCA", "number": "VCA-" + p.kvk,
-			"issuedOn": day(-700), "expiresOn": p.vcaUntil}, nil); err != nil {
+			"issuedOn": day(-700), "expiresOn": p.vcaUntil}, &registry); err != nil {
+			return err
+		}
+		// The buyer checked the certificate itself: only then does it count for contracts.
+		if err := buyer.do(ctx, "POST", "/api/v1/providers/"+p.kvk+"/certificates/"+registry.Certificates[0].ID+"/verification", nil, nil); err != nil {
 			return err
 		}
 	}

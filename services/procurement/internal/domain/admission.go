@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -262,8 +263,13 @@ const (
 // the buyer is left alone: only the buyer lifts it.
 func (c *Contract) CheckCertificates(required, valid []string, now time.Time, by string) CertificateOutcome {
 	var missing []string
+	have := make([]string, len(valid))
+	for i, v := range valid {
+		have[i] = civil.CertificateType(v)
+	}
 	for _, r := range required {
-		if !slices.Contains(valid, r) && !slices.Contains(missing, r) {
+		r = civil.CertificateType(r)
+		if !slices.Contains(have, r) && !slices.Contains(missing, r) {
 			missing = append(missing, r)
 		}
 	}

@@ -81,8 +81,8 @@ func Evaluate(s *Scheme, in ApplicationInput, today Date) []Failure {
 	}
 	held := map[string]Date{}
 	for _, c := range in.Certificates {
-		if until, ok := held[strings.ToUpper(c.Name)]; !ok || c.ValidUntil.After(until) {
-			held[strings.ToUpper(c.Name)] = c.ValidUntil
+		if until, ok := held[civil.CertificateType(c.Name)]; !ok || c.ValidUntil.After(until) {
+			held[civil.CertificateType(c.Name)] = c.ValidUntil
 		}
 	}
 	for _, offer := range in.Products {
@@ -104,7 +104,7 @@ func Evaluate(s *Scheme, in ApplicationInput, today Date) []Failure {
 				Detail: fmt.Sprintf("planned %d attendance hours, at least %d required", offer.PlannedAttendanceHours, t.MinAttendanceHours)})
 		}
 		for _, cert := range t.RequiredCertificates {
-			until, ok := held[strings.ToUpper(cert)]
+			until, ok := held[civil.CertificateType(cert)]
 			switch {
 			case !ok:
 				fs = append(fs, Failure{Requirement: ReqCertificate, ProductID: p.ID, Detail: fmt.Sprintf("certificate %s is required", cert)})

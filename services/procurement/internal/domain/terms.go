@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
@@ -65,6 +66,7 @@ func newTerms(version int, in TermsInput, from Date) (Terms, error) {
 	seenCert := map[string]bool{}
 	for i, c := range in.RequiredCertificates {
 		v.Check(certificatePattern.MatchString(c), fmt.Sprintf("terms.requiredCertificates[%d]", i), "must be a certificate name such as VCA")
+		c = civil.CertificateType(c)
 		v.Check(!seenCert[c], fmt.Sprintf("terms.requiredCertificates[%d]", i), "%s is listed twice", c)
 		seenCert[c] = true
 	}
@@ -72,7 +74,10 @@ func newTerms(version int, in TermsInput, from Date) (Terms, error) {
 	if err := v.Err(); err != nil {
 		return Terms{}, err
 	}
-	certs := append([]string{}, in.RequiredCertificates...)
+	certs := make([]string, len(in.RequiredCertificates))
+	for i, c := range in.RequiredCertificates {
+		certs[i] = civil.CertificateType(c) // compared with registries and applications in this form
+	}
 	tranches := append([]Tranche{}, in.Tranches...)
 	slices.SortStableFunc(tranches, func(a, b Tranche) int {
 		return slices.Index(Milestones, a.Milestone) - slices.Index(Milestones, b.Milestone)

@@ -38,12 +38,23 @@ func (s *Service) UpdateProvider(ctx context.Context, p auth.Principal, kvk stri
 	})
 }
 
-// AddCertificate records a certificate or a renewal; a renewal announces the certificate
-// valid again at once, so contracts suspended for it resume.
+// AddCertificate records a certificate or a renewal, pending verification: once a buyer or
+// coordinator verified it, it is announced valid, so contracts suspended for it resume.
 func (s *Service) AddCertificate(ctx context.Context, p auth.Principal, kvk string, in domain.CertificateInput) (*domain.Provider, error) {
 	return s.changeProvider(ctx, p, kvk, "certificate.added", func(prov *domain.Provider, now time.Time) error {
 		_, err := prov.AddCertificate(in, now)
 		return err
+	})
+}
+
+// VerifyCertificate: a buyer, coordinator or administrator of the region checked the
+// certificate itself (never the provider that recorded it).
+func (s *Service) VerifyCertificate(ctx context.Context, p auth.Principal, kvk, id string) (*domain.Provider, error) {
+	if !p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
+		return nil, rules.Forbid("a buyer or coordinator verifies certificates")
+	}
+	return s.changeProviderAs(ctx, p, kvk, "certificate.verified", func(prov *domain.Provider, now time.Time) error {
+		return prov.VerifyCertificate(id, p.Actor(), now)
 	})
 }
 
@@ -55,13 +66,18 @@ func (s *Service) RemoveCertificate(ctx context.Context, p auth.Principal, kvk, 
 }
 
 func (s *Service) changeProvider(ctx context.Context, p auth.Principal, kvk, action string, change func(*domain.Provider, time.Time) error) (*domain.Provider, error) {
-	certificatesEdited := action != "provider.updated"
 	if !canSee(p, kvk) {
 		return nil, rules.ErrNotFound
 	}
 	if !canEditProvider(p, kvk) {
 		return nil, rules.Forbid("only the provider itself or an administrator edits a registry entry")
 	}
+	return s.changeProviderAs(ctx, p, kvk, action, change)
+}
+
+// changeProviderAs changes a registry entry for a caller whose right to do so is checked.
+func (s *Service) changeProviderAs(ctx context.Context, p auth.Principal, kvk, action string, change func(*domain.Provider, time.Time) error) (*domain.Provider, error) {
+	certificatesEdited := action != "provider.updated"
 	var out *domain.Provider
 	err := rules.Retry(ctx, func() error {
 		prov, v, err := s.repo.LoadProvider(ctx, kvk)

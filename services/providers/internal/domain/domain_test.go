@@ -45,9 +45,18 @@ func TestCertificatesAreValidThroughTheirExpiryDayAndAnnouncedOnce(t *testing.T)
 	if _, err := p.AddCertificate(CertificateInput{Type: "NRTO", IssuedOn: NewDate(2026, 3, 5), ExpiresOn: NewDate(2026, 3, 1)}, now); err == nil {
 		t.Fatal("accepted a certificate that expires before it is issued")
 	}
+	if _, ok := p.NoteCertificates(NewDate(2026, 3, 2), false); ok {
+		t.Fatal("a certificate pending verification was announced")
+	}
+	if _, err := p.AddCertificate(CertificateInput{Type: "vca", IssuedOn: NewDate(2025, 3, 1), ExpiresOn: NewDate(2026, 3, 3)}, now); err == nil {
+		t.Fatal("the same certificate (another case) was recorded twice")
+	}
+	if err := p.VerifyCertificate("cert-1", rules.Actor{Subject: "inkoper"}, now); err != nil {
+		t.Fatal(err)
+	}
 	ch, ok := p.NoteCertificates(NewDate(2026, 3, 2), false)
 	if !ok || len(ch.Renewed) != 1 || ch.Valid[0] != "VCA" {
-		t.Fatalf("first note: %+v %v", ch, ok)
+		t.Fatalf("first note after verification: %+v %v", ch, ok)
 	}
 	if _, ok := p.NoteCertificates(NewDate(2026, 3, 3), false); ok {
 		t.Fatal("the expiry day itself is still valid: nothing to announce")

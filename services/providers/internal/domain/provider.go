@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -37,15 +38,25 @@ type Contact struct {
 // Certificate is a quality mark or safety certificate (e.g. VCA, NRTO, Cedeo) the provider holds.
 type Certificate struct {
 	ID        string `json:"id"`
-	Type      string `json:"type"`
+	Type      string `json:"type"` // canonical: civil.CertificateType
 	Number    string `json:"number,omitempty"`
 	IssuedOn  Date   `json:"issuedOn"`
 	ExpiresOn Date   `json:"expiresOn"`
+	// Pending: recorded by the provider, not yet verified by a buyer or coordinator against
+	// the certificate itself; it does not count for contracts until then.
+	Pending  bool          `json:"pending,omitempty"`
+	Verified *Verification `json:"verified,omitempty"`
 }
 
-// ValidOn: a certificate is valid from its issue date through its expiry date.
+// Verification says who checked a certificate, and when.
+type Verification struct {
+	By rules.Actor `json:"by"`
+	At time.Time   `json:"at"`
+}
+
+// ValidOn: a verified certificate is valid from its issue date through its expiry date.
 func (c Certificate) ValidOn(day Date) bool {
-	return !day.Before(c.IssuedOn) && !day.After(c.ExpiresOn)
+	return !c.Pending && !day.Before(c.IssuedOn) && !day.After(c.ExpiresOn)
 }
 
 // ProviderInput registers or edits a provider.
@@ -130,8 +141,17 @@ func (p *Provider) AddCertificate(in CertificateInput, now time.Time) (*Certific
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	c := Certificate{ID: fmt.Sprintf("cert-%d", len(p.Certificates)+1), Type: strings.TrimSpace(in.Type), Number: in.Number,
-		IssuedOn: in.IssuedOn, ExpiresOn: in.ExpiresOn}
+	c := Certificate{ID: fmt.Sprintf("cert-%d", len(p.Certificates)+1), Type: civil.CertificateType(in.Type), Number: strings.TrimSpace(in.Number),
+		IssuedOn: in.IssuedOn, ExpiresOn: in.ExpiresOn, Pending: true}
+	for _, have := range p.Certificates {
+		same := have.Type == c.Type && have.IssuedOn == c.IssuedOn && have.ExpiresOn == c.ExpiresOn
+		if c.Number != "" && have.Number != "" {
+			same = have.Type == c.Type && strings.EqualFold(have.Number, c.Number)
+		}
+		if same {
+			return nil, rules.State("this certificate is recorded already (%s, %s)", have.ID, have.Type)
+		}
+	}
 	for _, have := range p.Certificates {
 		if have.ID == c.ID {
 			c.ID = fmt.Sprintf("cert-%d", len(p.Certificates)+100)
@@ -140,6 +160,22 @@ func (p *Provider) AddCertificate(in CertificateInput, now time.Time) (*Certific
 	p.Certificates = append(p.Certificates, c)
 	p.UpdatedAt = now.UTC()
 	return &p.Certificates[len(p.Certificates)-1], nil
+}
+
+// VerifyCertificate records that a buyer or coordinator checked the certificate itself; from
+// then on it counts for contracts.
+func (p *Provider) VerifyCertificate(id string, by rules.Actor, now time.Time) error {
+	i := slices.IndexFunc(p.Certificates, func(c Certificate) bool { return c.ID == id })
+	if i < 0 {
+		return rules.ErrNotFound
+	}
+	c := &p.Certificates[i]
+	if !c.Pending {
+		return rules.State("certificate %s is verified already", id)
+	}
+	c.Pending, c.Verified = false, &Verification{By: by, At: now.UTC()}
+	p.UpdatedAt = now.UTC()
+	return nil
 }
 
 // RemoveCertificate deletes a certificate recorded in error.

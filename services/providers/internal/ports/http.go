@@ -33,6 +33,7 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.PUT("/providers/:kvk", editors, h.updateProvider)
 	api.POST("/providers/:kvk/certificates", editors, h.addCertificate)
 	api.DELETE("/providers/:kvk/certificates/:certificateId", editors, h.removeCertificate)
+	api.POST("/providers/:kvk/certificates/:certificateId/verification", auth.Require(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin), h.verifyCertificate)
 
 	api.GET("/offers", h.listOffers)
 	api.GET("/offers/:contractId", h.getOffer)
@@ -112,5 +113,10 @@ func (h *HTTP) setProductOffer(c *gin.Context) {
 		return
 	}
 	v, err := h.app.SetProductOffer(c, principal(c), c.Param("contractId"), c.Param("productId"), in)
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) verifyCertificate(c *gin.Context) {
+	v, err := h.app.VerifyCertificate(c, principal(c), c.Param("kvk"), c.Param("certificateId"))
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
