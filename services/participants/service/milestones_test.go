@@ -269,3 +269,22 @@ func sourceID(t *testing.T, e *env, source string) string {
 	t.Fatalf("source %s not registered", source)
 	return ""
 }
+
+// A start further back than the grace is registered late only by a coordinator, with a
+// reason that goes into the audit trail.
+func TestALateEnrolmentNeedsACoordinatorAndAReason(t *testing.T) {
+	e := start(t, &kittest.Clock{})
+	e.offerKnown(t, 1, "active", false, start1(day(-60), 5))
+	pid := e.register(t, bsns[0])
+	late := enrolInput(pid, day(-60))
+	expect(t, "work coach", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", late, nil), 422)
+	late["lateRegistration"] = "overgenomen uit het vorige systeem"
+	expect(t, "work coach with a reason", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", late, nil), 403)
+	var en enrolment
+	expect(t, "coordinator", e.r.Call(t, e.coord, "POST", "/api/v1/enrolments", late, &en), 201)
+	var trail struct{ Items []struct{ Action string } }
+	expect(t, "audit", e.r.Call(t, e.coord, "GET", "/api/v1/enrolments/"+en.ID+"/audit", nil, &trail), 200)
+	if len(trail.Items) != 1 || !strings.Contains(trail.Items[0].Action, "overgenomen uit het vorige systeem") {
+		t.Errorf("audit %+v", trail.Items)
+	}
+}

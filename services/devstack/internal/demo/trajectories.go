@@ -104,11 +104,20 @@ func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string)
 		ids[i] = out.ID
 	}
 
+	coordinator, err := t.at("participants", auth.RoleCoordinator, "werkplein-"+t.Region)
+	if err != nil {
+		return err
+	}
+	// Trajectories that began months ago are registered late by the coordinator, as
+	// records brought over from the region's previous system are.
 	enrol := func(participant, product, start, location string) (string, error) {
 		var e struct{ ID string }
+		by, body := coach, obj{"participantId": participant, "contractId": contractID, "productId": product, "startDate": start, "location": location}
+		if start < day(-startGrace) {
+			by, body["lateRegistration"] = coordinator, "overgenomen uit het vorige systeem"
+		}
 		err := poll(ctx, "an enrolment (the offer reaching participants)", func() (bool, error) {
-			err := coach.do(ctx, "POST", "/api/v1/enrolments", obj{"participantId": participant, "contractId": contractID,
-				"productId": product, "startDate": start, "location": location}, &e)
+			err := by.do(ctx, "POST", "/api/v1/enrolments", body, &e)
 			return err == nil, err
 		})
 		return e.ID, err
@@ -201,3 +210,7 @@ func poll(ctx context.Context, what string, f func() (bool, error)) error {
 	}
 	return fmt.Errorf("waiting for %s: %w", what, last)
 }
+
+// startGrace is how far back a work coach may enrol (the participants service's rule);
+// earlier starts are registered late by a coordinator.
+const startGrace = 14

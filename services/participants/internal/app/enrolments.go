@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
@@ -33,6 +34,13 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	} else if err != nil {
 		return nil, err
 	}
+	action := "enrolment.enrolled"
+	if reason := strings.TrimSpace(in.LateRegistration); reason != "" {
+		if !p.Has(auth.RoleCoordinator, auth.RoleAdmin) {
+			return nil, rules.Forbid("only a coordinator registers a late enrolment")
+		}
+		action += " (late registration: " + reason + ")"
+	}
 	now := s.now()
 	e, capacity, err := domain.PlanEnrolment(part, offer, in, now, p.Subject)
 	if err != nil {
@@ -52,7 +60,7 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	e.Seat = seat
 	e.Organisation = part.WorkCoach.Org
 	err = s.repo.SaveEnrolment(ctx, e, rules.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
-		Actor: p.Actor(), Action: "enrolment.enrolled"})
+		Actor: p.Actor(), Action: action})
 	if errors.Is(err, rules.ErrConflict) {
 		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s)", part.ID, e.ID)
 	}

@@ -81,6 +81,9 @@ type EnrolmentInput struct {
 	ProductID     string `json:"productId"`
 	StartDate     Date   `json:"startDate"`
 	Location      string `json:"location"`
+	// LateRegistration is the reason for registering an enrolment whose start lies further
+	// back than StartGrace (records brought over from another system); coordinators only.
+	LateRegistration string `json:"lateRegistration,omitempty"`
 }
 
 // EnrolmentID is deterministic: the same participant in the same start is one enrolment,
@@ -99,8 +102,9 @@ func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, b
 	v.Check(in.ProductID != "", "productId", "is required")
 	v.Check(!in.StartDate.IsZero(), "startDate", "is required")
 	v.Check(strings.TrimSpace(in.Location) != "", "location", "is required")
-	v.Check(in.StartDate.IsZero() || !in.StartDate.Before(DateOf(now).AddDays(-StartGrace)), "startDate",
-		"lies more than %d days in the past; enrol in a later start", StartGrace)
+	v.Check(in.StartDate.IsZero() || !in.StartDate.Before(DateOf(now).AddDays(-StartGrace)) || strings.TrimSpace(in.LateRegistration) != "", "startDate",
+		"lies more than %d days in the past; enrol in a later start (a coordinator may register a late enrolment, with the reason in lateRegistration)", StartGrace)
+	v.Check(len(in.LateRegistration) <= 300, "lateRegistration", "must be at most 300 characters")
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
