@@ -28,7 +28,7 @@ type obj = map[string]any
 
 var expect = kittest.Expect
 
-func day(from time.Time, offset int) string { return from.AddDate(0, 0, offset).Format(time.DateOnly) }
+func day(from time.Time, offset int) string { return kittest.DayFrom(from, offset) }
 
 func doc(name string) []byte {
 	d, _ := contracts.OpenAPI(name)
@@ -137,7 +137,7 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 		t.Fatalf("refusal %q", refusal.Detail)
 	}
 	expect(t, "renew VCA", prov.Call(t, provider, "POST", "/api/v1/providers/12345678/certificates",
-		obj{"type": "vca", "issuedOn": provClock.Now().Format(time.DateOnly), "expiresOn": day(provClock.Now(), 365)}, &registry), 201)
+		obj{"type": "vca", "issuedOn": day(provClock.Now(), 0), "expiresOn": day(provClock.Now(), 365)}, &registry), 201)
 	expect(t, "renewal verified", prov.Call(t, buyer, "POST", "/api/v1/providers/12345678/certificates/"+registry.Certificates[1].ID+"/verification", nil, nil), 200)
 	kittest.Eventually(t, "contract resumed on renewal", 20*time.Second, func() bool {
 		return proc.Call(t, buyer, "GET", "/api/v1/contracts/"+contractID, nil, &contract) == 200 && contract.Status == "active"

@@ -26,6 +26,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	kit "github.com/werkregio/platform/services/kit/service"
@@ -295,7 +296,16 @@ func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.L
 func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // Day is the clock's day plus offset, as YYYY-MM-DD.
-func (c *Clock) Day(offset int) string { return c.Now().AddDate(0, 0, offset).Format(time.DateOnly) }
+func (c *Clock) Day(offset int) string { return DayFrom(c.Now(), offset) }
+
+// Day is the Dutch calendar day offset days from today (the services date by
+// Europe/Amsterdam, so a test near midnight UTC must too).
+func Day(offset int) string { return DayFrom(time.Now(), offset) }
+
+// DayFrom is the Dutch calendar day offset days from t.
+func DayFrom(t time.Time, offset int) string {
+	return t.In(civil.Amsterdam).AddDate(0, 0, offset).Format(time.DateOnly)
+}
 
 // RandomKey is a fresh base64 key of n bytes (e.g. a BSN key for a test service).
 func RandomKey(n int) string {

@@ -21,7 +21,7 @@ type obj = map[string]any
 
 var expect = kittest.Expect
 
-func day(offset int) string { return time.Now().AddDate(0, 0, offset).Format(time.DateOnly) }
+func day(offset int) string { return kittest.Day(offset) }
 
 type env struct {
 	pf    *kittest.Platform

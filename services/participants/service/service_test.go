@@ -15,6 +15,7 @@ import (
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/participants/service"
@@ -370,7 +371,7 @@ func TestScheduledCheckMakesAPlacementSustainableAfterSixMonths(t *testing.T) {
 	// This product allows placement before completion (e.g. a BBL job).
 	expect(t, "place", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments/"+en.ID+"/placements",
 		obj{"employerKvk": "87654321", "startDate": day(0), "hoursPerWeek": 24, "contractType": "bbl"}, &en), 200)
-	if en.Status != "placed" || en.SustainableOn != time.Now().AddDate(0, 6, 0).Format(time.DateOnly) {
+	if en.Status != "placed" || en.SustainableOn != time.Now().In(civil.Amsterdam).AddDate(0, 6, 0).Format(time.DateOnly) {
 		t.Fatalf("placed: %+v", en)
 	}
 	time.Sleep(300 * time.Millisecond)

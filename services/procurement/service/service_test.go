@@ -51,7 +51,7 @@ var expect = kittest.Expect
 
 type obj = map[string]any
 
-func day(offset int) string { return time.Now().AddDate(0, 0, offset).Format(time.DateOnly) }
+func day(offset int) string { return kittest.Day(offset) }
 
 func terms(tranches ...int) obj {
 	ms := []string{"started", "completed", "sustainably_placed"}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 )
 
 // Organisations of the demo region.
@@ -95,7 +96,10 @@ func (t Target) at(service string, role auth.Role, org string) (client, error) {
 
 type obj = map[string]any
 
-func day(offset int) string { return time.Now().AddDate(0, 0, offset).Format(time.DateOnly) }
+// day is a Dutch calendar day, as the services date (Europe/Amsterdam).
+func day(offset int) string {
+	return time.Now().In(civil.Amsterdam).AddDate(0, 0, offset).Format(time.DateOnly)
+}
 
 // Load creates schemes, products with versioned terms, contracts, a rejection and tenders.
 func Load(ctx context.Context, t Target) error {
