@@ -1,6 +1,9 @@
 package service_test
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // A terms change published after an enrolment but effective on or before its start applies
@@ -286,5 +290,50 @@ func TestALateEnrolmentNeedsACoordinatorAndAReason(t *testing.T) {
 	expect(t, "audit", e.r.Call(t, e.coord, "GET", "/api/v1/enrolments/"+en.ID+"/audit", nil, &trail), 200)
 	if len(trail.Items) != 1 || !strings.Contains(trail.Items[0].Action, "overgenomen uit het vorige systeem") {
 		t.Errorf("audit %+v", trail.Items)
+	}
+}
+
+// enrolmentID is the deterministic id the service gives an enrolment (the same participant
+// in the same start is one enrolment).
+func enrolmentID(participant, date string) string {
+	h := sha256.Sum256([]byte(strings.Join([]string{participant, contractID, "prd-1", date, "Groningen"}, "|")))
+	return "enr-" + hex.EncodeToString(h[:10])
+}
+
+// An enrolment writes its place and then itself. A crash between the two leaves a place
+// held by an enrolment that does not exist: the request retried gets that same place, and
+// otherwise the place is free again after its lease; it is never lost and never sold twice.
+func TestAPlaceTakenByACrashedEnrolmentIsNeverLostNorSoldTwice(t *testing.T) {
+	c := &kittest.Clock{}
+	e := start(t, c)
+	e.offerKnown(t, 1, "active", false, start1(day(3), 2))
+	b, x, y := e.register(t, bsns[1]), e.register(t, bsns[2]), e.register(t, bsns[3])
+	seats := e.r.Platform.DB.Collection("seats")
+	key := contractID + "|prd-1|" + day(3) + "|Groningen"
+	crash := func(n int, enrolment string) { // what the first write leaves when the process dies before the second
+		_, err := seats.InsertOne(context.Background(), bson.D{{Key: "_id", Value: fmt.Sprintf("%s|%d", key, n)}, {Key: "start", Value: key},
+			{Key: "n", Value: n}, {Key: "enrolmentId", Value: enrolment}, {Key: "claimedAt", Value: c.Now().UTC()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	crash(1, enrolmentID(b, day(3)))     // B's enrolment died after taking place 1
+	crash(2, "enr-0000000000000000dead") // and another request that is never retried took place 2
+
+	expect(t, "X while both places are held", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(x, day(3)), nil), 409)
+	var en enrolment
+	expect(t, "B retried", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(b, day(3)), &en), 201)
+	if en.Seat != 1 {
+		t.Errorf("B got place %d, want its own place 1", en.Seat)
+	}
+	c.Advance(3 * time.Minute) // the never-retried request's lease passes
+	expect(t, "X after the lease", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(x, day(3)), &en), 201)
+	if en.Seat != 2 {
+		t.Errorf("X got place %d, want the orphaned place 2", en.Seat)
+	}
+	expect(t, "Y when full", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(y, day(3)), nil), 409)
+	n, err := seats.CountDocuments(context.Background(), bson.D{{Key: "start", Value: key}})
+	if err != nil || n != 2 {
+		t.Errorf("%d places taken (%v), want 2", n, err)
 	}
 }

@@ -41,7 +41,7 @@ type seatDoc struct {
 
 // Claim takes the lowest free place, or returns the place the enrolment holds already (a
 // retried enrolment does not take a second one).
-func (s *Seats) Claim(ctx context.Context, start string, capacity int, enrolmentID string) (int, error) {
+func (s *Seats) Claim(ctx context.Context, start string, capacity int, enrolmentID string, now time.Time) (int, error) {
 	cur, err := s.coll.Find(ctx, bson.D{{Key: "start", Value: start}})
 	if err != nil {
 		return 0, err
@@ -61,7 +61,7 @@ func (s *Seats) Claim(ctx context.Context, start string, capacity int, enrolment
 		if used[n] {
 			continue
 		}
-		ok, err := store.InsertFact(ctx, s.coll, seatDoc{ID: fmt.Sprintf("%s|%d", start, n), Start: start, N: n, EnrolmentID: enrolmentID, ClaimedAt: time.Now().UTC()})
+		ok, err := store.InsertFact(ctx, s.coll, seatDoc{ID: fmt.Sprintf("%s|%d", start, n), Start: start, N: n, EnrolmentID: enrolmentID, ClaimedAt: now.UTC()})
 		if err != nil {
 			return 0, err
 		}
@@ -74,6 +74,35 @@ func (s *Seats) Claim(ctx context.Context, start string, capacity int, enrolment
 		}
 	}
 	return 0, app.ErrNoSeat
+}
+
+// Holders lists the places of a start and who holds them.
+func (s *Seats) Holders(ctx context.Context, start string) ([]app.SeatHolder, error) {
+	cur, err := s.coll.Find(ctx, bson.D{{Key: "start", Value: start}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []seatDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]app.SeatHolder, len(docs))
+	for i, d := range docs {
+		out[i] = app.SeatHolder{N: d.N, EnrolmentID: d.EnrolmentID, ClaimedAt: d.ClaimedAt}
+	}
+	return out, nil
+}
+
+// Reclaim hands a place over only while the orphan still holds it: two enrolments that
+// find the same orphan cannot both get its place.
+func (s *Seats) Reclaim(ctx context.Context, start string, n int, orphan, enrolmentID string, now time.Time) (bool, error) {
+	id := fmt.Sprintf("%s|%d", start, n)
+	res, err := s.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "enrolmentId", Value: orphan}},
+		seatDoc{ID: id, Start: start, N: n, EnrolmentID: enrolmentID, ClaimedAt: now.UTC()})
+	if err != nil {
+		return false, err
+	}
+	return res.ModifiedCount == 1, nil
 }
 
 // Release frees the enrolment's place.

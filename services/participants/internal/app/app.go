@@ -69,9 +69,25 @@ var ErrNoSeat = errors.New("no places left")
 // Seats hands out the places of a start, one per enrolment: of two enrolments for the last
 // place exactly one gets it, whatever runs concurrently or is retried.
 type Seats interface {
-	Claim(ctx context.Context, start string, capacity int, enrolmentID string) (int, error)
+	Claim(ctx context.Context, start string, capacity int, enrolmentID string, now time.Time) (int, error)
 	Release(ctx context.Context, start, enrolmentID string) error
+	// Holders lists who holds the places of a start.
+	Holders(ctx context.Context, start string) ([]SeatHolder, error)
+	// Reclaim gives place n to enrolmentID if orphan still holds it.
+	Reclaim(ctx context.Context, start string, n int, orphan, enrolmentID string, now time.Time) (bool, error)
 }
+
+// SeatHolder is the enrolment that took a place, and when.
+type SeatHolder struct {
+	N           int
+	EnrolmentID string
+	ClaimedAt   time.Time
+}
+
+// SeatLease is how long a place claimed for an enrolment that does not exist may be the
+// request that is still saving it; longer than any request may run (the server's write
+// timeout), after which the place is an orphan of a crash and taken by the next enrolment.
+const SeatLease = 2 * time.Minute
 
 // Identities maps the keyed hash of a BSN to the one participant registered with it.
 type Identities interface {

@@ -51,7 +51,10 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	} else if !errors.Is(err, rules.ErrNotFound) {
 		return nil, err
 	}
-	seat, err := s.seats.Claim(ctx, seatKey(e), capacity, e.ID)
+	seat, err := s.seats.Claim(ctx, seatKey(e), capacity, e.ID, now)
+	if errors.Is(err, ErrNoSeat) {
+		seat, err = s.reclaimOrphan(ctx, seatKey(e), e.ID, now)
+	}
 	if errors.Is(err, ErrNoSeat) {
 		return nil, rules.State("the start of %s on %s at %s is full (%d places)", e.ProductName, e.StartDate, e.Location, capacity)
 	} else if err != nil {
@@ -65,6 +68,37 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s)", part.ID, e.ID)
 	}
 	return e, err
+}
+
+// reclaimOrphan takes a place whose enrolment was never saved: the process that claimed it
+// stopped between the two writes (place, then enrolment). Such a place is free again once
+// its lease has passed; the enrolment that stopped half-way, retried within the lease, gets
+// its own place back (Claim). A place is never sold twice: the hand-over is conditional on
+// the orphan still holding it.
+func (s *Service) reclaimOrphan(ctx context.Context, start, enrolmentID string, now time.Time) (int, error) {
+	holders, err := s.seats.Holders(ctx, start)
+	if err != nil {
+		return 0, err
+	}
+	for _, h := range holders {
+		if now.Sub(h.ClaimedAt) < SeatLease {
+			continue
+		}
+		if _, _, err := s.repo.LoadEnrolment(ctx, h.EnrolmentID); !errors.Is(err, rules.ErrNotFound) {
+			if err != nil {
+				return 0, err
+			}
+			continue // a real enrolment holds it
+		}
+		ok, err := s.seats.Reclaim(ctx, start, h.N, h.EnrolmentID, enrolmentID, now)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			return h.N, nil
+		}
+	}
+	return 0, ErrNoSeat
 }
 
 // GetEnrolment returns an enrolment the caller may see.
