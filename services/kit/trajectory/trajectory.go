@@ -57,3 +57,19 @@ type Start struct {
 	Location string     `json:"location"`
 	Capacity int        `json:"capacity"`
 }
+
+// Run is the period an Open House scheme runs: trajectories start within it.
+type Run struct {
+	From  civil.Date `json:"from"`
+	Until civil.Date `json:"until"`
+}
+
+// Contains reports whether day lies in the run (both ends included).
+func (r Run) Contains(day civil.Date) bool { return !day.Before(r.From) && !day.After(r.Until) }
+
+func (r *Run) String() string {
+	if r == nil {
+		return "open"
+	}
+	return r.From.String() + " to " + r.Until.String()
+}

@@ -98,7 +98,7 @@ func awarded(contractID, kvk string, terms ...obj) obj {
 	return obj{"contractId": contractID, "number": "OH-2026-BT/" + kvk + "/1", "schemeId": "sch-1", "schemeReference": "OH-2026-BT",
 		"region": "groningen", "buyer": "gemeente-groningen", "providerKvk": kvk, "providerName": "Bouwschool Noord",
 		"products":  []obj{{"productId": "prd-1", "name": "Timmerman basis", "priceCents": 95000, "termsVersion": 1, "terms": terms}},
-		"awardedAt": time.Now().UTC().Format(time.RFC3339)}
+		"awardedAt": time.Now().UTC().Format(time.RFC3339), "schemeRun": obj{"from": kittest.Day(-60), "until": kittest.Day(400)}}
 }
 
 func termsV(version int, from string, tranches ...int) obj {
@@ -179,6 +179,8 @@ func TestOfferFollowsProcurementEvents(t *testing.T) {
 	if len(prob.Errors) != 1 || prob.Errors[0].Field != "locations" {
 		t.Errorf("problem %+v", prob.Errors)
 	}
+	late := obj{"locations": []string{"Groningen"}, "starts": []obj{{"date": c.Day(500), "location": "Groningen", "capacity": 5}}}
+	expect(t, "a start after the scheme's run", r.Update(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", "/api/v1/offers/"+contractID, late, &prob), 422)
 	expect(t, "set starts", r.Update(t, a, "PUT", "/api/v1/offers/"+contractID+"/products/prd-1", "/api/v1/offers/"+contractID, starts, &o), 200)
 	if len(o.Products[0].Starts) != 2 || o.Products[0].Starts[0].Capacity != 12 {
 		t.Fatalf("starts %+v", o.Products[0].Starts)

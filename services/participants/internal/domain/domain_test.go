@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
 func TestBSNElevenProef(t *testing.T) {
@@ -345,4 +346,18 @@ func isState(err error) bool {
 func isInvalid(err error) bool {
 	var ve *rules.ValidationError
 	return errors.As(err, &ve)
+}
+
+func TestNoEnrolmentInAStartOutsideTheSchemesRun(t *testing.T) {
+	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, Actor{}, now)
+	o := offer(false)
+	o.SchemeRun = &trajectory.Run{From: NewDate(2026, 1, 1), Until: NewDate(2026, 4, 30)}
+	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 5, 4), Location: "Groningen"}
+	if _, _, err := PlanEnrolment(p, o, in, now, "c"); !isInvalid(err) {
+		t.Errorf("a start after the run: %v", err)
+	}
+	in.StartDate = NewDate(2026, 3, 2)
+	if _, _, err := PlanEnrolment(p, o, in, now, "c"); err != nil {
+		t.Errorf("a start in the run: %v", err)
+	}
 }

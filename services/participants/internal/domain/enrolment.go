@@ -122,6 +122,9 @@ func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, b
 		return nil, 0, rules.Invalid("productId", "is not a product of contract %s", o.ContractNumber)
 	}
 	prod := o.Products[i]
+	if o.SchemeRun != nil && !o.SchemeRun.Contains(in.StartDate) {
+		return nil, 0, rules.Invalid("startDate", "lies outside the run of the scheme (%s)", o.SchemeRun)
+	}
 	j := slices.IndexFunc(prod.Starts, func(s Start) bool { return s.Date == in.StartDate && s.Location == in.Location })
 	if j < 0 {
 		return nil, 0, rules.Invalid("startDate", "the provider offers no start of %s on %s at %s", prod.Name, in.StartDate, in.Location)

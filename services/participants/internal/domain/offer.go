@@ -14,6 +14,8 @@ type Offer struct {
 	ContractStatus string         `json:"contractStatus"`
 	Products       []OfferProduct `json:"products"`
 	Revision       int            `json:"revision"`
+	// SchemeRun is when trajectories may start (absent on offers made before it was sent).
+	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
 }
 
 // OfferProduct is a contracted product with its terms versions and starts.

@@ -7,6 +7,7 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -49,7 +50,7 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 			events = append(events, Event{Type: TypeContractAwarded, Key: contract.ID, Subject: contract.ID, Data: ContractAwardedData{
 				ContractID: contract.ID, Number: contract.Number, SchemeID: sch.ID, SchemeReference: sch.Reference, Region: sch.Region,
 				Buyer: sch.Buyer, ProviderKvK: contract.ProviderKvK, ProviderName: contract.ProviderName, Products: awardedProducts(sch, contract),
-				AwardedAt: contract.AwardedAt,
+				AwardedAt: contract.AwardedAt, SchemeRun: &trajectory.Run{From: sch.OpenFrom, Until: sch.OpenUntil},
 			}})
 		}
 		return s.repo.SaveAdmission(ctx, adm, rules.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: "application." + string(app.Status)})

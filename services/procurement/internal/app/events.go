@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -76,6 +77,8 @@ type ContractAwardedData struct {
 	ProviderName    string           `json:"providerName"`
 	Products        []AwardedProduct `json:"products"`
 	AwardedAt       time.Time        `json:"awardedAt"`
+	// SchemeRun is when trajectories under the contract may start.
+	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
 }
 
 // AwardedProduct is a contracted product with every terms version known at award, so an

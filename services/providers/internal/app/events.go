@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
 
@@ -43,6 +44,7 @@ type ContractAwarded struct {
 		PriceCents int64          `json:"priceCents"`
 		Terms      []domain.Terms `json:"terms"`
 	} `json:"products"`
+	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
 }
 
 // ContractStatusChanged is procurement's contract.suspended, .resumed or .ended.

@@ -22,7 +22,7 @@ func (s *Service) OnContractAwarded(ctx context.Context, ev ContractAwarded) err
 		return err
 	}
 	o := domain.Offer{ContractID: ev.ContractID, ContractNumber: ev.Number, SchemeID: ev.SchemeID, SchemeReference: ev.SchemeReference,
-		Region: ev.Region, Buyer: ev.Buyer, ProviderKvK: ev.ProviderKvK, ProviderName: ev.ProviderName}
+		Region: ev.Region, Buyer: ev.Buyer, ProviderKvK: ev.ProviderKvK, ProviderName: ev.ProviderName, SchemeRun: ev.SchemeRun}
 	for _, p := range ev.Products {
 		o.Products = append(o.Products, domain.OfferProduct{ProductID: p.ProductID, Name: p.Name, PriceCents: p.PriceCents, Terms: p.Terms})
 	}

@@ -26,6 +26,8 @@ type Offer struct {
 	ProviderName       string         `json:"providerName"`
 	ContractStatus     string         `json:"contractStatus"`
 	Products           []OfferProduct `json:"products"`
+	// SchemeRun is when trajectories may start: every start lies in it.
+	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
 	// Revision increases with every change, so replicas in other services keep the newest.
 	Revision  int       `json:"revision"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -137,6 +139,7 @@ func (o *Offer) SetProductOffer(productID string, in ProductOfferInput, now time
 	for j, s := range in.Starts {
 		f := fmt.Sprintf("starts[%d]", j)
 		v.Check(!s.Date.IsZero(), f+".date", "is required")
+		v.Check(o.SchemeRun == nil || s.Date.IsZero() || o.SchemeRun.Contains(s.Date), f+".date", "lies outside the scheme's run (%s)", o.SchemeRun)
 		v.Check(slices.Contains(locs, s.Location), f+".location", "must be one of the locations")
 		v.Check(s.Capacity >= 1 && s.Capacity <= MaxCapacity, f+".capacity", "must be between 1 and %d", MaxCapacity)
 		k := s.Date.String() + "|" + s.Location
