@@ -34,12 +34,15 @@ const (
 	TypeProductTermsChanged = "nl.werkregio.procurement.product.terms-changed.v1"
 	TypeApplicationRejected = "nl.werkregio.procurement.application.rejected.v1"
 	TypeContractAwarded     = "nl.werkregio.procurement.contract.awarded.v1"
-	TypeContractSuspended   = "nl.werkregio.procurement.contract.suspended.v1"
-	TypeContractResumed     = "nl.werkregio.procurement.contract.resumed.v1"
-	TypeContractEnded       = "nl.werkregio.procurement.contract.ended.v1"
-	TypeTenderAnnounced     = "nl.werkregio.procurement.tender.announced.v1"
-	TypeTenderAwarded       = "nl.werkregio.procurement.tender.awarded.v1"
-	TypeTenderCancelled     = "nl.werkregio.procurement.tender.cancelled.v1"
+	// TypeContractExtended: a contracted provider was admitted to a product the scheme
+	// added; the event is the whole contract as it is now.
+	TypeContractExtended  = "nl.werkregio.procurement.contract.extended.v1"
+	TypeContractSuspended = "nl.werkregio.procurement.contract.suspended.v1"
+	TypeContractResumed   = "nl.werkregio.procurement.contract.resumed.v1"
+	TypeContractEnded     = "nl.werkregio.procurement.contract.ended.v1"
+	TypeTenderAnnounced   = "nl.werkregio.procurement.tender.announced.v1"
+	TypeTenderAwarded     = "nl.werkregio.procurement.tender.awarded.v1"
+	TypeTenderCancelled   = "nl.werkregio.procurement.tender.cancelled.v1"
 
 	TypeCertificatesChanged = "nl.werkregio.providers.provider.certificates-changed.v1"
 	TypeOfferChanged        = "nl.werkregio.providers.offer.changed.v1"
@@ -89,7 +92,7 @@ var Topics = []Topic{
 	{Name: TopicProcurementApplications, Owner: Procurement, Retention: 365 * 24 * time.Hour,
 		Types: []string{TypeApplicationRejected}},
 	{Name: TopicProcurementContracts, Owner: Procurement, Retention: Forever,
-		Types: []string{TypeContractAwarded, TypeContractSuspended, TypeContractResumed, TypeContractEnded}},
+		Types: []string{TypeContractAwarded, TypeContractExtended, TypeContractSuspended, TypeContractResumed, TypeContractEnded}},
 	{Name: TopicProcurementTenders, Owner: Procurement, Retention: Forever,
 		Types: []string{TypeTenderAnnounced, TypeTenderAwarded, TypeTenderCancelled}},
 	{Name: TopicProvidersRegistry, Owner: Providers, Compact: true, Retention: Forever,

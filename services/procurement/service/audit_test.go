@@ -10,6 +10,7 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/kit/messaging"
 )
 
 // Every change names who made it, and an updated tender is published with its new data.
@@ -55,5 +56,37 @@ func TestEveryChangeNamesItsActorAndAnUpdatedTenderPublishesItsNewData(t *testin
 	_ = json.Unmarshal(msgs[len(msgs)-1].Value, &last)
 	if last.Title != "Brede school Noord, tweede fase" {
 		t.Errorf("the update published the title %q, want the new one", last.Title)
+	}
+}
+
+// When the scheme adds a product, a contracted provider applies for it and its contract in
+// force is extended (announced with the whole contract), not a second contract made.
+func TestAContractedProviderIsAdmittedToAProductTheSchemeAdds(t *testing.T) {
+	r := start(t)
+	buyer := r.token(t, "groningen", "gemeente-groningen", auth.RoleBuyer)
+	provider := r.token(t, "groningen", "12345678", auth.RoleProvider)
+	schemeID, productID := r.openScheme(t, buyer)
+	var first struct{ Contract struct{ ID string } }
+	expect(t, "apply", r.call(t, provider, "POST", "/api/v1/schemes/"+schemeID+"/applications", application(productID, 95000, day(300)), &first), 201)
+	var added struct{ ID string }
+	expect(t, "the scheme adds a product", r.call(t, buyer, "POST", "/api/v1/schemes/"+schemeID+"/products", obj{"name": "Metselaar", "terms": terms(40, 30, 30)}, &added), 201)
+	expect(t, "the same product again", r.call(t, provider, "POST", "/api/v1/schemes/"+schemeID+"/applications", application(productID, 95000, day(300)), nil), 409)
+	var second struct {
+		Application struct {
+			Status    string
+			Extension bool
+		}
+		Contract struct {
+			ID       string
+			Products []struct{ ProductID string }
+		}
+	}
+	expect(t, "apply for the new product", r.call(t, provider, "POST", "/api/v1/schemes/"+schemeID+"/applications", application(added.ID, 90000, day(300)), &second), 201)
+	if second.Application.Status != "accepted" || !second.Application.Extension || second.Contract.ID != first.Contract.ID || len(second.Contract.Products) != 2 {
+		t.Fatalf("extension: %+v", second)
+	}
+	msgs := kittest.ReadUntil(t, r.kafka, r.prefix+catalog.TopicProcurementContracts, 15*time.Second, func(ms []kafka.Message) bool { return len(ms) >= 2 })
+	if typ := kittest.Header(msgs[len(msgs)-1], messaging.HeaderType); typ != catalog.TypeContractExtended {
+		t.Errorf("last contract event %s, want %s", typ, catalog.TypeContractExtended)
 	}
 }

@@ -9,7 +9,7 @@ import (
 // TopicOf routes every event type this service publishes to its topic, as the catalog
 // lists them.
 var TopicOf = routes(app.TypeSchemePublished, app.TypeSchemeClosed, app.TypeProductTermsChanged, app.TypeApplicationRejected,
-	app.TypeContractAwarded, app.TypeContractSuspended, app.TypeContractResumed, app.TypeContractEnded,
+	app.TypeContractAwarded, app.TypeContractExtended, app.TypeContractSuspended, app.TypeContractResumed, app.TypeContractEnded,
 	app.TypeTenderAnnounced, app.TypeTenderAwarded, app.TypeTenderCancelled)
 
 func routes(types ...string) map[string]string {

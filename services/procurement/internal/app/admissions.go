@@ -47,7 +47,11 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 			contract = nil
 		} else {
 			contract, _ = adm.Contract(app.ContractID)
-			events = append(events, Event{Type: TypeContractAwarded, Key: contract.ID, Subject: contract.ID, Data: ContractAwardedData{
+			typ := TypeContractAwarded
+			if app.Extension {
+				typ = TypeContractExtended
+			}
+			events = append(events, Event{Type: typ, Key: contract.ID, Subject: contract.ID, Data: ContractAwardedData{
 				ContractID: contract.ID, Number: contract.Number, SchemeID: sch.ID, SchemeReference: sch.Reference, Region: sch.Region,
 				Buyer: sch.Buyer, ProviderKvK: contract.ProviderKvK, ProviderName: contract.ProviderName, Products: awardedProducts(sch, contract),
 				AwardedAt: contract.AwardedAt, SchemeRun: &trajectory.Run{From: sch.OpenFrom, Until: sch.OpenUntil},

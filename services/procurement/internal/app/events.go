@@ -15,6 +15,7 @@ const (
 	TypeProductTermsChanged = catalog.TypeProductTermsChanged
 	TypeApplicationRejected = catalog.TypeApplicationRejected
 	TypeContractAwarded     = catalog.TypeContractAwarded
+	TypeContractExtended    = catalog.TypeContractExtended
 	TypeContractSuspended   = catalog.TypeContractSuspended
 	TypeContractResumed     = catalog.TypeContractResumed
 	TypeContractEnded       = catalog.TypeContractEnded

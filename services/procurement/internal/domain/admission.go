@@ -160,8 +160,16 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 	if err := s.AcceptsApplications(today); err != nil {
 		return nil, err
 	}
-	if c, ok := a.Current(); ok {
-		return nil, stateErr("provider %s already holds contract %s under this scheme", a.ProviderKvK, c.Number)
+	current, extending := a.Current()
+	if extending {
+		if current.Status != ContractActive {
+			return nil, stateErr("contract %s is %s: products can be added to an active contract only", current.Number, current.Status)
+		}
+		for _, p := range in.Products {
+			if slices.ContainsFunc(current.Products, func(cp ContractProduct) bool { return cp.ProductID == p.ProductID }) {
+				return nil, stateErr("provider %s already holds contract %s for product %s; apply for the products the scheme added", a.ProviderKvK, current.Number, p.ProductID)
+			}
+		}
 	}
 	app := Application{
 		ID:           fmt.Sprintf("app.%s.%d", a.ID, len(a.Applications)+1),
@@ -180,8 +188,18 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 	if app.Failures == nil {
 		app.Failures = []Failure{}
 	}
+	app.Extension = extending
 	if len(app.Failures) > 0 {
 		app.Status = ApplicationRejected
+		a.Applications = append(a.Applications, app)
+		return &a.Applications[len(a.Applications)-1], nil
+	}
+	if extending {
+		for _, offer := range in.Products {
+			current.Products = append(current.Products, contractProduct(s, offer, today))
+		}
+		current.History = append(current.History, StatusChange{Status: current.Status, Reason: "extended by application " + app.ID, At: now.UTC(), By: by})
+		app.Status, app.ContractID = ApplicationAccepted, current.ID
 		a.Applications = append(a.Applications, app)
 		return &a.Applications[len(a.Applications)-1], nil
 	}
@@ -201,12 +219,7 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 		History:         []StatusChange{{Status: ContractActive, Reason: "awarded", At: now.UTC(), By: by}},
 	}
 	for _, offer := range in.Products {
-		p, _ := s.Product(offer.ProductID)
-		t, ok := p.TermsAt(today)
-		if !ok {
-			t = p.Terms[0]
-		}
-		c.Products = append(c.Products, ContractProduct{ProductID: p.ID, Name: p.Name, PriceCents: offer.PriceCents, TermsVersion: t.Version})
+		c.Products = append(c.Products, contractProduct(s, offer, today))
 	}
 	app.Status = ApplicationAccepted
 	app.ContractID = c.ID
@@ -287,4 +300,15 @@ func (c *Contract) CheckCertificates(required, valid []string, now time.Time, by
 		c.SuspendedReason = "required certificate no longer valid: " + strings.Join(missing, ", ")
 	}
 	return CertificatesUnchanged
+}
+
+// contractProduct is a product of an accepted application as contracted: the offered
+// price under the terms version in force today.
+func contractProduct(s *Scheme, offer ProductOffer, today Date) ContractProduct {
+	p, _ := s.Product(offer.ProductID)
+	t, ok := p.TermsAt(today)
+	if !ok {
+		t = p.Terms[0]
+	}
+	return ContractProduct{ProductID: p.ID, Name: p.Name, PriceCents: offer.PriceCents, TermsVersion: t.Version}
 }

@@ -155,5 +155,8 @@ type Application struct {
 	Status             ApplicationStatus `json:"status"`
 	Failures           []Failure         `json:"failures"`
 	ContractID         string            `json:"contractId,omitempty"`
-	SubmittedAt        time.Time         `json:"submittedAt"`
+	// Extension: an application of a contracted provider for products the scheme added; if
+	// accepted, they are added to its contract in force.
+	Extension   bool      `json:"extension,omitempty"`
+	SubmittedAt time.Time `json:"submittedAt"`
 }

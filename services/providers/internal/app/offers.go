@@ -36,6 +36,25 @@ func (s *Service) OnContractAwarded(ctx context.Context, ev ContractAwarded) err
 	return s.mergeKnownTerms(ctx, ev.ContractID, ev.SchemeID)
 }
 
+// OnContractExtended adds the products a contracted provider was admitted to later; the
+// provider then sets their locations and starts. A redelivered event adds nothing twice.
+func (s *Service) OnContractExtended(ctx context.Context, ev ContractAwarded) error {
+	err := s.changeOffer(ctx, ev.ContractID, procurementFeed, "offer.products-added", func(o *domain.Offer) (bool, error) {
+		changed := false
+		for _, p := range ev.Products {
+			changed = o.AddProduct(domain.OfferProduct{ProductID: p.ProductID, Name: p.Name, PriceCents: p.PriceCents, Terms: p.Terms}, s.now()) || changed
+		}
+		return changed, nil
+	})
+	if errors.Is(err, rules.ErrNotFound) {
+		return fmt.Errorf("contract %s is unknown: its award was not received: %w", ev.ContractID, err)
+	}
+	if err != nil {
+		return err
+	}
+	return s.mergeKnownTerms(ctx, ev.ContractID, ev.SchemeID)
+}
+
 func (s *Service) mergeKnownTerms(ctx context.Context, contractID, schemeID string) error {
 	known, err := s.repo.KnownTerms(ctx, schemeID)
 	if err != nil || len(known) == 0 {

@@ -84,6 +84,20 @@ func (o *Offer) SetContractStatus(status string, now time.Time) bool {
 	return true
 }
 
+// AddProduct adds a product the contract was extended with (no locations or starts yet);
+// it reports whether the offer changed.
+func (o *Offer) AddProduct(p OfferProduct, now time.Time) bool {
+	if slices.ContainsFunc(o.Products, func(have OfferProduct) bool { return have.ProductID == p.ProductID }) {
+		return false
+	}
+	p.Locations, p.Starts = []string{}, []Start{}
+	p.Terms = slices.Clone(p.Terms)
+	sortTerms(p.Terms)
+	o.Products = append(o.Products, p)
+	o.touch(now)
+	return true
+}
+
 // AddTerms records a terms version of a product (a later change by the buyer); it reports
 // whether the offer changed. Known versions are left as they are.
 func (o *Offer) AddTerms(productID string, t Terms, now time.Time) bool {

@@ -21,7 +21,7 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 	return messaging.ConsumerConfig{
 		GroupID: "providers.procurement",
 		Topics:  []string{catalog.TopicProcurementContracts, catalog.TopicProcurementSchemes},
-		Types: []string{catalog.TypeContractAwarded, catalog.TypeContractSuspended, catalog.TypeContractResumed,
+		Types: []string{catalog.TypeContractAwarded, catalog.TypeContractExtended, catalog.TypeContractSuspended, catalog.TypeContractResumed,
 			catalog.TypeContractEnded, catalog.TypeProductTermsChanged},
 		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
 			var head struct {
@@ -40,6 +40,17 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 					return messaging.Permanent(err)
 				}
 				return a.OnContractAwarded(ctx, ev)
+			case catalog.TypeContractExtended:
+				var ev app.ContractAwarded
+				if err := json.Unmarshal(m.Data, &ev); err != nil {
+					return messaging.Permanent(err)
+				}
+				if err := a.OnContractExtended(ctx, ev); errors.Is(err, rules.ErrNotFound) {
+					return messaging.Permanent(err)
+				} else if err != nil {
+					return err
+				}
+				return nil
 			case catalog.TypeProductTermsChanged:
 				var ev app.TermsChanged
 				if err := json.Unmarshal(m.Data, &ev); err != nil {
