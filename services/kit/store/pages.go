@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -19,6 +20,9 @@ type PageQuery struct {
 	Region string
 	// Equals filters on view fields: exact values, or any of a []string.
 	Equals map[string]any
+	// UpdatedBefore: only aggregates last changed before it, longest unchanged first (for
+	// retention: it reads the expired ones and stops).
+	UpdatedBefore time.Time
 	paging.Request
 }
 
@@ -72,13 +76,16 @@ func (s *Store) pageViews(ctx context.Context, v *View, q PageQuery) ([]viewDoc,
 	}
 	limit = min(limit, paging.MaxLimit)
 	order := "ord"
-	if !q.UpdatedSince.IsZero() {
+	if !q.UpdatedSince.IsZero() || !q.UpdatedBefore.IsZero() {
 		order = "uord"
 	}
 	filter := filterFields(q)
 	bounds := bson.D{}
-	if order == "uord" {
+	if !q.UpdatedSince.IsZero() {
 		bounds = append(bounds, bson.E{Key: "$gte", Value: sortKey(q.UpdatedSince, "")})
+	}
+	if !q.UpdatedBefore.IsZero() {
+		bounds = append(bounds, bson.E{Key: "$lt", Value: sortKey(q.UpdatedBefore, "")})
 	}
 	if q.After != "" {
 		c, err := decodeCursor(q.After)

@@ -38,7 +38,7 @@ func start(t *testing.T, c *kittest.Clock) *env {
 	pf := kittest.NewPlatform(t)
 	doc, _ := contracts.OpenAPI(service.Name)
 	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc, OpenAPIRefs: contracts.OpenAPIFiles(),
-		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "100ms"}})
+		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "100ms", "RETENTION_CHECK_INTERVAL": "100ms"}})
 	e := &env{pf: pf, r: r,
 		coach: pf.Token(t, "gemeente-groningen", auth.RoleWorkCoach),
 		coord: pf.Token(t, "werkplein-groningen", auth.RoleCoordinator),

@@ -125,3 +125,40 @@ func TestAParticipantIsExportedAndErasedWhileTheFinancialFactsRemain(t *testing.
 	expect(t, "enrolment", e.r.Call(t, e.coord, "GET", "/api/v1/enrolments/"+en.ID, nil, &en), 200)
 	expect(t, "register anew", e.r.Call(t, e.coach, "POST", "/api/v1/participants", participantInput(bsns[0]), nil), 201)
 }
+
+// Personal data goes by itself: 30 days after consent was withdrawn, and after two years
+// without activity; a participant with an open enrolment keeps theirs.
+func TestRetentionErasesAfterAWithdrawalAndAfterTwoQuietYears(t *testing.T) {
+	c := &kittest.Clock{}
+	e := start(t, c)
+	e.offerKnown(t, 1, "active", false, start1(day(3), 5))
+	withdrawing, quiet, busy := e.register(t, bsns[0]), e.register(t, bsns[1]), e.register(t, bsns[2])
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(busy, day(3)), nil), 201)
+	withdrawn := participantInput("")
+	delete(withdrawn, "bsn")
+	withdrawn["consent"] = obj{"purpose": "begeleiding naar werk via werkregio", "givenOn": day(-10), "withdrawnOn": day(0)}
+	expect(t, "withdraw", e.r.Update(t, e.coach, "PUT", "/api/v1/participants/"+withdrawing, "/api/v1/participants/"+withdrawing, withdrawn, nil), 200)
+
+	erasedBasis := func(id string) string {
+		var p struct{ Erased *struct{ Basis string } }
+		e.r.Call(t, e.coord, "GET", "/api/v1/participants/"+id, nil, &p)
+		if p.Erased == nil {
+			return ""
+		}
+		return p.Erased.Basis
+	}
+	time.Sleep(300 * time.Millisecond)
+	if b := erasedBasis(withdrawing); b != "" {
+		t.Fatalf("erased at once after the withdrawal (%s)", b)
+	}
+	c.Advance(31 * 24 * time.Hour)
+	kittest.Eventually(t, "erased 30 days after the withdrawal", 10*time.Second, func() bool { return erasedBasis(withdrawing) == "consent-withdrawn" })
+	if erasedBasis(quiet) != "" {
+		t.Fatal("a participant erased within the retention period")
+	}
+	c.Advance(731 * 24 * time.Hour)
+	kittest.Eventually(t, "erased after two quiet years", 10*time.Second, func() bool { return erasedBasis(quiet) == "retention-ended" })
+	if b := erasedBasis(busy); b != "" {
+		t.Errorf("a participant with an open enrolment was erased (%s)", b)
+	}
+}

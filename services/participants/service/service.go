@@ -42,6 +42,11 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	env := p.Config.Env
 	encKey, lookupKey := env.Required("BSN_ENCRYPTION_KEY"), env.Required("BSN_LOOKUP_KEY")
 	interval := env.Duration("SUSTAINABILITY_CHECK_INTERVAL", time.Hour)
+	retention := app.Retention{
+		Inactive:        time.Duration(env.Int("PARTICIPANT_RETENTION_DAYS", 730, 30, 36500)) * 24 * time.Hour,
+		AfterWithdrawal: time.Duration(env.Int("ERASE_DAYS_AFTER_CONSENT_WITHDRAWAL", 30, 0, 365)) * 24 * time.Hour,
+	}
+	retentionInterval := env.Duration("RETENTION_CHECK_INTERVAL", 24*time.Hour)
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -62,6 +67,13 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		n, err := svc.CheckSustainable(ctx, clock())
 		if n > 0 {
 			p.Log.InfoContext(ctx, "placements became sustainable", "enrolments", n)
+		}
+		return err
+	})
+	p.AddJob("retention-check", retentionInterval, func(ctx context.Context, _ time.Time) error {
+		n, err := svc.CheckRetention(ctx, clock(), retention)
+		if n > 0 {
+			p.Log.InfoContext(ctx, "personal data erased by the retention rules", "participants", n)
 		}
 		return err
 	})

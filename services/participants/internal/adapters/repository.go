@@ -30,16 +30,19 @@ type participantRecord struct {
 
 // Views are what lists filter on. Municipalities are compared case-insensitively.
 var Views = []*store.View{
-	store.NewView(kindParticipant, 2, func(p *participantRecord) store.Fields {
+	store.NewView(kindParticipant, 3, func(p *participantRecord) store.Fields {
 		groups := make([]string, len(p.TargetGroups))
 		for i, g := range p.TargetGroups {
 			groups[i] = string(g)
 		}
 		return store.Fields{"municipality": strings.ToLower(p.Municipality), "workCoach": p.WorkCoach.Subject,
-			"targetGroups": groups, "praktijkverklaring": len(p.Praktijkverklaringen) > 0 || p.BBL != nil, "org": p.WorkCoach.Org}
+			"targetGroups": groups, "praktijkverklaring": len(p.Praktijkverklaringen) > 0 || p.BBL != nil, "org": p.WorkCoach.Org,
+			"retained": p.Erased == nil, "withdrawn": !p.Consent.WithdrawnOn.IsZero()}
 	}, []string{"municipality"}, []string{"workCoach"}, []string{"targetGroups"}, []string{"praktijkverklaring"},
 		// a work coach's lists: their organisation's participants, with each filter
-		[]string{"org"}, []string{"org", "municipality"}, []string{"org", "workCoach"}, []string{"org", "targetGroups"}),
+		[]string{"org"}, []string{"org", "municipality"}, []string{"org", "workCoach"}, []string{"org", "targetGroups"},
+		// retention: personal data still held, longest unchanged first; and withdrawn consents
+		[]string{"retained"}, []string{"retained", "withdrawn"}),
 	store.NewView(kindEnrolment, 2, func(e *domain.Enrolment) store.Fields {
 		return store.Fields{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status),
 			"product": e.ProductID, "contract": e.ContractID, "org": e.Organisation}
@@ -124,6 +127,13 @@ func participantQuery(region string, f app.ParticipantFilter, page paging.Reques
 	if f.WithPraktijkverklaring {
 		q.Equals["praktijkverklaring"] = true
 	}
+	if f.Retained {
+		q.Equals["retained"] = true
+	}
+	if f.Withdrawn {
+		q.Equals["withdrawn"] = true
+	}
+	q.UpdatedBefore = f.UpdatedBefore
 	return q
 }
 

@@ -95,6 +95,10 @@ type ParticipantFilter struct {
 	WorkCoach    string
 	// WithPraktijkverklaring: only those with a praktijkverklaring or a BBL programme.
 	WithPraktijkverklaring bool
+	// Retained: personal data not erased; Withdrawn: consent withdrawn; UpdatedBefore:
+	// unchanged since (the retention check's filters).
+	Retained, Withdrawn bool
+	UpdatedBefore       time.Time
 }
 
 // ListParticipants returns a page of the region's participants to guidance roles.

@@ -84,6 +84,10 @@ func (s *Service) EraseParticipant(ctx context.Context, p auth.Principal, id str
 	if reason == "" || len(reason) > 300 {
 		return nil, rules.Invalid("reason", "state the request or decision (at most 300 characters)")
 	}
+	return s.erase(ctx, p.Actor(), id, in.Basis, reason, func(part *domain.Participant) bool { return canSeeParticipant(p, part) })
+}
+
+func (s *Service) erase(ctx context.Context, actor rules.Actor, id string, basis domain.ErasureBasis, reason string, may func(*domain.Participant) bool) (*domain.Participant, error) {
 	var out *domain.Participant
 	var lookup string
 	err := rules.Retry(ctx, func() error {
@@ -91,7 +95,7 @@ func (s *Service) EraseParticipant(ctx context.Context, p auth.Principal, id str
 		if err != nil {
 			return err
 		}
-		if !canSeeParticipant(p, part) {
+		if !may(part) {
 			return rules.ErrNotFound
 		}
 		out = part
@@ -103,10 +107,10 @@ func (s *Service) EraseParticipant(ctx context.Context, p auth.Principal, id str
 			return fmt.Errorf("open sealed BSN: %w", err)
 		}
 		lookup = s.vault.Lookup(bsn)
-		if err := part.Erase(in.Basis, s.now()); err != nil {
+		if err := part.Erase(basis, s.now()); err != nil {
 			return err
 		}
-		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: "participant.erased: " + string(in.Basis) + ": " + reason})
+		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: actor, Action: "participant.erased: " + string(basis) + ": " + reason})
 	})
 	if err != nil {
 		return nil, err
@@ -142,4 +146,68 @@ func (s *Service) auditedAccess(ctx context.Context, p auth.Principal, id, actio
 		}
 		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: action + ": " + reason})
 	})
+}
+
+// Retention says when personal data must go by itself.
+type Retention struct {
+	// Inactive: a participant unchanged this long, with no open enrolment nor one changed
+	// within it, is erased (retention-ended).
+	Inactive time.Duration
+	// AfterWithdrawal: a withdrawn consent is followed by erasure this long after the day
+	// it was withdrawn (time to stop running processes and correct a mistake).
+	AfterWithdrawal time.Duration
+}
+
+// CheckRetention is the scheduled erasure: participants whose consent was withdrawn long
+// enough ago, and those inactive past the retention period. It reads the participants with
+// a withdrawn consent and personal data (few), and the longest-unchanged ones up to the
+// cut-off only: its cost follows what is due, not the age of the region.
+func (s *Service) CheckRetention(ctx context.Context, now time.Time, r Retention) (int, error) {
+	system := rules.System("retention")
+	erased := 0
+	everyone := func(*domain.Participant) bool { return true }
+	withdrawnBy := domain.DateOf(now.Add(-r.AfterWithdrawal))
+	err := s.repo.EachParticipant(ctx, s.region, ParticipantFilter{Retained: true, Withdrawn: true}, func(p *domain.Participant) error {
+		if p.Consent.WithdrawnOn.After(withdrawnBy) {
+			return nil
+		}
+		if _, err := s.erase(ctx, system, p.ID, domain.ErasureConsentWithdrawn, "consent withdrawn on "+p.Consent.WithdrawnOn.String(), everyone); err != nil {
+			return err
+		}
+		erased++
+		return nil
+	})
+	if err != nil {
+		return erased, err
+	}
+	cutoff := now.Add(-r.Inactive)
+	err = s.repo.EachParticipant(ctx, s.region, ParticipantFilter{Retained: true, UpdatedBefore: cutoff}, func(p *domain.Participant) error {
+		active := false
+		err := s.repo.EachEnrolment(ctx, s.region, EnrolmentFilter{ParticipantID: p.ID}, func(e *domain.Enrolment) error {
+			if e.Status.Open() || lastChange(e).After(cutoff) {
+				active = true
+			}
+			return nil
+		})
+		if err != nil || active {
+			return err
+		}
+		if _, err := s.erase(ctx, system, p.ID, domain.ErasureRetentionEnded, "no activity since "+p.UpdatedAt.Format(time.DateOnly), everyone); err != nil {
+			return err
+		}
+		erased++
+		return nil
+	})
+	return erased, err
+}
+
+// lastChange is the last moment something happened to an enrolment.
+func lastChange(e *domain.Enrolment) time.Time {
+	last := e.EnrolledAt
+	for _, h := range e.History {
+		if h.At.After(last) {
+			last = h.At
+		}
+	}
+	return last
 }
