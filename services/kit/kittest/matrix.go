@@ -33,11 +33,22 @@ type Matrix struct {
 	Rules map[string]Rule
 	// Params fills each path parameter with a resource of the own organisations.
 	Params map[string]string
-	// Own and Other give each role's organisation in the two cases.
+	// Own and Other give each role's organisation in the two cases (default: OwnOrgs and
+	// OtherOrgs, the organisations the tests' fixtures are made with).
 	Own, Other map[auth.Role]string
 	// Hidden are the ids a refused caller must not see in any answer.
 	Hidden []string
 }
+
+// OwnOrgs are the organisations the fixtures of the services' tests belong to: the
+// gemeente's buyer and work coach, provider 12345678, the werkplein, the region's
+// administrators.
+var OwnOrgs = map[auth.Role]string{auth.RoleBuyer: "gemeente-groningen", auth.RoleWorkCoach: "gemeente-groningen", auth.RoleFinance: "gemeente-groningen",
+	auth.RoleProvider: "12345678", auth.RoleCoordinator: "werkplein-groningen", auth.RoleAdmin: "regio-groningen", auth.RoleContractor: "11223344"}
+
+// OtherOrgs are organisations of the same region that own none of the fixtures.
+var OtherOrgs = map[auth.Role]string{auth.RoleBuyer: "gemeente-assen", auth.RoleWorkCoach: "uwv-groningen", auth.RoleFinance: "uwv-groningen",
+	auth.RoleProvider: "23456789", auth.RoleCoordinator: "werkplein-oost", auth.RoleAdmin: "regio-oost", auth.RoleContractor: "99887766"}
 
 // CheckAccessMatrix calls every operation of the document with every role, of this region
 // and another, of the resource's own organisation and another, and checks the policy: a
@@ -51,6 +62,12 @@ func (p *Platform) CheckAccessMatrix(t *testing.T, r *Running, raw []byte, refs 
 	doc, err := LoadOpenAPI(raw, refs)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m.Own == nil {
+		m.Own = OwnOrgs
+	}
+	if m.Other == nil {
+		m.Other = OtherOrgs
 	}
 	param := regexp.MustCompile(`\{([^}]+)\}`)
 	checked := 0

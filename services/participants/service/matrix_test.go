@@ -67,10 +67,6 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 		Rules: participantsAccess,
 		Params: map[string]string{"participantId": pid, "enrolmentId": en.ID, "placementId": "pl-1",
 			"sourceId": sourceID(t, e, "/lms/bouwschool"), "kind": "participant"},
-		Own: map[auth.Role]string{auth.RoleWorkCoach: "gemeente-groningen", auth.RoleProvider: "12345678", auth.RoleCoordinator: "werkplein-groningen",
-			auth.RoleAdmin: "regio-groningen", auth.RoleFinance: "gemeente-groningen", auth.RoleBuyer: "gemeente-groningen", auth.RoleContractor: "11223344"},
-		Other: map[auth.Role]string{auth.RoleWorkCoach: "uwv-groningen", auth.RoleProvider: "23456789", auth.RoleCoordinator: "werkplein-oost",
-			auth.RoleAdmin: "regio-oost", auth.RoleFinance: "uwv-groningen", auth.RoleBuyer: "gemeente-assen", auth.RoleContractor: "99887766"},
 		Hidden: []string{pid, en.ID},
 	})
 }

@@ -77,10 +77,6 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 		Rules: procurementAccess,
 		Params: map[string]string{"schemeId": schemeID, "productId": productID, "applicationId": res.Application.ID, "contractId": res.Contract.ID,
 			"tenderId": tender.ID, "kind": "scheme", "region": "groningen"},
-		Own: map[auth.Role]string{auth.RoleBuyer: "gemeente-groningen", auth.RoleProvider: "12345678", auth.RoleCoordinator: "werkplein-groningen",
-			auth.RoleAdmin: "regio-groningen", auth.RoleFinance: "gemeente-groningen", auth.RoleWorkCoach: "gemeente-groningen", auth.RoleContractor: "11223344"},
-		Other: map[auth.Role]string{auth.RoleBuyer: "gemeente-assen", auth.RoleProvider: "23456789", auth.RoleCoordinator: "werkplein-oost",
-			auth.RoleAdmin: "regio-oost", auth.RoleFinance: "uwv-groningen", auth.RoleWorkCoach: "uwv-groningen", auth.RoleContractor: "99887766"},
 		Hidden: []string{res.Application.ID, res.Contract.ID},
 	})
 }

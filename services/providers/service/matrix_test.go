@@ -56,10 +56,6 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 	pf.CheckAccessMatrix(t, r, raw, contracts.OpenAPIFiles(), kittest.Matrix{
 		Rules:  providersAccess,
 		Params: map[string]string{"kvk": "12345678", "certificateId": p.Certificates[0].ID, "contractId": contractID, "productId": "prd-1", "kind": "provider"},
-		Own: map[auth.Role]string{auth.RoleProvider: "12345678", auth.RoleBuyer: "gemeente-groningen", auth.RoleCoordinator: "werkplein-groningen",
-			auth.RoleAdmin: "regio-groningen", auth.RoleFinance: "gemeente-groningen", auth.RoleWorkCoach: "gemeente-groningen", auth.RoleContractor: "11223344"},
-		Other: map[auth.Role]string{auth.RoleProvider: "23456789", auth.RoleBuyer: "gemeente-assen", auth.RoleCoordinator: "werkplein-oost",
-			auth.RoleAdmin: "regio-oost", auth.RoleFinance: "uwv-groningen", auth.RoleWorkCoach: "uwv-groningen", auth.RoleContractor: "99887766"},
 		Hidden: []string{contractID, "Bouwschool Noord"},
 	})
 }
