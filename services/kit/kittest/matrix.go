@@ -3,6 +3,7 @@ package kittest
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -40,6 +41,15 @@ type Matrix struct {
 	Hidden []string
 }
 
+// CommonRules are the rules of the operations every service offers (common.yaml): the
+// administrator's. A service's Rules need not repeat them.
+var CommonRules = map[string]Rule{
+	"listParkedEvents":      {Roles: []auth.Role{auth.RoleAdmin}},
+	"republishParkedEvents": {Roles: []auth.Role{auth.RoleAdmin}},
+	"discardParkedEvents":   {Roles: []auth.Role{auth.RoleAdmin}},
+	"rebuildView":           {Roles: []auth.Role{auth.RoleAdmin}},
+}
+
 // OwnOrgs are the organisations the fixtures of the services' tests belong to: the
 // gemeente's buyer and work coach, provider 12345678, the werkplein, the region's
 // administrators.
@@ -63,6 +73,9 @@ func (p *Platform) CheckAccessMatrix(t *testing.T, r *Running, raw []byte, refs 
 	if err != nil {
 		t.Fatal(err)
 	}
+	rules := maps.Clone(CommonRules)
+	maps.Copy(rules, m.Rules)
+	m.Rules = rules
 	if m.Own == nil {
 		m.Own = OwnOrgs
 	}

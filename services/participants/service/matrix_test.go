@@ -48,10 +48,6 @@ var participantsAccess = map[string]kittest.Rule{
 	"registerPartnerSource":    {Roles: adminOnly},
 	"getPartnerSource":         {Roles: []auth.Role{auth.RoleAdmin, auth.RoleCoordinator}},
 	"revokePartnerSource":      {Roles: adminOnly},
-	"listParkedEvents":         {Roles: adminOnly},
-	"republishParkedEvents":    {Roles: adminOnly},
-	"discardParkedEvents":      {Roles: adminOnly},
-	"rebuildView":              {Roles: adminOnly},
 }
 
 // Every role, of this region and another, of the resource's organisation and another, on

@@ -22,20 +22,16 @@ var (
 // registry and the offers are open to the region's roles; a provider sees and edits only
 // itself.
 var providersAccess = map[string]kittest.Rule{
-	"listProviders":         {Roles: everyone, OwnOrg: ownProvider},
-	"registerProvider":      {Roles: editors},
-	"getProvider":           {Roles: everyone, OwnOrg: ownProvider},
-	"updateProvider":        {Roles: editors, OwnOrg: ownProvider},
-	"addCertificate":        {Roles: editors, OwnOrg: ownProvider},
-	"removeCertificate":     {Roles: editors, OwnOrg: ownProvider},
-	"verifyCertificate":     {Roles: []auth.Role{auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin}},
-	"listOffers":            {Roles: everyone, OwnOrg: ownProvider},
-	"getOffer":              {Roles: everyone, OwnOrg: ownProvider},
-	"setProductOffer":       {Roles: editors, OwnOrg: ownProvider},
-	"listParkedEvents":      {Roles: adminOnly},
-	"republishParkedEvents": {Roles: adminOnly},
-	"discardParkedEvents":   {Roles: adminOnly},
-	"rebuildView":           {Roles: adminOnly},
+	"listProviders":     {Roles: everyone, OwnOrg: ownProvider},
+	"registerProvider":  {Roles: editors},
+	"getProvider":       {Roles: everyone, OwnOrg: ownProvider},
+	"updateProvider":    {Roles: editors, OwnOrg: ownProvider},
+	"addCertificate":    {Roles: editors, OwnOrg: ownProvider},
+	"removeCertificate": {Roles: editors, OwnOrg: ownProvider},
+	"verifyCertificate": {Roles: []auth.Role{auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin}},
+	"listOffers":        {Roles: everyone, OwnOrg: ownProvider},
+	"getOffer":          {Roles: everyone, OwnOrg: ownProvider},
+	"setProductOffer":   {Roles: editors, OwnOrg: ownProvider},
 }
 
 // Every role, of this region and another, of the resource's organisation and another, on
