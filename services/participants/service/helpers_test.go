@@ -158,3 +158,16 @@ func (e *env) milestones(t *testing.T, want int) []kafka.Message {
 	}
 	return msgs
 }
+
+// enrolledBack registers a participant and enrols them, on the day before it, in a start
+// daysAgo days back (the service's clock goes back for the enrolment and returns).
+func (e *env) enrolledBack(t *testing.T, c *kittest.Clock, bsn string, daysAgo int) enrolment {
+	t.Helper()
+	pid := e.register(t, bsn)
+	back := time.Duration(daysAgo+1) * 24 * time.Hour
+	c.Advance(-back)
+	defer c.Advance(back)
+	var en enrolment
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-daysAgo)), &en), 201)
+	return en
+}

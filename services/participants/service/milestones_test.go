@@ -64,11 +64,7 @@ func TestADayNeverCountsMoreThan24HoursFromAllReports(t *testing.T) {
 	c := &kittest.Clock{}
 	e := start(t, c)
 	e.offerKnown(t, 1, "active", false, start1(day(-5), 5))
-	pid := e.register(t, bsns[0])
-	c.Advance(-6 * 24 * time.Hour)
-	var en enrolment
-	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-5)), &en), 201)
-	c.Advance(6 * 24 * time.Hour)
+	en := e.enrolledBack(t, c, bsns[0], 5)
 	path := "/api/v1/enrolments/" + en.ID + "/attendance"
 	expect(t, "before the start", e.r.Call(t, e.provA, "POST", path, obj{"date": day(-6), "hours": 3, "reportId": "early"}, nil), 422)
 	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": day(-4)}, nil), 200)
@@ -146,11 +142,7 @@ func TestPlacementEndDatesAreKeptAndAShortenedJobWithdrawsSustainablePlacement(t
 	c := &kittest.Clock{}
 	e := start(t, c)
 	e.offerKnown(t, 1, "active", true, start1(day(-320), 5)) // placement before completion allowed
-	pid := e.register(t, bsns[0])
-	c.Advance(-321 * 24 * time.Hour)
-	var en enrolment
-	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-320)), &en), 201)
-	c.Advance(321 * 24 * time.Hour)
+	en := e.enrolledBack(t, c, bsns[0], 320)
 	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": day(-320)}, nil), 200)
 	expect(t, "a two-month job", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments/"+en.ID+"/placements",
 		obj{"employerKvk": "87654321", "startDate": day(-300), "endDate": day(-240), "hoursPerWeek": 32, "contractType": "fixed_term"}, &en), 200)
@@ -204,11 +196,7 @@ func TestPartnerMessagesCountOnlyFromTheRegisteredSystemOfTheRightOrganisation(t
 	c := &kittest.Clock{}
 	e := start(t, c)
 	e.offerKnown(t, 1, "active", true, start1(day(-20), 5))
-	pid := e.register(t, bsns[0])
-	c.Advance(-21 * 24 * time.Hour)
-	var en enrolment
-	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(-20)), &en), 201)
-	c.Advance(21 * 24 * time.Hour)
+	en := e.enrolledBack(t, c, bsns[0], 20)
 	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+en.ID+"/start", obj{"on": day(-20)}, nil), 200)
 
 	hours := func(source, provider, reportID string, d int) kafka.Message {
