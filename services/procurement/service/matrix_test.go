@@ -15,7 +15,6 @@ var (
 	buyerOrg  = []auth.Role{auth.RoleBuyer}
 	admission = []auth.Role{auth.RoleBuyer, auth.RoleProvider, auth.RoleAdmin, auth.RoleCoordinator, auth.RoleFinance}
 	provider  = []auth.Role{auth.RoleProvider}
-	adminOnly = []auth.Role{auth.RoleAdmin}
 )
 
 // procurementAccess is who may do what: every operation of the document has a rule. A

@@ -15,7 +15,6 @@ var (
 	everyone    = auth.AllRoles
 	editors     = []auth.Role{auth.RoleProvider, auth.RoleAdmin}
 	ownProvider = []auth.Role{auth.RoleProvider}
-	adminOnly   = []auth.Role{auth.RoleAdmin}
 )
 
 // providersAccess is who may do what: every operation of the document has a rule. The
