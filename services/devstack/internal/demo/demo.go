@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,15 +42,25 @@ func (c client) do(ctx context.Context, method, path string, body, out any) erro
 }
 
 // update changes a resource on the version read from etagPath (If-Match), as every
-// update must.
+// update must; when the resource changed in between (412: the offer follows procurement's
+// events while the demo sets it up), it reads it again and repeats the change.
 func (c client) update(ctx context.Context, method, path, etagPath string, body, out any) error {
-	h, err := c.send(ctx, http.MethodGet, etagPath, nil, nil, nil)
-	if err != nil {
-		return err
+	var err error
+	for range 10 {
+		var h http.Header
+		if h, err = c.send(ctx, http.MethodGet, etagPath, nil, nil, nil); err != nil {
+			return err
+		}
+		if _, err = c.send(ctx, method, path, http.Header{"If-Match": {h.Get("ETag")}}, body, out); !errors.Is(err, errStale) {
+			return err
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	_, err = c.send(ctx, method, path, http.Header{"If-Match": {h.Get("ETag")}}, body, out)
 	return err
 }
+
+// errStale marks a 412: the resource changed since it was read.
+var errStale = errors.New("changed since read")
 
 func (c client) send(ctx context.Context, method, path string, header http.Header, body, out any) (http.Header, error) {
 	var r io.Reader
@@ -77,6 +88,9 @@ func (c client) send(ctx context.Context, method, path string, header http.Heade
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusPreconditionFailed {
+		return nil, fmt.Errorf("%s %s: %w: %s", method, path, errStale, raw)
+	}
 	if resp.StatusCode >= 300 {
 		return nil, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, raw)
 	}

@@ -108,6 +108,17 @@ func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string)
 	if err != nil {
 		return err
 	}
+	// The partner systems the region connected to Kafka: their messages count.
+	admin, err := t.at("participants", auth.RoleAdmin, "regio-"+t.Region)
+	if err != nil {
+		return err
+	}
+	for _, s := range []obj{{"source": "/lms/bouwopleiding-noord", "role": "provider", "org": ProviderKvK, "name": "Leeromgeving Bouwopleiding Noord"},
+		{"source": "/uwv/polisadministratie", "role": "uwv", "org": "uwv", "name": "UWV polisadministratie"}} {
+		if err := admin.do(ctx, "POST", "/api/v1/partner-sources", s, nil); err != nil {
+			return err
+		}
+	}
 	// Trajectories that began months ago are registered late by the coordinator, as
 	// records brought over from the region's previous system are.
 	enrol := func(participant, product, start, location string) (string, error) {
