@@ -119,7 +119,7 @@ func run(sizes []int, commits, requests, relayN int, idle time.Duration) error {
 	if err := b.issuer.WritePublicSet(b.jwks); err != nil {
 		return err
 	}
-	b.token, err = b.issuer.Issue(auth.Principal{Subject: "coach@bench", Region: "groningen", Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleWorkCoach}}, 24*time.Hour)
+	b.token, err = b.issuer.Issue(auth.Principal{Subject: "coordinator@bench", Region: "groningen", Org: "werkplein-groningen", Roles: []auth.Role{auth.RoleCoordinator}}, 2*time.Hour) // region-wide reads; tokens live at most 12 h
 	if err != nil {
 		return err
 	}
