@@ -8,3 +8,5 @@ replace (
 )
 
 require github.com/werkregio/platform/services/kit v0.0.0-00010101000000-000000000000
+
+require golang.org/x/text v0.42.0
