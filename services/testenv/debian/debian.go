@@ -24,7 +24,7 @@ func Command(command, pkg string) (string, error) {
 		cmd := exec.Command("apt-get", args...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("apt-get %v: %v: %s", args, err, out)
+			return "", fmt.Errorf("apt-get %v: %w: %s", args, err, out)
 		}
 	}
 	return exec.LookPath(command)
