@@ -11,20 +11,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkregio/platform/services/testenv"
 	"github.com/werkregio/platform/services/testenv/debian"
 )
 
 // schema is the EPC's pain.001.001.09 schema, as Dutch banks validate against it.
 func schema(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs("../../../../../shared/iso20022/pain.001.001.09.EPC132-08_2023_SCT_C2PSP.xsd")
+	root, err := testenv.WorkspaceRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(root); err != nil {
-		t.Fatalf("the EPC schema is not at %s: %v", root, err)
+	path := filepath.Join(root, "contracts", "iso20022", "pain.001.001.09.EPC132-08_2023_SCT_C2PSP.xsd")
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the EPC schema is not at %s: %v", path, err)
 	}
-	return root
+	return path
 }
 
 func run(n int) (Header, iter.Seq2[Transfer, error]) {
