@@ -28,12 +28,12 @@ import (
 type AccountKind string
 
 const (
-	Funding   AccountKind = "funding"
-	Budget    AccountKind = "budget"
-	Committed AccountKind = "committed"
-	Payable   AccountKind = "payable"
-	Paid      AccountKind = "paid"
-	Claim     AccountKind = "claim"
+	AccountFunding   AccountKind = "funding"
+	AccountBudget    AccountKind = "budget"
+	AccountCommitted AccountKind = "committed"
+	AccountPayable   AccountKind = "payable"
+	AccountPaid      AccountKind = "paid"
+	AccountClaim     AccountKind = "claim"
 )
 
 // Account names one account: kind and owner (a budget's id or a provider's KvK number).
@@ -46,7 +46,7 @@ func (a Account) String() string { return string(a.Kind) + ":" + a.Owner }
 
 // bounded accounts may never hold less than nothing: debits must not exceed credits. A
 // funding account is the outside world and may go below zero (it is what was granted).
-func (a Account) bounded() bool { return a.Kind != Funding }
+func (a Account) bounded() bool { return a.Kind != AccountFunding }
 
 // Transfer moves an amount from the debit account to the credit account, once: its id is
 // derived from what caused it, so a redelivered or replayed cause books nothing twice.

@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-func budget(id string) Account     { return Account{Kind: Budget, Owner: id} }
-func committed(id string) Account  { return Account{Kind: Committed, Owner: id} }
-func payableOf(kvk string) Account { return Account{Kind: Payable, Owner: kvk} }
+func budget(id string) Account     { return Account{Kind: AccountBudget, Owner: id} }
+func committed(id string) Account  { return Account{Kind: AccountCommitted, Owner: id} }
+func payableOf(kvk string) Account { return Account{Kind: AccountPayable, Owner: kvk} }
 
 func topUp(l *Ledger, id string, c Cents) {
-	if _, err := l.Book(Transfer{ID: TransferID("top-up", id), Debit: Account{Kind: Funding, Owner: "rif"}, Credit: budget("rif"), Amount: c, Code: "top-up"}); err != nil {
+	if _, err := l.Book(Transfer{ID: TransferID("top-up", id), Debit: Account{Kind: AccountFunding, Owner: "rif"}, Credit: budget("rif"), Amount: c, Code: "top-up"}); err != nil {
 		panic(err)
 	}
 }

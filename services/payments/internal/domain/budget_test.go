@@ -1,0 +1,54 @@
+package domain
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+)
+
+// A budget moves money between its accounts; no move takes an account below zero and the
+// accounts always add up to what was granted, whatever order the moves come in.
+func TestABudgetNeverGoesBelowZeroAndAlwaysAddsUp(t *testing.T) {
+	b := &Budget{ID: "rif-2026"}
+	if err := b.Apply(MoveTopUp, 100_000_00, at); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		move   BudgetMove
+		amount Cents
+		ok     bool
+	}{
+		{MoveCommit, 95_000, true}, {MoveDue, 38_000, true}, {MovePay, 38_000, true}, {MoveDue, 57_001, false},
+		{MoveDue, 28_500, true}, {MoveReverse, 28_500, true}, {MoveClaim, 38_000, true}, {MoveClaim, 1, false},
+		{MoveRelease, 28_500, true}, {MoveCommit, 100_000_01, false},
+	}
+	for i, s := range steps {
+		before := *b
+		err := b.Apply(s.move, s.amount, at)
+		var short *ErrInsufficient
+		switch {
+		case s.ok && err != nil:
+			t.Fatalf("step %d %s %d: %v", i, s.move, s.amount, err)
+		case !s.ok && !errors.As(err, &short):
+			t.Fatalf("step %d %s %d: %v, want refused for too little", i, s.move, s.amount, err)
+		case !s.ok && (b.Free != before.Free || b.Committed != before.Committed || b.Due != before.Due || b.Paid != before.Paid || b.Granted != before.Granted):
+			t.Fatalf("step %d: a refused move changed the budget", i)
+		}
+		if err := b.Check(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	if b.Free != 100_000_00 || b.Committed != 0 || b.Due != 0 || b.Paid != 0 {
+		t.Errorf("after every move back: %+v", b)
+	}
+
+	// Random moves: the invariants hold after each.
+	r := rand.New(rand.NewPCG(1, 2))
+	moves := []BudgetMove{MoveTopUp, MoveCommit, MoveRelease, MoveDue, MovePay, MoveReject, MoveReverse, MoveClaim}
+	for range 10_000 {
+		_ = b.Apply(moves[r.IntN(len(moves))], Cents(1+r.IntN(50_000)), at)
+		if err := b.Check(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
