@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -218,4 +220,20 @@ func EachAs[T any](ctx context.Context, a *Aggregates, kind string, q PageQuery,
 		}
 		q.After = page.Next
 	}
+}
+
+// HasAction reports whether the aggregate's history holds a commit with exactly this action
+// at or before version: an index lookup. A command whose effect on an aggregate must happen
+// once names its cause in the action ("transfer:<id>") and asks this after loading the
+// aggregate at that version; writes of one aggregate are serialised by version, so a cause
+// applied by a concurrent writer is either seen here or makes this writer's save conflict
+// and its retry see it. Exactly once without a transaction, and without keeping the ids of
+// every cause in the aggregate.
+func (a *Aggregates) HasAction(ctx context.Context, kind, id, action string, atOrBefore int) (bool, error) {
+	err := a.store.commits.FindOne(ctx, bson.D{{Key: "stream", Value: StreamOf(kind, id)}, {Key: "action", Value: action},
+		{Key: "version", Value: bson.D{{Key: "$lte", Value: atOrBefore}}}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -66,6 +66,8 @@ type commitDoc struct {
 var CommitIndexes = []Index{
 	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}},
 	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "recordedAt", Value: 1}}}},
+	// an aggregate's commits by action: "was this cause applied?" (see HasAction)
+	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "stream", Value: 1}, {Key: "action", Value: 1}}}},
 }
 
 // legacyCommitIndexes were the queue of a relay that marked each commit it published.

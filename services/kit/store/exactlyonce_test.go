@@ -1,0 +1,71 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/store"
+)
+
+// Each cause applied to an aggregate once, however many writers deliver it at once: the
+// writer loads the aggregate, asks HasAction at the version it loaded, and saves with that
+// version. Ten causes, each delivered by four writers at the same moment, add up to ten.
+func TestEachCauseIsAppliedOnceByConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, database(t))
+	agg := store.NewAggregates(s, "", nil)
+	if err := saveThing(t, agg, thing{ID: "budget"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	apply := func(cause string) error {
+		return rules.Retry(ctx, func() error {
+			th, v, err := store.LoadAs[thing](ctx, agg, "thing", "budget")
+			if err != nil {
+				return err
+			}
+			done, err := agg.HasAction(ctx, "thing", "budget", "cause:"+cause, v)
+			if err != nil || done {
+				return err
+			}
+			th.Count++
+			return agg.Save(ctx, store.Saved{Kind: "thing", ID: "budget", Region: "groningen", State: th,
+				Outcome: rules.Outcome{Version: v, Actor: rules.System("test"), Action: "cause:" + cause}})
+		})
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failed []error
+	for c := range 10 {
+		for range 4 {
+			wg.Go(func() {
+				for {
+					err := apply(fmt.Sprint(c))
+					if errors.Is(err, rules.ErrConflict) {
+						continue // more contention than Retry's five attempts: deliver again
+					}
+					if err != nil {
+						mu.Lock()
+						failed = append(failed, err)
+						mu.Unlock()
+					}
+					return
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if len(failed) > 0 {
+		t.Fatal(failed[0])
+	}
+	th, v, err := store.LoadAs[thing](ctx, agg, "thing", "budget")
+	if err != nil || th.Count != 10 || v != 11 {
+		t.Fatalf("count %d at version %d (%v): want 10 causes applied once each", th.Count, v, err)
+	}
+	if done, _ := agg.HasAction(ctx, "thing", "budget", "cause:3", 1); done {
+		t.Error("a cause is seen at a version before it was applied")
+	}
+}
