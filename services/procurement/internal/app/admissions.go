@@ -114,25 +114,21 @@ func (s *Service) visibleAdmissions(ctx context.Context, p auth.Principal, f Adm
 // GetContract returns one contract the caller may see. Its ETag is its admission's
 // version: a change of the contract is a change of the admission.
 func (s *Service) GetContract(ctx context.Context, p auth.Principal, id string) (*domain.Contract, error) {
-	admID, ok := domain.ParseContractID(id)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	adm, _, err := s.repo.LoadAdmission(ctx, admID)
-	if err != nil {
-		return nil, err
-	}
-	c, ok := adm.Contract(id)
-	if !ok || !canSeeAdmission(p, adm) {
-		return nil, ErrNotFound
-	}
-	c.SetStoreVersion(adm.CurrentVersion())
-	return c, nil
+	return admissionPart(ctx, s, p, id, domain.ParseContractID, (*domain.Admission).Contract)
 }
 
 // GetApplication returns one application the caller may see, with its outcome.
 func (s *Service) GetApplication(ctx context.Context, p auth.Principal, id string) (*domain.Application, error) {
-	admID, ok := domain.ParseApplicationID(id)
+	return admissionPart(ctx, s, p, id, domain.ParseApplicationID, (*domain.Admission).Application)
+}
+
+// admissionPart finds a contract or application by its id (which names its admission),
+// for a caller who may see the admission, with the admission's version as its own.
+func admissionPart[T any, PT interface {
+	*T
+	SetStoreVersion(int)
+}](ctx context.Context, s *Service, p auth.Principal, id string, admissionOf func(string) (string, bool), part func(*domain.Admission, string) (PT, bool)) (PT, error) {
+	admID, ok := admissionOf(id)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -140,12 +136,12 @@ func (s *Service) GetApplication(ctx context.Context, p auth.Principal, id strin
 	if err != nil {
 		return nil, err
 	}
-	a, ok := adm.Application(id)
+	v, ok := part(adm, id)
 	if !ok || !canSeeAdmission(p, adm) {
 		return nil, ErrNotFound
 	}
-	a.SetStoreVersion(adm.CurrentVersion())
-	return a, nil
+	v.SetStoreVersion(adm.CurrentVersion())
+	return v, nil
 }
 
 // ContractAction is a status change on a contract.
