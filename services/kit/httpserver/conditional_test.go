@@ -22,7 +22,7 @@ func conditionalEngine(t *testing.T) *gin.Engine {
 	current := func(c *gin.Context) (*doc, error) {
 		d := &doc{Name: "x"}
 		d.SetStoreVersion(3)
-		if want, ok := rules.IfMatch(c); ok && want != 3 {
+		if want, ok := rules.IfMatch(c); ok && want.Version != 3 {
 			return nil, rules.ErrPreconditionFailed
 		}
 		return d, nil

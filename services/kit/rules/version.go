@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 )
 
 // StoreVersion is an aggregate's version as its API shows it: the ETag of its resource and the
@@ -30,14 +31,29 @@ var ErrPreconditionFailed = errors.New("the resource changed since the version y
 
 type ifMatchKey struct{}
 
-// WithIfMatch makes every change of an existing aggregate in ctx conditional on its
-// current version being n (a conditional request changes the one aggregate of its URL).
-func WithIfMatch(ctx context.Context, n int) context.Context {
-	return context.WithValue(ctx, ifMatchKey{}, n)
+// Precondition is the version a conditional request expects of the aggregate it changes:
+// the first existing aggregate the request saves (the one of its URL). Once that save
+// succeeded, further saves of the same request (a handover that moves enrolments along)
+// are not bound by it.
+type Precondition struct {
+	Version int
+	met     atomic.Bool
 }
 
-// IfMatch is the version a conditional request expects, if any.
-func IfMatch(ctx context.Context) (int, bool) {
-	n, ok := ctx.Value(ifMatchKey{}).(int)
-	return n, ok
+// Met records that the aggregate of the request was saved at the expected version.
+func (p *Precondition) Met() { p.met.Store(true) }
+
+// Pending reports whether the precondition still applies to the next save.
+func (p *Precondition) Pending() bool { return !p.met.Load() }
+
+// WithIfMatch makes the request's change of an existing aggregate conditional on its
+// current version being n.
+func WithIfMatch(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, ifMatchKey{}, &Precondition{Version: n})
+}
+
+// IfMatch is the precondition of a conditional request, if any.
+func IfMatch(ctx context.Context) (*Precondition, bool) {
+	p, ok := ctx.Value(ifMatchKey{}).(*Precondition)
+	return p, ok
 }

@@ -41,7 +41,9 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	if err != nil {
 		return err
 	}
-	if want, ok := rules.IfMatch(ctx); ok && s.Version != 0 && s.Version != want {
+	pre, conditional := rules.IfMatch(ctx)
+	conditional = conditional && s.Version != 0 && pre.Pending()
+	if conditional && s.Version != pre.Version {
 		return rules.ErrPreconditionFailed
 	}
 	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action}
@@ -77,6 +79,9 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 		return err
 	}
 	revised(s.State, s.Version+1)
+	if conditional {
+		pre.Met()
+	}
 	// The commit is the change; should the view write fail, the relay repairs the view.
 	if err := a.store.project(ctx, v, c, time.Time{}); err != nil {
 		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", stream, "error", err.Error())

@@ -39,7 +39,13 @@ func TestAWorkCoachSeesOnlyTheirOwnOrganisationsParticipants(t *testing.T) {
 	expect(t, "coordinator reads", e.r.Call(t, e.coord, "GET", "/api/v1/participants/"+pid, nil, nil), 200)
 
 	// The gemeente hands the participant over to UWV.
-	expect(t, "handover", e.r.Call(t, e.coach, "POST", "/api/v1/participants/"+pid+"/work-coach",
+	edit := participantInput("")
+	delete(edit, "bsn")
+	expect(t, "an edit first (the participant's version moves past the enrolment's)",
+		e.r.Update(t, e.coach, "PUT", "/api/v1/participants/"+pid, "/api/v1/participants/"+pid, edit, nil), 200)
+	// A conditional handover (If-Match on the participant) binds the participant only: its
+	// enrolments move along at whatever version they are.
+	expect(t, "handover", e.r.Update(t, e.coach, "POST", "/api/v1/participants/"+pid+"/work-coach", "/api/v1/participants/"+pid,
 		obj{"subject": "werkcoach@uwv-groningen", "name": "W. Coach", "org": "uwv-groningen"}, nil), 200)
 	expect(t, "UWV coach reads after the handover", e.r.Call(t, uwv, "GET", "/api/v1/participants/"+pid, nil, nil), 200)
 	expect(t, "UWV coach reads the enrolment after the handover", e.r.Call(t, uwv, "GET", "/api/v1/enrolments/"+en.ID, nil, nil), 200)
