@@ -21,6 +21,8 @@ const (
 
 	TopicParticipantsEnrolments = "participants.enrolments.v1"
 
+	TopicPaymentsTranches = "payments.tranches.v1"
+
 	// Partner topics: providers' learning systems, employers, UWV and municipal case systems
 	// publish here; the platform consumes and dead-letters what it cannot accept.
 	TopicPartnersAttendance = "partners.attendance.v1"
@@ -46,6 +48,9 @@ const (
 
 	TypeCertificatesChanged = "nl.werkregio.providers.provider.certificates-changed.v1"
 	TypeOfferChanged        = "nl.werkregio.providers.offer.changed.v1"
+	// TypeBankAccountChanged: a provider registered a bank account, or finance confirmed it
+	// (only a confirmed account is paid to).
+	TypeBankAccountChanged = "nl.werkregio.providers.provider.bank-account-changed.v1"
 
 	TypeEnrolmentEnrolled          = "nl.werkregio.participants.enrolment.enrolled.v1"
 	TypeEnrolmentStarted           = "nl.werkregio.participants.enrolment.started.v1"
@@ -56,6 +61,17 @@ const (
 	// TypeEnrolmentSustainableWithdrawn: a correction of the jobs means a sustainable
 	// placement no longer holds; payments claims its tranche back.
 	TypeEnrolmentSustainableWithdrawn = "nl.werkregio.participants.enrolment.sustainable-placement-withdrawn.v1"
+
+	// A tranche's way from milestone to the provider's bank account.
+	TypeTrancheDue      = "nl.werkregio.payments.tranche.due.v1"
+	TypeTrancheHeld     = "nl.werkregio.payments.tranche.held.v1"
+	TypeTrancheReleased = "nl.werkregio.payments.tranche.released.v1"
+	TypeTrancheApproved = "nl.werkregio.payments.tranche.approved.v1"
+	TypeTrancheExported = "nl.werkregio.payments.tranche.exported.v1"
+	TypeTranchePaid     = "nl.werkregio.payments.tranche.paid.v1"
+	TypeTrancheRejected = "nl.werkregio.payments.tranche.rejected.v1"
+	TypeTrancheReversed = "nl.werkregio.payments.tranche.reversed.v1"
+	TypeTrancheClaimed  = "nl.werkregio.payments.tranche.claimed-back.v1"
 
 	TypeAttendanceReported = "nl.werkregio.partners.attendance.reported.v1"
 	TypePlacementConfirmed = "nl.werkregio.partners.placement.confirmed.v1"
@@ -96,12 +112,15 @@ var Topics = []Topic{
 	{Name: TopicProcurementTenders, Owner: Procurement, Retention: Forever,
 		Types: []string{TypeTenderAnnounced, TypeTenderAwarded, TypeTenderCancelled}},
 	{Name: TopicProvidersRegistry, Owner: Providers, Compact: true, Retention: Forever,
-		Types: []string{TypeCertificatesChanged}},
+		Types: []string{TypeCertificatesChanged, TypeBankAccountChanged}},
 	{Name: TopicProvidersOffers, Owner: Providers, Compact: true, Retention: Forever,
 		Types: []string{TypeOfferChanged}},
 	{Name: TopicParticipantsEnrolments, Owner: Participants, Retention: Forever,
 		Types: []string{TypeEnrolmentEnrolled, TypeEnrolmentStarted, TypeEnrolmentCompleted, TypeEnrolmentPlaced,
 			TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut, TypeEnrolmentSustainableWithdrawn}},
+	{Name: TopicPaymentsTranches, Owner: Payments, Retention: Forever,
+		Types: []string{TypeTrancheDue, TypeTrancheHeld, TypeTrancheReleased, TypeTrancheApproved, TypeTrancheExported,
+			TypeTranchePaid, TypeTrancheRejected, TypeTrancheReversed, TypeTrancheClaimed}},
 	{Name: TopicPartnersAttendance, Retention: 30 * 24 * time.Hour, Types: []string{TypeAttendanceReported}},
 	{Name: TopicPartnersPlacements, Retention: 30 * 24 * time.Hour, Types: []string{TypePlacementConfirmed}},
 }
@@ -153,7 +172,7 @@ var Services = []Service{
 	{Name: Procurement, PortOffset: 1, Built: true, Consumes: []string{TopicProvidersRegistry}},
 	{Name: Providers, PortOffset: 2, Built: true, Consumes: []string{TopicProcurementContracts, TopicProcurementSchemes}},
 	{Name: Participants, PortOffset: 3, Built: true, Consumes: []string{TopicProvidersOffers, TopicPartnersAttendance, TopicPartnersPlacements}},
-	{Name: Payments, PortOffset: 4},
+	{Name: Payments, PortOffset: 4, Built: true, Consumes: []string{TopicParticipantsEnrolments, TopicProcurementContracts, TopicProvidersRegistry}},
 	{Name: Sroi, PortOffset: 5},
 }
 

@@ -24,6 +24,7 @@ var images = []struct{ name, dir, main string }{
 	{"procurement", "services/procurement", "./cmd/procurement"},
 	{"providers", "services/providers", "./cmd/providers"},
 	{"participants", "services/participants", "./cmd/participants"},
+	{"payments", "services/payments", "./cmd/payments"},
 	{"region-operator", "operators/region-operator", "./cmd"},
 }
 

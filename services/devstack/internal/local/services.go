@@ -21,6 +21,11 @@ var extraEnv = map[string]func(s secrets) []string{
 	catalog.Participants: func(s secrets) []string {
 		return []string{"BSN_ENCRYPTION_KEY=" + s.BSNEncryptionKey, "BSN_LOOKUP_KEY=" + s.BSNLookupKey}
 	},
+	// the demo region pays from a test account (a valid IBAN of no one's)
+	catalog.Payments: func(secrets) []string {
+		return []string{"PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=NL91ABNA0417164300", "PAYMENTS_DEBTOR_BIC=ABNANL2A",
+			"PAYMENTS_DEBTOR_STREET=Kreupelstraat", "PAYMENTS_DEBTOR_BUILDING_NUMBER=1", "PAYMENTS_DEBTOR_POST_CODE=9712 HW", "PAYMENTS_DEBTOR_TOWN=Groningen"}
+	},
 }
 
 // services are the catalog's services that exist so far, each on the base port plus its

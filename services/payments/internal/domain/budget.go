@@ -47,14 +47,15 @@ func (b *Budget) Check() error {
 type BudgetMove string
 
 const (
-	MoveTopUp   BudgetMove = "top-up"  // the source grants more: → free
-	MoveCommit  BudgetMove = "commit"  // free → committed (a running enrolment's tranches to come)
-	MoveRelease BudgetMove = "release" // committed → free (a dropout: tranches that will not come)
-	MoveDue     BudgetMove = "due"     // committed → due (a milestone reached), or free → due when not committed
-	MovePay     BudgetMove = "pay"     // due → paid (the bank transferred it)
-	MoveReject  BudgetMove = "reject"  // paid → due (the bank rejected it)
-	MoveReverse BudgetMove = "reverse" // due → free (the milestone fell before payment)
-	MoveClaim   BudgetMove = "claim"   // paid → free (claimed back from the provider)
+	MoveTopUp   BudgetMove = "top-up"   // the source grants more: → free
+	MoveCommit  BudgetMove = "commit"   // free → committed (a running enrolment's tranches to come)
+	MoveRelease BudgetMove = "release"  // committed → free (a dropout: tranches that will not come)
+	MoveDue     BudgetMove = "due"      // committed → due (a milestone reached)
+	MoveDueFree BudgetMove = "due-free" // free → due (a milestone reached whose amount was not committed)
+	MovePay     BudgetMove = "pay"      // due → paid (the bank transferred it)
+	MoveReject  BudgetMove = "reject"   // paid → due (the bank rejected it)
+	MoveReverse BudgetMove = "reverse"  // due → free (the milestone fell before payment)
+	MoveClaim   BudgetMove = "claim"    // paid → free (claimed back from the provider)
 )
 
 // Apply books one transfer in the budget, or refuses it with the budget unchanged when an
@@ -95,6 +96,8 @@ func accounts(b *Budget, move BudgetMove) (from, to *Cents) {
 		return &b.Committed, &b.Free
 	case MoveDue:
 		return &b.Committed, &b.Due
+	case MoveDueFree:
+		return &b.Free, &b.Due
 	case MovePay:
 		return &b.Due, &b.Paid
 	case MoveReject:
@@ -109,5 +112,42 @@ func accounts(b *Budget, move BudgetMove) (from, to *Cents) {
 
 func fromName(move BudgetMove) string {
 	return strings.SplitN(map[BudgetMove]string{MoveCommit: "free", MoveRelease: "committed", MoveDue: "committed",
-		MovePay: "due", MoveReject: "paid", MoveReverse: "due", MoveClaim: "paid"}[move], "/", 2)[0]
+		MoveDueFree: "free", MovePay: "due", MoveReject: "paid", MoveReverse: "due", MoveClaim: "paid"}[move], "/", 2)[0]
+}
+
+// Draws lists what draws on the budget, as the keys a tranche looks it up by.
+func (b *Budget) Draws() []string {
+	out := make([]string, 0, len(b.Schemes)+len(b.Products))
+	for _, s := range b.Schemes {
+		out = append(out, "scheme:"+s)
+	}
+	for _, p := range b.Products {
+		out = append(out, "product:"+p)
+	}
+	return out
+}
+
+// Covers reports whether day lies in the budget's period.
+func (b *Budget) Covers(day Date) bool { return !day.Before(b.From) && !day.After(b.Until) }
+
+// BudgetInput is what finance states when it opens a budget.
+type BudgetInput struct {
+	Name        string   `json:"name"`
+	Source      string   `json:"source"`
+	From        Date     `json:"from"`
+	Until       Date     `json:"until"`
+	Schemes     []string `json:"schemes"`
+	Products    []string `json:"products"`
+	AmountCents Cents    `json:"amountCents"`
+}
+
+// Validate checks a budget as stated.
+func (in BudgetInput) Validate() error {
+	var v rules.Checker
+	v.Check(strings.TrimSpace(in.Name) != "", "name", "is required")
+	v.Check(strings.TrimSpace(in.Source) != "", "source", "is required (the financing source)")
+	v.Check(!in.From.IsZero() && !in.Until.IsZero() && !in.Until.Before(in.From), "until", "the period must end on or after it starts")
+	v.Check(len(in.Schemes)+len(in.Products) > 0, "schemes", "name the schemes or products that draw on the budget")
+	v.Check(in.AmountCents >= 0, "amountCents", "must not be negative")
+	return v.Err()
 }

@@ -21,6 +21,8 @@ const (
 	HoldBankAccountInvalid HoldCode = "bank-account-invalid"     // the IBAN fails the country length or mod-97 check
 	HoldBankAccountNew     HoldCode = "bank-account-unconfirmed" // a new IBAN awaits finance's confirmation
 	HoldBudgetInsufficient HoldCode = "budget-insufficient"      // the budget that pays it has too little left
+	HoldNoBudget           HoldCode = "no-budget"                // no budget draws on the scheme or product on that day
+	HoldBankRejected       HoldCode = "bank-rejected"            // the bank rejected the transfer; released by a new account or by finance
 )
 
 // HoldCodes lists every code with its plain reason.
@@ -34,6 +36,8 @@ var HoldCodes = map[HoldCode]string{
 	HoldBankAccountInvalid: "the provider's bank account is not a valid SEPA IBAN",
 	HoldBankAccountNew:     "the provider's new bank account awaits confirmation by finance",
 	HoldBudgetInsufficient: "the budget has too little left for this tranche",
+	HoldNoBudget:           "no budget draws on this scheme or product on the day of the milestone",
+	HoldBankRejected:       "the bank rejected the transfer",
 }
 
 // Hold is one failed pre-check with its reason.

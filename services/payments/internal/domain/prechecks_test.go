@@ -27,8 +27,11 @@ func TestEveryPrecheckHoldsForItsOwnCause(t *testing.T) {
 		HoldBankAccountNew:     func(in *PrecheckInput) { in.IBANConfirmed = false },
 		HoldBudgetInsufficient: func(in *PrecheckInput) { in.BudgetFree = 37_999 },
 	}
+	// raised by the application, not by the checks: tested in the service's tests
+	// (TestHeldUntilTheCauseIsFixed)
+	raisedByTheApplication := map[HoldCode]bool{HoldNoBudget: true, HoldBankRejected: true}
 	for code := range HoldCodes {
-		if _, ok := cases[code]; !ok {
+		if _, ok := cases[code]; !ok && !raisedByTheApplication[code] {
 			t.Errorf("hold code %s has no test", code)
 		}
 	}

@@ -15,37 +15,65 @@ import (
 type TrancheStatus string
 
 const (
-	TrancheHeld     TrancheStatus = "held"     // a pre-check failed; released when its cause is fixed
-	TranchePayable  TrancheStatus = "payable"  // every pre-check passed; awaits finance's approval
-	TrancheApproved TrancheStatus = "approved" // approved (by two people above the four-eyes amount)
-	TrancheExported TrancheStatus = "exported" // in a payment run's SEPA file
-	TranchePaid     TrancheStatus = "paid"     // the bank reported it transferred
-	TrancheReversed TrancheStatus = "reversed" // the milestone was withdrawn before payment
-	TrancheClaimed  TrancheStatus = "claimed"  // the milestone was withdrawn after payment: claimed back
+	TrancheExpected  TrancheStatus = "expected"  // the milestone is still to come: its amount is committed
+	TrancheCancelled TrancheStatus = "cancelled" // the enrolment dropped out before the milestone: commitment released
+	TrancheHeld      TrancheStatus = "held"      // a pre-check failed; released when its cause is fixed
+	TranchePayable   TrancheStatus = "payable"   // every pre-check passed; awaits finance's approval
+	TrancheApproved  TrancheStatus = "approved"  // approved (by two people above the four-eyes amount)
+	TrancheExported  TrancheStatus = "exported"  // in a payment run's SEPA file
+	TranchePaid      TrancheStatus = "paid"      // the bank reported it transferred
+	TrancheReversed  TrancheStatus = "reversed"  // the milestone was withdrawn before payment
+	TrancheClaimed   TrancheStatus = "claimed"   // the milestone was withdrawn after payment: claimed back
 )
 
 // Tranche is one enrolment's payment at one milestone. Its id is the enrolment and the
 // milestone, so it exists once however often the milestone is delivered.
 type Tranche struct {
 	rules.StoreVersion `json:"-"`
-	ID                 string               `json:"id"`
-	Region             string               `json:"region"`
-	EnrolmentID        string               `json:"enrolmentId"`
-	ContractID         string               `json:"contractId"`
-	ProviderKvK        string               `json:"providerKvk"`
-	ProductID          string               `json:"productId"`
-	BudgetID           string               `json:"budgetId,omitempty"`
-	Milestone          trajectory.Milestone `json:"milestone"`
-	MilestoneOn        Date                 `json:"milestoneOn"`
-	TermsVersion       int                  `json:"termsVersion"`
-	Percent            int                  `json:"percent"`
-	AmountCents        Cents                `json:"amountCents"`
-	Status             TrancheStatus        `json:"status"`
-	Holds              []Hold               `json:"holds"`
-	Approvals          []Approval           `json:"approvals"`
-	RunID              string               `json:"runId,omitempty"`
-	BankReason         string               `json:"bankReason,omitempty"`
-	History            []TrancheChange      `json:"history"`
+	ID                 string `json:"id"`
+	Region             string `json:"region"`
+	EnrolmentID        string `json:"enrolmentId"`
+	ContractID         string `json:"contractId"`
+	ProviderKvK        string `json:"providerKvk"`
+	ProductID          string `json:"productId"`
+	SchemeID           string `json:"schemeId"`
+	ParticipantID      string `json:"participantId"`
+	BudgetID           string `json:"budgetId,omitempty"`
+	// Committed: the amount was committed in the budget while the milestone was to come.
+	Committed bool `json:"committed"`
+	// Owed: the amount is booked as due to the provider (in the budget's due account).
+	Owed bool `json:"owed"`
+	// PaidOut: the bank paid the amount to the provider (a withdrawal is then a claim).
+	PaidOut bool `json:"paidOut"`
+	// ExpectedOn is when an expected milestone is forecast (the budget's forecast per month).
+	ExpectedOn Date `json:"expectedOn,omitzero"`
+	// StartDate is the enrolment's start: the budget in force then pays all its tranches.
+	StartDate    Date                 `json:"startDate"`
+	Milestone    trajectory.Milestone `json:"milestone"`
+	MilestoneOn  Date                 `json:"milestoneOn"`
+	TermsVersion int                  `json:"termsVersion"`
+	Percent      int                  `json:"percent"`
+	AmountCents  Cents                `json:"amountCents"`
+	// PriceCents and MaxPriceCents: the enrolment's price and its terms' cap (pre-check).
+	PriceCents    Cents `json:"priceCents"`
+	MaxPriceCents Cents `json:"maxPriceCents"`
+	// Overridden: holds finance released by hand, with a reason (audited); not raised again.
+	Overridden []HoldCode    `json:"overridden,omitempty"`
+	Status     TrancheStatus `json:"status"`
+	Holds      []Hold        `json:"holds"`
+	Approvals  []Approval    `json:"approvals"`
+	RunID      string        `json:"runId,omitempty"`
+	EndToEndID string        `json:"endToEndId,omitempty"`
+	// Booking is a budget transfer this tranche asked for and has not seen the outcome of
+	// (see Booking); Bookings counts the tranche's transfers, naming each.
+	Booking  *Booking `json:"booking,omitempty"`
+	Bookings int      `json:"bookings"`
+	// Pending is the change (its audit entry and events) that waits for the booking.
+	Pending *PendingChange `json:"pending,omitempty"`
+	// SettledIn: the run whose payment to the provider a claim on this tranche was set off against.
+	SettledIn  string          `json:"settledIn,omitempty"`
+	BankReason string          `json:"bankReason,omitempty"`
+	History    []TrancheChange `json:"history"`
 }
 
 // Approval is one finance officer's approval.
@@ -165,4 +193,11 @@ func (t *Tranche) Withdraw(reason string, now time.Time, by string) TrancheStatu
 		t.move(TrancheReversed, now, by, reason)
 	}
 	return t.Status
+}
+
+// PendingChange is who asked for a tranche's change that waits for its booking, and what.
+type PendingChange struct {
+	Actor  rules.Actor `json:"actor"`
+	Action string      `json:"action"`
+	Reason string      `json:"reason,omitempty"`
 }

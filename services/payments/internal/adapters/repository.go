@@ -1,0 +1,137 @@
+// Package adapters connects the payments application to MongoDB and Kafka.
+package adapters
+
+import (
+	"context"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/payments/internal/app"
+	"github.com/werkregio/platform/services/payments/internal/domain"
+)
+
+// Aggregate kinds in the commit log.
+const (
+	kindTranche = "tranche"
+	kindBudget  = "budget"
+	kindRun     = "run"
+)
+
+// month is the period a tranche counts in: its milestone's month, or its forecast's.
+func month(t *domain.Tranche) string {
+	d := t.MilestoneOn
+	if d.IsZero() {
+		d = t.ExpectedOn
+	}
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()[:7]
+}
+
+// Views are what lists filter on.
+var Views = []*store.View{
+	store.NewView(kindTranche, 1, func(t *domain.Tranche) store.Fields {
+		codes := make([]string, len(t.Holds))
+		for i, h := range t.Holds {
+			codes[i] = string(h.Code)
+		}
+		return store.Fields{"provider": t.ProviderKvK, "status": string(t.Status), "budget": t.BudgetID, "contract": t.ContractID,
+			"enrolment": t.EnrolmentID, "run": t.RunID, "holdCodes": codes, "period": month(t)}
+	}, []string{"status"}, []string{"provider"}, []string{"provider", "status"}, []string{"provider", "period"},
+		[]string{"budget"}, []string{"budget", "status"}, []string{"enrolment"}, []string{"run", "status"}, []string{"period"},
+		[]string{"status", "holdCodes"}, []string{"contract", "status", "holdCodes"}, []string{"budget", "status", "holdCodes"},
+		[]string{"provider", "status", "holdCodes"}),
+	store.NewView(kindBudget, 1, func(b *domain.Budget) store.Fields {
+		return store.Fields{"draws": b.Draws()}
+	}, []string{"draws"}),
+	store.NewView(kindRun, 1, func(r *domain.Run) store.Fields {
+		return store.Fields{"status": string(r.Status)}
+	}, []string{"status"}),
+}
+
+// Repository stores tranches, budgets and runs on the commit log with their views.
+type Repository struct{ agg *store.Aggregates }
+
+// NewRepository routes every tranche event to the tranches topic.
+func NewRepository(s *store.Store, topicPrefix string) *Repository {
+	topicOf := map[string]string{}
+	for _, t := range app.EventTypes() {
+		topicOf[t] = catalog.TopicPaymentsTranches
+	}
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, topicOf)}
+}
+
+var _ app.Repository = (*Repository)(nil)
+
+func load[T any](ctx context.Context, a *store.Aggregates, kind, id string) (*T, error) {
+	v, _, err := store.LoadAs[T](ctx, a, kind, id)
+	return v, err
+}
+
+func (r *Repository) LoadTranche(ctx context.Context, id string) (*domain.Tranche, error) {
+	return load[domain.Tranche](ctx, r.agg, kindTranche, id)
+}
+
+func (r *Repository) SaveTranche(ctx context.Context, t *domain.Tranche, o rules.Outcome) error {
+	o.Version = t.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindTranche, ID: t.ID, Region: t.Region, State: t, Outcome: o})
+}
+
+func trancheQuery(region string, f app.TrancheFilter, page paging.Request) store.PageQuery {
+	return store.Filtered(region, page, map[string]string{"provider": f.ProviderKvK, "status": string(f.Status), "budget": f.BudgetID,
+		"contract": f.ContractID, "enrolment": f.EnrolmentID, "run": f.RunID, "holdCodes": string(f.HoldCode), "period": f.Period})
+}
+
+func (r *Repository) ListTranches(ctx context.Context, region string, f app.TrancheFilter, page paging.Request) (paging.Page[domain.Tranche], error) {
+	return store.PageAs[domain.Tranche](ctx, r.agg, kindTranche, trancheQuery(region, f, page))
+}
+
+func (r *Repository) EachTranche(ctx context.Context, region string, f app.TrancheFilter, fn func(*domain.Tranche) error) error {
+	return store.EachAs(ctx, r.agg, kindTranche, trancheQuery(region, f, paging.Request{}), fn)
+}
+
+func (r *Repository) LoadBudget(ctx context.Context, id string) (*domain.Budget, error) {
+	return load[domain.Budget](ctx, r.agg, kindBudget, id)
+}
+
+func (r *Repository) SaveBudget(ctx context.Context, b *domain.Budget, o rules.Outcome) error {
+	o.Version = b.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindBudget, ID: b.ID, Region: b.Region, State: b, Outcome: o})
+}
+
+func (r *Repository) ListBudgets(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Budget], error) {
+	return store.PageAs[domain.Budget](ctx, r.agg, kindBudget, store.Filtered(region, page, nil))
+}
+
+func (r *Repository) BudgetsDrawnBy(ctx context.Context, region, key string) ([]domain.Budget, error) {
+	var out []domain.Budget
+	err := store.EachAs(ctx, r.agg, kindBudget, store.Filtered(region, paging.Request{}, map[string]string{"draws": key}), func(b *domain.Budget) error {
+		out = append(out, *b)
+		return nil
+	})
+	return out, err
+}
+
+func (r *Repository) BudgetHasTransfer(ctx context.Context, id, action string, atOrBefore int) (bool, error) {
+	return r.agg.HasAction(ctx, kindBudget, id, action, atOrBefore)
+}
+
+func (r *Repository) LoadRun(ctx context.Context, id string) (*domain.Run, error) {
+	return load[domain.Run](ctx, r.agg, kindRun, id)
+}
+
+func (r *Repository) SaveRun(ctx context.Context, run *domain.Run, o rules.Outcome) error {
+	o.Version = run.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindRun, ID: run.ID, Region: run.Region, State: run, Outcome: o})
+}
+
+func (r *Repository) ListRuns(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Run], error) {
+	return store.PageAs[domain.Run](ctx, r.agg, kindRun, store.Filtered(region, page, nil))
+}
+
+func (r *Repository) EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error {
+	return store.EachAs(ctx, r.agg, kindRun, store.Filtered(region, paging.Request{}, map[string]string{"status": string(status)}), fn)
+}

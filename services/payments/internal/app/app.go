@@ -1,0 +1,146 @@
+// Package app holds the payments commands and queries: tranches due at milestones, the
+// budget transfers that follow them exactly once, pre-checks and holds, approvals, payment
+// runs with their SEPA files, the bank's answers, and statements.
+package app
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/payments/internal/domain"
+)
+
+// Repository stores tranches, budgets and runs on the commit log with their views.
+type Repository interface {
+	LoadTranche(ctx context.Context, id string) (*domain.Tranche, error)
+	SaveTranche(ctx context.Context, t *domain.Tranche, o rules.Outcome) error
+	ListTranches(ctx context.Context, region string, f TrancheFilter, page paging.Request) (paging.Page[domain.Tranche], error)
+	EachTranche(ctx context.Context, region string, f TrancheFilter, fn func(*domain.Tranche) error) error
+
+	LoadBudget(ctx context.Context, id string) (*domain.Budget, error)
+	SaveBudget(ctx context.Context, b *domain.Budget, o rules.Outcome) error
+	ListBudgets(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Budget], error)
+	// BudgetsDrawnBy lists the budgets a scheme or product draws on ("scheme:x", "product:y").
+	BudgetsDrawnBy(ctx context.Context, region, key string) ([]domain.Budget, error)
+	// BudgetHasTransfer: the budget's history holds the transfer named action at or before version.
+	BudgetHasTransfer(ctx context.Context, id, action string, atOrBefore int) (bool, error)
+
+	LoadRun(ctx context.Context, id string) (*domain.Run, error)
+	SaveRun(ctx context.Context, r *domain.Run, o rules.Outcome) error
+	ListRuns(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Run], error)
+	EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error
+}
+
+// TrancheFilter narrows a listing of tranches; empty fields filter nothing.
+type TrancheFilter struct {
+	ProviderKvK string
+	Status      domain.TrancheStatus
+	BudgetID    string
+	ContractID  string
+	EnrolmentID string
+	RunID       string
+	HoldCode    domain.HoldCode
+	// Period is the month of the milestone (YYYY-MM), or of the forecast for an expected one.
+	Period string
+}
+
+// Transfers stores the transfers of runs, in order.
+type Transfers interface {
+	// Add stores transfers once (a retried build adds nothing twice).
+	Add(ctx context.Context, ts []domain.RunTransfer) error
+	// Each visits a run's transfers in order without holding them all.
+	Each(ctx context.Context, runID string) iter.Seq2[domain.RunTransfer, error]
+	Find(ctx context.Context, endToEndID string) (*domain.RunTransfer, error)
+	SetStatus(ctx context.Context, endToEndID, status, reason string) error
+}
+
+// Contracts is the replica of procurement's contracts: their status over time.
+type Contracts interface {
+	Record(ctx context.Context, c ContractChange) error
+	// StatusOn is the contract's status on a day: "" (none), active, suspended or ended.
+	StatusOn(ctx context.Context, contractID string, day civil.Date) (string, error)
+}
+
+// ContractChange is one event of a contract, on the day it took effect.
+type ContractChange struct {
+	ContractID  string     `json:"contractId"`
+	Region      string     `json:"region"`
+	ProviderKvK string     `json:"providerKvk"`
+	Status      string     `json:"status"`
+	On          civil.Date `json:"on"`
+	Seq         int        `json:"seq"`
+}
+
+// Accounts is the replica of providers' bank accounts.
+type Accounts interface {
+	// Keep stores a revision unless a newer one is kept; it reports whether it was kept.
+	Keep(ctx context.Context, a domain.BankAccount) (bool, error)
+	Load(ctx context.Context, kvk string) (*domain.BankAccount, error)
+}
+
+// Keys claims the natural key of a tranche (participant, product, milestone) for one
+// tranche: a second enrolment of the same person in the same product is a duplicate.
+type Keys interface {
+	Claim(ctx context.Context, key, trancheID string) (owner string, err error)
+}
+
+// Settings are the region's payment settings.
+type Settings struct {
+	// FourEyesCents: a tranche above it needs two approvers.
+	FourEyesCents domain.Cents
+	// PerTranche: one transfer per tranche in runs instead of one per provider.
+	PerTranche bool
+	// Debtor is the region's paying organisation and account.
+	Debtor Debtor
+}
+
+// Debtor is who pays: the region's organisation, its account and address.
+type Debtor struct {
+	Name    string
+	IBAN    string
+	BIC     string
+	Address domain.PostalAddress
+}
+
+// Deps are the service's adapters.
+type Deps struct {
+	Repo      Repository
+	Transfers Transfers
+	Contracts Contracts
+	Accounts  Accounts
+	Keys      Keys
+}
+
+// Service is the payments application of one region.
+type Service struct {
+	Deps
+	region   string
+	settings Settings
+	clock    func() time.Time
+}
+
+// New builds the service for a region.
+func New(d Deps, region string, s Settings) *Service {
+	return &Service{Deps: d, region: region, settings: s, clock: time.Now}
+}
+
+// WithClock sets the clock (tests move it to reach forecast dates without waiting).
+func (s *Service) WithClock(c func() time.Time) *Service { s.clock = c; return s }
+
+func (s *Service) today() civil.Date { return civil.DateOf(s.clock()) }
+
+// Rejected is a message this service cannot take (it goes to the dead-letter topic).
+type Rejected struct{ Reason string }
+
+func (r *Rejected) Error() string { return r.Reason }
+
+func reject(format string, args ...any) error {
+	return &Rejected{Reason: rules.State(format, args...).Error()}
+}
+
+func notFound(err error) bool { return errors.Is(err, rules.ErrNotFound) }

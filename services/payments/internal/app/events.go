@@ -1,0 +1,118 @@
+package app
+
+import (
+	"time"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/payments/internal/domain"
+)
+
+// Event types on payments.tranches.v1.
+const (
+	TypeDue      = catalog.TypeTrancheDue
+	TypeHeld     = catalog.TypeTrancheHeld
+	TypeReleased = catalog.TypeTrancheReleased
+	TypeApproved = catalog.TypeTrancheApproved
+	TypeExported = catalog.TypeTrancheExported
+	TypePaid     = catalog.TypeTranchePaid
+	TypeRejected = catalog.TypeTrancheRejected
+	TypeReversed = catalog.TypeTrancheReversed
+	TypeClaimed  = catalog.TypeTrancheClaimed
+)
+
+// EventTypes lists the types this service publishes.
+func EventTypes() []string {
+	return []string{TypeDue, TypeHeld, TypeReleased, TypeApproved, TypeExported, TypePaid, TypeRejected, TypeReversed, TypeClaimed}
+}
+
+// Actions of a tranche's history, which name the events they cause.
+const (
+	actionDue       = "due"
+	actionCancelled = "cancelled"
+	actionReversed  = string(domain.TrancheReversed)
+	actionClaimed   = string(domain.TrancheClaimed)
+	actionRecheck   = "rechecked"
+	actionApproved  = "approved"
+	actionExported  = "exported"
+	actionReturned  = "run-cancelled"
+	actionPaid      = "paid"
+	actionRejected  = "rejected"
+	actionSettled   = "claim-settled"
+)
+
+// eventsFor derives the events of a tranche's change from what was done and where the
+// tranche ended up.
+func eventsFor(c domain.PendingChange, t *domain.Tranche) []rules.Event {
+	ev := func(typ string) rules.Event { return trancheEvent(typ, t, c.Reason) }
+	held := func() []rules.Event {
+		if t.Status == domain.TrancheHeld {
+			return []rules.Event{trancheEvent(TypeHeld, t, t.Holds[0].Reason)}
+		}
+		return nil
+	}
+	switch c.Action {
+	case actionDue:
+		return append([]rules.Event{ev(TypeDue)}, held()...)
+	case actionCancelled, actionReversed:
+		return []rules.Event{ev(TypeReversed)}
+	case actionClaimed:
+		return []rules.Event{ev(TypeClaimed)}
+	case actionRecheck:
+		if t.Status == domain.TranchePayable {
+			return []rules.Event{ev(TypeReleased)}
+		}
+	case actionApproved:
+		if t.Status == domain.TrancheApproved {
+			return []rules.Event{ev(TypeApproved)}
+		}
+	case actionExported:
+		return []rules.Event{ev(TypeExported)}
+	case actionPaid:
+		return []rules.Event{ev(TypePaid)}
+	case actionRejected:
+		return append([]rules.Event{ev(TypeRejected)}, held()...)
+	}
+	return nil
+}
+
+// TrancheData is the payload of every tranche event.
+type TrancheData struct {
+	TrancheID    string               `json:"trancheId"`
+	Region       string               `json:"region"`
+	EnrolmentID  string               `json:"enrolmentId"`
+	ContractID   string               `json:"contractId"`
+	ProviderKvK  string               `json:"providerKvk"`
+	ProductID    string               `json:"productId"`
+	BudgetID     string               `json:"budgetId,omitempty"`
+	Milestone    string               `json:"milestone"`
+	MilestoneOn  domain.Date          `json:"milestoneOn"`
+	TermsVersion int                  `json:"termsVersion"`
+	Percent      int                  `json:"percent"`
+	AmountCents  domain.Cents         `json:"amountCents"`
+	Status       domain.TrancheStatus `json:"status"`
+	Holds        []domain.Hold        `json:"holds"`
+	RunID        string               `json:"runId,omitempty"`
+	EndToEndID   string               `json:"endToEndId,omitempty"`
+	Reason       string               `json:"reason,omitempty"`
+	At           time.Time            `json:"at"`
+}
+
+func trancheEvent(typ string, t *domain.Tranche, reason string) rules.Event {
+	at := time.Now().UTC()
+	if n := len(t.History); n > 0 {
+		at = t.History[n-1].At
+	}
+	on := t.MilestoneOn
+	if on.IsZero() {
+		on = t.ExpectedOn // a milestone that did not come: the day it was forecast
+	}
+	if len(reason) > 500 {
+		reason = reason[:500]
+	}
+	return rules.Event{Type: typ, Key: t.ID, Subject: t.ID, Data: TrancheData{
+		TrancheID: t.ID, Region: t.Region, EnrolmentID: t.EnrolmentID, ContractID: t.ContractID, ProviderKvK: t.ProviderKvK,
+		ProductID: t.ProductID, BudgetID: t.BudgetID, Milestone: string(t.Milestone), MilestoneOn: on,
+		TermsVersion: t.TermsVersion, Percent: t.Percent, AmountCents: t.AmountCents, Status: t.Status, Holds: t.Holds,
+		RunID: t.RunID, EndToEndID: t.EndToEndID, Reason: reason, At: at}}
+}

@@ -1,0 +1,147 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/payments/internal/domain"
+)
+
+// Recheck runs a held tranche's checks again because a cause may be fixed (a budget
+// top-up, a confirmed bank account, a contract in force, a day passed): payable when every
+// check passes, otherwise held with the reasons that remain. A tranche that was not booked
+// for want of budget is booked now, if it fits.
+func (s *Service) Recheck(ctx context.Context, id string, actor rules.Actor) (*domain.Tranche, error) {
+	var out *domain.Tranche
+	err := rules.Retry(ctx, func() error {
+		t, err := s.Repo.LoadTranche(ctx, id)
+		if err != nil {
+			return err
+		}
+		if t.Booking != nil {
+			if err := s.finish(ctx, t); err != nil {
+				return err
+			}
+		}
+		out = t
+		if t.Status != domain.TrancheHeld {
+			return nil
+		}
+		holds, err := s.precheck(ctx, t)
+		if err != nil {
+			return err
+		}
+		if t.BudgetID == "" {
+			if b, err := s.budgetFor(ctx, t); err != nil {
+				return err
+			} else if b != nil {
+				t.BudgetID = b.ID
+			}
+		}
+		if t.BudgetID == "" {
+			holds = append(holds, hold(domain.HoldNoBudget, ""))
+		}
+		if held(t, domain.HoldBankRejected) && !slices.Contains(t.Overridden, domain.HoldBankRejected) {
+			holds = append(holds, *find(t.Holds, domain.HoldBankRejected))
+		}
+		c := domain.PendingChange{Actor: actor, Action: actionRecheck}
+		if !t.Owed && t.BudgetID != "" {
+			t.Holds = holds
+			move := domain.MoveDueFree
+			if t.Committed {
+				move = domain.MoveDue
+			}
+			return s.step(ctx, t, c, &domain.Booking{Move: move, Amount: t.AmountCents, Budget: t.BudgetID,
+				Then: domain.TranchePayable, Otherwise: domain.TrancheHeld, Reason: "released", By: actor.Subject})
+		}
+		if sameHolds(t.Holds, holds) {
+			return nil // nothing changed: no write
+		}
+		t.Holds = holds
+		if len(holds) == 0 {
+			s.arrive(t, domain.TranchePayable, actor.Subject, "every pre-check passes")
+		}
+		return s.step(ctx, t, c, nil)
+	})
+	return out, err
+}
+
+func held(t *domain.Tranche, c domain.HoldCode) bool { return find(t.Holds, c) != nil }
+
+func find(holds []domain.Hold, c domain.HoldCode) *domain.Hold {
+	for i := range holds {
+		if holds[i].Code == c {
+			return &holds[i]
+		}
+	}
+	return nil
+}
+
+func sameHolds(a, b []domain.Hold) bool {
+	return slices.EqualFunc(a, b, func(x, y domain.Hold) bool { return x == y })
+}
+
+// recheckWhere rechecks the held tranches a filter selects, oldest first (a budget top-up
+// releases the oldest held tranches first, while it lasts).
+func (s *Service) recheckWhere(ctx context.Context, f TrancheFilter, actor rules.Actor) (int, error) {
+	f.Status = domain.TrancheHeld
+	var ids []string
+	if err := s.Repo.EachTranche(ctx, s.region, f, func(t *domain.Tranche) error {
+		ids = append(ids, t.ID)
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	released := 0
+	for _, id := range ids {
+		t, err := s.Recheck(ctx, id, actor)
+		if err != nil {
+			return released, err
+		}
+		if t.Status == domain.TranchePayable {
+			released++
+		}
+	}
+	return released, nil
+}
+
+// RecheckDue rechecks tranches held because their milestone day had not come (a scheduled job).
+func (s *Service) RecheckDue(ctx context.Context) (int, error) {
+	return s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldMilestoneNotDue}, rules.System("recheck"))
+}
+
+// Release is finance's release of a hold the checks cannot lift themselves (a duplicate
+// that is none, a transfer the bank rejected whose cause is fixed), with a reason: audited.
+func (s *Service) Release(ctx context.Context, actor rules.Actor, id string, code domain.HoldCode, reason string) (*domain.Tranche, error) {
+	if code != domain.HoldDuplicate && code != domain.HoldBankRejected {
+		return nil, rules.Invalid("code", "only the holds %s and %s are released by hand; the others are released when their cause is fixed", domain.HoldDuplicate, domain.HoldBankRejected)
+	}
+	if len(reason) < 5 {
+		return nil, rules.Invalid("reason", "state why the hold no longer applies")
+	}
+	err := rules.Retry(ctx, func() error {
+		t, err := s.Repo.LoadTranche(ctx, id)
+		if err != nil {
+			return err
+		}
+		if t.Status != domain.TrancheHeld || !held(t, code) {
+			return rules.State("tranche %s is not held with %s", id, code)
+		}
+		if !slices.Contains(t.Overridden, code) {
+			t.Overridden = append(t.Overridden, code)
+		}
+		t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.clock().UTC(), By: actor.Subject, Reason: "released " + string(code) + ": " + reason})
+		t.Holds = slices.DeleteFunc(t.Holds, func(h domain.Hold) bool { return h.Code == code })
+		if len(t.Holds) == 0 && t.Owed {
+			s.arrive(t, domain.TranchePayable, actor.Subject, reason)
+		} else if len(t.Holds) == 0 {
+			t.Holds = []domain.Hold{hold(domain.HoldBudgetInsufficient, "rechecking")}
+		}
+		return s.step(ctx, t, domain.PendingChange{Actor: actor, Action: actionRecheck, Reason: reason}, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Recheck(ctx, id, actor)
+}

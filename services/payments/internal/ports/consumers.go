@@ -1,0 +1,98 @@
+package ports
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/payments/internal/app"
+	"github.com/werkregio/platform/services/payments/internal/domain"
+)
+
+// permanentIfRejected marks the application's rejections for the dead-letter topic.
+func permanentIfRejected(err error) error {
+	var r *app.Rejected
+	if errors.As(err, &r) {
+		return messaging.Permanent(err)
+	}
+	return err
+}
+
+// Milestones follows participants' milestones: a tranche due per milestone, commitments
+// at the first, releases at a dropout, reversals and claims when a milestone is withdrawn.
+// An event older than one applied for its enrolment (a replay) is skipped; what is applied
+// is idempotent besides.
+func Milestones(a *app.Service, seq *store.Sequences) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "payments.milestones",
+		Topics:  []string{catalog.TopicParticipantsEnrolments},
+		Types: []string{catalog.TypeEnrolmentEnrolled, catalog.TypeEnrolmentStarted, catalog.TypeEnrolmentCompleted, catalog.TypeEnrolmentPlaced,
+			catalog.TypeEnrolmentSustainablyPlaced, catalog.TypeEnrolmentDroppedOut, catalog.TypeEnrolmentSustainableWithdrawn},
+		Handler: messaging.PerMessage(seq.Guard(func(ctx context.Context, m messaging.Message) error {
+			var ms app.Milestone
+			if err := json.Unmarshal(m.Data, &ms); err != nil {
+				return messaging.Permanent(err)
+			}
+			ms.Withdrawn = m.Type == catalog.TypeEnrolmentSustainableWithdrawn
+			return permanentIfRejected(a.ApplyMilestone(ctx, ms))
+		})),
+	}
+}
+
+type contractEvent struct {
+	ContractID  string    `json:"contractId"`
+	Region      string    `json:"region"`
+	ProviderKvK string    `json:"providerKvk"`
+	AwardedAt   time.Time `json:"awardedAt"`
+	At          time.Time `json:"at"`
+}
+
+var contractStatus = map[string]string{
+	catalog.TypeContractAwarded: "active", catalog.TypeContractExtended: "active", catalog.TypeContractResumed: "active",
+	catalog.TypeContractSuspended: "suspended", catalog.TypeContractEnded: "ended",
+}
+
+// Contracts keeps the contracts' status over time for the pre-check on milestone days.
+func Contracts(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "payments.contracts",
+		Topics:  []string{catalog.TopicProcurementContracts},
+		Types:   []string{catalog.TypeContractAwarded, catalog.TypeContractExtended, catalog.TypeContractSuspended, catalog.TypeContractResumed, catalog.TypeContractEnded},
+		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+			var e contractEvent
+			if err := json.Unmarshal(m.Data, &e); err != nil {
+				return messaging.Permanent(err)
+			}
+			at := e.At
+			if at.IsZero() {
+				at = e.AwardedAt
+			}
+			if at.IsZero() {
+				at = m.Time
+			}
+			return permanentIfRejected(a.KeepContract(ctx, app.ContractChange{ContractID: e.ContractID, Region: e.Region, ProviderKvK: e.ProviderKvK,
+				Status: contractStatus[m.Type], On: civil.DateOf(at), Seq: m.Sequence}))
+		}),
+	}
+}
+
+// BankAccounts keeps providers' bank accounts; a confirmed one releases held tranches.
+func BankAccounts(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "payments.bank-accounts",
+		Topics:  []string{catalog.TopicProvidersRegistry},
+		Types:   []string{catalog.TypeBankAccountChanged},
+		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+			var acc domain.BankAccount
+			if err := json.Unmarshal(m.Data, &acc); err != nil {
+				return messaging.Permanent(err)
+			}
+			return permanentIfRejected(a.KeepAccount(ctx, acc))
+		}),
+	}
+}

@@ -1,0 +1,284 @@
+// Package ports exposes the payments application over HTTP and Kafka.
+package ports
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/payments/internal/app"
+	"github.com/werkregio/platform/services/payments/internal/domain"
+)
+
+// HTTP serves the payments API: finance approves and pays, a buyer sees its region's
+// budgets, a provider its own tranches and statement.
+type HTTP struct{ app *app.Service }
+
+// NewHTTP builds the handlers.
+func NewHTTP(a *app.Service) *HTTP { return &HTTP{app: a} }
+
+// Register mounts the routes on the platform's /api/v1 group.
+func (h *HTTP) Register(api *gin.RouterGroup) {
+	finance := auth.Require(auth.RoleFinance)
+	budgets := auth.Require(auth.RoleFinance, auth.RoleBuyer, auth.RoleAdmin)
+	api.GET("/budgets", budgets, h.listBudgets)
+	api.POST("/budgets", finance, h.openBudget)
+	api.GET("/budgets/:budgetId", budgets, h.getBudget)
+	api.POST("/budgets/:budgetId/top-ups", finance, h.topUp)
+	api.GET("/budgets/:budgetId/forecast", budgets, h.forecast)
+
+	tranches := auth.Require(auth.RoleFinance, auth.RoleAdmin, auth.RoleProvider)
+	api.GET("/tranches", tranches, h.listTranches)
+	api.GET("/tranches/:trancheId", tranches, h.getTranche)
+	api.POST("/tranches/:trancheId/approve", finance, h.approve)
+	api.POST("/tranches/:trancheId/release", finance, h.release)
+	api.POST("/tranches/:trancheId/recheck", finance, h.recheck)
+	api.GET("/providers/:kvk/statement", tranches, h.statement)
+
+	runs := auth.Require(auth.RoleFinance, auth.RoleAdmin)
+	api.GET("/runs", runs, h.listRuns)
+	api.POST("/runs", finance, h.createRun)
+	api.GET("/runs/:runId", runs, h.getRun)
+	api.GET("/runs/:runId/file", finance, h.file)
+	api.GET("/runs/:runId/transfers", runs, h.transfers)
+	api.POST("/runs/:runId/cancel", finance, h.cancelRun)
+	api.POST("/runs/:runId/sent", finance, h.sent)
+	api.POST("/bank-reports", finance, h.bankReport)
+}
+
+var principal = auth.Of
+
+func bind[T any](c *gin.Context) (T, bool) {
+	var in T
+	return in, httpserver.BindJSON(c, &in)
+}
+
+func budgetURL(b *domain.Budget) string { return "/api/v1/budgets/" + b.ID }
+func runURL(r *domain.Run) string       { return "/api/v1/runs/" + r.ID }
+
+func (h *HTTP) listBudgets(c *gin.Context) {
+	q := httpserver.ListQuery(c)
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListBudgets(c, q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func (h *HTTP) openBudget(c *gin.Context) {
+	if in, ok := bind[domain.BudgetInput](c); ok {
+		v, err := h.app.OpenBudget(c, principal(c), in)
+		httpserver.Created(c, budgetURL, v, err)
+	}
+}
+
+func (h *HTTP) getBudget(c *gin.Context) {
+	v, err := h.app.GetBudget(c, c.Param("budgetId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+type topUpInput struct {
+	AmountCents domain.Cents `json:"amountCents"`
+	Reason      string       `json:"reason"`
+}
+
+func (h *HTTP) topUp(c *gin.Context) {
+	if in, ok := bind[topUpInput](c); ok {
+		v, err := h.app.TopUp(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) forecast(c *gin.Context) {
+	v, err := h.app.Forecast(c, c.Param("budgetId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+var statuses = []string{"expected", "held", "payable", "approved", "exported", "paid", "reversed", "claimed", "cancelled"}
+
+func holdCodes() []string {
+	out := make([]string, 0, len(domain.HoldCodes))
+	for c := range domain.HoldCodes {
+		out = append(out, string(c))
+	}
+	return out
+}
+
+func validPeriod(s string) bool {
+	if len(s) != 7 || s[4] != '-' {
+		return false
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	m, err2 := strconv.Atoi(s[5:])
+	return err1 == nil && err2 == nil && y >= 2000 && y <= 2999 && m >= 1 && m <= 12
+}
+
+func (h *HTTP) listTranches(c *gin.Context) {
+	q := httpserver.ListQuery(c, "provider", "status", "budget", "period", "holdCode", "run", "enrolment")
+	f := app.TrancheFilter{ProviderKvK: q.String("provider"), Status: domain.TrancheStatus(q.OneOf("status", statuses)),
+		BudgetID: q.String("budget"), Period: q.Matching("period", validPeriod, "a month, YYYY-MM"),
+		HoldCode: domain.HoldCode(q.OneOf("holdCode", holdCodes())), RunID: q.String("run"), EnrolmentID: q.String("enrolment")}
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListTranches(c, principal(c), f, q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func (h *HTTP) getTranche(c *gin.Context) {
+	v, err := h.app.GetTranche(c, principal(c), c.Param("trancheId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) approve(c *gin.Context) {
+	v, err := h.app.Approve(c, principal(c), c.Param("trancheId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+type releaseInput struct {
+	Code   domain.HoldCode `json:"code"`
+	Reason string          `json:"reason"`
+}
+
+func (h *HTTP) release(c *gin.Context) {
+	if in, ok := bind[releaseInput](c); ok {
+		v, err := h.app.Release(c, principal(c).Actor(), c.Param("trancheId"), in.Code, in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) recheck(c *gin.Context) {
+	if _, err := h.app.GetTranche(c, principal(c), c.Param("trancheId")); err != nil {
+		httpserver.Problem(c, err)
+		return
+	}
+	v, err := h.app.Recheck(c, c.Param("trancheId"), principal(c).Actor())
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+// statement answers JSON, or CSV for a spreadsheet (Accept: text/csv).
+func (h *HTTP) statement(c *gin.Context) {
+	q := httpserver.ListQuery(c, "period")
+	period := q.Matching("period", validPeriod, "a month, YYYY-MM")
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.Statement(c, principal(c), c.Param("kvk"), period)
+	if err != nil || !strings.Contains(c.GetHeader("Accept"), "text/csv") {
+		httpserver.Respond(c, http.StatusOK, v, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="statement-`+v.ProviderKvK+`.csv"`)
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write([]string{"tranche", "enrolment", "product", "milestone", "milestone_on", "amount_eur", "status", "holds", "run", "end_to_end_id"})
+	for _, l := range v.Lines {
+		holds := make([]string, len(l.Holds))
+		for i, hd := range l.Holds {
+			holds[i] = string(hd.Code)
+		}
+		_ = w.Write([]string{l.TrancheID, l.EnrolmentID, l.ProductID, l.Milestone, l.MilestoneOn.String(), euros(l.AmountCents),
+			string(l.Status), strings.Join(holds, " "), l.RunID, l.EndToEndID})
+	}
+	w.Flush()
+}
+
+func euros(c domain.Cents) string { return strconv.FormatInt(c/100, 10) + "." + pad2(c%100) }
+
+func pad2(n int64) string {
+	if n < 10 {
+		return "0" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func (h *HTTP) listRuns(c *gin.Context) {
+	q := httpserver.ListQuery(c)
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListRuns(c, q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func (h *HTTP) createRun(c *gin.Context) {
+	if in, ok := bind[app.RunInput](c); ok {
+		v, err := h.app.CreateRun(c, principal(c), in)
+		httpserver.Created(c, runURL, v, err)
+	}
+}
+
+func (h *HTTP) getRun(c *gin.Context) {
+	v, err := h.app.GetRun(c, c.Param("runId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+// file streams the run's pain.001 XML: the same bytes every time it is asked for.
+func (h *HTTP) file(c *gin.Context) {
+	r, err := h.app.GetRun(c, c.Param("runId"))
+	if err == nil && r.Status != domain.RunReady && r.Status != domain.RunSent {
+		err = rules.State("run %s is %s: its file is there once it is ready, and not after it was cancelled", r.ID, r.Status)
+	}
+	if err != nil {
+		httpserver.Problem(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/xml")
+	c.Header("Content-Disposition", `attachment; filename="`+r.MessageID+`.xml"`)
+	c.Header("ETag", httpserver.ETag(r.CurrentVersion()))
+	c.Status(http.StatusOK)
+	if err := h.app.WriteFile(c, r.ID, c.Writer); err != nil {
+		_ = c.Error(err) // the body has begun: the truncated file fails the bank's validation
+	}
+}
+
+func (h *HTTP) transfers(c *gin.Context) {
+	seq, err := h.app.RunTransfers(c, c.Param("runId"))
+	if err != nil {
+		httpserver.Problem(c, err)
+		return
+	}
+	var out []domain.RunTransfer
+	for t, err := range seq {
+		if err != nil {
+			httpserver.Problem(c, err)
+			return
+		}
+		out = append(out, t)
+	}
+	httpserver.RespondList(c, out, nil)
+}
+
+type reasonInput struct {
+	Reason string `json:"reason"`
+}
+
+func (h *HTTP) cancelRun(c *gin.Context) {
+	if in, ok := bind[reasonInput](c); ok {
+		v, err := h.app.CancelRun(c, principal(c), c.Param("runId"), in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) sent(c *gin.Context) {
+	v, err := h.app.MarkSent(c, principal(c), c.Param("runId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+type bankReportInput struct {
+	Document string `json:"document"`
+}
+
+func (h *HTTP) bankReport(c *gin.Context) {
+	if in, ok := bind[bankReportInput](c); ok {
+		v, err := h.app.Reconcile(c, principal(c), strings.NewReader(in.Document))
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}

@@ -1,0 +1,236 @@
+package service_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/payments/service"
+	"github.com/werkregio/platform/services/testenv"
+	"github.com/werkregio/platform/services/testenv/debian"
+)
+
+type obj = map[string]any
+
+var expect = kittest.Expect
+
+const (
+	provider   = "12345678"
+	contractID = "ctr.sch-1.12345678.1"
+)
+
+type env struct {
+	pf       *kittest.Platform
+	r        *kittest.Running
+	clock    *kittest.Clock
+	finance  string
+	finance2 string
+	buyer    string
+	prov     string
+	other    string
+	seq      atomic.Int64
+}
+
+var settings = map[string]string{"PAYMENTS_DEBTOR_NAME": "Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN": "NL91ABNA0417164300",
+	"PAYMENTS_DEBTOR_BIC": "ABNANL2A", "PAYMENTS_DEBTOR_STREET": "Kreupelstraat", "PAYMENTS_DEBTOR_BUILDING_NUMBER": "1",
+	"PAYMENTS_DEBTOR_POST_CODE": "9712 HW", "PAYMENTS_DEBTOR_TOWN": "Groningen", "PAYMENTS_FOUR_EYES_CENTS": "50000",
+	"PAYMENTS_RECHECK_INTERVAL": "200ms"}
+
+func start(t *testing.T) *env {
+	t.Helper()
+	pf := kittest.NewPlatform(t)
+	return startOn(t, pf, &kittest.Clock{})
+}
+
+func startOn(t *testing.T, pf *kittest.Platform, c *kittest.Clock) *env {
+	t.Helper()
+	doc, _ := contracts.OpenAPI(service.Name)
+	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc,
+		OpenAPIRefs: contracts.OpenAPIFiles(), Env: settings})
+	return &env{pf: pf, r: r, clock: c,
+		finance: pf.Token(t, "gemeente-groningen", auth.RoleFinance), finance2: secondOfficer(t, pf),
+		buyer: pf.Token(t, "gemeente-groningen", auth.RoleBuyer), prov: pf.Token(t, provider, auth.RoleProvider), other: pf.Token(t, "23456789", auth.RoleProvider)}
+}
+
+// publish puts an event on a topic with the next sequence of its key.
+func (e *env) publish(t *testing.T, topic, typ, key string, seq int, data obj) {
+	t.Helper()
+	raw, _ := json.Marshal(data)
+	n := e.seq.Add(1)
+	kittest.PublishRaw(t, e.pf.Infra.Kafka, e.pf.Topic(topic), kittest.WithSequence(
+		kittest.CloudEvent(fmt.Sprintf("%s-%d", typ, n), typ, "/werkregio/groningen/test", key, raw), seq))
+}
+
+func (e *env) award(t *testing.T, contract, kvk string, on int) {
+	t.Helper()
+	e.publish(t, catalog.TopicProcurementContracts, catalog.TypeContractAwarded, contract, 1, obj{"contractId": contract, "number": "OH-2026-BT/" + kvk + "/1",
+		"schemeId": "sch-1", "schemeReference": "OH-2026-BT", "region": "groningen", "buyer": "gemeente-groningen", "providerKvk": kvk,
+		"providerName": "Bouwschool Noord", "awardedAt": e.clock.Now().AddDate(0, 0, on).UTC().Format(time.RFC3339),
+		"products": []obj{{"productId": "prd-1", "name": "Timmerman basis", "priceCents": 95000, "termsVersion": 1, "terms": []obj{terms(40, 30, 30)}}}})
+}
+
+func (e *env) account(t *testing.T, kvk, iban, status string, revision int) {
+	t.Helper()
+	e.publish(t, catalog.TopicProvidersRegistry, catalog.TypeBankAccountChanged, kvk+"/bank-account", revision, obj{"providerKvk": kvk, "region": "groningen",
+		"accountHolder": "Bouwschool Noord B.V.", "iban": iban, "status": status, "revision": revision,
+		"address": obj{"street": "Hoofdstraat", "buildingNumber": "12", "postCode": "9711 AB", "town": "Groningen", "country": "NL"},
+		"at":      time.Now().UTC().Format(time.RFC3339)})
+}
+
+func terms(percents ...int) obj {
+	ms := []string{"started", "completed", "sustainably_placed"}
+	tr := []obj{}
+	for i, p := range percents {
+		tr = append(tr, obj{"milestone": ms[i], "percent": p})
+	}
+	return obj{"version": 1, "effectiveFrom": kittest.Day(-400), "maxPriceCents": 100000, "minAttendanceHours": 256,
+		"requiredCertificates": []string{"VCA"}, "tranches": tr, "placementBeforeCompletion": false}
+}
+
+var milestoneTypes = map[string]string{"enrolled": catalog.TypeEnrolmentEnrolled, "started": catalog.TypeEnrolmentStarted,
+	"completed": catalog.TypeEnrolmentCompleted, "sustainably_placed": catalog.TypeEnrolmentSustainablyPlaced, "dropped_out": catalog.TypeEnrolmentDroppedOut}
+
+// milestone publishes an enrolment's milestone event as participants does (seq: the
+// enrolment's version).
+func (e *env) milestone(t *testing.T, enrolment, participant, ms string, seq, on int, price int) {
+	t.Helper()
+	e.publish(t, catalog.TopicParticipantsEnrolments, milestoneTypes[ms], enrolment, seq, milestoneData(enrolment, participant, ms, on, price))
+}
+
+func milestoneData(enrolment, participant, ms string, on, price int) obj {
+	d := obj{"enrolmentId": enrolment, "participantId": participant, "region": "groningen", "contractId": contractID,
+		"contractNumber": "OH-2026-BT/12345678/1", "schemeId": "sch-1", "providerKvk": provider, "productId": "prd-1", "productName": "Timmerman basis",
+		"startDate": kittest.Day(-20), "priceCents": price, "terms": terms(40, 30, 30), "targetGroups": []string{"participatiewet"},
+		"milestone": ms, "on": kittest.Day(on), "at": time.Now().UTC().Format(time.RFC3339)}
+	switch ms {
+	case "completed":
+		d["attendedHours"] = 260
+	case "dropped_out":
+		d["reason"] = "verhuisd"
+	}
+	return d
+}
+
+type budget struct {
+	ID        string `json:"id"`
+	Granted   int64  `json:"grantedCents"`
+	Free      int64  `json:"freeCents"`
+	Committed int64  `json:"committedCents"`
+	Due       int64  `json:"dueCents"`
+	Paid      int64  `json:"paidCents"`
+}
+
+func (e *env) openBudget(t *testing.T, amount int64) budget {
+	t.Helper()
+	var b budget
+	expect(t, "open budget", e.r.Call(t, e.finance, "POST", "/api/v1/budgets", obj{"name": "RIF Groningen 2026", "source": "Regionaal Investeringsfonds",
+		"from": kittest.Day(-365), "until": kittest.Day(365), "schemes": []string{"sch-1"}, "amountCents": amount}, &b), 201)
+	return b
+}
+
+func (e *env) budget(t *testing.T, id string) budget {
+	t.Helper()
+	var b budget
+	expect(t, "budget", e.r.Call(t, e.finance, "GET", "/api/v1/budgets/"+id, nil, &b), 200)
+	if b.Free+b.Committed+b.Due+b.Paid != b.Granted {
+		t.Fatalf("budget does not add up: %+v", b)
+	}
+	return b
+}
+
+type tranche struct {
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	Amount    int64  `json:"amountCents"`
+	Committed bool   `json:"committed"`
+	Owed      bool   `json:"owed"`
+	RunID     string `json:"runId"`
+	Holds     []struct {
+		Code   string `json:"code"`
+		Reason string `json:"reason"`
+	} `json:"holds"`
+}
+
+func (e *env) tranche(t *testing.T, id string) tranche {
+	t.Helper()
+	var raw json.RawMessage
+	var tr tranche
+	switch s := e.r.Call(t, e.finance, "GET", "/api/v1/tranches/"+id, nil, &raw); s {
+	case 200:
+		_ = json.Unmarshal(raw, &tr)
+	case 404:
+	default:
+		t.Fatalf("tranche %s: %d", id, s)
+	}
+	return tr
+}
+
+func (e *env) waitTranche(t *testing.T, id, status string) tranche {
+	t.Helper()
+	var tr tranche
+	kittest.Eventually(t, id+" "+status, 20*time.Second, func() bool {
+		tr = e.tranche(t, id)
+		return tr.Status == status
+	})
+	return tr
+}
+
+// download fetches a run's file.
+func (e *env) download(t *testing.T, runID string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest("GET", e.r.URL+"/api/v1/runs/"+runID+"/file", nil)
+	req.Header.Set("Authorization", "Bearer "+e.finance)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("file: %d %s", resp.StatusCode, body)
+	}
+	return body
+}
+
+// validPain001 checks a file against the EPC schema with libxml2.
+func validPain001(t *testing.T, file []byte) {
+	t.Helper()
+	xmllint, err := debian.Command("xmllint", "libxml2-utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := testenv.WorkspaceRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "run.xml")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join(root, "contracts", "iso20022", "pain.001.001.09.EPC132-08_2023_SCT_C2PSP.xsd"), path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the run's file is not valid against the EPC schema: %v\n%s", err, out)
+	}
+}
+
+// secondOfficer is another finance officer of the region (four eyes).
+func secondOfficer(t *testing.T, pf *kittest.Platform) string {
+	t.Helper()
+	tok, err := pf.Issuer.Issue(auth.Principal{Subject: "controller@gemeente-groningen", Name: "Second officer", Region: kittest.Region,
+		Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleFinance}}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}

@@ -1,0 +1,86 @@
+// Package service wires the payments service onto the shared platform kit.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/werkregio/platform/contracts"
+	kit "github.com/werkregio/platform/services/kit/service"
+	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/payments/internal/adapters"
+	"github.com/werkregio/platform/services/payments/internal/app"
+	"github.com/werkregio/platform/services/payments/internal/domain"
+	"github.com/werkregio/platform/services/payments/internal/ports"
+)
+
+// Name is the service slug: directory, binary, image, Kubernetes name, CloudEvents source.
+const Name = "payments"
+
+// Options are the platform options of this service.
+func Options() kit.Options {
+	return kit.Options{
+		Validator:   contracts.MustEventSchemas(),
+		OpenAPI:     mustOpenAPI(),
+		OpenAPIRefs: contracts.OpenAPIFiles(),
+		Service:     Name,
+		Indexes:     adapters.Indexes,
+		Views:       adapters.Views,
+	}
+}
+
+// Wire mounts the payments application on a started platform.
+func Wire(p *kit.Platform) error { return WireWith(time.Now)(p) }
+
+// WireWith wires the service with a clock of the caller's choosing.
+func WireWith(clock func() time.Time) func(*kit.Platform) error {
+	return func(p *kit.Platform) error { return wire(p, clock) }
+}
+
+func wire(p *kit.Platform, clock func() time.Time) error {
+	env := p.Config.Env
+	settings := app.Settings{
+		FourEyesCents: domain.Cents(env.Int("PAYMENTS_FOUR_EYES_CENTS", 500_000, 0, 1_000_000_000)),
+		PerTranche:    env.Bool("PAYMENTS_TRANSFER_PER_TRANCHE", false),
+		Debtor: app.Debtor{Name: env.Required("PAYMENTS_DEBTOR_NAME"), IBAN: env.Required("PAYMENTS_DEBTOR_IBAN"), BIC: env.String("PAYMENTS_DEBTOR_BIC", ""),
+			Address: domain.PostalAddress{Street: env.String("PAYMENTS_DEBTOR_STREET", ""), BuildingNumber: env.String("PAYMENTS_DEBTOR_BUILDING_NUMBER", ""),
+				PostCode: env.String("PAYMENTS_DEBTOR_POST_CODE", ""), Town: env.Required("PAYMENTS_DEBTOR_TOWN"), Country: env.String("PAYMENTS_DEBTOR_COUNTRY", "NL")}},
+	}
+	env.Check(domain.IBANProblem(settings.Debtor.IBAN) == "", "PAYMENTS_DEBTOR_IBAN", "is not a valid IBAN: %s", domain.IBANProblem(settings.Debtor.IBAN))
+	env.Check(settings.Debtor.BIC == "" || domain.ValidBIC(settings.Debtor.BIC), "PAYMENTS_DEBTOR_BIC", "is not a BIC")
+	interval := env.Duration("PAYMENTS_RECHECK_INTERVAL", time.Hour)
+	if err := env.Err(); err != nil {
+		return err
+	}
+	svc := app.New(app.Deps{
+		Repo:      adapters.NewRepository(p.Store, p.Config.TopicPrefix),
+		Transfers: adapters.NewTransfers(p.DB),
+		Contracts: adapters.NewContracts(p.DB),
+		Accounts:  adapters.NewAccounts(p.DB),
+		Keys:      adapters.NewKeys(p.DB),
+	}, p.Config.Region, settings).WithClock(clock)
+	ports.NewHTTP(svc).Register(p.API)
+	p.AddJob("held-recheck", interval, func(ctx context.Context, _ time.Time) error {
+		n, err := svc.RecheckDue(ctx)
+		if n > 0 {
+			p.Log.InfoContext(ctx, "held tranches released", "tranches", n)
+		}
+		return err
+	})
+	p.AddJob("run-builder", time.Minute, func(ctx context.Context, _ time.Time) error { return svc.BuildPending(ctx) })
+	if err := p.AddConsumer(ports.Milestones(svc, store.NewSequences(p.DB, "milestones"))); err != nil {
+		return err
+	}
+	if err := p.AddConsumer(ports.Contracts(svc)); err != nil {
+		return err
+	}
+	return p.AddConsumer(ports.BankAccounts(svc))
+}
+
+func mustOpenAPI() []byte {
+	doc, err := contracts.OpenAPI(Name)
+	if err != nil {
+		panic(err) // embedded: a build defect
+	}
+	return doc
+}
