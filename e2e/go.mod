@@ -6,8 +6,10 @@ replace (
 	github.com/werkregio/platform/contracts => ../contracts
 	github.com/werkregio/platform/services/kit => ../services/kit
 	github.com/werkregio/platform/services/participants => ../services/participants
+	github.com/werkregio/platform/services/payments => ../services/payments
 	github.com/werkregio/platform/services/procurement => ../services/procurement
 	github.com/werkregio/platform/services/providers => ../services/providers
+	github.com/werkregio/platform/services/testenv => ../services/testenv
 )
 
 require (
@@ -15,6 +17,7 @@ require (
 	github.com/werkregio/platform/contracts v0.0.0-00010101000000-000000000000
 	github.com/werkregio/platform/services/kit v0.0.0-00010101000000-000000000000
 	github.com/werkregio/platform/services/participants v0.0.0-00010101000000-000000000000
+	github.com/werkregio/platform/services/payments v0.0.0-00010101000000-000000000000
 	github.com/werkregio/platform/services/procurement v0.0.0-00010101000000-000000000000
 	github.com/werkregio/platform/services/providers v0.0.0-00010101000000-000000000000
 	go.mongodb.org/mongo-driver/v2 v2.10.0
@@ -74,6 +77,7 @@ require (
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/valyala/fastjson v1.6.10 // indirect
+	github.com/werkregio/platform/services/testenv v0.0.0-00010101000000-000000000000 // indirect
 	github.com/xdg-go/scram v1.4.0 // indirect
 	github.com/xdg-go/stringprep v1.0.4 // indirect
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect

@@ -20,6 +20,7 @@ import (
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
 	participants "github.com/werkregio/platform/services/participants/service"
+	payments "github.com/werkregio/platform/services/payments/service"
 	procurement "github.com/werkregio/platform/services/procurement/service"
 	providers "github.com/werkregio/platform/services/providers/service"
 )
@@ -46,6 +47,11 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.WireWith(partClock.Now),
 		OpenAPI: doc(participants.Name), OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "200ms"}})
 
+	pay := pf.StartService(t, kittest.Service{Name: payments.Name, Options: payments.Options(), Wire: payments.Wire, OpenAPI: doc(payments.Name),
+		OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"PAYMENTS_DEBTOR_NAME": "Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN": "NL91ABNA0417164300",
+			"PAYMENTS_DEBTOR_TOWN": "Groningen"}})
+	finance := pf.Token(t, "gemeente-groningen", auth.RoleFinance)
+
 	buyer := pf.Token(t, "gemeente-groningen", auth.RoleBuyer)
 	provider := pf.Token(t, "12345678", auth.RoleProvider)
 	coach := pf.Token(t, "gemeente-groningen", auth.RoleWorkCoach)
@@ -67,6 +73,9 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 		"maxPriceCents": 100000, "minAttendanceHours": 256, "requiredCertificates": []string{"VCA"},
 		"tranches": []obj{{"milestone": "started", "percent": 40}, {"milestone": "completed", "percent": 30}, {"milestone": "sustainably_placed", "percent": 30}}}}, &product), 201)
 	expect(t, "publish", proc.Call(t, buyer, "POST", "/api/v1/schemes/"+scheme.ID+"/publish", nil, nil), 200)
+	// payments: finance opens the budget the scheme draws on
+	expect(t, "budget", pay.Call(t, finance, "POST", "/api/v1/budgets", obj{"name": "RIF 2026", "source": "Regionaal Investeringsfonds",
+		"from": day(today, -1), "until": day(today, 365), "schemes": []string{scheme.ID}, "amountCents": 10_000_000}, nil), 201)
 
 	// providers: the provider registers with a VCA that expires the day after tomorrow.
 	expect(t, "register provider", prov.Call(t, provider, "POST", "/api/v1/providers", obj{"kvk": "12345678", "name": "Bouwschool Noord",
@@ -186,6 +195,26 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 		catalog.TypeEnrolmentPlaced, catalog.TypeEnrolmentSustainablyPlaced}
 	if strings.Join(types, " ") != strings.Join(want, " ") {
 		t.Fatalf("milestones\n%v\nwant\n%v", types, want)
+	}
+
+	// payments: a tranche per milestone of the terms, adding up to the contracted price
+	var tranches struct {
+		Items []struct {
+			Milestone   string `json:"milestone"`
+			AmountCents int64  `json:"amountCents"`
+			Status      string `json:"status"`
+		}
+	}
+	kittest.Eventually(t, "tranches due", 20*time.Second, func() bool {
+		return pay.Call(t, finance, "GET", "/api/v1/tranches?enrolment="+en.ID, nil, &tranches) == 200 && len(tranches.Items) == 3 &&
+			tranches.Items[0].Status != "expected" && tranches.Items[1].Status != "expected" && tranches.Items[2].Status != "expected"
+	})
+	var total int64
+	for _, tr := range tranches.Items {
+		total += tr.AmountCents
+	}
+	if total != 95_000 {
+		t.Errorf("the tranches add up to %d cents, the price is 95000", total)
 	}
 
 	t.Run("one trace from the application in procurement to the offer in participants", func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -90,6 +92,9 @@ func (e *env) account(t *testing.T, kvk, iban, status string, revision int) {
 
 func terms(percents ...int) obj {
 	ms := []string{"started", "completed", "sustainably_placed"}
+	if len(percents) == 1 {
+		ms = []string{"started"}
+	}
 	tr := []obj{}
 	for i, p := range percents {
 		tr = append(tr, obj{"milestone": ms[i], "percent": p})
@@ -109,15 +114,22 @@ func (e *env) milestone(t *testing.T, enrolment, participant, ms string, seq, on
 }
 
 func milestoneData(enrolment, participant, ms string, on, price int) obj {
+	return milestoneWith(enrolment, participant, ms, on, price, terms(40, 30, 30))
+}
+
+func milestoneWith(enrolment, participant, ms string, on, price int, tm obj) obj {
 	d := obj{"enrolmentId": enrolment, "participantId": participant, "region": "groningen", "contractId": contractID,
 		"contractNumber": "OH-2026-BT/12345678/1", "schemeId": "sch-1", "providerKvk": provider, "productId": "prd-1", "productName": "Timmerman basis",
-		"startDate": kittest.Day(-20), "priceCents": price, "terms": terms(40, 30, 30), "targetGroups": []string{"participatiewet"},
+		"startDate": kittest.Day(-20), "priceCents": price, "terms": tm, "targetGroups": []string{"participatiewet"},
 		"milestone": ms, "on": kittest.Day(on), "at": time.Now().UTC().Format(time.RFC3339)}
 	switch ms {
 	case "completed":
 		d["attendedHours"] = 260
 	case "dropped_out":
 		d["reason"] = "verhuisd"
+	case "sustainably_placed":
+		d["placements"] = []obj{{"id": "job-1", "employerKvk": "87654321", "startDate": kittest.Day(-220), "hoursPerWeek": 32,
+			"contractType": "permanent", "recordedBy": "employer", "confirmedBy": []string{"employer"}}}
 	}
 	return d
 }
@@ -178,12 +190,19 @@ func (e *env) tranche(t *testing.T, id string) tranche {
 
 func (e *env) waitTranche(t *testing.T, id, status string) tranche {
 	t.Helper()
-	var tr tranche
-	kittest.Eventually(t, id+" "+status, 20*time.Second, func() bool {
-		tr = e.tranche(t, id)
-		return tr.Status == status
-	})
-	return tr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		tr := e.tranche(t, id)
+		if tr.Status == status {
+			return tr
+		}
+		if time.Now().After(deadline) {
+			var raw map[string]any
+			e.r.Call(t, e.finance, "GET", "/api/v1/tranches/"+id, nil, &raw)
+			t.Fatalf("%s is not %s within 20s: %v", id, status, raw)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // download fetches a run's file.
@@ -233,4 +252,40 @@ func secondOfficer(t *testing.T, pf *kittest.Platform) string {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+// consumed is how many messages a consumer group of the service has taken.
+func (e *env) consumed(t *testing.T, group string) int {
+	t.Helper()
+	n := 0
+	for _, l := range strings.Split(e.r.Metrics(t), "\n") {
+		if strings.HasPrefix(l, "messaging_client_consumed_messages_total{") && strings.Contains(l, group+"\"") {
+			f := strings.Fields(l)
+			v, _ := strconv.Atoi(f[len(f)-1])
+			n += v
+		}
+	}
+	return n
+}
+
+// listTranches reads every tranche of a filter.
+func (e *env) listTranches(t *testing.T, query string) []tranche {
+	t.Helper()
+	var out []tranche
+	path := "/api/v1/tranches?limit=500&" + query
+	for path != "" {
+		var page struct {
+			Items []tranche
+			Links struct {
+				Next *struct{ Href string }
+			} `json:"_links"`
+		}
+		expect(t, "tranches", e.r.Call(t, e.finance, "GET", path, nil, &page), 200)
+		out = append(out, page.Items...)
+		path = ""
+		if page.Links.Next != nil {
+			path = page.Links.Next.Href
+		}
+	}
+	return out
 }

@@ -34,7 +34,7 @@ func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
 		return &Rejected{Reason: "the IBAN is not valid: " + problem}
 	}
 	kept, err := s.Accounts.Keep(ctx, a)
-	if err != nil || !kept || !a.Confirmed() {
+	if err != nil || !kept {
 		return err
 	}
 	actor := rules.System("providers.registry")
@@ -47,7 +47,7 @@ func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
 			return err
 		}
 		for _, id := range ids {
-			if code == domain.HoldBankRejected {
+			if code == domain.HoldBankRejected && a.Confirmed() {
 				if err := s.overrideRejection(ctx, id, actor); err != nil {
 					return err
 				}
