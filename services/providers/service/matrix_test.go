@@ -21,16 +21,18 @@ var (
 // registry and the offers are open to the region's roles; a provider sees and edits only
 // itself.
 var providersAccess = map[string]kittest.Rule{
-	"listProviders":     {Roles: everyone, OwnOrg: ownProvider},
-	"registerProvider":  {Roles: editors},
-	"getProvider":       {Roles: everyone, OwnOrg: ownProvider},
-	"updateProvider":    {Roles: editors, OwnOrg: ownProvider},
-	"addCertificate":    {Roles: editors, OwnOrg: ownProvider},
-	"removeCertificate": {Roles: editors, OwnOrg: ownProvider},
-	"verifyCertificate": {Roles: []auth.Role{auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin}},
-	"listOffers":        {Roles: everyone, OwnOrg: ownProvider},
-	"getOffer":          {Roles: everyone, OwnOrg: ownProvider},
-	"setProductOffer":   {Roles: editors, OwnOrg: ownProvider},
+	"listProviders":       {Roles: everyone, OwnOrg: ownProvider},
+	"registerProvider":    {Roles: editors},
+	"getProvider":         {Roles: everyone, OwnOrg: ownProvider},
+	"updateProvider":      {Roles: editors, OwnOrg: ownProvider},
+	"addCertificate":      {Roles: editors, OwnOrg: ownProvider},
+	"removeCertificate":   {Roles: editors, OwnOrg: ownProvider},
+	"verifyCertificate":   {Roles: []auth.Role{auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin}},
+	"registerBankAccount": {Roles: editors, OwnOrg: ownProvider},
+	"confirmBankAccount":  {Roles: []auth.Role{auth.RoleFinance}},
+	"listOffers":          {Roles: everyone, OwnOrg: ownProvider},
+	"getOffer":            {Roles: everyone, OwnOrg: ownProvider},
+	"setProductOffer":     {Roles: editors, OwnOrg: ownProvider},
 }
 
 // Every role, of this region and another, of the resource's organisation and another, on

@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
+)
 
 // PostalAddress is a structured address (SEPA files from November 2026 need one).
 type PostalAddress struct {
@@ -27,3 +31,9 @@ type BankAccount struct {
 
 // Confirmed reports whether the account may be paid to.
 func (a *BankAccount) Confirmed() bool { return a != nil && a.Status == "confirmed" }
+
+// IBANProblem says why an IBAN cannot be paid to, or "" when it can (civil.IBANProblem).
+func IBANProblem(raw string) string { return civil.IBANProblem(raw) }
+
+// ValidBIC reports whether s is a BIC (civil.ValidBIC).
+func ValidBIC(s string) bool { return civil.ValidBIC(s) }

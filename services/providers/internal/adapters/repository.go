@@ -25,6 +25,7 @@ const (
 // TopicOf routes event types to topics.
 var TopicOf = map[string]string{
 	app.TypeCertificatesChanged: catalog.TopicProvidersRegistry,
+	app.TypeBankAccountChanged:  catalog.TopicProvidersRegistry,
 	app.TypeOfferChanged:        catalog.TopicProvidersOffers,
 }
 

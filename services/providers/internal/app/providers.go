@@ -140,7 +140,7 @@ func (s *Service) GetProvider(ctx context.Context, p auth.Principal, kvk string)
 	if err == nil && prov.Region != p.Region {
 		return nil, rules.ErrNotFound
 	}
-	return prov, err
+	return withoutAccount(p, prov), err
 }
 
 // ListProviders returns a page of the registry; a provider sees only itself.
@@ -155,5 +155,9 @@ func (s *Service) ListProviders(ctx context.Context, p auth.Principal, page pagi
 		}
 		return paging.Page[domain.Provider]{Items: []domain.Provider{*own}}, nil
 	}
-	return s.repo.ListProviders(ctx, p.Region, page)
+	list, err := s.repo.ListProviders(ctx, p.Region, page)
+	for i := range list.Items {
+		list.Items[i] = *withoutAccount(p, &list.Items[i])
+	}
+	return list, err
 }

@@ -23,9 +23,11 @@ type Provider struct {
 	Certificates       []Certificate `json:"certificates"`
 	// AnnouncedValid is the set of valid certificate types last announced to other services;
 	// a difference with today's set is news (an expiry or a renewal).
-	AnnouncedValid []string  `json:"announcedValid"`
-	RegisteredAt   time.Time `json:"registeredAt"`
-	UpdatedAt      time.Time `json:"updatedAt"`
+	AnnouncedValid []string `json:"announcedValid"`
+	// BankAccount is where payments pays the provider (confirmed by finance).
+	BankAccount  *BankAccount `json:"bankAccount,omitempty"`
+	RegisteredAt time.Time    `json:"registeredAt"`
+	UpdatedAt    time.Time    `json:"updatedAt"`
 }
 
 // Contact is who the region calls about the provider.

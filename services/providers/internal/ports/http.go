@@ -31,6 +31,8 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/providers", editors, h.registerProvider)
 	api.GET("/providers/:kvk", h.getProvider)
 	api.PUT("/providers/:kvk", editors, h.updateProvider)
+	api.PUT("/providers/:kvk/bank-account", editors, h.registerBankAccount)
+	api.POST("/providers/:kvk/bank-account/confirmation", auth.Require(auth.RoleFinance), h.confirmBankAccount)
 	api.POST("/providers/:kvk/certificates", editors, h.addCertificate)
 	api.DELETE("/providers/:kvk/certificates/:certificateId", editors, h.removeCertificate)
 	api.POST("/providers/:kvk/certificates/:certificateId/verification", auth.Require(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin), h.verifyCertificate)
@@ -119,4 +121,24 @@ func (h *HTTP) setProductOffer(c *gin.Context) {
 func (h *HTTP) verifyCertificate(c *gin.Context) {
 	v, err := h.app.VerifyCertificate(c, principal(c), c.Param("kvk"), c.Param("certificateId"))
 	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) registerBankAccount(c *gin.Context) {
+	var in domain.BankAccountInput
+	if httpserver.BindJSON(c, &in) {
+		v, err := h.app.RegisterBankAccount(c, auth.Of(c), c.Param("kvk"), in)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+type confirmationInput struct {
+	Revision int `json:"revision"`
+}
+
+func (h *HTTP) confirmBankAccount(c *gin.Context) {
+	var in confirmationInput
+	if httpserver.BindJSON(c, &in) {
+		v, err := h.app.ConfirmBankAccount(c, auth.Of(c), c.Param("kvk"), in.Revision)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
 }

@@ -1,4 +1,6 @@
-package domain
+package civil
+
+// Bank accounts: providers register them (providers) and are paid to them (payments).
 
 import (
 	"regexp"

@@ -1,0 +1,97 @@
+package domain
+
+import (
+	"strings"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// BankAccount is where a provider is paid. A new or changed account is pending until
+// finance confirms it, and the one who confirms is never the one who registered: a
+// changed IBAN ("our bank details have changed") is a common fraud path, so no single
+// person can redirect a provider's payments.
+type BankAccount struct {
+	AccountHolder string        `json:"accountHolder"`
+	IBAN          string        `json:"iban"`
+	BIC           string        `json:"bic,omitempty"`
+	Address       PostalAddress `json:"address"`
+	Status        string        `json:"status"` // pending, confirmed
+	// Revision counts the registrations: finance confirms the revision it checked.
+	Revision     int       `json:"revision"`
+	RegisteredBy string    `json:"registeredBy"`
+	RegisteredAt time.Time `json:"registeredAt"`
+	ConfirmedBy  string    `json:"confirmedBy,omitempty"`
+	ConfirmedAt  time.Time `json:"confirmedAt,omitzero"`
+}
+
+// PostalAddress is a structured address: SEPA payment files from November 2026 carry the
+// creditor's address in parts, not as free lines.
+type PostalAddress struct {
+	Street         string `json:"street"`
+	BuildingNumber string `json:"buildingNumber"`
+	PostCode       string `json:"postCode"`
+	Town           string `json:"town"`
+	Country        string `json:"country"`
+}
+
+// BankAccountInput is what a provider registers.
+type BankAccountInput struct {
+	AccountHolder string        `json:"accountHolder"`
+	IBAN          string        `json:"iban"`
+	BIC           string        `json:"bic"`
+	Address       PostalAddress `json:"address"`
+}
+
+// Bank account statuses.
+const (
+	AccountPending   = "pending"
+	AccountConfirmed = "confirmed"
+)
+
+// RegisterBankAccount records a new account (or a change), pending confirmation by finance.
+func (p *Provider) RegisterBankAccount(in BankAccountInput, by string, now time.Time) error {
+	in.IBAN = civil.NormalizeIBAN(in.IBAN)
+	var v rules.Checker
+	v.Check(strings.TrimSpace(in.AccountHolder) != "" && len(in.AccountHolder) <= 140, "accountHolder", "is required, at most 140 characters")
+	problem := civil.IBANProblem(in.IBAN)
+	v.Check(problem == "", "iban", "%s", problem)
+	v.Check(in.BIC == "" || civil.ValidBIC(in.BIC), "bic", "is not a BIC (8 or 11 letters and digits)")
+	a := in.Address
+	v.Check(strings.TrimSpace(a.Street) != "" && len(a.Street) <= 70, "address.street", "is required, at most 70 characters")
+	v.Check(strings.TrimSpace(a.BuildingNumber) != "" && len(a.BuildingNumber) <= 16, "address.buildingNumber", "is required, at most 16 characters")
+	v.Check(strings.TrimSpace(a.PostCode) != "" && len(a.PostCode) <= 16, "address.postCode", "is required, at most 16 characters")
+	v.Check(strings.TrimSpace(a.Town) != "" && len(a.Town) <= 35, "address.town", "is required, at most 35 characters")
+	v.Check(len(a.Country) == 2 && strings.ToUpper(a.Country) == a.Country, "address.country", "is a two-letter country code (NL)")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	revision := 1
+	if p.BankAccount != nil {
+		revision = p.BankAccount.Revision + 1
+	}
+	p.BankAccount = &BankAccount{AccountHolder: in.AccountHolder, IBAN: in.IBAN, BIC: in.BIC, Address: in.Address, Status: AccountPending,
+		Revision: revision, RegisteredBy: by, RegisteredAt: now.UTC()}
+	p.UpdatedAt = now.UTC()
+	return nil
+}
+
+// ConfirmBankAccount is finance's confirmation of the revision it checked (with the
+// provider, by a known telephone number, not the one in the request).
+func (p *Provider) ConfirmBankAccount(revision int, by string, now time.Time) error {
+	a := p.BankAccount
+	switch {
+	case a == nil:
+		return rules.State("provider %s registered no bank account", p.KvK)
+	case a.Revision != revision:
+		return rules.State("the bank account changed since revision %d (now %d): check the new one", revision, a.Revision)
+	case a.Status == AccountConfirmed:
+		return rules.State("revision %d of the bank account is confirmed already", revision)
+	case a.RegisteredBy == by:
+		return rules.Forbid("the bank account must be confirmed by someone other than who registered it")
+	}
+	a.Status, a.ConfirmedBy, a.ConfirmedAt = AccountConfirmed, by, now.UTC()
+	p.UpdatedAt = now.UTC()
+	return nil
+}
