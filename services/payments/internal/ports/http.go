@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/app"
@@ -167,6 +168,10 @@ func (h *HTTP) statement(c *gin.Context) {
 	q := httpserver.ListQuery(c, "period")
 	period := q.Matching("period", validPeriod, "a month, YYYY-MM")
 	if !q.OK() {
+		return
+	}
+	if !civil.ValidKvK(c.Param("kvk")) {
+		httpserver.Problem(c, rules.BadQuery("kvk", "is a KvK number of 8 digits"))
 		return
 	}
 	v, err := h.app.Statement(c, principal(c), c.Param("kvk"), period)

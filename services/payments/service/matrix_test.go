@@ -1,0 +1,71 @@
+package service_test
+
+import (
+	"testing"
+
+	"github.com/werkregio/platform/contracts"
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/payments/service"
+)
+
+var (
+	financeOnly  = []auth.Role{auth.RoleFinance}
+	budgetReader = []auth.Role{auth.RoleFinance, auth.RoleBuyer, auth.RoleAdmin}
+	trancheUser  = []auth.Role{auth.RoleFinance, auth.RoleAdmin, auth.RoleProvider}
+	runReader    = []auth.Role{auth.RoleFinance, auth.RoleAdmin}
+	ownProvider  = []auth.Role{auth.RoleProvider}
+)
+
+// paymentsAccess is who may do what: finance approves and pays, a buyer and the
+// administrator see the budgets, a provider only its own tranches and statement.
+var paymentsAccess = map[string]kittest.Rule{
+	"listBudgets":       {Roles: budgetReader},
+	"openBudget":        {Roles: financeOnly},
+	"getBudget":         {Roles: budgetReader},
+	"topUpBudget":       {Roles: financeOnly},
+	"budgetForecast":    {Roles: budgetReader},
+	"listTranches":      {Roles: trancheUser, OwnOrg: ownProvider},
+	"getTranche":        {Roles: trancheUser, OwnOrg: ownProvider},
+	"approveTranche":    {Roles: financeOnly},
+	"releaseTranche":    {Roles: financeOnly},
+	"recheckTranche":    {Roles: financeOnly},
+	"providerStatement": {Roles: trancheUser, OwnOrg: ownProvider},
+	"listRuns":          {Roles: runReader},
+	"createRun":         {Roles: financeOnly},
+	"getRun":            {Roles: runReader},
+	"runFile":           {Roles: financeOnly},
+	"runTransfers":      {Roles: runReader},
+	"cancelRun":         {Roles: financeOnly},
+	"markRunSent":       {Roles: financeOnly},
+	"importBankReport":  {Roles: financeOnly},
+}
+
+// fixture is a budget, a tranche of provider 12345678 and a run that pays it.
+func fixture(t *testing.T) (e *env, budgetID, trancheID, runID string) {
+	t.Helper()
+	e = start(t)
+	e.award(t, contractID, provider, -60)
+	e.account(t, provider, "NL91ABNA0417164300", "confirmed", 1)
+	b := e.openBudget(t, 1_000_000)
+	e.milestone(t, "enr-1", "prt-1", "started", 1, -5, 95_000)
+	e.milestone(t, "enr-2", "prt-2", "started", 1, -5, 95_000)
+	e.waitTranche(t, "trn-enr-1-started", "payable")
+	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/approve", nil, nil), 200)
+	var run struct{ ID string }
+	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &run), 201)
+	e.waitTranche(t, "trn-enr-2-started", "payable")
+	return e, b.ID, "trn-enr-2-started", run.ID
+}
+
+// Every role, of this region and another, of the resource's organisation and another, on
+// every operation of the document.
+func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
+	e, budgetID, trancheID, runID := fixture(t)
+	raw, _ := contracts.OpenAPI(service.Name)
+	e.pf.CheckAccessMatrix(t, e.r, raw, contracts.OpenAPIFiles(), kittest.Matrix{
+		Rules:  paymentsAccess,
+		Params: map[string]string{"budgetId": budgetID, "trancheId": trancheID, "runId": runID, "kvk": provider, "kind": "tranche"},
+		Hidden: []string{trancheID, "enr-2"},
+	})
+}
