@@ -55,11 +55,18 @@ func start(t *testing.T) *env {
 	return startOn(t, pf, &kittest.Clock{})
 }
 
-func startOn(t *testing.T, pf *kittest.Platform, c *kittest.Clock) *env {
+func startOn(t *testing.T, pf *kittest.Platform, c *kittest.Clock, extra ...string) *env {
 	t.Helper()
 	doc, _ := contracts.OpenAPI(service.Name)
+	envs := map[string]string{}
+	for k, v := range settings {
+		envs[k] = v
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		envs[extra[i]] = extra[i+1]
+	}
 	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc,
-		OpenAPIRefs: contracts.OpenAPIFiles(), Env: settings})
+		OpenAPIRefs: contracts.OpenAPIFiles(), Env: envs})
 	return &env{pf: pf, r: r, clock: c,
 		finance: pf.Token(t, "gemeente-groningen", auth.RoleFinance), finance2: secondOfficer(t, pf),
 		buyer: pf.Token(t, "gemeente-groningen", auth.RoleBuyer), prov: pf.Token(t, provider, auth.RoleProvider), other: pf.Token(t, "23456789", auth.RoleProvider)}
@@ -225,6 +232,11 @@ func (e *env) download(t *testing.T, runID string) []byte {
 // validPain001 checks a file against the EPC schema with libxml2.
 func validPain001(t *testing.T, file []byte) {
 	t.Helper()
+	validAgainst(t, file, "pain.001.001.09.EPC132-08_2023_SCT_C2PSP.xsd")
+}
+
+func validAgainst(t *testing.T, file []byte, schema string) {
+	t.Helper()
 	xmllint, err := debian.Command("xmllint", "libxml2-utils")
 	if err != nil {
 		t.Fatal(err)
@@ -237,9 +249,9 @@ func validPain001(t *testing.T, file []byte) {
 	if err := os.WriteFile(path, file, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join(root, "contracts", "iso20022", "pain.001.001.09.EPC132-08_2023_SCT_C2PSP.xsd"), path).CombinedOutput()
+	out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join(root, "contracts", "iso20022", schema), path).CombinedOutput()
 	if err != nil {
-		t.Fatalf("the run's file is not valid against the EPC schema: %v\n%s", err, out)
+		t.Fatalf("the run's file is not valid against %s: %v\n%s", schema, err, out)
 	}
 }
 

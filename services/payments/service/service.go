@@ -12,6 +12,7 @@ import (
 	"github.com/werkregio/platform/services/payments/internal/app"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 	"github.com/werkregio/platform/services/payments/internal/ports"
+	"github.com/werkregio/platform/services/payments/internal/sepa"
 )
 
 // Name is the service slug: directory, binary, image, Kubernetes name, CloudEvents source.
@@ -42,6 +43,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	settings := app.Settings{
 		FourEyesCents: domain.Cents(env.Int("PAYMENTS_FOUR_EYES_CENTS", 500_000, 0, 1_000_000_000)),
 		PerTranche:    env.Bool("PAYMENTS_TRANSFER_PER_TRANCHE", false),
+		PainVersion:   env.OneOf("PAYMENTS_PAIN_VERSION", sepa.Pain00100109, sepa.Pain00100109, sepa.Pain00100103),
 		Debtor: app.Debtor{Name: env.Required("PAYMENTS_DEBTOR_NAME"), IBAN: env.Required("PAYMENTS_DEBTOR_IBAN"), BIC: env.String("PAYMENTS_DEBTOR_BIC", ""),
 			Address: domain.PostalAddress{Street: env.String("PAYMENTS_DEBTOR_STREET", ""), BuildingNumber: env.String("PAYMENTS_DEBTOR_BUILDING_NUMBER", ""),
 				PostCode: env.String("PAYMENTS_DEBTOR_POST_CODE", ""), Town: env.Required("PAYMENTS_DEBTOR_TOWN"), Country: env.String("PAYMENTS_DEBTOR_COUNTRY", "NL")}},

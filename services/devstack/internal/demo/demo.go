@@ -214,5 +214,11 @@ func Load(ctx context.Context, t Target) error {
 	}, nil); err != nil {
 		return err
 	}
-	return loadTrajectories(ctx, t, timmer.ID, werkfit.ID)
+	if err := openBudgets(ctx, t, bt.ID, werkfit.ID); err != nil {
+		return err
+	}
+	if err := loadTrajectories(ctx, t, timmer.ID, werkfit.ID); err != nil {
+		return err
+	}
+	return payTrajectories(ctx, t)
 }

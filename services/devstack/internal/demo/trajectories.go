@@ -59,6 +59,9 @@ func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string)
 		}
 	}
 
+	if err := registerBankAccount(ctx, t); err != nil {
+		return err
+	}
 	provider, err := t.at("providers", auth.RoleProvider, ProviderKvK)
 	if err != nil {
 		return err

@@ -95,6 +95,9 @@ type Settings struct {
 	FourEyesCents domain.Cents
 	// PerTranche: one transfer per tranche in runs instead of one per provider.
 	PerTranche bool
+	// PainVersion is the credit-transfer file's version: pain.001.001.09, or .03 for a bank
+	// that still asks for it.
+	PainVersion string
 	// Debtor is the region's paying organisation and account.
 	Debtor Debtor
 }

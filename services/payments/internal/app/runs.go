@@ -50,7 +50,7 @@ func (s *Service) CreateRun(ctx context.Context, p auth.Principal, in RunInput) 
 	}
 	id := newID("run-")
 	r := &domain.Run{ID: id, Region: s.region, Status: domain.RunBuilding, UpTo: in.UpTo, ExecutionDate: in.ExecutionDate,
-		PerTranche: perTranche, Format: "pain.001.001.09", MessageID: strings.ToUpper(strings.TrimPrefix(id, "run-")) + "-" + s.region,
+		PerTranche: perTranche, Format: s.settings.PainVersion, MessageID: strings.ToUpper(strings.TrimPrefix(id, "run-")) + "-" + s.region,
 		CreatedAt: s.clock().UTC(), CreatedBy: p.Subject}
 	r.MessageID = sepa.ID(r.MessageID)
 	if err := s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "created"}); err != nil {
@@ -313,7 +313,7 @@ func (s *Service) WriteFile(ctx context.Context, id string, w io.Writer) error {
 		return rules.State("run %s is %s; its file is there once it is ready, and not after it was cancelled", id, r.Status)
 	}
 	d := s.settings.Debtor
-	h := sepa.Header{MessageID: r.MessageID, Created: r.CreatedAt, Initiator: d.Name, PaymentInfoID: r.MessageID,
+	h := sepa.Header{Version: r.Format, MessageID: r.MessageID, Created: r.CreatedAt, Initiator: d.Name, PaymentInfoID: r.MessageID,
 		ExecutionDate: r.ExecutionDate.String(), Debtor: d.Name, DebtorAddress: address(d.Address), DebtorIBAN: d.IBAN, DebtorBIC: d.BIC,
 		Count: r.Transfers, TotalCents: r.TotalCents}
 	return sepa.WritePain001(w, h, func(yield func(sepa.Transfer, error) bool) {

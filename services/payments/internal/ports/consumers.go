@@ -50,6 +50,28 @@ type contractEvent struct {
 	ProviderKvK string    `json:"providerKvk"`
 	AwardedAt   time.Time `json:"awardedAt"`
 	At          time.Time `json:"at"`
+	SchemeRun   *struct {
+		From civil.Date `json:"from"`
+	} `json:"schemeRun"`
+}
+
+// effective is the day a contract's event took effect. An admission to an Open House
+// scheme is a contract for the scheme's run: trajectories the platform accepted under it
+// (records brought over from a previous system among them) are covered from the run's
+// first day, even when the admission was recorded later.
+func (e contractEvent) effective(fallback time.Time) civil.Date {
+	at := e.At
+	if at.IsZero() {
+		at = e.AwardedAt
+	}
+	if at.IsZero() {
+		at = fallback
+	}
+	day := civil.DateOf(at)
+	if !e.AwardedAt.IsZero() && e.SchemeRun != nil && !e.SchemeRun.From.IsZero() && e.SchemeRun.From.Before(day) {
+		return e.SchemeRun.From
+	}
+	return day
 }
 
 var contractStatus = map[string]string{
@@ -68,15 +90,8 @@ func Contracts(a *app.Service) messaging.ConsumerConfig {
 			if err := json.Unmarshal(m.Data, &e); err != nil {
 				return messaging.Permanent(err)
 			}
-			at := e.At
-			if at.IsZero() {
-				at = e.AwardedAt
-			}
-			if at.IsZero() {
-				at = m.Time
-			}
 			return permanentIfRejected(a.KeepContract(ctx, app.ContractChange{ContractID: e.ContractID, Region: e.Region, ProviderKvK: e.ProviderKvK,
-				Status: contractStatus[m.Type], On: civil.DateOf(at), Seq: m.Sequence}))
+				Status: contractStatus[m.Type], On: e.effective(m.Time), Seq: m.Sequence}))
 		}),
 	}
 }

@@ -8,8 +8,15 @@ import (
 	"time"
 )
 
+// The versions of the credit-transfer initiation written: .09 is the EPC's current
+// (EPC132-08 2023), .03 the previous one that most Dutch banks still take.
+const (
+	Pain00100109 = "pain.001.001.09"
+	Pain00100103 = "pain.001.001.03"
+)
+
 // Namespace of the SEPA credit-transfer initiation Dutch banks take (EPC132-08 2023).
-const Namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
+const Namespace = "urn:iso:std:iso:20022:tech:xsd:" + Pain00100109
 
 // Address is a structured postal address: from November 2026 banks refuse unstructured
 // ones.
@@ -24,6 +31,8 @@ type Address struct {
 // Header is the run: who pays, from which account, when, and the totals the bank checks
 // the file against (known before the first transfer is written: the file streams).
 type Header struct {
+	// Version is Pain00100109 (the default) or Pain00100103.
+	Version       string
 	MessageID     string
 	Created       time.Time
 	Initiator     string
@@ -68,6 +77,7 @@ type agent struct {
 
 type institution struct {
 	BIC   string `xml:"BICFI,omitempty"`
+	BIC03 string `xml:"BIC,omitempty"` // the element's name in .03
 	Other *other `xml:"Othr,omitempty"`
 }
 
@@ -93,6 +103,20 @@ func Cents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
 // written in the SEPA character set and cut to the schema's lengths; the transfers must add
 // up to the header's count and total, or the file is refused (the caller discards it).
 func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) error {
+	v03 := h.Version == Pain00100103
+	if h.Version != "" && h.Version != Pain00100109 && !v03 {
+		return fmt.Errorf("no writer for %s: %s or %s", h.Version, Pain00100109, Pain00100103)
+	}
+	bic := func(code string) institution {
+		if v03 {
+			return institution{BIC03: code}
+		}
+		return institution{BIC: code}
+	}
+	ns := Namespace
+	if v03 {
+		ns = "urn:iso:std:iso:20022:tech:xsd:" + Pain00100103
+	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -104,12 +128,12 @@ func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) e
 	elem := func(name string, v any) error {
 		return enc.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: name}})
 	}
-	debtorAgent := agent{Institution: institution{BIC: h.DebtorBIC}}
+	debtorAgent := agent{Institution: bic(h.DebtorBIC)}
 	if h.DebtorBIC == "" {
 		debtorAgent = agent{Institution: institution{Other: &other{ID: "NOTPROVIDED"}}}
 	}
 	steps := []func() error{
-		func() error { return start("Document", xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: Namespace}) },
+		func() error { return start("Document", xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: ns}) },
 		func() error { return start("CstmrCdtTrfInitn") },
 		func() error { return start("GrpHdr") },
 		func() error { return elem("MsgId", ID(h.MessageID)) },
@@ -130,6 +154,9 @@ func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) e
 			}{"SEPA"})
 		},
 		func() error {
+			if v03 { // a plain date in .03, a choice of date or date-time in .09
+				return elem("ReqdExctnDt", h.ExecutionDate)
+			}
 			return elem("ReqdExctnDt", struct {
 				Dt string `xml:"Dt"`
 			}{h.ExecutionDate})
@@ -158,7 +185,7 @@ func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) e
 			Creditor: party{Name: Latin(t.Creditor, 70), Address: latinAddress(t.CreditorAddress)},
 			Account:  account{IBAN: t.CreditorIBAN}, Remittance: Latin(t.Remittance, 140)}
 		if t.CreditorBIC != "" {
-			tx.Agent = &agent{Institution: institution{BIC: t.CreditorBIC}}
+			tx.Agent = &agent{Institution: bic(t.CreditorBIC)}
 		}
 		if err := enc.Encode(tx); err != nil {
 			return err

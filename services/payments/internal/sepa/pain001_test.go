@@ -16,15 +16,17 @@ import (
 )
 
 // schema is the EPC's pain.001.001.09 schema, as Dutch banks validate against it.
-func schema(t *testing.T) string {
+func schema(t *testing.T) string { return schemaOf(t, "pain.001.001.09.EPC132-08_2023_SCT_C2PSP.xsd") }
+
+func schemaOf(t *testing.T, name string) string {
 	t.Helper()
 	root, err := testenv.WorkspaceRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(root, "contracts", "iso20022", "pain.001.001.09.EPC132-08_2023_SCT_C2PSP.xsd")
+	path := filepath.Join(root, "contracts", "iso20022", name)
 	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("the EPC schema is not at %s: %v", path, err)
+		t.Fatalf("the schema is not at %s: %v", path, err)
 	}
 	return path
 }
@@ -93,5 +95,31 @@ func TestARunWhoseTransfersDoNotMatchItsHeaderIsRefused(t *testing.T) {
 	var b bytes.Buffer
 	if err := WritePain001(&b, h, transfers); err == nil {
 		t.Fatal("a file with a wrong control sum was written without an error")
+	}
+}
+
+// Banks that still ask for pain.001.001.03 get a file valid against its ISO schema, with
+// the same transfers and totals.
+func TestAPaymentRunIsAValidPain00100103FileBySetting(t *testing.T) {
+	xmllint, err := debian.Command("xmllint", "libxml2-utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, transfers := run(500)
+	h.Version = Pain00100103
+	path := filepath.Join(t.TempDir(), "run03.xml")
+	var b bytes.Buffer
+	if err := WritePain001(&b, h, transfers); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(xmllint, "--noout", "--schema", schemaOf(t, "pain.001.001.03.xsd"), path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the file is not valid against the pain.001.001.03 schema: %v\n%.2000s", err, out)
+	}
+	if !bytes.Contains(b.Bytes(), []byte("<BIC>ABNANL2A</BIC>")) || !bytes.Contains(b.Bytes(), []byte("<NbOfTxs>500</NbOfTxs>")) {
+		t.Error("the .03 file lacks the debtor's BIC or the count")
 	}
 }

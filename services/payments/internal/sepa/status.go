@@ -34,8 +34,11 @@ type groupStatus struct {
 }
 
 type entry struct {
-	Status    string `xml:"Sts>Cd"`
-	StatusOld string `xml:"Sts"`
+	// Sts is a code in camt.053.001.02 (<Sts>BOOK</Sts>), a choice from .08 on (<Sts><Cd>BOOK</Cd></Sts>)
+	Status struct {
+		Text string `xml:",chardata"`
+		Code string `xml:"Cd"`
+	} `xml:"Sts"`
 	Direction string `xml:"CdtDbtInd"`
 	Reversal  bool   `xml:"RvslInd"`
 	Details   []struct {
@@ -119,7 +122,7 @@ func ReadReport(r io.Reader) (*Report, error) {
 			return yield(o, nil)
 		}
 		emitEntry := func(e *entry) bool {
-			booked := e.Status == "BOOK" || strings.TrimSpace(e.StatusOld) == "BOOK"
+			booked := e.Status.Code == "BOOK" || strings.TrimSpace(e.Status.Text) == "BOOK"
 			if !booked {
 				return true
 			}

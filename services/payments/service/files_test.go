@@ -1,0 +1,76 @@
+package service_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/werkregio/platform/services/kit/kittest"
+)
+
+// A region whose bank still asks for pain.001.001.03 sets it and gets files valid against
+// that schema; the bank's account statement (camt.053) settles the transfers as its status
+// report would: a booked debit is paid, a returned one is held with the bank's code.
+func TestOlderFilesBySettingAndTheAccountStatement(t *testing.T) {
+	e := startOn(t, kittest.NewPlatform(t), &kittest.Clock{}, "PAYMENTS_PAIN_VERSION", "pain.001.001.03")
+	e.award(t, contractID, provider, -60)
+	e.account(t, provider, "NL91ABNA0417164300", "confirmed", 1)
+	b := e.openBudget(t, 1_000_000)
+	e.milestone(t, "enr-1", "prt-1", "started", 1, -5, 95_000)
+	e.milestone(t, "enr-2", "prt-2", "started", 1, -5, 95_000)
+	for _, id := range []string{"trn-enr-1-started", "trn-enr-2-started"} {
+		e.waitTranche(t, id, "payable")
+		expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/"+id+"/approve", nil, nil), 200)
+	}
+	var run struct{ ID, Format string }
+	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0), "perTranche": true}, &run), 201)
+	if run.Format != "pain.001.001.03" {
+		t.Fatalf("format %s", run.Format)
+	}
+	validAgainst(t, e.download(t, run.ID), "pain.001.001.03.xsd")
+
+	var transfers struct {
+		Items []struct {
+			EndToEndID string   `json:"endToEndId"`
+			Tranches   []string `json:"tranches"`
+		}
+	}
+	expect(t, "transfers", e.r.Call(t, e.finance, "GET", "/api/v1/runs/"+run.ID+"/transfers", nil, &transfers), 200)
+	if len(transfers.Items) != 2 {
+		t.Fatalf("%d transfers", len(transfers.Items))
+	}
+	paid, returned := transfers.Items[0], transfers.Items[1]
+	var rec struct {
+		Kind           string
+		Paid, Rejected int
+	}
+	var problem map[string]any
+	if s := e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": camt053(paid.EndToEndID, returned.EndToEndID)}, &problem); s != 200 {
+		t.Fatalf("camt.053: %d %v", s, problem)
+	}
+	rec.Kind, _ = problem["kind"].(string)
+	rec.Paid, rec.Rejected = int(problem["paid"].(float64)), int(problem["rejected"].(float64))
+	if rec.Kind != "camt.053" || rec.Paid != 1 || rec.Rejected != 1 {
+		t.Fatalf("reconciliation %+v", rec)
+	}
+	e.waitTranche(t, paid.Tranches[0], "paid")
+	e.waitHolds(t, returned.Tranches[0], "bank-rejected")
+	if got := e.budget(t, b.ID); got.Paid != 38_000 {
+		t.Fatalf("budget after the statement: %+v", got)
+	}
+	if r := e.tranche(t, returned.Tranches[0]); !strings.Contains(r.Holds[0].Reason, "AC04") {
+		t.Fatalf("the return's code is not in the hold: %+v", r.Holds)
+	}
+}
+
+func camt053(paid, returned string) string {
+	entry := func(e2e, direction, extra string) string {
+		return fmt.Sprintf(`<Ntry><Amt Ccy="EUR">380.00</Amt><CdtDbtInd>%s</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-12-02</Dt></BookgDt>
+<NtryDtls><TxDtls><Refs><EndToEndId>%s</EndToEndId></Refs>%s</TxDtls></NtryDtls></Ntry>`, direction, e2e, extra)
+	}
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>STMT-1</MsgId><CreDtTm>2026-12-02T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>1</Id><Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></Acct>` +
+		entry(paid, "DBIT", "") + entry(returned, "CRDT", "<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf>") +
+		`</Stmt></BkToCstmrStmt></Document>`
+}
