@@ -121,7 +121,7 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 		}
 	}
 	terms := obj{"version": 1, "effectiveFrom": kittest.Day(-400), "maxPriceCents": 100000, "minAttendanceHours": 256, "requiredCertificates": []string{},
-		"tranches": []obj{{"milestone": "started", "percent": 40}, {"milestone": "completed", "percent": 30}, {"milestone": "sustainably_placed", "percent": 30}},
+		"tranches":                  []obj{{"milestone": "started", "percent": 40}, {"milestone": "completed", "percent": 30}, {"milestone": "sustainably_placed", "percent": 30}},
 		"placementBeforeCompletion": false}
 	publish(catalog.TopicProcurementContracts, catalog.TypeContractAwarded, "ctr-1", 1, obj{"contractId": "ctr-1", "number": "OH-1/12345678/1",
 		"schemeId": "sch-1", "schemeReference": "OH-1", "region": "groningen", "buyer": "gemeente-groningen", "providerKvk": "12345678",
@@ -130,7 +130,7 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	publish(catalog.TopicProvidersRegistry, catalog.TypeBankAccountChanged, "12345678/bank-account", 1, obj{"providerKvk": "12345678", "region": "groningen",
 		"accountHolder": "Bouwschool Noord B.V.", "iban": "NL91ABNA0417164300", "status": "confirmed", "revision": 1,
 		"address": obj{"street": "Hoofdstraat", "buildingNumber": "12", "postCode": "9711 AB", "town": "Groningen", "country": "NL"},
-		"at": time.Now().UTC().Format(time.RFC3339)})
+		"at":      time.Now().UTC().Format(time.RFC3339)})
 	token, _ := issuer.Issue(auth.Principal{Subject: "finance@crash", Region: "groningen", Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleFinance}}, time.Hour)
 	body, _ := json.Marshal(obj{"name": "Crash", "source": "RIF", "from": kittest.Day(-400), "until": kittest.Day(365), "schemes": []string{"sch-1"},
 		"amountCents": int64(n+5) * 95000})
