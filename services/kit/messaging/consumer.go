@@ -60,6 +60,61 @@ func PerMessage(h func(ctx context.Context, m Message) error) Handler {
 	}
 }
 
+// PerKey adapts a one-at-a-time handler whose messages of one key must stay in order but
+// whose keys are independent (one enrolment's milestones): the keys of a batch are handled
+// by up to workers goroutines at once, each key's messages in partition order. A key whose
+// message fails for a retryable reason stops there; the batch is retried (handlers are
+// idempotent), permanent errors become rejections.
+func PerKey(workers int, h func(ctx context.Context, m Message) error) Handler {
+	return func(ctx context.Context, batch []Message) error {
+		order := []string{}
+		byKey := map[string][]int{}
+		for i, m := range batch {
+			if _, ok := byKey[m.Key]; !ok {
+				order = append(order, m.Key)
+			}
+			byKey[m.Key] = append(byKey[m.Key], i)
+		}
+		var mu sync.Mutex
+		rej := Rejections{}
+		var retry error
+		sem := make(chan struct{}, max(workers, 1))
+		var wg sync.WaitGroup
+		for _, key := range order {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func(idx []int) {
+				defer func() { <-sem; wg.Done() }()
+				for _, i := range idx {
+					err := h(batch[i].Context(), batch[i])
+					if err == nil {
+						continue
+					}
+					mu.Lock()
+					if IsPermanent(err) {
+						rej[i] = err
+						mu.Unlock()
+						continue
+					}
+					if retry == nil {
+						retry = err
+					}
+					mu.Unlock()
+					return
+				}
+			}(byKey[key])
+		}
+		wg.Wait()
+		if retry != nil {
+			return retry
+		}
+		if len(rej) > 0 {
+			return rej
+		}
+		return nil
+	}
+}
+
 // ConsumerConfig configures a consumer group member.
 type ConsumerConfig struct {
 	Brokers []string

@@ -138,4 +138,8 @@ type Outcome struct {
 	Events  []Event
 	Actor   Actor
 	Action  string
+	// Causes name effects the change applies that must happen once each (a ledger's
+	// transfers): the store keeps them with the change, so a later writer finds them
+	// (store.Aggregates.CausesApplied) and applies none twice.
+	Causes []string
 }

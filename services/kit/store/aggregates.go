@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/werkregio/platform/services/kit/paging"
@@ -46,7 +45,7 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	if conditional && s.Version != pre.Version {
 		return rules.ErrPreconditionFailed
 	}
-	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action}
+	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action, Causes: s.Causes}
 	if ch.Action == "" && len(s.Events) > 0 {
 		ch.Action = s.Events[0].Type
 	}
@@ -227,18 +226,45 @@ func EachAs[T any](ctx context.Context, a *Aggregates, kind string, q PageQuery,
 	}
 }
 
-// HasAction reports whether the aggregate's history holds a commit with exactly this action
-// at or before version: an index lookup. A command whose effect on an aggregate must happen
-// once names its cause in the action ("transfer:<id>") and asks this after loading the
-// aggregate at that version; writes of one aggregate are serialised by version, so a cause
-// applied by a concurrent writer is either seen here or makes this writer's save conflict
-// and its retry see it. Exactly once without a transaction, and without keeping the ids of
-// every cause in the aggregate.
-func (a *Aggregates) HasAction(ctx context.Context, kind, id, action string, atOrBefore int) (bool, error) {
-	err := a.store.commits.FindOne(ctx, bson.D{{Key: "stream", Value: StreamOf(kind, id)}, {Key: "action", Value: action},
-		{Key: "version", Value: bson.D{{Key: "$lte", Value: atOrBefore}}}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
+// CausesApplied reports which of the causes the aggregate's history applied at or before
+// version: one index lookup. A command whose effects on an aggregate must happen once names
+// each (a ledger transfer: "transfer:<tranche>:<n>:<move>") in Outcome.Causes and asks this
+// after loading the aggregate at that version; writes of one aggregate are serialised by
+// version, so a cause applied by a concurrent writer is either seen here or makes this
+// writer's save conflict and its retry see it. Exactly once without a transaction, without
+// keeping every cause in the aggregate, and for many causes in one commit.
+func (a *Aggregates) CausesApplied(ctx context.Context, kind, id string, causes []string, atOrBefore int) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(causes) == 0 {
+		return out, nil
 	}
-	return err == nil, err
+	cur, err := a.store.commits.Find(ctx, bson.D{{Key: "stream", Value: StreamOf(kind, id)}, {Key: "causes", Value: bson.D{{Key: "$in", Value: causes}}},
+		{Key: "version", Value: bson.D{{Key: "$lte", Value: atOrBefore}}}}, options.Find().SetProjection(bson.D{{Key: "causes", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []struct {
+		Causes []string `bson:"causes"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	wanted := map[string]bool{}
+	for _, c := range causes {
+		wanted[c] = true
+	}
+	for _, d := range docs {
+		for _, c := range d.Causes {
+			if wanted[c] {
+				out[c] = true
+			}
+		}
+	}
+	return out, nil
+}
+
+// HasCause reports whether the aggregate's history applied one cause at or before version.
+func (a *Aggregates) HasCause(ctx context.Context, kind, id, cause string, atOrBefore int) (bool, error) {
+	done, err := a.CausesApplied(ctx, kind, id, []string{cause}, atOrBefore)
+	return done[cause], err
 }

@@ -167,8 +167,8 @@ func TestPagesFollowTheIndexAndKeepTheirOrder(t *testing.T) {
 		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "pending", Value: true}}}, {Key: "sort", Value: bson.D{{Key: "pending", Value: 1}, {Key: "recordedAt", Value: 1}}}, {Key: "limit", Value: 500}},
 		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}}}, {Key: "sort", Value: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}, {Key: "limit", Value: 51}},
 		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}, {Key: "version", Value: bson.D{{Key: "$gt", Value: 3}}}}}, {Key: "sort", Value: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}, {Key: "limit", Value: 51}},
-		// HasAction
-		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}, {Key: "action", Value: "thing.saved"}, {Key: "version", Value: bson.D{{Key: "$lte", Value: 3}}}}}, {Key: "limit", Value: 1}},
+		// CausesApplied
+		{{Key: "find", Value: "commits"}, {Key: "filter", Value: bson.D{{Key: "stream", Value: "thing/t007"}, {Key: "causes", Value: bson.D{{Key: "$in", Value: bson.A{"transfer:1", "transfer:2"}}}}, {Key: "version", Value: bson.D{{Key: "$lte", Value: 3}}}}}},
 	} {
 		if stages := planStages(t, db, find); fmt.Sprint(stages) != "[IXSCAN]" {
 			t.Errorf("%v: plan %v, want an index scan without sorting", find, stages)

@@ -56,6 +56,7 @@ type commitDoc struct {
 	RecordedAt  time.Time         `bson:"recordedAt"`
 	Actor       rules.Actor       `bson:"actor"`
 	Action      string            `bson:"action,omitempty"`
+	Causes      []string          `bson:"causes,omitempty"`
 	TraceParent map[string]string `bson:"trace,omitempty"`
 	// Imported commits were brought in from elsewhere without events (see Import).
 	Imported bool `bson:"imported,omitempty"`
@@ -66,8 +67,8 @@ type commitDoc struct {
 var CommitIndexes = []Index{
 	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}}},
 	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "recordedAt", Value: 1}}}},
-	// an aggregate's commits by action: "was this cause applied?" (see HasAction)
-	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "stream", Value: 1}, {Key: "action", Value: 1}}}},
+	// an aggregate's commits by the causes they applied: "was this cause applied?" (see CausesApplied)
+	{Collection: commitsCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "stream", Value: 1}, {Key: "causes", Value: 1}}}},
 }
 
 // legacyCommitIndexes were the queue of a relay that marked each commit it published.
@@ -85,6 +86,7 @@ type Change struct {
 	// Actor and Action form the audit trail: who did what, recorded with the change itself.
 	Actor  rules.Actor
 	Action string
+	Causes []string
 }
 
 // NewEvent builds an Outgoing event with its data marshalled.
@@ -115,7 +117,7 @@ func (s *Store) appendCommit(ctx context.Context, ch Change) (commitDoc, error) 
 	doc := commitDoc{
 		ID: commitID(stream, v), Stream: stream, Kind: ch.Kind, Aggregate: ch.ID, Version: v, Region: ch.Region,
 		State: string(state), Events: ch.Events, RecordedAt: time.Now().UTC(),
-		TraceParent: carrier, Actor: ch.Actor, Action: ch.Action,
+		TraceParent: carrier, Actor: ch.Actor, Action: ch.Action, Causes: ch.Causes,
 	}
 	ok, err := InsertFact(ctx, s.commits, doc)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // Each cause applied to an aggregate once, however many writers deliver it at once: the
-// writer loads the aggregate, asks HasAction at the version it loaded, and saves with that
+// writer loads the aggregate, asks HasCause at the version it loaded, and saves with that
 // version. Ten causes, each delivered by four writers at the same moment, add up to ten.
 func TestEachCauseIsAppliedOnceByConcurrentWriters(t *testing.T) {
 	ctx := context.Background()
@@ -27,13 +27,13 @@ func TestEachCauseIsAppliedOnceByConcurrentWriters(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			done, err := agg.HasAction(ctx, "thing", "budget", "cause:"+cause, v)
+			done, err := agg.HasCause(ctx, "thing", "budget", "cause:"+cause, v)
 			if err != nil || done {
 				return err
 			}
 			th.Count++
 			return agg.Save(ctx, store.Saved{Kind: "thing", ID: "budget", Region: "groningen", State: th,
-				Outcome: rules.Outcome{Version: v, Actor: rules.System("test"), Action: "cause:" + cause}})
+				Outcome: rules.Outcome{Version: v, Actor: rules.System("test"), Action: "applied", Causes: []string{"cause:" + cause}}})
 		})
 	}
 	var wg sync.WaitGroup
@@ -65,7 +65,7 @@ func TestEachCauseIsAppliedOnceByConcurrentWriters(t *testing.T) {
 	if err != nil || th.Count != 10 || v != 11 {
 		t.Fatalf("count %d at version %d (%v): want 10 causes applied once each", th.Count, v, err)
 	}
-	if done, _ := agg.HasAction(ctx, "thing", "budget", "cause:3", 1); done {
+	if done, _ := agg.HasCause(ctx, "thing", "budget", "cause:3", 1); done {
 		t.Error("a cause is seen at a version before it was applied")
 	}
 }

@@ -18,6 +18,8 @@ import (
 // Repository stores tranches, budgets and runs on the commit log with their views.
 type Repository interface {
 	LoadTranche(ctx context.Context, id string) (*domain.Tranche, error)
+	// LoadTranches reads several at once; missing ones are absent.
+	LoadTranches(ctx context.Context, ids []string) (map[string]*domain.Tranche, error)
 	SaveTranche(ctx context.Context, t *domain.Tranche, o rules.Outcome) error
 	ListTranches(ctx context.Context, region string, f TrancheFilter, page paging.Request) (paging.Page[domain.Tranche], error)
 	EachTranche(ctx context.Context, region string, f TrancheFilter, fn func(*domain.Tranche) error) error
@@ -27,8 +29,8 @@ type Repository interface {
 	ListBudgets(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Budget], error)
 	// BudgetsDrawnBy lists the budgets a scheme or product draws on ("scheme:x", "product:y").
 	BudgetsDrawnBy(ctx context.Context, region, key string) ([]domain.Budget, error)
-	// BudgetHasTransfer: the budget's history holds the transfer named action at or before version.
-	BudgetHasTransfer(ctx context.Context, id, action string, atOrBefore int) (bool, error)
+	// TransfersBooked: which of the named transfers the budget's history holds at or before version.
+	TransfersBooked(ctx context.Context, id string, names []string, atOrBefore int) (map[string]bool, error)
 
 	LoadRun(ctx context.Context, id string) (*domain.Run, error)
 	SaveRun(ctx context.Context, r *domain.Run, o rules.Outcome) error
@@ -125,6 +127,7 @@ type Service struct {
 	region   string
 	settings Settings
 	clock    func() time.Time
+	ledger   ledger
 }
 
 // New builds the service for a region.

@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/rules"
@@ -90,37 +92,143 @@ func (s *Service) arrive(t *domain.Tranche, to domain.TrancheStatus, by, reason 
 	t.History = append(t.History, domain.TrancheChange{Status: to, At: s.clock().UTC(), By: by, Reason: reason})
 }
 
-// transfer books one move in a budget exactly once: the budget's history is searched for
-// the transfer's name at the version loaded; a concurrent writer makes the save conflict
-// and the retry find it. It reports false when the budget had too little (nothing booked).
+// transfer books one move in a budget exactly once, and reports false when the budget had
+// too little (nothing booked). Transfers asked for at the same time are booked together:
+// one load of the budget, one lookup of which were booked before, one commit naming all
+// that it books (the budget is every tranche's hot spot; one commit per transfer would
+// serialise the whole region on it).
 func (s *Service) transfer(ctx context.Context, trancheID string, b domain.Booking) (bool, error) {
-	action := b.Action(trancheID)
-	for attempt := 0; ; attempt++ {
-		budget, err := s.Repo.LoadBudget(ctx, b.Budget)
-		if err != nil {
-			return false, err
-		}
-		done, err := s.Repo.BudgetHasTransfer(ctx, b.Budget, action, budget.CurrentVersion())
-		if err != nil || done {
-			return done, err
-		}
-		var short *domain.ErrInsufficient
-		if err := budget.Apply(b.Move, b.Amount, s.clock()); errors.As(err, &short) {
-			if b.Move == domain.MoveCommit || b.Move == domain.MoveDueFree {
-				return false, nil
+	return s.ledger.book(ctx, s, transferRequest{name: b.Action(trancheID), booking: b})
+}
+
+type transferRequest struct {
+	name    string
+	booking domain.Booking
+}
+
+type transferResult struct {
+	booked bool
+	err    error
+}
+
+// ledger coalesces the transfers of each budget: whoever finds a budget's queue idle books
+// what is queued, then what was queued meanwhile, until the queue is empty.
+type ledger struct {
+	mu     sync.Mutex
+	queues map[string]*budgetQueue
+}
+
+type budgetQueue struct {
+	busy    bool
+	pending []queued
+}
+
+type queued struct {
+	transferRequest
+	done chan transferResult
+}
+
+func (l *ledger) book(ctx context.Context, s *Service, r transferRequest) (bool, error) {
+	done := make(chan transferResult, 1)
+	l.mu.Lock()
+	if l.queues == nil {
+		l.queues = map[string]*budgetQueue{}
+	}
+	q := l.queues[r.booking.Budget]
+	if q == nil {
+		q = &budgetQueue{}
+		l.queues[r.booking.Budget] = q
+	}
+	q.pending = append(q.pending, queued{r, done})
+	leader := !q.busy
+	q.busy = true
+	l.mu.Unlock()
+	if leader {
+		for {
+			l.mu.Lock()
+			batch := q.pending
+			q.pending = nil
+			if len(batch) == 0 {
+				q.busy = false
+				delete(l.queues, r.booking.Budget)
+				l.mu.Unlock()
+				break
 			}
-			return false, err // the ledger's invariant caught a defect: retried, then dead-lettered
-		} else if err != nil {
-			return false, err
+			l.mu.Unlock()
+			// the batch is booked for all its waiters, whatever this request's context does
+			s.bookBatch(context.WithoutCancel(ctx), r.booking.Budget, batch)
 		}
-		err = s.Repo.SaveBudget(ctx, budget, rules.Outcome{Actor: rules.Actor{Subject: b.By}, Action: action})
-		if !errors.Is(err, rules.ErrConflict) {
-			return err == nil, err
+	}
+	select {
+	case res := <-done:
+		return res.booked, res.err
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// bookBatch books queued transfers of one budget in one commit, in their order; a transfer
+// the budget cannot take is refused without stopping the others.
+func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []queued) {
+	results := make([]transferResult, len(batch))
+	names := make([]string, len(batch))
+	for i, q := range batch {
+		names[i] = q.name
+	}
+	for attempt := 0; ; attempt++ {
+		budget, err := s.Repo.LoadBudget(ctx, budgetID)
+		if err != nil {
+			deliver(batch, nil, err)
+			return
 		}
-		// many milestones draw on one budget: back off a little, with jitter, and retry
-		if attempt > 200 || ctx.Err() != nil {
-			return false, err
+		booked, err := s.Repo.TransfersBooked(ctx, budgetID, names, budget.CurrentVersion())
+		if err != nil {
+			deliver(batch, nil, err)
+			return
 		}
+		var causes []string
+		for i, q := range batch {
+			results[i] = transferResult{}
+			if booked[q.name] {
+				results[i].booked = true
+				continue
+			}
+			var short *domain.ErrInsufficient
+			switch err := budget.Apply(q.booking.Move, q.booking.Amount, s.clock()); {
+			case errors.As(err, &short) && (q.booking.Move == domain.MoveCommit || q.booking.Move == domain.MoveDueFree):
+				// refused: not booked, and nothing else changes
+			case err != nil:
+				results[i].err = err // the ledger's invariant caught a defect: retried, then dead-lettered
+			default:
+				results[i].booked = true
+				booked[q.name] = true
+				causes = append(causes, q.name)
+			}
+		}
+		if len(causes) == 0 {
+			deliver(batch, results, nil)
+			return
+		}
+		err = s.Repo.SaveBudget(ctx, budget, rules.Outcome{Actor: rules.System("ledger"), Action: fmt.Sprintf("%d transfers", len(causes)), Causes: causes})
+		if err == nil {
+			deliver(batch, results, nil)
+			return
+		}
+		if !errors.Is(err, rules.ErrConflict) || attempt > 200 {
+			deliver(batch, nil, err)
+			return
+		}
+		// another process booked in this budget meanwhile: reload and book again
 		time.Sleep(time.Duration(rand.IntN(1+min(attempt, 20))) * time.Millisecond)
+	}
+}
+
+func deliver(batch []queued, results []transferResult, err error) {
+	for i, q := range batch {
+		if err != nil {
+			q.done <- transferResult{err: err}
+		} else {
+			q.done <- results[i]
+		}
 	}
 }

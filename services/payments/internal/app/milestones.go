@@ -54,13 +54,27 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 		return &Rejected{Reason: err.Error()}
 	}
 	reached := trajectory.Milestone(m.Milestone)
+	ids := make([]string, len(amounts))
+	for i, a := range amounts {
+		ids[i] = domain.TrancheID(m.EnrolmentID, a.Milestone)
+	}
+	// the enrolment's tranches in one read; a retry after a conflict reads its one again
+	loaded, err := s.Repo.LoadTranches(ctx, ids)
+	if err != nil {
+		return err
+	}
+	ctx = withBudgetMemo(ctx)
 	for _, a := range amounts {
 		id := domain.TrancheID(m.EnrolmentID, a.Milestone)
+		first := true
 		err := rules.Retry(ctx, func() error {
-			t, err := s.Repo.LoadTranche(ctx, id)
-			if err != nil && !notFound(err) {
-				return err
+			t, err := loaded[id], error(nil)
+			if !first {
+				if t, err = s.Repo.LoadTranche(ctx, id); err != nil && !notFound(err) {
+					return err
+				}
 			}
+			first = false
 			if t != nil && t.Booking != nil {
 				if err := s.finish(ctx, t); err != nil {
 					return err
@@ -207,6 +221,27 @@ func (s *Service) precheck(ctx context.Context, t *domain.Tranche) ([]domain.Hol
 // committed to it pays all its tranches, whenever they fall due); of several, the one with
 // most free.
 func (s *Service) budgetFor(ctx context.Context, t *domain.Tranche) (*domain.Budget, error) {
+	memo, _ := ctx.Value(budgetMemoKey{}).(map[string]*domain.Budget)
+	key := t.ProductID + "|" + t.SchemeID + "|" + t.StartDate.String()
+	if b, ok := memo[key]; ok {
+		return b, nil
+	}
+	b, err := s.findBudget(ctx, t)
+	if err == nil && memo != nil {
+		memo[key] = b
+	}
+	return b, err
+}
+
+type budgetMemoKey struct{}
+
+// withBudgetMemo: the tranches of one milestone event share the budget that pays them,
+// looked up once.
+func withBudgetMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, budgetMemoKey{}, map[string]*domain.Budget{})
+}
+
+func (s *Service) findBudget(ctx context.Context, t *domain.Tranche) (*domain.Budget, error) {
 	day := t.StartDate
 	for _, key := range []string{"product:" + t.ProductID, "scheme:" + t.SchemeID} {
 		budgets, err := s.Repo.BudgetsDrawnBy(ctx, t.Region, key)
