@@ -123,7 +123,7 @@ func Run(w io.Writer, cfg Config) (*Result, error) {
 	}
 	res.MilestonesPerSecond = float64(cfg.Milestones) / time.Since(start).Seconds()
 	res.Ratio = res.MilestonesPerSecond / res.InsertManyPerSecond
-	fmt.Fprintf(w, "  %-52s %10.0f docs/s\n", "ceiling: FerretDB InsertMany of as many documents", res.InsertManyPerSecond)
+	fmt.Fprintf(w, "  %-52s %10.0f docs/s\n", "ceiling: InsertMany of as many documents", res.InsertManyPerSecond)
 	fmt.Fprintf(w, "  %-52s %10.1f milestones/s\n", "milestones -> due tranches (3 tranches each)", res.MilestonesPerSecond)
 	fmt.Fprintf(w, "  %-52s %10.3f   (goal >= 0.5)\n", "ratio to the ceiling", res.Ratio)
 

@@ -20,7 +20,7 @@ func TestTheHarnessAtASmallSize(t *testing.T) {
 		t.Fatalf("%d tranches lost, %d duplicated", res.Lost, res.Duplicates)
 	}
 	for _, r := range res.Runs {
-		if r.Bytes < int64(r.Transfers)*500 {
+		if r.Bytes < int64(r.Transfers)*300 {
 			t.Errorf("the file of %d transfers is %d bytes", r.Transfers, r.Bytes)
 		}
 	}

@@ -1,7 +1,7 @@
 // Command payments measures the payments service on the embedded platform, in one run:
 //
 //   - milestones → due tranches per second (each milestone the first of its enrolment:
-//     three tranches, the first due, two committed), as a ratio of FerretDB's InsertMany of
+//     three tranches, the first due, two committed), as a ratio of the embedded MongoDB's InsertMany of
 //     as many documents of the same size in the same run (goal ≥ 0.5);
 //
 //   - p50 and p99 from a milestone's publication to its due tranche, at a steady pace
