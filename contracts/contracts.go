@@ -141,6 +141,15 @@ func (e *Events) Types() []string {
 // OpenAPIFiles to resolve those references.
 func OpenAPI(service string) ([]byte, error) { return files.ReadFile("openapi/" + service + ".yaml") }
 
+// MustOpenAPI is a service's OpenAPI document, embedded: a missing one is a build defect.
+func MustOpenAPI(service string) []byte {
+	doc, err := OpenAPI(service)
+	if err != nil {
+		panic(err)
+	}
+	return doc
+}
+
 // OpenAPIFiles are the OpenAPI documents, for resolving references between them.
 func OpenAPIFiles() fs.FS {
 	sub, err := fs.Sub(files, "openapi")

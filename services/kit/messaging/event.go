@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // CloudEvents binary-mode header names (CloudEvents Kafka protocol binding 1.0).
@@ -149,3 +150,13 @@ func IsPermanent(err error) bool {
 type Rejections map[int]error
 
 func (r Rejections) Error() string { return fmt.Sprintf("%d message(s) rejected", len(r)) }
+
+// PermanentIfRejected marks the application's rejections (rules.Rejected) for the
+// dead-letter topic; other errors stay retryable.
+func PermanentIfRejected(err error) error {
+	var r *rules.Rejected
+	if errors.As(err, &r) {
+		return Permanent(err)
+	}
+	return err
+}

@@ -75,6 +75,16 @@ func State(format string, args ...any) error {
 	return &StateError{Reason: fmt.Sprintf(format, args...)}
 }
 
+// Rejected is input from a partner topic that the platform cannot accept: it goes to the
+// dead-letter topic with this reason (messaging.PermanentIfRejected) and the flow goes on.
+type Rejected struct{ Reason error }
+
+func (r *Rejected) Error() string { return r.Reason.Error() }
+func (r *Rejected) Unwrap() error { return r.Reason }
+
+// Reject builds a Rejected.
+func Reject(format string, args ...any) error { return &Rejected{Reason: fmt.Errorf(format, args...)} }
+
 // Forbidden is returned when the caller is in the region but may not do this (HTTP 403).
 type Forbidden struct{ Reason string }
 

@@ -20,7 +20,7 @@ const Name = "participants"
 func Options() kit.Options {
 	return kit.Options{
 		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     mustOpenAPI(),
+		OpenAPI:     contracts.MustOpenAPI(Name),
 		OpenAPIRefs: contracts.OpenAPIFiles(),
 		Service:     Name,
 		Indexes:     adapters.Indexes,
@@ -83,12 +83,4 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		}
 	}
 	return nil
-}
-
-func mustOpenAPI() []byte {
-	doc, err := contracts.OpenAPI(Name)
-	if err != nil {
-		panic(err) // embedded: a build defect
-	}
-	return doc
 }

@@ -22,7 +22,7 @@ const Name = "payments"
 func Options() kit.Options {
 	return kit.Options{
 		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     mustOpenAPI(),
+		OpenAPI:     contracts.MustOpenAPI(Name),
 		OpenAPIRefs: contracts.OpenAPIFiles(),
 		Service:     Name,
 		Indexes:     adapters.Indexes,
@@ -77,12 +77,4 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		return err
 	}
 	return p.AddConsumer(ports.BankAccounts(svc))
-}
-
-func mustOpenAPI() []byte {
-	doc, err := contracts.OpenAPI(Name)
-	if err != nil {
-		panic(err) // embedded: a build defect
-	}
-	return doc
 }

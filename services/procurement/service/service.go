@@ -17,7 +17,7 @@ const Name = "procurement"
 func Options() kit.Options {
 	return kit.Options{
 		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     mustOpenAPI(),
+		OpenAPI:     contracts.MustOpenAPI(Name),
 		OpenAPIRefs: contracts.OpenAPIFiles(),
 		Service:     Name,
 		Views:       adapters.Views,
@@ -30,12 +30,4 @@ func Wire(p *kit.Platform) error {
 	svc := app.New(repo)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.Engine, p.API)
 	return p.AddConsumer(ports.NewConsumers(svc, p.Config.Region).Certificates(store.NewSequences(p.DB, "registry")))
-}
-
-func mustOpenAPI() []byte {
-	doc, err := contracts.OpenAPI(Name)
-	if err != nil {
-		panic(err) // embedded: a build defect
-	}
-	return doc
 }

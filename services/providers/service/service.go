@@ -20,7 +20,7 @@ const Name = "providers"
 func Options() kit.Options {
 	return kit.Options{
 		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     mustOpenAPI(),
+		OpenAPI:     contracts.MustOpenAPI(Name),
 		OpenAPIRefs: contracts.OpenAPIFiles(),
 		Service:     Name,
 		Indexes:     adapters.TermsIndexes,
@@ -52,12 +52,4 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		return err
 	})
 	return p.AddConsumer(ports.Procurement(svc, p.Config.Region, store.NewSequences(p.DB, "procurement")))
-}
-
-func mustOpenAPI() []byte {
-	doc, err := contracts.OpenAPI(Name)
-	if err != nil {
-		panic(err) // embedded: a build defect
-	}
-	return doc
 }

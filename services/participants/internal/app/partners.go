@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
@@ -14,12 +13,9 @@ import (
 
 // Rejected is partner input the platform cannot accept; it goes to the dead-letter topic
 // with this reason and the flow goes on.
-type Rejected struct{ Reason error }
+type Rejected = rules.Rejected
 
-func (r *Rejected) Error() string { return r.Reason.Error() }
-func (r *Rejected) Unwrap() error { return r.Reason }
-
-func reject(format string, args ...any) error { return &Rejected{Reason: fmt.Errorf(format, args...)} }
+var reject = rules.Reject
 
 // rejectRuleErrors turns the domain's refusals into rejections; other errors (storage)
 // stay transient and are retried.

@@ -3,22 +3,12 @@ package ports
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
-
-// permanentIfRejected marks the application's rejections for the dead-letter topic.
-func permanentIfRejected(err error) error {
-	var r *app.Rejected
-	if errors.As(err, &r) {
-		return messaging.Permanent(err)
-	}
-	return err
-}
 
 // Offers keeps the replica of the providers' offers.
 func Offers(a *app.Service) messaging.ConsumerConfig {
@@ -31,7 +21,7 @@ func Offers(a *app.Service) messaging.ConsumerConfig {
 			if err := json.Unmarshal(m.Data, &o); err != nil {
 				return messaging.Permanent(err)
 			}
-			return permanentIfRejected(a.KeepOffer(ctx, o))
+			return messaging.PermanentIfRejected(a.KeepOffer(ctx, o))
 		}),
 	}
 }
@@ -84,7 +74,7 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 			if err := json.Unmarshal(m.Data, &c); err != nil {
 				return messaging.Permanent(err)
 			}
-			return permanentIfRejected(a.ConfirmPlacement(ctx, c, m.Source))
+			return messaging.PermanentIfRejected(a.ConfirmPlacement(ctx, c, m.Source))
 		}),
 	}
 }

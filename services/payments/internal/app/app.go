@@ -141,12 +141,8 @@ func (s *Service) WithClock(c func() time.Time) *Service { s.clock = c; return s
 func (s *Service) today() civil.Date { return civil.DateOf(s.clock()) }
 
 // Rejected is a message this service cannot take (it goes to the dead-letter topic).
-type Rejected struct{ Reason string }
+type Rejected = rules.Rejected
 
-func (r *Rejected) Error() string { return r.Reason }
-
-func reject(format string, args ...any) error {
-	return &Rejected{Reason: rules.State(format, args...).Error()}
-}
+var reject = rules.Reject
 
 func notFound(err error) bool { return errors.Is(err, rules.ErrNotFound) }

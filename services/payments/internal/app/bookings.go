@@ -38,6 +38,21 @@ func (s *Service) step(ctx context.Context, t *domain.Tranche, c domain.PendingC
 	return s.finish(ctx, t)
 }
 
+// loadTranche reads a tranche and first finishes a transfer a crash left unfinished, so
+// every command works on a tranche that knows where its money is.
+func (s *Service) loadTranche(ctx context.Context, id string) (*domain.Tranche, error) {
+	t, err := s.Repo.LoadTranche(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Booking != nil {
+		if err := s.finish(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
 // finish books a tranche's intended transfer (once) and records its outcome.
 func (s *Service) finish(ctx context.Context, t *domain.Tranche) error {
 	b := *t.Booking

@@ -51,7 +51,7 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 	}
 	amounts, err := domain.Split(m.PriceCents, m.Terms.Tranches)
 	if err != nil {
-		return &Rejected{Reason: err.Error()}
+		return &Rejected{Reason: err}
 	}
 	reached := trajectory.Milestone(m.Milestone)
 	ids := make([]string, len(amounts))
@@ -70,7 +70,7 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 		err := rules.Retry(ctx, func() error {
 			t, err := loaded[id], error(nil)
 			if !first {
-				if t, err = s.Repo.LoadTranche(ctx, id); err != nil && !notFound(err) {
+				if t, err = s.loadTranche(ctx, id); err != nil && !notFound(err) {
 					return err
 				}
 			}
@@ -156,12 +156,8 @@ func (s *Service) reach(ctx context.Context, t *domain.Tranche, on civil.Date) e
 		then = domain.TrancheHeld
 	}
 	t.Holds = holds
-	if t.BudgetID == "" {
-		if b, err := s.budgetFor(ctx, t); err != nil {
-			return err
-		} else if b != nil {
-			t.BudgetID = b.ID
-		}
+	if err := s.assignBudget(ctx, t); err != nil {
+		return err
 	}
 	if t.BudgetID == "" {
 		t.Holds = append(t.Holds, hold(domain.HoldNoBudget, ""))
@@ -174,6 +170,18 @@ func (s *Service) reach(ctx context.Context, t *domain.Tranche, on civil.Date) e
 	}
 	return s.step(ctx, t, change(milestoneActor, actionDue, ""),
 		&domain.Booking{Move: move, Amount: t.AmountCents, Budget: t.BudgetID, Then: then, Otherwise: domain.TrancheHeld, Reason: "due"})
+}
+
+// assignBudget gives a tranche that has none the budget that pays it, if there is one.
+func (s *Service) assignBudget(ctx context.Context, t *domain.Tranche) error {
+	if t.BudgetID != "" {
+		return nil
+	}
+	b, err := s.budgetFor(ctx, t)
+	if b != nil {
+		t.BudgetID = b.ID
+	}
+	return err
 }
 
 func change(system, action, reason string) domain.PendingChange {

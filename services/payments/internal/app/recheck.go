@@ -15,14 +15,9 @@ import (
 func (s *Service) Recheck(ctx context.Context, id string, actor rules.Actor) (*domain.Tranche, error) {
 	var out *domain.Tranche
 	err := rules.Retry(ctx, func() error {
-		t, err := s.Repo.LoadTranche(ctx, id)
+		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
-		}
-		if t.Booking != nil {
-			if err := s.finish(ctx, t); err != nil {
-				return err
-			}
 		}
 		out = t
 		if t.Status != domain.TrancheHeld {
@@ -32,12 +27,8 @@ func (s *Service) Recheck(ctx context.Context, id string, actor rules.Actor) (*d
 		if err != nil {
 			return err
 		}
-		if t.BudgetID == "" {
-			if b, err := s.budgetFor(ctx, t); err != nil {
-				return err
-			} else if b != nil {
-				t.BudgetID = b.ID
-			}
+		if err := s.assignBudget(ctx, t); err != nil {
+			return err
 		}
 		if t.BudgetID == "" {
 			holds = append(holds, hold(domain.HoldNoBudget, ""))
@@ -121,7 +112,7 @@ func (s *Service) Release(ctx context.Context, actor rules.Actor, id string, cod
 		return nil, rules.Invalid("reason", "state why the hold no longer applies")
 	}
 	err := rules.Retry(ctx, func() error {
-		t, err := s.Repo.LoadTranche(ctx, id)
+		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -145,14 +145,9 @@ func (s *Service) countOutcome(ctx context.Context, runID string, paid bool) err
 // releases it; after a payment was returned, paid → due).
 func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer, o sepa.Outcome, actor rules.Actor) error {
 	return rules.Retry(ctx, func() error {
-		t, err := s.Repo.LoadTranche(ctx, id)
+		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
-		}
-		if t.Booking != nil {
-			if err := s.finish(ctx, t); err != nil {
-				return err
-			}
 		}
 		if t.RunID != tr.RunID {
 			return nil // settled before, or taken out of the run
@@ -198,14 +193,9 @@ func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer,
 // settleClaim books a claim set off in a paid transfer: the money returns to its budget.
 func (s *Service) settleClaim(ctx context.Context, id, runID string, actor rules.Actor) error {
 	return rules.Retry(ctx, func() error {
-		t, err := s.Repo.LoadTranche(ctx, id)
+		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
-		}
-		if t.Booking != nil {
-			if err := s.finish(ctx, t); err != nil {
-				return err
-			}
 		}
 		if t.SettledIn != runID || !t.PaidOut {
 			return nil

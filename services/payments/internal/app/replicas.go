@@ -31,7 +31,7 @@ func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
 		return reject("the bank account is of region %s, not %s", a.Region, s.region)
 	}
 	if problem := domain.IBANProblem(a.IBAN); problem != "" {
-		return &Rejected{Reason: "the IBAN is not valid: " + problem}
+		return reject("the IBAN is not valid: %s", problem)
 	}
 	kept, err := s.Accounts.Keep(ctx, a)
 	if err != nil || !kept {
@@ -63,7 +63,7 @@ func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
 // overrideRejection: a new confirmed account is the fix of a rejected transfer.
 func (s *Service) overrideRejection(ctx context.Context, id string, actor rules.Actor) error {
 	return rules.Retry(ctx, func() error {
-		t, err := s.Repo.LoadTranche(ctx, id)
+		t, err := s.loadTranche(ctx, id)
 		if err != nil || !held(t, domain.HoldBankRejected) {
 			return err
 		}

@@ -86,7 +86,7 @@ func (s *Service) build(ctx context.Context, r *domain.Run, actor rules.Actor) e
 	}
 	for _, id := range ids {
 		err := rules.Retry(ctx, func() error {
-			t, err := s.Repo.LoadTranche(ctx, id)
+			t, err := s.loadTranche(ctx, id)
 			if err != nil || t.Status != domain.TrancheApproved {
 				return err // taken by another run, or changed: not in this one
 			}
@@ -217,7 +217,7 @@ func (s *Service) openClaims(ctx context.Context, kvk, runID string) ([]*domain.
 func (s *Service) returnTranches(ctx context.Context, r *domain.Run, ids []string, actor rules.Actor, reason string) error {
 	for _, id := range ids {
 		err := rules.Retry(ctx, func() error {
-			t, err := s.Repo.LoadTranche(ctx, id)
+			t, err := s.loadTranche(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -253,7 +253,7 @@ const runBuildGrace = 2 * time.Minute
 func (s *Service) setOff(ctx context.Context, claims []*domain.Tranche, runID string, actor rules.Actor) error {
 	for _, c := range claims {
 		err := rules.Retry(ctx, func() error {
-			t, err := s.Repo.LoadTranche(ctx, c.ID)
+			t, err := s.loadTranche(ctx, c.ID)
 			if err != nil {
 				return err
 			}
@@ -275,7 +275,7 @@ func (s *Service) setOff(ctx context.Context, claims []*domain.Tranche, runID st
 func (s *Service) freeClaims(ctx context.Context, ids []string, runID string, actor rules.Actor) error {
 	for _, id := range ids {
 		err := rules.Retry(ctx, func() error {
-			t, err := s.Repo.LoadTranche(ctx, id)
+			t, err := s.loadTranche(ctx, id)
 			if err != nil || t.SettledIn != runID || !t.PaidOut {
 				return err
 			}

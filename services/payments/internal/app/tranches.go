@@ -20,7 +20,7 @@ func sees(p auth.Principal, kvk string) bool {
 
 // GetTranche is one tranche, with its holds and history.
 func (s *Service) GetTranche(ctx context.Context, p auth.Principal, id string) (*domain.Tranche, error) {
-	t, err := s.Repo.LoadTranche(ctx, id)
+	t, err := s.loadTranche(ctx, id)
 	if err != nil {
 		return nil, err
 	}

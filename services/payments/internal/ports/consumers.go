@@ -3,7 +3,6 @@ package ports
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
@@ -13,15 +12,6 @@ import (
 	"github.com/werkregio/platform/services/payments/internal/app"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
-
-// permanentIfRejected marks the application's rejections for the dead-letter topic.
-func permanentIfRejected(err error) error {
-	var r *app.Rejected
-	if errors.As(err, &r) {
-		return messaging.Permanent(err)
-	}
-	return err
-}
 
 // Milestones follows participants' milestones: a tranche due per milestone, commitments
 // at the first, releases at a dropout, reversals and claims when a milestone is withdrawn.
@@ -40,7 +30,7 @@ func Milestones(a *app.Service, seq *store.Sequences) messaging.ConsumerConfig {
 				return messaging.Permanent(err)
 			}
 			ms.Withdrawn = m.Type == catalog.TypeEnrolmentSustainableWithdrawn
-			return permanentIfRejected(a.ApplyMilestone(ctx, ms))
+			return messaging.PermanentIfRejected(a.ApplyMilestone(ctx, ms))
 		})),
 	}
 }
@@ -91,7 +81,7 @@ func Contracts(a *app.Service) messaging.ConsumerConfig {
 			if err := json.Unmarshal(m.Data, &e); err != nil {
 				return messaging.Permanent(err)
 			}
-			return permanentIfRejected(a.KeepContract(ctx, app.ContractChange{ContractID: e.ContractID, Region: e.Region, ProviderKvK: e.ProviderKvK,
+			return messaging.PermanentIfRejected(a.KeepContract(ctx, app.ContractChange{ContractID: e.ContractID, Region: e.Region, ProviderKvK: e.ProviderKvK,
 				Status: contractStatus[m.Type], On: e.effective(m.Time), Seq: m.Sequence}))
 		}),
 	}
@@ -108,7 +98,7 @@ func BankAccounts(a *app.Service) messaging.ConsumerConfig {
 			if err := json.Unmarshal(m.Data, &acc); err != nil {
 				return messaging.Permanent(err)
 			}
-			return permanentIfRejected(a.KeepAccount(ctx, acc))
+			return messaging.PermanentIfRejected(a.KeepAccount(ctx, acc))
 		}),
 	}
 }
