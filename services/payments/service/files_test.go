@@ -1,7 +1,9 @@
 package service_test
 
 import (
+	"encoding/csv"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -73,4 +75,48 @@ func camt053(paid, returned string) string {
 <Stmt><Id>1</Id><Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></Acct>` +
 		entry(paid, "DBIT", "") + entry(returned, "CRDT", "<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf>") +
 		`</Stmt></BkToCstmrStmt></Document>`
+}
+
+// A run that was not sent can be cancelled: its tranches are approved again and the next
+// run takes them. The statement comes as CSV for a spreadsheet too.
+func TestACancelledRunReturnsItsTranchesAndTheStatementAsCSV(t *testing.T) {
+	e := start(t)
+	e.award(t, contractID, provider, -60)
+	e.account(t, provider, "NL91ABNA0417164300", "confirmed", 1)
+	e.openBudget(t, 1_000_000)
+	e.milestone(t, "enr-1", "prt-1", "started", 1, -5, 95_000)
+	e.waitTranche(t, "trn-enr-1-started", "payable")
+	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/approve", nil, nil), 200)
+	var first, second struct {
+		ID, Status string
+		Tranches   int
+	}
+	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &first), 201)
+	expect(t, "cancel without a reason", e.r.Call(t, e.finance, "POST", "/api/v1/runs/"+first.ID+"/cancel", obj{"reason": ""}, nil), 422)
+	expect(t, "cancel", e.r.Call(t, e.finance, "POST", "/api/v1/runs/"+first.ID+"/cancel", obj{"reason": "verkeerde uitvoeringsdatum"}, &first), 200)
+	if first.Status != "cancelled" {
+		t.Fatalf("run %+v", first)
+	}
+	e.waitTranche(t, "trn-enr-1-started", "approved")
+	expect(t, "no file of a cancelled run", e.r.Call(t, e.finance, "GET", "/api/v1/runs/"+first.ID+"/file", nil, nil), 409)
+	expect(t, "next run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &second), 201)
+	if second.Tranches != 1 || second.Status != "ready" {
+		t.Fatalf("the next run %+v does not take the returned tranche", second)
+	}
+
+	req, _ := http.NewRequest("GET", e.r.URL+"/api/v1/providers/"+provider+"/statement", nil)
+	req.Header.Set("Authorization", "Bearer "+e.prov)
+	req.Header.Set("Accept", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("statement as CSV: %d %s %v", resp.StatusCode, resp.Header.Get("Content-Type"), err)
+	}
+	if len(rows) != 2 || rows[0][0] != "tranche" || rows[1][0] != "trn-enr-1-started" || rows[1][5] != "380.00" || rows[1][6] != "exported" {
+		t.Fatalf("statement rows %v", rows)
+	}
 }
