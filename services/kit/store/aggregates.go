@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/werkregio/platform/services/kit/paging"
@@ -31,6 +32,9 @@ type Saved struct {
 	Kind, ID, Region string
 	State            any
 	rules.Outcome
+	// Context is the request or message the change belongs to (its trace), when SaveMany
+	// saves it with others; Save uses its own.
+	Context context.Context
 }
 
 // Save appends the change and shows it in the view; rules.ErrConflict when another writer
@@ -45,6 +49,122 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	if conditional && s.Version != pre.Version {
 		return rules.ErrPreconditionFailed
 	}
+	doc, err := a.commitOf(ctx, s)
+	if err != nil {
+		return err
+	}
+	ok, err := InsertFact(ctx, a.store.commits, doc)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if rerr := a.store.repair(ctx, v, doc.Stream); rerr != nil {
+			return rerr
+		}
+		return rules.ErrConflict
+	}
+	revised(s.State, s.Version+1)
+	if conditional {
+		pre.Met()
+	}
+	// The commit is the change; should the view write fail, the relay repairs the view.
+	if err := a.store.project(ctx, v, doc, time.Time{}); err != nil {
+		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", doc.Stream, "error", err.Error())
+		return nil
+	}
+	a.store.shown.add(doc.ID)
+	return nil
+}
+
+// SaveMany appends the changes of many aggregates of one kind in two round trips: one
+// InsertMany of their commits and one bulk write of their views, for a consumer that
+// handles many messages at once. A change whose version another writer took is not saved
+// and is reported in conflicts by its index (rules.ErrConflict); the others are saved. It
+// does not take an If-Match precondition: that is a request's, and a request saves alone.
+func (a *Aggregates) SaveMany(ctx context.Context, saves []Saved) (conflicts map[int]error, err error) {
+	conflicts = map[int]error{}
+	if len(saves) == 0 {
+		return conflicts, nil
+	}
+	v, err := a.store.viewOf(saves[0].Kind)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]commitDoc, len(saves))
+	insert := make([]any, len(saves))
+	for i, s := range saves {
+		if s.Kind != saves[0].Kind {
+			return nil, fmt.Errorf("SaveMany takes one kind, got %s and %s", saves[0].Kind, s.Kind)
+		}
+		c := ctx
+		if s.Context != nil {
+			c = s.Context
+		}
+		if docs[i], err = a.commitOf(c, s); err != nil {
+			return nil, err
+		}
+		insert[i] = docs[i]
+	}
+	_, err = a.store.commits.InsertMany(ctx, insert, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+		for _, we := range bwe.WriteErrors {
+			if we.Code != 11000 {
+				return nil, err
+			}
+			conflicts[we.Index] = rules.ErrConflict
+		}
+	default:
+		return nil, err
+	}
+	var models []mongo.WriteModel
+	for i, doc := range docs {
+		if conflicts[i] != nil {
+			if rerr := a.store.repair(ctx, v, doc.Stream); rerr != nil {
+				return nil, rerr
+			}
+			continue
+		}
+		revised(saves[i].State, saves[i].Version+1)
+		m, err := a.store.projectionModel(v, doc, time.Time{}, false)
+		if err != nil {
+			return nil, err
+		}
+		models = append(models, m)
+	}
+	if len(models) > 0 {
+		_, err := a.store.db.Collection(v.collection()).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			a.store.log.WarnContext(ctx, "views not updated after commits; the relay will repair them", "kind", v.Kind, "error", err.Error())
+			return conflicts, nil
+		}
+	}
+	for i, doc := range docs {
+		if conflicts[i] == nil {
+			a.store.shown.add(doc.ID)
+		}
+	}
+	return conflicts, nil
+}
+
+// onlyDuplicates: every write error is a duplicate key (a view shows a newer version).
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}
+
+// commitOf builds the commit of one change, with its events routed and checked.
+func (a *Aggregates) commitOf(ctx context.Context, s Saved) (commitDoc, error) {
 	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action, Causes: s.Causes}
 	if ch.Action == "" && len(s.Events) > 0 {
 		ch.Action = s.Events[0].Type
@@ -54,40 +174,20 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	for i, e := range s.Events {
 		topic, ok := a.topicOf[e.Type]
 		if !ok {
-			return fmt.Errorf("no topic for event type %s", e.Type)
+			return commitDoc{}, fmt.Errorf("no topic for event type %s", e.Type)
 		}
 		// Deterministic id: a re-published commit carries the same event ids.
 		eid := fmt.Sprintf("%s@%d#%d", stream, s.Version+1, i)
 		out, err := NewEvent(a.topicPrefix+topic, eid, e.Type, e.Key, e.Subject, now, e.Data)
 		if err != nil {
-			return err
+			return commitDoc{}, err
 		}
 		if err := a.store.checkEvent(out); err != nil {
-			return err
+			return commitDoc{}, err
 		}
 		ch.Events = append(ch.Events, out)
 	}
-	c, err := a.store.appendCommit(ctx, ch)
-	if errors.Is(err, ErrConflict) {
-		if rerr := a.store.repair(ctx, v, stream); rerr != nil {
-			return rerr
-		}
-		return rules.ErrConflict
-	}
-	if err != nil {
-		return err
-	}
-	revised(s.State, s.Version+1)
-	if conditional {
-		pre.Met()
-	}
-	// The commit is the change; should the view write fail, the relay repairs the view.
-	if err := a.store.project(ctx, v, c, time.Time{}); err != nil {
-		a.store.log.WarnContext(ctx, "view not updated after a commit; the relay will repair it", "stream", stream, "error", err.Error())
-		return nil
-	}
-	a.store.shown.add(c.ID)
-	return nil
+	return a.store.newCommit(ctx, ch)
 }
 
 // revised tells a state that embeds rules.StoreVersion the version it now has.

@@ -106,6 +106,22 @@ func commitID(stream string, version int) string { return fmt.Sprintf("%s@%010d"
 // appendCommit stores the change as a commit, or returns ErrConflict when the
 // version was taken. It returns the stored commit.
 func (s *Store) appendCommit(ctx context.Context, ch Change) (commitDoc, error) {
+	doc, err := s.newCommit(ctx, ch)
+	if err != nil {
+		return commitDoc{}, err
+	}
+	ok, err := InsertFact(ctx, s.commits, doc)
+	if err != nil {
+		return commitDoc{}, err
+	}
+	if !ok {
+		return commitDoc{}, ErrConflict
+	}
+	return doc, nil
+}
+
+// newCommit is the stored form of a change, with the trace it was made in.
+func (s *Store) newCommit(ctx context.Context, ch Change) (commitDoc, error) {
 	state, err := json.Marshal(ch.State)
 	if err != nil {
 		return commitDoc{}, err
@@ -118,13 +134,6 @@ func (s *Store) appendCommit(ctx context.Context, ch Change) (commitDoc, error) 
 		ID: commitID(stream, v), Stream: stream, Kind: ch.Kind, Aggregate: ch.ID, Version: v, Region: ch.Region,
 		State: string(state), Events: ch.Events, RecordedAt: time.Now().UTC(),
 		TraceParent: carrier, Actor: ch.Actor, Action: ch.Action, Causes: ch.Causes,
-	}
-	ok, err := InsertFact(ctx, s.commits, doc)
-	if err != nil {
-		return commitDoc{}, err
-	}
-	if !ok {
-		return commitDoc{}, ErrConflict
 	}
 	return doc, nil
 }

@@ -69,3 +69,36 @@ func TestEachCauseIsAppliedOnceByConcurrentWriters(t *testing.T) {
 		t.Error("a cause is seen at a version before it was applied")
 	}
 }
+
+// SaveMany writes many aggregates' changes in two round trips; a change whose version was
+// taken is reported and not saved, the others are saved and shown in their views.
+func TestSaveManyReportsEachConflictAndSavesTheRest(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, database(t))
+	agg := store.NewAggregates(s, "", nil)
+	if err := saveThing(t, agg, thing{ID: "b", Count: 1}, 0); err != nil {
+		t.Fatal(err)
+	}
+	saves := []store.Saved{
+		{Kind: "thing", ID: "a", Region: "groningen", State: &thing{ID: "a", Count: 1, Colour: "red"}, Outcome: rules.Outcome{Actor: rules.System("test"), Action: "new"}},
+		{Kind: "thing", ID: "b", Region: "groningen", State: &thing{ID: "b", Count: 9}, Outcome: rules.Outcome{Version: 0, Actor: rules.System("test"), Action: "stale"}},
+		{Kind: "thing", ID: "c", Region: "groningen", State: &thing{ID: "c", Count: 3, Colour: "red"}, Outcome: rules.Outcome{Actor: rules.System("test"), Action: "new"}},
+	}
+	conflicts, err := agg.SaveMany(ctx, saves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conflicts) != 1 || !errors.Is(conflicts[1], rules.ErrConflict) {
+		t.Fatalf("conflicts %v, want the stale change of b", conflicts)
+	}
+	for id, want := range map[string]int{"a": 1, "b": 1, "c": 3} {
+		th, v, err := store.LoadAs[thing](ctx, agg, "thing", id)
+		if err != nil || th.Count != want || v != 1 {
+			t.Errorf("%s: %v at version %d (%v), want count %d at 1", id, th, v, err, want)
+		}
+	}
+	red, err := store.PageAs[thing](ctx, agg, "thing", store.PageQuery{Region: "groningen", Equals: map[string]any{"colour": "red"}})
+	if err != nil || len(red.Items) != 2 {
+		t.Fatalf("the views list %d red things (%v), want 2", len(red.Items), err)
+	}
+}

@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/coalesce"
 	"github.com/werkregio/platform/services/kit/messaging"
 )
 
@@ -15,12 +15,48 @@ import (
 // event's ce_sequence) a replica has applied, so that a redelivered, replayed or reordered
 // older event is recognised and skipped: replicas never roll back.
 type Sequences struct {
-	coll *mongo.Collection
+	coll    *mongo.Collection
+	applied *coalesce.Group[string, int]
+	record  *coalesce.Group[sequenceDoc, struct{}]
 }
 
-// NewSequences keeps the versions of one consumer in a collection of its own.
+// NewSequences keeps the versions of one consumer in a collection of its own. A consumer
+// that handles many keys at once asks about them in one query and records them in one
+// bulk write.
 func NewSequences(db *mongo.Database, consumer string) *Sequences {
-	return &Sequences{coll: db.Collection("sequences_" + consumer)}
+	s := &Sequences{coll: db.Collection("sequences_" + consumer)}
+	s.applied = coalesce.New(s.appliedOf)
+	s.record = coalesce.New(s.recordAll)
+	return s
+}
+
+func (s *Sequences) appliedOf(ctx context.Context, keys []string) (map[string]int, error) {
+	cur, err := s.coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []sequenceDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d.Sequence
+	}
+	return out, nil
+}
+
+func (s *Sequences) recordAll(ctx context.Context, seqs []sequenceDoc) (map[sequenceDoc]struct{}, error) {
+	models := make([]mongo.WriteModel, len(seqs))
+	for i, d := range seqs {
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: d.Sequence}}}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "seq", Value: d.Sequence}}}}).SetUpsert(true)
+	}
+	_, err := s.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil && onlyDuplicates(err) {
+		err = nil // a newer version is recorded
+	}
+	return nil, err
 }
 
 type sequenceDoc struct {
@@ -35,12 +71,8 @@ func (s *Sequences) Stale(ctx context.Context, key string, seq int) (bool, error
 	if seq <= 0 {
 		return false, nil
 	}
-	var d sequenceDoc
-	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
-	}
-	return err == nil && seq < d.Sequence, err
+	applied, err := s.applied.Do(ctx, key)
+	return err == nil && seq < applied, err
 }
 
 // Applied records seq for key unless a newer version is recorded.
@@ -48,11 +80,7 @@ func (s *Sequences) Applied(ctx context.Context, key string, seq int) error {
 	if seq <= 0 {
 		return nil
 	}
-	_, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: seq}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "seq", Value: seq}}}}, options.UpdateOne().SetUpsert(true))
-	if mongo.IsDuplicateKeyError(err) {
-		return nil // a newer version is recorded
-	}
+	_, err := s.record.Do(ctx, sequenceDoc{ID: key, Sequence: seq})
 	return err
 }
 

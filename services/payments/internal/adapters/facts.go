@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/coalesce"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/payments/internal/app"
@@ -105,11 +106,54 @@ func (t *Transfers) SetStatus(ctx context.Context, endToEndID, status, reason st
 
 // Contracts keeps every contract change as a fact: the status on a day is the latest
 // change on or before it.
-type Contracts struct{ coll *mongo.Collection }
+type Contracts struct {
+	coll   *mongo.Collection
+	status *coalesce.Group[contractDay, string]
+}
 
-// NewContracts uses the contract_changes collection.
+type contractDay struct {
+	contract string
+	day      civil.Date
+}
+
+// NewContracts uses the contract_changes collection; the status asked for many tranches at
+// once is read in one query.
 func NewContracts(db *mongo.Database) *Contracts {
-	return &Contracts{coll: db.Collection("contract_changes")}
+	c := &Contracts{coll: db.Collection("contract_changes")}
+	c.status = coalesce.New(c.statusesOn)
+	return c
+}
+
+func (c *Contracts) statusesOn(ctx context.Context, asked []contractDay) (map[contractDay]string, error) {
+	ids := make([]string, 0, len(asked))
+	for _, a := range asked {
+		ids = append(ids, a.contract)
+	}
+	cur, err := c.coll.Find(ctx, bson.D{{Key: "contract", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, err
+	}
+	var changes []contractChangeDoc
+	if err := cur.All(ctx, &changes); err != nil {
+		return nil, err
+	}
+	out := make(map[contractDay]string, len(asked))
+	for _, a := range asked {
+		var best *contractChangeDoc
+		for i := range changes {
+			ch := &changes[i]
+			if ch.Contract != a.contract || ch.On > a.day.String() {
+				continue
+			}
+			if best == nil || ch.On > best.On || ch.On == best.On && ch.Seq > best.Seq {
+				best = ch
+			}
+		}
+		if best != nil {
+			out[a] = best.Status
+		}
+	}
+	return out, nil
 }
 
 type contractChangeDoc struct {
@@ -130,21 +174,41 @@ func (c *Contracts) Record(ctx context.Context, ch app.ContractChange) error {
 }
 
 func (c *Contracts) StatusOn(ctx context.Context, contractID string, day civil.Date) (string, error) {
-	var d contractChangeDoc
-	err := c.coll.FindOne(ctx, bson.D{{Key: "contract", Value: contractID}, {Key: "on", Value: bson.D{{Key: "$lte", Value: day.String()}}}},
-		options.FindOne().SetSort(bson.D{{Key: "on", Value: -1}, {Key: "seq", Value: -1}})).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return "", nil
-	}
-	return d.Status, err
+	return c.status.Do(ctx, contractDay{contractID, day})
 }
 
 // Accounts is the replica of providers' bank accounts, the newest revision per provider.
-type Accounts struct{ coll *mongo.Collection }
+type Accounts struct {
+	coll *mongo.Collection
+	load *coalesce.Group[string, *domain.BankAccount]
+}
 
-// NewAccounts uses the bank_accounts collection.
+// NewAccounts uses the bank_accounts collection; accounts asked for at once are read in
+// one query.
 func NewAccounts(db *mongo.Database) *Accounts {
-	return &Accounts{coll: db.Collection("bank_accounts")}
+	a := &Accounts{coll: db.Collection("bank_accounts")}
+	a.load = coalesce.New(a.loadAll)
+	return a
+}
+
+func (a *Accounts) loadAll(ctx context.Context, kvks []string) (map[string]*domain.BankAccount, error) {
+	cur, err := a.coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: kvks}}}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []accountDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.BankAccount, len(docs))
+	for _, d := range docs {
+		var acc domain.BankAccount
+		if err := json.Unmarshal([]byte(d.Account), &acc); err != nil {
+			return nil, err
+		}
+		out[d.ID] = &acc
+	}
+	return out, nil
 }
 
 type accountDoc struct {
@@ -167,23 +231,54 @@ func (a *Accounts) Keep(ctx context.Context, acc domain.BankAccount) (bool, erro
 }
 
 func (a *Accounts) Load(ctx context.Context, kvk string) (*domain.BankAccount, error) {
-	var d accountDoc
-	err := a.coll.FindOne(ctx, bson.D{{Key: "_id", Value: kvk}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	acc, err := a.load.Do(ctx, kvk)
+	if err == nil && acc == nil {
 		return nil, rules.ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	var acc domain.BankAccount
-	return &acc, json.Unmarshal([]byte(d.Account), &acc)
+	return acc, err
 }
 
 // Keys claims tranches' natural keys (participant, product, milestone).
-type Keys struct{ coll *mongo.Collection }
+type Keys struct {
+	coll  *mongo.Collection
+	claim *coalesce.Group[keyDoc, string]
+}
 
-// NewKeys uses the tranche_keys collection.
-func NewKeys(db *mongo.Database) *Keys { return &Keys{coll: db.Collection("tranche_keys")} }
+// NewKeys uses the tranche_keys collection; keys claimed at once are inserted and read back
+// in two round trips.
+func NewKeys(db *mongo.Database) *Keys {
+	k := &Keys{coll: db.Collection("tranche_keys")}
+	k.claim = coalesce.New(k.claimAll)
+	return k
+}
+
+func (k *Keys) claimAll(ctx context.Context, claims []keyDoc) (map[keyDoc]string, error) {
+	docs := make([]any, len(claims))
+	ids := make([]string, len(claims))
+	for i, c := range claims {
+		docs[i], ids[i] = c, c.ID
+	}
+	if _, err := store.InsertFacts(ctx, k.coll, docs); err != nil {
+		return nil, err
+	}
+	cur, err := k.coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, err
+	}
+	var owners []keyDoc
+	if err := cur.All(ctx, &owners); err != nil {
+		return nil, err
+	}
+	owner := make(map[string]string, len(owners))
+	for _, o := range owners {
+		owner[o.ID] = o.Tranche
+	}
+	out := make(map[keyDoc]string, len(claims))
+	for _, c := range claims {
+		out[c] = owner[c.ID]
+	}
+	return out, nil
+}
 
 type keyDoc struct {
 	ID      string `bson:"_id"`
@@ -191,10 +286,5 @@ type keyDoc struct {
 }
 
 func (k *Keys) Claim(ctx context.Context, key, trancheID string) (string, error) {
-	if _, err := store.InsertFact(ctx, k.coll, keyDoc{ID: key, Tranche: trancheID}); err != nil {
-		return "", err
-	}
-	var d keyDoc
-	err := k.coll.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&d)
-	return d.Tranche, err
+	return k.claim.Do(ctx, keyDoc{ID: key, Tranche: trancheID})
 }

@@ -55,7 +55,10 @@ var Views = []*store.View{
 }
 
 // Repository stores tranches, budgets and runs on the commit log with their views.
-type Repository struct{ agg *store.Aggregates }
+type Repository struct {
+	agg      *store.Aggregates
+	tranches *groupCommit
+}
 
 // NewRepository routes every tranche event to the tranches topic.
 func NewRepository(s *store.Store, topicPrefix string) *Repository {
@@ -63,7 +66,8 @@ func NewRepository(s *store.Store, topicPrefix string) *Repository {
 	for _, t := range app.EventTypes() {
 		topicOf[t] = catalog.TopicPaymentsTranches
 	}
-	return &Repository{agg: store.NewAggregates(s, topicPrefix, topicOf)}
+	agg := store.NewAggregates(s, topicPrefix, topicOf)
+	return &Repository{agg: agg, tranches: &groupCommit{agg: agg}}
 }
 
 var _ app.Repository = (*Repository)(nil)
@@ -83,7 +87,7 @@ func (r *Repository) LoadTranches(ctx context.Context, ids []string) (map[string
 
 func (r *Repository) SaveTranche(ctx context.Context, t *domain.Tranche, o rules.Outcome) error {
 	o.Version = t.CurrentVersion()
-	return r.agg.Save(ctx, store.Saved{Kind: kindTranche, ID: t.ID, Region: t.Region, State: t, Outcome: o})
+	return r.tranches.save(ctx, store.Saved{Kind: kindTranche, ID: t.ID, Region: t.Region, State: t, Outcome: o})
 }
 
 func trancheQuery(region string, f app.TrancheFilter, page paging.Request) store.PageQuery {

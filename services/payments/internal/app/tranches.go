@@ -18,9 +18,14 @@ func sees(p auth.Principal, kvk string) bool {
 	return seesAll(p) || p.Has(auth.RoleProvider) && p.Org == kvk
 }
 
-// GetTranche is one tranche, with its holds and history.
+// GetTranche is one tranche, with its holds and history, as stored: a read never writes
+// (a transfer under way shows as the tranche's booking).
 func (s *Service) GetTranche(ctx context.Context, p auth.Principal, id string) (*domain.Tranche, error) {
-	t, err := s.loadTranche(ctx, id)
+	t, err := s.Repo.LoadTranche(ctx, id)
+	return s.visible(p, t, err)
+}
+
+func (s *Service) visible(p auth.Principal, t *domain.Tranche, err error) (*domain.Tranche, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -49,8 +54,8 @@ func (s *Service) ListTranches(ctx context.Context, p auth.Principal, f TrancheF
 func (s *Service) Approve(ctx context.Context, p auth.Principal, id string) (*domain.Tranche, error) {
 	var out *domain.Tranche
 	err := rules.Retry(ctx, func() error {
-		t, err := s.GetTranche(ctx, p, id)
-		if err != nil {
+		t, err := s.loadTranche(ctx, id)
+		if t, err = s.visible(p, t, err); err != nil {
 			return err
 		}
 		if err := t.Approve(p.Subject, s.settings.FourEyesCents, s.clock()); err != nil {
