@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/werkregio/platform/contracts"
+
 	"github.com/gin-gonic/gin"
 	"github.com/segmentio/kafka-go"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -47,6 +49,13 @@ type Options struct {
 	// LogOutput defaults to stderr; SpanProcessors capture spans in tests.
 	LogOutput      io.Writer
 	SpanProcessors []sdktrace.SpanProcessor
+}
+
+// OptionsFor are a catalog service's options: the platform's event schemas, its OpenAPI
+// document from contracts/, its indexes and views.
+func OptionsFor(name string, indexes []store.Index, views []*store.View) Options {
+	return Options{Validator: contracts.MustEventSchemas(), OpenAPI: contracts.MustOpenAPI(name), OpenAPIRefs: contracts.OpenAPIFiles(),
+		Service: name, Indexes: indexes, Views: views}
 }
 
 // Platform is a started service process.

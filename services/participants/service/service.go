@@ -5,7 +5,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/services/kit/messaging"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/participants/internal/adapters"
@@ -17,16 +16,7 @@ import (
 const Name = "participants"
 
 // Options are the platform options of this service.
-func Options() kit.Options {
-	return kit.Options{
-		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     contracts.MustOpenAPI(Name),
-		OpenAPIRefs: contracts.OpenAPIFiles(),
-		Service:     Name,
-		Indexes:     adapters.Indexes,
-		Views:       adapters.Views,
-	}
-}
+func Options() kit.Options { return kit.OptionsFor(Name, adapters.Indexes, adapters.Views) }
 
 // Wire mounts the participants application on a started platform. The BSN keys come from
 // BSN_ENCRYPTION_KEY and BSN_LOOKUP_KEY (base64; in Kubernetes from a Secret).

@@ -5,7 +5,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/werkregio/platform/contracts"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/payments/internal/adapters"
@@ -19,16 +18,7 @@ import (
 const Name = "payments"
 
 // Options are the platform options of this service.
-func Options() kit.Options {
-	return kit.Options{
-		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     contracts.MustOpenAPI(Name),
-		OpenAPIRefs: contracts.OpenAPIFiles(),
-		Service:     Name,
-		Indexes:     adapters.Indexes,
-		Views:       adapters.Views,
-	}
-}
+func Options() kit.Options { return kit.OptionsFor(Name, adapters.Indexes, adapters.Views) }
 
 // Wire mounts the payments application on a started platform.
 func Wire(p *kit.Platform) error { return WireWith(time.Now)(p) }

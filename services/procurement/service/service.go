@@ -2,7 +2,6 @@
 package service
 
 import (
-	"github.com/werkregio/platform/contracts"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/adapters"
@@ -14,15 +13,7 @@ import (
 const Name = "procurement"
 
 // Options are the platform options of this service.
-func Options() kit.Options {
-	return kit.Options{
-		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     contracts.MustOpenAPI(Name),
-		OpenAPIRefs: contracts.OpenAPIFiles(),
-		Service:     Name,
-		Views:       adapters.Views,
-	}
-}
+func Options() kit.Options { return kit.OptionsFor(Name, nil, adapters.Views) }
 
 // Wire mounts the procurement application on a started platform.
 func Wire(p *kit.Platform) error {

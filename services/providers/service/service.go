@@ -5,7 +5,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/werkregio/platform/contracts"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/providers/internal/adapters"
@@ -17,16 +16,7 @@ import (
 const Name = "providers"
 
 // Options are the platform options of this service.
-func Options() kit.Options {
-	return kit.Options{
-		Validator:   contracts.MustEventSchemas(),
-		OpenAPI:     contracts.MustOpenAPI(Name),
-		OpenAPIRefs: contracts.OpenAPIFiles(),
-		Service:     Name,
-		Indexes:     adapters.TermsIndexes,
-		Views:       adapters.Views,
-	}
-}
+func Options() kit.Options { return kit.OptionsFor(Name, adapters.TermsIndexes, adapters.Views) }
 
 // Wire mounts the providers application on a started platform.
 func Wire(p *kit.Platform) error { return WireWith(time.Now)(p) }

@@ -2,27 +2,36 @@ package adapters
 
 import (
 	"context"
-	"sync"
 
+	"github.com/werkregio/platform/services/kit/coalesce"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 )
 
 // groupCommit saves the tranches asked for at the same time together: the milestone
 // consumer handles many enrolments at once, and one InsertMany of their commits and one
-// bulk write of their views cost about what a single save does. Whoever finds no save
-// under way writes what is queued, then what was queued meanwhile, until none is left;
-// each caller learns its own outcome (a conflict is its alone).
+// bulk write of their views cost about what a single save does. Each caller learns its own
+// outcome (a conflict is its alone).
 type groupCommit struct {
-	agg     *store.Aggregates
-	mu      sync.Mutex
-	busy    bool
-	pending []queuedSave
+	agg   *store.Aggregates
+	group *coalesce.Group[*store.Saved, error]
 }
 
-type queuedSave struct {
-	saved store.Saved
-	done  chan error
+func newGroupCommit(agg *store.Aggregates) *groupCommit {
+	g := &groupCommit{agg: agg}
+	g.group = coalesce.New(func(ctx context.Context, saves []*store.Saved) (map[*store.Saved]error, error) {
+		list := make([]store.Saved, len(saves))
+		for i, s := range saves {
+			list[i] = *s
+		}
+		conflicts, err := agg.SaveMany(ctx, list)
+		out := make(map[*store.Saved]error, len(conflicts))
+		for i, c := range conflicts {
+			out[saves[i]] = c
+		}
+		return out, err
+	})
+	return g
 }
 
 func (g *groupCommit) save(ctx context.Context, s store.Saved) error {
@@ -31,41 +40,9 @@ func (g *groupCommit) save(ctx context.Context, s store.Saved) error {
 		return g.agg.Save(ctx, s)
 	}
 	s.Context = ctx
-	done := make(chan error, 1)
-	g.mu.Lock()
-	g.pending = append(g.pending, queuedSave{s, done})
-	leader := !g.busy
-	g.busy = true
-	g.mu.Unlock()
-	if leader {
-		for {
-			g.mu.Lock()
-			batch := g.pending
-			g.pending = nil
-			if len(batch) == 0 {
-				g.busy = false
-				g.mu.Unlock()
-				break
-			}
-			g.mu.Unlock()
-			saves := make([]store.Saved, len(batch))
-			for i, q := range batch {
-				saves[i] = q.saved
-			}
-			conflicts, err := g.agg.SaveMany(context.WithoutCancel(ctx), saves)
-			for i, q := range batch {
-				if err != nil {
-					q.done <- err
-				} else {
-					q.done <- conflicts[i]
-				}
-			}
-		}
-	}
-	select {
-	case err := <-done:
+	conflict, err := g.group.Do(ctx, &s)
+	if err != nil {
 		return err
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	return conflict
 }

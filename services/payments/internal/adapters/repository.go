@@ -67,7 +67,7 @@ func NewRepository(s *store.Store, topicPrefix string) *Repository {
 		topicOf[t] = catalog.TopicPaymentsTranches
 	}
 	agg := store.NewAggregates(s, topicPrefix, topicOf)
-	return &Repository{agg: agg, tranches: &groupCommit{agg: agg}}
+	return &Repository{agg: agg, tranches: newGroupCommit(agg)}
 }
 
 var _ app.Repository = (*Repository)(nil)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/coalesce"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -126,65 +127,37 @@ type transferResult struct {
 	err    error
 }
 
-// ledger coalesces the transfers of each budget: whoever finds a budget's queue idle books
-// what is queued, then what was queued meanwhile, until the queue is empty.
+// ledger books each budget's concurrent transfers together (kit/coalesce): one group per
+// budget, so one budget's batch never waits for another's.
 type ledger struct {
 	mu     sync.Mutex
-	queues map[string]*budgetQueue
-}
-
-type budgetQueue struct {
-	busy    bool
-	pending []queued
-}
-
-type queued struct {
-	transferRequest
-	done chan transferResult
+	groups map[string]*coalesce.Group[*transferRequest, transferResult]
 }
 
 func (l *ledger) book(ctx context.Context, s *Service, r transferRequest) (bool, error) {
-	done := make(chan transferResult, 1)
 	l.mu.Lock()
-	if l.queues == nil {
-		l.queues = map[string]*budgetQueue{}
+	if l.groups == nil {
+		l.groups = map[string]*coalesce.Group[*transferRequest, transferResult]{}
 	}
-	q := l.queues[r.booking.Budget]
-	if q == nil {
-		q = &budgetQueue{}
-		l.queues[r.booking.Budget] = q
+	budgetID := r.booking.Budget
+	g := l.groups[budgetID]
+	if g == nil {
+		g = coalesce.New(func(ctx context.Context, batch []*transferRequest) (map[*transferRequest]transferResult, error) {
+			return s.bookBatch(ctx, budgetID, batch)
+		})
+		l.groups[budgetID] = g
 	}
-	q.pending = append(q.pending, queued{r, done})
-	leader := !q.busy
-	q.busy = true
 	l.mu.Unlock()
-	if leader {
-		for {
-			l.mu.Lock()
-			batch := q.pending
-			q.pending = nil
-			if len(batch) == 0 {
-				q.busy = false
-				delete(l.queues, r.booking.Budget)
-				l.mu.Unlock()
-				break
-			}
-			l.mu.Unlock()
-			// the batch is booked for all its waiters, whatever this request's context does
-			s.bookBatch(context.WithoutCancel(ctx), r.booking.Budget, batch)
-		}
+	res, err := g.Do(ctx, &r)
+	if err != nil {
+		return false, err
 	}
-	select {
-	case res := <-done:
-		return res.booked, res.err
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
+	return res.booked, res.err
 }
 
 // bookBatch books queued transfers of one budget in one commit, in their order; a transfer
 // the budget cannot take is refused without stopping the others.
-func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []queued) {
+func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []*transferRequest) (map[*transferRequest]transferResult, error) {
 	results := make([]transferResult, len(batch))
 	names := make([]string, len(batch))
 	for i, q := range batch {
@@ -193,13 +166,11 @@ func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []queued
 	for attempt := 0; ; attempt++ {
 		budget, err := s.Repo.LoadBudget(ctx, budgetID)
 		if err != nil {
-			deliver(batch, nil, err)
-			return
+			return nil, err
 		}
 		booked, err := s.Repo.TransfersBooked(ctx, budgetID, names, budget.CurrentVersion())
 		if err != nil {
-			deliver(batch, nil, err)
-			return
+			return nil, err
 		}
 		var causes []string
 		for i, q := range batch {
@@ -221,29 +192,24 @@ func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []queued
 			}
 		}
 		if len(causes) == 0 {
-			deliver(batch, results, nil)
-			return
+			return byRequest(batch, results), nil
 		}
 		err = s.Repo.SaveBudget(ctx, budget, rules.Outcome{Actor: rules.System("ledger"), Action: fmt.Sprintf("%d transfers", len(causes)), Causes: causes})
 		if err == nil {
-			deliver(batch, results, nil)
-			return
+			return byRequest(batch, results), nil
 		}
 		if !errors.Is(err, rules.ErrConflict) || attempt > 200 {
-			deliver(batch, nil, err)
-			return
+			return nil, err
 		}
 		// another process booked in this budget meanwhile: reload and book again
 		time.Sleep(time.Duration(rand.IntN(1+min(attempt, 20))) * time.Millisecond)
 	}
 }
 
-func deliver(batch []queued, results []transferResult, err error) {
-	for i, q := range batch {
-		if err != nil {
-			q.done <- transferResult{err: err}
-		} else {
-			q.done <- results[i]
-		}
+func byRequest(batch []*transferRequest, results []transferResult) map[*transferRequest]transferResult {
+	out := make(map[*transferRequest]transferResult, len(batch))
+	for i, r := range batch {
+		out[r] = results[i]
 	}
+	return out
 }
