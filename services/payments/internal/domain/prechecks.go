@@ -102,15 +102,4 @@ func Precheck(in PrecheckInput) []Hold {
 }
 
 // Euro writes cents as the Dutch notation of an amount: EUR 1.234,56.
-func Euro(c Cents) string {
-	sign := ""
-	if c < 0 {
-		sign, c = "-", -c
-	}
-	whole, cents := c/100, c%100
-	s := fmt.Sprintf("%d", whole)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return fmt.Sprintf("%sEUR %s,%02d", sign, s, cents)
-}
+func Euro(c Cents) string { return civil.Euro(c) }

@@ -1,0 +1,153 @@
+package domain
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// Kinds of declared contribution.
+const (
+	KindCandidate = "candidate" // a person deployed: a candidate type, hours, a period
+	KindPurchase  = "purchase"  // purchasing from a social enterprise: an invoice
+	KindHours     = "hours"     // guest lessons, coaching: hours at the table's hourly value
+)
+
+// Declaration is one line a contractor declares.
+type Declaration struct {
+	Kind         string        `json:"kind"`
+	Candidate    CandidateType `json:"candidateType,omitempty"`
+	HoursPerWeek float64       `json:"hoursPerWeek,omitempty"`
+	From         Date          `json:"from,omitzero"`
+	Until        Date          `json:"until,omitzero"`
+	Bonuses      []Bonus       `json:"bonuses,omitempty"`
+	InvoiceCents Cents         `json:"invoiceCents,omitempty"`
+	Enterprise   string        `json:"enterprise,omitempty"` // the kind of social enterprise (table's purchasing shares)
+	Hours        int           `json:"hours,omitempty"`
+}
+
+// Step is one line of a value's calculation, shown with the value.
+type Step struct {
+	Rule   string `json:"rule"`
+	Detail string `json:"detail"`
+	Cents  Cents  `json:"cents"`
+}
+
+// Value is what a declaration is worth, with the calculation that got there.
+type Value struct {
+	Cents  Cents  `json:"cents"`
+	Months int    `json:"months,omitempty"`
+	Table  string `json:"table"`
+	Trace  []Step `json:"trace"`
+}
+
+// ValueOf values a declaration with a table. A candidate counts for months (those that
+// count after double counting and the table's cap: CountableMonths): (the yearly value of
+// the candidate type + its bonuses) × hours a week / the table's full time (at most 1) ×
+// months / 12, rounded to the nearest cent (half up). A purchase counts the table's share of
+// the invoice (rounded down to the cent); hours count at the table's hourly value.
+func ValueOf(t Table, d Declaration, months int) (Value, error) {
+	v := Value{Table: fmt.Sprintf("%s (version %d, from %s)", t.Name, t.Version, t.EffectiveFrom)}
+	switch d.Kind {
+	case KindCandidate:
+		yearly, ok := t.Yearly[d.Candidate]
+		if !ok {
+			return v, rules.Invalid("candidateType", "%s has no value in %s", d.Candidate, t.Name)
+		}
+		if d.HoursPerWeek <= 0 || d.HoursPerWeek > 60 {
+			return v, rules.Invalid("hoursPerWeek", "must be more than 0 and at most 60")
+		}
+		v.Trace = append(v.Trace, Step{Rule: "yearly value for full time", Detail: string(d.Candidate), Cents: yearly})
+		total := yearly
+		for _, b := range d.Bonuses {
+			bonus, ok := t.Bonuses[b]
+			if !ok {
+				v.Trace = append(v.Trace, Step{Rule: "bonus not in this table", Detail: string(b)})
+				continue
+			}
+			total += bonus
+			v.Trace = append(v.Trace, Step{Rule: "bonus", Detail: string(b), Cents: bonus})
+		}
+		hundredths := int64(math.Round(d.HoursPerWeek * 100))
+		full := int64(t.FullTimeHours) * 100
+		hundredths = min(hundredths, full)
+		v.Months = months
+		num := total * hundredths * int64(months)
+		den := full * 12
+		v.Cents = (num + den/2) / den
+		v.Trace = append(v.Trace,
+			Step{Rule: "part of full time", Detail: fmt.Sprintf("%.2f of %d hours a week", float64(hundredths)/100, t.FullTimeHours)},
+			Step{Rule: "months that count", Detail: fmt.Sprintf("%d of 12", months)},
+			Step{Rule: "value", Detail: fmt.Sprintf("%s × %.2f/%d × %d/12, rounded to the cent", Euro(total), float64(hundredths)/100, t.FullTimeHours, months), Cents: v.Cents})
+	case KindPurchase:
+		bp, ok := t.PurchaseBasisPoints[d.Enterprise]
+		if !ok {
+			return v, rules.Invalid("enterprise", "%s does not value purchasing from %q", t.Name, d.Enterprise)
+		}
+		if d.InvoiceCents <= 0 {
+			return v, rules.Invalid("invoiceCents", "must be positive")
+		}
+		v.Cents = d.InvoiceCents * int64(bp) / 10_000
+		v.Trace = []Step{{Rule: "invoice", Detail: d.Enterprise, Cents: d.InvoiceCents},
+			{Rule: "share of the invoice that counts", Detail: percent(bp), Cents: v.Cents}}
+	case KindHours:
+		if t.HourlyCents == 0 {
+			return v, rules.Invalid("kind", "%s does not value hours of guest lessons or coaching", t.Name)
+		}
+		if d.Hours <= 0 {
+			return v, rules.Invalid("hours", "must be positive")
+		}
+		v.Cents = int64(d.Hours) * t.HourlyCents
+		v.Trace = []Step{{Rule: "hours at the hourly value", Detail: fmt.Sprintf("%d × %s", d.Hours, Euro(t.HourlyCents)), Cents: v.Cents}}
+	default:
+		return v, rules.Invalid("kind", "must be %s, %s or %s", KindCandidate, KindPurchase, KindHours)
+	}
+	return v, nil
+}
+
+// MonthsOf are the calendar months (YYYY-MM) a period counts for: a month counts when the
+// period covers at least half of its days.
+func MonthsOf(from, until Date) []string {
+	var out []string
+	if from.IsZero() || until.IsZero() || until.Before(from) {
+		return out
+	}
+	first := time.Date(from.Time().Year(), from.Time().Month(), 1, 0, 0, 0, 0, time.UTC)
+	for m := first; !m.After(until.Time()); m = m.AddDate(0, 1, 0) {
+		end := m.AddDate(0, 1, -1)
+		start, stop := m, end
+		if from.Time().After(start) {
+			start = from.Time()
+		}
+		if until.Time().Before(stop) {
+			stop = until.Time()
+		}
+		covered := int(stop.Sub(start).Hours()/24) + 1
+		if covered*2 >= end.Day() {
+			out = append(out, m.Format("2006-01"))
+		}
+	}
+	return out
+}
+
+// CountableMonths decides which of a candidate's declared months count: a month counted
+// before (in any project, in any region) counts no more, and the table's cap per candidate
+// (counted before: how many months of this candidate counted already) stops the rest. It
+// returns the months that count and, for each that does not, the reason.
+func CountableMonths(months []string, taken map[string]bool, countedBefore, maxMonths int) (count []string, refused map[string]string) {
+	refused = map[string]string{}
+	for _, m := range slices.Sorted(slices.Values(months)) {
+		switch {
+		case taken[m]:
+			refused[m] = "this candidate's month counts already (in another declaration)"
+		case maxMonths > 0 && countedBefore+len(count) >= maxMonths:
+			refused[m] = fmt.Sprintf("the table counts a candidate at most %d months", maxMonths)
+		default:
+			count = append(count, m)
+		}
+	}
+	return count, refused
+}

@@ -1,0 +1,77 @@
+package domain
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/werkregio/platform/services/kit/civil"
+)
+
+func table(t *testing.T, region string, day Date) Table {
+	t.Helper()
+	tb, ok := TableAt(PublishedTables, region, day)
+	if !ok {
+		t.Fatalf("no table of %s on %s", region, day)
+	}
+	return tb
+}
+
+// A candidate is valued with the region's table in force on the tender's publication date:
+// yearly value plus bonuses, pro rata hours and months, to the cent, with every step shown.
+func TestADeclarationIsValuedByTheTableOfThePublicationDate(t *testing.T) {
+	utrecht := table(t, "utrecht", civil.NewDate(2026, 3, 1))
+	v, err := ValueOf(utrecht, Declaration{Kind: KindCandidate, Candidate: CandidateParticipatiewet, HoursPerWeek: 32,
+		Bonuses: []Bonus{BonusStatushouder, BonusAge55}}, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (40,000 + 10,000) × 32/36 × 6/12 = 22,222.22
+	if v.Cents != 2_222_222 || v.Months != 6 {
+		t.Fatalf("value %d cents for %d months, want 2222222", v.Cents, v.Months)
+	}
+	trace := ""
+	for _, s := range v.Trace {
+		trace += s.Rule + ": " + s.Detail + "; "
+	}
+	for _, want := range []string{"participatiewet", "statushouder", "bonus not in this table: age_55_plus", "32.00 of 36", "6 of 12", "Bouwblokken social return Utrecht"} {
+		if !strings.Contains(trace+v.Table, want) {
+			t.Errorf("the trace lacks %q: %s", want, trace)
+		}
+	}
+	// Haaglanden's table is in force for tenders from 1 July 2023 only.
+	if _, ok := TableAt(PublishedTables, "haaglanden", civil.NewDate(2023, 6, 30)); ok {
+		t.Error("a tender of June 2023 valued with the table of July 2023")
+	}
+	full, _ := ValueOf(table(t, "haaglanden", civil.NewDate(2024, 1, 1)), Declaration{Kind: KindCandidate, Candidate: CandidateBanenafspraak, HoursPerWeek: 40}, 12)
+	if full.Cents != 50*k {
+		t.Errorf("a full year of full time (40 hours count as 36) is %d, want the yearly value", full.Cents)
+	}
+	// purchasing and hours
+	twente := table(t, "twente", civil.NewDate(2025, 1, 1))
+	if p, _ := ValueOf(twente, Declaration{Kind: KindPurchase, Enterprise: "social-enterprise-nl", InvoiceCents: 1_234_567}, 0); p.Cents != 617_283 {
+		t.Errorf("half an invoice of EUR 12.345,67 rounded down: %d", p.Cents)
+	}
+	if h, _ := ValueOf(utrecht, Declaration{Kind: KindHours, Hours: 12}, 0); h.Cents != 120_000 {
+		t.Errorf("12 hours of coaching at EUR 100: %d", h.Cents)
+	}
+	if _, err := ValueOf(twente, Declaration{Kind: KindCandidate, Candidate: CandidateWW, HoursPerWeek: 36}, 3); err == nil {
+		t.Error("a candidate type the table has no value for was valued")
+	}
+}
+
+// A candidate-month counts once, anywhere; the table's cap per candidate stops the rest,
+// each refused month with its reason.
+func TestACandidateMonthCountsOnce(t *testing.T) {
+	months := MonthsOf(civil.NewDate(2026, 1, 20), civil.NewDate(2026, 6, 10))
+	// January: 12 of 31 days (no); February to May; June: 10 of 30 days (no)
+	if strings.Join(months, ",") != "2026-02,2026-03,2026-04,2026-05" {
+		t.Fatalf("months %v", months)
+	}
+	count, refused := CountableMonths(months, map[string]bool{"2026-03": true}, 10, 12)
+	if strings.Join(count, ",") != "2026-02,2026-04" || len(refused) != 2 {
+		t.Fatalf("count %v, refused %v", count, refused)
+	}
+	if !strings.Contains(refused["2026-03"], "counts already") || !strings.Contains(refused["2026-05"], "at most 12 months") {
+		t.Fatalf("reasons %v", refused)
+	}
+}
