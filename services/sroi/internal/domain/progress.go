@@ -1,0 +1,99 @@
+package domain
+
+import "fmt"
+
+// ProjectStatus is how a project's social return stands.
+type ProjectStatus string
+
+const (
+	StatusOnTrack ProjectStatus = "on_track" // approved value keeps pace with the time passed
+	StatusBehind  ProjectStatus = "behind"   // behind the pace: reminders go out
+	StatusMet     ProjectStatus = "met"      // the obligation is realised
+	StatusOverdue ProjectStatus = "overdue"  // the deadline passed and it is not realised
+)
+
+// Progress is a project's social return at a day.
+type Progress struct {
+	ObligationCents Cents         `json:"obligationCents"`
+	DeclaredCents   Cents         `json:"declaredCents"`
+	ApprovedCents   Cents         `json:"approvedCents"`
+	ForecastCents   Cents         `json:"forecastCents"`
+	RealisedBP      int           `json:"realisedBasisPoints"` // approved / obligation, 10000 = 100%
+	ExpectedBP      int           `json:"expectedBasisPoints"` // the share of the time passed
+	Status          ProjectStatus `json:"status"`
+	Reason          string        `json:"reason"`
+}
+
+// behindMargin: a project is behind when its approved value lags the share of the time
+// passed by more than a tenth of the obligation (a quarter's declarations come in late).
+const behindMargin = 1_000
+
+// ProgressOf says where a project stands: realised is approved value against the
+// obligation; expected is the share of the period (award to deadline) passed; the forecast
+// adds what running declarations will still be worth by the deadline.
+func ProgressOf(obligation, declared, approved, runningRest Cents, start, deadline, today Date) Progress {
+	p := Progress{ObligationCents: obligation, DeclaredCents: declared, ApprovedCents: approved, ForecastCents: approved + runningRest}
+	if obligation <= 0 {
+		p.RealisedBP, p.Status, p.Reason = 10_000, StatusMet, "no obligation"
+		return p
+	}
+	p.RealisedBP = int(min(approved*10_000/obligation, 10_000))
+	total := start.DaysUntil(deadline)
+	passed := start.DaysUntil(today)
+	switch {
+	case total <= 0 || passed >= total:
+		p.ExpectedBP = 10_000
+	case passed > 0:
+		p.ExpectedBP = passed * 10_000 / total
+	}
+	switch {
+	case approved >= obligation:
+		p.Status, p.Reason = StatusMet, "the obligation is realised"
+	case !today.Before(deadline) && deadline != (Date{}):
+		p.Status, p.Reason = StatusOverdue, fmt.Sprintf("the deadline %s passed with %s of %s approved", deadline, Euro(approved), Euro(obligation))
+	case p.RealisedBP+behindMargin < p.ExpectedBP:
+		p.Status = StatusBehind
+		p.Reason = fmt.Sprintf("%s realised after %s of the time", percent(p.RealisedBP), percent(p.ExpectedBP))
+		if p.ForecastCents < obligation {
+			p.Reason += fmt.Sprintf("; the declarations running reach %s of %s", Euro(p.ForecastCents), Euro(obligation))
+		}
+	default:
+		p.Status, p.Reason = StatusOnTrack, fmt.Sprintf("%s realised after %s of the time", percent(p.RealisedBP), percent(p.ExpectedBP))
+	}
+	return p
+}
+
+// JobsGoal is a regional goal such as the 1000-banenplan: people in work by a day.
+type JobsGoal struct {
+	Target   int  `json:"target"`
+	From     Date `json:"from"`
+	Deadline Date `json:"deadline"`
+}
+
+// GoalPace is where a jobs goal stands: placements so far, the target line's value today,
+// and the placements a month needed from now on to reach it.
+type GoalPace struct {
+	Placed       int     `json:"placed"`
+	TargetToday  int     `json:"targetToday"`
+	NeededPerMon float64 `json:"neededPerMonth"`
+	OnTrack      bool    `json:"onTrack"`
+}
+
+// PaceOf compares placements with a straight target line from the goal's start to its
+// deadline and gives the monthly run rate still needed.
+func PaceOf(g JobsGoal, placed int, today Date) GoalPace {
+	p := GoalPace{Placed: placed}
+	total := g.From.DaysUntil(g.Deadline)
+	passed := min(max(g.From.DaysUntil(today), 0), max(total, 0))
+	if total > 0 {
+		p.TargetToday = g.Target * passed / total
+	} else {
+		p.TargetToday = g.Target
+	}
+	left := total - passed
+	if rest := g.Target - placed; rest > 0 && left > 0 {
+		p.NeededPerMon = float64(rest) / (float64(left) / 30.44)
+	}
+	p.OnTrack = placed >= p.TargetToday
+	return p
+}
