@@ -92,6 +92,11 @@ func ObligationOf(p Policy, a Award) (Obligation, error) {
 	return o, nil
 }
 
+func sortedStrings(s []string) []string {
+	slices.Sort(s)
+	return s
+}
+
 func percent(bp int) string {
 	if bp%100 == 0 {
 		return fmt.Sprintf("%d%%", bp/100)

@@ -75,3 +75,30 @@ func TestACandidateMonthCountsOnce(t *testing.T) {
 		t.Fatalf("reasons %v", refused)
 	}
 }
+
+// A declared candidate earns the bonuses its table rewards: a 55-plus candidate the 50-plus
+// bonus of Utrecht and the 55-plus bonus of Haaglanden; a permanent contract where it counts.
+func TestBonusesFollowTheTable(t *testing.T) {
+	in := CandidateInput{Candidate: CandidateWW, HoursPerWeek: 36, From: civil.NewDate(2026, 1, 1), Until: civil.NewDate(2026, 12, 31),
+		ContractType: "permanent", AgeBand: Age55Plus, Statushouder: true}
+	utrecht := table(t, "utrecht", civil.NewDate(2026, 1, 1))
+	haaglanden := table(t, "haaglanden", civil.NewDate(2026, 1, 1))
+	if got := in.BonusesFor(utrecht); len(got) != 3 || got[0] != BonusAge50 {
+		t.Errorf("Utrecht: %v", got)
+	}
+	if got := in.BonusesFor(haaglanden); len(got) != 1 || got[0] != BonusAge55 {
+		t.Errorf("Haaglanden: %v", got)
+	}
+	v, err := ValueOf(utrecht, in.Declaration(utrecht), 12)
+	if err != nil || v.Cents != 50*k {
+		t.Errorf("a year of WW (20k) with three bonuses (30k): %d %v", v.Cents, err)
+	}
+	bad := in
+	bad.Candidate, bad.AgeBand = CandidateSchoolLeaverVSO, "old"
+	if err := bad.Validate(utrecht); err == nil || !strings.Contains(err.Error(), "ageBand") || !strings.Contains(err.Error(), "vso_pro has no value") {
+		t.Errorf("validation: %v", err)
+	}
+	if err := in.Validate(utrecht); err != nil {
+		t.Errorf("a valid declaration refused: %v", err)
+	}
+}
