@@ -41,6 +41,26 @@ func TestOlderFilesBySettingAndTheAccountStatement(t *testing.T) {
 	if len(transfers.Items) != 2 {
 		t.Fatalf("%d transfers", len(transfers.Items))
 	}
+	// a run of 100,000 transfers is read a page at a time
+	var page struct {
+		Items []struct {
+			EndToEndID string `json:"endToEndId"`
+		}
+		Links struct {
+			Next *struct{ Href string }
+		} `json:"_links"`
+	}
+	expect(t, "a page", e.r.Call(t, e.finance, "GET", "/api/v1/runs/"+run.ID+"/transfers?limit=1", nil, &page), 200)
+	if len(page.Items) != 1 || page.Links.Next == nil || page.Items[0].EndToEndID != transfers.Items[0].EndToEndID {
+		t.Fatalf("first page %+v", page)
+	}
+	first := page.Items[0].EndToEndID
+	next := page.Links.Next.Href
+	page.Links.Next = nil
+	expect(t, "the next page", e.r.Call(t, e.finance, "GET", next, nil, &page), 200)
+	if len(page.Items) != 1 || page.Items[0].EndToEndID == first || page.Links.Next != nil {
+		t.Fatalf("second page %+v", page)
+	}
 	paid, returned := transfers.Items[0], transfers.Items[1]
 	var rec struct {
 		Kind           string
@@ -119,4 +139,29 @@ func TestACancelledRunReturnsItsTranchesAndTheStatementAsCSV(t *testing.T) {
 	if len(rows) != 2 || rows[0][0] != "tranche" || rows[1][0] != "trn-enr-1-started" || rows[1][5] != "380.00" || rows[1][6] != "exported" {
 		t.Fatalf("statement rows %v", rows)
 	}
+}
+
+// A bank that refuses the whole file (GrpSts RJCT) rejects every transfer of its run,
+// found by the file's message id.
+func TestAFileRefusedWholeRejectsEveryTransfer(t *testing.T) {
+	e := start(t)
+	e.award(t, contractID, provider, -60)
+	e.account(t, provider, "NL91ABNA0417164300", "confirmed", 1)
+	e.openBudget(t, 1_000_000)
+	e.milestone(t, "enr-1", "prt-1", "started", 1, -5, 95_000)
+	e.waitTranche(t, "trn-enr-1-started", "payable")
+	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/approve", nil, nil), 200)
+	var run struct{ ID, MessageID string }
+	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &run), 201)
+	refused := `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>` +
+		`<GrpHdr><MsgId>STS-2</MsgId><CreDtTm>2026-12-02T10:00:00</CreDtTm></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>` + run.MessageID +
+		`</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Cd>FF01</Cd></Rsn></StsRsnInf></OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>`
+	var rec struct{ Rejected int }
+	expect(t, "group rejection", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": refused}, &rec), 200)
+	if rec.Rejected != 1 {
+		t.Fatalf("%d rejected", rec.Rejected)
+	}
+	e.waitHolds(t, "trn-enr-1-started", "bank-rejected")
+	expect(t, "an unknown message id", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports",
+		obj{"document": strings.Replace(refused, run.MessageID, "NOSUCHRUN", 1)}, nil), 422)
 }

@@ -86,6 +86,27 @@ func (t *Transfers) Each(ctx context.Context, runID string) iter.Seq2[domain.Run
 	}
 }
 
+func (t *Transfers) Page(ctx context.Context, runID string, afterSeq, limit int) ([]domain.RunTransfer, error) {
+	cur, err := t.coll.Find(ctx, bson.D{{Key: "run", Value: runID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: afterSeq}}}},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	var docs []transferDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]domain.RunTransfer, 0, len(docs))
+	for _, d := range docs {
+		tr, err := decodeTransfer(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+}
+
 func (t *Transfers) Find(ctx context.Context, endToEndID string) (*domain.RunTransfer, error) {
 	var d transferDoc
 	err := t.coll.FindOne(ctx, bson.D{{Key: "_id", Value: endToEndID}}).Decode(&d)

@@ -33,25 +33,28 @@ func month(t *domain.Tranche) string {
 
 // Views are what lists filter on.
 var Views = []*store.View{
-	store.NewView(kindTranche, 2, func(t *domain.Tranche) store.Fields {
+	store.NewView(kindTranche, 3, func(t *domain.Tranche) store.Fields {
 		codes := make([]string, len(t.Holds))
 		for i, h := range t.Holds {
 			codes[i] = string(h.Code)
 		}
 		return store.Fields{"provider": t.ProviderKvK, "status": string(t.Status), "budget": t.BudgetID, "contract": t.ContractID,
-			"enrolment": t.EnrolmentID, "run": t.RunID, "holdCodes": codes, "period": month(t)}
+			"enrolment": t.EnrolmentID, "run": t.RunID, "holdCodes": codes, "period": month(t),
+			"claimOpen": t.Status == domain.TrancheClaimed && t.PaidOut}
 	},
 		// each index costs every tranche write: the lists' and checks' filters, no more
 		// (a held tranche's recheck narrows by status and code, then by its contract,
 		// budget or provider among the few held)
 		[]string{"status"}, []string{"provider", "status"}, []string{"provider", "period"}, []string{"budget", "status"},
-		[]string{"run", "status"}, []string{"enrolment"}, []string{"status", "holdCodes"}),
+		[]string{"run", "status"}, []string{"enrolment"}, []string{"status", "holdCodes"},
+		// a provider's claims still to set off (settled ones stay claimed, for the record)
+		[]string{"provider", "claimOpen"}),
 	store.NewView(kindBudget, 1, func(b *domain.Budget) store.Fields {
 		return store.Fields{"draws": b.Draws()}
 	}, []string{"draws"}),
-	store.NewView(kindRun, 1, func(r *domain.Run) store.Fields {
-		return store.Fields{"status": string(r.Status)}
-	}, []string{"status"}),
+	store.NewView(kindRun, 2, func(r *domain.Run) store.Fields {
+		return store.Fields{"status": string(r.Status), "message": r.MessageID}
+	}, []string{"status"}, []string{"message"}),
 }
 
 // Repository stores tranches, budgets and runs on the commit log with their views.
@@ -91,8 +94,12 @@ func (r *Repository) SaveTranche(ctx context.Context, t *domain.Tranche, o rules
 }
 
 func trancheQuery(region string, f app.TrancheFilter, page paging.Request) store.PageQuery {
-	return store.Filtered(region, page, map[string]string{"provider": f.ProviderKvK, "status": string(f.Status), "budget": f.BudgetID,
+	q := store.Filtered(region, page, map[string]string{"provider": f.ProviderKvK, "status": string(f.Status), "budget": f.BudgetID,
 		"contract": f.ContractID, "enrolment": f.EnrolmentID, "run": f.RunID, "holdCodes": string(f.HoldCode), "period": f.Period})
+	if f.OpenClaims {
+		q.Equals["claimOpen"] = true
+	}
+	return q
 }
 
 func (r *Repository) ListTranches(ctx context.Context, region string, f app.TrancheFilter, page paging.Request) (paging.Page[domain.Tranche], error) {
@@ -144,4 +151,15 @@ func (r *Repository) ListRuns(ctx context.Context, region string, page paging.Re
 
 func (r *Repository) EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error {
 	return store.EachAs(ctx, r.agg, kindRun, store.Filtered(region, paging.Request{}, map[string]string{"status": string(status)}), fn)
+}
+
+func (r *Repository) RunByMessage(ctx context.Context, region, messageID string) (*domain.Run, error) {
+	page, err := store.PageAs[domain.Run](ctx, r.agg, kindRun, store.Filtered(region, paging.Request{Limit: 1}, map[string]string{"message": messageID}))
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Items) == 0 {
+		return nil, rules.ErrNotFound
+	}
+	return &page.Items[0], nil
 }

@@ -36,6 +36,8 @@ type Repository interface {
 	SaveRun(ctx context.Context, r *domain.Run, o rules.Outcome) error
 	ListRuns(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Run], error)
 	EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error
+	// RunByMessage finds the run whose file has this message id (a bank's answer names it).
+	RunByMessage(ctx context.Context, region, messageID string) (*domain.Run, error)
 }
 
 // TrancheFilter narrows a listing of tranches; empty fields filter nothing.
@@ -49,6 +51,8 @@ type TrancheFilter struct {
 	HoldCode    domain.HoldCode
 	// Period is the month of the milestone (YYYY-MM), or of the forecast for an expected one.
 	Period string
+	// OpenClaims: only claims paid out and not yet settled (a provider's set-off).
+	OpenClaims bool
 }
 
 // Transfers stores the transfers of runs, in order.
@@ -57,6 +61,8 @@ type Transfers interface {
 	Add(ctx context.Context, ts []domain.RunTransfer) error
 	// Each visits a run's transfers in order without holding them all.
 	Each(ctx context.Context, runID string) iter.Seq2[domain.RunTransfer, error]
+	// Page is the transfers after a sequence number, in order.
+	Page(ctx context.Context, runID string, afterSeq, limit int) ([]domain.RunTransfer, error)
 	Find(ctx context.Context, endToEndID string) (*domain.RunTransfer, error)
 	SetStatus(ctx context.Context, endToEndID, status, reason string) error
 }

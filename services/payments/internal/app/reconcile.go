@@ -104,25 +104,11 @@ func (s *Service) Reconcile(ctx context.Context, p auth.Principal, file io.Reade
 }
 
 func (s *Service) runByMessage(ctx context.Context, msgID string) (*domain.Run, error) {
-	var found *domain.Run
-	err := s.Repo.EachRun(ctx, s.region, domain.RunSent, func(r *domain.Run) error {
-		if r.MessageID == msgID {
-			found = r
-		}
-		return nil
-	})
-	if err == nil && found == nil {
-		err = s.Repo.EachRun(ctx, s.region, domain.RunReady, func(r *domain.Run) error {
-			if r.MessageID == msgID {
-				found = r
-			}
-			return nil
-		})
-	}
-	if err == nil && found == nil {
+	r, err := s.Repo.RunByMessage(ctx, s.region, msgID)
+	if notFound(err) {
 		return nil, rules.Invalid("file", "no run of this region has message id %s", msgID)
 	}
-	return found, err
+	return r, err
 }
 
 func (s *Service) countOutcome(ctx context.Context, runID string, paid bool) error {

@@ -6,9 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"iter"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -204,7 +204,7 @@ func remittance(tr *domain.RunTransfer) string {
 
 func (s *Service) openClaims(ctx context.Context, kvk, runID string) ([]*domain.Tranche, error) {
 	var out []*domain.Tranche
-	err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{ProviderKvK: kvk, Status: domain.TrancheClaimed}, func(t *domain.Tranche) error {
+	err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{ProviderKvK: kvk, OpenClaims: true}, func(t *domain.Tranche) error {
 		if (t.SettledIn == "" || t.SettledIn == runID) && t.PaidOut {
 			c := *t
 			out = append(out, &c)
@@ -330,12 +330,34 @@ func address(a domain.PostalAddress) *sepa.Address {
 	return &sepa.Address{Street: a.Street, BuildingNumber: a.BuildingNumber, PostCode: a.PostCode, Town: a.Town, Country: a.Country}
 }
 
-// RunTransfers streams a run's transfers (for finance's review before sending).
-func (s *Service) RunTransfers(ctx context.Context, id string) (iter.Seq2[domain.RunTransfer, error], error) {
+// RunTransfers is a page of a run's transfers in file order (for finance's review before
+// sending); the cursor is the last transfer's sequence number.
+func (s *Service) RunTransfers(ctx context.Context, id string, page paging.Request) (paging.Page[domain.RunTransfer], error) {
 	if _, err := s.GetRun(ctx, id); err != nil {
-		return nil, err
+		return paging.Page[domain.RunTransfer]{}, err
 	}
-	return s.Transfers.Each(ctx, id), nil
+	after := 0
+	if page.After != "" {
+		n, err := strconv.Atoi(page.After)
+		if err != nil || n < 0 {
+			return paging.Page[domain.RunTransfer]{}, rules.BadQuery("after", "is not a cursor of this list")
+		}
+		after = n
+	}
+	limit := page.Limit
+	if limit <= 0 {
+		limit = paging.DefaultLimit
+	}
+	items, err := s.Transfers.Page(ctx, id, after, limit+1)
+	if err != nil {
+		return paging.Page[domain.RunTransfer]{}, err
+	}
+	out := paging.Page[domain.RunTransfer]{Items: items}
+	if len(items) > limit {
+		out.Items = items[:limit]
+		out.Next = strconv.Itoa(items[limit-1].Seq)
+	}
+	return out, nil
 }
 
 // CancelRun returns a run's tranches to approved: allowed until it was sent.

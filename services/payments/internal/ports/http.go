@@ -245,20 +245,12 @@ func (h *HTTP) file(c *gin.Context) {
 }
 
 func (h *HTTP) transfers(c *gin.Context) {
-	seq, err := h.app.RunTransfers(c, c.Param("runId"))
-	if err != nil {
-		httpserver.Problem(c, err)
+	q := httpserver.ListQuery(c)
+	if !q.OK() {
 		return
 	}
-	var out []domain.RunTransfer
-	for t, err := range seq {
-		if err != nil {
-			httpserver.Problem(c, err)
-			return
-		}
-		out = append(out, t)
-	}
-	httpserver.RespondList(c, out, nil)
+	v, err := h.app.RunTransfers(c, c.Param("runId"), q.Page)
+	httpserver.RespondPage(c, v, err)
 }
 
 type reasonInput struct {
