@@ -23,6 +23,14 @@ const (
 
 	TopicPaymentsTranches = "payments.tranches.v1"
 
+	TopicSroiProjects      = "sroi.projects.v1"
+	TopicSroiDeclarations  = "sroi.declarations.v1"
+	TopicSroiNotifications = "sroi.notifications.v1"
+	// TopicSroiCandidateMonths is shared by every region's instance (Shared): the claims of
+	// candidate-months under a keyed pseudonym of the person, in one order per person, so a
+	// month counts once across all projects of all regions.
+	TopicSroiCandidateMonths = "sroi.candidate-months.v1"
+
 	// Partner topics: providers' learning systems, employers, UWV and municipal case systems
 	// publish here; the platform consumes and dead-letters what it cannot accept.
 	TopicPartnersAttendance = "partners.attendance.v1"
@@ -73,6 +81,21 @@ const (
 	TypeTrancheReversed = "nl.werkregio.payments.tranche.reversed.v1"
 	TypeTrancheClaimed  = "nl.werkregio.payments.tranche.claimed-back.v1"
 
+	// A social-return project: the obligation an award created, its parties, its progress.
+	TypeProjectObligationSet        = "nl.werkregio.sroi.project.obligation-set.v1"
+	TypeProjectObligationOverridden = "nl.werkregio.sroi.project.obligation-overridden.v1"
+	TypeProjectPartiesChanged       = "nl.werkregio.sroi.project.parties-changed.v1"
+	TypeProjectProgressChanged      = "nl.werkregio.sroi.project.progress-changed.v1"
+	// A contractor's declaration: valued with the table in force, approved or rejected.
+	TypeDeclarationValued   = "nl.werkregio.sroi.declaration.valued.v1"
+	TypeDeclarationApproved = "nl.werkregio.sroi.declaration.approved.v1"
+	TypeDeclarationRejected = "nl.werkregio.sroi.declaration.rejected.v1"
+	// A notification to a party of a project (an e-mail goes out once per cause).
+	TypeNotificationRequested = "nl.werkregio.sroi.notification.requested.v1"
+	// Candidate-months claimed for a declaration, and released when it is rejected.
+	TypeCandidateMonthsClaimed  = "nl.werkregio.sroi.candidate-months.claimed.v1"
+	TypeCandidateMonthsReleased = "nl.werkregio.sroi.candidate-months.released.v1"
+
 	TypeAttendanceReported = "nl.werkregio.partners.attendance.reported.v1"
 	TypePlacementConfirmed = "nl.werkregio.partners.placement.confirmed.v1"
 )
@@ -92,6 +115,9 @@ type Topic struct {
 	Compact bool
 	// Retention is how long messages are kept (Forever: a log consumers rebuild from).
 	Retention time.Duration
+	// Shared: one topic for every region's instance, named with the shared prefix
+	// (KAFKA_SHARED_TOPIC_PREFIX) instead of the region's.
+	Shared bool
 }
 
 // DeadLetterRetention is how long a dead-letter topic keeps messages for someone to look
@@ -121,6 +147,13 @@ var Topics = []Topic{
 	{Name: TopicPaymentsTranches, Owner: Payments, Retention: Forever,
 		Types: []string{TypeTrancheDue, TypeTrancheHeld, TypeTrancheReleased, TypeTrancheApproved, TypeTrancheExported,
 			TypeTranchePaid, TypeTrancheRejected, TypeTrancheReversed, TypeTrancheClaimed}},
+	{Name: TopicSroiProjects, Owner: Sroi, Retention: Forever,
+		Types: []string{TypeProjectObligationSet, TypeProjectObligationOverridden, TypeProjectPartiesChanged, TypeProjectProgressChanged}},
+	{Name: TopicSroiDeclarations, Owner: Sroi, Retention: Forever,
+		Types: []string{TypeDeclarationValued, TypeDeclarationApproved, TypeDeclarationRejected}},
+	{Name: TopicSroiNotifications, Owner: Sroi, Retention: 365 * 24 * time.Hour, Types: []string{TypeNotificationRequested}},
+	{Name: TopicSroiCandidateMonths, Owner: Sroi, Retention: Forever, Shared: true,
+		Types: []string{TypeCandidateMonthsClaimed, TypeCandidateMonthsReleased}},
 	{Name: TopicPartnersAttendance, Retention: 30 * 24 * time.Hour, Types: []string{TypeAttendanceReported}},
 	{Name: TopicPartnersPlacements, Retention: 30 * 24 * time.Hour, Types: []string{TypePlacementConfirmed}},
 }
@@ -173,7 +206,7 @@ var Services = []Service{
 	{Name: Providers, PortOffset: 2, Built: true, Consumes: []string{TopicProcurementContracts, TopicProcurementSchemes}},
 	{Name: Participants, PortOffset: 3, Built: true, Consumes: []string{TopicProvidersOffers, TopicPartnersAttendance, TopicPartnersPlacements}},
 	{Name: Payments, PortOffset: 4, Built: true, Consumes: []string{TopicParticipantsEnrolments, TopicProcurementContracts, TopicProvidersRegistry}},
-	{Name: Sroi, PortOffset: 5},
+	{Name: Sroi, PortOffset: 5, Built: true, Consumes: []string{TopicProcurementTenders, TopicParticipantsEnrolments}},
 }
 
 // ServiceNamed returns the catalog's entry of a service.

@@ -31,6 +31,9 @@ type Options struct {
 	MetricsHandler http.Handler
 	ReadyChecks    []Check
 	MaxBodyBytes   int64
+	// Upload names the routes that take a document instead of JSON (evidence: a PDF, a
+	// scan) and their body limit; the handler checks the document's type.
+	Upload func(r *http.Request) (maxBytes int64, ok bool)
 }
 
 // NewEngine returns a gin engine with the platform middleware installed.
@@ -52,8 +55,8 @@ func NewEngine(o Options) *gin.Engine {
 		accessLog(o.Logger),
 		problems(o.Logger),
 		recovery(o.Logger),
-		bodyLimit(o.MaxBodyBytes),
-		mediaType(),
+		bodyLimit(o.MaxBodyBytes, o.Upload),
+		mediaType(o.Upload),
 	)
 	r.NoRoute(func(c *gin.Context) { _ = c.Error(problem.NotFound("No such resource: " + c.Request.URL.Path)) })
 	r.NoMethod(func(c *gin.Context) {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -21,9 +22,11 @@ type Config struct {
 	Region   string
 	HTTPAddr string
 
-	KafkaBrokers      []string
-	KafkaSecurity     messaging.Security
-	TopicPrefix       string
+	KafkaBrokers  []string
+	KafkaSecurity messaging.Security
+	TopicPrefix   string
+	// SharedTopicPrefix names the topics all regions share (catalog.Topic.Shared).
+	SharedTopicPrefix string
 	TopicPartitions   int
 	ReplicationFactor int
 
@@ -73,6 +76,8 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.KafkaBrokers = env.List("KAFKA_BROKERS", nil)
 	env.Check(len(c.KafkaBrokers) > 0, "KAFKA_BROKERS", "is required (comma separated host:port)")
 	c.TopicPrefix = env.String("KAFKA_TOPIC_PREFIX", c.Region+".")
+	c.SharedTopicPrefix = env.String("KAFKA_SHARED_TOPIC_PREFIX", "shared.")
+	env.Check(c.SharedTopicPrefix != c.TopicPrefix, "KAFKA_SHARED_TOPIC_PREFIX", "must differ from the region's topic prefix")
 	c.KafkaSecurity = messaging.Security{
 		Mechanism: env.OneOf("KAFKA_SASL_MECHANISM", "plain", "plain", "scram-sha-256", "scram-sha-512"),
 		Username:  env.String("KAFKA_SASL_USERNAME", ""),
@@ -106,5 +111,11 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	return c, err
 }
 
-// Topic adds the region's prefix to a topic name.
-func (c Config) Topic(name string) string { return c.TopicPrefix + name }
+// Topic adds the region's prefix to a topic name, or the shared prefix to a topic every
+// region's instance shares.
+func (c Config) Topic(name string) string {
+	if t, ok := catalog.TopicNamed(name); ok && t.Shared {
+		return c.SharedTopicPrefix + name
+	}
+	return c.TopicPrefix + name
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"slices"
 	"sync"
@@ -46,6 +47,8 @@ type Options struct {
 	// bodies are checked against it before any handler runs.
 	OpenAPI     []byte
 	OpenAPIRefs fs.FS
+	// Upload names the routes that take a document instead of JSON, and their body limit.
+	Upload func(r *http.Request) (maxBytes int64, ok bool)
 	// LogOutput defaults to stderr; SpanProcessors capture spans in tests.
 	LogOutput      io.Writer
 	SpanProcessors []sdktrace.SpanProcessor
@@ -158,6 +161,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		Logger:         p.Log,
 		TracerProvider: p.Telemetry.Tracers,
 		MetricsHandler: p.Telemetry.MetricsHandler,
+		Upload:         opts.Upload,
 		ReadyChecks: []httpserver.Check{
 			{Name: "mongodb", Run: func(ctx context.Context) error { return p.Mongo.Ping(ctx, nil) }},
 			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},

@@ -20,11 +20,19 @@ type Aggregates struct {
 	store       *Store
 	topicPrefix string
 	topicOf     map[string]string
+	topicName   func(string) string
 }
 
 // NewAggregates routes event types to topics (without the region prefix) with topicOf.
 func NewAggregates(s *Store, topicPrefix string, topicOf map[string]string) *Aggregates {
 	return &Aggregates{store: s, topicPrefix: topicPrefix, topicOf: topicOf}
+}
+
+// WithTopicNames names topics with a function instead of the region's prefix (a service
+// that publishes to a topic all regions share passes its configuration's Topic).
+func (a *Aggregates) WithTopicNames(name func(string) string) *Aggregates {
+	a.topicName = name
+	return a
 }
 
 // Saved is one command's outcome on one aggregate.
@@ -178,7 +186,11 @@ func (a *Aggregates) commitOf(ctx context.Context, s Saved) (commitDoc, error) {
 		}
 		// Deterministic id: a re-published commit carries the same event ids.
 		eid := fmt.Sprintf("%s@%d#%d", stream, s.Version+1, i)
-		out, err := NewEvent(a.topicPrefix+topic, eid, e.Type, e.Key, e.Subject, now, e.Data)
+		full := a.topicPrefix + topic
+		if a.topicName != nil {
+			full = a.topicName(topic)
+		}
+		out, err := NewEvent(full, eid, e.Type, e.Key, e.Subject, now, e.Data)
 		if err != nil {
 			return commitDoc{}, err
 		}

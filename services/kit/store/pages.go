@@ -20,6 +20,9 @@ type PageQuery struct {
 	Region string
 	// Equals filters on view fields: exact values, or any of a []string.
 	Equals map[string]any
+	// AtMost filters on string view fields up to a bound, inclusive (a due day: "2026-12-02");
+	// an empty field never matches.
+	AtMost map[string]string
 	// UpdatedBefore: only aggregates last changed before it, longest unchanged first (for
 	// retention: it reads the expired ones and stops).
 	UpdatedBefore time.Time

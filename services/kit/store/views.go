@@ -184,5 +184,9 @@ func filterFields(q PageQuery) bson.D {
 		}
 		filter = append(filter, bson.E{Key: "f." + k, Value: v})
 	}
+	for _, k := range slices.Sorted(maps.Keys(q.AtMost)) {
+		// a set value up to the bound; an empty one (never) does not match
+		filter = append(filter, bson.E{Key: "f." + k, Value: bson.D{{Key: "$gt", Value: ""}, {Key: "$lte", Value: q.AtMost[k]}}})
+	}
 	return filter
 }

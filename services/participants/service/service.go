@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/privacy"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/participants/internal/adapters"
 	"github.com/werkregio/platform/services/participants/internal/app"
@@ -37,12 +38,23 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		AfterWithdrawal: time.Duration(env.Int("ERASE_DAYS_AFTER_CONSENT_WITHDRAWAL", 30, 0, 365)) * 24 * time.Hour,
 	}
 	retentionInterval := env.Duration("RETENTION_CHECK_INTERVAL", 24*time.Hour)
+	personKey := env.String("PERSON_PSEUDONYM_KEY", "")
 	if err := env.Err(); err != nil {
 		return err
 	}
 	vault, err := adapters.NewVault(encKey, lookupKey)
 	if err != nil {
 		return err
+	}
+	var pseudonyms app.Pseudonyms
+	if personKey != "" {
+		ps, err := privacy.NewPseudonyms(personKey)
+		if err != nil {
+			return err
+		}
+		pseudonyms = ps
+	} else {
+		p.Log.Warn("PERSON_PSEUDONYM_KEY is not set: milestones carry no person, so SROI counts platform placements within this region only")
 	}
 	svc := app.New(app.Deps{
 		Repo:       adapters.NewRepository(p.Store, p.Config.TopicPrefix),
@@ -51,6 +63,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Identities: adapters.NewIdentities(p.DB),
 		Attendance: adapters.NewAttendance(p.DB),
 		Vault:      vault,
+		Pseudonyms: pseudonyms,
 	}, p.Config.Region).WithClock(clock)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.API)
 	p.AddJob("sustainability-check", interval, func(ctx context.Context, _ time.Time) error {

@@ -51,6 +51,8 @@ var toolBuilds = []toolBuild{
 	{module: "controller-gen", outputs: []string{"controller-gen"}, pkgs: []string{"sigs.k8s.io/controller-tools/cmd/controller-gen"}},
 	{module: "helm", outputs: []string{"helm"}, pkgs: []string{"helm.sh/helm/v3/cmd/helm"}},
 	{module: "images", extra: true, outputs: []string{"ko", "crane"}, pkgs: []string{"github.com/google/ko", "github.com/google/go-containerregistry/cmd/crane"}},
+	// mailpit: the SMTP sink of `werkregio up` and the SROI tests (its API shows what was sent)
+	{module: "mailpit", extra: true, outputs: []string{"mailpit"}, pkgs: []string{"github.com/axllent/mailpit"}},
 	{module: "skaffold", extra: true, outputs: []string{"skaffold"}, pkgs: []string{"github.com/GoogleContainerTools/skaffold/v2/cmd/skaffold"}},
 }
 

@@ -25,6 +25,7 @@ var images = []struct{ name, dir, main string }{
 	{"providers", "services/providers", "./cmd/providers"},
 	{"participants", "services/participants", "./cmd/participants"},
 	{"payments", "services/payments", "./cmd/payments"},
+	{"sroi", "services/sroi", "./cmd/sroi"},
 	{"region-operator", "operators/region-operator", "./cmd"},
 }
 

@@ -15,19 +15,23 @@ import (
 func loadOrCreateSecrets(dir string) (secrets, error) {
 	path := filepath.Join(dir, "auth", "secrets.json")
 	var s secrets
-	raw, err := os.ReadFile(path)
-	if err == nil {
-		return s, json.Unmarshal(raw, &s)
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return s, err
-	}
 	key := func() string {
 		b := make([]byte, 32)
 		_, _ = rand.Read(b)
 		return base64.StdEncoding.EncodeToString(b)
 	}
-	s = secrets{BSNEncryptionKey: key(), BSNLookupKey: key()}
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		if err := json.Unmarshal(raw, &s); err != nil || s.PersonPseudonymKey != "" {
+			return s, err
+		}
+		// a data directory from before the person pseudonym: add its key
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return s, err
+	} else {
+		s = secrets{BSNEncryptionKey: key(), BSNLookupKey: key()}
+	}
+	s.PersonPseudonymKey = key()
 	raw, _ = json.MarshalIndent(s, "", "  ")
 	return s, os.WriteFile(path, raw, 0o600)
 }

@@ -14,12 +14,23 @@ type service struct {
 // secrets the local platform generates once and keeps in its data directory.
 type secrets struct {
 	BSNEncryptionKey, BSNLookupKey string
+	// PersonPseudonymKey is the platform's key of person pseudonyms (every region the same).
+	PersonPseudonymKey string
+	// SMTPAddr is the local SMTP sink (mailpit), set when it runs.
+	SMTPAddr string `json:"-"`
 }
 
 // extraEnv is what a service needs beyond the shared settings, by name.
 var extraEnv = map[string]func(s secrets) []string{
 	catalog.Participants: func(s secrets) []string {
-		return []string{"BSN_ENCRYPTION_KEY=" + s.BSNEncryptionKey, "BSN_LOOKUP_KEY=" + s.BSNLookupKey}
+		return []string{"BSN_ENCRYPTION_KEY=" + s.BSNEncryptionKey, "BSN_LOOKUP_KEY=" + s.BSNLookupKey, "PERSON_PSEUDONYM_KEY=" + s.PersonPseudonymKey}
+	},
+	catalog.Sroi: func(s secrets) []string {
+		env := []string{"PERSON_PSEUDONYM_KEY=" + s.PersonPseudonymKey, "SMTP_FROM=sroi@werkregio.local", "SROI_PROGRESS_CHECK_INTERVAL=1m"}
+		if s.SMTPAddr != "" {
+			env = append(env, "SMTP_ADDR="+s.SMTPAddr)
+		}
+		return env
 	},
 	// the demo region pays from a test account (a valid IBAN of no one's)
 	catalog.Payments: func(secrets) []string {

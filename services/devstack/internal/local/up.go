@@ -30,6 +30,7 @@ func Up(args []string) error {
 	kafkaPort := fs.Int("kafka-port", 19092, "embedded Kafka port")
 	mongoPort := fs.Int("mongo-port", 27018, "embedded MongoDB port")
 	noDemo := fs.Bool("no-demo", false, "do not load demo data")
+	smtpPort := fs.Int("smtp-port", 1025, "the local SMTP sink's port (mailpit; its web view on smtp-port+7000)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,6 +91,14 @@ func Up(args []string) error {
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil || json.Unmarshal([]byte(line), &ready) != nil {
 		return fmt.Errorf("embedded infrastructure did not start; see %s", infraLog.Name())
+	}
+
+	mail, err := startMailSink(root, dir, *smtpPort)
+	if err != nil {
+		fmt.Printf("no local SMTP sink (%v): notifications are published as events only\n", err)
+	} else {
+		children = append(children, mail.cmd)
+		keys.SMTPAddr = mail.smtp
 	}
 
 	for _, s := range svcs {
@@ -154,11 +163,18 @@ func Up(args []string) error {
 		fmt.Printf("  %-12s %s   (logs: %s)\n", s.Name, urls[s.Name], filepath.Join(dir, "logs", s.Name+".log"))
 	}
 	fmt.Printf("  %-12s %s\n  %-12s %s\n", "kafka", ready.Kafka, "mongodb", ready.Mongo)
+	if mail != nil {
+		fmt.Printf("  %-12s %s   (the e-mails SROI sends, SMTP on %s)\n", "mailpit", mail.web, mail.smtp)
+	}
 	fmt.Printf("\nA buyer token and a work coach token (12 h) for %s:\n\n  export TOKEN=%s\n  export COACH=%s\n\n", demo.BuyerOrg, token, coach)
 	fmt.Printf("Try:\n  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/schemes\n", urls["procurement"])
 	fmt.Printf("  curl -s %s/api/v1/public/regions/%s/tender-calendar.ics\n", urls["procurement"], *region)
 	fmt.Printf("  curl -s -H \"Authorization: Bearer $COACH\" %s/api/v1/offers\n", urls["providers"])
 	fmt.Printf("  curl -s -H \"Authorization: Bearer $COACH\" %s/api/v1/enrolments\n", urls["participants"])
+	if u, ok := urls["sroi"]; ok {
+		fmt.Printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/projects\n", u)
+		fmt.Printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/totals\n", u)
+	}
 	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
 
 	// Run until interrupted or until a child dies.

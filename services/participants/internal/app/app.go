@@ -121,6 +121,12 @@ type Vault interface {
 	Lookup(bsn string) string
 }
 
+// Pseudonyms turns a BSN into the person's pseudonym shared by every region (SROI counts a
+// person once across regions with it).
+type Pseudonyms interface {
+	Person(bsn string) string
+}
+
 // Service is the participants application.
 type Service struct {
 	repo       Repository
@@ -129,6 +135,7 @@ type Service struct {
 	identities Identities
 	attendance Attendance
 	vault      Vault
+	pseudonyms Pseudonyms
 	region     string
 	now        func() time.Time
 }
@@ -141,12 +148,14 @@ type Deps struct {
 	Identities Identities
 	Attendance Attendance
 	Vault      Vault
+	// Pseudonyms is optional: without PERSON_PSEUDONYM_KEY milestones carry no person.
+	Pseudonyms Pseudonyms
 }
 
 // New builds the application for the instance's region with the real clock.
 func New(d Deps, region string) *Service {
 	return &Service{repo: d.Repo, offers: d.Offers, seats: d.Seats, identities: d.Identities, attendance: d.Attendance,
-		vault: d.Vault, region: region, now: time.Now}
+		vault: d.Vault, pseudonyms: d.Pseudonyms, region: region, now: time.Now}
 }
 
 // WithClock replaces the clock (tests and demo data).

@@ -62,6 +62,9 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	}
 	e.Seat = seat
 	e.Organisation = part.WorkCoach.Org
+	if e.Person, err = s.personOf(part); err != nil {
+		return nil, err
+	}
 	err = s.repo.SaveEnrolment(ctx, e, rules.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
 		Actor: p.Actor(), Action: action})
 	if errors.Is(err, rules.ErrConflict) {
@@ -349,4 +352,16 @@ func (s *Service) ReportAttendance(ctx context.Context, p auth.Principal, id str
 		return nil, domain.DayFull(r, have)
 	}
 	return s.Attendance(ctx, p, id)
+}
+
+// personOf is the participant's pseudonym shared by every region, "" without the key.
+func (s *Service) personOf(part *domain.Participant) (string, error) {
+	if s.pseudonyms == nil || part.BSN.Ciphertext == "" {
+		return "", nil
+	}
+	bsn, err := s.vault.Open(part.ID, part.BSN)
+	if err != nil {
+		return "", err
+	}
+	return s.pseudonyms.Person(bsn), nil
 }

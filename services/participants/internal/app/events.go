@@ -33,6 +33,7 @@ func EventTypes() []string {
 type MilestoneData struct {
 	EnrolmentID    string               `json:"enrolmentId"`
 	ParticipantID  string               `json:"participantId"`
+	Person         string               `json:"person,omitempty"`
 	Region         string               `json:"region"`
 	ContractID     string               `json:"contractId"`
 	ContractNumber string               `json:"contractNumber"`
@@ -56,7 +57,7 @@ type MilestoneData struct {
 
 func milestone(e *domain.Enrolment, status domain.Status, on domain.Date, now time.Time) MilestoneData {
 	return MilestoneData{
-		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Region: e.Region, ContractID: e.ContractID, ContractNumber: e.ContractNumber,
+		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Person: e.Person, Region: e.Region, ContractID: e.ContractID, ContractNumber: e.ContractNumber,
 		SchemeID: e.SchemeID, ProviderKvK: e.ProviderKvK, ProductID: e.ProductID, ProductName: e.ProductName, StartDate: e.StartDate,
 		PriceCents: e.PriceCents, Terms: e.Terms, TargetGroups: e.TargetGroups, Milestone: status, On: on, At: now.UTC(),
 	}

@@ -35,7 +35,10 @@ type Enrolment struct {
 	rules.StoreVersion `json:"-"` // the version: its ETag
 	ID                 string     `json:"id"`
 	ParticipantID      string     `json:"participantId"`
-	Region             string     `json:"region"`
+	// Person is the keyed pseudonym every region computes alike from the BSN (not the BSN):
+	// social-return monitoring counts a person once across projects and regions with it.
+	Person string `json:"person,omitempty"`
+	Region string `json:"region"`
 	// Organisation guides the participant (the gemeente or UWV office of the work coach).
 	Organisation   string        `json:"organisation,omitempty"`
 	ContractID     string        `json:"contractId"`

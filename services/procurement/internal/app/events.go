@@ -139,6 +139,9 @@ type TenderAwardedData struct {
 	SroiObligationCents       int64         `json:"sroiObligationCents"`
 	PublicationDate           domain.Date   `json:"publicationDate"`
 	AwardedOn                 domain.Date   `json:"awardedOn"`
+	ContractType              string        `json:"contractType,omitempty"`
+	ContractStart             domain.Date   `json:"contractStart,omitzero"`
+	ContractEnd               domain.Date   `json:"contractEnd,omitzero"`
 }
 
 func schemeData(s *domain.Scheme) SchemeData {

@@ -105,6 +105,7 @@ func (s *Service) AwardTender(ctx context.Context, p auth.Principal, id string, 
 			TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: t.Sector,
 			ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, ContractValueExclVatCents: a.ContractValueExclVatCents,
 			SroiBasisPoints: a.SroiBasisPoints, SroiObligationCents: a.SroiObligationCents(), PublicationDate: a.PublicationDate, AwardedOn: a.AwardedOn,
+			ContractType: a.ContractType, ContractStart: a.ContractStart, ContractEnd: a.ContractEnd,
 		}}, nil
 	})
 }

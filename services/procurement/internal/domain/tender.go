@@ -59,6 +59,9 @@ type Award struct {
 	SroiBasisPoints           int       `json:"sroiBasisPoints"`
 	PublicationDate           Date      `json:"publicationDate"`
 	AwardedOn                 Date      `json:"awardedOn"`
+	ContractType              string    `json:"contractType,omitempty"`
+	ContractStart             Date      `json:"contractStart,omitzero"`
+	ContractEnd               Date      `json:"contractEnd,omitzero"`
 	RecordedAt                time.Time `json:"recordedAt"`
 }
 
@@ -72,6 +75,11 @@ type AwardInput struct {
 	// force on that day values the contractor's contributions.
 	PublicationDate Date `json:"publicationDate"`
 	AwardedOn       Date `json:"awardedOn"`
+	// ContractType (works, services, supplies) and the contract's period decide whether the
+	// region's social-return policy applies and when the obligation is due.
+	ContractType  string `json:"contractType,omitempty"`
+	ContractStart Date   `json:"contractStart,omitzero"`
+	ContractEnd   Date   `json:"contractEnd,omitzero"`
 }
 
 func (in TenderInput) validate() error {
@@ -129,6 +137,14 @@ func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
 		v.Check(!in.AwardedOn.Before(in.PublicationDate), "awardedOn", "cannot be before the publication date")
 	}
 	v.Check(!in.AwardedOn.After(DateOf(now)), "awardedOn", "cannot lie in the future")
+	v.Check(in.ContractType == "" || slices.Contains([]string{"works", "services", "supplies"}, in.ContractType), "contractType", "must be works, services or supplies")
+	if !in.ContractEnd.IsZero() {
+		start := in.ContractStart
+		if start.IsZero() {
+			start = in.AwardedOn
+		}
+		v.Check(start.IsZero() || in.ContractEnd.After(start), "contractEnd", "must lie after the contract's start")
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -137,6 +153,7 @@ func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
 		ContractorKvK: in.ContractorKvK, ContractorName: strings.TrimSpace(in.ContractorName),
 		ContractValueExclVatCents: in.ContractValueExclVatCents, SroiBasisPoints: in.SroiBasisPoints,
 		PublicationDate: in.PublicationDate, AwardedOn: in.AwardedOn, RecordedAt: now.UTC(),
+		ContractType: in.ContractType, ContractStart: in.ContractStart, ContractEnd: in.ContractEnd,
 	}
 	t.UpdatedAt = now.UTC()
 	return nil

@@ -71,7 +71,7 @@ func (in CandidateInput) BonusesFor(t Table) []Bonus {
 	return out
 }
 
-// Declaration is the line to value.
-func (in CandidateInput) Declaration(t Table) Declaration {
-	return Declaration{Kind: KindCandidate, Candidate: in.Candidate, HoursPerWeek: in.HoursPerWeek, From: in.From, Until: in.Until, Bonuses: in.BonusesFor(t)}
+// Contribution is the line to value.
+func (in CandidateInput) Contribution(t Table) Contribution {
+	return Contribution{Kind: KindCandidate, Candidate: in.Candidate, HoursPerWeek: in.HoursPerWeek, From: in.From, Until: in.Until, Bonuses: in.BonusesFor(t)}
 }

@@ -30,6 +30,9 @@ type Policy struct {
 	BasisPoints    int      `json:"basisPoints"`    // the default percentage: 500 = 5%
 	CapCents       Cents    `json:"capCents"`       // at most this obligation (0: no cap)
 	ContractTypes  []string `json:"contractTypes"`  // works, services, supplies; empty: all
+	// DefaultMonths is the period to realise an obligation when the award names no
+	// contract end (the buyer sets the deadline otherwise).
+	DefaultMonths int `json:"defaultMonths"`
 }
 
 // PolicyAt is the version in force on a day: of those effective on or before it, the newest.
@@ -74,19 +77,31 @@ func ObligationOf(p Policy, a Award) (Obligation, error) {
 	if o.BasisPoints == 0 {
 		o.BasisPoints = p.BasisPoints
 	}
+	var assumed []string
 	switch {
-	case len(p.ContractTypes) > 0 && !slices.Contains(p.ContractTypes, a.ContractType):
+	case len(p.ContractTypes) > 0 && a.ContractType != "" && !slices.Contains(p.ContractTypes, a.ContractType):
 		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: the policy applies to %v, not to %s", p.ContractTypes, a.ContractType)
+		return o, nil
+	case len(p.ContractTypes) > 0 && a.ContractType == "":
+		assumed = append(assumed, "the award names no contract type: taken to be in scope")
+	}
+	switch {
 	case a.ValueCents < p.ThresholdCents:
 		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: %s is below the threshold of %s", Euro(a.ValueCents), Euro(p.ThresholdCents))
-	case p.MinMonths > 0 && a.Months < p.MinMonths:
+	case p.MinMonths > 0 && a.Months > 0 && a.Months < p.MinMonths:
 		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: %d months is shorter than %d", a.Months, p.MinMonths)
 	default:
+		if p.MinMonths > 0 && a.Months == 0 {
+			assumed = append(assumed, fmt.Sprintf("the award names no duration: taken to last at least %d months", p.MinMonths))
+		}
 		o.Cents = a.ValueCents * int64(o.BasisPoints) / 10_000
 		o.Rule = fmt.Sprintf("%s of %s", percent(o.BasisPoints), Euro(a.ValueCents))
 		if p.CapCents > 0 && o.Cents > p.CapCents {
 			o.Cents, o.Capped = p.CapCents, true
 			o.Rule += ", capped at " + Euro(p.CapCents)
+		}
+		for _, s := range assumed {
+			o.Rule += "; " + s
 		}
 	}
 	return o, nil

@@ -16,8 +16,8 @@ const (
 	KindHours     = "hours"     // guest lessons, coaching: hours at the table's hourly value
 )
 
-// Declaration is one line a contractor declares.
-type Declaration struct {
+// Contribution is one line a contractor declares, as the table values it.
+type Contribution struct {
 	Kind         string        `json:"kind"`
 	Candidate    CandidateType `json:"candidateType,omitempty"`
 	HoursPerWeek float64       `json:"hoursPerWeek,omitempty"`
@@ -49,7 +49,7 @@ type Value struct {
 // the candidate type + its bonuses) × hours a week / the table's full time (at most 1) ×
 // months / 12, rounded to the nearest cent (half up). A purchase counts the table's share of
 // the invoice (rounded down to the cent); hours count at the table's hourly value.
-func ValueOf(t Table, d Declaration, months int) (Value, error) {
+func ValueOf(t Table, d Contribution, months int) (Value, error) {
 	v := Value{Table: fmt.Sprintf("%s (version %d, from %s)", t.Name, t.Version, t.EffectiveFrom)}
 	switch d.Kind {
 	case KindCandidate:

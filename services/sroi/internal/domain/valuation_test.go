@@ -20,7 +20,7 @@ func table(t *testing.T, region string, day Date) Table {
 // yearly value plus bonuses, pro rata hours and months, to the cent, with every step shown.
 func TestADeclarationIsValuedByTheTableOfThePublicationDate(t *testing.T) {
 	utrecht := table(t, "utrecht", civil.NewDate(2026, 3, 1))
-	v, err := ValueOf(utrecht, Declaration{Kind: KindCandidate, Candidate: CandidateParticipatiewet, HoursPerWeek: 32,
+	v, err := ValueOf(utrecht, Contribution{Kind: KindCandidate, Candidate: CandidateParticipatiewet, HoursPerWeek: 32,
 		Bonuses: []Bonus{BonusStatushouder, BonusAge55}}, 6)
 	if err != nil {
 		t.Fatal(err)
@@ -42,19 +42,19 @@ func TestADeclarationIsValuedByTheTableOfThePublicationDate(t *testing.T) {
 	if _, ok := TableAt(PublishedTables, "haaglanden", civil.NewDate(2023, 6, 30)); ok {
 		t.Error("a tender of June 2023 valued with the table of July 2023")
 	}
-	full, _ := ValueOf(table(t, "haaglanden", civil.NewDate(2024, 1, 1)), Declaration{Kind: KindCandidate, Candidate: CandidateBanenafspraak, HoursPerWeek: 40}, 12)
+	full, _ := ValueOf(table(t, "haaglanden", civil.NewDate(2024, 1, 1)), Contribution{Kind: KindCandidate, Candidate: CandidateBanenafspraak, HoursPerWeek: 40}, 12)
 	if full.Cents != 50*k {
 		t.Errorf("a full year of full time (40 hours count as 36) is %d, want the yearly value", full.Cents)
 	}
 	// purchasing and hours
 	twente := table(t, "twente", civil.NewDate(2025, 1, 1))
-	if p, _ := ValueOf(twente, Declaration{Kind: KindPurchase, Enterprise: "social-enterprise-nl", InvoiceCents: 1_234_567}, 0); p.Cents != 617_283 {
+	if p, _ := ValueOf(twente, Contribution{Kind: KindPurchase, Enterprise: "social-enterprise-nl", InvoiceCents: 1_234_567}, 0); p.Cents != 617_283 {
 		t.Errorf("half an invoice of EUR 12.345,67 rounded down: %d", p.Cents)
 	}
-	if h, _ := ValueOf(utrecht, Declaration{Kind: KindHours, Hours: 12}, 0); h.Cents != 120_000 {
+	if h, _ := ValueOf(utrecht, Contribution{Kind: KindHours, Hours: 12}, 0); h.Cents != 120_000 {
 		t.Errorf("12 hours of coaching at EUR 100: %d", h.Cents)
 	}
-	if _, err := ValueOf(twente, Declaration{Kind: KindCandidate, Candidate: CandidateWW, HoursPerWeek: 36}, 3); err == nil {
+	if _, err := ValueOf(twente, Contribution{Kind: KindCandidate, Candidate: CandidateWW, HoursPerWeek: 36}, 3); err == nil {
 		t.Error("a candidate type the table has no value for was valued")
 	}
 }
@@ -89,7 +89,7 @@ func TestBonusesFollowTheTable(t *testing.T) {
 	if got := in.BonusesFor(haaglanden); len(got) != 1 || got[0] != BonusAge55 {
 		t.Errorf("Haaglanden: %v", got)
 	}
-	v, err := ValueOf(utrecht, in.Declaration(utrecht), 12)
+	v, err := ValueOf(utrecht, in.Contribution(utrecht), 12)
 	if err != nil || v.Cents != 50*k {
 		t.Errorf("a year of WW (20k) with three bonuses (30k): %d %v", v.Cents, err)
 	}

@@ -1,0 +1,89 @@
+// Package adapters connects the SROI application to MongoDB, Kafka and SMTP.
+package adapters
+
+import (
+	"context"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/sroi/internal/app"
+	"github.com/werkregio/platform/services/sroi/internal/domain"
+)
+
+// Aggregate kinds in the commit log.
+const (
+	kindProject     = "project"
+	kindDeclaration = "declaration"
+)
+
+func day(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// Views are what lists filter on.
+var Views = []*store.View{
+	store.NewView(kindProject, 1, func(p *domain.Project) store.Fields {
+		return store.Fields{"buyer": p.Buyer, "contractor": p.ContractorKvK, "status": string(p.Progress.Status), "nextCheck": day(p.NextCheck)}
+	}, []string{"status"}, []string{"buyer", "status"}, []string{"contractor", "status"}, []string{"nextCheck"}),
+	store.NewView(kindDeclaration, 1, func(d *domain.Declaration) store.Fields {
+		return store.Fields{"project": d.ProjectID, "contractor": d.ContractorKvK, "status": string(d.Status)}
+	}, []string{"project", "status"}, []string{"contractor", "status"}, []string{"status"}),
+}
+
+// Repository stores projects and declarations on the commit log with their views.
+type Repository struct{ agg *store.Aggregates }
+
+// NewRepository routes each event type to its topic; topic names the topics (the
+// candidate-months topic is shared by all regions).
+func NewRepository(s *store.Store, topicPrefix string, topic func(string) string) *Repository {
+	topicOf := map[string]string{}
+	for _, t := range app.EventTypes() {
+		name, _ := catalog.TopicOfType(t)
+		topicOf[t] = name
+	}
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, topicOf).WithTopicNames(topic)}
+}
+
+var _ app.Repository = (*Repository)(nil)
+
+func (r *Repository) LoadProject(ctx context.Context, id string) (*domain.Project, error) {
+	v, _, err := store.LoadAs[domain.Project](ctx, r.agg, kindProject, id)
+	return v, err
+}
+
+func (r *Repository) SaveProject(ctx context.Context, p *domain.Project, o rules.Outcome) error {
+	o.Version = p.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindProject, ID: p.ID, Region: p.Region, State: p, Outcome: o})
+}
+
+func (r *Repository) ListProjects(ctx context.Context, region string, f app.ProjectFilter, page paging.Request) (paging.Page[domain.Project], error) {
+	return store.PageAs[domain.Project](ctx, r.agg, kindProject, store.Filtered(region, page,
+		map[string]string{"buyer": f.Buyer, "contractor": f.Contractor, "status": string(f.Status)}))
+}
+
+func (r *Repository) EachProjectToCheck(ctx context.Context, region string, d civil.Date, fn func(*domain.Project) error) error {
+	q := store.Filtered(region, paging.Request{}, nil)
+	q.AtMost = map[string]string{"nextCheck": d.String()}
+	return store.EachAs(ctx, r.agg, kindProject, q, fn)
+}
+
+func (r *Repository) LoadDeclaration(ctx context.Context, id string) (*domain.Declaration, error) {
+	v, _, err := store.LoadAs[domain.Declaration](ctx, r.agg, kindDeclaration, id)
+	return v, err
+}
+
+func (r *Repository) SaveDeclaration(ctx context.Context, d *domain.Declaration, o rules.Outcome) error {
+	o.Version = d.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindDeclaration, ID: d.ID, Region: d.Region, State: d, Outcome: o})
+}
+
+func (r *Repository) ListDeclarations(ctx context.Context, region string, f app.DeclarationFilter, page paging.Request) (paging.Page[domain.Declaration], error) {
+	return store.PageAs[domain.Declaration](ctx, r.agg, kindDeclaration, store.Filtered(region, page,
+		map[string]string{"project": f.ProjectID, "contractor": f.Contractor, "status": string(f.Status)}))
+}

@@ -1,0 +1,188 @@
+// Package app holds the SROI commands and queries: obligations from awards, declarations
+// valued with the dated tables, candidate-months counted once across projects and regions,
+// progress with reminders, the region's totals and the jobs goal.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/sroi/internal/domain"
+)
+
+// Repository stores projects and declarations on the commit log with their views.
+type Repository interface {
+	LoadProject(ctx context.Context, id string) (*domain.Project, error)
+	SaveProject(ctx context.Context, p *domain.Project, o rules.Outcome) error
+	ListProjects(ctx context.Context, region string, f ProjectFilter, page paging.Request) (paging.Page[domain.Project], error)
+	// EachProjectToCheck visits the projects whose progress may have changed by day.
+	EachProjectToCheck(ctx context.Context, region string, day civil.Date, fn func(*domain.Project) error) error
+
+	LoadDeclaration(ctx context.Context, id string) (*domain.Declaration, error)
+	SaveDeclaration(ctx context.Context, d *domain.Declaration, o rules.Outcome) error
+	ListDeclarations(ctx context.Context, region string, f DeclarationFilter, page paging.Request) (paging.Page[domain.Declaration], error)
+}
+
+// ProjectFilter narrows a list of projects; empty fields filter nothing.
+type ProjectFilter struct {
+	Buyer      string
+	Contractor string
+	Status     domain.ProjectStatus
+}
+
+// DeclarationFilter narrows a list of declarations.
+type DeclarationFilter struct {
+	ProjectID  string
+	Contractor string
+	Status     domain.DeclarationStatus
+}
+
+// Claims keeps every region's claims on candidate-months, in the order of the shared topic.
+type Claims interface {
+	// Claim takes each month for the declaration unless another declaration holds it, or
+	// the person's months on the project reach max (0: no cap); a month the declaration
+	// holds already is granted again (a replay).
+	Claim(ctx context.Context, c MonthsClaim) (granted []string, refused []domain.RefusedMonth, err error)
+	// Release frees the declaration's months.
+	Release(ctx context.Context, c MonthsClaim) error
+}
+
+// Placements is the replica of the platform's placements: what a contractor may declare by
+// reference.
+type Placements interface {
+	Keep(ctx context.Context, p Placement) error
+	Load(ctx context.Context, enrolmentID string) (*Placement, error)
+}
+
+// People counts each person once towards the region's jobs goals.
+type People interface {
+	// Count records the person's first day in work (the earliest wins).
+	Count(ctx context.Context, region, person string, on civil.Date, source string) error
+	// FirstDays lists the first days in work between from and until, inclusive.
+	FirstDays(ctx context.Context, region string, from, until civil.Date) ([]civil.Date, error)
+}
+
+// Goals stores the region's jobs goals.
+type Goals interface {
+	Save(ctx context.Context, g Goal) error
+	Load(ctx context.Context, region, id string) (*Goal, error)
+	List(ctx context.Context, region string) ([]Goal, error)
+}
+
+// Summaries keeps the totals per scope (the region, a buyer, a contractor) from the
+// projects' events: each project's latest version counts once.
+type Summaries interface {
+	Apply(ctx context.Context, p ProjectData) error
+	Totals(ctx context.Context, region, scope string) (Totals, error)
+}
+
+// Notifications records notifications once per cause and keeps those to send.
+type Notifications interface {
+	// Record stores it unless its cause is known; it reports whether it is new.
+	Record(ctx context.Context, n Notification) (bool, error)
+	Due(ctx context.Context, now time.Time, limit int) ([]Notification, error)
+	Sent(ctx context.Context, cause string, at time.Time) error
+	Failed(ctx context.Context, cause, reason string, retryAt time.Time) error
+}
+
+// Mailer sends an e-mail; messageID makes a resend recognisable as the same message.
+type Mailer interface {
+	Send(ctx context.Context, to []string, subject, body, messageID string) error
+}
+
+// EvidenceStore keeps the documents attached to declarations.
+type EvidenceStore interface {
+	Put(ctx context.Context, id string, content []byte) error
+	Get(ctx context.Context, id string) ([]byte, error)
+}
+
+// Pseudonymizer turns a BSN into the person's keyed pseudonym, the same in every region.
+type Pseudonymizer interface {
+	Person(bsn string) string
+}
+
+// Settings are the region's social-return settings.
+type Settings struct {
+	// Policies are the versions of the region's policy (SROI_POLICY names them).
+	Policies []domain.Policy
+	// Tables are the value tables of the region's series (SROI_TABLES), by date.
+	Tables []domain.Table
+	// PortalURL links e-mails to the project (optional).
+	PortalURL string
+}
+
+// Deps are the service's adapters.
+type Deps struct {
+	Repo          Repository
+	Claims        Claims
+	Placements    Placements
+	People        People
+	Goals         Goals
+	Summaries     Summaries
+	Notifications Notifications
+	Mailer        Mailer
+	Evidence      EvidenceStore
+	Pseudonyms    Pseudonymizer
+}
+
+// Service is the SROI application of one region.
+type Service struct {
+	Deps
+	region   string
+	settings Settings
+	clock    func() time.Time
+}
+
+// New builds the service for a region.
+func New(d Deps, region string, s Settings) *Service {
+	return &Service{Deps: d, region: region, settings: s, clock: time.Now}
+}
+
+// WithClock sets the clock (tests move it to reach deadlines without waiting).
+func (s *Service) WithClock(c func() time.Time) *Service { s.clock = c; return s }
+
+// Region is the region this instance serves.
+func (s *Service) Region() string { return s.region }
+
+func (s *Service) now() time.Time { return s.clock() }
+
+func (s *Service) today() civil.Date { return civil.DateOf(s.clock()) }
+
+var reject = rules.Reject
+
+func notFound(err error) bool { return errors.Is(err, rules.ErrNotFound) }
+
+func newID(prefix string) string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// tableAt is the region's table in force on a day.
+func (s *Service) tableAt(day civil.Date) (domain.Table, error) {
+	for _, t := range s.settings.Tables {
+		if tt, ok := domain.TableAt(s.settings.Tables, t.Region, day); ok {
+			return tt, nil
+		}
+	}
+	return domain.Table{}, rules.State("the region has no value table in force on %s", day)
+}
+
+// tableByID is the table a project was valued with.
+func (s *Service) tableByID(id string) (domain.Table, error) {
+	for _, t := range s.settings.Tables {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return domain.Table{}, rules.State("the value table %s is not configured in this region", id)
+}
+
+// Tables lists the region's tables, oldest first.
+func (s *Service) Tables() []domain.Table { return s.settings.Tables }

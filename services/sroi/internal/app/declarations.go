@@ -1,0 +1,356 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/privacy"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/sroi/internal/domain"
+)
+
+// DeclareInput is what a contractor declares: a candidate (external, with the BSN that is
+// turned into a pseudonym at once and never stored; or a platform placement by reference,
+// with the person's consent), a purchase, or hours.
+type DeclareInput struct {
+	Kind        string                 `json:"kind"`
+	Source      string                 `json:"source,omitempty"`
+	Candidate   *domain.CandidateInput `json:"candidate,omitempty"`
+	BSN         string                 `json:"bsn,omitempty"`
+	EnrolmentID string                 `json:"enrolmentId,omitempty"`
+	Consent     *domain.Consent        `json:"consent,omitempty"`
+	Purchase    *domain.PurchaseInput  `json:"purchase,omitempty"`
+	Hours       *domain.HoursInput     `json:"hours,omitempty"`
+}
+
+// Placement is a participant's placement with an employer, as participants announced it.
+type Placement struct {
+	EnrolmentID   string     `json:"enrolmentId" bson:"_id"`
+	Region        string     `json:"region"`
+	ParticipantID string     `json:"participantId"`
+	Person        string     `json:"person"`
+	EmployerKvK   string     `json:"employerKvk"`
+	StartDate     civil.Date `json:"startDate"`
+	EndDate       civil.Date `json:"endDate"`
+	HoursPerWeek  float64    `json:"hoursPerWeek"`
+	ContractType  string     `json:"contractType"`
+	TargetGroups  []string   `json:"targetGroups"`
+	Sustainable   bool       `json:"sustainable"`
+}
+
+// candidateTypeOf maps a participant's target groups to the table's candidate type.
+func candidateTypeOf(groups []string) domain.CandidateType {
+	for _, g := range []struct {
+		group string
+		typ   domain.CandidateType
+	}{{"doelgroepregister", domain.CandidateBanenafspraak}, {"wajong", domain.CandidateWajong}, {"participatiewet", domain.CandidateParticipatiewet},
+		{"wia_wao", domain.CandidateWIA}, {"ww", domain.CandidateWW}} {
+		if slices.Contains(groups, g.group) {
+			return g.typ
+		}
+	}
+	return domain.CandidateNoBenefit
+}
+
+// Declare records a contractor's declaration on its own project. A candidate's months are
+// checked against every declaration of the person in every region before it is valued;
+// purchases and hours are valued at once.
+func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID string, in DeclareInput) (*domain.Declaration, error) {
+	pr, err := s.Repo.LoadProject(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(p, pr) {
+		return nil, rules.ErrNotFound
+	}
+	if !p.Has(auth.RoleContractor) || p.Org != pr.ContractorKvK {
+		return nil, rules.Forbid("only the project's contractor declares for it")
+	}
+	table, err := s.tableByID(pr.Table)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	d := &domain.Declaration{ID: newID("dcl"), Region: s.region, ProjectID: pr.ID, ContractorKvK: pr.ContractorKvK, Kind: in.Kind,
+		SubmittedBy: p.Actor().Subject, SubmittedAt: now.UTC(), UpdatedAt: now.UTC()}
+	var events []rules.Event
+	switch in.Kind {
+	case domain.KindCandidate:
+		if err := s.candidate(ctx, d, in, table); err != nil {
+			return nil, err
+		}
+		d.Status = domain.DeclarationChecking
+		events = append(events, claimEvent(catalog.TypeCandidateMonthsClaimed, MonthsClaim{Person: d.Person, Region: s.region, ProjectID: pr.ID,
+			DeclarationID: d.ID, Months: d.Months, MaxMonths: d.MaxMonths, At: now.UTC()}))
+	case domain.KindPurchase:
+		if in.Purchase == nil {
+			return nil, rules.Invalid("purchase", "is required for a purchase")
+		}
+		if err := in.Purchase.Validate(table); err != nil {
+			return nil, err
+		}
+		d.Purchase = in.Purchase
+		d.Value, err = domain.ValueOf(table, domain.Contribution{Kind: domain.KindPurchase, Enterprise: in.Purchase.Enterprise, InvoiceCents: in.Purchase.InvoiceCents}, 0)
+		d.Status = domain.DeclarationSubmitted
+	case domain.KindHours:
+		if in.Hours == nil {
+			return nil, rules.Invalid("hours", "is required for hours")
+		}
+		if err := in.Hours.Validate(); err != nil {
+			return nil, err
+		}
+		d.Hours = in.Hours
+		d.Value, err = domain.ValueOf(table, domain.Contribution{Kind: domain.KindHours, Hours: in.Hours.Hours}, 0)
+		d.Status = domain.DeclarationSubmitted
+	default:
+		return nil, rules.Invalid("kind", "must be %s, %s or %s", domain.KindCandidate, domain.KindPurchase, domain.KindHours)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == domain.DeclarationSubmitted {
+		events = append(events, declarationEvent(catalog.TypeDeclarationValued, d))
+	}
+	if err := s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events}); err != nil {
+		return nil, err
+	}
+	return shown(d), nil
+}
+
+// candidate fills in a candidate line: the person's pseudonym, the months of the period.
+func (s *Service) candidate(ctx context.Context, d *domain.Declaration, in DeclareInput, table domain.Table) error {
+	if in.Candidate == nil {
+		return rules.Invalid("candidate", "is required for a candidate")
+	}
+	c := *in.Candidate
+	switch in.Source {
+	case domain.SourcePlatform:
+		if in.BSN != "" {
+			return rules.Invalid("bsn", "a platform participant is declared by its enrolment, without a BSN")
+		}
+		pl, err := s.Placements.Load(ctx, in.EnrolmentID)
+		if notFound(err) || (err == nil && (pl.Region != s.region || pl.EmployerKvK != d.ContractorKvK)) {
+			return rules.Invalid("enrolmentId", "is not a placement of a platform participant with this contractor")
+		} else if err != nil {
+			return err
+		}
+		if in.Consent == nil || !in.Consent.Given || in.Consent.On.IsZero() || strings.TrimSpace(in.Consent.RecordedBy) == "" {
+			return rules.Invalid("consent", "record the participant's consent to be declared: given, on (date) and recordedBy")
+		}
+		if c.Candidate == "" {
+			c.Candidate = candidateTypeOf(pl.TargetGroups)
+		}
+		if c.From.IsZero() {
+			c.From = pl.StartDate
+		}
+		if c.HoursPerWeek == 0 {
+			c.HoursPerWeek = pl.HoursPerWeek
+		}
+		if c.ContractType == "" {
+			c.ContractType = pl.ContractType
+		}
+		c.Statushouder = c.Statushouder || slices.Contains(pl.TargetGroups, "statushouder")
+		d.Person, d.EnrolmentID, d.Consent = pl.Person, pl.EnrolmentID, in.Consent
+	case domain.SourceExternal, "":
+		bsn, ok := privacy.NormalizeBSN(in.BSN)
+		if !ok {
+			return rules.Invalid("bsn", "must be a valid BSN (9 digits, 11-proef); it is turned into a pseudonym and not stored")
+		}
+		d.Person = s.Pseudonyms.Person(bsn)
+		in.Source = domain.SourceExternal
+	default:
+		return rules.Invalid("source", "must be external or platform")
+	}
+	if err := c.Validate(table); err != nil {
+		return err
+	}
+	d.Source, d.Candidate = in.Source, &c
+	d.Months = domain.MonthsOf(c.From, c.Until)
+	if len(d.Months) == 0 {
+		return rules.Invalid("until", "the period covers no month for at least half of it")
+	}
+	if len(d.Months) > 120 {
+		return rules.Invalid("until", "a declaration covers at most ten years")
+	}
+	d.MaxMonths = table.MaxMonthsOf(c.Candidate)
+	return nil
+}
+
+// shown is a declaration as its API shows it: never the person's pseudonym.
+func shown(d *domain.Declaration) *domain.Declaration {
+	c := *d
+	c.Person = ""
+	return &c
+}
+
+// ApplyClaim follows the shared topic: every region's claims are kept in its order, so
+// every instance reaches the same answer for every month; a claim of this region then
+// settles its declaration with the months that count and its value.
+func (s *Service) ApplyClaim(ctx context.Context, c MonthsClaim) error {
+	granted, refused, err := s.Claims.Claim(ctx, c)
+	if err != nil || c.Region != s.region {
+		return err
+	}
+	return rules.Retry(ctx, func() error {
+		d, err := s.Repo.LoadDeclaration(ctx, c.DeclarationID)
+		if notFound(err) {
+			return reject("claim for unknown declaration %s", c.DeclarationID)
+		} else if err != nil {
+			return err
+		}
+		if d.Status != domain.DeclarationChecking {
+			return nil // settled before (a replay)
+		}
+		pr, err := s.Repo.LoadProject(ctx, d.ProjectID)
+		if err != nil {
+			return err
+		}
+		table, err := s.tableByID(pr.Table)
+		if err != nil {
+			return err
+		}
+		if err := d.Settle(table, granted, refused, s.now()); err != nil {
+			return err
+		}
+		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: rules.System(catalog.TopicSroiCandidateMonths), Action: "declaration.valued",
+			Events: []rules.Event{declarationEvent(catalog.TypeDeclarationValued, d)}})
+	})
+}
+
+// ReleaseClaim follows a release on the shared topic.
+func (s *Service) ReleaseClaim(ctx context.Context, c MonthsClaim) error {
+	return s.Claims.Release(ctx, c)
+}
+
+// Decide approves or rejects a declaration (the buyer, or the werkplein on its behalf);
+// a rejected candidate's months are free again for another declaration.
+func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, approve bool, reason string) (*domain.Declaration, error) {
+	var out *domain.Declaration
+	err := rules.Retry(ctx, func() error {
+		d, err := s.loadVisible(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		if !p.Has(auth.RoleBuyer, auth.RoleCoordinator) {
+			return rules.Forbid("a buyer or the werkplein decides on declarations")
+		}
+		if err := d.Decide(approve, reason, p.Actor().Subject, s.now()); err != nil {
+			return err
+		}
+		typ := catalog.TypeDeclarationApproved
+		events := []rules.Event{}
+		if !approve {
+			typ = catalog.TypeDeclarationRejected
+			if d.Person != "" && len(d.Counted) > 0 {
+				events = append(events, claimEvent(catalog.TypeCandidateMonthsReleased, MonthsClaim{Person: d.Person, Region: s.region,
+					ProjectID: d.ProjectID, DeclarationID: d.ID, Months: d.Counted, MaxMonths: d.MaxMonths, At: s.now().UTC()}))
+			}
+		}
+		events = append([]rules.Event{declarationEvent(typ, d)}, events...)
+		out = d
+		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return shown(out), nil
+}
+
+// loadVisible loads a declaration the caller may see: the region's buyers and werkplein,
+// the project's contractor.
+func (s *Service) loadVisible(ctx context.Context, p auth.Principal, id string) (*domain.Declaration, error) {
+	d, err := s.Repo.LoadDeclaration(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Region != p.Region || (!p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) && !(p.Has(auth.RoleContractor) && p.Org == d.ContractorKvK)) {
+		return nil, rules.ErrNotFound
+	}
+	return d, nil
+}
+
+// GetDeclaration is a declaration with its value and calculation trace.
+func (s *Service) GetDeclaration(ctx context.Context, p auth.Principal, id string) (*domain.Declaration, error) {
+	d, err := s.loadVisible(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return shown(d), nil
+}
+
+// ListDeclarations lists declarations the caller may see (a contractor: its own).
+func (s *Service) ListDeclarations(ctx context.Context, p auth.Principal, f DeclarationFilter, page paging.Request) (paging.Page[domain.Declaration], error) {
+	if !p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
+		f.Contractor = p.Org
+	}
+	out, err := s.Repo.ListDeclarations(ctx, p.Region, f, page)
+	for i := range out.Items {
+		out.Items[i].Person = ""
+	}
+	return out, err
+}
+
+// FollowDeclaration counts a declaration's change in its project's figures exactly once
+// (the cause is the declaration's version), and an approved candidate towards the jobs goal.
+func (s *Service) FollowDeclaration(ctx context.Context, typ string, e DeclarationData) error {
+	if e.Region != s.region {
+		return reject("declaration of region %s reached the instance of %s", e.Region, s.region)
+	}
+	delta := domain.Delta{Type: e.Type}
+	switch typ {
+	case catalog.TypeDeclarationValued:
+		delta.Declared, delta.RunningRest, delta.Declarations = e.ValueCents, e.ValueCents, 1
+	case catalog.TypeDeclarationApproved:
+		delta.Approved, delta.RunningRest, delta.ApprovedCount = e.ValueCents, -e.ValueCents, 1
+		if e.Kind == domain.KindCandidate {
+			if err := s.countApprovedCandidate(ctx, e.DeclarationID); err != nil {
+				return err
+			}
+		}
+	case catalog.TypeDeclarationRejected:
+		delta.Declared, delta.RunningRest = -e.ValueCents, -e.ValueCents
+	default:
+		return nil
+	}
+	cause := fmt.Sprintf("%s@%d", e.DeclarationID, e.Version)
+	return rules.Retry(ctx, func() error {
+		pr, err := s.Repo.LoadProject(ctx, e.ProjectID)
+		if err != nil {
+			return err
+		}
+		before := pr.Progress.Status
+		if !pr.Count(cause, delta, civil.DateOf(e.At)) {
+			return nil
+		}
+		pr.Recompute(s.today())
+		events := []rules.Event{projectEvent(catalog.TypeProjectProgressChanged, pr)}
+		if before != domain.StatusMet && pr.Progress.Status == domain.StatusMet && pr.ObligationCents() > 0 {
+			events = append(events, notificationEvent(s.notice(pr, "met", []string{"contractor", "buyer", "werkplein"},
+				"Social return realised: "+pr.Title, fmt.Sprintf("The obligation of %s for %q is realised: %s approved.",
+					domain.Euro(pr.ObligationCents()), pr.Title, domain.Euro(pr.Figures.ApprovedCents)))))
+		}
+		return s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System(catalog.TopicSroiDeclarations), Action: "project.counted",
+			Events: events, Causes: []string{cause}})
+	})
+}
+
+func (s *Service) countApprovedCandidate(ctx context.Context, id string) error {
+	d, err := s.Repo.LoadDeclaration(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.Person == "" || len(d.Counted) == 0 {
+		return nil
+	}
+	first, err := civil.ParseDate(d.Counted[0] + "-01")
+	if err != nil {
+		return err
+	}
+	return s.People.Count(ctx, s.region, d.Person, civil.Max(first, d.Candidate.From), "sroi")
+}

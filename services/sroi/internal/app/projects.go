@@ -1,0 +1,253 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/sroi/internal/domain"
+)
+
+// Award is procurement's award of a tender, as the sroi service reads it.
+type Award struct {
+	TenderID                  string     `json:"tenderId"`
+	Region                    string     `json:"region"`
+	Buyer                     string     `json:"buyer"`
+	Title                     string     `json:"title"`
+	Sector                    string     `json:"sector"`
+	ContractorKvK             string     `json:"contractorKvk"`
+	ContractorName            string     `json:"contractorName"`
+	ContractValueExclVatCents int64      `json:"contractValueExclVatCents"`
+	SroiBasisPoints           int        `json:"sroiBasisPoints"`
+	PublicationDate           civil.Date `json:"publicationDate"`
+	AwardedOn                 civil.Date `json:"awardedOn"`
+	ContractType              string     `json:"contractType"`
+	ContractStart             civil.Date `json:"contractStart"`
+	ContractEnd               civil.Date `json:"contractEnd"`
+}
+
+// ProjectID is the project of a tender: one per award, whatever is redelivered.
+func ProjectID(tenderID string) string { return "prj-" + tenderID }
+
+// contractMonths is the contract's duration in whole months, 0 when unknown.
+func (a Award) contractMonths() int {
+	if a.ContractEnd.IsZero() {
+		return 0
+	}
+	start := a.ContractStart
+	if start.IsZero() {
+		start = a.AwardedOn
+	}
+	n := 0
+	for m := start.AddMonths(1); !m.After(a.ContractEnd.AddDays(1)); m = start.AddMonths(n + 2) {
+		n++
+	}
+	return n
+}
+
+// RecordAward creates the project of an award with its obligation, once: a redelivered
+// award finds its project. The contractor is notified.
+func (s *Service) RecordAward(ctx context.Context, a Award) error {
+	if a.Region != s.region {
+		return reject("award of region %s reached the instance of %s", a.Region, s.region)
+	}
+	id := ProjectID(a.TenderID)
+	if _, err := s.Repo.LoadProject(ctx, id); err == nil {
+		return nil
+	} else if !notFound(err) {
+		return err
+	}
+	policy, ok := domain.PolicyAt(s.settings.Policies, a.PublicationDate)
+	if !ok {
+		return reject("the region has no social-return policy in force on %s", a.PublicationDate)
+	}
+	table, err := s.tableAt(a.PublicationDate)
+	if err != nil {
+		return reject("%v", err)
+	}
+	facts := domain.AwardFacts{TenderID: a.TenderID, Title: a.Title, Sector: a.Sector, Buyer: a.Buyer, ContractorKvK: a.ContractorKvK,
+		ContractorName: a.ContractorName, AwardedOn: a.AwardedOn, ContractEnd: a.ContractEnd,
+		Award: domain.Award{ValueCents: a.ContractValueExclVatCents, Months: a.contractMonths(), ContractType: a.ContractType,
+			BasisPoints: a.SroiBasisPoints, Published: a.PublicationDate}}
+	p, err := domain.NewProject(id, s.region, facts, policy, table, s.now())
+	if err != nil {
+		return reject("%v", err)
+	}
+	events := []rules.Event{projectEvent(catalog.TypeProjectObligationSet, p)}
+	if p.ObligationCents() > 0 {
+		events = append(events, notificationEvent(s.notice(p, "award", []string{"contractor", "buyer", "werkplein"},
+			fmt.Sprintf("Social return: obligation of %s for %s", domain.Euro(p.ObligationCents()), p.Title),
+			fmt.Sprintf("%s was awarded %q. The social-return obligation is %s (%s), to be realised by %s. Declarations are valued with %s.",
+				p.ContractorName, p.Title, domain.Euro(p.ObligationCents()), p.Computed.Rule, p.Deadline, table.Name))))
+	}
+	err = s.Repo.SaveProject(ctx, p, rules.Outcome{Actor: rules.System(catalog.TopicProcurementTenders), Action: "project.obligation-set", Events: events})
+	if errors.Is(err, rules.ErrConflict) {
+		return nil // another delivery created it
+	}
+	return err
+}
+
+// canSee: the region's buyers, werkplein coordinators and administrators see every
+// project; a contractor its own.
+func canSee(p auth.Principal, pr *domain.Project) bool {
+	if p.Region != pr.Region {
+		return false
+	}
+	if p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
+		return true
+	}
+	return p.Has(auth.RoleContractor) && p.Org == pr.ContractorKvK
+}
+
+// GetProject is a project its caller may see.
+func (s *Service) GetProject(ctx context.Context, p auth.Principal, id string) (*domain.Project, error) {
+	pr, err := s.Repo.LoadProject(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(p, pr) {
+		return nil, rules.ErrNotFound
+	}
+	pr.Figures.Applied = nil
+	return pr, nil
+}
+
+// ListProjects lists the projects the caller may see (a contractor: its own).
+func (s *Service) ListProjects(ctx context.Context, p auth.Principal, f ProjectFilter, page paging.Request) (paging.Page[domain.Project], error) {
+	if p.Has(auth.RoleContractor) && !p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
+		f.Contractor = p.Org
+	}
+	out, err := s.Repo.ListProjects(ctx, p.Region, f, page)
+	for i := range out.Items {
+		out.Items[i].Figures.Applied = nil
+	}
+	return out, err
+}
+
+// changeProject applies a buyer's change to a project with its event.
+func (s *Service) changeProject(ctx context.Context, p auth.Principal, id, action, eventType string, change func(*domain.Project) error) (*domain.Project, error) {
+	var out *domain.Project
+	err := rules.Retry(ctx, func() error {
+		pr, err := s.Repo.LoadProject(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !canSee(p, pr) {
+			return rules.ErrNotFound
+		}
+		if err := change(pr); err != nil {
+			return err
+		}
+		out = pr
+		return s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: actorOf(p), Action: action, Events: []rules.Event{projectEvent(eventType, pr)}})
+	})
+	if out != nil {
+		out.Figures.Applied = nil
+	}
+	return out, err
+}
+
+// OverrideObligation sets the obligation otherwise, with the reason (audited).
+func (s *Service) OverrideObligation(ctx context.Context, p auth.Principal, id string, cents domain.Cents, reason string) (*domain.Project, error) {
+	return s.changeProject(ctx, p, id, "project.obligation-overridden", catalog.TypeProjectObligationOverridden, func(pr *domain.Project) error {
+		return pr.SetObligation(cents, reason, p.Actor().Subject, s.now())
+	})
+}
+
+// SetParties names the project's three responsible persons.
+func (s *Service) SetParties(ctx context.Context, p auth.Principal, id string, in domain.Parties) (*domain.Project, error) {
+	return s.changeProject(ctx, p, id, "project.parties-changed", catalog.TypeProjectPartiesChanged, func(pr *domain.Project) error {
+		return pr.SetParties(in, s.now())
+	})
+}
+
+// SetDeadline moves a project's deadline.
+func (s *Service) SetDeadline(ctx context.Context, p auth.Principal, id string, d civil.Date, reason string) (*domain.Project, error) {
+	return s.changeProject(ctx, p, id, "project.deadline-changed", catalog.TypeProjectProgressChanged, func(pr *domain.Project) error {
+		return pr.SetDeadline(d, reason, s.now())
+	})
+}
+
+// CheckProgress recomputes the projects whose status may have changed with time, and
+// sends the reminders due: 90 and 30 days before the deadline, and when a project falls
+// behind (to the contractor and the werkplein). It reads only the projects due a check.
+func (s *Service) CheckProgress(ctx context.Context) (int, error) {
+	today := s.today()
+	n := 0
+	err := s.Repo.EachProjectToCheck(ctx, s.region, today, func(pr *domain.Project) error {
+		return rules.Retry(ctx, func() error {
+			cur, err := s.Repo.LoadProject(ctx, pr.ID)
+			if err != nil {
+				return err
+			}
+			changed, err := s.checkProject(ctx, cur, today)
+			if changed {
+				n++
+			}
+			return err
+		})
+	})
+	return n, err
+}
+
+func (s *Service) checkProject(ctx context.Context, pr *domain.Project, today civil.Date) (bool, error) {
+	before := pr.Progress.Status
+	pr.Recompute(today)
+	var events []rules.Event
+	if pr.Progress.Status != before {
+		events = append(events, projectEvent(catalog.TypeProjectProgressChanged, pr))
+	}
+	for _, r := range s.remindersDue(pr, today) {
+		pr.Reminders = append(pr.Reminders, r.Cause)
+		events = append(events, notificationEvent(r))
+	}
+	if len(events) == 0 && pr.NextCheck.After(today) {
+		// nothing changed: only the next check moves (no event, no new version for readers)
+		return false, s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System("progress-check"), Action: "project.checked"})
+	}
+	return len(events) > 0, s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System("progress-check"), Action: "project.progress-checked", Events: events})
+}
+
+func (s *Service) remindersDue(pr *domain.Project, today civil.Date) []Notification {
+	var out []Notification
+	have := func(c string) bool { return slices.Contains(pr.Reminders, c) }
+	status := pr.Progress.Status
+	if status == domain.StatusMet || pr.ObligationCents() == 0 {
+		return nil
+	}
+	left := today.DaysUntil(pr.Deadline)
+	for _, days := range []int{90, 30} {
+		cause := fmt.Sprintf("deadline-%d", days)
+		if left <= days && left > 0 && !have(cause) {
+			out = append(out, s.notice(pr, cause, []string{"contractor", "werkplein"},
+				fmt.Sprintf("Social return: %d days left for %s", left, pr.Title),
+				fmt.Sprintf("The social-return obligation of %s for %q is due on %s. Approved so far: %s (%s). %s",
+					domain.Euro(pr.ObligationCents()), pr.Title, pr.Deadline, domain.Euro(pr.Figures.ApprovedCents), status, pr.Progress.Reason)))
+		}
+	}
+	// behind: at most one reminder a quarter, however often the status flips
+	if behind := "behind-" + domain.QuarterOf(today); status == domain.StatusBehind && !have(behind) {
+		out = append(out, s.notice(pr, behind, []string{"contractor", "werkplein"},
+			"Social return behind schedule: "+pr.Title,
+			fmt.Sprintf("%q is behind: %s. Declare the candidates and contributions deployed, or contact the werkplein.", pr.Title, pr.Progress.Reason)))
+	}
+	if status == domain.StatusOverdue && !have("overdue") {
+		out = append(out, s.notice(pr, "overdue", []string{"contractor", "buyer", "werkplein"},
+			"Social return overdue: "+pr.Title, pr.Progress.Reason))
+	}
+	return out
+}
+
+// notice is a notification about a project, its cause unique per project.
+func (s *Service) notice(pr *domain.Project, cause string, to []string, subject, body string) Notification {
+	if s.settings.PortalURL != "" {
+		body += "\n\n" + s.settings.PortalURL + "/sroi/projects/" + pr.ID
+	}
+	return Notification{Cause: pr.ID + "/" + cause, Region: pr.Region, ProjectID: pr.ID, To: to, Subject: subject, Body: body, At: s.now().UTC()}
+}

@@ -1,0 +1,247 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// Project is one awarded contract's social return: the obligation its award created, the
+// three parties that answer for it, and its figures as declarations are valued and approved.
+type Project struct {
+	rules.StoreVersion `json:"-"`
+	ID                 string `json:"id"`
+	Region             string `json:"region"`
+	TenderID           string `json:"tenderId"`
+	Title              string `json:"title"`
+	Sector             string `json:"sector"`
+	Buyer              string `json:"buyer"`
+	ContractorKvK      string `json:"contractorKvk"`
+	ContractorName     string `json:"contractorName"`
+	Award              Award  `json:"award"`
+	AwardedOn          Date   `json:"awardedOn"`
+	Deadline           Date   `json:"deadline"`
+	// DeadlineRule says where the deadline comes from (the contract's end, or an assumption).
+	DeadlineRule string `json:"deadlineRule"`
+	// Table values the contractor's contributions: the region's table in force on the
+	// tender's publication date.
+	Table string `json:"table"`
+	// Computed is what the policy decided; Override, when a buyer changed it, replaces it.
+	Computed Obligation `json:"computed"`
+	Override *Override  `json:"override,omitempty"`
+	Parties  Parties    `json:"parties"`
+	Figures  Figures    `json:"figures"`
+	Progress Progress   `json:"progress"`
+	// CheckedOn is the day the progress was last computed; NextCheck the day it may change
+	// without a new declaration (time passing, a reminder before the deadline).
+	CheckedOn Date `json:"checkedOn"`
+	NextCheck Date `json:"nextCheck,omitzero"`
+	// Reminders already sent, by cause (deadline-90, deadline-30, behind-<day>).
+	Reminders []string  `json:"reminders,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// Override is a buyer's decision to set the obligation otherwise, with the reason (audited).
+type Override struct {
+	Cents  Cents     `json:"cents"`
+	Reason string    `json:"reason"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Contact is a party's one responsible person.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Parties are the three parties of a project, each with one responsible person.
+type Parties struct {
+	Buyer      Contact `json:"buyer"`
+	Contractor Contact `json:"contractor"`
+	Werkplein  Contact `json:"werkplein"`
+}
+
+// Figures are the project's running totals, each changed by exactly one declaration's
+// change (the declaration's version is the cause, so a replay changes nothing).
+type Figures struct {
+	DeclaredCents Cents `json:"declaredCents"`
+	ApprovedCents Cents `json:"approvedCents"`
+	// RunningRestCents: what approved declarations still running will be worth by the
+	// deadline beyond what they are worth today (the forecast adds it).
+	RunningRestCents Cents `json:"runningRestCents"`
+	Declarations     int   `json:"declarations"`
+	Approved         int   `json:"approved"`
+	// ApprovedByType is approved value by candidate type (or purchase, hours).
+	ApprovedByType map[string]Cents `json:"approvedByType,omitempty"`
+	// ApprovedByQuarter is approved value by the quarter of approval (2026-Q3).
+	ApprovedByQuarter map[string]Cents `json:"approvedByQuarter,omitempty"`
+	// Applied are the declaration changes counted, for exactly-once figures.
+	Applied []string `json:"applied,omitempty"`
+}
+
+// ObligationCents is the obligation in force: the override, else what the policy decided.
+func (p *Project) ObligationCents() Cents {
+	if p.Override != nil {
+		return p.Override.Cents
+	}
+	return p.Computed.Cents
+}
+
+// NewProject turns an award into a project with its obligation. Without the contract's end
+// the deadline is assumed at the policy's default months after the award, said so in the
+// project, for the buyer to set.
+func NewProject(id, region string, a AwardFacts, policy Policy, table Table, now time.Time) (*Project, error) {
+	o, err := ObligationOf(policy, a.Award)
+	if err != nil {
+		return nil, err
+	}
+	p := &Project{ID: id, Region: region, TenderID: a.TenderID, Title: a.Title, Sector: a.Sector, Buyer: a.Buyer,
+		ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, Award: a.Award, AwardedOn: a.AwardedOn,
+		Table: table.ID, Computed: o, UpdatedAt: now.UTC()}
+	switch {
+	case !a.ContractEnd.IsZero():
+		p.Deadline, p.DeadlineRule = a.ContractEnd, "the contract's end"
+	default:
+		months := max(a.Award.Months, policy.DefaultMonths, 12)
+		p.Deadline = a.AwardedOn.AddMonths(months)
+		p.DeadlineRule = "assumed: the award date plus " + strconv.Itoa(months) + " months (the award names no contract end); the buyer may set it"
+	}
+	p.Recompute(civil.DateOf(now))
+	return p, nil
+}
+
+// AwardFacts are what an award from procurement tells about the project.
+type AwardFacts struct {
+	TenderID       string `json:"tenderId"`
+	Title          string `json:"title"`
+	Sector         string `json:"sector"`
+	Buyer          string `json:"buyer"`
+	ContractorKvK  string `json:"contractorKvk"`
+	ContractorName string `json:"contractorName"`
+	Award          Award  `json:"award"`
+	AwardedOn      Date   `json:"awardedOn"`
+	ContractEnd    Date   `json:"contractEnd,omitzero"`
+}
+
+// SetObligation overrides the computed obligation; the reason is required.
+func (p *Project) SetObligation(cents Cents, reason, by string, now time.Time) error {
+	var v rules.Checker
+	v.Check(cents >= 0, "cents", "must not be negative")
+	v.Check(len(strings.TrimSpace(reason)) >= 5 && len(reason) <= 1000, "reason", "say why (5 to 1000 characters): an override is audited")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	p.Override = &Override{Cents: cents, Reason: strings.TrimSpace(reason), By: by, At: now.UTC()}
+	p.UpdatedAt = now.UTC()
+	p.Recompute(civil.DateOf(now))
+	return nil
+}
+
+// SetParties names the responsible persons; a deadline may move with it.
+func (p *Project) SetParties(in Parties, now time.Time) error {
+	var v rules.Checker
+	for field, c := range map[string]Contact{"buyer": in.Buyer, "contractor": in.Contractor, "werkplein": in.Werkplein} {
+		v.Check(len(c.Name) <= 200, field+".name", "at most 200 characters")
+		v.Check(c.Email == "" || ValidEmail(c.Email), field+".email", "must be an e-mail address")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	p.Parties, p.UpdatedAt = in, now.UTC()
+	return nil
+}
+
+// SetDeadline moves the deadline (the contract was extended, or the assumption corrected).
+func (p *Project) SetDeadline(d Date, reason string, now time.Time) error {
+	var v rules.Checker
+	v.Check(!d.IsZero() && d.After(p.AwardedOn), "deadline", "must lie after the award date %s", p.AwardedOn)
+	v.Check(len(strings.TrimSpace(reason)) >= 5, "reason", "say why the deadline moves")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	p.Deadline, p.DeadlineRule, p.UpdatedAt = d, "set by the buyer: "+strings.TrimSpace(reason), now.UTC()
+	p.Recompute(civil.DateOf(now))
+	return nil
+}
+
+// ValidEmail is a plain check: one @, a dot in the domain, no spaces or angle brackets.
+func ValidEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return len(s) <= 254 && at > 0 && at == strings.LastIndexByte(s, '@') && strings.Contains(s[at:], ".") &&
+		!strings.ContainsAny(s, " \t\r\n<>,;\"")
+}
+
+// Count applies a declaration's change to the figures once: cause names the declaration
+// and its version. It reports false when the cause was applied before.
+func (p *Project) Count(cause string, delta Delta, today Date) bool {
+	for _, a := range p.Figures.Applied {
+		if a == cause {
+			return false
+		}
+	}
+	f := &p.Figures
+	f.Applied = append(f.Applied, cause)
+	f.DeclaredCents += delta.Declared
+	f.ApprovedCents += delta.Approved
+	f.RunningRestCents += delta.RunningRest
+	f.Declarations += delta.Declarations
+	f.Approved += delta.ApprovedCount
+	if delta.Approved != 0 {
+		if f.ApprovedByType == nil {
+			f.ApprovedByType, f.ApprovedByQuarter = map[string]Cents{}, map[string]Cents{}
+		}
+		f.ApprovedByType[delta.Type] += delta.Approved
+		f.ApprovedByQuarter[QuarterOf(today)] += delta.Approved
+	}
+	p.Recompute(today)
+	return true
+}
+
+// Delta is what one declaration's change does to its project's figures.
+type Delta struct {
+	Type                            string
+	Declared, Approved, RunningRest Cents
+	Declarations, ApprovedCount     int
+}
+
+// QuarterOf names a day's quarter: 2026-Q3.
+func QuarterOf(d Date) string {
+	t := d.Time()
+	return strconv.Itoa(t.Year()) + "-Q" + strconv.Itoa((int(t.Month())-1)/3+1)
+}
+
+// Recompute sets the progress as of today and the next day it may change by itself.
+func (p *Project) Recompute(today Date) {
+	f := p.Figures
+	p.Progress = ProgressOf(p.ObligationCents(), f.DeclaredCents, f.ApprovedCents, f.RunningRestCents, p.AwardedOn, p.Deadline, today)
+	p.CheckedOn = today
+	p.NextCheck = p.nextCheck(today)
+}
+
+// nextCheck is the first day after today on which the progress changes status with time
+// alone or a reminder is due: when the expected share passes the realised one by the
+// margin, 90 and 30 days before the deadline, the deadline itself.
+func (p *Project) nextCheck(today Date) Date {
+	switch p.Progress.Status {
+	case StatusMet, StatusOverdue:
+		return Date{}
+	}
+	candidates := []Date{p.Deadline, p.Deadline.AddDays(-30), p.Deadline.AddDays(-90)}
+	if p.Progress.Status == StatusOnTrack {
+		total := p.AwardedOn.DaysUntil(p.Deadline)
+		// expected = passed/total > (realised+margin)/10000 ⇔ passed > total×(realised+margin)/10000
+		passed := total*(p.Progress.RealisedBP+behindMargin)/10_000 + 1
+		candidates = append(candidates, p.AwardedOn.AddDays(passed))
+	}
+	var next Date
+	for _, c := range candidates {
+		if c.After(today) && (next.IsZero() || c.Before(next)) {
+			next = c
+		}
+	}
+	return next
+}

@@ -1,0 +1,117 @@
+// Package ports exposes the SROI application over HTTP and Kafka.
+package ports
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/sroi/internal/app"
+)
+
+// handle decodes a message into T and hands it on; what cannot be decoded or is refused
+// goes to the dead-letter topic, anything else is retried.
+func handle[T any](f func(ctx context.Context, typ string, v T) error) func(ctx context.Context, m messaging.Message) error {
+	return func(ctx context.Context, m messaging.Message) error {
+		var v T
+		if err := json.Unmarshal(m.Data, &v); err != nil {
+			return messaging.Permanent(err)
+		}
+		return messaging.PermanentIfRejected(f(ctx, m.Type, v))
+	}
+}
+
+// Awards turns procurement's awards into projects with their obligation.
+func Awards(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "sroi.awards",
+		Topics:  []string{catalog.TopicProcurementTenders},
+		Types:   []string{catalog.TypeTenderAwarded},
+		Handler: messaging.PerKey(8, handle(func(ctx context.Context, _ string, aw app.Award) error { return a.RecordAward(ctx, aw) })),
+	}
+}
+
+type milestone struct {
+	EnrolmentID   string     `json:"enrolmentId"`
+	ParticipantID string     `json:"participantId"`
+	Person        string     `json:"person"`
+	Region        string     `json:"region"`
+	TargetGroups  []string   `json:"targetGroups"`
+	On            civil.Date `json:"on"`
+	Placement     *struct {
+		EmployerKvK  string     `json:"employerKvk"`
+		StartDate    civil.Date `json:"startDate"`
+		EndDate      civil.Date `json:"endDate"`
+		HoursPerWeek float64    `json:"hoursPerWeek"`
+		ContractType string     `json:"contractType"`
+	} `json:"placement"`
+}
+
+// Placements keeps the platform's placements (declarable by reference) and counts each
+// person placed towards the jobs goals.
+func Placements(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "sroi.placements",
+		Topics:  []string{catalog.TopicParticipantsEnrolments},
+		Types:   []string{catalog.TypeEnrolmentPlaced, catalog.TypeEnrolmentSustainablyPlaced},
+		Handler: messaging.PerKey(16, handle(func(ctx context.Context, typ string, m milestone) error {
+			if m.Placement == nil {
+				return nil // a sustainable placement of several jobs names them in placements: the first placement counted already
+			}
+			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, Person: m.Person,
+				EmployerKvK: m.Placement.EmployerKvK, StartDate: m.Placement.StartDate, EndDate: m.Placement.EndDate,
+				HoursPerWeek: m.Placement.HoursPerWeek, ContractType: m.Placement.ContractType, TargetGroups: m.TargetGroups,
+				Sustainable: typ == catalog.TypeEnrolmentSustainablyPlaced}
+			return a.KeepPlacement(ctx, pl, m.Placement.StartDate)
+		})),
+	}
+}
+
+// CandidateMonths follows the topic every region shares: claims and releases of a person's
+// months, one person at a time in the topic's order.
+func CandidateMonths(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "sroi.candidate-months",
+		Topics:  []string{catalog.TopicSroiCandidateMonths},
+		Types:   []string{catalog.TypeCandidateMonthsClaimed, catalog.TypeCandidateMonthsReleased},
+		Handler: messaging.PerKey(16, handle(func(ctx context.Context, typ string, c app.MonthsClaim) error {
+			if typ == catalog.TypeCandidateMonthsReleased {
+				return a.ReleaseClaim(ctx, c)
+			}
+			return a.ApplyClaim(ctx, c)
+		})),
+	}
+}
+
+// Declarations counts each declaration's change in its project's figures.
+func Declarations(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "sroi.declarations",
+		Topics:  []string{catalog.TopicSroiDeclarations},
+		Types:   []string{catalog.TypeDeclarationValued, catalog.TypeDeclarationApproved, catalog.TypeDeclarationRejected},
+		Handler: messaging.PerKey(16, handle(a.FollowDeclaration)),
+	}
+}
+
+// Projects keeps the totals per region, buyer and contractor.
+func Projects(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "sroi.totals",
+		Topics:  []string{catalog.TopicSroiProjects},
+		Types: []string{catalog.TypeProjectObligationSet, catalog.TypeProjectObligationOverridden, catalog.TypeProjectPartiesChanged,
+			catalog.TypeProjectProgressChanged},
+		Handler: messaging.PerKey(16, handle(func(ctx context.Context, _ string, p app.ProjectData) error { return a.FollowProject(ctx, p) })),
+	}
+}
+
+// Notifications records each notification once and sends its e-mail.
+func Notifications(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "sroi.notifications",
+		Topics:  []string{catalog.TopicSroiNotifications},
+		Types:   []string{catalog.TypeNotificationRequested},
+		Handler: messaging.PerMessage(handle(func(ctx context.Context, _ string, n app.Notification) error { return a.RecordNotification(ctx, n) })),
+	}
+}

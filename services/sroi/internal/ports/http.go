@@ -1,0 +1,276 @@
+package ports
+
+import (
+	"encoding/csv"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/sroi/internal/app"
+	"github.com/werkregio/platform/services/sroi/internal/domain"
+)
+
+// HTTP serves the SROI API: a contractor declares on its own projects; the region's buyers
+// and werkplein see, decide and steer every project.
+type HTTP struct{ app *app.Service }
+
+// NewHTTP builds the handlers.
+func NewHTTP(a *app.Service) *HTTP { return &HTTP{app: a} }
+
+// Upload names the evidence route, which takes a document instead of JSON.
+func Upload(r *http.Request) (int64, bool) {
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/v1/declarations/") && strings.HasSuffix(r.URL.Path, "/evidence") {
+		return app.MaxEvidenceBytes, true
+	}
+	return 0, false
+}
+
+// Register mounts the routes on the platform's /api/v1 group.
+func (h *HTTP) Register(api *gin.RouterGroup) {
+	region := auth.Require(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin)
+	readers := auth.Require(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin, auth.RoleContractor)
+	deciders := auth.Require(auth.RoleBuyer, auth.RoleCoordinator)
+	api.GET("/projects", readers, h.listProjects)
+	api.GET("/projects/:projectId", readers, h.getProject)
+	api.PUT("/projects/:projectId/obligation", auth.Require(auth.RoleBuyer), h.override)
+	api.PUT("/projects/:projectId/parties", deciders, h.parties)
+	api.PUT("/projects/:projectId/deadline", auth.Require(auth.RoleBuyer), h.deadline)
+	api.POST("/projects/:projectId/declarations", auth.Require(auth.RoleContractor), h.declare)
+	api.GET("/declarations", readers, h.listDeclarations)
+	api.GET("/declarations/:declarationId", readers, h.getDeclaration)
+	api.POST("/declarations/:declarationId/approve", deciders, h.decide(true))
+	api.POST("/declarations/:declarationId/reject", deciders, h.decide(false))
+	api.POST("/declarations/:declarationId/evidence", auth.Require(auth.RoleContractor), h.addEvidence)
+	api.GET("/declarations/:declarationId/evidence/:evidenceId", readers, h.getEvidence)
+	api.GET("/totals", readers, h.totals)
+	api.GET("/tables", readers, h.tables)
+	api.GET("/jobs-goals", region, h.listGoals)
+	api.POST("/jobs-goals", auth.Require(auth.RoleBuyer, auth.RoleAdmin), h.setGoal)
+	api.GET("/jobs-goals/:goalId", region, h.goal)
+	api.GET("/indicators", region, h.indicators)
+}
+
+var principal = auth.Of
+
+func bind[T any](c *gin.Context) (T, bool) {
+	var in T
+	return in, httpserver.BindJSON(c, &in)
+}
+
+func wantsCSV(c *gin.Context) bool { return strings.Contains(c.GetHeader("Accept"), "text/csv") }
+
+func writeCSV(c *gin.Context, name string, header []string, rows [][]string) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write(header)
+	_ = w.WriteAll(rows)
+}
+
+func euros(c domain.Cents) string {
+	sign := ""
+	if c < 0 {
+		sign, c = "-", -c
+	}
+	return sign + strconv.FormatInt(c/100, 10) + "." + strconv.FormatInt(100+c%100, 10)[1:]
+}
+
+var projectStatuses = []string{string(domain.StatusOnTrack), string(domain.StatusBehind), string(domain.StatusMet), string(domain.StatusOverdue)}
+
+func (h *HTTP) listProjects(c *gin.Context) {
+	q := httpserver.ListQuery(c, "status", "buyer", "contractor")
+	f := app.ProjectFilter{Status: domain.ProjectStatus(q.OneOf("status", projectStatuses)), Buyer: q.String("buyer"), Contractor: q.String("contractor")}
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListProjects(c, principal(c), f, q.Page)
+	if err != nil || !wantsCSV(c) {
+		httpserver.RespondPage(c, v, err)
+		return
+	}
+	rows := make([][]string, len(v.Items))
+	for i, p := range v.Items {
+		rows[i] = []string{p.ID, p.Title, p.Buyer, p.ContractorKvK, p.ContractorName, p.AwardedOn.String(), p.Deadline.String(), euros(p.ObligationCents()),
+			euros(p.Figures.DeclaredCents), euros(p.Figures.ApprovedCents), euros(p.Progress.ForecastCents), strconv.Itoa(p.Progress.RealisedBP / 100),
+			string(p.Progress.Status), p.Progress.Reason}
+	}
+	if v.Next != "" {
+		c.Header("Link", `<?after=`+v.Next+`>; rel="next"`)
+	}
+	writeCSV(c, "projects", []string{"project", "title", "buyer", "contractor_kvk", "contractor", "awarded_on", "deadline", "obligation_eur",
+		"declared_eur", "approved_eur", "forecast_eur", "realised_percent", "status", "reason"}, rows)
+}
+
+func (h *HTTP) getProject(c *gin.Context) {
+	v, err := h.app.GetProject(c, principal(c), c.Param("projectId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+type overrideInput struct {
+	Cents  domain.Cents `json:"cents"`
+	Reason string       `json:"reason"`
+}
+
+func (h *HTTP) override(c *gin.Context) {
+	if in, ok := bind[overrideInput](c); ok {
+		v, err := h.app.OverrideObligation(c, principal(c), c.Param("projectId"), in.Cents, in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) parties(c *gin.Context) {
+	if in, ok := bind[domain.Parties](c); ok {
+		v, err := h.app.SetParties(c, principal(c), c.Param("projectId"), in)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+type deadlineInput struct {
+	Deadline civil.Date `json:"deadline"`
+	Reason   string     `json:"reason"`
+}
+
+func (h *HTTP) deadline(c *gin.Context) {
+	if in, ok := bind[deadlineInput](c); ok {
+		v, err := h.app.SetDeadline(c, principal(c), c.Param("projectId"), in.Deadline, in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) declare(c *gin.Context) {
+	httpserver.Sensitive(c) // the body may hold a BSN
+	if in, ok := bind[app.DeclareInput](c); ok {
+		v, err := h.app.Declare(c, principal(c), c.Param("projectId"), in)
+		httpserver.Created(c, func(d *domain.Declaration) string { return "/api/v1/declarations/" + d.ID }, v, err)
+	}
+}
+
+var declarationStatuses = []string{string(domain.DeclarationChecking), string(domain.DeclarationSubmitted), string(domain.DeclarationApproved), string(domain.DeclarationRejected)}
+
+func (h *HTTP) listDeclarations(c *gin.Context) {
+	q := httpserver.ListQuery(c, "project", "status")
+	f := app.DeclarationFilter{ProjectID: q.String("project"), Status: domain.DeclarationStatus(q.OneOf("status", declarationStatuses))}
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListDeclarations(c, principal(c), f, q.Page)
+	if err != nil || !wantsCSV(c) {
+		httpserver.RespondPage(c, v, err)
+		return
+	}
+	rows := make([][]string, len(v.Items))
+	for i, d := range v.Items {
+		rows[i] = []string{d.ID, d.ProjectID, d.ContractorKvK, d.Kind, d.TypeLabel(), d.Source, string(d.Status), strconv.Itoa(len(d.Counted)),
+			euros(d.Value.Cents), d.Value.Table, d.Reason}
+	}
+	writeCSV(c, "declarations", []string{"declaration", "project", "contractor_kvk", "kind", "type", "source", "status", "months", "value_eur", "table", "reason"}, rows)
+}
+
+func (h *HTTP) getDeclaration(c *gin.Context) {
+	v, err := h.app.GetDeclaration(c, principal(c), c.Param("declarationId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+type decisionInput struct {
+	Reason string `json:"reason"`
+}
+
+func (h *HTTP) decide(approve bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		in := decisionInput{}
+		if c.Request.ContentLength != 0 {
+			var ok bool
+			if in, ok = bind[decisionInput](c); !ok {
+				return
+			}
+		}
+		v, err := h.app.Decide(c, principal(c), c.Param("declarationId"), approve, in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) addEvidence(c *gin.Context) {
+	content, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		httpserver.Problem(c, rules.Invalid("content", "a document of at most 10 MB"))
+		return
+	}
+	v, err := h.app.AddEvidence(c, principal(c), c.Param("declarationId"), c.Query("name"), content)
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) getEvidence(c *gin.Context) {
+	e, b, err := h.app.GetEvidence(c, principal(c), c.Param("declarationId"), c.Param("evidenceId"))
+	if err != nil {
+		httpserver.Problem(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(e.Name, `"`, "")+`"`)
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Data(http.StatusOK, e.ContentType, b)
+}
+
+func (h *HTTP) totals(c *gin.Context) {
+	scope := c.DefaultQuery("scope", "region")
+	v, err := h.app.TotalsOf(c, principal(c), scope)
+	if err != nil || !wantsCSV(c) {
+		httpserver.Respond(c, http.StatusOK, v, err)
+		return
+	}
+	var rows [][]string
+	for _, k := range sortedKeys(v.ByQuarter) {
+		rows = append(rows, []string{"quarter", k, euros(v.ByQuarter[k])})
+	}
+	for _, k := range sortedKeys(v.ByType) {
+		rows = append(rows, []string{"candidate_type", k, euros(v.ByType[k])})
+	}
+	for _, k := range sortedKeys(v.ByStatus) {
+		rows = append(rows, []string{"projects_" + k, k, strconv.Itoa(v.ByStatus[k])})
+	}
+	rows = append(rows, []string{"total", "obligation", euros(v.ObligationCents)}, []string{"total", "declared", euros(v.DeclaredCents)},
+		[]string{"total", "approved", euros(v.ApprovedCents)}, []string{"total", "forecast", euros(v.ForecastCents)})
+	writeCSV(c, "totals", []string{"breakdown", "key", "value"}, rows)
+}
+
+func (h *HTTP) tables(c *gin.Context) {
+	httpserver.Respond(c, http.StatusOK, gin.H{"items": h.app.Tables()}, nil)
+}
+
+func (h *HTTP) listGoals(c *gin.Context) {
+	v, err := h.app.ListGoals(c)
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) setGoal(c *gin.Context) {
+	if in, ok := bind[app.GoalInput](c); ok {
+		v, err := h.app.SetGoal(c, principal(c), in)
+		httpserver.Created(c, func(g *app.Goal) string { return "/api/v1/jobs-goals/" + g.ID }, v, err)
+	}
+}
+
+func (h *HTTP) goal(c *gin.Context) {
+	v, err := h.app.GoalProgress(c, c.Param("goalId"))
+	if err != nil || !wantsCSV(c) {
+		httpserver.Respond(c, http.StatusOK, v, err)
+		return
+	}
+	rows := make([][]string, len(v.Quarters))
+	for i, q := range v.Quarters {
+		rows[i] = []string{q.Quarter, strconv.Itoa(q.Placed), strconv.Itoa(q.Cumulative), strconv.Itoa(q.Target)}
+	}
+	writeCSV(c, "jobs-goal-"+v.Goal.ID, []string{"quarter", "placed", "cumulative", "target"}, rows)
+}
+
+// indicators is what a cross-region view reads of a region: its totals and its jobs goals.
+func (h *HTTP) indicators(c *gin.Context) {
+	v, err := h.app.Indicators(c, principal(c))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
