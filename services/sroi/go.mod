@@ -10,6 +10,7 @@ replace (
 
 require (
 	github.com/gin-gonic/gin v1.12.0
+	github.com/segmentio/kafka-go v0.4.51
 	github.com/werkregio/platform/contracts v0.0.0-00010101000000-000000000000
 	github.com/werkregio/platform/services/kit v0.0.0-00010101000000-000000000000
 	go.mongodb.org/mongo-driver/v2 v2.10.0
@@ -64,10 +65,10 @@ require (
 	github.com/quic-go/quic-go v0.59.0 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/segmentio/asm v1.2.1 // indirect
-	github.com/segmentio/kafka-go v0.4.51 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/valyala/fastjson v1.6.10 // indirect
+	github.com/werkregio/platform/services/testenv v0.0.0-00010101000000-000000000000 // indirect
 	github.com/xdg-go/scram v1.4.0 // indirect
 	github.com/xdg-go/stringprep v1.0.4 // indirect
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
