@@ -1,8 +1,12 @@
 package service_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -168,4 +172,31 @@ func (g *region) totals(t *testing.T, scope string) totals {
 	var v totals
 	expect(t, "totals", g.r.Call(t, g.buyer, "GET", "/api/v1/totals?scope="+scope, nil, &v), 200)
 	return v
+}
+
+// samplePDF is the smallest document a PDF reader opens.
+var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+// attach uploads a document to a declaration as its contractor and returns its id.
+func (g *region) attach(t *testing.T, declarationID, name string, content []byte) string {
+	t.Helper()
+	req, _ := http.NewRequest("POST", g.r.URL+"/api/v1/declarations/"+declarationID+"/evidence?name="+url.QueryEscape(name), bytes.NewReader(content))
+	req.Header.Set("Authorization", "Bearer "+g.contractor)
+	req.Header.Set("Content-Type", "application/pdf")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d struct {
+		Evidence []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"evidence"`
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || json.Unmarshal(body, &d) != nil || len(d.Evidence) == 0 {
+		t.Fatalf("evidence: %d %s", resp.StatusCode, body)
+	}
+	return d.Evidence[len(d.Evidence)-1].ID
 }
