@@ -23,6 +23,7 @@ import (
 	payments "github.com/werkregio/platform/services/payments/service"
 	procurement "github.com/werkregio/platform/services/procurement/service"
 	providers "github.com/werkregio/platform/services/providers/service"
+	sroi "github.com/werkregio/platform/services/sroi/service"
 )
 
 type obj = map[string]any
@@ -38,6 +39,9 @@ func doc(name string) []byte {
 
 const bsn = "111222333"
 
+// personKey is the platform's key of person pseudonyms, shared by participants and sroi.
+var personKey = kittest.RandomKey(32)
+
 func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	pf := kittest.NewPlatform(t)
 	provClock, partClock := &kittest.Clock{}, &kittest.Clock{}
@@ -45,7 +49,10 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 	prov := pf.StartService(t, kittest.Service{Name: providers.Name, Options: providers.Options(), Wire: providers.WireWith(provClock.Now),
 		OpenAPI: doc(providers.Name), OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"CERTIFICATE_CHECK_INTERVAL": "100ms"}})
 	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.WireWith(partClock.Now),
-		OpenAPI: doc(participants.Name), OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "200ms"}})
+		OpenAPI: doc(participants.Name), OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "200ms",
+			"PERSON_PSEUDONYM_KEY": personKey}})
+	social := pf.StartService(t, kittest.Service{Name: sroi.Name, Options: sroi.Options(), Wire: sroi.Wire, OpenAPI: doc(sroi.Name),
+		OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"PERSON_PSEUDONYM_KEY": personKey, "KAFKA_SHARED_TOPIC_PREFIX": pf.Prefix + "shared."}})
 
 	pay := pf.StartService(t, kittest.Service{Name: payments.Name, Options: payments.Options(), Wire: payments.Wire, OpenAPI: doc(payments.Name),
 		OpenAPIRefs: contracts.OpenAPIFiles(), Env: map[string]string{"PAYMENTS_DEBTOR_NAME": "Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN": "NL91ABNA0417164300",
@@ -231,6 +238,49 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 		t.Errorf("the tranches add up to %d cents, the price is 95000", total)
 	}
 
+	// sroi: a tender awarded to the employer creates its obligation; the employer declares
+	// the placed participant by reference, with consent; the approved value is the
+	// project's progress, and the person counts once towards the jobs goal.
+	var tender struct{ ID string }
+	expect(t, "tender", proc.Call(t, buyer, "POST", "/api/v1/tenders", obj{"title": "Nieuwbouw brede school", "sector": "bouw",
+		"expectedPublication": day(today, -200), "estimatedValueCents": 500_000_000, "sroiBasisPoints": 500}, &tender), 201)
+	expect(t, "award", proc.Update(t, buyer, "POST", "/api/v1/tenders/"+tender.ID+"/award", "/api/v1/tenders/"+tender.ID, obj{"contractorKvk": "87654321",
+		"contractorName": "Bouwbedrijf Noord", "contractValueExclVatCents": 500_000_000, "sroiBasisPoints": 500, "publicationDate": day(today, -200),
+		"awardedOn": day(today, -100), "contractType": "works", "contractEnd": day(today, 600)}, nil), 200)
+	employer := pf.Token(t, "87654321", auth.RoleContractor)
+	projectID := "prj-" + tender.ID
+	var project struct {
+		Computed struct{ Cents int64 }
+		Figures  struct {
+			Approved int64 `json:"approvedCents"`
+		}
+	}
+	kittest.Eventually(t, "the obligation", 20*time.Second, func() bool {
+		return social.Call(t, employer, "GET", "/api/v1/projects/"+projectID, nil, &project) == 200
+	})
+	if project.Computed.Cents != 25_000_000 {
+		t.Fatalf("obligation %d, want 5%% of EUR 5,000,000", project.Computed.Cents)
+	}
+	var declared struct {
+		ID     string
+		Status string
+		Value  struct{ Cents int64 }
+	}
+	expect(t, "declare", social.Call(t, employer, "POST", "/api/v1/projects/"+projectID+"/declarations", obj{"kind": "candidate", "source": "platform",
+		"enrolmentId": en.ID, "consent": obj{"given": true, "on": day(today, 55), "recordedBy": "werkcoach"},
+		"candidate": obj{"until": day(today, 55+364), "ageBand": "under_50"}}, &declared), 201)
+	kittest.Eventually(t, "valued", 20*time.Second, func() bool {
+		return social.Call(t, buyer, "GET", "/api/v1/declarations/"+declared.ID, nil, &declared) == 200 && declared.Status == "submitted"
+	})
+	// Utrecht's table: Participatiewet EUR 40,000 a year full time, 36 hours, 12 months
+	if declared.Value.Cents != 4_000_000 {
+		t.Fatalf("value %d, want EUR 40,000", declared.Value.Cents)
+	}
+	expect(t, "approve", social.Update(t, buyer, "POST", "/api/v1/declarations/"+declared.ID+"/approve", "/api/v1/declarations/"+declared.ID, nil, nil), 200)
+	kittest.Eventually(t, "progress", 20*time.Second, func() bool {
+		return social.Call(t, buyer, "GET", "/api/v1/projects/"+projectID, nil, &project) == 200 && project.Figures.Approved == 4_000_000
+	})
+
 	t.Run("one trace from the application in procurement to the offer in participants", func(t *testing.T) {
 		var applyTrace string
 		for _, s := range pf.Spans.Ended() {
@@ -266,7 +316,11 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 			}
 		}
 		for _, topic := range catalog.TopicNames() {
-			for _, m := range kittest.ReadUntil(t, pf.Infra.Kafka, pf.Topic(topic), 2*time.Second, func([]kafka.Message) bool { return true }) {
+			name := pf.Topic(topic)
+			if tp, _ := catalog.TopicNamed(topic); tp.Shared {
+				name = pf.Prefix + "shared." + topic
+			}
+			for _, m := range kittest.ReadUntil(t, pf.Infra.Kafka, name, 2*time.Second, func([]kafka.Message) bool { return true }) {
 				if strings.Contains(string(m.Value), bsn) || strings.Contains(fmt.Sprint(m.Headers), bsn) {
 					t.Errorf("an event on %s holds the BSN", topic)
 				}

@@ -146,7 +146,7 @@ func TestAPlatformPlacementIsDeclaredByReferenceAndCountsOnceForTheJobsGoal(t *t
 	var created json.RawMessage
 	kittest.Eventually(t, "placement known", 20*time.Second, func() bool {
 		return g.r.Call(t, g.contractor, "POST", "/api/v1/projects/"+id+"/declarations", obj{"kind": "candidate", "source": "platform", "enrolmentId": "enr-1",
-			"consent": obj{"given": true, "on": "2025-07-01", "recordedBy": "werkcoach Groningen"},
+			"consent":   obj{"given": true, "on": "2025-07-01", "recordedBy": "werkcoach Groningen"},
 			"candidate": obj{"until": "2025-12-31", "ageBand": "under_50"}}, &created) == 201
 	})
 	var d declaration

@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -46,7 +47,7 @@ func (p *Placements) Keep(ctx context.Context, pl app.Placement) error {
 func (p *Placements) Load(ctx context.Context, enrolmentID string) (*app.Placement, error) {
 	var d placementDoc
 	err := p.coll.FindOne(ctx, bson.D{{Key: "_id", Value: enrolmentID}}).Decode(&d)
-	if err == mongo.ErrNoDocuments {
+	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, rules.ErrNotFound
 	} else if err != nil {
 		return nil, err
@@ -128,7 +129,7 @@ func goalOf(d goalDoc) app.Goal {
 func (g *Goals) Load(ctx context.Context, region, id string) (*app.Goal, error) {
 	var d goalDoc
 	err := g.coll.FindOne(ctx, bson.D{{Key: "_id", Value: region + "|" + id}}).Decode(&d)
-	if err == mongo.ErrNoDocuments {
+	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, rules.ErrNotFound
 	} else if err != nil {
 		return nil, err
@@ -232,7 +233,7 @@ func (e *Evidence) Get(ctx context.Context, id string) ([]byte, error) {
 		Content []byte `bson:"content"`
 	}
 	err := e.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if err == mongo.ErrNoDocuments {
+	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, rules.ErrNotFound
 	}
 	return d.Content, err

@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 
@@ -78,7 +79,7 @@ func (s *Summaries) put(ctx context.Context, id, region, scope, project string, 
 	var d summaryDoc
 	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
 	switch {
-	case err == mongo.ErrNoDocuments:
+	case errors.Is(err, mongo.ErrNoDocuments):
 		d = summaryDoc{ID: id, Region: region, Scope: scope, Projects: map[string]entry{}}
 	case err != nil:
 		return err

@@ -10,7 +10,6 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/privacy"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -158,7 +157,7 @@ func (s *Service) candidate(ctx context.Context, d *domain.Declaration, in Decla
 		c.Statushouder = c.Statushouder || slices.Contains(pl.TargetGroups, "statushouder")
 		d.Person, d.EnrolmentID, d.Consent = pl.Person, pl.EnrolmentID, in.Consent
 	case domain.SourceExternal, "":
-		bsn, ok := privacy.NormalizeBSN(in.BSN)
+		bsn, ok := civil.NormalizeBSN(in.BSN)
 		if !ok {
 			return rules.Invalid("bsn", "must be a valid BSN (9 digits, 11-proef); it is turned into a pseudonym and not stored")
 		}
@@ -269,7 +268,8 @@ func (s *Service) loadVisible(ctx context.Context, p auth.Principal, id string) 
 	if err != nil {
 		return nil, err
 	}
-	if d.Region != p.Region || (!p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) && !(p.Has(auth.RoleContractor) && p.Org == d.ContractorKvK)) {
+	ownContractor := p.Has(auth.RoleContractor) && p.Org == d.ContractorKvK
+	if d.Region != p.Region || (!p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) && !ownContractor) {
 		return nil, rules.ErrNotFound
 	}
 	return d, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
@@ -204,9 +205,10 @@ func (s *Service) checkProject(ctx context.Context, pr *domain.Project, today ci
 		events = append(events, projectEvent(catalog.TypeProjectProgressChanged, pr))
 	}
 	for _, r := range s.remindersDue(pr, today) {
-		pr.Reminders = append(pr.Reminders, r.Cause)
+		pr.Reminders = append(pr.Reminders, strings.TrimPrefix(r.Cause, pr.ID+"/"))
 		events = append(events, notificationEvent(r))
 	}
+	pr.Recompute(today) // the next check knows the reminders sent
 	if len(events) == 0 && pr.NextCheck.After(today) {
 		// nothing changed: only the next check moves (no event, no new version for readers)
 		return false, s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System("progress-check"), Action: "project.checked"})
@@ -217,6 +219,9 @@ func (s *Service) checkProject(ctx context.Context, pr *domain.Project, today ci
 func (s *Service) remindersDue(pr *domain.Project, today civil.Date) []Notification {
 	var out []Notification
 	have := func(c string) bool { return slices.Contains(pr.Reminders, c) }
+	if pr.Deadline.IsZero() {
+		return nil
+	}
 	status := pr.Progress.Status
 	if status == domain.StatusMet || pr.ObligationCents() == 0 {
 		return nil

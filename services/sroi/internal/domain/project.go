@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -230,7 +231,17 @@ func (p *Project) nextCheck(today Date) Date {
 	case StatusMet, StatusOverdue:
 		return Date{}
 	}
-	candidates := []Date{p.Deadline, p.Deadline.AddDays(-30), p.Deadline.AddDays(-90)}
+	candidates := []Date{p.Deadline}
+	for _, days := range []int{90, 30} {
+		if slices.Contains(p.Reminders, "deadline-"+strconv.Itoa(days)) {
+			continue
+		}
+		due := p.Deadline.AddDays(-days)
+		if !due.After(today) {
+			return today // a reminder is due now
+		}
+		candidates = append(candidates, due)
+	}
 	if p.Progress.Status == StatusOnTrack {
 		total := p.AwardedOn.DaysUntil(p.Deadline)
 		// expected = passed/total > (realised+margin)/10000 ⇔ passed > total×(realised+margin)/10000
