@@ -220,5 +220,8 @@ func Load(ctx context.Context, t Target) error {
 	if err := loadTrajectories(ctx, t, timmer.ID, werkfit.ID); err != nil {
 		return err
 	}
-	return payTrajectories(ctx, t)
+	if err := payTrajectories(ctx, t); err != nil {
+		return err
+	}
+	return loadSroi(ctx, t)
 }

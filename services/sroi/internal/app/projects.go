@@ -237,13 +237,13 @@ func (s *Service) remindersDue(pr *domain.Project, today civil.Date) []Notificat
 		}
 	}
 	// behind: at most one reminder a quarter, however often the status flips
-	if behind := "behind-" + domain.QuarterOf(today); status == domain.StatusBehind && !have(behind) {
+	if behind := domain.BehindReminder(today); status == domain.StatusBehind && !have(behind) {
 		out = append(out, s.notice(pr, behind, []string{"contractor", "werkplein"},
 			"Social return behind schedule: "+pr.Title,
 			fmt.Sprintf("%q is behind: %s. Declare the candidates and contributions deployed, or contact the werkplein.", pr.Title, pr.Progress.Reason)))
 	}
-	if status == domain.StatusOverdue && !have("overdue") {
-		out = append(out, s.notice(pr, "overdue", []string{"contractor", "buyer", "werkplein"},
+	if status == domain.StatusOverdue && !have(domain.OverdueReminder) {
+		out = append(out, s.notice(pr, domain.OverdueReminder, []string{"contractor", "buyer", "werkplein"},
 			"Social return overdue: "+pr.Title, pr.Progress.Reason))
 	}
 	return out

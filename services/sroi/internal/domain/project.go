@@ -223,12 +223,22 @@ func (p *Project) Recompute(today Date) {
 	p.NextCheck = p.nextCheck(today)
 }
 
+// Reminder causes: once a quarter while behind, once when overdue.
+const OverdueReminder = "overdue"
+
+// BehindReminder is the reminder of falling behind in today's quarter.
+func BehindReminder(today Date) string { return "behind-" + QuarterOf(today) }
+
 // nextCheck is the first day after today on which the progress changes status with time
 // alone or a reminder is due: when the expected share passes the realised one by the
 // margin, 90 and 30 days before the deadline, the deadline itself.
 func (p *Project) nextCheck(today Date) Date {
-	switch p.Progress.Status {
-	case StatusMet, StatusOverdue:
+	owed := p.ObligationCents() > 0
+	switch {
+	case owed && p.Progress.Status == StatusBehind && !slices.Contains(p.Reminders, BehindReminder(today)),
+		owed && p.Progress.Status == StatusOverdue && !slices.Contains(p.Reminders, OverdueReminder):
+		return today // its reminder is due now
+	case p.Progress.Status == StatusMet, p.Progress.Status == StatusOverdue:
 		return Date{}
 	}
 	candidates := []Date{p.Deadline}
