@@ -102,3 +102,43 @@ func TestBonusesFollowTheTable(t *testing.T) {
 		t.Errorf("a valid declaration refused: %v", err)
 	}
 }
+
+// Holland Rijnland's published values: Participatiewet in the doelgroepregister EUR 50,000,
+// plus EUR 15,000 from 55; pro rata hours and months, to the cent.
+func TestHollandRijnlandsExampleReproducesToTheCent(t *testing.T) {
+	hr := table(t, "holland-rijnland", civil.NewDate(2023, 9, 1))
+	in := CandidateInput{Candidate: CandidateParticipatiewetB, HoursPerWeek: 24, From: civil.NewDate(2024, 1, 1), Until: civil.NewDate(2024, 6, 30),
+		ContractType: "fixed_term", AgeBand: Age55Plus}
+	if err := in.Validate(hr); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ValueOf(hr, in.Contribution(hr), len(MonthsOf(in.From, in.Until)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (50,000 + 15,000) × 24/36 × 6/12 = 21,666.666… → 21,666.67
+	if v.Cents != 2_166_667 {
+		t.Fatalf("value %d, want 2166667", v.Cents)
+	}
+	if _, ok := TableAt(PublishedTables, "holland-rijnland", civil.NewDate(2023, 8, 31)); ok {
+		t.Error("a tender of August 2023 valued with the table of September 2023")
+	}
+}
+
+// A region's new table dated D values tenders published from D; tenders published before
+// keep the table they were published under.
+func TestATableChangeValuesOnlyTendersPublishedFromItsDate(t *testing.T) {
+	old := table(t, "utrecht", civil.NewDate(2024, 1, 1))
+	newer := old
+	newer.ID, newer.Version, newer.EffectiveFrom = "utrecht-2026-07", 2, civil.NewDate(2026, 7, 1)
+	newer.Yearly = map[CandidateType]Cents{CandidateParticipatiewet: 45 * k}
+	series := []Table{old, newer}
+	before, _ := TableAt(series, "utrecht", civil.NewDate(2026, 6, 30))
+	from, _ := TableAt(series, "utrecht", civil.NewDate(2026, 7, 1))
+	c := Contribution{Kind: KindCandidate, Candidate: CandidateParticipatiewet, HoursPerWeek: 36}
+	vb, _ := ValueOf(before, c, 12)
+	vf, _ := ValueOf(from, c, 12)
+	if before.Version != 1 || vb.Cents != 40*k || from.Version != 2 || vf.Cents != 45*k {
+		t.Fatalf("before D: version %d, %d; from D: version %d, %d", before.Version, vb.Cents, from.Version, vf.Cents)
+	}
+}
