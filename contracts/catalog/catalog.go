@@ -206,7 +206,7 @@ var Services = []Service{
 	{Name: Providers, PortOffset: 2, Built: true, Consumes: []string{TopicProcurementContracts, TopicProcurementSchemes}},
 	{Name: Participants, PortOffset: 3, Built: true, Consumes: []string{TopicProvidersOffers, TopicPartnersAttendance, TopicPartnersPlacements}},
 	{Name: Payments, PortOffset: 4, Built: true, Consumes: []string{TopicParticipantsEnrolments, TopicProcurementContracts, TopicProvidersRegistry}},
-	{Name: Sroi, PortOffset: 5, Built: true, Consumes: []string{TopicProcurementTenders, TopicParticipantsEnrolments}},
+	{Name: Sroi, PortOffset: 5, Built: true, Consumes: []string{TopicProcurementTenders, TopicParticipantsEnrolments, TopicPaymentsTranches}},
 }
 
 // ServiceNamed returns the catalog's entry of a service.

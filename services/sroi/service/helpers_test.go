@@ -71,10 +71,16 @@ func startRegion(t *testing.T, pf *kittest.Platform, name string, extra ...strin
 
 func (g *region) publish(t *testing.T, topic, typ, key string, data obj) {
 	t.Helper()
+	g.publishSeq(t, topic, typ, key, 1, data)
+}
+
+// publishSeq publishes an event of an aggregate's version.
+func (g *region) publishSeq(t *testing.T, topic, typ, key string, version int, data obj) {
+	t.Helper()
 	raw, _ := json.Marshal(data)
 	n := g.seq.Add(1)
 	kittest.PublishRaw(t, g.pf.Infra.Kafka, g.prefix+topic, kittest.WithSequence(
-		kittest.CloudEvent(fmt.Sprintf("%s-%s-%d", g.name, typ, n), typ, "/werkregio/"+g.name+"/test", key, raw), 1))
+		kittest.CloudEvent(fmt.Sprintf("%s-%s-%d", g.name, typ, n), typ, "/werkregio/"+g.name+"/test", key, raw), version))
 }
 
 // award publishes procurement's award of a tender published on a day.

@@ -35,12 +35,15 @@ var sroiAccess = map[string]kittest.Rule{
 	"addEvidence":        {Roles: contractors, OwnOrg: contractors},
 	"getEvidence":        {Roles: readers, OwnOrg: contractors},
 	// the default scope is the region's: a contractor reads its own scope only
-	"totals":       {Roles: regionRoles},
-	"tables":       {Roles: readers},
-	"listGoals":    {Roles: regionRoles},
-	"setGoal":      {Roles: []auth.Role{auth.RoleBuyer, auth.RoleAdmin}},
-	"goalProgress": {Roles: regionRoles},
-	"indicators":   {Roles: regionRoles},
+	"totals":            {Roles: regionRoles},
+	"tables":            {Roles: readers},
+	"listGoals":         {Roles: regionRoles},
+	"setGoal":           {Roles: []auth.Role{auth.RoleBuyer, auth.RoleAdmin}},
+	"goalProgress":      {Roles: regionRoles},
+	"indicators":        {Roles: regionRoles},
+	"listPartnerships":  {Roles: regionRoles},
+	"setPartnership":    {Roles: regionRoles},
+	"partnershipReport": {Roles: regionRoles},
 }
 
 // Every role, of this region and another, of the project's contractor and another, on every
@@ -52,13 +55,15 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 	d := g.declareCandidate(t, id, bsnAnna, "2025-06-01", "2025-11-30")
 	expect(t, "goal", g.r.Call(t, g.buyer, "POST", "/api/v1/jobs-goals", obj{"id": "banenplan", "name": "1000-banenplan", "target": 1000,
 		"from": "2025-01-01", "deadline": "2027-12-31"}, nil), 201)
+	expect(t, "partnership", g.r.Call(t, g.buyer, "POST", "/api/v1/partnerships", obj{"id": "bouw-techniek", "name": "Bouw & Techniek Groningen",
+		"projects": []string{id}}, nil), 201)
 	ev := g.attach(t, d.ID, "arbeidscontract.pdf", samplePDF)
 	own := maps.Clone(kittest.OwnOrgs)
 	own[auth.RoleContractor] = contractor
 	raw, _ := contracts.OpenAPI(service.Name)
 	pf.CheckAccessMatrix(t, g.r, raw, contracts.OpenAPIFiles(), kittest.Matrix{
 		Rules:  sroiAccess,
-		Params: map[string]string{"projectId": id, "declarationId": d.ID, "evidenceId": ev, "goalId": "banenplan", "kind": "project"},
+		Params: map[string]string{"projectId": id, "declarationId": d.ID, "evidenceId": ev, "goalId": "banenplan", "partnershipId": "bouw-techniek", "kind": "project"},
 		Own:    own,
 		Hidden: []string{d.ID},
 	})

@@ -77,6 +77,8 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Notifications: adapters.NewNotifications(p.DB),
 		Evidence:      adapters.NewEvidence(p.DB),
 		Pseudonyms:    pseudonyms,
+		Partnerships:  adapters.NewPartnerships(p.DB),
+		Tranches:      adapters.NewTranches(p.DB),
 	}
 	if smtpAddr != "" {
 		deps.Mailer = mailer
@@ -97,7 +99,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		return err
 	})
 	for _, c := range []func(*app.Service) messaging.ConsumerConfig{ports.Awards, ports.Placements, ports.CandidateMonths,
-		ports.Declarations, ports.Projects, ports.Notifications} {
+		ports.Declarations, ports.Projects, ports.Notifications, ports.Tranches} {
 		if err := p.AddConsumer(c(svc)); err != nil {
 			return err
 		}

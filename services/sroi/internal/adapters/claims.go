@@ -140,4 +140,7 @@ var Indexes = []store.Index{
 	{Collection: "people", Model: mongo.IndexModel{Keys: bson.D{{Key: "region", Value: 1}, {Key: "on", Value: 1}}}},
 	{Collection: "notifications", Model: mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "retryAt", Value: 1}}}},
 	{Collection: "goals", Model: mongo.IndexModel{Keys: bson.D{{Key: "region", Value: 1}}}},
+	{Collection: "placements", Model: mongo.IndexModel{Keys: bson.D{{Key: "region", Value: 1}, {Key: "schemeId", Value: 1}}}},
+	{Collection: "tranches", Model: mongo.IndexModel{Keys: bson.D{{Key: "budget", Value: 1}}}},
+	{Collection: "partnerships", Model: mongo.IndexModel{Keys: bson.D{{Key: "region", Value: 1}}}},
 }

@@ -26,6 +26,7 @@ type placementDoc struct {
 	ID            string   `bson:"_id"`
 	Region        string   `bson:"region"`
 	ParticipantID string   `bson:"participantId"`
+	SchemeID      string   `bson:"schemeId"`
 	Person        string   `bson:"person"`
 	EmployerKvK   string   `bson:"employerKvk"`
 	StartDate     string   `bson:"startDate"`
@@ -37,7 +38,7 @@ type placementDoc struct {
 }
 
 func (p *Placements) Keep(ctx context.Context, pl app.Placement) error {
-	doc := placementDoc{ID: pl.EnrolmentID, Region: pl.Region, ParticipantID: pl.ParticipantID, Person: pl.Person, EmployerKvK: pl.EmployerKvK,
+	doc := placementDoc{ID: pl.EnrolmentID, Region: pl.Region, ParticipantID: pl.ParticipantID, SchemeID: pl.SchemeID, Person: pl.Person, EmployerKvK: pl.EmployerKvK,
 		StartDate: day(pl.StartDate), EndDate: day(pl.EndDate), HoursPerWeek: pl.HoursPerWeek, ContractType: pl.ContractType,
 		TargetGroups: pl.TargetGroups, Sustainable: pl.Sustainable}
 	_, err := p.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, doc, options.Replace().SetUpsert(true))
@@ -52,10 +53,39 @@ func (p *Placements) Load(ctx context.Context, enrolmentID string) (*app.Placeme
 	} else if err != nil {
 		return nil, err
 	}
+	out := placementOf(d)
+	return &out, nil
+}
+
+func placementOf(d placementDoc) app.Placement {
 	start, _ := civil.ParseDate(d.StartDate)
 	end, _ := civil.ParseDate(d.EndDate)
-	return &app.Placement{EnrolmentID: d.ID, Region: d.Region, ParticipantID: d.ParticipantID, Person: d.Person, EmployerKvK: d.EmployerKvK,
-		StartDate: start, EndDate: end, HoursPerWeek: d.HoursPerWeek, ContractType: d.ContractType, TargetGroups: d.TargetGroups, Sustainable: d.Sustainable}, nil
+	return app.Placement{EnrolmentID: d.ID, Region: d.Region, ParticipantID: d.ParticipantID, SchemeID: d.SchemeID, Person: d.Person, EmployerKvK: d.EmployerKvK,
+		StartDate: start, EndDate: end, HoursPerWeek: d.HoursPerWeek, ContractType: d.ContractType, TargetGroups: d.TargetGroups, Sustainable: d.Sustainable}
+}
+
+func (p *Placements) OfSchemes(ctx context.Context, region string, schemes []string) ([]app.Placement, error) {
+	if len(schemes) == 0 {
+		return nil, nil
+	}
+	cur, err := p.coll.Find(ctx, bson.D{{Key: "region", Value: region}, {Key: "schemeId", Value: bson.D{{Key: "$in", Value: schemes}}}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []placementDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]app.Placement, len(docs))
+	for i, d := range docs {
+		out[i] = placementOf(d)
+	}
+	return out, nil
+}
+
+func (p *Placements) Unsustainable(ctx context.Context, enrolmentID string) error {
+	_, err := p.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: enrolmentID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "sustainable", Value: false}}}})
+	return err
 }
 
 // People counts each person once per region towards the jobs goals: the earliest day in

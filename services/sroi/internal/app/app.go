@@ -58,6 +58,10 @@ type Claims interface {
 type Placements interface {
 	Keep(ctx context.Context, p Placement) error
 	Load(ctx context.Context, enrolmentID string) (*Placement, error)
+	// OfSchemes lists the placements of trajectories in the schemes.
+	OfSchemes(ctx context.Context, region string, schemes []string) ([]Placement, error)
+	// Unsustainable records that a sustainable placement no longer holds.
+	Unsustainable(ctx context.Context, enrolmentID string) error
 }
 
 // People counts each person once towards the region's jobs goals.
@@ -129,6 +133,8 @@ type Deps struct {
 	Mailer        Mailer
 	Evidence      EvidenceStore
 	Pseudonyms    Pseudonymizer
+	Partnerships  Partnerships
+	Tranches      Tranches
 }
 
 // Service is the SROI application of one region.

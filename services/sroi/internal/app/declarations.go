@@ -33,6 +33,7 @@ type Placement struct {
 	EnrolmentID   string     `json:"enrolmentId" bson:"_id"`
 	Region        string     `json:"region"`
 	ParticipantID string     `json:"participantId"`
+	SchemeID      string     `json:"schemeId"`
 	Person        string     `json:"person"`
 	EmployerKvK   string     `json:"employerKvk"`
 	StartDate     civil.Date `json:"startDate"`

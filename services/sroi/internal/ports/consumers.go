@@ -36,17 +36,21 @@ func Awards(a *app.Service) messaging.ConsumerConfig {
 type milestone struct {
 	EnrolmentID   string     `json:"enrolmentId"`
 	ParticipantID string     `json:"participantId"`
+	SchemeID      string     `json:"schemeId"`
 	Person        string     `json:"person"`
 	Region        string     `json:"region"`
 	TargetGroups  []string   `json:"targetGroups"`
 	On            civil.Date `json:"on"`
-	Placement     *struct {
-		EmployerKvK  string     `json:"employerKvk"`
-		StartDate    civil.Date `json:"startDate"`
-		EndDate      civil.Date `json:"endDate"`
-		HoursPerWeek float64    `json:"hoursPerWeek"`
-		ContractType string     `json:"contractType"`
-	} `json:"placement"`
+	Placement     *job       `json:"placement"`
+	Placements    []job      `json:"placements"`
+}
+
+type job struct {
+	EmployerKvK  string     `json:"employerKvk"`
+	StartDate    civil.Date `json:"startDate"`
+	EndDate      civil.Date `json:"endDate"`
+	HoursPerWeek float64    `json:"hoursPerWeek"`
+	ContractType string     `json:"contractType"`
 }
 
 // Placements keeps the platform's placements (declarable by reference) and counts each
@@ -55,16 +59,24 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "sroi.placements",
 		Topics:  []string{catalog.TopicParticipantsEnrolments},
-		Types:   []string{catalog.TypeEnrolmentPlaced, catalog.TypeEnrolmentSustainablyPlaced},
+		Types:   []string{catalog.TypeEnrolmentPlaced, catalog.TypeEnrolmentSustainablyPlaced, catalog.TypeEnrolmentSustainableWithdrawn},
 		Handler: messaging.PerKey(16, handle(func(ctx context.Context, typ string, m milestone) error {
-			if m.Placement == nil {
-				return nil // a sustainable placement of several jobs names them in placements: the first placement counted already
+			job := m.Placement
+			switch typ {
+			case catalog.TypeEnrolmentSustainableWithdrawn:
+				return a.WithdrawSustainable(ctx, m.EnrolmentID)
+			case catalog.TypeEnrolmentSustainablyPlaced:
+				if len(m.Placements) > 0 {
+					job = &m.Placements[0] // the first job of the six months of work
+				}
 			}
-			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, Person: m.Person,
-				EmployerKvK: m.Placement.EmployerKvK, StartDate: m.Placement.StartDate, EndDate: m.Placement.EndDate,
-				HoursPerWeek: m.Placement.HoursPerWeek, ContractType: m.Placement.ContractType, TargetGroups: m.TargetGroups,
-				Sustainable: typ == catalog.TypeEnrolmentSustainablyPlaced}
-			return a.KeepPlacement(ctx, pl, m.Placement.StartDate)
+			if job == nil {
+				return nil
+			}
+			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, SchemeID: m.SchemeID, Person: m.Person,
+				EmployerKvK: job.EmployerKvK, StartDate: job.StartDate, EndDate: job.EndDate, HoursPerWeek: job.HoursPerWeek,
+				ContractType: job.ContractType, TargetGroups: m.TargetGroups, Sustainable: typ == catalog.TypeEnrolmentSustainablyPlaced}
+			return a.KeepPlacement(ctx, pl, job.StartDate)
 		})),
 	}
 }
@@ -113,5 +125,23 @@ func Notifications(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicSroiNotifications},
 		Types:   []string{catalog.TypeNotificationRequested},
 		Handler: messaging.PerMessage(handle(func(ctx context.Context, _ string, n app.Notification) error { return a.RecordNotification(ctx, n) })),
+	}
+}
+
+// Tranches keeps payments' tranches: the costs of partnerships by budget.
+func Tranches(a *app.Service) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "sroi.tranches",
+		Topics:  []string{catalog.TopicPaymentsTranches},
+		Types: []string{catalog.TypeTrancheDue, catalog.TypeTrancheHeld, catalog.TypeTrancheReleased, catalog.TypeTrancheApproved, catalog.TypeTrancheExported,
+			catalog.TypeTranchePaid, catalog.TypeTrancheRejected, catalog.TypeTrancheReversed, catalog.TypeTrancheClaimed},
+		Handler: messaging.PerKey(16, func(ctx context.Context, m messaging.Message) error {
+			var t app.TrancheCost
+			if err := json.Unmarshal(m.Data, &t); err != nil {
+				return messaging.Permanent(err)
+			}
+			t.Seq = m.Sequence
+			return messaging.PermanentIfRejected(a.KeepTranche(ctx, t))
+		}),
 	}
 }

@@ -55,6 +55,9 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/jobs-goals", auth.Require(auth.RoleBuyer, auth.RoleAdmin), h.setGoal)
 	api.GET("/jobs-goals/:goalId", region, h.goal)
 	api.GET("/indicators", region, h.indicators)
+	api.GET("/partnerships", region, h.listPartnerships)
+	api.POST("/partnerships", region, h.setPartnership)
+	api.GET("/partnerships/:partnershipId", region, h.partnership)
 }
 
 var principal = auth.Of
@@ -273,4 +276,43 @@ func (h *HTTP) goal(c *gin.Context) {
 func (h *HTTP) indicators(c *gin.Context) {
 	v, err := h.app.Indicators(c, principal(c))
 	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) listPartnerships(c *gin.Context) {
+	v, err := h.app.ListPartnerships(c)
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) setPartnership(c *gin.Context) {
+	if in, ok := bind[app.PartnershipInput](c); ok {
+		v, err := h.app.SetPartnership(c, principal(c), in)
+		httpserver.Created(c, func(p *app.Partnership) string { return "/api/v1/partnerships/" + p.ID }, v, err)
+	}
+}
+
+// partnership is what a partnership brought employers, government and education, what it
+// cost by financing source, and its impact.
+func (h *HTTP) partnership(c *gin.Context) {
+	v, err := h.app.PartnershipReport(c, c.Param("partnershipId"))
+	if err != nil || !wantsCSV(c) {
+		httpserver.Respond(c, http.StatusOK, v, err)
+		return
+	}
+	rows := [][]string{
+		{"employers", "placements", strconv.Itoa(v.Employers.Placements)},
+		{"employers", "sroi_approved_eur", euros(v.Employers.SroiApprovedCents)},
+		{"employers", "sroi_obligation_eur", euros(v.Employers.SroiObligationCents)},
+		{"government", "placements_from_benefit", strconv.Itoa(v.Government.PlacementsFromBenefit)},
+		{"education", "bbl_placements", strconv.Itoa(v.Education.BBLPlacements)},
+		{"education", "bbl_bol_approved_eur", euros(v.Education.BBLBOLApprovedCents)},
+		{"costs", "paid_eur", euros(v.Costs.PaidCents)},
+		{"costs", "owed_eur", euros(v.Costs.OwedCents)},
+		{"impact", "placed", strconv.Itoa(v.Impact.Placed)},
+		{"impact", "still_working_after_6_months", strconv.Itoa(v.Impact.After6Months)},
+		{"impact", "still_working_after_12_months", strconv.Itoa(v.Impact.After12Months)},
+	}
+	for _, k := range sortedKeys(v.Costs.BySource) {
+		rows = append(rows, []string{"financing:" + k, "paid_eur", euros(v.Costs.BySource[k].PaidCents)}, []string{"financing:" + k, "owed_eur", euros(v.Costs.BySource[k].OwedCents)})
+	}
+	writeCSV(c, "partnership-"+v.Partnership.ID, []string{"stakeholder", "figure", "value"}, rows)
 }
