@@ -17,3 +17,25 @@ werkregio.nl/region: {{ .Values.region.code }}
 {{- $svc := index .root.Values.services .name -}}
 {{- $svc.image | default (printf "%s/%s:%s" .root.Values.images.registry .name (.root.Values.images.tag | default .root.Chart.AppVersion)) -}}
 {{- end -}}
+
+{{/* platformEnv: what a service needs of the platform's secrets and settings beyond its
+own env: the person pseudonym key (participants, sroi) and SMTP (sroi). */}}
+{{- define "platform.platformEnv" -}}
+{{- $root := .root }}
+{{- if and (has .name (list "participants" "sroi")) $root.Values.personPseudonymSecret }}
+- name: PERSON_PSEUDONYM_KEY
+  valueFrom: {secretKeyRef: {name: {{ $root.Values.personPseudonymSecret }}, key: key}}
+{{- end }}
+{{- if and (eq .name "sroi") $root.Values.smtp.address }}
+- {name: SMTP_ADDR, value: {{ $root.Values.smtp.address | quote }}}
+{{- with $root.Values.smtp.from }}
+- {name: SMTP_FROM, value: {{ . | quote }}}
+{{- end }}
+{{- with $root.Values.smtp.credentialsSecret }}
+- name: SMTP_USERNAME
+  valueFrom: {secretKeyRef: {name: {{ . }}, key: username}}
+- name: SMTP_PASSWORD
+  valueFrom: {secretKeyRef: {name: {{ . }}, key: password}}
+{{- end }}
+{{- end }}
+{{- end -}}
