@@ -69,3 +69,7 @@ func elevenProof(s string) bool {
 	}
 	return sum%11 == 0 && sum != 0
 }
+
+// HoldsBSN reports whether s contains a number that is a valid BSN: free text and ids where
+// personal data does not belong refuse it rather than store it.
+func HoldsBSN(s string) bool { return Redact(s) != s }

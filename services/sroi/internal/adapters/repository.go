@@ -67,6 +67,10 @@ func (r *Repository) ListProjects(ctx context.Context, region string, f app.Proj
 		map[string]string{"buyer": f.Buyer, "contractor": f.Contractor, "status": string(f.Status)}))
 }
 
+func (r *Repository) ProjectCounted(ctx context.Context, id, cause string, atOrBefore int) (bool, error) {
+	return r.agg.HasCause(ctx, kindProject, id, cause, atOrBefore)
+}
+
 func (r *Repository) EachProjectToCheck(ctx context.Context, region string, d civil.Date, fn func(*domain.Project) error) error {
 	q := store.Filtered(region, paging.Request{}, nil)
 	q.AtMost = map[string]string{"nextCheck": d.String()}

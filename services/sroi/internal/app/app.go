@@ -21,6 +21,8 @@ type Repository interface {
 	LoadProject(ctx context.Context, id string) (*domain.Project, error)
 	SaveProject(ctx context.Context, p *domain.Project, o rules.Outcome) error
 	ListProjects(ctx context.Context, region string, f ProjectFilter, page paging.Request) (paging.Page[domain.Project], error)
+	// ProjectCounted says whether the project's history up to a version holds the cause.
+	ProjectCounted(ctx context.Context, id, cause string, atOrBefore int) (bool, error)
 	// EachProjectToCheck visits the projects whose progress may have changed by day.
 	EachProjectToCheck(ctx context.Context, region string, day civil.Date, fn func(*domain.Project) error) error
 

@@ -95,6 +95,11 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		if err := in.Purchase.Validate(table); err != nil {
 			return nil, err
 		}
+		var v rules.Checker
+		noPersonalData(&v, map[string][]string{"purchase.supplier": {in.Purchase.Supplier}, "purchase.invoiceNumber": {in.Purchase.InvoiceNumber}})
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
 		d.Purchase = in.Purchase
 		d.Value, err = domain.ValueOf(table, domain.Contribution{Kind: domain.KindPurchase, Enterprise: in.Purchase.Enterprise, InvoiceCents: in.Purchase.InvoiceCents}, 0)
 		d.Status = domain.DeclarationSubmitted
@@ -103,6 +108,11 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 			return nil, rules.Invalid("hours", "is required for hours")
 		}
 		if err := in.Hours.Validate(); err != nil {
+			return nil, err
+		}
+		var v rules.Checker
+		noPersonalData(&v, map[string][]string{"hours.activity": {in.Hours.Activity}})
+		if err := v.Err(); err != nil {
 			return nil, err
 		}
 		d.Hours = in.Hours
@@ -325,10 +335,11 @@ func (s *Service) FollowDeclaration(ctx context.Context, typ string, e Declarati
 		if err != nil {
 			return err
 		}
-		before := pr.Progress.Status
-		if !pr.Count(cause, delta, civil.DateOf(e.At)) {
-			return nil
+		if done, err := s.Repo.ProjectCounted(ctx, pr.ID, cause, pr.CurrentVersion()); err != nil || done {
+			return err
 		}
+		before := pr.Progress.Status
+		pr.Count(delta, civil.DateOf(e.At))
 		pr.Recompute(s.today())
 		events := []rules.Event{projectEvent(catalog.TypeProjectProgressChanged, pr)}
 		if before != domain.StatusMet && pr.Progress.Status == domain.StatusMet && pr.ObligationCents() > 0 {

@@ -58,6 +58,7 @@ func (s *Service) SetGoal(ctx context.Context, p auth.Principal, in GoalInput) (
 	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required")
 	v.Check(in.Target > 0 && in.Target <= 10_000_000, "target", "must be a positive number of people")
 	v.Check(!in.From.IsZero() && in.Deadline.After(in.From), "deadline", "must lie after from")
+	noPersonalData(&v, map[string][]string{"id": {in.ID}, "name": {in.Name}})
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/privacy"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -123,6 +124,7 @@ func (s *Service) SetPartnership(ctx context.Context, p auth.Principal, in Partn
 	for _, b := range in.Budgets {
 		v.Check(b.BudgetID != "" && strings.TrimSpace(b.Source) != "", "budgets", "each budget needs its id and financing source")
 	}
+	noPersonalData(&v, map[string][]string{"id": {in.ID}, "name": {in.Name}, "schemes": in.Schemes, "projects": in.Projects, "budgets": budgetTexts(in.Budgets)})
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -215,4 +217,22 @@ func (s *Service) KeepTranche(ctx context.Context, t TrancheCost) error {
 // WithdrawSustainable follows a withdrawn sustainable placement.
 func (s *Service) WithdrawSustainable(ctx context.Context, enrolmentID string) error {
 	return s.Placements.Unsustainable(ctx, enrolmentID)
+}
+
+func budgetTexts(bs []Financing) []string {
+	out := make([]string, 0, 2*len(bs))
+	for _, b := range bs {
+		out = append(out, b.BudgetID, b.Source)
+	}
+	return out
+}
+
+// noPersonalData refuses a BSN in fields where personal data does not belong (names, ids,
+// free text): they are stored and shown to everyone who reads the resource.
+func noPersonalData(v *rules.Checker, fields map[string][]string) {
+	for field, values := range fields {
+		for _, s := range values {
+			v.Check(!privacy.HoldsBSN(s), field, "must not hold a BSN: personal data does not belong here")
+		}
+	}
 }

@@ -115,7 +115,6 @@ func (s *Service) GetProject(ctx context.Context, p auth.Principal, id string) (
 	if !canSee(p, pr) {
 		return nil, rules.ErrNotFound
 	}
-	pr.Figures.Applied = nil
 	return pr, nil
 }
 
@@ -124,11 +123,7 @@ func (s *Service) ListProjects(ctx context.Context, p auth.Principal, f ProjectF
 	if p.Has(auth.RoleContractor) && !p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
 		f.Contractor = p.Org
 	}
-	out, err := s.Repo.ListProjects(ctx, p.Region, f, page)
-	for i := range out.Items {
-		out.Items[i].Figures.Applied = nil
-	}
-	return out, err
+	return s.Repo.ListProjects(ctx, p.Region, f, page)
 }
 
 // changeProject applies a buyer's change to a project with its event.
@@ -148,9 +143,6 @@ func (s *Service) changeProject(ctx context.Context, p auth.Principal, id, actio
 		out = pr
 		return s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: actorOf(p), Action: action, Events: []rules.Event{projectEvent(eventType, pr)}})
 	})
-	if out != nil {
-		out.Figures.Applied = nil
-	}
 	return out, err
 }
 

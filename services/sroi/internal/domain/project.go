@@ -66,8 +66,8 @@ type Parties struct {
 	Werkplein  Contact `json:"werkplein"`
 }
 
-// Figures are the project's running totals, each changed by exactly one declaration's
-// change (the declaration's version is the cause, so a replay changes nothing).
+// Figures are the project's running totals, each changed once by each declaration's change
+// (the store keeps the change's cause with the project's commit, so a replay changes nothing).
 type Figures struct {
 	DeclaredCents Cents `json:"declaredCents"`
 	ApprovedCents Cents `json:"approvedCents"`
@@ -80,8 +80,6 @@ type Figures struct {
 	ApprovedByType map[string]Cents `json:"approvedByType,omitempty"`
 	// ApprovedByQuarter is approved value by the quarter of approval (2026-Q3).
 	ApprovedByQuarter map[string]Cents `json:"approvedByQuarter,omitempty"`
-	// Applied are the declaration changes counted, for exactly-once figures.
-	Applied []string `json:"applied,omitempty"`
 }
 
 // ObligationCents is the obligation in force: the override, else what the policy decided.
@@ -176,16 +174,10 @@ func ValidEmail(s string) bool {
 		!strings.ContainsAny(s, " \t\r\n<>,;\"")
 }
 
-// Count applies a declaration's change to the figures once: cause names the declaration
-// and its version. It reports false when the cause was applied before.
-func (p *Project) Count(cause string, delta Delta, today Date) bool {
-	for _, a := range p.Figures.Applied {
-		if a == cause {
-			return false
-		}
-	}
+// Count applies a declaration's change to the figures; the caller makes sure it is
+// applied once (its cause is kept with the project's commit).
+func (p *Project) Count(delta Delta, today Date) {
 	f := &p.Figures
-	f.Applied = append(f.Applied, cause)
 	f.DeclaredCents += delta.Declared
 	f.ApprovedCents += delta.Approved
 	f.RunningRestCents += delta.RunningRest
@@ -199,7 +191,6 @@ func (p *Project) Count(cause string, delta Delta, today Date) bool {
 		f.ApprovedByQuarter[QuarterOf(today)] += delta.Approved
 	}
 	p.Recompute(today)
-	return true
 }
 
 // Delta is what one declaration's change does to its project's figures.
