@@ -188,13 +188,33 @@ func TestReplayingEveryTopicTwiceChangesNothing(t *testing.T) {
 	d := g.declareCandidate(t, id, bsnAnna, "2025-06-01", "2025-11-30")
 	expect(t, "approve", g.r.Call(t, g.buyer, "POST", "/api/v1/declarations/"+d.ID+"/approve", nil, nil), 200)
 	d2 := g.declareCandidate(t, id, bsnBram, "2025-06-01", "2025-08-31")
+	g.placed(t, "enr-r1", "sch-bt", []string{"ww"}, "permanent", "2025-07-01", true)
+	g.tranche(t, "trn-r1", "bud-rif", "paid", 40_000, 5)
+	expect(t, "goal", g.r.Call(t, g.buyer, "POST", "/api/v1/jobs-goals", obj{"id": "banenplan", "name": "1000-banenplan", "target": 1000,
+		"from": "2025-01-01", "deadline": "2027-12-31"}, nil), 201)
+	expect(t, "partnership", g.r.Call(t, g.buyer, "POST", "/api/v1/partnerships", obj{"id": "bt", "name": "Bouw & Techniek", "schemes": []string{"sch-bt"},
+		"projects": []string{id}, "budgets": []obj{{"budgetId": "bud-rif", "source": "Regionaal Investeringsfonds"}}}, nil), 201)
 	kittest.Eventually(t, "figures", 20*time.Second, func() bool {
 		tt := g.totals(t, "region")
-		return tt.Approved == d.Value.Cents && tt.Declared == d.Value.Cents+d2.Value.Cents
+		var pa struct {
+			Costs struct {
+				Paid int64 `json:"paidCents"`
+			} `json:"costs"`
+		}
+		g.r.Call(t, g.buyer, "GET", "/api/v1/partnerships/bt", nil, &pa)
+		return tt.Approved == d.Value.Cents && tt.Declared == d.Value.Cents+d2.Value.Cents && pa.Costs.Paid == 40_000
 	})
-	before, beforeTotals := g.project(t, id), g.totals(t, "region")
+	report := func() string {
+		var goal, pa map[string]any
+		g.r.Call(t, g.buyer, "GET", "/api/v1/jobs-goals/banenplan", nil, &goal)
+		g.r.Call(t, g.buyer, "GET", "/api/v1/partnerships/bt", nil, &pa)
+		delete(pa, "partnership")
+		return mustJSON(goal["quarters"]) + mustJSON(goal["placed"]) + mustJSON(pa)
+	}
+	before, beforeTotals, beforeReports := g.project(t, id), g.totals(t, "region"), report()
 
-	topics := []string{g.prefix + catalog.TopicProcurementTenders, g.prefix + catalog.TopicSroiProjects, g.prefix + catalog.TopicSroiDeclarations,
+	topics := []string{g.prefix + catalog.TopicProcurementTenders, g.prefix + catalog.TopicParticipantsEnrolments, g.prefix + catalog.TopicPaymentsTranches,
+		g.prefix + catalog.TopicSroiProjects, g.prefix + catalog.TopicSroiDeclarations,
 		g.prefix + catalog.TopicSroiNotifications, pf.Prefix + "shared." + catalog.TopicSroiCandidateMonths}
 	for round := 0; round < 2; round++ {
 		for _, topic := range topics {
@@ -209,7 +229,10 @@ func TestReplayingEveryTopicTwiceChangesNothing(t *testing.T) {
 		}
 	}
 	time.Sleep(3 * time.Second)
-	after, afterTotals := g.project(t, id), g.totals(t, "region")
+	after, afterTotals, afterReports := g.project(t, id), g.totals(t, "region"), report()
+	if afterReports != beforeReports {
+		t.Fatalf("replay changed the jobs goal or the partnership:\nbefore %s\nafter  %s", beforeReports, afterReports)
+	}
 	if before.Figures != after.Figures || mustJSON(beforeTotals) != mustJSON(afterTotals) {
 		t.Fatalf("replay changed the figures:\nbefore %+v %+v\nafter  %+v %+v", before.Figures, beforeTotals, after.Figures, afterTotals)
 	}
