@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -52,7 +51,6 @@ type harness struct {
 	p                      *kit.Platform
 	prod                   *messaging.Producer
 	prefix                 string
-	seq                    atomic.Int64
 	client                 *http.Client
 }
 

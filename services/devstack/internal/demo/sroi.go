@@ -93,8 +93,11 @@ func loadSroi(ctx context.Context, t Target) error {
 				return err
 			}
 			if err := eventually(ctx, func() error {
-				if err := social.do(ctx, "GET", "/api/v1/declarations/"+d.ID, nil, &d); err != nil || d.Status == "checking" {
-					return fmt.Errorf("declaration %s still checking: %v", d.ID, err)
+				if err := social.do(ctx, "GET", "/api/v1/declarations/"+d.ID, nil, &d); err != nil {
+					return err
+				}
+				if d.Status == "checking" {
+					return fmt.Errorf("declaration %s still checking", d.ID)
 				}
 				return nil
 			}); err != nil {
