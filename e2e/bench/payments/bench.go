@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -66,41 +64,19 @@ type harness struct {
 
 // Run measures and prints to w.
 func Run(w io.Writer, cfg Config) (*Result, error) {
-	dir, err := os.MkdirTemp("", "werkregio-bench-payments-*")
+	b, err := kittest.StartBench("payments")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	infra, err := kittest.Start(filepath.Join(dir, "data"))
-	if err != nil {
-		return nil, err
-	}
-	defer infra.Stop()
-	issuer, err := auth.NewDevIssuer("bench-issuer", "werkregio")
-	if err != nil {
-		return nil, err
-	}
-	jwks := filepath.Join(dir, "jwks.json")
-	if err := issuer.WritePublicSet(jwks); err != nil {
-		return nil, err
-	}
-	h := &harness{infra: infra, prefix: "bench-payments."}
-	env := map[string]string{"REGION": region, "KAFKA_BROKERS": infra.Kafka, "MONGO_URI": infra.MongoURI, "MONGO_DATABASE": "payments-bench",
-		"KAFKA_TOPIC_PREFIX": h.prefix, "AUTH_ISSUER": "bench-issuer", "AUTH_JWKS_FILE": jwks, "LOG_LEVEL": "warn",
-		"OUTBOX_POLL_INTERVAL": "200ms", "PAYMENTS_DEBTOR_NAME": "Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN": "NL91ABNA0417164300",
+	defer b.Close()
+	h := &harness{infra: b.Infra, prefix: "bench-payments.", prod: b.Producer}
+	if h.url, h.p, err = b.Launch(payments.Name, h.prefix, payments.Options(), payments.Wire, map[string]string{
+		"PAYMENTS_DEBTOR_NAME": "Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN": "NL91ABNA0417164300",
 		"PAYMENTS_DEBTOR_BIC": "ABNANL2A", "PAYMENTS_DEBTOR_TOWN": "Groningen", "PAYMENTS_DEBTOR_STREET": "Kreupelstraat",
-		"PAYMENTS_DEBTOR_BUILDING_NUMBER": "1", "PAYMENTS_DEBTOR_POST_CODE": "9712 HW"}
-	opts := payments.Options()
-	opts.LogOutput = io.Discard
-	var stop func()
-	h.url, h.p, stop, err = kittest.Launch(payments.Name, env, opts, payments.Wire)
-	if err != nil {
+		"PAYMENTS_DEBTOR_BUILDING_NUMBER": "1", "PAYMENTS_DEBTOR_POST_CODE": "9712 HW"}); err != nil {
 		return nil, err
 	}
-	defer stop()
-	h.prod = messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{infra.Kafka}, Transport: messaging.NewTransport(), Source: "/bench"})
-	defer h.prod.Close()
-	if h.token, err = issuer.Issue(auth.Principal{Subject: "finance@bench", Region: region, Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleFinance}}, time.Hour); err != nil {
+	if h.token, err = b.Token("gemeente-groningen", auth.RoleFinance); err != nil {
 		return nil, err
 	}
 	ctx := context.Background()

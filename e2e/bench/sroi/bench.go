@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -56,43 +54,22 @@ type harness struct {
 
 // Run measures and prints to w.
 func Run(w io.Writer, cfg Config) (*Result, error) {
-	dir, err := os.MkdirTemp("", "werkregio-bench-sroi-*")
+	b, err := kittest.StartBench("sroi")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	infra, err := kittest.Start(filepath.Join(dir, "data"))
-	if err != nil {
+	defer b.Close()
+	h := &harness{prefix: "bench-sroi.", prod: b.Producer, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}}}
+	if h.url, h.p, err = b.Launch(sroi.Name, h.prefix, sroi.Options(), sroi.Wire, map[string]string{
+		"KAFKA_SHARED_TOPIC_PREFIX": "bench-shared.", "PERSON_PSEUDONYM_KEY": kittest.RandomKey(32)}); err != nil {
 		return nil, err
 	}
-	defer infra.Stop()
-	issuer, err := auth.NewDevIssuer("bench-issuer", "werkregio")
-	if err != nil {
+	if h.buyer, err = b.Token("gemeente-groningen", auth.RoleBuyer); err != nil {
 		return nil, err
 	}
-	jwks := filepath.Join(dir, "jwks.json")
-	if err := issuer.WritePublicSet(jwks); err != nil {
+	if h.contractor, err = b.Token(contractor, auth.RoleContractor); err != nil {
 		return nil, err
 	}
-	h := &harness{prefix: "bench-sroi.", client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}}}
-	env := map[string]string{"REGION": region, "KAFKA_BROKERS": infra.Kafka, "MONGO_URI": infra.MongoURI, "MONGO_DATABASE": "sroi-bench",
-		"KAFKA_TOPIC_PREFIX": h.prefix, "KAFKA_SHARED_TOPIC_PREFIX": "bench-shared.", "AUTH_ISSUER": "bench-issuer", "AUTH_JWKS_FILE": jwks,
-		"LOG_LEVEL": "warn", "OUTBOX_POLL_INTERVAL": "200ms", "PERSON_PSEUDONYM_KEY": kittest.RandomKey(32)}
-	opts := sroi.Options()
-	opts.LogOutput = io.Discard
-	var stop func()
-	h.url, h.p, stop, err = kittest.Launch(sroi.Name, env, opts, sroi.Wire)
-	if err != nil {
-		return nil, err
-	}
-	defer stop()
-	h.prod = messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{infra.Kafka}, Transport: messaging.NewTransport(), Source: "/bench"})
-	defer h.prod.Close()
-	token := func(org string, role auth.Role) string {
-		tok, _ := issuer.Issue(auth.Principal{Subject: string(role) + "@bench", Region: region, Org: org, Roles: []auth.Role{role}}, 3*time.Hour)
-		return tok
-	}
-	h.buyer, h.contractor = token("gemeente-groningen", auth.RoleBuyer), token(contractor, auth.RoleContractor)
 	ctx := context.Background()
 	res := &Result{}
 	fmt.Fprintf(w, "sroi harness: %d projects, %d declarations, %d overview reads per measurement\n\n", cfg.Projects, cfg.Declarations, cfg.Reads)
