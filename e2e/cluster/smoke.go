@@ -95,7 +95,7 @@ func Check(ctx context.Context, region string, targets []Target, wait time.Durat
 
 // apiProbe is a protected collection of each service.
 var apiProbe = map[string]string{
-	"procurement": "schemes", "providers": "providers", "participants": "participants", "payments": "payments", "sroi": "projects",
+	"procurement": "schemes", "providers": "providers", "participants": "participants", "payments": "budgets", "sroi": "projects",
 }
 
 // answer describes a failed call: the transport error, or the status and the start of the body.

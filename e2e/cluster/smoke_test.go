@@ -8,8 +8,10 @@ import (
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/services/kit/kittest"
 	participants "github.com/werkregio/platform/services/participants/service"
+	payments "github.com/werkregio/platform/services/payments/service"
 	procurement "github.com/werkregio/platform/services/procurement/service"
 	providers "github.com/werkregio/platform/services/providers/service"
+	sroi "github.com/werkregio/platform/services/sroi/service"
 )
 
 // The smoke checks pass against running services and fail against a broken one, so the
@@ -21,7 +23,11 @@ func TestSmokeChecksPassOnARunningRegionAndFailOnABrokenOne(t *testing.T) {
 	prov := pf.StartService(t, kittest.Service{Name: providers.Name, Options: providers.Options(), Wire: providers.Wire, OpenAPI: doc(providers.Name), OpenAPIRefs: contracts.OpenAPIFiles()})
 	part := pf.StartService(t, kittest.Service{Name: participants.Name, Options: participants.Options(), Wire: participants.Wire, OpenAPI: doc(participants.Name), OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32)}})
-	targets := []Target{{"procurement", proc.URL}, {"providers", prov.URL}, {"participants", part.URL}}
+	pay := pf.StartService(t, kittest.Service{Name: payments.Name, Options: payments.Options(), Wire: payments.Wire, OpenAPI: doc(payments.Name), OpenAPIRefs: contracts.OpenAPIFiles(),
+		Env: map[string]string{"PAYMENTS_DEBTOR_NAME": "Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN": "NL91ABNA0417164300", "PAYMENTS_DEBTOR_TOWN": "Groningen"}})
+	social := pf.StartService(t, kittest.Service{Name: sroi.Name, Options: sroi.Options(), Wire: sroi.Wire, OpenAPI: doc(sroi.Name), OpenAPIRefs: contracts.OpenAPIFiles(),
+		Env: map[string]string{"PERSON_PSEUDONYM_KEY": kittest.RandomKey(32), "KAFKA_SHARED_TOPIC_PREFIX": pf.Prefix + "shared."}})
+	targets := []Target{{"procurement", proc.URL}, {"providers", prov.URL}, {"participants", part.URL}, {"payments", pay.URL}, {"sroi", social.URL}}
 	if errs := Check(context.Background(), kittest.Region, targets, 10*time.Second); len(errs) > 0 {
 		t.Fatalf("checks failed on a healthy region: %v", errs)
 	}

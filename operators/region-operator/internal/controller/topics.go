@@ -32,13 +32,18 @@ type KafkaTarget struct {
 	Username, Password string
 }
 
-// RegionTopics are every platform topic with the prefix, plus the dead-letter topic of
-// each: the services create them too, but the operator creates them first with the
-// region's partitions and replication, and owns their deletion.
+// RegionTopics are every platform topic of the region with the prefix, plus the
+// dead-letter topic of each: the services create them too, but the operator creates them
+// first with the region's partitions and replication, and owns their deletion. A topic every
+// region shares (sroi's candidate-months) is none of them: no Region owns it, and deleting a
+// Region must never delete it; the services create it under the shared prefix.
 func RegionTopics(prefix string) []string {
 	var out []string
-	for _, t := range catalog.TopicNames() {
-		out = append(out, prefix+t, prefix+t+".dlq")
+	for _, t := range catalog.Topics {
+		if t.Shared {
+			continue
+		}
+		out = append(out, prefix+t.Name, prefix+t.Name+".dlq")
 	}
 	return out
 }
