@@ -49,6 +49,10 @@ type RegionReconciler struct {
 	Images func(service string) string
 	// TopicRetry is how soon to try Kafka again after a failure.
 	TopicRetry time.Duration
+	// Secrets reads the Secrets a Region references, one at a time, uncached: the operator
+	// holds no cache of the cluster's Secrets and may read only those a region's namespace
+	// grants it (the platform chart's Role names them). Nil: the client.
+	Secrets client.Reader
 }
 
 // +kubebuilder:rbac:groups=werkregio.nl,resources=regions,verbs=get;list;watch;update;patch
@@ -57,7 +61,6 @@ type RegionReconciler struct {
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=services;configmaps,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings the region's children and topics to the spec and reports what it sees.
@@ -199,7 +202,11 @@ func (r *RegionReconciler) kafkaTarget(ctx context.Context, region *v1.Region) K
 		Partitions: int(orDefault(region.Spec.Kafka.Partitions, 3)), ReplicationFactor: int(orDefault(region.Spec.Kafka.ReplicationFactor, 1))}
 	if ref := region.Spec.Kafka.CredentialsSecretRef; ref != nil {
 		var s corev1.Secret
-		if err := r.Get(ctx, client.ObjectKey{Namespace: region.Namespace, Name: ref.Name}, &s); err == nil {
+		secrets := r.Secrets
+		if secrets == nil {
+			secrets = r.Client
+		}
+		if err := secrets.Get(ctx, client.ObjectKey{Namespace: region.Namespace, Name: ref.Name}, &s); err == nil {
 			k.Username, k.Password = string(s.Data["username"]), string(s.Data["password"])
 		}
 	}

@@ -1,0 +1,85 @@
+package charts
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/werkregio/platform/services/testenv/k8s"
+)
+
+type rbacDoc struct {
+	Kind     string `json:"kind"`
+	Metadata struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	} `json:"metadata"`
+	Rules []struct {
+		Resources     []string `json:"resources"`
+		ResourceNames []string `json:"resourceNames"`
+		Verbs         []string `json:"verbs"`
+	} `json:"rules"`
+	Subjects []struct {
+		Name, Namespace string
+	} `json:"subjects"`
+}
+
+func rendered(t *testing.T, tools k8s.Tools, args ...string) []rbacDoc {
+	t.Helper()
+	out, err := helm(t, tools, append([]string{"template", "release"}, args...)...)
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out)
+	}
+	var docs []rbacDoc
+	for _, part := range strings.Split(out, "\n---") {
+		var d rbacDoc
+		if yaml.Unmarshal([]byte(part), &d) == nil && d.Kind != "" {
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+// The operator holds no right on Secrets across the cluster; a region's namespace lets it
+// get the one Secret it needs (the Kafka credentials), by name, and nothing else.
+func TestTheOperatorReadsOnlyTheSecretsARegionGrantsIt(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	for _, d := range rendered(t, tools, "region-operator", "-n", "werkregio-system", "-f", valuesFiles(t, "region-operator")[0]) {
+		if d.Kind != "ClusterRole" {
+			continue
+		}
+		for _, r := range d.Rules {
+			if slices.Contains(r.Resources, "secrets") {
+				t.Errorf("the operator's ClusterRole %s has a rule on secrets: %+v", d.Metadata.Name, r)
+			}
+		}
+	}
+	docs := rendered(t, tools, "platform", "-n", "werkregio-groningen", "-f", filepath.Join("platform", "ci", "operator-values.yaml"))
+	var role, binding *rbacDoc
+	for i, d := range docs {
+		switch d.Kind {
+		case "Role":
+			role = &docs[i]
+		case "RoleBinding":
+			binding = &docs[i]
+		case "ClusterRole", "ClusterRoleBinding":
+			t.Errorf("a region's release renders a %s", d.Kind)
+		}
+	}
+	if role == nil || binding == nil || len(role.Rules) != 1 || strings.Join(role.Rules[0].ResourceNames, ",") != "kafka-credentials" ||
+		strings.Join(role.Rules[0].Verbs, ",") != "get" || role.Metadata.Namespace != "werkregio-groningen" {
+		t.Fatalf("want a Role to get the Kafka credentials only: %+v", role)
+	}
+	if len(binding.Subjects) != 1 || binding.Subjects[0].Name != "region-operator" || binding.Subjects[0].Namespace != "werkregio-system" {
+		t.Fatalf("the Role is bound to %+v, want the operator's service account", binding.Subjects)
+	}
+	// without Kafka credentials there is nothing to read: no Role at all
+	for _, d := range rendered(t, tools, "platform", "-n", "werkregio", "-f", filepath.Join("platform", "ci", "minimal-values.yaml")) {
+		if d.Kind == "Role" || d.Kind == "RoleBinding" {
+			t.Errorf("a %s without a Secret to read", d.Kind)
+		}
+	}
+}
