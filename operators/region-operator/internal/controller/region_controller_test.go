@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkregio/platform/contracts/catalog"
+
 	"github.com/segmentio/kafka-go"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -438,5 +440,47 @@ func TestTheAPIServerRejectsInvalidSpecs(t *testing.T) {
 	}
 	if !apierrors.IsInvalid(err) {
 		t.Errorf("code change: %v, want Invalid (immutable)", err)
+	}
+}
+
+// Topics are reconciled, not only created: a retention changed by hand is set back to what
+// the AsyncAPI document says, and a Region asking for more partitions gets them.
+func TestTopicsAreReconciledWhenTheyDrift(t *testing.T) {
+	brokers := []string{embedded.Shared(t).Kafka}
+	k := controller.KafkaTarget{Brokers: brokers, Prefix: "drift" + time.Now().Format("150405.000000") + ".", Partitions: 3, ReplicationFactor: 1}
+	if _, err := (controller.KafkaTopics{}).Ensure(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	c := &kafka.Client{Addr: kafka.TCP(brokers...)}
+	topic := k.Prefix + catalog.TopicPartnersAttendance // kept 30 days
+	if _, err := c.IncrementalAlterConfigs(ctx, &kafka.IncrementalAlterConfigsRequest{Resources: []kafka.IncrementalAlterConfigsRequestResource{{
+		ResourceType: kafka.ResourceTypeTopic, ResourceName: topic,
+		Configs: []kafka.IncrementalAlterConfigsRequestConfig{{Name: "retention.ms", Value: "60000", ConfigOperation: kafka.ConfigOperationSet}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	k.Partitions = 6
+	if _, err := (controller.KafkaTopics{}).Ensure(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := c.DescribeConfigs(ctx, &kafka.DescribeConfigsRequest{Resources: []kafka.DescribeConfigRequestResource{{
+		ResourceType: kafka.ResourceTypeTopic, ResourceName: topic, ConfigNames: []string{"retention.ms", "min.insync.replicas"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range desc.Resources[0].ConfigEntries {
+		got[e.ConfigName] = e.ConfigValue
+	}
+	if got["retention.ms"] != "2592000000" || got["min.insync.replicas"] != "1" {
+		t.Errorf("config after reconcile: %v", got)
+	}
+	var md *kafka.MetadataResponse
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if md, err = c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}}); err == nil && len(md.Topics) == 1 && len(md.Topics[0].Partitions) == 6 {
+			break
+		}
+	}
+	if err != nil || len(md.Topics) != 1 || len(md.Topics[0].Partitions) != 6 {
+		t.Fatalf("partitions after reconcile: %v %v", md, err)
 	}
 }

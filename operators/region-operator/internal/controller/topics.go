@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,12 +50,14 @@ func RegionTopics(prefix string) []string {
 }
 
 // topicConfig is a region topic's Kafka configuration from the catalog (retention,
-// compaction), as the AsyncAPI document states it.
-func topicConfig(prefix, name string) []kafka.ConfigEntry {
+// compaction), as the AsyncAPI document states it, and the in-sync replicas a write needs:
+// two of three (one broker may be down without losing an acknowledged write), one below.
+func topicConfig(prefix, name string, replicationFactor int) []kafka.ConfigEntry {
 	cfg := catalog.DeadLetterConfig()
 	if t, ok := catalog.TopicNamed(strings.TrimPrefix(name, prefix)); ok {
 		cfg = t.Config()
 	}
+	cfg["min.insync.replicas"] = strconv.Itoa(min(max(replicationFactor-1, 1), 2))
 	var out []kafka.ConfigEntry
 	for _, k := range slices.Sorted(maps.Keys(cfg)) {
 		out = append(out, kafka.ConfigEntry{ConfigName: k, ConfigValue: cfg[k]})
@@ -73,18 +76,84 @@ func (KafkaTopics) client(k KafkaTarget) *kafka.Client {
 	return &kafka.Client{Addr: kafka.TCP(k.Brokers...), Transport: tr, Timeout: 10 * time.Second}
 }
 
-func (t KafkaTopics) existing(ctx context.Context, c *kafka.Client, names []string) (map[string]bool, error) {
+// existing are the topics of names that exist, with their number of partitions.
+func (t KafkaTopics) existing(ctx context.Context, c *kafka.Client, names []string) (map[string]int, error) {
 	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: names})
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
+	have := map[string]int{}
 	for _, topic := range md.Topics {
 		if topic.Error == nil {
-			have[topic.Name] = true
+			have[topic.Name] = len(topic.Partitions)
 		}
 	}
 	return have, nil
+}
+
+// reconcile brings existing topics to what the Region and the catalog say: more partitions
+// when the Region asks for more (never fewer: Kafka cannot, and keys would move), and the
+// configuration (retention, compaction, in-sync replicas) where it differs. Reads only
+// when nothing changed.
+func (t KafkaTopics) reconcile(ctx context.Context, c *kafka.Client, k KafkaTarget, have map[string]int) error {
+	var errs []error
+	var grow []kafka.TopicPartitionsConfig
+	var describe []kafka.DescribeConfigRequestResource
+	for _, name := range slices.Sorted(maps.Keys(have)) {
+		if have[name] < k.Partitions {
+			grow = append(grow, kafka.TopicPartitionsConfig{Name: name, Count: int32(k.Partitions)})
+		}
+		var keys []string
+		for _, e := range topicConfig(k.Prefix, name, k.ReplicationFactor) {
+			keys = append(keys, e.ConfigName)
+		}
+		describe = append(describe, kafka.DescribeConfigRequestResource{ResourceType: kafka.ResourceTypeTopic, ResourceName: name, ConfigNames: keys})
+	}
+	if len(grow) > 0 {
+		resp, err := c.CreatePartitions(ctx, &kafka.CreatePartitionsRequest{Topics: grow})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("create partitions: %w", err))
+		} else {
+			for topic, e := range resp.Errors {
+				if e != nil {
+					errs = append(errs, fmt.Errorf("partitions of %s: %w", topic, e))
+				}
+			}
+		}
+	}
+	desc, err := c.DescribeConfigs(ctx, &kafka.DescribeConfigsRequest{Resources: describe})
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("describe configs: %w", err))...)
+	}
+	var alter []kafka.IncrementalAlterConfigsRequestResource
+	for _, r := range desc.Resources {
+		current := map[string]string{}
+		for _, e := range r.ConfigEntries {
+			current[e.ConfigName] = e.ConfigValue
+		}
+		var set []kafka.IncrementalAlterConfigsRequestConfig
+		for _, e := range topicConfig(k.Prefix, r.ResourceName, k.ReplicationFactor) {
+			if current[e.ConfigName] != e.ConfigValue {
+				set = append(set, kafka.IncrementalAlterConfigsRequestConfig{Name: e.ConfigName, Value: e.ConfigValue, ConfigOperation: kafka.ConfigOperationSet})
+			}
+		}
+		if len(set) > 0 {
+			alter = append(alter, kafka.IncrementalAlterConfigsRequestResource{ResourceType: kafka.ResourceTypeTopic, ResourceName: r.ResourceName, Configs: set})
+		}
+	}
+	if len(alter) > 0 {
+		resp, err := c.IncrementalAlterConfigs(ctx, &kafka.IncrementalAlterConfigsRequest{Resources: alter})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("alter configs: %w", err))
+		} else {
+			for _, r := range resp.Resources {
+				if r.Error != nil {
+					errs = append(errs, fmt.Errorf("config of %s: %w", r.ResourceName, r.Error))
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (t KafkaTopics) Ensure(ctx context.Context, k KafkaTarget) (int, error) {
@@ -96,10 +165,13 @@ func (t KafkaTopics) Ensure(ctx context.Context, k KafkaTarget) (int, error) {
 	}
 	var missing []kafka.TopicConfig
 	for _, n := range names {
-		if !have[n] {
+		if _, ok := have[n]; !ok {
 			missing = append(missing, kafka.TopicConfig{Topic: n, NumPartitions: k.Partitions, ReplicationFactor: k.ReplicationFactor,
-				ConfigEntries: topicConfig(k.Prefix, n)})
+				ConfigEntries: topicConfig(k.Prefix, n, k.ReplicationFactor)})
 		}
+	}
+	if err := t.reconcile(ctx, c, k, have); err != nil {
+		return len(have), err
 	}
 	if len(missing) == 0 {
 		return len(names), nil
@@ -130,7 +202,7 @@ func (t KafkaTopics) Delete(ctx context.Context, k KafkaTarget) error {
 	}
 	var present []string
 	for _, n := range names {
-		if have[n] {
+		if _, ok := have[n]; ok {
 			present = append(present, n)
 		}
 	}
