@@ -2,8 +2,10 @@ package messaging
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
+	"os"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -19,6 +21,11 @@ type Security struct {
 	Username  string
 	Password  string
 	TLS       bool
+	// CAFile verifies the brokers against a CA of the cluster's own (Strimzi's cluster CA,
+	// a managed Kafka's); empty: the system's roots.
+	CAFile string
+	// CertFile and KeyFile present a client certificate (mTLS, e.g. a Strimzi KafkaUser).
+	CertFile, KeyFile string
 }
 
 func (s Security) mechanism() (sasl.Mechanism, error) {
@@ -36,11 +43,29 @@ func (s Security) mechanism() (sasl.Mechanism, error) {
 	return nil, fmt.Errorf("unknown SASL mechanism %q", s.Mechanism)
 }
 
-func (s Security) tlsConfig() *tls.Config {
+func (s Security) tlsConfig() (*tls.Config, error) {
 	if !s.TLS {
-		return nil
+		return nil, nil
 	}
-	return &tls.Config{MinVersion: tls.VersionTLS12}
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if s.CAFile != "" {
+		pem, err := os.ReadFile(s.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("kafka CA: %w", err)
+		}
+		c.RootCAs = x509.NewCertPool()
+		if !c.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("kafka CA %s holds no PEM certificate", s.CAFile)
+		}
+	}
+	if s.CertFile != "" || s.KeyFile != "" {
+		cert, err := tls.LoadX509KeyPair(s.CertFile, s.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("kafka client certificate: %w", err)
+		}
+		c.Certificates = []tls.Certificate{cert}
+	}
+	return c, nil
 }
 
 // NewSecureTransport is NewTransport with SASL and TLS.
@@ -49,8 +74,12 @@ func NewSecureTransport(s Security) (*kafka.Transport, error) {
 	if err != nil {
 		return nil, err
 	}
+	tc, err := s.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
 	t := NewTransport()
-	t.SASL, t.TLS = m, s.tlsConfig()
+	t.SASL, t.TLS = m, tc
 	return t, nil
 }
 
@@ -63,6 +92,10 @@ func (s Security) Dialer() (*kafka.Dialer, error) {
 	if m == nil && !s.TLS {
 		return nil, nil // kafka-go's default dialer
 	}
-	return &kafka.Dialer{Timeout: 10 * time.Second, DualStack: true, SASLMechanism: m, TLS: s.tlsConfig(),
+	tc, err := s.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return &kafka.Dialer{Timeout: 10 * time.Second, DualStack: true, SASLMechanism: m, TLS: tc,
 		Resolver: &net.Resolver{}}, nil
 }

@@ -83,7 +83,12 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 		Username:  env.String("KAFKA_SASL_USERNAME", ""),
 		Password:  env.String("KAFKA_SASL_PASSWORD", ""),
 		TLS:       env.Bool("KAFKA_TLS", false),
+		CAFile:    env.String("KAFKA_TLS_CA_FILE", ""),
+		CertFile:  env.String("KAFKA_TLS_CERT_FILE", ""),
+		KeyFile:   env.String("KAFKA_TLS_KEY_FILE", ""),
 	}
+	env.Check(c.KafkaSecurity.TLS || (c.KafkaSecurity.CAFile == "" && c.KafkaSecurity.CertFile == ""), "KAFKA_TLS", "set KAFKA_TLS=true to use a CA or client certificate")
+	env.Check((c.KafkaSecurity.CertFile == "") == (c.KafkaSecurity.KeyFile == ""), "KAFKA_TLS_KEY_FILE", "set both KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE, or neither")
 	env.Check((c.KafkaSecurity.Username == "") == (c.KafkaSecurity.Password == ""), "KAFKA_SASL_PASSWORD", "set both KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, or neither")
 	c.TopicPartitions = env.Int("KAFKA_TOPIC_PARTITIONS", 3, 1, 1000)
 	c.ReplicationFactor = env.Int("KAFKA_REPLICATION_FACTOR", 1, 1, 10)
