@@ -44,7 +44,7 @@ func rendered(t *testing.T, tools k8s.Tools, args ...string) []rbacDoc {
 }
 
 // The operator holds no right on Secrets across the cluster; a region's namespace lets it
-// get the one Secret it needs (the Kafka credentials), by name, and nothing else.
+// get the Secrets it needs (the Kafka credentials and CA), by name, and nothing else.
 func TestTheOperatorReadsOnlyTheSecretsARegionGrantsIt(t *testing.T) {
 	tools := k8s.K8sTools(t)
 	for _, d := range rendered(t, tools, "region-operator", "-n", "werkregio-system", "-f", valuesFiles(t, "region-operator")[0]) {
@@ -69,9 +69,9 @@ func TestTheOperatorReadsOnlyTheSecretsARegionGrantsIt(t *testing.T) {
 			t.Errorf("a region's release renders a %s", d.Kind)
 		}
 	}
-	if role == nil || binding == nil || len(role.Rules) != 1 || strings.Join(role.Rules[0].ResourceNames, ",") != "kafka-credentials" ||
+	if role == nil || binding == nil || len(role.Rules) != 1 || strings.Join(role.Rules[0].ResourceNames, ",") != "kafka-credentials,kafka-cluster-ca-cert" ||
 		strings.Join(role.Rules[0].Verbs, ",") != "get" || role.Metadata.Namespace != "werkregio-groningen" {
-		t.Fatalf("want a Role to get the Kafka credentials only: %+v", role)
+		t.Fatalf("want a Role to get the Kafka credentials and the cluster's CA only: %+v", role)
 	}
 	if len(binding.Subjects) != 1 || binding.Subjects[0].Name != "region-operator" || binding.Subjects[0].Namespace != "werkregio-system" {
 		t.Fatalf("the Role is bound to %+v, want the operator's service account", binding.Subjects)

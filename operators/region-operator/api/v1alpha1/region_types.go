@@ -163,10 +163,32 @@ type KafkaSpec struct {
 	// +optional
 	CredentialsSecretRef *corev1.LocalObjectReference `json:"credentialsSecretRef,omitempty"`
 
+	// SASLMechanism of the credentials: plain, or SCRAM as Strimzi, Confluent and Aiven use.
+	// +kubebuilder:validation:Enum=plain;scram-sha-256;scram-sha-512
+	// +optional
+	SASLMechanism string `json:"saslMechanism,omitempty"`
+
+	// TLS to the brokers, set: TLS on, verified against the cluster's CA when given, with a
+	// client certificate (mTLS) when given.
+	// +optional
+	TLS *KafkaTLS `json:"tls,omitempty"`
+
 	// DeleteTopicsOnDelete deletes the region's topics when the Region is deleted. Off by
 	// default: topics hold the region's events.
 	// +optional
 	DeleteTopicsOnDelete bool `json:"deleteTopicsOnDelete,omitempty"`
+}
+
+// KafkaTLS is how the region reaches its brokers over TLS.
+type KafkaTLS struct {
+	// CASecretRef names a Secret with key ca.crt: the cluster's CA (Strimzi's
+	// <cluster>-cluster-ca-cert). Without it the system's roots verify the brokers.
+	// +optional
+	CASecretRef *corev1.LocalObjectReference `json:"caSecretRef,omitempty"`
+	// ClientCertSecretRef names a Secret with keys tls.crt and tls.key: the client
+	// certificate of mTLS (a Strimzi KafkaUser with tls authentication).
+	// +optional
+	ClientCertSecretRef *corev1.LocalObjectReference `json:"clientCertSecretRef,omitempty"`
 }
 
 // MongoDBSpec is the region's MongoDB.

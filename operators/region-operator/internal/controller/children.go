@@ -117,7 +117,12 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 	env := []corev1.EnvVar{secretEnv("MONGO_URI", r.Spec.MongoDB.URISecretRef.Name, r.Spec.MongoDB.URISecretRef.Key)}
 	if ref := r.Spec.Kafka.CredentialsSecretRef; ref != nil {
 		env = append(env, secretEnv("KAFKA_SASL_USERNAME", ref.Name, "username"), secretEnv("KAFKA_SASL_PASSWORD", ref.Name, "password"))
+		if m := r.Spec.Kafka.SASLMechanism; m != "" {
+			env = append(env, corev1.EnvVar{Name: "KAFKA_SASL_MECHANISM", Value: m})
+		}
 	}
+	kafkaVolumes, kafkaMounts, kafkaEnv := kafkaTLS(r.Spec.Kafka.TLS)
+	env = append(env, kafkaEnv...)
 	if service == v1.Participants && r.Spec.BSNKeysSecretRef != nil {
 		env = append(env, secretEnv("BSN_ENCRYPTION_KEY", r.Spec.BSNKeysSecretRef.Name, "encryptionKey"),
 			secretEnv("BSN_LOOKUP_KEY", r.Spec.BSNKeysSecretRef.Name, "lookupKey"))
@@ -130,6 +135,8 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: *ref}}})
 		mounts = append(mounts, corev1.VolumeMount{Name: "auth-keys", MountPath: jwksMountPath, ReadOnly: true})
 	}
+	volumes = append(volumes, kafkaVolumes...)
+	mounts = append(mounts, kafkaMounts...)
 	volumes = append(volumes, corev1.Volume{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	mounts = append(mounts, corev1.VolumeMount{Name: "tmp", MountPath: "/tmp"})
 
@@ -190,4 +197,36 @@ func pdb(r *v1.Region, name string) *policyv1.PodDisruptionBudget {
 		ObjectMeta: metav1.ObjectMeta{Name: childName(r, name), Namespace: r.Namespace, Labels: labels(r, name)},
 		Spec:       policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &one, Selector: &metav1.LabelSelector{MatchLabels: selector(r, name)}},
 	}
+}
+
+// Where the Kafka CA and client certificate are mounted in a service's container.
+const (
+	kafkaCAPath     = "/etc/werkregio/kafka-ca"
+	kafkaClientPath = "/etc/werkregio/kafka-client"
+)
+
+// kafkaTLS mounts the cluster's CA and the client certificate from their Secrets and tells
+// the service where they are.
+func kafkaTLS(t *v1.KafkaTLS) ([]corev1.Volume, []corev1.VolumeMount, []corev1.EnvVar) {
+	if t == nil {
+		return nil, nil, nil
+	}
+	env := []corev1.EnvVar{{Name: "KAFKA_TLS", Value: "true"}}
+	var volumes []corev1.Volume
+	var mounts []corev1.VolumeMount
+	mode := int32(0o440)
+	mount := func(name, path string, ref *corev1.LocalObjectReference) {
+		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: ref.Name, DefaultMode: &mode}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: name, MountPath: path, ReadOnly: true})
+	}
+	if ref := t.CASecretRef; ref != nil {
+		mount("kafka-ca", kafkaCAPath, ref)
+		env = append(env, corev1.EnvVar{Name: "KAFKA_TLS_CA_FILE", Value: kafkaCAPath + "/ca.crt"})
+	}
+	if ref := t.ClientCertSecretRef; ref != nil {
+		mount("kafka-client", kafkaClientPath, ref)
+		env = append(env, corev1.EnvVar{Name: "KAFKA_TLS_CERT_FILE", Value: kafkaClientPath + "/tls.crt"},
+			corev1.EnvVar{Name: "KAFKA_TLS_KEY_FILE", Value: kafkaClientPath + "/tls.key"})
+	}
+	return volumes, mounts, env
 }

@@ -48,7 +48,8 @@ func TestARegionInstalledWithHelmIsReadyInKubectl(t *testing.T) {
 	run(tools.Helm, "install", "groningen", filepath.Join(root, "charts", "platform"), "-n", ns,
 		"-f", filepath.Join(root, "charts", "platform", "ci", "operator-values.yaml"),
 		"--set", "kafka.bootstrapServers={"+embedded.Shared(t).Kafka+"}",
-		"--set", "kafka.topicPrefix="+ns+".", "--set", "kafka.replicationFactor=1")
+		"--set", "kafka.topicPrefix="+ns+".", "--set", "kafka.replicationFactor=1",
+		"--set", "kafka.tls.enabled=false") // the embedded Kafka speaks plaintext; TLS is shown by TestKafkaOverTLSWithSCRAMReachesEveryService
 
 	enabled := []string{v1.Procurement, v1.Providers, v1.Participants, v1.Payments} // sroi is off in these values
 	for _, svc := range enabled {

@@ -4,6 +4,8 @@ package controller
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"time"
 
@@ -199,15 +201,35 @@ func deploymentAvailable(d *appsv1.Deployment) (bool, string, string) {
 
 func (r *RegionReconciler) kafkaTarget(ctx context.Context, region *v1.Region) KafkaTarget {
 	k := KafkaTarget{Brokers: region.Spec.Kafka.BootstrapServers, Prefix: TopicPrefix(region),
-		Partitions: int(orDefault(region.Spec.Kafka.Partitions, 3)), ReplicationFactor: int(orDefault(region.Spec.Kafka.ReplicationFactor, 1))}
-	if ref := region.Spec.Kafka.CredentialsSecretRef; ref != nil {
+		Partitions: int(orDefault(region.Spec.Kafka.Partitions, 3)), ReplicationFactor: int(orDefault(region.Spec.Kafka.ReplicationFactor, 1)),
+		Mechanism: region.Spec.Kafka.SASLMechanism}
+	secret := func(name string) map[string][]byte {
 		var s corev1.Secret
 		secrets := r.Secrets
 		if secrets == nil {
 			secrets = r.Client
 		}
-		if err := secrets.Get(ctx, client.ObjectKey{Namespace: region.Namespace, Name: ref.Name}, &s); err == nil {
-			k.Username, k.Password = string(s.Data["username"]), string(s.Data["password"])
+		if err := secrets.Get(ctx, client.ObjectKey{Namespace: region.Namespace, Name: name}, &s); err != nil {
+			return nil
+		}
+		return s.Data
+	}
+	if ref := region.Spec.Kafka.CredentialsSecretRef; ref != nil {
+		d := secret(ref.Name)
+		k.Username, k.Password = string(d["username"]), string(d["password"])
+	}
+	if t := region.Spec.Kafka.TLS; t != nil {
+		k.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+		if ref := t.CASecretRef; ref != nil {
+			pool := x509.NewCertPool()
+			pool.AppendCertsFromPEM(secret(ref.Name)["ca.crt"])
+			k.TLS.RootCAs = pool
+		}
+		if ref := t.ClientCertSecretRef; ref != nil {
+			d := secret(ref.Name)
+			if cert, err := tls.X509KeyPair(d["tls.crt"], d["tls.key"]); err == nil {
+				k.TLS.Certificates = []tls.Certificate{cert}
+			}
 		}
 	}
 	return k

@@ -484,3 +484,51 @@ func TestTopicsAreReconciledWhenTheyDrift(t *testing.T) {
 		t.Fatalf("partitions after reconcile: %v %v", md, err)
 	}
 }
+
+// Kafka as regions run it (Strimzi, Confluent, Aiven): SCRAM credentials and TLS with the
+// cluster's CA and a client certificate reach every service as settings and mounted Secrets,
+// never as values; a drift-free second reconcile keeps them.
+func TestKafkaOverTLSWithSCRAMReachesEveryService(t *testing.T) {
+	ns := namespace(t)
+	r := region(t, ns, "flevoland")
+	r.Spec.Kafka.CredentialsSecretRef = &corev1.LocalObjectReference{Name: "kafka-user"}
+	r.Spec.Kafka.SASLMechanism = "scram-sha-512"
+	r.Spec.Kafka.TLS = &v1.KafkaTLS{CASecretRef: &corev1.LocalObjectReference{Name: "cluster-ca"},
+		ClientCertSecretRef: &corev1.LocalObjectReference{Name: "kafka-user-cert"}}
+	if err := k8s.Create(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range v1.ServiceNames {
+		var d *appsv1.Deployment
+		eventually(t, "deployment "+svc, func() bool {
+			var ok bool
+			d, ok = get(t, ns, "flevoland-"+svc, &appsv1.Deployment{})
+			return ok
+		})
+		c := d.Spec.Template.Spec.Containers[0]
+		env := map[string]string{}
+		for _, e := range c.Env {
+			env[e.Name] = e.Value
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				env[e.Name] = "secret:" + e.ValueFrom.SecretKeyRef.Name
+			}
+		}
+		want := map[string]string{"KAFKA_SASL_MECHANISM": "scram-sha-512", "KAFKA_SASL_USERNAME": "secret:kafka-user", "KAFKA_TLS": "true",
+			"KAFKA_TLS_CA_FILE": "/etc/werkregio/kafka-ca/ca.crt", "KAFKA_TLS_CERT_FILE": "/etc/werkregio/kafka-client/tls.crt",
+			"KAFKA_TLS_KEY_FILE": "/etc/werkregio/kafka-client/tls.key"}
+		for k, v := range want {
+			if env[k] != v {
+				t.Errorf("%s: %s = %q, want %q", svc, k, env[k], v)
+			}
+		}
+		secrets := map[string]string{}
+		for _, v := range d.Spec.Template.Spec.Volumes {
+			if v.Secret != nil {
+				secrets[v.Name] = v.Secret.SecretName
+			}
+		}
+		if secrets["kafka-ca"] != "cluster-ca" || secrets["kafka-client"] != "kafka-user-cert" {
+			t.Errorf("%s: secret volumes %v", svc, secrets)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"maps"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl/plain"
+	"github.com/segmentio/kafka-go/sasl/scram"
 
 	"github.com/werkregio/platform/contracts/catalog"
 )
@@ -31,6 +33,10 @@ type KafkaTarget struct {
 	Partitions         int
 	ReplicationFactor  int
 	Username, Password string
+	// Mechanism of SASL: plain (default), scram-sha-256, scram-sha-512.
+	Mechanism string
+	// TLS to the brokers; nil: plaintext.
+	TLS *tls.Config
 }
 
 // RegionTopics are every platform topic of the region with the prefix, plus the
@@ -69,9 +75,20 @@ func topicConfig(prefix, name string, replicationFactor int) []kafka.ConfigEntry
 type KafkaTopics struct{}
 
 func (KafkaTopics) client(k KafkaTarget) *kafka.Client {
-	tr := &kafka.Transport{DialTimeout: 5 * time.Second, MetadataTTL: time.Second}
+	tr := &kafka.Transport{DialTimeout: 5 * time.Second, MetadataTTL: time.Second, TLS: k.TLS}
 	if k.Username != "" {
-		tr.SASL = plain.Mechanism{Username: k.Username, Password: k.Password}
+		switch k.Mechanism {
+		case "scram-sha-256", "scram-sha-512":
+			algo := scram.SHA512
+			if k.Mechanism == "scram-sha-256" {
+				algo = scram.SHA256
+			}
+			if m, err := scram.Mechanism(algo, k.Username, k.Password); err == nil {
+				tr.SASL = m
+			}
+		default:
+			tr.SASL = plain.Mechanism{Username: k.Username, Password: k.Password}
+		}
 	}
 	return &kafka.Client{Addr: kafka.TCP(k.Brokers...), Transport: tr, Timeout: 10 * time.Second}
 }
