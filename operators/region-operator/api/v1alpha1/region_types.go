@@ -257,6 +257,10 @@ type RegionStatus struct {
 	// Topics is how many of the region's topics exist.
 	// +optional
 	Topics int32 `json:"topics,omitempty"`
+
+	// Available is how many of the enabled services are available, e.g. "5/5".
+	// +optional
+	Available string `json:"available,omitempty"`
 }
 
 // ServiceStatus is one service's Deployment as observed.
@@ -265,6 +269,9 @@ type ServiceStatus struct {
 	Replicas      int32  `json:"replicas"`
 	ReadyReplicas int32  `json:"readyReplicas"`
 	Available     bool   `json:"available"`
+	// Version is the image the service runs (its tag or digest).
+	// +optional
+	Version string `json:"version,omitempty"`
 }
 
 // +kubebuilder:object:root=true
@@ -273,6 +280,7 @@ type ServiceStatus struct {
 // +kubebuilder:printcolumn:name="Code",type=string,JSONPath=`.spec.code`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Services",type=string,JSONPath=`.status.available`
 // +kubebuilder:printcolumn:name="Topics",type=integer,JSONPath=`.status.topics`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 

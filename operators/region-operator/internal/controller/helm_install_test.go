@@ -9,6 +9,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
@@ -60,9 +61,18 @@ func TestARegionInstalledWithHelmIsReadyInKubectl(t *testing.T) {
 	var out string
 	eventually(t, "kubectl shows the region Ready", func() bool {
 		out = run(tools.Kubectl, "get", "regions", "-n", ns)
-		return strings.Contains(out, "groningen") && strings.Contains(out, "True") && strings.Contains(out, "AllAvailable")
+		return strings.Contains(out, "groningen") && strings.Contains(out, "True") && strings.Contains(out, "AllAvailable") && strings.Contains(out, "4/4")
 	})
 	t.Logf("kubectl get regions:\n%s", out)
+	var r v1.Region
+	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "groningen"}, &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range r.Status.Services {
+		if s.Version == "" || !s.Available {
+			t.Errorf("status of %s: %+v, want its version and availability", s.Name, s)
+		}
+	}
 	if _, ok := get(t, ns, "groningen-sroi", &appsv1.Deployment{}); ok {
 		t.Error("a disabled service was deployed")
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -112,13 +113,20 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 		}
 		available, reason, msg := deploymentAvailable(dep)
 		status.Services = append(status.Services, v1.ServiceStatus{Name: name, Replicas: spec.ReplicaCount(),
-			ReadyReplicas: dep.Status.ReadyReplicas, Available: available})
+			ReadyReplicas: dep.Status.ReadyReplicas, Available: available, Version: versionOf(dep)})
 		setCondition(status, region.Generation, AvailableCondition(name), available, reason, msg)
 		if !available {
 			problems = append(problems, name+" not available")
 		}
 	}
 
+	up := 0
+	for _, s := range status.Services {
+		if s.Available {
+			up++
+		}
+	}
+	status.Available = fmt.Sprintf("%d/%d", up, len(status.Services))
 	result := ctrl.Result{}
 	n, err := r.Topics.Ensure(ctx, r.kafkaTarget(ctx, &region))
 	status.Topics = int32(n)
@@ -407,4 +415,19 @@ func (r *RegionReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Owns(&policyv1.PodDisruptionBudget{}).
 		Named("region").
 		Complete(r)
+}
+
+// versionOf is the tag or digest of the image a service's Deployment runs.
+func versionOf(d *appsv1.Deployment) string {
+	if len(d.Spec.Template.Spec.Containers) == 0 {
+		return ""
+	}
+	image := d.Spec.Template.Spec.Containers[0].Image
+	if i := strings.LastIndex(image, "@"); i >= 0 {
+		return image[i+1:]
+	}
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		return image[i+1:]
+	}
+	return "latest"
 }
