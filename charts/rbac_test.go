@@ -83,3 +83,45 @@ func TestTheOperatorReadsOnlyTheSecretsARegionGrantsIt(t *testing.T) {
 		}
 	}
 }
+
+// In direct mode each enabled service accepts HTTP only from the configured peers (the
+// ingress and the metrics scraper), on its http port.
+func TestEveryServiceHasANetworkPolicy(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	out, err := helm(t, tools, "template", "release", "platform", "-n", "werkregio-flevoland", "-f", filepath.Join("platform", "ci", "direct-values.yaml"))
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out)
+	}
+	policies := map[string]bool{}
+	for _, part := range strings.Split(out, "\n---") {
+		var np struct {
+			Kind string `json:"kind"`
+			Spec struct {
+				PodSelector struct {
+					MatchLabels map[string]string `json:"matchLabels"`
+				} `json:"podSelector"`
+				PolicyTypes []string `json:"policyTypes"`
+				Ingress     []struct {
+					From  []map[string]any `json:"from"`
+					Ports []struct {
+						Port any `json:"port"`
+					} `json:"ports"`
+				} `json:"ingress"`
+			} `json:"spec"`
+		}
+		if yaml.Unmarshal([]byte(part), &np) != nil || np.Kind != "NetworkPolicy" {
+			continue
+		}
+		name := np.Spec.PodSelector.MatchLabels["app.kubernetes.io/name"]
+		if len(np.Spec.Ingress) != 1 || len(np.Spec.Ingress[0].From) != 2 || len(np.Spec.Ingress[0].Ports) != 1 ||
+			np.Spec.Ingress[0].Ports[0].Port != "http" || strings.Join(np.Spec.PolicyTypes, ",") != "Ingress" {
+			t.Errorf("%s: %+v", name, np.Spec)
+		}
+		policies[name] = true
+	}
+	for _, svc := range []string{"procurement", "providers", "participants", "payments", "sroi"} {
+		if !policies[svc] {
+			t.Errorf("%s has no NetworkPolicy", svc)
+		}
+	}
+}
