@@ -14,3 +14,13 @@ func Euro(cents int64) string {
 	}
 	return fmt.Sprintf("%sEUR %s,%02d", sign, s, cents%100)
 }
+
+// Decimal writes an amount in cents as a plain decimal for files machines read (CSV):
+// 1234.56, -0.05. Never a float.
+func Decimal(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
+}

@@ -195,14 +195,7 @@ func (h *HTTP) statement(c *gin.Context) {
 	w.Flush()
 }
 
-func euros(c domain.Cents) string { return strconv.FormatInt(c/100, 10) + "." + pad2(c%100) }
-
-func pad2(n int64) string {
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
-	}
-	return strconv.FormatInt(n, 10)
-}
+func euros(c domain.Cents) string { return civil.Decimal(c) }
 
 func (h *HTTP) listRuns(c *gin.Context) {
 	q := httpserver.ListQuery(c)

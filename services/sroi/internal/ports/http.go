@@ -78,13 +78,7 @@ func writeCSV(c *gin.Context, name string, header []string, rows [][]string) {
 	_ = w.WriteAll(rows)
 }
 
-func euros(c domain.Cents) string {
-	sign := ""
-	if c < 0 {
-		sign, c = "-", -c
-	}
-	return sign + strconv.FormatInt(c/100, 10) + "." + strconv.FormatInt(100+c%100, 10)[1:]
-}
+func euros(c domain.Cents) string { return civil.Decimal(c) }
 
 var projectStatuses = []string{string(domain.StatusOnTrack), string(domain.StatusBehind), string(domain.StatusMet), string(domain.StatusOverdue)}
 
