@@ -24,11 +24,18 @@ import (
 func main() {
 	var metricsAddr, probeAddr, imageRegistry, imageTag string
 	var leaderElect bool
+	var apiQPS float64
+	var apiBurst, workers int
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	flag.BoolVar(&leaderElect, "leader-elect", true, "elect a leader, so only one replica reconciles")
 	flag.StringVar(&imageRegistry, "image-registry", envOr("IMAGE_REGISTRY", "ghcr.io/werkregio"), "registry of the service images")
 	flag.StringVar(&imageTag, "image-tag", envOr("IMAGE_TAG", "latest"), "tag of the service images")
+	// client-go's defaults (5 requests/s) make a first start with hundreds of Regions take
+	// minutes; the API server's priority and fairness protects it from one busy client.
+	flag.Float64Var(&apiQPS, "kube-api-qps", 200, "requests per second to the API server")
+	flag.IntVar(&apiBurst, "kube-api-burst", 400, "burst of requests to the API server")
+	flag.IntVar(&workers, "max-concurrent-reconciles", 4, "Regions reconciled at the same time")
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -39,7 +46,9 @@ func main() {
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(v1.AddToScheme(scheme))
 
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
+	restConfig := ctrl.GetConfigOrDie()
+	restConfig.QPS, restConfig.Burst = float32(apiQPS), apiBurst
+	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: probeAddr,
@@ -47,6 +56,9 @@ func main() {
 		LeaderElectionID:       "region-operator.werkregio.nl",
 		// no informer on Secrets: the operator reads the few a Region references, directly
 		Client: client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}},
+		// the informers hold only the operator's own children, not every ConfigMap, Service
+		// and Deployment of the cluster (memory, and nothing read that is not ours)
+		Cache: controller.CacheOptions(),
 	})
 	if err != nil {
 		log.Error(err, "manager")
@@ -59,7 +71,8 @@ func main() {
 		Topics:     controller.KafkaTopics{},
 		Images:     func(service string) string { return imageRegistry + "/" + service + ":" + imageTag },
 		TopicRetry: 30 * time.Second,
-		Secrets:    mgr.GetAPIReader(),
+		Uncached:   mgr.GetAPIReader(),
+		Workers:    workers,
 	}).SetupWithManager(mgr); err != nil {
 		log.Error(err, "controller")
 		os.Exit(1)

@@ -21,6 +21,8 @@ const (
 	httpPort        = 8080
 	jwksMountPath   = "/etc/werkregio/auth"
 	configHashLabel = "werkregio.nl/config-hash"
+	managedByLabel  = "app.kubernetes.io/managed-by"
+	managedBy       = "werkregio-region-operator"
 )
 
 // childName names a service's children: <region>-<service>.
@@ -28,11 +30,11 @@ func childName(r *v1.Region, service string) string { return r.Name + "-" + serv
 
 func labels(r *v1.Region, service string) map[string]string {
 	return map[string]string{
-		"app.kubernetes.io/name":       service,
-		"app.kubernetes.io/instance":   childName(r, service),
-		"app.kubernetes.io/part-of":    "werkregio",
-		"app.kubernetes.io/managed-by": "werkregio-region-operator",
-		"werkregio.nl/region":          r.Spec.Code,
+		"app.kubernetes.io/name":     service,
+		"app.kubernetes.io/instance": childName(r, service),
+		"app.kubernetes.io/part-of":  "werkregio",
+		managedByLabel:               managedBy,
+		"werkregio.nl/region":        r.Spec.Code,
 	}
 }
 

@@ -17,10 +17,13 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -52,10 +55,31 @@ type RegionReconciler struct {
 	Images func(service string) string
 	// TopicRetry is how soon to try Kafka again after a failure.
 	TopicRetry time.Duration
-	// Secrets reads the Secrets a Region references, one at a time, uncached: the operator
-	// holds no cache of the cluster's Secrets and may read only those a region's namespace
-	// grants it (the platform chart's Role names them). Nil: the client.
-	Secrets client.Reader
+	// Uncached reads the API server directly: the Secrets a Region references, one at a
+	// time (the operator holds no cache of the cluster's Secrets and may read only those a
+	// region's namespace grants it; the platform chart's Role names them), and a child that
+	// exists without the operator's label, so outside its cache. Nil: the client.
+	Uncached client.Reader
+	// Workers is how many Regions are reconciled at the same time (default 1).
+	Workers int
+}
+
+// CacheOptions keep the manager's informers to the operator's own children (by their
+// managed-by label) and Regions: not every ConfigMap, Service and Deployment of the cluster.
+func CacheOptions() cache.Options {
+	own := cache.ByObject{Label: labelsSelector(map[string]string{managedByLabel: managedBy})}
+	return cache.Options{ByObject: map[client.Object]cache.ByObject{
+		&appsv1.Deployment{}: own, &corev1.Service{}: own, &corev1.ConfigMap{}: own, &policyv1.PodDisruptionBudget{}: own,
+	}}
+}
+
+func labelsSelector(m map[string]string) k8slabels.Selector { return k8slabels.SelectorFromSet(m) }
+
+func (r *RegionReconciler) uncached() client.Reader {
+	if r.Uncached != nil {
+		return r.Uncached
+	}
+	return r.Client
 }
 
 // +kubebuilder:rbac:groups=werkregio.nl,resources=regions,verbs=get;list;watch;update;patch
@@ -97,6 +121,14 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 	status.ObservedGeneration = region.Generation
 	var problems []string
 	status.Services = nil
+	var created []string
+	defer func() {
+		// one Event for what a reconcile created, not one per object: a new region makes
+		// fifteen, and at hundreds of regions the Events were half of the operator's writes
+		if len(created) > 0 {
+			r.Recorder.Eventf(&region, nil, corev1.EventTypeNormal, "Created", "Create", "created %d objects: %s", len(created), strings.Join(created, ", "))
+		}
+	}()
 	for _, name := range v1.ServiceNames {
 		spec := region.Spec.Services.Service(name)
 		if !spec.IsEnabled() {
@@ -106,7 +138,7 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 			meta.RemoveStatusCondition(&status.Conditions, AvailableCondition(name))
 			continue
 		}
-		dep, err := r.applyService(ctx, &region, name)
+		dep, err := r.applyService(ctx, &region, name, &created)
 		if err != nil {
 			r.Recorder.Eventf(&region, nil, corev1.EventTypeWarning, "ApplyFailed", "Apply", "%s: %v", name, err)
 			return ctrl.Result{}, err
@@ -213,11 +245,7 @@ func (r *RegionReconciler) kafkaTarget(ctx context.Context, region *v1.Region) K
 		Mechanism: region.Spec.Kafka.SASLMechanism}
 	secret := func(name string) map[string][]byte {
 		var s corev1.Secret
-		secrets := r.Secrets
-		if secrets == nil {
-			secrets = r.Client
-		}
-		if err := secrets.Get(ctx, client.ObjectKey{Namespace: region.Namespace, Name: name}, &s); err != nil {
+		if err := r.uncached().Get(ctx, client.ObjectKey{Namespace: region.Namespace, Name: name}, &s); err != nil {
 			return nil
 		}
 		return s.Data
@@ -259,14 +287,14 @@ func (r *RegionReconciler) finalize(ctx context.Context, region *v1.Region) (ctr
 }
 
 // applyService creates or corrects the service's ConfigMap, Deployment, Service and PDB.
-func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, name string) (*appsv1.Deployment, error) {
+func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, name string, created *[]string) (*appsv1.Deployment, error) {
 	spec := region.Spec.Services.Service(name)
 	image := spec.Image
 	if image == "" {
 		image = r.Images(name)
 	}
 	cm := configMap(region, name)
-	if _, err := apply(ctx, r, region, cm, func(have *corev1.ConfigMap) bool {
+	if _, err := apply(ctx, r, region, created, cm, func(have *corev1.ConfigMap) bool {
 		same := equality.Semantic.DeepEqual(have.Data, cm.Data) && labelsContain(have.Labels, cm.Labels)
 		have.Data, have.Labels = cm.Data, merge(have.Labels, cm.Labels)
 		return !same
@@ -274,7 +302,7 @@ func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, 
 		return nil, err
 	}
 	dep := deployment(region, name, image, cm)
-	live, err := apply(ctx, r, region, dep, func(have *appsv1.Deployment) bool {
+	live, err := apply(ctx, r, region, created, dep, func(have *appsv1.Deployment) bool {
 		same := equality.Semantic.DeepDerivative(dep.Spec, have.Spec) && labelsContain(have.Labels, dep.Labels)
 		have.Spec, have.Labels = dep.Spec, merge(have.Labels, dep.Labels)
 		return !same
@@ -283,7 +311,7 @@ func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, 
 		return nil, err
 	}
 	svc := service(region, name)
-	if _, err := apply(ctx, r, region, svc, func(have *corev1.Service) bool {
+	if _, err := apply(ctx, r, region, created, svc, func(have *corev1.Service) bool {
 		same := equality.Semantic.DeepDerivative(svc.Spec, have.Spec) && labelsContain(have.Labels, svc.Labels)
 		// Keep what the API server assigned (cluster IPs).
 		svc.Spec.ClusterIP, svc.Spec.ClusterIPs, svc.Spec.IPFamilies = have.Spec.ClusterIP, have.Spec.ClusterIPs, have.Spec.IPFamilies
@@ -294,7 +322,7 @@ func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, 
 	}
 	if spec.ReplicaCount() > 1 {
 		budget := pdb(region, name)
-		if _, err := apply(ctx, r, region, budget, func(have *policyv1.PodDisruptionBudget) bool {
+		if _, err := apply(ctx, r, region, created, budget, func(have *policyv1.PodDisruptionBudget) bool {
 			same := equality.Semantic.DeepDerivative(budget.Spec, have.Spec)
 			have.Spec = budget.Spec
 			return !same
@@ -330,18 +358,23 @@ func merge(have, want map[string]string) map[string]string {
 // apply creates obj owned by the region, or corrects the existing object with fix, which
 // reports whether anything differed: an object already as desired is not written. It
 // returns the live object (with its status).
-func apply[T client.Object](ctx context.Context, r *RegionReconciler, region *v1.Region, obj T, fix func(have T) bool) (T, error) {
+func apply[T client.Object](ctx context.Context, r *RegionReconciler, region *v1.Region, created *[]string, obj T, fix func(have T) bool) (T, error) {
 	have := obj.DeepCopyObject().(T)
 	err := r.Get(ctx, client.ObjectKeyFromObject(obj), have)
 	if apierrors.IsNotFound(err) {
 		if err := controllerutil.SetControllerReference(region, obj, r.Scheme); err != nil {
 			return obj, err
 		}
-		if err := r.Create(ctx, obj); err != nil {
+		err = r.Create(ctx, obj)
+		if err == nil {
+			*created = append(*created, kindOf(obj)+" "+obj.GetName())
+			return obj, nil
+		}
+		if !apierrors.IsAlreadyExists(err) {
 			return obj, err
 		}
-		r.Recorder.Eventf(region, obj, corev1.EventTypeNormal, "Created", "Create", "created %s %s", kindOf(obj), obj.GetName())
-		return obj, nil
+		// there, but not in the cache: made by someone else, without our label; adopt it below
+		err = r.uncached().Get(ctx, client.ObjectKeyFromObject(obj), have)
 	}
 	if err != nil {
 		return have, err
@@ -414,6 +447,7 @@ func (r *RegionReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Owns(&corev1.ConfigMap{}).
 		Owns(&policyv1.PodDisruptionBudget{}).
 		Named("region").
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Workers, 1)}).
 		Complete(r)
 }
 

@@ -187,7 +187,9 @@ func TestChildrenAreCreatedOwnedAndLockedDown(t *testing.T) {
 		created := 0
 		for _, e := range evs.Items {
 			if e.Regarding.Kind == "Region" && e.Regarding.Name == "groningen" && e.Reason == "Created" {
-				created++
+				for _, kind := range []string{"ConfigMap groningen-", "Deployment groningen-", "Service groningen-"} {
+					created += strings.Count(e.Note, kind)
+				}
 			}
 		}
 		return created >= 15 // a ConfigMap, Deployment and Service per service
@@ -309,6 +311,31 @@ func TestDriftOfAChildIsReverted(t *testing.T) {
 	eventually(t, "deleted service recreated", func() bool {
 		_, ok := get(t, ns, "twente-providers", &corev1.Service{})
 		return ok
+	})
+}
+
+// The operator's informers see only objects with its label; a child made by someone else
+// (before the Region, or with the label stripped) is adopted, not fought over.
+func TestChildrenOutsideTheCacheAreAdopted(t *testing.T) {
+	ns := namespace(t)
+	if err := k8s.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "achterhoek-payments"},
+		Data: map[string]string{"REGION": "by hand"}}); err != nil {
+		t.Fatal(err)
+	}
+	r := region(t, ns, "achterhoek")
+	createAndWait(t, r)
+	eventually(t, "hand-made ConfigMap adopted", func() bool {
+		cm, _ := get(t, ns, "achterhoek-payments", &corev1.ConfigMap{})
+		return cm.Data["REGION"] == "groningen" && cm.Labels["app.kubernetes.io/managed-by"] == "werkregio-region-operator" && metav1.IsControlledBy(cm, fresh(t, r))
+	})
+	svc, _ := get(t, ns, "achterhoek-sroi", &corev1.Service{})
+	svc.Labels = nil
+	if err := k8s.Update(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "label put back", func() bool {
+		svc, _ := get(t, ns, "achterhoek-sroi", &corev1.Service{})
+		return svc.Labels["app.kubernetes.io/managed-by"] == "werkregio-region-operator"
 	})
 }
 

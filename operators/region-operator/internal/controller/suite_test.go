@@ -69,7 +69,7 @@ func run(m *testing.M) int {
 	defer func() { _ = env.Stop() }()
 	envForHelm = env
 
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}, Cache: controller.CacheOptions()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -100,7 +100,7 @@ func newReconciler(c client.Client, mgr ctrl.Manager) *controller.RegionReconcil
 	return &controller.RegionReconciler{
 		Client: c, Scheme: scheme, Recorder: mgr.GetEventRecorder("region-operator"), Topics: controller.KafkaTopics{},
 		Images:     func(s string) string { return "registry.test/werkregio/" + s + ":test" },
-		TopicRetry: 500 * time.Millisecond,
+		TopicRetry: 500 * time.Millisecond, Uncached: mgr.GetAPIReader(), Workers: 4,
 	}
 }
 

@@ -74,8 +74,13 @@ func topicConfig(prefix, name string, replicationFactor int) []kafka.ConfigEntry
 // KafkaTopics talks to Kafka with kafka-go.
 type KafkaTopics struct{}
 
-func (KafkaTopics) client(k KafkaTarget) *kafka.Client {
-	tr := &kafka.Transport{DialTimeout: 5 * time.Second, MetadataTTL: time.Second, TLS: k.TLS}
+// client is a Kafka client for one reconcile; close it after. Its transport asks the
+// cluster only about the region's own topics (by default kafka-go keeps the metadata of
+// every topic of the cluster, refreshed in the background for as long as the transport
+// lives: with hundreds of regions on one cluster, each reconcile would cost more than the
+// last and every transport left open a goroutine doing so).
+func (KafkaTopics) client(k KafkaTarget) (*kafka.Client, func()) {
+	tr := &kafka.Transport{DialTimeout: 5 * time.Second, MetadataTTL: time.Second, TLS: k.TLS, MetadataTopics: RegionTopics(k.Prefix)}
 	if k.Username != "" {
 		switch k.Mechanism {
 		case "scram-sha-256", "scram-sha-512":
@@ -90,7 +95,7 @@ func (KafkaTopics) client(k KafkaTarget) *kafka.Client {
 			tr.SASL = plain.Mechanism{Username: k.Username, Password: k.Password}
 		}
 	}
-	return &kafka.Client{Addr: kafka.TCP(k.Brokers...), Transport: tr, Timeout: 10 * time.Second}
+	return &kafka.Client{Addr: kafka.TCP(k.Brokers...), Transport: tr, Timeout: 10 * time.Second}, tr.CloseIdleConnections
 }
 
 // existing are the topics of names that exist, with their number of partitions.
@@ -174,7 +179,8 @@ func (t KafkaTopics) reconcile(ctx context.Context, c *kafka.Client, k KafkaTarg
 }
 
 func (t KafkaTopics) Ensure(ctx context.Context, k KafkaTarget) (int, error) {
-	c := t.client(k)
+	c, closeClient := t.client(k)
+	defer closeClient()
 	names := RegionTopics(k.Prefix)
 	have, err := t.existing(ctx, c, names)
 	if err != nil {
@@ -211,7 +217,8 @@ func (t KafkaTopics) Ensure(ctx context.Context, k KafkaTarget) (int, error) {
 }
 
 func (t KafkaTopics) Delete(ctx context.Context, k KafkaTarget) error {
-	c := t.client(k)
+	c, closeClient := t.client(k)
+	defer closeClient()
 	names := RegionTopics(k.Prefix)
 	have, err := t.existing(ctx, c, names)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // needsKubernetes are the modules whose tests run against a control plane and helm.
-var needsKubernetes = map[string]bool{"operators/region-operator": true, "charts": true}
+var needsKubernetes = map[string]bool{"operators/region-operator": true, "charts": true, "e2e/bench/regions": true}
 
 // Test runs go test and golangci-lint (with govet) for every module in the workspace, reporting
 // all failures at the end rather than stopping at the first module. The Kubernetes tools the
