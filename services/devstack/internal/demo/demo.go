@@ -29,6 +29,8 @@ type Target struct {
 	Region string
 	URLs   map[string]string
 	Tokens *auth.DevIssuer
+	// Kafka is the broker partner systems publish to (the demo's UWV does).
+	Kafka string
 }
 
 type client struct {

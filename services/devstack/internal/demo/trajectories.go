@@ -166,7 +166,10 @@ func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string)
 		case "sustainably_placed":
 			err = place(id, "45678901", day(-230), "fixed_term")
 		case "placed":
-			err = place(id, "56789012", day(-30), "permanent")
+			// UWV's polisadministratie reports the job on its Kafka topic: the one partner
+			// message whose trace the viewer of `werkregio up` follows through participants,
+			// payments and sroi
+			err = t.partnerPlacement(ctx, id, "56789012", day(-30), "permanent")
 		}
 		if err != nil {
 			return err

@@ -23,6 +23,20 @@ import (
 // Up builds and starts the embedded infrastructure and every service, loads the demo data
 // once, prints where everything is, and runs until interrupted.
 func Up(args []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return up(ctx, args, nil)
+}
+
+// Running is where a started platform is, for tests.
+type Running struct {
+	URLs   map[string]string
+	Traces string // the trace viewer's pages and query API
+}
+
+// up is Up until ctx ends; onReady (if any) hears where everything is once the demo data
+// is loaded.
+func up(ctx context.Context, args []string, onReady func(Running)) error {
 	fs := flag.NewFlagSet("up", flag.ContinueOnError)
 	dataDir := fs.String("data-dir", ".werkregio", "where Kafka, MongoDB, keys and logs are kept across restarts")
 	region := fs.String("region", "groningen", "region code of this platform instance")
@@ -31,11 +45,11 @@ func Up(args []string) error {
 	mongoPort := fs.Int("mongo-port", 27018, "embedded MongoDB port")
 	noDemo := fs.Bool("no-demo", false, "do not load demo data")
 	smtpPort := fs.Int("smtp-port", 1025, "the local SMTP sink's port (mailpit; its web view on smtp-port+7000)")
+	tracesPort := fs.Int("traces-port", 16686, "the trace viewer's pages and query API (Jaeger's port)")
+	otlpPort := fs.Int("otlp-port", 4318, "where the services send their spans (OTLP/HTTP)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 
 	root, err := workspaceRoot()
 	if err != nil {
@@ -61,7 +75,8 @@ func Up(args []string) error {
 
 	svcs := services(*basePort)
 	fmt.Printf("building the embedded Kafka and MongoDB and %d services (on a new machine a few minutes, then seconds)...\n", len(svcs))
-	progs := []program{{"embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra"}}
+	progs := []program{{"embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra"},
+		{"traceview", "github.com/werkregio/platform/services/devstack/cmd/traceview"}}
 	for _, s := range svcs {
 		progs = append(progs, program{s.Name, s.Pkg})
 	}
@@ -101,6 +116,12 @@ func Up(args []string) error {
 		keys.SMTPAddr = mail.smtp
 	}
 
+	traces, err := startTraceViewer(bins["traceview"], dir, *otlpPort, *tracesPort)
+	if err != nil {
+		return err
+	}
+	children = append(children, traces.cmd)
+
 	for _, s := range svcs {
 		cmd := exec.Command(bins[s.Name])
 		cmd.Env = append(os.Environ(),
@@ -116,6 +137,9 @@ func Up(args []string) error {
 			// member each, so nothing waits on a rebalance, and fast heartbeats would cost
 			// idle CPU.
 			"OUTBOX_POLL_INTERVAL=200ms",
+			// every span to the local trace viewer, every trace kept
+			"OTEL_EXPORTER_OTLP_ENDPOINT="+traces.otlp,
+			"OTEL_TRACES_SAMPLER_RATIO=1",
 		)
 		if s.Env != nil {
 			cmd.Env = append(cmd.Env, s.Env(keys)...)
@@ -144,7 +168,7 @@ func Up(args []string) error {
 	marker := filepath.Join(dir, "demo-loaded-"+*region)
 	if _, err := os.Stat(marker); errors.Is(err, os.ErrNotExist) && !*noDemo {
 		fmt.Println("loading demo data for", *region, "...")
-		if err := demo.Load(ctx, demo.Target{Region: *region, URLs: urls, Tokens: issuerKeys}); err != nil {
+		if err := demo.Load(ctx, demo.Target{Region: *region, URLs: urls, Tokens: issuerKeys, Kafka: ready.Kafka}); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 		_ = os.WriteFile(marker, []byte(time.Now().Format(time.RFC3339)), 0o644)
@@ -166,6 +190,8 @@ func Up(args []string) error {
 	if mail != nil {
 		fmt.Printf("  %-12s %s   (the e-mails SROI sends, SMTP on %s)\n", "mailpit", mail.web, mail.smtp)
 	}
+	fmt.Printf("  %-12s %s   (every trace of the services, e.g. %s/?minServices=3; Jaeger's query API under /api; OTLP in on %s)\n",
+		"traces", traces.web, traces.web, traces.otlp)
 	fmt.Printf("\nA buyer token and a work coach token (12 h) for %s:\n\n  export TOKEN=%s\n  export COACH=%s\n\n", demo.BuyerOrg, token, coach)
 	fmt.Printf("Try:\n  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/schemes\n", urls["procurement"])
 	fmt.Printf("  curl -s %s/api/v1/public/regions/%s/tender-calendar.ics\n", urls["procurement"], *region)
@@ -177,6 +203,9 @@ func Up(args []string) error {
 	}
 	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
 
+	if onReady != nil {
+		onReady(Running{URLs: urls, Traces: traces.web})
+	}
 	// Run until interrupted or until a child dies.
 	died := make(chan string, len(children))
 	for _, c := range children {
