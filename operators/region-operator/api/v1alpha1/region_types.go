@@ -268,7 +268,11 @@ type ServiceStatus struct {
 	Name          string `json:"name"`
 	Replicas      int32  `json:"replicas"`
 	ReadyReplicas int32  `json:"readyReplicas"`
-	Available     bool   `json:"available"`
+	// Available: the service serves (on its newest version or, during a rollout, the one before).
+	Available bool `json:"available"`
+	// UpToDate: every replica runs the newest spec.
+	// +optional
+	UpToDate bool `json:"upToDate"`
 	// Version is the image the service runs (its tag or digest).
 	// +optional
 	Version string `json:"version,omitempty"`

@@ -38,6 +38,9 @@ const (
 	ConditionReady       = "Ready"
 	ConditionTopicsReady = "TopicsReady"
 	ConditionDegraded    = "Degraded"
+	// ConditionProgressing is True while a service rolls out a new version: it keeps
+	// serving (Ready stays True) until the new pods are available.
+	ConditionProgressing = "Progressing"
 )
 
 // AvailableCondition is the condition type of one service, e.g. ProcurementAvailable.
@@ -121,7 +124,7 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 	status.ObservedGeneration = region.Generation
 	var problems []string
 	status.Services = nil
-	var created []string
+	var created, rollingOut, stuck []string
 	defer func() {
 		// one Event for what a reconcile created, not one per object: a new region makes
 		// fifteen, and at hundreds of regions the Events were half of the operator's writes
@@ -144,12 +147,24 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 			return ctrl.Result{}, err
 		}
 		available, reason, msg := deploymentAvailable(dep)
+		upToDate, stalled := deploymentRollout(dep)
 		status.Services = append(status.Services, v1.ServiceStatus{Name: name, Replicas: spec.ReplicaCount(),
-			ReadyReplicas: dep.Status.ReadyReplicas, Available: available, Version: versionOf(dep)})
+			ReadyReplicas: dep.Status.ReadyReplicas, Available: available, UpToDate: upToDate, Version: versionOf(dep)})
 		setCondition(status, region.Generation, AvailableCondition(name), available, reason, msg)
 		if !available {
 			problems = append(problems, name+" not available")
 		}
+		if !upToDate {
+			rollingOut = append(rollingOut, name)
+		}
+		if stalled {
+			stuck = append(stuck, name+" rollout stalled")
+		}
+	}
+	if len(rollingOut) > 0 {
+		setCondition(status, region.Generation, ConditionProgressing, true, "RollingOut", "rolling out: "+join(rollingOut))
+	} else {
+		setCondition(status, region.Generation, ConditionProgressing, false, "AllUpToDate", "every service runs its newest spec")
 	}
 
 	up := 0
@@ -173,7 +188,11 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 
 	if len(problems) == 0 {
 		setCondition(status, region.Generation, ConditionReady, true, "AllAvailable", "every enabled service is available and the topics exist")
-		setCondition(status, region.Generation, ConditionDegraded, false, "AllAvailable", "")
+		if len(stuck) > 0 { // still serving, on the older version
+			setCondition(status, region.Generation, ConditionDegraded, true, "RolloutStalled", join(stuck))
+		} else {
+			setCondition(status, region.Generation, ConditionDegraded, false, "AllAvailable", "")
+		}
 	} else {
 		reason := "ServicesUnavailable"
 		if err != nil {
@@ -221,22 +240,37 @@ func setCondition(s *v1.RegionStatus, generation int64, typ string, ok bool, rea
 	meta.SetStatusCondition(&s.Conditions, metav1.Condition{Type: typ, Status: st, Reason: reason, Message: msg, ObservedGeneration: generation})
 }
 
-// deploymentAvailable mirrors the Deployment: rolled out to the current generation and
-// Available with every replica ready.
+// deploymentAvailable is whether the service serves: the Deployment is Available (its
+// minimum of replicas is up, on any version: during a rollout the older pods serve until
+// the new ones are available).
 func deploymentAvailable(d *appsv1.Deployment) (bool, string, string) {
 	want := int32(1)
 	if d.Spec.Replicas != nil {
 		want = *d.Spec.Replicas
 	}
-	if d.Status.ObservedGeneration < d.Generation {
-		return false, "RollingOut", "the deployment controller has not seen the newest spec"
-	}
 	for _, c := range d.Status.Conditions {
-		if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue && d.Status.UpdatedReplicas >= want && d.Status.AvailableReplicas >= want {
+		if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue && d.Status.AvailableReplicas > 0 {
 			return true, "DeploymentAvailable", fmt.Sprintf("%d/%d replicas available", d.Status.AvailableReplicas, want)
 		}
 	}
 	return false, "DeploymentUnavailable", fmt.Sprintf("%d/%d replicas available", d.Status.AvailableReplicas, want)
+}
+
+// deploymentRollout is whether every replica runs the newest spec, and whether the
+// rollout stalled (the Deployment gave up waiting for new pods: progressDeadlineSeconds).
+func deploymentRollout(d *appsv1.Deployment) (upToDate, stalled bool) {
+	want := int32(1)
+	if d.Spec.Replicas != nil {
+		want = *d.Spec.Replicas
+	}
+	for _, c := range d.Status.Conditions {
+		if c.Type == appsv1.DeploymentProgressing && c.Status == corev1.ConditionFalse && c.Reason == "ProgressDeadlineExceeded" {
+			stalled = true
+		}
+	}
+	upToDate = d.Status.ObservedGeneration >= d.Generation && d.Status.UpdatedReplicas >= want && d.Status.AvailableReplicas >= want &&
+		d.Status.Replicas == d.Status.UpdatedReplicas
+	return upToDate, stalled
 }
 
 func (r *RegionReconciler) kafkaTarget(ctx context.Context, region *v1.Region) KafkaTarget {
