@@ -2,16 +2,16 @@ package messaging
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net"
-	"os"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/segmentio/kafka-go/sasl/scram"
+
+	"github.com/werkregio/platform/services/kit/tlsfiles"
 )
 
 // Security is how a service authenticates to a managed Kafka: SASL (PLAIN or SCRAM) and
@@ -47,25 +47,7 @@ func (s Security) tlsConfig() (*tls.Config, error) {
 	if !s.TLS {
 		return nil, nil
 	}
-	c := &tls.Config{MinVersion: tls.VersionTLS12}
-	if s.CAFile != "" {
-		pem, err := os.ReadFile(s.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("kafka CA: %w", err)
-		}
-		c.RootCAs = x509.NewCertPool()
-		if !c.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("kafka CA %s holds no PEM certificate", s.CAFile)
-		}
-	}
-	if s.CertFile != "" || s.KeyFile != "" {
-		cert, err := tls.LoadX509KeyPair(s.CertFile, s.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("kafka client certificate: %w", err)
-		}
-		c.Certificates = []tls.Certificate{cert}
-	}
-	return c, nil
+	return tlsfiles.Files{CA: s.CAFile, Cert: s.CertFile, Key: s.KeyFile}.Config("kafka")
 }
 
 // NewSecureTransport is NewTransport with SASL and TLS.

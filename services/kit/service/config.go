@@ -12,6 +12,7 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/tlsfiles"
 )
 
 // Config is what every service reads from its environment.
@@ -32,6 +33,8 @@ type Config struct {
 
 	MongoURI      string
 	MongoDatabase string
+	// MongoTLS are the CA and client certificate files of a TLS connection (MONGO_TLS_*).
+	MongoTLS tlsfiles.Files
 
 	OTLPEndpoint string
 	SampleRatio  float64
@@ -94,6 +97,8 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.ReplicationFactor = env.Int("KAFKA_REPLICATION_FACTOR", 1, 1, 10)
 	c.MongoURI = env.Required("MONGO_URI")
 	c.MongoDatabase = env.String("MONGO_DATABASE", fmt.Sprintf("werkregio-%s-%s", c.Region, name))
+	c.MongoTLS = tlsfiles.Files{CA: env.String("MONGO_TLS_CA_FILE", ""), Cert: env.String("MONGO_TLS_CERT_FILE", ""), Key: env.String("MONGO_TLS_KEY_FILE", "")}
+	env.Check((c.MongoTLS.Cert == "") == (c.MongoTLS.Key == ""), "MONGO_TLS_KEY_FILE", "set both MONGO_TLS_CERT_FILE and MONGO_TLS_KEY_FILE, or neither")
 	c.OTLPEndpoint = env.URL("OTEL_EXPORTER_OTLP_ENDPOINT", "")
 	c.SampleRatio = env.Float("OTEL_TRACES_SAMPLER_RATIO", 1, 0, 1)
 	c.LogLevel = env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -111,7 +112,13 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		return nil, err
 	}
 
-	p.Mongo, err = store.Connect(ctx, cfg.MongoURI, p.Telemetry.Tracers)
+	var mongoTLS *tls.Config
+	if cfg.MongoTLS.Set() {
+		if mongoTLS, err = cfg.MongoTLS.Config("mongodb"); err != nil {
+			return nil, err
+		}
+	}
+	p.Mongo, err = store.Connect(ctx, cfg.MongoURI, p.Telemetry.Tracers, mongoTLS)
 	if err != nil {
 		return nil, err
 	}

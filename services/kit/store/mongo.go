@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"sync"
@@ -21,8 +22,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// Connect opens a client, traces its commands and checks the server answers.
-func Connect(ctx context.Context, uri string, tp trace.TracerProvider) (*mongo.Client, error) {
+// Connect opens a client, traces its commands and checks the server answers. With tlsConfig
+// (nil: as the URI says) the connection uses TLS with it: a CA of the database's own and a
+// client certificate, as mounted from Secrets.
+func Connect(ctx context.Context, uri string, tp trace.TracerProvider, tlsConfig ...*tls.Config) (*mongo.Client, error) {
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
@@ -30,6 +33,9 @@ func Connect(ctx context.Context, uri string, tp trace.TracerProvider) (*mongo.C
 		SetMonitor(commandTracer(tp.Tracer("github.com/werkregio/platform/services/kit/store"))).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetTimeout(30 * time.Second)
+	if len(tlsConfig) > 0 && tlsConfig[0] != nil {
+		opts.SetTLSConfig(tlsConfig[0])
+	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongo connect: %w", err)
