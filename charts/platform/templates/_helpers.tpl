@@ -15,7 +15,10 @@ werkregio.nl/region: {{ .Values.region.code }}
 
 {{- define "platform.image" -}}
 {{- $svc := index .root.Values.services .name -}}
-{{- $svc.image | default (printf "%s/%s:%s" .root.Values.images.registry .name (.root.Values.images.tag | default .root.Chart.AppVersion)) -}}
+{{- if $svc.image -}}{{ $svc.image }}
+{{- else if $svc.digest -}}{{ printf "%s/%s@%s" .root.Values.images.registry .name $svc.digest }}
+{{- else -}}{{ printf "%s/%s:%s" .root.Values.images.registry .name (.root.Values.images.tag | default .root.Chart.AppVersion) }}
+{{- end -}}
 {{- end -}}
 
 {{/* platformEnv: what a service needs of the platform's secrets and settings beyond its

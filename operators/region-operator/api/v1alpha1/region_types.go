@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	"github.com/werkregio/platform/contracts/catalog"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -70,6 +71,21 @@ type RegionSpec struct {
 	// +kubebuilder:default=info
 	// +optional
 	LogLevel string `json:"logLevel,omitempty"`
+
+	// ImagePullSecrets of the services' pods (a private registry).
+	// +optional
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+
+	// ImagePullPolicy of the services' containers.
+	// +kubebuilder:validation:Enum=Always;IfNotPresent;Never
+	// +kubebuilder:default=IfNotPresent
+	// +optional
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+
+	// NetworkPolicy lets HTTP reach each service only from the listed peers (the ingress
+	// controller, the metrics scraper): the services talk to each other over Kafka.
+	// +optional
+	NetworkPolicy *NetworkPolicySpec `json:"networkPolicy,omitempty"`
 }
 
 // Services holds one ServiceSpec per service.
@@ -191,11 +207,33 @@ type KafkaTLS struct {
 	ClientCertSecretRef *corev1.LocalObjectReference `json:"clientCertSecretRef,omitempty"`
 }
 
+// NetworkPolicySpec is who may call the services over HTTP.
+type NetworkPolicySpec struct {
+	// From are the peers allowed (a NetworkPolicy's ingress "from"); none: no one.
+	// +optional
+	From []networkingv1.NetworkPolicyPeer `json:"from,omitempty"`
+}
+
+// TLSSecrets are the Secrets of a TLS client: the server's CA (ca.crt) and a client
+// certificate (tls.crt, tls.key) for mTLS.
+type TLSSecrets struct {
+	// CASecretRef holds ca.crt; without it the system's roots verify the server.
+	// +optional
+	CASecretRef *corev1.LocalObjectReference `json:"caSecretRef,omitempty"`
+	// ClientCertSecretRef holds tls.crt and tls.key (mTLS).
+	// +optional
+	ClientCertSecretRef *corev1.LocalObjectReference `json:"clientCertSecretRef,omitempty"`
+}
+
 // MongoDBSpec is the region's MongoDB.
 // +kubebuilder:validation:XValidation:rule="size(self.uriSecretRef.name) > 0 && size(self.uriSecretRef.key) > 0",message="uriSecretRef needs a Secret name and key"
 type MongoDBSpec struct {
 	// URISecretRef selects the key of a Secret that holds the connection string.
 	URISecretRef corev1.SecretKeySelector `json:"uriSecretRef"`
+	// TLS with a CA of the database's own and a client certificate (the URI may also say
+	// tls=true and rely on the system's roots).
+	// +optional
+	TLS *TLSSecrets `json:"tls,omitempty"`
 }
 
 // TelemetrySpec configures OpenTelemetry export.
@@ -211,6 +249,11 @@ type TelemetrySpec struct {
 	// +kubebuilder:default=100
 	// +optional
 	SamplingPercent *int32 `json:"samplingPercent,omitempty"`
+
+	// HeadersSecretRef is a key of a Secret holding the exporter's headers
+	// (OTEL_EXPORTER_OTLP_HEADERS, e.g. "authorization=Bearer …" of a hosted backend).
+	// +optional
+	HeadersSecretRef *corev1.SecretKeySelector `json:"headersSecretRef,omitempty"`
 }
 
 // AuthSpec is how tokens are verified: by the identity provider's JWKS URL or by a

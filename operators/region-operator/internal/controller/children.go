@@ -10,11 +10,22 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
+)
+
+// Graceful shutdown: before the pod is told to stop, it waits drainSeconds (new requests
+// still arrive until every node has removed it from the Service's endpoints); then the
+// service stops taking requests, finishes those in flight and its consumers' batch, commits
+// their offsets and flushes the relay and its spans (SHUTDOWN_TIMEOUT, 20 s); the grace
+// period covers both with room to spare.
+const (
+	drainSeconds            = 5
+	terminationGraceSeconds = 40
 )
 
 const (
@@ -125,6 +136,11 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 	}
 	kafkaVolumes, kafkaMounts, kafkaEnv := kafkaTLS(r.Spec.Kafka.TLS)
 	env = append(env, kafkaEnv...)
+	mongoVolumes, mongoMounts, mongoEnv := mongodbTLS(r.Spec.MongoDB.TLS)
+	env = append(env, mongoEnv...)
+	if ref := r.Spec.Telemetry.HeadersSecretRef; ref != nil {
+		env = append(env, secretEnv("OTEL_EXPORTER_OTLP_HEADERS", ref.Name, ref.Key))
+	}
 	if service == v1.Participants && r.Spec.BSNKeysSecretRef != nil {
 		env = append(env, secretEnv("BSN_ENCRYPTION_KEY", r.Spec.BSNKeysSecretRef.Name, "encryptionKey"),
 			secretEnv("BSN_LOOKUP_KEY", r.Spec.BSNKeysSecretRef.Name, "lookupKey"))
@@ -137,8 +153,8 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: *ref}}})
 		mounts = append(mounts, corev1.VolumeMount{Name: "auth-keys", MountPath: jwksMountPath, ReadOnly: true})
 	}
-	volumes = append(volumes, kafkaVolumes...)
-	mounts = append(mounts, kafkaMounts...)
+	volumes = append(append(volumes, kafkaVolumes...), mongoVolumes...)
+	mounts = append(append(mounts, kafkaMounts...), mongoMounts...)
 	volumes = append(volumes, corev1.Volume{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	mounts = append(mounts, corev1.VolumeMount{Name: "tmp", MountPath: "/tmp"})
 
@@ -151,6 +167,7 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 	}
 	f, t := false, true
 	uid := int64(65532)
+	grace := int64(terminationGraceSeconds)
 	return &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: childName(r, service), Namespace: r.Namespace, Labels: labels(r, service)},
 		Spec: appsv1.DeploymentSpec{
@@ -159,21 +176,25 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: map[string]string{configHashLabel: hashOf(cm.Data)}},
 				Spec: corev1.PodSpec{
-					AutomountServiceAccountToken: &f,
+					AutomountServiceAccountToken:  &f,
+					ImagePullSecrets:              r.Spec.ImagePullSecrets,
+					TerminationGracePeriodSeconds: &grace,
 					SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: &t, RunAsUser: &uid, RunAsGroup: &uid,
 						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}},
 					Containers: []corev1.Container{{
-						Name:           service,
-						Image:          image,
-						Ports:          []corev1.ContainerPort{{Name: "http", ContainerPort: httpPort, Protocol: corev1.ProtocolTCP}},
-						EnvFrom:        []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: cm.Name}}}},
-						Env:            env,
-						LivenessProbe:  probe("/healthz", 5),
-						ReadinessProbe: probe("/readyz", 2),
-						Resources:      svc.Resources,
+						Name:            service,
+						Image:           image,
+						ImagePullPolicy: r.Spec.ImagePullPolicy,
+						Ports:           []corev1.ContainerPort{{Name: "http", ContainerPort: httpPort, Protocol: corev1.ProtocolTCP}},
+						EnvFrom:         []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: cm.Name}}}},
+						Env:             env,
+						LivenessProbe:   probe("/healthz", 5),
+						ReadinessProbe:  probe("/readyz", 2),
+						Resources:       svc.Resources,
 						SecurityContext: &corev1.SecurityContext{AllowPrivilegeEscalation: &f, ReadOnlyRootFilesystem: &t, RunAsNonRoot: &t,
 							Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
 						VolumeMounts: mounts,
+						Lifecycle:    &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: drainSeconds}}},
 					}},
 					Volumes: volumes,
 				},
@@ -201,34 +222,62 @@ func pdb(r *v1.Region, name string) *policyv1.PodDisruptionBudget {
 	}
 }
 
-// Where the Kafka CA and client certificate are mounted in a service's container.
-const (
-	kafkaCAPath     = "/etc/werkregio/kafka-ca"
-	kafkaClientPath = "/etc/werkregio/kafka-client"
-)
+// tlsFiles mounts a server's CA and a client certificate from their Secrets at
+// /etc/werkregio/<name>-ca and -client (read-only, readable by the service's group only) and
+// tells the service where they are (<envPrefix>_CA_FILE, _CERT_FILE, _KEY_FILE).
+func tlsFiles(name, envPrefix string, ca, client *corev1.LocalObjectReference) ([]corev1.Volume, []corev1.VolumeMount, []corev1.EnvVar) {
+	var volumes []corev1.Volume
+	var mounts []corev1.VolumeMount
+	var env []corev1.EnvVar
+	mode := int32(0o440)
+	mount := func(volume, path string, ref *corev1.LocalObjectReference) {
+		volumes = append(volumes, corev1.Volume{Name: volume, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: ref.Name, DefaultMode: &mode}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: volume, MountPath: path, ReadOnly: true})
+	}
+	if ca != nil {
+		mount(name+"-ca", "/etc/werkregio/"+name+"-ca", ca)
+		env = append(env, corev1.EnvVar{Name: envPrefix + "_CA_FILE", Value: "/etc/werkregio/" + name + "-ca/ca.crt"})
+	}
+	if client != nil {
+		path := "/etc/werkregio/" + name + "-client"
+		mount(name+"-client", path, client)
+		env = append(env, corev1.EnvVar{Name: envPrefix + "_CERT_FILE", Value: path + "/tls.crt"},
+			corev1.EnvVar{Name: envPrefix + "_KEY_FILE", Value: path + "/tls.key"})
+	}
+	return volumes, mounts, env
+}
 
-// kafkaTLS mounts the cluster's CA and the client certificate from their Secrets and tells
-// the service where they are.
+// kafkaTLS: TLS to the brokers, with the cluster's CA and a client certificate.
 func kafkaTLS(t *v1.KafkaTLS) ([]corev1.Volume, []corev1.VolumeMount, []corev1.EnvVar) {
 	if t == nil {
 		return nil, nil, nil
 	}
-	env := []corev1.EnvVar{{Name: "KAFKA_TLS", Value: "true"}}
-	var volumes []corev1.Volume
-	var mounts []corev1.VolumeMount
-	mode := int32(0o440)
-	mount := func(name, path string, ref *corev1.LocalObjectReference) {
-		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: ref.Name, DefaultMode: &mode}}})
-		mounts = append(mounts, corev1.VolumeMount{Name: name, MountPath: path, ReadOnly: true})
+	volumes, mounts, env := tlsFiles("kafka", "KAFKA_TLS", t.CASecretRef, t.ClientCertSecretRef)
+	return volumes, mounts, append([]corev1.EnvVar{{Name: "KAFKA_TLS", Value: "true"}}, env...)
+}
+
+// mongodbTLS: TLS to MongoDB with a CA of its own and a client certificate.
+func mongodbTLS(t *v1.TLSSecrets) ([]corev1.Volume, []corev1.VolumeMount, []corev1.EnvVar) {
+	if t == nil {
+		return nil, nil, nil
 	}
-	if ref := t.CASecretRef; ref != nil {
-		mount("kafka-ca", kafkaCAPath, ref)
-		env = append(env, corev1.EnvVar{Name: "KAFKA_TLS_CA_FILE", Value: kafkaCAPath + "/ca.crt"})
+	return tlsFiles("mongodb", "MONGO_TLS", t.CASecretRef, t.ClientCertSecretRef)
+}
+
+// networkPolicy admits HTTP to the service only from the Region's peers.
+func networkPolicy(r *v1.Region, name string) *networkingv1.NetworkPolicy {
+	tcp := corev1.ProtocolTCP
+	port := intstr.FromString("http")
+	rule := networkingv1.NetworkPolicyIngressRule{Ports: []networkingv1.NetworkPolicyPort{{Protocol: &tcp, Port: &port}}}
+	if r.Spec.NetworkPolicy != nil {
+		rule.From = r.Spec.NetworkPolicy.From
 	}
-	if ref := t.ClientCertSecretRef; ref != nil {
-		mount("kafka-client", kafkaClientPath, ref)
-		env = append(env, corev1.EnvVar{Name: "KAFKA_TLS_CERT_FILE", Value: kafkaClientPath + "/tls.crt"},
-			corev1.EnvVar{Name: "KAFKA_TLS_KEY_FILE", Value: kafkaClientPath + "/tls.key"})
+	return &networkingv1.NetworkPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: childName(r, name), Namespace: r.Namespace, Labels: labels(r, name)},
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: selector(r, name)},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+			Ingress:     []networkingv1.NetworkPolicyIngressRule{rule},
+		},
 	}
-	return volumes, mounts, env
 }

@@ -12,6 +12,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -73,6 +74,7 @@ func CacheOptions() cache.Options {
 	own := cache.ByObject{Label: labelsSelector(map[string]string{managedByLabel: managedBy})}
 	return cache.Options{ByObject: map[client.Object]cache.ByObject{
 		&appsv1.Deployment{}: own, &corev1.Service{}: own, &corev1.ConfigMap{}: own, &policyv1.PodDisruptionBudget{}: own,
+		&networkingv1.NetworkPolicy{}: own,
 	}}
 }
 
@@ -91,6 +93,7 @@ func (r *RegionReconciler) uncached() client.Reader {
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=services;configmaps,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings the region's children and topics to the spec and reports what it sees.
@@ -354,6 +357,18 @@ func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, 
 	}); err != nil {
 		return nil, err
 	}
+	if region.Spec.NetworkPolicy != nil {
+		np := networkPolicy(region, name)
+		if _, err := apply(ctx, r, region, created, np, func(have *networkingv1.NetworkPolicy) bool {
+			same := equality.Semantic.DeepDerivative(np.Spec, have.Spec) && labelsContain(have.Labels, np.Labels)
+			have.Spec, have.Labels = np.Spec, merge(have.Labels, np.Labels)
+			return !same
+		}); err != nil {
+			return nil, err
+		}
+	} else if err := r.remove(ctx, region, &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: childName(region, name), Namespace: region.Namespace}}); err != nil {
+		return nil, err
+	}
 	if spec.ReplicaCount() > 1 {
 		budget := pdb(region, name)
 		if _, err := apply(ctx, r, region, created, budget, func(have *policyv1.PodDisruptionBudget) bool {
@@ -440,6 +455,8 @@ func kindOf(obj client.Object) string {
 		return "Service"
 	case *policyv1.PodDisruptionBudget:
 		return "PodDisruptionBudget"
+	case *networkingv1.NetworkPolicy:
+		return "NetworkPolicy"
 	}
 	return "object"
 }
@@ -448,7 +465,7 @@ func kindOf(obj client.Object) string {
 func (r *RegionReconciler) removeService(ctx context.Context, region *v1.Region, name string) error {
 	om := metav1.ObjectMeta{Name: childName(region, name), Namespace: region.Namespace}
 	for _, obj := range []client.Object{&appsv1.Deployment{ObjectMeta: om}, &corev1.Service{ObjectMeta: om},
-		&corev1.ConfigMap{ObjectMeta: om}, &policyv1.PodDisruptionBudget{ObjectMeta: om}} {
+		&corev1.ConfigMap{ObjectMeta: om}, &policyv1.PodDisruptionBudget{ObjectMeta: om}, &networkingv1.NetworkPolicy{ObjectMeta: om}} {
 		if err := r.remove(ctx, region, obj); err != nil {
 			return err
 		}
@@ -480,6 +497,7 @@ func (r *RegionReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Owns(&corev1.Service{}).
 		Owns(&corev1.ConfigMap{}).
 		Owns(&policyv1.PodDisruptionBudget{}).
+		Owns(&networkingv1.NetworkPolicy{}).
 		Named("region").
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Workers, 1)}).
 		Complete(r)
