@@ -12,6 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/werkregio/platform/services/kit/problem"
@@ -28,6 +30,9 @@ type Options struct {
 	ServiceName    string
 	Logger         *slog.Logger
 	TracerProvider trace.TracerProvider
+	// MeterProvider records the RED metrics per route (http.server.request.duration:
+	// rate and errors by status code, duration by route); nil: the global one.
+	MeterProvider  metric.MeterProvider
 	MetricsHandler http.Handler
 	ReadyChecks    []Check
 	MaxBodyBytes   int64
@@ -42,12 +47,17 @@ func NewEngine(o Options) *gin.Engine {
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 1 << 20
 	}
+	mp := o.MeterProvider
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(
 		otelgin.Middleware(o.ServiceName,
 			otelgin.WithTracerProvider(o.TracerProvider),
+			otelgin.WithMeterProvider(mp),
 			otelgin.WithGinFilter(func(c *gin.Context) bool { return !isOperational(c.Request.URL.Path) }),
 		),
 		requestID(),

@@ -187,6 +187,25 @@ func (r *Running) Metrics(t testing.TB) string {
 	return string(raw)
 }
 
+// Sample is the value of the first sample of a metric whose labels include every one of
+// labels (`state="expired"`), as the Prometheus text shows it; ok false when there is none.
+func Sample(metrics, name string, labels ...string) (value string, ok bool) {
+	for _, l := range strings.Split(metrics, "\n") {
+		if !strings.HasPrefix(l, name+"{") && !strings.HasPrefix(l, name+" ") {
+			continue
+		}
+		i := strings.LastIndexByte(l, ' ')
+		match := i > 0
+		for _, want := range labels {
+			match = match && strings.Contains(l[:i], want)
+		}
+		if match {
+			return l[i+1:], true
+		}
+	}
+	return "", false
+}
+
 // LeakBSN is the BSN the leak checks are built around, plainly and as people group it.
 var LeakBSN = []string{"123456782", "123.456.782"}
 

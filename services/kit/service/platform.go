@@ -166,7 +166,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	p.Engine = httpserver.NewEngine(httpserver.Options{
 		ServiceName:    cfg.Name,
 		Logger:         p.Log,
-		TracerProvider: p.Telemetry.Tracers,
+		TracerProvider: p.Telemetry.Tracers, MeterProvider: p.Telemetry.Meters,
 		MetricsHandler: p.Telemetry.MetricsHandler,
 		Upload:         opts.Upload,
 		ReadyChecks: []httpserver.Check{

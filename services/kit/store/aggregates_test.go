@@ -145,6 +145,10 @@ func TestPagesFollowTheIndexAndKeepTheirOrder(t *testing.T) {
 	if err != nil || len(red.Items) != 22 || red.Next != "" {
 		t.Fatalf("red and even: %d items (want 22), next %q, %v", len(red.Items), red.Next, err)
 	}
+	// a count for a gauge: the same fields, the same index
+	if n, err := agg.Count(ctx, "thing", store.PageQuery{Region: "groningen", Equals: map[string]any{"colour": "red", "even": true}}); err != nil || n != 22 {
+		t.Fatalf("count of red and even: %d (want 22), %v", n, err)
+	}
 	// Changed since: oldest change first, so t000's change comes last.
 	since, err := store.PageAs[thing](ctx, agg, "thing", store.PageQuery{Region: "groningen", Request: paging.Request{UpdatedSince: time.Now().Add(-time.Hour), Limit: 500}})
 	if err != nil || since.Items[len(since.Items)-1].ID != "t000" {

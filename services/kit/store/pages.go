@@ -142,3 +142,13 @@ func decodeState[T any](d *viewDoc) (*T, error) {
 func ValidFieldName(name string) bool {
 	return name != "" && !strings.ContainsAny(name, ".$")
 }
+
+// Count is how many aggregates of kind the query's fields select (one indexed count, for
+// gauges such as the tranches held now; the order and page of the query are ignored).
+func (a *Aggregates) Count(ctx context.Context, kind string, q PageQuery) (int64, error) {
+	v, err := a.store.viewOf(kind)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.db.Collection(v.collection()).CountDocuments(ctx, filterFields(q))
+}

@@ -39,9 +39,16 @@ func TestHeldUntilTheCauseIsFixed(t *testing.T) {
 	// no contract, no budget, no bank account yet
 	e.milestone(t, "enr-1", "prt-1", "started", 1, -5, 95_000)
 	e.waitHolds(t, "trn-enr-1-started", "no-contract", "bank-account-missing", "no-budget")
+	// operations see it: the gauge of held tranches (the alert on it names the runbook)
+	if v, _ := kittest.Sample(e.r.Metrics(t), "werkregio_payments_tranches_held"); v != "1" {
+		t.Errorf("held tranches gauge: %q, want 1", v)
+	}
 	e.award(t, contractID, provider, -60)
 	e.waitHolds(t, "trn-enr-1-started", "bank-account-missing", "no-budget")
 	b := e.openBudget(t, 1_000_000)
+	if v, _ := kittest.Sample(e.r.Metrics(t), "werkregio_payments_budget_free_ratio", `budget="`+b.ID+`"`); v != "1" && v != "0.962" {
+		t.Errorf("the new budget's free share: %q, want 1 (or 0.962 once the tranche is committed)", v)
+	}
 	e.waitHolds(t, "trn-enr-1-started", "bank-account-missing")
 	e.account(t, provider, "NL91ABNA0417164300", "pending", 1)
 	e.waitHolds(t, "trn-enr-1-started", "bank-account-unconfirmed")

@@ -44,8 +44,12 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	if err := env.Err(); err != nil {
 		return err
 	}
+	repo := adapters.NewRepository(p.Store, p.Config.TopicPrefix)
+	if err := adapters.RegisterGauges(p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/payments"), repo, p.Config.Region); err != nil {
+		return err
+	}
 	svc := app.New(app.Deps{
-		Repo:      adapters.NewRepository(p.Store, p.Config.TopicPrefix),
+		Repo:      repo,
 		Transfers: adapters.NewTransfers(p.DB),
 		Contracts: adapters.NewContracts(p.DB),
 		Accounts:  adapters.NewAccounts(p.DB),

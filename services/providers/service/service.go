@@ -34,6 +34,9 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	}
 	svc := app.New(adapters.NewRepository(p.Store, p.Config.TopicPrefix), p.Config.Region).WithClock(clock)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.API)
+	if err := ports.RegisterGauges(p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/providers"), svc); err != nil {
+		return err
+	}
 	p.AddJob("certificate-check", interval, func(ctx context.Context, _ time.Time) error {
 		n, err := svc.CheckCertificates(ctx, clock())
 		if n > 0 {

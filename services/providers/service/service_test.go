@@ -277,12 +277,28 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 	if ev := certificateEvents(t, pf, 3); len(ev) != 3 || len(ev[2].Renewed) != 1 || ev[2].Renewed[0] != "VCA" {
 		t.Fatalf("after verification: %+v", ev)
 	}
+	// verified and expiring tomorrow: operations see it coming (the check runs every 100 ms here)
+	kittest.Eventually(t, "expiring certificate in the metrics", 5*time.Second, func() bool {
+		v, _ := kittest.Sample(r.Metrics(t), "werkregio_providers_certificates", `state="expiring"`)
+		return v == "1"
+	})
 	expect(t, "contact edit", r.Update(t, a, "PUT", "/api/v1/providers/12345678", "/api/v1/providers/12345678", providerInput("12345678", "Bouwschool Noord BV"), nil), 200)
 	// Nobody asks anything: two days later the scheduled check notices the expiry.
 	c.Advance(48 * time.Hour)
 	ev := certificateEvents(t, pf, 4)
 	if len(ev) != 4 || len(ev[3].Expired) != 1 || ev[3].Expired[0] != "VCA" || len(ev[3].Valid) != 0 {
 		t.Fatalf("after expiry (an edit of the contact details announces nothing): %+v", ev)
+	}
+	kittest.Eventually(t, "expired certificate in the metrics", 5*time.Second, func() bool {
+		m := r.Metrics(t)
+		expired, _ := kittest.Sample(m, "werkregio_providers_certificates", `state="expired"`)
+		expiring, _ := kittest.Sample(m, "werkregio_providers_certificates", `state="expiring"`)
+		return expired == "1" && expiring == "0"
+	})
+	// and the RED metrics per route: requests by status code, and their durations
+	m := r.Metrics(t)
+	if _, ok := kittest.Sample(m, "http_server_request_duration_seconds_count", `http_route="/api/v1/providers/:kvk/certificates"`, `http_response_status_code="409"`); !ok {
+		t.Error("no request metrics by route and status code")
 	}
 	time.Sleep(500 * time.Millisecond) // five more checks
 	if ev := certificateEvents(t, pf, 4); len(ev) != 4 {

@@ -163,3 +163,13 @@ func (r *Repository) RunByMessage(ctx context.Context, region, messageID string)
 	}
 	return &page.Items[0], nil
 }
+
+// CountTranches is how many tranches of the region have the status (one indexed count).
+func (r *Repository) CountTranches(ctx context.Context, region string, status domain.TrancheStatus) (int64, error) {
+	return r.agg.Count(ctx, kindTranche, store.Filtered(region, paging.Request{}, map[string]string{"status": string(status)}))
+}
+
+// EachBudget visits the region's budgets (a region has tens).
+func (r *Repository) EachBudget(ctx context.Context, region string, fn func(*domain.Budget) error) error {
+	return store.EachAs(ctx, r.agg, kindBudget, store.Filtered(region, paging.Request{}, nil), fn)
+}

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
@@ -44,11 +45,15 @@ type Service struct {
 	repo   Repository
 	region string
 	now    func() time.Time
+	// certs are the counts of the last certificate check (a gauge for operations)
+	certs atomic.Pointer[CertificateCounts]
 }
 
 // New builds the application for the instance's region with the real clock.
 func New(repo Repository, region string) *Service {
-	return &Service{repo: repo, region: region, now: time.Now}
+	s := &Service{repo: repo, region: region, now: time.Now}
+	s.certs.Store(&CertificateCounts{})
+	return s
 }
 
 // WithClock replaces the clock (tests).

@@ -111,7 +111,14 @@ func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always 
 // run on the same day finds nothing new.
 func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announced int, err error) {
 	today := domain.DateOf(now)
+	counts := CertificateCounts{}
+	defer func() {
+		if err == nil {
+			s.certs.Store(&counts)
+		}
+	}()
 	err = s.repo.EachProvider(ctx, s.region, func(listed *domain.Provider) error {
+		counts.add(listed, today)
 		if slices.Equal(listed.ValidCertificates(today), listed.AnnouncedValid) {
 			return nil
 		}
@@ -161,3 +168,36 @@ func (s *Service) ListProviders(ctx context.Context, p auth.Principal, page pagi
 	}
 	return list, err
 }
+
+// CertificateCounts are, as of the last check, the certificate types of the region's
+// providers whose newest verified certificate expires within ExpiringDays, or has expired
+// without a renewal (a contract that requires it is suspended).
+type CertificateCounts struct {
+	ExpiringSoon, Expired int64
+}
+
+// ExpiringDays is how far ahead a certificate counts as expiring soon.
+const ExpiringDays = 30
+
+func (c *CertificateCounts) add(p *domain.Provider, today domain.Date) {
+	newest := map[string]domain.Date{}
+	for _, cert := range p.Certificates {
+		if cert.Pending {
+			continue
+		}
+		if have, ok := newest[cert.Type]; !ok || cert.ExpiresOn.After(have) {
+			newest[cert.Type] = cert.ExpiresOn
+		}
+	}
+	for _, until := range newest {
+		switch {
+		case until.Before(today):
+			c.Expired++
+		case until.Before(today.AddDays(ExpiringDays)):
+			c.ExpiringSoon++
+		}
+	}
+}
+
+// Certificates are the counts of the last certificate check.
+func (s *Service) Certificates() CertificateCounts { return *s.certs.Load() }
