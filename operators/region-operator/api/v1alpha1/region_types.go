@@ -102,6 +102,18 @@ type Services struct {
 	Sroi ServiceSpec `json:"sroi,omitempty"`
 }
 
+// Autoscaling of a service on CPU.
+type Autoscaling struct {
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=50
+	MaxReplicas int32 `json:"maxReplicas"`
+	// +kubebuilder:validation:Minimum=10
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=75
+	// +optional
+	TargetCPUUtilizationPercentage int32 `json:"targetCPUUtilizationPercentage,omitempty"`
+}
+
 // ServiceSpec configures one service.
 type ServiceSpec struct {
 	// Enabled runs the service; disabling it removes its Deployment, Service, ConfigMap and
@@ -121,6 +133,11 @@ type ServiceSpec struct {
 	// +kubebuilder:default=1
 	// +optional
 	Replicas *int32 `json:"replicas,omitempty"`
+
+	// Autoscaling scales the service from Replicas up to MaxReplicas on CPU (a
+	// HorizontalPodAutoscaler); the operator then leaves the replica count to it.
+	// +optional
+	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
 
 	// Resources of the service's container.
 	// +optional

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -278,6 +279,23 @@ func networkPolicy(r *v1.Region, name string) *networkingv1.NetworkPolicy {
 			PodSelector: metav1.LabelSelector{MatchLabels: selector(r, name)},
 			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
 			Ingress:     []networkingv1.NetworkPolicyIngressRule{rule},
+		},
+	}
+}
+
+// hpa scales the service on CPU between its replicas and the maximum.
+func hpa(r *v1.Region, name string) *autoscalingv2.HorizontalPodAutoscaler {
+	svc := r.Spec.Services.Service(name)
+	minReplicas := max(svc.ReplicaCount(), 1)
+	target := orDefault(svc.Autoscaling.TargetCPUUtilizationPercentage, 75)
+	return &autoscalingv2.HorizontalPodAutoscaler{
+		ObjectMeta: metav1.ObjectMeta{Name: childName(r, name), Namespace: r.Namespace, Labels: labels(r, name)},
+		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
+			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: childName(r, name)},
+			MinReplicas:    &minReplicas,
+			MaxReplicas:    max(svc.Autoscaling.MaxReplicas, minReplicas),
+			Metrics: []autoscalingv2.MetricSpec{{Type: autoscalingv2.ResourceMetricSourceType, Resource: &autoscalingv2.ResourceMetricSource{
+				Name: corev1.ResourceCPU, Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: &target}}}},
 		},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -32,12 +33,20 @@ import (
 // security contexts, ports, replicas, and the Service, PodDisruptionBudget and
 // NetworkPolicy of each service.
 func TestBothModesRunTheSameWorkloads(t *testing.T) {
+	t.Run("fixed replicas", func(t *testing.T) { checkParity(t) })
+	t.Run("autoscaled", func(t *testing.T) {
+		checkParity(t, "--set", "autoscaling.enabled=true", "--set", "autoscaling.maxReplicas=6")
+	})
+}
+
+func checkParity(t *testing.T, set ...string) {
 	ns := namespace(t)
 	root, _ := testenv.WorkspaceRoot()
 	run := asITTeam(t)
+	autoscaled := len(set) > 0
 	render := func(mode string) []*unstructured.Unstructured {
-		out := run(tools.Helm, "template", "parity", filepath.Join(root, "charts", "platform"), "-n", ns,
-			"-f", filepath.Join("testdata", "parity-values.yaml"), "--set", "mode="+mode)
+		out := run(tools.Helm, append([]string{"template", "parity", filepath.Join(root, "charts", "platform"), "-n", ns,
+			"-f", filepath.Join("testdata", "parity-values.yaml"), "--set", "mode=" + mode}, set...)...)
 		var objs []*unstructured.Unstructured
 		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewBufferString(out), 4096)
 		for {
@@ -97,8 +106,25 @@ func TestBothModesRunTheSameWorkloads(t *testing.T) {
 		have, _ := get(t, ns, name, &appsv1.Deployment{})
 		wantCM, _ := direct["ConfigMap/"+name].(*corev1.ConfigMap)
 		haveCM, _ := get(t, ns, name, &corev1.ConfigMap{})
-		w := workloadOf(have, haveCM)
-		compare(t, name+" workload", workloadOf(want, wantCM), w)
+		w, wantW := workloadOf(have, haveCM), workloadOf(want, wantCM)
+		if autoscaled { // the autoscaler sets the count, from the same minimum
+			w.Replicas, wantW.Replicas = 0, 0
+			wantHPA, _ := direct["HorizontalPodAutoscaler/"+name].(*autoscalingv2.HorizontalPodAutoscaler)
+			var haveHPA *autoscalingv2.HorizontalPodAutoscaler
+			eventually(t, "autoscaler "+name, func() bool {
+				var ok bool
+				haveHPA, ok = get(t, ns, name, &autoscalingv2.HorizontalPodAutoscaler{})
+				return ok
+			})
+			if wantHPA == nil {
+				t.Fatalf("direct mode has no HorizontalPodAutoscaler %s", name)
+			}
+			compare(t, name+" autoscaler", wantHPA.Spec, haveHPA.Spec)
+			if haveHPA.Spec.MaxReplicas != 6 {
+				t.Errorf("%s scales to %d, want 6", name, haveHPA.Spec.MaxReplicas)
+			}
+		}
+		compare(t, name+" workload", wantW, w)
 		// and both are what the values say
 		for k, v := range map[string]string{"MONGO_TLS_CA_FILE": "/etc/werkregio/mongodb-ca/ca.crt", "MONGO_TLS_CERT_FILE": "/etc/werkregio/mongodb-client/tls.crt",
 			"KAFKA_TLS_CA_FILE": "/etc/werkregio/kafka-ca/ca.crt", "KAFKA_SASL_MECHANISM": "scram-sha-512", "KAFKA_SASL_PASSWORD": "secret:kafka-credentials/password",
@@ -211,6 +237,8 @@ func typedOf(t *testing.T, u *unstructured.Unstructured) client.Object {
 		obj = &networkingv1.NetworkPolicy{}
 	case "PodDisruptionBudget":
 		obj = &policyv1.PodDisruptionBudget{}
+	case "HorizontalPodAutoscaler":
+		obj = &autoscalingv2.HorizontalPodAutoscaler{}
 	default:
 		return nil
 	}

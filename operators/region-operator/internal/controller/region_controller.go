@@ -11,6 +11,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -74,7 +75,7 @@ func CacheOptions() cache.Options {
 	own := cache.ByObject{Label: labelsSelector(map[string]string{managedByLabel: managedBy})}
 	return cache.Options{ByObject: map[client.Object]cache.ByObject{
 		&appsv1.Deployment{}: own, &corev1.Service{}: own, &corev1.ConfigMap{}: own, &policyv1.PodDisruptionBudget{}: own,
-		&networkingv1.NetworkPolicy{}: own,
+		&networkingv1.NetworkPolicy{}: own, &autoscalingv2.HorizontalPodAutoscaler{}: own,
 	}}
 }
 
@@ -94,6 +95,7 @@ func (r *RegionReconciler) uncached() client.Reader {
 // +kubebuilder:rbac:groups="",resources=services;configmaps,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=autoscaling,resources=horizontalpodautoscalers,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings the region's children and topics to the spec and reports what it sees.
@@ -339,7 +341,11 @@ func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, 
 		return nil, err
 	}
 	dep := deployment(region, name, image, cm)
+	autoscaled := spec.Autoscaling != nil
 	live, err := apply(ctx, r, region, created, dep, func(have *appsv1.Deployment) bool {
+		if autoscaled { // the HorizontalPodAutoscaler owns the replica count
+			dep.Spec.Replicas = have.Spec.Replicas
+		}
 		same := equality.Semantic.DeepDerivative(dep.Spec, have.Spec) && labelsContain(have.Labels, dep.Labels)
 		have.Spec, have.Labels = dep.Spec, merge(have.Labels, dep.Labels)
 		return !same
@@ -369,7 +375,19 @@ func (r *RegionReconciler) applyService(ctx context.Context, region *v1.Region, 
 	} else if err := r.remove(ctx, region, &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: childName(region, name), Namespace: region.Namespace}}); err != nil {
 		return nil, err
 	}
-	if spec.ReplicaCount() > 1 {
+	if autoscaled {
+		scaler := hpa(region, name)
+		if _, err := apply(ctx, r, region, created, scaler, func(have *autoscalingv2.HorizontalPodAutoscaler) bool {
+			same := equality.Semantic.DeepDerivative(scaler.Spec, have.Spec) && labelsContain(have.Labels, scaler.Labels)
+			have.Spec, have.Labels = scaler.Spec, merge(have.Labels, scaler.Labels)
+			return !same
+		}); err != nil {
+			return nil, err
+		}
+	} else if err := r.remove(ctx, region, &autoscalingv2.HorizontalPodAutoscaler{ObjectMeta: metav1.ObjectMeta{Name: childName(region, name), Namespace: region.Namespace}}); err != nil {
+		return nil, err
+	}
+	if spec.ReplicaCount() > 1 || autoscaled {
 		budget := pdb(region, name)
 		if _, err := apply(ctx, r, region, created, budget, func(have *policyv1.PodDisruptionBudget) bool {
 			same := equality.Semantic.DeepDerivative(budget.Spec, have.Spec)
@@ -457,6 +475,8 @@ func kindOf(obj client.Object) string {
 		return "PodDisruptionBudget"
 	case *networkingv1.NetworkPolicy:
 		return "NetworkPolicy"
+	case *autoscalingv2.HorizontalPodAutoscaler:
+		return "HorizontalPodAutoscaler"
 	}
 	return "object"
 }
@@ -465,7 +485,7 @@ func kindOf(obj client.Object) string {
 func (r *RegionReconciler) removeService(ctx context.Context, region *v1.Region, name string) error {
 	om := metav1.ObjectMeta{Name: childName(region, name), Namespace: region.Namespace}
 	for _, obj := range []client.Object{&appsv1.Deployment{ObjectMeta: om}, &corev1.Service{ObjectMeta: om},
-		&corev1.ConfigMap{ObjectMeta: om}, &policyv1.PodDisruptionBudget{ObjectMeta: om}, &networkingv1.NetworkPolicy{ObjectMeta: om}} {
+		&corev1.ConfigMap{ObjectMeta: om}, &policyv1.PodDisruptionBudget{ObjectMeta: om}, &networkingv1.NetworkPolicy{ObjectMeta: om}, &autoscalingv2.HorizontalPodAutoscaler{ObjectMeta: om}} {
 		if err := r.remove(ctx, region, obj); err != nil {
 			return err
 		}
@@ -498,6 +518,7 @@ func (r *RegionReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Owns(&corev1.ConfigMap{}).
 		Owns(&policyv1.PodDisruptionBudget{}).
 		Owns(&networkingv1.NetworkPolicy{}).
+		Owns(&autoscalingv2.HorizontalPodAutoscaler{}).
 		Named("region").
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Workers, 1)}).
 		Complete(r)

@@ -1,0 +1,190 @@
+package charts
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/werkregio/platform/services/testenv/k8s"
+)
+
+// The metrics the services expose (kit: http, messaging, outbox, process; payments and
+// providers: their gauges; tested on /metrics in those modules). Alerts and dashboards may
+// use only these: a renamed metric would leave an alert silent.
+var knownMetrics = []string{
+	"up",
+	"http_server_request_duration_seconds_count", "http_server_request_duration_seconds_bucket",
+	"werkregio_messaging_consumer_lag", "messaging_client_consumed_messages_total",
+	"werkregio_messaging_dead_lettered_total", "werkregio_messaging_retries_total", "werkregio_messaging_panics_total",
+	"werkregio_outbox_lag_seconds", "werkregio_outbox_parked_now",
+	"werkregio_payments_tranches_held", "werkregio_payments_budget_free_ratio",
+	"werkregio_providers_certificates",
+	"process_resident_memory_bytes", "process_cpu_seconds_total",
+}
+
+var metricInExpr = regexp.MustCompile(`\b([a-z_]+)\{`)
+
+func checkExpr(t *testing.T, where, expr string) {
+	t.Helper()
+	found := metricInExpr.FindAllStringSubmatch(expr, -1)
+	if len(found) == 0 {
+		t.Errorf("%s: no metric in %q", where, expr)
+	}
+	for _, m := range found {
+		if !slices.Contains(knownMetrics, m[1]) {
+			t.Errorf("%s: %s is no metric the services expose", where, m[1])
+		}
+	}
+}
+
+type doc struct {
+	Kind     string `json:"kind"`
+	Metadata struct {
+		Name   string            `json:"name"`
+		Labels map[string]string `json:"labels"`
+	} `json:"metadata"`
+	Spec map[string]any    `json:"spec"`
+	Data map[string]string `json:"data"`
+}
+
+func renderDocs(t *testing.T, tools k8s.Tools, args ...string) []doc {
+	t.Helper()
+	out, err := helm(t, tools, append([]string{"template", "release"}, args...)...)
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out)
+	}
+	var docs []doc
+	for _, part := range strings.Split(out, "\n---") {
+		var d doc
+		if yaml.Unmarshal([]byte(part), &d) == nil && d.Kind != "" {
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+// With monitoring on, a region gets a ServiceMonitor that selects every service's Service,
+// alert rules of which each names its entry in RUNBOOK.md and uses only metrics the
+// services expose, and a dashboard per service and one for the region, valid for Grafana.
+func TestMonitoringAlertsHaveRunbooksAndUseRealMetrics(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	docs := renderDocs(t, tools, "platform", "-f", "platform/ci/direct-values.yaml",
+		"--set", "monitoring.serviceMonitor.enabled=true", "--set", "monitoring.prometheusRule.enabled=true", "--set", "monitoring.dashboards.enabled=true")
+	runbook, err := os.ReadFile("platform/RUNBOOK.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(runbook), "\n") {
+		if h, ok := strings.CutPrefix(line, "## "); ok {
+			anchors[strings.ToLower(h)] = true
+		}
+	}
+	var alerts, dashboards int
+	var selector map[string]any
+	var services []doc
+	for _, d := range docs {
+		switch d.Kind {
+		case "Service":
+			services = append(services, d)
+		case "ServiceMonitor":
+			selector = d.Spec["selector"].(map[string]any)["matchLabels"].(map[string]any)
+		case "PrometheusRule":
+			for _, g := range d.Spec["groups"].([]any) {
+				for _, r := range g.(map[string]any)["rules"].([]any) {
+					rule := r.(map[string]any)
+					name := rule["alert"].(string)
+					alerts++
+					checkExpr(t, name, rule["expr"].(string))
+					url, _ := rule["annotations"].(map[string]any)["runbook_url"].(string)
+					_, anchor, _ := strings.Cut(url, "#")
+					if !anchors[anchor] || anchor != strings.ToLower(name) {
+						t.Errorf("%s: runbook_url %q has no entry in RUNBOOK.md", name, url)
+					}
+					if sev := rule["labels"].(map[string]any)["severity"]; sev == nil {
+						t.Errorf("%s has no severity", name)
+					}
+				}
+			}
+		case "ConfigMap":
+			if d.Metadata.Labels["grafana_dashboard"] != "1" {
+				continue
+			}
+			for file, raw := range d.Data {
+				dashboards++
+				var dash struct {
+					UID    string `json:"uid"`
+					Title  string `json:"title"`
+					Panels []struct {
+						Title   string                  `json:"title"`
+						Targets []struct{ Expr string } `json:"targets"`
+					} `json:"panels"`
+				}
+				if err := json.Unmarshal([]byte(raw), &dash); err != nil || dash.UID == "" || len(dash.Panels) < 5 {
+					t.Errorf("dashboard %s: %v, uid %q, %d panels", file, err, dash.UID, len(dash.Panels))
+				}
+				for _, p := range dash.Panels {
+					for _, tg := range p.Targets {
+						checkExpr(t, file+": "+p.Title, tg.Expr)
+					}
+				}
+			}
+		}
+	}
+	if alerts < 10 || dashboards != 6 || len(anchors) != alerts {
+		t.Errorf("%d alerts, %d runbook entries, %d dashboards (want one per service and one for the region)", alerts, len(anchors), dashboards)
+	}
+	if len(services) != 5 || selector == nil {
+		t.Fatalf("%d services, selector %v", len(services), selector)
+	}
+	for _, s := range services {
+		for k, v := range selector {
+			if s.Metadata.Labels[k] != v {
+				t.Errorf("the ServiceMonitor does not select %s (%s=%v)", s.Metadata.Name, k, v)
+			}
+		}
+	}
+}
+
+// Exposure and autoscaling by values: an Ingress with TLS or an HTTPRoute per service with a
+// host, routing to that service; an autoscaler per service, whose Deployment then leaves
+// the replica count to it.
+func TestIngressRoutesAndAutoscalersFollowTheValues(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	docs := renderDocs(t, tools, "platform", "-f", "platform/ci/direct-values.yaml",
+		"--set", "ingress.enabled=true", "--set", "ingress.className=nginx", "--set", "ingress.tlsSecret=werkregio-tls",
+		"--set", "ingress.hosts.procurement=inkoop.werkregio.flevoland.nl", "--set", "ingress.hosts.sroi=sroi.werkregio.flevoland.nl",
+		"--set", "httpRoute.enabled=true", "--set", "httpRoute.parentRefs[0].name=public", "--set", "httpRoute.hosts.payments=betalingen.werkregio.flevoland.nl",
+		"--set", "autoscaling.enabled=true")
+	kinds := map[string][]string{}
+	for _, d := range docs {
+		kinds[d.Kind] = append(kinds[d.Kind], d.Metadata.Name)
+		switch d.Kind {
+		case "Ingress":
+			raw, _ := json.Marshal(d.Spec)
+			if !strings.Contains(string(raw), `"secretName":"werkregio-tls"`) || !strings.Contains(string(raw), `"name":"`+d.Metadata.Name+`"`) ||
+				!strings.Contains(string(raw), `"ingressClassName":"nginx"`) {
+				t.Errorf("ingress %s: %s", d.Metadata.Name, raw)
+			}
+		case "HTTPRoute":
+			raw, _ := json.Marshal(d.Spec)
+			if !strings.Contains(string(raw), `"hostnames":["betalingen.werkregio.flevoland.nl"]`) || !strings.Contains(string(raw), `"name":"flevoland-payments"`) {
+				t.Errorf("route %s: %s", d.Metadata.Name, raw)
+			}
+		case "Deployment":
+			if _, ok := d.Spec["replicas"]; ok {
+				t.Errorf("%s sets replicas while autoscaled", d.Metadata.Name)
+			}
+		}
+	}
+	slices.Sort(kinds["Ingress"])
+	if strings.Join(kinds["Ingress"], ",") != "flevoland-procurement,flevoland-sroi" || len(kinds["HTTPRoute"]) != 1 ||
+		len(kinds["HorizontalPodAutoscaler"]) != 5 || len(kinds["PodDisruptionBudget"]) != 5 {
+		t.Errorf("rendered %v", kinds)
+	}
+}
