@@ -10,10 +10,10 @@ import (
 	"github.com/werkregio/platform/services/testenv/k8s"
 )
 
-// Skaffold builds skaffold once (about 4 GB of build cache and minutes: never part of the
-// test command) and checks skaffold.yaml: diagnose for every profile, then an offline
-// render of both Helm releases. Extra args run skaffold itself with helm on the PATH, e.g.
-// werkregio skaffold run -p e2e --default-repo 127.0.0.1:5005/werkregio.
+// Skaffold builds skaffold once (minutes and about 4 GB of build cache; the test command
+// builds it in the background too) and checks skaffold.yaml: diagnose and an offline
+// render of both Helm releases for every profile. Extra args run skaffold itself with helm
+// on the PATH, e.g. werkregio skaffold run -p e2e --default-repo 127.0.0.1:5005/werkregio.
 func Skaffold(args []string) error {
 	root, err := workspaceRoot()
 	if err != nil {
@@ -27,25 +27,65 @@ func Skaffold(args []string) error {
 	if err != nil {
 		return err
 	}
+	return checkSkaffold(root, filepath.Join(dir, "skaffold"), tools.Helm, args)
+}
+
+// skaffoldProfiles are the profiles skaffold.yaml declares, and "" (no profile).
+func skaffoldProfiles(root string) ([]string, error) {
+	raw, err := os.ReadFile(filepath.Join(root, "skaffold.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	_, profiles, ok := strings.Cut(string(raw), "\nprofiles:\n")
+	if !ok {
+		return []string{""}, nil
+	}
+	out := []string{""}
+	for _, line := range strings.Split(profiles, "\n") {
+		if name, ok := strings.CutPrefix(line, "  - name: "); ok {
+			out = append(out, strings.TrimSpace(name))
+		} else if line != "" && !strings.HasPrefix(line, " ") {
+			break // the next top-level key
+		}
+	}
+	return out, nil
+}
+
+func checkSkaffold(root, skaffold, helm string, args []string) error {
 	run := func(a ...string) error {
-		cmd := exec.Command(filepath.Join(dir, "skaffold"), a...)
+		cmd := exec.Command(skaffold, a...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
-		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(tools.Helm)+":"+os.Getenv("PATH"), "SKAFFOLD_UPDATE_CHECK=false", "SKAFFOLD_COLLECT_METRICS=false")
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(helm)+":"+os.Getenv("PATH"), "SKAFFOLD_UPDATE_CHECK=false", "SKAFFOLD_COLLECT_METRICS=false")
 		fmt.Printf("== skaffold %s\n", strings.Join(a, " "))
 		return cmd.Run()
 	}
 	if len(args) > 0 {
 		return run(args...)
 	}
-	for _, check := range [][]string{
-		{"diagnose", "--yaml-only"},
-		{"diagnose", "--yaml-only", "-p", "e2e"},
-		{"render", "--offline=true", "--digest-source=none", "--default-repo", "127.0.0.1:5005/werkregio", "--output", filepath.Join(root, ".cache", "skaffold-render.yaml")},
-	} {
-		if err := run(check...); err != nil {
-			return fmt.Errorf("skaffold %s: %w", check[0], err)
+	out, err := os.MkdirTemp("", "skaffold-render-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(out) }()
+	profiles, err := skaffoldProfiles(root)
+	if err != nil {
+		return err
+	}
+	for _, profile := range profiles {
+		p := []string{}
+		if profile != "" {
+			p = []string{"-p", profile}
+		}
+		for _, check := range [][]string{
+			append([]string{"diagnose", "--yaml-only"}, p...),
+			append([]string{"render", "--offline=true", "--digest-source=none", "--default-repo", "127.0.0.1:5005/werkregio",
+				"--output", filepath.Join(out, "render-"+profile+".yaml")}, p...),
+		} {
+			if err := run(check...); err != nil {
+				return fmt.Errorf("skaffold %s: %w", strings.Join(check, " "), err)
+			}
 		}
 	}
-	fmt.Println("skaffold.yaml checks out (diagnose for every profile, offline render of both releases)")
+	fmt.Println("skaffold.yaml checks out (diagnose and an offline render of both releases, for every profile)")
 	return nil
 }

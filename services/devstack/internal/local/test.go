@@ -29,9 +29,13 @@ func Test(args []string) error {
 		err   error
 	}
 	toolsReady := make(chan built, 1)
+	skaffoldReady := make(chan built, 1)
 	go func() {
 		t, err := k8s.BuildTools(root, os.Stdout)
 		toolsReady <- built{t, err}
+		// skaffold last: minutes on a new machine, checked at the very end
+		dir, err := k8s.BuildExtraTools(root, "skaffold", os.Stdout)
+		skaffoldReady <- built{k8s.Tools{Assets: dir}, err}
 	}()
 	lintReady := make(chan built, 1)
 	go func() {
@@ -95,6 +99,13 @@ func Test(args []string) error {
 	for _, dir := range last {
 		test(dir, append(os.Environ(), "KUBEBUILDER_ASSETS="+b.tools.Assets))
 		lint(b.tools.Lint, dir)
+	}
+	// skaffold.yaml: diagnose and render every profile (offline: no cluster, no registry)
+	fmt.Println("== waiting for skaffold...")
+	if sk := <-skaffoldReady; sk.err != nil {
+		failed = append(failed, "skaffold: "+sk.err.Error())
+	} else if err := checkSkaffold(root, filepath.Join(sk.tools.Assets, "skaffold"), b.tools.Helm, nil); err != nil {
+		failed = append(failed, "skaffold.yaml: "+err.Error())
 	}
 	fmt.Printf("== %d modules in %s\n", len(first)+len(last), time.Since(start).Round(time.Second))
 	if len(failed) > 0 {
