@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/werkregio/platform/services/testenv/k8s"
 )
 
@@ -54,18 +52,7 @@ type doc struct {
 
 func renderDocs(t *testing.T, tools k8s.Tools, args ...string) []doc {
 	t.Helper()
-	out, err := helm(t, tools, append([]string{"template", "release"}, args...)...)
-	if err != nil {
-		t.Fatalf("helm template: %v\n%s", err, out)
-	}
-	var docs []doc
-	for _, part := range strings.Split(out, "\n---") {
-		var d doc
-		if yaml.Unmarshal([]byte(part), &d) == nil && d.Kind != "" {
-			docs = append(docs, d)
-		}
-	}
-	return docs
+	return renderAs(t, tools, func(d doc) string { return d.Kind }, args...)
 }
 
 // With monitoring on, a region gets a ServiceMonitor that selects every service's Service,

@@ -29,14 +29,20 @@ type rbacDoc struct {
 
 func rendered(t *testing.T, tools k8s.Tools, args ...string) []rbacDoc {
 	t.Helper()
+	return renderAs(t, tools, func(d rbacDoc) string { return d.Kind }, args...)
+}
+
+// renderAs is helm template of a chart, each object decoded as T (kind says which are objects).
+func renderAs[T any](t *testing.T, tools k8s.Tools, kind func(T) string, args ...string) []T {
+	t.Helper()
 	out, err := helm(t, tools, append([]string{"template", "release"}, args...)...)
 	if err != nil {
 		t.Fatalf("helm template: %v\n%s", err, out)
 	}
-	var docs []rbacDoc
+	var docs []T
 	for _, part := range strings.Split(out, "\n---") {
-		var d rbacDoc
-		if yaml.Unmarshal([]byte(part), &d) == nil && d.Kind != "" {
+		var d T
+		if yaml.Unmarshal([]byte(part), &d) == nil && kind(d) != "" {
 			docs = append(docs, d)
 		}
 	}

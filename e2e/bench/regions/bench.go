@@ -183,21 +183,7 @@ func wave(ctx context.Context, cl client.Client, kafka string, names []string, t
 		}
 	}
 	start := time.Now()
-	var wg sync.WaitGroup
-	errs := make(chan error, len(names))
-	for i := range 8 {
-		wg.Go(func() {
-			for j := i; j < len(names); j += 8 {
-				if err := cl.Create(ctx, regionFor(names[j], kafka)); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+	if err := createAll(ctx, cl, len(names), func(i int) client.Object { return regionFor(names[i], kafka) }); err != nil {
 		return 0, err
 	}
 	deadline := start.Add(5 * time.Minute)
@@ -277,14 +263,21 @@ func writeCeiling(ctx context.Context, cl client.Client, n int) (float64, error)
 		return 0, err
 	}
 	start := time.Now()
+	err := createAll(ctx, cl, n, func(i int) client.Object {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ceiling", Name: fmt.Sprintf("cm-%d", i)},
+			Data: map[string]string{"REGION": "ceiling", "KAFKA_BROKERS": "kafka:9092"}}
+	})
+	return float64(n) / time.Since(start).Seconds(), err
+}
+
+// createAll creates n objects with eight writers at once.
+func createAll(ctx context.Context, cl client.Client, n int, obj func(i int) client.Object) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
-	for i := range 8 {
+	for w := range 8 {
 		wg.Go(func() {
-			for j := i; j < n; j += 8 {
-				cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ceiling", Name: fmt.Sprintf("cm-%d", j)},
-					Data: map[string]string{"REGION": "ceiling", "KAFKA_BROKERS": "kafka:9092"}}
-				if err := cl.Create(ctx, cm); err != nil {
+			for i := w; i < n; i += 8 {
+				if err := cl.Create(ctx, obj(i)); err != nil {
 					errs <- err
 					return
 				}
@@ -293,10 +286,7 @@ func writeCeiling(ctx context.Context, cl client.Client, n int) (float64, error)
 	}
 	wg.Wait()
 	close(errs)
-	if err := <-errs; err != nil {
-		return 0, err
-	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	return <-errs
 }
 
 // operatorKubeconfig writes a kubeconfig for the operator's process.

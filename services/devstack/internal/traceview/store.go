@@ -127,31 +127,23 @@ func (s *Store) Add(spans []*Span) {
 
 // Services are the names of every service that sent spans, sorted.
 func (s *Store) Services() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	seen := map[string]bool{}
-	for _, t := range s.traces {
-		for _, sp := range t.Spans {
-			seen[sp.Service] = true
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return s.distinct(func(sp *Span) (string, bool) { return sp.Service, true })
 }
 
 // Operations are the span names of a service, sorted.
 func (s *Store) Operations(service string) []string {
+	return s.distinct(func(sp *Span) (string, bool) { return sp.Name, sp.Service == service })
+}
+
+// distinct are the sorted values of every span that has one.
+func (s *Store) distinct(value func(*Span) (string, bool)) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	seen := map[string]bool{}
 	for _, t := range s.traces {
 		for _, sp := range t.Spans {
-			if sp.Service == service {
-				seen[sp.Name] = true
+			if v, ok := value(sp); ok {
+				seen[v] = true
 			}
 		}
 	}
