@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
@@ -191,7 +192,7 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 						Env:             env,
 						LivenessProbe:   probe("/healthz", 5),
 						ReadinessProbe:  probe("/readyz", 2),
-						Resources:       svc.Resources,
+						Resources:       resourcesOf(svc),
 						SecurityContext: &corev1.SecurityContext{AllowPrivilegeEscalation: &f, ReadOnlyRootFilesystem: &t, RunAsNonRoot: &t,
 							Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
 						VolumeMounts: mounts,
@@ -297,5 +298,17 @@ func hpa(r *v1.Region, name string) *autoscalingv2.HorizontalPodAutoscaler {
 			Metrics: []autoscalingv2.MetricSpec{{Type: autoscalingv2.ResourceMetricSourceType, Resource: &autoscalingv2.ResourceMetricSource{
 				Name: corev1.ResourceCPU, Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: &target}}}},
 		},
+	}
+}
+
+// resourcesOf are the service's resources, or the platform chart's defaults for a Region
+// that names none: requests to plan with, a memory limit, no CPU limit (throttling).
+func resourcesOf(svc v1.ServiceSpec) corev1.ResourceRequirements {
+	if len(svc.Resources.Requests) > 0 || len(svc.Resources.Limits) > 0 {
+		return svc.Resources
+	}
+	return corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
+		Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("512Mi")},
 	}
 }

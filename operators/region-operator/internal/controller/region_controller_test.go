@@ -119,6 +119,9 @@ func TestChildrenAreCreatedOwnedAndLockedDown(t *testing.T) {
 		if c.Image != "registry.test/werkregio/"+svc+":test" || c.LivenessProbe.HTTPGet.Path != "/healthz" || c.ReadinessProbe.HTTPGet.Path != "/readyz" {
 			t.Errorf("%s: image %s, probes %v %v", name, c.Image, c.LivenessProbe.HTTPGet.Path, c.ReadinessProbe.HTTPGet.Path)
 		}
+		if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
+			t.Errorf("%s: resources %v, want requests and a memory limit by default", name, c.Resources)
+		}
 		if !*c.SecurityContext.ReadOnlyRootFilesystem || *c.SecurityContext.AllowPrivilegeEscalation || !*d.Spec.Template.Spec.SecurityContext.RunAsNonRoot {
 			t.Errorf("%s: container not locked down", name)
 		}
