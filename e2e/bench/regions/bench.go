@@ -117,7 +117,8 @@ func Run(w io.Writer, c Config) (res Result, err error) {
 		return res, err
 	}
 	say("API server write ceiling: %.0f writes/s (1000 ConfigMaps, 8 writers)", res.Ceiling)
-	if err := startDeploymentController(ctx, fast, cl); err != nil {
+	seen, err := startDeploymentController(ctx, fast, cl)
+	if err != nil {
 		return res, err
 	}
 	op, err := startOperator(bin, kubeconfig, dir)
@@ -127,7 +128,7 @@ func Run(w io.Writer, c Config) (res Result, err error) {
 	defer func() { op.stop() }()
 
 	names := regionNames(c.First + c.Then)
-	res.FirstReady, err = wave(ctx, cl, infra.Kafka, names[:c.First], c.First)
+	res.FirstReady, err = wave(ctx, cl, seen, infra.Kafka, names[:c.First], c.First)
 	if err != nil {
 		return res, fmt.Errorf("first wave: %w (operator log: %s)", err, op.log)
 	}
@@ -139,7 +140,7 @@ func Run(w io.Writer, c Config) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	res.ThenReady, err = wave(ctx, cl, infra.Kafka, names[c.First:], c.First+c.Then)
+	res.ThenReady, err = wave(ctx, cl, seen, infra.Kafka, names[c.First:], c.First+c.Then)
 	if err != nil {
 		return res, fmt.Errorf("second wave: %w (operator log: %s)", err, op.log)
 	}
@@ -175,8 +176,8 @@ func Run(w io.Writer, c Config) (res Result, err error) {
 }
 
 // wave creates the Regions (each in a namespace of its own, as regions are installed) and
-// waits until all of the first total Regions are Ready.
-func wave(ctx context.Context, cl client.Client, kafka string, names []string, total int) (time.Duration, error) {
+// waits until all of the first total Regions are Ready (as seen by watching them).
+func wave(ctx context.Context, cl client.Client, seen client.Reader, kafka string, names []string, total int) (time.Duration, error) {
 	for _, n := range names {
 		if err := cl.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "region-" + n}}); err != nil {
 			return 0, err
@@ -188,7 +189,7 @@ func wave(ctx context.Context, cl client.Client, kafka string, names []string, t
 	}
 	deadline := start.Add(5 * time.Minute)
 	for {
-		ready, err := readyRegions(ctx, cl)
+		ready, err := readyRegions(ctx, seen)
 		if err != nil {
 			return 0, err
 		}
@@ -202,7 +203,7 @@ func wave(ctx context.Context, cl client.Client, kafka string, names []string, t
 	}
 }
 
-func readyRegions(ctx context.Context, cl client.Client) (int, error) {
+func readyRegions(ctx context.Context, cl client.Reader) (int, error) {
 	var list v1.RegionList
 	if err := cl.List(ctx, &list); err != nil {
 		return 0, err

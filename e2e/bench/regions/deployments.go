@@ -11,19 +11,27 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
 )
 
 // startDeploymentController plays the nodes (as kwok would) and the deployment controller,
 // which envtest does not run: every Deployment it sees is reported rolled out, with all its
 // replicas available, at once. What is measured is the operator, not how fast pods start.
-func startDeploymentController(ctx context.Context, cfg *rest.Config, cl client.Client) error {
+// It returns its informers' cache, which also watches the Regions: the harness counts the
+// Ready ones there (listing hundreds of Regions from the API server ten times a second
+// would load the very server whose time is measured).
+func startDeploymentController(ctx context.Context, cfg *rest.Config, cl client.Client) (client.Reader, error) {
 	informers, err := cache.New(cfg, cache.Options{Scheme: scheme})
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if _, err := informers.GetInformer(ctx, &v1.Region{}); err != nil {
+		return nil, err
 	}
 	inf, err := informers.GetInformer(ctx, &appsv1.Deployment{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	queue := workqueue.NewTyped[client.ObjectKey]()
 	enqueue := func(obj any) {
@@ -35,9 +43,12 @@ func startDeploymentController(ctx context.Context, cfg *rest.Config, cl client.
 		AddFunc:    enqueue,
 		UpdateFunc: func(_, obj any) { enqueue(obj) },
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	go func() { _ = informers.Start(ctx) }()
+	if !informers.WaitForCacheSync(ctx) {
+		return nil, ctx.Err()
+	}
 	go func() { <-ctx.Done(); queue.ShutDown() }()
 	for range 8 {
 		go func() {
@@ -57,7 +68,7 @@ func startDeploymentController(ctx context.Context, cfg *rest.Config, cl client.
 			}
 		}()
 	}
-	return nil
+	return informers, nil
 }
 
 func rolledOut(d *appsv1.Deployment) bool {

@@ -36,6 +36,8 @@ func main() {
 	flag.Float64Var(&apiQPS, "kube-api-qps", 200, "requests per second to the API server")
 	flag.IntVar(&apiBurst, "kube-api-burst", 400, "burst of requests to the API server")
 	flag.IntVar(&workers, "max-concurrent-reconciles", 4, "Regions reconciled at the same time")
+	var topicsRecheck time.Duration
+	flag.DurationVar(&topicsRecheck, "topics-recheck", 10*time.Minute, "how long topics found as specified are trusted before Kafka is asked again")
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -65,14 +67,15 @@ func main() {
 		os.Exit(1)
 	}
 	if err := (&controller.RegionReconciler{
-		Client:     mgr.GetClient(),
-		Scheme:     mgr.GetScheme(),
-		Recorder:   mgr.GetEventRecorder("region-operator"),
-		Topics:     controller.KafkaTopics{},
-		Images:     func(service string) string { return imageRegistry + "/" + service + ":" + imageTag },
-		TopicRetry: 30 * time.Second,
-		Uncached:   mgr.GetAPIReader(),
-		Workers:    workers,
+		Client:        mgr.GetClient(),
+		Scheme:        mgr.GetScheme(),
+		Recorder:      mgr.GetEventRecorder("region-operator"),
+		Topics:        controller.KafkaTopics{},
+		Images:        func(service string) string { return imageRegistry + "/" + service + ":" + imageTag },
+		TopicRetry:    30 * time.Second,
+		TopicsRecheck: topicsRecheck,
+		Uncached:      mgr.GetAPIReader(),
+		Workers:       workers,
 	}).SetupWithManager(mgr); err != nil {
 		log.Error(err, "controller")
 		os.Exit(1)

@@ -7,10 +7,14 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+
+	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
+	"github.com/werkregio/platform/operators/region-operator/internal/controller"
 )
 
 // countingClient counts every write the reconciler makes to the API server.
@@ -94,5 +98,52 @@ func TestCRDAndRBACAreGeneratedFromTheMarkers(t *testing.T) {
 		if len(want) == 0 || string(want) != string(have) {
 			t.Errorf("config/%s is not what controller-gen makes of the markers; run: go generate ./operators/region-operator/...", f)
 		}
+	}
+}
+
+// countingTopics counts how often Kafka is asked.
+type countingTopics struct {
+	controller.Topics
+	ensured atomic.Int64
+}
+
+func (c *countingTopics) Ensure(ctx context.Context, k controller.KafkaTarget) (int, error) {
+	c.ensured.Add(1)
+	return c.Topics.Ensure(ctx, k)
+}
+
+// Topics found as specified are trusted for TopicsRecheck: reconciles caused by the
+// Deployments (five for a new Region) do not ask Kafka again; a changed Region does, and
+// every reconcile asks again after the recheck interval (which sets drift back).
+func TestTopicsAreAskedOncePerGenerationWithinTheRecheck(t *testing.T) {
+	ns := namespace(t)
+	r := region(t, ns, "zeeland")
+	createAndWait(t, r)
+	allAvailable(t, r)
+	topics := &countingTopics{Topics: controller.KafkaTopics{}}
+	rec := newReconciler(k8s, mgrForTests)
+	rec.Topics, rec.TopicsRecheck = topics, time.Hour
+	reconcile := func() ctrl.Result {
+		res, err := rec.Reconcile(ctx, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(r)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	for range 3 {
+		if res := reconcile(); res.RequeueAfter != time.Hour {
+			t.Errorf("requeue after %v, want the recheck interval", res.RequeueAfter)
+		}
+	}
+	if n := topics.ensured.Load(); n != 1 {
+		t.Errorf("Kafka asked %d times in three reconciles of one generation, want 1", n)
+	}
+	update(t, r, func(r *v1.Region) { r.Spec.LogLevel = "debug" })
+	// the manager reconciles the change too: a conflict with it asks for another go
+	for i := 0; reconcile().RequeueAfter != time.Hour && i < 50; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := topics.ensured.Load(); n != 2 {
+		t.Errorf("Kafka asked %d times after a change of the Region, want 2", n)
 	}
 }

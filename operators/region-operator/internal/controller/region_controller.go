@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -21,6 +22,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -67,6 +69,46 @@ type RegionReconciler struct {
 	Uncached client.Reader
 	// Workers is how many Regions are reconciled at the same time (default 1).
 	Workers int
+	// TopicsRecheck is how long topics found as specified are trusted before Kafka is asked
+	// again (drift of a topic is set back within it); a changed Region asks at once. A new
+	// Region's Deployments becoming available one by one would otherwise ask Kafka about
+	// its 24 topics five times. Zero: every reconcile asks.
+	TopicsRecheck time.Duration
+
+	checkedMu sync.Mutex
+	checked   map[types.UID]topicsChecked
+}
+
+// topicsChecked is when a Region's topics were last found as its generation specifies.
+type topicsChecked struct {
+	generation int64
+	at         time.Time
+	count      int
+}
+
+// topicsFresh is the count of a Region's topics when they were checked for this generation
+// within TopicsRecheck.
+func (r *RegionReconciler) topicsFresh(region *v1.Region) (int, bool) {
+	r.checkedMu.Lock()
+	defer r.checkedMu.Unlock()
+	c, ok := r.checked[region.UID]
+	if !ok || r.TopicsRecheck == 0 || c.generation != region.Generation || time.Since(c.at) > r.TopicsRecheck {
+		return 0, false
+	}
+	return c.count, true
+}
+
+func (r *RegionReconciler) topicsOK(region *v1.Region, n int, ok bool) {
+	r.checkedMu.Lock()
+	defer r.checkedMu.Unlock()
+	if r.checked == nil {
+		r.checked = map[types.UID]topicsChecked{}
+	}
+	if ok {
+		r.checked[region.UID] = topicsChecked{generation: region.Generation, at: time.Now(), count: n}
+	} else {
+		delete(r.checked, region.UID)
+	}
 }
 
 // CacheOptions keep the manager's informers to the operator's own children (by their
@@ -180,7 +222,15 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 	}
 	status.Available = fmt.Sprintf("%d/%d", up, len(status.Services))
 	result := ctrl.Result{}
-	n, err := r.Topics.Ensure(ctx, r.kafkaTarget(ctx, &region))
+	if r.TopicsRecheck > 0 {
+		result.RequeueAfter = r.TopicsRecheck // a topic changed by hand is set back by then
+	}
+	n, fresh := r.topicsFresh(&region)
+	var err error
+	if !fresh {
+		n, err = r.Topics.Ensure(ctx, r.kafkaTarget(ctx, &region))
+		r.topicsOK(&region, n, err == nil)
+	}
 	status.Topics = int32(n)
 	if err != nil {
 		log.Error(err, "kafka topics")
