@@ -124,3 +124,19 @@ func (d *DevIssuer) Issue(p Principal, ttl time.Duration) (string, error) {
 	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.EdDSA(), d.key))
 	return string(signed), err
 }
+
+// PublicJWKS is the JWKS of the issuer's key, as an identity provider serves it.
+func (d *DevIssuer) PublicJWKS() ([]byte, error) { return json.Marshal(d.public) }
+
+// SignClaims signs arbitrary claims with the issuer's key (EdDSA): an OpenID Connect ID
+// token of the local identity provider, whose issuer is its URL.
+func (d *DevIssuer) SignClaims(claims map[string]any) (string, error) {
+	tok := jwt.New()
+	for k, v := range claims {
+		if err := tok.Set(k, v); err != nil {
+			return "", err
+		}
+	}
+	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.EdDSA(), d.key))
+	return string(signed), err
+}

@@ -32,6 +32,7 @@ func Up(args []string) error {
 type Running struct {
 	URLs   map[string]string
 	Traces string // the trace viewer's pages and query API
+	SignIn string // the local OpenID Connect provider (issuer)
 }
 
 // up is Up until ctx ends; onReady (if any) hears where everything is once the demo data
@@ -47,6 +48,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	smtpPort := fs.Int("smtp-port", 1025, "the local SMTP sink's port (mailpit; its web view on smtp-port+7000)")
 	tracesPort := fs.Int("traces-port", 16686, "the trace viewer's pages and query API (Jaeger's port)")
 	otlpPort := fs.Int("otlp-port", 4318, "where the services send their spans (OTLP/HTTP)")
+	oidcPort := fs.Int("oidc-port", 0, "the local OpenID Connect provider (default base-port+9)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -114,6 +116,14 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	} else {
 		children = append(children, mail.cmd)
 		keys.SMTPAddr = mail.smtp
+	}
+
+	if *oidcPort == 0 {
+		*oidcPort = *basePort + 9
+	}
+	signIn, err := startIdentityProvider(ctx, *region, *oidcPort, *basePort+10, issuerKeys)
+	if err != nil {
+		return err
 	}
 
 	traces, err := startTraceViewer(bins["traceview"], dir, *otlpPort, *tracesPort)
@@ -190,6 +200,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	if mail != nil {
 		fmt.Printf("  %-12s %s   (the e-mails SROI sends, SMTP on %s)\n", "mailpit", mail.web, mail.smtp)
 	}
+	fmt.Printf("  %-12s %s   (OpenID Connect: one demo user per role, one click; client %q)\n", "sign-in", signIn, portalClientID)
 	fmt.Printf("  %-12s %s   (every trace of the services, e.g. %s/?minServices=3; Jaeger's query API under /api; OTLP in on %s)\n",
 		"traces", traces.web, traces.web, traces.otlp)
 	fmt.Printf("\nA buyer token and a work coach token (12 h) for %s:\n\n  export TOKEN=%s\n  export COACH=%s\n\n", demo.BuyerOrg, token, coach)
@@ -204,7 +215,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
 
 	if onReady != nil {
-		onReady(Running{URLs: urls, Traces: traces.web})
+		onReady(Running{URLs: urls, Traces: traces.web, SignIn: signIn})
 	}
 	// Run until interrupted or until a child dies.
 	died := make(chan string, len(children))

@@ -23,7 +23,7 @@ func TestUpShowsTheDemoFlowAsOneTraceAcrossThreeServices(t *testing.T) {
 	}
 	base := freeRun(t, 6)
 	ports := map[string]int{}
-	for _, name := range []string{"kafka", "mongo", "traces", "otlp"} {
+	for _, name := range []string{"kafka", "mongo", "traces", "otlp", "oidc"} {
 		ports[name] = freeRun(t, 1)
 	}
 	smtp := freeRun(t, 1)
@@ -32,7 +32,7 @@ func TestUpShowsTheDemoFlowAsOneTraceAcrossThreeServices(t *testing.T) {
 	}
 	args := []string{"-data-dir", t.TempDir(), "-base-port", strconv.Itoa(base), "-kafka-port", strconv.Itoa(ports["kafka"]),
 		"-mongo-port", strconv.Itoa(ports["mongo"]), "-smtp-port", strconv.Itoa(smtp),
-		"-traces-port", strconv.Itoa(ports["traces"]), "-otlp-port", strconv.Itoa(ports["otlp"])}
+		"-traces-port", strconv.Itoa(ports["traces"]), "-otlp-port", strconv.Itoa(ports["otlp"]), "-oidc-port", strconv.Itoa(ports["oidc"])}
 	ctx, cancel := context.WithCancel(context.Background())
 	running := make(chan Running, 1)
 	done := make(chan error, 1)
@@ -46,6 +46,11 @@ func TestUpShowsTheDemoFlowAsOneTraceAcrossThreeServices(t *testing.T) {
 		t.Fatalf("up stopped: %v", err)
 	case <-time.After(10 * time.Minute):
 		t.Fatal("up not ready in 10 minutes")
+	}
+	// the local identity provider answers discovery as its issuer
+	var disc struct{ Issuer string }
+	if resp, err := http.Get(r.SignIn + "/.well-known/openid-configuration"); err != nil || json.NewDecoder(resp.Body).Decode(&disc) != nil || disc.Issuer != r.SignIn {
+		t.Errorf("sign-in discovery at %s: issuer %q, %v", r.SignIn, disc.Issuer, err)
 	}
 	// spans leave the services in batches (every 5 s by default)
 	deadline := time.Now().Add(30 * time.Second)
