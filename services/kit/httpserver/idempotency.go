@@ -14,6 +14,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/problem"
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // IdempotencyKeyHeader names a client's key for one intended change.
@@ -77,6 +78,9 @@ func Idempotent(keys IdempotencyStore) gin.HandlerFunc {
 		p := auth.Of(c)
 		id := digest(p.Region, p.Subject, key)
 		fingerprint := digest(c.Request.Method, c.Request.URL.RequestURI(), c.GetHeader("If-Match"), string(body))
+		// the app derives a new aggregate's id from it (rules.NewID): a retry after a crash
+		// between the save and the kept answer finds what it made
+		c.Request = c.Request.WithContext(rules.WithRequestKey(c.Request.Context(), id))
 		claim, err := keys.Claim(c, id, fingerprint, time.Now())
 		if err != nil {
 			_ = c.Error(err) // a 500 that hides the cause

@@ -5,8 +5,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -165,12 +163,6 @@ func (s *Service) today() civil.Date { return civil.DateOf(s.clock()) }
 var reject = rules.Reject
 
 func notFound(err error) bool { return errors.Is(err, rules.ErrNotFound) }
-
-func newID(prefix string) string {
-	b := make([]byte, 10)
-	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
-}
 
 // tableAt is the region's table in force on a day.
 func (s *Service) tableAt(day civil.Date) (domain.Table, error) {

@@ -77,7 +77,7 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		return nil, err
 	}
 	now := s.now()
-	d := &domain.Declaration{ID: newID("dcl"), Region: s.region, ProjectID: pr.ID, ContractorKvK: pr.ContractorKvK, Kind: in.Kind,
+	d := &domain.Declaration{ID: rules.NewID(ctx, "dcl"), Region: s.region, ProjectID: pr.ID, ContractorKvK: pr.ContractorKvK, Kind: in.Kind,
 		SubmittedBy: p.Actor().Subject, SubmittedAt: now.UTC(), UpdatedAt: now.UTC()}
 	var events []rules.Event
 	switch in.Kind {
@@ -128,6 +128,11 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		events = append(events, declarationEvent(catalog.TypeDeclarationValued, d))
 	}
 	if err := s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events}); err != nil {
+		if rules.Made(ctx, err) { // this request made it before a crash cut off its answer
+			if made, lerr := s.Repo.LoadDeclaration(ctx, d.ID); lerr == nil && made.ProjectID == pr.ID && made.SubmittedBy == d.SubmittedBy {
+				return shown(made), nil
+			}
+		}
 		return nil, err
 	}
 	return shown(d), nil

@@ -1,0 +1,221 @@
+package crash
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/testenv"
+)
+
+// validBSNs are n made-up BSNs that pass the 11-proef.
+func validBSNs(n int) []string {
+	var out []string
+	for i := 100000000; len(out) < n; i += 7 {
+		if b, ok := civil.NormalizeBSN(strconv.Itoa(i)); ok {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// The SROI process is killed with SIGKILL at random moments while contractors declare
+// candidates (each request with its Idempotency-Key, repeated until it is answered, as a
+// client does after a timeout) and awards arrive: afterwards every award is one project,
+// every declaration exists once with all its months counted (none refused as already
+// counted: a claim replayed after a crash is recognised as the declaration's own), and the
+// region's totals are exactly the declarations' values.
+func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a process for a minute or more")
+	}
+	const projects, declarations, maxKills = 10, 300, 6
+	infra := kittest.Shared(t)
+	bin, err := testenv.BuildTool("sroi", "github.com/werkregio/platform/services/sroi/cmd/sroi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer, err := auth.NewDevIssuer("crash-issuer", "werkregio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	jwks := filepath.Join(dir, "jwks.json")
+	if err := issuer.WritePublicSet(jwks); err != nil {
+		t.Fatal(err)
+	}
+	prefix := fmt.Sprintf("crashsroi%d.", time.Now().UnixNano())
+	addr := freeAddr(t)
+	env := append(os.Environ(), "REGION=groningen", "KAFKA_BROKERS="+infra.Kafka, "MONGO_URI="+infra.MongoURI,
+		"MONGO_DATABASE=sroi-"+strings.TrimSuffix(prefix, "."), "KAFKA_TOPIC_PREFIX="+prefix, "KAFKA_SHARED_TOPIC_PREFIX="+prefix+"shared.",
+		"AUTH_ISSUER=crash-issuer", "AUTH_JWKS_FILE="+jwks, "HTTP_ADDR="+addr, "LOG_LEVEL=warn", "OUTBOX_POLL_INTERVAL=100ms",
+		"KAFKA_CONSUMER_FAST=true", "KAFKA_CONSUMER_MAX_WAIT=100ms", "PERSON_PSEUDONYM_KEY="+kittest.RandomKey(32),
+		"SROI_PROGRESS_CHECK_INTERVAL=1s")
+	logs, err := os.Create(filepath.Join(dir, "sroi.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var proc *exec.Cmd
+	start := func() {
+		proc = exec.Command(bin)
+		proc.Env, proc.Stdout, proc.Stderr = env, logs, logs
+		if err := proc.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start()
+	t.Cleanup(func() { _ = proc.Process.Kill(); _, _ = proc.Process.Wait() })
+	buyer, _ := issuer.Issue(auth.Principal{Subject: "buyer@crash", Region: "groningen", Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleBuyer}}, time.Hour)
+	contractor, _ := issuer.Issue(auth.Principal{Subject: "sroi@34567890", Region: "groningen", Org: "34567890", Roles: []auth.Role{auth.RoleContractor}}, time.Hour)
+	call := func(token, method, path, key string, body any, out any) (int, error) {
+		var raw []byte
+		if body != nil {
+			raw, _ = json.Marshal(body)
+		}
+		req, _ := http.NewRequest(method, "http://"+addr+path, bytes.NewReader(raw))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		if out != nil && resp.StatusCode < 300 {
+			return resp.StatusCode, json.NewDecoder(resp.Body).Decode(out)
+		}
+		return resp.StatusCode, nil
+	}
+	ready := func() {
+		kittest.Eventually(t, "sroi ready", 60*time.Second, func() bool {
+			s, err := call(buyer, "GET", "/readyz", "", nil, nil)
+			return err == nil && s == 200
+		})
+	}
+	ready()
+
+	// awards, each the obligation of a project (the topic is replayed after every crash)
+	prod := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{infra.Kafka}, Transport: messaging.NewTransport(), Source: "/crash"})
+	defer prod.Close()
+	ctx := context.Background()
+	var awards []messaging.Event
+	for i := range projects {
+		tender := fmt.Sprintf("tnd-%03d", i)
+		raw, _ := json.Marshal(obj{"tenderId": tender, "region": "groningen", "buyer": "gemeente-groningen", "title": "Onderhoud " + tender, "sector": "bouw",
+			"contractorKvk": "34567890", "contractorName": "Bouwbedrijf Noord B.V.", "contractValueExclVatCents": 100_000_000,
+			"sroiBasisPoints": 500, "sroiObligationCents": 5_000_000, "publicationDate": kittest.Day(-200), "awardedOn": kittest.Day(-100),
+			"contractType": "works", "contractEnd": kittest.Day(600)})
+		awards = append(awards, messaging.Event{ID: "award-" + tender, Type: catalog.TypeTenderAwarded, Time: time.Now(), Key: tender, Subject: tender, Sequence: 1, Data: raw})
+	}
+	if err := prod.Publish(ctx, prefix+catalog.TopicProcurementTenders, awards...); err != nil {
+		t.Fatal(err)
+	}
+	kittest.Eventually(t, "every project", 60*time.Second, func() bool {
+		s, _ := call(buyer, "GET", fmt.Sprintf("/api/v1/projects/prj-tnd-%03d", projects-1), "", nil, nil)
+		return s == 200
+	})
+
+	// a contractor declares while the process is killed at random
+	bsns := validBSNs(declarations)
+	ids := make([]string, declarations)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pending := make([]int, declarations)
+		for i := range pending {
+			pending[i] = i
+		}
+		for len(pending) > 0 {
+			var again []int
+			for _, i := range pending {
+				var d struct{ ID string }
+				s, err := call(contractor, "POST", fmt.Sprintf("/api/v1/projects/prj-tnd-%03d/declarations", i%projects), fmt.Sprintf("decl-%03d", i),
+					obj{"kind": "candidate", "source": "external", "bsn": bsns[i], "candidate": obj{"candidateType": "participatiewet", "hoursPerWeek": 36,
+						"from": kittest.Day(-90), "until": kittest.Day(-1), "contractType": "fixed_term", "ageBand": "under_50"}}, &d)
+				if err == nil && (s == 201 || s == 200) {
+					ids[i] = d.ID
+					continue
+				}
+				again = append(again, i) // killed, or the key still held by a request the kill cut off
+			}
+			pending = again
+			if len(pending) > 0 {
+				time.Sleep(500 * time.Millisecond)
+			}
+		}
+	}()
+	// kills while the requests come in and while their months are claimed and valued behind
+	kills := 0
+	for ; kills < maxKills; kills++ {
+		time.Sleep(time.Duration(200+rand.IntN(1000)) * time.Millisecond)
+		_ = proc.Process.Signal(syscall.SIGKILL)
+		_, _ = proc.Process.Wait()
+		start()
+	}
+	ready()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Minute): // a key cut off mid-request is free again after its lease (2 minutes)
+		t.Fatal("declarations not all answered within 5 minutes")
+	}
+	t.Logf("%d projects, %d declarations, the process killed %d times", projects, declarations, kills)
+
+	type declaration struct {
+		Status  string   `json:"status"`
+		Counted []string `json:"counted"`
+		Refused []struct{ Month, Reason string }
+		Value   struct{ Cents int64 }
+	}
+	var sum int64
+	seen := map[string]bool{}
+	for i, id := range ids {
+		if seen[id] {
+			t.Fatalf("declaration %d answered with the id of another: %s", i, id)
+		}
+		seen[id] = true
+		var d declaration
+		kittest.Eventually(t, "declaration "+id+" valued", 60*time.Second, func() bool {
+			s, err := call(buyer, "GET", "/api/v1/declarations/"+id, "", nil, &d)
+			return err == nil && s == 200 && d.Status != "checking"
+		})
+		if len(d.Refused) != 0 || len(d.Counted) == 0 || d.Value.Cents <= 0 {
+			t.Errorf("declaration %s: counted %v, refused %+v, value %d", id, d.Counted, d.Refused, d.Value.Cents)
+		}
+		sum += d.Value.Cents
+	}
+	var totals struct {
+		Projects int   `json:"projects"`
+		Declared int64 `json:"declaredCents"`
+	}
+	kittest.Eventually(t, "totals of every declaration", 60*time.Second, func() bool {
+		s, err := call(buyer, "GET", "/api/v1/totals?scope=region", "", nil, &totals)
+		return err == nil && s == 200 && totals.Declared == sum && totals.Projects == projects
+	})
+	var list struct {
+		Items []struct{ ID string }
+		Next  string
+	}
+	if s, err := call(buyer, "GET", "/api/v1/declarations?project=prj-tnd-000&limit=100", "", nil, &list); err != nil || s != 200 || len(list.Items) != declarations/projects {
+		t.Errorf("project prj-tnd-000 lists %d declarations (want %d): %v %d", len(list.Items), declarations/projects, err, s)
+	}
+}

@@ -1,0 +1,46 @@
+package rules
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+)
+
+type requestKey struct{}
+
+// WithRequestKey marks the context with the caller's idempotency key (already scoped to
+// the caller: region and subject); the HTTP kit sets it for a POST with an Idempotency-Key.
+func WithRequestKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, requestKey{}, key)
+}
+
+// RequestKey is the caller's idempotency key of this request, if it sent one.
+func RequestKey(ctx context.Context) (string, bool) {
+	k, ok := ctx.Value(requestKey{}).(string)
+	return k, ok && k != ""
+}
+
+// NewID is a new aggregate's id, <prefix>-<20 hex>: derived from the request's idempotency
+// key when the caller sent one, random otherwise. A crash after the aggregate was saved but
+// before the answer was kept lets the client's retry run again; with the same id its save
+// finds the aggregate made (ErrConflict) and the command answers with it (see Made)
+// instead of making a second one.
+func NewID(ctx context.Context, prefix string) string {
+	if k, ok := RequestKey(ctx); ok {
+		sum := sha256.Sum256([]byte(prefix + "\x00" + k))
+		return prefix + "-" + hex.EncodeToString(sum[:10])
+	}
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// Made says whether a failed save of a new aggregate means it was made before by this
+// very request (same idempotency key, hence same id): the command then answers with what
+// exists.
+func Made(ctx context.Context, err error) bool {
+	_, keyed := RequestKey(ctx)
+	return keyed && err != nil && errors.Is(err, ErrConflict)
+}

@@ -1,0 +1,30 @@
+package rules_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// A request with an idempotency key makes the same id every time it runs (so a retry after
+// a crash finds its aggregate); without one, every id is new.
+func TestNewIDFollowsTheRequestKey(t *testing.T) {
+	keyed := rules.WithRequestKey(context.Background(), "caller-key-1")
+	if a, b := rules.NewID(keyed, "dcl"), rules.NewID(keyed, "dcl"); a != b || !strings.HasPrefix(a, "dcl-") || len(a) != 24 {
+		t.Errorf("keyed ids %s and %s, want one id dcl-<20 hex>", a, b)
+	}
+	if rules.NewID(keyed, "dcl") == rules.NewID(rules.WithRequestKey(context.Background(), "caller-key-2"), "dcl") {
+		t.Error("two keys made the same id")
+	}
+	unkeyed := context.Background()
+	if first := rules.NewID(unkeyed, "dcl"); first == rules.NewID(unkeyed, "dcl") {
+		t.Error("two requests without a key made the same id")
+	}
+	conflict := fmt.Errorf("save: %w", rules.ErrConflict)
+	if !rules.Made(keyed, conflict) || rules.Made(context.Background(), conflict) || rules.Made(keyed, fmt.Errorf("other")) {
+		t.Error("Made: only a conflict of a keyed request means it was made before")
+	}
+}
