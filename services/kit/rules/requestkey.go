@@ -27,14 +27,18 @@ func RequestKey(ctx context.Context) (string, bool) {
 // before the answer was kept lets the client's retry run again; with the same id its save
 // finds the aggregate made (ErrConflict) and the command answers with it (see Made)
 // instead of making a second one.
-func NewID(ctx context.Context, prefix string) string {
+func NewID(ctx context.Context, prefix string) string { return NewIDOf(ctx, prefix+"-", 10) }
+
+// NewIDOf is NewID of a format of the service's own: prefix and n bytes in hex (payment
+// runs keep their ids short: the bank's message id is made of them).
+func NewIDOf(ctx context.Context, prefix string, n int) string {
 	if k, ok := RequestKey(ctx); ok {
 		sum := sha256.Sum256([]byte(prefix + "\x00" + k))
-		return prefix + "-" + hex.EncodeToString(sum[:10])
+		return prefix + hex.EncodeToString(sum[:min(n, len(sum))])
 	}
-	b := make([]byte, 10)
+	b := make([]byte, n)
 	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
+	return prefix + hex.EncodeToString(b)
 }
 
 // Made says whether a failed save of a new aggregate means it was made before by this

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"sort"
 
 	"github.com/werkregio/platform/services/kit/auth"
@@ -12,19 +10,13 @@ import (
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
 
-func newID(prefix string) string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
-
 // OpenBudget opens a budget of a financing source with its first grant (finance).
 func (s *Service) OpenBudget(ctx context.Context, p auth.Principal, in domain.BudgetInput) (*domain.Budget, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	now := s.clock()
-	b := &domain.Budget{ID: newID("bud-"), Region: s.region, Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
+	b := &domain.Budget{ID: rules.NewIDOf(ctx, "bud-", 6), Region: s.region, Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
 		Schemes: nonNil(in.Schemes), Products: nonNil(in.Products), UpdatedAt: now.UTC()}
 	if in.AmountCents > 0 {
 		if err := b.Apply(domain.MoveTopUp, in.AmountCents, now); err != nil {
@@ -32,7 +24,11 @@ func (s *Service) OpenBudget(ctx context.Context, p auth.Principal, in domain.Bu
 		}
 	}
 	if err := s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: "opened"}); err != nil {
-		return nil, err
+		made, lerr := s.Repo.LoadBudget(ctx, b.ID)
+		if !rules.Made(ctx, err) || lerr != nil { // Made: this request opened it before a crash cut off its answer
+			return nil, err
+		}
+		b = made
 	}
 	// tranches that waited for a budget of these schemes or products are checked again
 	if err := s.releaseForBudget(ctx, b, p.Actor(), true); err != nil {

@@ -48,13 +48,20 @@ func (s *Service) CreateRun(ctx context.Context, p auth.Principal, in RunInput) 
 	if in.PerTranche != nil {
 		perTranche = *in.PerTranche
 	}
-	id := newID("run-")
+	id := rules.NewIDOf(ctx, "run-", 6)
 	r := &domain.Run{ID: id, Region: s.region, Status: domain.RunBuilding, UpTo: in.UpTo, ExecutionDate: in.ExecutionDate,
 		PerTranche: perTranche, Format: s.settings.PainVersion, MessageID: strings.ToUpper(strings.TrimPrefix(id, "run-")) + "-" + s.region,
 		CreatedAt: s.clock().UTC(), CreatedBy: p.Subject}
 	r.MessageID = sepa.ID(r.MessageID)
 	if err := s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "created"}); err != nil {
-		return nil, err
+		made, lerr := s.Repo.LoadRun(ctx, r.ID)
+		if !rules.Made(ctx, err) || lerr != nil { // Made: this request created it before a crash cut off its answer
+			return nil, err
+		}
+		r = made // building is safe to repeat: finish it, if it was not finished
+	}
+	if r.Status != domain.RunBuilding {
+		return r, nil
 	}
 	if err := s.build(ctx, r, p.Actor()); err != nil {
 		return nil, err
