@@ -10,11 +10,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,7 +23,6 @@ import (
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/store"
-	"github.com/werkregio/platform/services/testenv"
 )
 
 type obj = map[string]any
@@ -65,51 +61,8 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	}
 	n, maxKills := milestones()
 	infra := kittest.Shared(t)
-	bin, err := testenv.BuildTool("payments", "github.com/werkregio/platform/services/payments/cmd/payments")
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer, err := auth.NewDevIssuer("crash-issuer", "werkregio")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	jwks := filepath.Join(dir, "jwks.json")
-	if err := issuer.WritePublicSet(jwks); err != nil {
-		t.Fatal(err)
-	}
-	prefix := fmt.Sprintf("crash%d.", time.Now().UnixNano())
-	db := "payments-" + strings.TrimSuffix(prefix, ".")
-	addr := freeAddr(t)
-	env := append(os.Environ(), "REGION=groningen", "KAFKA_BROKERS="+infra.Kafka, "MONGO_URI="+infra.MongoURI, "MONGO_DATABASE="+db,
-		"KAFKA_TOPIC_PREFIX="+prefix, "AUTH_ISSUER=crash-issuer", "AUTH_JWKS_FILE="+jwks, "HTTP_ADDR="+addr, "LOG_LEVEL=warn",
-		"OUTBOX_POLL_INTERVAL=100ms", "KAFKA_CONSUMER_FAST=true", "KAFKA_CONSUMER_MAX_WAIT=100ms",
-		"PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=NL91ABNA0417164300", "PAYMENTS_DEBTOR_TOWN=Groningen")
-	logs, err := os.Create(filepath.Join(dir, "payments.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var proc *exec.Cmd
-	startProc := func() {
-		proc = exec.Command(bin)
-		proc.Env, proc.Stdout, proc.Stderr = env, logs, logs
-		if err := proc.Start(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ready := func() {
-		kittest.Eventually(t, "payments ready", 60*time.Second, func() bool {
-			resp, err := http.Get("http://" + addr + "/readyz")
-			if err != nil {
-				return false
-			}
-			resp.Body.Close()
-			return resp.StatusCode == 200
-		})
-	}
-	startProc()
-	t.Cleanup(func() { _ = proc.Process.Kill(); _, _ = proc.Process.Wait() })
-	ready()
+	svc := startService(t, "payments", "PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=NL91ABNA0417164300", "PAYMENTS_DEBTOR_TOWN=Groningen")
+	prefix, db, addr := svc.Prefix, svc.Database(), svc.Addr
 
 	prod := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{infra.Kafka}, Transport: messaging.NewTransport(), Source: "/crash"})
 	defer prod.Close()
@@ -131,7 +84,7 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 		"accountHolder": "Bouwschool Noord B.V.", "iban": "NL91ABNA0417164300", "status": "confirmed", "revision": 1,
 		"address": obj{"street": "Hoofdstraat", "buildingNumber": "12", "postCode": "9711 AB", "town": "Groningen", "country": "NL"},
 		"at":      time.Now().UTC().Format(time.RFC3339)})
-	token, _ := issuer.Issue(auth.Principal{Subject: "finance@crash", Region: "groningen", Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleFinance}}, time.Hour)
+	token := svc.token("finance@crash", "gemeente-groningen", auth.RoleFinance)
 	body, _ := json.Marshal(obj{"name": "Crash", "source": "RIF", "from": kittest.Day(-400), "until": kittest.Day(365), "schemes": []string{"sch-1"},
 		"amountCents": int64(n+5) * 95000})
 	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/budgets", strings.NewReader(string(body)))
@@ -180,12 +133,10 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 		if due() >= n {
 			break
 		}
-		_ = proc.Process.Signal(syscall.SIGKILL)
-		_, _ = proc.Process.Wait()
+		svc.kill()
 		kills++
-		startProc()
 	}
-	ready()
+	svc.ready()
 	// the rest at the service's pace (some 30 milestones a second on two shared cores)
 	kittest.Eventually(t, "every milestone's tranches", max(5*time.Minute, time.Duration(n)*100*time.Millisecond), func() bool {
 		return due() >= n && count(bson.D{}) >= 3*n

@@ -7,12 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,7 +16,6 @@ import (
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
-	"github.com/werkregio/platform/services/testenv"
 )
 
 // validBSNs are n made-up BSNs that pass the 11-proef.
@@ -47,42 +41,10 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	}
 	const projects, declarations, maxKills = 10, 300, 6
 	infra := kittest.Shared(t)
-	bin, err := testenv.BuildTool("sroi", "github.com/werkregio/platform/services/sroi/cmd/sroi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer, err := auth.NewDevIssuer("crash-issuer", "werkregio")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	jwks := filepath.Join(dir, "jwks.json")
-	if err := issuer.WritePublicSet(jwks); err != nil {
-		t.Fatal(err)
-	}
-	prefix := fmt.Sprintf("crashsroi%d.", time.Now().UnixNano())
-	addr := freeAddr(t)
-	env := append(os.Environ(), "REGION=groningen", "KAFKA_BROKERS="+infra.Kafka, "MONGO_URI="+infra.MongoURI,
-		"MONGO_DATABASE=sroi-"+strings.TrimSuffix(prefix, "."), "KAFKA_TOPIC_PREFIX="+prefix, "KAFKA_SHARED_TOPIC_PREFIX="+prefix+"shared.",
-		"AUTH_ISSUER=crash-issuer", "AUTH_JWKS_FILE="+jwks, "HTTP_ADDR="+addr, "LOG_LEVEL=warn", "OUTBOX_POLL_INTERVAL=100ms",
-		"KAFKA_CONSUMER_FAST=true", "KAFKA_CONSUMER_MAX_WAIT=100ms", "PERSON_PSEUDONYM_KEY="+kittest.RandomKey(32),
-		"SROI_PROGRESS_CHECK_INTERVAL=1s")
-	logs, err := os.Create(filepath.Join(dir, "sroi.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var proc *exec.Cmd
-	start := func() {
-		proc = exec.Command(bin)
-		proc.Env, proc.Stdout, proc.Stderr = env, logs, logs
-		if err := proc.Start(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	start()
-	t.Cleanup(func() { _ = proc.Process.Kill(); _, _ = proc.Process.Wait() })
-	buyer, _ := issuer.Issue(auth.Principal{Subject: "buyer@crash", Region: "groningen", Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleBuyer}}, time.Hour)
-	contractor, _ := issuer.Issue(auth.Principal{Subject: "sroi@34567890", Region: "groningen", Org: "34567890", Roles: []auth.Role{auth.RoleContractor}}, time.Hour)
+	svc := startService(t, "sroi", "PERSON_PSEUDONYM_KEY="+kittest.RandomKey(32), "SROI_PROGRESS_CHECK_INTERVAL=1s")
+	prefix, addr := svc.Prefix, svc.Addr
+	buyer := svc.token("buyer@crash", "gemeente-groningen", auth.RoleBuyer)
+	contractor := svc.token("sroi@34567890", "34567890", auth.RoleContractor)
 	call := func(token, method, path, key string, body any, out any) (int, error) {
 		var raw []byte
 		if body != nil {
@@ -106,13 +68,6 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 		}
 		return resp.StatusCode, nil
 	}
-	ready := func() {
-		kittest.Eventually(t, "sroi ready", 60*time.Second, func() bool {
-			s, err := call(buyer, "GET", "/readyz", "", nil, nil)
-			return err == nil && s == 200
-		})
-	}
-	ready()
 
 	// awards, each the obligation of a project (the topic is replayed after every crash)
 	prod := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{infra.Kafka}, Transport: messaging.NewTransport(), Source: "/crash"})
@@ -168,11 +123,9 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	kills := 0
 	for ; kills < maxKills; kills++ {
 		time.Sleep(time.Duration(200+rand.IntN(1000)) * time.Millisecond)
-		_ = proc.Process.Signal(syscall.SIGKILL)
-		_, _ = proc.Process.Wait()
-		start()
+		svc.kill()
 	}
-	ready()
+	svc.ready()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Minute): // a key cut off mid-request is free again after its lease (2 minutes)
