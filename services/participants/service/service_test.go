@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -411,4 +412,27 @@ func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 	e := start(t, &kittest.Clock{})
 	doc, _ := contracts.OpenAPI(service.Name)
 	e.r.RoutesInDocument(t, doc, contracts.OpenAPIFiles())
+}
+
+// A registration whose answer was lost (the process died after saving the participant but
+// before keeping the idempotent answer): the client's retry with the same Idempotency-Key
+// gets that participant, not "already registered".
+func TestARegistrationRepeatedAfterItsAnswerWasLostGetsTheParticipant(t *testing.T) {
+	e := start(t, &kittest.Clock{})
+	key := http.Header{"Idempotency-Key": {"registration-1"}}
+	var first, again struct{ ID string }
+	if s, _ := e.r.CallWith(t, e.coach, "POST", "/api/v1/participants", key, participantInput(bsns[3]), &first); s != 201 {
+		t.Fatalf("register: %d", s)
+	}
+	// what a crash between the save and the kept answer leaves: no answer for the key
+	if _, err := e.r.Platform.DB.Collection("idempotency_keys").DeleteMany(context.Background(), bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := e.r.CallWith(t, e.coach, "POST", "/api/v1/participants", key, participantInput(bsns[3]), &again); s != 201 || again.ID != first.ID {
+		t.Fatalf("the retry: %d %s, want 201 with %s", s, again.ID, first.ID)
+	}
+	// without the key a second registration of the person stays refused
+	if s := e.r.Call(t, e.coach, "POST", "/api/v1/participants", participantInput(bsns[3]), nil); s != 409 {
+		t.Fatalf("a new registration of a registered person: %d, want 409", s)
+	}
 }

@@ -2,12 +2,15 @@ package service_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/werkregio/platform/services/kit/kittest"
 )
@@ -142,4 +145,29 @@ func pain002(msgID, e2e, status, reason string) string {
 <OrgnlPmtInfAndSts><OrgnlPmtInfId>%s</OrgnlPmtInfId>
 <TxInfAndSts><OrgnlEndToEndId>%s</OrgnlEndToEndId><TxSts>%s</TxSts>%s</TxInfAndSts>
 </OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`, msgID, msgID, e2e, status, rsn)
+}
+
+// A budget opened by a request whose answer was lost (the process died after saving it but
+// before keeping the idempotent answer): the retry with the same Idempotency-Key gets that
+// budget; there is one budget, granted once.
+func TestABudgetOpenedAgainAfterItsAnswerWasLostIsOneBudget(t *testing.T) {
+	e := startOn(t, kittest.NewPlatform(t), &kittest.Clock{})
+	key := http.Header{"Idempotency-Key": {"open-rif-2026"}}
+	in := obj{"name": "RIF Groningen 2026", "source": "Regionaal Investeringsfonds", "from": kittest.Day(-365), "until": kittest.Day(365),
+		"schemes": []string{"sch-1"}, "amountCents": 1_000_000}
+	var first, again budget
+	if s, _ := e.r.CallWith(t, e.finance, "POST", "/api/v1/budgets", key, in, &first); s != 201 {
+		t.Fatalf("open: %d", s)
+	}
+	if _, err := e.r.Platform.DB.Collection("idempotency_keys").DeleteMany(context.Background(), bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := e.r.CallWith(t, e.finance, "POST", "/api/v1/budgets", key, in, &again); s != 201 || again.ID != first.ID || again.Granted != 1_000_000 {
+		t.Fatalf("the retry: %d %+v, want 201 with budget %s granted once", s, again, first.ID)
+	}
+	var list struct{ Items []budget }
+	expect(t, "budgets", e.r.Call(t, e.finance, "GET", "/api/v1/budgets", nil, &list), 200)
+	if len(list.Items) != 1 {
+		t.Fatalf("%d budgets after one opening and its retry", len(list.Items))
+	}
 }

@@ -6,8 +6,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -160,12 +158,6 @@ func New(d Deps, region string) *Service {
 
 // WithClock replaces the clock (tests and demo data).
 func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
-
-func newID(prefix string) string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
-}
 
 // guidance: the roles that register and guide participants and see all of the region's.
 func guidance(p auth.Principal) bool {

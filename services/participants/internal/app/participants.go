@@ -28,7 +28,7 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 		return nil, err
 	}
 	bsn, _ := domain.NormalizeBSN(in.BSN)
-	id := newID("prt")
+	id := rules.NewIDOf(ctx, "prt-", 8)
 	owner, err := s.identities.Claim(ctx, s.vault.Lookup(bsn), id)
 	if err != nil {
 		return nil, err
@@ -54,6 +54,11 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 		return nil, err
 	}
 	err = s.repo.SaveParticipant(ctx, part, rules.Outcome{Actor: p.Actor(), Action: "participant.registered"})
+	if rules.Made(ctx, err) { // this request registered them before a crash cut off its answer
+		if made, _, lerr := s.repo.LoadParticipant(ctx, id); lerr == nil {
+			return made, nil
+		}
+	}
 	if errors.Is(err, rules.ErrConflict) {
 		return nil, alreadyRegistered(id)
 	}
