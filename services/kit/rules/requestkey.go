@@ -41,6 +41,17 @@ func NewIDOf(ctx context.Context, prefix string, n int) string {
 	return prefix + hex.EncodeToString(b)
 }
 
+// MadeBefore answers a create whose save failed because this very request made the
+// aggregate before a crash cut off its answer (Made): it loads what was made. ok false (not
+// Made, or the load failed): the save's error stands.
+func MadeBefore[T any](ctx context.Context, err error, load func() (T, error)) (made T, ok bool) {
+	if !Made(ctx, err) {
+		return made, false
+	}
+	made, lerr := load()
+	return made, lerr == nil
+}
+
 // Made says whether a failed save of a new aggregate means it was made before by this
 // very request (same idempotency key, hence same id): the command then answers with what
 // exists.

@@ -28,3 +28,20 @@ func TestNewIDFollowsTheRequestKey(t *testing.T) {
 		t.Error("Made: only a conflict of a keyed request means it was made before")
 	}
 }
+
+// MadeBefore loads only for a keyed request's conflict, and answers with what it loaded.
+func TestMadeBeforeLoadsOnlyWhenTheRequestMadeIt(t *testing.T) {
+	keyed := rules.WithRequestKey(context.Background(), "caller-key-1")
+	conflict := fmt.Errorf("save: %w", rules.ErrConflict)
+	loads := 0
+	load := func() (string, error) { loads++; return "dcl-1", nil }
+	if made, ok := rules.MadeBefore(keyed, conflict, load); !ok || made != "dcl-1" {
+		t.Errorf("keyed conflict: %q %v", made, ok)
+	}
+	if _, ok := rules.MadeBefore(context.Background(), conflict, load); ok || loads != 1 {
+		t.Errorf("an unkeyed conflict was answered (or loaded: %d loads)", loads)
+	}
+	if _, ok := rules.MadeBefore(keyed, conflict, func() (string, error) { return "", rules.ErrNotFound }); ok {
+		t.Error("a failed load answered")
+	}
+}

@@ -54,10 +54,11 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 		return nil, err
 	}
 	err = s.repo.SaveParticipant(ctx, part, rules.Outcome{Actor: p.Actor(), Action: "participant.registered"})
-	if rules.Made(ctx, err) { // this request registered them before a crash cut off its answer
-		if made, _, lerr := s.repo.LoadParticipant(ctx, id); lerr == nil {
-			return made, nil
-		}
+	if made, ok := rules.MadeBefore(ctx, err, func() (*domain.Participant, error) {
+		m, _, err := s.repo.LoadParticipant(ctx, id)
+		return m, err
+	}); ok {
+		return made, nil
 	}
 	if errors.Is(err, rules.ErrConflict) {
 		return nil, alreadyRegistered(id)

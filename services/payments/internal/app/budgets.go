@@ -24,8 +24,8 @@ func (s *Service) OpenBudget(ctx context.Context, p auth.Principal, in domain.Bu
 		}
 	}
 	if err := s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: "opened"}); err != nil {
-		made, lerr := s.Repo.LoadBudget(ctx, b.ID)
-		if !rules.Made(ctx, err) || lerr != nil { // Made: this request opened it before a crash cut off its answer
+		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Budget, error) { return s.Repo.LoadBudget(ctx, b.ID) })
+		if !ok {
 			return nil, err
 		}
 		b = made

@@ -54,8 +54,8 @@ func (s *Service) CreateRun(ctx context.Context, p auth.Principal, in RunInput) 
 		CreatedAt: s.clock().UTC(), CreatedBy: p.Subject}
 	r.MessageID = sepa.ID(r.MessageID)
 	if err := s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "created"}); err != nil {
-		made, lerr := s.Repo.LoadRun(ctx, r.ID)
-		if !rules.Made(ctx, err) || lerr != nil { // Made: this request created it before a crash cut off its answer
+		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Run, error) { return s.Repo.LoadRun(ctx, r.ID) })
+		if !ok {
 			return nil, err
 		}
 		r = made // building is safe to repeat: finish it, if it was not finished

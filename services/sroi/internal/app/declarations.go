@@ -128,12 +128,11 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		events = append(events, declarationEvent(catalog.TypeDeclarationValued, d))
 	}
 	if err := s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events}); err != nil {
-		if rules.Made(ctx, err) { // this request made it before a crash cut off its answer
-			if made, lerr := s.Repo.LoadDeclaration(ctx, d.ID); lerr == nil && made.ProjectID == pr.ID && made.SubmittedBy == d.SubmittedBy {
-				return shown(made), nil
-			}
+		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Declaration, error) { return s.Repo.LoadDeclaration(ctx, d.ID) })
+		if !ok || made.ProjectID != pr.ID || made.SubmittedBy != d.SubmittedBy {
+			return nil, err
 		}
-		return nil, err
+		return shown(made), nil
 	}
 	return shown(d), nil
 }
