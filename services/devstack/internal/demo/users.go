@@ -15,6 +15,8 @@ func Users(region string) []oidcdev.User {
 		{ID: "coordinator@" + region, Name: "Cor Coördinator (werkplein)", Role: auth.RoleCoordinator, Org: "werkplein-" + region},
 		{ID: "werkcoach@" + region, Name: "Wendy Werkcoach (gemeente)", Role: auth.RoleWorkCoach, Org: BuyerOrg},
 		{ID: "financien@" + region, Name: "Frits Financiën (gemeente)", Role: auth.RoleFinance, Org: BuyerOrg},
+		// a second officer: above the four-eyes amount two different people approve
+		{ID: "controller@" + region, Name: "Femke Financiën (controller, gemeente)", Role: auth.RoleFinance, Org: BuyerOrg},
 		{ID: "beheerder@" + region, Name: "Bea Beheerder (regio)", Role: auth.RoleAdmin, Org: "regio-" + region},
 	}
 }

@@ -22,16 +22,22 @@ func loadOrCreateSecrets(dir string) (secrets, error) {
 	}
 	raw, err := os.ReadFile(path)
 	if err == nil {
-		if err := json.Unmarshal(raw, &s); err != nil || s.PersonPseudonymKey != "" {
+		if err := json.Unmarshal(raw, &s); err != nil {
 			return s, err
 		}
-		// a data directory from before the person pseudonym: add its key
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return s, err
-	} else {
-		s = secrets{BSNEncryptionKey: key(), BSNLookupKey: key()}
 	}
-	s.PersonPseudonymKey = key()
+	// A data directory from before a key was added gets that key; the others stay.
+	changed := false
+	for _, k := range []*string{&s.BSNEncryptionKey, &s.BSNLookupKey, &s.PersonPseudonymKey, &s.PortalSessionKey} {
+		if *k == "" {
+			*k, changed = key(), true
+		}
+	}
+	if !changed {
+		return s, nil
+	}
 	raw, _ = json.MarshalIndent(s, "", "  ")
 	return s, os.WriteFile(path, raw, 0o600)
 }

@@ -16,6 +16,8 @@ type secrets struct {
 	BSNEncryptionKey, BSNLookupKey string
 	// PersonPseudonymKey is the platform's key of person pseudonyms (every region the same).
 	PersonPseudonymKey string
+	// PortalSessionKey seals the portal's session cookies.
+	PortalSessionKey string
 	// SMTPAddr is the local SMTP sink (mailpit), set when it runs.
 	SMTPAddr string `json:"-"`
 }
@@ -32,9 +34,10 @@ var extraEnv = map[string]func(s secrets) []string{
 		}
 		return env
 	},
-	// the demo region pays from a test account (a valid IBAN of no one's)
+	// the demo region pays from a test account (a valid IBAN of no one's); above EUR 300 two
+	// finance officers approve (four eyes), so the demo shows both
 	catalog.Payments: func(secrets) []string {
-		return []string{"PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=NL91ABNA0417164300", "PAYMENTS_DEBTOR_BIC=ABNANL2A",
+		return []string{"PAYMENTS_FOUR_EYES_CENTS=30000", "PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=NL91ABNA0417164300", "PAYMENTS_DEBTOR_BIC=ABNANL2A",
 			"PAYMENTS_DEBTOR_STREET=Kreupelstraat", "PAYMENTS_DEBTOR_BUILDING_NUMBER=1", "PAYMENTS_DEBTOR_POST_CODE=9712 HW", "PAYMENTS_DEBTOR_TOWN=Groningen"}
 	},
 }

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -33,6 +34,7 @@ type Running struct {
 	URLs   map[string]string
 	Traces string // the trace viewer's pages and query API
 	SignIn string // the local OpenID Connect provider (issuer)
+	Portal string // the regional portal
 }
 
 // up is Up until ctx ends; onReady (if any) hears where everything is once the demo data
@@ -78,7 +80,8 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	svcs := services(*basePort)
 	fmt.Printf("building the embedded Kafka and MongoDB and %d services (on a new machine a few minutes, then seconds)...\n", len(svcs))
 	progs := []program{{"embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra"},
-		{"traceview", "github.com/werkregio/platform/services/devstack/cmd/traceview"}}
+		{"traceview", "github.com/werkregio/platform/services/devstack/cmd/traceview"},
+		{"portal", "github.com/werkregio/platform/services/portal/cmd/portal"}}
 	for _, s := range svcs {
 		progs = append(progs, program{s.Name, s.Pkg})
 	}
@@ -184,6 +187,28 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 		_ = os.WriteFile(marker, []byte(time.Now().Format(time.RFC3339)), 0o644)
 	}
 
+	portalURL := fmt.Sprintf("http://127.0.0.1:%d", *basePort+10)
+	portal := exec.Command(bins["portal"])
+	portal.Env = append(os.Environ(), "REGION="+*region, "HTTP_ADDR=127.0.0.1:"+strconv.Itoa(*basePort+10), "PORTAL_PUBLIC_URL="+portalURL,
+		"OIDC_ISSUER="+signIn, "OIDC_CLIENT_ID="+portalClientID, "OIDC_CLIENT_SECRET="+portalClientSecret,
+		"SESSION_KEY="+keys.PortalSessionKey, "SESSION_COOKIE_SECURE=false", // http on this machine only
+		"OTEL_EXPORTER_OTLP_ENDPOINT="+traces.otlp, "OTEL_TRACES_SAMPLER_RATIO=1")
+	for _, s := range svcs {
+		portal.Env = append(portal.Env, strings.ToUpper(s.Name)+"_URL="+urls[s.Name])
+	}
+	portalLog, err := os.Create(filepath.Join(dir, "logs", "portal.log"))
+	if err != nil {
+		return err
+	}
+	portal.Stdout, portal.Stderr = portalLog, portalLog
+	if err := portal.Start(); err != nil {
+		return err
+	}
+	children = append(children, portal)
+	if err := waitReady(ctx, portalURL+"/readyz", 30*time.Second); err != nil {
+		return fmt.Errorf("the portal did not become ready (see %s): %w", portalLog.Name(), err)
+	}
+
 	token, err := issuerKeys.Issue(auth.Principal{Subject: "inkoper@" + *region, Name: "Inkoper " + *region, Region: *region, Org: demo.BuyerOrg, Roles: []auth.Role{auth.RoleBuyer}}, 12*time.Hour)
 	if err != nil {
 		return err
@@ -200,6 +225,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	if mail != nil {
 		fmt.Printf("  %-12s %s   (the e-mails SROI sends, SMTP on %s)\n", "mailpit", mail.web, mail.smtp)
 	}
+	fmt.Printf("  %-12s %s   (the regional portal: open it, choose a demo user of any role, one click)\n", "portal", portalURL)
 	fmt.Printf("  %-12s %s   (OpenID Connect: one demo user per role, one click; client %q)\n", "sign-in", signIn, portalClientID)
 	fmt.Printf("  %-12s %s   (every trace of the services, e.g. %s/?minServices=3; Jaeger's query API under /api; OTLP in on %s)\n",
 		"traces", traces.web, traces.web, traces.otlp)
@@ -215,7 +241,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
 
 	if onReady != nil {
-		onReady(Running{URLs: urls, Traces: traces.web, SignIn: signIn})
+		onReady(Running{URLs: urls, Traces: traces.web, SignIn: signIn, Portal: portalURL})
 	}
 	// Run until interrupted or until a child dies.
 	died := make(chan string, len(children))

@@ -3,50 +3,24 @@ package local
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
 
-// `werkregio up` as a developer runs it (on free ports, in a new data directory): once the
-// demo data is loaded, the trace viewer holds the trace of one partner message, UWV's
-// placement on Kafka, through participants (which places the enrolment) to payments and
+// `werkregio up` as a developer runs it: once the demo data is loaded, the trace viewer
+// holds the trace of one partner message, UWV's placement on Kafka, through participants (which places the enrolment) to payments and
 // sroi (which consume the milestone), each in its own process.
 func TestUpShowsTheDemoFlowAsOneTraceAcrossThreeServices(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the whole platform")
-	}
-	base := freeRun(t, 6)
-	ports := map[string]int{}
-	for _, name := range []string{"kafka", "mongo", "traces", "otlp", "oidc"} {
-		ports[name] = freeRun(t, 1)
-	}
-	smtp := freeRun(t, 1)
-	for isTaken(smtp + 7000) {
-		smtp = freeRun(t, 1)
-	}
-	args := []string{"-data-dir", t.TempDir(), "-base-port", strconv.Itoa(base), "-kafka-port", strconv.Itoa(ports["kafka"]),
-		"-mongo-port", strconv.Itoa(ports["mongo"]), "-smtp-port", strconv.Itoa(smtp),
-		"-traces-port", strconv.Itoa(ports["traces"]), "-otlp-port", strconv.Itoa(ports["otlp"]), "-oidc-port", strconv.Itoa(ports["oidc"])}
-	ctx, cancel := context.WithCancel(context.Background())
-	running := make(chan Running, 1)
-	done := make(chan error, 1)
-	go func() { done <- up(ctx, args, func(r Running) { running <- r }) }()
-	defer func() { cancel(); <-done }()
-
-	var r Running
-	select {
-	case r = <-running:
-	case err := <-done:
-		t.Fatalf("up stopped: %v", err)
-	case <-time.After(10 * time.Minute):
-		t.Fatal("up not ready in 10 minutes")
-	}
+	r := platform(t)
 	// the local identity provider answers discovery as its issuer
 	var disc struct{ Issuer string }
 	if resp, err := http.Get(r.SignIn + "/.well-known/openid-configuration"); err != nil || json.NewDecoder(resp.Body).Decode(&disc) != nil || disc.Issuer != r.SignIn {
@@ -98,13 +72,84 @@ func tracesAcross(viewer, operation string, n int) ([][]string, error) {
 	return out, nil
 }
 
-// freeRun finds n free consecutive ports and returns the first.
-func freeRun(t *testing.T, n int) int {
+// The platform `werkregio up` starts once for the package's tests (building and starting
+// it takes a minute): the trace test and the portal's browser suite share it.
+var shared struct {
+	once    sync.Once
+	running Running
+	err     error
+	stop    func()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	os.Exit(code)
+}
+
+// platform runs `werkregio up` as a developer does (on free ports, in a new data directory)
+// and returns where everything is once the demo data is loaded.
+func platform(t *testing.T) Running {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and starts the whole platform")
+	}
+	shared.once.Do(func() { shared.running, shared.err = startPlatform() })
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.running
+}
+
+func startPlatform() (Running, error) {
+	dir, err := os.MkdirTemp("", "werkregio-up-")
+	if err != nil {
+		return Running{}, err
+	}
+	// services on base+1..+5, the identity provider on +9, the portal on +10
+	base, err := freePorts(11)
+	if err != nil {
+		return Running{}, err
+	}
+	args := []string{"-data-dir", dir, "-base-port", strconv.Itoa(base)}
+	for _, flag := range []string{"-kafka-port", "-mongo-port", "-traces-port", "-otlp-port"} {
+		p, err := freePorts(1)
+		if err != nil {
+			return Running{}, err
+		}
+		args = append(args, flag, strconv.Itoa(p))
+	}
+	smtp, err := freePorts(1)
+	for err == nil && isTaken(smtp+7000) {
+		smtp, err = freePorts(1)
+	}
+	if err != nil {
+		return Running{}, err
+	}
+	args = append(args, "-smtp-port", strconv.Itoa(smtp))
+	ctx, cancel := context.WithCancel(context.Background())
+	running := make(chan Running, 1)
+	done := make(chan error, 1)
+	go func() { done <- up(ctx, args, func(r Running) { running <- r }) }()
+	shared.stop = func() { cancel(); <-done; _ = os.RemoveAll(dir) }
+	select {
+	case r := <-running:
+		return r, nil
+	case err := <-done:
+		return Running{}, fmt.Errorf("up stopped: %w", err)
+	case <-time.After(10 * time.Minute):
+		return Running{}, errors.New("up not ready in 10 minutes")
+	}
+}
+
+// freePorts finds n free consecutive ports and returns the first.
+func freePorts(n int) (int, error) {
 	for range 50 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			t.Fatal(err)
+			return 0, err
 		}
 		first := l.Addr().(*net.TCPAddr).Port
 		_ = l.Close()
@@ -113,11 +158,10 @@ func freeRun(t *testing.T, n int) int {
 			ok = !isTaken(p)
 		}
 		if ok {
-			return first
+			return first, nil
 		}
 	}
-	t.Fatal("no free ports")
-	return 0
+	return 0, errors.New("no free ports")
 }
 
 func isTaken(port int) bool {

@@ -1,0 +1,254 @@
+package local
+
+import (
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The regional portal in a real browser, on the demo data of `werkregio up`: each role signs
+// in at the (local) identity provider with one click and does its main task end to end;
+// every screen passes the accessibility check (axe-core: no serious or critical violation
+// of WCAG 2.1 AA) and is saved as a screenshot; URLs tampered with in the address bar reach
+// nothing of another organisation or role; a form from elsewhere is refused.
+func TestPortalInABrowser(t *testing.T) {
+	r := platform(t)
+	b := newBrowser(t, r.Portal)
+
+	t.Run("region overview: the jobs goal against its target line and SROI by status", func(t *testing.T) {
+		u := b.signIn(t, "coordinator@groningen")
+		u.open("/regio")
+		u.see("Banendoel: 1000-banenplan Groningen (vervolg)", "Aan het werk", "Doellijn vandaag", "Nodig per maand",
+			"Social-return-projecten naar stand", "op koers", "achter", "behaald", "verlopen")
+		chart := eval[int](u, `document.querySelectorAll('figure.chart svg[role="img"] rect').length`)
+		if chart == 0 {
+			t.Error("the jobs goal has no chart")
+		}
+		u.check("regio-overzicht")
+		csv := u.download(`a[href^="/regio/doelen/"]`)
+		if !bytes.HasPrefix(csv, []byte("quarter,placed,cumulative,target")) {
+			t.Errorf("the goal's CSV: %.200s", csv)
+		}
+		// every table filterable, and a filter is a link that survives a reload
+		u.open("/regio?jaar=2026")
+		u.dontSee("2025-Q1")
+		u.run(chromedp.Reload(), chromedp.WaitVisible("h1"))
+		u.dontSee("2025-Q1")
+		u.open("/sroi/projecten?status=overdue")
+		u.see("Renovatie sporthal Delfzijl", "Verlopen:")
+		u.dontSee("Groot onderhoud N33 Zuidbroek")
+		u.check("sroi-projecten-verlopen")
+	})
+
+	t.Run("contractor declares a candidate and sees its value and calculation", func(t *testing.T) {
+		u := b.signIn(t, "opdrachtnemer@groningen")
+		u.open("/sroi/projecten")
+		u.see("Versterking scholen Eemsdelta", "Renovatie sporthal Delfzijl")
+		u.dontSee("Groot onderhoud N33 Zuidbroek") // another contractor's
+		u.check("opdrachtnemer-projecten")
+		u.run(chromedp.Click(`//a[text()="Versterking scholen Eemsdelta"]`), chromedp.WaitVisible("#kandidaat"))
+		u.check("opdrachtnemer-project")
+		bsn := newBSN(t)
+		from := time.Now().AddDate(0, -2, 0).Format("2006-01-02")
+		until := time.Now().AddDate(0, 10, 0).Format("2006-01-02")
+		u.run(chromedp.SetValue("#f-bsn", bsn), chromedp.SetValue("#f-candidateType", "wajong"), chromedp.SetValue("#f-hoursPerWeek", "36"),
+			chromedp.SetValue("#f-from", from), chromedp.SetValue("#f-until", until), chromedp.SetValue("#f-contractType", "permanent"),
+			chromedp.Click(`#kandidaat button[type="submit"]`))
+		u.waitFor("Verklaring ingediend")
+		u.see("Hoe de waarde is berekend", "Kandidaat (Wajong)", "Maanden geteld")
+		steps := eval[int](u, `document.querySelectorAll('table tbody tr').length`)
+		if steps == 0 {
+			t.Error("the declaration shows no calculation trace")
+		}
+		if strings.Contains(u.html(), bsn) || strings.Contains(u.location(), bsn) {
+			t.Error("the BSN is on the page or in its URL")
+		}
+		u.check("opdrachtnemer-verklaring")
+		// the refusal of a bad BSN is said at the field, and keeps what was typed
+		u.run(chromedp.Click(`//a[text()="Project"]`), chromedp.WaitVisible("#kandidaat"),
+			chromedp.SetValue("#f-bsn", "123456789"), chromedp.SetValue("#f-until", until), chromedp.Click(`#kandidaat button[type="submit"]`))
+		u.waitFor("Controleer de invoer")
+		u.see("elfproef")
+		u.check("opdrachtnemer-fout")
+	})
+
+	t.Run("finance approves with four eyes, makes a run and downloads its pain.001", func(t *testing.T) {
+		first := b.signIn(t, "financien@groningen")
+		first.open("/financien/termijnen")
+		first.see("Termijnen", "€ 380,00")
+		first.check("financien-termijnen")
+		tranche := eval[string](first, `(() => { const b = [...document.querySelectorAll('tbody tr')].find(r => r.innerText.includes('€ 380,00') && r.querySelector('button'));
+			if (!b) return ''; const id = b.querySelector('.lines li').innerText; b.querySelector('button').click(); return id; })()`)
+		if tranche == "" {
+			t.Fatal("no payable tranche of EUR 380 to approve")
+		}
+		first.waitFor("Uw goedkeuring is vastgelegd")
+		first.see("u keurde al goed")
+
+		second := b.signIn(t, "controller@groningen")
+		second.open("/financien/termijnen?status=payable")
+		eval[string](second, fmt.Sprintf(`(() => { const r = [...document.querySelectorAll('tbody tr')].find(r => r.innerText.includes(%q)); r.querySelector('button').click(); return 'ok'; })()`, tranche))
+		second.waitFor("Termijn goedgekeurd")
+
+		second.open("/financien/termijnen?status=held")
+		second.see("Aangehouden: budget ontoereikend")
+		second.check("financien-aangehouden")
+		second.open("/financien/budgetten")
+		second.see("Regionaal Investeringsfonds", "Perspectief op Werk")
+		second.check("financien-budgetten")
+
+		second.open("/financien/betaalruns")
+		second.run(chromedp.Click(`form.form button[type="submit"]`))
+		second.waitFor("SEPA-bestand downloaden")
+		second.see("gemaakt", "Overboekingen en het antwoord van de bank")
+		second.check("financien-betaalrun")
+		msgID := strings.TrimPrefix(second.text("h1"), "Betaalrun ")
+		total := eval[string](second, `[...document.querySelectorAll('.facts div')].find(d => d.querySelector('dt').innerText === 'Totaal').querySelector('dd').innerText`)
+		amount := strings.NewReplacer("€ ", "", ".", "", ",", ".").Replace(total)
+		file := second.download(`a[href$="/bestand"]`)
+		for _, want := range []string{"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09", "<MsgId>" + msgID + "</MsgId>", "<CtrlSum>" + amount + "</CtrlSum>"} {
+			if !bytes.Contains(file, []byte(want)) {
+				t.Errorf("the run's file has no %s: %.600s", want, file)
+			}
+		}
+		second.open("/financien/betaalruns")
+		second.see("1 betaald") // the run the bank confirmed (pain.002)
+		second.check("financien-betaalruns")
+	})
+
+	t.Run("buyer: terms history, refusals, suspended contracts, tender calendar", func(t *testing.T) {
+		u := b.signIn(t, "inkoper@groningen")
+		u.open("/inkoop/regelingen")
+		u.check("inkoper-regelingen")
+		u.run(chromedp.Click(`//a[text()="Open House Bouw & Techniek (1000-banenplan)"]`), chromedp.WaitVisible(`section[id^="product-"]`))
+		u.see("versie 1", "versie 2", "40% bij start")
+		u.check("inkoper-regeling")
+		u.open("/inkoop/aanmeldingen")
+		u.see("Afgewezen: prijs boven het maximum")
+		u.check("inkoper-aanmeldingen")
+		u.open("/inkoop/contracten")
+		u.see("Opgeschort: required certificate")
+		marked := eval[int](u, `document.querySelectorAll('tr.row-warn').length`)
+		if marked == 0 {
+			t.Error("a suspended contract is not highlighted")
+		}
+		u.check("inkoper-contracten")
+		u.open("/inkoop/contracten?status=suspended")
+		u.dontSee("Bouwopleiding Noord (KvK")
+		u.open("/inkoop/aanbestedingen")
+		u.see("Abonneren op de kalender", "tender-calendar.ics", "Bouwbedrijf Eemsdelta BV")
+		u.check("inkoper-aanbestedingen")
+	})
+
+	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {
+		buyer := b.signIn(t, "inkoper@groningen")
+		buyer.open("/sroi/projecten")
+		other := eval[string](buyer, `[...document.querySelectorAll('tbody a')].find(a => a.innerText === 'Groot onderhoud N33 Zuidbroek').getAttribute('href')`)
+		if other == "" {
+			t.Fatal("the buyer does not see the other contractor's project")
+		}
+		contractor := b.signIn(t, "opdrachtnemer@groningen")
+		for path, why := range map[string]string{
+			other:                                 "another contractor's project",
+			"/financien/termijnen":                "finance's work",
+			"/financien/betaalruns/run-1/bestand": "a payment file",
+			"/regio":                              "the region's overview",
+			"/inkoop/contracten":                  "the buyer's contracts",
+		} {
+			contractor.open(path)
+			if h := contractor.text("h1"); h != "Geen toegang" && h != "Niet gevonden" {
+				t.Errorf("the contractor reached %s (%s): %q", why, path, h)
+			}
+		}
+		contractor.dontSee("Groot onderhoud N33 Zuidbroek")
+		contractor.check("geen-toegang")
+		finance := b.signIn(t, "financien@groningen")
+		finance.open("/sroi/projecten")
+		if h := finance.text("h1"); h != "Geen toegang" {
+			t.Errorf("finance reached social return: %q", h)
+		}
+
+		// a form posted from elsewhere, with the user's own cookie but without the page's
+		// CSRF token, is refused
+		jar := http.Header{}
+		for _, c := range contractor.cookies() {
+			jar.Add("Cookie", c.Name+"="+c.Value)
+		}
+		req, _ := http.NewRequest(http.MethodPost, r.Portal+other+"/verklaringen", strings.NewReader(url.Values{"kind": {"hours"}, "hours": {"5"}, "activity": {"x"}, "on": {"2026-01-01"}}.Encode()))
+		req.Header = jar
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://evil.example")
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a cross-site form post answered %s", resp.Status)
+		}
+		// without the session cookie, a page sends the browser to sign in
+		resp, err = client.Get(r.Portal + "/financien/termijnen")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/aanmelden?terug=") {
+			t.Errorf("without a session: %s %s", resp.Status, loc)
+		}
+	})
+
+	t.Run("sessions: secure cookie flags and signing out", func(t *testing.T) {
+		u := b.signIn(t, "werkcoach@groningen")
+		for _, c := range u.cookies() {
+			if c.Name == "werkregio" && (!c.HTTPOnly || c.SameSite != "Lax") {
+				t.Errorf("session cookie %s: HttpOnly %v, SameSite %s", c.Name, c.HTTPOnly, c.SameSite)
+			}
+		}
+		u.check("start-werkcoach")
+		u.run(chromedp.Click(`button.link`))
+		u.waitFor("U bent afgemeld")
+		if h := u.text("h1"); h != "U bent afgemeld" {
+			t.Errorf("after signing out: %q", h)
+		}
+		u.run(chromedp.Navigate(r.Portal + "/"))
+		u.waitFor("Inloggen bij werkregio") // back at the identity provider, not in the portal
+	})
+
+	if b.pages < 15 {
+		t.Errorf("only %d screens were checked for accessibility", b.pages)
+	}
+}
+
+// newBSN is a made-up BSN that passes the elfproef, new for every run.
+func newBSN(t *testing.T) string {
+	for {
+		var d [9]int
+		sum := 0
+		for i := range 8 {
+			n, err := rand.Int(rand.Reader, big.NewInt(10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d[i] = int(n.Int64())
+			sum += (9 - i) * d[i]
+		}
+		d[8] = sum % 11
+		if d[8] == 10 || d[0] == 0 {
+			continue
+		}
+		var s strings.Builder
+		for _, x := range d {
+			s.WriteByte(byte('0' + x))
+		}
+		return s.String()
+	}
+}

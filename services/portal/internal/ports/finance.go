@@ -1,0 +1,269 @@
+package ports
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+var trancheStatuses = []string{"payable", "held", "approved", "exported", "paid", "expected", "cancelled", "reversed", "claimed"}
+
+var holdCodes = []string{"budget-insufficient", "no-budget", "contract-suspended", "no-contract", "milestone-not-reached", "bank-account-missing",
+	"bank-account-invalid", "bank-account-unconfirmed", "bank-rejected", "price-above-cap", "duplicate"}
+
+// tranches is finance's work list: by default the tranches to approve. Held tranches show
+// every reason; a tranche above the four-eyes amount shows who approved first.
+func (s *Server) tranches(c *gin.Context) {
+	r := s.req(c)
+	if c.Query("status") == "" && len(c.Request.URL.Query()) == 0 {
+		c.Redirect(http.StatusSeeOther, "/financien/termijnen?status=payable")
+		return
+	}
+	q := r.filters("status", "provider", "holdCode", "period", "budget", "run")
+	page, err := adapters.List[adapters.Tranche](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/tranches", q))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	lead := "Termijnen van opleiders, te betalen bij een mijlpaal. Keur te betalen termijnen goed; boven het vier-ogenbedrag keuren twee verschillende medewerkers goed."
+	p := r.page("Termijnen", lead)
+	holdOpts := []web.Option{{Value: "", Label: "Alle"}}
+	for _, h := range holdCodes {
+		holdOpts = append(holdOpts, web.Option{Value: h, Label: web.Label("hold:" + h)})
+	}
+	t := &web.Table{Caption: "Termijnen", Empty: "Geen termijnen met deze filters.",
+		Columns: []web.Column{{Label: "Termijn"}, {Label: "Opleider (KvK)"}, {Label: "Mijlpaal"}, {Label: "Bedrag", Numeric: true}, {Label: "Status"}, {Label: "Goedkeuringen"}, {Label: "Actie"}},
+		Filters: &web.Form{Action: "/financien/termijnen", Get: true, Submit: "Filter", Reset: "/financien/termijnen?status=payable", Fields: []web.Field{
+			statusField("status", "Status", q.Get("status"), trancheStatuses),
+			{Name: "holdCode", Label: "Reden van aanhouden", Type: "select", Value: q.Get("holdCode"), Options: holdOpts},
+			{Name: "provider", Label: "KvK-nummer opleider", Value: q.Get("provider"), Pattern: "[0-9]{8}"},
+			{Name: "period", Label: "Maand van de mijlpaal", Value: q.Get("period"), Hint: "JJJJ-MM", Pattern: "[0-9]{4}-[0-9]{2}"},
+		}}}
+	for _, tr := range page.Items {
+		approvals := fmt.Sprintf("%d", len(tr.Approvals))
+		var lines []string
+		for _, a := range tr.Approvals {
+			lines = append(lines, a.By+", "+web.DateTime(a.At))
+		}
+		action := web.Cell{Text: ""}
+		if tr.Status == "payable" {
+			if slices.ContainsFunc(tr.Approvals, func(a adapters.Approval) bool { return a.By == r.sess.Subject }) {
+				action = web.Cell{Text: "u keurde al goed; een collega keurt als tweede goed"}
+			} else {
+				label := "Goedkeuren"
+				if len(tr.Approvals) > 0 {
+					label = "Als tweede goedkeuren"
+				}
+				action = web.Cell{Form: &web.Form{Action: "/financien/termijnen/" + url.PathEscape(tr.ID) + "/goedkeuren", Inline: true,
+					Submit: label, Key: session.RandomToken(), Hidden: map[string]string{"terug": c.Request.URL.RequestURI()}}}
+			}
+		}
+		row := web.Row{Cells: []web.Cell{{Text: trancheName(tr), Lines: []string{tr.ID}}, {Text: tr.ProviderKvk},
+			{Text: web.Label("milestone:"+tr.Milestone) + ", " + web.Date(tr.MilestoneOn)}, {Text: web.Euro(tr.AmountCents)},
+			web.Status(tr.Status), {Text: approvals, Lines: lines}, action}}
+		if len(tr.Holds) > 0 {
+			var why []string
+			for _, h := range tr.Holds {
+				why = append(why, web.Label("hold:"+h.Code)+" ("+h.Reason+")")
+			}
+			row.Tone, row.Note = "warn", "Aangehouden: "+strings.Join(why, "; ")
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	pager(r, t, page.Next)
+	p.Blocks = []web.Block{{Table: t}}
+	r.show(p)
+}
+
+func trancheName(t adapters.Tranche) string {
+	return fmt.Sprintf("%d%% bij %s", t.Percent, web.Label("milestone:"+t.Milestone))
+}
+
+// approveTranche records this officer's approval (the service enforces four eyes: a
+// second approval by the same person is refused).
+func (s *Server) approveTranche(c *gin.Context) {
+	r := s.req(c)
+	id := c.Param("trancheId")
+	call := r.call(adapters.Payments, "/api/v1/tranches/"+url.PathEscape(id)+"/approve", nil)
+	call.Key = r.form("key")
+	var tr adapters.Tranche
+	back := localPath(r.form("terug"))
+	if back == "/" {
+		back = "/financien/termijnen?status=payable"
+	}
+	if err := s.API.Post(r.ctx(), call, &tr); err != nil {
+		if pr := problemOf(err); isRefusal(err) {
+			r.done("Niet goedgekeurd: "+pr.Detail, back)
+			return
+		}
+		r.fail(err)
+		return
+	}
+	msg := "Termijn goedgekeurd: " + trancheName(tr) + " van " + web.Euro(tr.AmountCents) + "."
+	if tr.Status == "payable" {
+		msg = "Uw goedkeuring is vastgelegd. Dit bedrag ligt boven het vier-ogenbedrag: een collega van financiën keurt als tweede goed."
+	}
+	r.done(msg, back)
+}
+
+// budgets shows each financing source: granted, committed, due, paid and free.
+func (s *Server) budgets(c *gin.Context) {
+	r := s.req(c)
+	page, err := adapters.List[adapters.Budget](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/budgets", r.filters()))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page("Budgetten", "Per financieringsbron: toegekend = vrij + verplicht + te betalen + betaald; geen budget gaat ooit onder nul.")
+	t := &web.Table{Caption: "Budgetten", Columns: []web.Column{{Label: "Budget"}, {Label: "Bron"}, {Label: "Toegekend", Numeric: true}, {Label: "Verplicht", Numeric: true},
+		{Label: "Te betalen", Numeric: true}, {Label: "Betaald (besteed)", Numeric: true}, {Label: "Vrij", Numeric: true}, {Label: "Vrij deel", Numeric: true}}}
+	for _, b := range page.Items {
+		row := web.Row{Cells: []web.Cell{{Text: b.Name, Href: "/financien/budgetten/" + url.PathEscape(b.ID)}, {Text: b.Source}, {Text: web.Euro(b.GrantedCents)},
+			{Text: web.Euro(b.CommittedCents)}, {Text: web.Euro(b.DueCents)}, {Text: web.Euro(b.PaidCents)}, {Text: web.Euro(b.FreeCents)}, {Text: web.Ratio(b.FreeCents, b.GrantedCents)}}}
+		if b.GrantedCents > 0 && b.FreeCents*10 < b.GrantedCents {
+			row.Tone, row.Note = "warn", "Minder dan 10% vrij: nieuwe inschrijvingen op dit budget kunnen worden aangehouden."
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	pager(r, t, page.Next)
+	p.Blocks = []web.Block{{Table: t}}
+	r.show(p)
+}
+
+// budget shows a budget with its forecast per month.
+func (s *Server) budget(c *gin.Context) {
+	r := s.req(c)
+	id := url.PathEscape(c.Param("budgetId"))
+	var b adapters.Budget
+	if _, err := s.API.Get(r.ctx(), r.call(adapters.Payments, "/api/v1/budgets/"+id, nil), &b); err != nil {
+		r.fail(err)
+		return
+	}
+	var f adapters.Forecast
+	if _, err := s.API.Get(r.ctx(), r.call(adapters.Payments, "/api/v1/budgets/"+id+"/forecast", nil), &f); err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page(b.Name, b.Source+", van "+web.Date(b.From)+" tot en met "+web.Date(b.Until)+".")
+	p.Crumbs = []web.Link{{Label: "Budgetten", Href: "/financien/budgetten"}}
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Stand", Stats: []web.Stat{{Label: "Toegekend", Value: web.Euro(b.GrantedCents)},
+		{Label: "Besteed (betaald)", Value: web.Euro(b.PaidCents)}, {Label: "Verplicht", Value: web.Euro(b.CommittedCents), Note: "termijnen die nog komen"},
+		{Label: "Te betalen", Value: web.Euro(b.DueCents)}, {Label: "Vrij", Value: web.Euro(b.FreeCents), Note: web.Ratio(b.FreeCents, b.GrantedCents) + " van toegekend"}}})
+	t := &web.Table{Caption: "Prognose per maand", Empty: "Er komen geen termijnen meer ten laste van dit budget.",
+		Columns: []web.Column{{Label: "Maand"}, {Label: "Termijnen", Numeric: true}, {Label: "Verplicht", Numeric: true}, {Label: "Niet gedekt", Numeric: true}}}
+	for _, m := range f.Months {
+		row := web.Row{Cells: []web.Cell{{Text: m.Month}, {Text: web.Number(m.Tranches)}, {Text: web.Euro(m.CommittedCents)}, {Text: web.Euro(m.UncommittedCents)}}}
+		if m.UncommittedCents > 0 {
+			row.Tone, row.Note = "warn", "Een deel van deze termijnen is niet door het budget gedekt."
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Prognose", Table: t})
+	r.show(p)
+}
+
+// runs lists payment runs, and makes a new one of the approved tranches.
+func (s *Server) runs(c *gin.Context) {
+	r := s.req(c)
+	page, err := adapters.List[adapters.Run](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/runs", r.filters()))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page("Betaalruns", "Een betaalrun bundelt de goedgekeurde termijnen tot een SEPA-bestand (pain.001) voor de bank. De afschriften van de bank (pain.002, camt.053/054) stemmen de betalingen af.")
+	t := &web.Table{Caption: "Betaalruns", Empty: "Nog geen betaalruns.",
+		Columns: []web.Column{{Label: "Run"}, {Label: "Status"}, {Label: "Uitvoerdatum"}, {Label: "Overboekingen", Numeric: true}, {Label: "Termijnen", Numeric: true},
+			{Label: "Totaal", Numeric: true}, {Label: "Afgestemd"}}}
+	for _, run := range page.Items {
+		row := web.Row{Cells: []web.Cell{{Text: run.MessageID, Href: "/financien/betaalruns/" + url.PathEscape(run.ID)}, web.Status(run.Status),
+			{Text: web.Date(run.ExecutionDate)}, {Text: web.Number(run.Transfers)}, {Text: web.Number(run.Tranches)}, {Text: web.Euro(run.TotalCents)},
+			{Text: fmt.Sprintf("%d betaald, %d geweigerd", run.Paid, run.Rejected)}}}
+		if run.Rejected > 0 {
+			row.Tone, row.Note = "bad", "De bank weigerde een of meer overboekingen; de termijnen zijn aangehouden tot een nieuw rekeningnummer is bevestigd."
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	pager(r, t, page.Next)
+	p.Blocks = append(p.Blocks, web.Block{Table: t})
+	today := time.Now().Format("2006-01-02")
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Nieuwe betaalrun", Text: "Neemt alle goedgekeurde termijnen met een mijlpaal tot en met de gekozen dag op, per opleider samengevoegd.",
+		Form: &web.Form{Action: "/financien/betaalruns", Submit: "Betaalrun maken", Key: session.RandomToken(), Fields: []web.Field{
+			{Name: "upTo", Label: "Mijlpalen tot en met", Type: "date", Required: true, Value: today},
+			{Name: "executionDate", Label: "Uitvoerdatum", Type: "date", Hint: "Leeg: de eerstvolgende werkdag."},
+		}}})
+	r.show(p)
+}
+
+func (s *Server) createRun(c *gin.Context) {
+	r := s.req(c)
+	body := map[string]any{"upTo": r.form("upTo")}
+	if d := r.form("executionDate"); d != "" {
+		body["executionDate"] = d
+	}
+	call := r.call(adapters.Payments, "/api/v1/runs", nil)
+	call.Body, call.Key = body, r.form("key")
+	var run adapters.Run
+	if err := s.API.Post(r.ctx(), call, &run); err != nil {
+		if isRefusal(err) {
+			r.done("Geen betaalrun gemaakt: "+problemOf(err).Detail, "/financien/betaalruns")
+			return
+		}
+		r.fail(err)
+		return
+	}
+	r.done(fmt.Sprintf("Betaalrun %s gemaakt: %d termijnen, %s. Download het bestand voor de bank.", run.MessageID, run.Tranches, web.Euro(run.TotalCents)),
+		"/financien/betaalruns/"+url.PathEscape(run.ID))
+}
+
+// run shows a run's transfers with the bank's answer per transfer (the reconciliation).
+func (s *Server) run(c *gin.Context) {
+	r := s.req(c)
+	id := url.PathEscape(c.Param("runId"))
+	var run adapters.Run
+	if _, err := s.API.Get(r.ctx(), r.call(adapters.Payments, "/api/v1/runs/"+id, nil), &run); err != nil {
+		r.fail(err)
+		return
+	}
+	transfers, err := adapters.List[adapters.Transfer](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/runs/"+id+"/transfers", r.filters()))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page("Betaalrun "+run.MessageID, "")
+	p.Crumbs = []web.Link{{Label: "Betaalruns", Href: "/financien/betaalruns"}}
+	p.Blocks = append(p.Blocks, web.Block{Facts: []web.Fact{{Term: "Status", Value: web.Label(run.Status), Tone: web.Tone(run.Status)},
+		{Term: "Formaat", Value: run.Format}, {Term: "Uitvoerdatum", Value: web.Date(run.ExecutionDate)}, {Term: "Mijlpalen tot en met", Value: web.Date(run.UpTo)},
+		{Term: "Totaal", Value: web.Euro(run.TotalCents)}, {Term: "Verrekend met vorderingen", Value: web.Euro(run.SetOffCents)},
+		{Term: "Gemaakt", Value: web.DateTime(run.CreatedAt) + " door " + run.CreatedBy}},
+		Links: []web.Link{{Label: "SEPA-bestand downloaden (" + run.Format + ")", Href: "/financien/betaalruns/" + id + "/bestand", Download: true}}})
+	t := &web.Table{Caption: "Overboekingen en het antwoord van de bank", Empty: "Deze run heeft geen overboekingen.",
+		Columns: []web.Column{{Label: "Overboeking"}, {Label: "Begunstigde"}, {Label: "IBAN"}, {Label: "Bedrag", Numeric: true}, {Label: "Termijnen", Numeric: true}, {Label: "Afstemming"}}}
+	for _, tr := range transfers.Items {
+		row := web.Row{Cells: []web.Cell{{Text: tr.EndToEndID}, {Text: tr.Creditor + " (KvK " + tr.ProviderKvk + ")"}, {Text: tr.CreditorIBAN},
+			{Text: web.Euro(tr.AmountCents)}, {Text: web.Number(int64(len(tr.Tranches)))}, web.Status(tr.Status)}}
+		if tr.Status == "rejected" {
+			row.Tone, row.Note = "bad", "Geweigerd door de bank: "+tr.Reason
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	pager(r, t, transfers.Next)
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Afstemming", Table: t})
+	r.show(p)
+}
+
+// runFile passes the run's pain.001 through unchanged: the same bytes every time.
+func (s *Server) runFile(c *gin.Context) {
+	r := s.req(c)
+	call := r.call(adapters.Payments, "/api/v1/runs/"+url.PathEscape(c.Param("runId"))+"/file", nil)
+	call.Accept = "application/xml"
+	r.download(call, web.Slug(c.Param("runId"))+"-pain.001.xml")
+}

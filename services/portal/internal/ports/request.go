@@ -1,0 +1,151 @@
+package ports
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+// req is one request of a signed-in user.
+type req struct {
+	s    *Server
+	c    *gin.Context
+	sess *session.Session
+}
+
+func (s *Server) req(c *gin.Context) *req {
+	sess, _ := c.Request.Context().Value(ctxKey{}).(*session.Session)
+	return &req{s: s, c: c, sess: sess}
+}
+
+func (r *req) ctx() context.Context { return r.c.Request.Context() }
+
+func (r *req) has(roles ...auth.Role) bool { return r.sess.Principal().Has(roles...) }
+
+// call is a request to a service with the user's own token.
+func (r *req) call(service, path string, q url.Values) adapters.Call {
+	return adapters.Call{Token: r.sess.AccessToken, Service: service, Path: path, Query: q}
+}
+
+// page starts a page with the layout filled in for this user.
+func (r *req) page(title, lead string) *web.Page {
+	return &web.Page{Title: title, Lead: lead, Notice: r.c.GetString("notice"), Chrome: r.chrome()}
+}
+
+func (r *req) chrome() web.Chrome {
+	return web.Chrome{Region: r.sess.Region, User: r.sess.Name, Role: roleNames(r.sess.Roles), Org: r.sess.Org,
+		Nav: navigation(r.sess.Principal()), Current: r.c.Request.URL.Path, CSRF: r.sess.CSRF, SignedIn: true}
+}
+
+func (r *req) show(p *web.Page) { r.s.Render.Render(r.c.Writer, http.StatusOK, p) }
+
+// fail shows what went wrong with the status the service gave: a refusal as a refusal, a
+// missing item as not found, a service that is away as such.
+func (r *req) fail(err error) {
+	var e *adapters.Error
+	p := r.page("", "")
+	status := http.StatusBadGateway
+	switch {
+	case errors.As(err, &e) && (e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized):
+		r.forbidden()
+		return
+	case errors.As(err, &e) && e.Status == http.StatusNotFound:
+		status = http.StatusNotFound
+		p.Title, p.Lead = "Niet gevonden", "Dit onderdeel bestaat niet, of u kunt het niet inzien."
+	case errors.As(err, &e) && e.Status < 500:
+		status = e.Status
+		p.Title = "Dit kon niet"
+		p.Problem = problemOf(err)
+	default:
+		p.Title = "Even niet beschikbaar"
+		p.Lead = "Een onderdeel van het platform antwoordt nu niet. Probeer het over enkele ogenblikken opnieuw."
+		r.s.Log.ErrorContext(r.ctx(), "service call failed", "route", r.c.FullPath(), "error", err.Error())
+	}
+	p.Blocks = append(p.Blocks, web.Block{Links: []web.Link{{Label: "Naar de startpagina", Href: "/"}}})
+	r.s.Render.Render(r.c.Writer, status, p)
+}
+
+// forbidden: the same answer whether the item exists or not, so a tampered URL learns
+// nothing.
+func (r *req) forbidden() {
+	p := r.page("Geen toegang", "U heeft geen toegang tot deze pagina of deze gegevens. Ze horen bij een andere rol, organisatie of regio.")
+	p.Blocks = []web.Block{{Links: []web.Link{{Label: "Naar de startpagina", Href: "/"}}}}
+	r.s.Render.Render(r.c.Writer, http.StatusForbidden, p)
+}
+
+// problemOf turns a service's refusal into what the user reads.
+func problemOf(err error) *web.Problem {
+	var e *adapters.Error
+	if !errors.As(err, &e) {
+		return &web.Problem{Title: "Het platform antwoordde niet", Detail: "Probeer het over enkele ogenblikken opnieuw."}
+	}
+	p := &web.Problem{Title: "Niet verwerkt", Detail: e.Detail}
+	switch e.Status {
+	case http.StatusConflict, http.StatusPreconditionFailed:
+		p.Title = "Niet verwerkt: de gegevens zijn intussen veranderd of dit is al gedaan"
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
+		p.Title = "Niet verwerkt: controleer de invoer"
+	}
+	for _, f := range e.Fields {
+		p.Fields = append(p.Fields, f.Field+": "+f.Reason)
+	}
+	return p
+}
+
+// done confirms a form's effect on the next page (post, redirect, get).
+func (r *req) done(notice, location string) {
+	r.sess.Notice = notice
+	_ = r.s.Sessions.Save(r.c.Writer, r.sess)
+	r.c.Redirect(http.StatusSeeOther, location)
+}
+
+// filters copies the named filters of the page's URL for the API call, and the cursor.
+func (r *req) filters(names ...string) url.Values {
+	q := url.Values{}
+	for _, n := range append(names, "after") {
+		if v := strings.TrimSpace(r.c.Query(n)); v != "" {
+			q.Set(n, v)
+		}
+	}
+	return q
+}
+
+// pager links to the next page (the cursor the service gave) and back to the first,
+// keeping the filters, so every page of a list is a link that survives a reload.
+func pager(r *req, t *web.Table, next string) {
+	q := r.c.Request.URL.Query()
+	if q.Get("after") != "" {
+		q.Del("after")
+		t.First = r.c.Request.URL.Path + query(q)
+	}
+	if next != "" {
+		q.Set("after", next)
+		t.Next = r.c.Request.URL.Path + query(q)
+	}
+}
+
+func query(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// value is the first of the form's values.
+func (r *req) form(name string) string { return strings.TrimSpace(r.c.PostForm(name)) }
+
+// isRefusal is a service's refusal of what the user asked (not of who asks, not a failure).
+func isRefusal(err error) bool {
+	var e *adapters.Error
+	return errors.As(err, &e) && e.Status >= 400 && e.Status < 500 && e.Status != http.StatusUnauthorized &&
+		e.Status != http.StatusForbidden && e.Status != http.StatusNotFound
+}

@@ -1,0 +1,170 @@
+// Package ports is the portal's HTTP side: sign-in, the session and its CSRF check, and the
+// screens of each role, each built from the services' APIs called with the user's token.
+package ports
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/signin"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+// Server holds what the screens need.
+type Server struct {
+	Region    string
+	PublicURL string // e.g. https://portal.groningen.werkregio.nl (no trailing slash)
+	API       *adapters.Client
+	Sessions  *session.Manager
+	SignIn    *signin.OIDC
+	Render    *web.Renderer
+	Log       *slog.Logger
+	// Issuer is the identity provider, the one other place a form may lead (sign-out).
+	Issuer string
+	// ProcurementPublicURL is where browsers reach procurement's public tender calendar feed.
+	ProcurementPublicURL string
+}
+
+// Mount adds the portal's routes to the engine.
+func (s *Server) Mount(r *gin.Engine) {
+	r.Use(s.securityHeaders())
+	r.NoRoute(func(c *gin.Context) {
+		s.Render.Render(c.Writer, http.StatusNotFound, &web.Page{Title: "Pagina niet gevonden",
+			Lead: "Deze pagina bestaat niet (meer). Controleer het adres of ga naar de startpagina.", Blocks: []web.Block{{Links: []web.Link{{Label: "Naar de startpagina", Href: "/"}}}}})
+	})
+	r.StaticFS("/static", web.Static())
+	r.GET("/aanmelden", s.beginSignIn)
+	r.GET("/auth/callback", s.completeSignIn)
+	r.GET("/afgemeld", s.signedOut)
+
+	a := r.Group("/", s.requireSession())
+	a.POST("/afmelden", s.signOut)
+	a.GET("/", s.home)
+
+	region := a.Group("/", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin))
+	region.GET("/regio", s.regionOverview)
+	region.GET("/regio/doelen/:goalId/csv", s.goalCSV)
+	region.GET("/regio/totalen/csv", s.totalsCSV)
+
+	sroi := a.Group("/", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin, auth.RoleContractor))
+	sroi.GET("/sroi/projecten", s.projects)
+	sroi.GET("/sroi/projecten/csv", s.projectsCSV)
+	sroi.GET("/sroi/projecten/:projectId", s.project)
+	sroi.POST("/sroi/projecten/:projectId/verklaringen", s.requireRole(auth.RoleContractor), s.declare)
+	sroi.GET("/sroi/verklaringen/:declarationId", s.declaration)
+
+	fin := a.Group("/", s.requireRole(auth.RoleFinance))
+	fin.GET("/financien/termijnen", s.tranches)
+	fin.POST("/financien/termijnen/:trancheId/goedkeuren", s.approveTranche)
+	fin.GET("/financien/budgetten", s.budgets)
+	fin.GET("/financien/budgetten/:budgetId", s.budget)
+	fin.GET("/financien/betaalruns", s.runs)
+	fin.POST("/financien/betaalruns", s.createRun)
+	fin.GET("/financien/betaalruns/:runId", s.run)
+	fin.GET("/financien/betaalruns/:runId/bestand", s.runFile)
+
+	buy := a.Group("/", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin))
+	buy.GET("/inkoop/regelingen", s.schemes)
+	buy.GET("/inkoop/regelingen/:schemeId", s.scheme)
+	buy.GET("/inkoop/aanmeldingen", s.applications)
+	buy.GET("/inkoop/contracten", s.contracts)
+	buy.GET("/inkoop/aanbestedingen", s.tenders)
+}
+
+// securityHeaders: no scripts at all, forms only to the portal (and the identity provider
+// it signs out at), never in a frame, nothing cached (pages hold personal data).
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	formAction := "'self'"
+	if u, err := url.Parse(s.Issuer); err == nil && u.Host != "" {
+		formAction += " " + u.Scheme + "://" + u.Host
+	}
+	csp := "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action " + formAction +
+		"; frame-ancestors 'none'; base-uri 'none'"
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		c.Next()
+	}
+}
+
+type ctxKey struct{}
+
+// requireSession lets only signed-in users of this region through; a POST must carry the
+// session's CSRF token and come from the portal's own pages.
+func (s *Server) requireSession() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sess, err := s.Sessions.Load(c.Request)
+		if err != nil {
+			if c.Request.Method == http.MethodGet {
+				back := c.Request.URL.RequestURI()
+				q := url.Values{"terug": {back}}
+				if errors.Is(err, session.ErrIdle) || errors.Is(err, session.ErrExpired) {
+					q.Set("reden", "verlopen")
+				}
+				c.Redirect(http.StatusSeeOther, "/aanmelden?"+q.Encode())
+			} else {
+				c.Redirect(http.StatusSeeOther, "/aanmelden?reden=verlopen")
+			}
+			c.Abort()
+			return
+		}
+		if c.Request.Method == http.MethodPost && !s.sameOrigin(c.Request, sess) {
+			s.Render.Render(c.Writer, http.StatusForbidden, &web.Page{Title: "Formulier niet aangenomen",
+				Lead:   "Dit formulier kwam niet van een pagina van het portaal, of de pagina was verouderd. Open de pagina opnieuw en probeer het nog eens.",
+				Blocks: []web.Block{{Links: []web.Link{{Label: "Naar de startpagina", Href: "/"}}}}})
+			c.Abort()
+			return
+		}
+		notice := sess.Notice
+		sess.Notice = ""
+		if err := s.Sessions.Save(c.Writer, sess); err != nil {
+			s.Log.ErrorContext(c.Request.Context(), "session not saved", "error", err.Error())
+		}
+		c.Set("notice", notice)
+		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), ctxKey{}, sess))
+		c.Next()
+	}
+}
+
+// sameOrigin checks a form post: the session's CSRF token (the synchroniser token
+// pattern), and the browser's Origin and Sec-Fetch-Site headers where it sends them.
+func (s *Server) sameOrigin(r *http.Request, sess *session.Session) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != s.PublicURL {
+		return false
+	}
+	if f := r.Header.Get("Sec-Fetch-Site"); f != "" && f != "same-origin" && f != "none" {
+		return false
+	}
+	token := r.PostFormValue("csrf")
+	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRF)) == 1
+}
+
+// requireRole shows a clear refusal to a user without one of the roles (the services
+// refuse too; the portal says so before asking them).
+func (s *Server) requireRole(roles ...auth.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := s.req(c)
+		if !r.sess.Principal().Has(roles...) {
+			r.forbidden()
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}

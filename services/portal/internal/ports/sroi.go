@@ -1,0 +1,395 @@
+package ports
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+// projects lists social-return projects: a contractor sees its own (the service decides),
+// the region sees all; filterable by status (and by contractor for the region).
+func (s *Server) projects(c *gin.Context) {
+	r := s.req(c)
+	q := r.filters("status", "contractor")
+	page, err := adapters.List[adapters.Project](r.ctx(), s.API, r.call(adapters.Sroi, "/api/v1/projects", q))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	title, lead := "Social-return-projecten", "Alle gegunde opdrachten van de regio met een social-return-verplichting, en hoe ver ze zijn."
+	if r.has(auth.RoleContractor) {
+		title, lead = "Mijn projecten", "Uw opdrachten met een social-return-verplichting. Open een project om kandidaten, inkoop of uren te verklaren."
+	}
+	p := r.page(title, lead)
+	t := &web.Table{Caption: title, Empty: "Geen projecten met deze filters.",
+		Columns: []web.Column{{Label: "Project"}, {Label: "Opdrachtnemer"}, {Label: "Stand"}, {Label: "Verplichting", Numeric: true},
+			{Label: "Goedgekeurd", Numeric: true}, {Label: "Gerealiseerd", Numeric: true}, {Label: "Einddatum"}},
+		Downloads: []web.Link{{Label: "Deze lijst (CSV)", Href: "/sroi/projecten/csv" + query(r.filters("status", "contractor"))}}}
+	fields := []web.Field{statusField("status", "Stand", q.Get("status"), projectStatuses)}
+	if !r.has(auth.RoleContractor) {
+		fields = append(fields, web.Field{Name: "contractor", Label: "KvK-nummer opdrachtnemer", Value: q.Get("contractor"), Pattern: "[0-9]{8}"})
+	}
+	t.Filters = &web.Form{Action: c.Request.URL.Path, Get: true, Submit: "Filter", Reset: c.Request.URL.Path, Fields: fields}
+	for _, pr := range page.Items {
+		row := web.Row{Cells: []web.Cell{{Text: pr.Title, Href: "/sroi/projecten/" + url.PathEscape(pr.ID)}, {Text: pr.ContractorName},
+			web.Status(pr.Progress.Status), {Text: web.Euro(pr.Progress.ObligationCents)}, {Text: web.Euro(pr.Progress.ApprovedCents)},
+			{Text: web.Percent(pr.Progress.RealisedBasisPoints)}, {Text: web.Date(pr.Deadline)}}}
+		switch pr.Progress.Status {
+		case "behind":
+			row.Tone, row.Note = "warn", "Achter: "+pr.Progress.Reason
+		case "overdue":
+			row.Tone, row.Note = "bad", "Verlopen: "+pr.Progress.Reason
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	pager(r, t, page.Next)
+	p.Blocks = []web.Block{{Table: t}}
+	r.show(p)
+}
+
+func (s *Server) projectsCSV(c *gin.Context) {
+	r := s.req(c)
+	call := r.call(adapters.Sroi, "/api/v1/projects", r.filters("status", "contractor"))
+	call.Accept = "text/csv"
+	r.download(call, "social-return-projecten.csv")
+}
+
+// declareForm is what a contractor fills in; values are kept when the service refuses.
+type declareForm struct {
+	Kind   string
+	Values map[string]string
+	Errs   map[string]string
+}
+
+// project shows a project: its obligation and how it was decided, progress, declarations,
+// and for its contractor the forms to declare.
+func (s *Server) project(c *gin.Context) {
+	s.renderProject(s.req(c), nil, nil, http.StatusOK)
+}
+
+func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, status int) {
+	id := r.c.Param("projectId")
+	var pr adapters.Project
+	if _, err := s.API.Get(r.ctx(), r.call(adapters.Sroi, "/api/v1/projects/"+url.PathEscape(id), nil), &pr); err != nil {
+		r.fail(err)
+		return
+	}
+	q := r.filters("status")
+	q.Set("project", pr.ID)
+	decls, err := adapters.List[adapters.Declaration](r.ctx(), s.API, r.call(adapters.Sroi, "/api/v1/declarations", q))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page(pr.Title, fmt.Sprintf("Opdrachtnemer %s (KvK %s), gegund op %s.", pr.ContractorName, pr.ContractorKvk, web.Date(pr.AwardedOn)))
+	p.Crumbs = []web.Link{{Label: "Projecten", Href: "/sroi/projecten"}}
+	p.Problem = problem
+	pg := pr.Progress
+	tone := map[string]string{"on_track": "good", "met": "good", "behind": "warn", "overdue": "bad"}[pg.Status]
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Voortgang", Stats: []web.Stat{
+		{Label: "Stand", Value: web.Label(pg.Status), Tone: tone, Note: pg.Reason},
+		{Label: "Verplichting", Value: web.Euro(pg.ObligationCents)},
+		{Label: "Goedgekeurd", Value: web.Euro(pg.ApprovedCents), Note: web.Percent(pg.RealisedBasisPoints) + " gerealiseerd, " + web.Percent(pg.ExpectedBasisPoints) + " van de looptijd verstreken"},
+		{Label: "Verklaard", Value: web.Euro(pg.DeclaredCents), Note: "verwacht " + web.Euro(pg.ForecastCents)},
+	}})
+	facts := []web.Fact{
+		{Term: "Opdrachtwaarde (excl. btw)", Value: web.Euro(pr.Award.ValueCents)},
+		{Term: "Percentage social return", Value: web.Percent(pr.Computed.BasisPoints)},
+		{Term: "Berekende verplichting", Value: web.Euro(pr.Computed.Cents)},
+		{Term: "Hoe bepaald", Value: pr.Computed.Rule},
+		{Term: "Einddatum", Value: web.Date(pr.Deadline)},
+		{Term: "Einddatum bepaald", Value: pr.DeadlineRule},
+		{Term: "Waardetabel (bouwblokken)", Value: pr.Table},
+		{Term: "Volgende controle", Value: web.Date(pr.NextCheck)},
+	}
+	if o := pr.Override; o != nil {
+		facts = append(facts, web.Fact{Term: "Verplichting aangepast door de inkoper", Value: web.Euro(o.Cents) + ": " + o.Reason, Tone: "warn"})
+	}
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Verplichting", Facts: facts})
+
+	t := &web.Table{Caption: "Verklaringen", Empty: "Nog geen verklaringen op dit project.",
+		Columns: []web.Column{{Label: "Verklaring"}, {Label: "Soort"}, {Label: "Status"}, {Label: "Maanden geteld", Numeric: true}, {Label: "Waarde", Numeric: true}, {Label: "Ingediend"}}}
+	t.Filters = &web.Form{Action: r.c.Request.URL.Path, Get: true, Submit: "Filter", Reset: r.c.Request.URL.Path,
+		Fields: []web.Field{statusField("status", "Status", r.c.Query("status"), []string{"checking", "submitted", "approved", "rejected"})}}
+	for _, d := range decls.Items {
+		row := web.Row{Cells: []web.Cell{{Text: declarationTitle(d), Href: "/sroi/verklaringen/" + url.PathEscape(d.ID)}, {Text: kindName[d.Kind]},
+			web.Status(d.Status), {Text: strconv.Itoa(len(d.Counted))}, {Text: web.Euro(d.Value.Cents)}, {Text: web.DateTime(d.SubmittedAt)}}}
+		if len(d.Refused) > 0 {
+			row.Tone, row.Note = "warn", fmt.Sprintf("%d maand(en) niet geteld: %s", len(d.Refused), d.Refused[0].Reason)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	pager(r, t, decls.Next)
+	p.Blocks = append(p.Blocks, web.Block{Table: t})
+	if r.has(auth.RoleContractor) {
+		p.Blocks = append(p.Blocks, declareBlocks(pr.ID, form)...)
+	}
+	r.s.Render.Render(r.c.Writer, status, p)
+}
+
+var kindName = map[string]string{"candidate": "kandidaat", "purchase": "inkoop", "hours": "uren"}
+
+func declarationTitle(d adapters.Declaration) string {
+	switch d.Kind {
+	case "candidate":
+		t, _ := d.Candidate["candidateType"].(string)
+		from, _ := d.Candidate["from"].(string)
+		if from != "" {
+			return fmt.Sprintf("Kandidaat (%s) vanaf %s", candidateTypes[t], web.Date(from))
+		}
+		return "Kandidaat (" + candidateTypes[t] + ")"
+	case "purchase":
+		sup, _ := d.Purchase["supplier"].(string)
+		return "Inkoop bij " + sup
+	case "hours":
+		act, _ := d.Hours["activity"].(string)
+		return "Uren: " + act
+	}
+	return d.ID
+}
+
+var candidateTypes = map[string]string{"participatiewet": "Participatiewet", "banenafspraak": "banenafspraak", "wajong": "Wajong",
+	"ww": "WW", "wia_wao": "WIA/WAO", "no_benefit": "zonder uitkering", "vso_pro": "VSO/PrO", "bbl": "BBL-leerling", "bol": "BOL-stagiair",
+	"participatiewet_doelgroepregister": "Participatiewet, doelgroepregister", "": "onbekend"}
+
+func options(codes []string, names map[string]string) []web.Option {
+	var o []web.Option
+	for _, c := range codes {
+		o = append(o, web.Option{Value: c, Label: names[c]})
+	}
+	return o
+}
+
+// declareBlocks are the three forms: a candidate, a purchase, hours. Each has its own
+// idempotency key, so a form sent twice (a double click, a retry) declares once.
+func declareBlocks(projectID string, f *declareForm) []web.Block {
+	action := "/sroi/projecten/" + url.PathEscape(projectID) + "/verklaringen"
+	val := func(kind, name, def string) (string, string) {
+		if f != nil && f.Kind == kind {
+			return f.Values[name], f.Errs[name]
+		}
+		return def, ""
+	}
+	field := func(kind string, fl web.Field) web.Field {
+		fl.Value, fl.Error = val(kind, fl.Name, fl.Value)
+		return fl
+	}
+	today := time.Now().Format("2006-01-02")
+	types := []string{"participatiewet", "banenafspraak", "wajong", "ww", "wia_wao", "no_benefit", "vso_pro", "bbl", "bol", "participatiewet_doelgroepregister"}
+	candidate := &web.Form{Action: action, Submit: "Kandidaat verklaren", Key: session.RandomToken(), Hidden: map[string]string{"kind": "candidate"},
+		Fields: []web.Field{
+			field("candidate", web.Field{Name: "bsn", Label: "BSN van de kandidaat", Required: true, Pattern: "[0-9]{8,9}", Autocomplete: "off",
+				Hint: "Het BSN wordt direct omgezet in een pseudoniem en nergens bewaard of getoond; zo telt een maand van een kandidaat één keer over alle projecten."}),
+			field("candidate", web.Field{Name: "candidateType", Label: "Doelgroep", Type: "select", Required: true, Options: options(types, candidateTypes)}),
+			field("candidate", web.Field{Name: "hoursPerWeek", Label: "Uren per week", Type: "number", Required: true, Min: "1", Max: "60", Step: "0.5", Value: "36"}),
+			field("candidate", web.Field{Name: "from", Label: "In dienst vanaf", Type: "date", Required: true, Value: today}),
+			field("candidate", web.Field{Name: "until", Label: "In dienst tot en met", Type: "date", Required: true}),
+			field("candidate", web.Field{Name: "contractType", Label: "Soort contract", Type: "select", Required: true, Value: "fixed_term",
+				Options: []web.Option{{Value: "fixed_term", Label: "bepaalde tijd"}, {Value: "permanent", Label: "onbepaalde tijd"}, {Value: "temporary_agency", Label: "uitzendovereenkomst"}, {Value: "bbl", Label: "BBL-leerovereenkomst"}, {Value: "other", Label: "anders"}}}),
+			field("candidate", web.Field{Name: "ageBand", Label: "Leeftijd", Type: "select", Required: true, Value: "under_50",
+				Options: []web.Option{{Value: "under_50", Label: "jonger dan 50"}, {Value: "50_54", Label: "50 tot 55"}, {Value: "55_plus", Label: "55 of ouder"}}}),
+			field("candidate", web.Field{Name: "statushouder", Label: "Statushouder", Type: "select", Value: "nee", Options: []web.Option{{Value: "nee", Label: "nee"}, {Value: "ja", Label: "ja"}}}),
+		}}
+	purchase := &web.Form{Action: action, Submit: "Inkoop verklaren", Key: session.RandomToken(), Hidden: map[string]string{"kind": "purchase"},
+		Fields: []web.Field{
+			field("purchase", web.Field{Name: "supplier", Label: "Leverancier (sociale onderneming)", Required: true}),
+			field("purchase", web.Field{Name: "invoiceNumber", Label: "Factuurnummer", Required: true}),
+			field("purchase", web.Field{Name: "invoiceDate", Label: "Factuurdatum", Type: "date", Required: true}),
+			field("purchase", web.Field{Name: "invoiceEuro", Label: "Factuurbedrag excl. btw (euro)", Type: "number", Required: true, Min: "0.01", Step: "0.01"}),
+			field("purchase", web.Field{Name: "enterprise", Label: "Certificering van de onderneming", Hint: "Zoals de waardetabel die noemt (bijvoorbeeld PSO 30+); leeg: tegen factuurwaarde."}),
+		}}
+	hours := &web.Form{Action: action, Submit: "Uren verklaren", Key: session.RandomToken(), Hidden: map[string]string{"kind": "hours"},
+		Fields: []web.Field{
+			field("hours", web.Field{Name: "activity", Label: "Activiteit", Required: true, Hint: "Bijvoorbeeld een gastles, een werkervaringsdag of begeleiding."}),
+			field("hours", web.Field{Name: "hours", Label: "Aantal uren", Type: "number", Required: true, Min: "1", Max: "10000", Step: "1"}),
+			field("hours", web.Field{Name: "on", Label: "Datum", Type: "date", Required: true}),
+		}}
+	return []web.Block{
+		{Heading: "Kandidaat verklaren", ID: "kandidaat", Text: "Een kandidaat die u voor dit project in dienst heeft genomen. De waarde volgt uit de waardetabel van de regio; u ziet de berekening bij de verklaring.", Form: candidate},
+		{Heading: "Inkoop bij een sociale onderneming verklaren", ID: "inkoop", Form: purchase},
+		{Heading: "Uren verklaren", ID: "uren", Form: hours},
+	}
+}
+
+// declare sends a contractor's declaration; the BSN goes to the sroi service in the body
+// only (never in a URL, a log line or a page) and is not kept by the portal.
+func (s *Server) declare(c *gin.Context) {
+	r := s.req(c)
+	kind := r.form("kind")
+	f := &declareForm{Kind: kind, Values: map[string]string{}, Errs: map[string]string{}}
+	for _, n := range []string{"candidateType", "hoursPerWeek", "from", "until", "contractType", "ageBand", "statushouder",
+		"supplier", "invoiceNumber", "invoiceDate", "invoiceEuro", "enterprise", "activity", "hours", "on"} {
+		f.Values[n] = r.form(n)
+	}
+	body := map[string]any{"kind": kind}
+	switch kind {
+	case "candidate":
+		bsn := r.form("bsn")
+		if !validBSN(bsn) {
+			f.Errs["bsn"] = "Vul een BSN van 8 of 9 cijfers in dat de elfproef doorstaat."
+		}
+		hours, err := strconv.ParseFloat(strings.Replace(f.Values["hoursPerWeek"], ",", ".", 1), 64)
+		if err != nil || hours <= 0 || hours > 60 {
+			f.Errs["hoursPerWeek"] = "Vul het aantal uren per week in (1 tot 60)."
+		}
+		required(f, "from", "until")
+		body["source"], body["bsn"] = "external", bsn
+		body["candidate"] = map[string]any{"candidateType": f.Values["candidateType"], "hoursPerWeek": hours, "from": f.Values["from"],
+			"until": f.Values["until"], "contractType": f.Values["contractType"], "ageBand": f.Values["ageBand"], "statushouder": f.Values["statushouder"] == "ja"}
+	case "purchase":
+		cents, ok := parseEuro(f.Values["invoiceEuro"])
+		if !ok {
+			f.Errs["invoiceEuro"] = "Vul het bedrag in euro in, bijvoorbeeld 1250,00."
+		}
+		required(f, "supplier", "invoiceNumber", "invoiceDate")
+		purchase := map[string]any{"invoiceCents": cents, "supplier": f.Values["supplier"], "invoiceNumber": f.Values["invoiceNumber"], "invoiceDate": f.Values["invoiceDate"]}
+		if f.Values["enterprise"] != "" {
+			purchase["enterprise"] = f.Values["enterprise"]
+		}
+		body["purchase"] = purchase
+	case "hours":
+		n, err := strconv.Atoi(f.Values["hours"])
+		if err != nil || n < 1 {
+			f.Errs["hours"] = "Vul een heel aantal uren in."
+		}
+		required(f, "activity", "on")
+		body["hours"] = map[string]any{"hours": n, "activity": f.Values["activity"], "on": f.Values["on"]}
+	default:
+		r.fail(&adapters.Error{Status: http.StatusBadRequest, Detail: "unknown kind"})
+		return
+	}
+	if len(f.Errs) > 0 {
+		s.renderProject(r, f, &web.Problem{Title: "Controleer de invoer", Detail: "Niet alle velden zijn goed ingevuld; de fouten staan bij de velden."}, http.StatusUnprocessableEntity)
+		return
+	}
+	call := r.call(adapters.Sroi, "/api/v1/projects/"+url.PathEscape(c.Param("projectId"))+"/declarations", nil)
+	call.Body, call.Key = body, r.form("key")
+	var d adapters.Declaration
+	if err := s.API.Post(r.ctx(), call, &d); err != nil {
+		if isRefusal(err) {
+			s.renderProject(r, f, problemOf(err), http.StatusUnprocessableEntity)
+			return
+		}
+		r.fail(err)
+		return
+	}
+	// A candidate is checked against every declaration of the person (within a second):
+	// wait briefly, so the contractor sees the value at once.
+	for i := 0; i < 15 && d.Status == "checking"; i++ {
+		time.Sleep(200 * time.Millisecond)
+		if _, err := s.API.Get(r.ctx(), r.call(adapters.Sroi, "/api/v1/declarations/"+url.PathEscape(d.ID), nil), &d); err != nil {
+			break
+		}
+	}
+	r.done("Verklaring ingediend: "+declarationTitle(d)+", gewaardeerd op "+web.Euro(d.Value.Cents)+".", "/sroi/verklaringen/"+url.PathEscape(d.ID))
+}
+
+func required(f *declareForm, names ...string) {
+	for _, n := range names {
+		if f.Values[n] == "" {
+			f.Errs[n] = "Dit veld is verplicht."
+		}
+	}
+}
+
+// validBSN is the elfproef: 9 digits (8 with a leading zero left out) weighted 9..2 and -1.
+func validBSN(s string) bool {
+	if len(s) == 8 {
+		s = "0" + s
+	}
+	if len(s) != 9 {
+		return false
+	}
+	sum := 0
+	for i, ch := range s {
+		if ch < '0' || ch > '9' {
+			return false
+		}
+		w := 9 - i
+		if i == 8 {
+			w = -1
+		}
+		sum += w * int(ch-'0')
+	}
+	return sum%11 == 0 && s != "000000000"
+}
+
+// parseEuro reads "1250", "1250,5" or "1.250,50" (and a dot as the decimal point) into cents.
+func parseEuro(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
+	if strings.Contains(s, ",") {
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 || whole == "" {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w < 0 {
+		return 0, false
+	}
+	cents := w*100 + f
+	return cents, cents > 0
+}
+
+// declaration shows a declaration with the calculation trace of its value, line by line.
+func (s *Server) declaration(c *gin.Context) {
+	r := s.req(c)
+	var d adapters.Declaration
+	if _, err := s.API.Get(r.ctx(), r.call(adapters.Sroi, "/api/v1/declarations/"+url.PathEscape(c.Param("declarationId")), nil), &d); err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page(declarationTitle(d), "")
+	p.Crumbs = []web.Link{{Label: "Projecten", Href: "/sroi/projecten"}, {Label: "Project", Href: "/sroi/projecten/" + url.PathEscape(d.ProjectID)}}
+	facts := []web.Fact{{Term: "Status", Value: web.Label(d.Status), Tone: web.Tone(d.Status)}, {Term: "Waarde", Value: web.Euro(d.Value.Cents)},
+		{Term: "Waardetabel", Value: d.Value.Table}, {Term: "Ingediend", Value: web.DateTime(d.SubmittedAt)}}
+	if d.Kind == "candidate" {
+		facts = append(facts, web.Fact{Term: "Maanden geteld", Value: strings.Join(d.Counted, ", ")})
+	}
+	if d.Reason != "" {
+		facts = append(facts, web.Fact{Term: "Toelichting bij het besluit", Value: d.Reason})
+	}
+	if d.Status == "checking" {
+		p.Lead = "Deze verklaring wordt nog gecontroleerd tegen alle verklaringen van deze persoon; vernieuw de pagina over enkele ogenblikken."
+	}
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Verklaring", Facts: facts})
+	trace := &web.Table{Caption: "Berekening van de waarde", Empty: "Nog geen berekening.",
+		Columns: []web.Column{{Label: "Regel"}, {Label: "Toelichting"}, {Label: "Bedrag", Numeric: true}}}
+	for _, st := range d.Value.Trace {
+		trace.Rows = append(trace.Rows, web.Row{Cells: []web.Cell{{Text: st.Rule}, {Text: st.Detail}, {Text: web.Euro(st.Cents)}}})
+	}
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Hoe de waarde is berekend", Table: trace})
+	if len(d.Refused) > 0 {
+		ref := &web.Table{Caption: "Maanden die niet tellen", Columns: []web.Column{{Label: "Maand"}, {Label: "Reden"}}}
+		for _, m := range d.Refused {
+			ref.Rows = append(ref.Rows, web.Row{Cells: []web.Cell{{Text: m.Month}, {Text: m.Reason}}, Tone: "warn"})
+		}
+		p.Blocks = append(p.Blocks, web.Block{Table: ref})
+	}
+	r.show(p)
+}
+
+// statusField is a filter of statuses, in Dutch.
+func statusField(name, label, value string, codes []string) web.Field {
+	opts := []web.Option{{Value: "", Label: "Alle"}}
+	for _, c := range codes {
+		opts = append(opts, web.Option{Value: c, Label: web.Label(c)})
+	}
+	return web.Field{Name: name, Label: label, Type: "select", Value: value, Options: opts}
+}

@@ -1,0 +1,51 @@
+package web
+
+// The platform's codes in Dutch, with the tone of their badge. An unknown code is shown as
+// it is: a new status from a service is never hidden.
+var labels = map[string]struct{ text, tone string }{
+	// enrolments (trajecten)
+	"enrolled": {"ingeschreven", ""}, "started": {"gestart", "info"}, "completed": {"afgerond", "info"},
+	"placed": {"geplaatst", "good"}, "sustainably_placed": {"duurzaam geplaatst", "good"}, "dropped_out": {"uitgevallen", "bad"},
+	// contracts, schemes, applications, tenders
+	"active": {"actief", "good"}, "suspended": {"opgeschort", "warn"}, "ended": {"beëindigd", ""},
+	"draft": {"concept", ""}, "open": {"open", "good"}, "closed": {"gesloten", ""},
+	"accepted": {"toegelaten", "good"}, "rejected": {"afgewezen", "bad"},
+	"announced": {"aangekondigd", "info"}, "awarded": {"gegund", "good"}, "cancelled": {"vervallen", ""},
+	// tranches (termijnen) and runs (betaalruns)
+	"expected": {"verwacht", ""}, "held": {"aangehouden", "warn"}, "payable": {"te keuren", "info"},
+	"approved": {"goedgekeurd", "good"}, "exported": {"in betaalrun", "info"}, "paid": {"betaald", "good"},
+	"reversed": {"teruggedraaid", ""}, "claimed": {"teruggevorderd", "warn"},
+	"building": {"in opbouw", ""}, "ready": {"klaar om te verzenden", "info"}, "sent": {"verzonden", "good"},
+	// social return (projecten, verklaringen)
+	"on_track": {"op koers", "good"}, "behind": {"achter", "warn"}, "met": {"behaald", "good"}, "overdue": {"verlopen", "bad"},
+	"checking": {"in controle", ""}, "submitted": {"ingediend", "info"},
+	// milestones
+	"milestone:started": {"start", ""}, "milestone:completed": {"afronding", ""}, "milestone:placed": {"plaatsing", ""},
+	"milestone:sustainably_placed": {"duurzame plaatsing", ""},
+	// hold codes (redenen van aanhouden)
+	"hold:no-contract": {"geen contract van kracht", ""}, "hold:contract-suspended": {"contract opgeschort op de mijlpaaldatum", ""},
+	"hold:milestone-not-reached": {"mijlpaal nog niet bereikt", ""}, "hold:duplicate": {"dubbele termijn", ""},
+	"hold:price-above-cap": {"prijs boven het maximum", ""}, "hold:bank-account-missing": {"geen IBAN bekend", ""},
+	"hold:bank-account-invalid": {"IBAN ongeldig", ""}, "hold:bank-account-unconfirmed": {"nieuw IBAN nog niet bevestigd", ""},
+	"hold:budget-insufficient": {"budget ontoereikend", ""}, "hold:no-budget": {"geen budget voor deze regeling", ""},
+	"hold:bank-rejected": {"door de bank geweigerd", ""},
+}
+
+// Label is a code in Dutch.
+func Label(code string) string {
+	if l, ok := labels[code]; ok {
+		return l.text
+	}
+	return code
+}
+
+// Tone is the badge tone of a status.
+func Tone(code string) string {
+	if l, ok := labels[code]; ok && l.tone != "" {
+		return l.tone
+	}
+	return "plain"
+}
+
+// Status is a badge cell for a status code.
+func Status(code string) Cell { return Cell{Text: Label(code), Badge: Tone(code)} }

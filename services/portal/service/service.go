@@ -1,0 +1,73 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	// Dates on screen are Dutch time, also in an image without a zone database.
+	_ "time/tzdata"
+
+	"github.com/werkregio/platform/services/kit/config"
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/logging"
+	"github.com/werkregio/platform/services/kit/telemetry"
+	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/ports"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/signin"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+// Main reads the environment and serves until SIGTERM; configuration errors exit 2.
+func Main() {
+	cfg, err := LoadConfig(config.FromOS())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", Name, err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err == nil {
+		err = Run(ctx, cfg, ln, os.Stderr)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", Name, err)
+		os.Exit(1)
+	}
+}
+
+// Run serves the portal on ln until ctx ends.
+func Run(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer) error {
+	log := logging.New(logOut, Name, cfg.LogLevel).With("region", cfg.Region)
+	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: Name, ServiceVersion: cfg.Version, Region: cfg.Region,
+		OTLPEndpoint: cfg.OTLPEndpoint, SampleRatio: cfg.SampleRatio})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tel.Shutdown(context.Background()) }()
+	sessions, err := session.New(session.Config{Key: cfg.SessionKey, Secure: cfg.SessionSecure, Idle: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge})
+	if err != nil {
+		return err
+	}
+	oidc := signin.New(cfg.OIDC)
+	engine := httpserver.NewEngine(httpserver.Options{ServiceName: Name, Logger: log, TracerProvider: tel.Tracers, MeterProvider: tel.Meters,
+		MetricsHandler: tel.MetricsHandler, MaxBodyBytes: 64 << 10,
+		// The portal takes HTML forms (the API services take JSON only).
+		Upload: func(r *http.Request) (int64, bool) {
+			return 64 << 10, strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+		},
+		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready}}})
+	srv := &ports.Server{Region: cfg.Region, PublicURL: cfg.PublicURL, API: adapters.New(cfg.ServiceURLs), Sessions: sessions, SignIn: oidc,
+		Render: web.NewRenderer(), Log: log, Issuer: cfg.OIDC.Issuer, ProcurementPublicURL: cfg.ProcurementPublicURL}
+	srv.Mount(engine)
+	log.Info("portal started", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
+	return httpserver.Serve(ctx, ln, engine, cfg.ShutdownTimeout)
+}
