@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -151,4 +152,23 @@ func (a *Aggregates) Count(ctx context.Context, kind string, q PageQuery) (int64
 		return 0, err
 	}
 	return a.store.db.Collection(v.collection()).CountDocuments(ctx, filterFields(q))
+}
+
+// Distinct are the values of a filter field among the aggregates the query selects (e.g.
+// the providers a region's enrolments are at), read from the field's index; at most limit.
+func (a *Aggregates) Distinct(ctx context.Context, kind, field string, q PageQuery, limit int) ([]string, error) {
+	v, err := a.store.viewOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	res := a.store.db.Collection(v.collection()).Distinct(ctx, "f."+field, filterFields(q))
+	var values []string
+	if err := res.Decode(&values); err != nil {
+		return nil, err
+	}
+	slices.Sort(values)
+	if len(values) > limit {
+		values = values[:limit]
+	}
+	return values, nil
 }

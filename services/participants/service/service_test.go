@@ -201,6 +201,20 @@ func TestTwoEnrolmentsForTheLastPlaceExactlyOneSucceeds(t *testing.T) {
 	newcomer := e.register(t, bsns[8])
 	expect(t, "enrol in the freed place", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(newcomer, day(35)), nil), 201)
 
+	// The funnel counts them: four enrolled, one dropped out, all at the one provider.
+	var outcomes struct {
+		ByStatus  map[string]int64
+		Providers []struct {
+			ProviderKvk string
+			ByStatus    map[string]int64
+		}
+	}
+	expect(t, "outcomes", e.r.Call(t, e.coach, "GET", "/api/v1/reports/outcomes", nil, &outcomes), 200)
+	if outcomes.ByStatus["enrolled"] != 4 || outcomes.ByStatus["dropped_out"] != 1 || outcomes.ByStatus["started"] != 0 ||
+		len(outcomes.Providers) != 1 || outcomes.Providers[0].ByStatus["enrolled"] != 4 || outcomes.Providers[0].ByStatus["dropped_out"] != 1 {
+		t.Fatalf("outcomes %+v", outcomes)
+	}
+
 	// Suspended contract: no new enrolments.
 	e.offerKnown(t, 3, "suspended", false, start1(day(7), 1), start1(day(35), 3), start1(day(63), 5))
 	expect(t, "suspended contract", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(a, day(63)), nil), 409)

@@ -183,3 +183,11 @@ func (r *Repository) Audit(ctx context.Context, subjects []app.Subject, page pag
 		return app.AuditRecord{Subject: e.Subject, AuditEntry: e.AuditEntry}
 	}), err
 }
+
+func (r *Repository) CountEnrolments(ctx context.Context, region string, f app.EnrolmentFilter) (int64, error) {
+	return r.agg.Count(ctx, kindEnrolment, enrolmentQuery(region, f, paging.Request{}))
+}
+
+func (r *Repository) EnrolmentProviders(ctx context.Context, region string, f app.EnrolmentFilter, limit int) ([]string, error) {
+	return r.agg.Distinct(ctx, kindEnrolment, "provider", enrolmentQuery(region, f, paging.Request{}), limit)
+}

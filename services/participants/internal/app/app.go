@@ -36,6 +36,10 @@ type Repository interface {
 	ListEnrolments(ctx context.Context, region string, f EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error)
 	// EachEnrolment visits every enrolment the filter selects (scheduled checks, audits).
 	EachEnrolment(ctx context.Context, region string, f EnrolmentFilter, fn func(*domain.Enrolment) error) error
+	// CountEnrolments is how many enrolments the filter selects (one count on an index).
+	CountEnrolments(ctx context.Context, region string, f EnrolmentFilter) (int64, error)
+	// EnrolmentProviders are the providers of the enrolments the filter selects, at most limit.
+	EnrolmentProviders(ctx context.Context, region string, f EnrolmentFilter, limit int) ([]string, error)
 
 	// Audit is a page of the merged histories of participants and enrolments, oldest first.
 	Audit(ctx context.Context, subjects []Subject, page paging.Request) (paging.Page[AuditRecord], error)

@@ -43,6 +43,7 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/participants/:participantId/praktijkverklaringen", guidance, h.addPraktijkverklaring)
 	api.POST("/participants/:participantId/bbl", guidance, h.startBBL)
 	api.GET("/reports/praktijkverklaringen", guidance, h.praktijkverklaringReport)
+	api.GET("/reports/outcomes", h.outcomes)
 
 	api.GET("/enrolments", h.listEnrolments)
 	api.POST("/enrolments", guidance, h.enrol)
@@ -169,6 +170,11 @@ func (h *HTTP) startBBL(c *gin.Context) {
 
 func (h *HTTP) praktijkverklaringReport(c *gin.Context) {
 	v, err := h.app.PraktijkverklaringReport(c, principal(c))
+	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) outcomes(c *gin.Context) {
+	v, err := h.app.Outcomes(c, principal(c))
 	respond(c, http.StatusOK, v, err)
 }
 
