@@ -124,6 +124,57 @@ func TestPortalInABrowser(t *testing.T) {
 		second.check("financien-betaalruns")
 	})
 
+	t.Run("provider reports attendance and sees it against the minimum; its offer and payments", func(t *testing.T) {
+		u := b.signIn(t, "opleider@groningen")
+		u.open("/aanbod")
+		u.see("Contract OH-2026-BT/12345678/1", "Timmerman basis", "plaatsen")
+		u.check("opleider-aanbod")
+		u.open("/trajecten?status=started")
+		u.see("Trechter", "Bouwopleiding Noord")
+		u.dontSee("TechniekCampus Groningen") // another provider's
+		u.check("opleider-trajecten")
+		u.run(chromedp.Click(`tbody a`), chromedp.WaitVisible("#melden"))
+		before := u.text(".stat-value")
+		u.run(chromedp.SetValue("#f-hours", "6.5"), chromedp.Click(`#melden button[type="submit"]`))
+		u.waitFor("Gemeld: 6,5 uur")
+		if after := u.text(".stat-value"); after == before {
+			t.Errorf("attendance still %s after reporting 6.5 hours", after)
+		}
+		u.see("minimum")
+		u.check("opleider-traject")
+		u.open("/betalingen")
+		u.see("Te betalen", "Betaald", "betaald")
+		u.check("opleider-betalingen")
+	})
+
+	t.Run("coordinator: participants without a BSN, an audited reveal, the funnel and outcomes per provider", func(t *testing.T) {
+		u := b.signIn(t, "coordinator@groningen")
+		u.open("/deelnemers")
+		u.see("Sanne de Vries", "Mohammed Al-Hassan")
+		u.check("coordinator-deelnemers")
+		u.run(chromedp.Click(`//a[text()="Sanne de Vries"]`), chromedp.WaitVisible("#bsn"))
+		u.dontSee("BSN (opgevraagd")
+		u.check("coordinator-deelnemer")
+		u.run(chromedp.SetValue("#f-reason", "controle inschrijving bij UWV"), chromedp.Click(`#bsn button[type="submit"]`))
+		u.waitFor("BSN (opgevraagd en vastgelegd)")
+		if loc := u.location(); strings.ContainsAny(strings.TrimPrefix(loc, r.Portal), "0123456789") && strings.Contains(loc, "bsn=") {
+			t.Errorf("the BSN is in the URL %s", loc)
+		}
+		u.open("/trajecten")
+		u.see("Trechter", "Ingeschreven", "Duurzaam geplaatst", "Uitgevallen")
+		u.check("coordinator-trajecten")
+		u.open("/resultaten")
+		u.see("12345678", "Afronding", "Duurzame plaatsing")
+		u.check("coordinator-resultaten")
+
+		coach := b.signIn(t, "werkcoach@groningen")
+		coach.open("/deelnemers")
+		coach.see("Sanne de Vries")
+		coach.run(chromedp.Click(`//a[text()="Sanne de Vries"]`), chromedp.WaitVisible("h1"))
+		coach.dontSee("BSN opvragen") // only a coordinator may
+		coach.check("werkcoach-deelnemer")
+	})
+
 	t.Run("buyer: terms history, refusals, suspended contracts, tender calendar", func(t *testing.T) {
 		u := b.signIn(t, "inkoper@groningen")
 		u.open("/inkoop/regelingen")

@@ -16,6 +16,14 @@ func (s *Server) home(c *gin.Context) {
 			Links: []web.Link{{Label: "Termijnen om te keuren", Href: "/financien/termijnen?status=payable"}, {Label: "Aangehouden termijnen", Href: "/financien/termijnen?status=held"},
 				{Label: "Budgetten", Href: "/financien/budgetten"}, {Label: "Betaalruns", Href: "/financien/betaalruns"}}})
 	}
+	if r.has(auth.RoleProvider) {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "Opleiden", Text: "Uw aanbod en capaciteit, de trajecten van uw deelnemers met hun mijlpalen en aanwezigheid, en uw termijnen en betalingen.",
+			Links: []web.Link{{Label: "Aanbod", Href: "/aanbod"}, {Label: "Trajecten", Href: "/trajecten"}, {Label: "Betalingen", Href: "/betalingen"}}})
+	}
+	if r.has(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin) {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "Begeleiding", Text: "Deelnemers en hun trajecten, de trechter van ingeschreven tot duurzaam geplaatst, en de resultaten per opleider.",
+			Links: []web.Link{{Label: "Deelnemers", Href: "/deelnemers"}, {Label: "Mijn deelnemers", Href: "/deelnemers?mijn=1"}, {Label: "Trajecten", Href: "/trajecten"}, {Label: "Resultaten per opleider", Href: "/resultaten"}}})
+	}
 	if r.has(auth.RoleContractor) {
 		p.Blocks = append(p.Blocks, web.Block{Heading: "Social return", Text: "Uw projecten met een social-return-verplichting: verklaar kandidaten, inkoop en uren en zie hoe elke regel is gewaardeerd.",
 			Links: []web.Link{{Label: "Mijn projecten", Href: "/sroi/projecten"}}})

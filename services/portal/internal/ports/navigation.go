@@ -36,6 +36,12 @@ func navigation(p auth.Principal) []web.Link {
 		add(web.Link{Label: "Termijnen", Href: "/financien/termijnen"}, web.Link{Label: "Budgetten", Href: "/financien/budgetten"},
 			web.Link{Label: "Betaalruns", Href: "/financien/betaalruns"})
 	}
+	if p.Has(auth.RoleProvider) {
+		add(web.Link{Label: "Aanbod", Href: "/aanbod"}, web.Link{Label: "Trajecten", Href: "/trajecten"}, web.Link{Label: "Betalingen", Href: "/betalingen"})
+	}
+	if p.Has(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin) {
+		add(web.Link{Label: "Deelnemers", Href: "/deelnemers"}, web.Link{Label: "Trajecten", Href: "/trajecten"}, web.Link{Label: "Resultaten", Href: "/resultaten"})
+	}
 	if p.Has(auth.RoleContractor) {
 		add(web.Link{Label: "Mijn projecten", Href: "/sroi/projecten"})
 	}

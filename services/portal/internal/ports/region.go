@@ -2,6 +2,7 @@ package ports
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
@@ -100,7 +101,7 @@ func goalBlocks(g adapters.GoalProgress, year string, now time.Time) []web.Block
 				{Label: "Aan het werk", Value: web.Number(g.Placed), Note: "sinds " + web.Date(g.Goal.From)},
 				{Label: "Doellijn vandaag", Value: web.Number(g.TargetToday)},
 				pace,
-				{Label: "Nodig per maand", Value: strings.Replace(fmt.Sprintf("%.1f", g.NeededPerMonth), ".", ",", 1), Note: "om het doel op " + web.Date(g.Goal.Deadline) + " te halen"},
+				{Label: "Nodig per maand", Value: web.Decimal(math.Round(g.NeededPerMonth*10) / 10), Note: "om het doel op " + web.Date(g.Goal.Deadline) + " te halen"},
 			},
 			Chart: web.GoalChart("Banendoel "+g.Goal.Name+": aan het werk tegen de doellijn", points, g.Goal.Target)},
 		{Table: table},

@@ -73,6 +73,22 @@ func (s *Server) Mount(r *gin.Engine) {
 	fin.GET("/financien/betaalruns/:runId", s.run)
 	fin.GET("/financien/betaalruns/:runId/bestand", s.runFile)
 
+	prov := a.Group("/", s.requireRole(auth.RoleProvider))
+	prov.GET("/aanbod", s.offer)
+	prov.GET("/betalingen", s.statement)
+	prov.GET("/betalingen/csv", s.statementCSV)
+
+	work := a.Group("/", s.requireRole(auth.RoleProvider, auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin))
+	work.GET("/trajecten", s.enrolments)
+	work.GET("/trajecten/:enrolmentId", s.enrolment)
+	work.POST("/trajecten/:enrolmentId/aanwezigheid", s.requireRole(auth.RoleProvider), s.reportAttendance)
+
+	coach := a.Group("/", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin))
+	coach.GET("/deelnemers", s.participants)
+	coach.GET("/deelnemers/:participantId", s.participant)
+	coach.POST("/deelnemers/:participantId/bsn", s.requireRole(auth.RoleCoordinator), s.revealBSN)
+	coach.GET("/resultaten", s.outcomes)
+
 	buy := a.Group("/", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin))
 	buy.GET("/inkoop/regelingen", s.schemes)
 	buy.GET("/inkoop/regelingen/:schemeId", s.scheme)

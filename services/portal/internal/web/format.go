@@ -78,3 +78,8 @@ var amsterdam = func() *time.Location {
 	}
 	return time.FixedZone("CET", 3600)
 }()
+
+// Decimal formats a number the Dutch way, without trailing zeros: 6.5 → 6,5.
+func Decimal(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1)
+}

@@ -1,0 +1,156 @@
+package ports
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+var targetGroups = []string{"participatiewet", "ww", "wajong", "wia_wao", "doelgroepregister", "statushouder", "no_benefit", "other"}
+
+// participants lists job seekers (a work coach: their organisation's); a BSN is never on
+// this page.
+func (s *Server) participants(c *gin.Context) {
+	r := s.req(c)
+	q := r.filters("municipality", "targetGroup", "workCoach")
+	if c.Query("mijn") == "1" {
+		q.Set("workCoach", r.sess.Subject)
+	}
+	page, err := adapters.List[adapters.Participant](r.ctx(), s.API, r.call(adapters.Participants, "/api/v1/participants", q))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page("Deelnemers", "Werkzoekenden in begeleiding. Een BSN staat nooit op het scherm; een coördinator kan het met een reden opvragen, en dat wordt vastgelegd.")
+	groups := []web.Option{{Value: "", Label: "Alle"}}
+	for _, g := range targetGroups {
+		groups = append(groups, web.Option{Value: g, Label: g})
+	}
+	t := &web.Table{Caption: "Deelnemers", Empty: "Geen deelnemers met deze filters.",
+		Columns: []web.Column{{Label: "Naam"}, {Label: "Gemeente"}, {Label: "Doelgroepen"}, {Label: "Trede", Numeric: true}, {Label: "Werkcoach"}, {Label: "Aangemeld"}},
+		Filters: &web.Form{Action: "/deelnemers", Get: true, Submit: "Filter", Reset: "/deelnemers", Fields: []web.Field{
+			{Name: "municipality", Label: "Gemeente", Value: q.Get("municipality")},
+			{Name: "targetGroup", Label: "Doelgroep", Type: "select", Value: q.Get("targetGroup"), Options: groups},
+			{Name: "mijn", Label: "Werkcoach", Type: "select", Value: c.Query("mijn"), Options: []web.Option{{Value: "", Label: "Alle werkcoaches"}, {Value: "1", Label: "Alleen mijn deelnemers"}}},
+		}}}
+	for _, pt := range page.Items {
+		row := web.Row{Cells: []web.Cell{{Text: pt.Name, Href: "/deelnemers/" + url.PathEscape(pt.ID)}, {Text: pt.Municipality}, {Text: strings.Join(pt.TargetGroups, ", ")},
+			{Text: web.Number(pt.LadderStep)}, {Text: pt.WorkCoach.Name}, {Text: web.DateTime(pt.RegisteredAt)}}}
+		if pt.Consent.WithdrawnOn != "" {
+			row.Tone, row.Note = "warn", "Toestemming ingetrokken op "+web.Date(pt.Consent.WithdrawnOn)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	pager(r, t, page.Next)
+	p.Blocks = []web.Block{{Table: t}}
+	r.show(p)
+}
+
+// participant shows a participant and their trajectories; a coordinator may reveal the BSN
+// for a stated reason (the service writes the audit trail before it answers).
+func (s *Server) participant(c *gin.Context) {
+	s.renderParticipant(s.req(c), "", nil, http.StatusOK)
+}
+
+func (s *Server) renderParticipant(r *req, bsn string, problem *web.Problem, status int) {
+	id := url.PathEscape(r.c.Param("participantId"))
+	var pt adapters.Participant
+	if _, err := s.API.Get(r.ctx(), r.call(adapters.Participants, "/api/v1/participants/"+id, nil), &pt); err != nil {
+		r.fail(err)
+		return
+	}
+	q := url.Values{"participant": {pt.ID}}
+	enr, err := adapters.List[adapters.Enrolment](r.ctx(), s.API, r.call(adapters.Participants, "/api/v1/enrolments", q))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page(pt.Name, "Gemeente "+pt.Municipality+"; werkcoach "+pt.WorkCoach.Name+".")
+	p.Crumbs = []web.Link{{Label: "Deelnemers", Href: "/deelnemers"}}
+	p.Problem = problem
+	facts := []web.Fact{{Term: "Doelgroepen", Value: strings.Join(pt.TargetGroups, ", ")}, {Term: "Trede (participatieladder)", Value: web.Number(pt.LadderStep)},
+		{Term: "Toestemming", Value: pt.Consent.Purpose + " (sinds " + web.Date(pt.Consent.GivenOn) + ")"}, {Term: "Aangemeld", Value: web.DateTime(pt.RegisteredAt)}}
+	if bsn != "" {
+		facts = append(facts, web.Fact{Term: "BSN (opgevraagd en vastgelegd)", Value: bsn, Tone: "warn"})
+		p.Notice = "Het BSN is getoond en uw opvraging is vastgelegd in het audittrail. Het verdwijnt zodra u deze pagina verlaat."
+	}
+	p.Blocks = append(p.Blocks, web.Block{Facts: facts})
+	t := &web.Table{Caption: "Trajecten", Empty: "Nog geen trajecten.", Columns: []web.Column{{Label: "Traject"}, {Label: "Opleider"}, {Label: "Start"}, {Label: "Stand"}, {Label: "Mijlpalen"}}}
+	for _, e := range enr.Items {
+		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: e.ProductName, Href: "/trajecten/" + url.PathEscape(e.ID)}, {Text: e.ProviderName},
+			{Text: web.Date(e.StartDate)}, web.Status(e.Status), {Lines: milestones(e)}}})
+	}
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Trajecten", Table: t})
+	if r.has(auth.RoleCoordinator) && bsn == "" {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "BSN opvragen", ID: "bsn",
+			Text: "Alleen als het werk het vraagt (bijvoorbeeld voor een melding aan UWV). Uw naam, de reden en het moment worden vastgelegd.",
+			Form: &web.Form{Action: "/deelnemers/" + id + "/bsn", Submit: "BSN tonen", Key: session.RandomToken(),
+				Fields: []web.Field{{Name: "reason", Label: "Reden", Required: true, Hint: "Bijvoorbeeld: controle inschrijving bij UWV."}}}})
+	}
+	s.Render.Render(r.c.Writer, status, p)
+}
+
+// revealBSN shows the BSN on this answer only: it is not stored, not put in a URL and not
+// kept for a next page.
+func (s *Server) revealBSN(c *gin.Context) {
+	r := s.req(c)
+	reason := r.form("reason")
+	if reason == "" {
+		s.renderParticipant(r, "", &web.Problem{Title: "Controleer de invoer", Fields: []string{"Reden: geef aan waarom u het BSN nodig heeft."}}, http.StatusUnprocessableEntity)
+		return
+	}
+	call := r.call(adapters.Participants, "/api/v1/participants/"+url.PathEscape(c.Param("participantId"))+"/bsn-reveal", nil)
+	call.Body = map[string]any{"reason": reason}
+	var out struct {
+		BSN string `json:"bsn"`
+	}
+	if err := s.API.Post(r.ctx(), call, &out); err != nil {
+		if isRefusal(err) {
+			s.renderParticipant(r, "", problemOf(err), http.StatusUnprocessableEntity)
+			return
+		}
+		r.fail(err)
+		return
+	}
+	s.renderParticipant(r, out.BSN, nil, http.StatusOK)
+}
+
+// outcomes are the results per provider: how many complete, are placed, and stay placed.
+func (s *Server) outcomes(c *gin.Context) {
+	r := s.req(c)
+	var out adapters.Outcomes
+	if _, err := s.API.Get(r.ctx(), r.call(adapters.Participants, "/api/v1/reports/outcomes", nil), &out); err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page("Resultaten per opleider", "Afronding: afgerond (of verder) van de trajecten die klaar zijn, uitval meegeteld. Plaatsing: geplaatst van de afgeronde trajecten. Duurzaam: zes maanden aan het werk van de geplaatste.")
+	filter := strings.TrimSpace(c.Query("provider"))
+	t := &web.Table{Caption: "Resultaten per opleider", Empty: "Nog geen trajecten.",
+		Columns: []web.Column{{Label: "Opleider (KvK)"}, {Label: "Trajecten", Numeric: true}, {Label: "Lopend", Numeric: true}, {Label: "Afronding", Numeric: true},
+			{Label: "Plaatsing", Numeric: true}, {Label: "Duurzame plaatsing", Numeric: true}, {Label: "Uitval", Numeric: true}},
+		Filters: &web.Form{Action: "/resultaten", Get: true, Submit: "Filter", Reset: "/resultaten", Fields: []web.Field{{Name: "provider", Label: "KvK-nummer opleider", Value: filter, Pattern: "[0-9]{8}"}}}}
+	for _, pr := range out.Providers {
+		if filter != "" && pr.ProviderKvk != filter {
+			continue
+		}
+		b := pr.ByStatus
+		total := b["enrolled"] + b["started"] + b["completed"] + b["placed"] + b["sustainably_placed"] + b["dropped_out"]
+		completed := b["completed"] + b["placed"] + b["sustainably_placed"]
+		placed := b["placed"] + b["sustainably_placed"]
+		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: pr.ProviderKvk, Href: "/trajecten?provider=" + url.QueryEscape(pr.ProviderKvk)},
+			{Text: web.Number(total)}, {Text: web.Number(b["enrolled"] + b["started"])}, {Text: web.Ratio(completed, completed+b["dropped_out"])},
+			{Text: web.Ratio(placed, completed)}, {Text: web.Ratio(b["sustainably_placed"], placed)}, {Text: web.Number(b["dropped_out"])}}})
+	}
+	p.Blocks = []web.Block{{Table: t}}
+	if out.Truncated {
+		p.Blocks = append(p.Blocks, web.Block{Text: "Er zijn meer opleiders dan dit overzicht toont; filter op een KvK-nummer."})
+	}
+	r.show(p)
+}
