@@ -64,6 +64,9 @@ func TestTheValuesSchemaRefusesBadValues(t *testing.T) {
 		"unknown service setting":       {"--set", "services.sroi.cpu=2"},
 		"sampling above 100":            {"--set", "telemetry.samplingPercent=101"},
 		"operator: replicas of 0":       {"--set", "replicas=0"},
+		"portal without its provider":   {"--set", "portal.enabled=true", "--set", "portal.publicURL=https://portal.example.nl", "--set", "portal.sessionKeySecret.name=s"},
+		"portal over plain http":        {"--set", "portal.publicURL=http://portal.example.nl"},
+		"portal role to no role":        {"--set", "portal.oidc.roleMap[0]=beheer=superuser"},
 		"operator: unknown pull policy": {"--set", "image.pullPolicy=Sometimes"},
 	} {
 		chart := "platform"

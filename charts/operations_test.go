@@ -126,7 +126,7 @@ func TestMonitoringAlertsHaveRunbooksAndUseRealMetrics(t *testing.T) {
 	if alerts < 10 || dashboards != 6 || len(anchors) != alerts {
 		t.Errorf("%d alerts, %d runbook entries, %d dashboards (want one per service and one for the region)", alerts, len(anchors), dashboards)
 	}
-	if len(services) != 5 || selector == nil {
+	if len(services) != 6 || selector == nil { // five services and the portal
 		t.Fatalf("%d services, selector %v", len(services), selector)
 	}
 	for _, s := range services {
@@ -159,19 +159,75 @@ func TestIngressRoutesAndAutoscalersFollowTheValues(t *testing.T) {
 				t.Errorf("ingress %s: %s", d.Metadata.Name, raw)
 			}
 		case "HTTPRoute":
+			if d.Metadata.Name == "flevoland-portal" {
+				continue // on its public URL's host: TestThePortalRunsBesideTheServicesInBothModes
+			}
 			raw, _ := json.Marshal(d.Spec)
 			if !strings.Contains(string(raw), `"hostnames":["betalingen.werkregio.flevoland.nl"]`) || !strings.Contains(string(raw), `"name":"flevoland-payments"`) {
 				t.Errorf("route %s: %s", d.Metadata.Name, raw)
 			}
 		case "Deployment":
-			if _, ok := d.Spec["replicas"]; ok {
+			if _, ok := d.Spec["replicas"]; ok && d.Metadata.Name != "flevoland-portal" { // the portal is not autoscaled
 				t.Errorf("%s sets replicas while autoscaled", d.Metadata.Name)
 			}
 		}
 	}
 	slices.Sort(kinds["Ingress"])
-	if strings.Join(kinds["Ingress"], ",") != "flevoland-procurement,flevoland-sroi" || len(kinds["HTTPRoute"]) != 1 ||
-		len(kinds["HorizontalPodAutoscaler"]) != 5 || len(kinds["PodDisruptionBudget"]) != 5 {
+	if strings.Join(kinds["Ingress"], ",") != "flevoland-portal,flevoland-procurement,flevoland-sroi" || len(kinds["HTTPRoute"]) != 2 ||
+		len(kinds["HorizontalPodAutoscaler"]) != 5 || len(kinds["PodDisruptionBudget"]) != 6 {
 		t.Errorf("rendered %v", kinds)
+	}
+}
+
+// The portal runs beside the services in both modes: its settings from the values, its
+// secrets by reference, the services at their in-cluster names, on the public URL's host;
+// the services' NetworkPolicies (the chart's in direct mode, the operator's from the
+// Region's networkPolicy.from) let its pods in, and nothing else new.
+func TestThePortalRunsBesideTheServicesInBothModes(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	docs := renderDocs(t, tools, "platform", "-f", "platform/ci/direct-values.yaml", "--set", "ingress.enabled=true",
+		"--set", "ingress.hosts.procurement=inkoop.werkregio.flevoland.nl")
+	var portal, ingress, cfg bool
+	for _, d := range docs {
+		raw, _ := json.Marshal(d.Spec)
+		switch {
+		case d.Kind == "Deployment" && d.Metadata.Name == "flevoland-portal":
+			portal = true
+			for _, want := range []string{`"name":"OIDC_CLIENT_SECRET","valueFrom":{"secretKeyRef":{"key":"clientSecret","name":"portal-oidc"}}`,
+				`"name":"SESSION_KEY","valueFrom":{"secretKeyRef":{"key":"sessionKey","name":"portal-session"}}`, `"readOnlyRootFilesystem":true`} {
+				if !strings.Contains(string(raw), want) {
+					t.Errorf("portal deployment lacks %s: %s", want, raw)
+				}
+			}
+		case d.Kind == "ConfigMap" && d.Metadata.Name == "flevoland-portal":
+			cfg = true
+			for k, v := range map[string]string{"PORTAL_PUBLIC_URL": "https://portal.werkregio.flevoland.nl", "SROI_URL": "http://flevoland-sroi",
+				"PAYMENTS_URL": "http://flevoland-payments", "OIDC_CLAIM_ROLES": "realm_access.roles", "OIDC_CLAIM_REGION": "-",
+				"OIDC_ROLE_MAP": "werkregio-inkoper=buyer,werkregio-financien=finance", "OIDC_ISSUER": "https://id.flevoland.nl/realms/werkregio"} {
+				if d.Data[k] != v {
+					t.Errorf("portal config %s = %q, want %q", k, d.Data[k], v)
+				}
+			}
+		case d.Kind == "Ingress" && d.Metadata.Name == "flevoland-portal":
+			ingress = strings.Contains(string(raw), `"host":"portal.werkregio.flevoland.nl"`)
+		case d.Kind == "NetworkPolicy" && d.Metadata.Name == "flevoland-payments":
+			if !strings.Contains(string(raw), `"podSelector":{"matchLabels":{"app.kubernetes.io/name":"portal","werkregio.nl/region":"flevoland"}}`) {
+				t.Errorf("payments does not let the portal in: %s", raw)
+			}
+		}
+	}
+	if !portal || !ingress || !cfg {
+		t.Errorf("portal deployment %v, config %v, ingress on its host %v", portal, cfg, ingress)
+	}
+	// operator mode: the Region asks the operator to let the portal in
+	for _, d := range renderDocs(t, tools, "platform", "-f", "platform/ci/operator-values.yaml", "--set", "portal.enabled=true",
+		"--set", "portal.publicURL=https://portal.werkregio-groningen.nl", "--set", "portal.oidc.issuer=https://login.groningen.nl",
+		"--set", "portal.oidc.clientId=portal", "--set", "portal.oidc.clientSecret.name=portal-oidc", "--set", "portal.sessionKeySecret.name=portal-session") {
+		if d.Kind == "Region" {
+			raw, _ := json.Marshal(d.Spec["networkPolicy"])
+			if !strings.Contains(string(raw), `"app.kubernetes.io/name":"portal"`) {
+				t.Errorf("the Region's networkPolicy does not let the portal in: %s", raw)
+			}
+		}
 	}
 }

@@ -42,3 +42,13 @@ own env: the person pseudonym key (participants, sroi) and SMTP (sroi). */}}
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* networkFrom: who may call the services: the configured peers, and the portal's pods
+when the chart runs the portal (it calls the services' APIs for its users). */}}
+{{- define "platform.networkFrom" -}}
+{{- $from := .Values.networkPolicy.from -}}
+{{- if .Values.portal.enabled -}}
+{{- $from = append $from (dict "podSelector" (dict "matchLabels" (dict "app.kubernetes.io/name" "portal" "werkregio.nl/region" .Values.region.code))) -}}
+{{- end -}}
+{{- toYaml $from -}}
+{{- end -}}

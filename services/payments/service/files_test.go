@@ -123,6 +123,14 @@ func TestACancelledRunReturnsItsTranchesAndTheStatementAsCSV(t *testing.T) {
 	if second.Tranches != 1 || second.Status != "ready" {
 		t.Fatalf("the next run %+v does not take the returned tranche", second)
 	}
+	// finance lists runs by status: the cancelled one apart from the one ready to send
+	var cancelled, ready struct{ Items []struct{ ID string } }
+	expect(t, "cancelled runs", e.r.Call(t, e.finance, "GET", "/api/v1/runs?status=cancelled", nil, &cancelled), 200)
+	expect(t, "ready runs", e.r.Call(t, e.finance, "GET", "/api/v1/runs?status=ready", nil, &ready), 200)
+	if len(cancelled.Items) != 1 || cancelled.Items[0].ID != first.ID || len(ready.Items) != 1 || ready.Items[0].ID != second.ID {
+		t.Fatalf("runs by status: cancelled %+v, ready %+v", cancelled, ready)
+	}
+	expect(t, "unknown status", e.r.Call(t, e.finance, "GET", "/api/v1/runs?status=lost", nil, nil), 400)
 
 	req, _ := http.NewRequest("GET", e.r.URL+"/api/v1/providers/"+provider+"/statement", nil)
 	req.Header.Set("Authorization", "Bearer "+e.prov)

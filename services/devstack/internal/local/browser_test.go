@@ -73,8 +73,11 @@ func (b *browserSuite) signIn(t *testing.T, id string) *user {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.alloc, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(cancelTimeout)
+	// the tab opens with a first call without a deadline (its context is the tab's life);
+	// every step after it has its own
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("%s: no tab: %v", id, err)
+	}
 	u := &user{b: b, t: t, ctx: ctx, id: id}
 	// The portal sends the browser on to the identity provider: its page is waited for by
 	// asking the page (a wait on a node may hold on to the document the redirect replaced).
@@ -87,20 +90,33 @@ func (b *browserSuite) signIn(t *testing.T, id string) *user {
 
 func (u *user) run(actions ...chromedp.Action[chromedp.Void]) {
 	u.t.Helper()
-	if err := chromedp.Do(u.ctx, actions...); err != nil {
+	// Each step has its own deadline, so a step that hangs fails in seconds, naming itself.
+	ctx, cancel := context.WithTimeout(u.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		u.t.Fatalf("%s: %v (at %s)", u.id, err, u.location())
 	}
 }
 
 func (u *user) location() string {
-	loc, _ := chromedp.Run(u.ctx, chromedp.Location())
+	ctx, cancel := context.WithTimeout(u.ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	return loc
 }
 
-// open goes to a path of the portal and waits for its heading.
+// open goes to a path of the portal and waits until its page is there. The wait asks the
+// page itself (a wait on a node may hold on to the document a navigation replaced).
 func (u *user) open(path string) {
 	u.t.Helper()
-	u.run(chromedp.Navigate(u.b.portal+path), chromedp.WaitVisible("h1"))
+	u.run(chromedp.Navigate(u.b.portal + path))
+	u.waitSel("h1")
+}
+
+// waitSel waits until the page has an element the CSS selector matches.
+func (u *user) waitSel(sel string) {
+	u.t.Helper()
+	u.poll(fmt.Sprintf(`document.readyState === 'complete' && !!document.querySelector(%q)`, sel), sel)
 }
 
 func (u *user) text(sel string) string {
@@ -111,7 +127,9 @@ func (u *user) text(sel string) string {
 // get runs one action and returns its value.
 func get[T any](u *user, a chromedp.Action[T]) T {
 	u.t.Helper()
-	v, err := chromedp.Run(u.ctx, a)
+	ctx, cancel := context.WithTimeout(u.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
 	if err != nil {
 		u.t.Fatalf("%s: %v (at %s)", u.id, err, u.location())
 	}
@@ -150,19 +168,26 @@ func (u *user) dontSee(texts ...string) {
 	}
 }
 
-// waitFor waits until the page's text holds want (after a form's post and redirect: the
-// page may be replaced while it is asked, which is retried).
+// waitFor waits until the page's text holds want (after a form's post and redirect).
 func (u *user) waitFor(want string) {
 	u.t.Helper()
-	js := fmt.Sprintf(`!!document.body && document.body.innerText.includes(%q)`, want)
+	u.poll(fmt.Sprintf(`!!document.body && document.body.innerText.includes(%q)`, want), want)
+}
+
+// poll asks the page until the expression is true; the page may be replaced while it is
+// asked, which is asked again.
+func (u *user) poll(js, what string) {
+	u.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		found, err := chromedp.Run(u.ctx, chromedp.Evaluate[bool](js))
+		ctx, cancel := context.WithTimeout(u.ctx, 5*time.Second)
+		found, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		cancel()
 		if err == nil && found {
 			return
 		}
 		if time.Now().After(deadline) {
-			u.t.Fatalf("%s: %q did not appear at %s (%v)\n%s", u.id, want, u.location(), err, clip(u.body(), 1500))
+			u.t.Fatalf("%s: %q did not appear at %s (%v)\n%s", u.id, what, u.location(), err, clip(u.body(), 1500))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -19,13 +19,14 @@ import (
 	"github.com/werkregio/platform/services/testenv/k8s"
 )
 
-// images are the container images of the platform: the services and the operator.
+// images are the container images of the platform: the services, the portal and the operator.
 var images = []struct{ name, dir, main string }{
 	{"procurement", "services/procurement", "./cmd/procurement"},
 	{"providers", "services/providers", "./cmd/providers"},
 	{"participants", "services/participants", "./cmd/participants"},
 	{"payments", "services/payments", "./cmd/payments"},
 	{"sroi", "services/sroi", "./cmd/sroi"},
+	{"portal", "services/portal", "./cmd/portal"},
 	{"region-operator", "operators/region-operator", "./cmd"},
 }
 

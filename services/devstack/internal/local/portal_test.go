@@ -40,12 +40,18 @@ func TestPortalInABrowser(t *testing.T) {
 		// every table filterable, and a filter is a link that survives a reload
 		u.open("/regio?jaar=2026")
 		u.dontSee("2025-Q1")
-		u.run(chromedp.Reload(), chromedp.WaitVisible("h1"))
+		u.run(chromedp.Reload())
+		u.waitSel("h1")
 		u.dontSee("2025-Q1")
 		u.open("/sroi/projecten?status=overdue")
 		u.see("Renovatie sporthal Delfzijl", "Verlopen:")
 		u.dontSee("Groot onderhoud N33 Zuidbroek")
 		u.check("sroi-projecten-verlopen")
+
+		admin := b.signIn(t, "beheerder@groningen") // the region's administrator sees the same monitor
+		admin.open("/regio")
+		admin.see("Banendoel: 1000-banenplan Groningen (vervolg)")
+		admin.check("beheerder-regio")
 	})
 
 	t.Run("contractor declares a candidate and sees its value and calculation", func(t *testing.T) {
@@ -54,7 +60,8 @@ func TestPortalInABrowser(t *testing.T) {
 		u.see("Versterking scholen Eemsdelta", "Renovatie sporthal Delfzijl")
 		u.dontSee("Groot onderhoud N33 Zuidbroek") // another contractor's
 		u.check("opdrachtnemer-projecten")
-		u.run(chromedp.Click(`//a[text()="Versterking scholen Eemsdelta"]`), chromedp.WaitVisible("#kandidaat"))
+		u.run(chromedp.Click(`//a[text()="Versterking scholen Eemsdelta"]`))
+		u.waitSel("#kandidaat")
 		u.check("opdrachtnemer-project")
 		bsn := newBSN(t)
 		from := time.Now().AddDate(0, -2, 0).Format("2006-01-02")
@@ -73,8 +80,9 @@ func TestPortalInABrowser(t *testing.T) {
 		}
 		u.check("opdrachtnemer-verklaring")
 		// the refusal of a bad BSN is said at the field, and keeps what was typed
-		u.run(chromedp.Click(`//a[text()="Project"]`), chromedp.WaitVisible("#kandidaat"),
-			chromedp.SetValue("#f-bsn", "123456789"), chromedp.SetValue("#f-until", until), chromedp.Click(`#kandidaat button[type="submit"]`))
+		u.run(chromedp.Click(`//a[text()="Project"]`))
+		u.waitSel("#kandidaat")
+		u.run(chromedp.SetValue("#f-bsn", "123456789"), chromedp.SetValue("#f-until", until), chromedp.Click(`#kandidaat button[type="submit"]`))
 		u.waitFor("Controleer de invoer")
 		u.see("elfproef")
 		u.check("opdrachtnemer-fout")
@@ -106,7 +114,7 @@ func TestPortalInABrowser(t *testing.T) {
 		second.check("financien-budgetten")
 
 		second.open("/financien/betaalruns")
-		second.run(chromedp.Click(`form.form button[type="submit"]`))
+		second.run(chromedp.Click(`#nieuwe-betaalrun button[type="submit"]`))
 		second.waitFor("SEPA-bestand downloaden")
 		second.see("gemaakt", "Overboekingen en het antwoord van de bank")
 		second.check("financien-betaalrun")
@@ -133,7 +141,8 @@ func TestPortalInABrowser(t *testing.T) {
 		u.see("Trechter", "Bouwopleiding Noord")
 		u.dontSee("TechniekCampus Groningen") // another provider's
 		u.check("opleider-trajecten")
-		u.run(chromedp.Click(`tbody a`), chromedp.WaitVisible("#melden"))
+		u.run(chromedp.Click(`tbody a`))
+		u.waitSel("#melden")
 		before := u.text(".stat-value")
 		u.run(chromedp.SetValue("#f-hours", "6.5"), chromedp.Click(`#melden button[type="submit"]`))
 		u.waitFor("Gemeld: 6,5 uur")
@@ -152,7 +161,8 @@ func TestPortalInABrowser(t *testing.T) {
 		u.open("/deelnemers")
 		u.see("Sanne de Vries", "Mohammed Al-Hassan")
 		u.check("coordinator-deelnemers")
-		u.run(chromedp.Click(`//a[text()="Sanne de Vries"]`), chromedp.WaitVisible("#bsn"))
+		u.run(chromedp.Click(`//a[text()="Sanne de Vries"]`))
+		u.waitSel("#bsn")
 		u.dontSee("BSN (opgevraagd")
 		u.check("coordinator-deelnemer")
 		u.run(chromedp.SetValue("#f-reason", "controle inschrijving bij UWV"), chromedp.Click(`#bsn button[type="submit"]`))
@@ -170,7 +180,8 @@ func TestPortalInABrowser(t *testing.T) {
 		coach := b.signIn(t, "werkcoach@groningen")
 		coach.open("/deelnemers")
 		coach.see("Sanne de Vries")
-		coach.run(chromedp.Click(`//a[text()="Sanne de Vries"]`), chromedp.WaitVisible("h1"))
+		coach.run(chromedp.Click(`//a[text()="Sanne de Vries"]`))
+		coach.waitFor("; werkcoach")
 		coach.dontSee("BSN opvragen") // only a coordinator may
 		coach.check("werkcoach-deelnemer")
 	})
@@ -179,7 +190,8 @@ func TestPortalInABrowser(t *testing.T) {
 		u := b.signIn(t, "inkoper@groningen")
 		u.open("/inkoop/regelingen")
 		u.check("inkoper-regelingen")
-		u.run(chromedp.Click(`//a[text()="Open House Bouw & Techniek (1000-banenplan)"]`), chromedp.WaitVisible(`section[id^="product-"]`))
+		u.run(chromedp.Click(`//a[text()="Open House Bouw & Techniek (1000-banenplan)"]`))
+		u.waitSel(`section[id^="product-"]`)
 		u.see("versie 1", "versie 2", "40% bij start")
 		u.check("inkoper-regeling")
 		u.open("/inkoop/aanmeldingen")

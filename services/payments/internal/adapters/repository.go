@@ -145,8 +145,8 @@ func (r *Repository) SaveRun(ctx context.Context, run *domain.Run, o rules.Outco
 	return r.agg.Save(ctx, store.Saved{Kind: kindRun, ID: run.ID, Region: run.Region, State: run, Outcome: o})
 }
 
-func (r *Repository) ListRuns(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Run], error) {
-	return store.PageAs[domain.Run](ctx, r.agg, kindRun, store.Filtered(region, page, nil))
+func (r *Repository) ListRuns(ctx context.Context, region string, status domain.RunStatus, page paging.Request) (paging.Page[domain.Run], error) {
+	return store.PageAs[domain.Run](ctx, r.agg, kindRun, store.Filtered(region, page, map[string]string{"status": string(status)}))
 }
 
 func (r *Repository) EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error {

@@ -34,7 +34,7 @@ type Repository interface {
 
 	LoadRun(ctx context.Context, id string) (*domain.Run, error)
 	SaveRun(ctx context.Context, r *domain.Run, o rules.Outcome) error
-	ListRuns(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Run], error)
+	ListRuns(ctx context.Context, region string, status domain.RunStatus, page paging.Request) (paging.Page[domain.Run], error)
 	EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error
 	// RunByMessage finds the run whose file has this message id (a bank's answer names it).
 	RunByMessage(ctx context.Context, region, messageID string) (*domain.Run, error)

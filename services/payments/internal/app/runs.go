@@ -305,9 +305,9 @@ func (s *Service) GetRun(ctx context.Context, id string) (*domain.Run, error) {
 	return r, err
 }
 
-// ListRuns pages the region's runs.
-func (s *Service) ListRuns(ctx context.Context, page paging.Request) (paging.Page[domain.Run], error) {
-	return s.Repo.ListRuns(ctx, s.region, page)
+// ListRuns pages the region's runs, of one status if given.
+func (s *Service) ListRuns(ctx context.Context, status domain.RunStatus, page paging.Request) (paging.Page[domain.Run], error) {
+	return s.Repo.ListRuns(ctx, s.region, status, page)
 }
 
 // WriteFile streams a run's SEPA credit-transfer file: the same bytes every time.

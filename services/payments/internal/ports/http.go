@@ -198,11 +198,12 @@ func (h *HTTP) statement(c *gin.Context) {
 func euros(c domain.Cents) string { return civil.Decimal(c) }
 
 func (h *HTTP) listRuns(c *gin.Context) {
-	q := httpserver.ListQuery(c)
+	q := httpserver.ListQuery(c, "status")
+	status := domain.RunStatus(q.OneOf("status", []string{string(domain.RunBuilding), string(domain.RunReady), string(domain.RunSent), string(domain.RunCancelled)}))
 	if !q.OK() {
 		return
 	}
-	v, err := h.app.ListRuns(c, q.Page)
+	v, err := h.app.ListRuns(c, status, q.Page)
 	httpserver.RespondPage(c, v, err)
 }
 

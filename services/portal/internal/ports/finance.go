@@ -174,7 +174,7 @@ func (s *Server) budget(c *gin.Context) {
 // runs lists payment runs, and makes a new one of the approved tranches.
 func (s *Server) runs(c *gin.Context) {
 	r := s.req(c)
-	page, err := adapters.List[adapters.Run](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/runs", r.filters()))
+	page, err := adapters.List[adapters.Run](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/runs", r.filters("status")))
 	if err != nil {
 		r.fail(err)
 		return
@@ -182,7 +182,9 @@ func (s *Server) runs(c *gin.Context) {
 	p := r.page("Betaalruns", "Een betaalrun bundelt de goedgekeurde termijnen tot een SEPA-bestand (pain.001) voor de bank. De afschriften van de bank (pain.002, camt.053/054) stemmen de betalingen af.")
 	t := &web.Table{Caption: "Betaalruns", Empty: "Nog geen betaalruns.",
 		Columns: []web.Column{{Label: "Run"}, {Label: "Status"}, {Label: "Uitvoerdatum"}, {Label: "Overboekingen", Numeric: true}, {Label: "Termijnen", Numeric: true},
-			{Label: "Totaal", Numeric: true}, {Label: "Afgestemd"}}}
+			{Label: "Totaal", Numeric: true}, {Label: "Afgestemd"}},
+		Filters: &web.Form{Action: "/financien/betaalruns", Get: true, Submit: "Filter", Reset: "/financien/betaalruns",
+			Fields: []web.Field{statusField("status", "Status", c.Query("status"), []string{"ready", "sent", "cancelled"})}}}
 	for _, run := range page.Items {
 		row := web.Row{Cells: []web.Cell{{Text: run.MessageID, Href: "/financien/betaalruns/" + url.PathEscape(run.ID)}, web.Status(run.Status),
 			{Text: web.Date(run.ExecutionDate)}, {Text: web.Number(run.Transfers)}, {Text: web.Number(run.Tranches)}, {Text: web.Euro(run.TotalCents)},
@@ -195,7 +197,7 @@ func (s *Server) runs(c *gin.Context) {
 	pager(r, t, page.Next)
 	p.Blocks = append(p.Blocks, web.Block{Table: t})
 	today := time.Now().Format("2006-01-02")
-	p.Blocks = append(p.Blocks, web.Block{Heading: "Nieuwe betaalrun", Text: "Neemt alle goedgekeurde termijnen met een mijlpaal tot en met de gekozen dag op, per opleider samengevoegd.",
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Nieuwe betaalrun", ID: "nieuwe-betaalrun", Text: "Neemt alle goedgekeurde termijnen met een mijlpaal tot en met de gekozen dag op, per opleider samengevoegd.",
 		Form: &web.Form{Action: "/financien/betaalruns", Submit: "Betaalrun maken", Key: session.RandomToken(), Fields: []web.Field{
 			{Name: "upTo", Label: "Mijlpalen tot en met", Type: "date", Required: true, Value: today},
 			{Name: "executionDate", Label: "Uitvoerdatum", Type: "date", Hint: "Leeg: de eerstvolgende werkdag."},
