@@ -11,6 +11,7 @@ replace (
 require (
 	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/gin-gonic/gin v1.12.0
+	github.com/werkregio/platform/contracts v0.0.0-00010101000000-000000000000
 	github.com/werkregio/platform/services/kit v0.0.0-00010101000000-000000000000
 	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.70.0
 	golang.org/x/oauth2 v0.37.0

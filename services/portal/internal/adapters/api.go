@@ -15,15 +15,17 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+
+	"github.com/werkregio/platform/contracts/catalog"
 )
 
-// The services the portal calls.
+// The services the portal calls, by their names in the catalog.
 const (
-	Procurement  = "procurement"
-	Providers    = "providers"
-	Participants = "participants"
-	Payments     = "payments"
-	Sroi         = "sroi"
+	Procurement  = catalog.Procurement
+	Providers    = catalog.Providers
+	Participants = catalog.Participants
+	Payments     = catalog.Payments
+	Sroi         = catalog.Sroi
 )
 
 // Services lists them.

@@ -104,10 +104,7 @@ type Statement struct {
 		MilestoneOn string `json:"milestoneOn"`
 		AmountCents int64  `json:"amountCents"`
 		Status      string `json:"status"`
-		Holds       []struct {
-			Code   string `json:"code"`
-			Reason string `json:"reason"`
-		} `json:"holds"`
-		EndToEndID string `json:"endToEndId"`
+		Holds       []Hold `json:"holds"`
+		EndToEndID  string `json:"endToEndId"`
 	} `json:"lines"`
 }

@@ -4,24 +4,21 @@ package adapters
 
 // Tranche is an instalment of an enrolment's price, due at a milestone.
 type Tranche struct {
-	ID          string `json:"id"`
-	EnrolmentID string `json:"enrolmentId"`
-	ContractID  string `json:"contractId"`
-	ProviderKvk string `json:"providerKvk"`
-	ProductID   string `json:"productId"`
-	BudgetID    string `json:"budgetId"`
-	Milestone   string `json:"milestone"`
-	MilestoneOn string `json:"milestoneOn"`
-	ExpectedOn  string `json:"expectedOn"`
-	Percent     int64  `json:"percent"`
-	AmountCents int64  `json:"amountCents"`
-	Status      string `json:"status"`
-	Holds       []struct {
-		Code   string `json:"code"`
-		Reason string `json:"reason"`
-	} `json:"holds"`
-	Approvals []Approval `json:"approvals"`
-	RunID     string     `json:"runId"`
+	ID          string     `json:"id"`
+	EnrolmentID string     `json:"enrolmentId"`
+	ContractID  string     `json:"contractId"`
+	ProviderKvk string     `json:"providerKvk"`
+	ProductID   string     `json:"productId"`
+	BudgetID    string     `json:"budgetId"`
+	Milestone   string     `json:"milestone"`
+	MilestoneOn string     `json:"milestoneOn"`
+	ExpectedOn  string     `json:"expectedOn"`
+	Percent     int64      `json:"percent"`
+	AmountCents int64      `json:"amountCents"`
+	Status      string     `json:"status"`
+	Holds       []Hold     `json:"holds"`
+	Approvals   []Approval `json:"approvals"`
+	RunID       string     `json:"runId"`
 }
 
 // Budget is one financing source's partition of the ledger.
@@ -78,6 +75,12 @@ type Transfer struct {
 	CreditorIBAN string   `json:"creditorIban"`
 	Status       string   `json:"status"`
 	Reason       string   `json:"reason"`
+}
+
+// Hold is why a tranche is held: a stable code and its reason.
+type Hold struct {
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
 }
 
 // Approval is a finance officer's approval of a tranche.
