@@ -33,6 +33,7 @@ var participantsAccess = map[string]kittest.Rule{
 	"addPraktijkverklaring":    {Roles: guidance, OwnOrg: coachOnly},
 	"startBbl":                 {Roles: guidance, OwnOrg: coachOnly},
 	"praktijkverklaringReport": {Roles: guidance},
+	"outcomesReport":           {Roles: readers},
 	"listEnrolments":           {Roles: readers, OwnOrg: ownOrg},
 	"enrol":                    {Roles: guidance, OwnOrg: coachOnly},
 	"getEnrolment":             {Roles: readers, OwnOrg: ownOrg},

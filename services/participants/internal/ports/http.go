@@ -43,7 +43,8 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/participants/:participantId/praktijkverklaringen", guidance, h.addPraktijkverklaring)
 	api.POST("/participants/:participantId/bbl", guidance, h.startBBL)
 	api.GET("/reports/praktijkverklaringen", guidance, h.praktijkverklaringReport)
-	api.GET("/reports/outcomes", h.outcomes)
+	// the roles that read enrolments, each in its own scope
+	api.GET("/reports/outcomes", auth.Require(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin, auth.RoleProvider, auth.RoleFinance), h.outcomes)
 
 	api.GET("/enrolments", h.listEnrolments)
 	api.POST("/enrolments", guidance, h.enrol)

@@ -64,7 +64,7 @@ func (s *Server) tranches(c *gin.Context) {
 					label = "Als tweede goedkeuren"
 				}
 				action = web.Cell{Form: &web.Form{Action: "/financien/termijnen/" + url.PathEscape(tr.ID) + "/goedkeuren", Inline: true,
-					Submit: label, Key: session.RandomToken(), Hidden: map[string]string{"terug": c.Request.URL.RequestURI()}}}
+					Submit: label, SubmitName: label + ": " + trancheName(tr) + " van " + web.Euro(tr.AmountCents) + ", opleider " + tr.ProviderKvk + " (" + tr.ID + ")", Key: session.RandomToken(), Hidden: map[string]string{"terug": c.Request.URL.RequestURI()}}}
 			}
 		}
 		row := web.Row{Cells: []web.Cell{{Text: trancheName(tr), Lines: []string{tr.ID}}, {Text: tr.ProviderKvk},

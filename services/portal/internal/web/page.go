@@ -119,7 +119,10 @@ type Form struct {
 	// Get forms (filters) change the URL, so the result can be bookmarked and reloaded.
 	Get    bool
 	Submit string
-	Fields []Field
+	// SubmitName is the button's full accessible name when many buttons share the text
+	// (each row's "Goedkeuren"); it starts with the visible text (WCAG 2.5.3).
+	SubmitName string
+	Fields     []Field
 	// Key is the idempotency key of this form: sent twice, it acts once.
 	Key    string
 	Hidden map[string]string
