@@ -4,8 +4,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
@@ -67,22 +65,20 @@ type AdmissionFilter struct {
 type Service struct {
 	repo Repository
 	now  func() time.Time
-	ids  func(prefix string) string
 }
 
-// New builds the application with the real clock and random ids.
+// New builds the application with the real clock.
 func New(repo Repository) *Service {
-	return &Service{repo: repo, now: time.Now, ids: randomID}
+	return &Service{repo: repo, now: time.Now}
 }
 
 // WithClock replaces the clock (tests and demo data).
 func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
 
-func randomID(prefix string) string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
-}
+// newID is a new aggregate's id (prefix and 16 hex digits): it follows the request's
+// Idempotency-Key, so a retry of a create whose answer a crash lost finds what it made
+// (rules.MadeBefore) instead of making it twice; random without a key.
+func newID(ctx context.Context, prefix string) string { return rules.NewIDOf(ctx, prefix+"-", 8) }
 
 func isBuyerOf(p auth.Principal, buyerOrg string) bool {
 	return p.Has(auth.RoleAdmin) || (p.Has(auth.RoleBuyer) && p.Org == buyerOrg)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
@@ -15,11 +16,15 @@ func (s *Service) CreateScheme(ctx context.Context, p auth.Principal, in domain.
 	if !p.Has(auth.RoleBuyer, auth.RoleAdmin) || p.Org == "" {
 		return nil, forbid("only a buyer organisation can create a scheme")
 	}
-	sch, err := domain.NewScheme(s.ids("sch"), p.Region, p.Org, in)
+	sch, err := domain.NewScheme(newID(ctx, "sch"), p.Region, p.Org, in)
 	if err != nil {
 		return nil, err
 	}
-	return sch, s.repo.SaveScheme(ctx, sch, rules.Outcome{Actor: p.Actor(), Action: "scheme.created"})
+	err = s.repo.SaveScheme(ctx, sch, rules.Outcome{Actor: p.Actor(), Action: "scheme.created"})
+	if made, ok := rules.MadeBefore(ctx, err, func() (*domain.Scheme, error) { return s.GetScheme(ctx, p, sch.ID) }); ok {
+		return made, nil
+	}
+	return sch, err
 }
 
 // GetScheme returns a scheme the caller may see: drafts only to their buyer.
@@ -69,6 +74,10 @@ func (s *Service) changeScheme(ctx context.Context, p auth.Principal, id, action
 			return forbid("only the scheme's buyer can change it")
 		}
 		events, err := change(sch)
+		if errors.Is(err, errUnchanged) {
+			out = sch
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -77,6 +86,9 @@ func (s *Service) changeScheme(ctx context.Context, p auth.Principal, id, action
 	})
 	return out, err
 }
+
+// errUnchanged: the change was made before (a retried request); nothing is saved.
+var errUnchanged = errors.New("unchanged")
 
 // EditScheme changes a draft.
 func (s *Service) EditScheme(ctx context.Context, p auth.Principal, id string, in domain.SchemeInput) (*domain.Scheme, error) {
@@ -108,7 +120,14 @@ func (s *Service) CloseScheme(ctx context.Context, p auth.Principal, id string) 
 func (s *Service) AddProduct(ctx context.Context, p auth.Principal, schemeID string, in domain.ProductInput) (*domain.Product, error) {
 	var added domain.Product
 	_, err := s.changeScheme(ctx, p, schemeID, "product.added", func(sch *domain.Scheme) ([]Event, error) {
-		prod, err := sch.AddProduct(s.ids("prd"), in, domain.DateOf(s.now()))
+		id := newID(ctx, "prd")
+		for _, existing := range sch.Products {
+			if existing.ID == id { // added by this request before a crash cut off its answer
+				added = existing
+				return nil, errUnchanged
+			}
+		}
+		prod, err := sch.AddProduct(id, in, domain.DateOf(s.now()))
 		if err != nil {
 			return nil, err
 		}

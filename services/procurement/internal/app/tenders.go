@@ -15,12 +15,16 @@ func (s *Service) AnnounceTender(ctx context.Context, p auth.Principal, in domai
 	if !p.Has(auth.RoleBuyer, auth.RoleAdmin) || p.Org == "" {
 		return nil, forbid("only a buyer organisation can announce a tender")
 	}
-	t, err := domain.NewTender(s.ids("tnd"), p.Region, p.Org, in, s.now())
+	t, err := domain.NewTender(newID(ctx, "tnd"), p.Region, p.Org, in, s.now())
 	if err != nil {
 		return nil, err
 	}
-	return t, s.repo.SaveTender(ctx, t, rules.Outcome{Events: []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}},
+	err = s.repo.SaveTender(ctx, t, rules.Outcome{Events: []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}},
 		Actor: p.Actor(), Action: "tender.announced"})
+	if made, ok := rules.MadeBefore(ctx, err, func() (*domain.Tender, error) { return s.GetTender(ctx, p, t.ID) }); ok {
+		return made, nil
+	}
+	return t, err
 }
 
 // GetTender returns a tender of the caller's region (the calendar is public information).
