@@ -42,6 +42,9 @@ type database struct {
 
 	mu    sync.RWMutex
 	colls map[string]*collection
+	// created are the collections the write under way made (guarded by wmu): readers see
+	// them only once that write committed, as they see their tables.
+	created map[string]*collection
 
 	// changed is closed (and replaced) when a write commits: change streams wait on it.
 	changedMu sync.Mutex
@@ -159,6 +162,7 @@ func (d *database) close() {
 func (d *database) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
+	d.created = nil
 	tx, err := d.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -169,6 +173,14 @@ func (d *database) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return err
+	}
+	if len(d.created) > 0 {
+		d.mu.Lock()
+		for name, c := range d.created {
+			d.colls[name] = c
+		}
+		d.mu.Unlock()
+		d.created = nil
 	}
 	d.announce()
 	return nil
@@ -220,6 +232,9 @@ func (d *database) ensureCollection(tx *sql.Tx, name string) (*collection, bool,
 	if c := d.collection(name); c != nil {
 		return c, false, nil
 	}
+	if c := d.created[name]; c != nil {
+		return c, false, nil
+	}
 	if err := validCollectionName(name); err != nil {
 		return nil, false, err
 	}
@@ -239,9 +254,12 @@ func (d *database) ensureCollection(tx *sql.Tx, name string) (*collection, bool,
 	if err := c.saveMeta(tx, true); err != nil {
 		return nil, false, err
 	}
-	d.mu.Lock()
-	d.colls[name] = c
-	d.mu.Unlock()
+	// Until the write commits, its table exists in its transaction only: a reader that
+	// found the collection now would ask for a table it cannot see ("no such table").
+	if d.created == nil {
+		d.created = map[string]*collection{}
+	}
+	d.created[name] = c
 	return c, true, nil
 }
 
