@@ -175,15 +175,22 @@ func (r *Running) Call(t testing.TB, token, method, path string, body any, out a
 }
 
 // Update changes a resource the way a careful client does: it reads the ETag of the
-// resource at etagPath and sends the change with If-Match.
+// resource at etagPath and sends the change with If-Match; on 412 (the resource changed
+// in between, e.g. a replica that events still update) it reads it again and resends, for
+// up to 30 seconds, as a client would.
 func (r *Running) Update(t testing.TB, token, method, path, etagPath string, body any, out any) int {
 	t.Helper()
-	status, h := r.CallWith(t, token, "GET", etagPath, nil, nil, nil)
-	if status != http.StatusOK {
-		return status
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		status, h := r.CallWith(t, token, "GET", etagPath, nil, nil, nil)
+		if status != http.StatusOK {
+			return status
+		}
+		status, _ = r.CallWith(t, token, method, path, http.Header{"If-Match": {h.Get("ETag")}}, body, out)
+		if status != http.StatusPreconditionFailed || time.Now().After(deadline) {
+			return status
+		}
 	}
-	status, _ = r.CallWith(t, token, method, path, http.Header{"If-Match": {h.Get("ETag")}}, body, out)
-	return status
 }
 
 // CallWith is Call with request headers (If-Match, Idempotency-Key, ...); it also returns
