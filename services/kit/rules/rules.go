@@ -152,4 +152,7 @@ type Outcome struct {
 	// transfers): the store keeps them with the change, so a later writer finds them
 	// (store.Aggregates.CausesApplied) and applies none twice.
 	Causes []string
+	// Detail is what the change did beyond its new state, kept with it in the log and read
+	// back with the aggregate's history (a ledger's postings): JSON, never shown as state.
+	Detail any
 }

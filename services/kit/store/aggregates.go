@@ -173,7 +173,7 @@ func onlyDuplicates(err error) bool {
 
 // commitOf builds the commit of one change, with its events routed and checked.
 func (a *Aggregates) commitOf(ctx context.Context, s Saved) (commitDoc, error) {
-	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action, Causes: s.Causes}
+	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action, Causes: s.Causes, Detail: s.Detail}
 	if ch.Action == "" && len(s.Events) > 0 {
 		ch.Action = s.Events[0].Type
 	}

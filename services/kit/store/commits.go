@@ -57,6 +57,7 @@ type commitDoc struct {
 	Actor       rules.Actor       `bson:"actor"`
 	Action      string            `bson:"action,omitempty"`
 	Causes      []string          `bson:"causes,omitempty"`
+	Detail      string            `bson:"detail,omitempty"`
 	TraceParent map[string]string `bson:"trace,omitempty"`
 	// Imported commits were brought in from elsewhere without events (see Import).
 	Imported bool `bson:"imported,omitempty"`
@@ -87,6 +88,7 @@ type Change struct {
 	Actor  rules.Actor
 	Action string
 	Causes []string
+	Detail any
 }
 
 // NewEvent builds an Outgoing event with its data marshalled.
@@ -134,6 +136,13 @@ func (s *Store) newCommit(ctx context.Context, ch Change) (commitDoc, error) {
 		ID: commitID(stream, v), Stream: stream, Kind: ch.Kind, Aggregate: ch.ID, Version: v, Region: ch.Region,
 		State: string(state), Events: ch.Events, RecordedAt: time.Now().UTC(),
 		TraceParent: carrier, Actor: ch.Actor, Action: ch.Action, Causes: ch.Causes,
+	}
+	if ch.Detail != nil {
+		detail, err := json.Marshal(ch.Detail)
+		if err != nil {
+			return commitDoc{}, err
+		}
+		doc.Detail = string(detail)
 	}
 	return doc, nil
 }

@@ -126,3 +126,37 @@ func decodeHistoryCursor(s string) (historyCursor, error) {
 	}
 	return c, nil
 }
+
+// Detailed is one change of an aggregate with the detail its command kept (Outcome.Detail).
+type Detailed struct {
+	rules.AuditEntry
+	Detail []byte // JSON; nil when the change kept none
+}
+
+// Details reads an aggregate's changes after a version, oldest first, at most limit, with
+// their details (a budget's postings): one range of the log's stream index.
+func (a *Aggregates) Details(ctx context.Context, kind, id string, afterVersion, limit int) ([]Detailed, error) {
+	opts := options.Find().SetSort(bson.D{{Key: "stream", Value: 1}, {Key: "version", Value: 1}}).
+		SetProjection(bson.D{{Key: "version", Value: 1}, {Key: "action", Value: 1}, {Key: "actor", Value: 1}, {Key: "recordedAt", Value: 1}, {Key: "detail", Value: 1}})
+	if limit > 0 {
+		opts.SetLimit(int64(limit))
+	}
+	cur, err := a.store.commits.Find(ctx, bson.D{{Key: "stream", Value: StreamOf(kind, id)}, {Key: "version", Value: bson.D{{Key: "$gt", Value: afterVersion}}}}, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close(ctx)
+	var out []Detailed
+	for cur.Next(ctx) {
+		var d commitDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, err
+		}
+		e := Detailed{AuditEntry: rules.AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}}
+		if d.Detail != "" {
+			e.Detail = []byte(d.Detail)
+		}
+		out = append(out, e)
+	}
+	return out, cur.Err()
+}
