@@ -381,7 +381,7 @@ func (h *harness) streamRun(ctx context.Context, n int) (RunFigures, error) {
 		}
 	}
 	if _, err := h.p.Store.Import(ctx, "run", []store.ImportedCommit{{ID: id, Version: 1, Region: region, At: time.Now(), Action: "bench",
-		State: obj{"id": id, "region": region, "status": "ready", "upTo": day(0), "executionDate": day(1), "perTranche": false,
+		State: obj{"id": id, "region": region, "status": "approved", "approvedBy": "bench-second-officer", "upTo": day(0), "executionDate": day(1), "perTranche": false,
 			"format": "pain.001.001.09", "messageId": msg, "transfers": n, "tranches": n, "totalCents": total, "setOffCents": 0, "paid": 0, "rejected": 0,
 			"createdAt": time.Now().UTC().Format(time.RFC3339), "createdBy": "bench"}}}); err != nil {
 		return RunFigures{}, err

@@ -8,24 +8,18 @@ import (
 	"github.com/werkregio/platform/services/kit/kittest"
 )
 
-type runView struct {
-	ID, Status, MessageID string
-	Transfers, Tranches   int
-	TotalCents            int64
-	SetOffCents           int64
-}
-
 func (e *env) payAll(t *testing.T, ids ...string) runView {
 	t.Helper()
 	for _, id := range ids {
 		e.waitTranche(t, id, "payable")
 		expect(t, "approve "+id, e.r.Call(t, e.finance, "POST", "/api/v1/tranches/"+id+"/approve", nil, nil), 200)
 	}
-	var run runView
-	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &run), 201)
+	run := e.makeRun(t)
 	validPain001(t, e.download(t, run.ID))
 	e2e := "R" + strings.ToUpper(strings.TrimPrefix(run.ID, "run-")) + "-" + provider
-	expect(t, "paid", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(run.MessageID, e2e, "ACSC", "")}, nil), 200)
+	if rec := e.bankReport(t, pain002For(run, e2e, "ACSC", "", run.TotalCents)); rec.Paid != 1 {
+		t.Fatalf("the bank's report paid nothing: %+v", rec)
+	}
 	return run
 }
 
@@ -76,14 +70,13 @@ func TestAWithdrawnMilestoneIsClaimedBackFromTheNextPayment(t *testing.T) {
 	if tr.Status != "approved" {
 		t.Fatalf("two approvals made it %s", tr.Status)
 	}
-	var second runView
-	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &second), 201)
+	second := e.makeRun(t)
 	if second.TotalCents != 80_000-28_500 || second.SetOffCents != 28_500 {
 		t.Fatalf("second run %+v: the claim is not set off", second)
 	}
 	validPain001(t, e.download(t, second.ID))
 	e2e := "R" + strings.ToUpper(strings.TrimPrefix(second.ID, "run-")) + "-" + provider
-	expect(t, "paid", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(second.MessageID, e2e, "ACSC", "")}, nil), 200)
+	e.bankReport(t, pain002For(second, e2e, "ACSC", "", second.TotalCents))
 	e.waitTranche(t, "trn-enr-2-started", "paid")
 	got := e.budget(t, b.ID)
 	if got.Paid != 95_000+80_000-28_500 {

@@ -29,6 +29,7 @@ func TestOlderFilesBySettingAndTheAccountStatement(t *testing.T) {
 	if run.Format != "pain.001.001.03" {
 		t.Fatalf("format %s", run.Format)
 	}
+	expect(t, "approved", e.r.Call(t, e.finance2, "POST", "/api/v1/runs/"+run.ID+"/approval", nil, nil), 200)
 	validAgainst(t, e.download(t, run.ID), "pain.001.001.03.xsd")
 
 	var transfers struct {
@@ -159,8 +160,7 @@ func TestAFileRefusedWholeRejectsEveryTransfer(t *testing.T) {
 	e.milestone(t, "enr-1", "prt-1", "started", 1, -5, 95_000)
 	e.waitTranche(t, "trn-enr-1-started", "payable")
 	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/approve", nil, nil), 200)
-	var run struct{ ID, MessageID string }
-	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &run), 201)
+	run := e.makeRun(t)
 	refused := `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>` +
 		`<GrpHdr><MsgId>STS-2</MsgId><CreDtTm>2026-12-02T10:00:00</CreDtTm></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>` + run.MessageID +
 		`</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Cd>FF01</Cd></Rsn></StsRsnInf></OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>`
@@ -170,6 +170,9 @@ func TestAFileRefusedWholeRejectsEveryTransfer(t *testing.T) {
 		t.Fatalf("%d rejected", rec.Rejected)
 	}
 	e.waitHolds(t, "trn-enr-1-started", "bank-rejected")
-	expect(t, "an unknown message id", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports",
-		obj{"document": strings.Replace(refused, run.MessageID, "NOSUCHRUN", 1)}, nil), 422)
+	// an answer on a message no run has is an exception for finance, not applied
+	unknown := e.bankReport(t, strings.Replace(refused, run.MessageID, "NOSUCHRUN", 1))
+	if unknown.Rejected != 0 || unknown.ExceptionCount != 1 || unknown.Exceptions[0].Code != "unknown-reference" || unknown.Exceptions[0].Reference != "NOSUCHRUN" {
+		t.Fatalf("an unknown message id: %+v", unknown)
+	}
 }

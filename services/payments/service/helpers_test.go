@@ -89,12 +89,18 @@ func (e *env) award(t *testing.T, contract, kvk string, on int) {
 		"products": []obj{{"productId": "prd-1", "name": "Timmerman basis", "priceCents": 95000, "termsVersion": 1, "terms": []obj{terms(40, 30, 30)}}}})
 }
 
+// account publishes a provider's bank account as the providers service does; a confirmed
+// one names the finance officer who confirmed it (the second officer of the tests).
 func (e *env) account(t *testing.T, kvk, iban, status string, revision int) {
 	t.Helper()
-	e.publish(t, catalog.TopicProvidersRegistry, catalog.TypeBankAccountChanged, kvk+"/bank-account", revision, obj{"providerKvk": kvk, "region": "groningen",
+	a := obj{"providerKvk": kvk, "region": "groningen",
 		"accountHolder": "Bouwschool Noord B.V.", "iban": iban, "status": status, "revision": revision,
 		"address": obj{"street": "Hoofdstraat", "buildingNumber": "12", "postCode": "9711 AB", "town": "Groningen", "country": "NL"},
-		"at":      time.Now().UTC().Format(time.RFC3339)})
+		"at":      time.Now().UTC().Format(time.RFC3339)}
+	if status == "confirmed" {
+		a["confirmedBy"] = secondOfficerSubject
+	}
+	e.publish(t, catalog.TopicProvidersRegistry, catalog.TypeBankAccountChanged, kvk+"/bank-account", revision, a)
 }
 
 func terms(percents ...int) obj {
@@ -134,6 +140,9 @@ func milestoneWith(enrolment, participant, ms string, on, price int, tm obj) obj
 		d["attendedHours"] = 260
 	case "dropped_out":
 		d["reason"] = "verhuisd"
+	case "placed":
+		d["placement"] = obj{"id": "job-1", "employerKvk": "87654321", "startDate": kittest.Day(-2), "hoursPerWeek": 32,
+			"contractType": "permanent", "recordedBy": "workcoach", "confirmedBy": []string{}}
 	case "sustainably_placed":
 		d["placements"] = []obj{{"id": "job-1", "employerKvk": "87654321", "startDate": kittest.Day(-220), "hoursPerWeek": 32,
 			"contractType": "permanent", "recordedBy": "employer", "confirmedBy": []string{"employer"}}}
@@ -255,10 +264,12 @@ func validAgainst(t *testing.T, file []byte, schema string) {
 	}
 }
 
+const secondOfficerSubject = "controller@gemeente-groningen"
+
 // secondOfficer is another finance officer of the region (four eyes).
 func secondOfficer(t *testing.T, pf *kittest.Platform) string {
 	t.Helper()
-	tok, err := pf.Issuer.Issue(auth.Principal{Subject: "controller@gemeente-groningen", Name: "Second officer", Region: kittest.Region,
+	tok, err := pf.Issuer.Issue(auth.Principal{Subject: secondOfficerSubject, Name: "Second officer", Region: kittest.Region,
 		Org: "gemeente-groningen", Roles: []auth.Role{auth.RoleFinance}}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -301,3 +312,110 @@ func (e *env) listTranches(t *testing.T, query string) []tranche {
 	}
 	return out
 }
+
+// runView is a payment run as the tests read it.
+type runView struct {
+	ID, Status, MessageID string
+	Transfers, Tranches   int
+	TotalCents            int64
+	SetOffCents           int64
+	ApprovedBy            string
+	ByProvider            []struct {
+		ProviderKvK string `json:"providerKvk"`
+		AmountCents int64  `json:"amountCents"`
+		SetOffCents int64  `json:"setOffCents"`
+	}
+	ByBudget []struct {
+		BudgetID    string `json:"budgetId"`
+		Tranches    int    `json:"tranches"`
+		AmountCents int64  `json:"amountCents"`
+		SetOffCents int64  `json:"setOffCents"`
+	}
+}
+
+// makeRun builds a run of the approved tranches up to today (first officer) and has the
+// second officer approve it, which releases its file: four eyes where money leaves.
+func (e *env) makeRun(t *testing.T, extra ...obj) runView {
+	t.Helper()
+	in := obj{"upTo": e.clock.Day(0)}
+	for _, x := range extra {
+		for k, v := range x {
+			in[k] = v
+		}
+	}
+	var run runView
+	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", in, &run), 201)
+	if run.Status == "cancelled" {
+		return run
+	}
+	expect(t, "run approved by a second officer", e.r.Call(t, e.finance2, "POST", "/api/v1/runs/"+run.ID+"/approval", nil, &run), 200)
+	return run
+}
+
+// reconciliation is what a bank file did, as the tests read it.
+type reconciliation struct {
+	Kind                      string
+	Paid, Rejected, Unchanged int
+	ExceptionCount            int
+	Exceptions                []struct {
+		ID, Code, Reason, Reference, Line, BankStatus string
+	}
+}
+
+// bankReport imports a bank file as finance.
+func (e *env) bankReport(t *testing.T, doc string) reconciliation {
+	t.Helper()
+	var raw json.RawMessage
+	if s := e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": doc}, &raw); s != 200 {
+		t.Fatalf("bank report: status %d, want 200: %s", s, raw)
+	}
+	var rec reconciliation
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// debtorIBAN is the account the region pays from (settings).
+const debtorIBAN = "NL91ABNA0417164300"
+
+// pain002 is the bank's status report on one transfer of a file, with the original
+// transaction's amount and debtor account as Dutch banks report them.
+func pain002(msgID, e2e, status, reason string, amount int64) string {
+	return pain002Of(msgID, e2e, status, reason, fmt.Sprintf("%d.%02d", amount/100, amount%100), debtorIBAN)
+}
+
+func pain002For(run runView, e2e, status, reason string, amount int64) string {
+	return pain002(run.MessageID, e2e, status, reason, amount)
+}
+
+func pain002Of(msgID, e2e, status, reason, amount, debtor string) string {
+	rsn := ""
+	if reason != "" {
+		rsn = "<StsRsnInf><Rsn><Cd>" + reason + "</Cd></Rsn></StsRsnInf>"
+	}
+	ref := ""
+	if amount != "" || debtor != "" {
+		ref = "<OrgnlTxRef>"
+		if amount != "" {
+			ref += `<Amt><InstdAmt Ccy="EUR">` + amount + `</InstdAmt></Amt>`
+		}
+		if debtor != "" {
+			ref += "<DbtrAcct><Id><IBAN>" + debtor + "</IBAN></Id></DbtrAcct>"
+		}
+		ref += "</OrgnlTxRef>"
+	}
+	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2026-12-02T10:00:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>%s</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>%s</OrgnlPmtInfId>
+<TxInfAndSts><OrgnlEndToEndId>%s</OrgnlEndToEndId><TxSts>%s</TxSts>%s%s</TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`, msgID, msgID, e2e, status, rsn, ref)
+}
+
+func replaceOnce(s, old, new string) string { return strings.Replace(s, old, new, 1) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func euros(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }

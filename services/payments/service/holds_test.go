@@ -76,8 +76,7 @@ func TestHeldUntilTheCauseIsFixed(t *testing.T) {
 
 	// the bank rejects a transfer: held with its reason until a new account is confirmed
 	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/approve", nil, nil), 200)
-	var run struct{ ID, MessageID string }
-	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": c.Day(0), "perTranche": true}, &run), 201)
+	run := e.makeRun(t, obj{"perTranche": true})
 	var transfers struct {
 		Items []struct {
 			EndToEndID string `json:"endToEndId"`
@@ -90,14 +89,26 @@ func TestHeldUntilTheCauseIsFixed(t *testing.T) {
 	expect(t, "cannot cancel a sent run", e.r.Call(t, e.finance, "POST", "/api/v1/runs/"+run.ID+"/sent", nil, nil), 200)
 	expect(t, "cannot cancel a sent run", e.r.Call(t, e.finance, "POST", "/api/v1/runs/"+run.ID+"/cancel", obj{"reason": "vergissing"}, nil), 409)
 	var problem map[string]any
-	if s := e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(run.MessageID, transfers.Items[0].EndToEndID, "RJCT", "AC04")}, &problem); s != 200 {
+	if s := e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(run.MessageID, transfers.Items[0].EndToEndID, "RJCT", "AC04", 38_000)}, &problem); s != 200 {
 		t.Fatalf("pain.002 rejected: %d %v", s, problem)
 	}
 	e.waitHolds(t, "trn-enr-1-started", "bank-rejected")
 	if got := e.budget(t, b.ID); got.Paid != 0 {
 		t.Fatalf("a rejected transfer was booked paid: %+v", got)
 	}
+	// a new account confirmed by the second officer is the first of the two releases a
+	// rejected transfer needs; that officer cannot give the second, another one does
 	e.account(t, provider, "NL44RABO0123456789", "confirmed", 3)
+	kittest.Eventually(t, "release asked by the account's confirmation", 20*time.Second, func() bool {
+		var raw struct{ Releases []struct{ By string } }
+		e.r.Call(t, e.finance, "GET", "/api/v1/tranches/trn-enr-1-started", nil, &raw)
+		return len(raw.Releases) == 1 && raw.Releases[0].By == secondOfficerSubject
+	})
+	e.waitHolds(t, "trn-enr-1-started", "bank-rejected")
+	expect(t, "the confirming officer cannot release it too", e.r.Call(t, e.finance2, "POST", "/api/v1/tranches/trn-enr-1-started/release",
+		obj{"code": "bank-rejected", "reason": "nieuw rekeningnummer bevestigd"}, nil), 409)
+	expect(t, "a second officer releases it", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/release",
+		obj{"code": "bank-rejected", "reason": "nieuw rekeningnummer gecontroleerd"}, nil), 200)
 	e.waitTranche(t, "trn-enr-1-started", "payable")
 
 	// the events tell partner systems every step, with the return codes

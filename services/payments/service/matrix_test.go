@@ -20,25 +20,34 @@ var (
 // paymentsAccess is who may do what: finance approves and pays, a buyer and the
 // administrator see the budgets, a provider only its own tranches and statement.
 var paymentsAccess = map[string]kittest.Rule{
-	"listBudgets":       {Roles: budgetReader},
-	"openBudget":        {Roles: financeOnly},
-	"getBudget":         {Roles: budgetReader},
-	"topUpBudget":       {Roles: financeOnly},
-	"budgetForecast":    {Roles: budgetReader},
-	"listTranches":      {Roles: trancheUser, OwnOrg: ownProvider},
-	"getTranche":        {Roles: trancheUser, OwnOrg: ownProvider},
-	"approveTranche":    {Roles: financeOnly},
-	"releaseTranche":    {Roles: financeOnly},
-	"recheckTranche":    {Roles: financeOnly},
-	"providerStatement": {Roles: trancheUser, OwnOrg: ownProvider},
-	"listRuns":          {Roles: runReader},
-	"createRun":         {Roles: financeOnly},
-	"getRun":            {Roles: runReader},
-	"runFile":           {Roles: financeOnly},
-	"runTransfers":      {Roles: runReader},
-	"cancelRun":         {Roles: financeOnly},
-	"markRunSent":       {Roles: financeOnly},
-	"importBankReport":  {Roles: financeOnly},
+	"listBudgets":          {Roles: budgetReader},
+	"openBudget":           {Roles: financeOnly},
+	"getBudget":            {Roles: budgetReader},
+	"topUpBudget":          {Roles: financeOnly},
+	"budgetForecast":       {Roles: budgetReader},
+	"listTranches":         {Roles: trancheUser, OwnOrg: ownProvider},
+	"getTranche":           {Roles: trancheUser, OwnOrg: ownProvider},
+	"approveTranche":       {Roles: financeOnly},
+	"releaseTranche":       {Roles: financeOnly},
+	"recheckTranche":       {Roles: financeOnly},
+	"providerStatement":    {Roles: trancheUser, OwnOrg: ownProvider},
+	"listRuns":             {Roles: runReader},
+	"createRun":            {Roles: financeOnly},
+	"getRun":               {Roles: runReader},
+	"runFile":              {Roles: financeOnly},
+	"runTransfers":         {Roles: runReader},
+	"cancelRun":            {Roles: financeOnly},
+	"markRunSent":          {Roles: financeOnly},
+	"importBankReport":     {Roles: financeOnly},
+	"approveRun":           {Roles: financeOnly},
+	"listBankExceptions":   {Roles: runReader},
+	"resolveBankException": {Roles: financeOnly},
+	"reduceBudget":         {Roles: financeOnly},
+	"carryOverBudget":      {Roles: financeOnly},
+	"budgetTransfers":      {Roles: budgetReader},
+	"budgetLedgerCheck":    {Roles: runReader},
+	"requestRepayment":     {Roles: financeOnly},
+	"recordRepayment":      {Roles: financeOnly},
 }
 
 // fixture is a budget, a tranche of provider 12345678 and a run that pays it.
@@ -52,8 +61,7 @@ func fixture(t *testing.T) (e *env, budgetID, trancheID, runID string) {
 	e.milestone(t, "enr-2", "prt-2", "started", 1, -5, 95_000)
 	e.waitTranche(t, "trn-enr-1-started", "payable")
 	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/approve", nil, nil), 200)
-	var run struct{ ID string }
-	expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": kittest.Day(0)}, &run), 201)
+	run := e.makeRun(t)
 	e.waitTranche(t, "trn-enr-2-started", "payable")
 	return e, b.ID, "trn-enr-2-started", run.ID
 }
@@ -65,7 +73,7 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 	raw, _ := contracts.OpenAPI(service.Name)
 	e.pf.CheckAccessMatrix(t, e.r, raw, contracts.OpenAPIFiles(), kittest.Matrix{
 		Rules:  paymentsAccess,
-		Params: map[string]string{"budgetId": budgetID, "trancheId": trancheID, "runId": runID, "kvk": provider, "kind": "tranche"},
+		Params: map[string]string{"budgetId": budgetID, "trancheId": trancheID, "runId": runID, "kvk": provider, "kind": "tranche", "exceptionId": "exc-none"},
 		Hidden: []string{trancheID, "enr-2"},
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/payments/internal/adapters"
@@ -34,12 +35,13 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		FourEyesCents: domain.Cents(env.Int("PAYMENTS_FOUR_EYES_CENTS", 500_000, 0, 1_000_000_000)),
 		PerTranche:    env.Bool("PAYMENTS_TRANSFER_PER_TRANCHE", false),
 		PainVersion:   env.OneOf("PAYMENTS_PAIN_VERSION", sepa.Pain00100109, sepa.Pain00100109, sepa.Pain00100103),
-		Debtor: app.Debtor{Name: env.Required("PAYMENTS_DEBTOR_NAME"), IBAN: env.Required("PAYMENTS_DEBTOR_IBAN"), BIC: env.String("PAYMENTS_DEBTOR_BIC", ""),
+		Debtor: app.Debtor{Name: env.Required("PAYMENTS_DEBTOR_NAME"), IBAN: civil.NormalizeIBAN(env.Required("PAYMENTS_DEBTOR_IBAN")), BIC: env.String("PAYMENTS_DEBTOR_BIC", ""),
 			Address: domain.PostalAddress{Street: env.String("PAYMENTS_DEBTOR_STREET", ""), BuildingNumber: env.String("PAYMENTS_DEBTOR_BUILDING_NUMBER", ""),
 				PostCode: env.String("PAYMENTS_DEBTOR_POST_CODE", ""), Town: env.Required("PAYMENTS_DEBTOR_TOWN"), Country: env.String("PAYMENTS_DEBTOR_COUNTRY", "NL")}},
 	}
 	env.Check(domain.IBANProblem(settings.Debtor.IBAN) == "", "PAYMENTS_DEBTOR_IBAN", "is not a valid IBAN: %s", domain.IBANProblem(settings.Debtor.IBAN))
 	env.Check(settings.Debtor.BIC == "" || domain.ValidBIC(settings.Debtor.BIC), "PAYMENTS_DEBTOR_BIC", "is not a BIC")
+	settings.RepaymentDays = env.Int("PAYMENTS_REPAYMENT_DAYS", 30, 1, 365)
 	interval := env.Duration("PAYMENTS_RECHECK_INTERVAL", time.Hour)
 	if err := env.Err(); err != nil {
 		return err
@@ -64,6 +66,13 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		return err
 	})
 	p.AddJob("run-builder", time.Minute, func(ctx context.Context, _ time.Time) error { return svc.BuildPending(ctx) })
+	p.AddJob("repayments", env.Duration("PAYMENTS_REPAYMENT_CHECK_INTERVAL", 24*time.Hour), func(ctx context.Context, _ time.Time) error {
+		n, err := svc.RequestDueRepayments(ctx, settings.RepaymentDays)
+		if n > 0 {
+			p.Log.InfoContext(ctx, "claims asked back", "claims", n)
+		}
+		return err
+	})
 	if err := p.AddConsumer(ports.Milestones(svc, store.NewSequences(p.DB, "milestones"))); err != nil {
 		return err
 	}

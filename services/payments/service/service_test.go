@@ -3,7 +3,6 @@ package service_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -82,6 +81,13 @@ func TestFromMilestoneToBank(t *testing.T) {
 	if run.Status != "ready" || run.Transfers != 1 || run.Tranches != 2 || run.TotalCents != 76_000 {
 		t.Fatalf("run %+v", run)
 	}
+	// four eyes where the money leaves: no file until a second officer approves the run
+	expect(t, "no file before the run's approval", e.r.Call(t, e.finance, "GET", "/api/v1/runs/"+run.ID+"/file", nil, nil), 409)
+	expect(t, "the builder does not approve", e.r.Call(t, e.finance, "POST", "/api/v1/runs/"+run.ID+"/approval", nil, nil), 409)
+	expect(t, "a second officer approves", e.r.Call(t, e.finance2, "POST", "/api/v1/runs/"+run.ID+"/approval", nil, &run), 200)
+	if run.Status != "approved" {
+		t.Fatalf("approved run %+v", run)
+	}
 	file := e.download(t, run.ID)
 	validPain001(t, file)
 	if !bytes.Equal(file, e.download(t, run.ID)) {
@@ -103,11 +109,11 @@ func TestFromMilestoneToBank(t *testing.T) {
 	// the bank's status report: paid
 	e2e := "R" + strings.ToUpper(strings.TrimPrefix(run.ID, "run-")) + "-" + provider
 	var rec struct{ Paid, Rejected, Unchanged int }
-	expect(t, "pain.002", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(run.MessageID, e2e, "ACSC", "")}, &rec), 200)
+	expect(t, "pain.002", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(run.MessageID, e2e, "ACSC", "", 76_000)}, &rec), 200)
 	if rec.Paid != 1 {
 		t.Fatalf("reconciliation %+v", rec)
 	}
-	expect(t, "same file again", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(run.MessageID, e2e, "ACSC", "")}, &rec), 200)
+	expect(t, "same file again", e.r.Call(t, e.finance, "POST", "/api/v1/bank-reports", obj{"document": pain002(run.MessageID, e2e, "ACSC", "", 76_000)}, &rec), 200)
 	if rec.Paid != 0 || rec.Unchanged != 1 {
 		t.Fatalf("importing the same file again: %+v", rec)
 	}
@@ -131,20 +137,6 @@ func TestFromMilestoneToBank(t *testing.T) {
 		t.Fatalf("statement %+v", st)
 	}
 	expect(t, "another provider's statement", e.r.Call(t, e.other, "GET", "/api/v1/providers/"+provider+"/statement", nil, nil), 404)
-}
-
-func pain002(msgID, e2e, status, reason string) string {
-	rsn := ""
-	if reason != "" {
-		rsn = "<StsRsnInf><Rsn><Cd>" + reason + "</Cd></Rsn></StsRsnInf>"
-	}
-	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
-<GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2026-12-02T10:00:00</CreDtTm></GrpHdr>
-<OrgnlGrpInfAndSts><OrgnlMsgId>%s</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>
-<OrgnlPmtInfAndSts><OrgnlPmtInfId>%s</OrgnlPmtInfId>
-<TxInfAndSts><OrgnlEndToEndId>%s</OrgnlEndToEndId><TxSts>%s</TxSts>%s</TxInfAndSts>
-</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`, msgID, msgID, e2e, status, rsn)
 }
 
 // A budget opened by a request whose answer was lost (the process died after saving it but

@@ -84,3 +84,30 @@ func TestABankAccountIsPaidToOnlyOnceFinanceConfirmedIt(t *testing.T) {
 		t.Fatalf("announced %v", statuses)
 	}
 }
+
+// An account holder's name a bank can take, and a country code as SEPA files write it: a
+// name only in another script would be written empty in the payment file (banks refuse
+// it), so it is refused where it is entered, as is a country that is not two capitals.
+func TestABankAccountHolderAndCountryBanksTake(t *testing.T) {
+	pf, r := start(t, &kittest.Clock{})
+	prov := pf.Token(t, "12345678", auth.RoleProvider)
+	expect(t, "register", r.Call(t, prov, "POST", "/api/v1/providers", providerInput("12345678", "Bouwschool Noord"), nil), 201)
+	with := func(holder, country string) obj {
+		return obj{"accountHolder": holder, "iban": "NL91ABNA0417164300",
+			"address": obj{"street": "Hoofdstraat", "buildingNumber": "12a", "postCode": "9711 AB", "town": "Groningen", "country": country}}
+	}
+	var problem struct {
+		Errors []struct{ Field, Reason string }
+	}
+	expect(t, "a name without Latin letters", r.Update(t, prov, "PUT", "/api/v1/providers/12345678/bank-account", "/api/v1/providers/12345678",
+		with("ООО Ромашка", "NL"), &problem), 422)
+	if len(problem.Errors) != 1 || problem.Errors[0].Field != "accountHolder" {
+		t.Fatalf("refusal %+v", problem)
+	}
+	for _, country := range []string{"N1", "nl", "NLD"} {
+		expect(t, "country "+country, r.Update(t, prov, "PUT", "/api/v1/providers/12345678/bank-account", "/api/v1/providers/12345678",
+			with("Bouwschool Noord B.V.", country), nil), 422)
+	}
+	expect(t, "a name with its accents", r.Update(t, prov, "PUT", "/api/v1/providers/12345678/bank-account", "/api/v1/providers/12345678",
+		with("Coöperatie Één & Ander", "NL"), nil), 200)
+}

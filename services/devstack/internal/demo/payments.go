@@ -94,9 +94,13 @@ func payTrajectories(ctx context.Context, t Target) error {
 		}
 		return nil
 	}
-	run := func(upTo string) (struct{ ID, MessageID string }, error) {
-		var r struct{ ID, MessageID string }
-		return r, finance.do(ctx, "POST", "/api/v1/runs", obj{"upTo": upTo}, &r)
+	// a run is built by one officer and approved by another before its file is released
+	run := func(upTo string) (struct{ ID, MessageID, Status string }, error) {
+		var r struct{ ID, MessageID, Status string }
+		if err := finance.do(ctx, "POST", "/api/v1/runs", obj{"upTo": upTo}, &r); err != nil || r.Status != "ready" {
+			return r, err
+		}
+		return r, controller.do(ctx, "POST", "/api/v1/runs/"+r.ID+"/approval", nil, &r)
 	}
 	if err := approve(day(-200), 100); err != nil {
 		return err
@@ -107,7 +111,8 @@ func payTrajectories(ctx context.Context, t Target) error {
 	}
 	var transfers struct {
 		Items []struct {
-			EndToEndID string `json:"endToEndId"`
+			EndToEndID  string `json:"endToEndId"`
+			AmountCents int64  `json:"amountCents"`
 		}
 	}
 	if err := finance.do(ctx, "GET", "/api/v1/runs/"+first.ID+"/transfers", nil, &transfers); err != nil {
@@ -115,7 +120,10 @@ func payTrajectories(ctx context.Context, t Target) error {
 	}
 	var lines strings.Builder
 	for _, tr := range transfers.Items {
-		fmt.Fprintf(&lines, "<TxInfAndSts><OrgnlEndToEndId>%s</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>", tr.EndToEndID)
+		// as Dutch banks report it: the original transaction's amount and debtor account,
+		// which the reconciliation matches besides the reference
+		fmt.Fprintf(&lines, `<TxInfAndSts><OrgnlEndToEndId>%s</OrgnlEndToEndId><TxSts>ACSC</TxSts><OrgnlTxRef><Amt><InstdAmt Ccy="EUR">%d.%02d</InstdAmt></Amt>`+
+			`<DbtrAcct><Id><IBAN>%s</IBAN></Id></DbtrAcct></OrgnlTxRef></TxInfAndSts>`, tr.EndToEndID, tr.AmountCents/100, tr.AmountCents%100, DebtorIBAN)
 	}
 	status := `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>` +
 		`<GrpHdr><MsgId>DEMO-STATUS-1</MsgId><CreDtTm>` + day(0) + `T09:00:00</CreDtTm></GrpHdr>` +

@@ -115,13 +115,21 @@ func TestPortalInABrowser(t *testing.T) {
 
 		second.open("/financien/betaalruns")
 		second.run(chromedp.Click(`#nieuwe-betaalrun button[type="submit"]`))
-		second.waitFor("SEPA-bestand downloaden")
-		second.see("gemaakt", "Overboekingen en het antwoord van de bank")
-		second.check("financien-betaalrun")
-		msgID := strings.TrimPrefix(second.text("h1"), "Betaalrun ")
-		total := eval[string](second, `[...document.querySelectorAll('.facts div')].find(d => d.querySelector('dt').innerText === 'Totaal').querySelector('dd').innerText`)
+		second.waitFor("Tweede goedkeuring")
+		second.see("gemaakt", "Totalen per opleider", "Totalen per budget", "Overboekingen en het antwoord van de bank")
+		second.dontSee("SEPA-bestand downloaden") // four eyes: no file before a second officer approved the run
+		second.check("financien-betaalrun-goedkeuren")
+		runPage := strings.TrimPrefix(second.location(), b.portal)
+		second.run(chromedp.Click(`#goedkeuren button[type="submit"]`))
+		second.waitFor("Niet goedgekeurd") // who built the run does not approve it
+		first.open(runPage)
+		first.run(chromedp.Click(`#goedkeuren button[type="submit"]`))
+		first.waitFor("SEPA-bestand downloaden")
+		first.check("financien-betaalrun")
+		msgID := strings.TrimPrefix(first.text("h1"), "Betaalrun ")
+		total := eval[string](first, `[...document.querySelectorAll('.facts div')].find(d => d.querySelector('dt').innerText === 'Totaal').querySelector('dd').innerText`)
 		amount := strings.NewReplacer("€ ", "", ".", "", ",", ".").Replace(total)
-		file := second.download(`a[href$="/bestand"]`)
+		file := first.download(`a[href$="/bestand"]`)
 		for _, want := range []string{"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09", "<MsgId>" + msgID + "</MsgId>", "<CtrlSum>" + amount + "</CtrlSum>"} {
 			if !bytes.Contains(file, []byte(want)) {
 				t.Errorf("the run's file has no %s: %.600s", want, file)

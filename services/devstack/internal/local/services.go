@@ -1,6 +1,9 @@
 package local
 
-import "github.com/werkregio/platform/contracts/catalog"
+import (
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/devstack/internal/demo"
+)
 
 // service is one platform service run locally.
 type service struct {
@@ -37,7 +40,7 @@ var extraEnv = map[string]func(s secrets) []string{
 	// the demo region pays from a test account (a valid IBAN of no one's); above EUR 300 two
 	// finance officers approve (four eyes), so the demo shows both
 	catalog.Payments: func(secrets) []string {
-		return []string{"PAYMENTS_FOUR_EYES_CENTS=30000", "PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=NL91ABNA0417164300", "PAYMENTS_DEBTOR_BIC=ABNANL2A",
+		return []string{"PAYMENTS_FOUR_EYES_CENTS=30000", "PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=" + demo.DebtorIBAN, "PAYMENTS_DEBTOR_BIC=ABNANL2A",
 			"PAYMENTS_DEBTOR_STREET=Kreupelstraat", "PAYMENTS_DEBTOR_BUILDING_NUMBER=1", "PAYMENTS_DEBTOR_POST_CODE=9712 HW", "PAYMENTS_DEBTOR_TOWN=Groningen"}
 	},
 }

@@ -3,6 +3,7 @@ package adapters
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/paging"
@@ -14,9 +15,10 @@ import (
 
 // Aggregate kinds in the commit log.
 const (
-	kindTranche = "tranche"
-	kindBudget  = "budget"
-	kindRun     = "run"
+	kindTranche   = "tranche"
+	kindBudget    = "budget"
+	kindRun       = "run"
+	kindException = "bankexception"
 )
 
 // month is the period a tranche counts in: its milestone's month, or its forecast's.
@@ -55,6 +57,9 @@ var Views = []*store.View{
 	store.NewView(kindRun, 2, func(r *domain.Run) store.Fields {
 		return store.Fields{"status": string(r.Status), "message": r.MessageID}
 	}, []string{"status"}, []string{"message"}),
+	store.NewView(kindException, 1, func(e *domain.BankException) store.Fields {
+		return store.Fields{"status": e.Status}
+	}, []string{"status"}),
 }
 
 // Repository stores tranches, budgets and runs on the commit log with their views.
@@ -172,4 +177,34 @@ func (r *Repository) CountTranches(ctx context.Context, region string, status do
 // EachBudget visits the region's budgets (a region has tens).
 func (r *Repository) EachBudget(ctx context.Context, region string, fn func(*domain.Budget) error) error {
 	return store.EachAs(ctx, r.agg, kindBudget, store.Filtered(region, paging.Request{}, nil), fn)
+}
+
+func (r *Repository) LoadException(ctx context.Context, id string) (*domain.BankException, error) {
+	return load[domain.BankException](ctx, r.agg, kindException, id)
+}
+
+func (r *Repository) SaveException(ctx context.Context, e *domain.BankException, o rules.Outcome) error {
+	o.Version = e.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindException, ID: e.ID, Region: e.Region, State: e, Outcome: o})
+}
+
+func (r *Repository) ListExceptions(ctx context.Context, region, status string, page paging.Request) (paging.Page[domain.BankException], error) {
+	return store.PageAs[domain.BankException](ctx, r.agg, kindException, store.Filtered(region, page, map[string]string{"status": status}))
+}
+
+func (r *Repository) BudgetChanges(ctx context.Context, id string, afterVersion, limit int) ([]app.BudgetChange, error) {
+	changes, err := r.agg.Details(ctx, kindBudget, id, afterVersion, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]app.BudgetChange, len(changes))
+	for i, c := range changes {
+		out[i] = app.BudgetChange{Version: c.Version, At: c.At, Actor: c.Actor, Action: c.Action}
+		if len(c.Detail) > 0 {
+			if err := json.Unmarshal(c.Detail, &out[i].Postings); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }

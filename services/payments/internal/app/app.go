@@ -29,6 +29,8 @@ type Repository interface {
 	ListBudgets(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Budget], error)
 	// BudgetsDrawnBy lists the budgets a scheme or product draws on ("scheme:x", "product:y").
 	BudgetsDrawnBy(ctx context.Context, region, key string) ([]domain.Budget, error)
+	// BudgetChanges reads a budget's changes after a version with their postings (its ledger).
+	BudgetChanges(ctx context.Context, id string, afterVersion, limit int) ([]BudgetChange, error)
 	// TransfersBooked: which of the named transfers the budget's history holds at or before version.
 	TransfersBooked(ctx context.Context, id string, names []string, atOrBefore int) (map[string]bool, error)
 
@@ -38,6 +40,11 @@ type Repository interface {
 	EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error
 	// RunByMessage finds the run whose file has this message id (a bank's answer names it).
 	RunByMessage(ctx context.Context, region, messageID string) (*domain.Run, error)
+
+	LoadException(ctx context.Context, id string) (*domain.BankException, error)
+	// SaveException: rules.ErrConflict when a new one exists already (the same line again).
+	SaveException(ctx context.Context, e *domain.BankException, o rules.Outcome) error
+	ListExceptions(ctx context.Context, region, status string, page paging.Request) (paging.Page[domain.BankException], error)
 }
 
 // TrancheFilter narrows a listing of tranches; empty fields filter nothing.
@@ -108,6 +115,8 @@ type Settings struct {
 	PainVersion string
 	// Debtor is the region's paying organisation and account.
 	Debtor Debtor
+	// RepaymentDays: a claim no payment can set off is asked back within so many days.
+	RepaymentDays int
 }
 
 // Debtor is who pays: the region's organisation, its account and address.

@@ -51,6 +51,9 @@ func (s *Service) loadTranche(ctx context.Context, id string) (*domain.Tranche, 
 			return nil, err
 		}
 	}
+	if err := s.applyPending(ctx, t); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -82,6 +85,8 @@ func (s *Service) finish(ctx context.Context, t *domain.Tranche) error {
 			t.Owed, t.PaidOut = true, false
 		case domain.MoveClaim:
 			t.PaidOut = false
+		case domain.MoveClaimDue:
+			t.PaidOut, t.Owed, t.ReachedAgain = false, true, domain.Date{}
 		}
 		if b.Then != "" && b.Then != t.Status || b.Then == domain.TranchePayable {
 			s.arrive(t, b.Then, b.By, b.Reason)
@@ -114,11 +119,12 @@ func (s *Service) arrive(t *domain.Tranche, to domain.TrancheStatus, by, reason 
 // that it books (the budget is every tranche's hot spot; one commit per transfer would
 // serialise the whole region on it).
 func (s *Service) transfer(ctx context.Context, trancheID string, b domain.Booking) (bool, error) {
-	return s.ledger.book(ctx, s, transferRequest{name: b.Action(trancheID), booking: b})
+	return s.ledger.book(ctx, s, transferRequest{name: b.Action(trancheID), tranche: trancheID, booking: b})
 }
 
 type transferRequest struct {
 	name    string
+	tranche string
 	booking domain.Booking
 }
 
@@ -173,6 +179,7 @@ func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []*trans
 			return nil, err
 		}
 		var causes []string
+		var postings []domain.Posting
 		for i, q := range batch {
 			results[i] = transferResult{}
 			if booked[q.name] {
@@ -180,7 +187,8 @@ func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []*trans
 				continue
 			}
 			var short *domain.ErrInsufficient
-			switch err := budget.Apply(q.booking.Move, q.booking.Amount, s.clock()); {
+			posting, err := budget.Apply(q.booking.Move, q.booking.Amount, s.clock())
+			switch {
 			case errors.As(err, &short) && (q.booking.Move == domain.MoveCommit || q.booking.Move == domain.MoveDueFree):
 				// refused: not booked, and nothing else changes
 			case err != nil:
@@ -189,12 +197,15 @@ func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []*trans
 				results[i].booked = true
 				booked[q.name] = true
 				causes = append(causes, q.name)
+				posting.Transfer, posting.Tranche, posting.Reason = q.name, q.tranche, q.booking.Reason
+				postings = append(postings, posting)
 			}
 		}
 		if len(causes) == 0 {
 			return byRequest(batch, results), nil
 		}
-		err = s.Repo.SaveBudget(ctx, budget, rules.Outcome{Actor: rules.System("ledger"), Action: fmt.Sprintf("%d transfers", len(causes)), Causes: causes})
+		err = s.Repo.SaveBudget(ctx, budget, rules.Outcome{Actor: rules.System("ledger"), Action: fmt.Sprintf("%d transfers", len(causes)),
+			Causes: causes, Detail: postings})
 		if err == nil {
 			return byRequest(batch, results), nil
 		}

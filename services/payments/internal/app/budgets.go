@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/paging"
@@ -18,12 +21,16 @@ func (s *Service) OpenBudget(ctx context.Context, p auth.Principal, in domain.Bu
 	now := s.clock()
 	b := &domain.Budget{ID: rules.NewIDOf(ctx, "bud-", 6), Region: s.region, Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
 		Schemes: nonNil(in.Schemes), Products: nonNil(in.Products), UpdatedAt: now.UTC()}
+	var postings []domain.Posting
 	if in.AmountCents > 0 {
-		if err := b.Apply(domain.MoveTopUp, in.AmountCents, now); err != nil {
+		posting, err := b.Apply(domain.MoveTopUp, in.AmountCents, now)
+		if err != nil {
 			return nil, err
 		}
+		posting.Transfer, posting.Reason = grantName(b), "opened"
+		postings = append(postings, posting)
 	}
-	if err := s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: "opened"}); err != nil {
+	if err := s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: "opened", Detail: postings}); err != nil {
 		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Budget, error) { return s.Repo.LoadBudget(ctx, b.ID) })
 		if !ok {
 			return nil, err
@@ -44,23 +51,16 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// grantName names a change of a budget's grant by the version it makes.
+func grantName(b *domain.Budget) string { return fmt.Sprintf("grant:%s:%d", b.ID, b.CurrentVersion()+1) }
+
 // TopUp adds a grant to a budget; tranches held for want of budget are released oldest
 // first while it lasts.
 func (s *Service) TopUp(ctx context.Context, p auth.Principal, id string, amount domain.Cents, reason string) (*domain.Budget, error) {
 	if amount <= 0 {
 		return nil, rules.Invalid("amountCents", "must be positive")
 	}
-	var b *domain.Budget
-	err := rules.Retry(ctx, func() error {
-		var err error
-		if b, err = s.budget(ctx, id); err != nil {
-			return err
-		}
-		if err := b.Apply(domain.MoveTopUp, amount, s.clock()); err != nil {
-			return err
-		}
-		return s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: "top-up: " + reason})
-	})
+	b, err := s.changeGrant(ctx, p, id, domain.MoveTopUp, amount, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +68,42 @@ func (s *Service) TopUp(ctx context.Context, p auth.Principal, id string, amount
 		return b, err
 	}
 	return s.Repo.LoadBudget(ctx, id)
+}
+
+// Reduce lowers a budget's grant (the source granted less): at most what is free, so
+// never below what is committed, due and paid.
+func (s *Service) Reduce(ctx context.Context, p auth.Principal, id string, amount domain.Cents, reason string) (*domain.Budget, error) {
+	if amount <= 0 {
+		return nil, rules.Invalid("amountCents", "must be positive")
+	}
+	b, err := s.changeGrant(ctx, p, id, domain.MoveReduce, amount, reason)
+	var short *domain.ErrInsufficient
+	if errors.As(err, &short) {
+		return nil, rules.Invalid("amountCents", "only %s of the budget is free; what is committed, due and paid stays granted", domain.Euro(short.Have))
+	}
+	return b, err
+}
+
+// changeGrant books a top-up or reduction with its posting, a reason required.
+func (s *Service) changeGrant(ctx context.Context, p auth.Principal, id string, move domain.BudgetMove, amount domain.Cents, reason string) (*domain.Budget, error) {
+	reason = strings.TrimSpace(reason)
+	if len(reason) < 3 || len(reason) > 500 {
+		return nil, rules.Invalid("reason", "say why (the decision, the letter of the financing source): 3 to 500 characters")
+	}
+	var b *domain.Budget
+	err := rules.Retry(ctx, func() error {
+		var err error
+		if b, err = s.budget(ctx, id); err != nil {
+			return err
+		}
+		posting, err := b.Apply(move, amount, s.clock())
+		if err != nil {
+			return err
+		}
+		posting.Transfer, posting.Reason = grantName(b), reason
+		return s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: string(move) + ": " + reason, Detail: []domain.Posting{posting}})
+	})
+	return b, err
 }
 
 // releaseForBudget rechecks the tranches held for this budget (and, for a new budget,

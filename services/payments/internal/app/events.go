@@ -39,6 +39,9 @@ const (
 	actionPaid      = "paid"
 	actionRejected  = "rejected"
 	actionSettled   = "claim-settled"
+	// actionClaimDropped: a claim whose milestone was reached again before anything was
+	// recovered; the tranche is paid (as it was) again.
+	actionClaimDropped = "claim-dropped"
 )
 
 // eventsFor derives the events of a tranche's change from what was done and where the
@@ -68,7 +71,7 @@ func eventsFor(c domain.PendingChange, t *domain.Tranche) []rules.Event {
 		}
 	case actionExported:
 		return []rules.Event{ev(TypeExported)}
-	case actionPaid:
+	case actionPaid, actionClaimDropped:
 		return []rules.Event{ev(TypePaid)}
 	case actionRejected:
 		return append([]rules.Event{ev(TypeRejected)}, held()...)
@@ -95,6 +98,7 @@ type TrancheData struct {
 	RunID        string               `json:"runId,omitempty"`
 	EndToEndID   string               `json:"endToEndId,omitempty"`
 	Reason       string               `json:"reason,omitempty"`
+	CorrectionOf string               `json:"correctionOf,omitempty"`
 	At           time.Time            `json:"at"`
 }
 
@@ -114,5 +118,5 @@ func trancheEvent(typ string, t *domain.Tranche, reason string) rules.Event {
 		TrancheID: t.ID, Region: t.Region, EnrolmentID: t.EnrolmentID, ContractID: t.ContractID, ProviderKvK: t.ProviderKvK,
 		ProductID: t.ProductID, BudgetID: t.BudgetID, Milestone: string(t.Milestone), MilestoneOn: on,
 		TermsVersion: t.TermsVersion, Percent: t.Percent, AmountCents: t.AmountCents, Status: t.Status, Holds: t.Holds,
-		RunID: t.RunID, EndToEndID: t.EndToEndID, Reason: reason, At: at}}
+		RunID: t.RunID, EndToEndID: t.EndToEndID, Reason: reason, CorrectionOf: t.CorrectionOf, At: at}}
 }

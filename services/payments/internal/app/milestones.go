@@ -43,8 +43,9 @@ const milestoneActor = "participants.enrolments"
 // ApplyMilestone follows one milestone event: the enrolment's tranches exist once (the
 // first event of an enrolment commits all of them in the budget), the reached one becomes
 // due and is checked, a dropout releases what will not come, a withdrawn milestone is
-// reversed or claimed back. Every step is idempotent: redelivered, replayed and reordered
-// events change nothing twice.
+// reversed or claimed back, and a price or terms other than a tranche was made with
+// correct it (corrections.go). Every step is idempotent: redelivered, replayed and
+// reordered events change nothing twice.
 func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 	if m.Region != s.region {
 		return reject("the milestone is of region %s, not %s", m.Region, s.region)
@@ -54,9 +55,13 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 		return &Rejected{Reason: err}
 	}
 	reached := trajectory.Milestone(m.Milestone)
-	ids := make([]string, len(amounts))
-	for i, a := range amounts {
-		ids[i] = domain.TrancheID(m.EnrolmentID, a.Milestone)
+	want := map[trajectory.Milestone]domain.TrancheAmount{}
+	for _, a := range amounts {
+		want[a.Milestone] = a
+	}
+	ids := make([]string, len(trajectory.Milestones))
+	for i, ms := range trajectory.Milestones {
+		ids[i] = domain.TrancheID(m.EnrolmentID, ms)
 	}
 	// the enrolment's tranches in one read; a retry after a conflict reads its one again
 	loaded, err := s.Repo.LoadTranches(ctx, ids)
@@ -64,8 +69,16 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 		return err
 	}
 	ctx = withBudgetMemo(ctx)
-	for _, a := range amounts {
-		id := domain.TrancheID(m.EnrolmentID, a.Milestone)
+	corrects := !m.Withdrawn && m.Milestone != "dropped_out"
+	for _, ms := range trajectory.Milestones {
+		id := domain.TrancheID(m.EnrolmentID, ms)
+		a, inTerms := want[ms]
+		if !inTerms && loaded[id] == nil {
+			continue
+		}
+		if !inTerms {
+			a = domain.TrancheAmount{Milestone: ms}
+		}
 		first := true
 		err := rules.Retry(ctx, func() error {
 			t, err := loaded[id], error(nil)
@@ -80,7 +93,14 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 					return err
 				}
 			}
+			if t != nil && corrects && correctionNeeded(t, m, a.Cents) {
+				if err := s.correct(ctx, t, m, a); err != nil {
+					return err
+				}
+			}
 			switch {
+			case !inTerms:
+				return nil
 			case m.Withdrawn:
 				if a.Milestone == reached && t != nil {
 					return s.withdraw(ctx, t, "milestone withdrawn: "+m.Reason)
@@ -99,6 +119,8 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 				return s.commit(ctx, t)
 			case a.Milestone == reached && (t.Status == domain.TrancheExpected || t.Status == domain.TrancheReversed):
 				return s.reach(ctx, t, m.On)
+			case a.Milestone == reached && t.Status == domain.TrancheClaimed:
+				return s.reachAgain(ctx, t, m.On)
 			}
 			return nil
 		})
@@ -151,6 +173,9 @@ func (s *Service) reach(ctx context.Context, t *domain.Tranche, on civil.Date) e
 	if err != nil {
 		return err
 	}
+	if h := find(t.Holds, domain.HoldBankRejected); h != nil && !slices.Contains(t.Overridden, domain.HoldBankRejected) {
+		holds = append(holds, *h) // a rejected transfer stays held until two officers release it
+	}
 	then := domain.TranchePayable
 	if len(holds) > 0 {
 		then = domain.TrancheHeld
@@ -161,6 +186,15 @@ func (s *Service) reach(ctx context.Context, t *domain.Tranche, on civil.Date) e
 	}
 	if t.BudgetID == "" {
 		t.Holds = append(t.Holds, hold(domain.HoldNoBudget, ""))
+		t.Status = domain.TrancheHeld
+		return s.step(ctx, t, change(milestoneActor, actionDue, ""), nil)
+	}
+	if h, err := s.periodHold(ctx, t); err != nil || h != nil {
+		if err != nil {
+			return err
+		}
+		// the budget's period is over: it stays committed there until finance carries it
+		t.Holds = append(t.Holds, *h)
 		t.Status = domain.TrancheHeld
 		return s.step(ctx, t, change(milestoneActor, actionDue, ""), nil)
 	}
@@ -206,14 +240,16 @@ func (s *Service) precheck(ctx context.Context, t *domain.Tranche) ([]domain.Hol
 	if err != nil && !notFound(err) {
 		return nil, err
 	}
-	owner, err := s.Keys.Claim(ctx, t.ParticipantID+"|"+t.ProductID+"|"+string(t.Milestone), t.ID)
-	if err != nil {
-		return nil, err
+	owner := t.ID // a correction's tranche belongs to the tranche it corrects: no duplicate
+	if t.CorrectionOf == "" {
+		if owner, err = s.Keys.Claim(ctx, t.ParticipantID+"|"+t.ProductID+"|"+string(t.Milestone), t.ID); err != nil {
+			return nil, err
+		}
 	}
 	in := domain.PrecheckInput{MilestoneOn: t.MilestoneOn, Today: s.today(), ContractStatusOnMilestone: status,
 		PriceCents: t.PriceCents, MaxPriceCents: t.MaxPriceCents, Duplicate: owner != t.ID}
 	if account != nil {
-		in.IBAN, in.IBANConfirmed = account.IBAN, account.Confirmed()
+		in.IBAN, in.IBANConfirmed, in.AccountHolder = account.IBAN, account.Confirmed(), account.AccountHolder
 	}
 	holds := domain.Precheck(in)
 	// holds finance released by hand stay released (a duplicate finance found to be none)
@@ -237,6 +273,33 @@ func (s *Service) budgetFor(ctx context.Context, t *domain.Tranche) (*domain.Bud
 	b, err := s.findBudget(ctx, t)
 	if err == nil && memo != nil {
 		memo[key] = b
+	}
+	return b, err
+}
+
+// periodHold holds a tranche whose milestone falls after its budget's period: a budget
+// pays for what falls due in its period; finance carries the rest to the next (CarryOver).
+func (s *Service) periodHold(ctx context.Context, t *domain.Tranche) (*domain.Hold, error) {
+	b, err := s.budgetByID(ctx, t.BudgetID)
+	if err != nil {
+		return nil, err
+	}
+	if t.MilestoneOn.IsZero() || !t.MilestoneOn.After(b.Until) {
+		return nil, nil
+	}
+	h := hold(domain.HoldBudgetPeriodEnded, fmt.Sprintf("%s ran until %s", b.Name, b.Until))
+	return &h, nil
+}
+
+// budgetByID is a budget by id, read once per milestone event.
+func (s *Service) budgetByID(ctx context.Context, id string) (*domain.Budget, error) {
+	memo, _ := ctx.Value(budgetMemoKey{}).(map[string]*domain.Budget)
+	if b, ok := memo["id:"+id]; ok && b != nil {
+		return b, nil
+	}
+	b, err := s.Repo.LoadBudget(ctx, id)
+	if err == nil && memo != nil {
+		memo["id:"+id] = b
 	}
 	return b, err
 }
@@ -281,12 +344,55 @@ func (s *Service) cancel(ctx context.Context, t *domain.Tranche, reason string) 
 	return s.step(ctx, t, o, &domain.Booking{Move: domain.MoveRelease, Amount: t.AmountCents, Budget: t.BudgetID, Reason: reason})
 }
 
+// reachAgain follows a milestone reached again after it was withdrawn and its paid tranche
+// claimed back: the provider earned it again. The claim is settled against it, once:
+//   - a claim still open (nothing recovered yet) is dropped: the payment made stands, the
+//     tranche is paid again and nothing moves in the budget;
+//   - a claim recovered already (set off in a paid transfer: its money is back in the
+//     budget) leaves a tranche that is simply due again, as a reversed one is;
+//   - a claim set off in a run the bank has not answered waits for that answer: paid, the
+//     recovered claim and the new due are one transfer (paid → due); rejected, the claim is
+//     open again and is dropped (see settleClaim and freeClaims).
+func (s *Service) reachAgain(ctx context.Context, t *domain.Tranche, on civil.Date) error {
+	switch {
+	case !t.PaidOut:
+		t.SettledIn = ""
+		return s.reach(ctx, t, on)
+	case t.SettledIn != "":
+		if t.ReachedAgain == on {
+			return nil // a redelivery: the run's answer will settle it
+		}
+		t.ReachedAgain = on
+		return s.step(ctx, t, change(milestoneActor, "reached-again", "waits for run "+t.SettledIn), nil)
+	}
+	s.dropClaim(t, on, "system:"+milestoneActor)
+	if err := s.step(ctx, t, change(milestoneActor, actionClaimDropped, "the milestone was reached again on "+on.String()), nil); err != nil {
+		return err
+	}
+	return s.applyPending(ctx, t) // a correction that waited for it
+}
+
+// dropClaim ends an open claim whose milestone was reached again: the payment stands.
+func (s *Service) dropClaim(t *domain.Tranche, on civil.Date, by string) {
+	t.MilestoneOn, t.ReachedAgain, t.SettledIn = on, civil.Date{}, ""
+	t.Holds = []domain.Hold{}
+	t.Status = domain.TranchePaid
+	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.clock().UTC(), By: by,
+		Reason: "the milestone was reached again on " + on.String() + ": the claim is dropped and the payment stands"})
+}
+
 // withdraw follows a milestone that no longer holds: before payment the tranche is
 // reversed (its amount back to the budget), after payment it is claimed back from the
 // provider (set off against its next payment).
 func (s *Service) withdraw(ctx context.Context, t *domain.Tranche, reason string) error {
 	switch t.Status {
-	case domain.TrancheReversed, domain.TrancheClaimed, domain.TrancheCancelled, domain.TrancheExpected:
+	case domain.TrancheClaimed:
+		if t.ReachedAgain.IsZero() {
+			return nil
+		}
+		t.ReachedAgain = civil.Date{} // withdrawn again before its run was answered
+		return s.step(ctx, t, change(milestoneActor, "withdrawn-again", reason), nil)
+	case domain.TrancheReversed, domain.TrancheCancelled, domain.TrancheExpected:
 		return nil
 	}
 	owed := t.Owed && t.Status != domain.TranchePaid && t.Status != domain.TrancheExported

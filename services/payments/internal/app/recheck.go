@@ -37,7 +37,17 @@ func (s *Service) Recheck(ctx context.Context, id string, actor rules.Actor) (*d
 			holds = append(holds, *find(t.Holds, domain.HoldBankRejected))
 		}
 		c := domain.PendingChange{Actor: actor, Action: actionRecheck}
+		ended := false
 		if !t.Owed && t.BudgetID != "" {
+			h, err := s.periodHold(ctx, t)
+			if err != nil {
+				return err
+			}
+			if ended = h != nil; ended {
+				holds = append(holds, *h)
+			}
+		}
+		if !t.Owed && t.BudgetID != "" && !ended {
 			t.Holds = holds
 			move := domain.MoveDueFree
 			if t.Committed {
@@ -97,13 +107,22 @@ func (s *Service) recheckWhere(ctx context.Context, f TrancheFilter, actor rules
 	return released, nil
 }
 
-// RecheckDue rechecks tranches held because their milestone day had not come (a scheduled job).
+// RecheckDue rechecks tranches held because their milestone day had not come, or their
+// budget's period had ended (a carry-over a crash cut short is finished) (a scheduled job).
 func (s *Service) RecheckDue(ctx context.Context) (int, error) {
-	return s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldMilestoneNotDue}, rules.System("recheck"))
+	n, err := s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldMilestoneNotDue}, rules.System("recheck"))
+	if err != nil {
+		return n, err
+	}
+	m, err := s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldBudgetPeriodEnded}, rules.System("recheck"))
+	return n + m, err
 }
 
 // Release is finance's release of a hold the checks cannot lift themselves (a duplicate
 // that is none, a transfer the bank rejected whose cause is fixed), with a reason: audited.
+// Four eyes: a transfer the bank rejected returns to payable only when a second officer
+// confirms the first one's release (a new confirmed bank account counts as the first, by
+// who confirmed it); who released a duplicate hold does not approve the tranche.
 func (s *Service) Release(ctx context.Context, actor rules.Actor, id string, code domain.HoldCode, reason string) (*domain.Tranche, error) {
 	if code != domain.HoldDuplicate && code != domain.HoldBankRejected {
 		return nil, rules.Invalid("code", "only the holds %s and %s are released by hand; the others are released when their cause is fixed", domain.HoldDuplicate, domain.HoldBankRejected)
@@ -118,6 +137,18 @@ func (s *Service) Release(ctx context.Context, actor rules.Actor, id string, cod
 		}
 		if t.Status != domain.TrancheHeld || !held(t, code) {
 			return rules.State("tranche %s is not held with %s", id, code)
+		}
+		if code == domain.HoldBankRejected {
+			asked, err := t.AskRelease(code, actor.Subject, reason, s.clock())
+			if err != nil {
+				return err
+			}
+			if asked {
+				return s.step(ctx, t, domain.PendingChange{Actor: actor, Action: "release-asked", Reason: reason}, nil)
+			}
+		}
+		if code == domain.HoldDuplicate {
+			t.DuplicateReleasedBy = actor.Subject
 		}
 		if !slices.Contains(t.Overridden, code) {
 			t.Overridden = append(t.Overridden, code)

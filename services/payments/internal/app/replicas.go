@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
@@ -48,9 +50,10 @@ func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
 		}
 		for _, id := range ids {
 			if code == domain.HoldBankRejected && a.Confirmed() {
-				if err := s.overrideRejection(ctx, id, actor); err != nil {
+				if err := s.askReleaseForAccount(ctx, id, a); err != nil {
 					return err
 				}
+				continue // a second finance officer confirms the release
 			}
 			if _, err := s.Recheck(ctx, id, actor); err != nil {
 				return err
@@ -60,14 +63,21 @@ func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
 	return nil
 }
 
-// overrideRejection: a new confirmed account is the fix of a rejected transfer.
-func (s *Service) overrideRejection(ctx context.Context, id string, actor rules.Actor) error {
+// askReleaseForAccount: a new confirmed account is the fix of a rejected transfer, and its
+// confirmation the first of the two releases the rejection needs (by who confirmed it).
+func (s *Service) askReleaseForAccount(ctx context.Context, id string, a domain.BankAccount) error {
+	by := a.ConfirmedBy
+	if by == "" {
+		by = "system:providers.registry"
+	}
 	return rules.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
-		if err != nil || !held(t, domain.HoldBankRejected) {
+		if err != nil || !held(t, domain.HoldBankRejected) || slices.ContainsFunc(t.Releases, func(r domain.Release) bool { return r.Code == domain.HoldBankRejected }) {
 			return err
 		}
-		t.Overridden = append(removeCode(t.Overridden, domain.HoldBankRejected), domain.HoldBankRejected)
-		return s.Repo.SaveTranche(ctx, t, rules.Outcome{Actor: actor, Action: "new-bank-account"})
+		if _, err := t.AskRelease(domain.HoldBankRejected, by, fmt.Sprintf("bank account revision %d confirmed", a.Revision), s.clock()); err != nil {
+			return err
+		}
+		return s.step(ctx, t, domain.PendingChange{Actor: rules.System("providers.registry"), Action: "release-asked"}, nil)
 	})
 }

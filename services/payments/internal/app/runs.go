@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -36,11 +37,13 @@ type RunInput struct {
 func (s *Service) CreateRun(ctx context.Context, p auth.Principal, in RunInput) (*domain.Run, error) {
 	today := s.today()
 	if in.ExecutionDate.IsZero() {
-		in.ExecutionDate = today.AddDays(1)
+		in.ExecutionDate = civil.NextTARGET2Day(today.AddDays(1))
 	}
 	var v rules.Checker
 	v.Check(!in.UpTo.IsZero() && !in.UpTo.After(today), "upTo", "must be a day up to today")
 	v.Check(!in.ExecutionDate.Before(today), "executionDate", "must not lie in the past")
+	v.Check(civil.TARGET2Day(in.ExecutionDate), "executionDate", "%s is not a TARGET2 business day (weekend or closing day); the next is %s",
+		in.ExecutionDate, civil.NextTARGET2Day(in.ExecutionDate))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -48,17 +51,29 @@ func (s *Service) CreateRun(ctx context.Context, p auth.Principal, in RunInput) 
 	if in.PerTranche != nil {
 		perTranche = *in.PerTranche
 	}
-	id := rules.NewIDOf(ctx, "run-", 6)
-	r := &domain.Run{ID: id, Region: s.region, Status: domain.RunBuilding, UpTo: in.UpTo, ExecutionDate: in.ExecutionDate,
-		PerTranche: perTranche, Format: s.settings.PainVersion, MessageID: strings.ToUpper(strings.TrimPrefix(id, "run-")) + "-" + s.region,
-		CreatedAt: s.clock().UTC(), CreatedBy: p.Subject}
-	r.MessageID = sepa.ID(r.MessageID)
-	if err := s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "created"}); err != nil {
+	var r *domain.Run
+	for attempt := 0; ; attempt++ {
+		id := rules.NewIDOf(ctx, "run-", 6)
+		if attempt > 0 {
+			id = rules.NewIDOf(context.Background(), "run-", 6) // a random id taken by another run: draw again
+		}
+		now := s.clock()
+		r = &domain.Run{ID: id, Region: s.region, Status: domain.RunBuilding, UpTo: in.UpTo, ExecutionDate: in.ExecutionDate,
+			PerTranche: perTranche, Format: s.settings.PainVersion, MessageID: domain.MessageID(s.region, id, now),
+			DebtorIBAN: s.settings.Debtor.IBAN, ByProvider: []domain.RunProviderTotal{}, ByBudget: []domain.RunBudgetTotal{},
+			CreatedAt: now.UTC(), CreatedBy: p.Subject}
+		err := s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "created"})
+		if err == nil {
+			break
+		}
 		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Run, error) { return s.Repo.LoadRun(ctx, r.ID) })
-		if !ok {
+		if ok && made.CreatedBy == p.Subject {
+			r = made // building is safe to repeat: finish it, if it was not finished
+			break
+		}
+		if !errors.Is(err, rules.ErrConflict) || attempt >= 3 {
 			return nil, err
 		}
-		r = made // building is safe to repeat: finish it, if it was not finished
 	}
 	if r.Status != domain.RunBuilding {
 		return r, nil
@@ -115,6 +130,7 @@ func (s *Service) build(ctx context.Context, r *domain.Run, actor rules.Actor) e
 // of the run (its tranches return to approved) and its claims stay open.
 func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) error {
 	byTransfer := map[string]*domain.RunTransfer{}
+	shares := map[string]trancheShare{} // each tranche's budget and amount, for the run's totals
 	if err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{RunID: r.ID, Status: domain.TrancheExported}, func(t *domain.Tranche) error {
 		tr := byTransfer[t.EndToEndID]
 		if tr == nil {
@@ -123,10 +139,12 @@ func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) e
 		}
 		tr.AmountCents += t.AmountCents
 		tr.Tranches = append(tr.Tranches, t.ID)
+		shares[t.ID] = trancheShare{budget: t.BudgetID, amount: t.AmountCents}
 		return nil
 	}); err != nil {
 		return err
 	}
+	totals, setOffOf := newRunTotals(), map[string]domain.Cents{}
 	keys := slices.Sorted(func(yield func(string) bool) {
 		for k := range byTransfer {
 			if !yield(k) {
@@ -164,6 +182,10 @@ func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) e
 			}
 			tr.AmountCents -= setOff
 			r.SetOffCents += setOff
+			setOffOf[tr.EndToEndID] = setOff
+			for _, c := range claims {
+				totals.setOff(c.BudgetID, c.AmountCents)
+			}
 		}
 		account, err := s.Accounts.Load(ctx, tr.ProviderKvK)
 		if err != nil || !account.Confirmed() {
@@ -177,6 +199,7 @@ func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) e
 		tr.Seq = len(transfers) + 1
 		tr.Remittance = remittance(tr)
 		transfers = append(transfers, *tr)
+		totals.transfer(tr, setOffOf[tr.EndToEndID], shares)
 		r.Transfers++
 		r.Tranches += len(tr.Tranches)
 		r.TotalCents += tr.AmountCents
@@ -186,7 +209,8 @@ func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) e
 			return err
 		}
 	}
-	r.Status = domain.RunReady
+	r.ByProvider, r.ByBudget = totals.lists()
+	r.Status = domain.RunReady // awaits a second officer's approval
 	if r.Transfers == 0 {
 		r.Status, r.Reason = domain.RunCancelled, "no approved tranche to pay up to "+r.UpTo.String()
 	}
@@ -212,7 +236,7 @@ func remittance(tr *domain.RunTransfer) string {
 func (s *Service) openClaims(ctx context.Context, kvk, runID string) ([]*domain.Tranche, error) {
 	var out []*domain.Tranche
 	err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{ProviderKvK: kvk, OpenClaims: true}, func(t *domain.Tranche) error {
-		if (t.SettledIn == "" || t.SettledIn == runID) && t.PaidOut {
+		if (t.SettledIn == "" || t.SettledIn == runID) && t.PaidOut && t.Repayment == nil {
 			c := *t
 			out = append(out, &c)
 		}
@@ -264,7 +288,7 @@ func (s *Service) setOff(ctx context.Context, claims []*domain.Tranche, runID st
 			if err != nil {
 				return err
 			}
-			if t.Status != domain.TrancheClaimed || !t.PaidOut || t.SettledIn == runID || runID != "" && t.SettledIn != "" {
+			if t.Status != domain.TrancheClaimed || !t.PaidOut || t.Repayment != nil || t.SettledIn == runID || runID != "" && t.SettledIn != "" {
 				return nil
 			}
 			t.SettledIn = runID
@@ -287,6 +311,14 @@ func (s *Service) freeClaims(ctx context.Context, ids []string, runID string, ac
 				return err
 			}
 			t.SettledIn = ""
+			if on := t.ReachedAgain; !on.IsZero() {
+				// nothing was recovered and the milestone was reached again: the payment stands
+				s.dropClaim(t, on, actor.Subject)
+				if err := s.step(ctx, t, domain.PendingChange{Actor: actor, Action: actionClaimDropped, Reason: runID}, nil); err != nil {
+					return err
+				}
+				return s.applyPending(ctx, t)
+			}
 			return s.step(ctx, t, domain.PendingChange{Actor: actor, Action: "claim-open", Reason: runID}, nil)
 		})
 		if err != nil {
@@ -316,10 +348,13 @@ func (s *Service) WriteFile(ctx context.Context, id string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if r.Status != domain.RunReady && r.Status != domain.RunSent {
-		return rules.State("run %s is %s; its file is there once it is ready, and not after it was cancelled", id, r.Status)
+	if !r.Released() {
+		return rules.State("run %s is %s; its file is released once a second finance officer approved the run, and not after it was cancelled", id, r.Status)
 	}
 	d := s.settings.Debtor
+	if r.DebtorIBAN != "" {
+		d.IBAN = r.DebtorIBAN
+	}
 	h := sepa.Header{Version: r.Format, MessageID: r.MessageID, Created: r.CreatedAt, Initiator: d.Name, PaymentInfoID: r.MessageID,
 		ExecutionDate: r.ExecutionDate.String(), Debtor: d.Name, DebtorAddress: address(d.Address), DebtorIBAN: d.IBAN, DebtorBIC: d.BIC,
 		Count: r.Transfers, TotalCents: r.TotalCents}
@@ -399,6 +434,26 @@ func (s *Service) CancelRun(ctx context.Context, p auth.Principal, id, reason st
 		}
 	}
 	return r, s.returnTranches(ctx, r, ids, p.Actor(), "run cancelled: "+reason)
+}
+
+// ApproveRun is the second finance officer's approval of a built run (not the officer who
+// built it): only then is its file released.
+func (s *Service) ApproveRun(ctx context.Context, p auth.Principal, id string) (*domain.Run, error) {
+	var r *domain.Run
+	err := rules.Retry(ctx, func() error {
+		var err error
+		if r, err = s.GetRun(ctx, id); err != nil {
+			return err
+		}
+		if r.Status == domain.RunApproved && r.ApprovedBy == p.Subject {
+			return nil
+		}
+		if err := r.Approve(p.Subject, s.clock()); err != nil {
+			return err
+		}
+		return s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "approved"})
+	})
+	return r, err
 }
 
 // MarkSent records that finance sent the file to the bank: from then on it cannot be cancelled.

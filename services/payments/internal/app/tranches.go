@@ -50,7 +50,9 @@ func (s *Service) ListTranches(ctx context.Context, p auth.Principal, f TrancheF
 }
 
 // Approve records a finance officer's approval of a payable tranche; above the four-eyes
-// amount a second, different officer approves too.
+// amount a second, different officer approves too. The amount is what the tranche's
+// provider and enrolment reach on its milestone day, so tranches split to stay under it
+// still need two.
 func (s *Service) Approve(ctx context.Context, p auth.Principal, id string) (*domain.Tranche, error) {
 	var out *domain.Tranche
 	err := rules.Retry(ctx, func() error {
@@ -58,11 +60,37 @@ func (s *Service) Approve(ctx context.Context, p auth.Principal, id string) (*do
 		if t, err = s.visible(p, t, err); err != nil {
 			return err
 		}
-		if err := t.Approve(p.Subject, s.settings.FourEyesCents, s.clock()); err != nil {
+		sameDay, err := s.sameDay(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := t.Approve(p.Subject, domain.ApprovalsNeeded(sameDay, s.settings.FourEyesCents), s.clock()); err != nil {
 			return err
 		}
 		out = t
 		return s.step(ctx, t, domain.PendingChange{Actor: p.Actor(), Action: actionApproved}, nil)
 	})
 	return out, err
+}
+
+// sameDay is what a tranche's provider is owed for its enrolment on its milestone day: the
+// tranche and every other reached tranche of that enrolment, provider and day.
+func (s *Service) sameDay(ctx context.Context, t *domain.Tranche) (domain.Cents, error) {
+	total := t.AmountCents
+	err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{EnrolmentID: t.EnrolmentID}, func(o *domain.Tranche) error {
+		if o.ID != t.ID && o.ProviderKvK == t.ProviderKvK && o.MilestoneOn == t.MilestoneOn && reachedStatus(o.Status) {
+			total += o.AmountCents
+		}
+		return nil
+	})
+	return total, err
+}
+
+// reachedStatus: a tranche whose milestone was reached and that is (to be) paid.
+func reachedStatus(st domain.TrancheStatus) bool {
+	switch st {
+	case domain.TrancheHeld, domain.TranchePayable, domain.TrancheApproved, domain.TrancheExported, domain.TranchePaid:
+		return true
+	}
+	return false
 }

@@ -26,6 +26,7 @@ type BankAccount struct {
 	Address       PostalAddress `json:"address"`
 	Status        string        `json:"status"` // pending, confirmed
 	Revision      int           `json:"revision"`
+	ConfirmedBy   string        `json:"confirmedBy,omitempty"`
 	At            time.Time     `json:"at"`
 }
 

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ type BudgetMove string
 
 const (
 	MoveTopUp   BudgetMove = "top-up"   // the source grants more: → free
+	MoveReduce  BudgetMove = "reduce"   // the source grants less: free →
 	MoveCommit  BudgetMove = "commit"   // free → committed (a running enrolment's tranches to come)
 	MoveRelease BudgetMove = "release"  // committed → free (a dropout: tranches that will not come)
 	MoveDue     BudgetMove = "due"      // committed → due (a milestone reached)
@@ -56,63 +58,139 @@ const (
 	MoveReject  BudgetMove = "reject"   // paid → due (the bank rejected it)
 	MoveReverse BudgetMove = "reverse"  // due → free (the milestone fell before payment)
 	MoveClaim   BudgetMove = "claim"    // paid → free (claimed back from the provider)
+	// MoveClaimDue: paid → due, a claim recovered from the provider whose milestone was
+	// reached again meanwhile: the recovery and the tranche due again in one transfer.
+	MoveClaimDue BudgetMove = "claim-due"
 )
 
-// Apply books one transfer in the budget, or refuses it with the budget unchanged when an
-// account would go below zero: the invariant is checked at every booking.
-func (b *Budget) Apply(move BudgetMove, amount Cents, now time.Time) error {
+// The budget's accounts, as postings name them; the source is the world outside (what
+// the financing source granted is what left it).
+const (
+	AccountSource    = "source"
+	AccountFree      = "free"
+	AccountCommitted = "committed"
+	AccountDue       = "due"
+	AccountPaid      = "paid"
+)
+
+// moves are the accounts each move takes money from and to.
+var moves = map[BudgetMove][2]string{
+	MoveTopUp: {AccountSource, AccountFree}, MoveReduce: {AccountFree, AccountSource},
+	MoveCommit: {AccountFree, AccountCommitted}, MoveRelease: {AccountCommitted, AccountFree},
+	MoveDue: {AccountCommitted, AccountDue}, MoveDueFree: {AccountFree, AccountDue},
+	MovePay: {AccountDue, AccountPaid}, MoveReject: {AccountPaid, AccountDue},
+	MoveReverse: {AccountDue, AccountFree}, MoveClaim: {AccountPaid, AccountFree},
+	MoveClaimDue: {AccountPaid, AccountDue},
+}
+
+// Posting is one transfer between two of a budget's accounts, never edited: a correction
+// is another posting. The budget's commit log keeps the postings of each change with it,
+// so the log is the budget's ledger: its balances are recomputed from the postings and
+// compared with the budget (Recompute), and its transfers are listed with their cause.
+type Posting struct {
+	// Transfer names it once: "transfer:<tranche>:<n>:<move>" for a tranche's, the budget
+	// and its version for a grant's.
+	Transfer string     `json:"transfer"`
+	Move     BudgetMove `json:"move"`
+	From     string     `json:"from"`
+	To       string     `json:"to"`
+	Amount   Cents      `json:"amountCents"`
+	Tranche  string     `json:"trancheId,omitempty"`
+	Reason   string     `json:"reason,omitempty"`
+}
+
+// ErrInsufficient refuses a transfer that would take an account below zero.
+type ErrInsufficient struct {
+	Account    string
+	Have, Need Cents
+}
+
+func (e *ErrInsufficient) Error() string {
+	return fmt.Sprintf("%s holds %s; %s is needed", e.Account, Euro(e.Have), Euro(e.Need))
+}
+
+// Apply books one transfer in the budget and returns its posting, or refuses it with the
+// budget unchanged when an account would go below zero: the invariant is checked at every
+// booking.
+func (b *Budget) Apply(move BudgetMove, amount Cents, now time.Time) (Posting, error) {
 	if amount <= 0 {
-		return rules.Invalid("amountCents", "must be positive, got %d", amount)
+		return Posting{}, rules.Invalid("amountCents", "must be positive, got %d", amount)
+	}
+	accts, ok := moves[move]
+	if !ok {
+		return Posting{}, rules.Invalid("move", "unknown move %q", move)
 	}
 	next := *b
-	from, to := accounts(&next, move)
-	if to == nil {
-		return rules.Invalid("move", "unknown move %q", move)
-	}
-	if from != nil {
+	if accts[0] == AccountSource {
+		next.Granted += amount
+	} else {
+		from := next.account(accts[0])
 		if *from < amount {
-			return &ErrInsufficient{Account: Account{Kind: AccountBudget, Owner: b.ID + "/" + fromName(move)}, Have: *from, Need: amount}
+			return Posting{}, &ErrInsufficient{Account: b.ID + "/" + accts[0], Have: *from, Need: amount}
 		}
 		*from -= amount
-	} else {
-		next.Granted += amount
 	}
-	*to += amount
+	if accts[1] == AccountSource {
+		next.Granted -= amount
+	} else {
+		*next.account(accts[1]) += amount
+	}
 	if err := next.Check(); err != nil {
-		return err
+		return Posting{}, err
 	}
 	next.UpdatedAt = now.UTC()
 	*b = next
+	return Posting{Move: move, From: accts[0], To: accts[1], Amount: amount}, nil
+}
+
+func (b *Budget) account(name string) *Cents {
+	switch name {
+	case AccountFree:
+		return &b.Free
+	case AccountCommitted:
+		return &b.Committed
+	case AccountDue:
+		return &b.Due
+	case AccountPaid:
+		return &b.Paid
+	}
 	return nil
 }
 
-func accounts(b *Budget, move BudgetMove) (from, to *Cents) {
-	switch move {
-	case MoveTopUp:
-		return nil, &b.Free
-	case MoveCommit:
-		return &b.Free, &b.Committed
-	case MoveRelease:
-		return &b.Committed, &b.Free
-	case MoveDue:
-		return &b.Committed, &b.Due
-	case MoveDueFree:
-		return &b.Free, &b.Due
-	case MovePay:
-		return &b.Due, &b.Paid
-	case MoveReject:
-		return &b.Paid, &b.Due
-	case MoveReverse:
-		return &b.Due, &b.Free
-	case MoveClaim:
-		return &b.Paid, &b.Free
-	}
-	return nil, nil
+// Balances are a budget's accounts.
+type Balances struct {
+	Granted   Cents `json:"grantedCents"`
+	Free      Cents `json:"freeCents"`
+	Committed Cents `json:"committedCents"`
+	Due       Cents `json:"dueCents"`
+	Paid      Cents `json:"paidCents"`
 }
 
-func fromName(move BudgetMove) string {
-	return strings.SplitN(map[BudgetMove]string{MoveCommit: "free", MoveRelease: "committed", MoveDue: "committed",
-		MoveDueFree: "free", MovePay: "due", MoveReject: "paid", MoveReverse: "due", MoveClaim: "paid"}[move], "/", 2)[0]
+// Balances are the budget's accounts as it keeps them.
+func (b *Budget) Balances() Balances {
+	return Balances{Granted: b.Granted, Free: b.Free, Committed: b.Committed, Due: b.Due, Paid: b.Paid}
+}
+
+// Recompute adds up postings into balances: what left the source was granted, every other
+// account holds what went in less what went out. Every posting moves an amount from one
+// account to another, so debits equal credits by construction; a budget whose balances
+// differ from its postings' was changed outside its ledger.
+func Recompute(postings []Posting) Balances {
+	var b Balances
+	acct := map[string]*Cents{AccountFree: &b.Free, AccountCommitted: &b.Committed, AccountDue: &b.Due, AccountPaid: &b.Paid}
+	for _, p := range postings {
+		if p.From == AccountSource {
+			b.Granted += p.Amount
+		} else if c := acct[p.From]; c != nil {
+			*c -= p.Amount
+		}
+		if p.To == AccountSource {
+			b.Granted -= p.Amount
+		} else if c := acct[p.To]; c != nil {
+			*c += p.Amount
+		}
+	}
+	return b
 }
 
 // Draws lists what draws on the budget, as the keys a tranche looks it up by.

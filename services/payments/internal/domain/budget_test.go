@@ -10,9 +10,11 @@ import (
 // accounts always add up to what was granted, whatever order the moves come in.
 func TestABudgetNeverGoesBelowZeroAndAlwaysAddsUp(t *testing.T) {
 	b := &Budget{ID: "rif-2026"}
-	if err := b.Apply(MoveTopUp, 100_000_00, at); err != nil {
+	first, err := b.Apply(MoveTopUp, 100_000_00, at)
+	if err != nil {
 		t.Fatal(err)
 	}
+	postings := []Posting{first}
 	steps := []struct {
 		move   BudgetMove
 		amount Cents
@@ -24,7 +26,10 @@ func TestABudgetNeverGoesBelowZeroAndAlwaysAddsUp(t *testing.T) {
 	}
 	for i, s := range steps {
 		before := *b
-		err := b.Apply(s.move, s.amount, at)
+		p, err := b.Apply(s.move, s.amount, at)
+		if err == nil {
+			postings = append(postings, p)
+		}
 		var short *ErrInsufficient
 		switch {
 		case s.ok && err != nil:
@@ -44,11 +49,23 @@ func TestABudgetNeverGoesBelowZeroAndAlwaysAddsUp(t *testing.T) {
 
 	// Random moves: the invariants hold after each.
 	r := rand.New(rand.NewPCG(1, 2))
-	moves := []BudgetMove{MoveTopUp, MoveCommit, MoveRelease, MoveDue, MovePay, MoveReject, MoveReverse, MoveClaim}
+	moves := []BudgetMove{MoveTopUp, MoveReduce, MoveCommit, MoveRelease, MoveDue, MoveDueFree, MovePay, MoveReject, MoveReverse, MoveClaim, MoveClaimDue}
 	for range 10_000 {
-		_ = b.Apply(moves[r.IntN(len(moves))], Cents(1+r.IntN(50_000)), at)
+		if p, err := b.Apply(moves[r.IntN(len(moves))], Cents(1+r.IntN(50_000)), at); err == nil {
+			postings = append(postings, p)
+		}
 		if err := b.Check(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// the postings are the ledger: they add up to the budget's accounts
+	if got := Recompute(postings); got != b.Balances() {
+		t.Fatalf("postings add up to %+v, the budget holds %+v", got, b.Balances())
+	}
+	// a budget changed outside its postings does not
+	b.Due += 100
+	b.Free -= 100
+	if Recompute(postings) == b.Balances() {
+		t.Fatal("a budget changed without a posting still balances")
 	}
 }

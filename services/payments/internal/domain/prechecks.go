@@ -23,6 +23,7 @@ const (
 	HoldBudgetInsufficient HoldCode = "budget-insufficient"      // the budget that pays it has too little left
 	HoldNoBudget           HoldCode = "no-budget"                // no budget draws on the scheme or product on that day
 	HoldBankRejected       HoldCode = "bank-rejected"            // the bank rejected the transfer; released by a new account or by finance
+	HoldBudgetPeriodEnded  HoldCode = "budget-period-ended"      // due after its budget's period: finance carries it to a budget of the new period
 )
 
 // HoldCodes lists every code with its plain reason.
@@ -38,6 +39,7 @@ var HoldCodes = map[HoldCode]string{
 	HoldBudgetInsufficient: "the budget has too little left for this tranche",
 	HoldNoBudget:           "no budget draws on this scheme or product on the day of the milestone",
 	HoldBankRejected:       "the bank rejected the transfer",
+	HoldBudgetPeriodEnded:  "the milestone falls after the end of the budget's period; finance carries the commitment to a budget of the new period",
 }
 
 // Hold is one failed pre-check with its reason.
@@ -56,6 +58,8 @@ type PrecheckInput struct {
 	Duplicate                 bool
 	IBAN                      string
 	IBANConfirmed             bool
+	// AccountHolder is the name the transfer is made out to.
+	AccountHolder string
 	Amount, BudgetFree        Cents
 }
 
@@ -92,6 +96,8 @@ func Precheck(in PrecheckInput) []Hold {
 		hold(HoldBankAccountMissing, "")
 	case IBANProblem(in.IBAN) != "":
 		hold(HoldBankAccountInvalid, IBANProblem(in.IBAN))
+	case !civil.HasLatinLetter(in.AccountHolder):
+		hold(HoldBankAccountInvalid, "the account holder's name has no letter of the SEPA character set")
 	case !in.IBANConfirmed:
 		hold(HoldBankAccountNew, "")
 	}

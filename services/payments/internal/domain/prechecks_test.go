@@ -8,7 +8,7 @@ import (
 
 func payable() PrecheckInput {
 	return PrecheckInput{MilestoneOn: civil.NewDate(2026, 11, 2), Today: civil.NewDate(2026, 12, 1), ContractStatusOnMilestone: "active",
-		PriceCents: 95_000, MaxPriceCents: 100_000, IBAN: "NL91ABNA0417164300", IBANConfirmed: true, Amount: 38_000, BudgetFree: 1_000_000}
+		PriceCents: 95_000, MaxPriceCents: 100_000, IBAN: "NL91ABNA0417164300", IBANConfirmed: true, AccountHolder: "Bouwschool Noord B.V.", Amount: 38_000, BudgetFree: 1_000_000}
 }
 
 // Every pre-check code is reached by its cause alone, with its plain reason.
@@ -29,7 +29,7 @@ func TestEveryPrecheckHoldsForItsOwnCause(t *testing.T) {
 	}
 	// raised by the application, not by the checks: tested in the service's tests
 	// (TestHeldUntilTheCauseIsFixed)
-	raisedByTheApplication := map[HoldCode]bool{HoldNoBudget: true, HoldBankRejected: true}
+	raisedByTheApplication := map[HoldCode]bool{HoldNoBudget: true, HoldBankRejected: true, HoldBudgetPeriodEnded: true}
 	for code := range HoldCodes {
 		if _, ok := cases[code]; !ok && !raisedByTheApplication[code] {
 			t.Errorf("hold code %s has no test", code)
@@ -42,6 +42,12 @@ func TestEveryPrecheckHoldsForItsOwnCause(t *testing.T) {
 		if len(h) != 1 || h[0].Code != code || h[0].Reason == "" {
 			t.Errorf("%s: %+v", code, h)
 		}
+	}
+	// an account holder's name a bank cannot take is an invalid account too (never written empty)
+	in := payable()
+	in.AccountHolder = "ООО Ромашка"
+	if h := Precheck(in); len(h) != 1 || h[0].Code != HoldBankAccountInvalid {
+		t.Errorf("a name without Latin letters: %+v", h)
 	}
 	if got := Euro(123_456_78); got != "EUR 123.456,78" {
 		t.Errorf("Euro: %s", got)

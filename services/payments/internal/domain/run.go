@@ -1,7 +1,12 @@
 package domain
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
+	"strings"
 	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
 
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -10,8 +15,11 @@ import (
 type RunStatus string
 
 const (
-	RunBuilding  RunStatus = "building"  // tranches are being taken into the run
-	RunReady     RunStatus = "ready"     // the file can be downloaded; it may still be cancelled
+	RunBuilding RunStatus = "building" // tranches are being taken into the run
+	// RunReady: built, with its totals per provider and budget; a second finance officer,
+	// not the one who built it, approves it before its file is released.
+	RunReady     RunStatus = "ready"
+	RunApproved  RunStatus = "approved"  // the file can be downloaded and sent; it may still be cancelled
 	RunSent      RunStatus = "sent"      // finance sent it to the bank (or the bank answered): no cancel
 	RunCancelled RunStatus = "cancelled" // its tranches went back to approved
 )
@@ -37,10 +45,53 @@ type Run struct {
 	SetOffCents Cents     `json:"setOffCents"` // claims set off against the providers' payments
 	Paid        int       `json:"paid"`
 	Rejected    int       `json:"rejected"`
-	CreatedAt   time.Time `json:"createdAt"`
-	CreatedBy   string    `json:"createdBy"`
-	Reason      string    `json:"reason,omitempty"`
+	// DebtorIBAN is the account the run pays from, pinned when it was made: the file is
+	// the same every time, and the bank's answers are matched against it.
+	DebtorIBAN string `json:"debtorIban,omitempty"`
+	// ByProvider and ByBudget are the run's totals as its approver sees them.
+	ByProvider []RunProviderTotal `json:"byProvider"`
+	ByBudget   []RunBudgetTotal   `json:"byBudget"`
+	CreatedAt  time.Time          `json:"createdAt"`
+	CreatedBy  string             `json:"createdBy"`
+	ApprovedBy string             `json:"approvedBy,omitempty"`
+	ApprovedAt time.Time          `json:"approvedAt,omitzero"`
+	Reason     string             `json:"reason,omitempty"`
 }
+
+// RunProviderTotal is what a run pays one provider.
+type RunProviderTotal struct {
+	ProviderKvK string `json:"providerKvk"`
+	Transfers   int    `json:"transfers"`
+	Tranches    int    `json:"tranches"`
+	AmountCents Cents  `json:"amountCents"`
+	SetOffCents Cents  `json:"setOffCents"`
+}
+
+// RunBudgetTotal is what a run pays from one budget, and the claims it returns to it.
+type RunBudgetTotal struct {
+	BudgetID    string `json:"budgetId"`
+	Tranches    int    `json:"tranches"`
+	AmountCents Cents  `json:"amountCents"`
+	SetOffCents Cents  `json:"setOffCents"`
+}
+
+// Approve releases a built run's file: four eyes where money leaves, so the officer who
+// built the run cannot approve it.
+func (r *Run) Approve(by string, now time.Time) error {
+	switch {
+	case r.Status == RunApproved && r.ApprovedBy == by:
+		return nil
+	case r.Status != RunReady:
+		return rules.State("run %s is %s; only a built run awaiting approval is approved", r.ID, r.Status)
+	case by == r.CreatedBy:
+		return rules.State("run %s was built by %s; a second finance officer approves it", r.ID, by)
+	}
+	r.Status, r.ApprovedBy, r.ApprovedAt = RunApproved, by, now.UTC()
+	return nil
+}
+
+// Released reports whether the run's file may be downloaded and answered by the bank.
+func (r *Run) Released() bool { return r.Status == RunApproved || r.Status == RunSent }
 
 // RunTransfer is one credit transfer of a run: to one provider, for one or more tranches,
 // less the claims set off against it.
@@ -62,9 +113,9 @@ type RunTransfer struct {
 	Reason          string        `json:"reason,omitempty"`
 }
 
-// Cancel returns a ready run's tranches: once sent, the bank may pay it.
+// Cancel returns a run's tranches until it was sent: then the bank may pay it.
 func (r *Run) Cancel(reason string) error {
-	if r.Status != RunReady && r.Status != RunBuilding {
+	if r.Status != RunReady && r.Status != RunBuilding && r.Status != RunApproved {
 		return rules.State("run %s is %s; only a run that was not sent can be cancelled", r.ID, r.Status)
 	}
 	r.Status, r.Reason = RunCancelled, reason
@@ -76,9 +127,21 @@ func (r *Run) MarkSent() error {
 	switch r.Status {
 	case RunSent:
 		return nil
-	case RunReady:
+	case RunApproved:
 		r.Status = RunSent
 		return nil
 	}
-	return rules.State("run %s is %s; only a ready run is sent", r.ID, r.Status)
+	return rules.State("run %s is %s; only an approved run is sent", r.ID, r.Status)
+}
+
+// MessageID is a run's MsgId and PmtInfId: unique per debtor for ever and at most 35
+// characters of letters, digits and dashes, whatever the region's name (a bank refuses a
+// file whose message id it has seen): "WR", a tag of the region (6 characters of its
+// name's hash, so regions that share a debtor differ), the day the run was made and the
+// run's id, which the store keeps unique in the region ("WRK7Q2MA-20261207-0A1B2C3D4E5F").
+func MessageID(region, runID string, created time.Time) string {
+	sum := sha256.Sum256([]byte(region))
+	tag := base32.StdEncoding.EncodeToString(sum[:])[:6]
+	day := strings.ReplaceAll(civil.DateOf(created).String(), "-", "")
+	return "WR" + tag + "-" + day + "-" + strings.ToUpper(strings.TrimPrefix(runID, "run-"))
 }

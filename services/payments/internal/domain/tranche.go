@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"slices"
 
 	"time"
@@ -58,12 +59,17 @@ type Tranche struct {
 	PriceCents    Cents `json:"priceCents"`
 	MaxPriceCents Cents `json:"maxPriceCents"`
 	// Overridden: holds finance released by hand, with a reason (audited); not raised again.
-	Overridden []HoldCode    `json:"overridden,omitempty"`
-	Status     TrancheStatus `json:"status"`
-	Holds      []Hold        `json:"holds"`
-	Approvals  []Approval    `json:"approvals"`
-	RunID      string        `json:"runId,omitempty"`
-	EndToEndID string        `json:"endToEndId,omitempty"`
+	Overridden []HoldCode `json:"overridden,omitempty"`
+	// Releases asked for holds that two people lift (bank-rejected): the first officer's,
+	// which a second, other officer confirms.
+	Releases []Release `json:"releases,omitempty"`
+	// DuplicateReleasedBy: who released a duplicate hold; someone else approves the tranche.
+	DuplicateReleasedBy string        `json:"duplicateReleasedBy,omitempty"`
+	Status              TrancheStatus `json:"status"`
+	Holds               []Hold        `json:"holds"`
+	Approvals           []Approval    `json:"approvals"`
+	RunID               string        `json:"runId,omitempty"`
+	EndToEndID          string        `json:"endToEndId,omitempty"`
 	// Booking is a budget transfer this tranche asked for and has not seen the outcome of
 	// (see Booking); Bookings counts the tranche's transfers, naming each.
 	Booking  *Booking `json:"booking,omitempty"`
@@ -71,9 +77,23 @@ type Tranche struct {
 	// Pending is the change (its audit entry and events) that waits for the booking.
 	Pending *PendingChange `json:"pending,omitempty"`
 	// SettledIn: the run whose payment to the provider a claim on this tranche was set off against.
-	SettledIn  string          `json:"settledIn,omitempty"`
-	BankReason string          `json:"bankReason,omitempty"`
-	History    []TrancheChange `json:"history"`
+	SettledIn string `json:"settledIn,omitempty"`
+	// Corrections are the changes of its price or terms after the enrolment's first event,
+	// each with the money it moved; CorrectionOf names the tranche a supplement or claim
+	// corrects; WorthCents is what the tranche is worth after corrections made by such
+	// tranches (a paid tranche keeps the amount paid); PendingCorrection waits for the
+	// bank's answer on a tranche in a run (or for a withdrawn one to be reached again).
+	Corrections       []Correction `json:"corrections,omitempty"`
+	CorrectionOf      string       `json:"correctionOf,omitempty"`
+	WorthCents        *Cents       `json:"worthCents,omitempty"`
+	PendingCorrection *Correction  `json:"pendingCorrection,omitempty"`
+	// Repayment: a claim no payment can set off, asked back from the provider.
+	Repayment *Repayment `json:"repayment,omitempty"`
+	// ReachedAgain: the day a claimed tranche's milestone was reached again while its claim
+	// was set off in a run the bank has not answered; the answer settles it (see app).
+	ReachedAgain Date            `json:"reachedAgain,omitzero"`
+	BankReason   string          `json:"bankReason,omitempty"`
+	History      []TrancheChange `json:"history"`
 }
 
 // Approval is one finance officer's approval.
@@ -89,6 +109,43 @@ type TrancheChange struct {
 	By     string        `json:"by"`
 	Reason string        `json:"reason,omitempty"`
 }
+
+// Correction is one change of a tranche's price or terms: from and to what it is worth,
+// under which terms, and the tranche that corrects a paid one (a supplement or a claim).
+type Correction struct {
+	At           time.Time `json:"at"`
+	FromCents    Cents     `json:"fromCents"`
+	ToCents      Cents     `json:"toCents"`
+	TermsVersion int       `json:"termsVersion"`
+	PriceCents   Cents     `json:"priceCents"`
+	MaxPrice     Cents     `json:"maxPriceCents"`
+	Percent      int       `json:"percent"`
+	Tranche      string    `json:"trancheId,omitempty"`
+	Reason       string    `json:"reason"`
+}
+
+// Repayment is a claim asked back from the provider because no payment can set it off.
+type Repayment struct {
+	RequestedAt time.Time `json:"requestedAt"`
+	RequestedBy string    `json:"requestedBy"`
+	DueOn       Date      `json:"dueOn"`
+	Reason      string    `json:"reason"`
+	RepaidOn    Date      `json:"repaidOn,omitzero"`
+	Reference   string    `json:"reference,omitempty"`
+	RecordedBy  string    `json:"recordedBy,omitempty"`
+}
+
+// Worth is what the tranche is worth after its corrections.
+func (t *Tranche) Worth() Cents {
+	if t.WorthCents != nil {
+		return *t.WorthCents
+	}
+	return t.AmountCents
+}
+
+// CorrectionID names the n-th tranche that corrects a paid one: deterministic, so a
+// correction repeated after a crash finds the one it made.
+func CorrectionID(of string, n int) string { return fmt.Sprintf("%s-c%d", of, n) }
 
 // TrancheID is deterministic: one tranche per enrolment and milestone.
 func TrancheID(enrolmentID string, m trajectory.Milestone) string {
@@ -124,20 +181,56 @@ func (t *Tranche) Checked(holds []Hold, now time.Time, by string) bool {
 	return true
 }
 
-// Approve records a finance officer's approval. Above fourEyes the tranche needs two
-// approvals by different people; the same person approving twice is refused.
-func (t *Tranche) Approve(by string, fourEyes Cents, now time.Time) error {
+// Release is one officer's release of a hold that two people lift.
+type Release struct {
+	Code   HoldCode  `json:"code"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
+
+// AskRelease records the first of the two releases a hold needs and reports true; when a
+// first release stands it reports false and the caller lifts the hold, unless by is who
+// asked first: four eyes.
+func (t *Tranche) AskRelease(code HoldCode, by, reason string, now time.Time) (asked bool, err error) {
+	i := slices.IndexFunc(t.Releases, func(r Release) bool { return r.Code == code })
+	if i < 0 {
+		t.Releases = append(t.Releases, Release{Code: code, By: by, At: now.UTC(), Reason: reason})
+		t.History = append(t.History, TrancheChange{Status: t.Status, At: now.UTC(), By: by,
+			Reason: "release of " + string(code) + " asked: " + reason + "; a second finance officer confirms it"})
+		return true, nil
+	}
+	if t.Releases[i].By == by {
+		return false, rules.State("tranche %s: %s asked to release %s already; a second finance officer, someone else, confirms it", t.ID, by, code)
+	}
+	t.Releases = slices.Delete(t.Releases, i, i+1)
+	return false, nil
+}
+
+// ApprovalsNeeded is how many different officers approve a tranche whose milestone day
+// brings sameDay in all for its provider and enrolment (this tranche included): two above
+// the four-eyes amount, so splitting an amount over tranches of one day does not evade it.
+func ApprovalsNeeded(sameDay, fourEyes Cents) int {
+	if sameDay > fourEyes {
+		return 2
+	}
+	return 1
+}
+
+// Approve records a finance officer's approval; need (ApprovalsNeeded) different people
+// approve. The same person approving twice, or the one who released the tranche's
+// duplicate hold, is refused.
+func (t *Tranche) Approve(by string, need int, now time.Time) error {
 	if t.Status != TranchePayable {
 		return rules.State("tranche %s is %s; only a payable tranche is approved", t.ID, t.Status)
 	}
 	if slices.ContainsFunc(t.Approvals, func(a Approval) bool { return a.By == by }) {
 		return rules.State("tranche %s was approved by %s already; a second approver must be someone else", t.ID, by)
 	}
-	t.Approvals = append(t.Approvals, Approval{By: by, At: now.UTC()})
-	need := 1
-	if t.AmountCents > fourEyes {
-		need = 2
+	if t.DuplicateReleasedBy == by {
+		return rules.State("tranche %s: %s released its duplicate hold; someone else approves it", t.ID, by)
 	}
+	t.Approvals = append(t.Approvals, Approval{By: by, At: now.UTC()})
 	if len(t.Approvals) >= need {
 		t.move(TrancheApproved, now, by, "")
 	}

@@ -25,13 +25,13 @@ func TestATrancheGoesFromHeldToPaidAndIsClaimedBackWhenItsMilestoneFalls(t *test
 	if tr.Checked([]Hold{{Code: HoldBudgetInsufficient, Reason: "x"}}, at, "system") {
 		t.Error("the same hold again changed the tranche")
 	}
-	if err := tr.Approve("fin-1", 1000_00, at); err == nil {
+	if err := tr.Approve("fin-1", ApprovalsNeeded(tr.AmountCents, 1000_00), at); err == nil {
 		t.Error("a held tranche was approved")
 	}
 	if !tr.Checked(nil, at, "system") || tr.Status != TranchePayable {
 		t.Fatalf("released: %+v", tr)
 	}
-	if err := tr.Approve("fin-1", 1000_00, at); err != nil || tr.Status != TrancheApproved {
+	if err := tr.Approve("fin-1", ApprovalsNeeded(tr.AmountCents, 1000_00), at); err != nil || tr.Status != TrancheApproved {
 		t.Fatalf("approval below the four-eyes amount: %v %s", err, tr.Status)
 	}
 	if err := tr.Export("run-1", at, "fin-1"); err != nil || tr.Status != TrancheExported {
@@ -43,7 +43,7 @@ func TestATrancheGoesFromHeldToPaidAndIsClaimedBackWhenItsMilestoneFalls(t *test
 	if err := tr.Settle(false, "AC04 account closed", at, "bank"); err != nil || tr.Status != TranchePayable || tr.RunID != "" {
 		t.Fatalf("rejected: %v %+v", err, tr)
 	}
-	_ = tr.Approve("fin-1", 1000_00, at)
+	_ = tr.Approve("fin-1", ApprovalsNeeded(tr.AmountCents, 1000_00), at)
 	_ = tr.Export("run-3", at, "fin-1")
 	if err := tr.Settle(true, "", at, "bank"); err != nil || tr.Status != TranchePaid {
 		t.Fatal(err)
@@ -61,18 +61,18 @@ func TestATrancheGoesFromHeldToPaidAndIsClaimedBackWhenItsMilestoneFalls(t *test
 func TestAboveTheFourEyesAmountTwoDifferentPeopleApprove(t *testing.T) {
 	tr := newTranche(5000_00)
 	tr.Checked(nil, at, "system")
-	if err := tr.Approve("fin-1", 2500_00, at); err != nil || tr.Status != TranchePayable {
+	if err := tr.Approve("fin-1", ApprovalsNeeded(tr.AmountCents, 2500_00), at); err != nil || tr.Status != TranchePayable {
 		t.Fatalf("first approval: %v %s", err, tr.Status)
 	}
-	if err := tr.Approve("fin-1", 2500_00, at); err == nil {
+	if err := tr.Approve("fin-1", ApprovalsNeeded(tr.AmountCents, 2500_00), at); err == nil {
 		t.Fatal("the same person approved twice")
 	}
-	if err := tr.Approve("fin-2", 2500_00, at); err != nil || tr.Status != TrancheApproved {
+	if err := tr.Approve("fin-2", ApprovalsNeeded(tr.AmountCents, 2500_00), at); err != nil || tr.Status != TrancheApproved {
 		t.Fatalf("second approval: %v %s", err, tr.Status)
 	}
 	run := newTranche(100)
 	run.Checked(nil, at, "s")
-	_ = run.Approve("fin-1", 2500_00, at)
+	_ = run.Approve("fin-1", 1, at)
 	_ = run.Export("run-1", at, "fin-1")
 	if !run.Unexport("run-1", at, "fin-1") || run.Status != TrancheApproved {
 		t.Errorf("a cancelled run did not return its tranche: %s", run.Status)

@@ -32,7 +32,11 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/budgets", finance, h.openBudget)
 	api.GET("/budgets/:budgetId", budgets, h.getBudget)
 	api.POST("/budgets/:budgetId/top-ups", finance, h.topUp)
+	api.POST("/budgets/:budgetId/reductions", finance, h.reduce)
+	api.POST("/budgets/:budgetId/carry-over", finance, h.carryOver)
 	api.GET("/budgets/:budgetId/forecast", budgets, h.forecast)
+	api.GET("/budgets/:budgetId/transfers", budgets, h.budgetTransfers)
+	api.GET("/budgets/:budgetId/ledger-check", auth.Require(auth.RoleFinance, auth.RoleAdmin), h.ledgerCheck)
 
 	tranches := auth.Require(auth.RoleFinance, auth.RoleAdmin, auth.RoleProvider)
 	api.GET("/tranches", tranches, h.listTranches)
@@ -40,6 +44,8 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/tranches/:trancheId/approve", finance, h.approve)
 	api.POST("/tranches/:trancheId/release", finance, h.release)
 	api.POST("/tranches/:trancheId/recheck", finance, h.recheck)
+	api.POST("/tranches/:trancheId/repayment-request", finance, h.requestRepayment)
+	api.POST("/tranches/:trancheId/repayment", finance, h.recordRepayment)
 	api.GET("/providers/:kvk/statement", tranches, h.statement)
 
 	runs := auth.Require(auth.RoleFinance, auth.RoleAdmin)
@@ -48,9 +54,12 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.GET("/runs/:runId", runs, h.getRun)
 	api.GET("/runs/:runId/file", finance, h.file)
 	api.GET("/runs/:runId/transfers", runs, h.transfers)
+	api.POST("/runs/:runId/approval", finance, h.approveRun)
 	api.POST("/runs/:runId/cancel", finance, h.cancelRun)
 	api.POST("/runs/:runId/sent", finance, h.sent)
 	api.POST("/bank-reports", finance, h.bankReport)
+	api.GET("/bank-exceptions", runs, h.listExceptions)
+	api.POST("/bank-exceptions/:exceptionId/resolution", finance, h.resolveException)
 }
 
 var principal = auth.Of
@@ -94,6 +103,34 @@ func (h *HTTP) topUp(c *gin.Context) {
 		v, err := h.app.TopUp(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
+}
+
+func (h *HTTP) reduce(c *gin.Context) {
+	if in, ok := bind[topUpInput](c); ok {
+		v, err := h.app.Reduce(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) carryOver(c *gin.Context) {
+	if in, ok := bind[app.CarryInput](c); ok {
+		v, err := h.app.CarryOver(c, principal(c), c.Param("budgetId"), in)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) budgetTransfers(c *gin.Context) {
+	q := httpserver.ListQuery(c)
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.BudgetTransfers(c, c.Param("budgetId"), q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func (h *HTTP) ledgerCheck(c *gin.Context) {
+	v, err := h.app.CheckLedger(c, c.Param("budgetId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
 func (h *HTTP) forecast(c *gin.Context) {
@@ -154,6 +191,25 @@ func (h *HTTP) release(c *gin.Context) {
 	}
 }
 
+type repaymentRequestInput struct {
+	DueOn  civil.Date `json:"dueOn"`
+	Reason string     `json:"reason"`
+}
+
+func (h *HTTP) requestRepayment(c *gin.Context) {
+	if in, ok := bind[repaymentRequestInput](c); ok {
+		v, err := h.app.RequestRepayment(c, principal(c).Actor(), c.Param("trancheId"), in.DueOn, in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
+func (h *HTTP) recordRepayment(c *gin.Context) {
+	if in, ok := bind[app.RepaymentInput](c); ok {
+		v, err := h.app.RecordRepayment(c, principal(c), c.Param("trancheId"), in)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
 func (h *HTTP) recheck(c *gin.Context) {
 	if _, err := h.app.GetTranche(c, principal(c), c.Param("trancheId")); err != nil {
 		httpserver.Problem(c, err)
@@ -199,7 +255,8 @@ func euros(c domain.Cents) string { return civil.Decimal(c) }
 
 func (h *HTTP) listRuns(c *gin.Context) {
 	q := httpserver.ListQuery(c, "status")
-	status := domain.RunStatus(q.OneOf("status", []string{string(domain.RunBuilding), string(domain.RunReady), string(domain.RunSent), string(domain.RunCancelled)}))
+	status := domain.RunStatus(q.OneOf("status", []string{string(domain.RunBuilding), string(domain.RunReady), string(domain.RunApproved),
+		string(domain.RunSent), string(domain.RunCancelled)}))
 	if !q.OK() {
 		return
 	}
@@ -222,8 +279,8 @@ func (h *HTTP) getRun(c *gin.Context) {
 // file streams the run's pain.001 XML: the same bytes every time it is asked for.
 func (h *HTTP) file(c *gin.Context) {
 	r, err := h.app.GetRun(c, c.Param("runId"))
-	if err == nil && r.Status != domain.RunReady && r.Status != domain.RunSent {
-		err = rules.State("run %s is %s: its file is there once it is ready, and not after it was cancelled", r.ID, r.Status)
+	if err == nil && !r.Released() {
+		err = rules.State("run %s is %s: its file is released once a second finance officer approved the run, and not after it was cancelled", r.ID, r.Status)
 	}
 	if err != nil {
 		httpserver.Problem(c, err)
@@ -258,6 +315,28 @@ func (h *HTTP) cancelRun(c *gin.Context) {
 	}
 }
 
+func (h *HTTP) approveRun(c *gin.Context) {
+	v, err := h.app.ApproveRun(c, principal(c), c.Param("runId"))
+	httpserver.Respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) listExceptions(c *gin.Context) {
+	q := httpserver.ListQuery(c, "status")
+	status := q.OneOf("status", []string{"open", "resolved"})
+	if !q.OK() {
+		return
+	}
+	v, err := h.app.ListExceptions(c, status, q.Page)
+	httpserver.RespondPage(c, v, err)
+}
+
+func (h *HTTP) resolveException(c *gin.Context) {
+	if in, ok := bind[reasonInput](c); ok {
+		v, err := h.app.ResolveException(c, principal(c), c.Param("exceptionId"), in.Reason)
+		httpserver.Respond(c, http.StatusOK, v, err)
+	}
+}
+
 func (h *HTTP) sent(c *gin.Context) {
 	v, err := h.app.MarkSent(c, principal(c), c.Param("runId"))
 	httpserver.Respond(c, http.StatusOK, v, err)
@@ -269,7 +348,7 @@ type bankReportInput struct {
 
 func (h *HTTP) bankReport(c *gin.Context) {
 	if in, ok := bind[bankReportInput](c); ok {
-		v, err := h.app.Reconcile(c, principal(c), strings.NewReader(in.Document))
+		v, err := h.app.Reconcile(c, principal(c), []byte(in.Document))
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"iter"
 	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
 )
 
 // The versions of the credit-transfer initiation written: .09 is the EPC's current
@@ -137,10 +139,11 @@ func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) e
 		func() error { return start("CstmrCdtTrfInitn") },
 		func() error { return start("GrpHdr") },
 		func() error { return elem("MsgId", ID(h.MessageID)) },
-		func() error { return elem("CreDtTm", h.Created.UTC().Format("2006-01-02T15:04:05")) },
+		// with its zone: a date-time without one is read as the bank's local time
+		func() error { return elem("CreDtTm", h.Created.In(civil.Amsterdam).Format(time.RFC3339)) },
 		func() error { return elem("NbOfTxs", h.Count) },
 		func() error { return elem("CtrlSum", Cents(h.TotalCents)) },
-		func() error { return elem("InitgPty", party{Name: Latin(h.Initiator, 140)}) },
+		func() error { return elem("InitgPty", party{Name: civil.SEPALatin(h.Initiator, 70)}) },
 		func() error { return end("GrpHdr") },
 		func() error { return start("PmtInf") },
 		func() error { return elem("PmtInfId", ID(h.PaymentInfoID)) },
@@ -162,7 +165,7 @@ func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) e
 			}{h.ExecutionDate})
 		},
 		func() error {
-			return elem("Dbtr", party{Name: Latin(h.Debtor, 70), Address: latinAddress(h.DebtorAddress)})
+			return elem("Dbtr", party{Name: civil.SEPALatin(h.Debtor, 70), Address: latinAddress(h.DebtorAddress)})
 		},
 		func() error { return elem("DbtrAcct", account{IBAN: h.DebtorIBAN}) },
 		func() error { return elem("DbtrAgt", debtorAgent) },
@@ -181,9 +184,12 @@ func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) e
 		if t.AmountCents < 1 || t.AmountCents > 99_999_999_999 {
 			return fmt.Errorf("transfer %s: %d cents is outside what SEPA allows", t.EndToEndID, t.AmountCents)
 		}
+		if civil.SEPALatin(t.Creditor, 70) == "" {
+			return fmt.Errorf("transfer %s: the creditor's name has no character of the SEPA set", t.EndToEndID)
+		}
 		tx := transaction{EndToEndID: ID(t.EndToEndID), Amount: amount{Ccy: "EUR", Value: Cents(t.AmountCents)},
-			Creditor: party{Name: Latin(t.Creditor, 70), Address: latinAddress(t.CreditorAddress)},
-			Account:  account{IBAN: t.CreditorIBAN}, Remittance: Latin(t.Remittance, 140)}
+			Creditor: party{Name: civil.SEPALatin(t.Creditor, 70), Address: latinAddress(t.CreditorAddress)},
+			Account:  account{IBAN: t.CreditorIBAN}, Remittance: civil.SEPALatin(t.Remittance, 140)}
 		if t.CreditorBIC != "" {
 			tx.Agent = &agent{Institution: bic(t.CreditorBIC)}
 		}
@@ -208,6 +214,6 @@ func latinAddress(a *Address) *Address {
 	if a == nil {
 		return nil
 	}
-	return &Address{Street: Latin(a.Street, 70), BuildingNumber: Latin(a.BuildingNumber, 16), PostCode: Latin(a.PostCode, 16),
-		Town: Latin(a.Town, 35), Country: a.Country}
+	return &Address{Street: civil.SEPALatin(a.Street, 70), BuildingNumber: civil.SEPALatin(a.BuildingNumber, 16), PostCode: civil.SEPALatin(a.PostCode, 16),
+		Town: civil.SEPALatin(a.Town, 35), Country: a.Country}
 }

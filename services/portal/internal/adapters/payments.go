@@ -62,7 +62,25 @@ type Run struct {
 	Rejected      int64  `json:"rejected"`
 	CreatedAt     string `json:"createdAt"`
 	CreatedBy     string `json:"createdBy"`
+	ApprovedBy    string `json:"approvedBy"`
+	ApprovedAt    string `json:"approvedAt"`
+	ByProvider    []struct {
+		ProviderKvk string `json:"providerKvk"`
+		Transfers   int64  `json:"transfers"`
+		Tranches    int64  `json:"tranches"`
+		AmountCents int64  `json:"amountCents"`
+		SetOffCents int64  `json:"setOffCents"`
+	} `json:"byProvider"`
+	ByBudget []struct {
+		BudgetID    string `json:"budgetId"`
+		Tranches    int64  `json:"tranches"`
+		AmountCents int64  `json:"amountCents"`
+		SetOffCents int64  `json:"setOffCents"`
+	} `json:"byBudget"`
 }
+
+// Released: a second officer approved the run; its file may be downloaded and sent.
+func (r Run) Released() bool { return r.Status == "approved" || r.Status == "sent" }
 
 // Transfer is one credit transfer of a run, with the bank's answer.
 type Transfer struct {

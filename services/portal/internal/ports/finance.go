@@ -184,7 +184,7 @@ func (s *Server) runs(c *gin.Context) {
 		Columns: []web.Column{{Label: "Run"}, {Label: "Status"}, {Label: "Uitvoerdatum"}, {Label: "Overboekingen", Numeric: true}, {Label: "Termijnen", Numeric: true},
 			{Label: "Totaal", Numeric: true}, {Label: "Afgestemd"}},
 		Filters: &web.Form{Action: "/financien/betaalruns", Get: true, Submit: "Filter", Reset: "/financien/betaalruns",
-			Fields: []web.Field{statusField("status", "Status", c.Query("status"), []string{"ready", "sent", "cancelled"})}}}
+			Fields: []web.Field{statusField("status", "Status", c.Query("status"), []string{"ready", "approved", "sent", "cancelled"})}}}
 	for _, run := range page.Items {
 		row := web.Row{Cells: []web.Cell{{Text: run.MessageID, Href: "/financien/betaalruns/" + url.PathEscape(run.ID)}, web.Status(run.Status),
 			{Text: web.Date(run.ExecutionDate)}, {Text: web.Number(run.Transfers)}, {Text: web.Number(run.Tranches)}, {Text: web.Euro(run.TotalCents)},
@@ -222,8 +222,27 @@ func (s *Server) createRun(c *gin.Context) {
 		r.fail(err)
 		return
 	}
-	r.done(fmt.Sprintf("Betaalrun %s gemaakt: %d termijnen, %s. Download het bestand voor de bank.", run.MessageID, run.Tranches, web.Euro(run.TotalCents)),
-		"/financien/betaalruns/"+url.PathEscape(run.ID))
+	r.done(fmt.Sprintf("Betaalrun %s gemaakt: %d termijnen, %s. Een tweede medewerker van financiën keurt de run goed; daarna is het bestand voor de bank beschikbaar.",
+		run.MessageID, run.Tranches, web.Euro(run.TotalCents)), "/financien/betaalruns/"+url.PathEscape(run.ID))
+}
+
+// approveRun is the second officer's approval of a built run (the service refuses the one
+// who built it): only then is its file released.
+func (s *Server) approveRun(c *gin.Context) {
+	r := s.req(c)
+	id := url.PathEscape(c.Param("runId"))
+	call := r.call(adapters.Payments, "/api/v1/runs/"+id+"/approval", nil)
+	call.Key = r.form("key")
+	var run adapters.Run
+	if err := s.API.Post(r.ctx(), call, &run); err != nil {
+		if isRefusal(err) {
+			r.done("Niet goedgekeurd: "+problemOf(err).Detail, "/financien/betaalruns/"+id)
+			return
+		}
+		r.fail(err)
+		return
+	}
+	r.done("Betaalrun "+run.MessageID+" goedgekeurd: het SEPA-bestand kan naar de bank.", "/financien/betaalruns/"+id)
 }
 
 // run shows a run's transfers with the bank's answer per transfer (the reconciliation).
@@ -242,11 +261,35 @@ func (s *Server) run(c *gin.Context) {
 	}
 	p := r.page("Betaalrun "+run.MessageID, "")
 	p.Crumbs = []web.Link{{Label: "Betaalruns", Href: "/financien/betaalruns"}}
-	p.Blocks = append(p.Blocks, web.Block{Facts: []web.Fact{{Term: "Status", Value: web.Label(run.Status), Tone: web.Tone(run.Status)},
+	facts := web.Block{Facts: []web.Fact{{Term: "Status", Value: web.Label(run.Status), Tone: web.Tone(run.Status)},
 		{Term: "Formaat", Value: run.Format}, {Term: "Uitvoerdatum", Value: web.Date(run.ExecutionDate)}, {Term: "Mijlpalen tot en met", Value: web.Date(run.UpTo)},
 		{Term: "Totaal", Value: web.Euro(run.TotalCents)}, {Term: "Verrekend met vorderingen", Value: web.Euro(run.SetOffCents)},
-		{Term: "Gemaakt", Value: web.DateTime(run.CreatedAt) + " door " + run.CreatedBy}},
-		Links: []web.Link{{Label: "SEPA-bestand downloaden (" + run.Format + ")", Href: "/financien/betaalruns/" + id + "/bestand", Download: true}}})
+		{Term: "Gemaakt", Value: web.DateTime(run.CreatedAt) + " door " + run.CreatedBy}}}
+	if run.ApprovedBy != "" {
+		facts.Facts = append(facts.Facts, web.Fact{Term: "Goedgekeurd", Value: web.DateTime(run.ApprovedAt) + " door " + run.ApprovedBy})
+	}
+	if run.Released() {
+		facts.Links = []web.Link{{Label: "SEPA-bestand downloaden (" + run.Format + ")", Href: "/financien/betaalruns/" + id + "/bestand", Download: true}}
+	}
+	p.Blocks = append(p.Blocks, facts)
+	if run.Status == "ready" {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "Tweede goedkeuring", ID: "goedkeuren",
+			Text: "Vier ogen waar het geld de organisatie verlaat: een tweede medewerker van financiën, niet wie de run maakte, controleert de totalen per opleider en per budget en keurt de run goed. Pas dan is het SEPA-bestand beschikbaar.",
+			Form: &web.Form{Action: "/financien/betaalruns/" + id + "/goedkeuren", Submit: "Betaalrun goedkeuren", Key: session.RandomToken()}})
+	}
+	perProvider := &web.Table{Caption: "Totalen per opleider", Empty: "Geen overboekingen.",
+		Columns: []web.Column{{Label: "Opleider (KvK)"}, {Label: "Overboekingen", Numeric: true}, {Label: "Termijnen", Numeric: true}, {Label: "Verrekend", Numeric: true}, {Label: "Over te maken", Numeric: true}}}
+	for _, pv := range run.ByProvider {
+		perProvider.Rows = append(perProvider.Rows, web.Row{Cells: []web.Cell{{Text: pv.ProviderKvk}, {Text: web.Number(pv.Transfers)}, {Text: web.Number(pv.Tranches)},
+			{Text: web.Euro(pv.SetOffCents)}, {Text: web.Euro(pv.AmountCents)}}})
+	}
+	perBudget := &web.Table{Caption: "Totalen per budget", Empty: "Geen termijnen.",
+		Columns: []web.Column{{Label: "Budget"}, {Label: "Termijnen", Numeric: true}, {Label: "Ten laste van het budget", Numeric: true}, {Label: "Vorderingen terug", Numeric: true}}}
+	for _, bu := range run.ByBudget {
+		perBudget.Rows = append(perBudget.Rows, web.Row{Cells: []web.Cell{{Text: bu.BudgetID, Href: "/financien/budgetten/" + url.PathEscape(bu.BudgetID)}, {Text: web.Number(bu.Tranches)},
+			{Text: web.Euro(bu.AmountCents)}, {Text: web.Euro(bu.SetOffCents)}}})
+	}
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Totalen", Table: perProvider}, web.Block{Table: perBudget})
 	t := &web.Table{Caption: "Overboekingen en het antwoord van de bank", Empty: "Deze run heeft geen overboekingen.",
 		Columns: []web.Column{{Label: "Overboeking"}, {Label: "Begunstigde"}, {Label: "IBAN"}, {Label: "Bedrag", Numeric: true}, {Label: "Termijnen", Numeric: true}, {Label: "Afstemming"}}}
 	for _, tr := range transfers.Items {

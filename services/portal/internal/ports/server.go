@@ -72,6 +72,7 @@ func (s *Server) Mount(r *gin.Engine) {
 	fin.POST("/financien/betaalruns", s.createRun)
 	fin.GET("/financien/betaalruns/:runId", s.run)
 	fin.GET("/financien/betaalruns/:runId/bestand", s.runFile)
+	fin.POST("/financien/betaalruns/:runId/goedkeuren", s.approveRun)
 
 	prov := a.Group("/", s.requireRole(auth.RoleProvider))
 	prov.GET("/aanbod", s.offer)

@@ -15,7 +15,7 @@ var labels = map[string]struct{ text, tone string }{
 	"expected": {"verwacht", ""}, "held": {"aangehouden", "warn"}, "payable": {"te keuren", "info"},
 	"approved": {"goedgekeurd", "good"}, "exported": {"in betaalrun", "info"}, "paid": {"betaald", "good"},
 	"reversed": {"teruggedraaid", ""}, "claimed": {"teruggevorderd", "warn"},
-	"building": {"in opbouw", ""}, "ready": {"klaar om te verzenden", "info"}, "sent": {"verzonden", "good"},
+	"building": {"in opbouw", ""}, "ready": {"wacht op tweede goedkeuring", "warn"}, "sent": {"verzonden", "good"},
 	// social return (projecten, verklaringen)
 	"on_track": {"op koers", "good"}, "behind": {"achter", "warn"}, "met": {"behaald", "good"}, "overdue": {"verlopen", "bad"},
 	"checking": {"in controle", ""}, "submitted": {"ingediend", "info"},
@@ -28,7 +28,7 @@ var labels = map[string]struct{ text, tone string }{
 	"hold:price-above-cap": {"prijs boven het maximum", ""}, "hold:bank-account-missing": {"geen IBAN bekend", ""},
 	"hold:bank-account-invalid": {"IBAN ongeldig", ""}, "hold:bank-account-unconfirmed": {"nieuw IBAN nog niet bevestigd", ""},
 	"hold:budget-insufficient": {"budget ontoereikend", ""}, "hold:no-budget": {"geen budget voor deze regeling", ""},
-	"hold:bank-rejected": {"door de bank geweigerd", ""},
+	"hold:bank-rejected": {"door de bank geweigerd", ""}, "hold:budget-period-ended": {"na de looptijd van het budget", ""},
 }
 
 // Label is a code in Dutch.

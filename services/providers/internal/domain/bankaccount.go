@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ type BankAccountInput struct {
 	Address       PostalAddress `json:"address"`
 }
 
+// countryCode is an ISO 3166 alpha-2 code as SEPA files take it.
+var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
+
 // Bank account statuses.
 const (
 	AccountPending   = "pending"
@@ -55,6 +59,8 @@ func (p *Provider) RegisterBankAccount(in BankAccountInput, by string, now time.
 	in.IBAN = civil.NormalizeIBAN(in.IBAN)
 	var v rules.Checker
 	v.Check(strings.TrimSpace(in.AccountHolder) != "" && len(in.AccountHolder) <= 140, "accountHolder", "is required, at most 140 characters")
+	v.Check(strings.TrimSpace(in.AccountHolder) == "" || civil.HasLatinLetter(in.AccountHolder), "accountHolder",
+		"must hold Latin letters: banks take the SEPA character set only (write the name as the bank knows it)")
 	problem := civil.IBANProblem(in.IBAN)
 	v.Check(problem == "", "iban", "%s", problem)
 	v.Check(in.BIC == "" || civil.ValidBIC(in.BIC), "bic", "is not a BIC (8 or 11 letters and digits)")
@@ -63,7 +69,7 @@ func (p *Provider) RegisterBankAccount(in BankAccountInput, by string, now time.
 	v.Check(strings.TrimSpace(a.BuildingNumber) != "" && len(a.BuildingNumber) <= 16, "address.buildingNumber", "is required, at most 16 characters")
 	v.Check(strings.TrimSpace(a.PostCode) != "" && len(a.PostCode) <= 16, "address.postCode", "is required, at most 16 characters")
 	v.Check(strings.TrimSpace(a.Town) != "" && len(a.Town) <= 35, "address.town", "is required, at most 35 characters")
-	v.Check(len(a.Country) == 2 && strings.ToUpper(a.Country) == a.Country, "address.country", "is a two-letter country code (NL)")
+	v.Check(countryCode.MatchString(a.Country), "address.country", "is a two-letter country code in capitals (NL)")
 	if err := v.Err(); err != nil {
 		return err
 	}
