@@ -69,6 +69,9 @@ const (
 	// TypeEnrolmentSustainableWithdrawn: a correction of the jobs means a sustainable
 	// placement no longer holds; payments claims its tranche back.
 	TypeEnrolmentSustainableWithdrawn = "nl.werkregio.participants.enrolment.sustainable-placement-withdrawn.v1"
+	// TypeEnrolmentTermsChanged: an enrolment not yet started follows the terms and price
+	// that will apply on its start day (payments corrects its commitments).
+	TypeEnrolmentTermsChanged = "nl.werkregio.participants.enrolment.terms-changed.v1"
 
 	// A tranche's way from milestone to the provider's bank account.
 	TypeTrancheDue      = "nl.werkregio.payments.tranche.due.v1"
@@ -143,7 +146,7 @@ var Topics = []Topic{
 		Types: []string{TypeOfferChanged}},
 	{Name: TopicParticipantsEnrolments, Owner: Participants, Retention: Forever,
 		Types: []string{TypeEnrolmentEnrolled, TypeEnrolmentStarted, TypeEnrolmentCompleted, TypeEnrolmentPlaced,
-			TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut, TypeEnrolmentSustainableWithdrawn}},
+			TypeEnrolmentSustainablyPlaced, TypeEnrolmentDroppedOut, TypeEnrolmentSustainableWithdrawn, TypeEnrolmentTermsChanged}},
 	{Name: TopicPaymentsTranches, Owner: Payments, Retention: Forever,
 		Types: []string{TypeTrancheDue, TypeTrancheHeld, TypeTrancheReleased, TypeTrancheApproved, TypeTrancheExported,
 			TypeTranchePaid, TypeTrancheRejected, TypeTrancheReversed, TypeTrancheClaimed}},

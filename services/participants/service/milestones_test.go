@@ -43,7 +43,8 @@ func TestEnrolledBeforeATermsChangeStartedAfterItGetsTheNewTerms(t *testing.T) {
 	if en.Terms.Version != 2 {
 		t.Errorf("started after the change: terms version %d, want 2", en.Terms.Version)
 	}
-	msgs := e.milestones(t, 2)
+	// enrolled, the terms followed before the start (terms-changed), started
+	msgs := e.milestones(t, 3)
 	var started struct {
 		Milestone string
 		Terms     struct {
@@ -51,7 +52,7 @@ func TestEnrolledBeforeATermsChangeStartedAfterItGetsTheNewTerms(t *testing.T) {
 			Tranches []struct{ Percent int }
 		}
 	}
-	_ = json.Unmarshal(msgs[1].Value, &started)
+	_ = json.Unmarshal(msgs[2].Value, &started)
 	if started.Milestone != "started" || started.Terms.Version != 2 || started.Terms.Tranches[1].Percent != 40 {
 		t.Errorf("started milestone: %+v, want terms version 2 (40/40/20)", started)
 	}
@@ -323,5 +324,77 @@ func TestAPlaceTakenByACrashedEnrolmentIsNeverLostNorSoldTwice(t *testing.T) {
 	n, err := seats.CountDocuments(context.Background(), bson.D{{Key: "start", Value: key}})
 	if err != nil || n != 2 {
 		t.Errorf("%d places taken (%v), want 2", n, err)
+	}
+}
+
+// Terms apply by the start date, and are shown and committed so: until its start an
+// enrolment follows every change of its product's terms and price that will be in force
+// on its start day — the enrolment shows the version expected, and a terms-changed event
+// (which payments corrects its commitments and forecast by) carries the new split; a
+// version that takes effect after its start does not apply to it.
+func TestTermsThatApplyByTheStartDateAreShownAndCommittedSo(t *testing.T) {
+	e := start(t, &kittest.Clock{})
+	e.offerKnown(t, 1, "active", false, start1(day(7), 5))
+	pid := e.register(t, bsns[0])
+	var en enrolment
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(7)), &en), 201)
+
+	withTerms := func(revision, price int, versions ...obj) obj {
+		o := offerEvent(revision, "active", false, start1(day(7), 5))
+		product := o["products"].([]obj)[0]
+		product["priceCents"] = price
+		product["terms"] = append(product["terms"].([]obj), versions...)
+		return o
+	}
+	v := func(version int, from string, percents ...int) obj {
+		return obj{"version": version, "effectiveFrom": from, "maxPriceCents": 100000, "minAttendanceHours": 256,
+			"requiredCertificates": []string{"VCA"}, "placementBeforeCompletion": false,
+			"tranches": []obj{{"milestone": "started", "percent": percents[0]}, {"milestone": "completed", "percent": percents[1]},
+				{"milestone": "sustainably_placed", "percent": percents[2]}}}
+	}
+	// the buyer's 40/40/20 from today (before the start): the enrolment follows it
+	e.publish(t, catalog.TopicProvidersOffers, catalog.TypeOfferChanged, "offer-2", contractID, withTerms(2, 95000, v(2, day(0), 40, 40, 20)))
+	kittest.Eventually(t, "the enrolment shows the version expected on its start", 15*time.Second, func() bool {
+		expect(t, "enrolment", e.r.Call(t, e.coach, "GET", "/api/v1/enrolments/"+en.ID, nil, &en), 200)
+		return en.Terms.Version == 2
+	})
+	msgs := e.milestones(t, 2)
+	var changed struct {
+		Milestone, Reason string
+		PriceCents        int64
+		Terms             struct {
+			Version  int
+			Tranches []struct{ Percent int }
+		}
+	}
+	if typ := kittest.Header(msgs[1], messaging.HeaderType); typ != catalog.TypeEnrolmentTermsChanged {
+		t.Fatalf("second event %s, want terms-changed", typ)
+	}
+	_ = json.Unmarshal(msgs[1].Value, &changed)
+	if changed.Milestone != "enrolled" || changed.Terms.Version != 2 || changed.Terms.Tranches[1].Percent != 40 || !strings.Contains(changed.Reason, "version 2") {
+		t.Fatalf("terms-changed %+v", changed)
+	}
+
+	// a version from after the start does not apply; a new contracted price does
+	e.publish(t, catalog.TopicProvidersOffers, catalog.TypeOfferChanged, "offer-3", contractID,
+		withTerms(3, 98000, v(2, day(0), 40, 40, 20), v(3, day(8), 50, 30, 20)))
+	kittest.Eventually(t, "the price followed", 15*time.Second, func() bool {
+		msgs = e.milestones(t, 3)
+		return len(msgs) >= 3
+	})
+	_ = json.Unmarshal(msgs[2].Value, &changed)
+	if changed.Terms.Version != 2 || changed.PriceCents != 98000 {
+		t.Fatalf("after a version from after the start and a new price: %+v", changed)
+	}
+	// redelivered, the offer changes nothing more
+	e.publish(t, catalog.TopicProvidersOffers, catalog.TypeOfferChanged, "offer-3-again", contractID,
+		withTerms(3, 98000, v(2, day(0), 40, 40, 20), v(3, day(8), 50, 30, 20)))
+	e.offerKnown(t, 4, "active", false, start1(day(7), 5)) // a marker after the redelivery (back to v1 only: no version 2 any more)
+	kittest.Eventually(t, "back to version 1", 15*time.Second, func() bool {
+		expect(t, "enrolment", e.r.Call(t, e.coach, "GET", "/api/v1/enrolments/"+en.ID, nil, &en), 200)
+		return en.Terms.Version == 1
+	})
+	if n := len(e.milestones(t, 4)); n != 4 {
+		t.Fatalf("%d events, want the enrolment, two changes and the return to version 1", n)
 	}
 }

@@ -178,3 +178,46 @@ func TestCorrectionsKeepTheBooksTrue(t *testing.T) {
 		t.Fatal("the supplement's posting does not name it")
 	}
 }
+
+// An enrolment made before a terms change whose start lies on or after its date follows
+// it until the start (participants publishes terms-changed): its commitments and the
+// budget's forecast follow the new split at once, not the old one.
+func TestTermsThatApplyByTheStartDateAreCommittedSo(t *testing.T) {
+	e := start(t)
+	e.award(t, contractID, provider, -60)
+	e.account(t, provider, "NL91ABNA0417164300", "confirmed", 1)
+	b := e.openBudget(t, 10_000_000)
+	e.publish(t, catalog.TopicParticipantsEnrolments, catalog.TypeEnrolmentEnrolled, "enr-1", 1, milestoneWith("enr-1", "prt-1", "enrolled", -30, 95_000, termsV(1, 40, 30, 30)))
+	kittest.Eventually(t, "committed 40/30/30", 20*time.Second, func() bool { return e.tranche(t, "trn-enr-1-completed").Committed })
+	changed := milestoneWith("enr-1", "prt-1", "enrolled", 0, 95_000, termsV(2, 40, 40, 20))
+	changed["reason"] = "terms version 2 (in force on the start) instead of 1"
+	e.publish(t, catalog.TopicParticipantsEnrolments, catalog.TypeEnrolmentTermsChanged, "enr-1", 2, changed)
+	kittest.Eventually(t, "committed 40/40/20", 20*time.Second, func() bool {
+		c, s := e.tranche(t, "trn-enr-1-completed"), e.tranche(t, "trn-enr-1-sustainably_placed")
+		return c.Amount == 38_000 && c.Committed && s.Amount == 19_000 && s.Committed
+	})
+	var forecast struct {
+		Months []struct {
+			Month          string
+			CommittedCents int64 `json:"committedCents"`
+		}
+	}
+	expect(t, "forecast", e.r.Call(t, e.finance, "GET", "/api/v1/budgets/"+b.ID+"/forecast", nil, &forecast), 200)
+	var total int64
+	for _, m := range forecast.Months {
+		total += m.CommittedCents
+	}
+	if total != 95_000 || e.budget(t, b.ID).Committed != 95_000 {
+		t.Fatalf("forecast %+v", forecast)
+	}
+	completion := ""
+	for _, m := range forecast.Months {
+		if m.CommittedCents == 38_000 && m.Month != forecast.Months[0].Month {
+			completion = m.Month
+		}
+	}
+	if completion == "" {
+		t.Fatalf("the completion is not forecast at its new 40%%: %+v", forecast)
+	}
+	e.balanced(t, b.ID)
+}

@@ -43,10 +43,12 @@ var Views = []*store.View{
 		[]string{"org"}, []string{"org", "municipality"}, []string{"org", "workCoach"}, []string{"org", "targetGroups"},
 		// retention: personal data still held, longest unchanged first; and withdrawn consents
 		[]string{"retained"}, []string{"retained", "withdrawn"}),
-	store.NewView(kindEnrolment, 2, func(e *domain.Enrolment) store.Fields {
+	store.NewView(kindEnrolment, 3, func(e *domain.Enrolment) store.Fields {
 		return store.Fields{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status),
 			"product": e.ProductID, "contract": e.ContractID, "org": e.Organisation}
 	}, []string{"participant"}, []string{"provider"}, []string{"status"}, []string{"product"}, []string{"provider", "status"},
+		// the enrolments of a product that have not started follow its terms (KeepOffer)
+		[]string{"product", "status"},
 		[]string{"org"}, []string{"org", "status"}, []string{"org", "provider"}, []string{"org", "product"}, []string{"org", "participant"}),
 	store.NewView(kindPartner, 1, func(s *domain.PartnerSource) store.Fields {
 		return store.Fields{"role": string(s.Role)}

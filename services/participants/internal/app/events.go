@@ -23,7 +23,7 @@ func EventTypes() []string {
 	for _, t := range milestoneType {
 		out = append(out, t)
 	}
-	return append(out, catalog.TypeEnrolmentSustainableWithdrawn)
+	return append(out, catalog.TypeEnrolmentSustainableWithdrawn, catalog.TypeEnrolmentTermsChanged)
 }
 
 // MilestoneData is what payments and SROI monitoring need of a milestone: the contract,

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -221,13 +223,86 @@ func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation,
 	return rejectRuleErrors(err)
 }
 
-// KeepOffer stores a newer offer revision from the providers service.
+// KeepOffer stores a newer offer revision from the providers service. Enrolments that have
+// not started follow a change of their product's terms or price (domain.Enrolment.Expect):
+// each is saved with a terms-changed event that payments corrects its commitments by. A
+// redelivered revision follows them again (a crash may have cut the first time short); each
+// enrolment changes once.
 func (s *Service) KeepOffer(ctx context.Context, o domain.Offer) error {
 	if o.Region != s.region {
 		return reject("offer of region %s on the topics of region %s", o.Region, s.region)
 	}
-	_, err := s.offers.SaveOffer(ctx, o)
-	return err
+	prev, err := s.offers.LoadOffer(ctx, o.ContractID)
+	if errors.Is(err, rules.ErrNotFound) {
+		prev = nil // no enrolment is made without its offer
+	} else if err != nil {
+		return err
+	}
+	kept, err := s.offers.SaveOffer(ctx, o)
+	if err != nil || prev == nil || !kept && prev.Revision != o.Revision {
+		return err // an older revision changes nothing
+	}
+	for _, p := range o.Products {
+		if kept && !termsChanged(prev, p) {
+			continue
+		}
+		if err := s.followTerms(ctx, o, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// termsChanged: the product's terms versions or price differ from the previous offer's.
+func termsChanged(prev *domain.Offer, p domain.OfferProduct) bool {
+	for _, q := range prev.Products {
+		if q.ProductID == p.ProductID {
+			return q.PriceCents != p.PriceCents || !slices.EqualFunc(q.Terms, p.Terms, func(a, b domain.Terms) bool {
+				return a.Version == b.Version && a.EffectiveFrom == b.EffectiveFrom
+			})
+		}
+	}
+	return false // a product new to the offer has no enrolments yet
+}
+
+// followTerms brings the product's enrolments that have not started to the terms and price
+// in force on their start day.
+func (s *Service) followTerms(ctx context.Context, o domain.Offer, p domain.OfferProduct) error {
+	var ids []string
+	if err := s.repo.EachEnrolment(ctx, s.region, EnrolmentFilter{ProductID: p.ProductID, Status: domain.StatusEnrolled}, func(e *domain.Enrolment) error {
+		if e.ContractID == o.ContractID {
+			ids = append(ids, e.ID)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	actor := rules.System(catalog.TopicProvidersOffers)
+	for _, id := range ids {
+		err := rules.Retry(ctx, func() error {
+			e, v, err := s.repo.LoadEnrolment(ctx, id)
+			if err != nil {
+				return err
+			}
+			t, ok := p.TermsAt(e.StartDate)
+			if !ok {
+				return nil // no version in force on its start: the start refuses it, as it would have
+			}
+			changed := e.Expect(t, p.PriceCents)
+			if changed == "" {
+				return nil
+			}
+			now := s.now()
+			d := milestone(e, domain.StatusEnrolled, domain.DateOf(now), now)
+			d.Reason = changed
+			return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Actor: actor, Action: "enrolment.terms-changed",
+				Events: []Event{{Type: catalog.TypeEnrolmentTermsChanged, Key: e.ID, Subject: e.ID, Data: d}}})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CheckSustainable is the scheduled check: every placed enrolment whose jobs reached six

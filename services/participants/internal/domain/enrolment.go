@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -159,6 +160,29 @@ func checkDay(field string, on, today Date) error {
 		return rules.Invalid(field, "must not be in the future")
 	}
 	return nil
+}
+
+// Expect follows the product's terms and price as they will be on the planned start day:
+// until the start an enrolment shows the version expected, so a terms change effective on
+// or before the start (or a changed contracted price) applies to it, and commitments and
+// forecasts follow. Once started its terms are pinned and nothing changes. It reports what
+// changed ("" when nothing did).
+func (e *Enrolment) Expect(t Terms, priceCents int64) string {
+	if e.Status != StatusEnrolled {
+		return ""
+	}
+	var changed []string
+	if t.Version != e.Terms.Version {
+		changed = append(changed, fmt.Sprintf("terms version %d (in force on the start, %s) instead of %d", t.Version, e.StartDate, e.Terms.Version))
+	}
+	if priceCents != e.PriceCents {
+		changed = append(changed, fmt.Sprintf("price %s instead of %s", civil.Euro(priceCents), civil.Euro(e.PriceCents)))
+	}
+	if len(changed) == 0 {
+		return ""
+	}
+	e.Terms, e.PriceCents = t, priceCents
+	return strings.Join(changed, "; ")
 }
 
 // StartGrace is how far a start may be recorded before the planned start date (a group

@@ -22,7 +22,8 @@ func Milestones(a *app.Service, seq *store.Sequences) messaging.ConsumerConfig {
 		GroupID: "payments.milestones",
 		Topics:  []string{catalog.TopicParticipantsEnrolments},
 		Types: []string{catalog.TypeEnrolmentEnrolled, catalog.TypeEnrolmentStarted, catalog.TypeEnrolmentCompleted, catalog.TypeEnrolmentPlaced,
-			catalog.TypeEnrolmentSustainablyPlaced, catalog.TypeEnrolmentDroppedOut, catalog.TypeEnrolmentSustainableWithdrawn},
+			catalog.TypeEnrolmentSustainablyPlaced, catalog.TypeEnrolmentDroppedOut, catalog.TypeEnrolmentSustainableWithdrawn,
+			catalog.TypeEnrolmentTermsChanged},
 		// enrolments are independent: 32 at a time, each one's milestones in order
 		Handler: messaging.PerKey(32, seq.Guard(func(ctx context.Context, m messaging.Message) error {
 			var ms app.Milestone
