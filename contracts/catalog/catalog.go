@@ -93,6 +93,10 @@ const (
 	TypeDeclarationValued   = "nl.werkregio.sroi.declaration.valued.v1"
 	TypeDeclarationApproved = "nl.werkregio.sroi.declaration.approved.v1"
 	TypeDeclarationRejected = "nl.werkregio.sroi.declaration.rejected.v1"
+	// TypeDeclarationExpired: not decided within the region's decision period; its claims are freed.
+	TypeDeclarationExpired = "nl.werkregio.sroi.declaration.expired.v1"
+	// TypeDeclarationMonthsCounted: planned months that have passed were claimed and count.
+	TypeDeclarationMonthsCounted = "nl.werkregio.sroi.declaration.months-counted.v1"
 	// A notification to a party of a project (an e-mail goes out once per cause).
 	TypeNotificationRequested = "nl.werkregio.sroi.notification.requested.v1"
 	// Candidate-months claimed for a declaration, and released when it is rejected.
@@ -153,7 +157,7 @@ var Topics = []Topic{
 	{Name: TopicSroiProjects, Owner: Sroi, Retention: Forever,
 		Types: []string{TypeProjectObligationSet, TypeProjectObligationOverridden, TypeProjectPartiesChanged, TypeProjectProgressChanged}},
 	{Name: TopicSroiDeclarations, Owner: Sroi, Retention: Forever,
-		Types: []string{TypeDeclarationValued, TypeDeclarationApproved, TypeDeclarationRejected}},
+		Types: []string{TypeDeclarationValued, TypeDeclarationApproved, TypeDeclarationRejected, TypeDeclarationExpired, TypeDeclarationMonthsCounted}},
 	{Name: TopicSroiNotifications, Owner: Sroi, Retention: 365 * 24 * time.Hour, Types: []string{TypeNotificationRequested}},
 	{Name: TopicSroiCandidateMonths, Owner: Sroi, Retention: Forever, Shared: true,
 		Types: []string{TypeCandidateMonthsClaimed, TypeCandidateMonthsReleased}},

@@ -26,7 +26,8 @@ func TestSmokeChecksPassOnARunningRegionAndFailOnABrokenOne(t *testing.T) {
 	pay := pf.StartService(t, kittest.Service{Name: payments.Name, Options: payments.Options(), Wire: payments.Wire, OpenAPI: doc(payments.Name), OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"PAYMENTS_DEBTOR_NAME": "Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN": "NL91ABNA0417164300", "PAYMENTS_DEBTOR_TOWN": "Groningen"}})
 	social := pf.StartService(t, kittest.Service{Name: sroi.Name, Options: sroi.Options(), Wire: sroi.Wire, OpenAPI: doc(sroi.Name), OpenAPIRefs: contracts.OpenAPIFiles(),
-		Env: map[string]string{"PERSON_PSEUDONYM_KEY": kittest.RandomKey(32), "KAFKA_SHARED_TOPIC_PREFIX": pf.Prefix + "shared."}})
+		Env: map[string]string{"PERSON_PSEUDONYM_KEY": kittest.RandomKey(32), "KAFKA_SHARED_TOPIC_PREFIX": pf.Prefix + "shared.",
+			"SROI_POLICY": "rijk", "SROI_TABLES": "utrecht"}})
 	targets := []Target{{"procurement", proc.URL}, {"providers", prov.URL}, {"participants", part.URL}, {"payments", pay.URL}, {"sroi", social.URL}}
 	if errs := Check(context.Background(), kittest.Region, targets, 10*time.Second); len(errs) > 0 {
 		t.Fatalf("checks failed on a healthy region: %v", errs)

@@ -41,7 +41,7 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	}
 	const projects, declarations, maxKills = 10, 300, 6
 	infra := kittest.Shared(t)
-	svc := startService(t, "sroi", "PERSON_PSEUDONYM_KEY="+kittest.RandomKey(32), "SROI_PROGRESS_CHECK_INTERVAL=1s")
+	svc := startService(t, "sroi", "PERSON_PSEUDONYM_KEY="+kittest.RandomKey(32), "SROI_PROGRESS_CHECK_INTERVAL=1s", "SROI_POLICY=rijk", "SROI_TABLES=utrecht")
 	prefix, addr := svc.Prefix, svc.Addr
 	buyer := svc.token("buyer@crash", "gemeente-groningen", auth.RoleBuyer)
 	contractor := svc.token("sroi@34567890", "34567890", auth.RoleContractor)

@@ -61,7 +61,8 @@ func Run(w io.Writer, cfg Config) (*Result, error) {
 	defer b.Close()
 	h := &harness{prefix: "bench-sroi.", prod: b.Producer, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}}}
 	if h.url, h.p, err = b.Launch(sroi.Name, h.prefix, sroi.Options(), sroi.Wire, map[string]string{
-		"KAFKA_SHARED_TOPIC_PREFIX": "bench-shared.", "PERSON_PSEUDONYM_KEY": kittest.RandomKey(32)}); err != nil {
+		"KAFKA_SHARED_TOPIC_PREFIX": "bench-shared.", "PERSON_PSEUDONYM_KEY": kittest.RandomKey(32),
+		"SROI_POLICY": "rijk", "SROI_TABLES": "utrecht"}); err != nil {
 		return nil, err
 	}
 	if h.buyer, err = b.Token("gemeente-groningen", auth.RoleBuyer); err != nil {
@@ -242,6 +243,13 @@ func bsns(n int) []string {
 	return out
 }
 
+// lastMonths are the three whole months before this one: worked months inside every
+// project's window (awarded at least 100 days ago), each valued alike.
+var lastMonths = func() struct{ from, until string } {
+	first := time.Now().AddDate(0, 0, -time.Now().Day()+1)
+	return struct{ from, until string }{first.AddDate(0, -3, 0).Format("2006-01-02"), first.AddDate(0, 0, -1).Format("2006-01-02")}
+}()
+
 // declare sends the declarations from 16 clients, each a different person on a project.
 func (h *harness) declare(ctx context.Context, cfg Config) error {
 	people := bsns(cfg.Declarations)
@@ -255,7 +263,7 @@ func (h *harness) declare(ctx context.Context, cfg Config) error {
 			for i := range work {
 				_, err := h.call(ctx, h.contractor, "POST", fmt.Sprintf("/api/v1/projects/prj-tnd-%06d/declarations", i%cfg.Projects), obj{
 					"kind": "candidate", "source": "external", "bsn": people[i],
-					"candidate": obj{"candidateType": "participatiewet", "hoursPerWeek": 36, "from": "2025-01-01", "until": "2025-03-31",
+					"candidate": obj{"candidateType": "participatiewet", "hoursPerWeek": 36, "from": lastMonths.from, "until": lastMonths.until,
 						"contractType": "fixed_term", "ageBand": "under_50"}}, nil)
 				if err != nil {
 					errs <- err

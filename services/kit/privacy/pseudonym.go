@@ -29,3 +29,13 @@ func (p *Pseudonyms) Person(bsn string) string {
 	m.Write([]byte("werkregio-person|" + bsn))
 	return hex.EncodeToString(m.Sum(nil))
 }
+
+// Fingerprint names the key without revealing it: every region must pseudonymise with the
+// same key for a person to count once across regions, and claims and milestones carry the
+// fingerprint so a region whose key differs is found out instead of silently counting
+// people twice.
+func (p *Pseudonyms) Fingerprint() string {
+	m := hmac.New(sha256.New, p.key)
+	m.Write([]byte("werkregio-pseudonym-key-fingerprint"))
+	return hex.EncodeToString(m.Sum(nil))[:16]
+}

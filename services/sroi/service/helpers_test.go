@@ -43,11 +43,18 @@ type region struct {
 	contractor string
 	other      string
 	seq        *atomic.Int64
+	clock      *kittest.Clock
 }
 
 // startRegion starts the sroi service of a region on the test platform; every region of
 // a platform shares the candidate-months topic.
 func startRegion(t *testing.T, pf *kittest.Platform, name string, extra ...string) *region {
+	t.Helper()
+	return startRegionAt(t, pf, name, &kittest.Clock{}, extra...)
+}
+
+// startRegionAt starts the region's service on a clock the test moves.
+func startRegionAt(t *testing.T, pf *kittest.Platform, name string, clock *kittest.Clock, extra ...string) *region {
 	t.Helper()
 	doc, _ := contracts.OpenAPI(service.Name)
 	prefix := pf.Prefix
@@ -56,13 +63,18 @@ func startRegion(t *testing.T, pf *kittest.Platform, name string, extra ...strin
 	}
 	env := map[string]string{"REGION": name, "KAFKA_TOPIC_PREFIX": prefix, "KAFKA_SHARED_TOPIC_PREFIX": pf.Prefix + "shared.",
 		"MONGO_DATABASE": "sroi-" + name + "-" + pf.Prefix[:len(pf.Prefix)-1], "PERSON_PSEUDONYM_KEY": personKey,
-		"SMTP_FROM": "sroi@" + name + ".example.nl", "SROI_PROGRESS_CHECK_INTERVAL": "200ms", "SROI_MAIL_RETRY_INTERVAL": "200ms"}
+		"SMTP_FROM": "sroi@" + name + ".example.nl", "SROI_PROGRESS_CHECK_INTERVAL": "200ms", "SROI_MAIL_RETRY_INTERVAL": "200ms",
+		// the region adopts the Rijk's policy and Utrecht's table (there is no default)
+		"SROI_POLICY": "rijk", "SROI_TABLES": "utrecht"}
 	for i := 0; i+1 < len(extra); i += 2 {
 		env[extra[i]] = extra[i+1]
+		if extra[i+1] == "" {
+			delete(env, extra[i])
+		}
 	}
-	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.Wire, OpenAPI: doc,
+	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(clock.Now), OpenAPI: doc,
 		OpenAPIRefs: contracts.OpenAPIFiles(), Env: env})
-	return &region{name: name, pf: pf, r: r, prefix: prefix, seq: &atomic.Int64{},
+	return &region{name: name, pf: pf, r: r, prefix: prefix, seq: &atomic.Int64{}, clock: clock,
 		buyer:      pf.TokenIn(t, name, buyerOrg, auth.RoleBuyer),
 		coord:      pf.TokenIn(t, name, "werkplein-"+name, auth.RoleCoordinator),
 		contractor: pf.TokenIn(t, name, contractor, auth.RoleContractor),
@@ -127,9 +139,12 @@ func (g *region) project(t *testing.T, id string) project {
 }
 
 type declaration struct {
-	ID      string   `json:"id"`
-	Status  string   `json:"status"`
-	Counted []string `json:"counted"`
+	ID           string   `json:"id"`
+	Status       string   `json:"status"`
+	Counted      []string `json:"counted"`
+	Planned      []string `json:"planned"`
+	PlannedCents int64    `json:"plannedCents"`
+	DecideBy     string   `json:"decideBy"`
 	Refused []struct {
 		Month  string `json:"month"`
 		Reason string `json:"reason"`

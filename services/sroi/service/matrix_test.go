@@ -37,6 +37,9 @@ var sroiAccess = map[string]kittest.Rule{
 	// the default scope is the region's: a contractor reads its own scope only
 	"totals":            {Roles: regionRoles},
 	"tables":            {Roles: readers},
+	"policies":          {Roles: readers},
+	"publishPolicy":     {Roles: []auth.Role{auth.RoleAdmin}},
+	"publishTable":      {Roles: []auth.Role{auth.RoleAdmin}},
 	"listGoals":         {Roles: regionRoles},
 	"setGoal":           {Roles: []auth.Role{auth.RoleBuyer, auth.RoleAdmin}},
 	"goalProgress":      {Roles: regionRoles},

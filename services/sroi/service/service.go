@@ -3,12 +3,15 @@ package service
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/privacy"
+	"github.com/werkregio/platform/services/kit/rules"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/sroi/internal/adapters"
 	"github.com/werkregio/platform/services/sroi/internal/app"
@@ -34,18 +37,35 @@ func WireWith(clock func() time.Time) func(*kit.Platform) error {
 	return func(p *kit.Platform) error { return wire(p, clock) }
 }
 
-func seriesOf(tables []domain.Table) []string {
-	set := map[string]bool{}
-	for _, t := range tables {
-		set[t.Region] = true
-	}
-	return slices.Sorted(maps.Keys(set))
-}
-
 func wire(p *kit.Platform, clock func() time.Time) error {
 	env := p.Config.Env
-	policy := env.OneOf("SROI_POLICY", "rijk", slices.Sorted(maps.Keys(domain.PublishedPolicies))...)
-	series := env.OneOf("SROI_TABLES", "utrecht", seriesOf(domain.PublishedTables)...)
+	// the region's rules: a published policy or table series it adopts by name, and its own
+	// versions as JSON (from the Region or chart); none is assumed
+	policyName := env.String("SROI_POLICY", "")
+	env.Check(policyName == "" || domain.PublishedPolicies[policyName] != nil, "SROI_POLICY", "must be one of %v, or unset (publish the region's own)",
+		slices.Sorted(maps.Keys(domain.PublishedPolicies)))
+	series := env.String("SROI_TABLES", "")
+	var tables []domain.Table
+	for _, t := range domain.PublishedTables {
+		if t.Region == series {
+			tables = append(tables, t)
+		}
+	}
+	env.Check(series == "" || len(tables) > 0, "SROI_TABLES", "names no published table series")
+	var policies []domain.Policy
+	if policyName != "" {
+		policies = append(policies, domain.PublishedPolicies[policyName]...)
+	}
+	if raw := env.String("SROI_POLICIES", ""); raw != "" {
+		var own []domain.Policy
+		env.Check(json.Unmarshal([]byte(raw), &own) == nil, "SROI_POLICIES", "must be a JSON array of policy versions")
+		policies = append(policies, own...)
+	}
+	if raw := env.String("SROI_VALUE_TABLES", ""); raw != "" {
+		var own []domain.Table
+		env.Check(json.Unmarshal([]byte(raw), &own) == nil, "SROI_VALUE_TABLES", "must be a JSON array of value tables")
+		tables = append(tables, own...)
+	}
 	personKey := env.Required("PERSON_PSEUDONYM_KEY")
 	smtpAddr := env.String("SMTP_ADDR", "")
 	mailer := &adapters.Mailer{Addr: smtpAddr, From: env.String("SMTP_FROM", "sroi@"+p.Config.Region+".werkregio.nl"),
@@ -54,6 +74,9 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	checkEvery := env.Duration("SROI_PROGRESS_CHECK_INTERVAL", time.Hour)
 	mailEvery := env.Duration("SROI_MAIL_RETRY_INTERVAL", time.Minute)
 	portal := env.URL("SROI_PORTAL_URL", "")
+	settings := app.Settings{PortalURL: portal, DecisionDays: env.Int("SROI_DECISION_DAYS", 60, 7, 365),
+		ReminderDays: env.Int("SROI_DECISION_REMINDER_DAYS", 14, 1, 60)}
+	env.Check(settings.ReminderDays < settings.DecisionDays, "SROI_DECISION_REMINDER_DAYS", "must be fewer than SROI_DECISION_DAYS")
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -61,11 +84,9 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	var tables []domain.Table
-	for _, t := range domain.PublishedTables {
-		if t.Region == series {
-			tables = append(tables, t)
-		}
+	counters, err := adapters.NewCounters(p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/sroi"))
+	if err != nil {
+		return err
 	}
 	deps := app.Deps{
 		Repo:          adapters.NewRepository(p.Store, p.Config.TopicPrefix, p.Config.Topic),
@@ -79,18 +100,51 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Pseudonyms:    pseudonyms,
 		Partnerships:  adapters.NewPartnerships(p.DB),
 		Tranches:      adapters.NewTranches(p.DB),
+		Counters:      counters,
 	}
 	if smtpAddr != "" {
 		deps.Mailer = mailer
 	} else {
 		p.Log.Warn("SMTP_ADDR is not set: notifications are published as events, no e-mail is sent")
 	}
-	svc := app.New(deps, p.Config.Region, app.Settings{Policies: domain.PublishedPolicies[policy], Tables: tables, PortalURL: portal}).WithClock(clock)
+	svc := app.New(deps, p.Config.Region, settings).WithClock(clock)
+	// the configured rules are published as the region's versions (once; a version changed
+	// in the configuration is refused: publish a new one)
+	ctx := context.Background()
+	for _, pol := range policies {
+		if _, err := svc.PublishPolicy(ctx, rules.System("configuration"), pol); err != nil {
+			return fmt.Errorf("SROI policy version %d: %w", pol.Version, err)
+		}
+	}
+	for _, t := range tables {
+		if _, err := svc.PublishTable(ctx, rules.System("configuration"), t); err != nil {
+			return fmt.Errorf("SROI value table %s: %w", t.ID, err)
+		}
+	}
+	if len(policies) == 0 {
+		if published, err := svc.Policies(ctx); err == nil && len(published) == 0 {
+			p.Log.Warn("the region has no social-return policy (SROI_POLICY, SROI_POLICIES or POST /api/v1/policies): awards get no obligation until one is published")
+		}
+	}
 	ports.NewHTTP(svc).Register(p.API)
 	p.AddJob("progress-check", checkEvery, func(ctx context.Context, _ time.Time) error {
 		n, err := svc.CheckProgress(ctx)
 		if n > 0 {
 			p.Log.InfoContext(ctx, "project progress changed", "projects", n)
+		}
+		return err
+	})
+	p.AddJob("decision-check", checkEvery, func(ctx context.Context, _ time.Time) error {
+		reminded, expired, err := svc.CheckDecisions(ctx)
+		if reminded+expired > 0 {
+			p.Log.InfoContext(ctx, "declarations awaiting a decision", "reminded", reminded, "expired", expired)
+		}
+		return err
+	})
+	p.AddJob("planned-months", checkEvery, func(ctx context.Context, _ time.Time) error {
+		n, err := svc.ClaimPassedMonths(ctx)
+		if n > 0 {
+			p.Log.InfoContext(ctx, "planned months claimed", "declarations", n)
 		}
 		return err
 	})

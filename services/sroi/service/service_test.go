@@ -59,8 +59,9 @@ func TestAnAwardBecomesAnObligationAndADeclarationIsValuedAndApproved(t *testing
 	// a purchase at a social enterprise counts at invoice value
 	var pur declaration
 	expect(t, "purchase", g.r.Call(t, g.contractor, "POST", "/api/v1/projects/"+id+"/declarations", obj{"kind": "purchase",
-		"purchase": obj{"invoiceCents": 1_234_567, "supplier": "Werkbedrijf Groningen", "invoiceNumber": "F-2025-001", "invoiceDate": "2025-07-01"}}, &pur), 201)
-	if pur.Status != "submitted" || pur.Value.Cents != 1_234_567 {
+		"purchase": obj{"invoiceCents": 1_234_567, "supplier": "Werkbedrijf Groningen", "supplierKvk": "56789012", "invoiceNumber": "F-2025-001",
+			"invoiceDate": "2025-07-01"}}, &pur), 201)
+	if pur = g.settled(t, pur.ID); pur.Status != "submitted" || pur.Value.Cents != 1_234_567 {
 		t.Fatalf("purchase: %+v", pur)
 	}
 

@@ -60,6 +60,9 @@ func loadSroi(ctx context.Context, t Target) error {
 	if err != nil {
 		return err
 	}
+	if err := publishGroningenRules(ctx, t); err != nil {
+		return err
+	}
 	for i, p := range demoProjects {
 		var td struct{ ID string }
 		if err := buyer.do(ctx, "POST", "/api/v1/tenders", obj{"title": p.title, "sector": "bouw", "expectedPublication": day(-p.awardedDays - 60),
@@ -124,4 +127,40 @@ func eventually(ctx context.Context, f func() error) error {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// publishGroningenRules publishes the demo region's own social-return policy and value
+// table, as its administrator would: no region gets another's by default.
+func publishGroningenRules(ctx context.Context, t Target) error {
+	admin, err := t.at("sroi", auth.RoleAdmin, "regio-groningen")
+	if err != nil {
+		return err
+	}
+	const k = 100_000 // EUR 1,000
+	table := obj{"id": "groningen-2017", "name": "Bouwblokken social return arbeidsmarktregio Groningen", "version": 1, "effectiveFrom": "2017-01-01",
+		"source": "Demo: the region's table for the 1000-banenplan, with the values of the bouwblokkenmethode the domain notes give (Utrecht's); " +
+			"a region publishes its own with POST /api/v1/tables",
+		"fullTimeHours": 36,
+		"yearlyCents": obj{"participatiewet": 40 * k, "banenafspraak": 50 * k, "wajong": 50 * k, "ww": 20 * k, "wia_wao": 40 * k, "bbl": 35 * k,
+			"bol": 20 * k, "no_benefit": 10 * k},
+		"bonusCents": obj{"age_50_plus": 10 * k, "statushouder": 10 * k, "permanent_contract": 10 * k}, "purchaseBasisPoints": obj{"": 10_000},
+		"hourlyCents": 100_00,
+		"examples": []obj{
+			{"description": "Participatiewet, full time, six months", "months": 6, "expectedCents": 20 * k,
+				"contribution": obj{"kind": "candidate", "candidateType": "participatiewet", "hoursPerWeek": 36}},
+			{"description": "Wajong, half time, a year, statushouder", "months": 12, "expectedCents": 30 * k,
+				"contribution": obj{"kind": "candidate", "candidateType": "wajong", "hoursPerWeek": 18, "bonuses": []string{"statushouder"}}},
+			{"description": "ten hours of guest lessons", "months": 0, "expectedCents": 1 * k, "contribution": obj{"kind": "hours", "hours": 10}}}}
+	if err := admin.do(ctx, "POST", "/api/v1/tables", table, nil); err != nil {
+		return fmt.Errorf("the demo's value table: %w", err)
+	}
+	policy := obj{"version": 1, "effectiveFrom": "2017-01-01",
+		"source": "Demo: social return in the arbeidsmarktregio Groningen (1000-banenplan): 5% of works from EUR 250,000 and services from " +
+			"EUR 100,000 lasting six months or more; a region publishes its own with POST /api/v1/policies",
+		"basisPoints": 500, "thresholdCents": 25_000_000, "thresholds": obj{"works": 25_000_000, "services": 10_000_000},
+		"minMonths": 6, "defaultMonths": 24, "graceMonths": 3}
+	if err := admin.do(ctx, "POST", "/api/v1/policies", policy, nil); err != nil {
+		return fmt.Errorf("the demo's policy: %w", err)
+	}
+	return nil
 }

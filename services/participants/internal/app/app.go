@@ -127,6 +127,7 @@ type Vault interface {
 // person once across regions with it).
 type Pseudonyms interface {
 	Person(bsn string) string
+	Fingerprint() string
 }
 
 // Service is the participants application.

@@ -65,6 +65,9 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	if e.Person, err = s.personOf(part); err != nil {
 		return nil, err
 	}
+	if e.Person != "" {
+		e.PersonKey = s.pseudonyms.Fingerprint()
+	}
 	err = s.repo.SaveEnrolment(ctx, e, rules.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
 		Actor: p.Actor(), Action: action})
 	if errors.Is(err, rules.ErrConflict) {

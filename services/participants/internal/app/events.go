@@ -34,6 +34,7 @@ type MilestoneData struct {
 	EnrolmentID    string               `json:"enrolmentId"`
 	ParticipantID  string               `json:"participantId"`
 	Person         string               `json:"person,omitempty"`
+	PersonKey      string               `json:"personKeyFingerprint,omitempty"`
 	Region         string               `json:"region"`
 	ContractID     string               `json:"contractId"`
 	ContractNumber string               `json:"contractNumber"`
@@ -57,7 +58,7 @@ type MilestoneData struct {
 
 func milestone(e *domain.Enrolment, status domain.Status, on domain.Date, now time.Time) MilestoneData {
 	return MilestoneData{
-		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Person: e.Person, Region: e.Region, ContractID: e.ContractID, ContractNumber: e.ContractNumber,
+		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Person: e.Person, PersonKey: e.PersonKey, Region: e.Region, ContractID: e.ContractID, ContractNumber: e.ContractNumber,
 		SchemeID: e.SchemeID, ProviderKvK: e.ProviderKvK, ProductID: e.ProductID, ProductName: e.ProductName, StartDate: e.StartDate,
 		PriceCents: e.PriceCents, Terms: e.Terms, TargetGroups: e.TargetGroups, Milestone: status, On: on, At: now.UTC(),
 	}

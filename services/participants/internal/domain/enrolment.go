@@ -39,7 +39,10 @@ type Enrolment struct {
 	// Person is the keyed pseudonym every region computes alike from the BSN (not the BSN):
 	// social-return monitoring counts a person once across projects and regions with it.
 	Person string `json:"person,omitempty"`
-	Region string `json:"region"`
+	// PersonKey is the fingerprint of the key Person was made with (SROI counts a person
+	// only when the key is its own).
+	PersonKey string `json:"personKey,omitempty"`
+	Region    string `json:"region"`
 	// Organisation guides the participant (the gemeente or UWV office of the work coach).
 	Organisation   string        `json:"organisation,omitempty"`
 	ContractID     string        `json:"contractId"`

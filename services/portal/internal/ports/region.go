@@ -15,7 +15,7 @@ import (
 )
 
 // projectStatuses in the order a region steers by: what needs attention first.
-var projectStatuses = []string{"overdue", "behind", "on_track", "met"}
+var projectStatuses = []string{"overdue", "behind", "no_policy", "on_track", "met"}
 
 // regionOverview is the region's monitor: each jobs goal as a chart against its target
 // line, and social return by status. Both come from the sroi service's indicators, which

@@ -95,7 +95,7 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 	p.Crumbs = []web.Link{{Label: "Projecten", Href: "/sroi/projecten"}}
 	p.Problem = problem
 	pg := pr.Progress
-	tone := map[string]string{"on_track": "good", "met": "good", "behind": "warn", "overdue": "bad"}[pg.Status]
+	tone := map[string]string{"on_track": "good", "met": "good", "behind": "warn", "overdue": "bad", "no_policy": "warn"}[pg.Status]
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Voortgang", Stats: []web.Stat{
 		{Label: "Stand", Value: web.Label(pg.Status), Tone: tone, Note: pg.Reason},
 		{Label: "Verplichting", Value: web.Euro(pg.ObligationCents)},
@@ -203,6 +203,8 @@ func declareBlocks(projectID string, f *declareForm) []web.Block {
 	purchase := &web.Form{Action: action, Submit: "Inkoop verklaren", Key: session.RandomToken(), Hidden: map[string]string{"kind": "purchase"},
 		Fields: []web.Field{
 			field("purchase", web.Field{Name: "supplier", Label: "Leverancier (sociale onderneming)", Required: true}),
+			field("purchase", web.Field{Name: "supplierKvk", Label: "KvK-nummer van de leverancier", Required: true, Pattern: "[0-9]{8}",
+				Hint: "Acht cijfers. Een factuur telt één keer, op leverancier en factuurnummer, over alle projecten en regio's."}),
 			field("purchase", web.Field{Name: "invoiceNumber", Label: "Factuurnummer", Required: true}),
 			field("purchase", web.Field{Name: "invoiceDate", Label: "Factuurdatum", Type: "date", Required: true}),
 			field("purchase", web.Field{Name: "invoiceEuro", Label: "Factuurbedrag excl. btw (euro)", Type: "number", Required: true, Min: "0.01", Step: "0.01"}),
@@ -210,6 +212,8 @@ func declareBlocks(projectID string, f *declareForm) []web.Block {
 		}}
 	hours := &web.Form{Action: action, Submit: "Uren verklaren", Key: session.RandomToken(), Hidden: map[string]string{"kind": "hours"},
 		Fields: []web.Field{
+			field("hours", web.Field{Name: "bsn", Label: "BSN van wie de uren gaf", Required: true, Pattern: "[0-9]{8,9}", Autocomplete: "off",
+				Hint: "Het BSN wordt direct omgezet in een pseudoniem en nergens bewaard of getoond; de uren van een persoon tellen één keer per week."}),
 			field("hours", web.Field{Name: "activity", Label: "Activiteit", Required: true, Hint: "Bijvoorbeeld een gastles, een werkervaringsdag of begeleiding."}),
 			field("hours", web.Field{Name: "hours", Label: "Aantal uren", Type: "number", Required: true, Min: "1", Max: "10000", Step: "1"}),
 			field("hours", web.Field{Name: "on", Label: "Datum", Type: "date", Required: true}),
@@ -228,7 +232,7 @@ func (s *Server) declare(c *gin.Context) {
 	kind := r.form("kind")
 	f := &declareForm{Kind: kind, Values: map[string]string{}, Errs: map[string]string{}}
 	for _, n := range []string{"candidateType", "hoursPerWeek", "from", "until", "contractType", "ageBand", "statushouder",
-		"supplier", "invoiceNumber", "invoiceDate", "invoiceEuro", "enterprise", "activity", "hours", "on"} {
+		"supplier", "supplierKvk", "invoiceNumber", "invoiceDate", "invoiceEuro", "enterprise", "activity", "hours", "on"} {
 		f.Values[n] = r.form(n)
 	}
 	body := map[string]any{"kind": kind}
@@ -252,7 +256,11 @@ func (s *Server) declare(c *gin.Context) {
 			f.Errs["invoiceEuro"] = "Vul het bedrag in euro in, bijvoorbeeld 1250,00."
 		}
 		required(f, "supplier", "invoiceNumber", "invoiceDate")
-		purchase := map[string]any{"invoiceCents": cents, "supplier": f.Values["supplier"], "invoiceNumber": f.Values["invoiceNumber"], "invoiceDate": f.Values["invoiceDate"]}
+		if !validKvK(f.Values["supplierKvk"]) {
+			f.Errs["supplierKvk"] = "Vul het KvK-nummer van de leverancier in: acht cijfers."
+		}
+		purchase := map[string]any{"invoiceCents": cents, "supplier": f.Values["supplier"], "supplierKvk": f.Values["supplierKvk"],
+			"invoiceNumber": f.Values["invoiceNumber"], "invoiceDate": f.Values["invoiceDate"]}
 		if f.Values["enterprise"] != "" {
 			purchase["enterprise"] = f.Values["enterprise"]
 		}
@@ -263,6 +271,11 @@ func (s *Server) declare(c *gin.Context) {
 			f.Errs["hours"] = "Vul een heel aantal uren in."
 		}
 		required(f, "activity", "on")
+		bsn := r.form("bsn")
+		if !validBSN(bsn) {
+			f.Errs["bsn"] = "Vul een BSN van 8 of 9 cijfers in dat de elfproef doorstaat."
+		}
+		body["bsn"] = bsn
 		body["hours"] = map[string]any{"hours": n, "activity": f.Values["activity"], "on": f.Values["on"]}
 	default:
 		r.fail(&adapters.Error{Status: http.StatusBadRequest, Detail: "unknown kind"})
@@ -392,4 +405,17 @@ func statusField(name, label, value string, codes []string) web.Field {
 		opts = append(opts, web.Option{Value: c, Label: web.Label(c)})
 	}
 	return web.Field{Name: name, Label: label, Type: "select", Value: value, Options: opts}
+}
+
+// validKvK: a KvK number is eight digits.
+func validKvK(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for _, ch := range s {
+		if ch < '0' || ch > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -18,7 +18,8 @@ var labels = map[string]struct{ text, tone string }{
 	"building": {"in opbouw", ""}, "ready": {"wacht op tweede goedkeuring", "warn"}, "sent": {"verzonden", "good"},
 	// social return (projecten, verklaringen)
 	"on_track": {"op koers", "good"}, "behind": {"achter", "warn"}, "met": {"behaald", "good"}, "overdue": {"verlopen", "bad"},
-	"checking": {"in controle", ""}, "submitted": {"ingediend", "info"},
+	"checking": {"in controle", ""}, "submitted": {"ingediend", "info"}, "expired": {"vervallen: niet op tijd beoordeeld", "warn"},
+	"no_policy": {"geen beleid van de regio", "warn"},
 	// milestones
 	"milestone:started": {"start", ""}, "milestone:completed": {"afronding", ""}, "milestone:placed": {"plaatsing", ""},
 	"milestone:sustainably_placed": {"duurzame plaatsing", ""},

@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -13,8 +12,9 @@ import (
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
-// Claims keeps the claims on candidate-months of every region, one document per person and
-// month: the _id makes a month one declaration's, and a replayed claim finds itself.
+// Claims keeps the claims of every region on the shared topic, one document per claimed
+// unit (a person's month or week, a purchase's invoice): the _id makes it one declaration's,
+// and a replayed claim finds itself. Which units count is the domain's rule (Claimable).
 type Claims struct{ coll *mongo.Collection }
 
 // NewClaims uses the candidate_months collection.
@@ -29,83 +29,60 @@ type claimDoc struct {
 }
 
 func (c *Claims) Claim(ctx context.Context, cl app.MonthsClaim) ([]string, []domain.RefusedMonth, error) {
-	months := slices.Sorted(slices.Values(cl.Months))
-	ids := make([]string, len(months))
-	for i, m := range months {
+	units := slices.Sorted(slices.Values(cl.Months))
+	ids := make([]string, len(units))
+	for i, m := range units {
 		ids[i] = cl.Person + "|" + m
 	}
-	held := map[string]claimDoc{}
-	if err := c.find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, held); err != nil {
+	docs := map[string]claimDoc{}
+	if err := c.find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, docs); err != nil {
 		return nil, nil, err
 	}
-	onProject := map[string]claimDoc{}
-	if err := c.find(ctx, bson.D{{Key: "person", Value: cl.Person}, {Key: "project", Value: cl.ProjectKey()}}, onProject); err != nil {
-		return nil, nil, err
-	}
-	counted := 0
-	for _, d := range onProject {
-		if d.Owner != cl.Owner() {
-			counted++
+	onProject := 0
+	if cl.MaxMonths > 0 {
+		mine := map[string]claimDoc{}
+		if err := c.find(ctx, bson.D{{Key: "person", Value: cl.Person}, {Key: "project", Value: cl.ProjectKey()}}, mine); err != nil {
+			return nil, nil, err
 		}
-	}
-	var granted []string
-	var refused []domain.RefusedMonth
-	for i, m := range months {
-		if d, ok := held[ids[i]]; ok {
-			if d.Owner == cl.Owner() {
-				granted = append(granted, m)
-				counted++
-				continue
+		for _, d := range mine {
+			if d.Owner != cl.Owner() {
+				onProject++
 			}
-			refused = append(refused, domain.RefusedMonth{Month: m, Reason: otherDeclaration(d, cl)})
+		}
+	}
+	held := map[string]domain.Holder{}
+	for i, m := range units {
+		if d, ok := docs[ids[i]]; ok {
+			held[m] = domain.Holder{Owner: d.Owner, Project: d.Project}
+		}
+	}
+	grant, refused := domain.Claimable(units, held, cl.Owner(), cl.ProjectKey(), cl.Region, onProject, cl.MaxMonths)
+	// only this consumer writes claims, in the topic's order: a unit found taken now is ours
+	// from an attempt that stopped half-way, or another's we must not take
+	var granted []string
+	for _, m := range grant {
+		id := cl.Person + "|" + m
+		if _, ok := held[m]; ok {
+			granted = append(granted, m)
 			continue
 		}
-		if cl.MaxMonths > 0 && counted >= cl.MaxMonths {
-			refused = append(refused, domain.RefusedMonth{Month: m, Reason: fmt.Sprintf("the table counts a candidate at most %d months on a project", cl.MaxMonths)})
-			continue
-		}
-		doc := claimDoc{ID: ids[i], Person: cl.Person, Month: m, Owner: cl.Owner(), Project: cl.ProjectKey()}
-		if _, err := c.coll.InsertOne(ctx, doc); mongo.IsDuplicateKeyError(err) {
-			// only this consumer writes claims, in the topic's order: a duplicate is ours
-			// from an attempt that stopped half-way, or it is another's we must not take
+		_, err := c.coll.InsertOne(ctx, claimDoc{ID: id, Person: cl.Person, Month: m, Owner: cl.Owner(), Project: cl.ProjectKey()})
+		if mongo.IsDuplicateKeyError(err) {
 			var cur claimDoc
-			if err := c.coll.FindOne(ctx, bson.D{{Key: "_id", Value: ids[i]}}).Decode(&cur); err != nil {
+			if err := c.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); err != nil {
 				return nil, nil, err
 			}
 			if cur.Owner != cl.Owner() {
-				refused = append(refused, domain.RefusedMonth{Month: m, Reason: otherDeclaration(cur, cl)})
+				_, again := domain.Claimable([]string{m}, map[string]domain.Holder{m: {Owner: cur.Owner, Project: cur.Project}}, cl.Owner(), cl.ProjectKey(), cl.Region, 0, 0)
+				refused = append(refused, again...)
 				continue
 			}
 		} else if err != nil {
 			return nil, nil, err
 		}
 		granted = append(granted, m)
-		counted++
 	}
 	return granted, refused, nil
-}
-
-// otherDeclaration says where the month counts already, without naming another region's
-// project or anything of the person.
-func otherDeclaration(d claimDoc, cl app.MonthsClaim) string {
-	region, _, _ := cutSlash(d.Owner)
-	switch {
-	case d.Project == cl.ProjectKey():
-		return "this candidate's month counts already in another declaration on this project"
-	case region == cl.Region:
-		return "this candidate's month counts already on another project of this region"
-	default:
-		return "this candidate's month counts already on a project of another region (" + region + ")"
-	}
-}
-
-func cutSlash(s string) (string, string, bool) {
-	for i := range len(s) {
-		if s[i] == '/' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 func (c *Claims) find(ctx context.Context, filter bson.D, into map[string]claimDoc) error {

@@ -35,12 +35,13 @@ type placementDoc struct {
 	ContractType  string   `bson:"contractType"`
 	TargetGroups  []string `bson:"targetGroups"`
 	Sustainable   bool     `bson:"sustainable"`
+	Anonymous     bool     `bson:"anonymous,omitempty"`
 }
 
 func (p *Placements) Keep(ctx context.Context, pl app.Placement) error {
 	doc := placementDoc{ID: pl.EnrolmentID, Region: pl.Region, ParticipantID: pl.ParticipantID, SchemeID: pl.SchemeID, Person: pl.Person, EmployerKvK: pl.EmployerKvK,
 		StartDate: day(pl.StartDate), EndDate: day(pl.EndDate), HoursPerWeek: pl.HoursPerWeek, ContractType: pl.ContractType,
-		TargetGroups: pl.TargetGroups, Sustainable: pl.Sustainable}
+		TargetGroups: pl.TargetGroups, Sustainable: pl.Sustainable, Anonymous: pl.Anonymous}
 	_, err := p.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, doc, options.Replace().SetUpsert(true))
 	return err
 }
@@ -61,7 +62,8 @@ func placementOf(d placementDoc) app.Placement {
 	start, _ := civil.ParseDate(d.StartDate)
 	end, _ := civil.ParseDate(d.EndDate)
 	return app.Placement{EnrolmentID: d.ID, Region: d.Region, ParticipantID: d.ParticipantID, SchemeID: d.SchemeID, Person: d.Person, EmployerKvK: d.EmployerKvK,
-		StartDate: start, EndDate: end, HoursPerWeek: d.HoursPerWeek, ContractType: d.ContractType, TargetGroups: d.TargetGroups, Sustainable: d.Sustainable}
+		StartDate: start, EndDate: end, HoursPerWeek: d.HoursPerWeek, ContractType: d.ContractType, TargetGroups: d.TargetGroups, Sustainable: d.Sustainable,
+		Anonymous: d.Anonymous}
 }
 
 func (p *Placements) OfSchemes(ctx context.Context, region string, schemes []string) ([]app.Placement, error) {

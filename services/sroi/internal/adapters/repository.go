@@ -17,6 +17,8 @@ import (
 const (
 	kindProject     = "project"
 	kindDeclaration = "declaration"
+	kindPolicy      = "policy"
+	kindTable       = "valuetable"
 )
 
 func day(d civil.Date) string {
@@ -28,12 +30,28 @@ func day(d civil.Date) string {
 
 // Views are what lists filter on.
 var Views = []*store.View{
-	store.NewView(kindProject, 1, func(p *domain.Project) store.Fields {
-		return store.Fields{"buyer": p.Buyer, "contractor": p.ContractorKvK, "status": string(p.Progress.Status), "nextCheck": day(p.NextCheck)}
-	}, []string{"status"}, []string{"buyer", "status"}, []string{"contractor", "status"}, []string{"nextCheck"}),
-	store.NewView(kindDeclaration, 1, func(d *domain.Declaration) store.Fields {
-		return store.Fields{"project": d.ProjectID, "contractor": d.ContractorKvK, "status": string(d.Status)}
-	}, []string{"project", "status"}, []string{"contractor", "status"}, []string{"status"}),
+	store.NewView(kindProject, 2, func(p *domain.Project) store.Fields {
+		return store.Fields{"buyer": p.Buyer, "contractor": p.ContractorKvK, "status": string(p.Progress.Status), "nextCheck": day(p.NextCheck),
+			"noPolicy": p.NoPolicy, "noTable": p.Table == ""}
+	}, []string{"status"}, []string{"buyer", "status"}, []string{"contractor", "status"}, []string{"nextCheck"},
+		// projects made before the region published its policy or table
+		[]string{"noPolicy"}, []string{"noTable"}),
+	store.NewView(kindDeclaration, 2, func(d *domain.Declaration) store.Fields {
+		return store.Fields{"project": d.ProjectID, "contractor": d.ContractorKvK, "status": string(d.Status),
+			"nextPlanned": d.NextPlanned(), "decideBy": day(d.DecideBy), "remindOn": remindOn(d)}
+	}, []string{"project", "status"}, []string{"contractor", "status"}, []string{"status"},
+		// the scheduled checks: planned months that have passed, decisions due and reminders
+		[]string{"nextPlanned"}, []string{"decideBy"}, []string{"remindOn"}),
+	store.NewView(kindPolicy, 1, func(p *app.PublishedPolicy) store.Fields { return store.Fields{} }),
+	store.NewView(kindTable, 1, func(t *app.PublishedTable) store.Fields { return store.Fields{} }),
+}
+
+// remindOn is the day a declaration's deciders are reminded, until they were.
+func remindOn(d *domain.Declaration) string {
+	if d.Reminded {
+		return ""
+	}
+	return day(d.RemindOn)
 }
 
 // Repository stores projects and declarations on the commit log with their views.
@@ -90,4 +108,55 @@ func (r *Repository) SaveDeclaration(ctx context.Context, d *domain.Declaration,
 func (r *Repository) ListDeclarations(ctx context.Context, region string, f app.DeclarationFilter, page paging.Request) (paging.Page[domain.Declaration], error) {
 	return store.PageAs[domain.Declaration](ctx, r.agg, kindDeclaration, store.Filtered(region, page,
 		map[string]string{"project": f.ProjectID, "contractor": f.Contractor, "status": string(f.Status)}))
+}
+
+func (r *Repository) EachProjectWithout(ctx context.Context, region, what string, fn func(*domain.Project) error) error {
+	field := map[string]string{"policy": "noPolicy", "table": "noTable"}[what]
+	q := store.Filtered(region, paging.Request{}, nil)
+	q.Equals[field] = true
+	return store.EachAs(ctx, r.agg, kindProject, q, fn)
+}
+
+func (r *Repository) EachDeclarationDue(ctx context.Context, region, field, bound string, fn func(*domain.Declaration) error) error {
+	q := store.Filtered(region, paging.Request{}, nil)
+	q.AtMost = map[string]string{field: bound}
+	return store.EachAs(ctx, r.agg, kindDeclaration, q, fn)
+}
+
+func (r *Repository) LoadPolicy(ctx context.Context, id string) (*app.PublishedPolicy, error) {
+	v, _, err := store.LoadAs[app.PublishedPolicy](ctx, r.agg, kindPolicy, id)
+	return v, err
+}
+
+func (r *Repository) SavePolicy(ctx context.Context, p *app.PublishedPolicy, o rules.Outcome) error {
+	o.Version = p.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindPolicy, ID: app.PolicyID(p.Version), Region: p.Region, State: p, Outcome: o})
+}
+
+func (r *Repository) Policies(ctx context.Context, region string) ([]app.PublishedPolicy, error) {
+	var out []app.PublishedPolicy
+	err := store.EachAs(ctx, r.agg, kindPolicy, store.Filtered(region, paging.Request{}, nil), func(p *app.PublishedPolicy) error {
+		out = append(out, *p)
+		return nil
+	})
+	return out, err
+}
+
+func (r *Repository) LoadTable(ctx context.Context, id string) (*app.PublishedTable, error) {
+	v, _, err := store.LoadAs[app.PublishedTable](ctx, r.agg, kindTable, id)
+	return v, err
+}
+
+func (r *Repository) SaveTable(ctx context.Context, t *app.PublishedTable, o rules.Outcome) error {
+	o.Version = t.CurrentVersion()
+	return r.agg.Save(ctx, store.Saved{Kind: kindTable, ID: t.ID, Region: t.Region, State: t, Outcome: o})
+}
+
+func (r *Repository) Tables(ctx context.Context, region string) ([]app.PublishedTable, error) {
+	var out []app.PublishedTable
+	err := store.EachAs(ctx, r.agg, kindTable, store.Filtered(region, paging.Request{}, nil), func(t *app.PublishedTable) error {
+		out = append(out, *t)
+		return nil
+	})
+	return out, err
 }

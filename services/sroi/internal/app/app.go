@@ -24,9 +24,23 @@ type Repository interface {
 	// EachProjectToCheck visits the projects whose progress may have changed by day.
 	EachProjectToCheck(ctx context.Context, region string, day civil.Date, fn func(*domain.Project) error) error
 
+	// EachProjectWithout visits the projects made without a policy ("policy") or a value
+	// table ("table"), which one published later completes.
+	EachProjectWithout(ctx context.Context, region, what string, fn func(*domain.Project) error) error
+
 	LoadDeclaration(ctx context.Context, id string) (*domain.Declaration, error)
 	SaveDeclaration(ctx context.Context, d *domain.Declaration, o rules.Outcome) error
 	ListDeclarations(ctx context.Context, region string, f DeclarationFilter, page paging.Request) (paging.Page[domain.Declaration], error)
+	// EachDeclarationDue visits the declarations whose date field ("nextPlanned": a month,
+	// "decideBy" or "remindOn": a day) is on or before the bound.
+	EachDeclarationDue(ctx context.Context, region, field, bound string, fn func(*domain.Declaration) error) error
+
+	LoadPolicy(ctx context.Context, id string) (*PublishedPolicy, error)
+	SavePolicy(ctx context.Context, p *PublishedPolicy, o rules.Outcome) error
+	Policies(ctx context.Context, region string) ([]PublishedPolicy, error)
+	LoadTable(ctx context.Context, id string) (*PublishedTable, error)
+	SaveTable(ctx context.Context, t *PublishedTable, o rules.Outcome) error
+	Tables(ctx context.Context, region string) ([]PublishedTable, error)
 }
 
 // ProjectFilter narrows a list of projects; empty fields filter nothing.
@@ -106,19 +120,26 @@ type EvidenceStore interface {
 	Get(ctx context.Context, id string) ([]byte, error)
 }
 
-// Pseudonymizer turns a BSN into the person's keyed pseudonym, the same in every region.
+// Pseudonymizer turns a BSN into the person's keyed pseudonym, the same in every region,
+// and names its key by a fingerprint that claims carry.
 type Pseudonymizer interface {
 	Person(bsn string) string
+	Fingerprint() string
+}
+
+// Counters count what operations must see: claims and placements refused because their
+// pseudonym key differs from this region's (people would be counted twice).
+type Counters interface {
+	KeyMismatch(ctx context.Context, source string)
 }
 
 // Settings are the region's social-return settings.
 type Settings struct {
-	// Policies are the versions of the region's policy (SROI_POLICY names them).
-	Policies []domain.Policy
-	// Tables are the value tables of the region's series (SROI_TABLES), by date.
-	Tables []domain.Table
 	// PortalURL links e-mails to the project (optional).
 	PortalURL string
+	// DecisionDays: a declaration not decided within so many days expires and frees its
+	// claims; the deciders are reminded ReminderDays before.
+	DecisionDays, ReminderDays int
 }
 
 // Deps are the service's adapters.
@@ -135,6 +156,7 @@ type Deps struct {
 	Pseudonyms    Pseudonymizer
 	Partnerships  Partnerships
 	Tranches      Tranches
+	Counters      Counters
 }
 
 // Service is the SROI application of one region.
@@ -163,26 +185,3 @@ func (s *Service) today() civil.Date { return civil.DateOf(s.clock()) }
 var reject = rules.Reject
 
 func notFound(err error) bool { return errors.Is(err, rules.ErrNotFound) }
-
-// tableAt is the region's table in force on a day.
-func (s *Service) tableAt(day civil.Date) (domain.Table, error) {
-	for _, t := range s.settings.Tables {
-		if tt, ok := domain.TableAt(s.settings.Tables, t.Region, day); ok {
-			return tt, nil
-		}
-	}
-	return domain.Table{}, rules.State("the region has no value table in force on %s", day)
-}
-
-// tableByID is the table a project was valued with.
-func (s *Service) tableByID(id string) (domain.Table, error) {
-	for _, t := range s.settings.Tables {
-		if t.ID == id {
-			return t, nil
-		}
-	}
-	return domain.Table{}, rules.State("the value table %s is not configured in this region", id)
-}
-
-// Tables lists the region's tables, oldest first.
-func (s *Service) Tables() []domain.Table { return s.settings.Tables }

@@ -42,6 +42,9 @@ type Placement struct {
 	ContractType  string     `json:"contractType"`
 	TargetGroups  []string   `json:"targetGroups"`
 	Sustainable   bool       `json:"sustainable"`
+	// Anonymous: participants sent no pseudonym of the platform's key (or one of another
+	// key): the person is known here by the participant alone and is not declared by it.
+	Anonymous bool `json:"anonymous,omitempty"`
 }
 
 // candidateTypeOf maps a participant's target groups to the table's candidate type.
@@ -58,9 +61,11 @@ func candidateTypeOf(groups []string) domain.CandidateType {
 	return domain.CandidateNoBenefit
 }
 
-// Declare records a contractor's declaration on its own project. A candidate's months are
-// checked against every declaration of the person in every region before it is valued;
-// purchases and hours are valued at once.
+// Declare records a contractor's declaration on its own project. Every line is claimed on
+// the topic all regions share before it counts — a candidate's worked months (months after
+// the current month are planned and claimed once they have passed; months outside the
+// award and the deadline plus the policy's grace are refused), a purchase by its supplier
+// and invoice, hours by the person and week — and valued when the claim comes back.
 func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID string, in DeclareInput) (*domain.Declaration, error) {
 	pr, err := s.Repo.LoadProject(ctx, projectID)
 	if err != nil {
@@ -72,22 +77,27 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 	if !p.Has(auth.RoleContractor) || p.Org != pr.ContractorKvK {
 		return nil, rules.Forbid("only the project's contractor declares for it")
 	}
-	table, err := s.tableByID(pr.Table)
+	table, err := s.tableByID(ctx, pr.Table)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now, today := s.now(), s.today()
 	d := &domain.Declaration{ID: rules.NewID(ctx, "dcl"), Region: s.region, ProjectID: pr.ID, ContractorKvK: pr.ContractorKvK, Kind: in.Kind,
-		SubmittedBy: p.Actor().Subject, SubmittedAt: now.UTC(), UpdatedAt: now.UTC()}
-	var events []rules.Event
+		SubmittedBy: p.Actor().Subject, SubmittedAt: now.UTC(), UpdatedAt: now.UTC(), Value: domain.Value{Table: tableName(table), Trace: []domain.Step{}}}
+	var claim *MonthsClaim
 	switch in.Kind {
 	case domain.KindCandidate:
 		if err := s.candidate(ctx, d, in, table); err != nil {
 			return nil, err
 		}
-		d.Status = domain.DeclarationChecking
-		events = append(events, claimEvent(catalog.TypeCandidateMonthsClaimed, MonthsClaim{Person: d.Person, Region: s.region, ProjectID: pr.ID,
-			DeclarationID: d.ID, Months: d.Months, MaxMonths: d.MaxMonths, At: now.UTC()}))
+		due, planned, refused := domain.PlanMonths(d.Months, pr.AwardedOn, pr.Deadline, pr.GraceMonths, today)
+		if len(due)+len(planned) == 0 {
+			return nil, rules.Invalid("until", "no month of the period lies between the award (%s) and the deadline (%s)%s", pr.AwardedOn, pr.Deadline, grace(pr))
+		}
+		d.Planned, d.Refused = planned, refused
+		if len(due) > 0 {
+			claim = &MonthsClaim{Kind: domain.KindCandidate, Person: d.Person, Months: due, MaxMonths: d.MaxMonths}
+		}
 	case domain.KindPurchase:
 		if in.Purchase == nil {
 			return nil, rules.Invalid("purchase", "is required for a purchase")
@@ -97,12 +107,16 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		}
 		var v rules.Checker
 		noPersonalData(&v, map[string][]string{"purchase.supplier": {in.Purchase.Supplier}, "purchase.invoiceNumber": {in.Purchase.InvoiceNumber}})
+		v.Check(within(pr, in.Purchase.InvoiceDate, today), "purchase.invoiceDate", "must lie between the award (%s) and the deadline (%s)%s, not after today", pr.AwardedOn, pr.Deadline, grace(pr))
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
 		d.Purchase = in.Purchase
-		d.Value, err = domain.ValueOf(table, domain.Contribution{Kind: domain.KindPurchase, Enterprise: in.Purchase.Enterprise, InvoiceCents: in.Purchase.InvoiceCents}, 0)
-		d.Status = domain.DeclarationSubmitted
+		if d.Value, err = domain.ValueOf(table, domain.Contribution{Kind: domain.KindPurchase, Enterprise: in.Purchase.Enterprise, InvoiceCents: in.Purchase.InvoiceCents}, 0); err != nil {
+			return nil, err
+		}
+		d.Key, d.Units = in.Purchase.PurchaseKey(), []string{"invoice"}
+		claim = &MonthsClaim{Kind: domain.KindPurchase, Person: d.Key, Months: d.Units}
 	case domain.KindHours:
 		if in.Hours == nil {
 			return nil, rules.Invalid("hours", "is required for hours")
@@ -110,21 +124,35 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		if err := in.Hours.Validate(); err != nil {
 			return nil, err
 		}
+		bsn, ok := civil.NormalizeBSN(in.BSN)
 		var v rules.Checker
+		v.Check(ok, "bsn", "the BSN of the person who gave the hours (9 digits, 11-proef): a person's week counts once; it is turned into a pseudonym and not stored")
 		noPersonalData(&v, map[string][]string{"hours.activity": {in.Hours.Activity}})
+		v.Check(within(pr, in.Hours.On, today), "hours.on", "must lie between the award (%s) and the deadline (%s)%s, not after today", pr.AwardedOn, pr.Deadline, grace(pr))
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
 		d.Hours = in.Hours
-		d.Value, err = domain.ValueOf(table, domain.Contribution{Kind: domain.KindHours, Hours: in.Hours.Hours}, 0)
-		d.Status = domain.DeclarationSubmitted
+		if d.Value, err = domain.ValueOf(table, domain.Contribution{Kind: domain.KindHours, Hours: in.Hours.Hours}, 0); err != nil {
+			return nil, err
+		}
+		d.Person, d.Units = s.Pseudonyms.Person(bsn), []string{domain.WeekOf(in.Hours.On)}
+		claim = &MonthsClaim{Kind: domain.KindHours, Person: d.Person, Months: d.Units}
 	default:
 		return nil, rules.Invalid("kind", "must be %s, %s or %s", domain.KindCandidate, domain.KindPurchase, domain.KindHours)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if d.Status == domain.DeclarationSubmitted {
+	var events []rules.Event
+	if claim != nil {
+		d.Status = domain.DeclarationChecking
+		claim.Region, claim.ProjectID, claim.DeclarationID, claim.At, claim.KeyFingerprint = s.region, pr.ID, d.ID, now.UTC(), s.Pseudonyms.Fingerprint()
+		events = append(events, claimEvent(catalog.TypeCandidateMonthsClaimed, *claim))
+	} else {
+		// only planned months: nothing to claim yet, valued for the forecast at once
+		d.Status = domain.DeclarationChecking
+		if _, _, err := d.Settle(table, nil, nil, now); err != nil {
+			return nil, err
+		}
+		d.AwaitDecision(today, s.settings.DecisionDays, s.settings.ReminderDays)
 		events = append(events, declarationEvent(catalog.TypeDeclarationValued, d))
 	}
 	if err := s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events}); err != nil {
@@ -135,6 +163,23 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		return shown(made), nil
 	}
 	return shown(d), nil
+}
+
+func tableName(t domain.Table) string {
+	return fmt.Sprintf("%s (version %d, from %s)", t.Name, t.Version, t.EffectiveFrom)
+}
+
+// within: a day in the project's window (award to deadline plus the policy's grace), and
+// past.
+func within(pr *domain.Project, day, today civil.Date) bool {
+	return !day.IsZero() && !day.Before(pr.AwardedOn) && !day.After(pr.Deadline.AddMonths(pr.GraceMonths)) && !day.After(today)
+}
+
+func grace(pr *domain.Project) string {
+	if pr.GraceMonths == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" plus the policy's %d months' grace", pr.GraceMonths)
 }
 
 // candidate fills in a candidate line: the person's pseudonym, the months of the period.
@@ -153,6 +198,10 @@ func (s *Service) candidate(ctx context.Context, d *domain.Declaration, in Decla
 			return rules.Invalid("enrolmentId", "is not a placement of a platform participant with this contractor")
 		} else if err != nil {
 			return err
+		}
+		if pl.Anonymous {
+			// no pseudonym of the platform's key: counted by it, the person could count twice
+			return rules.Invalid("enrolmentId", "this placement carries no person's pseudonym (made without the platform's pseudonym key): declare the person by BSN instead")
 		}
 		if in.Consent == nil || !in.Consent.Given || in.Consent.On.IsZero() || strings.TrimSpace(in.Consent.RecordedBy) == "" {
 			return rules.Invalid("consent", "record the participant's consent to be declared: given, on (date) and recordedBy")
@@ -204,9 +253,17 @@ func shown(d *domain.Declaration) *domain.Declaration {
 }
 
 // ApplyClaim follows the shared topic: every region's claims are kept in its order, so
-// every instance reaches the same answer for every month; a claim of this region then
-// settles its declaration with the months that count and its value.
+// every instance reaches the same answer for every unit; a claim of this region then
+// settles its declaration with what counts and its value. A claim made with another
+// pseudonym key than this region's is refused (dead-lettered, counted): counting it would
+// let a person count twice.
 func (s *Service) ApplyClaim(ctx context.Context, c MonthsClaim) error {
+	if own := s.Pseudonyms.Fingerprint(); c.KeyFingerprint != "" && c.KeyFingerprint != own {
+		if s.Counters != nil {
+			s.Counters.KeyMismatch(ctx, "claim")
+		}
+		return reject("the claim of region %s was made with another pseudonym key (fingerprint %s, this region's %s): its people cannot be recognised here", c.Region, c.KeyFingerprint, own)
+	}
 	granted, refused, err := s.Claims.Claim(ctx, c)
 	if err != nil || c.Region != s.region {
 		return err
@@ -218,22 +275,44 @@ func (s *Service) ApplyClaim(ctx context.Context, c MonthsClaim) error {
 		} else if err != nil {
 			return err
 		}
-		if d.Status != domain.DeclarationChecking {
+		now := s.now()
+		switch {
+		case d.Status == domain.DeclarationRejected || d.Status == domain.DeclarationExpired:
+			// decided (or expired) while the claim was under way: what it took is freed
+			if len(granted) == 0 || !d.Awaits(c.Months) {
+				return nil
+			}
+			d.Claiming = nil
+			return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: rules.System(catalog.TopicSroiCandidateMonths), Action: "declaration.claim-freed",
+				Events: []rules.Event{claimEvent(catalog.TypeCandidateMonthsReleased, MonthsClaim{Kind: c.Kind, Person: c.Person, Region: s.region, ProjectID: d.ProjectID,
+					DeclarationID: d.ID, Months: granted, MaxMonths: c.MaxMonths, At: now.UTC(), KeyFingerprint: c.KeyFingerprint})}})
+		case d.Status != domain.DeclarationChecking && !d.Awaits(c.Months):
 			return nil // settled before (a replay)
 		}
 		pr, err := s.Repo.LoadProject(ctx, d.ProjectID)
 		if err != nil {
 			return err
 		}
-		table, err := s.tableByID(pr.Table)
+		table, err := s.tableByID(ctx, pr.Table)
 		if err != nil {
 			return err
 		}
-		if err := d.Settle(table, granted, refused, s.now()); err != nil {
+		first := d.Status == domain.DeclarationChecking
+		delta, plannedDelta, err := d.Settle(table, granted, refused, now)
+		if err != nil {
 			return err
 		}
-		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: rules.System(catalog.TopicSroiCandidateMonths), Action: "declaration.valued",
-			Events: []rules.Event{declarationEvent(catalog.TypeDeclarationValued, d)}})
+		actor := rules.System(catalog.TopicSroiCandidateMonths)
+		if first {
+			d.AwaitDecision(s.today(), s.settings.DecisionDays, s.settings.ReminderDays)
+			return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actor, Action: "declaration.valued",
+				Events: []rules.Event{declarationEvent(catalog.TypeDeclarationValued, d)}})
+		}
+		e := declarationEvent(catalog.TypeDeclarationMonthsCounted, d)
+		data := e.Data.(DeclarationData)
+		data.DeltaCents, data.PlannedDeltaCents = delta, plannedDelta
+		e.Data = data
+		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actor, Action: "declaration.months-counted", Events: []rules.Event{e}})
 	})
 }
 
@@ -242,8 +321,24 @@ func (s *Service) ReleaseClaim(ctx context.Context, c MonthsClaim) error {
 	return s.Claims.Release(ctx, c)
 }
 
+// releaseOf is the event that frees what a declaration holds on the shared topic.
+func (s *Service) releaseOf(d *domain.Declaration) []rules.Event {
+	if len(d.Counted) == 0 {
+		return nil
+	}
+	c := MonthsClaim{Kind: d.Kind, Person: d.Person, Region: s.region, ProjectID: d.ProjectID, DeclarationID: d.ID, Months: d.Counted,
+		MaxMonths: d.MaxMonths, At: s.now().UTC(), KeyFingerprint: s.Pseudonyms.Fingerprint()}
+	if d.Kind == domain.KindPurchase {
+		c.Person = d.Key
+	}
+	if c.Person == "" {
+		return nil
+	}
+	return []rules.Event{claimEvent(catalog.TypeCandidateMonthsReleased, c)}
+}
+
 // Decide approves or rejects a declaration (the buyer, or the werkplein on its behalf);
-// a rejected candidate's months are free again for another declaration.
+// a rejected declaration's months, purchase or hours are free again at once.
 func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, approve bool, reason string) (*domain.Declaration, error) {
 	var out *domain.Declaration
 	err := rules.Retry(ctx, func() error {
@@ -254,21 +349,25 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, appro
 		if !p.Has(auth.RoleBuyer, auth.RoleCoordinator) {
 			return rules.Forbid("a buyer or the werkplein decides on declarations")
 		}
+		planned := d.PlannedCents
 		if err := d.Decide(approve, reason, p.Actor().Subject, s.now()); err != nil {
 			return err
 		}
 		typ := catalog.TypeDeclarationApproved
-		events := []rules.Event{}
+		var released []rules.Event
 		if !approve {
 			typ = catalog.TypeDeclarationRejected
-			if d.Person != "" && len(d.Counted) > 0 {
-				events = append(events, claimEvent(catalog.TypeCandidateMonthsReleased, MonthsClaim{Person: d.Person, Region: s.region,
-					ProjectID: d.ProjectID, DeclarationID: d.ID, Months: d.Counted, MaxMonths: d.MaxMonths, At: s.now().UTC()}))
-			}
+			released = s.releaseOf(d)
 		}
-		events = append([]rules.Event{declarationEvent(typ, d)}, events...)
+		e := declarationEvent(typ, d)
+		if !approve {
+			data := e.Data.(DeclarationData)
+			data.PlannedCents = planned // the planned months that will not come
+			e.Data = data
+			d.PlannedCents = 0
+		}
 		out = d
-		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events})
+		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: append([]rules.Event{e}, released...)})
 	})
 	if err != nil {
 		return nil, err
@@ -320,16 +419,26 @@ func (s *Service) FollowDeclaration(ctx context.Context, typ string, e Declarati
 	delta := domain.Delta{Type: e.Type}
 	switch typ {
 	case catalog.TypeDeclarationValued:
-		delta.Declared, delta.RunningRest, delta.Declarations = e.ValueCents, e.ValueCents, 1
+		delta.Declared, delta.Pending, delta.Planned, delta.Declarations = e.ValueCents, e.ValueCents, e.PlannedCents, 1
 	case catalog.TypeDeclarationApproved:
-		delta.Approved, delta.RunningRest, delta.ApprovedCount = e.ValueCents, -e.ValueCents, 1
+		delta.Approved, delta.Pending, delta.ApprovedCount = e.ValueCents, -e.ValueCents, 1
 		if e.Kind == domain.KindCandidate {
 			if err := s.countApprovedCandidate(ctx, e.DeclarationID); err != nil {
 				return err
 			}
 		}
-	case catalog.TypeDeclarationRejected:
-		delta.Declared, delta.RunningRest = -e.ValueCents, -e.ValueCents
+	case catalog.TypeDeclarationRejected, catalog.TypeDeclarationExpired:
+		delta.Declared, delta.Pending, delta.Planned = -e.ValueCents, -e.ValueCents, -e.PlannedCents
+	case catalog.TypeDeclarationMonthsCounted:
+		delta.Declared, delta.Planned = e.DeltaCents, e.PlannedDeltaCents
+		if e.Status == domain.DeclarationApproved {
+			delta.Approved = e.DeltaCents
+			if err := s.countApprovedCandidate(ctx, e.DeclarationID); err != nil {
+				return err
+			}
+		} else {
+			delta.Pending = e.DeltaCents
+		}
 	default:
 		return nil
 	}

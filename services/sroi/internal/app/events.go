@@ -14,7 +14,8 @@ import (
 func EventTypes() []string {
 	return []string{catalog.TypeProjectObligationSet, catalog.TypeProjectObligationOverridden, catalog.TypeProjectPartiesChanged,
 		catalog.TypeProjectProgressChanged, catalog.TypeDeclarationValued, catalog.TypeDeclarationApproved, catalog.TypeDeclarationRejected,
-		catalog.TypeNotificationRequested, catalog.TypeCandidateMonthsClaimed, catalog.TypeCandidateMonthsReleased}
+		catalog.TypeNotificationRequested, catalog.TypeCandidateMonthsClaimed, catalog.TypeCandidateMonthsReleased,
+		catalog.TypeDeclarationExpired, catalog.TypeDeclarationMonthsCounted}
 }
 
 // ProjectData is a project as its events carry it: its obligation, deadline, status and
@@ -78,29 +79,38 @@ type DeclarationData struct {
 	Source        string                   `json:"source,omitempty"`
 	Status        domain.DeclarationStatus `json:"status"`
 	ValueCents    domain.Cents             `json:"valueCents"`
-	Months        int                      `json:"months"`
-	Table         string                   `json:"table"`
-	Reason        string                   `json:"reason,omitempty"`
-	At            time.Time                `json:"at"`
+	// PlannedCents: what its planned months will be worth; DeltaCents and
+	// PlannedDeltaCents: what months counted later changed (months-counted).
+	PlannedCents      domain.Cents `json:"plannedCents"`
+	DeltaCents        domain.Cents `json:"deltaCents,omitempty"`
+	PlannedDeltaCents domain.Cents `json:"plannedDeltaCents,omitempty"`
+	Months            int          `json:"months"`
+	Table             string       `json:"table"`
+	Reason            string       `json:"reason,omitempty"`
+	At                time.Time    `json:"at"`
 }
 
 func declarationEvent(typ string, d *domain.Declaration) rules.Event {
 	return rules.Event{Type: typ, Key: d.ProjectID, Subject: d.ID, Data: DeclarationData{
 		DeclarationID: d.ID, Version: d.CurrentVersion() + 1, Region: d.Region, ProjectID: d.ProjectID, ContractorKvK: d.ContractorKvK,
-		Kind: d.Kind, Type: d.TypeLabel(), Source: d.Source, Status: d.Status, ValueCents: d.Value.Cents, Months: len(d.Counted),
+		Kind: d.Kind, Type: d.TypeLabel(), Source: d.Source, Status: d.Status, ValueCents: d.Value.Cents, PlannedCents: d.PlannedCents, Months: len(d.Counted),
 		Table: d.Value.Table, Reason: d.Reason, At: d.UpdatedAt}}
 }
 
-// MonthsClaim is a declaration's claim on a person's months, on the topic all regions
-// share, keyed by the person's pseudonym so every claim on a person has one order.
+// MonthsClaim is a declaration's claim on the topic all regions share, keyed by what is
+// claimed so every claim on it has one order: a candidate's months (by the person's
+// pseudonym), a purchase's invoice (by its supplier and number), a person's week of hours.
+// It names the pseudonym key it was made with by its fingerprint.
 type MonthsClaim struct {
-	Person        string    `json:"person"`
-	Region        string    `json:"region"`
-	ProjectID     string    `json:"projectId"`
-	DeclarationID string    `json:"declarationId"`
-	Months        []string  `json:"months"`
-	MaxMonths     int       `json:"maxMonths"`
-	At            time.Time `json:"at"`
+	Kind           string    `json:"kind,omitempty"` // candidate (the default), purchase, hours
+	KeyFingerprint string    `json:"keyFingerprint,omitempty"`
+	Person         string    `json:"person"`
+	Region         string    `json:"region"`
+	ProjectID      string    `json:"projectId"`
+	DeclarationID  string    `json:"declarationId"`
+	Months         []string  `json:"months"`
+	MaxMonths      int       `json:"maxMonths"`
+	At             time.Time `json:"at"`
 }
 
 // Owner names the declaration across regions.

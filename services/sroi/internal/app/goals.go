@@ -115,14 +115,23 @@ func quarterStart(d civil.Date) civil.Date {
 
 // KeepPlacement follows participants' milestones: a placement may be declared by reference,
 // and every person placed counts once towards the region's jobs goals.
-func (s *Service) KeepPlacement(ctx context.Context, pl Placement, placedOn civil.Date) error {
+// A person pseudonymised with another key (keyFingerprint is not this region's) is not
+// recognised here: counted, it would count twice; it is kept as a participant alone.
+func (s *Service) KeepPlacement(ctx context.Context, pl Placement, placedOn civil.Date, keyFingerprint string) error {
 	if pl.Region != s.region {
 		return reject("placement of region %s reached the instance of %s", pl.Region, s.region)
 	}
+	if pl.Person != "" && keyFingerprint != "" && keyFingerprint != s.Pseudonyms.Fingerprint() {
+		if s.Counters != nil {
+			s.Counters.KeyMismatch(ctx, "placement")
+		}
+		pl.Person = ""
+	}
 	if pl.Person == "" {
-		// a participant enrolled before the pseudonym key was set: counted within the region
+		// a participant enrolled without the pseudonym key: counted within the region by the
+		// participant, and not declared by reference (the person could count twice)
 		sum := sha256.Sum256([]byte("werkregio-participant|" + pl.Region + "/" + pl.ParticipantID))
-		pl.Person = hex.EncodeToString(sum[:])
+		pl.Person, pl.Anonymous = hex.EncodeToString(sum[:]), true
 	}
 	if err := s.Placements.Keep(ctx, pl); err != nil {
 		return err

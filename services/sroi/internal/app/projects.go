@@ -64,13 +64,14 @@ func (s *Service) RecordAward(ctx context.Context, a Award) error {
 	} else if !notFound(err) {
 		return err
 	}
-	policy, ok := domain.PolicyAt(s.settings.Policies, a.PublicationDate)
-	if !ok {
-		return reject("the region has no social-return policy in force on %s", a.PublicationDate)
-	}
-	table, err := s.tableAt(a.PublicationDate)
+	// without a policy or a table the project is still made, and says so: nothing is lost
+	policy, err := s.policyAt(ctx, a.PublicationDate)
 	if err != nil {
-		return reject("%v", err)
+		return err
+	}
+	table, err := s.tableAt(ctx, a.PublicationDate)
+	if err != nil {
+		return err
 	}
 	facts := domain.AwardFacts{TenderID: a.TenderID, Title: a.Title, Sector: a.Sector, Buyer: a.Buyer, ContractorKvK: a.ContractorKvK,
 		ContractorName: a.ContractorName, AwardedOn: a.AwardedOn, ContractEnd: a.ContractEnd,
@@ -81,11 +82,20 @@ func (s *Service) RecordAward(ctx context.Context, a Award) error {
 		return reject("%v", err)
 	}
 	events := []rules.Event{projectEvent(catalog.TypeProjectObligationSet, p)}
-	if p.ObligationCents() > 0 {
+	switch {
+	case p.NoPolicy:
+		events = append(events, notificationEvent(s.notice(p, "no-policy", []string{"buyer", "werkplein"},
+			"Social return: no policy for "+p.Title, fmt.Sprintf("%q was awarded to %s, but the region has published no social-return policy in force on %s, "+
+				"the tender's publication date: no obligation was computed. Publish the policy or set the obligation.", p.Title, p.ContractorName, a.PublicationDate))))
+	case p.ObligationCents() > 0:
+		valued := "no value table is published for its tender yet"
+		if table != nil {
+			valued = "declarations are valued with " + table.Name
+		}
 		events = append(events, notificationEvent(s.notice(p, "award", []string{"contractor", "buyer", "werkplein"},
 			fmt.Sprintf("Social return: obligation of %s for %s", domain.Euro(p.ObligationCents()), p.Title),
-			fmt.Sprintf("%s was awarded %q. The social-return obligation is %s (%s), to be realised by %s. Declarations are valued with %s.",
-				p.ContractorName, p.Title, domain.Euro(p.ObligationCents()), p.Computed.Rule, p.Deadline, table.Name))))
+			fmt.Sprintf("%s was awarded %q. The social-return obligation is %s (%s), to be realised by %s; %s.",
+				p.ContractorName, p.Title, domain.Euro(p.ObligationCents()), p.Computed.Rule, p.Deadline, valued))))
 	}
 	err = s.Repo.SaveProject(ctx, p, rules.Outcome{Actor: rules.System(catalog.TopicProcurementTenders), Action: "project.obligation-set", Events: events})
 	if errors.Is(err, rules.ErrConflict) {

@@ -1,10 +1,14 @@
 package domain
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -18,6 +22,9 @@ const (
 	DeclarationSubmitted DeclarationStatus = "submitted" // valued; the buyer or werkplein decides
 	DeclarationApproved  DeclarationStatus = "approved"
 	DeclarationRejected  DeclarationStatus = "rejected"
+	// DeclarationExpired: no one decided within the region's decision period; its claims
+	// are freed, the contractor may declare again.
+	DeclarationExpired DeclarationStatus = "expired"
 )
 
 // Candidate sources.
@@ -47,11 +54,26 @@ type Declaration struct {
 	// Person is the keyed pseudonym of the candidate (never the BSN): what double counting
 	// is checked on. The API never shows it.
 	Person string `json:"person,omitempty"`
-	// Months are the candidate's months in the declared period; Counted those that count.
-	Months  []string       `json:"months,omitempty"`
-	Counted []string       `json:"counted,omitempty"`
-	Refused []RefusedMonth `json:"refused,omitempty"`
-	Value   Value          `json:"value"`
+	// Months are the candidate's months in the declared period; Counted those that count;
+	// Planned those after the current month (a forecast, claimed once they have passed);
+	// Claiming those asked for in a claim not answered yet.
+	Months   []string       `json:"months,omitempty"`
+	Counted  []string       `json:"counted,omitempty"`
+	Planned  []string       `json:"planned,omitempty"`
+	Claiming []string       `json:"claiming,omitempty"`
+	Refused  []RefusedMonth `json:"refused,omitempty"`
+	Value    Value          `json:"value"`
+	// PlannedCents is what the planned months will be worth (the forecast adds it).
+	PlannedCents Cents `json:"plannedCents"`
+	// Key is what a purchase or hours are claimed by (a purchase's supplier and invoice, a
+	// person's week), Units what of it (the invoice, the week); never shown.
+	Key   string   `json:"key,omitempty"`
+	Units []string `json:"units,omitempty"`
+	// DecideBy: a submitted declaration not decided by this day expires and frees its
+	// claims; RemindOn: the buyer and werkplein are reminded then (Reminded once).
+	DecideBy Date `json:"decideBy,omitzero"`
+	RemindOn Date `json:"remindOn,omitzero"`
+	Reminded bool `json:"reminded,omitempty"`
 	// MaxMonths is the table's cap for this candidate on one project.
 	MaxMonths   int        `json:"maxMonths,omitempty"`
 	Reason      string     `json:"reason,omitempty"`
@@ -69,11 +91,22 @@ type PurchaseInput struct {
 	InvoiceCents  Cents  `json:"invoiceCents"`
 	Enterprise    string `json:"enterprise"` // the certification (table's purchasing shares); "" at invoice value
 	Supplier      string `json:"supplier"`
+	SupplierKvK   string `json:"supplierKvk"`
 	InvoiceNumber string `json:"invoiceNumber"`
 	InvoiceDate   Date   `json:"invoiceDate"`
 }
 
-// HoursInput is hours of guest lessons, coaching or another hours-based contribution.
+// PurchaseKey is what a purchase counts once by, in every region: the supplier's KvK
+// number and the invoice number (without spaces, dots and dashes, in capitals).
+func (in PurchaseInput) PurchaseKey() string {
+	n := strings.ToUpper(strings.NewReplacer(" ", "", ".", "", "-", "", "/", "").Replace(in.InvoiceNumber))
+	sum := sha256.Sum256([]byte("werkregio-purchase|" + in.SupplierKvK + "|" + n))
+	return hex.EncodeToString(sum[:])
+}
+
+// HoursInput is hours of guest lessons, coaching or another hours-based contribution by one
+// person (identified by BSN in the request, kept as a pseudonym), in the week of On: a
+// person's week counts once.
 type HoursInput struct {
 	Hours    int    `json:"hours"`
 	Activity string `json:"activity"`
@@ -111,6 +144,7 @@ func (in PurchaseInput) Validate(t Table) error {
 	v.Check(known, "purchase.enterprise", "%s does not value purchasing from %q; it knows %s", t.Name, in.Enterprise, strings.Join(enterprisesOf(t), ", "))
 	v.Check(in.InvoiceCents > 0, "purchase.invoiceCents", "must be positive")
 	v.Check(strings.TrimSpace(in.Supplier) != "" && len(in.Supplier) <= 200, "purchase.supplier", "is required (at most 200 characters)")
+	v.Check(civil.ValidKvK(in.SupplierKvK), "purchase.supplierKvk", "the supplier's KvK number of 8 digits: a purchase counts once by its supplier and invoice")
 	v.Check(strings.TrimSpace(in.InvoiceNumber) != "" && len(in.InvoiceNumber) <= 100, "purchase.invoiceNumber", "is required")
 	v.Check(!in.InvoiceDate.IsZero(), "purchase.invoiceDate", "is required")
 	return v.Err()
@@ -136,21 +170,144 @@ func (in HoursInput) Validate() error {
 	return v.Err()
 }
 
-// Settle decides a candidate's months after the check across projects and regions: the
-// granted months count, the others are refused with their reason; the value follows.
-func (d *Declaration) Settle(t Table, granted []string, refused []RefusedMonth, now time.Time) error {
-	if d.Status != DeclarationChecking {
-		return rules.State("declaration %s is %s, not being checked", d.ID, d.Status)
+// Settle applies the answer to a claim across projects and regions: the granted units
+// count, the others are refused with their reason, and the value follows. The first claim
+// settles a declaration being checked; a later one (planned months that have passed) adds
+// to it. It returns what the value and the planned value changed by.
+func (d *Declaration) Settle(t Table, granted []string, refused []RefusedMonth, now time.Time) (delta, plannedDelta Cents, err error) {
+	first := d.Status == DeclarationChecking
+	if !first && len(d.Claiming) == 0 {
+		return 0, 0, rules.State("declaration %s is %s and claims nothing", d.ID, d.Status)
 	}
-	d.Counted, d.Refused = slices.Sorted(slices.Values(granted)), refused
-	v, err := ValueOf(t, d.Candidate.Contribution(t), len(d.Counted))
+	before, plannedBefore := d.Value.Cents, d.PlannedCents
+	d.Refused = append(d.Refused, refused...)
+	d.Claiming = nil
+	switch d.Kind {
+	case KindCandidate:
+		d.Counted = slices.Sorted(slices.Values(append(d.Counted, granted...)))
+		if err := d.revalue(t); err != nil {
+			return 0, 0, err
+		}
+	default: // a purchase or hours: they count whole, or not at all
+		if len(granted) == 0 {
+			d.Value = Value{Table: d.Value.Table, Trace: []Step{}}
+		}
+		for _, r := range refused {
+			d.Value.Trace = append(d.Value.Trace, Step{Rule: "does not count", Detail: r.Reason})
+		}
+	}
+	if first {
+		d.Status = DeclarationSubmitted
+	}
+	d.UpdatedAt = now.UTC()
+	return d.Value.Cents - before, d.PlannedCents - plannedBefore, nil
+}
+
+// revalue values a candidate's counted months and its planned ones, with the reasons of
+// those that do not count.
+func (d *Declaration) revalue(t Table) error {
+	c := d.Candidate.Contribution(t)
+	v, err := ValueOf(t, c, len(d.Counted))
 	if err != nil {
 		return err
 	}
-	for _, r := range refused {
+	for _, r := range d.Refused {
 		v.Trace = append(v.Trace, Step{Rule: "month does not count", Detail: r.Month + ": " + r.Reason})
 	}
-	d.Value, d.Status, d.UpdatedAt = v, DeclarationSubmitted, now.UTC()
+	if len(d.Planned) > 0 {
+		v.Trace = append(v.Trace, Step{Rule: "months planned", Detail: strings.Join(d.Planned, ", ") + ": counted once they have passed"})
+	}
+	planned, err := ValueOf(t, c, len(d.Planned))
+	if err != nil {
+		return err
+	}
+	d.Value, d.PlannedCents = v, planned.Cents
+	return nil
+}
+
+// PlanMonths splits a candidate's declared months by the project's window and today:
+// months before the award's month or after the deadline's (plus the policy's grace) are
+// refused with the reason; months after the current month are planned, a forecast that
+// counts once they have passed; the rest are claimed now.
+func PlanMonths(months []string, awarded, deadline Date, graceMonths int, today Date) (claim, planned []string, refused []RefusedMonth) {
+	first, last, current := monthOf(awarded), monthOf(deadline.AddMonths(graceMonths)), monthOf(today)
+	for _, m := range months {
+		switch {
+		case m < first:
+			refused = append(refused, RefusedMonth{Month: m, Reason: "lies before the award on " + awarded.String()})
+		case m > last:
+			reason := "lies after the deadline of " + deadline.String()
+			if graceMonths > 0 {
+				reason += fmt.Sprintf(" and the policy's %d months' grace", graceMonths)
+			}
+			refused = append(refused, RefusedMonth{Month: m, Reason: reason})
+		case m > current:
+			planned = append(planned, m)
+		default:
+			claim = append(claim, m)
+		}
+	}
+	return claim, planned, refused
+}
+
+// DuePlanned moves the planned months that have passed by today to the ones to claim.
+func (d *Declaration) DuePlanned(today Date) []string {
+	current := monthOf(today)
+	var due, rest []string
+	for _, m := range d.Planned {
+		if m <= current {
+			due = append(due, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	d.Planned, d.Claiming = rest, append(d.Claiming, due...)
+	return due
+}
+
+// Awaits reports whether the declaration waits for the answer to a claim of these units.
+func (d *Declaration) Awaits(units []string) bool {
+	if len(units) == 0 || len(d.Claiming) == 0 {
+		return false
+	}
+	for _, u := range units {
+		if !slices.Contains(d.Claiming, u) {
+			return false
+		}
+	}
+	return true
+}
+
+// NextPlanned is the first planned month ("" when none).
+func (d *Declaration) NextPlanned() string {
+	if len(d.Planned) == 0 {
+		return ""
+	}
+	return slices.Min(d.Planned)
+}
+
+func monthOf(d Date) string { return d.String()[:7] }
+
+// WeekOf is the ISO week of a day: 2026-W49.
+func WeekOf(d Date) string {
+	y, w := d.Time().ISOWeek()
+	return fmt.Sprintf("%04d-W%02d", y, w)
+}
+
+// AwaitDecision starts the decision period of a submitted declaration: it expires by
+// decideBy unless decided, and the deciders are reminded remind days before.
+func (d *Declaration) AwaitDecision(today Date, days, remind int) {
+	d.DecideBy = today.AddDays(days)
+	d.RemindOn = d.DecideBy.AddDays(-remind)
+}
+
+// Expire ends a declaration no one decided within its period: its claims are to be freed.
+func (d *Declaration) Expire(today Date, now time.Time) error {
+	if d.Status != DeclarationSubmitted || d.DecideBy.IsZero() || d.DecideBy.After(today) {
+		return rules.State("declaration %s is %s, decide by %s", d.ID, d.Status, d.DecideBy)
+	}
+	d.Status, d.Reason = DeclarationExpired, "not decided by "+d.DecideBy.String()+": expired, its months and claims are free again"
+	d.DecideBy, d.RemindOn, d.UpdatedAt = Date{}, Date{}, now.UTC()
 	return nil
 }
 
@@ -169,9 +326,11 @@ func (d *Declaration) Decide(approve bool, reason, by string, now time.Time) err
 	d.Status = DeclarationApproved
 	if !approve {
 		d.Status = DeclarationRejected
+		d.Planned = nil // a rejected declaration will count no month
 	}
 	at := now.UTC()
 	d.Reason, d.DecidedBy, d.DecidedAt, d.UpdatedAt = reason, by, &at, at
+	d.DecideBy, d.RemindOn = Date{}, Date{}
 	return nil
 }
 

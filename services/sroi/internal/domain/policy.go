@@ -5,7 +5,9 @@ package domain
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -30,9 +32,58 @@ type Policy struct {
 	BasisPoints    int      `json:"basisPoints"`    // the default percentage: 500 = 5%
 	CapCents       Cents    `json:"capCents"`       // at most this obligation (0: no cap)
 	ContractTypes  []string `json:"contractTypes"`  // works, services, supplies; empty: all
+	// Thresholds per contract type where they differ (Friesland: works from EUR 250,000,
+	// services from EUR 100,000); a type listed here is in scope. ThresholdCents applies
+	// to the others and to an award that names no type.
+	Thresholds map[string]Cents `json:"thresholds,omitempty"`
 	// DefaultMonths is the period to realise an obligation when the award names no
 	// contract end (the buyer sets the deadline otherwise).
 	DefaultMonths int `json:"defaultMonths"`
+	// GraceMonths: months after the deadline in which worked months may still be declared
+	// (declarations of the last months come in late); later ones are refused.
+	GraceMonths int `json:"graceMonths"`
+}
+
+// ContractTypesKnown are the kinds of public contract (Aanbestedingswet: werken, diensten,
+// leveringen).
+var ContractTypesKnown = []string{"works", "services", "supplies"}
+
+// Validate checks a policy version a region publishes.
+func (p Policy) Validate() error {
+	var v rules.Checker
+	v.Check(p.Version >= 1, "version", "must be 1 or more")
+	v.Check(!p.EffectiveFrom.IsZero(), "effectiveFrom", "is required: tenders published from this day on use it")
+	v.Check(len(strings.TrimSpace(p.Source)) >= 10 && len(p.Source) <= 1000, "source", "name the published policy (a council decision, a policy rule): 10 to 1000 characters")
+	v.Check(p.BasisPoints >= 1 && p.BasisPoints <= 10_000, "basisPoints", "the default percentage in basis points, 1 to 10000 (500 = 5%%)")
+	v.Check(p.ThresholdCents >= 0 && p.CapCents >= 0, "thresholdCents", "thresholds and the cap must not be negative")
+	v.Check(p.MinMonths >= 0 && p.MinMonths <= 120, "minMonths", "0 to 120")
+	v.Check(p.DefaultMonths >= 1 && p.DefaultMonths <= 120, "defaultMonths", "1 to 120: the period to realise an obligation when the award names no end")
+	v.Check(p.GraceMonths >= 0 && p.GraceMonths <= 24, "graceMonths", "0 to 24")
+	for t, c := range p.Thresholds {
+		v.Check(slices.Contains(ContractTypesKnown, t), "thresholds."+t, "is not a contract type (works, services, supplies)")
+		v.Check(c >= 0, "thresholds."+t, "must not be negative")
+	}
+	for _, t := range p.ContractTypes {
+		v.Check(slices.Contains(ContractTypesKnown, t), "contractTypes", "%s is not a contract type (works, services, supplies)", t)
+	}
+	return v.Err()
+}
+
+// thresholdFor is the value from which the policy applies to a contract type, whether it
+// applies to it at all, and how the rule names the threshold.
+func (p Policy) thresholdFor(contractType string) (Cents, bool, string) {
+	if len(p.Thresholds) > 0 {
+		if c, ok := p.Thresholds[contractType]; ok {
+			return c, true, fmt.Sprintf(" (%s from %s)", contractType, Euro(c))
+		}
+		if contractType != "" && len(p.ContractTypes) == 0 {
+			return 0, false, ""
+		}
+	}
+	if len(p.ContractTypes) > 0 && contractType != "" && !slices.Contains(p.ContractTypes, contractType) {
+		return 0, false, ""
+	}
+	return p.ThresholdCents, true, ""
 }
 
 // PolicyAt is the version in force on a day: of those effective on or before it, the newest.
@@ -78,16 +129,17 @@ func ObligationOf(p Policy, a Award) (Obligation, error) {
 		o.BasisPoints = p.BasisPoints
 	}
 	var assumed []string
+	threshold, inScope, which := p.thresholdFor(a.ContractType)
 	switch {
-	case len(p.ContractTypes) > 0 && a.ContractType != "" && !slices.Contains(p.ContractTypes, a.ContractType):
-		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: the policy applies to %v, not to %s", p.ContractTypes, a.ContractType)
+	case !inScope:
+		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: the policy applies to %s, not to %s", strings.Join(p.scope(), ", "), a.ContractType)
 		return o, nil
-	case len(p.ContractTypes) > 0 && a.ContractType == "":
+	case (len(p.ContractTypes) > 0 || len(p.Thresholds) > 0) && a.ContractType == "":
 		assumed = append(assumed, "the award names no contract type: taken to be in scope")
 	}
 	switch {
-	case a.ValueCents < p.ThresholdCents:
-		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: %s is below the threshold of %s", Euro(a.ValueCents), Euro(p.ThresholdCents))
+	case a.ValueCents < threshold:
+		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: %s is below the threshold of %s%s", Euro(a.ValueCents), Euro(threshold), which)
 	case p.MinMonths > 0 && a.Months > 0 && a.Months < p.MinMonths:
 		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: %d months is shorter than %d", a.Months, p.MinMonths)
 	default:
@@ -95,7 +147,7 @@ func ObligationOf(p Policy, a Award) (Obligation, error) {
 			assumed = append(assumed, fmt.Sprintf("the award names no duration: taken to last at least %d months", p.MinMonths))
 		}
 		o.Cents = a.ValueCents * int64(o.BasisPoints) / 10_000
-		o.Rule = fmt.Sprintf("%s of %s", percent(o.BasisPoints), Euro(a.ValueCents))
+		o.Rule = fmt.Sprintf("%s of %s%s", percent(o.BasisPoints), Euro(a.ValueCents), which)
 		if p.CapCents > 0 && o.Cents > p.CapCents {
 			o.Cents, o.Capped = p.CapCents, true
 			o.Rule += ", capped at " + Euro(p.CapCents)
@@ -105,6 +157,18 @@ func ObligationOf(p Policy, a Award) (Obligation, error) {
 		}
 	}
 	return o, nil
+}
+
+// scope lists the contract types the policy applies to.
+func (p Policy) scope() []string {
+	set := map[string]bool{}
+	for _, t := range p.ContractTypes {
+		set[t] = true
+	}
+	for t := range p.Thresholds {
+		set[t] = true
+	}
+	return sortedStrings(slices.Collect(maps.Keys(set)))
 }
 
 func sortedStrings(s []string) []string {

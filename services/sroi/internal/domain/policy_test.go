@@ -41,3 +41,44 @@ func TestAnAwardBecomesAnObligationByTheRegionsPolicy(t *testing.T) {
 		t.Errorf("a 2026 award valued by version %d", p.Version)
 	}
 }
+
+// The tables the platform ships with value their own worked examples as published, and a
+// table typed in with a wrong figure is refused before it values anything.
+func TestPublishedTablesValueTheirOwnExamples(t *testing.T) {
+	for _, tb := range PublishedTables {
+		if err := tb.Validate(); err != nil {
+			t.Errorf("%s: %v", tb.ID, err)
+		}
+	}
+	wrong := PublishedTables[0]
+	wrong.Yearly = map[CandidateType]Cents{CandidateParticipatiewet: 39 * k, CandidateWW: 20 * k}
+	if err := wrong.Validate(); err == nil || !strings.Contains(err.Error(), "Participatiewet, full time, six months") {
+		t.Fatalf("a table that does not value its example: %v", err)
+	}
+	for name, versions := range PublishedPolicies {
+		for _, p := range versions {
+			if err := p.Validate(); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	}
+}
+
+// Thresholds per contract type (Friesland: works from EUR 250,000, services from EUR
+// 100,000): each award is held against its own.
+func TestAPolicyHasAThresholdPerContractType(t *testing.T) {
+	p := Policy{Version: 1, BasisPoints: 200, CapCents: 30_000_000, DefaultMonths: 24,
+		Thresholds: map[string]Cents{"works": 25_000_000, "services": 10_000_000}}
+	services, _ := ObligationOf(p, Award{ValueCents: 15_000_000, ContractType: "services"})
+	works, _ := ObligationOf(p, Award{ValueCents: 15_000_000, ContractType: "works"})
+	supplies, _ := ObligationOf(p, Award{ValueCents: 15_000_000, ContractType: "supplies"})
+	if services.Cents != 300_000 || !strings.Contains(services.Rule, "services from EUR 100.000,00") {
+		t.Errorf("services of EUR 150,000: %+v", services)
+	}
+	if works.Cents != 0 || !strings.Contains(works.Rule, "below the threshold of EUR 250.000,00 (works") {
+		t.Errorf("works of EUR 150,000: %+v", works)
+	}
+	if supplies.Cents != 0 || !strings.Contains(supplies.Rule, "applies to services, works, not to supplies") {
+		t.Errorf("supplies: %+v", supplies)
+	}
+}

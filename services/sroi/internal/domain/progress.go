@@ -10,6 +10,9 @@ const (
 	StatusBehind  ProjectStatus = "behind"   // behind the pace: reminders go out
 	StatusMet     ProjectStatus = "met"      // the obligation is realised
 	StatusOverdue ProjectStatus = "overdue"  // the deadline passed and it is not realised
+	// StatusNoPolicy: the region published no policy for the tender's publication date:
+	// nothing is computed until it does, or the buyer sets the obligation.
+	StatusNoPolicy ProjectStatus = "no_policy"
 )
 
 // Progress is a project's social return at a day.
@@ -30,9 +33,10 @@ const behindMargin = 1_000
 
 // ProgressOf says where a project stands: realised is approved value against the
 // obligation; expected is the share of the period (award to deadline) passed; the forecast
-// adds what running declarations will still be worth by the deadline.
-func ProgressOf(obligation, declared, approved, runningRest Cents, start, deadline, today Date) Progress {
-	p := Progress{ObligationCents: obligation, DeclaredCents: declared, ApprovedCents: approved, ForecastCents: approved + runningRest}
+// adds to the approved value what is still to come (declarations awaiting a decision and
+// months planned).
+func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, today Date) Progress {
+	p := Progress{ObligationCents: obligation, DeclaredCents: declared, ApprovedCents: approved, ForecastCents: approved + toCome}
 	if obligation <= 0 {
 		p.RealisedBP, p.Status, p.Reason = 10_000, StatusMet, "no obligation"
 		return p

@@ -31,11 +31,16 @@ type Project struct {
 	// tender's publication date.
 	Table string `json:"table"`
 	// Computed is what the policy decided; Override, when a buyer changed it, replaces it.
-	Computed Obligation `json:"computed"`
-	Override *Override  `json:"override,omitempty"`
-	Parties  Parties    `json:"parties"`
-	Figures  Figures    `json:"figures"`
-	Progress Progress   `json:"progress"`
+	// NoPolicy: the region had published no policy in force on the tender's publication
+	// date, so nothing was computed (the project says so, and follows a policy published
+	// later); GraceMonths is the policy's grace after the deadline.
+	Computed    Obligation `json:"computed"`
+	NoPolicy    bool       `json:"noPolicy,omitempty"`
+	GraceMonths int        `json:"graceMonths"`
+	Override    *Override  `json:"override,omitempty"`
+	Parties     Parties    `json:"parties"`
+	Figures     Figures    `json:"figures"`
+	Progress    Progress   `json:"progress"`
 	// CheckedOn is the day the progress was last computed; NextCheck the day it may change
 	// without a new declaration (time passing, a reminder before the deadline).
 	CheckedOn Date `json:"checkedOn"`
@@ -71,11 +76,14 @@ type Parties struct {
 type Figures struct {
 	DeclaredCents Cents `json:"declaredCents"`
 	ApprovedCents Cents `json:"approvedCents"`
-	// RunningRestCents: what approved declarations still running will be worth by the
-	// deadline beyond what they are worth today (the forecast adds it).
-	RunningRestCents Cents `json:"runningRestCents"`
-	Declarations     int   `json:"declarations"`
-	Approved         int   `json:"approved"`
+	// PendingCents: the value of declarations valued and awaiting a decision (added when
+	// valued, taken off when approved, rejected or expired).
+	PendingCents Cents `json:"pendingCents"`
+	// PlannedCents: what the planned months of declarations not rejected will be worth
+	// once they have passed. The forecast is approved + pending + planned.
+	PlannedCents Cents `json:"plannedCents"`
+	Declarations int   `json:"declarations"`
+	Approved     int   `json:"approved"`
 	// ApprovedByType is approved value by candidate type (or purchase, hours).
 	ApprovedByType map[string]Cents `json:"approvedByType,omitempty"`
 	// ApprovedByQuarter is approved value by the quarter of approval (2026-Q3).
@@ -93,19 +101,36 @@ func (p *Project) ObligationCents() Cents {
 // NewProject turns an award into a project with its obligation. Without the contract's end
 // the deadline is assumed at the policy's default months after the award, said so in the
 // project, for the buyer to set.
-func NewProject(id, region string, a AwardFacts, policy Policy, table Table, now time.Time) (*Project, error) {
-	o, err := ObligationOf(policy, a.Award)
-	if err != nil {
-		return nil, err
+//
+// A region without a policy in force on the tender's publication date (policy nil) gets a
+// project that says so: no obligation is computed until a policy is published for that day
+// (ApplyPolicy) or the buyer sets it. Without a table (table nil) nothing can be declared
+// until one is published.
+func NewProject(id, region string, a AwardFacts, policy *Policy, table *Table, now time.Time) (*Project, error) {
+	if a.Award.ValueCents <= 0 {
+		return nil, rules.Invalid("valueCents", "the contract value must be positive")
 	}
 	p := &Project{ID: id, Region: region, TenderID: a.TenderID, Title: a.Title, Sector: a.Sector, Buyer: a.Buyer,
-		ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, Award: a.Award, AwardedOn: a.AwardedOn,
-		Table: table.ID, Computed: o, UpdatedAt: now.UTC()}
+		ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, Award: a.Award, AwardedOn: a.AwardedOn, UpdatedAt: now.UTC()}
+	if table != nil {
+		p.Table = table.ID
+	}
+	defaultMonths := 24
+	if policy != nil {
+		if err := p.ApplyPolicy(*policy, now); err != nil {
+			return nil, err
+		}
+		defaultMonths = policy.DefaultMonths
+	} else {
+		p.NoPolicy = true
+		p.Computed = Obligation{Rule: "no obligation computed: the region has published no social-return policy in force on " + a.Award.Published.String() +
+			" (the tender's publication date); the buyer may set the obligation"}
+	}
 	switch {
 	case !a.ContractEnd.IsZero():
 		p.Deadline, p.DeadlineRule = a.ContractEnd, "the contract's end"
 	default:
-		months := max(a.Award.Months, policy.DefaultMonths, 12)
+		months := max(a.Award.Months, defaultMonths, 12)
 		p.Deadline = a.AwardedOn.AddMonths(months)
 		p.DeadlineRule = "assumed: the award date plus " + strconv.Itoa(months) + " months (the award names no contract end); the buyer may set it"
 	}
@@ -124,6 +149,20 @@ type AwardFacts struct {
 	Award          Award  `json:"award"`
 	AwardedOn      Date   `json:"awardedOn"`
 	ContractEnd    Date   `json:"contractEnd,omitzero"`
+}
+
+// ApplyPolicy computes the obligation with a policy (a project made without one follows a
+// policy published later for its tender's publication date).
+func (p *Project) ApplyPolicy(policy Policy, now time.Time) error {
+	o, err := ObligationOf(policy, p.Award)
+	if err != nil {
+		return err
+	}
+	p.Computed, p.NoPolicy, p.GraceMonths, p.UpdatedAt = o, false, policy.GraceMonths, now.UTC()
+	if p.Deadline != (Date{}) {
+		p.Recompute(civil.DateOf(now))
+	}
+	return nil
 }
 
 // SetObligation overrides the computed obligation; the reason is required.
@@ -180,7 +219,8 @@ func (p *Project) Count(delta Delta, today Date) {
 	f := &p.Figures
 	f.DeclaredCents += delta.Declared
 	f.ApprovedCents += delta.Approved
-	f.RunningRestCents += delta.RunningRest
+	f.PendingCents += delta.Pending
+	f.PlannedCents += delta.Planned
 	f.Declarations += delta.Declarations
 	f.Approved += delta.ApprovedCount
 	if delta.Approved != 0 {
@@ -195,9 +235,9 @@ func (p *Project) Count(delta Delta, today Date) {
 
 // Delta is what one declaration's change does to its project's figures.
 type Delta struct {
-	Type                            string
-	Declared, Approved, RunningRest Cents
-	Declarations, ApprovedCount     int
+	Type                                 string
+	Declared, Approved, Pending, Planned Cents
+	Declarations, ApprovedCount          int
 }
 
 // QuarterOf names a day's quarter: 2026-Q3.
@@ -209,7 +249,10 @@ func QuarterOf(d Date) string {
 // Recompute sets the progress as of today and the next day it may change by itself.
 func (p *Project) Recompute(today Date) {
 	f := p.Figures
-	p.Progress = ProgressOf(p.ObligationCents(), f.DeclaredCents, f.ApprovedCents, f.RunningRestCents, p.AwardedOn, p.Deadline, today)
+	p.Progress = ProgressOf(p.ObligationCents(), f.DeclaredCents, f.ApprovedCents, f.PendingCents+f.PlannedCents, p.AwardedOn, p.Deadline, today)
+	if p.NoPolicy && p.Override == nil {
+		p.Progress.Status, p.Progress.Reason = StatusNoPolicy, p.Computed.Rule
+	}
 	p.CheckedOn = today
 	p.NextCheck = p.nextCheck(today)
 }
@@ -229,7 +272,7 @@ func (p *Project) nextCheck(today Date) Date {
 	case owed && p.Progress.Status == StatusBehind && !slices.Contains(p.Reminders, BehindReminder(today)),
 		owed && p.Progress.Status == StatusOverdue && !slices.Contains(p.Reminders, OverdueReminder):
 		return today // its reminder is due now
-	case p.Progress.Status == StatusMet, p.Progress.Status == StatusOverdue:
+	case p.Progress.Status == StatusMet, p.Progress.Status == StatusOverdue, p.Progress.Status == StatusNoPolicy:
 		return Date{}
 	}
 	candidates := []Date{p.Deadline}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/rules"
@@ -133,21 +134,49 @@ func MonthsOf(from, until Date) []string {
 	return out
 }
 
-// CountableMonths decides which of a candidate's declared months count: a month counted
-// before (in any project, in any region) counts no more, and the table's cap per candidate
-// (counted before: how many months of this candidate counted already) stops the rest. It
-// returns the months that count and, for each that does not, the reason.
-func CountableMonths(months []string, taken map[string]bool, countedBefore, maxMonths int) (count []string, refused map[string]string) {
-	refused = map[string]string{}
-	for _, m := range slices.Sorted(slices.Values(months)) {
+// Holder is the declaration that holds a claimed unit (a candidate's month, a purchase's
+// invoice, a person's week of hours): the region and declaration, and the project.
+type Holder struct {
+	Owner   string // <region>/<declaration>
+	Project string // <region>/<project>
+}
+
+// Claimable decides which units of a declaration's claim count, the one rule of "once",
+// for every region alike (each keeps every claim in the shared topic's order): a unit
+// another declaration holds does not count, with where it counts; one this declaration
+// holds counts again (a replay); and a candidate counts at most max months on one project
+// (onProject: the months other declarations of the project hold for the person; 0: no
+// cap). held are the units of the claim already held, by whom.
+func Claimable(units []string, held map[string]Holder, owner, project, region string, onProject, max int) (grant []string, refused []RefusedMonth) {
+	counted := onProject
+	for _, u := range slices.Sorted(slices.Values(units)) {
+		h, taken := held[u]
 		switch {
-		case taken[m]:
-			refused[m] = "this candidate's month counts already (in another declaration)"
-		case maxMonths > 0 && countedBefore+len(count) >= maxMonths:
-			refused[m] = fmt.Sprintf("the table counts a candidate at most %d months", maxMonths)
+		case taken && h.Owner == owner:
+			grant = append(grant, u)
+			counted++
+		case taken:
+			refused = append(refused, RefusedMonth{Month: u, Reason: heldElsewhere(h, project, region)})
+		case max > 0 && counted >= max:
+			refused = append(refused, RefusedMonth{Month: u, Reason: fmt.Sprintf("the table counts a candidate at most %d months on a project", max)})
 		default:
-			count = append(count, m)
+			grant = append(grant, u)
+			counted++
 		}
 	}
-	return count, refused
+	return grant, refused
+}
+
+// heldElsewhere says where a unit counts already, naming no other region's project and
+// nothing of the person.
+func heldElsewhere(h Holder, project, region string) string {
+	other, _, _ := strings.Cut(h.Owner, "/")
+	switch {
+	case h.Project == project:
+		return "counts already in another declaration on this project"
+	case other == region:
+		return "counts already on another project of this region"
+	default:
+		return "counts already on a project of another region (" + other + ")"
+	}
 }

@@ -59,19 +59,22 @@ func TestADeclarationIsValuedByTheTableOfThePublicationDate(t *testing.T) {
 	}
 }
 
-// A candidate-month counts once, anywhere; the table's cap per candidate stops the rest,
-// each refused month with its reason.
+// A candidate-month counts once, anywhere; the table's cap per candidate on a project
+// stops the rest, each refused month with its reason; a month the declaration holds
+// already counts again (a replayed claim).
 func TestACandidateMonthCountsOnce(t *testing.T) {
 	months := MonthsOf(civil.NewDate(2026, 1, 20), civil.NewDate(2026, 6, 10))
 	// January: 12 of 31 days (no); February to May; June: 10 of 30 days (no)
 	if strings.Join(months, ",") != "2026-02,2026-03,2026-04,2026-05" {
 		t.Fatalf("months %v", months)
 	}
-	count, refused := CountableMonths(months, map[string]bool{"2026-03": true}, 10, 12)
+	held := map[string]Holder{"2026-03": {Owner: "flevoland/dcl-9", Project: "flevoland/prj-9"}, "2026-02": {Owner: "groningen/dcl-1", Project: "groningen/prj-1"}}
+	count, refused := Claimable(months, held, "groningen/dcl-1", "groningen/prj-1", "groningen", 10, 12)
 	if strings.Join(count, ",") != "2026-02,2026-04" || len(refused) != 2 {
 		t.Fatalf("count %v, refused %v", count, refused)
 	}
-	if !strings.Contains(refused["2026-03"], "counts already") || !strings.Contains(refused["2026-05"], "at most 12 months") {
+	if refused[0].Month != "2026-03" || !strings.Contains(refused[0].Reason, "another region (flevoland)") ||
+		refused[1].Month != "2026-05" || !strings.Contains(refused[1].Reason, "at most 12 months") {
 		t.Fatalf("reasons %v", refused)
 	}
 }

@@ -38,6 +38,7 @@ type milestone struct {
 	ParticipantID string     `json:"participantId"`
 	SchemeID      string     `json:"schemeId"`
 	Person        string     `json:"person"`
+	PersonKey     string     `json:"personKeyFingerprint"`
 	Region        string     `json:"region"`
 	TargetGroups  []string   `json:"targetGroups"`
 	On            civil.Date `json:"on"`
@@ -76,7 +77,7 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, SchemeID: m.SchemeID, Person: m.Person,
 				EmployerKvK: job.EmployerKvK, StartDate: job.StartDate, EndDate: job.EndDate, HoursPerWeek: job.HoursPerWeek,
 				ContractType: job.ContractType, TargetGroups: m.TargetGroups, Sustainable: typ == catalog.TypeEnrolmentSustainablyPlaced}
-			return a.KeepPlacement(ctx, pl, job.StartDate)
+			return a.KeepPlacement(ctx, pl, job.StartDate, m.PersonKey)
 		})),
 	}
 }
@@ -102,7 +103,8 @@ func Declarations(a *app.Service) messaging.ConsumerConfig {
 	return messaging.ConsumerConfig{
 		GroupID: "sroi.declarations",
 		Topics:  []string{catalog.TopicSroiDeclarations},
-		Types:   []string{catalog.TypeDeclarationValued, catalog.TypeDeclarationApproved, catalog.TypeDeclarationRejected},
+		Types: []string{catalog.TypeDeclarationValued, catalog.TypeDeclarationApproved, catalog.TypeDeclarationRejected,
+			catalog.TypeDeclarationExpired, catalog.TypeDeclarationMonthsCounted},
 		Handler: messaging.PerKey(16, handle(a.FollowDeclaration)),
 	}
 }

@@ -51,6 +51,9 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.GET("/declarations/:declarationId/evidence/:evidenceId", readers, h.getEvidence)
 	api.GET("/totals", readers, h.totals)
 	api.GET("/tables", readers, h.tables)
+	api.POST("/tables", auth.Require(auth.RoleAdmin), h.publishTable)
+	api.GET("/policies", readers, h.policies)
+	api.POST("/policies", auth.Require(auth.RoleAdmin), h.publishPolicy)
 	api.GET("/jobs-goals", region, h.listGoals)
 	api.POST("/jobs-goals", auth.Require(auth.RoleBuyer, auth.RoleAdmin), h.setGoal)
 	api.GET("/jobs-goals/:goalId", region, h.goal)
@@ -80,7 +83,8 @@ func writeCSV(c *gin.Context, name string, header []string, rows [][]string) {
 
 func euros(c domain.Cents) string { return civil.Decimal(c) }
 
-var projectStatuses = []string{string(domain.StatusOnTrack), string(domain.StatusBehind), string(domain.StatusMet), string(domain.StatusOverdue)}
+var projectStatuses = []string{string(domain.StatusOnTrack), string(domain.StatusBehind), string(domain.StatusMet), string(domain.StatusOverdue),
+	string(domain.StatusNoPolicy)}
 
 func (h *HTTP) listProjects(c *gin.Context) {
 	q := httpserver.ListQuery(c, "status", "buyer", "contractor")
@@ -150,7 +154,8 @@ func (h *HTTP) declare(c *gin.Context) {
 	}
 }
 
-var declarationStatuses = []string{string(domain.DeclarationChecking), string(domain.DeclarationSubmitted), string(domain.DeclarationApproved), string(domain.DeclarationRejected)}
+var declarationStatuses = []string{string(domain.DeclarationChecking), string(domain.DeclarationSubmitted), string(domain.DeclarationApproved),
+	string(domain.DeclarationRejected), string(domain.DeclarationExpired)}
 
 func (h *HTTP) listDeclarations(c *gin.Context) {
 	q := httpserver.ListQuery(c, "project", "status")
@@ -238,7 +243,27 @@ func (h *HTTP) totals(c *gin.Context) {
 }
 
 func (h *HTTP) tables(c *gin.Context) {
-	httpserver.Respond(c, http.StatusOK, gin.H{"items": h.app.Tables()}, nil)
+	v, err := h.app.Tables(c)
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) publishTable(c *gin.Context) {
+	if in, ok := bind[domain.Table](c); ok {
+		v, err := h.app.PublishTableAs(c, principal(c), in)
+		httpserver.Created(c, func(t *app.PublishedTable) string { return "/api/v1/tables/" + t.ID }, v, err)
+	}
+}
+
+func (h *HTTP) policies(c *gin.Context) {
+	v, err := h.app.Policies(c)
+	httpserver.RespondList(c, v, err)
+}
+
+func (h *HTTP) publishPolicy(c *gin.Context) {
+	if in, ok := bind[domain.Policy](c); ok {
+		v, err := h.app.PublishPolicyAs(c, principal(c), in)
+		httpserver.Created(c, func(p *app.PublishedPolicy) string { return "/api/v1/policies/" + app.PolicyID(p.Version) }, v, err)
+	}
 }
 
 func (h *HTTP) listGoals(c *gin.Context) {
