@@ -145,7 +145,7 @@ type declaration struct {
 	Planned      []string `json:"planned"`
 	PlannedCents int64    `json:"plannedCents"`
 	DecideBy     string   `json:"decideBy"`
-	Refused []struct {
+	Refused      []struct {
 		Month  string `json:"month"`
 		Reason string `json:"reason"`
 	} `json:"refused"`

@@ -60,7 +60,9 @@ func TestARegionsOwnPolicyAndValueTable(t *testing.T) {
 		"bsn": bsnAnna, "candidate": obj{"candidateType": "participatiewet", "hoursPerWeek": 36, "from": "2026-05-01", "until": "2026-08-31",
 			"contractType": "fixed_term", "ageBand": "under_50"}}, nil), 409)
 
-	var problem struct{ Errors []struct{ Field, Reason string } }
+	var problem struct {
+		Errors []struct{ Field, Reason string }
+	}
 	expect(t, "a table that does not value its own example", g.r.Call(t, admin, "POST", "/api/v1/tables", groningenTable(2_000_001), &problem), 422)
 	if len(problem.Errors) != 1 || problem.Errors[0].Field != "examples[0]" || !strings.Contains(problem.Errors[0].Reason, "EUR 20.000,00") {
 		t.Fatalf("refusal %+v", problem)
@@ -159,7 +161,9 @@ func TestDedupThatCannotSilentlyFail(t *testing.T) {
 	placed("enr-nokey", obj{})
 	placed("enr-otherkey", obj{"person": strings.Repeat("cd", 32), "personKeyFingerprint": "0123456789abcdef"})
 	for _, enrolment := range []string{"enr-nokey", "enr-otherkey"} {
-		var problem struct{ Errors []struct{ Field, Reason string } }
+		var problem struct {
+			Errors []struct{ Field, Reason string }
+		}
 		kittest.Eventually(t, enrolment+" refused by reference", 20*time.Second, func() bool {
 			s := gro.r.Call(t, gro.contractor, "POST", "/api/v1/projects/"+a+"/declarations", obj{"kind": "candidate", "source": "platform", "enrolmentId": enrolment,
 				"consent": obj{"given": true, "on": "2025-07-01", "recordedBy": "werkcoach"}, "candidate": obj{"until": "2025-12-31", "ageBand": "under_50"}}, &problem)

@@ -52,7 +52,9 @@ func nonNil(s []string) []string {
 }
 
 // grantName names a change of a budget's grant by the version it makes.
-func grantName(b *domain.Budget) string { return fmt.Sprintf("grant:%s:%d", b.ID, b.CurrentVersion()+1) }
+func grantName(b *domain.Budget) string {
+	return fmt.Sprintf("grant:%s:%d", b.ID, b.CurrentVersion()+1)
+}
 
 // TopUp adds a grant to a budget; tranches held for want of budget are released oldest
 // first while it lasts.

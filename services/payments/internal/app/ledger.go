@@ -112,4 +112,3 @@ func (s *Service) CheckLedger(ctx context.Context, id string) (*LedgerCheck, err
 	out.Balanced = out.Stored == out.Computed
 	return out, nil
 }
-

@@ -53,7 +53,9 @@ type trancheShare struct {
 }
 
 // setOff counts a claim set off against the run, returning its amount to its budget.
-func (t *runTotals) setOff(budgetID string, amount domain.Cents) { t.budget(budgetID).SetOffCents += amount }
+func (t *runTotals) setOff(budgetID string, amount domain.Cents) {
+	t.budget(budgetID).SetOffCents += amount
+}
 
 func (t *runTotals) lists() ([]domain.RunProviderTotal, []domain.RunBudgetTotal) {
 	ps := make([]domain.RunProviderTotal, 0, len(t.providers))

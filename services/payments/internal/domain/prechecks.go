@@ -59,8 +59,8 @@ type PrecheckInput struct {
 	IBAN                      string
 	IBANConfirmed             bool
 	// AccountHolder is the name the transfer is made out to.
-	AccountHolder string
-	Amount, BudgetFree        Cents
+	AccountHolder      string
+	Amount, BudgetFree Cents
 }
 
 // Precheck runs every check before a tranche becomes payable and returns each that fails,

@@ -37,14 +37,14 @@ type Run struct {
 	// PerTranche: one transfer per tranche instead of one per provider.
 	PerTranche bool `json:"perTranche"`
 	// Format: the pain.001 version of the file ("pain.001.001.09").
-	Format      string    `json:"format"`
-	MessageID   string    `json:"messageId"`
-	Transfers   int       `json:"transfers"`
-	Tranches    int       `json:"tranches"`
-	TotalCents  Cents     `json:"totalCents"`
-	SetOffCents Cents     `json:"setOffCents"` // claims set off against the providers' payments
-	Paid        int       `json:"paid"`
-	Rejected    int       `json:"rejected"`
+	Format      string `json:"format"`
+	MessageID   string `json:"messageId"`
+	Transfers   int    `json:"transfers"`
+	Tranches    int    `json:"tranches"`
+	TotalCents  Cents  `json:"totalCents"`
+	SetOffCents Cents  `json:"setOffCents"` // claims set off against the providers' payments
+	Paid        int    `json:"paid"`
+	Rejected    int    `json:"rejected"`
 	// DebtorIBAN is the account the run pays from, pinned when it was made: the file is
 	// the same every time, and the bank's answers are matched against it.
 	DebtorIBAN string `json:"debtorIban,omitempty"`

@@ -62,7 +62,9 @@ type reason struct {
 	Info  []string `xml:"StsRsnInf>AddtlInf"`
 }
 
-func (r reason) text() string { return strings.Join(append(append([]string{}, r.Codes...), r.Info...), " ") }
+func (r reason) text() string {
+	return strings.Join(append(append([]string{}, r.Codes...), r.Info...), " ")
+}
 
 type amountText struct {
 	Currency string `xml:"Ccy,attr"`
