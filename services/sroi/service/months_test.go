@@ -137,8 +137,9 @@ func TestPurchasesAndHoursOnce(t *testing.T) {
 			"hours": obj{"hours": 8, "activity": "gastles lassen op het ROC", "on": on}}, &d), 201)
 		return g.settled(t, d.ID)
 	}
-	if p := purchase(gro, a, "F-2025-001"); p.Value.Cents != 500_000 {
-		t.Fatalf("first purchase %+v", p)
+	first := purchase(gro, a, "F-2025-001")
+	if first.Value.Cents != 500_000 {
+		t.Fatalf("first purchase %+v", first)
 	}
 	if p := purchase(gro, a, "f 2025 001"); p.Value.Cents != 0 || len(p.Refused) != 1 || !strings.Contains(p.Refused[0].Reason, "this project") {
 		t.Fatalf("the same invoice again on the project: %+v", p)
@@ -160,6 +161,11 @@ func TestPurchasesAndHoursOnce(t *testing.T) {
 	if h := hours(fle, b, bsnAnna, "2025-07-08"); h.Value.Cents != 80_000 {
 		t.Fatalf("the next week: %+v", h)
 	}
+	// a rejected purchase frees its invoice at once
+	expect(t, "reject", gro.r.Call(t, gro.buyer, "POST", "/api/v1/declarations/"+first.ID+"/reject", obj{"reason": "factuur is geen inkoop bij een sociale onderneming"}, nil), 200)
+	kittest.Eventually(t, "the invoice is free again", 20*time.Second, func() bool {
+		return purchase(fle, b, "F-2025-001").Value.Cents == 500_000
+	})
 }
 
 type kafkaMessage = kafka.Message

@@ -189,6 +189,7 @@ func (d *Declaration) Settle(t Table, granted []string, refused []RefusedMonth, 
 			return 0, 0, err
 		}
 	default: // a purchase or hours: they count whole, or not at all
+		d.Counted = slices.Sorted(slices.Values(granted))
 		if len(granted) == 0 {
 			d.Value = Value{Table: d.Value.Table, Trace: []Step{}}
 		}

@@ -59,10 +59,11 @@ func TestADeclarationIsValuedByTheTableOfThePublicationDate(t *testing.T) {
 	}
 }
 
-// A candidate-month counts once, anywhere; the table's cap per candidate on a project
+// One rule of "once", in the domain and used where the claims are kept (adapters.Claims):
+// a candidate-month counts once, anywhere; the table's cap per candidate on a project
 // stops the rest, each refused month with its reason; a month the declaration holds
 // already counts again (a replayed claim).
-func TestACandidateMonthCountsOnce(t *testing.T) {
+func TestOneRuleOfOnceCountsACandidateMonthOnce(t *testing.T) {
 	months := MonthsOf(civil.NewDate(2026, 1, 20), civil.NewDate(2026, 6, 10))
 	// January: 12 of 31 days (no); February to May; June: 10 of 30 days (no)
 	if strings.Join(months, ",") != "2026-02,2026-03,2026-04,2026-05" {
