@@ -76,7 +76,7 @@ func TestBudgetPeriods(t *testing.T) {
 		obj{"amountCents": 1_000_000, "reason": "lagere toekenning"}, nil), 422)
 	var reduced budget
 	expect(t, "reduce", e.r.Call(t, e.finance, "POST", "/api/v1/budgets/"+next.ID+"/reductions",
-		obj{"amountCents": 100_000, "reason": "lagere toekenning provincie"}, &reduced), 200)
+		obj{"amountCents": 100_000, "reason": "lagere toekenning van de financier"}, &reduced), 200)
 	if reduced.Granted != 900_000 || reduced.Free != 900_000-57_000 {
 		t.Fatalf("reduced budget %+v", reduced)
 	}

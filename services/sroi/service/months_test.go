@@ -18,10 +18,6 @@ func (g *region) declaration(t *testing.T, id string) declaration {
 	return d
 }
 
-func monthFrom(c *kittest.Clock, months int) string {
-	return c.Now().AddDate(0, months, 0).Format("2006-01")
-}
-
 // Only worked months count: a candidate's months before the award or after the deadline
 // are refused, months after the current month are planned — a forecast, not counted —
 // and count once they have passed; a declaration with no month in the project's window is

@@ -266,14 +266,6 @@ func (s *Service) ResolveException(ctx context.Context, p auth.Principal, id, re
 	return e, err
 }
 
-func (s *Service) runByMessage(ctx context.Context, msgID string) (*domain.Run, error) {
-	r, err := s.Repo.RunByMessage(ctx, s.region, msgID)
-	if notFound(err) {
-		return nil, rules.Invalid("file", "no run of this region has message id %s", msgID)
-	}
-	return r, err
-}
-
 func (s *Service) countOutcome(ctx context.Context, runID string, paid bool) error {
 	return rules.Retry(ctx, func() error {
 		r, err := s.Repo.LoadRun(ctx, runID)

@@ -236,7 +236,7 @@ func (r *reader) statusReport(yield func(Outcome, error) bool) {
 				return
 			}
 			msgID = strings.TrimSpace(g.MessageID)
-			o := Outcome{Level: LevelGroup, MessageID: msgID, Reason: g.reason.text(), Line: r.line(at)}
+			o := Outcome{Level: LevelGroup, MessageID: msgID, Reason: g.text(), Line: r.line(at)}
 			o.Count, o.TotalCents, o.HasTotals = totals(g.Count, g.Total)
 			if settled(&o, g.Status) && !yield(o, nil) {
 				return
@@ -282,7 +282,7 @@ func (r *reader) statusReport(yield func(Outcome, error) bool) {
 				return
 			}
 			pmtTxs++
-			o := Outcome{Level: LevelTransaction, EndToEndID: strings.TrimSpace(tx.EndToEndID), MessageID: msgID, Reason: tx.reason.text(),
+			o := Outcome{Level: LevelTransaction, EndToEndID: strings.TrimSpace(tx.EndToEndID), MessageID: msgID, Reason: tx.text(),
 				DebtorIBAN: normalIBAN(tx.Ref.DebtorAcct.IBAN), Line: r.line(at)}
 			if pmt != nil {
 				o.PaymentInfoID = pmt.PaymentInfoID
