@@ -3,6 +3,7 @@ package service_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/kittest"
@@ -81,5 +82,48 @@ func TestAWithdrawnMilestoneIsClaimedBackFromTheNextPayment(t *testing.T) {
 	got := e.budget(t, b.ID)
 	if got.Paid != 95_000+80_000-28_500 {
 		t.Fatalf("budget after the set-off: %+v", got)
+	}
+}
+
+// A provider whose account awaits confirmation is left out of a run, and so are its
+// claims: they are set off in the run that pays it, not held by a transfer never made.
+func TestAClaimIsNotHeldByATransferLeftOutOfARun(t *testing.T) {
+	e := start(t)
+	e.award(t, contractID, provider, -60)
+	e.account(t, provider, "NL91ABNA0417164300", "confirmed", 1)
+	e.openBudget(t, 1_000_000)
+	for i, ms := range []string{"started", "completed", "sustainably_placed"} {
+		e.milestone(t, "enr-1", "prt-1", ms, i+1, -30+i, 95_000)
+	}
+	e.payAll(t, "trn-enr-1-started", "trn-enr-1-completed", "trn-enr-1-sustainably_placed")
+	e.waitTranche(t, "trn-enr-1-sustainably_placed", "paid")
+	e.withdrawSustainable(t, "enr-1", "prt-1", 4)
+	e.waitTranche(t, "trn-enr-1-sustainably_placed", "claimed")
+	e.milestone(t, "enr-2", "prt-2", "started", 1, -2, 95_000)
+	e.waitTranche(t, "trn-enr-2-started", "payable")
+	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-2-started/approve", nil, nil), 200)
+	e.account(t, provider, "NL44RABO0123456789", "pending", 2) // the provider changed its account
+	kittest.Eventually(t, "the new account known", 20*time.Second, func() bool {
+		var raw map[string]any
+		e.r.Call(t, e.finance, "GET", "/api/v1/tranches/trn-enr-2-started", nil, &raw)
+		return raw["status"] == "approved"
+	})
+	var left runView
+	kittest.Eventually(t, "the run leaves the provider out", 20*time.Second, func() bool {
+		expect(t, "run", e.r.Call(t, e.finance, "POST", "/api/v1/runs", obj{"upTo": e.clock.Day(0)}, &left), 201)
+		return left.Status == "cancelled"
+	})
+	var claim struct {
+		SettledIn string `json:"settledIn"`
+	}
+	expect(t, "claim", e.r.Call(t, e.finance, "GET", "/api/v1/tranches/trn-enr-1-sustainably_placed", nil, &claim), 200)
+	if claim.SettledIn != "" {
+		t.Fatalf("the claim is held by %s, a run that pays the provider nothing", claim.SettledIn)
+	}
+	e.account(t, provider, "NL44RABO0123456789", "confirmed", 3)
+	e.waitTranche(t, "trn-enr-2-started", "approved")
+	run := e.makeRun(t)
+	if run.SetOffCents != 28_500 {
+		t.Fatalf("the next run %+v does not set the claim off", run)
 	}
 }

@@ -157,6 +157,18 @@ func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) e
 	for _, k := range keys {
 		tr := byTransfer[k]
 		sort.Strings(tr.Tranches)
+		// the account first: a transfer left out must not hold claims set off against it
+		account, err := s.Accounts.Load(ctx, tr.ProviderKvK)
+		if err != nil && !notFound(err) {
+			return err
+		}
+		if !account.Confirmed() {
+			// the account changed after approval: the tranches wait for its confirmation
+			if err := s.returnTranches(ctx, r, tr.Tranches, actor, "the provider's bank account is not confirmed"); err != nil {
+				return err
+			}
+			continue
+		}
 		if !r.PerTranche {
 			claims, ok := claimsOf[tr.ProviderKvK]
 			if !ok {
@@ -186,14 +198,6 @@ func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) e
 			for _, c := range claims {
 				totals.setOff(c.BudgetID, c.AmountCents)
 			}
-		}
-		account, err := s.Accounts.Load(ctx, tr.ProviderKvK)
-		if err != nil || !account.Confirmed() {
-			// the account changed after approval: the tranches wait for its confirmation
-			if err := s.returnTranches(ctx, r, tr.Tranches, actor, "the provider's bank account is not confirmed"); err != nil {
-				return err
-			}
-			continue
 		}
 		tr.Creditor, tr.CreditorIBAN, tr.CreditorBIC, tr.CreditorAddress = account.AccountHolder, account.IBAN, account.BIC, account.Address
 		tr.Seq = len(transfers) + 1

@@ -184,11 +184,12 @@ func WritePain001(w io.Writer, h Header, transfers iter.Seq2[Transfer, error]) e
 		if t.AmountCents < 1 || t.AmountCents > 99_999_999_999 {
 			return fmt.Errorf("transfer %s: %d cents is outside what SEPA allows", t.EndToEndID, t.AmountCents)
 		}
-		if civil.SEPALatin(t.Creditor, 70) == "" {
+		name := civil.SEPALatin(t.Creditor, 70)
+		if name == "" {
 			return fmt.Errorf("transfer %s: the creditor's name has no character of the SEPA set", t.EndToEndID)
 		}
 		tx := transaction{EndToEndID: ID(t.EndToEndID), Amount: amount{Ccy: "EUR", Value: Cents(t.AmountCents)},
-			Creditor: party{Name: civil.SEPALatin(t.Creditor, 70), Address: latinAddress(t.CreditorAddress)},
+			Creditor: party{Name: name, Address: latinAddress(t.CreditorAddress)},
 			Account:  account{IBAN: t.CreditorIBAN}, Remittance: civil.SEPALatin(t.Remittance, 140)}
 		if t.CreditorBIC != "" {
 			tx.Agent = &agent{Institution: bic(t.CreditorBIC)}
