@@ -42,11 +42,7 @@ func TestAWithdrawnMilestoneIsClaimedBackFromTheNextPayment(t *testing.T) {
 	}
 	e.waitTranche(t, "trn-enr-1-sustainably_placed", "paid")
 
-	withdrawn := milestoneData("enr-1", "prt-1", "sustainably_placed", -1, 95_000)
-	withdrawn["reason"] = "dienstverband eerder beëindigd"
-	withdrawn["placements"] = []obj{{"id": "job-1", "employerKvk": "87654321", "startDate": kittest.Day(-100), "endDate": kittest.Day(-20),
-		"hoursPerWeek": 32, "contractType": "fixed_term", "recordedBy": "employer", "confirmedBy": []string{"employer"}}}
-	e.publish(t, catalog.TopicParticipantsEnrolments, catalog.TypeEnrolmentSustainableWithdrawn, "enr-1", 4, withdrawn)
+	e.withdrawSustainable(t, "enr-1", "prt-1", 4)
 	e.waitTranche(t, "trn-enr-1-sustainably_placed", "claimed")
 	var st struct {
 		ClaimedCents int64 `json:"claimedCents"`

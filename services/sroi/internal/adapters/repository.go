@@ -134,9 +134,15 @@ func (r *Repository) SavePolicy(ctx context.Context, p *app.PublishedPolicy, o r
 }
 
 func (r *Repository) Policies(ctx context.Context, region string) ([]app.PublishedPolicy, error) {
-	var out []app.PublishedPolicy
-	err := store.EachAs(ctx, r.agg, kindPolicy, store.Filtered(region, paging.Request{}, nil), func(p *app.PublishedPolicy) error {
-		out = append(out, *p)
+	return all[app.PublishedPolicy](ctx, r.agg, kindPolicy, region)
+}
+
+// all reads every aggregate of a kind in a region (a region has a handful of policy
+// versions and tables).
+func all[T any](ctx context.Context, agg *store.Aggregates, kind, region string) ([]T, error) {
+	var out []T
+	err := store.EachAs(ctx, agg, kind, store.Filtered(region, paging.Request{}, nil), func(v *T) error {
+		out = append(out, *v)
 		return nil
 	})
 	return out, err
@@ -153,10 +159,5 @@ func (r *Repository) SaveTable(ctx context.Context, t *app.PublishedTable, o rul
 }
 
 func (r *Repository) Tables(ctx context.Context, region string) ([]app.PublishedTable, error) {
-	var out []app.PublishedTable
-	err := store.EachAs(ctx, r.agg, kindTable, store.Filtered(region, paging.Request{}, nil), func(t *app.PublishedTable) error {
-		out = append(out, *t)
-		return nil
-	})
-	return out, err
+	return all[app.PublishedTable](ctx, r.agg, kindTable, region)
 }
