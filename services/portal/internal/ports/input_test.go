@@ -16,10 +16,16 @@ func TestInputsOfForms(t *testing.T) {
 	if !validBSN("111222333") || !validBSN("123456782") || validBSN("123456789") || validBSN("000000000") || validBSN("12345") {
 		t.Error("elfproef")
 	}
-	// only the portal's own paths are where a sign-in returns to
-	for in, want := range map[string]string{"/regio?jaar=2026": "/regio?jaar=2026", "//evil.example/x": "/", "https://evil.example": "/", "/\\evil": "/", "": "/"} {
+	// only the portal's own paths are where a sign-in returns to: the known bypasses of a
+	// return path (OWASP's open-redirect list) all go to the start page
+	for in, want := range map[string]string{"/regio?jaar=2026": "/regio?jaar=2026", "/financien/betaalruns/run-1#x": "/financien/betaalruns/run-1#x",
+		"//evil.example/x": "/", "https://evil.example": "/", "/\\evil": "/", "": "/", "/\t/evil.example/phish": "/", "/\n/evil.example": "/",
+		"/\r//evil.example": "/", "\t//evil.example": "/", " //evil.example": "/", "/\\/evil.example": "/", "\\\\evil.example": "/",
+		"///evil.example": "/", "/%5Cevil.example": "/", "/%2F/evil.example": "/", "/%2f%2fevil.example": "/", "/%09/evil.example": "/",
+		"https:evil.example": "/", "javascript:alert(1)": "/", "/\x00/evil.example": "/", "/\x7f/evil.example": "/", "/\u0085/evil.example": "/",
+		"/@evil.example": "/@evil.example", "/.evil.example": "/.evil.example"} {
 		if got := localPath(in); got != want {
-			t.Errorf("localPath(%q) = %q", in, got)
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,10 +17,28 @@ import (
 // localPath accepts only a path of the portal itself as where to return after sign-in: an
 // absolute or scheme-relative URL would make the portal an open redirect.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !safePath(p) {
+		return "/"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !safePath(u.Path) {
 		return "/"
 	}
 	return p
+}
+
+// safePath: one leading slash, then no second one, no backslash and no control character
+// (a browser drops a tab or newline and reads "/\t/evil.example" as "//evil.example").
+func safePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) publicPage(title, lead string) *web.Page {
