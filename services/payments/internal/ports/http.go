@@ -2,7 +2,6 @@
 package ports
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -231,24 +230,21 @@ func (h *HTTP) statement(c *gin.Context) {
 		return
 	}
 	v, err := h.app.Statement(c, principal(c), c.Param("kvk"), period)
-	if err != nil || !strings.Contains(c.GetHeader("Accept"), "text/csv") {
+	if err != nil || !httpserver.WantsCSV(c) {
 		httpserver.Respond(c, http.StatusOK, v, err)
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="statement-`+v.ProviderKvK+`.csv"`)
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{"tranche", "enrolment", "product", "milestone", "milestone_on", "amount_eur", "status", "holds", "run", "end_to_end_id"})
+	rows := make([][]string, 0, len(v.Lines))
 	for _, l := range v.Lines {
 		holds := make([]string, len(l.Holds))
 		for i, hd := range l.Holds {
 			holds[i] = string(hd.Code)
 		}
-		_ = w.Write([]string{l.TrancheID, l.EnrolmentID, l.ProductID, l.Milestone, l.MilestoneOn.String(), euros(l.AmountCents),
+		rows = append(rows, []string{l.TrancheID, l.EnrolmentID, l.ProductID, l.Milestone, l.MilestoneOn.String(), euros(l.AmountCents),
 			string(l.Status), strings.Join(holds, " "), l.RunID, l.EndToEndID})
 	}
-	w.Flush()
+	httpserver.WriteCSV(c, "statement-"+v.ProviderKvK, []string{"tranche", "enrolment", "product", "milestone", "milestone_on", "amount_eur",
+		"status", "holds", "run", "end_to_end_id"}, rows)
 }
 
 func euros(c domain.Cents) string { return civil.Decimal(c) }

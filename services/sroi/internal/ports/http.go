@@ -1,7 +1,6 @@
 package ports
 
 import (
-	"encoding/csv"
 	"io"
 	"net/http"
 	"strconv"
@@ -70,16 +69,10 @@ func bind[T any](c *gin.Context) (T, bool) {
 	return in, httpserver.BindJSON(c, &in)
 }
 
-func wantsCSV(c *gin.Context) bool { return strings.Contains(c.GetHeader("Accept"), "text/csv") }
-
-func writeCSV(c *gin.Context, name string, header []string, rows [][]string) {
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write(header)
-	_ = w.WriteAll(rows)
-}
+var (
+	wantsCSV = httpserver.WantsCSV
+	writeCSV = httpserver.WriteCSV
+)
 
 func euros(c domain.Cents) string { return civil.Decimal(c) }
 
