@@ -174,3 +174,31 @@ func anyContains(ms []kafka.Message, text string) bool {
 	}
 	return false
 }
+
+// A contractor learns nothing of a person from another project: a month that counts
+// elsewhere is "not available" to it, in the refused months and in the calculation; the
+// project's buyer and the werkplein see where and why.
+func TestAContractorLearnsNothingOfAPersonFromAnotherProject(t *testing.T) {
+	pf := kittest.NewPlatform(t)
+	gro := startRegion(t, pf, kittest.Region)
+	fle := startRegion(t, pf, "flevoland")
+	a := gro.award(t, "tnd-l1", 900_000_000, "2025-03-01", "2025-05-01", "2027-04-30")
+	b := fle.award(t, "tnd-l2", 900_000_000, "2025-03-01", "2025-05-01", "2027-04-30")
+	gro.declareCandidate(t, a, bsnAnna, "2025-06-01", "2025-11-30")
+	d := fle.declareCandidate(t, b, bsnAnna, "2025-09-01", "2026-02-28")
+	if len(d.Refused) != 3 || !strings.Contains(d.Refused[0].Reason, "another region (groningen)") {
+		t.Fatalf("the buyer sees where: %+v", d.Refused)
+	}
+	var seen declaration
+	expect(t, "the contractor's view", fle.r.Call(t, fle.contractor, "GET", "/api/v1/declarations/"+d.ID, nil, &seen), 200)
+	raw := mustJSON(seen)
+	if len(seen.Refused) != 3 || !strings.HasPrefix(seen.Refused[0].Reason, "not available") ||
+		strings.Contains(raw, "groningen") || strings.Contains(raw, "region") || strings.Contains(raw, "project") {
+		t.Fatalf("the contractor learns where the person counts: %s", raw)
+	}
+	var list struct{ Items []declaration }
+	expect(t, "the contractor's list", fle.r.Call(t, fle.contractor, "GET", "/api/v1/declarations", nil, &list), 200)
+	if s := mustJSON(list); strings.Contains(s, "groningen") {
+		t.Fatalf("the contractor's list tells where: %s", s)
+	}
+}

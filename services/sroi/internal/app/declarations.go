@@ -160,9 +160,9 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		if !ok || made.ProjectID != pr.ID || made.SubmittedBy != d.SubmittedBy {
 			return nil, err
 		}
-		return shown(made), nil
+		return shownTo(p, made), nil
 	}
-	return shown(d), nil
+	return shownTo(p, d), nil
 }
 
 func tableName(t domain.Table) string {
@@ -250,6 +250,15 @@ func shown(d *domain.Declaration) *domain.Declaration {
 	c := *d
 	c.Person = ""
 	return &c
+}
+
+// shownTo is a declaration as the caller may see it: the project's buyer and the werkplein
+// see where a month counts already, its contractor only that it is not available.
+func shownTo(p auth.Principal, d *domain.Declaration) *domain.Declaration {
+	if p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
+		return shown(d)
+	}
+	return shown(d.Redacted())
 }
 
 // ApplyClaim follows the shared topic: every region's claims are kept in its order, so
@@ -395,7 +404,7 @@ func (s *Service) GetDeclaration(ctx context.Context, p auth.Principal, id strin
 	if err != nil {
 		return nil, err
 	}
-	return shown(d), nil
+	return shownTo(p, d), nil
 }
 
 // ListDeclarations lists declarations the caller may see (a contractor: its own).
@@ -405,7 +414,7 @@ func (s *Service) ListDeclarations(ctx context.Context, p auth.Principal, f Decl
 	}
 	out, err := s.Repo.ListDeclarations(ctx, p.Region, f, page)
 	for i := range out.Items {
-		out.Items[i].Person = ""
+		out.Items[i] = *shownTo(p, &out.Items[i])
 	}
 	return out, err
 }

@@ -67,7 +67,7 @@ func (s *Service) AddEvidence(ctx context.Context, p auth.Principal, id, name st
 	if err != nil {
 		return nil, err
 	}
-	return shown(out), nil
+	return shownTo(p, out), nil
 }
 
 // GetEvidence is a document of a declaration the caller may see.

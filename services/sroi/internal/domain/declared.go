@@ -124,6 +124,37 @@ type Consent struct {
 type RefusedMonth struct {
 	Month  string `json:"month"`
 	Reason string `json:"reason"`
+	// Taken: another declaration holds it (where is told the project's buyer and the
+	// werkplein only: Redacted).
+	Taken bool `json:"taken,omitempty"`
+}
+
+// NotAvailable is all a contractor is told of a month (an invoice, a week) another
+// declaration holds: where it counts would tell something of the person.
+const NotAvailable = "not available: it counts already in another declaration"
+
+// Redacted is the declaration as its contractor sees it: a month another declaration holds
+// is "not available", without the project or region that holds it.
+func (d *Declaration) Redacted() *Declaration {
+	c := *d
+	c.Refused = make([]RefusedMonth, len(d.Refused))
+	hidden := map[string]string{}
+	for i, r := range d.Refused {
+		c.Refused[i] = r
+		if r.Taken {
+			c.Refused[i].Reason = NotAvailable
+			hidden[r.Month+": "+r.Reason] = r.Month + ": " + NotAvailable
+			hidden[r.Reason] = NotAvailable
+		}
+	}
+	c.Value.Trace = make([]Step, len(d.Value.Trace))
+	for i, st := range d.Value.Trace {
+		if h, ok := hidden[st.Detail]; ok {
+			st.Detail = h
+		}
+		c.Value.Trace[i] = st
+	}
+	return &c
 }
 
 // Evidence is a document attached to a declaration (a contract, an invoice).

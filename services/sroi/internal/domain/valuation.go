@@ -156,7 +156,7 @@ func Claimable(units []string, held map[string]Holder, owner, project, region st
 			grant = append(grant, u)
 			counted++
 		case taken:
-			refused = append(refused, RefusedMonth{Month: u, Reason: heldElsewhere(h, project, region)})
+			refused = append(refused, RefusedMonth{Month: u, Reason: heldElsewhere(h, project, region), Taken: true})
 		case max > 0 && counted >= max:
 			refused = append(refused, RefusedMonth{Month: u, Reason: fmt.Sprintf("the table counts a candidate at most %d months on a project", max)})
 		default:
