@@ -58,6 +58,11 @@ func EnforceRequestBodies(doc *openapi3.T) (gin.HandlerFunc, error) {
 			c.Next() // unknown routes answer 404 from the engine
 			return
 		}
+		if route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
+			c.Abort()
+			Fail(c, problem.BadRequest("This operation takes no body."))
+			return
+		}
 		err = openapi3filter.ValidateRequestBody(req.Context(), &openapi3filter.RequestValidationInput{
 			Request: req, PathParams: params, Route: route,
 			Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},

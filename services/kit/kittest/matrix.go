@@ -104,6 +104,17 @@ func (p *Platform) CheckAccessMatrix(t *testing.T, r *Running, raw []byte, refs 
 				}
 				return v
 			})
+			// a body, with and without a token: authentication comes first, and no
+			// operation fails on a body it does not take
+			if a := r.raw(t, "", method, target, `{"unexpected":true}`, op.OperationID); a.Status != http.StatusUnauthorized {
+				t.Errorf("%s %s with a body and no token: %d, want 401: %.200s", method, target, a.Status, a.Body)
+			}
+			if len(rule.Roles) > 0 {
+				token := p.TokenIn(t, Region, m.Own[rule.Roles[0]], rule.Roles[0])
+				if a := r.raw(t, token, method, target, `{"unexpected":true}`, op.OperationID); a.Status >= 500 {
+					t.Errorf("%s %s with a body it does not expect: %d: %.200s", method, target, a.Status, a.Body)
+				}
+			}
 			list := method == http.MethodGet && !strings.HasSuffix(path, "}")
 			for _, role := range auth.AllRoles {
 				for _, region := range []string{Region, "flevoland"} {

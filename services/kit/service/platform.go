@@ -174,6 +174,9 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},
 		},
 	})
+	// every route authenticates before it reads a body: the contract's check of the body
+	// runs after the token's
+	api := []gin.HandlerFunc{auth.Authenticate(p.Verifier, cfg.Region)}
 	if opts.OpenAPI != nil {
 		doc, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
 		if err != nil {
@@ -183,10 +186,10 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		if err != nil {
 			return nil, fmt.Errorf("openapi: %w", err)
 		}
-		p.Engine.Use(enforce)
+		api = append(api, enforce)
 	}
 	keys := p.Store.IdempotencyKeys()
-	p.API = p.Engine.Group("/api/v1", auth.Authenticate(p.Verifier, cfg.Region), httpserver.Conditional(), httpserver.Idempotent(keys))
+	p.API = p.Engine.Group("/api/v1", append(api, httpserver.Conditional(), httpserver.Idempotent(keys))...)
 	p.AddJob("idempotency-keys-expiry", time.Hour, func(ctx context.Context, now time.Time) error {
 		_, err := keys.Expire(ctx, now)
 		return err
