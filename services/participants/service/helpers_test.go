@@ -33,12 +33,16 @@ type env struct {
 	admin string
 }
 
-func start(t *testing.T, c *kittest.Clock) *env {
+func start(t *testing.T, c *kittest.Clock, extra ...string) *env {
 	t.Helper()
 	pf := kittest.NewPlatform(t)
+	settings := map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "100ms", "RETENTION_CHECK_INTERVAL": "100ms"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		settings[extra[i]] = extra[i+1]
+	}
 	doc, _ := contracts.OpenAPI(service.Name)
 	r := pf.StartService(t, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.WireWith(c.Now), OpenAPI: doc, OpenAPIRefs: contracts.OpenAPIFiles(),
-		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32), "SUSTAINABILITY_CHECK_INTERVAL": "100ms", "RETENTION_CHECK_INTERVAL": "100ms"}})
+		Env: settings})
 	e := &env{pf: pf, r: r,
 		coach: pf.Token(t, "gemeente-groningen", auth.RoleWorkCoach),
 		coord: pf.Token(t, "werkplein-groningen", auth.RoleCoordinator),

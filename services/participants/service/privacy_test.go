@@ -11,6 +11,7 @@ import (
 
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/participants/service"
@@ -160,5 +161,43 @@ func TestRetentionErasesAfterAWithdrawalAndAfterTwoQuietYears(t *testing.T) {
 	kittest.Eventually(t, "erased after two quiet years", 10*time.Second, func() bool { return erasedBasis(quiet) == "retention-ended" })
 	if b := erasedBasis(busy); b != "" {
 		t.Errorf("a participant with an open enrolment was erased (%s)", b)
+	}
+}
+
+// The person's pseudonym recognises them across regions; it travels on the events that
+// social-return monitoring counts, and no answer of the API shows it to anyone: not the
+// provider, not finance, not the work coach.
+func TestNoAnswerShowsThePersonsCrossRegionPseudonym(t *testing.T) {
+	e := start(t, &kittest.Clock{}, "PERSON_PSEUDONYM_KEY", kittest.RandomKey(32))
+	e.offerKnown(t, 1, "active", false, start1(day(0), 5))
+	pid := e.register(t, bsns[0])
+	var en map[string]any
+	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(0)), &en), 201)
+	id, _ := en["id"].(string)
+	var started map[string]any
+	expect(t, "start", e.r.Call(t, e.provA, "POST", "/api/v1/enrolments/"+id+"/start", obj{"on": day(0)}, &started), 200)
+	answers := map[string]map[string]any{"enrol": en, "start": started}
+	finance := e.pf.Token(t, "regio-groningen", auth.RoleFinance)
+	for who, token := range map[string]string{"provider": e.provA, "finance": finance, "coach": e.coach, "coordinator": e.coord} {
+		var one map[string]any
+		expect(t, who+" reads", e.r.Call(t, token, "GET", "/api/v1/enrolments/"+id, nil, &one), 200)
+		answers[who+" reads"] = one
+		var page struct{ Items []map[string]any }
+		expect(t, who+" lists", e.r.Call(t, token, "GET", "/api/v1/enrolments", nil, &page), 200)
+		for _, it := range page.Items {
+			answers[who+" lists"] = it
+		}
+	}
+	for what, a := range answers {
+		for _, field := range []string{"person", "personKey"} {
+			if v, ok := a[field]; ok {
+				t.Errorf("%s: the answer shows %s %v", what, field, v)
+			}
+		}
+	}
+	// The event still carries it, for social-return monitoring.
+	ms := e.milestones(t, 1)
+	if !strings.Contains(string(ms[0].Value), `"person":"`) {
+		t.Errorf("the milestone event lost the pseudonym: %s", ms[0].Value)
 	}
 }

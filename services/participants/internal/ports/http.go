@@ -188,19 +188,22 @@ func (h *HTTP) listEnrolments(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListEnrolments(c, principal(c), f, q.Page)
+	for i := range v.Items {
+		v.Items[i] = *withoutPerson(&v.Items[i])
+	}
 	httpserver.RespondPage(c, v, err)
 }
 
 func (h *HTTP) enrol(c *gin.Context) {
 	if in, ok := bind[domain.EnrolmentInput](c); ok {
 		v, err := h.app.Enrol(c, principal(c), in)
-		httpserver.Created(c, func(e *domain.Enrolment) string { return "/api/v1/enrolments/" + e.ID }, v, err)
+		httpserver.Created(c, func(e *domain.Enrolment) string { return "/api/v1/enrolments/" + e.ID }, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) getEnrolment(c *gin.Context) {
 	v, err := h.app.GetEnrolment(c, principal(c), c.Param("enrolmentId"))
-	respond(c, http.StatusOK, v, err)
+	respond(c, http.StatusOK, withoutPerson(v), err)
 }
 
 func (h *HTTP) enrolmentAudit(c *gin.Context) {
@@ -215,35 +218,35 @@ func (h *HTTP) enrolmentAudit(c *gin.Context) {
 func (h *HTTP) start(c *gin.Context) {
 	if in, ok := bind[app.DayInput](c); ok {
 		v, err := h.app.StartEnrolment(c, principal(c), c.Param("enrolmentId"), in)
-		respond(c, http.StatusOK, v, err)
+		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) complete(c *gin.Context) {
 	if in, ok := bind[app.DayInput](c); ok {
 		v, err := h.app.CompleteEnrolment(c, principal(c), c.Param("enrolmentId"), in)
-		respond(c, http.StatusOK, v, err)
+		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) dropout(c *gin.Context) {
 	if in, ok := bind[app.DropoutInput](c); ok {
 		v, err := h.app.DropOut(c, principal(c), c.Param("enrolmentId"), in)
-		respond(c, http.StatusOK, v, err)
+		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) place(c *gin.Context) {
 	if in, ok := bind[domain.PlacementInput](c); ok {
 		v, err := h.app.PlaceEnrolment(c, principal(c), c.Param("enrolmentId"), in)
-		respond(c, http.StatusOK, v, err)
+		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) endJob(c *gin.Context) {
 	if in, ok := bind[app.JobEndInput](c); ok {
 		v, err := h.app.EndJob(c, principal(c), c.Param("enrolmentId"), c.Param("placementId"), in)
-		respond(c, http.StatusOK, v, err)
+		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
@@ -307,4 +310,15 @@ func (h *HTTP) eraseParticipant(c *gin.Context) {
 		v, err := h.app.EraseParticipant(c, principal(c), c.Param("participantId"), in)
 		respond(c, http.StatusOK, v, err)
 	}
+}
+
+// withoutPerson is an enrolment as the API shows it: the person's pseudonym, which
+// recognises them across regions, is for social-return monitoring (on the events) only.
+func withoutPerson(e *domain.Enrolment) *domain.Enrolment {
+	if e == nil {
+		return nil
+	}
+	c := *e
+	c.Person, c.PersonKey = "", ""
+	return &c
 }
