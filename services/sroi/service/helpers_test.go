@@ -201,6 +201,22 @@ var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0
 // attach uploads a document to a declaration as its contractor and returns its id.
 func (g *region) attach(t *testing.T, declarationID, name string, content []byte) string {
 	t.Helper()
+	status, body := g.upload(t, declarationID, name, content)
+	var d struct {
+		Evidence []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"evidence"`
+	}
+	if status != 200 || json.Unmarshal(body, &d) != nil || len(d.Evidence) == 0 {
+		t.Fatalf("evidence: %d %s", status, body)
+	}
+	return d.Evidence[len(d.Evidence)-1].ID
+}
+
+// upload sends a document to a declaration as its contractor: the status and the answer.
+func (g *region) upload(t *testing.T, declarationID, name string, content []byte) (int, []byte) {
+	t.Helper()
 	req, _ := http.NewRequest("POST", g.r.URL+"/api/v1/declarations/"+declarationID+"/evidence?name="+url.QueryEscape(name), bytes.NewReader(content))
 	req.Header.Set("Authorization", "Bearer "+g.contractor)
 	req.Header.Set("Content-Type", "application/pdf")
@@ -209,15 +225,6 @@ func (g *region) attach(t *testing.T, declarationID, name string, content []byte
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var d struct {
-		Evidence []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"evidence"`
-	}
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || json.Unmarshal(body, &d) != nil || len(d.Evidence) == 0 {
-		t.Fatalf("evidence: %d %s", resp.StatusCode, body)
-	}
-	return d.Evidence[len(d.Evidence)-1].ID
+	return resp.StatusCode, body
 }

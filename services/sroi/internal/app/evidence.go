@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -23,9 +21,9 @@ var EvidenceTypes = []string{"application/pdf", "image/png", "image/jpeg"}
 // AddEvidence attaches a document to a declaration of the contractor. The type is sniffed
 // from the content, not taken from the client.
 func (s *Service) AddEvidence(ctx context.Context, p auth.Principal, id, name string, content []byte) (*domain.Declaration, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 200 || !utf8.ValidString(name) || strings.ContainsAny(name, "/\\\x00") {
-		return nil, rules.Invalid("name", "give the document a file name (at most 200 characters, no slashes)")
+	name, err := domain.EvidenceName(name)
+	if err != nil {
+		return nil, err
 	}
 	if len(content) == 0 || len(content) > MaxEvidenceBytes {
 		return nil, rules.Invalid("content", "a document of 1 byte to 10 MB")
@@ -35,7 +33,7 @@ func (s *Service) AddEvidence(ctx context.Context, p auth.Principal, id, name st
 		return nil, rules.Invalid("content", "must be a PDF, PNG or JPEG document (this is %s)", typ)
 	}
 	var out *domain.Declaration
-	err := rules.Retry(ctx, func() error {
+	err = rules.Retry(ctx, func() error {
 		d, err := s.loadVisible(ctx, p, id)
 		if err != nil {
 			return err
@@ -43,8 +41,8 @@ func (s *Service) AddEvidence(ctx context.Context, p auth.Principal, id, name st
 		if !p.Has(auth.RoleContractor) || p.Org != d.ContractorKvK {
 			return rules.Forbid("only the declaring contractor attaches evidence")
 		}
-		if len(d.Evidence) >= domain.MaxEvidence {
-			return rules.State("a declaration takes at most %d documents", domain.MaxEvidence)
+		if err := d.AcceptsEvidence(); err != nil {
+			return err
 		}
 		sum := sha256.Sum256(content)
 		ev := domain.Evidence{ID: "evd-" + hex.EncodeToString(sum[:8]), Name: name, ContentType: typ, Bytes: int64(len(content)),

@@ -374,6 +374,3 @@ func (d *Declaration) TypeLabel() string {
 	}
 	return d.Kind
 }
-
-// MaxEvidence is how many documents a declaration takes.
-const MaxEvidence = 10

@@ -2,6 +2,7 @@ package ports
 
 import (
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -208,7 +209,11 @@ func (h *HTTP) getEvidence(c *gin.Context) {
 		httpserver.Problem(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(e.Name, `"`, "")+`"`)
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": e.Name})
+	if disposition == "" { // a name stored before names had to be printable
+		disposition = "attachment"
+	}
+	c.Header("Content-Disposition", disposition)
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, e.ContentType, b)
 }
