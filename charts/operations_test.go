@@ -231,3 +231,54 @@ func TestThePortalRunsBesideTheServicesInBothModes(t *testing.T) {
 		}
 	}
 }
+
+// Readiness (which dependency fails, with its error) and metrics (the business's volumes)
+// are served on each pod's internal port only: the probes and the ServiceMonitor use it,
+// only the operations peers may reach it, and no Ingress or HTTPRoute leads to it.
+func TestReadinessAndMetricsAreReachableFromTheScraperOnly(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	docs := renderDocs(t, tools, "platform", "-f", "platform/ci/direct-values.yaml", "--set", "ingress.enabled=true",
+		"--set", "ingress.hosts.procurement=inkoop.werkregio.flevoland.nl", "--set", "monitoring.serviceMonitor.enabled=true")
+	var deployments, policies int
+	for _, d := range docs {
+		raw, _ := json.Marshal(d.Spec)
+		switch d.Kind {
+		case "Deployment":
+			deployments++
+			for _, want := range []string{`"path":"/readyz","port":"ops"`, `"path":"/healthz","port":"ops"`, `"containerPort":9090,"name":"ops"`} {
+				if !strings.Contains(string(raw), want) {
+					t.Errorf("%s lacks %s", d.Metadata.Name, want)
+				}
+			}
+		case "NetworkPolicy":
+			policies++
+			var np struct {
+				Ingress []struct {
+					From  []map[string]any     `json:"from"`
+					Ports []struct{ Port any } `json:"ports"`
+				} `json:"ingress"`
+			}
+			_ = json.Unmarshal(raw, &np)
+			for _, rule := range np.Ingress {
+				from, _ := json.Marshal(rule.From)
+				if rule.Ports[0].Port == "ops" && (strings.Contains(string(from), "ingress-nginx") || strings.Contains(string(from), "portal")) {
+					t.Errorf("%s lets the ingress or the portal read readiness and metrics: %s", d.Metadata.Name, from)
+				}
+				if rule.Ports[0].Port == "http" && strings.Contains(string(from), "monitoring") {
+					t.Errorf("%s lets the scraper call the API: %s", d.Metadata.Name, from)
+				}
+			}
+		case "Ingress", "HTTPRoute":
+			if strings.Contains(string(raw), "9090") || strings.Contains(string(raw), `"ops"`) {
+				t.Errorf("%s %s routes to the internal port: %s", d.Kind, d.Metadata.Name, raw)
+			}
+		case "ServiceMonitor":
+			if !strings.Contains(string(raw), `"path":"/metrics","port":"ops"`) {
+				t.Errorf("the ServiceMonitor does not scrape the internal port: %s", raw)
+			}
+		}
+	}
+	if deployments < 6 || policies < 6 {
+		t.Errorf("%d deployments, %d network policies: want the five services and the portal", deployments, policies)
+	}
+}

@@ -8,31 +8,46 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"time"
 )
 
-// Target is one service to check, by name and base URL.
+// Target is one service to check, by name, base URL and the URL of its internal listener
+// (readiness and metrics).
 type Target struct {
 	Name string
 	URL  string
+	Ops  string
 }
 
-// ParseTargets reads "procurement=http://...,providers=http://...".
+// OpsPort is the port of every Service's internal listener (named ops).
+const OpsPort = "9090"
+
+// ParseTargets reads "procurement=http://...,providers=http://...|http://...:9090": a
+// service's URL, and after a bar its internal listener's (by default the same host on
+// port 9090, as the chart and the operator make the Service).
 func ParseTargets(s string) ([]Target, error) {
 	var out []Target
 	for _, part := range strings.Split(s, ",") {
-		name, url, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok || name == "" || !strings.HasPrefix(url, "http") {
-			return nil, fmt.Errorf("target %q: want name=http://host[:port]", part)
+		name, urls, ok := strings.Cut(strings.TrimSpace(part), "=")
+		api, ops, _ := strings.Cut(urls, "|")
+		if ops == "" {
+			if u, err := neturl.Parse(api); err == nil {
+				u.Host = u.Hostname() + ":" + OpsPort
+				ops = u.String()
+			}
 		}
-		out = append(out, Target{Name: name, URL: strings.TrimSuffix(url, "/")})
+		if !ok || name == "" || !strings.HasPrefix(api, "http") || !strings.HasPrefix(ops, "http") {
+			return nil, fmt.Errorf("target %q: want name=http://host[:port][|http://host:opsport]", part)
+		}
+		out = append(out, Target{Name: name, URL: strings.TrimSuffix(api, "/"), Ops: strings.TrimSuffix(ops, "/")})
 	}
 	return out, nil
 }
 
 // Check runs the smoke checks on every target: alive, ready (Kafka and MongoDB reachable),
-// metrics served, the API refusing a request without a token with an RFC 9457 problem, and
+// metrics served on the internal listener and neither where the API is, the API refusing a request without a token with an RFC 9457 problem, and
 // for procurement the public iCalendar feed of the region. It waits up to wait for each
 // service to become ready (pods start in any order).
 func Check(ctx context.Context, region string, targets []Target, wait time.Duration) []error {
@@ -54,7 +69,7 @@ func Check(ctx context.Context, region string, targets []Target, wait time.Durat
 	for _, t := range targets {
 		deadline := time.Now().Add(wait)
 		for {
-			status, _, body, err := get(t.URL+"/readyz", nil)
+			status, _, body, err := get(t.Ops+"/readyz", nil)
 			if err == nil && status == http.StatusOK {
 				break
 			}
@@ -67,8 +82,13 @@ func Check(ctx context.Context, region string, targets []Target, wait time.Durat
 		if status, _, body, err := get(t.URL+"/healthz", nil); err != nil || status != http.StatusOK {
 			errs = append(errs, fmt.Errorf("%s: /healthz: %w", t.Name, answer(status, body, err)))
 		}
-		if status, _, body, err := get(t.URL+"/metrics", nil); err != nil || status != http.StatusOK || !strings.Contains(body, "# TYPE") {
+		if status, _, body, err := get(t.Ops+"/metrics", nil); err != nil || status != http.StatusOK || !strings.Contains(body, "# TYPE") {
 			errs = append(errs, fmt.Errorf("%s: /metrics: %w", t.Name, answer(status, body, err)))
+		}
+		for _, path := range []string{"/readyz", "/metrics"} {
+			if status, _, body, err := get(t.URL+path, nil); err != nil || status != http.StatusNotFound {
+				errs = append(errs, fmt.Errorf("%s: %s is served where the API is: %w", t.Name, path, answer(status, body, err)))
+			}
 		}
 		status, header, body, err := get(t.URL+"/api/v1/"+apiProbe[t.Name], map[string]string{"Accept": "application/json"})
 		var problem struct {

@@ -28,15 +28,20 @@ func TestSmokeChecksPassOnARunningRegionAndFailOnABrokenOne(t *testing.T) {
 	social := pf.StartService(t, kittest.Service{Name: sroi.Name, Options: sroi.Options(), Wire: sroi.Wire, OpenAPI: doc(sroi.Name), OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"PERSON_PSEUDONYM_KEY": kittest.RandomKey(32), "KAFKA_SHARED_TOPIC_PREFIX": pf.Prefix + "shared.",
 			"SROI_POLICY": "rijk", "SROI_TABLES": "utrecht"}})
-	targets := []Target{{"procurement", proc.URL}, {"providers", prov.URL}, {"participants", part.URL}, {"payments", pay.URL}, {"sroi", social.URL}}
+	targets := []Target{{"procurement", proc.URL, proc.OpsURL}, {"providers", prov.URL, prov.OpsURL}, {"participants", part.URL, part.OpsURL},
+		{"payments", pay.URL, pay.OpsURL}, {"sroi", social.URL, social.OpsURL}}
 	if errs := Check(context.Background(), kittest.Region, targets, 10*time.Second); len(errs) > 0 {
 		t.Fatalf("checks failed on a healthy region: %v", errs)
 	}
-	broken := []Target{{"procurement", proc.URL + "/nothing-here"}}
+	broken := []Target{{"procurement", proc.URL + "/nothing-here", proc.OpsURL + "/nothing-here"}}
 	if errs := Check(context.Background(), kittest.Region, broken, time.Second); len(errs) == 0 {
 		t.Fatal("checks passed on a broken target")
 	}
 	if _, err := ParseTargets("procurement=ftp://x"); err == nil {
 		t.Error("bad target accepted")
+	}
+	if ts, err := ParseTargets("procurement=http://groningen-procurement,sroi=http://localhost:8085|http://localhost:8095"); err != nil ||
+		ts[0].Ops != "http://groningen-procurement:9090" || ts[1].Ops != "http://localhost:8095" {
+		t.Errorf("targets: %+v %v", ts, err)
 	}
 }

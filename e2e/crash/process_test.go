@@ -19,14 +19,16 @@ import (
 // service is one service's process on the shared embedded infrastructure, started, killed
 // with SIGKILL and started again on the same database, topics and address.
 type service struct {
-	t      *testing.T
-	bin    string
-	env    []string
-	logs   *os.File
-	proc   *exec.Cmd
-	Addr   string
-	Prefix string // its topics' prefix
-	Issuer *auth.DevIssuer
+	t    *testing.T
+	bin  string
+	env  []string
+	logs *os.File
+	proc *exec.Cmd
+	Addr string
+	// OpsAddr is its internal listener (readiness, metrics).
+	OpsAddr string
+	Prefix  string // its topics' prefix
+	Issuer  *auth.DevIssuer
 }
 
 // startService builds (cached) and starts a service's binary with the platform's settings
@@ -48,10 +50,10 @@ func startService(t *testing.T, name string, extraEnv ...string) *service {
 		t.Fatal(err)
 	}
 	prefix := fmt.Sprintf("crash%s%d.", name, time.Now().UnixNano())
-	s := &service{t: t, bin: bin, Addr: freeAddr(t), Prefix: prefix, Issuer: issuer}
+	s := &service{t: t, bin: bin, Addr: freeAddr(t), OpsAddr: freeAddr(t), Prefix: prefix, Issuer: issuer}
 	s.env = append(append(os.Environ(), "REGION=groningen", "KAFKA_BROKERS="+infra.Kafka, "MONGO_URI="+infra.MongoURI,
 		"MONGO_DATABASE="+name+"-"+strings.TrimSuffix(prefix, "."), "KAFKA_TOPIC_PREFIX="+prefix, "KAFKA_SHARED_TOPIC_PREFIX="+prefix+"shared.", "AUTH_ISSUER=crash-issuer",
-		"AUTH_JWKS_FILE="+jwks, "HTTP_ADDR="+s.Addr, "LOG_LEVEL=warn", "OUTBOX_POLL_INTERVAL=100ms", "KAFKA_CONSUMER_FAST=true",
+		"AUTH_JWKS_FILE="+jwks, "HTTP_ADDR="+s.Addr, "OPS_ADDR="+s.OpsAddr, "LOG_LEVEL=warn", "OUTBOX_POLL_INTERVAL=100ms", "KAFKA_CONSUMER_FAST=true",
 		"KAFKA_CONSUMER_MAX_WAIT=100ms"), extraEnv...)
 	if s.logs, err = os.Create(filepath.Join(dir, name+".log")); err != nil {
 		t.Fatal(err)
@@ -91,7 +93,7 @@ func (s *service) kill() {
 func (s *service) ready() {
 	s.t.Helper()
 	kittest.Eventually(s.t, "ready", 60*time.Second, func() bool {
-		resp, err := http.Get("http://" + s.Addr + "/readyz")
+		resp, err := http.Get("http://" + s.OpsAddr + "/readyz")
 		if err != nil {
 			return false
 		}

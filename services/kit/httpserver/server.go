@@ -1,5 +1,6 @@
 // Package httpserver builds the gin engine every service uses: tracing, request ids,
-// RFC 9457 errors, a body size limit, health, readiness and metrics, graceful shutdown.
+// RFC 9457 errors, a body size limit, graceful shutdown; and the internal listener's
+// health, readiness and metrics.
 package httpserver
 
 import (
@@ -32,7 +33,8 @@ type Options struct {
 	TracerProvider trace.TracerProvider
 	// MeterProvider records the RED metrics per route (http.server.request.duration:
 	// rate and errors by status code, duration by route); nil: the global one.
-	MeterProvider  metric.MeterProvider
+	MeterProvider metric.MeterProvider
+	// MetricsHandler and ReadyChecks serve the internal listener (Operations).
 	MetricsHandler http.Handler
 	ReadyChecks    []Check
 	MaxBodyBytes   int64
@@ -73,7 +75,21 @@ func NewEngine(o Options) *gin.Engine {
 		_ = c.Error(problem.KindMethodNotAllowed.New(c.Request.Method + " is not supported here."))
 	})
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	// a load balancer may ask whether the process lives; nothing else operational is here
+	r.GET("/healthz", alive)
+	return r
+}
+
+func alive(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+// Operations is the handler of the internal listener (OPS_ADDR), for the kubelet and the
+// metrics scraper only: /healthz, /readyz (each dependency and its error) and /metrics
+// (volumes of the business). No ingress routes to it; the public listener does not have
+// the last two.
+func Operations(o Options) http.Handler {
+	r := gin.New()
+	r.Use(gin.Recovery())
+	r.GET("/healthz", alive)
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 		defer cancel()

@@ -94,15 +94,25 @@ func TestEveryErrorIsAProblemDocument(t *testing.T) {
 	}
 }
 
-func TestReadinessReportsEachDependency(t *testing.T) {
-	r, _ := engine(t, Check{Name: "kafka", Run: func(context.Context) error { return nil }},
-		Check{Name: "mongodb", Run: func(context.Context) error { return errors.New("connection refused") }})
-	w, _ := do(r, "GET", "/readyz", "")
+func TestReadinessAndMetricsAreOnTheInternalListenerOnly(t *testing.T) {
+	r, _ := engine(t)
+	ops := Operations(Options{ReadyChecks: []Check{{Name: "kafka", Run: func(context.Context) error { return nil }},
+		{Name: "mongodb", Run: func(context.Context) error { return errors.New("connection refused") }}},
+		MetricsHandler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "# TYPE x counter\n") })})
+	w, _ := do(ops, "GET", "/readyz", "")
 	body, _ := io.ReadAll(w.Body)
 	if w.Code != 503 || !strings.Contains(string(body), "connection refused") || !strings.Contains(string(body), `"kafka":"ok"`) {
 		t.Errorf("%d %s", w.Code, body)
 	}
-	if w, _ := do(r, "GET", "/healthz", ""); w.Code != 200 {
-		t.Errorf("healthz %d", w.Code)
+	for _, path := range []string{"/healthz", "/metrics"} {
+		if w, _ := do(ops, "GET", path, ""); w.Code != 200 {
+			t.Errorf("%s on the internal listener: %d", path, w.Code)
+		}
+	}
+	// The public listener tells no one which dependency fails, or the business's volumes.
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 404, "/metrics": 404} {
+		if w, _ := do(r, "GET", path, ""); w.Code != want {
+			t.Errorf("%s on the public listener: %d, want %d", path, w.Code, want)
+		}
 	}
 }

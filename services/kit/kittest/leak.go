@@ -178,7 +178,7 @@ func NoLeak(t testing.TB, where, text string, values ...string) {
 
 // Metrics is what the service's /metrics endpoint shows.
 func (r *Running) Metrics(t testing.TB) string {
-	resp, err := http.Get(r.URL + "/metrics")
+	resp, err := http.Get(r.OpsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

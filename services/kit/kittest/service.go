@@ -96,7 +96,9 @@ type Service struct {
 
 // Running is a started service.
 type Running struct {
-	URL      string
+	URL string
+	// OpsURL is its internal listener: /healthz, /readyz, /metrics.
+	OpsURL   string
 	Platform *kit.Platform
 	router   routers.Router
 }
@@ -104,30 +106,42 @@ type Running struct {
 // Launch starts a service in-process with the given environment and serves it on a free
 // port until stop is called (benchmarks; tests use StartService).
 func Launch(name string, env map[string]string, opts kit.Options, wire func(*kit.Platform) error) (url string, p *kit.Platform, stop func(), err error) {
+	url, _, p, stop, err = launch(name, env, opts, wire)
+	return url, p, stop, err
+}
+
+func launch(name string, env map[string]string, opts kit.Options, wire func(*kit.Platform) error) (url, opsURL string, p *kit.Platform, stop func(), err error) {
 	cfg, err := kit.LoadConfig(name, config.FromMap(env))
 	if err != nil {
-		return "", nil, nil, err
+		return "", "", nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	kp, err := kit.Start(ctx, cfg, opts)
 	if err != nil {
 		cancel()
-		return "", nil, nil, err
+		return "", "", nil, nil, err
 	}
 	if err := wire(kp); err != nil {
 		cancel()
 		kp.Close()
-		return "", nil, nil, err
+		return "", "", nil, nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		cancel()
 		kp.Close()
-		return "", nil, nil, err
+		return "", "", nil, nil, err
+	}
+	ops, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = ln.Close()
+		cancel()
+		kp.Close()
+		return "", "", nil, nil, err
 	}
 	done := make(chan struct{})
-	go func() { _ = kp.Run(ctx, ln); close(done) }()
-	return "http://" + ln.Addr().String(), kp, func() { cancel(); <-done }, nil
+	go func() { _ = kp.Run(ctx, ln, ops); close(done) }()
+	return "http://" + ln.Addr().String(), "http://" + ops.Addr().String(), kp, func() { cancel(); <-done }, nil
 }
 
 // StartService starts a service in-process against the embedded infrastructure and stops it
@@ -145,13 +159,13 @@ func (p *Platform) StartService(t testing.TB, s Service) *Running {
 	opts := s.Options
 	opts.SpanProcessors = []sdktrace.SpanProcessor{p.Spans}
 	opts.LogOutput = p.Logs
-	url, kp, stop, err := Launch(s.Name, env, opts, s.Wire)
+	url, opsURL, kp, stop, err := launch(s.Name, env, opts, s.Wire)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
 
-	r := &Running{URL: url, Platform: kp}
+	r := &Running{URL: url, OpsURL: opsURL, Platform: kp}
 	if s.OpenAPI != nil {
 		doc, err := LoadOpenAPI(s.OpenAPI, s.OpenAPIRefs)
 		if err != nil {

@@ -22,6 +22,9 @@ type Config struct {
 	// Region is the labour-market region this instance serves (e.g. groningen).
 	Region   string
 	HTTPAddr string
+	// OpsAddr is the internal listener: /healthz, /readyz and /metrics for the kubelet and
+	// the metrics scraper, never routed from outside.
+	OpsAddr string
 
 	KafkaBrokers  []string
 	KafkaSecurity messaging.Security
@@ -76,6 +79,8 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.Region = env.Required("REGION")
 	env.Check(c.Region == "" || regionPattern.MatchString(c.Region), "REGION", "must be a lower-case region code such as groningen")
 	c.HTTPAddr = env.String("HTTP_ADDR", ":8080")
+	c.OpsAddr = env.String("OPS_ADDR", ":9090")
+	env.Check(c.OpsAddr != c.HTTPAddr, "OPS_ADDR", "must differ from HTTP_ADDR: readiness and metrics are not served where the API is")
 	c.KafkaBrokers = env.List("KAFKA_BROKERS", nil)
 	env.Check(len(c.KafkaBrokers) > 0, "KAFKA_BROKERS", "is required (comma separated host:port)")
 	c.TopicPrefix = env.String("KAFKA_TOPIC_PREFIX", c.Region+".")

@@ -41,5 +41,11 @@ func run(ctx context.Context, cfg Config, opts Options, wire func(*Platform) err
 		p.Close()
 		return err
 	}
-	return p.Run(ctx, ln)
+	ops, err := net.Listen("tcp", cfg.OpsAddr)
+	if err != nil {
+		_ = ln.Close()
+		p.Close()
+		return err
+	}
+	return p.Run(ctx, ln, ops)
 }

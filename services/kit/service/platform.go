@@ -75,6 +75,8 @@ type Platform struct {
 	Producer  *messaging.Producer
 	Verifier  *auth.Verifier
 	Engine    *gin.Engine
+	// Operations serves the internal listener: health, readiness, metrics.
+	Operations http.Handler
 	// API is /api/v1 with the conventions of every route: a token of this region,
 	// conditional changes (If-Match) and idempotent POSTs (Idempotency-Key).
 	API       *gin.RouterGroup
@@ -163,7 +165,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot,
 		Logger: p.Log, Meter: p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/kit/store")})
 
-	p.Engine = httpserver.NewEngine(httpserver.Options{
+	server := httpserver.Options{
 		ServiceName:    cfg.Name,
 		Logger:         p.Log,
 		TracerProvider: p.Telemetry.Tracers, MeterProvider: p.Telemetry.Meters,
@@ -173,7 +175,8 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 			{Name: "mongodb", Run: func(ctx context.Context) error { return p.Mongo.Ping(ctx, nil) }},
 			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},
 		},
-	})
+	}
+	p.Engine, p.Operations = httpserver.NewEngine(server), httpserver.Operations(server)
 	// every route authenticates before it reads a body: the contract's check of the body
 	// runs after the token's
 	api := []gin.HandlerFunc{auth.Authenticate(p.Verifier, cfg.Region)}
@@ -244,11 +247,13 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	return nil
 }
 
-// Run serves HTTP on ln, relays the outbox and runs the consumers until ctx ends, then
-// shuts down gracefully: stop taking requests, finish handlers, flush telemetry.
-func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
+// Run serves the API on ln and health, readiness and metrics on ops, relays the outbox and
+// runs the consumers until ctx ends, then shuts down gracefully: stop taking requests,
+// finish handlers, flush telemetry.
+func (p *Platform) Run(ctx context.Context, ln, ops net.Listener) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return httpserver.Serve(gctx, ln, p.Engine, p.Config.ShutdownTimeout) })
+	g.Go(func() error { return httpserver.Serve(gctx, ops, p.Operations, p.Config.ShutdownTimeout) })
 	g.Go(func() error { p.Relay.Run(gctx); return nil })
 	for _, c := range p.consumers {
 		g.Go(func() error { return c.Run(gctx) })
@@ -256,7 +261,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	for _, j := range p.jobs {
 		g.Go(func() error { p.runJob(gctx, j); return nil })
 	}
-	p.Log.Info("service started", "addr", ln.Addr().String(), "database", p.Config.MongoDatabase, "brokers", p.Config.KafkaBrokers)
+	p.Log.Info("service started", "addr", ln.Addr().String(), "ops_addr", ops.Addr().String(), "database", p.Config.MongoDatabase, "brokers", p.Config.KafkaBrokers)
 	err := g.Wait()
 	p.Close()
 	if errors.Is(err, context.Canceled) {

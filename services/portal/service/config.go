@@ -19,6 +19,9 @@ const Name = "portal"
 // Config is what the portal reads from its environment.
 type Config struct {
 	Version, Region, HTTPAddr string
+	// OpsAddr is the internal listener: /healthz, /readyz and /metrics for the kubelet and
+	// the metrics scraper, never routed from outside.
+	OpsAddr string
 	// PublicURL is the portal's own address as browsers reach it (its sign-in callback
 	// and the origin its forms must come from).
 	PublicURL string
@@ -43,7 +46,9 @@ type Config struct {
 
 // LoadConfig reads the environment; the error lists every problem.
 func LoadConfig(env *config.Env) (Config, error) {
-	c := Config{Version: env.String("SERVICE_VERSION", "dev"), Region: env.Required("REGION"), HTTPAddr: env.String("HTTP_ADDR", ":8080")}
+	c := Config{Version: env.String("SERVICE_VERSION", "dev"), Region: env.Required("REGION"), HTTPAddr: env.String("HTTP_ADDR", ":8080"),
+		OpsAddr: env.String("OPS_ADDR", ":9090")}
+	env.Check(c.OpsAddr != c.HTTPAddr, "OPS_ADDR", "must differ from HTTP_ADDR: readiness and metrics are not served where people are")
 	c.PublicURL = strings.TrimSuffix(env.URL("PORTAL_PUBLIC_URL", ""), "/")
 	env.Check(c.PublicURL != "", "PORTAL_PUBLIC_URL", "is required (the portal's address as browsers reach it, e.g. https://portal.groningen.example.nl)")
 

@@ -14,6 +14,8 @@ import (
 	// Dates on screen are Dutch time, also in an image without a zone database.
 	_ "time/tzdata"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/logging"
@@ -35,8 +37,12 @@ func Main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	var ops net.Listener
 	if err == nil {
-		err = Run(ctx, cfg, ln, os.Stderr)
+		ops, err = net.Listen("tcp", cfg.OpsAddr)
+	}
+	if err == nil {
+		err = Run(ctx, cfg, ln, ops, os.Stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", Name, err)
@@ -44,8 +50,8 @@ func Main() {
 	}
 }
 
-// Run serves the portal on ln until ctx ends.
-func Run(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer) error {
+// Run serves the portal on ln, and its health, readiness and metrics on ops, until ctx ends.
+func Run(ctx context.Context, cfg Config, ln, ops net.Listener, logOut io.Writer) error {
 	log := logging.New(logOut, Name, cfg.LogLevel).With("region", cfg.Region)
 	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: Name, ServiceVersion: cfg.Version, Region: cfg.Region,
 		OTLPEndpoint: cfg.OTLPEndpoint, SampleRatio: cfg.SampleRatio})
@@ -58,16 +64,20 @@ func Run(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer) err
 		return err
 	}
 	oidc := signin.New(cfg.OIDC)
-	engine := httpserver.NewEngine(httpserver.Options{ServiceName: Name, Logger: log, TracerProvider: tel.Tracers, MeterProvider: tel.Meters,
+	server := httpserver.Options{ServiceName: Name, Logger: log, TracerProvider: tel.Tracers, MeterProvider: tel.Meters,
 		MetricsHandler: tel.MetricsHandler, MaxBodyBytes: 64 << 10,
 		// The portal takes HTML forms (the API services take JSON only).
 		Upload: func(r *http.Request) (int64, bool) {
 			return 64 << 10, strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
 		},
-		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready}}})
+		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready}}}
+	engine := httpserver.NewEngine(server)
 	srv := &ports.Server{Region: cfg.Region, PublicURL: cfg.PublicURL, API: adapters.New(cfg.ServiceURLs), Sessions: sessions, SignIn: oidc,
 		Render: web.NewRenderer(), Log: log, Issuer: cfg.OIDC.Issuer, ProcurementPublicURL: cfg.ProcurementPublicURL}
 	srv.Mount(engine)
-	log.Info("portal started", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
-	return httpserver.Serve(ctx, ln, engine, cfg.ShutdownTimeout)
+	log.Info("portal started", "addr", ln.Addr().String(), "ops_addr", ops.Addr().String(), "public_url", cfg.PublicURL)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return httpserver.Serve(gctx, ln, engine, cfg.ShutdownTimeout) })
+	g.Go(func() error { return httpserver.Serve(gctx, ops, httpserver.Operations(server), cfg.ShutdownTimeout) })
+	return g.Wait()
 }

@@ -1,7 +1,7 @@
 // Command smoke checks a deployed werkregio region: skaffold's verify step runs it as a
 // container; anyone can run it against a cluster's services:
 //
-//	WERKREGIO_REGION=groningen WERKREGIO_TARGETS=procurement=http://localhost:8081,providers=http://localhost:8082 go run ./e2e/cluster/cmd/smoke
+//	WERKREGIO_REGION=groningen WERKREGIO_TARGETS="procurement=http://localhost:8081|http://localhost:8091,providers=http://localhost:8082|http://localhost:8092" go run ./e2e/cluster/cmd/smoke
 package main
 
 import (

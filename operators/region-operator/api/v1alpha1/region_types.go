@@ -82,8 +82,9 @@ type RegionSpec struct {
 	// +optional
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
 
-	// NetworkPolicy lets HTTP reach each service only from the listed peers (the ingress
-	// controller, the metrics scraper): the services talk to each other over Kafka.
+	// NetworkPolicy lets the API reach each service only from the listed peers (the ingress
+	// controller, the portal), and readiness and metrics only from the operations peers
+	// (the metrics scraper): the services talk to each other over Kafka.
 	// +optional
 	NetworkPolicy *NetworkPolicySpec `json:"networkPolicy,omitempty"`
 }
@@ -226,9 +227,13 @@ type KafkaTLS struct {
 
 // NetworkPolicySpec is who may call the services over HTTP.
 type NetworkPolicySpec struct {
-	// From are the peers allowed (a NetworkPolicy's ingress "from"); none: no one.
+	// From are the peers allowed to the API (a NetworkPolicy's ingress "from"); none: no one.
 	// +optional
 	From []networkingv1.NetworkPolicyPeer `json:"from,omitempty"`
+	// OpsFrom are the peers allowed to the internal listener (port ops, 9090: /readyz and
+	// /metrics), e.g. the monitoring namespace; none: no one (the kubelet's probes pass).
+	// +optional
+	OpsFrom []networkingv1.NetworkPolicyPeer `json:"opsFrom,omitempty"`
 }
 
 // TLSSecrets are the Secrets of a TLS client: the server's CA (ca.crt) and a client

@@ -31,7 +31,10 @@ const (
 )
 
 const (
-	httpPort        = 8080
+	httpPort = 8080
+	// opsPort is the internal listener: /healthz, /readyz, /metrics for the kubelet and the
+	// metrics scraper; no ingress routes to it.
+	opsPort         = 9090
 	jwksMountPath   = "/etc/werkregio/auth"
 	configHashLabel = "werkregio.nl/config-hash"
 	managedByLabel  = "app.kubernetes.io/managed-by"
@@ -77,6 +80,7 @@ func configMap(r *v1.Region, service string) *corev1.ConfigMap {
 	data := map[string]string{
 		"REGION":                   r.Spec.Code,
 		"HTTP_ADDR":                ":" + strconv.Itoa(httpPort),
+		"OPS_ADDR":                 ":" + strconv.Itoa(opsPort),
 		"KAFKA_BROKERS":            strings.Join(r.Spec.Kafka.BootstrapServers, ","),
 		"KAFKA_TOPIC_PREFIX":       TopicPrefix(r),
 		"KAFKA_TOPIC_PARTITIONS":   strconv.Itoa(int(orDefault(r.Spec.Kafka.Partitions, 3))),
@@ -124,7 +128,8 @@ func secretEnv(name, secret, key string) corev1.EnvVar {
 		LocalObjectReference: corev1.LocalObjectReference{Name: secret}, Key: key}}}
 }
 
-// deployment runs the service: probes on /healthz and /readyz, a locked-down container,
+// deployment runs the service: probes on /healthz and /readyz of its internal listener, a
+// locked-down container,
 // settings from its ConfigMap and secrets by reference only.
 func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *appsv1.Deployment {
 	svc := r.Spec.Services.Service(service)
@@ -164,7 +169,7 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 	// Every integer is set: DeepDerivative compares integers exactly, so a field left zero
 	// and defaulted by the API server would look like drift on every reconcile.
 	probe := func(path string, delay int32) *corev1.Probe {
-		return &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}},
+		return &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("ops")}},
 			InitialDelaySeconds: delay, PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3, SuccessThreshold: 1}
 	}
 	f, t := false, true
@@ -187,12 +192,13 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 						Name:            service,
 						Image:           image,
 						ImagePullPolicy: r.Spec.ImagePullPolicy,
-						Ports:           []corev1.ContainerPort{{Name: "http", ContainerPort: httpPort, Protocol: corev1.ProtocolTCP}},
-						EnvFrom:         []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: cm.Name}}}},
-						Env:             env,
-						LivenessProbe:   probe("/healthz", 5),
-						ReadinessProbe:  probe("/readyz", 2),
-						Resources:       resourcesOf(svc),
+						Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: httpPort, Protocol: corev1.ProtocolTCP},
+							{Name: "ops", ContainerPort: opsPort, Protocol: corev1.ProtocolTCP}},
+						EnvFrom:        []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: cm.Name}}}},
+						Env:            env,
+						LivenessProbe:  probe("/healthz", 5),
+						ReadinessProbe: probe("/readyz", 2),
+						Resources:      resourcesOf(svc),
 						SecurityContext: &corev1.SecurityContext{AllowPrivilegeEscalation: &f, ReadOnlyRootFilesystem: &t, RunAsNonRoot: &t,
 							Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
 						VolumeMounts: mounts,
@@ -210,7 +216,8 @@ func service(r *v1.Region, name string) *corev1.Service {
 		ObjectMeta: metav1.ObjectMeta{Name: childName(r, name), Namespace: r.Namespace, Labels: labels(r, name)},
 		Spec: corev1.ServiceSpec{
 			Selector: selector(r, name),
-			Ports:    []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP},
+				{Name: "ops", Port: opsPort, TargetPort: intstr.FromString("ops"), Protocol: corev1.ProtocolTCP}},
 		},
 	}
 }
@@ -266,20 +273,22 @@ func mongodbTLS(t *v1.TLSSecrets) ([]corev1.Volume, []corev1.VolumeMount, []core
 	return tlsFiles("mongodb", "MONGO_TLS", t.CASecretRef, t.ClientCertSecretRef)
 }
 
-// networkPolicy admits HTTP to the service only from the Region's peers.
+// networkPolicy admits the API only from the Region's peers, and readiness and metrics
+// only from its operations peers (the metrics scraper).
 func networkPolicy(r *v1.Region, name string) *networkingv1.NetworkPolicy {
 	tcp := corev1.ProtocolTCP
-	port := intstr.FromString("http")
-	rule := networkingv1.NetworkPolicyIngressRule{Ports: []networkingv1.NetworkPolicyPort{{Protocol: &tcp, Port: &port}}}
+	api, ops := intstr.FromString("http"), intstr.FromString("ops")
+	rule := networkingv1.NetworkPolicyIngressRule{Ports: []networkingv1.NetworkPolicyPort{{Protocol: &tcp, Port: &api}}}
+	opsRule := networkingv1.NetworkPolicyIngressRule{Ports: []networkingv1.NetworkPolicyPort{{Protocol: &tcp, Port: &ops}}}
 	if r.Spec.NetworkPolicy != nil {
-		rule.From = r.Spec.NetworkPolicy.From
+		rule.From, opsRule.From = r.Spec.NetworkPolicy.From, r.Spec.NetworkPolicy.OpsFrom
 	}
 	return &networkingv1.NetworkPolicy{
 		ObjectMeta: metav1.ObjectMeta{Name: childName(r, name), Namespace: r.Namespace, Labels: labels(r, name)},
 		Spec: networkingv1.NetworkPolicySpec{
 			PodSelector: metav1.LabelSelector{MatchLabels: selector(r, name)},
 			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
-			Ingress:     []networkingv1.NetworkPolicyIngressRule{rule},
+			Ingress:     []networkingv1.NetworkPolicyIngressRule{rule, opsRule},
 		},
 	}
 }

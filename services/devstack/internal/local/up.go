@@ -43,7 +43,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	fs := flag.NewFlagSet("up", flag.ContinueOnError)
 	dataDir := fs.String("data-dir", ".werkregio", "where Kafka, MongoDB, keys and logs are kept across restarts")
 	region := fs.String("region", "groningen", "region code of this platform instance")
-	basePort := fs.Int("base-port", 8080, "services listen on base-port+1, +2, ...")
+	basePort := fs.Int("base-port", 8080, "services listen on base-port+1, +2, ..., the portal on +10; each one's readiness and metrics 10 higher")
 	kafkaPort := fs.Int("kafka-port", 19092, "embedded Kafka port")
 	mongoPort := fs.Int("mongo-port", 27018, "embedded MongoDB port")
 	noDemo := fs.Bool("no-demo", false, "do not load demo data")
@@ -140,6 +140,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 		cmd.Env = append(os.Environ(),
 			"REGION="+*region,
 			"HTTP_ADDR=127.0.0.1:"+strconv.Itoa(s.Port),
+			"OPS_ADDR=127.0.0.1:"+strconv.Itoa(opsPort(s.Port)),
 			"KAFKA_BROKERS="+ready.Kafka,
 			"MONGO_URI="+ready.Mongo,
 			"AUTH_ISSUER="+issuer,
@@ -169,7 +170,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	}
 	fmt.Printf("starting %d services and waiting until they are ready...\n", len(svcs))
 	for _, s := range svcs {
-		if err := waitReady(ctx, fmt.Sprintf("http://127.0.0.1:%d/readyz", s.Port), 60*time.Second); err != nil {
+		if err := waitReady(ctx, fmt.Sprintf("http://127.0.0.1:%d/readyz", opsPort(s.Port)), 60*time.Second); err != nil {
 			return fmt.Errorf("%s did not become ready (see %s): %w", s.Name, filepath.Join(dir, "logs", s.Name+".log"), err)
 		}
 	}
@@ -189,7 +190,8 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 
 	portalURL := fmt.Sprintf("http://127.0.0.1:%d", *basePort+10)
 	portal := exec.Command(bins["portal"])
-	portal.Env = append(os.Environ(), "REGION="+*region, "HTTP_ADDR=127.0.0.1:"+strconv.Itoa(*basePort+10), "PORTAL_PUBLIC_URL="+portalURL,
+	portal.Env = append(os.Environ(), "REGION="+*region, "HTTP_ADDR=127.0.0.1:"+strconv.Itoa(*basePort+10),
+		"OPS_ADDR=127.0.0.1:"+strconv.Itoa(opsPort(*basePort+10)), "PORTAL_PUBLIC_URL="+portalURL,
 		"OIDC_ISSUER="+signIn, "OIDC_CLIENT_ID="+portalClientID, "OIDC_CLIENT_SECRET="+portalClientSecret,
 		"SESSION_KEY="+keys.PortalSessionKey, "SESSION_COOKIE_SECURE=false", // http on this machine only
 		"OTEL_EXPORTER_OTLP_ENDPOINT="+traces.otlp, "OTEL_TRACES_SAMPLER_RATIO=1")
@@ -205,7 +207,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 		return err
 	}
 	children = append(children, portal)
-	if err := waitReady(ctx, portalURL+"/readyz", 30*time.Second); err != nil {
+	if err := waitReady(ctx, fmt.Sprintf("http://127.0.0.1:%d/readyz", opsPort(*basePort+10)), 30*time.Second); err != nil {
 		return fmt.Errorf("the portal did not become ready (see %s): %w", portalLog.Name(), err)
 	}
 
@@ -256,6 +258,10 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 		return fmt.Errorf("%s stopped unexpectedly; see its log in %s", name, filepath.Join(dir, "logs"))
 	}
 }
+
+// opsPort is where a process on port serves /healthz, /readyz and /metrics: not where its
+// API or pages are.
+func opsPort(port int) int { return port + 10 }
 
 func waitReady(ctx context.Context, url string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)

@@ -108,8 +108,9 @@ func startPlatform() (Running, error) {
 	if err != nil {
 		return Running{}, err
 	}
-	// services on base+1..+5, the identity provider on +9, the portal on +10
-	base, err := freePorts(11)
+	// services on base+1..+5, the identity provider on +9, the portal on +10, and their
+	// internal listeners 10 higher
+	base, err := freePorts(21)
 	if err != nil {
 		return Running{}, err
 	}
@@ -171,4 +172,43 @@ func isTaken(port int) bool {
 	}
 	_ = l.Close()
 	return false
+}
+
+// Readiness names each failing dependency and its error, and metrics show the business's
+// volumes: both are served on each process's internal listener, never where the API or the
+// portal's pages are (which an ingress makes public).
+func TestReadinessAndMetricsAreNotServedWherePeopleAndPartnersAre(t *testing.T) {
+	r := platform(t)
+	public := map[string]string{"portal": r.Portal}
+	for name, u := range r.URLs {
+		public[name] = u
+	}
+	for name, u := range public {
+		pu, err := url.Parse(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		port, _ := strconv.Atoi(pu.Port())
+		ops := fmt.Sprintf("http://127.0.0.1:%d", opsPort(port))
+		for path, want := range map[string]int{"/healthz": 200, "/readyz": 404, "/metrics": 404} {
+			if got := statusOf(t, u+path); got != want {
+				t.Errorf("%s %s on the public listener: %d, want %d", name, path, got, want)
+			}
+		}
+		for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+			if got := statusOf(t, ops+path); got != 200 {
+				t.Errorf("%s %s on the internal listener: %d, want 200", name, path, got)
+			}
+		}
+	}
+}
+
+func statusOf(t *testing.T, u string) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
