@@ -29,6 +29,11 @@ func Authenticate(v TokenVerifier, region string) gin.HandlerFunc {
 			return
 		}
 		p, err := v.Verify(token)
+		if errors.Is(err, ErrKeysStale) {
+			c.Header("Retry-After", "30")
+			abort(c, problem.KindUnavailable.New("The identity provider's keys could not be refreshed; try again later."))
+			return
+		}
 		if err != nil {
 			reason := "the token is not valid"
 			var it *ErrInvalidToken

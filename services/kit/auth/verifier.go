@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/lestrrat-go/jwx/v3/jwt"
 )
 
@@ -29,10 +31,21 @@ type VerifierConfig struct {
 	Audience string
 	// JWKSFile is a local JSON Web Key Set (as mounted from a Kubernetes secret).
 	JWKSFile string
-	// JWKSURL is fetched at start and refreshed every RefreshInterval.
+	// JWKSURL is fetched at start; the URL or the file is read again every RefreshInterval,
+	// and at once (at most every RefetchInterval) for a token signed with a key the set does
+	// not have: an identity provider that rotated its key is followed within a request.
 	JWKSURL         string
 	RefreshInterval time.Duration
-	HTTPClient      *http.Client
+	RefetchInterval time.Duration
+	// MaxKeyAge: a key set that could not be read again for this long is no longer trusted
+	// (a key the provider withdrew would otherwise be accepted for ever); tokens are then
+	// refused with ErrKeysStale until a read succeeds. Default 6 hours.
+	MaxKeyAge  time.Duration
+	HTTPClient *http.Client
+	// Logger hears failed reads of the key set (nil: none).
+	Logger *slog.Logger
+	// Now is the clock (tests); nil: time.Now.
+	Now func() time.Time
 	// MaxLifetime caps how long a token may be valid (default 12 hours): a leaked token
 	// stops working within it. ClockSkew is the leeway for clocks that differ (default 30 s,
 	// at most 5 minutes).
@@ -55,7 +68,13 @@ type Verifier struct {
 	cfg  VerifierConfig
 	mu   sync.RWMutex
 	keys jwk.Set
-	seen map[string]verified
+	// loaded is when keys were last read successfully; refetched when a token with an
+	// unknown key last made the verifier read them.
+	loaded, refetched time.Time
+	seen              map[string]verified
+	// refetching lets one request read the key set for an unknown key; the others wait
+	// for its answer.
+	refetching sync.Mutex
 }
 
 type verified struct {
@@ -68,6 +87,18 @@ const (
 	rememberFor   = 5 * time.Minute
 )
 
+// Defaults of reading the key set.
+const (
+	DefaultRefreshInterval = 5 * time.Minute
+	DefaultRefetchInterval = 30 * time.Second
+	DefaultMaxKeyAge       = 6 * time.Hour
+	fetchTimeout           = 5 * time.Second
+)
+
+// ErrKeysStale: the identity provider's keys could not be read for longer than MaxKeyAge;
+// no token is accepted until they can (HTTP 503: the caller may retry later).
+var ErrKeysStale = errors.New("the identity provider's keys could not be refreshed; try again later")
+
 // NewVerifier loads the key set; it fails when no keys can be had.
 func NewVerifier(ctx context.Context, cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Issuer == "" || cfg.Audience == "" {
@@ -79,8 +110,20 @@ func NewVerifier(ctx context.Context, cfg VerifierConfig) (*Verifier, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	if cfg.RefreshInterval == 0 {
-		cfg.RefreshInterval = 5 * time.Minute
+	if cfg.RefreshInterval <= 0 {
+		cfg.RefreshInterval = DefaultRefreshInterval
+	}
+	if cfg.RefetchInterval <= 0 {
+		cfg.RefetchInterval = DefaultRefetchInterval
+	}
+	if cfg.MaxKeyAge <= 0 {
+		cfg.MaxKeyAge = DefaultMaxKeyAge
+	}
+	if cfg.MaxKeyAge < 2*cfg.RefreshInterval {
+		return nil, fmt.Errorf("auth: a maximum key age of %s leaves no room for a failed refresh every %s", cfg.MaxKeyAge, cfg.RefreshInterval)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.MaxLifetime <= 0 {
 		cfg.MaxLifetime = DefaultMaxLifetime
@@ -95,9 +138,7 @@ func NewVerifier(ctx context.Context, cfg VerifierConfig) (*Verifier, error) {
 	if err := v.refresh(ctx); err != nil {
 		return nil, err
 	}
-	if cfg.JWKSURL != "" {
-		go v.refreshLoop(ctx)
-	}
+	go v.refreshLoop(ctx)
 	return v, nil
 }
 
@@ -109,12 +150,23 @@ func (v *Verifier) refreshLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			_ = v.refresh(ctx) // keep the last good set on failure
+			v.refreshOrLog(ctx) // the last good set stays, until MaxKeyAge
 		}
 	}
 }
 
+func (v *Verifier) refreshOrLog(ctx context.Context) {
+	if err := v.refresh(ctx); err != nil && v.cfg.Logger != nil {
+		v.mu.RLock()
+		age := v.cfg.Now().Sub(v.loaded)
+		v.mu.RUnlock()
+		v.cfg.Logger.Warn("identity provider keys not refreshed", "error", err, "age", age.Round(time.Second).String(), "max_age", v.cfg.MaxKeyAge.String())
+	}
+}
+
 func (v *Verifier) refresh(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
 	var raw []byte
 	var err error
 	if v.cfg.JWKSFile != "" {
@@ -133,10 +185,55 @@ func (v *Verifier) refresh(ctx context.Context) error {
 		return errors.New("auth: key set is empty")
 	}
 	v.mu.Lock()
-	v.keys = set
+	v.keys, v.loaded = set, v.cfg.Now()
 	v.seen = map[string]verified{}
 	v.mu.Unlock()
 	return nil
+}
+
+// Ready fails while the key set is older than MaxKeyAge (readiness names it).
+func (v *Verifier) Ready(context.Context) error {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if age := v.cfg.Now().Sub(v.loaded); age > v.cfg.MaxKeyAge {
+		return fmt.Errorf("identity provider keys last read %s ago (at most %s)", age.Round(time.Second), v.cfg.MaxKeyAge)
+	}
+	return nil
+}
+
+// refetch reads the key set again for a token signed with a key it does not have, at most
+// once per RefetchInterval whatever the tokens (unknown key ids cannot make the platform
+// hammer the identity provider); it returns the set to verify with.
+func (v *Verifier) refetch() jwk.Set {
+	v.refetching.Lock()
+	defer v.refetching.Unlock()
+	v.mu.Lock()
+	now := v.cfg.Now()
+	recent := !v.refetched.IsZero() && now.Sub(v.refetched) < v.cfg.RefetchInterval
+	if !recent {
+		v.refetched = now
+	}
+	v.mu.Unlock()
+	if !recent {
+		v.refreshOrLog(context.Background())
+	}
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.keys
+}
+
+// unknownKey tells whether the token names a key id the set does not hold.
+func unknownKey(keys jwk.Set, token string) bool {
+	msg, err := jws.Parse([]byte(token))
+	if err != nil || len(msg.Signatures()) != 1 {
+		return false
+	}
+	kid, ok := msg.Signatures()[0].ProtectedHeaders().KeyID()
+	if !ok || kid == "" {
+		return false
+	}
+	_, found := keys.LookupKeyID(kid)
+	return !found
 }
 
 func (v *Verifier) fetch(ctx context.Context) ([]byte, error) {
@@ -183,15 +280,25 @@ func explain(err error) error {
 
 // Verify checks signature, issuer, audience and lifetime, and returns the principal.
 func (v *Verifier) Verify(token string) (Principal, error) {
-	now := time.Now()
+	now := v.cfg.Now()
 	v.mu.RLock()
-	keys := v.keys
+	keys, loaded := v.keys, v.loaded
 	hit, ok := v.seen[token]
 	v.mu.RUnlock()
+	if now.Sub(loaded) > v.cfg.MaxKeyAge {
+		if keys = v.refetch(); v.Ready(context.Background()) != nil {
+			return Principal{}, ErrKeysStale
+		}
+		ok = false
+	}
 	if ok && now.Before(hit.until) {
 		return hit.p, nil
 	}
 	p, exp, err := v.verify(keys, token)
+	if err != nil && unknownKey(keys, token) {
+		keys = v.refetch()
+		p, exp, err = v.verify(keys, token)
+	}
 	if err != nil {
 		return p, err
 	}

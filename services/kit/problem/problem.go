@@ -71,6 +71,7 @@ var (
 	KindIdempotencyKeyReused = kind("idempotency-key-reused", http.StatusUnprocessableEntity, "Idempotency key used for another request")
 	KindPreconditionRequired = kind("precondition-required", http.StatusPreconditionRequired, "If-Match required")
 	KindInternal             = kind("internal", http.StatusInternalServerError, "Internal error")
+	KindUnavailable          = kind("unavailable", http.StatusServiceUnavailable, "Temporarily unavailable")
 )
 
 // Kinds lists every kind, in the order declared.

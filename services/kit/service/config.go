@@ -47,6 +47,8 @@ type Config struct {
 	AuthAudience string
 	AuthJWKSFile string
 	AuthJWKSURL  string
+	// AuthJWKSMaxAge: keys not read again for this long are no longer trusted.
+	AuthJWKSMaxAge time.Duration
 	// AuthMaxTokenLifetime and AuthClockSkew bound the tokens accepted.
 	AuthMaxTokenLifetime time.Duration
 	AuthClockSkew        time.Duration
@@ -112,6 +114,8 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.AuthJWKSFile = env.String("AUTH_JWKS_FILE", "")
 	c.AuthJWKSURL = env.URL("AUTH_JWKS_URL", "")
 	env.Check((c.AuthJWKSFile == "") != (c.AuthJWKSURL == ""), "AUTH_JWKS_FILE", "set exactly one of AUTH_JWKS_FILE and AUTH_JWKS_URL")
+	c.AuthJWKSMaxAge = env.Duration("AUTH_JWKS_MAX_AGE", auth.DefaultMaxKeyAge)
+	env.Check(c.AuthJWKSMaxAge >= 2*auth.DefaultRefreshInterval, "AUTH_JWKS_MAX_AGE", "must be at least %s (two refreshes)", 2*auth.DefaultRefreshInterval)
 	c.AuthMaxTokenLifetime = env.Duration("AUTH_MAX_TOKEN_LIFETIME", auth.DefaultMaxLifetime)
 	c.AuthClockSkew = env.Duration("AUTH_CLOCK_SKEW", auth.DefaultClockSkew)
 	env.Check(c.AuthClockSkew <= auth.MaxClockSkew, "AUTH_CLOCK_SKEW", "must be at most %s", auth.MaxClockSkew)

@@ -108,7 +108,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 
 	p.Verifier, err = auth.NewVerifier(ctx, auth.VerifierConfig{
 		Issuer: cfg.AuthIssuer, Audience: cfg.AuthAudience, JWKSFile: cfg.AuthJWKSFile, JWKSURL: cfg.AuthJWKSURL,
-		MaxLifetime: cfg.AuthMaxTokenLifetime, ClockSkew: cfg.AuthClockSkew,
+		MaxLifetime: cfg.AuthMaxTokenLifetime, ClockSkew: cfg.AuthClockSkew, MaxKeyAge: cfg.AuthJWKSMaxAge, Logger: p.Log,
 	})
 	if err != nil {
 		return nil, err
@@ -174,6 +174,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		ReadyChecks: []httpserver.Check{
 			{Name: "mongodb", Run: func(ctx context.Context) error { return p.Mongo.Ping(ctx, nil) }},
 			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},
+			{Name: "identity-provider-keys", Run: p.Verifier.Ready},
 		},
 	}
 	p.Engine, p.Operations = httpserver.NewEngine(server), httpserver.Operations(server)
