@@ -69,15 +69,14 @@ func Idempotent(keys IdempotencyStore) gin.HandlerFunc {
 			abortWith(c, problem.BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters; a UUID is a good choice."))
 			return
 		}
-		body, err := io.ReadAll(c.Request.Body)
+		body, err := ReadBody(c)
 		if err != nil {
 			abortWith(c, problem.KindTooLarge.New("The body could not be read in full."))
 			return
 		}
-		c.Request.Body = io.NopCloser(bytes.NewReader(body))
 		p := auth.Of(c)
-		id := digest(p.Region, p.Subject, key)
-		fingerprint := digest(c.Request.Method, c.Request.URL.RequestURI(), c.GetHeader("If-Match"), string(body))
+		id := digest([]byte(p.Region), []byte(p.Subject), []byte(key))
+		fingerprint := digest([]byte(c.Request.Method), []byte(c.Request.URL.RequestURI()), []byte(c.GetHeader("If-Match")), body)
 		// the app derives a new aggregate's id from it (rules.NewID): a retry after a crash
 		// between the save and the kept answer finds what it made
 		c.Request = c.Request.WithContext(rules.WithRequestKey(c.Request.Context(), id))
@@ -127,7 +126,37 @@ func Idempotent(keys IdempotencyStore) gin.HandlerFunc {
 	}
 }
 
-const sensitiveKey = "werkregio.sensitive-response"
+const (
+	sensitiveKey = "werkregio.sensitive-response"
+	bodyKey      = "werkregio.request-body"
+)
+
+// ReadBody is the request's body, read once: whoever reads it first (the idempotency
+// check fingerprints it) keeps it for the handler, so a 10 MB document is held in memory
+// once, not once per reader. Its buffer is sized by Content-Length (already bounded by
+// the body limit), not grown by doubling.
+func ReadBody(c *gin.Context) ([]byte, error) {
+	if b, ok := c.Get(bodyKey); ok {
+		return b.([]byte), nil
+	}
+	body := make([]byte, 0, min(max(c.Request.ContentLength, 0), 64<<20)+bytes.MinRead)
+	for {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)] // only when Content-Length was wrong
+		}
+		n, err := c.Request.Body.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	c.Set(bodyKey, body)
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
 
 // Sensitive marks a response that no store may keep (Cache-Control and idempotency alike).
 func Sensitive(c *gin.Context) {
@@ -135,10 +164,10 @@ func Sensitive(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 }
 
-func digest(parts ...string) string {
+func digest(parts ...[]byte) string {
 	h := sha256.New()
 	for _, p := range parts {
-		_, _ = io.WriteString(h, p)
+		_, _ = h.Write(p)
 		_, _ = h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))

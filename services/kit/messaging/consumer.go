@@ -139,6 +139,11 @@ type ConsumerConfig struct {
 	MaxBackoff  time.Duration // longest retry delay (default 10s)
 	MaxAttempts int           // tries of a message before it is dead-lettered (default 5)
 
+	// MaxMessageBytes is the largest message the producers may write (KAFKA_MAX_MESSAGE_BYTES):
+	// a fetch takes at least that much, so no message the platform accepted is too large
+	// for the consumer to read (default 10 MiB a fetch).
+	MaxMessageBytes int
+
 	// Group timings; defaults suit production, tests shorten them.
 	MaxWait           time.Duration
 	HeartbeatInterval time.Duration
@@ -238,7 +243,7 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 		GroupTopics:       cfg.Topics,
 		Dialer:            cfg.Dialer,
 		MinBytes:          1,
-		MaxBytes:          10 << 20,
+		MaxBytes:          FetchBytes(cfg.MaxMessageBytes),
 		MaxWait:           cfg.MaxWait,
 		HeartbeatInterval: cfg.HeartbeatInterval,
 		SessionTimeout:    cfg.SessionTimeout,
@@ -249,6 +254,12 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 		CommitInterval:    0, // synchronous commits, only after handling
 	})
 	return c, nil
+}
+
+// FetchBytes is how much one fetch takes: 10 MiB, or more when the producers may write a
+// larger message (with room for the record's headers and its batch).
+func FetchBytes(maxMessageBytes int) int {
+	return max(10<<20, maxMessageBytes+1<<16)
 }
 
 // Run consumes until ctx ends. Nothing is committed that was not handled or dead-lettered.

@@ -281,3 +281,33 @@ func TestProducerRefusesEventsThatBreakTheirSchema(t *testing.T) {
 		t.Fatal("an invalid event was published")
 	}
 }
+
+// A message as large as the producers may write (KAFKA_MAX_MESSAGE_BYTES raised above the
+// fetch size a consumer takes by default) is read and handled, not stuck for ever.
+func TestTheLargestMessageTheProducersMayWriteIsRead(t *testing.T) {
+	f := setup(t, nil)
+	const size = 12 << 20
+	f.topic += ".big"
+	if err := messaging.EnsureTopics(context.Background(), []string{f.broker}, messaging.NewTransport(), []messaging.TopicSpec{
+		{Name: f.topic, Partitions: 1, ReplicationFactor: 1, Config: map[string]string{"max.message.bytes": fmt.Sprint(size + 1<<16)}}}); err != nil {
+		t.Fatal(err)
+	}
+	big := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{f.broker}, Transport: messaging.NewTransport(), Validator: numberValidator{}, MaxMessageBytes: size})
+	t.Cleanup(func() { big.Close() })
+	e := event(1)
+	e.Data = fmt.Appendf(nil, `{"n":1,"pad":"%s"}`, strings.Repeat("x", size-1<<16))
+	if err := big.Publish(context.Background(), f.topic, e); err != nil {
+		t.Fatal(err)
+	}
+	var got atomic.Int32
+	c, err := messaging.NewConsumer(kittest.FastConsumer(messaging.ConsumerConfig{
+		Brokers: []string{f.broker}, GroupID: "big", Topics: []string{f.topic}, Validator: numberValidator{},
+		DeadLetters: f.producer, MaxMessageBytes: size,
+		Handler: func(_ context.Context, batch []messaging.Message) error { got.Add(int32(len(batch))); return nil },
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run(c)()
+	waitFor(t, "the large message", func() bool { return got.Load() == 1 })
+}

@@ -8,10 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -146,9 +148,10 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		for _, name := range svc.TopicsOf() {
 			t, _ := catalog.TopicNamed(name)
 			specs = append(specs,
-				messaging.TopicSpec{Name: cfg.Topic(name), Partitions: cfg.TopicPartitions, ReplicationFactor: cfg.ReplicationFactor, Config: t.Config()},
+				messaging.TopicSpec{Name: cfg.Topic(name), Partitions: cfg.TopicPartitions, ReplicationFactor: cfg.ReplicationFactor,
+					Config: acceptsUpTo(t.Config(), cfg.MaxMessageBytes)},
 				messaging.TopicSpec{Name: messaging.DeadLetterTopic(cfg.Topic(name)), Partitions: cfg.TopicPartitions, ReplicationFactor: cfg.ReplicationFactor,
-					Config: catalog.DeadLetterConfig()})
+					Config: acceptsUpTo(catalog.DeadLetterConfig(), cfg.MaxMessageBytes)})
 		}
 	}
 	if len(specs) > 0 {
@@ -229,6 +232,7 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	cfg.Validator = p.Validator
 	cfg.DeadLetters = p.Producer
 	cfg.Logger = p.Log
+	cfg.MaxMessageBytes = p.Config.MaxMessageBytes
 	cfg.TracerProvider = p.Telemetry.Tracers
 	cfg.MeterProvider = p.Telemetry.Meters
 	cfg.MaxWait = p.Config.ConsumerMaxWait
@@ -281,4 +285,19 @@ func (p *Platform) Close() {
 		_ = p.Telemetry.Shutdown(ctx)
 		p.Log.Info("service stopped")
 	})
+}
+
+// acceptsUpTo adds to a topic's configuration that it takes a record of maxMessageBytes
+// (with its headers and batch), when that is more than a broker takes by default: the
+// topic, the producer and the consumers agree on the largest event.
+func acceptsUpTo(config map[string]string, maxMessageBytes int) map[string]string {
+	if maxMessageBytes <= messaging.DefaultMaxMessageBytes {
+		return config
+	}
+	out := maps.Clone(config)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out["max.message.bytes"] = strconv.Itoa(maxMessageBytes + 1<<16)
+	return out
 }

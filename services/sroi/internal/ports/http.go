@@ -1,7 +1,6 @@
 package ports
 
 import (
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -194,7 +193,7 @@ func (h *HTTP) decide(approve bool) gin.HandlerFunc {
 }
 
 func (h *HTTP) addEvidence(c *gin.Context) {
-	content, err := io.ReadAll(c.Request.Body)
+	content, err := httpserver.ReadBody(c)
 	if err != nil {
 		httpserver.Problem(c, rules.Invalid("content", "a document of at most 10 MB"))
 		return
