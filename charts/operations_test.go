@@ -180,7 +180,7 @@ func TestIngressRoutesAndAutoscalersFollowTheValues(t *testing.T) {
 }
 
 // The portal runs beside the services in both modes: its settings from the values, its
-// secrets by reference, the services at their in-cluster names, on the public URL's host;
+// secrets by reference (its sessions in the region's MongoDB), the services at their in-cluster names, on the public URL's host;
 // the services' NetworkPolicies (the chart's in direct mode, the operator's from the
 // Region's networkPolicy.from) let its pods in, and nothing else new.
 func TestThePortalRunsBesideTheServicesInBothModes(t *testing.T) {
@@ -194,7 +194,8 @@ func TestThePortalRunsBesideTheServicesInBothModes(t *testing.T) {
 		case d.Kind == "Deployment" && d.Metadata.Name == "flevoland-portal":
 			portal = true
 			for _, want := range []string{`"name":"OIDC_CLIENT_SECRET","valueFrom":{"secretKeyRef":{"key":"clientSecret","name":"portal-oidc"}}`,
-				`"name":"SESSION_KEY","valueFrom":{"secretKeyRef":{"key":"sessionKey","name":"portal-session"}}`, `"readOnlyRootFilesystem":true`} {
+				`"name":"SESSION_KEY","valueFrom":{"secretKeyRef":{"key":"sessionKey","name":"portal-session"}}`, `"readOnlyRootFilesystem":true`,
+				`"name":"MONGO_URI","valueFrom":{"secretKeyRef":{"key":"connectionString","name":"mongodb"}}`} {
 				if !strings.Contains(string(raw), want) {
 					t.Errorf("portal deployment lacks %s: %s", want, raw)
 				}
@@ -202,7 +203,7 @@ func TestThePortalRunsBesideTheServicesInBothModes(t *testing.T) {
 		case d.Kind == "ConfigMap" && d.Metadata.Name == "flevoland-portal":
 			cfg = true
 			for k, v := range map[string]string{"PORTAL_PUBLIC_URL": "https://portal.werkregio.flevoland.nl", "SROI_URL": "http://flevoland-sroi",
-				"PAYMENTS_URL": "http://flevoland-payments", "OIDC_CLAIM_ROLES": "realm_access.roles", "OIDC_CLAIM_REGION": "-",
+				"PAYMENTS_URL": "http://flevoland-payments", "OIDC_CLAIM_ROLES": "realm_access.roles", "MONGO_DATABASE": "werkregio-flevoland-portal", "OIDC_CLAIM_REGION": "-",
 				"OIDC_ROLE_MAP": "werkregio-inkoper=buyer,werkregio-financien=finance", "OIDC_ISSUER": "https://id.flevoland.nl/realms/werkregio"} {
 				if d.Data[k] != v {
 					t.Errorf("portal config %s = %q, want %q", k, d.Data[k], v)

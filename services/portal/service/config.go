@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/config"
+	"github.com/werkregio/platform/services/kit/tlsfiles"
 	"github.com/werkregio/platform/services/portal/internal/adapters"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/signin"
@@ -27,6 +28,11 @@ type Config struct {
 	PublicURL string
 
 	OIDC signin.Config
+
+	// MongoURI, MongoDatabase and MongoTLS: where the sessions are kept.
+	MongoURI      string
+	MongoDatabase string
+	MongoTLS      tlsfiles.Files
 
 	SessionKey    []byte
 	SessionSecure bool
@@ -81,6 +87,11 @@ func LoadConfig(env *config.Env) (Config, error) {
 		env.Check(c.ServiceURLs[s] != "", name, "is required (the %s service's base URL)", s)
 	}
 	c.ProcurementPublicURL = strings.TrimSuffix(env.URL("PROCUREMENT_PUBLIC_URL", c.ServiceURLs[adapters.Procurement]), "/")
+
+	c.MongoURI = env.Required("MONGO_URI")
+	c.MongoDatabase = env.String("MONGO_DATABASE", "werkregio-"+c.Region+"-portal")
+	c.MongoTLS = tlsfiles.Files{CA: env.String("MONGO_TLS_CA_FILE", ""), Cert: env.String("MONGO_TLS_CERT_FILE", ""), Key: env.String("MONGO_TLS_KEY_FILE", "")}
+	env.Check((c.MongoTLS.Cert == "") == (c.MongoTLS.Key == ""), "MONGO_TLS_KEY_FILE", "set both MONGO_TLS_CERT_FILE and MONGO_TLS_KEY_FILE, or neither")
 
 	c.OTLPEndpoint = env.URL("OTEL_EXPORTER_OTLP_ENDPOINT", "")
 	c.SampleRatio = env.Float("OTEL_TRACES_SAMPLER_RATIO", 1, 0, 1)

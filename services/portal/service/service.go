@@ -2,14 +2,17 @@ package service
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	// Dates on screen are Dutch time, also in an image without a zone database.
 	_ "time/tzdata"
@@ -19,6 +22,7 @@ import (
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/logging"
+	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/kit/telemetry"
 	"github.com/werkregio/platform/services/portal/internal/adapters"
 	"github.com/werkregio/platform/services/portal/internal/ports"
@@ -59,7 +63,22 @@ func Run(ctx context.Context, cfg Config, ln, ops net.Listener, logOut io.Writer
 		return err
 	}
 	defer func() { _ = tel.Shutdown(context.Background()) }()
-	sessions, err := session.New(session.Config{Key: cfg.SessionKey, Secure: cfg.SessionSecure, Idle: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge})
+	var mongoTLS *tls.Config
+	if cfg.MongoTLS.Set() {
+		if mongoTLS, err = cfg.MongoTLS.Config("mongodb"); err != nil {
+			return err
+		}
+	}
+	mongo, err := store.Connect(ctx, cfg.MongoURI, tel.Tracers, mongoTLS)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = mongo.Disconnect(context.Background()) }()
+	kept, err := adapters.NewSessions(ctx, mongo.Database(cfg.MongoDatabase))
+	if err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
+	sessions, err := session.New(session.Config{Key: cfg.SessionKey, Secure: cfg.SessionSecure, Idle: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge}, kept)
 	if err != nil {
 		return err
 	}
@@ -70,7 +89,8 @@ func Run(ctx context.Context, cfg Config, ln, ops net.Listener, logOut io.Writer
 		Upload: func(r *http.Request) (int64, bool) {
 			return 64 << 10, strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
 		},
-		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready}}}
+		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready},
+			{Name: "mongodb", Run: func(ctx context.Context) error { return mongo.Ping(ctx, nil) }}}}
 	engine := httpserver.NewEngine(server)
 	srv := &ports.Server{Region: cfg.Region, PublicURL: cfg.PublicURL, API: adapters.New(cfg.ServiceURLs), Sessions: sessions, SignIn: oidc,
 		Render: web.NewRenderer(), Log: log, Issuer: cfg.OIDC.Issuer, ProcurementPublicURL: cfg.ProcurementPublicURL}
@@ -79,5 +99,22 @@ func Run(ctx context.Context, cfg Config, ln, ops net.Listener, logOut io.Writer
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return httpserver.Serve(gctx, ln, engine, cfg.ShutdownTimeout) })
 	g.Go(func() error { return httpserver.Serve(gctx, ops, httpserver.Operations(server), cfg.ShutdownTimeout) })
+	g.Go(func() error { purgeSessions(gctx, kept, log); return nil })
 	return g.Wait()
+}
+
+// purgeSessions forgets ended sessions every ten minutes.
+func purgeSessions(ctx context.Context, kept *adapters.Sessions, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if _, err := kept.Purge(ctx, now); err != nil {
+				log.Warn("ended sessions not purged", "error", err.Error())
+			}
+		}
+	}
 }

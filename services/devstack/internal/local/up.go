@@ -194,6 +194,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 		"OPS_ADDR=127.0.0.1:"+strconv.Itoa(opsPort(*basePort+10)), "PORTAL_PUBLIC_URL="+portalURL,
 		"OIDC_ISSUER="+signIn, "OIDC_CLIENT_ID="+portalClientID, "OIDC_CLIENT_SECRET="+portalClientSecret,
 		"SESSION_KEY="+keys.PortalSessionKey, "SESSION_COOKIE_SECURE=false", // http on this machine only
+		"MONGO_URI="+ready.Mongo,
 		"OTEL_EXPORTER_OTLP_ENDPOINT="+traces.otlp, "OTEL_TRACES_SAMPLER_RATIO=1")
 	for _, s := range svcs {
 		portal.Env = append(portal.Env, strings.ToUpper(s.Name)+"_URL="+urls[s.Name])

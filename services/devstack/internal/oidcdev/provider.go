@@ -73,6 +73,7 @@ func (p *Provider) Handler() http.Handler {
 	mux.HandleFunc("GET /authorize", p.signInPage)
 	mux.HandleFunc("POST /authorize", p.signIn)
 	mux.HandleFunc("POST /token", p.token)
+	mux.HandleFunc("GET /logout", p.logout)
 	return mux
 }
 
@@ -81,6 +82,7 @@ func (p *Provider) discovery(w http.ResponseWriter, _ *http.Request) {
 		"issuer":                                p.URL,
 		"authorization_endpoint":                p.URL + "/authorize",
 		"token_endpoint":                        p.URL + "/token",
+		"end_session_endpoint":                  p.URL + "/logout",
 		"jwks_uri":                              p.URL + "/jwks",
 		"response_types_supported":              []string{"code"},
 		"grant_types_supported":                 []string{"authorization_code"},
@@ -251,6 +253,30 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": access, "id_token": idToken, "token_type": "Bearer", "expires_in": int(ttl.Seconds())})
+}
+
+// logout is RP-initiated logout: the provider keeps no session of its own here (every
+// sign-in is a click), so it only sends the browser back to where the client registered,
+// never elsewhere.
+func (p *Provider) logout(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	c, ok := p.client(q.Get("client_id"))
+	back := q.Get("post_logout_redirect_uri")
+	if !ok || back == "" || !strings.HasPrefix(back, c.RedirectPrefix) {
+		http.Error(w, "unknown client_id, or a post_logout_redirect_uri it did not register", http.StatusBadRequest)
+		return
+	}
+	to, err := url.Parse(back)
+	if err != nil {
+		http.Error(w, "post_logout_redirect_uri is not a URL", http.StatusBadRequest)
+		return
+	}
+	if state := q.Get("state"); state != "" {
+		v := to.Query()
+		v.Set("state", state)
+		to.RawQuery = v.Encode()
+	}
+	http.Redirect(w, r, to.String(), http.StatusSeeOther)
 }
 
 func tokenError(w http.ResponseWriter, code, description string) {

@@ -113,6 +113,28 @@ func TestARelyingPartySignsADemoUserIn(t *testing.T) {
 	if resp, err := browser.Get(elsewhere.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))); err != nil || resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("an unregistered redirect: %v %v", resp.StatusCode, err)
 	}
+
+	// sign-out (RP-initiated logout) returns only to where the client registered
+	var disc struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := op.Claims(&disc); err != nil || disc.EndSession == "" {
+		t.Fatalf("no end_session_endpoint: %v", err)
+	}
+	out := func(back string) *http.Response {
+		resp, err := browser.Get(disc.EndSession + "?" + url.Values{"client_id": {"portal"}, "id_token_hint": {raw}, "post_logout_redirect_uri": {back}}.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := out("http://127.0.0.1:8090/afgemeld"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "http://127.0.0.1:8090/afgemeld" {
+		t.Errorf("sign-out: %d to %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp := out("https://evil.example/afgemeld"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("sign-out to an unregistered address: %d", resp.StatusCode)
+	}
 }
 
 func htmlUnescape(s string) string {

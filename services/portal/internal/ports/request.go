@@ -104,7 +104,9 @@ func problemOf(err error) *web.Problem {
 // done confirms a form's effect on the next page (post, redirect, get).
 func (r *req) done(notice, location string) {
 	r.sess.Notice = notice
-	_ = r.s.Sessions.Save(r.c.Writer, r.sess)
+	if err := r.s.Sessions.Save(r.c.Request.Context(), r.sess); err != nil {
+		r.s.Log.ErrorContext(r.c.Request.Context(), "notice not kept", "error", err.Error())
+	}
 	r.c.Redirect(http.StatusSeeOther, location)
 }
 

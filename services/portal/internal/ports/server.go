@@ -127,6 +127,14 @@ type ctxKey struct{}
 func (s *Server) requireSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		sess, err := s.Sessions.Load(c.Request)
+		if err != nil && !errors.Is(err, session.ErrNone) && !errors.Is(err, session.ErrIdle) && !errors.Is(err, session.ErrExpired) {
+			s.Log.ErrorContext(c.Request.Context(), "session store unavailable", "error", err.Error())
+			c.Header("Retry-After", "30")
+			s.Render.Render(c.Writer, http.StatusServiceUnavailable, &web.Page{Title: "Het portaal is even niet beschikbaar",
+				Lead: "Uw sessie kan nu niet worden gelezen. Probeer het over enkele minuten opnieuw; uw gegevens blijven bewaard."})
+			c.Abort()
+			return
+		}
 		if err != nil {
 			if c.Request.Method == http.MethodGet {
 				back := c.Request.URL.RequestURI()
@@ -150,7 +158,7 @@ func (s *Server) requireSession() gin.HandlerFunc {
 		}
 		notice := sess.Notice
 		sess.Notice = ""
-		if err := s.Sessions.Save(c.Writer, sess); err != nil {
+		if err := s.Sessions.Save(c.Request.Context(), sess); err != nil {
 			s.Log.ErrorContext(c.Request.Context(), "session not saved", "error", err.Error())
 		}
 		c.Set("notice", notice)

@@ -99,20 +99,33 @@ func (s *Server) completeSignIn(c *gin.Context) {
 		refuse(http.StatusForbidden, "Uw account hoort bij een andere arbeidsmarktregio. Gebruik het portaal van uw eigen regio.")
 		return
 	}
-	sess := s.Sessions.Start(session.Session{Subject: p.Subject, Name: p.Name, Region: p.Region, Org: p.Org, Roles: p.Roles,
-		AccessToken: tok.AccessToken}, tok.Expiry)
-	if err := s.Sessions.Save(c.Writer, sess); err != nil {
-		refuse(http.StatusInternalServerError, "De sessie kon niet worden gestart.")
+	idToken, _ := tok.Extra("id_token").(string)
+	if _, err := s.Sessions.Start(c.Request.Context(), c.Writer, session.Session{Subject: p.Subject, Name: p.Name, Region: p.Region, Org: p.Org, Roles: p.Roles,
+		AccessToken: tok.AccessToken, IDToken: idToken}, tok.Expiry); err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "session not stored", "error", err.Error())
+		refuse(http.StatusServiceUnavailable, "De sessie kon niet worden gestart. Probeer het over enkele minuten opnieuw.")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, localPath(state.Return))
 }
 
-// signOut ends the session, and at the identity provider when it offers that.
+// signOut ends the session on the server, so no copy of its cookie opens it again, and at
+// the identity provider when it offers that (RP-initiated logout, with the ID token as
+// the hint of whom to sign out).
 func (s *Server) signOut(c *gin.Context) {
-	s.Sessions.Clear(c.Writer)
+	ended, err := s.Sessions.End(c.Writer, c.Request)
+	if err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "session not ended in the store", "error", err.Error())
+		s.Render.Render(c.Writer, http.StatusServiceUnavailable, s.publicPage("Afmelden lukt nu niet",
+			"Uw sessie kon niet worden beëindigd. Probeer het over enkele minuten opnieuw, of sluit uw browser."))
+		return
+	}
 	if end := s.SignIn.EndSessionURL(); end != "" {
-		c.Redirect(http.StatusSeeOther, end+"?"+url.Values{"post_logout_redirect_uri": {s.PublicURL + "/afgemeld"}, "client_id": {s.SignIn.ClientID()}}.Encode())
+		q := url.Values{"post_logout_redirect_uri": {s.PublicURL + "/afgemeld"}, "client_id": {s.SignIn.ClientID()}}
+		if ended != nil && ended.IDToken != "" {
+			q.Set("id_token_hint", ended.IDToken)
+		}
+		c.Redirect(http.StatusSeeOther, end+"?"+q.Encode())
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/afgemeld")

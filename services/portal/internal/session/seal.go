@@ -1,8 +1,8 @@
-// Package session keeps a signed-in user's session in a sealed cookie: encrypted and
-// authenticated with AES-256-GCM under the portal's key, so nothing in it can be read or
-// changed by the browser, and the portal keeps no session state of its own (any replica
-// serves any request). A session ends after a short idle time, at its maximum age, or when
-// the user signs out.
+// Package session keeps a signed-in user's session on the server (any replica serves any
+// request), sealed with AES-256-GCM under the portal's key and bound to its id, so a copy of
+// the store yields no token; the browser holds only a random id. A session ends after a
+// short idle time, at its maximum age, or when the user signs out, for every copy of its
+// cookie. The sign-in state, before there is a session, is a sealed cookie.
 package session
 
 import (
@@ -60,7 +60,11 @@ func (s *sealer) open(name, value string, v any) error {
 	return json.Unmarshal(plain, v)
 }
 
-// RandomToken is 32 random bytes, URL-safe: CSRF tokens, OIDC state and nonce, PKCE.
+// tokenLength is the length of a RandomToken.
+const tokenLength = 43
+
+// RandomToken is 32 random bytes, URL-safe: session ids, CSRF tokens, OIDC state and
+// nonce, PKCE.
 func RandomToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)

@@ -1,6 +1,9 @@
 package session
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"time"
@@ -8,7 +11,7 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 )
 
-// Session is who is signed in, with the access token the portal calls the services with.
+// Session is who is signed in, with the tokens the portal calls the services with.
 type Session struct {
 	Subject string      `json:"sub"`
 	Name    string      `json:"name"`
@@ -17,6 +20,8 @@ type Session struct {
 	Roles   []auth.Role `json:"roles"`
 	// AccessToken is sent to the services as the user's bearer token.
 	AccessToken string `json:"at"`
+	// IDToken goes back to the identity provider at sign-out (id_token_hint).
+	IDToken string `json:"idt,omitempty"`
 	// CSRF is the token every form of this session carries.
 	CSRF string `json:"csrf"`
 	// Expires is the absolute end: the access token's expiry or the maximum age, the sooner.
@@ -25,6 +30,12 @@ type Session struct {
 	Seen time.Time `json:"seen"`
 	// Notice is a message for the next page (after a form's redirect), shown once.
 	Notice string `json:"notice,omitempty"`
+
+	// key names the session in the store: a hash of the cookie's value, so the store
+	// does not hold what a browser must present.
+	key         string
+	savedSeen   time.Time
+	savedNotice string
 }
 
 // Principal is the session's user as the platform's authorisation knows it.
@@ -41,7 +52,18 @@ type SignIn struct {
 	Expires  time.Time `json:"exp"`
 }
 
-// Config of the session cookies.
+// Store keeps the sessions on the server, sealed under the portal's key: the browser holds
+// only a random id, a session signed out is gone for every copy of its cookie, and tokens
+// of any size fit.
+type Store interface {
+	// Put creates or replaces a session; it may be forgotten after expires.
+	Put(ctx context.Context, key, sealed string, expires time.Time) error
+	// Get is a session, or ErrNone.
+	Get(ctx context.Context, key string) (string, error)
+	Delete(ctx context.Context, key string) error
+}
+
+// Config of the sessions.
 type Config struct {
 	Key []byte
 	// Secure cookies go over HTTPS only (off only for a local portal on http://127.0.0.1).
@@ -51,10 +73,12 @@ type Config struct {
 	Now          func() time.Time
 }
 
-// Manager reads and writes the session and sign-in cookies.
+// Manager keeps sessions in the store and their ids in a cookie, and the sign-in state in
+// a sealed cookie of its own (short-lived, before any session exists).
 type Manager struct {
 	cfg    Config
 	sealer *sealer
+	store  Store
 }
 
 // Why a request has no session.
@@ -64,8 +88,12 @@ var (
 	ErrExpired = errors.New("the session reached its maximum duration")
 )
 
+// touchEvery: a request within this time of the last stored one does not write the
+// session again only to move its last activity (the idle time is counted in minutes).
+const touchEvery = time.Minute
+
 // New checks the configuration.
-func New(cfg Config) (*Manager, error) {
+func New(cfg Config, store Store) (*Manager, error) {
 	s, err := newSealer(cfg.Key)
 	if err != nil {
 		return nil, err
@@ -73,10 +101,16 @@ func New(cfg Config) (*Manager, error) {
 	if cfg.Idle <= 0 || cfg.MaxAge <= 0 {
 		return nil, errors.New("session: idle timeout and maximum age must be positive")
 	}
+	if cfg.Idle <= touchEvery {
+		return nil, errors.New("session: the idle timeout must be longer than a minute")
+	}
+	if store == nil {
+		return nil, errors.New("session: a store is required")
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Manager{cfg: cfg, sealer: s}, nil
+	return &Manager{cfg: cfg, sealer: s, store: store}, nil
 }
 
 // The __Host- prefix makes the browser refuse the cookie unless it is Secure, for the
@@ -92,46 +126,98 @@ func (m *Manager) name(base string) string {
 func (m *Manager) SessionCookie() string { return m.name("werkregio") }
 func (m *Manager) SignInCookie() string  { return m.name("werkregio-signin") }
 
-// Load returns the request's session, or why there is none.
+func storeKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
+// Load returns the request's session, or why there is none (ErrNone, ErrIdle, ErrExpired;
+// another error is the store's).
 func (m *Manager) Load(r *http.Request) (*Session, error) {
 	c, err := r.Cookie(m.SessionCookie())
-	if err != nil {
+	if err != nil || len(c.Value) != tokenLength {
 		return nil, ErrNone
+	}
+	key := storeKey(c.Value)
+	sealed, err := m.store.Get(r.Context(), key)
+	if err != nil {
+		return nil, err
 	}
 	var s Session
-	if err := m.sealer.open(m.SessionCookie(), c.Value, &s); err != nil {
+	if err := m.sealer.open(key, sealed, &s); err != nil {
 		return nil, ErrNone
 	}
+	s.key, s.savedSeen, s.savedNotice = key, s.Seen, s.Notice
 	now := m.cfg.Now()
 	switch {
 	case !now.Before(s.Expires):
+		_ = m.store.Delete(r.Context(), key)
 		return nil, ErrExpired
 	case now.Sub(s.Seen) >= m.cfg.Idle:
+		_ = m.store.Delete(r.Context(), key)
 		return nil, ErrIdle
 	}
 	return &s, nil
 }
 
-// Start makes a new session ending at the token's expiry or the maximum age.
-func (m *Manager) Start(s Session, tokenExpiry time.Time) *Session {
+// Start makes a new session ending at the token's expiry or the maximum age, stores it
+// and gives the browser its id.
+func (m *Manager) Start(ctx context.Context, w http.ResponseWriter, s Session, tokenExpiry time.Time) (*Session, error) {
 	now := m.cfg.Now()
 	s.Expires = now.Add(m.cfg.MaxAge)
 	if !tokenExpiry.IsZero() && tokenExpiry.Before(s.Expires) {
 		s.Expires = tokenExpiry
 	}
 	s.CSRF = RandomToken()
-	return &s
+	id := RandomToken()
+	s.key = storeKey(id)
+	if err := m.put(ctx, &s); err != nil {
+		return nil, err
+	}
+	m.set(w, m.SessionCookie(), id, s.Expires)
+	return &s, nil
 }
 
-// Save writes the session with this request as its last activity.
-func (m *Manager) Save(w http.ResponseWriter, s *Session) error {
+// Save records this request as the session's last activity, and its notice.
+func (m *Manager) Save(ctx context.Context, s *Session) error {
 	s.Seen = m.cfg.Now()
-	v, err := m.sealer.seal(m.SessionCookie(), s)
+	if s.Notice == s.savedNotice && s.Seen.Sub(s.savedSeen) < touchEvery {
+		return nil
+	}
+	return m.put(ctx, s)
+}
+
+func (m *Manager) put(ctx context.Context, s *Session) error {
+	s.Seen = m.cfg.Now()
+	sealed, err := m.sealer.seal(s.key, s)
 	if err != nil {
 		return err
 	}
-	m.set(w, m.SessionCookie(), v, s.Expires)
+	if err := m.store.Put(ctx, s.key, sealed, s.Expires); err != nil {
+		return err
+	}
+	s.savedSeen, s.savedNotice = s.Seen, s.Notice
 	return nil
+}
+
+// End signs the request's session out: gone from the store, so no copy of its cookie
+// opens it again, and gone from the browser. It returns the session that ended, if any
+// (its ID token is the hint for the identity provider's sign-out).
+func (m *Manager) End(w http.ResponseWriter, r *http.Request) (*Session, error) {
+	m.Clear(w)
+	c, err := r.Cookie(m.SessionCookie())
+	if err != nil || len(c.Value) != tokenLength {
+		return nil, nil
+	}
+	key := storeKey(c.Value)
+	var s *Session
+	if sealed, err := m.store.Get(r.Context(), key); err == nil {
+		s = &Session{}
+		if m.sealer.open(key, sealed, s) != nil {
+			s = nil
+		}
+	}
+	return s, m.store.Delete(r.Context(), key)
 }
 
 // Clear ends the session in the browser.
