@@ -138,3 +138,25 @@ func TestEveryServiceHasANetworkPolicy(t *testing.T) {
 		}
 	}
 }
+
+// The operator's metrics are HTTPS, for callers the API server authenticates and lets get
+// /metrics (kubebuilder's secure metrics): the operator may ask the API server about a
+// token and an access, the metrics-reader role grants that one URL, bound to the scrapers
+// the values name, and no plain-HTTP metrics port is left.
+func TestTheOperatorsMetricsAreForAuthorisedScrapersOnly(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	out, err := helm(t, tools, "template", "release", "region-operator", "-n", "werkregio-system",
+		"--set", "metrics.readers[0].name=prometheus-k8s", "--set", "metrics.readers[0].namespace=monitoring")
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out)
+	}
+	for _, want := range []string{"--metrics-bind-address=:8443", "containerPort: 8443", `nonResourceURLs: ["/metrics"]`,
+		"name: prometheus-k8s", "- tokenreviews", "- subjectaccessreviews"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the operator's chart lacks %q", want)
+		}
+	}
+	if strings.Contains(out, ":8080") {
+		t.Error("a plain-HTTP metrics port is left")
+	}
+}

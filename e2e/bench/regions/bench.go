@@ -121,7 +121,11 @@ func Run(w io.Writer, c Config) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	op, err := startOperator(bin, kubeconfig, dir)
+	sc, err := newScraper(ctx, fast)
+	if err != nil {
+		return res, err
+	}
+	op, err := startOperator(ctx, bin, kubeconfig, dir, sc)
 	if err != nil {
 		return res, err
 	}
@@ -161,7 +165,7 @@ func Run(w io.Writer, c Config) (res Result, err error) {
 	// should read and write nothing.
 	op.stop()
 	start := time.Now()
-	op, err = startOperator(bin, kubeconfig, dir)
+	op, err = startOperator(ctx, bin, kubeconfig, dir, sc)
 	if err != nil {
 		return res, err
 	}

@@ -15,18 +15,18 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
 	"github.com/werkregio/platform/operators/region-operator/internal/controller"
 )
 
 func main() {
-	var metricsAddr, probeAddr, imageRegistry, imageTag string
+	var metricsAddr, metricsCertDir, probeAddr, imageRegistry, imageTag string
 	var leaderElect bool
 	var apiQPS float64
 	var apiBurst, workers int
-	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint")
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "address of the metrics endpoint (HTTPS; callers the API server authenticates and lets get /metrics)")
+	flag.StringVar(&metricsCertDir, "metrics-cert-dir", "", "directory with tls.crt and tls.key for the metrics endpoint (empty: a certificate of the operator's own)")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	flag.BoolVar(&leaderElect, "leader-elect", true, "elect a leader, so only one replica reconciles")
 	flag.StringVar(&imageRegistry, "image-registry", envOr("IMAGE_REGISTRY", "ghcr.io/werkregio"), "registry of the service images")
@@ -52,7 +52,7 @@ func main() {
 	restConfig.QPS, restConfig.Burst = float32(apiQPS), apiBurst
 	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
 		Scheme:                 scheme,
-		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
+		Metrics:                controller.MetricsServer(metricsAddr, metricsCertDir),
 		HealthProbeBindAddress: probeAddr,
 		LeaderElection:         leaderElect,
 		LeaderElectionID:       "region-operator.werkregio.nl",
