@@ -48,6 +48,9 @@ var CommonRules = map[string]Rule{
 	"republishParkedEvents": {Roles: []auth.Role{auth.RoleAdmin}},
 	"discardParkedEvents":   {Roles: []auth.Role{auth.RoleAdmin}},
 	"rebuildView":           {Roles: []auth.Role{auth.RoleAdmin}},
+	"listDeadLetters":       {Roles: []auth.Role{auth.RoleAdmin}},
+	"replayDeadLetters":     {Roles: []auth.Role{auth.RoleAdmin}},
+	"discardDeadLetter":     {Roles: []auth.Role{auth.RoleAdmin}},
 }
 
 // OwnOrgs are the organisations the fixtures of the services' tests belong to: the

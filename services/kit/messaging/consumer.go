@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -128,16 +129,23 @@ type ConsumerConfig struct {
 	Handler     Handler
 	Logger      *slog.Logger
 	Dialer      *kafka.Dialer
+	// Keep records a dead letter where administrators list, replay and discard it (the
+	// service's store), before it goes to the dead-letter topic. Retried until it succeeds.
+	Keep func(context.Context, DeadLetter) error
 	// Healthy reports whether what handlers depend on (the database) answers. While it does
-	// not, failures are waited out without counting towards MaxAttempts: no message is
-	// dead-lettered because the database was down.
+	// not, failures are waited out without counting towards AlertAfter.
 	Healthy func(context.Context) error
 
-	MaxBatch    int           // messages per handler call (default 500)
-	Linger      time.Duration // how long to wait to fill a batch (default 5ms)
-	MinBackoff  time.Duration // first retry delay (default 100ms)
-	MaxBackoff  time.Duration // longest retry delay (default 10s)
-	MaxAttempts int           // tries of a message before it is dead-lettered (default 5)
+	MaxBatch   int           // messages per handler call (default 500)
+	Linger     time.Duration // how long to wait to fill a batch (default 5ms)
+	MinBackoff time.Duration // first retry delay (default 100ms)
+	MaxBackoff time.Duration // longest retry delay (default 10s)
+	// AlertAfter is how many failed tries (while healthy) make a message stuck: a batch is
+	// then handled one message at a time, the message counts in werkregio.messaging.stuck
+	// and is logged once at ERROR — and is retried on, without limit (default 10). A panic
+	// that repeats this often is a bug: that message is dead-lettered, for a replay after
+	// the fix.
+	AlertAfter int
 
 	// MaxMessageBytes is the largest message the producers may write (KAFKA_MAX_MESSAGE_BYTES):
 	// a fetch takes at least that much, so no message the platform accepted is too large
@@ -155,11 +163,14 @@ type ConsumerConfig struct {
 }
 
 // Consumer reads, validates, handles and only then commits. Every message passes the same
-// chain, as in watermill's router: schema validation, panic recovery, capped retries with
-// backoff (a batch that keeps failing is retried one message at a time, so one poison
-// message does not take its neighbours along), then the dead-letter topic with the reason,
-// the original headers and where it came from. Nothing but the end of its context stops a
-// consumer: a failing dead-letter publish or commit is retried with backoff.
+// chain, as in watermill's router: schema validation, panic recovery, retries with capped,
+// jittered backoff, and the dead letters. Only a message that can never succeed (it breaks
+// its schema, a rule rejects it, the handler panics on it again and again) is dead-lettered:
+// kept with its reason for the administrators (Keep) and put on the dead-letter topic. A
+// failure that may pass (the database, a replica not yet there) is retried without limit;
+// a batch that keeps failing is retried one message at a time, so the good ones go on.
+// Nothing but the end of its context stops a consumer: a failing dead-letter publish or
+// commit is retried with backoff.
 type Consumer struct {
 	cfg        ConsumerConfig
 	reader     *kafka.Reader
@@ -168,6 +179,7 @@ type Consumer struct {
 	types      map[string]bool
 
 	processed, deadLettered, retries, panics, dlqFailures metric.Int64Counter
+	stuck                                                 metric.Int64UpDownCounter
 	duration                                              metric.Float64Histogram
 	lagMu                                                 sync.Mutex
 	lag                                                   map[partitionKey]int64
@@ -191,8 +203,8 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = 500
 	}
-	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = 5
+	if cfg.AlertAfter == 0 {
+		cfg.AlertAfter = 10
 	}
 	def(&cfg.Linger, 5*time.Millisecond)
 	def(&cfg.MinBackoff, 100*time.Millisecond)
@@ -225,6 +237,7 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	c.retries, _ = meter.Int64Counter("werkregio.messaging.retries", metric.WithDescription("Handler retries after a failure"))
 	c.panics, _ = meter.Int64Counter("werkregio.messaging.panics", metric.WithDescription("Handler panics recovered"))
 	c.dlqFailures, _ = meter.Int64Counter("werkregio.messaging.dead_letter_failures", metric.WithDescription("Failed attempts to publish to a dead-letter topic (retried)"))
+	c.stuck, _ = meter.Int64UpDownCounter("werkregio.messaging.stuck", metric.WithDescription("Messages failing past the alert bound, retried until they succeed"))
 	c.duration, _ = meter.Float64Histogram("messaging.process.duration", metric.WithUnit("s"))
 	_, _ = meter.Int64ObservableGauge("werkregio.messaging.consumer.lag",
 		metric.WithDescription("Messages behind the end of the partition, as of the last fetch"),
@@ -291,9 +304,12 @@ func (c *Consumer) Run(ctx context.Context) error {
 	return nil
 }
 
-// pause waits backoff (or until ctx ends) and returns the next, longer backoff.
+// pause waits about backoff (or until ctx ends) and returns the next, longer backoff. The
+// wait is jittered (half to all of it), so replicas that failed together do not retry
+// together.
 func (c *Consumer) pause(ctx context.Context, backoff time.Duration) time.Duration {
-	t := time.NewTimer(backoff)
+	wait := backoff/2 + rand.N(backoff/2+1)
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
@@ -363,35 +379,39 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 	if len(valid) == 0 {
 		return
 	}
-	rejected, err := c.attempt(ctx, valid)
-	if err != nil && ctx.Err() == nil && len(valid) > 1 {
-		// The batch keeps failing: find the message at fault by handling them one by one.
+	rejected, err := c.attempt(ctx, valid, len(valid) > 1)
+	if err != nil && ctx.Err() == nil {
+		// The batch keeps failing: handle its messages one by one, so that only the one at
+		// fault waits (and its successors, whose order it keeps).
 		c.cfg.Logger.WarnContext(ctx, "batch keeps failing; handling its messages one at a time", "group", c.cfg.GroupID, "messages", len(valid), "error", err.Error())
 		for i := range valid {
-			rej, err := c.attempt(ctx, valid[i:i+1])
+			rej, _ := c.attempt(ctx, valid[i:i+1], false)
 			if reason, ok := rej[0]; ok {
 				c.deadLetter(valid[i].ctx, validRaw[i], reason)
-			} else if err != nil && ctx.Err() == nil {
-				c.deadLetter(valid[i].ctx, validRaw[i], fmt.Errorf("gave up after %d attempts: %w", c.cfg.MaxAttempts, err))
 			}
 		}
 	} else {
 		for i, reason := range rejected {
 			c.deadLetter(valid[i].ctx, validRaw[i], reason)
 		}
-		if err != nil && ctx.Err() == nil {
-			c.deadLetter(valid[0].ctx, validRaw[0], fmt.Errorf("gave up after %d attempts: %w", c.cfg.MaxAttempts, err))
-		}
 	}
 	c.processed.Add(ctx, int64(len(valid)), metric.WithAttributes(attribute.String("messaging.consumer.group.name", c.cfg.GroupID)))
 	c.duration.Record(ctx, time.Since(start).Seconds())
 }
 
-// attempt calls the handler until it succeeds or rejects messages, at most MaxAttempts
-// times while the service is healthy (an outage of the database is waited out). It returns
-// the rejected messages by batch index, or the last error when it gave up.
-func (c *Consumer) attempt(ctx context.Context, batch []Message) (Rejections, error) {
+// attempt calls the handler until it succeeds or rejects messages. A failure that may pass
+// is retried without limit; after AlertAfter tries while healthy the messages count as
+// stuck (once, with an ERROR line), and a batch (split) gives up, returning the error, so
+// that its messages are tried one at a time. A panic repeated AlertAfter times rejects the
+// message: it is a bug, and the dead letter is its reproduction and its replay.
+func (c *Consumer) attempt(ctx context.Context, batch []Message, split bool) (Rejections, error) {
 	backoff := c.cfg.MinBackoff
+	stuck := false
+	defer func() {
+		if stuck {
+			c.stuck.Add(context.WithoutCancel(ctx), -int64(len(batch)))
+		}
+	}()
 	for attempt := 1; ; {
 		err := c.call(ctx, batch)
 		if err == nil {
@@ -401,29 +421,54 @@ func (c *Consumer) attempt(ctx context.Context, batch []Message) (Rejections, er
 		if errors.As(err, &rej) {
 			return rej, nil
 		}
-		if IsPermanent(err) { // the whole batch is unfit
-			rej = Rejections{}
-			for i := range batch {
-				rej[i] = err
+		if IsPermanent(err) {
+			if split { // which message is unfit? one at a time says
+				return nil, err
 			}
-			return rej, nil
+			return rejectAll(batch, err), nil
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		counted := c.cfg.Healthy(ctx) == nil
 		if counted {
-			if attempt >= c.cfg.MaxAttempts {
-				return nil, err
+			if attempt >= c.cfg.AlertAfter {
+				if split {
+					return nil, err
+				}
+				if errors.Is(err, errPanicked) {
+					return rejectAll(batch, fmt.Errorf("panicked on %d tries: %w", attempt, err)), nil
+				}
+				if !stuck {
+					stuck = true
+					c.stuck.Add(ctx, int64(len(batch)))
+					m := batch[0]
+					c.cfg.Logger.ErrorContext(ctx, "message keeps failing; retrying until it succeeds", "group", c.cfg.GroupID,
+						"topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "attempts", attempt, "error", err.Error())
+				}
+			} else {
+				attempt++
 			}
-			attempt++
 		}
 		c.retries.Add(ctx, 1)
-		c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt, "healthy", counted,
-			"backoff", backoff.String(), "error", err.Error())
+		if !stuck {
+			c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt, "healthy", counted,
+				"backoff", backoff.String(), "error", err.Error())
+		}
 		backoff = c.pause(ctx, backoff)
 	}
 }
+
+func rejectAll(batch []Message, err error) Rejections {
+	rej := Rejections{}
+	for i := range batch {
+		rej[i] = err
+	}
+	return rej
+}
+
+// errPanicked marks a handler's panic.
+var errPanicked = errors.New("handler panicked")
 
 // call runs the handler, turning a panic into an error (with the stack in the log).
 func (c *Consumer) call(ctx context.Context, batch []Message) (err error) {
@@ -431,7 +476,7 @@ func (c *Consumer) call(ctx context.Context, batch []Message) (err error) {
 		if v := recover(); v != nil {
 			c.panics.Add(ctx, 1)
 			c.cfg.Logger.ErrorContext(ctx, "handler panicked", "group", c.cfg.GroupID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			err = fmt.Errorf("handler panicked: %v", v)
+			err = fmt.Errorf("%w: %v", errPanicked, v)
 		}
 	}()
 	return c.cfg.Handler(ctx, batch)
@@ -452,38 +497,6 @@ func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (conte
 			semconv.MessagingKafkaMessageKey(privacy.Redact(string(m.Key))), // partner input: a BSN may be put anywhere
 			semconv.MessagingMessageBodySize(len(m.Value)),
 		))
-}
-
-// deadLetter sets a message aside with the reason, the original headers and where it came
-// from. It retries until the dead-letter topic takes it (or ctx ends): the message is never
-// lost and never skipped, and the consumer never stops over it.
-func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error) {
-	reason = privacy.RedactError(reason) // a reason quotes input, which may hold a BSN in the wrong field
-	dlq := DeadLetterTopic(m.Topic)
-	c.cfg.Logger.WarnContext(ctx, "message dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dead_letter_topic", dlq, "reason", reason.Error())
-	trace.SpanFromContext(ctx).AddEvent("dead-lettered", trace.WithAttributes(attribute.String("reason", reason.Error())))
-	headers := map[string]string{
-		HeaderDLQReason:    reason.Error(),
-		HeaderDLQTopic:     m.Topic,
-		HeaderDLQPartition: strconv.Itoa(m.Partition),
-		HeaderDLQOffset:    itoa(m.Offset),
-		HeaderDLQGroup:     c.cfg.GroupID,
-		HeaderDLQTime:      time.Now().UTC().Format(time.RFC3339Nano),
-	}
-	backoff := c.cfg.MinBackoff
-	for {
-		err := c.cfg.DeadLetters.publishRaw(ctx, dlq, m, headers)
-		if err == nil {
-			c.deadLettered.Add(ctx, 1, metric.WithAttributes(semconv.MessagingDestinationName(m.Topic)))
-			return
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		c.dlqFailures.Add(ctx, 1, metric.WithAttributes(semconv.MessagingDestinationName(dlq)))
-		c.cfg.Logger.ErrorContext(ctx, "dead-letter topic unavailable; retrying", "dead_letter_topic", dlq, "error", err.Error(), "retry_in", backoff.String())
-		backoff = min(c.pause(ctx, backoff), 30*time.Second)
-	}
 }
 
 // FastTimings shortens group timings (kfake's minimum session timeout is 6 s) so that

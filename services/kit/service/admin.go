@@ -15,8 +15,8 @@ import (
 )
 
 // mountAdmin adds the operations every service offers its region's administrators: the
-// outbox's parked events (list, republish after a fix, discard) and rebuilding a view from
-// the commit log. Each action names the administrator in the log and on the commit.
+// outbox's parked events (list, republish after a fix, discard), the consumers' dead
+// letters (list, replay after a fix, discard) and rebuilding a view from the commit log. Each action names the administrator in the log and on the commit.
 func (p *Platform) mountAdmin() {
 	g := p.API.Group("/admin", auth.Require(auth.RoleAdmin))
 	g.GET("/outbox/parked", func(c *gin.Context) {
@@ -60,6 +60,7 @@ func (p *Platform) mountAdmin() {
 		}
 		respondAdmin(c, err)
 	})
+	p.mountDeadLetters(g)
 	g.POST("/views/:kind/rebuild", func(c *gin.Context) {
 		n, err := p.Store.Rebuild(c, c.Param("kind"))
 		if errors.Is(err, store.ErrNoView) {

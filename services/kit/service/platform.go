@@ -202,6 +202,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		return err
 	})
 	p.mountAdmin()
+	p.countDeadLetters()
 	return p, nil
 }
 
@@ -231,6 +232,7 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	cfg.Dialer = dialer
 	cfg.Validator = p.Validator
 	cfg.DeadLetters = p.Producer
+	cfg.Keep = p.Store.KeepDeadLetter
 	cfg.Logger = p.Log
 	cfg.MaxMessageBytes = p.Config.MaxMessageBytes
 	cfg.TracerProvider = p.Telemetry.Tracers

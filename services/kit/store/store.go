@@ -66,7 +66,7 @@ type viewMeta struct {
 // view whose definition changed since it was built (or that was never built) from the
 // commit log, before the service serves.
 func (s *Store) Prepare(ctx context.Context) error {
-	if err := EnsureIndexes(ctx, s.db, append(append(append([]Index{}, CommitIndexes...), parkedIndexes...), idempotencyIndexes...)); err != nil {
+	if err := EnsureIndexes(ctx, s.db, append(append(append(append([]Index{}, CommitIndexes...), parkedIndexes...), idempotencyIndexes...), deadLetterIndexes...)); err != nil {
 		return err
 	}
 	for _, name := range legacyCommitIndexes {

@@ -52,6 +52,10 @@ func TestPortalInABrowser(t *testing.T) {
 		admin.open("/regio")
 		admin.see("Banendoel: 1000-banenplan Groningen (vervolg)")
 		admin.check("beheerder-regio")
+		// and, per service, the messages it could not accept, to replay or discard
+		admin.open("/beheer/berichten")
+		admin.see("Onverwerkte berichten", "Deelnemers en trajecten", "Betalingen", "Social return")
+		admin.check("beheerder-berichten")
 	})
 
 	t.Run("contractor declares a candidate and sees its value and calculation", func(t *testing.T) {

@@ -52,5 +52,8 @@ func navigation(p auth.Principal) []web.Link {
 		add(web.Link{Label: "Regelingen", Href: "/inkoop/regelingen"}, web.Link{Label: "Aanmeldingen", Href: "/inkoop/aanmeldingen"},
 			web.Link{Label: "Contracten", Href: "/inkoop/contracten"}, web.Link{Label: "Aanbestedingen", Href: "/inkoop/aanbestedingen"})
 	}
+	if p.Has(auth.RoleAdmin) {
+		add(web.Link{Label: "Onverwerkte berichten", Href: "/beheer/berichten"})
+	}
 	return nav
 }

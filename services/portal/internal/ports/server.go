@@ -90,6 +90,12 @@ func (s *Server) Mount(r *gin.Engine) {
 	coach.POST("/deelnemers/:participantId/bsn", s.requireRole(auth.RoleCoordinator), s.revealBSN)
 	coach.GET("/resultaten", s.outcomes)
 
+	admin := a.Group("/", s.requireRole(auth.RoleAdmin))
+	admin.GET(deadLettersPage, s.deadLetters)
+	admin.POST(deadLettersPage+"/:service/opnieuw", s.replayDeadLetters)
+	admin.GET(deadLettersPage+"/:service/:id/verwijderen", s.discardForm)
+	admin.POST(deadLettersPage+"/:service/verwijderen", s.discardDeadLetter)
+
 	buy := a.Group("/", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin))
 	buy.GET("/inkoop/regelingen", s.schemes)
 	buy.GET("/inkoop/regelingen/:schemeId", s.scheme)

@@ -1,0 +1,152 @@
+package ports
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+// serviceName is each service as the administrator knows it.
+var serviceName = map[string]string{adapters.Procurement: "Inkoop", adapters.Providers: "Opleiders",
+	adapters.Participants: "Deelnemers en trajecten", adapters.Payments: "Betalingen", adapters.Sroi: "Social return"}
+
+const deadLettersPage = "/beheer/berichten"
+
+// deadLetters shows the administrator, per service, the messages it could not accept and
+// keeps until someone acts: replay after a fix (one or all), or discard with a reason.
+func (s *Server) deadLetters(c *gin.Context) {
+	r := s.req(c)
+	p := r.page("Onverwerkte berichten", "Berichten van partnersystemen en van het platform zelf die een dienst niet kon verwerken: "+
+		"een ongeldig bericht, een afzender die niet bewezen is of niet geregistreerd, of een fout in de dienst. Herstel de oorzaak en "+
+		"verwerk het bericht opnieuw; het telt één keer mee, hoe vaak u ook opnieuw verwerkt. Een bericht dat niet mag meetellen verwijdert u met een reden.")
+	total := 0
+	for _, svc := range adapters.Services {
+		page, err := adapters.List[adapters.DeadLetter](r.ctx(), s.API, r.call(svc, "/api/v1/admin/dead-letters", url.Values{"limit": {"100"}}))
+		name := serviceName[svc]
+		if err != nil {
+			p.Blocks = append(p.Blocks, web.Block{Heading: name, Text: "Deze dienst antwoordde niet; probeer het later opnieuw."})
+			continue
+		}
+		total += len(page.Items)
+		t := &web.Table{Caption: "Onverwerkte berichten van " + name, Empty: "Geen onverwerkte berichten.",
+			Columns: []web.Column{{Label: "Sinds"}, {Label: "Bericht"}, {Label: "Afzender"}, {Label: "Reden (technisch)"}, {Label: "Keer geweigerd", Numeric: true}, {Label: "Opnieuw"}, {Label: "Verwijderen"}}}
+		for _, d := range page.Items {
+			what := d.Type + " (" + d.EventID + ")"
+			replay := &web.Form{Action: deadLettersPage + "/" + svc + "/opnieuw", Inline: true, Submit: "Opnieuw verwerken",
+				SubmitName: "Opnieuw verwerken: " + what, Key: session.RandomToken(), Hidden: map[string]string{"id": d.ID}}
+			t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: web.DateTime(d.At)}, {Text: d.Type, Lines: []string{d.EventID, d.Topic}},
+				{Text: d.Source}, {Text: d.Reason}, {Text: strconv.Itoa(d.Times + d.Replays)}, {Form: replay},
+				{Text: "Verwijderen", Href: deadLettersPage + "/" + svc + "/" + url.PathEscape(d.ID) + "/verwijderen"}}})
+		}
+		b := web.Block{Heading: name, ID: svc, Table: t}
+		if len(page.Items) > 1 {
+			b.Form = &web.Form{Action: deadLettersPage + "/" + svc + "/opnieuw", Submit: "Alle berichten van " + name + " opnieuw verwerken",
+				Key: session.RandomToken(), Hidden: map[string]string{"alle": "ja"}}
+		}
+		p.Blocks = append(p.Blocks, b)
+	}
+	p.Blocks = append([]web.Block{{Stats: []web.Stat{{Label: "Onverwerkte berichten", Value: strconv.Itoa(total), Tone: tone(total > 0, "warn")}}}}, p.Blocks...)
+	r.show(p)
+}
+
+func tone(cond bool, t string) string {
+	if cond {
+		return t
+	}
+	return "good"
+}
+
+// replayDeadLetters hands one or all of a service's dead letters back to it.
+func (s *Server) replayDeadLetters(c *gin.Context) {
+	r := s.req(c)
+	svc := c.Param("service")
+	if !slices.Contains(adapters.Services, svc) {
+		r.forbidden()
+		return
+	}
+	body := map[string]any{"id": r.form("id")}
+	if r.form("alle") == "ja" {
+		body = map[string]any{"all": true}
+	}
+	call := r.call(svc, "/api/v1/admin/dead-letters/replay", nil)
+	call.Body, call.Key = body, r.form("key")
+	var out adapters.ReplayOutcome
+	if err := s.API.Post(r.ctx(), call, &out); err != nil {
+		if pr := problemOf(err); isRefusal(err) {
+			r.done("Niet opnieuw verwerkt: "+pr.Detail, deadLettersPage)
+			return
+		}
+		r.fail(err)
+		return
+	}
+	msg := fmt.Sprintf("%s: %d opnieuw verwerkt.", serviceName[svc], len(out.Replayed))
+	if n := len(out.Refused); n > 0 {
+		msg += fmt.Sprintf(" %d opnieuw geweigerd: %s.", n, out.Refused[0].Reason)
+	}
+	if n := len(out.Failed); n > 0 {
+		msg += fmt.Sprintf(" %d niet gelukt door een tijdelijke storing; probeer het later opnieuw.", n)
+	}
+	r.done(msg, deadLettersPage+"#"+svc)
+}
+
+// discardForm asks the reason a dead letter may be dropped: one task on its own page.
+func (s *Server) discardForm(c *gin.Context) {
+	r := s.req(c)
+	svc, id := c.Param("service"), c.Param("id")
+	if !slices.Contains(adapters.Services, svc) {
+		r.forbidden()
+		return
+	}
+	page, err := adapters.List[adapters.DeadLetter](r.ctx(), s.API, r.call(svc, "/api/v1/admin/dead-letters", url.Values{"limit": {"500"}}))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	i := slices.IndexFunc(page.Items, func(d adapters.DeadLetter) bool { return d.ID == id })
+	if i < 0 {
+		r.done("Dit bericht is al opnieuw verwerkt of verwijderd.", deadLettersPage+"#"+svc)
+		return
+	}
+	d := page.Items[i]
+	p := r.page("Bericht verwijderen", "Een verwijderd bericht telt niet mee en kan niet meer opnieuw worden verwerkt. Uw naam en de reden blijven bij het bericht bewaard.")
+	p.Crumbs = []web.Link{{Label: "Onverwerkte berichten", Href: deadLettersPage}}
+	p.Blocks = []web.Block{{Facts: []web.Fact{{Term: "Dienst", Value: serviceName[svc]}, {Term: "Bericht", Value: d.Type + " (" + d.EventID + ")"},
+		{Term: "Afzender", Value: d.Source}, {Term: "Sinds", Value: web.DateTime(d.At)}, {Term: "Reden van weigeren", Value: d.Reason}}},
+		{Form: &web.Form{Action: deadLettersPage + "/" + svc + "/verwijderen", Submit: "Verwijderen", Key: session.RandomToken(),
+			Hidden: map[string]string{"id": d.ID},
+			Fields: []web.Field{{Name: "reden", Label: "Waarom mag dit bericht vervallen?", Type: "textarea", Required: true,
+				Error: c.Query("fout")}}}}}
+	r.show(p)
+}
+
+// discardDeadLetter gives up on one dead letter with the administrator's reason.
+func (s *Server) discardDeadLetter(c *gin.Context) {
+	r := s.req(c)
+	svc := c.Param("service")
+	if !slices.Contains(adapters.Services, svc) {
+		r.forbidden()
+		return
+	}
+	if r.form("reden") == "" {
+		c.Redirect(303, deadLettersPage+"/"+svc+"/"+url.PathEscape(r.form("id"))+"/verwijderen?fout="+url.QueryEscape("Geef de reden op waarom dit bericht mag vervallen."))
+		return
+	}
+	call := r.call(svc, "/api/v1/admin/dead-letters/discard", nil)
+	call.Body, call.Key = map[string]any{"id": r.form("id"), "reason": r.form("reden")}, r.form("key")
+	if err := s.API.Post(r.ctx(), call, nil); err != nil {
+		if pr := problemOf(err); isRefusal(err) {
+			r.done("Niet verwijderd: "+pr.Detail, deadLettersPage+"#"+svc)
+			return
+		}
+		r.fail(err)
+		return
+	}
+	r.done(serviceName[svc]+": bericht verwijderd; de reden is bewaard.", deadLettersPage+"#"+svc)
+}
