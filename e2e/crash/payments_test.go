@@ -64,7 +64,7 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	svc := startService(t, "payments", "PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=NL91ABNA0417164300", "PAYMENTS_DEBTOR_TOWN=Groningen")
 	prefix, db, addr := svc.Prefix, svc.Database(), svc.Addr
 
-	prod := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{infra.Kafka}, Transport: messaging.NewTransport(), Source: "/crash"})
+	prod := kittest.NewPublisher([]string{infra.Kafka}, "/crash")
 	defer prod.Close()
 	ctx := context.Background()
 	publish := func(topic, typ, key string, seq int, data any) {

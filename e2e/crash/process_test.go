@@ -55,6 +55,9 @@ func startService(t *testing.T, name string, extraEnv ...string) *service {
 		"MONGO_DATABASE="+name+"-"+strings.TrimSuffix(prefix, "."), "KAFKA_TOPIC_PREFIX="+prefix, "KAFKA_SHARED_TOPIC_PREFIX="+prefix+"shared.", "AUTH_ISSUER=crash-issuer",
 		"AUTH_JWKS_FILE="+jwks, "HTTP_ADDR="+s.Addr, "OPS_ADDR="+s.OpsAddr, "LOG_LEVEL=warn", "OUTBOX_POLL_INTERVAL=100ms", "KAFKA_CONSUMER_FAST=true",
 		"KAFKA_CONSUMER_MAX_WAIT=100ms"), extraEnv...)
+	for k, v := range kittest.EventKeyEnv("groningen", name) {
+		s.env = append(s.env, k+"="+v)
+	}
 	if s.logs, err = os.Create(filepath.Join(dir, name+".log")); err != nil {
 		t.Fatal(err)
 	}

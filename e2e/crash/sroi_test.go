@@ -70,7 +70,7 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	}
 
 	// awards, each the obligation of a project (the topic is replayed after every crash)
-	prod := messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{infra.Kafka}, Transport: messaging.NewTransport(), Source: "/crash"})
+	prod := kittest.NewPublisher([]string{infra.Kafka}, "/crash")
 	defer prod.Close()
 	ctx := context.Background()
 	var awards []messaging.Event

@@ -69,8 +69,10 @@ func TestFromOpenHouseSchemeToSustainablePlacement(t *testing.T) {
 
 	// The region trusts the partner systems it connected to Kafka: the provider's learning
 	// system and the employer's HR system.
+	// Each signs its messages with its own key, whose public half the region registers.
 	for _, s := range []obj{{"source": "/lms/bouwschool-noord", "role": "provider", "org": "12345678", "name": "LMS Bouwschool Noord"},
 		{"source": "/employer/87654321", "role": "employer", "org": "87654321", "name": "HR-systeem Bouwbedrijf"}} {
+		s["keys"] = kittest.PartnerKeys(s["source"].(string))
 		expect(t, "partner system", part.Call(t, admin, "POST", "/api/v1/partner-sources", s, nil), 201)
 	}
 

@@ -52,3 +52,13 @@ when the chart runs the portal (it calls the services' APIs for its users). */}}
 {{- end -}}
 {{- toYaml $from -}}
 {{- end -}}
+
+{{/* consumes: the topics each service reads (contracts/catalog; a test keeps them equal),
+for its Kafka user's ACLs. */}}
+{{- define "platform.consumes" -}}
+procurement: [providers.registry.v1]
+providers: [procurement.contracts.v1, procurement.schemes.v1]
+participants: [providers.offers.v1, partners.attendance.v1, partners.placements.v1]
+payments: [participants.enrolments.v1, procurement.contracts.v1, providers.registry.v1]
+sroi: [procurement.tenders.v1, participants.enrolments.v1, payments.tranches.v1]
+{{- end -}}

@@ -56,7 +56,7 @@ type harness struct {
 	infra  *kittest.Infra
 	url    string
 	p      *kit.Platform
-	prod   *messaging.Producer
+	prod   *kittest.Publisher
 	prefix string
 	token  string
 	seq    atomic.Int64

@@ -196,6 +196,9 @@ func (b *bench) launch(name, db string, opts kit.Options, wire func(*kit.Platfor
 		// As `werkregio up` runs them.
 		"OUTBOX_POLL_INTERVAL": "200ms",
 	}
+	for k, v := range kittest.EventKeyEnv("groningen", name) {
+		env[k] = v
+	}
 	opts.LogOutput = io.Discard
 	return kittest.Launch(name, env, opts, wire)
 }

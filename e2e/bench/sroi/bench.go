@@ -47,7 +47,7 @@ const (
 type harness struct {
 	url, buyer, contractor string
 	p                      *kit.Platform
-	prod                   *messaging.Producer
+	prod                   *kittest.Publisher
 	prefix                 string
 	client                 *http.Client
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
-	"github.com/werkregio/platform/services/kit/messaging"
 	kit "github.com/werkregio/platform/services/kit/service"
 )
 
@@ -17,7 +16,7 @@ import (
 type Bench struct {
 	Infra    *Infra
 	Issuer   *auth.DevIssuer
-	Producer *messaging.Producer
+	Producer *Publisher
 	jwks     string
 	dir      string
 	stops    []func()
@@ -42,7 +41,7 @@ func StartBench(name string) (*Bench, error) {
 		b.Close()
 		return nil, err
 	}
-	b.Producer = messaging.NewProducer(messaging.ProducerConfig{Brokers: []string{b.Infra.Kafka}, Transport: messaging.NewTransport(), Source: "/bench"})
+	b.Producer = NewPublisher([]string{b.Infra.Kafka}, "/bench")
 	return b, nil
 }
 
@@ -51,6 +50,9 @@ func StartBench(name string) (*Bench, error) {
 func (b *Bench) Launch(name, prefix string, opts kit.Options, wire func(*kit.Platform) error, settings map[string]string) (string, *kit.Platform, error) {
 	env := map[string]string{"REGION": Region, "KAFKA_BROKERS": b.Infra.Kafka, "MONGO_URI": b.Infra.MongoURI, "MONGO_DATABASE": name + "-bench",
 		"KAFKA_TOPIC_PREFIX": prefix, "AUTH_ISSUER": "bench-issuer", "AUTH_JWKS_FILE": b.jwks, "LOG_LEVEL": "warn", "OUTBOX_POLL_INTERVAL": "200ms"}
+	for k, v := range EventKeyEnv(Region, name) {
+		env[k] = v
+	}
 	for k, v := range settings {
 		env[k] = v
 	}

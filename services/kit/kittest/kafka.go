@@ -89,8 +89,22 @@ func FastConsumer(cfg messaging.ConsumerConfig) messaging.ConsumerConfig {
 }
 
 // PublishRaw writes raw messages (anything a partner might send, valid or not) to a topic.
+// A message without a signature header is signed as its sender would: on a partner topic
+// with the key of the partner system it names (PartnerKey), on the platform's own topics
+// with the key of the service that owns the topic (ServiceKey). Unsigned leaves one
+// unsigned.
 func PublishRaw(tb testing.TB, broker, topic string, msgs ...kafka.Message) {
 	tb.Helper()
+	msgs = append([]kafka.Message(nil), msgs...)
+	for i, m := range msgs {
+		switch {
+		case signed(m):
+		case isPartnerTopic(topic):
+			msgs[i] = SignAsPartner(topic, m)
+		default:
+			msgs[i] = signAsOwner(topic, m)
+		}
+	}
 	w := &kafka.Writer{Addr: kafka.TCP(broker), Topic: topic, Balancer: &kafka.Hash{}, BatchTimeout: 5 * time.Millisecond,
 		RequiredAcks: kafka.RequireAll, Transport: messaging.NewTransport()}
 	defer w.Close()

@@ -156,6 +156,11 @@ func (p *Platform) StartService(t testing.TB, s Service) *Running {
 	for k, v := range s.Env {
 		env[k] = v
 	}
+	for k, v := range EventKeyEnv(env["REGION"], s.Name) {
+		if _, set := s.Env[k]; !set {
+			env[k] = v
+		}
+	}
 	opts := s.Options
 	opts.SpanProcessors = []sdktrace.SpanProcessor{p.Spans}
 	opts.LogOutput = p.Logs

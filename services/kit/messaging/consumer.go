@@ -29,7 +29,10 @@ type Message struct {
 	Topic     string
 	Partition int
 	Offset    int64
-	ctx       context.Context
+	// Signer is the kid of the key that proved the message's origin (Origin), if checked.
+	Signer string
+	ctx    context.Context
+	raw    kafka.Message
 }
 
 // Context returns the context of the message's process span.
@@ -129,6 +132,10 @@ type ConsumerConfig struct {
 	Handler     Handler
 	Logger      *slog.Logger
 	Dialer      *kafka.Dialer
+	// Origin proves who wrote a message (VerifyOrigin against the keys of the service that
+	// owns its topic) and returns the signer's kid; a message it refuses is dead-lettered
+	// and never handled. Nil: the handler proves the origin itself (partner topics).
+	Origin func(kafka.Message) (string, error)
 	// Keep records a dead letter where administrators list, replay and discard it (the
 	// service's store), before it goes to the dead-letter topic. Retried until it succeeds.
 	Keep func(context.Context, DeadLetter) error
@@ -373,7 +380,13 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 		if len(c.types) > 0 && !c.types[e.Type] {
 			continue
 		}
-		valid = append(valid, Message{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, ctx: mctx})
+		signer, err := c.origin(m)
+		if err != nil {
+			span.SetStatus(codes.Error, "origin not proven")
+			c.deadLetter(mctx, m, err)
+			continue
+		}
+		valid = append(valid, Message{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Signer: signer, ctx: mctx, raw: m})
 		validRaw = append(validRaw, m)
 	}
 	if len(valid) == 0 {
@@ -497,6 +510,14 @@ func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (conte
 			semconv.MessagingKafkaMessageKey(privacy.Redact(string(m.Key))), // partner input: a BSN may be put anywhere
 			semconv.MessagingMessageBodySize(len(m.Value)),
 		))
+}
+
+// origin runs the Origin check, if any.
+func (c *Consumer) origin(m kafka.Message) (string, error) {
+	if c.cfg.Origin == nil {
+		return "", nil
+	}
+	return c.cfg.Origin(m)
 }
 
 // FastTimings shortens group timings (kfake's minimum session timeout is 6 s) so that

@@ -109,7 +109,11 @@ func (c *Consumer) Replay(ctx context.Context, d DeadLetter) error {
 	if len(c.types) > 0 && !c.types[e.Type] {
 		return Permanent(ErrNotWanted)
 	}
-	err = c.call(mctx, []Message{{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, ctx: mctx}})
+	signer, err := c.origin(m)
+	if err != nil {
+		return Permanent(err)
+	}
+	err = c.call(mctx, []Message{{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Signer: signer, ctx: mctx, raw: m}})
 	var rej Rejections
 	if errors.As(err, &rej) {
 		return Permanent(rej[0])

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/segmentio/kafka-go"
 	"github.com/werkregio/platform/services/kit/privacy"
 	"go.opentelemetry.io/otel"
@@ -29,6 +30,7 @@ type Producer struct {
 	tracer          trace.Tracer
 	propagator      propagation.TextMapPropagator
 	maxMessageBytes int
+	key             jwk.Key
 }
 
 // DefaultMaxMessageBytes is Kafka's default message.max.bytes (1 MB) less room for the
@@ -45,6 +47,9 @@ type ProducerConfig struct {
 	Source string
 	// MaxMessageBytes is the largest record the broker accepts (DefaultMaxMessageBytes).
 	MaxMessageBytes int
+	// SigningKey signs every event (HeaderSignature): the service's own key, whose public
+	// half the consumers of its topics trust.
+	SigningKey jwk.Key
 }
 
 // NewProducer makes a producer that waits for all in-sync replicas.
@@ -77,6 +82,7 @@ func NewProducer(cfg ProducerConfig) *Producer {
 		tracer:          tp.Tracer(instrumentation),
 		propagator:      W3C,
 		maxMessageBytes: cfg.MaxMessageBytes,
+		key:             cfg.SigningKey,
 	}
 }
 
@@ -136,6 +142,13 @@ func (p *Producer) PublishBatch(ctx context.Context, out []Outbound) []error {
 		hs := e.headers()
 		p.propagator.Inject(sctx, HeaderCarrier{&hs})
 		m := kafka.Message{Topic: o.Topic, Key: []byte(e.Key), Value: e.Data, Headers: hs, Time: e.Time}
+		if p.key != nil {
+			if err := Sign(&m, p.key); err != nil {
+				span.End()
+				errs[i] = Permanent(fmt.Errorf("event %s (%s) cannot be signed: %w", e.ID, e.Type, err))
+				continue
+			}
+		}
 		if size := recordSize(m); size > p.maxMessageBytes {
 			err := Permanent(fmt.Errorf("%w: event %s (%s) is %d bytes, at most %d", ErrTooLarge, e.ID, e.Type, size, p.maxMessageBytes))
 			span.SetStatus(codes.Error, err.Error())

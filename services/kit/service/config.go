@@ -47,6 +47,12 @@ type Config struct {
 	AuthAudience string
 	AuthJWKSFile string
 	AuthJWKSURL  string
+	// EventSigningKey (or the file EventSigningKeyFile) is the private JWK the service signs
+	// every event with, kid "<region>/<service>"; EventKeys (or EventKeysFile) the public
+	// keys of the services whose events it reads (its region's, and every region's sroi for
+	// the shared candidate-months topic).
+	EventSigningKey, EventSigningKeyFile string
+	EventKeys, EventKeysFile             string
 	// AuthJWKSMaxAge: keys not read again for this long are no longer trusted.
 	AuthJWKSMaxAge time.Duration
 	// AuthMaxTokenLifetime and AuthClockSkew bound the tokens accepted.
@@ -119,6 +125,12 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.AuthMaxTokenLifetime = env.Duration("AUTH_MAX_TOKEN_LIFETIME", auth.DefaultMaxLifetime)
 	c.AuthClockSkew = env.Duration("AUTH_CLOCK_SKEW", auth.DefaultClockSkew)
 	env.Check(c.AuthClockSkew <= auth.MaxClockSkew, "AUTH_CLOCK_SKEW", "must be at most %s", auth.MaxClockSkew)
+	c.EventSigningKey = env.String("EVENT_SIGNING_KEY", "")
+	c.EventSigningKeyFile = env.String("EVENT_SIGNING_KEY_FILE", "")
+	env.Check((c.EventSigningKey == "") != (c.EventSigningKeyFile == ""), "EVENT_SIGNING_KEY", "set exactly one of EVENT_SIGNING_KEY and EVENT_SIGNING_KEY_FILE: the private JWK this service signs its events with (kid <region>/<service>)")
+	c.EventKeys = env.String("EVENT_KEYS", "")
+	c.EventKeysFile = env.String("EVENT_KEYS_FILE", "")
+	env.Check((c.EventKeys == "") != (c.EventKeysFile == ""), "EVENT_KEYS", "set exactly one of EVENT_KEYS and EVENT_KEYS_FILE: the JWK Set of the public keys of the services whose events this one reads")
 	c.RelayInterval = env.Duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond)
 	c.RelayLeaseSlot = env.Duration("OUTBOX_LEASE_SLOT", 30*time.Second)
 	c.MaxMessageBytes = env.Int("KAFKA_MAX_MESSAGE_BYTES", 1_000_000, 10_000, 100_000_000)

@@ -8,7 +8,8 @@ import (
 )
 
 func base() map[string]string {
-	return map[string]string{"REGION": "groningen", "KAFKA_BROKERS": "kafka:9092", "MONGO_URI": "mongodb://m", "AUTH_ISSUER": "i", "AUTH_JWKS_URL": "https://i/jwks"}
+	return map[string]string{"REGION": "groningen", "KAFKA_BROKERS": "kafka:9092", "MONGO_URI": "mongodb://m", "AUTH_ISSUER": "i", "AUTH_JWKS_URL": "https://i/jwks",
+		"EVENT_SIGNING_KEY_FILE": "/keys/own.jwk", "EVENT_KEYS_FILE": "/keys/trusted.json"}
 }
 
 func TestKafkaSecurityFromTheEnvironment(t *testing.T) {

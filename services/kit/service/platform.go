@@ -86,6 +86,7 @@ type Platform struct {
 
 	consumers []*messaging.Consumer
 	service   string
+	keys      eventKeys
 	jobs      []job
 	closeOnce sync.Once
 }
@@ -135,6 +136,9 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 
+	if p.keys, err = loadEventKeys(cfg); err != nil {
+		return nil, err
+	}
 	p.Transport, err = messaging.NewSecureTransport(cfg.KafkaSecurity)
 	if err != nil {
 		return nil, err
@@ -162,7 +166,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	p.Producer = messaging.NewProducer(messaging.ProducerConfig{
 		Brokers: cfg.KafkaBrokers, Transport: p.Transport, Validator: opts.Validator,
 		TracerProvider: p.Telemetry.Tracers, Source: "/werkregio/" + cfg.Region + "/" + cfg.Name,
-		MaxMessageBytes: cfg.MaxMessageBytes,
+		MaxMessageBytes: cfg.MaxMessageBytes, SigningKey: p.keys.own,
 	})
 	p.Store.CheckEvents(opts.Validator, cfg.MaxMessageBytes)
 	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot,
@@ -217,6 +221,9 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 				return fmt.Errorf("consumer %s reads %s, which the catalog does not list for %s", cfg.GroupID, t, p.service)
 			}
 		}
+	}
+	if cfg.Origin == nil {
+		cfg.Origin = p.origin(cfg.Topics)
 	}
 	topics := make([]string, len(cfg.Topics))
 	for i, t := range cfg.Topics {

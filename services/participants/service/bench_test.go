@@ -23,7 +23,9 @@ func BenchmarkPartnerAttendance(b *testing.B) {
 	doc, _ := contracts.OpenAPI(service.Name)
 	r := pf.StartService(b, kittest.Service{Name: service.Name, Options: service.Options(), Wire: service.Wire, OpenAPI: doc, OpenAPIRefs: contracts.OpenAPIFiles(),
 		Env: map[string]string{"BSN_ENCRYPTION_KEY": kittest.RandomKey(32), "BSN_LOOKUP_KEY": kittest.RandomKey(32)}})
-	e := &env{pf: pf, r: r, coach: pf.Token(b, "gemeente-groningen", auth.RoleWorkCoach), provA: pf.Token(b, "12345678", auth.RoleProvider)}
+	e := &env{pf: pf, r: r, coach: pf.Token(b, "gemeente-groningen", auth.RoleWorkCoach), provA: pf.Token(b, "12345678", auth.RoleProvider),
+		admin: pf.Token(b, "regio-groningen", auth.RoleAdmin)}
+	e.trust(b, "/bench/lms", "provider", "12345678") // its messages are signed (kittest.PublishRaw)
 	e.offerKnown(b, 1, "active", false, start1(day(-400), 50))
 	const enrolments = 20
 	ids := make([]string, enrolments)

@@ -108,7 +108,7 @@ func (e *env) publishFrom(t testing.TB, source, topic, typ, id, key string, data
 // trust registers a partner system's source (as the region's administrator does).
 func (e *env) trust(t testing.TB, source, role, org string) {
 	t.Helper()
-	expect(t, "register "+source, e.r.Call(t, e.admin, "POST", "/api/v1/partner-sources", obj{"source": source, "role": role, "org": org, "name": "System " + source}, nil), 201)
+	expect(t, "register "+source, e.r.Call(t, e.admin, "POST", "/api/v1/partner-sources", obj{"source": source, "role": role, "org": org, "name": "System " + source, "keys": kittest.PartnerKeys(source)}, nil), 201)
 }
 
 // offerKnown publishes an offer and waits until enrolment sees it.

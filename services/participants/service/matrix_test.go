@@ -49,6 +49,7 @@ var participantsAccess = map[string]kittest.Rule{
 	"registerPartnerSource":    {Roles: adminOnly},
 	"getPartnerSource":         {Roles: []auth.Role{auth.RoleAdmin, auth.RoleCoordinator}},
 	"revokePartnerSource":      {Roles: adminOnly},
+	"replacePartnerKeys":       {Roles: adminOnly},
 }
 
 // Every role, of this region and another, of the resource's organisation and another, on

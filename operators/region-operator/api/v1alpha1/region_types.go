@@ -66,6 +66,11 @@ type RegionSpec struct {
 	// +optional
 	BSNKeysSecretRef *corev1.LocalObjectReference `json:"bsnKeysSecretRef,omitempty"`
 
+	// EventKeys are the keys the services sign their events with and check each other's
+	// events by (`werkregio keys` makes them): without them no service starts.
+	// +optional
+	EventKeys *EventKeysSpec `json:"eventKeys,omitempty"`
+
 	// LogLevel of every service.
 	// +kubebuilder:validation:Enum=debug;info;warn;error
 	// +kubebuilder:default=info
@@ -201,6 +206,13 @@ type KafkaSpec struct {
 	// +kubebuilder:validation:Enum=plain;scram-sha-256;scram-sha-512
 	// +optional
 	SASLMechanism string `json:"saslMechanism,omitempty"`
+
+	// ServiceUsers: each service signs in as its own Kafka user "<code>-<service>" (SCRAM-SHA-512,
+	// password in the Secret of that name, as Strimzi's User Operator makes it for the
+	// chart's KafkaUsers), whose ACLs let it write only its own topics; CredentialsSecretRef
+	// stays the operator's, for creating topics.
+	// +optional
+	ServiceUsers bool `json:"serviceUsers,omitempty"`
 
 	// TLS to the brokers, set: TLS on, verified against the cluster's CA when given, with a
 	// client certificate (mTLS) when given.
@@ -389,4 +401,16 @@ func (s *Services) Service(name string) ServiceSpec {
 	default:
 		return s.Sroi
 	}
+}
+
+// EventKeysSpec names where the services' event keys are.
+type EventKeysSpec struct {
+	// SecretRef names a Secret with one key per service (procurement, providers,
+	// participants, payments, sroi): its private JWK (kid "<region>/<service>"). Each
+	// service gets its own key only.
+	SecretRef corev1.LocalObjectReference `json:"secretRef"`
+	// PublicKeysConfigMapRef names a ConfigMap whose keys.json is the JWK Set of the public
+	// keys the services trust: the region's own services, and the sroi key of every region
+	// that shares the candidate-months topic.
+	PublicKeysConfigMapRef corev1.LocalObjectReference `json:"publicKeysConfigMapRef"`
 }

@@ -34,11 +34,12 @@ const (
 	httpPort = 8080
 	// opsPort is the internal listener: /healthz, /readyz, /metrics for the kubelet and the
 	// metrics scraper; no ingress routes to it.
-	opsPort         = 9090
-	jwksMountPath   = "/etc/werkregio/auth"
-	configHashLabel = "werkregio.nl/config-hash"
-	managedByLabel  = "app.kubernetes.io/managed-by"
-	managedBy       = "werkregio-region-operator"
+	opsPort            = 9090
+	jwksMountPath      = "/etc/werkregio/auth"
+	eventKeysMountPath = "/etc/werkregio/event-keys"
+	configHashLabel    = "werkregio.nl/config-hash"
+	managedByLabel     = "app.kubernetes.io/managed-by"
+	managedBy          = "werkregio-region-operator"
 )
 
 // childName names a service's children: <region>-<service>.
@@ -135,7 +136,10 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 	svc := r.Spec.Services.Service(service)
 	replicas := svc.ReplicaCount()
 	env := []corev1.EnvVar{secretEnv("MONGO_URI", r.Spec.MongoDB.URISecretRef.Name, r.Spec.MongoDB.URISecretRef.Key)}
-	if ref := r.Spec.Kafka.CredentialsSecretRef; ref != nil {
+	if user := r.Spec.Code + "-" + service; r.Spec.Kafka.ServiceUsers {
+		env = append(env, corev1.EnvVar{Name: "KAFKA_SASL_USERNAME", Value: user}, secretEnv("KAFKA_SASL_PASSWORD", user, "password"),
+			corev1.EnvVar{Name: "KAFKA_SASL_MECHANISM", Value: "scram-sha-512"})
+	} else if ref := r.Spec.Kafka.CredentialsSecretRef; ref != nil {
 		env = append(env, secretEnv("KAFKA_SASL_USERNAME", ref.Name, "username"), secretEnv("KAFKA_SASL_PASSWORD", ref.Name, "password"))
 		if m := r.Spec.Kafka.SASLMechanism; m != "" {
 			env = append(env, corev1.EnvVar{Name: "KAFKA_SASL_MECHANISM", Value: m})
@@ -152,9 +156,16 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 		env = append(env, secretEnv("BSN_ENCRYPTION_KEY", r.Spec.BSNKeysSecretRef.Name, "encryptionKey"),
 			secretEnv("BSN_LOOKUP_KEY", r.Spec.BSNKeysSecretRef.Name, "lookupKey"))
 	}
-	env = append(env, svc.Env...)
 	var volumes []corev1.Volume
 	var mounts []corev1.VolumeMount
+	if k := r.Spec.EventKeys; k != nil {
+		env = append(env, secretEnv("EVENT_SIGNING_KEY", k.SecretRef.Name, service),
+			corev1.EnvVar{Name: "EVENT_KEYS_FILE", Value: eventKeysMountPath + "/keys.json"})
+		volumes = append(volumes, corev1.Volume{Name: "event-keys", VolumeSource: corev1.VolumeSource{
+			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: k.PublicKeysConfigMapRef}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: "event-keys", MountPath: eventKeysMountPath, ReadOnly: true})
+	}
+	env = append(env, svc.Env...)
 	if ref := r.Spec.Auth.KeysConfigMapRef; ref != nil {
 		volumes = append(volumes, corev1.Volume{Name: "auth-keys", VolumeSource: corev1.VolumeSource{
 			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: *ref}}})

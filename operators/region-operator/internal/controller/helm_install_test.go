@@ -101,8 +101,24 @@ func TestHelmUpgradeFromThePreviousChartsKeepsTheRegionReady(t *testing.T) {
 		"--set", "kafka.replicationFactor=1", "--set", "kafka.tls.enabled=false"}
 	// the CRD is the envtest control plane's (this version's): the old Regions must be valid under it
 	run(tools.Helm, "install", "region-operator", filepath.Join("testdata", "region-operator-0.1.0.tgz"), "-n", opNS, "--set", "crds.install=false")
-	run(tools.Helm, append([]string{"install", "groningen", filepath.Join("testdata", "platform-0.1.0.tgz"), "-n", ns,
-		"-f", filepath.Join(root, "charts", "platform", "ci", "operator-values.yaml")}, kafka...)...)
+	// the team's values as they were for 0.1.0: before the services' event keys, which the
+	// team adds on upgrading
+	values := filepath.Join(root, "charts", "platform", "ci", "operator-values.yaml")
+	raw, err := os.ReadFile(values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before010 []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if !strings.HasPrefix(line, "eventKeys:") {
+			before010 = append(before010, line)
+		}
+	}
+	old := filepath.Join(t.TempDir(), "values-0.1.0.yaml")
+	if err := os.WriteFile(old, []byte(strings.Join(before010, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(tools.Helm, append([]string{"install", "groningen", filepath.Join("testdata", "platform-0.1.0.tgz"), "-n", ns, "-f", old}, kafka...)...)
 	r := &v1.Region{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "groningen"}}
 	enabled := []string{v1.Procurement, v1.Providers, v1.Participants, v1.Payments}
 	for _, svc := range enabled {
@@ -115,6 +131,7 @@ func TestHelmUpgradeFromThePreviousChartsKeepsTheRegionReady(t *testing.T) {
 		return c != nil && c.Status == metav1.ConditionTrue
 	})
 	before := map[string]int64{}
+
 	for _, svc := range enabled {
 		d, _ := get(t, ns, "groningen-"+svc, &appsv1.Deployment{})
 		before[svc] = d.Generation
@@ -143,7 +160,7 @@ func TestHelmUpgradeFromThePreviousChartsKeepsTheRegionReady(t *testing.T) {
 	}()
 	run(tools.Helm, "upgrade", "region-operator", filepath.Join(root, "charts", "region-operator"), "-n", opNS, "--set", "crds.install=false")
 	run(tools.Helm, append([]string{"upgrade", "groningen", filepath.Join(root, "charts", "platform"), "-n", ns,
-		"-f", filepath.Join(root, "charts", "platform", "ci", "operator-values.yaml")}, kafka...)...)
+		"-f", values}, kafka...)...)
 	// the operator rolls the services out; the pods of the older version serve meanwhile
 	for _, svc := range enabled {
 		eventually(t, svc+" rolled out to a new spec", func() bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -37,13 +38,17 @@ func TestBothModesRunTheSameWorkloads(t *testing.T) {
 	t.Run("autoscaled", func(t *testing.T) {
 		checkParity(t, "--set", "autoscaling.enabled=true", "--set", "autoscaling.maxReplicas=6")
 	})
+	t.Run("a Kafka user per service", func(t *testing.T) {
+		checkParity(t, "--set", "kafka.serviceUsers.enabled=true", "--set", "kafka.serviceUsers.cluster=kafka")
+	})
 }
 
 func checkParity(t *testing.T, set ...string) {
 	ns := namespace(t)
 	root, _ := testenv.WorkspaceRoot()
 	run := asITTeam(t)
-	autoscaled := len(set) > 0
+	autoscaled := slices.Contains(set, "autoscaling.enabled=true")
+	ownUsers := slices.Contains(set, "kafka.serviceUsers.enabled=true")
 	render := func(mode string) []*unstructured.Unstructured {
 		out := run(tools.Helm, append([]string{"template", "parity", filepath.Join(root, "charts", "platform"), "-n", ns,
 			"-f", filepath.Join("testdata", "parity-values.yaml"), "--set", "mode=" + mode}, set...)...)
@@ -126,8 +131,17 @@ func checkParity(t *testing.T, set ...string) {
 		}
 		compare(t, name+" workload", wantW, w)
 		// and both are what the values say
+		credentials := map[string]string{"KAFKA_SASL_USERNAME": "secret:kafka-credentials/username", "KAFKA_SASL_PASSWORD": "secret:kafka-credentials/password"}
+		if ownUsers { // the service's own user, as Strimzi makes its Secret
+			credentials = map[string]string{"KAFKA_SASL_USERNAME": "parity-" + svc, "KAFKA_SASL_PASSWORD": "secret:parity-" + svc + "/password"}
+		}
+		for k, v := range credentials {
+			if w.Env[k] != v {
+				t.Errorf("%s: %s=%q, want %q", name, k, w.Env[k], v)
+			}
+		}
 		for k, v := range map[string]string{"MONGO_TLS_CA_FILE": "/etc/werkregio/mongodb-ca/ca.crt", "MONGO_TLS_CERT_FILE": "/etc/werkregio/mongodb-client/tls.crt",
-			"KAFKA_TLS_CA_FILE": "/etc/werkregio/kafka-ca/ca.crt", "KAFKA_SASL_MECHANISM": "scram-sha-512", "KAFKA_SASL_PASSWORD": "secret:kafka-credentials/password",
+			"KAFKA_TLS_CA_FILE": "/etc/werkregio/kafka-ca/ca.crt", "KAFKA_SASL_MECHANISM": "scram-sha-512",
 			"OTEL_EXPORTER_OTLP_HEADERS": "secret:otlp/headers", "OTEL_TRACES_SAMPLER_RATIO": "0.25", "MONGO_URI": "secret:mongodb/connectionString",
 			"KAFKA_REPLICATION_FACTOR": "3", "LOG_LEVEL": "debug"} {
 			if w.Env[k] != v {

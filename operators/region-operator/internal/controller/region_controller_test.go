@@ -37,6 +37,8 @@ func region(t testing.TB, ns, name string) *v1.Region {
 			MongoDB:          v1.MongoDBSpec{URISecretRef: corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "mongo"}, Key: "uri"}},
 			Auth:             v1.AuthSpec{Issuer: "https://login.groningen.nl", JWKSURL: "https://login.groningen.nl/jwks.json"},
 			BSNKeysSecretRef: &corev1.LocalObjectReference{Name: "bsn-keys"},
+			EventKeys: &v1.EventKeysSpec{SecretRef: corev1.LocalObjectReference{Name: "event-keys"},
+				PublicKeysConfigMapRef: corev1.LocalObjectReference{Name: "event-keys-public"}},
 		},
 	}
 }
@@ -129,12 +131,16 @@ func TestChildrenAreCreatedOwnedAndLockedDown(t *testing.T) {
 		for _, e := range c.Env {
 			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
 				secrets[e.Name] = e.ValueFrom.SecretKeyRef.Name
+				// each service gets its own event signing key, no other's
+				if e.Name == "EVENT_SIGNING_KEY" && (e.ValueFrom.SecretKeyRef.Name != "event-keys" || e.ValueFrom.SecretKeyRef.Key != svc) {
+					t.Errorf("%s: signs with %s/%s", name, e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key)
+				}
 			}
 			if e.Value != "" && (e.Name == "MONGO_URI" || strings.HasPrefix(e.Name, "BSN_")) {
 				t.Errorf("%s: secret %s in plain text", name, e.Name)
 			}
 		}
-		if secrets["MONGO_URI"] != "mongo" || (svc == v1.Participants) != (secrets["BSN_ENCRYPTION_KEY"] == "bsn-keys") {
+		if secrets["MONGO_URI"] != "mongo" || (svc == v1.Participants) != (secrets["BSN_ENCRYPTION_KEY"] == "bsn-keys") || secrets["EVENT_SIGNING_KEY"] != "event-keys" {
 			t.Errorf("%s: secret references %v", name, secrets)
 		}
 		cm, ok := get(t, ns, name, &corev1.ConfigMap{})

@@ -5,6 +5,7 @@
 //	werkregio test    run every test of every module in the workspace
 //	werkregio tools   build kube-apiserver, etcd, kubectl, controller-gen and helm once
 //	werkregio images  build the container images with ko, no Docker daemon needed
+//	werkregio keys    print a region's event signing keys (Secret and ConfigMap)
 //	werkregio skaffold  check skaffold.yaml (diagnose, offline render) or run skaffold
 package main
 
@@ -34,6 +35,8 @@ func main() {
 		err = local.Images(os.Args[2:])
 	case "skaffold":
 		err = local.Skaffold(os.Args[2:])
+	case "keys":
+		err = local.Keys(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -56,6 +59,7 @@ commands:
   test    run all tests of all modules (what CI runs)
   tools   build the Kubernetes test binaries and helm, print their paths
   images  build the service and operator images with ko into a local registry (no Docker)
+  keys    print a region's event signing keys as a Secret and a ConfigMap: keys -region groningen | kubectl apply -f -
   skaffold  build skaffold once (heavy) and check skaffold.yaml, or run it: skaffold run -p e2e ...
 `)
 }

@@ -23,7 +23,8 @@ func (t Target) partnerPlacement(ctx context.Context, enrolment, employer, start
 	if err != nil {
 		return err
 	}
-	w := &kafka.Writer{Addr: kafka.TCP(t.Kafka), Topic: t.Region + "." + catalog.TopicPartnersPlacements, Balancer: &kafka.Hash{},
+	topic := t.Region + "." + catalog.TopicPartnersPlacements
+	w := &kafka.Writer{Addr: kafka.TCP(t.Kafka), Topic: topic, Balancer: &kafka.Hash{},
 		RequiredAcks: kafka.RequireAll, Transport: messaging.NewTransport()}
 	defer func() { _ = w.Close() }()
 	msg := kafka.Message{Key: []byte(enrolment), Value: data, Headers: []kafka.Header{
@@ -34,6 +35,17 @@ func (t Target) partnerPlacement(ctx context.Context, enrolment, employer, start
 		{Key: messaging.HeaderTime, Value: []byte(time.Now().UTC().Format(time.RFC3339Nano))},
 		{Key: messaging.HeaderContentType, Value: []byte(messaging.JSON)},
 	}}
+	// UWV signs what it sends with its registered key (ce_signature over the topic, the
+	// event's attributes and its data)
+	key, err := partnerSigner("/uwv/polisadministratie")
+	if err != nil {
+		return err
+	}
+	msg.Topic = topic
+	if err := messaging.Sign(&msg, key); err != nil {
+		return err
+	}
+	msg.Topic = ""
 	if err := w.WriteMessages(ctx, msg); err != nil {
 		return fmt.Errorf("UWV's placement on Kafka: %w", err)
 	}

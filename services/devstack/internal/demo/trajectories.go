@@ -118,6 +118,11 @@ func loadTrajectories(ctx context.Context, t Target, timmerID, werkfitID string)
 	}
 	for _, s := range []obj{{"source": "/lms/bouwopleiding-noord", "role": "provider", "org": ProviderKvK, "name": "Leeromgeving Bouwopleiding Noord"},
 		{"source": "/uwv/polisadministratie", "role": "uwv", "org": "uwv", "name": "UWV polisadministratie"}} {
+		keys, err := partnerKeys(s["source"].(string))
+		if err != nil {
+			return err
+		}
+		s["keys"] = keys
 		if err := admin.do(ctx, "POST", "/api/v1/partner-sources", s, nil); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package local
 
 import (
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/eventkeys"
 	"github.com/werkregio/platform/services/devstack/internal/demo"
 )
 
@@ -21,6 +22,8 @@ type secrets struct {
 	PersonPseudonymKey string
 	// PortalSessionKey seals the portal's session cookies.
 	PortalSessionKey string
+	// EventSigningKeys are each service's private JWK it signs its events with.
+	EventSigningKeys map[string]string
 	// SMTPAddr is the local SMTP sink (mailpit), set when it runs.
 	SMTPAddr string `json:"-"`
 }
@@ -57,4 +60,16 @@ func services(basePort int) []service {
 			Port: basePort + s.PortOffset, Env: extraEnv[s.Name]})
 	}
 	return list
+}
+
+// eventKeyEnv is a service's signing key and the public keys of every service of the
+// local region (they read each other's topics).
+func (s secrets) eventKeyEnv(service string) []string {
+	var public []eventkeys.JWK
+	for _, svc := range catalog.Services {
+		if k, err := eventkeys.PublicOf([]byte(s.EventSigningKeys[svc.Name])); err == nil {
+			public = append(public, k)
+		}
+	}
+	return []string{"EVENT_SIGNING_KEY=" + s.EventSigningKeys[service], "EVENT_KEYS=" + string(eventkeys.Set(public...))}
 }

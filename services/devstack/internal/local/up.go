@@ -72,7 +72,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	if err != nil {
 		return err
 	}
-	keys, err := loadOrCreateSecrets(dir)
+	keys, err := loadOrCreateSecrets(dir, *region)
 	if err != nil {
 		return err
 	}
@@ -155,6 +155,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 			"OTEL_EXPORTER_OTLP_ENDPOINT="+traces.otlp,
 			"OTEL_TRACES_SAMPLER_RATIO=1",
 		)
+		cmd.Env = append(cmd.Env, keys.eventKeyEnv(s.Name)...)
 		if s.Env != nil {
 			cmd.Env = append(cmd.Env, s.Env(keys)...)
 		}

@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -34,7 +36,7 @@ func rejectRuleErrors(err error) error {
 // came from, and stores those that may count; it returns per index the reports it
 // rejected. Only the registered system of the enrolment's provider may report its hours.
 // Reports already stored count once however often they are redelivered or replayed.
-func (s *Service) RecordAttendance(ctx context.Context, reports []domain.AttendanceReport, sources []string) (map[int]error, error) {
+func (s *Service) RecordAttendance(ctx context.Context, reports []domain.AttendanceReport, origins []Origin) (map[int]error, error) {
 	rejected := map[int]error{}
 	var ids []string
 	for _, r := range reports {
@@ -45,15 +47,15 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 		return nil, err
 	}
 	senders := map[string]*domain.PartnerSource{}
-	for _, src := range sources {
-		if _, ok := senders[src]; ok {
+	for _, o := range origins {
+		if _, ok := senders[o.Source]; ok {
 			continue
 		}
-		ps, err := s.partnerSource(ctx, src)
+		ps, err := s.partnerSource(ctx, o.Source)
 		if err != nil {
 			return nil, err
 		}
-		senders[src] = ps
+		senders[o.Source] = ps
 	}
 	var accepted []domain.AttendanceReport
 	var index []int // of each accepted report in reports
@@ -68,16 +70,20 @@ func (s *Service) RecordAttendance(ctx context.Context, reports []domain.Attenda
 			rejected[i] = reject("enrolment %s belongs to another region", r.EnrolmentID)
 			continue
 		}
-		sender := senders[sources[i]]
+		sender := senders[origins[i].Source]
 		if sender == nil {
-			rejected[i] = unregistered(sources[i])
+			rejected[i] = unregistered(origins[i].Source)
+			continue
+		}
+		if err := origins[i].Proven(sender.Keys); err != nil {
+			rejected[i] = &Rejected{Reason: err}
 			continue
 		}
 		if err := sender.MayReportAttendance(e.ProviderKvK); err != nil {
 			rejected[i] = &Rejected{Reason: err}
 			continue
 		}
-		r.Source = "partner:" + sources[i]
+		r.Source = "partner:" + origins[i].Source
 		if err := e.CheckAttendance(r, now); err != nil {
 			rejected[i] = &Rejected{Reason: err}
 			continue
@@ -121,6 +127,9 @@ func (s *Service) RegisterPartnerSource(ctx context.Context, p auth.Principal, i
 	if err != nil {
 		return nil, err
 	}
+	if _, err := messaging.ParsePublicKeys(in.Keys); err != nil {
+		return nil, rules.Invalid("keys", "%s", err.Error())
+	}
 	existing, v, err := s.repo.LoadPartnerSource(ctx, ps.ID)
 	switch {
 	case err == nil && existing.RevokedAt == nil:
@@ -162,6 +171,23 @@ func (s *Service) RevokePartnerSource(ctx context.Context, p auth.Principal, id 
 	if !p.Has(auth.RoleAdmin) {
 		return nil, rules.Forbid("only an administrator revokes partner systems")
 	}
+	return s.changePartnerSource(ctx, p, id, "partner-source.revoked", func(ps *domain.PartnerSource) error { return ps.Revoke(s.now()) })
+}
+
+// ReplacePartnerKeys rotates a partner system's signing keys (administrator).
+func (s *Service) ReplacePartnerKeys(ctx context.Context, p auth.Principal, id string, keys json.RawMessage) (*domain.PartnerSource, error) {
+	if !p.Has(auth.RoleAdmin) {
+		return nil, rules.Forbid("only an administrator registers partner systems' keys")
+	}
+	if _, err := messaging.ParsePublicKeys(keys); err != nil {
+		return nil, rules.Invalid("keys", "%s", err.Error())
+	}
+	return s.changePartnerSource(ctx, p, id, "partner-source.keys-replaced", func(ps *domain.PartnerSource) error { return ps.ReplaceKeys(keys, s.now()) })
+}
+
+// changePartnerSource loads a registration of this region, changes it and saves it with
+// the action on its audit trail.
+func (s *Service) changePartnerSource(ctx context.Context, p auth.Principal, id, action string, change func(*domain.PartnerSource) error) (*domain.PartnerSource, error) {
 	var out *domain.PartnerSource
 	err := rules.Retry(ctx, func() error {
 		ps, v, err := s.repo.LoadPartnerSource(ctx, id)
@@ -171,13 +197,37 @@ func (s *Service) RevokePartnerSource(ctx context.Context, p auth.Principal, id 
 		if ps.Region != s.region {
 			return rules.ErrNotFound
 		}
-		if err := ps.Revoke(s.now()); err != nil {
+		if err := change(ps); err != nil {
 			return err
 		}
 		out = ps
-		return s.repo.SavePartnerSource(ctx, ps, rules.Outcome{Version: v, Actor: p.Actor(), Action: "partner-source.revoked"})
+		return s.repo.SavePartnerSource(ctx, ps, rules.Outcome{Version: v, Actor: p.Actor(), Action: action})
 	})
 	return out, err
+}
+
+// Origin is where a partner message says it comes from, and the check of its signature
+// against the keys registered for that sender.
+type Origin struct {
+	Source string
+	Proven func(keys []byte) error
+}
+
+// provenSender is the registration of the message's sender once its signature is proven
+// with the sender's registered keys: a registered sender's source named by anyone else
+// proves nothing.
+func (s *Service) provenSender(ctx context.Context, o Origin) (*domain.PartnerSource, error) {
+	sender, err := s.partnerSource(ctx, o.Source)
+	if err != nil {
+		return nil, err
+	}
+	if sender == nil {
+		return nil, unregistered(o.Source)
+	}
+	if err := o.Proven(sender.Keys); err != nil {
+		return nil, &Rejected{Reason: err}
+	}
+	return sender, nil
 }
 
 // PlacementConfirmation is an employer's or UWV's report of a job on the partner topic.
@@ -190,14 +240,11 @@ type PlacementConfirmation struct {
 
 // ConfirmPlacement records a job reported by a partner system: a new job, or the
 // confirmation of one a work coach recorded. A redelivered report changes nothing.
-func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation, source string) error {
-	actor := rules.Actor{Subject: "partner:" + c.ConfirmedBy, Name: source}
-	sender, err := s.partnerSource(ctx, source)
+func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation, origin Origin) error {
+	actor := rules.Actor{Subject: "partner:" + c.ConfirmedBy, Name: origin.Source}
+	sender, err := s.provenSender(ctx, origin)
 	if err != nil {
 		return err
-	}
-	if sender == nil {
-		return unregistered(source)
 	}
 	if err := sender.MayConfirmPlacement(c.ConfirmedBy, c.EmployerKvK); err != nil {
 		return &Rejected{Reason: err}

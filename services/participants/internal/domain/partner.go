@@ -3,6 +3,7 @@ package domain
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -40,6 +41,10 @@ type PartnerSource struct {
 	Org          string    `json:"org"`
 	Name         string    `json:"name"`
 	RegisteredAt time.Time `json:"registeredAt"`
+	// Keys is the JWK Set of the public keys the system signs its messages with: a message
+	// counts only when its signature is made with one of them.
+	Keys      json.RawMessage `json:"keys"`
+	KeysSince time.Time       `json:"keysSince"`
 	// RevokedAt: no longer trusted; its messages are dead-lettered.
 	RevokedAt *time.Time `json:"revokedAt,omitempty"`
 }
@@ -56,10 +61,11 @@ func (s *PartnerSource) Revoke(now time.Time) error {
 
 // PartnerSourceInput registers a partner system.
 type PartnerSourceInput struct {
-	Source string      `json:"source"`
-	Role   PartnerRole `json:"role"`
-	Org    string      `json:"org"`
-	Name   string      `json:"name"`
+	Source string          `json:"source"`
+	Role   PartnerRole     `json:"role"`
+	Org    string          `json:"org"`
+	Name   string          `json:"name"`
+	Keys   json.RawMessage `json:"keys"`
 }
 
 // PartnerSourceID is deterministic: one registration per source.
@@ -80,11 +86,22 @@ func NewPartnerSource(region string, in PartnerSourceInput, now time.Time) (*Par
 		v.Check(ValidKvK(in.Org), "org", "must be the KvK number (8 digits) of the provider or employer")
 	}
 	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
+	v.Check(len(in.Keys) > 0, "keys", "is required: the JWK Set of the public keys the system signs its messages with")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return &PartnerSource{ID: PartnerSourceID(in.Source), Region: region, Source: in.Source, Role: in.Role, Org: in.Org,
-		Name: strings.TrimSpace(in.Name), RegisteredAt: now.UTC()}, nil
+		Name: strings.TrimSpace(in.Name), RegisteredAt: now.UTC(), Keys: in.Keys, KeysSince: now.UTC()}, nil
+}
+
+// ReplaceKeys rotates the system's signing keys: from now on its messages count when
+// signed with one of these.
+func (s *PartnerSource) ReplaceKeys(keys json.RawMessage, now time.Time) error {
+	if s.RevokedAt != nil {
+		return rules.State("source %s was revoked; register it anew", s.Source)
+	}
+	s.Keys, s.KeysSince = keys, now.UTC()
+	return nil
 }
 
 // MayReportAttendance: a provider's system, for that provider's enrolments only.

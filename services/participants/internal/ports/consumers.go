@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -35,7 +36,7 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 		Types:   []string{catalog.TypeAttendanceReported},
 		Handler: func(ctx context.Context, batch []messaging.Message) error {
 			reports := make([]domain.AttendanceReport, 0, len(batch))
-			sources := make([]string, 0, len(batch))
+			origins := make([]app.Origin, 0, len(batch))
 			index := make([]int, 0, len(batch))
 			rej := messaging.Rejections{}
 			for i, m := range batch {
@@ -45,10 +46,10 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 					continue
 				}
 				reports = append(reports, r)
-				sources = append(sources, m.Source)
+				origins = append(origins, originOf(m))
 				index = append(index, i)
 			}
-			refused, err := a.RecordAttendance(ctx, reports, sources)
+			refused, err := a.RecordAttendance(ctx, reports, origins)
 			if err != nil {
 				return err
 			}
@@ -74,7 +75,20 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 			if err := json.Unmarshal(m.Data, &c); err != nil {
 				return messaging.Permanent(err)
 			}
-			return messaging.PermanentIfRejected(a.ConfirmPlacement(ctx, c, m.Source))
+			return messaging.PermanentIfRejected(a.ConfirmPlacement(ctx, c, originOf(m)))
 		}),
 	}
+}
+
+// originOf is the sender a partner message names, and the check of its signature against
+// the keys registered for that sender (ce_signature, see the AsyncAPI document).
+func originOf(m messaging.Message) app.Origin {
+	return app.Origin{Source: m.Source, Proven: func(keys []byte) error {
+		set, err := messaging.ParsePublicKeys(keys)
+		if err != nil {
+			return fmt.Errorf("%w: the sender's registered keys do not read: %w", messaging.ErrOriginNotProven, err)
+		}
+		_, err = messaging.VerifyOrigin(messaging.MessageOf(m), set)
+		return err
+	}}
 }

@@ -2,6 +2,7 @@
 package ports
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -62,6 +63,7 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/partner-sources", admin, h.registerPartnerSource)
 	api.GET("/partner-sources/:sourceId", oversight, h.getPartnerSource)
 	api.DELETE("/partner-sources/:sourceId", admin, h.revokePartnerSource)
+	api.PUT("/partner-sources/:sourceId/keys", admin, h.replacePartnerKeys)
 	api.POST("/enrolments/:enrolmentId/attendance", auth.Require(auth.RoleProvider), h.reportAttendance)
 }
 
@@ -290,6 +292,15 @@ func (h *HTTP) registerPartnerSource(c *gin.Context) {
 func (h *HTTP) getPartnerSource(c *gin.Context) {
 	v, err := h.app.GetPartnerSource(c, principal(c), c.Param("sourceId"))
 	respond(c, http.StatusOK, v, err)
+}
+
+func (h *HTTP) replacePartnerKeys(c *gin.Context) {
+	if in, ok := bind[struct {
+		Keys json.RawMessage `json:"keys"`
+	}](c); ok {
+		v, err := h.app.ReplacePartnerKeys(c, principal(c), c.Param("sourceId"), in.Keys)
+		respond(c, http.StatusOK, v, err)
+	}
 }
 
 func (h *HTTP) revokePartnerSource(c *gin.Context) {

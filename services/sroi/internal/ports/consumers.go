@@ -4,6 +4,8 @@ package ports
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/civil"
@@ -89,12 +91,20 @@ func CandidateMonths(a *app.Service) messaging.ConsumerConfig {
 		GroupID: "sroi.candidate-months",
 		Topics:  []string{catalog.TopicSroiCandidateMonths},
 		Types:   []string{catalog.TypeCandidateMonthsClaimed, catalog.TypeCandidateMonthsReleased},
-		Handler: messaging.PerKey(16, handle(func(ctx context.Context, typ string, c app.MonthsClaim) error {
-			if typ == catalog.TypeCandidateMonthsReleased {
-				return a.ReleaseClaim(ctx, c)
+		Handler: messaging.PerKey(16, func(ctx context.Context, m messaging.Message) error {
+			var c app.MonthsClaim
+			if err := json.Unmarshal(m.Data, &c); err != nil {
+				return messaging.Permanent(err)
 			}
-			return a.ApplyClaim(ctx, c)
-		})),
+			// the region a claim is for is the region whose sroi signed it, not the one it names
+			if signer, _, _ := strings.Cut(m.Signer, "/"); signer != c.Region {
+				return messaging.Permanent(fmt.Errorf("%w: a claim for region %q signed by %s", messaging.ErrOriginNotProven, c.Region, m.Signer))
+			}
+			if m.Type == catalog.TypeCandidateMonthsReleased {
+				return messaging.PermanentIfRejected(a.ReleaseClaim(ctx, c))
+			}
+			return messaging.PermanentIfRejected(a.ApplyClaim(ctx, c))
+		}),
 	}
 }
 
