@@ -282,6 +282,9 @@ func FetchBytes(maxMessageBytes int) int {
 	return max(10<<20, maxMessageBytes+1<<16)
 }
 
+// Topics are the topics the consumer reads.
+func (c *Consumer) Topics() []string { return c.cfg.Topics }
+
 // Run consumes until ctx ends. Nothing is committed that was not handled or dead-lettered.
 func (c *Consumer) Run(ctx context.Context) error {
 	defer c.reader.Close()
@@ -367,7 +370,16 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 	for _, m := range raw {
 		mctx, span := c.startProcessSpan(ctx, m)
 		spans = append(spans, span)
+		// who sent it first: nothing of a message whose origin is not proven is read further
 		e, err := eventFrom(m)
+		var signer string
+		if err == nil {
+			if signer, err = c.origin(m); err != nil {
+				span.SetStatus(codes.Error, "origin not proven")
+				c.deadLetter(mctx, m, err)
+				continue
+			}
+		}
 		if err == nil && c.cfg.Validator != nil {
 			err = c.cfg.Validator.Validate(e.Type, e.Data)
 		}
@@ -378,12 +390,6 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 		}
 		span.SetAttributes(semconv.MessagingMessageID(privacy.Redact(e.ID)), attribute.String("cloudevents.event_type", privacy.Redact(e.Type)))
 		if len(c.types) > 0 && !c.types[e.Type] {
-			continue
-		}
-		signer, err := c.origin(m)
-		if err != nil {
-			span.SetStatus(codes.Error, "origin not proven")
-			c.deadLetter(mctx, m, err)
 			continue
 		}
 		valid = append(valid, Message{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Signer: signer, ctx: mctx, raw: m})

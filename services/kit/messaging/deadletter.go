@@ -100,6 +100,10 @@ func (c *Consumer) Replay(ctx context.Context, d DeadLetter) error {
 	defer span.End()
 	span.SetAttributes(attribute.Bool("werkregio.replay", true))
 	e, err := eventFrom(m)
+	var signer string
+	if err == nil {
+		signer, err = c.origin(m)
+	}
 	if err == nil {
 		err = c.cfg.Validator.Validate(e.Type, e.Data)
 	}
@@ -108,10 +112,6 @@ func (c *Consumer) Replay(ctx context.Context, d DeadLetter) error {
 	}
 	if len(c.types) > 0 && !c.types[e.Type] {
 		return Permanent(ErrNotWanted)
-	}
-	signer, err := c.origin(m)
-	if err != nil {
-		return Permanent(err)
 	}
 	err = c.call(mctx, []Message{{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Signer: signer, ctx: mctx, raw: m}})
 	var rej Rejections

@@ -3,6 +3,7 @@ package service
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
@@ -104,4 +105,17 @@ func (p *Platform) regionOf(shared bool) string {
 		return "any region"
 	}
 	return "region " + p.Config.Region
+}
+
+// ConsumedTopics are the topics (with their prefixes) the service's consumers read.
+func (p *Platform) ConsumedTopics() []string {
+	var out []string
+	for _, c := range p.consumers {
+		for _, t := range c.Topics() {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }

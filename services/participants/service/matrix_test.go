@@ -68,3 +68,10 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 		Hidden: []string{pid, en.ID},
 	})
 }
+
+// On every topic of the platform's own it reads, an event its owner did not sign is
+// dead-lettered for its origin (partner topics: TestAMessageThatClaimsAnotherSendersNameIsNotBelieved).
+func TestForgedEventsAreRefusedOnEveryTopicItReads(t *testing.T) {
+	e := start(t, &kittest.Clock{})
+	e.pf.CheckForgedEventsAreRefused(t, e.r)
+}

@@ -77,3 +77,10 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 		Hidden: []string{trancheID, "enr-2"},
 	})
 }
+
+// On every topic of the platform's own it reads, an event its owner did not sign is
+// dead-lettered for its origin.
+func TestForgedEventsAreRefusedOnEveryTopicItReads(t *testing.T) {
+	e := start(t)
+	e.pf.CheckForgedEventsAreRefused(t, e.r)
+}

@@ -75,3 +75,10 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 		Hidden: []string{res.Application.ID, res.Contract.ID},
 	})
 }
+
+// On every topic of the platform's own it reads, an event its owner did not sign is
+// dead-lettered for its origin.
+func TestForgedEventsAreRefusedOnEveryTopicItReads(t *testing.T) {
+	r := start(t)
+	r.pf.CheckForgedEventsAreRefused(t, r.Running)
+}

@@ -56,3 +56,10 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 		Hidden: []string{contractID, "Bouwschool Noord"},
 	})
 }
+
+// On every topic of the platform's own it reads, an event its owner did not sign is
+// dead-lettered for its origin.
+func TestForgedEventsAreRefusedOnEveryTopicItReads(t *testing.T) {
+	pf, r := start(t, &kittest.Clock{})
+	pf.CheckForgedEventsAreRefused(t, r)
+}

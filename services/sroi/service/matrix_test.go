@@ -71,3 +71,11 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 		Hidden: []string{d.ID},
 	})
 }
+
+// On every topic of the platform's own it reads (the shared candidate-months topic among
+// them), an event its owner did not sign is dead-lettered for its origin.
+func TestForgedEventsAreRefusedOnEveryTopicItReads(t *testing.T) {
+	pf := kittest.NewPlatform(t)
+	g := startRegion(t, pf, kittest.Region)
+	pf.CheckForgedEventsAreRefused(t, g.r)
+}
