@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/kittest"
 )
 
 // The regional portal in a real browser, on the demo data of `werkregio up`: each role signs
@@ -52,10 +55,30 @@ func TestPortalInABrowser(t *testing.T) {
 		admin.open("/regio")
 		admin.see("Banendoel: 1000-banenplan Groningen (vervolg)")
 		admin.check("beheerder-regio")
-		// and, per service, the messages it could not accept, to replay or discard
-		admin.open("/beheer/berichten")
+		// and, per service, the messages it could not accept, to replay or discard: a job
+		// reported by an HR system the region never registered
+		publishUnregisteredJob(t, r)
+		deadline := time.Now().Add(30 * time.Second)
+		for admin.open("/beheer/berichten"); !strings.Contains(admin.body(), "/hr/onbekend"); admin.open("/beheer/berichten") {
+			if time.Now().After(deadline) {
+				t.Fatal("the refused job is not on the page")
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
 		admin.see("Onverwerkte berichten", "Deelnemers en trajecten", "Betalingen", "Social return")
+		admin.see("not a registered partner system")
 		admin.check("beheerder-berichten")
+		admin.run(chromedp.Click(`//tr[contains(., '/hr/onbekend')]//button[starts-with(., 'Opnieuw verwerken')]`))
+		admin.waitFor("1 opnieuw geweigerd")
+		admin.run(chromedp.Click(`//tr[contains(., '/hr/onbekend')]//a[text()='Verwijderen']`))
+		admin.waitSel("#f-reden")
+		admin.see("Bericht verwijderen", "/hr/onbekend")
+		admin.run(chromedp.Click(`main form button[type="submit"]`))
+		admin.waitSel("#f-reden") // required: the browser asks for the reason first
+		admin.run(chromedp.SetValue("#f-reden", "onbekend systeem, werkgever gebeld"), chromedp.Click(`main form button[type="submit"]`))
+		admin.waitFor("bericht verwijderd; de reden is bewaard")
+		admin.dontSee("/hr/onbekend")
+		admin.check("beheerder-bericht-verwijderd")
 	})
 
 	t.Run("contractor declares a candidate and sees its value and calculation", func(t *testing.T) {
@@ -326,4 +349,15 @@ func newBSN(t *testing.T) string {
 		}
 		return s.String()
 	}
+}
+
+// publishUnregisteredJob puts a job on the partner topic from a system the region never
+// registered, signed with its own key: participants refuses and keeps it.
+func publishUnregisteredJob(t *testing.T, r Running) {
+	t.Helper()
+	topic := r.Region + "." + catalog.TopicPartnersPlacements
+	data := []byte(`{"enrolmentId":"enr-onbekend","employerKvk":"55667788","startDate":"` + time.Now().AddDate(0, 0, -3).Format("2006-01-02") +
+		`","hoursPerWeek":32,"contractType":"permanent","confirmedBy":"employer","reportId":"onbekend-1"}`)
+	m := kittest.CloudEvent(fmt.Sprintf("onbekend-%d", time.Now().UnixNano()), catalog.TypePlacementConfirmed, "/hr/onbekend", "enr-onbekend", data)
+	kittest.PublishRaw(t, r.Kafka, topic, m)
 }

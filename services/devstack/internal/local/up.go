@@ -35,6 +35,8 @@ type Running struct {
 	Traces string // the trace viewer's pages and query API
 	SignIn string // the local OpenID Connect provider (issuer)
 	Portal string // the regional portal
+	Kafka  string // the embedded Kafka (host:port)
+	Region string
 }
 
 // up is Up until ctx ends; onReady (if any) hears where everything is once the demo data
@@ -245,7 +247,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
 
 	if onReady != nil {
-		onReady(Running{URLs: urls, Traces: traces.web, SignIn: signIn, Portal: portalURL})
+		onReady(Running{URLs: urls, Traces: traces.web, SignIn: signIn, Portal: portalURL, Kafka: ready.Kafka, Region: *region})
 	}
 	// Run until interrupted or until a child dies.
 	died := make(chan string, len(children))

@@ -36,13 +36,13 @@ func (s *Server) deadLetters(c *gin.Context) {
 		}
 		total += len(page.Items)
 		t := &web.Table{Caption: "Onverwerkte berichten van " + name, Empty: "Geen onverwerkte berichten.",
-			Columns: []web.Column{{Label: "Sinds"}, {Label: "Bericht"}, {Label: "Afzender"}, {Label: "Reden (technisch)"}, {Label: "Keer geweigerd", Numeric: true}, {Label: "Opnieuw"}, {Label: "Verwijderen"}}}
+			Columns: []web.Column{{Label: "Sinds"}, {Label: "Bericht en afzender"}, {Label: "Reden (technisch)"}, {Label: "Opnieuw"}, {Label: "Verwijderen"}}}
 		for _, d := range page.Items {
 			what := d.Type + " (" + d.EventID + ")"
 			replay := &web.Form{Action: deadLettersPage + "/" + svc + "/opnieuw", Inline: true, Submit: "Opnieuw verwerken",
 				SubmitName: "Opnieuw verwerken: " + what, Key: session.RandomToken(), Hidden: map[string]string{"id": d.ID}}
-			t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: web.DateTime(d.At)}, {Text: d.Type, Lines: []string{d.EventID, d.Topic}},
-				{Text: d.Source}, {Text: d.Reason}, {Text: strconv.Itoa(d.Times + d.Replays)}, {Form: replay},
+			t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: web.DateTime(d.At)}, {Text: d.Type, Lines: []string{"van " + d.Source, d.EventID}},
+				{Text: d.Reason, Lines: []string{fmt.Sprintf("%d keer geweigerd", d.Times+d.Replays)}}, {Form: replay},
 				{Text: "Verwijderen", Href: deadLettersPage + "/" + svc + "/" + url.PathEscape(d.ID) + "/verwijderen"}}})
 		}
 		b := web.Block{Heading: name, ID: svc, Table: t}
