@@ -109,27 +109,20 @@ func startPlatform() (Running, error) {
 		return Running{}, err
 	}
 	// services on base+1..+5, the identity provider on +9, the portal on +10, and their
-	// internal listeners 10 higher
-	base, err := freePorts(21)
+	// internal listeners 10 higher; Kafka, MongoDB, the trace viewer, OTLP and SMTP on
+	// +21..+25 (and mailpit's web view 7000 above SMTP): one range, so no port of one is
+	// picked for another while both are free
+	base, err := freePorts(26)
+	for err == nil && isTaken(base+25+7000) {
+		base, err = freePorts(26)
+	}
 	if err != nil {
 		return Running{}, err
 	}
 	args := []string{"-data-dir", dir, "-base-port", strconv.Itoa(base)}
-	for _, flag := range []string{"-kafka-port", "-mongo-port", "-traces-port", "-otlp-port"} {
-		p, err := freePorts(1)
-		if err != nil {
-			return Running{}, err
-		}
-		args = append(args, flag, strconv.Itoa(p))
+	for i, flag := range []string{"-kafka-port", "-mongo-port", "-traces-port", "-otlp-port", "-smtp-port"} {
+		args = append(args, flag, strconv.Itoa(base+21+i))
 	}
-	smtp, err := freePorts(1)
-	for err == nil && isTaken(smtp+7000) {
-		smtp, err = freePorts(1)
-	}
-	if err != nil {
-		return Running{}, err
-	}
-	args = append(args, "-smtp-port", strconv.Itoa(smtp))
 	ctx, cancel := context.WithCancel(context.Background())
 	running := make(chan Running, 1)
 	done := make(chan error, 1)
@@ -139,6 +132,7 @@ func startPlatform() (Running, error) {
 	case r := <-running:
 		return r, nil
 	case err := <-done:
+		shared.stop = func() { cancel(); _ = os.RemoveAll(dir) } // up has ended already
 		return Running{}, fmt.Errorf("up stopped: %w", err)
 	case <-time.After(10 * time.Minute):
 		return Running{}, errors.New("up not ready in 10 minutes")
