@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -39,16 +38,6 @@ func milestones() (n, kills int) {
 		kills = v
 	}
 	return n, kills
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // The payments process is killed with SIGKILL at random moments while milestones flow and
@@ -84,7 +73,7 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 		"accountHolder": "Bouwschool Noord B.V.", "iban": "NL91ABNA0417164300", "status": "confirmed", "revision": 1,
 		"address": obj{"street": "Hoofdstraat", "buildingNumber": "12", "postCode": "9711 AB", "town": "Groningen", "country": "NL"},
 		"at":      time.Now().UTC().Format(time.RFC3339)})
-	token := svc.token("finance@crash", "gemeente-groningen", auth.RoleFinance)
+	token := svc.Token("finance@crash", "gemeente-groningen", auth.RoleFinance)
 	body, _ := json.Marshal(obj{"name": "Crash", "source": "RIF", "from": kittest.Day(-400), "until": kittest.Day(365), "schemes": []string{"sch-1"},
 		"amountCents": int64(n+5) * 95000})
 	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/budgets", strings.NewReader(string(body)))
@@ -133,10 +122,10 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 		if due() >= n {
 			break
 		}
-		svc.kill()
+		svc.Kill()
 		kills++
 	}
-	svc.ready()
+	svc.Ready(60 * time.Second)
 	// the rest at the service's pace (some 30 milestones a second on two shared cores)
 	kittest.Eventually(t, "every milestone's tranches", max(5*time.Minute, time.Duration(n)*100*time.Millisecond), func() bool {
 		return due() >= n && count(bson.D{}) >= 3*n

@@ -43,8 +43,8 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	infra := kittest.Shared(t)
 	svc := startService(t, "sroi", "PERSON_PSEUDONYM_KEY="+kittest.RandomKey(32), "SROI_PROGRESS_CHECK_INTERVAL=1s", "SROI_POLICY=rijk", "SROI_TABLES=utrecht")
 	prefix, addr := svc.Prefix, svc.Addr
-	buyer := svc.token("buyer@crash", "gemeente-groningen", auth.RoleBuyer)
-	contractor := svc.token("sroi@34567890", "34567890", auth.RoleContractor)
+	buyer := svc.Token("buyer@crash", "gemeente-groningen", auth.RoleBuyer)
+	contractor := svc.Token("sroi@34567890", "34567890", auth.RoleContractor)
 	call := func(token, method, path, key string, body any, out any) (int, error) {
 		var raw []byte
 		if body != nil {
@@ -123,9 +123,9 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	kills := 0
 	for ; kills < maxKills; kills++ {
 		time.Sleep(time.Duration(200+rand.IntN(1000)) * time.Millisecond)
-		svc.kill()
+		svc.Kill()
 	}
-	svc.ready()
+	svc.Ready(60 * time.Second)
 	select {
 	case <-done:
 	case <-time.After(5 * time.Minute): // a key cut off mid-request is free again after its lease (2 minutes)

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -58,7 +59,7 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 }
 
 // problems renders the last error recorded by a handler as problem+json.
-func problems(log *slog.Logger) gin.HandlerFunc {
+func problems(log *slog.Logger, unavailable func(error) bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Next()
 		if len(c.Errors) == 0 || c.Writer.Written() {
@@ -66,8 +67,15 @@ func problems(log *slog.Logger) gin.HandlerFunc {
 		}
 		err := c.Errors.Last().Err
 		p := *problem.From(err)
+		if p.Status == http.StatusInternalServerError && unavailable != nil && unavailable(err) {
+			// the store or the broker did not answer in time: the request changed nothing
+			// (a retry with its Idempotency-Key runs it once) and may be sent again
+			log.WarnContext(c.Request.Context(), "request failed: a dependency is unavailable", "error", privacy.RedactError(err).Error(), "route", c.FullPath())
+			p = *problem.KindUnavailable.New("The service cannot reach its database or broker at the moment; repeat the request shortly (with the same Idempotency-Key).")
+			c.Header("Retry-After", "5")
+		}
 		span := trace.SpanFromContext(c.Request.Context())
-		if p.Status >= 500 {
+		if p.Status == http.StatusInternalServerError {
 			err = privacy.RedactError(err)
 			log.ErrorContext(c.Request.Context(), "request failed", "error", err.Error(), "route", c.FullPath())
 			span.SetStatus(codes.Error, err.Error())
@@ -157,6 +165,18 @@ func noStore() gin.HandlerFunc {
 		if !isOperational(c.Request.URL.Path) {
 			c.Header("Cache-Control", "no-store")
 		}
+		c.Next()
+	}
+}
+
+// Deadline bounds a request's work: what has not answered by then (a hung database, a
+// failing-over replica set) ends with the request's context, and the request answers 503
+// with Retry-After instead of hanging.
+func Deadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}
 }

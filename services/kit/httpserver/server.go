@@ -6,6 +6,7 @@ package httpserver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -37,7 +38,10 @@ type Options struct {
 	// MetricsHandler and ReadyChecks serve the internal listener (Operations).
 	MetricsHandler http.Handler
 	ReadyChecks    []Check
-	MaxBodyBytes   int64
+	// Unavailable says an error means a dependency could not be reached in time: the
+	// request answers 503 unavailable with Retry-After, not 500.
+	Unavailable  func(error) bool
+	MaxBodyBytes int64
 	// Upload names the routes that take a document instead of JSON (evidence: a PDF, a
 	// scan) and their body limit; the handler checks the document's type.
 	Upload func(r *http.Request) (maxBytes int64, ok bool)
@@ -65,7 +69,7 @@ func NewEngine(o Options) *gin.Engine {
 		requestID(),
 		noStore(),
 		accessLog(o.Logger),
-		problems(o.Logger),
+		problems(o.Logger, o.Unavailable),
 		recovery(o.Logger),
 		bodyLimit(o.MaxBodyBytes, o.Upload),
 		mediaType(o.Upload),
@@ -91,17 +95,7 @@ func Operations(o Options) http.Handler {
 	r.Use(gin.Recovery())
 	r.GET("/healthz", alive)
 	r.GET("/readyz", func(c *gin.Context) {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
-		defer cancel()
-		status, code := gin.H{}, http.StatusOK
-		for _, chk := range o.ReadyChecks {
-			if err := chk.Run(ctx); err != nil {
-				status[chk.Name] = err.Error()
-				code = http.StatusServiceUnavailable
-			} else {
-				status[chk.Name] = "ok"
-			}
-		}
+		code, status := ready(c.Request.Context(), o.ReadyChecks, readyTimeout)
 		c.JSON(code, gin.H{"status": map[bool]string{true: "ready", false: "not ready"}[code == http.StatusOK], "checks": status})
 	})
 	if o.MetricsHandler != nil {
@@ -136,4 +130,40 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Dura
 		return err
 	}
 	return nil
+}
+
+// readyTimeout bounds /readyz: a hung dependency (a stopped process, a black-holed port)
+// makes it answer "not ready" in time, never hang past the kubelet's probe timeout.
+const readyTimeout = 1500 * time.Millisecond
+
+// ready runs the checks at once, each within timeout; one that has not answered by then is
+// reported as such.
+func ready(ctx context.Context, checks []Check, timeout time.Duration) (int, map[string]string) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		name string
+		err  error
+	}
+	results := make(chan result, len(checks))
+	for _, chk := range checks {
+		go func() { results <- result{chk.Name, chk.Run(ctx)} }()
+	}
+	status, code := map[string]string{}, http.StatusOK
+	for _, chk := range checks {
+		status[chk.Name] = fmt.Sprintf("no answer within %s", timeout)
+	}
+	for range checks {
+		select {
+		case r := <-results:
+			if r.err != nil {
+				status[r.name], code = r.err.Error(), http.StatusServiceUnavailable
+			} else {
+				status[r.name] = "ok"
+			}
+		case <-ctx.Done():
+			return http.StatusServiceUnavailable, status
+		}
+	}
+	return code, status
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -114,5 +115,21 @@ func TestReadinessAndMetricsAreOnTheInternalListenerOnly(t *testing.T) {
 		if w, _ := do(r, "GET", path, ""); w.Code != want {
 			t.Errorf("%s on the public listener: %d, want %d", path, w.Code, want)
 		}
+	}
+}
+
+// A dependency that hangs (a stopped process, a black-holed port) and ignores its deadline
+// does not hang /readyz: it answers 503 within its timeout, naming the check that did not
+// answer, while the others report.
+func TestReadinessAnswersInTimeWhenADependencyHangs(t *testing.T) {
+	hang := make(chan struct{})
+	defer close(hang)
+	ops := Operations(Options{ReadyChecks: []Check{{Name: "kafka", Run: func(context.Context) error { return nil }},
+		{Name: "mongodb", Run: func(context.Context) error { <-hang; return nil }}}})
+	began := time.Now()
+	w, _ := do(ops, "GET", "/readyz", "")
+	body, _ := io.ReadAll(w.Body)
+	if w.Code != 503 || !strings.Contains(string(body), `"mongodb":"no answer within`) || !strings.Contains(string(body), `"kafka":"ok"`) || time.Since(began) > readyTimeout+time.Second {
+		t.Errorf("%d %s after %s", w.Code, body, time.Since(began))
 	}
 }

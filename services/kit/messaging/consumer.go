@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/werkregio/platform/services/kit/outage"
 	"github.com/werkregio/platform/services/kit/privacy"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -139,6 +140,9 @@ type ConsumerConfig struct {
 	// Keep records a dead letter where administrators list, replay and discard it (the
 	// service's store), before it goes to the dead-letter topic. Retried until it succeeds.
 	Keep func(context.Context, DeadLetter) error
+	// Outages hears when the consumer waits for the broker or the database, and when it
+	// goes on (said once per outage, not per retry); none: each retry is logged.
+	Outages *outage.Tracker
 	// Healthy reports whether what handlers depend on (the database) answers. While it does
 	// not, failures are waited out without counting towards AlertAfter.
 	Healthy func(context.Context) error
@@ -295,10 +299,11 @@ func (c *Consumer) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				break
 			}
-			c.cfg.Logger.WarnContext(ctx, "fetch failed; retrying", "group", c.cfg.GroupID, "error", err.Error())
+			c.waiting(ctx, "fetch failed; retrying", err)
 			backoff = c.pause(ctx, backoff)
 			continue
 		}
+		c.back(ctx)
 		backoff = c.cfg.MinBackoff
 		c.noteLag(batch)
 		c.handle(ctx, batch)
@@ -307,7 +312,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 			if err == nil {
 				break
 			}
-			c.cfg.Logger.WarnContext(ctx, "commit failed; retrying", "group", c.cfg.GroupID, "error", err.Error())
+			c.waiting(ctx, "commit failed; retrying", err)
 			backoff = c.pause(ctx, backoff)
 		}
 	}
@@ -434,6 +439,7 @@ func (c *Consumer) attempt(ctx context.Context, batch []Message, split bool) (Re
 	for attempt := 1; ; {
 		err := c.call(ctx, batch)
 		if err == nil {
+			c.back(ctx)
 			return nil, nil
 		}
 		var rej Rejections
@@ -470,8 +476,11 @@ func (c *Consumer) attempt(ctx context.Context, batch []Message, split bool) (Re
 			}
 		}
 		c.retries.Add(ctx, 1)
-		if !stuck {
-			c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt, "healthy", counted,
+		switch {
+		case !counted: // the database is away: said once per outage
+			c.waiting(ctx, "handler failed while its database is away; retrying", err)
+		case !stuck:
+			c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt,
 				"backoff", backoff.String(), "error", err.Error())
 		}
 		backoff = c.pause(ctx, backoff)
@@ -516,6 +525,23 @@ func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (conte
 			semconv.MessagingKafkaMessageKey(privacy.Redact(string(m.Key))), // partner input: a BSN may be put anywhere
 			semconv.MessagingMessageBodySize(len(m.Value)),
 		))
+}
+
+// waiting says the consumer waits for a dependency: once per outage with Outages, else
+// per retry.
+func (c *Consumer) waiting(ctx context.Context, msg string, err error) {
+	if c.cfg.Outages != nil {
+		c.cfg.Outages.Failed(ctx, "consumer "+c.cfg.GroupID, err)
+		return
+	}
+	c.cfg.Logger.WarnContext(ctx, msg, "group", c.cfg.GroupID, "error", err.Error())
+}
+
+// back says the consumer's dependencies answer again.
+func (c *Consumer) back(ctx context.Context) {
+	if c.cfg.Outages != nil {
+		c.cfg.Outages.Recovered(ctx, "consumer "+c.cfg.GroupID)
+	}
 }
 
 // origin runs the Origin check, if any.

@@ -53,6 +53,9 @@ type Config struct {
 	// the shared candidate-months topic).
 	EventSigningKey, EventSigningKeyFile string
 	EventKeys, EventKeysFile             string
+	// RequestTimeout bounds an API request: one its database does not answer in time
+	// answers 503 with Retry-After.
+	RequestTimeout time.Duration
 	// AuthJWKSMaxAge: keys not read again for this long are no longer trusted.
 	AuthJWKSMaxAge time.Duration
 	// AuthMaxTokenLifetime and AuthClockSkew bound the tokens accepted.
@@ -135,6 +138,7 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.RelayLeaseSlot = env.Duration("OUTBOX_LEASE_SLOT", 30*time.Second)
 	c.MaxMessageBytes = env.Int("KAFKA_MAX_MESSAGE_BYTES", 1_000_000, 10_000, 100_000_000)
 	c.ShutdownTimeout = env.Duration("SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.RequestTimeout = env.Duration("REQUEST_TIMEOUT", 10*time.Second)
 	c.ConsumerFast = env.Bool("KAFKA_CONSUMER_FAST", false)
 	c.ConsumerMaxWait = env.Duration("KAFKA_CONSUMER_MAX_WAIT", 5*time.Second)
 	err := env.Err()

@@ -18,7 +18,8 @@ type job struct {
 }
 
 // AddJob runs fn at start and then every interval while the service runs. A failed run is
-// logged and retried at the next tick; fn must be idempotent.
+// retried at the next tick (logged at the first failure and when a run succeeds again, not
+// at every tick of an outage); fn must be idempotent.
 func (p *Platform) AddJob(name string, interval time.Duration, fn func(ctx context.Context, now time.Time) error) {
 	p.jobs = append(p.jobs, job{name: name, interval: interval, run: fn})
 }
@@ -29,10 +30,13 @@ func (p *Platform) runJob(ctx context.Context, j job) {
 	defer t.Stop()
 	for {
 		sctx, span := tracer.Start(ctx, "job "+j.name, trace.WithSpanKind(trace.SpanKindInternal))
-		if err := j.run(sctx, time.Now()); err != nil && ctx.Err() == nil {
+		switch err := j.run(sctx, time.Now()); {
+		case err != nil && ctx.Err() == nil:
 			span.RecordError(privacy.RedactError(err))
 			span.SetStatus(codes.Error, "job failed")
-			p.Log.ErrorContext(sctx, "scheduled job failed", "job", j.name, "error", err)
+			p.Outages.Failed(sctx, "job "+j.name, privacy.RedactError(err)) // said once until a run succeeds
+		case err == nil:
+			p.Outages.Recovered(sctx, "job "+j.name)
 		}
 		span.End()
 		select {

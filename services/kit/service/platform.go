@@ -30,6 +30,7 @@ import (
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/logging"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/outage"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/kit/telemetry"
 )
@@ -83,6 +84,8 @@ type Platform struct {
 	// conditional changes (If-Match) and idempotent POSTs (Idempotency-Key).
 	API       *gin.RouterGroup
 	Validator messaging.Validator
+	// Outages says once per outage which part waits for the database or the broker.
+	Outages *outage.Tracker
 
 	consumers []*messaging.Consumer
 	service   string
@@ -123,17 +126,30 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 			return nil, err
 		}
 	}
-	p.Mongo, err = store.Connect(ctx, cfg.MongoURI, p.Telemetry.Tracers, mongoTLS)
+	p.Outages = outage.New(p.Log, p.Telemetry.Meters)
+	// a service started while its database or broker is away waits for them (said once)
+	// instead of exiting: it comes up by itself when they are back
+	err = untilAnswers(ctx, p.Outages, "start: mongodb", func() error {
+		if p.Mongo != nil { // a try that connected, then failed
+			_ = p.Mongo.Disconnect(context.Background())
+			p.Mongo = nil
+		}
+		client, err := store.Connect(ctx, cfg.MongoURI, p.Telemetry.Tracers, mongoTLS)
+		if err != nil {
+			return err
+		}
+		p.Mongo, p.DB = client, client.Database(cfg.MongoDatabase)
+		if err := store.EnsureIndexes(ctx, p.DB, opts.Indexes); err != nil {
+			return err
+		}
+		p.Store = store.New(p.DB, p.Log, opts.Views...)
+		if err := p.Store.Prepare(ctx); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	p.DB = p.Mongo.Database(cfg.MongoDatabase)
-	if err := store.EnsureIndexes(ctx, p.DB, opts.Indexes); err != nil {
-		return nil, err
-	}
-	p.Store = store.New(p.DB, p.Log, opts.Views...)
-	if err := p.Store.Prepare(ctx); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
 	}
 
 	if p.keys, err = loadEventKeys(cfg); err != nil {
@@ -159,7 +175,9 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		}
 	}
 	if len(specs) > 0 {
-		if err := messaging.EnsureTopics(ctx, cfg.KafkaBrokers, p.Transport, specs); err != nil {
+		if err := untilAnswers(ctx, p.Outages, "start: kafka", func() error {
+			return messaging.EnsureTopics(ctx, cfg.KafkaBrokers, p.Transport, specs)
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -169,7 +187,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		MaxMessageBytes: cfg.MaxMessageBytes, SigningKey: p.keys.own,
 	})
 	p.Store.CheckEvents(opts.Validator, cfg.MaxMessageBytes)
-	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot,
+	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot, Outages: p.Outages,
 		Logger: p.Log, Meter: p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/kit/store")})
 
 	server := httpserver.Options{
@@ -178,6 +196,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		TracerProvider: p.Telemetry.Tracers, MeterProvider: p.Telemetry.Meters,
 		MetricsHandler: p.Telemetry.MetricsHandler,
 		Upload:         opts.Upload,
+		Unavailable:    store.IsUnavailable,
 		ReadyChecks: []httpserver.Check{
 			{Name: "mongodb", Run: func(ctx context.Context) error { return p.Mongo.Ping(ctx, nil) }},
 			{Name: "kafka", Run: func(ctx context.Context) error { return messaging.Ping(ctx, cfg.KafkaBrokers, p.Transport) }},
@@ -187,7 +206,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	p.Engine, p.Operations = httpserver.NewEngine(server), httpserver.Operations(server)
 	// every route authenticates before it reads a body: the contract's check of the body
 	// runs after the token's
-	api := []gin.HandlerFunc{auth.Authenticate(p.Verifier, cfg.Region)}
+	api := []gin.HandlerFunc{httpserver.Deadline(cfg.RequestTimeout), auth.Authenticate(p.Verifier, cfg.Region)}
 	if opts.OpenAPI != nil {
 		doc, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
 		if err != nil {
@@ -240,6 +259,7 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	cfg.Validator = p.Validator
 	cfg.DeadLetters = p.Producer
 	cfg.Keep = p.Store.KeepDeadLetter
+	cfg.Outages = p.Outages
 	cfg.Logger = p.Log
 	cfg.MaxMessageBytes = p.Config.MaxMessageBytes
 	cfg.TracerProvider = p.Telemetry.Tracers

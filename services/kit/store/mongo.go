@@ -29,10 +29,13 @@ func Connect(ctx context.Context, uri string, tp trace.TracerProvider, tlsConfig
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
-	opts := options.Client().ApplyURI(uri).
-		SetMonitor(commandTracer(tp.Tracer("github.com/werkregio/platform/services/kit/store"))).
-		SetServerSelectionTimeout(10 * time.Second).
-		SetTimeout(30 * time.Second)
+	// defaults a connection string may override: a request (REQUEST_TIMEOUT, 10 s) learns
+	// within 5 s that no server answers and answers 503; the driver retries a write or a
+	// read once across an election
+	opts := options.Client().SetServerSelectionTimeout(5 * time.Second).SetRetryWrites(true).SetRetryReads(true).
+		SetTimeout(30 * time.Second).
+		ApplyURI(uri).
+		SetMonitor(commandTracer(tp.Tracer("github.com/werkregio/platform/services/kit/store")))
 	if len(tlsConfig) > 0 && tlsConfig[0] != nil {
 		opts.SetTLSConfig(tlsConfig[0])
 	}

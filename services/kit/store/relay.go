@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/outage"
 )
 
 // Publisher sends a batch of events and says per event whether the broker took it.
@@ -34,6 +35,9 @@ type RelayConfig struct {
 	Slot, Guard time.Duration
 	Logger      *slog.Logger
 	Meter       metric.Meter
+	// Outages hears when the relay waits for the database or the broker, and when it goes
+	// on (said once per outage); none: each failed round is logged.
+	Outages *outage.Tracker
 }
 
 // Relay follows the commit log and publishes each commit's events, in the order the commits
@@ -121,12 +125,18 @@ func (r *Relay) Run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if err == nil && r.cfg.Outages != nil {
+			r.cfg.Outages.Recovered(ctx, "outbox-relay")
+		}
 		var wait time.Duration
 		switch {
 		case err != nil:
-			backoff = min(max(backoff*2, r.cfg.Interval), 30*time.Second)
-			wait = backoff
-			r.log.WarnContext(ctx, "outbox relay round failed; retrying", "error", err.Error(), "retry_in", wait.String())
+			backoff, wait = outage.Backoff(backoff, r.cfg.Interval, 30*time.Second)
+			if r.cfg.Outages != nil {
+				r.cfg.Outages.Failed(ctx, "outbox-relay", err)
+			} else {
+				r.log.WarnContext(ctx, "outbox relay round failed; retrying", "error", err.Error(), "retry_in", wait.String())
+			}
 		case r.tail == nil:
 			backoff, wait = 0, r.cfg.Interval // another replica relays
 		default:

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,12 +46,16 @@ func Shared(tb testing.TB) *Infra {
 }
 
 // Start builds (cached) and starts the embedded infrastructure; dataDir "" is temporary.
-func Start(dataDir string) (*Infra, error) {
+func Start(dataDir string) (*Infra, error) { return StartOn(dataDir, 0, 0) }
+
+// StartOn starts the embedded infrastructure on given ports (0: any free one): a fault
+// test kills it and starts it again on the same data and addresses.
+func StartOn(dataDir string, kafkaPort, mongoPort int) (*Infra, error) {
 	bin, err := testenv.BuildTool("embedded-infra", "github.com/werkregio/platform/services/devstack/cmd/embedded-infra")
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"-exit-on-stdin-close"}
+	args := []string{"-exit-on-stdin-close", "-kafka-port", fmt.Sprint(kafkaPort), "-mongo-port", fmt.Sprint(mongoPort)}
 	if dataDir != "" {
 		args = append(args, "-data-dir", dataDir)
 	}
@@ -108,3 +113,16 @@ func (i *Infra) Stop() {
 		}
 	}
 }
+
+// Kill ends the process with SIGKILL: a crash of the database and the broker, nothing
+// flushed.
+func (i *Infra) Kill() {
+	_ = i.cmd.Process.Signal(syscall.SIGKILL)
+	_ = i.cmd.Wait()
+}
+
+// Pause stops the process with SIGSTOP: a hung dependency whose ports stay open.
+func (i *Infra) Pause() { _ = i.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Resume continues a paused process.
+func (i *Infra) Resume() { _ = i.cmd.Process.Signal(syscall.SIGCONT) }
