@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,6 +94,8 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	// a contractor declares while the process is killed at random
 	bsns := validBSNs(declarations)
 	ids := make([]string, declarations)
+	var lastMu sync.Mutex
+	last := map[string]int{} // what the pending declarations were answered last, for a failure's report
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -109,8 +112,14 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 						"from": kittest.Day(-90), "until": kittest.Day(-1), "contractType": "fixed_term", "ageBand": "under_50"}}, &d)
 				if err == nil && (s == 201 || s == 200) {
 					ids[i] = d.ID
+					lastMu.Lock()
+					delete(last, fmt.Sprintf("decl-%03d", i))
+					lastMu.Unlock()
 					continue
 				}
+				lastMu.Lock()
+				last[fmt.Sprintf("decl-%03d", i)] = s
+				lastMu.Unlock()
 				again = append(again, i) // killed, or the key still held by a request the kill cut off
 			}
 			pending = again
@@ -129,7 +138,8 @@ func TestSROIKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Minute): // a key cut off mid-request is free again after its lease (2 minutes)
-		t.Fatal("declarations not all answered within 5 minutes")
+		lastMu.Lock()
+		t.Fatalf("declarations not all answered within 5 minutes; last answers of those pending (0: none): %v", last)
 	}
 	t.Logf("%d projects, %d declarations, the process killed %d times", projects, declarations, kills)
 
