@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -372,14 +374,15 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 			s.End()
 		}
 	}()
-	for _, m := range raw {
+	origins := c.origins(raw)
+	for i, m := range raw {
 		mctx, span := c.startProcessSpan(ctx, m)
 		spans = append(spans, span)
 		// who sent it first: nothing of a message whose origin is not proven is read further
 		e, err := eventFrom(m)
 		var signer string
 		if err == nil {
-			if signer, err = c.origin(m); err != nil {
+			if signer, err = origins[i].signer, origins[i].err; err != nil {
 				span.SetStatus(codes.Error, "origin not proven")
 				c.deadLetter(mctx, m, err)
 				continue
@@ -542,6 +545,37 @@ func (c *Consumer) back(ctx context.Context) {
 	if c.cfg.Outages != nil {
 		c.cfg.Outages.Recovered(ctx, "consumer "+c.cfg.GroupID)
 	}
+}
+
+type proven struct {
+	signer string
+	err    error
+}
+
+// origins proves the origin of a batch's messages, on every core at once: checking a
+// signature costs more than anything else a message asks of the consumer.
+func (c *Consumer) origins(raw []kafka.Message) []proven {
+	out := make([]proven, len(raw))
+	workers := min(runtime.GOMAXPROCS(0), len(raw))
+	if c.cfg.Origin == nil || workers <= 1 {
+		for i, m := range raw {
+			out[i].signer, out[i].err = c.origin(m)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(raw); i = int(next.Add(1)) - 1 {
+				out[i].signer, out[i].err = c.origin(raw[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // origin runs the Origin check, if any.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"errors"
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/segmentio/kafka-go"
 	"strings"
 	"testing"
@@ -61,4 +63,36 @@ func resign(t *testing.T, m kafka.Message, as string) kafka.Message {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// A partner signs with any JOSE library: a detached JWS made by another implementation
+// (jwx) proves the message, and what the platform signs verifies there.
+func TestSignaturesAreStandardDetachedJWS(t *testing.T) {
+	const topic = "groningen.partners.attendance.v1"
+	key := kittest.PartnerKey("/lms/other-library")
+	m := kittest.CloudEvent("a-1", "nl.werkregio.partners.attendance.reported.v1", "/lms/other-library", "enr-1", []byte(`{"hours":4}`))
+	m.Topic = topic
+	sig, err := jws.Sign(nil, jws.WithKey(jwa.EdDSA(), key), jws.WithDetachedPayload(messaging.SigningInput(m)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Headers = append(m.Headers, kafka.Header{Key: messaging.HeaderSignature, Value: sig})
+	raw, _ := json.Marshal(kittest.PartnerKeys("/lms/other-library"))
+	keys, err := messaging.ParsePublicKeys(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := messaging.VerifyOrigin(m, keys); err != nil {
+		t.Fatalf("another library's signature: %v", err)
+	}
+	ours := kittest.CloudEvent("a-2", "nl.werkregio.partners.attendance.reported.v1", "/lms/other-library", "enr-1", []byte(`{"hours":4}`))
+	ours.Topic = topic
+	if err := messaging.Sign(&ours, key); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := key.PublicKey()
+	if _, err := jws.Verify([]byte(kittest.Header(ours, messaging.HeaderSignature)), jws.WithKey(jwa.EdDSA(), pub),
+		jws.WithDetachedPayload(messaging.SigningInput(ours))); err != nil {
+		t.Fatalf("ours in another library: %v", err)
+	}
 }

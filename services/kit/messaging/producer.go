@@ -30,7 +30,8 @@ type Producer struct {
 	tracer          trace.Tracer
 	propagator      propagation.TextMapPropagator
 	maxMessageBytes int
-	key             jwk.Key
+	signer          *Signer
+	signErr         error
 }
 
 // DefaultMaxMessageBytes is Kafka's default message.max.bytes (1 MB) less room for the
@@ -61,7 +62,13 @@ func NewProducer(cfg ProducerConfig) *Producer {
 	if cfg.MaxMessageBytes <= 0 {
 		cfg.MaxMessageBytes = DefaultMaxMessageBytes
 	}
+	var signer *Signer
+	var signErr error
+	if cfg.SigningKey != nil {
+		signer, signErr = NewSigner(cfg.SigningKey) // a key ParseSigningKey read always signs
+	}
 	return &Producer{
+		signErr: signErr,
 		w: &kafka.Writer{
 			Addr:         kafka.TCP(cfg.Brokers...),
 			Transport:    cfg.Transport,
@@ -82,7 +89,7 @@ func NewProducer(cfg ProducerConfig) *Producer {
 		tracer:          tp.Tracer(instrumentation),
 		propagator:      W3C,
 		maxMessageBytes: cfg.MaxMessageBytes,
-		key:             cfg.SigningKey,
+		signer:          signer,
 	}
 }
 
@@ -142,8 +149,12 @@ func (p *Producer) PublishBatch(ctx context.Context, out []Outbound) []error {
 		hs := e.headers()
 		p.propagator.Inject(sctx, HeaderCarrier{&hs})
 		m := kafka.Message{Topic: o.Topic, Key: []byte(e.Key), Value: e.Data, Headers: hs, Time: e.Time}
-		if p.key != nil {
-			if err := Sign(&m, p.key); err != nil {
+		if p.signer != nil || p.signErr != nil {
+			err := p.signErr
+			if err == nil {
+				err = p.signer.Sign(&m)
+			}
+			if err != nil {
 				span.End()
 				errs[i] = Permanent(fmt.Errorf("event %s (%s) cannot be signed: %w", e.ID, e.Type, err))
 				continue

@@ -16,7 +16,7 @@ import (
 // eventKeys are the service's own signing key and the public keys it trusts.
 type eventKeys struct {
 	own     jwk.Key
-	trusted jwk.Set
+	trusted *messaging.Keys
 }
 
 // KeyID names a service's event signing key: "<region>/<service>".
@@ -55,8 +55,8 @@ func loadEventKeys(cfg Config) (eventKeys, error) {
 	if err != nil {
 		return eventKeys{}, err
 	}
-	if _, ok := trusted.LookupKeyID(KeyID(cfg.Region, cfg.Name)); !ok {
-		if err := trusted.AddKey(pub); err != nil {
+	if !trusted.Has(KeyID(cfg.Region, cfg.Name)) {
+		if err := trusted.Add(pub); err != nil {
 			return eventKeys{}, err
 		}
 	}
