@@ -19,7 +19,7 @@ var knownMetrics = []string{
 	"http_server_request_duration_seconds_count", "http_server_request_duration_seconds_bucket",
 	"werkregio_messaging_consumer_lag", "messaging_client_consumed_messages_total",
 	"werkregio_messaging_dead_lettered_total", "werkregio_messaging_retries_total", "werkregio_messaging_panics_total",
-	"werkregio_messaging_dead_letters_open", "werkregio_messaging_stuck",
+	"werkregio_messaging_dead_letters_open", "werkregio_messaging_stuck", "werkregio_dependency_waiting",
 	"werkregio_outbox_lag_seconds", "werkregio_outbox_parked_now",
 	"werkregio_payments_tranches_held", "werkregio_payments_budget_free_ratio",
 	"werkregio_providers_certificates",

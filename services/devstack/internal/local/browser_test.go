@@ -119,9 +119,12 @@ func (u *user) waitSel(sel string) {
 	u.poll(fmt.Sprintf(`document.readyState === 'complete' && !!document.querySelector(%q)`, sel), sel)
 }
 
+// text is the visible text of the first element sel matches, asked of the page itself
+// (a wait on a node may hold on to the document a form's answer replaced, and hang).
 func (u *user) text(sel string) string {
 	u.t.Helper()
-	return strings.TrimSpace(get(u, chromedp.Text(sel, chromedp.NodeVisible)))
+	u.waitSel(sel)
+	return strings.TrimSpace(eval[string](u, fmt.Sprintf(`document.querySelector(%q).innerText`, sel)))
 }
 
 // get runs one action and returns its value.
