@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmentio/kafka-go"
+
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/e2e/internal/proc"
 	"github.com/werkregio/platform/services/kit/auth"
@@ -201,6 +203,41 @@ func TestTheServicesRideOutTheirStoreAndBrokerFailing(t *testing.T) {
 	tranches := map[string]bool{}
 	for _, tr := range due {
 		tranches[tr.ID] = true
+	}
+
+	// every event published once: an announcement per accepted tender, a due per start
+	// (a redelivery of the same event id is allowed, a second event for the same fact is not)
+	events := func(topic, typ string, want int) (facts, ids, messages int) {
+		perSubject, seenIDs := map[string]map[string]bool{}, map[string]bool{}
+		kittest.ReadUntil(t, infra.Kafka, plat.Prefix+topic, 2*time.Minute, func(ms []kafka.Message) bool {
+			perSubject, seenIDs, messages = map[string]map[string]bool{}, map[string]bool{}, 0
+			for _, m := range ms {
+				if kittest.Header(m, messaging.HeaderType) != typ {
+					continue
+				}
+				messages++
+				id, key := kittest.Header(m, messaging.HeaderID), string(m.Key)
+				seenIDs[id] = true
+				if perSubject[key] == nil {
+					perSubject[key] = map[string]bool{}
+				}
+				perSubject[key][id] = true
+			}
+			return len(perSubject) >= want
+		})
+		for _, ids := range perSubject {
+			if len(ids) > 1 {
+				t.Errorf("%s: %d events for one fact", typ, len(ids))
+			}
+		}
+		return len(perSubject), len(seenIDs), messages
+	}
+	announced, announcedIDs, announcedMsgs := events(catalog.TopicProcurementTenders, catalog.TypeTenderAnnounced, int(made.Load()))
+	dueFacts, dueIDs, dueMsgs := events(catalog.TopicPaymentsTranches, catalog.TypeTrancheDue, n)
+	t.Logf("events: %d tenders announced by %d events in %d messages; %d tranches due by %d events in %d messages",
+		announced, announcedIDs, announcedMsgs, dueFacts, dueIDs, dueMsgs)
+	if announced != int(made.Load()) || dueFacts != n || announcedIDs != announced || dueIDs != dueFacts {
+		t.Errorf("events: %d announcements (%d ids) for %d tenders, %d dues (%d ids) for %d starts: want each once", announced, announcedIDs, made.Load(), dueFacts, dueIDs, n)
 	}
 
 	sort.Strings(report)
