@@ -355,6 +355,3 @@ func ParseSigningKey(raw []byte) (jwk.Key, error) {
 	}
 	return k, nil
 }
-
-// PublicOf is the public half of a signing key, with its kid and algorithm.
-func PublicOf(k jwk.Key) (jwk.Key, error) { return k.PublicKey() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -84,11 +85,26 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 // the keys registered for that sender (ce_signature, see the AsyncAPI document).
 func originOf(m messaging.Message) app.Origin {
 	return app.Origin{Source: m.Source, Proven: func(keys []byte) error {
-		set, err := messaging.ParsePublicKeys(keys)
+		set, err := registeredKeys(keys)
 		if err != nil {
 			return fmt.Errorf("%w: the sender's registered keys do not read: %w", messaging.ErrOriginNotProven, err)
 		}
 		_, err = messaging.VerifyOrigin(messaging.MessageOf(m), set)
 		return err
 	}}
+}
+
+// parsedKeys holds each registration's keys as read once: a partner system's messages
+// come by the thousand, its keys change when it rotates them.
+var parsedKeys sync.Map // the registered JWK Set's JSON -> *messaging.Keys
+
+func registeredKeys(raw []byte) (*messaging.Keys, error) {
+	if k, ok := parsedKeys.Load(string(raw)); ok {
+		return k.(*messaging.Keys), nil
+	}
+	k, err := messaging.ParsePublicKeys(raw)
+	if err == nil {
+		parsedKeys.Store(string(raw), k)
+	}
+	return k, err
 }
