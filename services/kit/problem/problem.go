@@ -15,9 +15,12 @@ const TypeBase = "https://werkregio.nl/problems/"
 
 // Problem is an RFC 9457 problem document with the extension members we use.
 type Problem struct {
-	Type      string       `json:"type"`
-	Title     string       `json:"title"`
-	Status    int          `json:"status"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	// Code is the kind's short stable name (the type URI's last segment), for clients and
+	// the portal to branch on and to put into their own words.
+	Code      string       `json:"code"`
 	Detail    string       `json:"detail,omitempty"`
 	Instance  string       `json:"instance,omitempty"`
 	RequestID string       `json:"requestId,omitempty"`
@@ -52,7 +55,7 @@ func (k Kind) Type() string { return TypeBase + k.Slug }
 
 // New makes a problem of this kind.
 func (k Kind) New(detail string) *Problem {
-	return &Problem{Type: k.Type(), Title: k.Title, Status: k.Status, Detail: detail}
+	return &Problem{Type: k.Type(), Title: k.Title, Status: k.Status, Code: k.Slug, Detail: detail}
 }
 
 // The kinds of problem the platform reports.

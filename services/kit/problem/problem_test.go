@@ -41,4 +41,14 @@ func TestEveryProblemKindIsDocumented(t *testing.T) {
 			t.Errorf("common.yaml documents %s, which no kind makes", d)
 		}
 	}
+	var slugs []string
+	for _, k := range problem.Kinds {
+		slugs = append(slugs, k.Slug)
+		if got := k.New("").Code; got != k.Slug {
+			t.Errorf("a %s problem carries code %q", k.Slug, got)
+		}
+	}
+	if codes := doc.Components.Schemas["ProblemCode"].Enum; !slices.Equal(codes, slugs) {
+		t.Errorf("common.yaml's ProblemCode lists %v, the kinds are %v", codes, slugs)
+	}
 }
