@@ -218,7 +218,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		}
 		api = append(api, enforce)
 	}
-	keys := p.Store.IdempotencyKeys()
+	keys := p.Store.IdempotencyKeys().WithLease(store.IdempotencyLeaseFor(cfg.RequestTimeout))
 	p.API = p.Engine.Group("/api/v1", append(api, httpserver.Conditional(), httpserver.Idempotent(keys))...)
 	p.AddJob("idempotency-keys-expiry", time.Hour, func(ctx context.Context, now time.Time) error {
 		_, err := keys.Expire(ctx, now)

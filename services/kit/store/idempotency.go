@@ -12,13 +12,20 @@ import (
 )
 
 // Idempotency keys and the first answer to each are kept a day (what clients of payment
-// APIs expect, and more than any retry policy needs); a request that stopped half-way
-// holds its key for a lease, after which a retry may run it again.
+// APIs expect, and more than any retry policy needs); a request that stopped half-way (its
+// process killed, or its store gone before it could release the key) holds its key for a
+// lease, after which a retry may run it again.
 const (
 	idempotencyCollection = "idempotency_keys"
 	IdempotencyKeep       = 24 * time.Hour
-	idempotencyLease      = 2 * time.Minute
+	defaultLease          = 2 * time.Minute
 )
+
+// IdempotencyLeaseFor is the lease of keys of requests that are cut off after timeout: twice
+// that and 10 s more, so that a request still finishing its last write at its deadline is
+// never run a second time beside it, while a client retrying after an outage waits some
+// 30 s (at the default 10 s), not minutes.
+func IdempotencyLeaseFor(timeout time.Duration) time.Duration { return 2*timeout + 10*time.Second }
 
 var idempotencyIndexes = []Index{
 	{Collection: idempotencyCollection, Model: mongo.IndexModel{Keys: bson.D{{Key: "expiresAt", Value: 1}}}},
@@ -36,13 +43,21 @@ type idempotencyDoc struct {
 }
 
 // IdempotencyKeys is the MongoDB store of the HTTP idempotency middleware.
-type IdempotencyKeys struct{ c *mongo.Collection }
+type IdempotencyKeys struct {
+	c     *mongo.Collection
+	lease time.Duration
+}
 
 var _ httpserver.IdempotencyStore = (*IdempotencyKeys)(nil)
 
 // IdempotencyKeys returns the store's keys.
 func (s *Store) IdempotencyKeys() *IdempotencyKeys {
-	return &IdempotencyKeys{c: s.db.Collection(idempotencyCollection)}
+	return &IdempotencyKeys{c: s.db.Collection(idempotencyCollection), lease: defaultLease}
+}
+
+// WithLease is the keys with another lease (IdempotencyLeaseFor the request timeout).
+func (k *IdempotencyKeys) WithLease(d time.Duration) *IdempotencyKeys {
+	return &IdempotencyKeys{c: k.c, lease: d}
 }
 
 // Claim takes a key for a request, or says who holds it and what it answered.
@@ -73,7 +88,7 @@ func (k *IdempotencyKeys) Claim(ctx context.Context, id, fingerprint string, now
 		case d.Done:
 			return httpserver.IdempotencyClaim{Fingerprint: d.Fingerprint,
 				Response: &httpserver.StoredResponse{Status: d.Status, Header: d.Header, Body: d.Body}}, nil
-		case d.LockedAt.Before(now.Add(-idempotencyLease)):
+		case d.LockedAt.Before(now.Add(-k.lease)):
 			takeOver = bson.D{{Key: "_id", Value: id}, {Key: "done", Value: false}, {Key: "lockedAt", Value: d.LockedAt}}
 		default:
 			return httpserver.IdempotencyClaim{Fingerprint: d.Fingerprint}, nil // still running

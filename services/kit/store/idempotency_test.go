@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/store"
 )
 
 // The key store on the wire protocol: the first request holds a key, a finished one
@@ -43,6 +44,18 @@ func TestIdempotencyKeysHoldAnswerTakeOverAndExpire(t *testing.T) {
 	if c, _ := keys.Claim(ctx, "k2", "fp", now.Add(3*time.Minute)); !c.Claimed {
 		t.Error("not taken over after the lease")
 	}
+	// A service whose requests end after 10 s leases a key for 30 s: a client retrying
+	// after an outage that cut its request off waits that long, not minutes.
+	short := keys.WithLease(store.IdempotencyLeaseFor(10 * time.Second))
+	if c, _ := short.Claim(ctx, "k4", "fp", now); !c.Claimed {
+		t.Fatal("claim k4")
+	}
+	if c, _ := short.Claim(ctx, "k4", "fp", now.Add(29*time.Second)); c.Claimed {
+		t.Error("taken over within the 30 s lease")
+	}
+	if c, _ := short.Claim(ctx, "k4", "fp", now.Add(31*time.Second)); !c.Claimed {
+		t.Error("not taken over after the 30 s lease")
+	}
 
 	// A failed request releases its key.
 	_, _ = keys.Claim(ctx, "k3", "fp", now)
@@ -58,7 +71,7 @@ func TestIdempotencyKeysHoldAnswerTakeOverAndExpire(t *testing.T) {
 		t.Error("an expired key still holds its first request")
 	}
 	n, err := keys.Expire(ctx, now.Add(50*time.Hour))
-	if err != nil || n != 3 {
-		t.Errorf("expired %d keys (%v), want 3", n, err)
+	if err != nil || n != 4 {
+		t.Errorf("expired %d keys (%v), want 4", n, err)
 	}
 }
