@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/werkregio/platform/services/testenv/k8s"
 )
@@ -282,5 +283,95 @@ func TestReadinessAndMetricsAreReachableFromTheScraperOnly(t *testing.T) {
 	}
 	if deployments < 6 || policies < 6 {
 		t.Errorf("%d deployments, %d network policies: want the five services and the portal", deployments, policies)
+	}
+}
+
+// What the services do when their database or broker goes away (README, Operations) holds
+// only if Kubernetes' timings agree with theirs: readiness answers within the probe's
+// timeout, liveness never looks at a dependency (no restart loop during an outage the
+// service rides out), a stopping pod finishes the requests it took before it is killed, a
+// request learns that no primary answers before its own deadline, a consumer heart-beats
+// often enough to keep its partitions through a broker roll, and a service of more than
+// one replica keeps all but one through a node drain.
+func TestProbesAndTimeoutsAgreeWithHowTheServicesRideOutFailures(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	const (
+		readyzBudget    = 1500 * time.Millisecond // httpserver: every check at once, bounded
+		shutdownTimeout = 20 * time.Second        // kit/service: SHUTDOWN_TIMEOUT's default
+	)
+	docs := renderDocs(t, tools, "platform", "-f", "platform/ci/direct-values.yaml", "--set", "services.payments.replicas=2")
+	config := map[string]map[string]string{}
+	budgets := map[string]bool{}
+	for _, d := range docs {
+		switch d.Kind {
+		case "ConfigMap":
+			config[d.Metadata.Name] = d.Data
+		case "PodDisruptionBudget":
+			if d.Spec["maxUnavailable"] != float64(1) {
+				t.Errorf("%s: maxUnavailable %v, want 1", d.Metadata.Name, d.Spec["maxUnavailable"])
+			}
+			budgets[d.Metadata.Name] = true
+		}
+	}
+	seconds := func(v any) time.Duration { f, _ := v.(float64); return time.Duration(f) * time.Second }
+	for _, d := range docs {
+		if d.Kind != "Deployment" || d.Metadata.Name == "flevoland-portal" {
+			continue
+		}
+		name := d.Metadata.Name
+		env := config[name]
+		duration := func(key string) time.Duration {
+			v, err := time.ParseDuration(env[key])
+			if err != nil {
+				t.Fatalf("%s: %s=%q: %v", name, key, env[key], err)
+			}
+			return v
+		}
+		raw, _ := json.Marshal(d.Spec)
+		var spec struct {
+			Replicas *int
+			Template struct {
+				Spec struct {
+					TerminationGracePeriodSeconds float64
+					Containers                    []struct {
+						LivenessProbe, ReadinessProbe struct {
+							HTTPGet        struct{ Path string }
+							TimeoutSeconds float64
+						}
+						Lifecycle struct {
+							PreStop struct{ Sleep struct{ Seconds float64 } }
+						}
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(raw, &spec); err != nil {
+			t.Fatal(err)
+		}
+		pod := spec.Template.Spec
+		c := pod.Containers[0]
+		request, selection := duration("REQUEST_TIMEOUT"), duration("MONGO_SERVER_SELECTION_TIMEOUT")
+		session, heartbeat := duration("KAFKA_SESSION_TIMEOUT"), duration("KAFKA_HEARTBEAT_INTERVAL")
+		switch {
+		case c.ReadinessProbe.HTTPGet.Path != "/readyz" || seconds(c.ReadinessProbe.TimeoutSeconds) <= readyzBudget:
+			t.Errorf("%s: readiness %+v must wait longer than /readyz's %s", name, c.ReadinessProbe, readyzBudget)
+		case c.LivenessProbe.HTTPGet.Path != "/healthz":
+			t.Errorf("%s: liveness on %s, want /healthz (which no dependency decides)", name, c.LivenessProbe.HTTPGet.Path)
+		case seconds(pod.TerminationGracePeriodSeconds) < seconds(c.Lifecycle.PreStop.Sleep.Seconds)+shutdownTimeout || request > shutdownTimeout:
+			t.Errorf("%s: %s grace for a %s drain, %s shutdown and requests of %s", name, seconds(pod.TerminationGracePeriodSeconds),
+				seconds(c.Lifecycle.PreStop.Sleep.Seconds), shutdownTimeout, request)
+		case selection >= request:
+			t.Errorf("%s: a request of %s waits %s for a primary: it cannot answer 503 in time", name, request, selection)
+		case 3*heartbeat > session:
+			t.Errorf("%s: heart-beats every %s for a session of %s", name, heartbeat, session)
+		case env["MONGO_WRITE_CONCERN"] != "majority":
+			t.Errorf("%s: write concern %q by default, want majority", name, env["MONGO_WRITE_CONCERN"])
+		}
+		if replicas := spec.Replicas; replicas != nil && *replicas > 1 && !budgets[name] {
+			t.Errorf("%s runs %d replicas without a disruption budget", name, *replicas)
+		}
+	}
+	if !budgets["flevoland-payments"] {
+		t.Errorf("payments of two replicas has no disruption budget: %v", budgets)
 	}
 }

@@ -51,6 +51,12 @@ type ProducerConfig struct {
 	// SigningKey signs every event (HeaderSignature): the service's own key, whose public
 	// half the consumers of its topics trust.
 	SigningKey jwk.Key
+	// WriteTimeout (5 s) and WriteAttempts (3) bound one publish: all in-sync replicas
+	// acknowledge within the attempts, or the publish fails and its caller keeps the event
+	// (the outbox relay tries again with backoff): a delivery times out into a retry, never
+	// into a loss. A broker roll moves a partition's leader within one attempt or two.
+	WriteTimeout  time.Duration
+	WriteAttempts int
 }
 
 // NewProducer makes a producer that waits for all in-sync replicas.
@@ -61,6 +67,12 @@ func NewProducer(cfg ProducerConfig) *Producer {
 	}
 	if cfg.MaxMessageBytes <= 0 {
 		cfg.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 5 * time.Second
+	}
+	if cfg.WriteAttempts <= 0 {
+		cfg.WriteAttempts = 3
 	}
 	var signer *Signer
 	var signErr error
@@ -79,10 +91,10 @@ func NewProducer(cfg ProducerConfig) *Producer {
 			BatchBytes:   int64(max(cfg.MaxMessageBytes, 1<<20)) + 1<<16,
 			// An unknown or unavailable topic fails in seconds, not after ten attempts, so
 			// the outbox relay can set the event aside and go on with the others.
-			MaxAttempts:     3,
+			MaxAttempts:     cfg.WriteAttempts,
 			WriteBackoffMin: 50 * time.Millisecond,
 			WriteBackoffMax: 500 * time.Millisecond,
-			WriteTimeout:    5 * time.Second,
+			WriteTimeout:    cfg.WriteTimeout,
 		},
 		validator:       cfg.Validator,
 		source:          cfg.Source,

@@ -6,12 +6,14 @@ package service
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/kit/tlsfiles"
 )
 
@@ -75,6 +77,17 @@ type Config struct {
 	// ConsumerMaxWait is how long a fetch waits for messages before it answers empty: long
 	// polls cost nothing while idle; stopping a consumer waits for at most one.
 	ConsumerMaxWait time.Duration
+	// Consumer group timings (KAFKA_SESSION_TIMEOUT 30 s, KAFKA_REBALANCE_TIMEOUT 30 s,
+	// KAFKA_HEARTBEAT_INTERVAL 3 s): a member that stops heart-beating loses its partitions
+	// after the session timeout; a broker roll is shorter, so the group keeps its members.
+	ConsumerSessionTimeout, ConsumerRebalanceTimeout, ConsumerHeartbeatInterval time.Duration
+	// ProducerWriteTimeout and ProducerWriteAttempts bound one publish (KAFKA_WRITE_TIMEOUT
+	// 5 s, KAFKA_WRITE_ATTEMPTS 3; every in-sync replica acknowledges).
+	ProducerWriteTimeout  time.Duration
+	ProducerWriteAttempts int
+	// Mongo is how the service waits for its replica set (MONGO_WRITE_CONCERN,
+	// MONGO_OPERATION_TIMEOUT, MONGO_SERVER_SELECTION_TIMEOUT).
+	Mongo store.ClientSettings
 
 	// Env reads the service's own settings in its wiring (e.g. encryption keys); its Err
 	// reports only what was read after LoadConfig.
@@ -139,8 +152,25 @@ func LoadConfig(name string, env *config.Env) (Config, error) {
 	c.MaxMessageBytes = env.Int("KAFKA_MAX_MESSAGE_BYTES", 1_000_000, 10_000, 100_000_000)
 	c.ShutdownTimeout = env.Duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.RequestTimeout = env.Duration("REQUEST_TIMEOUT", 10*time.Second)
+	env.Check(c.RequestTimeout <= c.ShutdownTimeout, "REQUEST_TIMEOUT", "must be at most SHUTDOWN_TIMEOUT (%s): a stopping service finishes the requests it took", c.ShutdownTimeout)
 	c.ConsumerFast = env.Bool("KAFKA_CONSUMER_FAST", false)
 	c.ConsumerMaxWait = env.Duration("KAFKA_CONSUMER_MAX_WAIT", 5*time.Second)
+	c.ConsumerSessionTimeout = env.Duration("KAFKA_SESSION_TIMEOUT", 30*time.Second)
+	c.ConsumerRebalanceTimeout = env.Duration("KAFKA_REBALANCE_TIMEOUT", 30*time.Second)
+	c.ConsumerHeartbeatInterval = env.Duration("KAFKA_HEARTBEAT_INTERVAL", 3*time.Second)
+	env.Check(c.ConsumerHeartbeatInterval*3 <= c.ConsumerSessionTimeout, "KAFKA_HEARTBEAT_INTERVAL", "must be at most a third of KAFKA_SESSION_TIMEOUT")
+	c.ProducerWriteTimeout = env.Duration("KAFKA_WRITE_TIMEOUT", 5*time.Second)
+	c.ProducerWriteAttempts = env.Int("KAFKA_WRITE_ATTEMPTS", 3, 1, 20)
+	d := store.DefaultClientSettings()
+	c.Mongo = store.ClientSettings{
+		WriteConcern:           env.String("MONGO_WRITE_CONCERN", d.WriteConcern),
+		OperationTimeout:       env.Duration("MONGO_OPERATION_TIMEOUT", d.OperationTimeout),
+		ServerSelectionTimeout: env.Duration("MONGO_SERVER_SELECTION_TIMEOUT", d.ServerSelectionTimeout),
+	}
+	_, numeric := strconv.Atoi(c.Mongo.WriteConcern)
+	env.Check(c.Mongo.WriteConcern == "majority" || numeric == nil, "MONGO_WRITE_CONCERN", "must be majority or a number of members")
+	env.Check(c.Mongo.ServerSelectionTimeout < c.RequestTimeout, "MONGO_SERVER_SELECTION_TIMEOUT",
+		"must be shorter than REQUEST_TIMEOUT (%s), so that a request learns in time that no primary answers", c.RequestTimeout)
 	err := env.Err()
 	c.Env = env.Fresh()
 	return c, err

@@ -134,7 +134,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 			_ = p.Mongo.Disconnect(context.Background())
 			p.Mongo = nil
 		}
-		client, err := store.Connect(ctx, cfg.MongoURI, p.Telemetry.Tracers, mongoTLS)
+		client, err := store.ConnectWith(ctx, cfg.MongoURI, cfg.Mongo, p.Telemetry.Tracers, mongoTLS)
 		if err != nil {
 			return err
 		}
@@ -185,6 +185,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		Brokers: cfg.KafkaBrokers, Transport: p.Transport, Validator: opts.Validator,
 		TracerProvider: p.Telemetry.Tracers, Source: "/werkregio/" + cfg.Region + "/" + cfg.Name,
 		MaxMessageBytes: cfg.MaxMessageBytes, SigningKey: p.keys.own,
+		WriteTimeout: cfg.ProducerWriteTimeout, WriteAttempts: cfg.ProducerWriteAttempts,
 	})
 	p.Store.CheckEvents(opts.Validator, cfg.MaxMessageBytes)
 	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot, Outages: p.Outages,
@@ -265,6 +266,7 @@ func (p *Platform) AddConsumer(cfg messaging.ConsumerConfig) error {
 	cfg.TracerProvider = p.Telemetry.Tracers
 	cfg.MeterProvider = p.Telemetry.Meters
 	cfg.MaxWait = p.Config.ConsumerMaxWait
+	cfg.SessionTimeout, cfg.RebalanceTimeout, cfg.HeartbeatInterval = p.Config.ConsumerSessionTimeout, p.Config.ConsumerRebalanceTimeout, p.Config.ConsumerHeartbeatInterval
 	cfg.Healthy = func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()

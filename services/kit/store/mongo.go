@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -16,24 +17,53 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// Connect opens a client, traces its commands and checks the server answers. With tlsConfig
-// (nil: as the URI says) the connection uses TLS with it: a CA of the database's own and a
-// client certificate, as mounted from Secrets.
+// ClientSettings are how a service waits for its replica set; a connection string's own
+// options (serverSelectionTimeoutMS, timeoutMS, w) win over them.
+type ClientSettings struct {
+	// ServerSelectionTimeout: how long an operation waits for a primary (MONGO_SERVER_SELECTION_TIMEOUT,
+	// 5 s): an election takes some 10 s, a request's 10 s deadline learns in time that none
+	// answers and says 503, a consumer or the relay retries with backoff.
+	ServerSelectionTimeout time.Duration
+	// OperationTimeout bounds an operation without a deadline of its own (MONGO_OPERATION_TIMEOUT,
+	// 30 s; the driver's timeoutMS): its wait for the write concern and every socket read.
+	// Driver v2 replaced wtimeoutMS and socketTimeoutMS by it; a request's deadline is shorter.
+	OperationTimeout time.Duration
+	// WriteConcern is "majority" (MONGO_WRITE_CONCERN, the default: an acknowledged write
+	// survives the primary's loss, none is rolled back after an election) or a number of members.
+	WriteConcern string
+}
+
+// DefaultClientSettings are the settings of a production replica set.
+func DefaultClientSettings() ClientSettings {
+	return ClientSettings{ServerSelectionTimeout: 5 * time.Second, OperationTimeout: 30 * time.Second, WriteConcern: "majority"}
+}
+
+// Connect opens a client with the default settings (ConnectWith).
 func Connect(ctx context.Context, uri string, tp trace.TracerProvider, tlsConfig ...*tls.Config) (*mongo.Client, error) {
+	return ConnectWith(ctx, uri, DefaultClientSettings(), tp, tlsConfig...)
+}
+
+// ConnectWith opens a client, traces its commands and checks the server answers. With
+// tlsConfig (nil: as the URI says) the connection uses TLS with it: a CA of the database's
+// own and a client certificate, as mounted from Secrets. The driver retries a write or a
+// read once across an election (retryWrites, retryReads).
+func ConnectWith(ctx context.Context, uri string, settings ClientSettings, tp trace.TracerProvider, tlsConfig ...*tls.Config) (*mongo.Client, error) {
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
-	// defaults a connection string may override: a request (REQUEST_TIMEOUT, 10 s) learns
-	// within 5 s that no server answers and answers 503; the driver retries a write or a
-	// read once across an election
-	opts := options.Client().SetServerSelectionTimeout(5 * time.Second).SetRetryWrites(true).SetRetryReads(true).
-		SetTimeout(30 * time.Second).
+	wc := writeconcern.Majority()
+	if n, err := strconv.Atoi(settings.WriteConcern); err == nil {
+		wc = &writeconcern.WriteConcern{W: n}
+	}
+	opts := options.Client().SetServerSelectionTimeout(settings.ServerSelectionTimeout).SetRetryWrites(true).SetRetryReads(true).
+		SetTimeout(settings.OperationTimeout).SetWriteConcern(wc).
 		ApplyURI(uri).
 		SetMonitor(commandTracer(tp.Tracer("github.com/werkregio/platform/services/kit/store")))
 	if len(tlsConfig) > 0 && tlsConfig[0] != nil {

@@ -71,6 +71,13 @@ type RegionSpec struct {
 	// +optional
 	EventKeys *EventKeysSpec `json:"eventKeys,omitempty"`
 
+	// RequestTimeout: every request answers within it (503 with Retry-After at worst while
+	// the database or broker is away); an Idempotency-Key held by a request cut off is free
+	// again after twice this and 10 s.
+	// +kubebuilder:default="10s"
+	// +optional
+	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
+
 	// LogLevel of every service.
 	// +kubebuilder:validation:Enum=debug;info;warn;error
 	// +kubebuilder:default=info
@@ -219,6 +226,16 @@ type KafkaSpec struct {
 	// +optional
 	TLS *KafkaTLS `json:"tls,omitempty"`
 
+	// Producer is how a publish waits for the brokers.
+	// +kubebuilder:default={}
+	// +optional
+	Producer KafkaProducer `json:"producer,omitempty"`
+
+	// Consumer is how the services' consumer groups keep their members.
+	// +kubebuilder:default={}
+	// +optional
+	Consumer KafkaConsumer `json:"consumer,omitempty"`
+
 	// DeleteTopicsOnDelete deletes the region's topics when the Region is deleted. Off by
 	// default: topics hold the region's events.
 	// +optional
@@ -268,6 +285,62 @@ type MongoDBSpec struct {
 	// tls=true and rely on the system's roots).
 	// +optional
 	TLS *TLSSecrets `json:"tls,omitempty"`
+
+	// WriteConcern: "majority" (an acknowledged write survives the primary's loss; none is
+	// rolled back after an election) or a number of members. The connection string's w wins.
+	// +kubebuilder:validation:Pattern=`^(majority|[0-9])$`
+	// +kubebuilder:default=majority
+	// +optional
+	WriteConcern string `json:"writeConcern,omitempty"`
+
+	// OperationTimeout bounds an operation without a deadline of its own (the driver's
+	// timeoutMS, which replaced wtimeoutMS and socketTimeoutMS): its wait for the write
+	// concern and every socket read. A request's own deadline (requestTimeout) is shorter.
+	// +kubebuilder:default="30s"
+	// +optional
+	OperationTimeout *metav1.Duration `json:"operationTimeout,omitempty"`
+
+	// ServerSelectionTimeout is how long an operation waits for a primary: shorter than
+	// requestTimeout, so a request during an election answers 503 with Retry-After in time.
+	// +kubebuilder:default="5s"
+	// +optional
+	ServerSelectionTimeout *metav1.Duration `json:"serverSelectionTimeout,omitempty"`
+}
+
+// KafkaProducer bounds one publish: every in-sync replica acknowledges within the attempts,
+// or the publish fails and the outbox keeps the event for the relay's next try (a delivery
+// times out into a retry, never into a loss).
+type KafkaProducer struct {
+	// WriteTimeout of one attempt.
+	// +kubebuilder:default="5s"
+	// +optional
+	WriteTimeout *metav1.Duration `json:"writeTimeout,omitempty"`
+
+	// WriteAttempts before the publish fails back to the relay.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=20
+	// +kubebuilder:default=3
+	// +optional
+	WriteAttempts int32 `json:"writeAttempts,omitempty"`
+}
+
+// KafkaConsumer is the consumer groups' timing: a member that stops heart-beating loses its
+// partitions after the session timeout; a broker roll is shorter, so members stay.
+type KafkaConsumer struct {
+	// SessionTimeout of a member.
+	// +kubebuilder:default="30s"
+	// +optional
+	SessionTimeout *metav1.Duration `json:"sessionTimeout,omitempty"`
+
+	// RebalanceTimeout: how long a rebalance waits for the members to rejoin.
+	// +kubebuilder:default="30s"
+	// +optional
+	RebalanceTimeout *metav1.Duration `json:"rebalanceTimeout,omitempty"`
+
+	// HeartbeatInterval, at most a third of the session timeout.
+	// +kubebuilder:default="3s"
+	// +optional
+	HeartbeatInterval *metav1.Duration `json:"heartbeatInterval,omitempty"`
 }
 
 // TelemetrySpec configures OpenTelemetry export.

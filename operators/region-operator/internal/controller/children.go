@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -75,6 +76,14 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
+// durationOr is a duration as the services read it (Go's notation), or def when unset.
+func durationOr(d *metav1.Duration, def time.Duration) string {
+	if d == nil || d.Duration == 0 {
+		return def.String()
+	}
+	return d.Duration.String()
+}
+
 // configMap holds the service's settings (everything but secrets).
 func configMap(r *v1.Region, service string) *corev1.ConfigMap {
 	svc := r.Spec.Services.Service(service)
@@ -90,6 +99,16 @@ func configMap(r *v1.Region, service string) *corev1.ConfigMap {
 		"AUTH_ISSUER":              r.Spec.Auth.Issuer,
 		"AUTH_AUDIENCE":            orDefault(r.Spec.Auth.Audience, "werkregio"),
 		"LOG_LEVEL":                orDefault(r.Spec.LogLevel, "info"),
+		// how the service rides out its store and broker failing (README, Operations)
+		"REQUEST_TIMEOUT":                durationOr(r.Spec.RequestTimeout, 10*time.Second),
+		"MONGO_WRITE_CONCERN":            orDefault(r.Spec.MongoDB.WriteConcern, "majority"),
+		"MONGO_OPERATION_TIMEOUT":        durationOr(r.Spec.MongoDB.OperationTimeout, 30*time.Second),
+		"MONGO_SERVER_SELECTION_TIMEOUT": durationOr(r.Spec.MongoDB.ServerSelectionTimeout, 5*time.Second),
+		"KAFKA_WRITE_TIMEOUT":            durationOr(r.Spec.Kafka.Producer.WriteTimeout, 5*time.Second),
+		"KAFKA_WRITE_ATTEMPTS":           strconv.Itoa(int(orDefault(r.Spec.Kafka.Producer.WriteAttempts, 3))),
+		"KAFKA_SESSION_TIMEOUT":          durationOr(r.Spec.Kafka.Consumer.SessionTimeout, 30*time.Second),
+		"KAFKA_REBALANCE_TIMEOUT":        durationOr(r.Spec.Kafka.Consumer.RebalanceTimeout, 30*time.Second),
+		"KAFKA_HEARTBEAT_INTERVAL":       durationOr(r.Spec.Kafka.Consumer.HeartbeatInterval, 3*time.Second),
 	}
 	if r.Spec.Auth.JWKSURL != "" {
 		data["AUTH_JWKS_URL"] = r.Spec.Auth.JWKSURL

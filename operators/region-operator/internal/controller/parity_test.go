@@ -143,7 +143,11 @@ func checkParity(t *testing.T, set ...string) {
 		for k, v := range map[string]string{"MONGO_TLS_CA_FILE": "/etc/werkregio/mongodb-ca/ca.crt", "MONGO_TLS_CERT_FILE": "/etc/werkregio/mongodb-client/tls.crt",
 			"KAFKA_TLS_CA_FILE": "/etc/werkregio/kafka-ca/ca.crt", "KAFKA_SASL_MECHANISM": "scram-sha-512",
 			"OTEL_EXPORTER_OTLP_HEADERS": "secret:otlp/headers", "OTEL_TRACES_SAMPLER_RATIO": "0.25", "MONGO_URI": "secret:mongodb/connectionString",
-			"KAFKA_REPLICATION_FACTOR": "3", "LOG_LEVEL": "debug"} {
+			"KAFKA_REPLICATION_FACTOR": "3", "LOG_LEVEL": "debug",
+			// how it rides out its store and broker failing
+			"REQUEST_TIMEOUT": "15s", "MONGO_WRITE_CONCERN": "2", "MONGO_OPERATION_TIMEOUT": "20s", "MONGO_SERVER_SELECTION_TIMEOUT": "4s",
+			"KAFKA_WRITE_TIMEOUT": "7s", "KAFKA_WRITE_ATTEMPTS": "4", "KAFKA_SESSION_TIMEOUT": "45s", "KAFKA_REBALANCE_TIMEOUT": "40s",
+			"KAFKA_HEARTBEAT_INTERVAL": "5s"} {
 			if w.Env[k] != v {
 				t.Errorf("%s: %s=%q, want %q", name, k, w.Env[k], v)
 			}
