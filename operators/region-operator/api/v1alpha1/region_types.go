@@ -28,8 +28,9 @@ var ServiceNames = func() []string {
 // RegionSpec is the desired platform instance of one labour-market region.
 // +kubebuilder:validation:XValidation:rule="!has(self.services.participants.enabled) || !self.services.participants.enabled || has(self.bsnKeysSecretRef)",message="bsnKeysSecretRef is required while the participants service is enabled"
 type RegionSpec struct {
-	// Code is the region's code, used in tokens, topic prefixes and database names.
-	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9-]{1,40}$`
+	// Code is the region's code, used in tokens, topic prefixes and database names: at most
+	// 40 characters, so werkregio-<code>-participants stays within MongoDB's 63.
+	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9-]{1,39}$`
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="code is immutable: topics and databases are named after it"
 	Code string `json:"code"`
 
@@ -423,14 +424,19 @@ type ServiceStatus struct {
 	// UpToDate: every replica runs the newest spec.
 	// +optional
 	UpToDate bool `json:"upToDate"`
-	// Version is the image the service runs (its tag or digest).
+	// Version is the image the service serves from (its tag or digest): during a rollout
+	// the one before, until every replica runs the new one.
 	// +optional
 	Version string `json:"version,omitempty"`
+	// UpdatingTo is the version a rollout in progress brings.
+	// +optional
+	UpdatingTo string `json:"updatingTo,omitempty"`
 }
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Namespaced,shortName=rgn
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 50",message="a Region's name is at most 50 characters: its children are named <name>-participants, and Kubernetes allows 63"
 // +kubebuilder:printcolumn:name="Code",type=string,JSONPath=`.spec.code`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`

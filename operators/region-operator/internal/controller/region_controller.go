@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -171,14 +172,18 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 	status.ObservedGeneration = region.Generation
 	var problems []string
 	status.Services = nil
-	var created, rollingOut, stuck []string
+	var created, rollingOut, stuck, starting []string
 	defer func() {
 		// one Event for what a reconcile created, not one per object: a new region makes
 		// fifteen, and at hundreds of regions the Events were half of the operator's writes
 		if len(created) > 0 {
-			r.Recorder.Eventf(&region, nil, corev1.EventTypeNormal, "Created", "Create", "created %d objects: %s", len(created), strings.Join(created, ", "))
+			r.Recorder.Eventf(&region, nil, corev1.EventTypeNormal, "Created", "Create", "%s", eventNote(fmt.Sprintf("created %d objects: %s", len(created), strings.Join(created, ", "))))
 		}
 	}()
+	served := map[string]string{} // the version each service served at the last reconcile
+	for _, st := range region.Status.Services {
+		served[st.Name] = st.Version
+	}
 	for _, name := range v1.ServiceNames {
 		spec := region.Spec.Services.Service(name)
 		if !spec.IsEnabled() {
@@ -190,22 +195,28 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 		}
 		dep, err := r.applyService(ctx, &region, name, &created)
 		if err != nil {
-			r.Recorder.Eventf(&region, nil, corev1.EventTypeWarning, "ApplyFailed", "Apply", "%s: %v", name, err)
-			return ctrl.Result{}, err
+			r.Recorder.Eventf(&region, nil, corev1.EventTypeWarning, "ApplyFailed", "Apply", "%s", eventNote(fmt.Sprintf("%s: %v", name, err)))
+			return ctrl.Result{}, r.applyFailed(ctx, &region, name, err)
 		}
 		available, reason, msg := deploymentAvailable(dep)
-		upToDate, stalled := deploymentRollout(dep)
-		status.Services = append(status.Services, v1.ServiceStatus{Name: name, Replicas: spec.ReplicaCount(),
-			ReadyReplicas: dep.Status.ReadyReplicas, Available: available, UpToDate: upToDate, Version: versionOf(dep)})
+		rollout := deploymentRollout(dep)
+		st := v1.ServiceStatus{Name: name, Replicas: spec.ReplicaCount(), ReadyReplicas: dep.Status.ReadyReplicas, Available: available,
+			UpToDate: rollout.upToDate, Version: versionOf(dep)}
+		if !rollout.upToDate { // the older pods serve until the new ones are all up
+			st.UpdatingTo, st.Version = st.Version, served[name]
+		}
+		status.Services = append(status.Services, st)
 		setCondition(status, region.Generation, AvailableCondition(name), available, reason, msg)
-		if !available {
+		switch {
+		case rollout.stalled:
+			stuck = append(stuck, name+" rollout stalled")
+		case !available && rollout.inProgress:
+			starting = append(starting, name+" starting")
+		case !available:
 			problems = append(problems, name+" not available")
 		}
-		if !upToDate {
+		if !rollout.upToDate {
 			rollingOut = append(rollingOut, name)
-		}
-		if stalled {
-			stuck = append(stuck, name+" rollout stalled")
 		}
 	}
 	if len(rollingOut) > 0 {
@@ -241,20 +252,32 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 		setCondition(status, region.Generation, ConditionTopicsReady, true, "TopicsExist", fmt.Sprintf("%d topics exist", n))
 	}
 
-	if len(problems) == 0 {
+	// Ready: every service serves and the topics exist. Degraded: something needs a person —
+	// a service that served and stopped, a rollout that stalled, Kafka out of reach — not a
+	// service still starting within its rollout's deadline (that is Progressing).
+	switch {
+	case len(problems) > 0:
+		reason := "ServicesUnavailable"
+		if err != nil {
+			reason = "KafkaUnavailable"
+		}
+		all := append(append(problems, stuck...), starting...)
+		setCondition(status, region.Generation, ConditionReady, false, reason, join(all))
+		setCondition(status, region.Generation, ConditionDegraded, true, reason, join(append(problems, stuck...)))
+	case len(starting) > 0:
+		setCondition(status, region.Generation, ConditionReady, false, "ServicesStarting", join(append(starting, stuck...)))
+		if len(stuck) > 0 {
+			setCondition(status, region.Generation, ConditionDegraded, true, "RolloutStalled", join(stuck))
+		} else {
+			setCondition(status, region.Generation, ConditionDegraded, false, "ServicesStarting", "")
+		}
+	default:
 		setCondition(status, region.Generation, ConditionReady, true, "AllAvailable", "every enabled service is available and the topics exist")
 		if len(stuck) > 0 { // still serving, on the older version
 			setCondition(status, region.Generation, ConditionDegraded, true, "RolloutStalled", join(stuck))
 		} else {
 			setCondition(status, region.Generation, ConditionDegraded, false, "AllAvailable", "")
 		}
-	} else {
-		reason := "ServicesUnavailable"
-		if err != nil {
-			reason = "KafkaUnavailable"
-		}
-		setCondition(status, region.Generation, ConditionReady, false, reason, join(problems))
-		setCondition(status, region.Generation, ConditionDegraded, true, reason, join(problems))
 	}
 
 	if !equality.Semantic.DeepEqual(status, &region.Status) {
@@ -267,11 +290,20 @@ func (r *RegionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctr
 			if isReady {
 				r.Recorder.Eventf(&region, nil, corev1.EventTypeNormal, "Ready", "Reconcile", "region %s is ready", region.Spec.Code)
 			} else {
-				r.Recorder.Eventf(&region, nil, corev1.EventTypeWarning, "NotReady", "Reconcile", "%s", join(problems))
+				r.Recorder.Eventf(&region, nil, corev1.EventTypeWarning, "NotReady", "Reconcile", "%s", eventNote(meta.FindStatusCondition(status.Conditions, ConditionReady).Message))
 			}
 		}
 	}
 	return result, nil
+}
+
+// eventNote fits a note in the 1,024 characters an Event may have (the API server refuses a
+// longer one, and the Event is lost).
+func eventNote(s string) string {
+	if len(s) <= 1024 {
+		return s
+	}
+	return s[:1020] + " …"
 }
 
 func join(ps []string) string {
@@ -311,21 +343,54 @@ func deploymentAvailable(d *appsv1.Deployment) (bool, string, string) {
 	return false, "DeploymentUnavailable", fmt.Sprintf("%d/%d replicas available", d.Status.AvailableReplicas, want)
 }
 
-// deploymentRollout is whether every replica runs the newest spec, and whether the
-// rollout stalled (the Deployment gave up waiting for new pods: progressDeadlineSeconds).
-func deploymentRollout(d *appsv1.Deployment) (upToDate, stalled bool) {
+// rollout is where a Deployment's rollout stands.
+type rollout struct {
+	upToDate   bool // every replica runs the newest spec and is available
+	inProgress bool // the Deployment is still bringing up its newest spec, within its deadline
+	stalled    bool // it gave up waiting for new pods (progressDeadlineSeconds)
+}
+
+// deploymentRollout reads a Deployment's rollout: up to date, in progress (a new spec not yet
+// observed, new replicas not yet all there, older pods still running, or Progressing with
+// any reason but "the new ReplicaSet is available"), or stalled.
+func deploymentRollout(d *appsv1.Deployment) rollout {
 	want := int32(1)
 	if d.Spec.Replicas != nil {
 		want = *d.Spec.Replicas
 	}
+	var r rollout
+	progressing := false
 	for _, c := range d.Status.Conditions {
-		if c.Type == appsv1.DeploymentProgressing && c.Status == corev1.ConditionFalse && c.Reason == "ProgressDeadlineExceeded" {
-			stalled = true
+		if c.Type != appsv1.DeploymentProgressing {
+			continue
+		}
+		if c.Status == corev1.ConditionFalse && c.Reason == "ProgressDeadlineExceeded" {
+			r.stalled = true
+		}
+		progressing = c.Status == corev1.ConditionTrue && c.Reason != "NewReplicaSetAvailable"
+	}
+	observed := d.Status.ObservedGeneration >= d.Generation
+	r.upToDate = observed && d.Status.UpdatedReplicas >= want && d.Status.AvailableReplicas >= want && d.Status.Replicas == d.Status.UpdatedReplicas
+	r.inProgress = !r.stalled && (!observed || progressing || d.Status.UpdatedReplicas < want || d.Status.Replicas > d.Status.UpdatedReplicas)
+	return r
+}
+
+// applyFailed reports a child the API server refused as the Region's condition (Ready False,
+// Degraded True, reason ApplyFailed, with the server's message), so the Region says why it is
+// not provisioned, and returns err for the retry with backoff.
+func (r *RegionReconciler) applyFailed(ctx context.Context, region *v1.Region, service string, err error) error {
+	status := region.Status.DeepCopy()
+	status.ObservedGeneration = region.Generation
+	msg := fmt.Sprintf("%s: %v", service, err)
+	setCondition(status, region.Generation, ConditionReady, false, "ApplyFailed", msg)
+	setCondition(status, region.Generation, ConditionDegraded, true, "ApplyFailed", msg)
+	if !equality.Semantic.DeepEqual(status, &region.Status) {
+		region.Status = *status
+		if uerr := r.Status().Update(ctx, region); uerr != nil {
+			return errors.Join(err, uerr)
 		}
 	}
-	upToDate = d.Status.ObservedGeneration >= d.Generation && d.Status.UpdatedReplicas >= want && d.Status.AvailableReplicas >= want &&
-		d.Status.Replicas == d.Status.UpdatedReplicas
-	return upToDate, stalled
+	return err
 }
 
 func (r *RegionReconciler) kafkaTarget(ctx context.Context, region *v1.Region) KafkaTarget {
@@ -366,7 +431,7 @@ func (r *RegionReconciler) finalize(ctx context.Context, region *v1.Region) (ctr
 	}
 	if region.Spec.Kafka.DeleteTopicsOnDelete {
 		if err := r.Topics.Delete(ctx, r.kafkaTarget(ctx, region)); err != nil {
-			r.Recorder.Eventf(region, nil, corev1.EventTypeWarning, "TopicDeletionFailed", "Delete", "%v", err)
+			r.Recorder.Eventf(region, nil, corev1.EventTypeWarning, "TopicDeletionFailed", "Delete", "%s", eventNote(err.Error()))
 			return ctrl.Result{RequeueAfter: r.TopicRetry}, nil
 		}
 		r.Recorder.Eventf(region, nil, corev1.EventTypeNormal, "TopicsDeleted", "Delete", "deleted the topics with prefix %s", TopicPrefix(region))
