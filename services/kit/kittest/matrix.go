@@ -51,6 +51,7 @@ var CommonRules = map[string]Rule{
 	"listDeadLetters":       {Roles: []auth.Role{auth.RoleAdmin}},
 	"replayDeadLetters":     {Roles: []auth.Role{auth.RoleAdmin}},
 	"discardDeadLetter":     {Roles: []auth.Role{auth.RoleAdmin}},
+	"getOpenAPIDocument":    {Public: true},
 }
 
 // OwnOrgs are the organisations the fixtures of the services' tests belong to: the

@@ -294,6 +294,41 @@ func (r *Running) RoutesInDocument(t testing.TB, doc []byte, refs fs.FS) {
 			t.Errorf("route %s %s is not in the OpenAPI document", route.Method, path)
 		}
 	}
+	r.publishesItsContract(t, d)
+}
+
+// publishesItsContract checks that the service serves its document, without a token, as one
+// JSON document a client reads alone (no reference to another file), and that every answer
+// of the API, an error too, says the document's version (API-Version).
+func (r *Running) publishesItsContract(t testing.TB, d *openapi3.T) {
+	t.Helper()
+	status, header := r.CallWith(t, "", "GET", httpserver.OpenAPIPath, nil, nil, nil)
+	if status != http.StatusOK || header.Get(httpserver.APIVersionHeader) != d.Info.Version {
+		t.Fatalf("GET %s: %d, API-Version %q (want 200 and %s)", httpserver.OpenAPIPath, status, header.Get(httpserver.APIVersionHeader), d.Info.Version)
+	}
+	resp, err := http.Get(r.URL + httpserver.OpenAPIPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if strings.Contains(string(raw), ".yaml#") {
+		t.Errorf("the published document refers to another file")
+	}
+	published, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		t.Fatalf("the published document does not load alone: %v", err)
+	}
+	if err := published.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
+		t.Errorf("the published document does not validate: %v", err)
+	}
+	if len(published.Paths.Map()) != len(d.Paths.Map()) || published.Info.Version != d.Info.Version {
+		t.Errorf("the published document has %d paths (want %d), version %s", len(published.Paths.Map()), len(d.Paths.Map()), published.Info.Version)
+	}
+	if status, header := r.CallWith(t, "", "GET", "/api/v1/admin/dead-letters", nil, nil, nil); status != http.StatusUnauthorized ||
+		header.Get(httpserver.APIVersionHeader) != d.Info.Version {
+		t.Errorf("an answer without a token: %d, API-Version %q", status, header.Get(httpserver.APIVersionHeader))
+	}
 }
 
 // SyncBuffer is a goroutine-safe log sink.

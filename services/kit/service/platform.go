@@ -217,7 +217,17 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 		if err != nil {
 			return nil, fmt.Errorf("openapi: %w", err)
 		}
-		api = append(api, enforce)
+		published, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %w", err)
+		}
+		serve, err := httpserver.OpenAPIDocument(published)
+		if err != nil {
+			return nil, err
+		}
+		version := httpserver.APIVersion(doc.Info.Version)
+		p.Engine.GET(httpserver.OpenAPIPath, version, serve)
+		api = append([]gin.HandlerFunc{version}, append(api, enforce)...)
 	}
 	keys := p.Store.IdempotencyKeys().WithLease(store.IdempotencyLeaseFor(cfg.RequestTimeout))
 	p.API = p.Engine.Group("/api/v1", append(api, httpserver.Conditional(), httpserver.Idempotent(keys))...)

@@ -84,3 +84,11 @@ func TestForgedEventsAreRefusedOnEveryTopicItReads(t *testing.T) {
 	e := start(t)
 	e.pf.CheckForgedEventsAreRefused(t, e.r)
 }
+
+// Every route it serves is in its document, which it publishes (API-51) with its version
+// on every answer (API-57).
+func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
+	e := start(t)
+	raw, _ := contracts.OpenAPI(service.Name)
+	e.r.RoutesInDocument(t, raw, contracts.OpenAPIFiles())
+}

@@ -79,3 +79,11 @@ func TestForgedEventsAreRefusedOnEveryTopicItReads(t *testing.T) {
 	g := startRegion(t, pf, kittest.Region)
 	pf.CheckForgedEventsAreRefused(t, g.r)
 }
+
+// Every route it serves is in its document, which it publishes (API-51) with its version
+// on every answer (API-57).
+func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
+	g := startRegion(t, kittest.NewPlatform(t), kittest.Region)
+	raw, _ := contracts.OpenAPI(service.Name)
+	g.r.RoutesInDocument(t, raw, contracts.OpenAPIFiles())
+}

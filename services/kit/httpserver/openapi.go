@@ -1,0 +1,41 @@
+package httpserver
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/gin-gonic/gin"
+)
+
+// OpenAPIPath is where a service publishes its contract (NL API Design Rules, API-51).
+const OpenAPIPath = "/api/v1/openapi.json"
+
+// APIVersionHeader carries the contract's full version on every answer (API-57).
+const APIVersionHeader = "API-Version"
+
+// APIVersion sets the API-Version header of every answer, errors included.
+func APIVersion(version string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header(APIVersionHeader, version)
+		c.Next()
+	}
+}
+
+// OpenAPIDocument serves the service's contract as one JSON document, its references to
+// the shared document taken in, so a client or a code generator reads it without the
+// other files. It is public: it describes the API, not its data.
+func OpenAPIDocument(doc *openapi3.T) (gin.HandlerFunc, error) {
+	doc.InternalizeRefs(context.Background(), nil)
+	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
+		return nil, fmt.Errorf("openapi: the published document does not validate: %w", err)
+	}
+	body, err := doc.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/json", body)
+	}, nil
+}
