@@ -375,3 +375,40 @@ func TestProbesAndTimeoutsAgreeWithHowTheServicesRideOutFailures(t *testing.T) {
 		t.Errorf("payments of two replicas has no disruption budget: %v", budgets)
 	}
 }
+
+// helm test is a pod, restricted like the services, that asks every enabled service for
+// /healthz and its OpenAPI document on the API port; the services' NetworkPolicies let it in
+// (in direct mode the chart's, in operator mode the Region's networkPolicy.from), and a
+// disabled service is not asked.
+func TestHelmTestAsksEveryEnabledServiceInBothModes(t *testing.T) {
+	tools := k8s.K8sTools(t)
+	for _, mode := range []string{"direct", "operator"} {
+		docs := renderDocs(t, tools, "platform", "-f", "platform/ci/direct-values.yaml", "--set", "mode="+mode, "--set", "services.sroi.enabled=false")
+		var test *doc
+		admitted := false
+		for i, d := range docs {
+			raw, _ := json.Marshal(d.Spec)
+			switch {
+			case d.Kind == "Pod" && d.Metadata.Name == "flevoland-platform-test":
+				test = &docs[i]
+			case d.Kind == "NetworkPolicy" && d.Metadata.Name == "flevoland-payments", d.Kind == "Region":
+				admitted = admitted || strings.Contains(string(raw), `"app.kubernetes.io/name":"platform-test"`)
+			}
+		}
+		if test == nil {
+			t.Fatalf("%s mode renders no test pod", mode)
+		}
+		raw, _ := json.Marshal(test.Spec)
+		for _, svc := range []string{"procurement", "providers", "participants", "payments"} {
+			for _, path := range []string{"/healthz", "/api/v1/openapi.json"} {
+				if !strings.Contains(string(raw), "http://flevoland-"+svc+path) {
+					t.Errorf("%s mode: the test does not ask %s for %s", mode, svc, path)
+				}
+			}
+		}
+		if strings.Contains(string(raw), "flevoland-sroi") || !strings.Contains(string(raw), `"runAsNonRoot":true`) ||
+			!strings.Contains(string(raw), `"readOnlyRootFilesystem":true`) || !admitted {
+			t.Errorf("%s mode: test pod %s, admitted by the policies %v", mode, raw, admitted)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -120,10 +121,12 @@ func TestEveryServiceHasANetworkPolicy(t *testing.T) {
 		}
 		name := np.Spec.PodSelector.MatchLabels["app.kubernetes.io/name"]
 		// the configured peers to the API; a service also lets in the portal's pods (it
-		// calls the APIs); the scraper to readiness and metrics only
-		peers := 2
+		// calls the APIs) and the helm test's pod; the scraper to readiness and metrics only
+		peers := 3
 		if name == "portal" {
 			peers = 1
+		} else if raw, _ := json.Marshal(np.Spec.Ingress[0].From); !strings.Contains(string(raw), `"app.kubernetes.io/name":"platform-test"`) {
+			t.Errorf("%s does not let the helm test in: %s", name, raw)
 		}
 		if len(np.Spec.Ingress) != 2 || len(np.Spec.Ingress[0].From) != peers || len(np.Spec.Ingress[0].Ports) != 1 ||
 			np.Spec.Ingress[0].Ports[0].Port != "http" || strings.Join(np.Spec.PolicyTypes, ",") != "Ingress" ||

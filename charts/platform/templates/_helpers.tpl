@@ -5,6 +5,7 @@ procurement providers participants payments sroi
 {{- define "platform.labels" -}}
 app.kubernetes.io/part-of: werkregio
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Values.images.tag | default .Chart.AppVersion | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 werkregio.nl/region: {{ .Values.region.code }}
 {{- end -}}
@@ -50,6 +51,9 @@ when the chart runs the portal (it calls the services' APIs for its users). */}}
 {{- if .Values.portal.enabled -}}
 {{- $from = append $from (dict "podSelector" (dict "matchLabels" (dict "app.kubernetes.io/name" "portal" "werkregio.nl/region" .Values.region.code))) -}}
 {{- end -}}
+{{- if .Values.test.enabled -}}
+{{- $from = append $from (dict "podSelector" (dict "matchLabels" (dict "app.kubernetes.io/name" "platform-test" "werkregio.nl/region" .Values.region.code))) -}}
+{{- end -}}
 {{- toYaml $from -}}
 {{- end -}}
 
@@ -61,4 +65,38 @@ providers: [procurement.contracts.v1, procurement.schemes.v1]
 participants: [providers.offers.v1, partners.attendance.v1, partners.placements.v1]
 payments: [participants.enrolments.v1, procurement.contracts.v1, providers.registry.v1]
 sroi: [procurement.tenders.v1, participants.enrolments.v1, payments.tranches.v1]
+{{- end -}}
+
+{{/* platform.serviceConfig: a service's settings (everything but secrets), as YAML, for its
+ConfigMap and its Deployment's config hash alike. */}}
+{{- define "platform.serviceConfig" -}}
+{{- $ := .root -}}
+{{- $name := .name -}}
+{{- $svc := index $.Values.services $name -}}
+{{- $config := dict
+  "REGION" $.Values.region.code
+  "HTTP_ADDR" ":8080"
+  "OPS_ADDR" ":9090"
+  "KAFKA_BROKERS" (join "," $.Values.kafka.bootstrapServers)
+  "KAFKA_TOPIC_PREFIX" (include "platform.topicPrefix" $)
+  "KAFKA_TOPIC_PARTITIONS" (toString $.Values.kafka.partitions)
+  "KAFKA_REPLICATION_FACTOR" (toString $.Values.kafka.replicationFactor)
+  "MONGO_DATABASE" ($svc.database | default (printf "werkregio-%s-%s" $.Values.region.code $name))
+  "AUTH_ISSUER" $.Values.auth.issuer
+  "AUTH_AUDIENCE" $.Values.auth.audience
+  "LOG_LEVEL" ($.Values.logLevel | default "info")
+  "OTEL_TRACES_SAMPLER_RATIO" (divf $.Values.telemetry.samplingPercent 100 | toString)
+  "REQUEST_TIMEOUT" ($.Values.requestTimeout | default "10s")
+  "MONGO_WRITE_CONCERN" ($.Values.mongodb.writeConcern | default "majority")
+  "MONGO_OPERATION_TIMEOUT" ($.Values.mongodb.operationTimeout | default "30s")
+  "MONGO_SERVER_SELECTION_TIMEOUT" ($.Values.mongodb.serverSelectionTimeout | default "5s")
+  "KAFKA_WRITE_TIMEOUT" ($.Values.kafka.producer.writeTimeout | default "5s")
+  "KAFKA_WRITE_ATTEMPTS" ($.Values.kafka.producer.writeAttempts | default 3 | toString)
+  "KAFKA_SESSION_TIMEOUT" ($.Values.kafka.consumer.sessionTimeout | default "30s")
+  "KAFKA_REBALANCE_TIMEOUT" ($.Values.kafka.consumer.rebalanceTimeout | default "30s")
+  "KAFKA_HEARTBEAT_INTERVAL" ($.Values.kafka.consumer.heartbeatInterval | default "3s")
+}}
+{{- if $.Values.auth.jwksURL }}{{ $_ := set $config "AUTH_JWKS_URL" $.Values.auth.jwksURL }}{{ else }}{{ $_ := set $config "AUTH_JWKS_FILE" "/etc/werkregio/auth/jwks.json" }}{{ end }}
+{{- with $.Values.telemetry.otlpEndpoint }}{{ $_ := set $config "OTEL_EXPORTER_OTLP_ENDPOINT" . }}{{ end }}
+{{- toYaml $config -}}
 {{- end -}}

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
 )
@@ -74,6 +75,28 @@ func orDefault[T comparable](v, def T) T {
 		return def
 	}
 	return v
+}
+
+// tagOf is an image reference's tag ("" for a digest or none).
+func tagOf(image string) string {
+	if strings.Contains(image, "@") {
+		return ""
+	}
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		return image[i+1:]
+	}
+	return ""
+}
+
+// spread keeps a service's replicas on different zones and nodes where the cluster has them
+// (ScheduleAnyway: a one-node cluster still runs them all), so a zone or node lost takes one.
+func spread(sel map[string]string) []corev1.TopologySpreadConstraint {
+	var out []corev1.TopologySpreadConstraint
+	for _, key := range []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"} {
+		out = append(out, corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: key, WhenUnsatisfiable: corev1.ScheduleAnyway,
+			LabelSelector: &metav1.LabelSelector{MatchLabels: sel}})
+	}
+	return out
 }
 
 // durationOr is a duration as the services read it (Go's notation), or def when unset.
@@ -196,6 +219,10 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 	mounts = append(mounts, corev1.VolumeMount{Name: "tmp", MountPath: "/tmp"})
 
 	podLabels := labels(r, service)
+	// the version the pods run, where the image names it by a tag (a digest is no label value)
+	if v := tagOf(image); v != "" && len(validation.IsValidLabelValue(v)) == 0 {
+		podLabels["app.kubernetes.io/version"] = v
+	}
 	// Every integer is set: DeepDerivative compares integers exactly, so a field left zero
 	// and defaulted by the API server would look like drift on every reconcile.
 	probe := func(path string, delay int32) *corev1.Probe {
@@ -216,6 +243,7 @@ func deployment(r *v1.Region, service, image string, cm *corev1.ConfigMap) *apps
 					AutomountServiceAccountToken:  &f,
 					ImagePullSecrets:              r.Spec.ImagePullSecrets,
 					TerminationGracePeriodSeconds: &grace,
+					TopologySpreadConstraints:     spread(selector(r, service)),
 					SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: &t, RunAsUser: &uid, RunAsGroup: &uid,
 						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}},
 					Containers: []corev1.Container{{

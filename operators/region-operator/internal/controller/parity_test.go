@@ -23,6 +23,7 @@ import (
 
 	v1 "github.com/werkregio/platform/operators/region-operator/api/v1alpha1"
 	"github.com/werkregio/platform/services/testenv"
+	kubetools "github.com/werkregio/platform/services/testenv/k8s"
 )
 
 // TestBothModesRunTheSameWorkloads renders the platform chart twice from the same values
@@ -50,7 +51,7 @@ func checkParity(t *testing.T, set ...string) {
 	autoscaled := slices.Contains(set, "autoscaling.enabled=true")
 	ownUsers := slices.Contains(set, "kafka.serviceUsers.enabled=true")
 	render := func(mode string) []*unstructured.Unstructured {
-		out := run(tools.Helm, append([]string{"template", "parity", filepath.Join(root, "charts", "platform"), "-n", ns,
+		out := run(tools.Helm, append([]string{"template", "--kube-version", kubetools.KubernetesVersion, "parity", filepath.Join(root, "charts", "platform"), "-n", ns,
 			"-f", filepath.Join("testdata", "parity-values.yaml"), "--set", "mode=" + mode}, set...)...)
 		var objs []*unstructured.Unstructured
 		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewBufferString(out), 4096)
@@ -200,6 +201,7 @@ type workload struct {
 	TerminationGrace *int64
 	Strategy         appsv1.DeploymentStrategy
 	Lifecycle        *corev1.Lifecycle
+	Spread           []corev1.TopologySpreadConstraint
 }
 
 func workloadOf(d *appsv1.Deployment, cm *corev1.ConfigMap) workload {
@@ -209,7 +211,7 @@ func workloadOf(d *appsv1.Deployment, cm *corev1.ConfigMap) workload {
 		PullSecrets: pod.ImagePullSecrets, Env: map[string]string{}, Mounts: map[string]string{}, Ports: c.Ports,
 		Liveness: c.LivenessProbe, Readiness: c.ReadinessProbe, Resources: c.Resources, Container: c.SecurityContext,
 		Pod: pod.SecurityContext, AutomountToken: pod.AutomountServiceAccountToken, ServiceAccount: pod.ServiceAccountName,
-		TerminationGrace: pod.TerminationGracePeriodSeconds, Strategy: d.Spec.Strategy, Lifecycle: c.Lifecycle}
+		TerminationGrace: pod.TerminationGracePeriodSeconds, Strategy: d.Spec.Strategy, Lifecycle: c.Lifecycle, Spread: pod.TopologySpreadConstraints}
 	for _, from := range c.EnvFrom {
 		if from.ConfigMapRef != nil && cm != nil && from.ConfigMapRef.Name == cm.Name {
 			for k, v := range cm.Data {
