@@ -51,11 +51,29 @@ func skaffoldProfiles(root string) ([]string, error) {
 	return out, nil
 }
 
+// offlineHelm is a directory with a helm that renders for a current Kubernetes: offline,
+// helm assumes 1.20, which the charts' kubeVersion (>= 1.30) refuses, and skaffold passes
+// none of deploy.helm's flags to an offline render (v2.16 builds that renderer from the
+// releases alone). Against a cluster, helm asks it.
+func offlineHelm(helm string) (string, error) {
+	dir, err := os.MkdirTemp("", "werkregio-helm-")
+	if err != nil {
+		return "", err
+	}
+	script := "#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = template ]; then exec " + helm + " \"$@\" --kube-version " + k8s.KubernetesVersion + "; fi; done\nexec " + helm + " \"$@\"\n"
+	return dir, os.WriteFile(filepath.Join(dir, "helm"), []byte(script), 0o755)
+}
+
 func checkSkaffold(root, skaffold, helm string, args []string) error {
+	helmDir, err := offlineHelm(helm)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(helmDir) }()
 	run := func(a ...string) error {
 		cmd := exec.Command(skaffold, a...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
-		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(helm)+":"+os.Getenv("PATH"), "SKAFFOLD_UPDATE_CHECK=false", "SKAFFOLD_COLLECT_METRICS=false")
+		cmd.Env = append(os.Environ(), "PATH="+helmDir+":"+os.Getenv("PATH"), "SKAFFOLD_UPDATE_CHECK=false", "SKAFFOLD_COLLECT_METRICS=false")
 		fmt.Printf("== skaffold %s\n", strings.Join(a, " "))
 		return cmd.Run()
 	}
