@@ -286,7 +286,7 @@ func TestReadinessAndMetricsAreReachableFromTheScraperOnly(t *testing.T) {
 	}
 }
 
-// What the services do when their database or broker goes away (README, Operations) holds
+// What the services do when their database or broker goes away (docs/operations.md) holds
 // only if Kubernetes' timings agree with theirs: readiness answers within the probe's
 // timeout, liveness never looks at a dependency (no restart loop during an outage the
 // service rides out), a stopping pod finishes the requests it took before it is killed, a

@@ -122,7 +122,7 @@ func configMap(r *v1.Region, service string) *corev1.ConfigMap {
 		"AUTH_ISSUER":              r.Spec.Auth.Issuer,
 		"AUTH_AUDIENCE":            orDefault(r.Spec.Auth.Audience, "werkregio"),
 		"LOG_LEVEL":                orDefault(r.Spec.LogLevel, "info"),
-		// how the service rides out its store and broker failing (README, Operations)
+		// how the service rides out its store and broker failing (docs/operations.md)
 		"REQUEST_TIMEOUT":                durationOr(r.Spec.RequestTimeout, 10*time.Second),
 		"MONGO_WRITE_CONCERN":            orDefault(r.Spec.MongoDB.WriteConcern, "majority"),
 		"MONGO_OPERATION_TIMEOUT":        durationOr(r.Spec.MongoDB.OperationTimeout, 30*time.Second),

@@ -7,7 +7,7 @@
 // down to its backend and always sorts, ranges and limits in Go after reading every
 // matching document, and on SQLite even an _id lookup scans the table, because the index
 // expression and the query expression differ. Measured: a lookup by _id and a page of a list
-// grow linearly with the collection (see README, "The embedded store").
+// grow linearly with the collection (see docs/architecture.md, "The store").
 //
 // Here indexes are SQLite expression indexes over mkey(doc, path), a function that maps BSON
 // values onto SQLite values in MongoDB's comparison order (see keys.go). A query's equality,

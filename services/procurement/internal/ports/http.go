@@ -20,7 +20,7 @@ func NewHTTP(a *app.Service, region string) *HTTP { return &HTTP{app: a, region:
 
 // Register mounts the routes. Every route of api (the platform's /api/v1 group) needs a
 // valid token of this region; the tender calendar feed is public, as a published calendar
-// is (see README).
+// is (see docs/architecture.md, "The tender calendar feed is public").
 func (h *HTTP) Register(r *gin.Engine, api *gin.RouterGroup) {
 	r.GET("/api/v1/public/regions/:region/tender-calendar.ics", h.calendarFeed)
 
