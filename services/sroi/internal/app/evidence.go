@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/http"
-	"slices"
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -14,9 +12,6 @@ import (
 
 // MaxEvidenceBytes is the largest document a declaration takes (a scanned contract).
 const MaxEvidenceBytes = 10 << 20
-
-// EvidenceTypes are the documents accepted: what contracts and invoices come as.
-var EvidenceTypes = []string{"application/pdf", "image/png", "image/jpeg"}
 
 // AddEvidence attaches a document to a declaration of the contractor. The type is sniffed
 // from the content, not taken from the client.
@@ -28,9 +23,9 @@ func (s *Service) AddEvidence(ctx context.Context, p auth.Principal, id, name st
 	if len(content) == 0 || len(content) > MaxEvidenceBytes {
 		return nil, rules.Invalid("content", "a document of 1 byte to 10 MB")
 	}
-	typ := http.DetectContentType(content)
-	if !slices.Contains(EvidenceTypes, typ) {
-		return nil, rules.Invalid("content", "must be a PDF, PNG or JPEG document (this is %s)", typ)
+	typ, err := domain.EvidenceType(content)
+	if err != nil {
+		return nil, err
 	}
 	var out *domain.Declaration
 	err = rules.Retry(ctx, func() error {

@@ -37,3 +37,21 @@ func (d *Declaration) AcceptsEvidence() error {
 	}
 	return nil
 }
+
+// evidenceMagic are the documents accepted, what contracts and invoices come as, by the bytes
+// they begin with (their type is read from the content, never taken from the client).
+var evidenceMagic = []struct{ prefix, typ string }{
+	{"%PDF-", "application/pdf"},
+	{"\x89PNG\r\n\x1a\n", "image/png"},
+	{"\xff\xd8\xff", "image/jpeg"},
+}
+
+// EvidenceType is a document's media type, read from its first bytes: a PDF, PNG or JPEG.
+func EvidenceType(content []byte) (string, error) {
+	for _, m := range evidenceMagic {
+		if strings.HasPrefix(string(content[:min(len(content), 16)]), m.prefix) {
+			return m.typ, nil
+		}
+	}
+	return "", rules.Invalid("content", "must be a PDF, PNG or JPEG document")
+}
