@@ -187,6 +187,22 @@ func TopicOfType(eventType string) (string, bool) {
 	return "", false
 }
 
+// RoutesOf is where a service publishes each event type it may: every type of every topic
+// it owns, to that topic (without the region's prefix). The one routing of the platform: a
+// type not in it has no topic, and the store refuses to save its event.
+func RoutesOf(service string) map[string]string {
+	out := map[string]string{}
+	for _, t := range Topics {
+		if t.Owner != service {
+			continue
+		}
+		for _, typ := range t.Types {
+			out[typ] = t.Name
+		}
+	}
+	return out
+}
+
 // Service names: directory, binary, image, Kubernetes name, CloudEvents source.
 const (
 	Procurement  = "procurement"

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 )
 
 func TestLogCarriesTraceAndRedactsBSN(t *testing.T) {
@@ -30,5 +31,23 @@ func TestLogCarriesTraceAndRedactsBSN(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "111222333") {
 		t.Fatal("BSN reached the log")
+	}
+}
+
+// A trace id is random hex: where nine of its digits happen to pass the 11-proef it is still
+// written whole, or the line could not be found from its trace.
+func TestATraceIdThatLooksLikeABSNIsWrittenWhole(t *testing.T) {
+	var buf bytes.Buffer
+	log := New(&buf, "test", "info")
+	tid, _ := trace.TraceIDFromHex("0bca111222333b497af6fef8a5711a63")
+	sid, _ := trace.SpanIDFromHex("111222333a5711a6")
+	ctx := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sid, TraceFlags: trace.FlagsSampled}))
+	log.InfoContext(ctx, "registered 111222333")
+	var line map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+		t.Fatal(err)
+	}
+	if line["trace_id"] != tid.String() || line["span_id"] != sid.String() || strings.Contains(line["msg"].(string), "111222333") {
+		t.Errorf("line = %v", line)
 	}
 }

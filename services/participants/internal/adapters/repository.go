@@ -95,13 +95,9 @@ func (r *Repository) ListPartnerSources(ctx context.Context, region string, page
 // Repository stores participants and enrolments on the commit log with their views.
 type Repository struct{ agg *store.Aggregates }
 
-// NewRepository routes every milestone event to the enrolments topic.
+// NewRepository publishes each event to its topic in the catalog.
 func NewRepository(s *store.Store, topicPrefix string) *Repository {
-	topicOf := map[string]string{}
-	for _, t := range app.EventTypes() {
-		topicOf[t] = catalog.TopicParticipantsEnrolments
-	}
-	return &Repository{agg: store.NewAggregates(s, topicPrefix, topicOf)}
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, catalog.RoutesOf(catalog.Participants))}
 }
 
 var _ app.Repository = (*Repository)(nil)

@@ -17,15 +17,6 @@ var milestoneType = map[domain.Status]string{
 	domain.StatusDroppedOut:        catalog.TypeEnrolmentDroppedOut,
 }
 
-// EventTypes lists the types this service publishes.
-func EventTypes() []string {
-	out := make([]string, 0, len(milestoneType)+1)
-	for _, t := range milestoneType {
-		out = append(out, t)
-	}
-	return append(out, catalog.TypeEnrolmentSustainableWithdrawn, catalog.TypeEnrolmentTermsChanged)
-}
-
 // MilestoneData is what payments and SROI monitoring need of a milestone: the contract,
 // the pinned terms and price, the participant's target groups and, per milestone, the
 // attendance, the jobs or the dropout reason. It carries no name and no BSN: the participant

@@ -68,13 +68,9 @@ type Repository struct {
 	tranches *groupCommit
 }
 
-// NewRepository routes every tranche event to the tranches topic.
+// NewRepository publishes each event to its topic in the catalog.
 func NewRepository(s *store.Store, topicPrefix string) *Repository {
-	topicOf := map[string]string{}
-	for _, t := range app.EventTypes() {
-		topicOf[t] = catalog.TopicPaymentsTranches
-	}
-	agg := store.NewAggregates(s, topicPrefix, topicOf)
+	agg := store.NewAggregates(s, topicPrefix, catalog.RoutesOf(catalog.Payments))
 	return &Repository{agg: agg, tranches: newGroupCommit(agg)}
 }
 

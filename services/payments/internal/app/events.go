@@ -21,11 +21,6 @@ const (
 	TypeClaimed  = catalog.TypeTrancheClaimed
 )
 
-// EventTypes lists the types this service publishes.
-func EventTypes() []string {
-	return []string{TypeDue, TypeHeld, TypeReleased, TypeApproved, TypeExported, TypePaid, TypeRejected, TypeReversed, TypeClaimed}
-}
-
 // Actions of a tranche's history, which name the events they cause.
 const (
 	actionDue       = "due"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -47,7 +48,7 @@ type Repository struct{ agg *store.Aggregates }
 
 // NewRepository uses the store; topicPrefix is the region's Kafka topic prefix.
 func NewRepository(s *store.Store, topicPrefix string) *Repository {
-	return &Repository{agg: store.NewAggregates(s, topicPrefix, TopicOf)}
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, catalog.RoutesOf(catalog.Procurement))}
 }
 
 var _ app.Repository = (*Repository)(nil)

@@ -22,12 +22,6 @@ const (
 	kindOffer    = "offer"
 )
 
-// TopicOf routes event types to topics.
-var TopicOf = map[string]string{
-	app.TypeCertificatesChanged: catalog.TopicProvidersRegistry,
-	app.TypeBankAccountChanged:  catalog.TopicProvidersRegistry,
-	app.TypeOfferChanged:        catalog.TopicProvidersOffers,
-}
 
 // Views are what lists filter on.
 var Views = []*store.View{
@@ -52,7 +46,7 @@ var TermsIndexes = []store.Index{{Collection: "terms", Model: mongo.IndexModel{K
 
 // NewRepository uses the service's database.
 func NewRepository(s *store.Store, topicPrefix string) *Repository {
-	return &Repository{agg: store.NewAggregates(s, topicPrefix, TopicOf), terms: s.DB().Collection("terms")}
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, catalog.RoutesOf(catalog.Providers)), terms: s.DB().Collection("terms")}
 }
 
 var _ app.Repository = (*Repository)(nil)

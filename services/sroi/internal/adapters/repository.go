@@ -57,15 +57,10 @@ func remindOn(d *domain.Declaration) string {
 // Repository stores projects and declarations on the commit log with their views.
 type Repository struct{ agg *store.Aggregates }
 
-// NewRepository routes each event type to its topic; topic names the topics (the
+// NewRepository publishes each event to its topic in the catalog; topic names the topics (the
 // candidate-months topic is shared by all regions).
 func NewRepository(s *store.Store, topicPrefix string, topic func(string) string) *Repository {
-	topicOf := map[string]string{}
-	for _, t := range app.EventTypes() {
-		name, _ := catalog.TopicOfType(t)
-		topicOf[t] = name
-	}
-	return &Repository{agg: store.NewAggregates(s, topicPrefix, topicOf).WithTopicNames(topic)}
+	return &Repository{agg: store.NewAggregates(s, topicPrefix, catalog.RoutesOf(catalog.Sroi)).WithTopicNames(topic)}
 }
 
 var _ app.Repository = (*Repository)(nil)

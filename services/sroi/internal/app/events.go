@@ -10,14 +10,6 @@ import (
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
-// EventTypes lists the types this service publishes.
-func EventTypes() []string {
-	return []string{catalog.TypeProjectObligationSet, catalog.TypeProjectObligationOverridden, catalog.TypeProjectPartiesChanged,
-		catalog.TypeProjectProgressChanged, catalog.TypeDeclarationValued, catalog.TypeDeclarationApproved, catalog.TypeDeclarationRejected,
-		catalog.TypeNotificationRequested, catalog.TypeCandidateMonthsClaimed, catalog.TypeCandidateMonthsReleased,
-		catalog.TypeDeclarationExpired, catalog.TypeDeclarationMonthsCounted}
-}
-
 // ProjectData is a project as its events carry it: its obligation, deadline, status and
 // figures, without the parties' contact details.
 type ProjectData struct {
