@@ -80,7 +80,13 @@ func (p *Platform) Start(t testing.TB, name string, extraEnv ...string) *Service
 		t.Fatal(err)
 	}
 	s.start()
-	t.Cleanup(func() { _ = s.proc.Process.Kill(); _, _ = s.proc.Process.Wait() })
+	t.Cleanup(func() {
+		_ = s.proc.Process.Kill()
+		_, _ = s.proc.Process.Wait()
+		if t.Failed() { // what the service said, before its directory goes
+			s.logTail(t, 60)
+		}
+	})
 	s.Ready(60 * time.Second)
 	return s
 }
@@ -144,4 +150,14 @@ func FreeAddr(t testing.TB) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// logTail prints the last lines the service logged (warnings and errors: LOG_LEVEL=warn).
+func (s *Service) logTail(t testing.TB, lines int) {
+	raw, err := os.ReadFile(s.logs.Name())
+	if err != nil {
+		return
+	}
+	all := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	t.Logf("the last %d of %d lines %s logged:\n%s", min(lines, len(all)), len(all), s.Name, strings.Join(all[max(0, len(all)-lines):], "\n"))
 }

@@ -15,10 +15,13 @@ const OpenAPIPath = "/api/v1/openapi.json"
 // APIVersionHeader carries the contract's full version on every answer (API-57).
 const APIVersionHeader = "API-Version"
 
-// APIVersion sets the API-Version header of every answer, errors included.
+// APIVersion sets the API-Version header of every answer, errors included (none when the
+// service has no document).
 func APIVersion(version string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		c.Header(APIVersionHeader, version)
+		if version != "" {
+			c.Header(APIVersionHeader, version)
+		}
 		c.Next()
 	}
 }

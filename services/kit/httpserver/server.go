@@ -29,7 +29,9 @@ type Check struct {
 
 // Options configure the engine.
 type Options struct {
-	ServiceName    string
+	ServiceName string
+	// APIVersion is the contract's info.version, said on every answer (API-Version).
+	APIVersion     string
 	Logger         *slog.Logger
 	TracerProvider trace.TracerProvider
 	// MeterProvider records the RED metrics per route (http.server.request.duration:
@@ -61,6 +63,7 @@ func NewEngine(o Options) *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(
+		APIVersion(o.APIVersion),
 		otelgin.Middleware(o.ServiceName,
 			otelgin.WithTracerProvider(o.TracerProvider),
 			otelgin.WithMeterProvider(mp),

@@ -191,8 +191,29 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	p.Relay = p.Store.NewRelay(p.Producer, store.RelayConfig{Interval: cfg.RelayInterval, Slot: cfg.RelayLeaseSlot, Outages: p.Outages,
 		Logger: p.Log, Meter: p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/kit/store")})
 
+	// the contract: the bodies it accepts, the document it publishes, the version it says
+	var enforce, serve gin.HandlerFunc
+	version := ""
+	if opts.OpenAPI != nil {
+		doc, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %w", err)
+		}
+		version = doc.Info.Version
+		if enforce, err = httpserver.EnforceRequestBodies(doc); err != nil {
+			return nil, fmt.Errorf("openapi: %w", err)
+		}
+		published, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %w", err)
+		}
+		if serve, err = httpserver.OpenAPIDocument(published); err != nil {
+			return nil, err
+		}
+	}
 	server := httpserver.Options{
 		ServiceName:    cfg.Name,
+		APIVersion:     version,
 		Logger:         p.Log,
 		TracerProvider: p.Telemetry.Tracers, MeterProvider: p.Telemetry.Meters,
 		MetricsHandler: p.Telemetry.MetricsHandler,
@@ -208,26 +229,9 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 	// every route authenticates before it reads a body: the contract's check of the body
 	// runs after the token's
 	api := []gin.HandlerFunc{httpserver.Deadline(cfg.RequestTimeout), auth.Authenticate(p.Verifier, cfg.Region)}
-	if opts.OpenAPI != nil {
-		doc, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
-		if err != nil {
-			return nil, fmt.Errorf("openapi: %w", err)
-		}
-		enforce, err := httpserver.EnforceRequestBodies(doc)
-		if err != nil {
-			return nil, fmt.Errorf("openapi: %w", err)
-		}
-		published, err := httpserver.LoadOpenAPI(opts.OpenAPI, opts.OpenAPIRefs)
-		if err != nil {
-			return nil, fmt.Errorf("openapi: %w", err)
-		}
-		serve, err := httpserver.OpenAPIDocument(published)
-		if err != nil {
-			return nil, err
-		}
-		version := httpserver.APIVersion(doc.Info.Version)
-		p.Engine.GET(httpserver.OpenAPIPath, version, serve)
-		api = append([]gin.HandlerFunc{version}, append(api, enforce)...)
+	if serve != nil {
+		p.Engine.GET(httpserver.OpenAPIPath, serve)
+		api = append(api, enforce)
 	}
 	keys := p.Store.IdempotencyKeys().WithLease(store.IdempotencyLeaseFor(cfg.RequestTimeout))
 	p.API = p.Engine.Group("/api/v1", append(api, httpserver.Conditional(), httpserver.Idempotent(keys))...)

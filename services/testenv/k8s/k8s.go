@@ -218,3 +218,6 @@ func toolsCache(root string) string {
 	}
 	return filepath.Join(root, ".cache", "tools")
 }
+
+// ToolsCache is where the built tools are kept (WERKREGIO_TOOLS_CACHE, or the user's cache).
+func ToolsCache(root string) string { return toolsCache(root) }

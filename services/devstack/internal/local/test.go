@@ -37,6 +37,11 @@ func Test(args []string) error {
 		dir, err := k8s.BuildExtraTools(root, "skaffold", os.Stdout)
 		skaffoldReady <- built{k8s.Tools{Assets: dir}, err}
 	}()
+	spectralReady := make(chan built, 1)
+	go func() {
+		bin, err := installSpectral(root)
+		spectralReady <- built{k8s.Tools{Assets: bin}, err}
+	}()
 	lintReady := make(chan built, 1)
 	go func() {
 		lint, err := k8s.BuildLint(root, nil)
@@ -99,6 +104,12 @@ func Test(args []string) error {
 	for _, dir := range last {
 		test(dir, append(os.Environ(), "KUBEBUILDER_ASSETS="+b.tools.Assets))
 		lint(b.tools.Lint, dir)
+	}
+	// the published API documents against the NL API Design Rules
+	if sp := <-spectralReady; sp.err != nil {
+		failed = append(failed, "spectral: "+sp.err.Error())
+	} else if err := lintContracts(root, sp.tools.Assets); err != nil {
+		failed = append(failed, "contracts (spectral): "+err.Error())
 	}
 	// skaffold.yaml: diagnose and render every profile (offline: no cluster, no registry)
 	fmt.Println("== waiting for skaffold...")
