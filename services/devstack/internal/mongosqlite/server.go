@@ -3,11 +3,10 @@
 // database in a SQLite file, so that `werkregio up` and the tests run with nothing installed.
 // Production runs real MongoDB with the same driver code.
 //
-// Why not FerretDB v1, which the platform ran on before: it pushes only top-level equality
-// down to its backend and always sorts, ranges and limits in Go after reading every
-// matching document, and on SQLite even an _id lookup scans the table, because the index
-// expression and the query expression differ. Measured: a lookup by _id and a page of a list
-// grow linearly with the collection (see docs/architecture.md, "The store").
+// Why not FerretDB v1: it pushes only top-level equality down to its backend and sorts,
+// ranges and limits in Go after reading every matching document, and on SQLite even an _id
+// lookup scans the table; a lookup and a page grow linearly with the collection (see
+// docs/architecture.md, "The store").
 //
 // Here indexes are SQLite expression indexes over mkey(doc, path), a function that maps BSON
 // values onto SQLite values in MongoDB's comparison order (see keys.go). A query's equality,
@@ -18,8 +17,9 @@
 //
 // It implements what a service built on the official Go driver uses: CRUD with upserts and
 // the common update operators, unique indexes with duplicate-key errors (11000), cursors,
-// count, a subset of aggregation, and explain (reporting IXSCAN or COLLSCAN). It has no
-// transactions, change streams or authentication, as a standalone development server.
+// count, a subset of aggregation, explain (reporting IXSCAN or COLLSCAN), and change streams
+// of inserts (what the outbox relay follows). It has no multi-document transactions and no
+// authentication, as a development server.
 package mongosqlite
 
 import (
