@@ -53,6 +53,8 @@ var toolBuilds = []toolBuild{
 	{module: "images", extra: true, outputs: []string{"ko", "crane"}, pkgs: []string{"github.com/google/ko", "github.com/google/go-containerregistry/cmd/crane"}},
 	// mailpit: the SMTP sink of `werkregio up` and the SROI tests (its API shows what was sent)
 	{module: "mailpit", extra: true, outputs: []string{"mailpit"}, pkgs: []string{"github.com/axllent/mailpit"}},
+	// promtool: checks the chart's alert rules and runs their unit tests (the chart tests)
+	{module: "promtool", extra: true, outputs: []string{"promtool"}, pkgs: []string{"github.com/prometheus/prometheus/cmd/promtool"}},
 	{module: "skaffold", extra: true, outputs: []string{"skaffold"}, pkgs: []string{"github.com/GoogleContainerTools/skaffold/v2/cmd/skaffold"}},
 }
 

@@ -32,6 +32,10 @@ func Test(args []string) error {
 	skaffoldReady := make(chan built, 1)
 	go func() {
 		t, err := k8s.BuildTools(root, os.Stdout)
+		// promtool next, before the chart tests ask for it (their alert rules' unit tests)
+		if _, perr := k8s.BuildExtraTools(root, "promtool", os.Stdout); perr != nil && err == nil {
+			err = perr
+		}
 		toolsReady <- built{t, err}
 		// skaffold last: minutes on a new machine, checked at the very end
 		dir, err := k8s.BuildExtraTools(root, "skaffold", os.Stdout)
