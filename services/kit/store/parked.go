@@ -85,13 +85,16 @@ func (r *Relay) park(ctx context.Context, c commitDoc, cause error) error {
 		return err
 	}
 	r.parked.Add(ctx, 1)
+	if p.Retry {
+		r.retryAt(p.RetryAt)
+	}
 	r.log.WarnContext(ctx, "outbox event parked", "commit", c.ID, "reason", p.Reason, "attempts", p.Attempts, "retry", p.Retry)
 	return nil
 }
 
 // retryParked publishes parked commits whose retry time has come, and counts the parked
-// ones for the gauge. It looks every 10 s, or at once after a republish: parked commits
-// are few and their retries seconds to minutes apart.
+// ones for the gauge. It looks every 10 s, when the earliest retry is due, or at once after a
+// republish: parked commits are few and their retries seconds to minutes apart.
 func (r *Relay) retryParked(ctx context.Context, now time.Time) error {
 	forced := false
 	select {
@@ -100,11 +103,12 @@ func (r *Relay) retryParked(ctx context.Context, now time.Time) error {
 	default:
 	}
 	r.mu.Lock()
-	if !forced && now.Sub(r.lastParked) < 10*time.Second {
+	due := !r.nextRetry.IsZero() && !now.Before(r.nextRetry) // a passing fault's retry has come
+	if !forced && !due && now.Sub(r.lastParked) < 10*time.Second {
 		r.mu.Unlock()
 		return nil
 	}
-	r.lastParked = now
+	r.lastParked, r.nextRetry = now, time.Time{}
 	r.mu.Unlock()
 	cur, err := r.store.parked.Find(ctx, bson.D{{Key: "open", Value: true}}, options.Find().SetProjection(bson.D{{Key: "parking", Value: 1}}))
 	if err != nil {
@@ -115,16 +119,19 @@ func (r *Relay) retryParked(ctx context.Context, now time.Time) error {
 		return err
 	}
 	r.parkedNow.Store(int64(len(parked)))
-	var due []string
+	var retry []string
 	for _, p := range parked {
-		if p.Parking.Retry && !p.Parking.RetryAt.After(now) {
-			due = append(due, p.ID)
+		switch {
+		case p.Parking.Retry && !p.Parking.RetryAt.After(now):
+			retry = append(retry, p.ID)
+		case p.Parking.Retry:
+			r.retryAt(p.Parking.RetryAt)
 		}
 	}
-	if len(due) == 0 {
+	if len(retry) == 0 {
 		return nil
 	}
-	cur, err = r.store.commits.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: due}}}},
+	cur, err = r.store.commits.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: retry}}}},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "state", Value: 0}}))
 	if err != nil {
 		return err
@@ -150,6 +157,16 @@ func (r *Relay) retryParked(ctx context.Context, now time.Time) error {
 		r.parkedNow.Add(-int64(len(ok)))
 	}
 	return err
+}
+
+// retryAt has the relay look at the parked commits again at t (a passing fault's retry),
+// not only every 10 s: an event set aside for a moment goes out seconds later.
+func (r *Relay) retryAt(t time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.nextRetry.IsZero() || t.Before(r.nextRetry) {
+		r.nextRetry = t
+	}
 }
 
 // publishAgain sends a parked commit's events; any refusal is the commit's to keep.

@@ -65,6 +65,7 @@ type Relay struct {
 	published  metric.Int64Counter
 	parked     metric.Int64Counter
 	lastParked time.Time
+	nextRetry  time.Time // the earliest retry of a commit parked for a passing fault
 	mu         sync.Mutex
 }
 

@@ -357,3 +357,57 @@ func TestALostPositionIsRecoveredByTime(t *testing.T) {
 		t.Fatalf("after recovery: %v", ids)
 	}
 }
+
+// flaky refuses the events of one key once, for a passing reason, and takes the rest.
+type flaky struct {
+	recorder
+	key     string
+	refused bool
+}
+
+func (f *flaky) PublishBatch(ctx context.Context, out []messaging.Outbound) []error {
+	errs := f.recorder.PublishBatch(ctx, out)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, o := range out {
+		if o.Event.Key == f.key && !f.refused {
+			f.refused, errs[i] = true, errors.New("leader not available")
+			f.events = f.events[:len(f.events)-1] // not taken after all
+		}
+	}
+	return errs
+}
+
+// An event a partition refused for a moment while the rest of its batch went out is set
+// aside and sent again once its retry is due: at the relay's first round after that time,
+// not at its next look at every parked commit (10 s later), so a claim or a milestone held
+// up by a broker's hiccup follows seconds later.
+func TestAnEventRefusedForAMomentGoesOutWhenItsRetryIsDue(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, database(t))
+	agg := store.NewAggregates(s, "", map[string]string{"thing.counted": "things.v1"})
+	pub := &flaky{key: "late"}
+	relay := s.NewRelay(pub, store.RelayConfig{Slot: time.Minute})
+	countEvents(t, agg, "early", 0, 1)
+	countEvents(t, agg, "late", 0, 1)
+	var parked []store.ParkedCommit
+	waitFor(t, "the refused event parked for a retry", func() bool {
+		_, _ = relay.Round(ctx)
+		parked, _ = s.Parked(ctx, 10)
+		return len(parked) == 1 && parked[0].Parking.Retry
+	})
+	for time.Now().Before(parked[0].Parking.RetryAt) { // the condition is the retry's own time
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := relay.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := s.Parked(ctx, 10); len(left) != 0 {
+		t.Fatalf("still parked at the first round after its retry time: %+v", left)
+	}
+	pub.mu.Lock()
+	defer pub.mu.Unlock()
+	if len(pub.events) != 2 {
+		t.Fatalf("%d events out, want both", len(pub.events))
+	}
+}

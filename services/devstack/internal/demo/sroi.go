@@ -117,9 +117,10 @@ func loadSroi(ctx context.Context, t Target) error {
 		"target": 1000, "from": day(-540), "deadline": day(540)}, nil)
 }
 
-// eventually repeats f until it succeeds or 20 seconds pass (events take a moment).
+// eventually repeats f until it succeeds or a minute passes (events take a moment, longer on
+// a busy machine).
 func eventually(ctx context.Context, f func() error) error {
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		err := f()
 		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {

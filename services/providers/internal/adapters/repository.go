@@ -22,7 +22,6 @@ const (
 	kindOffer    = "offer"
 )
 
-
 // Views are what lists filter on.
 var Views = []*store.View{
 	store.NewView(kindProvider, 1, func(*domain.Provider) store.Fields { return store.Fields{} }),
