@@ -141,19 +141,19 @@ type Service struct {
 	Deps
 	region   string
 	settings Settings
-	clock    func() time.Time
+	now      func() time.Time
 	ledger   ledger
 }
 
 // New builds the service for a region.
 func New(d Deps, region string, s Settings) *Service {
-	return &Service{Deps: d, region: region, settings: s, clock: time.Now}
+	return &Service{Deps: d, region: region, settings: s, now: time.Now}
 }
 
 // WithClock sets the clock (tests move it to reach forecast dates without waiting).
-func (s *Service) WithClock(c func() time.Time) *Service { s.clock = c; return s }
+func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
 
-func (s *Service) today() civil.Date { return civil.DateOf(s.clock()) }
+func (s *Service) today() civil.Date { return civil.DateOf(s.now()) }
 
 // Rejected is a message this service cannot take (it goes to the dead-letter topic).
 type Rejected = rules.Rejected

@@ -110,7 +110,7 @@ func (s *Service) arrive(t *domain.Tranche, to domain.TrancheStatus, by, reason 
 		reason = t.Holds[0].Reason
 	}
 	t.Status = to
-	t.History = append(t.History, domain.TrancheChange{Status: to, At: s.clock().UTC(), By: by, Reason: reason})
+	t.History = append(t.History, domain.TrancheChange{Status: to, At: s.now().UTC(), By: by, Reason: reason})
 }
 
 // transfer books one move in a budget exactly once, and reports false when the budget had
@@ -187,7 +187,7 @@ func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []*trans
 				continue
 			}
 			var short *domain.ErrInsufficient
-			posting, err := budget.Apply(q.booking.Move, q.booking.Amount, s.clock())
+			posting, err := budget.Apply(q.booking.Move, q.booking.Amount, s.now())
 			switch {
 			case errors.As(err, &short) && (q.booking.Move == domain.MoveCommit || q.booking.Move == domain.MoveDueFree):
 				// refused: not booked, and nothing else changes

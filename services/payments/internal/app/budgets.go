@@ -18,7 +18,7 @@ func (s *Service) OpenBudget(ctx context.Context, p auth.Principal, in domain.Bu
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	now := s.clock()
+	now := s.now()
 	b := &domain.Budget{ID: rules.NewIDOf(ctx, "bud-", 6), Region: s.region, Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
 		Schemes: nonNil(in.Schemes), Products: nonNil(in.Products), UpdatedAt: now.UTC()}
 	var postings []domain.Posting
@@ -98,7 +98,7 @@ func (s *Service) changeGrant(ctx context.Context, p auth.Principal, id string, 
 		if b, err = s.budget(ctx, id); err != nil {
 			return err
 		}
-		posting, err := b.Apply(move, amount, s.clock())
+		posting, err := b.Apply(move, amount, s.now())
 		if err != nil {
 			return err
 		}

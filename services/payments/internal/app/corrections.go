@@ -32,7 +32,7 @@ func correctionNeeded(t *domain.Tranche, m Milestone, target domain.Cents) bool 
 // correct brings a tranche to the worth the event's price and terms give it (0 when its
 // milestone is no longer in the terms).
 func (s *Service) correct(ctx context.Context, t *domain.Tranche, m Milestone, a domain.TrancheAmount) error {
-	c := domain.Correction{At: s.clock().UTC(), FromCents: t.Worth(), ToCents: a.Cents, TermsVersion: m.Terms.Version, PriceCents: m.PriceCents,
+	c := domain.Correction{At: s.now().UTC(), FromCents: t.Worth(), ToCents: a.Cents, TermsVersion: m.Terms.Version, PriceCents: m.PriceCents,
 		MaxPrice: m.Terms.MaxPriceCents, Percent: a.Percent}
 	c.Reason = fmt.Sprintf("price %s, terms version %d: %s becomes %s", domain.Euro(m.PriceCents), m.Terms.Version, domain.Euro(c.FromCents), domain.Euro(c.ToCents))
 	return s.applyCorrection(ctx, t, c)

@@ -145,7 +145,7 @@ func (s *Service) newTranche(m Milestone, a domain.TrancheAmount) *domain.Tranch
 // budget when it falls due.
 func (s *Service) commit(ctx context.Context, t *domain.Tranche) error {
 	t.Status = domain.TrancheExpected
-	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.clock().UTC(), By: "system:" + milestoneActor, Reason: "enrolment under way"})
+	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: "system:" + milestoneActor, Reason: "enrolment under way"})
 	b, err := s.budgetFor(ctx, t)
 	if err != nil {
 		return err
@@ -336,7 +336,7 @@ func (s *Service) findBudget(ctx context.Context, t *domain.Tranche) (*domain.Bu
 // cancel releases the commitment of a tranche whose milestone will not come.
 func (s *Service) cancel(ctx context.Context, t *domain.Tranche, reason string) error {
 	t.Status = domain.TrancheCancelled
-	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.clock().UTC(), By: "system:" + milestoneActor, Reason: reason})
+	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: "system:" + milestoneActor, Reason: reason})
 	o := change(milestoneActor, actionCancelled, reason)
 	if !t.Committed {
 		return s.step(ctx, t, o, nil)
@@ -377,7 +377,7 @@ func (s *Service) dropClaim(t *domain.Tranche, on civil.Date, by string) {
 	t.MilestoneOn, t.ReachedAgain, t.SettledIn = on, civil.Date{}, ""
 	t.Holds = []domain.Hold{}
 	t.Status = domain.TranchePaid
-	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.clock().UTC(), By: by,
+	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: by,
 		Reason: "the milestone was reached again on " + on.String() + ": the claim is dropped and the payment stands"})
 }
 
@@ -396,7 +396,7 @@ func (s *Service) withdraw(ctx context.Context, t *domain.Tranche, reason string
 		return nil
 	}
 	owed := t.Owed && t.Status != domain.TranchePaid && t.Status != domain.TrancheExported
-	status := t.Withdraw(reason, s.clock(), "system:"+milestoneActor)
+	status := t.Withdraw(reason, s.now(), "system:"+milestoneActor)
 	t.Holds = []domain.Hold{}
 	o := change(milestoneActor, string(status), reason)
 	if !owed {

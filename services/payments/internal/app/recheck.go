@@ -139,7 +139,7 @@ func (s *Service) Release(ctx context.Context, actor rules.Actor, id string, cod
 			return rules.State("tranche %s is not held with %s", id, code)
 		}
 		if code == domain.HoldBankRejected {
-			asked, err := t.AskRelease(code, actor.Subject, reason, s.clock())
+			asked, err := t.AskRelease(code, actor.Subject, reason, s.now())
 			if err != nil {
 				return err
 			}
@@ -153,7 +153,7 @@ func (s *Service) Release(ctx context.Context, actor rules.Actor, id string, cod
 		if !slices.Contains(t.Overridden, code) {
 			t.Overridden = append(t.Overridden, code)
 		}
-		t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.clock().UTC(), By: actor.Subject, Reason: "released " + string(code) + ": " + reason})
+		t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: actor.Subject, Reason: "released " + string(code) + ": " + reason})
 		t.Holds = slices.DeleteFunc(t.Holds, func(h domain.Hold) bool { return h.Code == code })
 		if len(t.Holds) == 0 && t.Owed {
 			s.arrive(t, domain.TranchePayable, actor.Subject, reason)

@@ -193,7 +193,7 @@ func (r *reconciler) exception(ctx context.Context, code domain.ExceptionCode, o
 	sum := sha256.Sum256([]byte(string(code) + "\x00" + ref + "\x00" + o.Line))
 	e := &domain.BankException{ID: "exc-" + hex.EncodeToString(sum[:10]), Region: r.s.region, Code: code, Reason: domain.ExceptionReasons[code],
 		File: r.kind, Line: o.Line, Reference: ref, BankStatus: "rejected", BankCurrency: o.Currency, BankDebtorIBAN: o.DebtorIBAN,
-		Status: "open", FoundAt: r.s.clock().UTC()}
+		Status: "open", FoundAt: r.s.now().UTC()}
 	if o.Paid {
 		e.BankStatus = "paid"
 	}
@@ -258,7 +258,7 @@ func (s *Service) ResolveException(ctx context.Context, p auth.Principal, id, re
 		if e.Region != s.region {
 			return rules.ErrNotFound
 		}
-		if err := e.Resolve(reason, p.Subject, s.clock()); err != nil {
+		if err := e.Resolve(reason, p.Subject, s.now()); err != nil {
 			return err
 		}
 		return s.Repo.SaveException(ctx, e, rules.Outcome{Actor: p.Actor(), Action: "resolved"})
@@ -293,7 +293,7 @@ func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer,
 		if t.RunID != tr.RunID {
 			return nil // settled before, or taken out of the run
 		}
-		now := s.clock()
+		now := s.now()
 		claimed := t.Status == domain.TrancheClaimed
 		switch {
 		case o.Paid && t.Status == domain.TrancheExported:

@@ -41,8 +41,8 @@ func (s *Service) RequestRepayment(ctx context.Context, actor rules.Actor, id st
 		case t.Repayment != nil:
 			return nil
 		}
-		t.Repayment = &domain.Repayment{RequestedAt: s.clock().UTC(), RequestedBy: actor.Subject, DueOn: dueOn, Reason: reason}
-		t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.clock().UTC(), By: actor.Subject,
+		t.Repayment = &domain.Repayment{RequestedAt: s.now().UTC(), RequestedBy: actor.Subject, DueOn: dueOn, Reason: reason}
+		t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: actor.Subject,
 			Reason: "repayment asked by " + dueOn.String() + ": " + reason})
 		return s.step(ctx, t, domain.PendingChange{Actor: actor, Action: "repayment-requested", Reason: reason}, nil)
 	})

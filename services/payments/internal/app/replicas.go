@@ -75,7 +75,7 @@ func (s *Service) askReleaseForAccount(ctx context.Context, id string, a domain.
 		if err != nil || !held(t, domain.HoldBankRejected) || slices.ContainsFunc(t.Releases, func(r domain.Release) bool { return r.Code == domain.HoldBankRejected }) {
 			return err
 		}
-		if _, err := t.AskRelease(domain.HoldBankRejected, by, fmt.Sprintf("bank account revision %d confirmed", a.Revision), s.clock()); err != nil {
+		if _, err := t.AskRelease(domain.HoldBankRejected, by, fmt.Sprintf("bank account revision %d confirmed", a.Revision), s.now()); err != nil {
 			return err
 		}
 		return s.step(ctx, t, domain.PendingChange{Actor: rules.System("providers.registry"), Action: "release-asked"}, nil)

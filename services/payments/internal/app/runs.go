@@ -57,7 +57,7 @@ func (s *Service) CreateRun(ctx context.Context, p auth.Principal, in RunInput) 
 		if attempt > 0 {
 			id = rules.NewIDOf(context.Background(), "run-", 6) // a random id taken by another run: draw again
 		}
-		now := s.clock()
+		now := s.now()
 		r = &domain.Run{ID: id, Region: s.region, Status: domain.RunBuilding, UpTo: in.UpTo, ExecutionDate: in.ExecutionDate,
 			PerTranche: perTranche, Format: s.settings.PainVersion, MessageID: domain.MessageID(s.region, id, now),
 			DebtorIBAN: s.settings.Debtor.IBAN, ByProvider: []domain.RunProviderTotal{}, ByBudget: []domain.RunBudgetTotal{},
@@ -112,7 +112,7 @@ func (s *Service) build(ctx context.Context, r *domain.Run, actor rules.Actor) e
 			if err != nil || t.Status != domain.TrancheApproved {
 				return err // taken by another run, or changed: not in this one
 			}
-			if err := t.Export(r.ID, s.clock(), actor.Subject); err != nil {
+			if err := t.Export(r.ID, s.now(), actor.Subject); err != nil {
 				return err
 			}
 			t.EndToEndID = endToEnd(r, t)
@@ -256,7 +256,7 @@ func (s *Service) returnTranches(ctx context.Context, r *domain.Run, ids []strin
 			if err != nil {
 				return err
 			}
-			if !t.Unexport(r.ID, s.clock(), actor.Subject) {
+			if !t.Unexport(r.ID, s.now(), actor.Subject) {
 				return nil
 			}
 			t.EndToEndID = ""
@@ -272,7 +272,7 @@ func (s *Service) returnTranches(ctx context.Context, r *domain.Run, ids []strin
 // BuildPending finishes runs a crash left building (a scheduled job).
 func (s *Service) BuildPending(ctx context.Context) error {
 	return s.Repo.EachRun(ctx, s.region, domain.RunBuilding, func(r *domain.Run) error {
-		if s.clock().Sub(r.CreatedAt) < runBuildGrace {
+		if s.now().Sub(r.CreatedAt) < runBuildGrace {
 			return nil // probably still being built by its request
 		}
 		return s.build(ctx, r, rules.System("run-builder"))
@@ -452,7 +452,7 @@ func (s *Service) ApproveRun(ctx context.Context, p auth.Principal, id string) (
 		if r.Status == domain.RunApproved && r.ApprovedBy == p.Subject {
 			return nil
 		}
-		if err := r.Approve(p.Subject, s.clock()); err != nil {
+		if err := r.Approve(p.Subject, s.now()); err != nil {
 			return err
 		}
 		return s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "approved"})

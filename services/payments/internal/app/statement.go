@@ -45,7 +45,7 @@ func (s *Service) Statement(ctx context.Context, p auth.Principal, kvk, period s
 	if !sees(p, kvk) {
 		return nil, rules.ErrNotFound
 	}
-	st := &Statement{ProviderKvK: kvk, Period: period, Lines: []StatementLine{}, At: s.clock().UTC()}
+	st := &Statement{ProviderKvK: kvk, Period: period, Lines: []StatementLine{}, At: s.now().UTC()}
 	err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{ProviderKvK: kvk, Period: period}, func(t *domain.Tranche) error {
 		switch t.Status {
 		case domain.TrancheExpected, domain.TrancheCancelled, domain.TrancheReversed:

@@ -64,7 +64,7 @@ func (s *Service) Approve(ctx context.Context, p auth.Principal, id string) (*do
 		if err != nil {
 			return err
 		}
-		if err := t.Approve(p.Subject, domain.ApprovalsNeeded(sameDay, s.settings.FourEyesCents), s.clock()); err != nil {
+		if err := t.Approve(p.Subject, domain.ApprovalsNeeded(sameDay, s.settings.FourEyesCents), s.now()); err != nil {
 			return err
 		}
 		out = t

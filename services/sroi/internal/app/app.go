@@ -164,23 +164,21 @@ type Service struct {
 	Deps
 	region   string
 	settings Settings
-	clock    func() time.Time
+	now      func() time.Time
 }
 
 // New builds the service for a region.
 func New(d Deps, region string, s Settings) *Service {
-	return &Service{Deps: d, region: region, settings: s, clock: time.Now}
+	return &Service{Deps: d, region: region, settings: s, now: time.Now}
 }
 
 // WithClock sets the clock (tests move it to reach deadlines without waiting).
-func (s *Service) WithClock(c func() time.Time) *Service { s.clock = c; return s }
+func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
 
 // Region is the region this instance serves.
 func (s *Service) Region() string { return s.region }
 
-func (s *Service) now() time.Time { return s.clock() }
-
-func (s *Service) today() civil.Date { return civil.DateOf(s.clock()) }
+func (s *Service) today() civil.Date { return civil.DateOf(s.now()) }
 
 var reject = rules.Reject
 
