@@ -13,9 +13,14 @@ import (
 	"github.com/werkregio/platform/services/kit/problem"
 )
 
-// BindJSON decodes the body strictly (unknown fields are an error, so typos surface) and
-// records an RFC 9457 problem on failure. It returns false when the handler should stop.
-func BindJSON(c *gin.Context, dst any) bool {
+// Bind decodes the body into a T strictly (unknown fields are an error, so typos surface)
+// and records an RFC 9457 problem on failure; ok false: the handler stops. The one way a
+// handler reads a JSON body.
+func Bind[T any](c *gin.Context) (in T, ok bool) {
+	return in, bindJSON(c, &in)
+}
+
+func bindJSON(c *gin.Context, dst any) bool {
 	raw, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError

@@ -23,8 +23,8 @@ func engine(t *testing.T, checks ...Check) (*gin.Engine, *bytes.Buffer) {
 	var logs bytes.Buffer
 	r := NewEngine(Options{ServiceName: "t", Logger: slog.New(slog.NewJSONHandler(&logs, nil)), TracerProvider: sdktrace.NewTracerProvider(), ReadyChecks: checks, MaxBodyBytes: 64})
 	r.POST("/echo", func(c *gin.Context) {
-		var in struct{ Name string }
-		if !BindJSON(c, &in) {
+		in, ok := Bind[struct{ Name string }](c)
+		if !ok {
 			return
 		}
 		c.JSON(200, in)

@@ -28,10 +28,10 @@ func (p *Platform) mountAdmin() {
 		httpserver.RespondPage(c, paging.Page[store.ParkedCommit]{Items: items}, err)
 	})
 	g.POST("/outbox/parked/republish", func(c *gin.Context) {
-		var in struct {
+		in, ok := httpserver.Bind[struct {
 			Commit string `json:"commit"`
-		}
-		if !httpserver.BindJSON(c, &in) {
+		}](c)
+		if !ok {
 			return
 		}
 		who := auth.Of(c).Subject
@@ -42,11 +42,11 @@ func (p *Platform) mountAdmin() {
 		respondAdmin(c, err)
 	})
 	g.POST("/outbox/parked/discard", func(c *gin.Context) {
-		var in struct {
+		in, ok := httpserver.Bind[struct {
 			Commit string `json:"commit"`
 			Reason string `json:"reason"`
-		}
-		if !httpserver.BindJSON(c, &in) {
+		}](c)
+		if !ok {
 			return
 		}
 		if r := strings.TrimSpace(in.Reason); r == "" || len(r) > 300 {

@@ -55,11 +55,11 @@ func (p *Platform) mountDeadLetters(g *gin.RouterGroup) {
 		httpserver.RespondPage(c, paging.Page[store.DeadLetterSummary]{Items: items}, err)
 	})
 	g.POST("/dead-letters/replay", func(c *gin.Context) {
-		var in struct {
+		in, ok := httpserver.Bind[struct {
 			ID  string `json:"id"`
 			All bool   `json:"all"`
-		}
-		if !httpserver.BindJSON(c, &in) {
+		}](c)
+		if !ok {
 			return
 		}
 		if (in.ID == "") == !in.All {
@@ -95,11 +95,11 @@ func (p *Platform) mountDeadLetters(g *gin.RouterGroup) {
 		httpserver.Respond(c, http.StatusOK, out, err)
 	})
 	g.POST("/dead-letters/discard", func(c *gin.Context) {
-		var in struct {
+		in, ok := httpserver.Bind[struct {
 			ID     string `json:"id"`
 			Reason string `json:"reason"`
-		}
-		if !httpserver.BindJSON(c, &in) {
+		}](c)
+		if !ok {
 			return
 		}
 		reason := strings.TrimSpace(in.Reason)

@@ -75,11 +75,6 @@ func respond[T any](c *gin.Context, status int, v T, err error) {
 	httpserver.Respond(c, status, v, err)
 }
 
-func bind[T any](c *gin.Context) (T, bool) {
-	var in T
-	return in, httpserver.BindJSON(c, &in)
-}
-
 func (h *HTTP) listParticipants(c *gin.Context) {
 	q := httpserver.ListQuery(c, "municipality", "targetGroup", "workCoach")
 	f := app.ParticipantFilter{Municipality: q.String("municipality"), WorkCoach: q.String("workCoach"),
@@ -100,7 +95,7 @@ func names[T ~string](values []T) []string {
 }
 
 func (h *HTTP) registerParticipant(c *gin.Context) {
-	if in, ok := bind[domain.ParticipantInput](c); ok {
+	if in, ok := httpserver.Bind[domain.ParticipantInput](c); ok {
 		v, err := h.app.RegisterParticipant(c, principal(c), in)
 		httpserver.Created(c, participantURL, v, err)
 	}
@@ -111,7 +106,7 @@ type bsnQuery struct {
 }
 
 func (h *HTTP) searchParticipant(c *gin.Context) {
-	if in, ok := bind[bsnQuery](c); ok {
+	if in, ok := httpserver.Bind[bsnQuery](c); ok {
 		v, err := h.app.FindByBSN(c, principal(c), in.BSN)
 		respond(c, http.StatusOK, v, err)
 	}
@@ -123,14 +118,14 @@ func (h *HTTP) getParticipant(c *gin.Context) {
 }
 
 func (h *HTTP) updateParticipant(c *gin.Context) {
-	if in, ok := bind[domain.ParticipantInput](c); ok {
+	if in, ok := httpserver.Bind[domain.ParticipantInput](c); ok {
 		v, err := h.app.UpdateParticipant(c, principal(c), c.Param("participantId"), in)
 		respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) assignWorkCoach(c *gin.Context) {
-	if in, ok := bind[rules.Actor](c); ok {
+	if in, ok := httpserver.Bind[rules.Actor](c); ok {
 		v, err := h.app.AssignWorkCoach(c, principal(c), c.Param("participantId"), in)
 		respond(c, http.StatusOK, v, err)
 	}
@@ -141,7 +136,7 @@ type revealInput struct {
 }
 
 func (h *HTTP) revealBSN(c *gin.Context) {
-	if in, ok := bind[revealInput](c); ok {
+	if in, ok := httpserver.Bind[revealInput](c); ok {
 		v, err := h.app.RevealBSN(c, principal(c), c.Param("participantId"), in.Reason)
 		httpserver.Sensitive(c) // a BSN is never kept, not even for an idempotent retry
 		respond(c, http.StatusOK, v, err)
@@ -158,14 +153,14 @@ func (h *HTTP) participantAudit(c *gin.Context) {
 }
 
 func (h *HTTP) addPraktijkverklaring(c *gin.Context) {
-	if in, ok := bind[domain.PraktijkverklaringInput](c); ok {
+	if in, ok := httpserver.Bind[domain.PraktijkverklaringInput](c); ok {
 		v, err := h.app.AddPraktijkverklaring(c, principal(c), c.Param("participantId"), in)
 		httpserver.Created(c, participantURL, v, err) // a praktijkverklaring is part of its participant
 	}
 }
 
 func (h *HTTP) startBBL(c *gin.Context) {
-	if in, ok := bind[domain.BBLProgramme](c); ok {
+	if in, ok := httpserver.Bind[domain.BBLProgramme](c); ok {
 		v, err := h.app.StartBBL(c, principal(c), c.Param("participantId"), in)
 		respond(c, http.StatusOK, v, err)
 	}
@@ -197,7 +192,7 @@ func (h *HTTP) listEnrolments(c *gin.Context) {
 }
 
 func (h *HTTP) enrol(c *gin.Context) {
-	if in, ok := bind[domain.EnrolmentInput](c); ok {
+	if in, ok := httpserver.Bind[domain.EnrolmentInput](c); ok {
 		v, err := h.app.Enrol(c, principal(c), in)
 		httpserver.Created(c, func(e *domain.Enrolment) string { return "/api/v1/enrolments/" + e.ID }, withoutPerson(v), err)
 	}
@@ -218,35 +213,35 @@ func (h *HTTP) enrolmentAudit(c *gin.Context) {
 }
 
 func (h *HTTP) start(c *gin.Context) {
-	if in, ok := bind[app.DayInput](c); ok {
+	if in, ok := httpserver.Bind[app.DayInput](c); ok {
 		v, err := h.app.StartEnrolment(c, principal(c), c.Param("enrolmentId"), in)
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) complete(c *gin.Context) {
-	if in, ok := bind[app.DayInput](c); ok {
+	if in, ok := httpserver.Bind[app.DayInput](c); ok {
 		v, err := h.app.CompleteEnrolment(c, principal(c), c.Param("enrolmentId"), in)
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) dropout(c *gin.Context) {
-	if in, ok := bind[app.DropoutInput](c); ok {
+	if in, ok := httpserver.Bind[app.DropoutInput](c); ok {
 		v, err := h.app.DropOut(c, principal(c), c.Param("enrolmentId"), in)
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) place(c *gin.Context) {
-	if in, ok := bind[domain.PlacementInput](c); ok {
+	if in, ok := httpserver.Bind[domain.PlacementInput](c); ok {
 		v, err := h.app.PlaceEnrolment(c, principal(c), c.Param("enrolmentId"), in)
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) endJob(c *gin.Context) {
-	if in, ok := bind[app.JobEndInput](c); ok {
+	if in, ok := httpserver.Bind[app.JobEndInput](c); ok {
 		v, err := h.app.EndJob(c, principal(c), c.Param("enrolmentId"), c.Param("placementId"), in)
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
@@ -265,7 +260,7 @@ type attendanceInput struct {
 }
 
 func (h *HTTP) reportAttendance(c *gin.Context) {
-	if in, ok := bind[attendanceInput](c); ok {
+	if in, ok := httpserver.Bind[attendanceInput](c); ok {
 		p := principal(c)
 		v, err := h.app.ReportAttendance(c, p, c.Param("enrolmentId"), domain.AttendanceReport{
 			ProviderKvK: p.Org, Date: in.Date, Hours: in.Hours, ReportID: in.ReportID})
@@ -283,7 +278,7 @@ func (h *HTTP) listPartnerSources(c *gin.Context) {
 }
 
 func (h *HTTP) registerPartnerSource(c *gin.Context) {
-	if in, ok := bind[domain.PartnerSourceInput](c); ok {
+	if in, ok := httpserver.Bind[domain.PartnerSourceInput](c); ok {
 		v, err := h.app.RegisterPartnerSource(c, principal(c), in)
 		httpserver.Created(c, func(s *domain.PartnerSource) string { return "/api/v1/partner-sources/" + s.ID }, v, err)
 	}
@@ -295,7 +290,7 @@ func (h *HTTP) getPartnerSource(c *gin.Context) {
 }
 
 func (h *HTTP) replacePartnerKeys(c *gin.Context) {
-	if in, ok := bind[struct {
+	if in, ok := httpserver.Bind[struct {
 		Keys json.RawMessage `json:"keys"`
 	}](c); ok {
 		v, err := h.app.ReplacePartnerKeys(c, principal(c), c.Param("sourceId"), in.Keys)
@@ -309,7 +304,7 @@ func (h *HTTP) revokePartnerSource(c *gin.Context) {
 }
 
 func (h *HTTP) exportParticipant(c *gin.Context) {
-	if in, ok := bind[revealInput](c); ok {
+	if in, ok := httpserver.Bind[revealInput](c); ok {
 		v, err := h.app.ExportParticipant(c, principal(c), c.Param("participantId"), in.Reason)
 		httpserver.Sensitive(c) // it holds the BSN
 		respond(c, http.StatusOK, v, err)
@@ -317,7 +312,7 @@ func (h *HTTP) exportParticipant(c *gin.Context) {
 }
 
 func (h *HTTP) eraseParticipant(c *gin.Context) {
-	if in, ok := bind[app.ErasureInput](c); ok {
+	if in, ok := httpserver.Bind[app.ErasureInput](c); ok {
 		v, err := h.app.EraseParticipant(c, principal(c), c.Param("participantId"), in)
 		respond(c, http.StatusOK, v, err)
 	}

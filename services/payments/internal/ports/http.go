@@ -63,11 +63,6 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 
 var principal = auth.Of
 
-func bind[T any](c *gin.Context) (T, bool) {
-	var in T
-	return in, httpserver.BindJSON(c, &in)
-}
-
 func budgetURL(b *domain.Budget) string { return "/api/v1/budgets/" + b.ID }
 func runURL(r *domain.Run) string       { return "/api/v1/runs/" + r.ID }
 
@@ -81,7 +76,7 @@ func (h *HTTP) listBudgets(c *gin.Context) {
 }
 
 func (h *HTTP) openBudget(c *gin.Context) {
-	if in, ok := bind[domain.BudgetInput](c); ok {
+	if in, ok := httpserver.Bind[domain.BudgetInput](c); ok {
 		v, err := h.app.OpenBudget(c, principal(c), in)
 		httpserver.Created(c, budgetURL, v, err)
 	}
@@ -98,21 +93,21 @@ type topUpInput struct {
 }
 
 func (h *HTTP) topUp(c *gin.Context) {
-	if in, ok := bind[topUpInput](c); ok {
+	if in, ok := httpserver.Bind[topUpInput](c); ok {
 		v, err := h.app.TopUp(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) reduce(c *gin.Context) {
-	if in, ok := bind[topUpInput](c); ok {
+	if in, ok := httpserver.Bind[topUpInput](c); ok {
 		v, err := h.app.Reduce(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) carryOver(c *gin.Context) {
-	if in, ok := bind[app.CarryInput](c); ok {
+	if in, ok := httpserver.Bind[app.CarryInput](c); ok {
 		v, err := h.app.CarryOver(c, principal(c), c.Param("budgetId"), in)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -184,7 +179,7 @@ type releaseInput struct {
 }
 
 func (h *HTTP) release(c *gin.Context) {
-	if in, ok := bind[releaseInput](c); ok {
+	if in, ok := httpserver.Bind[releaseInput](c); ok {
 		v, err := h.app.Release(c, principal(c).Actor(), c.Param("trancheId"), in.Code, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -196,14 +191,14 @@ type repaymentRequestInput struct {
 }
 
 func (h *HTTP) requestRepayment(c *gin.Context) {
-	if in, ok := bind[repaymentRequestInput](c); ok {
+	if in, ok := httpserver.Bind[repaymentRequestInput](c); ok {
 		v, err := h.app.RequestRepayment(c, principal(c).Actor(), c.Param("trancheId"), in.DueOn, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) recordRepayment(c *gin.Context) {
-	if in, ok := bind[app.RepaymentInput](c); ok {
+	if in, ok := httpserver.Bind[app.RepaymentInput](c); ok {
 		v, err := h.app.RecordRepayment(c, principal(c), c.Param("trancheId"), in)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -261,7 +256,7 @@ func (h *HTTP) listRuns(c *gin.Context) {
 }
 
 func (h *HTTP) createRun(c *gin.Context) {
-	if in, ok := bind[app.RunInput](c); ok {
+	if in, ok := httpserver.Bind[app.RunInput](c); ok {
 		v, err := h.app.CreateRun(c, principal(c), in)
 		httpserver.Created(c, runURL, v, err)
 	}
@@ -305,7 +300,7 @@ type reasonInput struct {
 }
 
 func (h *HTTP) cancelRun(c *gin.Context) {
-	if in, ok := bind[reasonInput](c); ok {
+	if in, ok := httpserver.Bind[reasonInput](c); ok {
 		v, err := h.app.CancelRun(c, principal(c), c.Param("runId"), in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -327,7 +322,7 @@ func (h *HTTP) listExceptions(c *gin.Context) {
 }
 
 func (h *HTTP) resolveException(c *gin.Context) {
-	if in, ok := bind[reasonInput](c); ok {
+	if in, ok := httpserver.Bind[reasonInput](c); ok {
 		v, err := h.app.ResolveException(c, principal(c), c.Param("exceptionId"), in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -343,7 +338,7 @@ type bankReportInput struct {
 }
 
 func (h *HTTP) bankReport(c *gin.Context) {
-	if in, ok := bind[bankReportInput](c); ok {
+	if in, ok := httpserver.Bind[bankReportInput](c); ok {
 		v, err := h.app.Reconcile(c, principal(c), []byte(in.Document))
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}

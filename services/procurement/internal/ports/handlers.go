@@ -34,8 +34,8 @@ func (h *HTTP) listSchemes(c *gin.Context) {
 }
 
 func (h *HTTP) createScheme(c *gin.Context) {
-	var in domain.SchemeInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.SchemeInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.CreateScheme(c, principal(c), in)
@@ -48,8 +48,8 @@ func (h *HTTP) getScheme(c *gin.Context) {
 }
 
 func (h *HTTP) editScheme(c *gin.Context) {
-	var in domain.SchemeInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.SchemeInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.EditScheme(c, principal(c), c.Param("schemeId"), in)
@@ -67,8 +67,8 @@ func (h *HTTP) closeScheme(c *gin.Context) {
 }
 
 func (h *HTTP) addProduct(c *gin.Context) {
-	var in domain.ProductInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.ProductInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.AddProduct(c, principal(c), c.Param("schemeId"), in)
@@ -76,8 +76,8 @@ func (h *HTTP) addProduct(c *gin.Context) {
 }
 
 func (h *HTTP) changeTerms(c *gin.Context) {
-	var in domain.TermsInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.TermsInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.ChangeTerms(c, principal(c), c.Param("schemeId"), c.Param("productId"), in)
@@ -90,8 +90,8 @@ type applicationResult struct {
 }
 
 func (h *HTTP) apply(c *gin.Context) {
-	var in domain.ApplicationInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.ApplicationInput](c)
+	if !ok {
 		return
 	}
 	a, ct, err := h.app.Apply(c, principal(c), c.Param("schemeId"), in)
@@ -143,9 +143,12 @@ type reasonInput struct {
 
 func (h *HTTP) contractAction(action app.ContractAction) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var in reasonInput
-		if c.Request.ContentLength != 0 && !httpserver.BindJSON(c, &in) {
-			return
+		var in reasonInput // the reason is optional, and so is the body
+		if c.Request.ContentLength != 0 {
+			var ok bool
+			if in, ok = httpserver.Bind[reasonInput](c); !ok {
+				return
+			}
 		}
 		v, err := h.app.ChangeContract(c, principal(c), c.Param("contractId"), action, in.Reason)
 		respond(c, http.StatusOK, v, err)
@@ -163,8 +166,8 @@ func (h *HTTP) listTenders(c *gin.Context) {
 }
 
 func (h *HTTP) announceTender(c *gin.Context) {
-	var in domain.TenderInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.TenderInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.AnnounceTender(c, principal(c), in)
@@ -177,8 +180,8 @@ func (h *HTTP) getTender(c *gin.Context) {
 }
 
 func (h *HTTP) updateTender(c *gin.Context) {
-	var in domain.TenderInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.TenderInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.UpdateTender(c, principal(c), c.Param("tenderId"), in)
@@ -186,8 +189,8 @@ func (h *HTTP) updateTender(c *gin.Context) {
 }
 
 func (h *HTTP) awardTender(c *gin.Context) {
-	var in domain.AwardInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.AwardInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.AwardTender(c, principal(c), c.Param("tenderId"), in)

@@ -54,8 +54,8 @@ func (h *HTTP) listProviders(c *gin.Context) {
 }
 
 func (h *HTTP) registerProvider(c *gin.Context) {
-	var in domain.ProviderInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.ProviderInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.RegisterProvider(c, principal(c), in)
@@ -70,8 +70,8 @@ func (h *HTTP) getProvider(c *gin.Context) {
 }
 
 func (h *HTTP) updateProvider(c *gin.Context) {
-	var in domain.ProviderInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.ProviderInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.UpdateProvider(c, principal(c), c.Param("kvk"), in)
@@ -79,8 +79,8 @@ func (h *HTTP) updateProvider(c *gin.Context) {
 }
 
 func (h *HTTP) addCertificate(c *gin.Context) {
-	var in domain.CertificateInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.CertificateInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.AddCertificate(c, principal(c), c.Param("kvk"), in)
@@ -110,8 +110,8 @@ func (h *HTTP) getOffer(c *gin.Context) {
 }
 
 func (h *HTTP) setProductOffer(c *gin.Context) {
-	var in domain.ProductOfferInput
-	if !httpserver.BindJSON(c, &in) {
+	in, ok := httpserver.Bind[domain.ProductOfferInput](c)
+	if !ok {
 		return
 	}
 	v, err := h.app.SetProductOffer(c, principal(c), c.Param("contractId"), c.Param("productId"), in)
@@ -124,8 +124,7 @@ func (h *HTTP) verifyCertificate(c *gin.Context) {
 }
 
 func (h *HTTP) registerBankAccount(c *gin.Context) {
-	var in domain.BankAccountInput
-	if httpserver.BindJSON(c, &in) {
+	if in, ok := httpserver.Bind[domain.BankAccountInput](c); ok {
 		v, err := h.app.RegisterBankAccount(c, auth.Of(c), c.Param("kvk"), in)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -136,8 +135,7 @@ type confirmationInput struct {
 }
 
 func (h *HTTP) confirmBankAccount(c *gin.Context) {
-	var in confirmationInput
-	if httpserver.BindJSON(c, &in) {
+	if in, ok := httpserver.Bind[confirmationInput](c); ok {
 		v, err := h.app.ConfirmBankAccount(c, auth.Of(c), c.Param("kvk"), in.Revision)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}

@@ -64,11 +64,6 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 
 var principal = auth.Of
 
-func bind[T any](c *gin.Context) (T, bool) {
-	var in T
-	return in, httpserver.BindJSON(c, &in)
-}
-
 var (
 	wantsCSV = httpserver.WantsCSV
 	writeCSV = httpserver.WriteCSV
@@ -114,14 +109,14 @@ type overrideInput struct {
 }
 
 func (h *HTTP) override(c *gin.Context) {
-	if in, ok := bind[overrideInput](c); ok {
+	if in, ok := httpserver.Bind[overrideInput](c); ok {
 		v, err := h.app.OverrideObligation(c, principal(c), c.Param("projectId"), in.Cents, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) parties(c *gin.Context) {
-	if in, ok := bind[domain.Parties](c); ok {
+	if in, ok := httpserver.Bind[domain.Parties](c); ok {
 		v, err := h.app.SetParties(c, principal(c), c.Param("projectId"), in)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -133,7 +128,7 @@ type deadlineInput struct {
 }
 
 func (h *HTTP) deadline(c *gin.Context) {
-	if in, ok := bind[deadlineInput](c); ok {
+	if in, ok := httpserver.Bind[deadlineInput](c); ok {
 		v, err := h.app.SetDeadline(c, principal(c), c.Param("projectId"), in.Deadline, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -141,7 +136,7 @@ func (h *HTTP) deadline(c *gin.Context) {
 
 func (h *HTTP) declare(c *gin.Context) {
 	httpserver.Sensitive(c) // the body may hold a BSN
-	if in, ok := bind[app.DeclareInput](c); ok {
+	if in, ok := httpserver.Bind[app.DeclareInput](c); ok {
 		v, err := h.app.Declare(c, principal(c), c.Param("projectId"), in)
 		httpserver.Created(c, func(d *domain.Declaration) string { return "/api/v1/declarations/" + d.ID }, v, err)
 	}
@@ -183,7 +178,7 @@ func (h *HTTP) decide(approve bool) gin.HandlerFunc {
 		in := decisionInput{}
 		if c.Request.ContentLength != 0 {
 			var ok bool
-			if in, ok = bind[decisionInput](c); !ok {
+			if in, ok = httpserver.Bind[decisionInput](c); !ok {
 				return
 			}
 		}
@@ -245,7 +240,7 @@ func (h *HTTP) tables(c *gin.Context) {
 }
 
 func (h *HTTP) publishTable(c *gin.Context) {
-	if in, ok := bind[domain.Table](c); ok {
+	if in, ok := httpserver.Bind[domain.Table](c); ok {
 		v, err := h.app.PublishTableAs(c, principal(c), in)
 		httpserver.Created(c, func(t *app.PublishedTable) string { return "/api/v1/tables/" + t.ID }, v, err)
 	}
@@ -257,7 +252,7 @@ func (h *HTTP) policies(c *gin.Context) {
 }
 
 func (h *HTTP) publishPolicy(c *gin.Context) {
-	if in, ok := bind[domain.Policy](c); ok {
+	if in, ok := httpserver.Bind[domain.Policy](c); ok {
 		v, err := h.app.PublishPolicyAs(c, principal(c), in)
 		httpserver.Created(c, func(p *app.PublishedPolicy) string { return "/api/v1/policies/" + app.PolicyID(p.Version) }, v, err)
 	}
@@ -269,7 +264,7 @@ func (h *HTTP) listGoals(c *gin.Context) {
 }
 
 func (h *HTTP) setGoal(c *gin.Context) {
-	if in, ok := bind[app.GoalInput](c); ok {
+	if in, ok := httpserver.Bind[app.GoalInput](c); ok {
 		v, err := h.app.SetGoal(c, principal(c), in)
 		httpserver.Created(c, func(g *app.Goal) string { return "/api/v1/jobs-goals/" + g.ID }, v, err)
 	}
@@ -300,7 +295,7 @@ func (h *HTTP) listPartnerships(c *gin.Context) {
 }
 
 func (h *HTTP) setPartnership(c *gin.Context) {
-	if in, ok := bind[app.PartnershipInput](c); ok {
+	if in, ok := httpserver.Bind[app.PartnershipInput](c); ok {
 		v, err := h.app.SetPartnership(c, principal(c), in)
 		httpserver.Created(c, func(p *app.Partnership) string { return "/api/v1/partnerships/" + p.ID }, v, err)
 	}
