@@ -164,6 +164,9 @@ func New(d Deps, region string) *Service {
 // WithClock replaces the clock (tests and demo data).
 func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
 
+// Region is the region this instance serves.
+func (s *Service) Region() string { return s.region }
+
 // guidance: the roles that register and guide participants and see all of the region's.
 func guidance(p auth.Principal) bool {
 	return p.Has(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin)

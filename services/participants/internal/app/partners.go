@@ -276,9 +276,6 @@ func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation,
 // redelivered revision follows them again (a crash may have cut the first time short); each
 // enrolment changes once.
 func (s *Service) KeepOffer(ctx context.Context, o domain.Offer) error {
-	if o.Region != s.region {
-		return reject("offer of region %s on the topics of region %s", o.Region, s.region)
-	}
 	prev, err := s.offers.LoadOffer(ctx, o.ContractID)
 	if errors.Is(err, rules.ErrNotFound) {
 		prev = nil // no enrolment is made without its offer

@@ -2,7 +2,6 @@ package ports
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -19,9 +18,9 @@ func Offers(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicProvidersOffers},
 		Types:   []string{catalog.TypeOfferChanged},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			var o domain.Offer
-			if err := json.Unmarshal(m.Data, &o); err != nil {
-				return messaging.Permanent(err)
+			o, err := messaging.Decode[domain.Offer](m, a.Region())
+			if err != nil {
+				return err
 			}
 			return messaging.PermanentIfRejected(a.KeepOffer(ctx, o))
 		}),
@@ -41,8 +40,8 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 			index := make([]int, 0, len(batch))
 			rej := messaging.Rejections{}
 			for i, m := range batch {
-				var r domain.AttendanceReport
-				if err := json.Unmarshal(m.Data, &r); err != nil {
+				r, err := messaging.Decode[domain.AttendanceReport](m, "") // a partner's report names no region: its enrolment does
+				if err != nil {
 					rej[i] = err
 					continue
 				}
@@ -72,9 +71,9 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicPartnersPlacements},
 		Types:   []string{catalog.TypePlacementConfirmed},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			var c app.PlacementConfirmation
-			if err := json.Unmarshal(m.Data, &c); err != nil {
-				return messaging.Permanent(err)
+			c, err := messaging.Decode[app.PlacementConfirmation](m, "") // named by its enrolment's region
+			if err != nil {
+				return err
 			}
 			return messaging.PermanentIfRejected(a.ConfirmPlacement(ctx, c, originOf(m)))
 		}),

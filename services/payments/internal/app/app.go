@@ -153,6 +153,9 @@ func New(d Deps, region string, s Settings) *Service {
 // WithClock sets the clock (tests move it to reach forecast dates without waiting).
 func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return s }
 
+// Region is the region this instance serves.
+func (s *Service) Region() string { return s.region }
+
 func (s *Service) today() civil.Date { return civil.DateOf(s.now()) }
 
 // Rejected is a message this service cannot take (it goes to the dead-letter topic).

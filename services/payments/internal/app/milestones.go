@@ -47,9 +47,6 @@ const milestoneActor = "participants.enrolments"
 // correct it (corrections.go). Every step is idempotent: redelivered, replayed and
 // reordered events change nothing twice.
 func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
-	if m.Region != s.region {
-		return reject("the milestone is of region %s, not %s", m.Region, s.region)
-	}
 	amounts, err := domain.Split(m.PriceCents, m.Terms.Tranches)
 	if err != nil {
 		return &Rejected{Reason: err}

@@ -11,9 +11,6 @@ import (
 
 // KeepContract records a contract's change and rechecks the tranches held on its account.
 func (s *Service) KeepContract(ctx context.Context, c ContractChange) error {
-	if c.Region != s.region {
-		return reject("the contract is of region %s, not %s", c.Region, s.region)
-	}
 	if err := s.Contracts.Record(ctx, c); err != nil {
 		return err
 	}
@@ -29,9 +26,6 @@ func (s *Service) KeepContract(ctx context.Context, c ContractChange) error {
 // KeepAccount records a provider's bank account; a confirmed one releases the provider's
 // tranches held for their bank account (a rejected transfer too: the account is new).
 func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
-	if a.Region != s.region {
-		return reject("the bank account is of region %s, not %s", a.Region, s.region)
-	}
 	if problem := domain.IBANProblem(a.IBAN); problem != "" {
 		return reject("the IBAN is not valid: %s", problem)
 	}

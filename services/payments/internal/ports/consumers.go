@@ -2,7 +2,6 @@ package ports
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
@@ -26,9 +25,9 @@ func Milestones(a *app.Service, seq *store.Sequences) messaging.ConsumerConfig {
 			catalog.TypeEnrolmentTermsChanged},
 		// enrolments are independent: 32 at a time, each one's milestones in order
 		Handler: messaging.PerKey(32, seq.Guard(func(ctx context.Context, m messaging.Message) error {
-			var ms app.Milestone
-			if err := json.Unmarshal(m.Data, &ms); err != nil {
-				return messaging.Permanent(err)
+			ms, err := messaging.Decode[app.Milestone](m, a.Region())
+			if err != nil {
+				return err
 			}
 			ms.Withdrawn = m.Type == catalog.TypeEnrolmentSustainableWithdrawn
 			return messaging.PermanentIfRejected(a.ApplyMilestone(ctx, ms))
@@ -78,9 +77,9 @@ func Contracts(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicProcurementContracts},
 		Types:   []string{catalog.TypeContractAwarded, catalog.TypeContractExtended, catalog.TypeContractSuspended, catalog.TypeContractResumed, catalog.TypeContractEnded},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			var e contractEvent
-			if err := json.Unmarshal(m.Data, &e); err != nil {
-				return messaging.Permanent(err)
+			e, err := messaging.Decode[contractEvent](m, a.Region())
+			if err != nil {
+				return err
 			}
 			return messaging.PermanentIfRejected(a.KeepContract(ctx, app.ContractChange{ContractID: e.ContractID, Region: e.Region, ProviderKvK: e.ProviderKvK,
 				Status: contractStatus[m.Type], On: e.effective(m.Time), Seq: m.Sequence}))
@@ -95,9 +94,9 @@ func BankAccounts(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicProvidersRegistry},
 		Types:   []string{catalog.TypeBankAccountChanged},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			var acc domain.BankAccount
-			if err := json.Unmarshal(m.Data, &acc); err != nil {
-				return messaging.Permanent(err)
+			acc, err := messaging.Decode[domain.BankAccount](m, a.Region())
+			if err != nil {
+				return err
 			}
 			return messaging.PermanentIfRejected(a.KeepAccount(ctx, acc))
 		}),

@@ -2,8 +2,6 @@ package ports
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -31,12 +29,9 @@ func (h *Consumers) Certificates(seen *store.Sequences) messaging.ConsumerConfig
 		Topics:  []string{catalog.TopicProvidersRegistry},
 		Types:   []string{catalog.TypeCertificatesChanged},
 		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
-			var ev app.CertificatesChanged
-			if err := json.Unmarshal(m.Data, &ev); err != nil {
-				return messaging.Permanent(err)
-			}
-			if ev.Region != h.region {
-				return messaging.Permanent(fmt.Errorf("event for region %q on the topic of region %q", ev.Region, h.region))
+			ev, err := messaging.Decode[app.CertificatesChanged](m, h.region)
+			if err != nil {
+				return err
 			}
 			return h.app.ApplyProviderCertificates(ctx, ev)
 		})),

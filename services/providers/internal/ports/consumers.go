@@ -2,9 +2,7 @@ package ports
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -24,26 +22,17 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 		Types: []string{catalog.TypeContractAwarded, catalog.TypeContractExtended, catalog.TypeContractSuspended, catalog.TypeContractResumed,
 			catalog.TypeContractEnded, catalog.TypeProductTermsChanged},
 		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
-			var head struct {
-				Region string `json:"region"`
-			}
-			if err := json.Unmarshal(m.Data, &head); err != nil {
-				return messaging.Permanent(err)
-			}
-			if head.Region != region {
-				return messaging.Permanent(fmt.Errorf("event for region %q on the topics of region %q", head.Region, region))
-			}
 			switch m.Type {
 			case catalog.TypeContractAwarded:
-				var ev app.ContractAwarded
-				if err := json.Unmarshal(m.Data, &ev); err != nil {
-					return messaging.Permanent(err)
+				ev, err := messaging.Decode[app.ContractAwarded](m, region)
+				if err != nil {
+					return err
 				}
 				return a.OnContractAwarded(ctx, ev)
 			case catalog.TypeContractExtended:
-				var ev app.ContractAwarded
-				if err := json.Unmarshal(m.Data, &ev); err != nil {
-					return messaging.Permanent(err)
+				ev, err := messaging.Decode[app.ContractAwarded](m, region)
+				if err != nil {
+					return err
 				}
 				if err := a.OnContractExtended(ctx, ev); errors.Is(err, rules.ErrNotFound) {
 					return messaging.Permanent(err)
@@ -52,22 +41,22 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 				}
 				return nil
 			case catalog.TypeProductTermsChanged:
-				var ev app.TermsChanged
-				if err := json.Unmarshal(m.Data, &ev); err != nil {
-					return messaging.Permanent(err)
+				ev, err := messaging.Decode[app.TermsChanged](m, region)
+				if err != nil {
+					return err
 				}
 				return a.OnTermsChanged(ctx, ev)
 			default:
-				var ev app.ContractStatusChanged
-				if err := json.Unmarshal(m.Data, &ev); err != nil {
-					return messaging.Permanent(err)
+				ev, err := messaging.Decode[app.ContractStatusChanged](m, region)
+				if err != nil {
+					return err
 				}
 				status := map[string]string{
 					catalog.TypeContractSuspended: domain.ContractSuspended,
 					catalog.TypeContractResumed:   domain.ContractActive,
 					catalog.TypeContractEnded:     domain.ContractEnded,
 				}[m.Type]
-				err := a.OnContractStatus(ctx, ev, status)
+				err = a.OnContractStatus(ctx, ev, status)
 				if err != nil && errors.Is(err, rules.ErrNotFound) {
 					return messaging.Permanent(err)
 				}

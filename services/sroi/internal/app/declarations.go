@@ -422,9 +422,6 @@ func (s *Service) ListDeclarations(ctx context.Context, p auth.Principal, f Decl
 // FollowDeclaration counts a declaration's change in its project's figures exactly once
 // (the cause is the declaration's version), and an approved candidate towards the jobs goal.
 func (s *Service) FollowDeclaration(ctx context.Context, typ string, e DeclarationData) error {
-	if e.Region != s.region {
-		return reject("declaration of region %s reached the instance of %s", e.Region, s.region)
-	}
 	delta := domain.Delta{Type: e.Type}
 	switch typ {
 	case catalog.TypeDeclarationValued:

@@ -12,9 +12,6 @@ import (
 // RecordNotification follows the notifications topic: each cause is recorded once and
 // sent; a failed send is retried by Deliver with backoff.
 func (s *Service) RecordNotification(ctx context.Context, n Notification) error {
-	if n.Region != s.region {
-		return reject("notification of region %s reached the instance of %s", n.Region, s.region)
-	}
 	n.Status = "pending"
 	n.RetryAt = s.now().UTC()
 	if _, err := s.Notifications.Record(ctx, n); err != nil {

@@ -208,9 +208,6 @@ func (s *Service) PartnershipReport(ctx context.Context, id string) (*Partnershi
 
 // KeepTranche follows payments' tranches (the newest version of each counts).
 func (s *Service) KeepTranche(ctx context.Context, t TrancheCost) error {
-	if t.Region != s.region {
-		return reject("tranche of region %s reached the instance of %s", t.Region, s.region)
-	}
 	return s.Tranches.Keep(ctx, t)
 }
 

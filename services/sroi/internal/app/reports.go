@@ -35,9 +35,6 @@ func ScopesOf(p ProjectData) []string { return scopesOf(p) }
 
 // FollowProject keeps the totals of the project's scopes.
 func (s *Service) FollowProject(ctx context.Context, p ProjectData) error {
-	if p.Region != s.region {
-		return reject("project of region %s reached the instance of %s", p.Region, s.region)
-	}
 	return s.Summaries.Apply(ctx, p)
 }
 

@@ -3,7 +3,6 @@ package ports
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -15,11 +14,11 @@ import (
 
 // handle decodes a message into T and hands it on; what cannot be decoded or is refused
 // goes to the dead-letter topic, anything else is retried.
-func handle[T any](f func(ctx context.Context, typ string, v T) error) func(ctx context.Context, m messaging.Message) error {
+func handle[T any](region string, f func(ctx context.Context, typ string, v T) error) func(ctx context.Context, m messaging.Message) error {
 	return func(ctx context.Context, m messaging.Message) error {
-		var v T
-		if err := json.Unmarshal(m.Data, &v); err != nil {
-			return messaging.Permanent(err)
+		v, err := messaging.Decode[T](m, region)
+		if err != nil {
+			return err
 		}
 		return messaging.PermanentIfRejected(f(ctx, m.Type, v))
 	}
@@ -31,7 +30,7 @@ func Awards(a *app.Service) messaging.ConsumerConfig {
 		GroupID: "sroi.awards",
 		Topics:  []string{catalog.TopicProcurementTenders},
 		Types:   []string{catalog.TypeTenderAwarded},
-		Handler: messaging.PerKey(8, handle(func(ctx context.Context, _ string, aw app.Award) error { return a.RecordAward(ctx, aw) })),
+		Handler: messaging.PerKey(8, handle(a.Region(), func(ctx context.Context, _ string, aw app.Award) error { return a.RecordAward(ctx, aw) })),
 	}
 }
 
@@ -63,7 +62,7 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 		GroupID: "sroi.placements",
 		Topics:  []string{catalog.TopicParticipantsEnrolments},
 		Types:   []string{catalog.TypeEnrolmentPlaced, catalog.TypeEnrolmentSustainablyPlaced, catalog.TypeEnrolmentSustainableWithdrawn},
-		Handler: messaging.PerKey(16, handle(func(ctx context.Context, typ string, m milestone) error {
+		Handler: messaging.PerKey(16, handle(a.Region(), func(ctx context.Context, typ string, m milestone) error {
 			job := m.Placement
 			switch typ {
 			case catalog.TypeEnrolmentSustainableWithdrawn:
@@ -92,9 +91,9 @@ func CandidateMonths(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicSroiCandidateMonths},
 		Types:   []string{catalog.TypeCandidateMonthsClaimed, catalog.TypeCandidateMonthsReleased},
 		Handler: messaging.PerKey(16, func(ctx context.Context, m messaging.Message) error {
-			var c app.MonthsClaim
-			if err := json.Unmarshal(m.Data, &c); err != nil {
-				return messaging.Permanent(err)
+			c, err := messaging.Decode[app.MonthsClaim](m, "") // every region's claims: the signer says whose
+			if err != nil {
+				return err
 			}
 			// the region a claim is for is the region whose sroi signed it, not the one it names
 			if signer, _, _ := strings.Cut(m.Signer, "/"); signer != c.Region {
@@ -115,7 +114,7 @@ func Declarations(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicSroiDeclarations},
 		Types: []string{catalog.TypeDeclarationValued, catalog.TypeDeclarationApproved, catalog.TypeDeclarationRejected,
 			catalog.TypeDeclarationExpired, catalog.TypeDeclarationMonthsCounted},
-		Handler: messaging.PerKey(16, handle(a.FollowDeclaration)),
+		Handler: messaging.PerKey(16, handle(a.Region(), a.FollowDeclaration)),
 	}
 }
 
@@ -126,7 +125,7 @@ func Projects(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicSroiProjects},
 		Types: []string{catalog.TypeProjectObligationSet, catalog.TypeProjectObligationOverridden, catalog.TypeProjectPartiesChanged,
 			catalog.TypeProjectProgressChanged},
-		Handler: messaging.PerKey(16, handle(func(ctx context.Context, _ string, p app.ProjectData) error { return a.FollowProject(ctx, p) })),
+		Handler: messaging.PerKey(16, handle(a.Region(), func(ctx context.Context, _ string, p app.ProjectData) error { return a.FollowProject(ctx, p) })),
 	}
 }
 
@@ -136,7 +135,7 @@ func Notifications(a *app.Service) messaging.ConsumerConfig {
 		GroupID: "sroi.notifications",
 		Topics:  []string{catalog.TopicSroiNotifications},
 		Types:   []string{catalog.TypeNotificationRequested},
-		Handler: messaging.PerMessage(handle(func(ctx context.Context, _ string, n app.Notification) error { return a.RecordNotification(ctx, n) })),
+		Handler: messaging.PerMessage(handle(a.Region(), func(ctx context.Context, _ string, n app.Notification) error { return a.RecordNotification(ctx, n) })),
 	}
 }
 
@@ -148,9 +147,9 @@ func Tranches(a *app.Service) messaging.ConsumerConfig {
 		Types: []string{catalog.TypeTrancheDue, catalog.TypeTrancheHeld, catalog.TypeTrancheReleased, catalog.TypeTrancheApproved, catalog.TypeTrancheExported,
 			catalog.TypeTranchePaid, catalog.TypeTrancheRejected, catalog.TypeTrancheReversed, catalog.TypeTrancheClaimed},
 		Handler: messaging.PerKey(16, func(ctx context.Context, m messaging.Message) error {
-			var t app.TrancheCost
-			if err := json.Unmarshal(m.Data, &t); err != nil {
-				return messaging.Permanent(err)
+			t, err := messaging.Decode[app.TrancheCost](m, a.Region())
+			if err != nil {
+				return err
 			}
 			t.Seq = m.Sequence
 			return messaging.PermanentIfRejected(a.KeepTranche(ctx, t))
