@@ -24,6 +24,19 @@ func (p *Platform) AddJob(name string, interval time.Duration, fn func(ctx conte
 	p.jobs = append(p.jobs, job{name: name, interval: interval, run: fn})
 }
 
+// AddCountingJob is AddJob for the scheduled checks that act on some things each run (the
+// certificates that expired, the placements that became sustainable): a run that did
+// something says so in one log line, "<did> <unit>=<n>", and a quiet run says nothing.
+func (p *Platform) AddCountingJob(name string, interval time.Duration, did, unit string, fn func(ctx context.Context) (int, error)) {
+	p.AddJob(name, interval, func(ctx context.Context, _ time.Time) error {
+		n, err := fn(ctx)
+		if n > 0 {
+			p.Log.InfoContext(ctx, did, unit, n, "job", name)
+		}
+		return err
+	})
+}
+
 func (p *Platform) runJob(ctx context.Context, j job) {
 	tracer := p.Telemetry.Tracers.Tracer("github.com/werkregio/platform/services/kit/service")
 	t := time.NewTicker(j.interval)

@@ -66,20 +66,8 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Pseudonyms: pseudonyms,
 	}, p.Config.Region).WithClock(clock)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.API)
-	p.AddJob("sustainability-check", interval, func(ctx context.Context, _ time.Time) error {
-		n, err := svc.CheckSustainable(ctx, clock())
-		if n > 0 {
-			p.Log.InfoContext(ctx, "placements became sustainable", "enrolments", n)
-		}
-		return err
-	})
-	p.AddJob("retention-check", retentionInterval, func(ctx context.Context, _ time.Time) error {
-		n, err := svc.CheckRetention(ctx, clock(), retention)
-		if n > 0 {
-			p.Log.InfoContext(ctx, "personal data erased by the retention rules", "participants", n)
-		}
-		return err
-	})
+	p.AddCountingJob("sustainability-check", interval, "placements became sustainable", "enrolments", func(ctx context.Context) (int, error) { return svc.CheckSustainable(ctx, clock()) })
+	p.AddCountingJob("retention-check", retentionInterval, "personal data erased by the retention rules", "participants", func(ctx context.Context) (int, error) { return svc.CheckRetention(ctx, clock(), retention) })
 	for _, c := range []func(*app.Service) messaging.ConsumerConfig{ports.Offers, ports.Attendance, ports.Placements} {
 		if err := p.AddConsumer(c(svc)); err != nil {
 			return err

@@ -58,21 +58,9 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Keys:      adapters.NewKeys(p.DB),
 	}, p.Config.Region, settings).WithClock(clock)
 	ports.NewHTTP(svc).Register(p.API)
-	p.AddJob("held-recheck", interval, func(ctx context.Context, _ time.Time) error {
-		n, err := svc.RecheckDue(ctx)
-		if n > 0 {
-			p.Log.InfoContext(ctx, "held tranches released", "tranches", n)
-		}
-		return err
-	})
+	p.AddCountingJob("held-recheck", interval, "held tranches released", "tranches", func(ctx context.Context) (int, error) { return svc.RecheckDue(ctx) })
 	p.AddJob("run-builder", time.Minute, func(ctx context.Context, _ time.Time) error { return svc.BuildPending(ctx) })
-	p.AddJob("repayments", env.Duration("PAYMENTS_REPAYMENT_CHECK_INTERVAL", 24*time.Hour), func(ctx context.Context, _ time.Time) error {
-		n, err := svc.RequestDueRepayments(ctx, settings.RepaymentDays)
-		if n > 0 {
-			p.Log.InfoContext(ctx, "claims asked back", "claims", n)
-		}
-		return err
-	})
+	p.AddCountingJob("repayments", env.Duration("PAYMENTS_REPAYMENT_CHECK_INTERVAL", 24*time.Hour), "claims asked back", "claims", func(ctx context.Context) (int, error) { return svc.RequestDueRepayments(ctx, settings.RepaymentDays) })
 	if err := p.AddConsumer(ports.Milestones(svc, store.NewSequences(p.DB, "milestones"))); err != nil {
 		return err
 	}

@@ -37,12 +37,6 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	if err := ports.RegisterGauges(p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/providers"), svc); err != nil {
 		return err
 	}
-	p.AddJob("certificate-check", interval, func(ctx context.Context, _ time.Time) error {
-		n, err := svc.CheckCertificates(ctx, clock())
-		if n > 0 {
-			p.Log.InfoContext(ctx, "certificate changes announced", "providers", n)
-		}
-		return err
-	})
+	p.AddCountingJob("certificate-check", interval, "certificate changes announced", "providers", func(ctx context.Context) (int, error) { return svc.CheckCertificates(ctx, clock()) })
 	return p.AddConsumer(ports.Procurement(svc, p.Config.Region, store.NewSequences(p.DB, "procurement")))
 }

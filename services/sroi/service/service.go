@@ -127,13 +127,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		}
 	}
 	ports.NewHTTP(svc).Register(p.API)
-	p.AddJob("progress-check", checkEvery, func(ctx context.Context, _ time.Time) error {
-		n, err := svc.CheckProgress(ctx)
-		if n > 0 {
-			p.Log.InfoContext(ctx, "project progress changed", "projects", n)
-		}
-		return err
-	})
+	p.AddCountingJob("progress-check", checkEvery, "project progress changed", "projects", func(ctx context.Context) (int, error) { return svc.CheckProgress(ctx) })
 	p.AddJob("decision-check", checkEvery, func(ctx context.Context, _ time.Time) error {
 		reminded, expired, err := svc.CheckDecisions(ctx)
 		if reminded+expired > 0 {
@@ -141,13 +135,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		}
 		return err
 	})
-	p.AddJob("planned-months", checkEvery, func(ctx context.Context, _ time.Time) error {
-		n, err := svc.ClaimPassedMonths(ctx)
-		if n > 0 {
-			p.Log.InfoContext(ctx, "planned months claimed", "declarations", n)
-		}
-		return err
-	})
+	p.AddCountingJob("planned-months", checkEvery, "planned months claimed", "declarations", func(ctx context.Context) (int, error) { return svc.ClaimPassedMonths(ctx) })
 	p.AddJob("mail-retry", mailEvery, func(ctx context.Context, _ time.Time) error {
 		_, err := svc.Deliver(ctx)
 		return err
