@@ -26,15 +26,20 @@ func APIVersion(version string) gin.HandlerFunc {
 	}
 }
 
-// OpenAPIDocument serves the service's contract as one JSON document, its references to
-// the shared document taken in, so a client or a code generator reads it without the
-// other files. It is public: it describes the API, not its data.
-func OpenAPIDocument(doc *openapi3.T) (gin.HandlerFunc, error) {
+// PublishedOpenAPI is the service's contract as one JSON document, its references to the
+// shared document taken in, so a client, a code generator or a linter reads it without the
+// other files: what GET /api/v1/openapi.json answers.
+func PublishedOpenAPI(doc *openapi3.T) ([]byte, error) {
 	doc.InternalizeRefs(context.Background(), nil)
 	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("openapi: the published document does not validate: %w", err)
 	}
-	body, err := doc.MarshalJSON()
+	return doc.MarshalJSON()
+}
+
+// OpenAPIDocument serves PublishedOpenAPI. It is public: it describes the API, not its data.
+func OpenAPIDocument(doc *openapi3.T) (gin.HandlerFunc, error) {
+	body, err := PublishedOpenAPI(doc)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package local
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -57,10 +56,9 @@ func lintContracts(root, spectral string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", svc.Name, err)
 		}
-		doc.InternalizeRefs(context.Background(), nil)
-		body, err := doc.MarshalJSON()
+		body, err := httpserver.PublishedOpenAPI(doc)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", svc.Name, err)
 		}
 		file := filepath.Join(dir, svc.Name+".openapi.json")
 		if err := os.WriteFile(file, body, 0o644); err != nil {
