@@ -1,7 +1,10 @@
 // Package contracts holds the platform's contracts and validates against them: a JSON
 // Schema per event type (events/), an OpenAPI 3.1 document per HTTP API (openapi/) and the
-// AsyncAPI document listing every topic (asyncapi.yaml).
+// AsyncAPI document listing every topic (asyncapi.yaml). The Go types of the event data
+// (events/) and of each API's bodies (openapi/<service>api/) are generated from them.
 package contracts
+
+//go:generate go run github.com/werkregio/platform/contracts/codegen
 
 import (
 	"bytes"

@@ -105,6 +105,9 @@ func TestOpenAPIDocumentsAreValid(t *testing.T) {
 		t.Fatal("no OpenAPI documents")
 	}
 	for _, e := range entries {
+		if e.IsDir() {
+			continue // the generated Go types of a document
+		}
 		raw, err := OpenAPI(strings.TrimSuffix(e.Name(), ".yaml"))
 		if err != nil {
 			t.Fatal(err)

@@ -227,7 +227,10 @@ func placementEvents(e *domain.Enrolment, out domain.PlaceOutcome, now time.Time
 	var events []Event
 	if out.BecamePlaced {
 		d := milestone(e, domain.StatusPlaced, e.PlacedOn, now)
-		d.Placement = out.Placement
+		if out.Placement != nil {
+			job := jobEvent(*out.Placement)
+			d.Placement = &job
+		}
 		events = append(events, event(d))
 	}
 	if out.BecameDurable {
@@ -235,8 +238,8 @@ func placementEvents(e *domain.Enrolment, out domain.PlaceOutcome, now time.Time
 	}
 	if out.WithdrewDurable {
 		d := milestone(e, domain.StatusSustainablyPlaced, domain.DateOf(now), now)
-		d.Placements = e.Placements
-		d.Reason = "the jobs as corrected do not reach six months of work"
+		d.Placements = jobsEvent(e.Placements)
+		d.Reason = optional("the jobs as corrected do not reach six months of work")
 		events = append(events, Event{Type: catalog.TypeEnrolmentSustainableWithdrawn, Key: e.ID, Subject: e.ID, Data: d})
 	}
 	return events
@@ -244,7 +247,7 @@ func placementEvents(e *domain.Enrolment, out domain.PlaceOutcome, now time.Time
 
 func sustainableEvent(e *domain.Enrolment, now time.Time) Event {
 	d := milestone(e, domain.StatusSustainablyPlaced, e.SustainableOn, now)
-	d.Placements = e.Placements
+	d.Placements = jobsEvent(e.Placements)
 	return event(d)
 }
 
@@ -272,7 +275,7 @@ func (s *Service) DropOut(ctx context.Context, p auth.Principal, id string, in D
 			return nil, err
 		}
 		d := milestone(e, domain.StatusDroppedOut, in.On, now)
-		d.Reason = e.DropoutReason
+		d.Reason = optional(e.DropoutReason)
 		return []Event{event(d)}, nil
 	})
 	if err == nil && neverStarted {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
@@ -17,44 +18,51 @@ var milestoneType = map[domain.Status]string{
 	domain.StatusDroppedOut:        catalog.TypeEnrolmentDroppedOut,
 }
 
-// MilestoneData is what payments and SROI monitoring need of a milestone: the contract,
-// the pinned terms and price, the participant's target groups and, per milestone, the
-// attendance, the jobs or the dropout reason. It carries no name and no BSN: the participant
-// is the pseudonymous participant id only.
-type MilestoneData struct {
-	EnrolmentID    string               `json:"enrolmentId"`
-	ParticipantID  string               `json:"participantId"`
-	Person         string               `json:"person,omitempty"`
-	PersonKey      string               `json:"personKeyFingerprint,omitempty"`
-	Region         string               `json:"region"`
-	ContractID     string               `json:"contractId"`
-	ContractNumber string               `json:"contractNumber"`
-	SchemeID       string               `json:"schemeId"`
-	ProviderKvK    string               `json:"providerKvk"`
-	ProductID      string               `json:"productId"`
-	ProductName    string               `json:"productName"`
-	StartDate      domain.Date          `json:"startDate"`
-	PriceCents     int64                `json:"priceCents"`
-	Terms          domain.Terms         `json:"terms"`
-	TargetGroups   []domain.TargetGroup `json:"targetGroups"`
-	Milestone      domain.Status        `json:"milestone"`
-	On             domain.Date          `json:"on"`
-	At             time.Time            `json:"at"`
-
-	AttendedHours *float64           `json:"attendedHours,omitempty"`
-	Placement     *domain.Placement  `json:"placement,omitempty"`
-	Placements    []domain.Placement `json:"placements,omitempty"`
-	Reason        string             `json:"reason,omitempty"`
-}
-
-func milestone(e *domain.Enrolment, status domain.Status, on domain.Date, now time.Time) MilestoneData {
-	return MilestoneData{
-		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Person: e.Person, PersonKey: e.PersonKey, Region: e.Region, ContractID: e.ContractID, ContractNumber: e.ContractNumber,
-		SchemeID: e.SchemeID, ProviderKvK: e.ProviderKvK, ProductID: e.ProductID, ProductName: e.ProductName, StartDate: e.StartDate,
-		PriceCents: e.PriceCents, Terms: e.Terms, TargetGroups: e.TargetGroups, Milestone: status, On: on, At: now.UTC(),
+// milestone is what payments and SROI monitoring need of a milestone (the contract's
+// EnrolmentMilestone): the contract, the pinned terms and price, the participant's target
+// groups and, per milestone, the attendance, the jobs or the dropout reason. It carries no
+// name and no BSN: the participant is the pseudonymous participant id only.
+func milestone(e *domain.Enrolment, status domain.Status, on domain.Date, now time.Time) events.EnrolmentMilestone {
+	groups := make([]events.TargetGroup, len(e.TargetGroups))
+	for i, g := range e.TargetGroups {
+		groups[i] = events.TargetGroup(g)
+	}
+	return events.EnrolmentMilestone{
+		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Person: optional(e.Person), PersonKeyFingerprint: optional(e.PersonKey), Region: e.Region,
+		ContractID: e.ContractID, ContractNumber: e.ContractNumber, SchemeID: e.SchemeID, ProviderKvK: e.ProviderKvK, ProductID: e.ProductID,
+		ProductName: e.ProductName, StartDate: e.StartDate, PriceCents: e.PriceCents, Terms: e.Terms.Event(), TargetGroups: groups,
+		Milestone: events.EnrolmentMilestoneMilestone(status), On: on, At: now.UTC(),
 	}
 }
 
-func event(d MilestoneData) Event {
-	return Event{Type: milestoneType[d.Milestone], Key: d.EnrolmentID, Subject: d.EnrolmentID, Data: d}
+// jobEvent is a job as milestones carry it.
+func jobEvent(p domain.Placement) events.Placement {
+	out := events.Placement{ID: p.ID, EmployerKvK: p.EmployerKvK, StartDate: p.StartDate, HoursPerWeek: p.HoursPerWeek,
+		ContractType: events.ContractType(p.ContractType), RecordedBy: events.PlacementRecordedBy(p.RecordedBy), ConfirmedBy: []events.PlacementConfirmedBy{}}
+	if !p.EndDate.IsZero() {
+		out.EndDate = &p.EndDate
+	}
+	for _, by := range p.ConfirmedBy {
+		out.ConfirmedBy = append(out.ConfirmedBy, events.PlacementConfirmedBy(by))
+	}
+	return out
+}
+
+func jobsEvent(ps []domain.Placement) []events.Placement {
+	out := make([]events.Placement, len(ps))
+	for i, p := range ps {
+		out[i] = jobEvent(p)
+	}
+	return out
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func event(d events.EnrolmentMilestone) Event {
+	return Event{Type: milestoneType[domain.Status(d.Milestone)], Key: d.EnrolmentID, Subject: d.EnrolmentID, Data: d}
 }

@@ -338,7 +338,7 @@ func (s *Service) followTerms(ctx context.Context, o domain.Offer, p domain.Offe
 			}
 			now := s.now()
 			d := milestone(e, domain.StatusEnrolled, domain.DateOf(now), now)
-			d.Reason = changed
+			d.Reason = optional(changed)
 			return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Actor: actor, Action: "enrolment.terms-changed",
 				Events: []Event{{Type: catalog.TypeEnrolmentTermsChanged, Key: e.ID, Subject: e.ID, Data: d}}})
 		})

@@ -11,24 +11,24 @@ import (
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
 
-// Milestone is what payments reads of participants' milestone events: the enrolment, its
-// contract and pinned terms and price, and the milestone with its day.
+// Milestone is what payments needs of a milestone participants published: the enrolment,
+// its contract and pinned terms and price, and the milestone with its day.
 type Milestone struct {
-	EnrolmentID   string           `json:"enrolmentId"`
-	ParticipantID string           `json:"participantId"`
-	Region        string           `json:"region"`
-	ContractID    string           `json:"contractId"`
-	SchemeID      string           `json:"schemeId"`
-	ProviderKvK   string           `json:"providerKvk"`
-	ProductID     string           `json:"productId"`
-	StartDate     civil.Date       `json:"startDate"`
-	PriceCents    domain.Cents     `json:"priceCents"`
-	Terms         trajectory.Terms `json:"terms"`
-	Milestone     string           `json:"milestone"`
-	On            civil.Date       `json:"on"`
-	Reason        string           `json:"reason,omitempty"`
+	EnrolmentID   string
+	ParticipantID string
+	Region        string
+	ContractID    string
+	SchemeID      string
+	ProviderKvK   string
+	ProductID     string
+	StartDate     civil.Date
+	PriceCents    domain.Cents
+	Terms         trajectory.Terms
+	Milestone     string
+	On            civil.Date
+	Reason        string
 	// Withdrawn: the event withdraws the milestone (a sustainable placement that no longer holds).
-	Withdrawn bool `json:"-"`
+	Withdrawn bool
 }
 
 // Forecast offsets of milestones still to come, from the start: what a budget holder's

@@ -5,9 +5,11 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/payments/internal/app"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -25,14 +27,24 @@ func Milestones(a *app.Service, seq *store.Sequences) messaging.ConsumerConfig {
 			catalog.TypeEnrolmentTermsChanged},
 		// enrolments are independent: 32 at a time, each one's milestones in order
 		Handler: messaging.PerKey(32, seq.Guard(func(ctx context.Context, m messaging.Message) error {
-			ms, err := messaging.Decode[app.Milestone](m, a.Region())
+			ev, err := messaging.Decode[events.EnrolmentMilestone](m, a.Region())
 			if err != nil {
 				return err
 			}
-			ms.Withdrawn = m.Type == catalog.TypeEnrolmentSustainableWithdrawn
-			return messaging.PermanentIfRejected(a.ApplyMilestone(ctx, ms))
+			return messaging.PermanentIfRejected(a.ApplyMilestone(ctx, milestoneOf(ev, m.Type == catalog.TypeEnrolmentSustainableWithdrawn)))
 		})),
 	}
+}
+
+// milestoneOf is what payments needs of a milestone; withdrawn: the event takes it back.
+func milestoneOf(e events.EnrolmentMilestone, withdrawn bool) app.Milestone {
+	var reason string
+	if e.Reason != nil {
+		reason = *e.Reason
+	}
+	return app.Milestone{EnrolmentID: e.EnrolmentID, ParticipantID: e.ParticipantID, Region: e.Region, ContractID: e.ContractID, SchemeID: e.SchemeID,
+		ProviderKvK: e.ProviderKvK, ProductID: e.ProductID, StartDate: e.StartDate, PriceCents: domain.Cents(e.PriceCents), Terms: trajectory.TermsOf(e.Terms),
+		Milestone: string(e.Milestone), On: e.On, Reason: reason, Withdrawn: withdrawn}
 }
 
 type contractEvent struct {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/sroi/internal/app"
@@ -34,27 +35,6 @@ func Awards(a *app.Service) messaging.ConsumerConfig {
 	}
 }
 
-type milestone struct {
-	EnrolmentID   string     `json:"enrolmentId"`
-	ParticipantID string     `json:"participantId"`
-	SchemeID      string     `json:"schemeId"`
-	Person        string     `json:"person"`
-	PersonKey     string     `json:"personKeyFingerprint"`
-	Region        string     `json:"region"`
-	TargetGroups  []string   `json:"targetGroups"`
-	On            civil.Date `json:"on"`
-	Placement     *job       `json:"placement"`
-	Placements    []job      `json:"placements"`
-}
-
-type job struct {
-	EmployerKvK  string     `json:"employerKvk"`
-	StartDate    civil.Date `json:"startDate"`
-	EndDate      civil.Date `json:"endDate"`
-	HoursPerWeek float64    `json:"hoursPerWeek"`
-	ContractType string     `json:"contractType"`
-}
-
 // Placements keeps the platform's placements (declarable by reference) and counts each
 // person placed towards the jobs goals.
 func Placements(a *app.Service) messaging.ConsumerConfig {
@@ -62,7 +42,7 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 		GroupID: "sroi.placements",
 		Topics:  []string{catalog.TopicParticipantsEnrolments},
 		Types:   []string{catalog.TypeEnrolmentPlaced, catalog.TypeEnrolmentSustainablyPlaced, catalog.TypeEnrolmentSustainableWithdrawn},
-		Handler: messaging.PerKey(16, handle(a.Region(), func(ctx context.Context, typ string, m milestone) error {
+		Handler: messaging.PerKey(16, handle(a.Region(), func(ctx context.Context, typ string, m events.EnrolmentMilestone) error {
 			job := m.Placement
 			switch typ {
 			case catalog.TypeEnrolmentSustainableWithdrawn:
@@ -75,10 +55,18 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 			if job == nil {
 				return nil
 			}
-			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, SchemeID: m.SchemeID, Person: m.Person,
-				EmployerKvK: job.EmployerKvK, StartDate: job.StartDate, EndDate: job.EndDate, HoursPerWeek: job.HoursPerWeek,
-				ContractType: job.ContractType, TargetGroups: m.TargetGroups, Sustainable: typ == catalog.TypeEnrolmentSustainablyPlaced}
-			return a.KeepPlacement(ctx, pl, job.StartDate, m.PersonKey)
+			groups := make([]string, len(m.TargetGroups))
+			for i, g := range m.TargetGroups {
+				groups[i] = string(g)
+			}
+			var end civil.Date
+			if job.EndDate != nil {
+				end = *job.EndDate
+			}
+			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, SchemeID: m.SchemeID, Person: deref(m.Person),
+				EmployerKvK: job.EmployerKvK, StartDate: job.StartDate, EndDate: end, HoursPerWeek: job.HoursPerWeek,
+				ContractType: string(job.ContractType), TargetGroups: groups, Sustainable: typ == catalog.TypeEnrolmentSustainablyPlaced}
+			return a.KeepPlacement(ctx, pl, job.StartDate, deref(m.PersonKeyFingerprint))
 		})),
 	}
 }
@@ -155,4 +143,11 @@ func Tranches(a *app.Service) messaging.ConsumerConfig {
 			return messaging.PermanentIfRejected(a.KeepTranche(ctx, t))
 		}),
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
