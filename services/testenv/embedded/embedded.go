@@ -35,10 +35,17 @@ var (
 )
 
 // Shared starts one infrastructure process per test binary. It stops when the test binary
-// exits (the child watches its standard input).
+// exits (the child watches its standard input). WERKREGIO_MONGO_URI, when set, names the
+// MongoDB the tests use instead of the embedded one (a replica set: the relays follow change
+// streams); Kafka stays embedded.
 func Shared(tb testing.TB) *Infra {
 	tb.Helper()
-	sharedOnce.Do(func() { shared, sharedErr = Start("") })
+	sharedOnce.Do(func() {
+		shared, sharedErr = Start("")
+		if uri := os.Getenv("WERKREGIO_MONGO_URI"); uri != "" && sharedErr == nil {
+			shared.MongoURI = uri
+		}
+	})
 	if sharedErr != nil {
 		tb.Fatalf("embedded infrastructure: %v", sharedErr)
 	}

@@ -27,7 +27,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/werkregio/platform/services/devstack/internal/mongosqlite"
+	"github.com/werkregio/platform/services/mongosqlite"
 )
 
 // Ready is printed as one JSON line when both servers listen.

@@ -498,6 +498,9 @@ func (s *Server) findAndModifyCmd(ctx context.Context, dbName, coll string, body
 	query, sortSpec := docField(body, "query"), docField(body, "sort")
 	remove, returnNew, upsert := boolField(body, "remove", false), boolField(body, "new", false), boolField(body, "upsert", false)
 	update := docField(body, "update")
+	if _, err := body.LookupErr("update"); err == nil && update == nil {
+		return nil, mongoError{Code: 9, Name: "FailedToParse", Msg: "pipeline updates are not supported"}
+	}
 	fields := docField(body, "fields")
 	var value any
 	lastError := bson.D{{Key: "n", Value: int32(0)}}
