@@ -29,8 +29,12 @@ func Generate(root string) (map[string][]byte, error) {
 		return nil, fmt.Errorf("events: %w", err)
 	}
 	out["events/events.gen.go"] = code
+	docs := []string{"common"} // what every service offers (paging, administration)
 	for _, svc := range catalog.Services {
-		raw, err := os.ReadFile(filepath.Join(root, "openapi", svc.Name+".yaml"))
+		docs = append(docs, svc.Name)
+	}
+	for _, name := range docs {
+		raw, err := os.ReadFile(filepath.Join(root, "openapi", name+".yaml"))
 		if os.IsNotExist(err) {
 			continue // a service without an API (none today)
 		} else if err != nil {
@@ -38,12 +42,16 @@ func Generate(root string) (map[string][]byte, error) {
 		}
 		doc, err := published(raw, filepath.Join(root, "openapi"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", svc.Name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		pkg := svc.Name + "api"
-		code, err := types(doc, false, pkg, fmt.Sprintf("Package %s holds the request and response bodies of the %s API, generated from\n// its published OpenAPI document (openapi/%s.yaml with common.yaml taken in).", pkg, svc.Name, svc.Name))
+		pkg := name + "api"
+		comment := fmt.Sprintf("Package %s holds the request and response bodies of the %s API, generated from\n// its published OpenAPI document (openapi/%s.yaml with common.yaml taken in).", pkg, name, name)
+		if name == "common" {
+			comment = "Package commonapi holds the bodies every service's API shares (paging, dead letters, parked\n// events), generated from openapi/common.yaml."
+		}
+		code, err := types(doc, name == "common", pkg, comment)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", svc.Name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out["openapi/"+pkg+"/types.gen.go"] = code
 	}
@@ -111,7 +119,8 @@ func types(doc *openapi3.T, keepAll bool, pkg, comment string) ([]byte, error) {
 }
 
 // amountsInCents makes every amount an int64: an integer named cents (a property or a
-// definition ending in Cents, the platform's one name for money) gets format int64.
+// definition ending in Cents, the platform's one name for money) gets format int64. And an
+// enumeration of strings without a type is a string type (not interface{}).
 func amountsInCents(doc *openapi3.T) {
 	seen := map[*openapi3.Schema]bool{}
 	var walk func(name string, ref *openapi3.SchemaRef)
@@ -123,6 +132,9 @@ func amountsInCents(doc *openapi3.T) {
 		seen[s] = true
 		if s.Type.Is(openapi3.TypeInteger) && s.Format == "" && strings.HasSuffix(strings.ToLower(name), "cents") {
 			s.Format = "int64"
+		}
+		if (s.Type == nil || len(*s.Type) == 0) && len(s.Enum) > 0 && allStrings(s.Enum) {
+			s.Type = &openapi3.Types{openapi3.TypeString}
 		}
 		for prop, p := range s.Properties {
 			walk(prop, p)
@@ -138,4 +150,13 @@ func amountsInCents(doc *openapi3.T) {
 	for name, ref := range doc.Components.Schemas {
 		walk(name, ref)
 	}
+}
+
+func allStrings(values []any) bool {
+	for _, v := range values {
+		if _, ok := v.(string); !ok {
+			return false
+		}
+	}
+	return true
 }

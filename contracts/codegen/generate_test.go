@@ -28,7 +28,7 @@ func TestTheGeneratedTypesAreWhatTheContractsSay(t *testing.T) {
 			t.Errorf("contracts/%s differs from its contract: run go generate ./contracts/...", name)
 		}
 	}
-	if len(files) != 6 {
-		t.Errorf("%d files generated, want the events and five APIs", len(files))
+	if len(files) != 7 {
+		t.Errorf("%d files generated, want the events, the shared API and five APIs", len(files))
 	}
 }

@@ -1014,7 +1014,7 @@ type AwardedProduct struct {
 type BasisPoints = int
 
 // Cents Amount in euro cents.
-type Cents = int64
+type Cents = int
 
 // ContractProduct defines model for contractProduct.
 type ContractProduct struct {

@@ -10,6 +10,357 @@ import (
 	"github.com/werkregio/platform/contracts/calendar"
 )
 
+// Defines values for ContractType.
+const (
+	ContractTypeBBL             ContractType = "bbl"
+	ContractTypeFixedTerm       ContractType = "fixed_term"
+	ContractTypeOther           ContractType = "other"
+	ContractTypePermanent       ContractType = "permanent"
+	ContractTypeTemporaryAgency ContractType = "temporary_agency"
+)
+
+// Valid indicates whether the value is a known member of the ContractType enum.
+func (e ContractType) Valid() bool {
+	switch e {
+	case ContractTypeBBL:
+		return true
+	case ContractTypeFixedTerm:
+		return true
+	case ContractTypeOther:
+		return true
+	case ContractTypePermanent:
+		return true
+	case ContractTypeTemporaryAgency:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParticipantErasedBasis.
+const (
+	ParticipantErasedBasisConsentWithdrawn ParticipantErasedBasis = "consent-withdrawn"
+	ParticipantErasedBasisRequest          ParticipantErasedBasis = "request"
+	ParticipantErasedBasisRetentionEnded   ParticipantErasedBasis = "retention-ended"
+)
+
+// Valid indicates whether the value is a known member of the ParticipantErasedBasis enum.
+func (e ParticipantErasedBasis) Valid() bool {
+	switch e {
+	case ParticipantErasedBasisConsentWithdrawn:
+		return true
+	case ParticipantErasedBasisRequest:
+		return true
+	case ParticipantErasedBasisRetentionEnded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PartnerSourceRole.
+const (
+	PartnerSourceRoleEmployer PartnerSourceRole = "employer"
+	PartnerSourceRoleProvider PartnerSourceRole = "provider"
+	PartnerSourceRoleUwv      PartnerSourceRole = "uwv"
+)
+
+// Valid indicates whether the value is a known member of the PartnerSourceRole enum.
+func (e PartnerSourceRole) Valid() bool {
+	switch e {
+	case PartnerSourceRoleEmployer:
+		return true
+	case PartnerSourceRoleProvider:
+		return true
+	case PartnerSourceRoleUwv:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PartnerSourceInputRole.
+const (
+	PartnerSourceInputRoleEmployer PartnerSourceInputRole = "employer"
+	PartnerSourceInputRoleProvider PartnerSourceInputRole = "provider"
+	PartnerSourceInputRoleUwv      PartnerSourceInputRole = "uwv"
+)
+
+// Valid indicates whether the value is a known member of the PartnerSourceInputRole enum.
+func (e PartnerSourceInputRole) Valid() bool {
+	switch e {
+	case PartnerSourceInputRoleEmployer:
+		return true
+	case PartnerSourceInputRoleProvider:
+		return true
+	case PartnerSourceInputRoleUwv:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PlacementConfirmedBy.
+const (
+	PlacementConfirmedByEmployer PlacementConfirmedBy = "employer"
+	PlacementConfirmedByUwv      PlacementConfirmedBy = "uwv"
+)
+
+// Valid indicates whether the value is a known member of the PlacementConfirmedBy enum.
+func (e PlacementConfirmedBy) Valid() bool {
+	switch e {
+	case PlacementConfirmedByEmployer:
+		return true
+	case PlacementConfirmedByUwv:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PlacementRecordedBy.
+const (
+	PlacementRecordedByEmployer  PlacementRecordedBy = "employer"
+	PlacementRecordedByUwv       PlacementRecordedBy = "uwv"
+	PlacementRecordedByWorkcoach PlacementRecordedBy = "workcoach"
+)
+
+// Valid indicates whether the value is a known member of the PlacementRecordedBy enum.
+func (e PlacementRecordedBy) Valid() bool {
+	switch e {
+	case PlacementRecordedByEmployer:
+		return true
+	case PlacementRecordedByUwv:
+		return true
+	case PlacementRecordedByWorkcoach:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicKeySetKeysKty.
+const (
+	PublicKeySetKeysKtyEC  PublicKeySetKeysKty = "EC"
+	PublicKeySetKeysKtyOKP PublicKeySetKeysKty = "OKP"
+	PublicKeySetKeysKtyRSA PublicKeySetKeysKty = "RSA"
+)
+
+// Valid indicates whether the value is a known member of the PublicKeySetKeysKty enum.
+func (e PublicKeySetKeysKty) Valid() bool {
+	switch e {
+	case PublicKeySetKeysKtyEC:
+		return true
+	case PublicKeySetKeysKtyOKP:
+		return true
+	case PublicKeySetKeysKtyRSA:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Status.
+const (
+	StatusCompleted         Status = "completed"
+	StatusDroppedOut        Status = "dropped_out"
+	StatusEnrolled          Status = "enrolled"
+	StatusPlaced            Status = "placed"
+	StatusStarted           Status = "started"
+	StatusSustainablyPlaced Status = "sustainably_placed"
+)
+
+// Valid indicates whether the value is a known member of the Status enum.
+func (e Status) Valid() bool {
+	switch e {
+	case StatusCompleted:
+		return true
+	case StatusDroppedOut:
+		return true
+	case StatusEnrolled:
+		return true
+	case StatusPlaced:
+		return true
+	case StatusStarted:
+		return true
+	case StatusSustainablyPlaced:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TargetGroup.
+const (
+	TargetGroupDoelgroepregister TargetGroup = "doelgroepregister"
+	TargetGroupNoBenefit         TargetGroup = "no_benefit"
+	TargetGroupOther             TargetGroup = "other"
+	TargetGroupParticipatiewet   TargetGroup = "participatiewet"
+	TargetGroupStatushouder      TargetGroup = "statushouder"
+	TargetGroupWajong            TargetGroup = "wajong"
+	TargetGroupWiaWao            TargetGroup = "wia_wao"
+	TargetGroupWw                TargetGroup = "ww"
+)
+
+// Valid indicates whether the value is a known member of the TargetGroup enum.
+func (e TargetGroup) Valid() bool {
+	switch e {
+	case TargetGroupDoelgroepregister:
+		return true
+	case TargetGroupNoBenefit:
+		return true
+	case TargetGroupOther:
+		return true
+	case TargetGroupParticipatiewet:
+		return true
+	case TargetGroupStatushouder:
+		return true
+	case TargetGroupWajong:
+		return true
+	case TargetGroupWiaWao:
+		return true
+	case TargetGroupWw:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonDeadLetterStatus.
+const (
+	CommonDeadLetterStatusDiscarded CommonDeadLetterStatus = "discarded"
+	CommonDeadLetterStatusOpen      CommonDeadLetterStatus = "open"
+	CommonDeadLetterStatusReplayed  CommonDeadLetterStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the CommonDeadLetterStatus enum.
+func (e CommonDeadLetterStatus) Valid() bool {
+	switch e {
+	case CommonDeadLetterStatusDiscarded:
+		return true
+	case CommonDeadLetterStatusOpen:
+		return true
+	case CommonDeadLetterStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemCode.
+const (
+	CommonProblemCodeBadRequest           CommonProblemCode = "bad-request"
+	CommonProblemCodeConflict             CommonProblemCode = "conflict"
+	CommonProblemCodeForbidden            CommonProblemCode = "forbidden"
+	CommonProblemCodeIdempotencyKeyInUse  CommonProblemCode = "idempotency-key-in-use"
+	CommonProblemCodeIdempotencyKeyReused CommonProblemCode = "idempotency-key-reused"
+	CommonProblemCodeInternal             CommonProblemCode = "internal"
+	CommonProblemCodeMethodNotAllowed     CommonProblemCode = "method-not-allowed"
+	CommonProblemCodeNotFound             CommonProblemCode = "not-found"
+	CommonProblemCodePreconditionFailed   CommonProblemCode = "precondition-failed"
+	CommonProblemCodePreconditionRequired CommonProblemCode = "precondition-required"
+	CommonProblemCodeTooLarge             CommonProblemCode = "too-large"
+	CommonProblemCodeUnauthorized         CommonProblemCode = "unauthorized"
+	CommonProblemCodeUnavailable          CommonProblemCode = "unavailable"
+	CommonProblemCodeUnsupportedMediaType CommonProblemCode = "unsupported-media-type"
+	CommonProblemCodeValidation           CommonProblemCode = "validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemCode enum.
+func (e CommonProblemCode) Valid() bool {
+	switch e {
+	case CommonProblemCodeBadRequest:
+		return true
+	case CommonProblemCodeConflict:
+		return true
+	case CommonProblemCodeForbidden:
+		return true
+	case CommonProblemCodeIdempotencyKeyInUse:
+		return true
+	case CommonProblemCodeIdempotencyKeyReused:
+		return true
+	case CommonProblemCodeInternal:
+		return true
+	case CommonProblemCodeMethodNotAllowed:
+		return true
+	case CommonProblemCodeNotFound:
+		return true
+	case CommonProblemCodePreconditionFailed:
+		return true
+	case CommonProblemCodePreconditionRequired:
+		return true
+	case CommonProblemCodeTooLarge:
+		return true
+	case CommonProblemCodeUnauthorized:
+		return true
+	case CommonProblemCodeUnavailable:
+		return true
+	case CommonProblemCodeUnsupportedMediaType:
+		return true
+	case CommonProblemCodeValidation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemType.
+const (
+	CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest           CommonProblemType = "https://werkregio.nl/problems/bad-request"
+	CommonProblemTypeHTTPSWerkregioNlProblemsConflict             CommonProblemType = "https://werkregio.nl/problems/conflict"
+	CommonProblemTypeHTTPSWerkregioNlProblemsForbidden            CommonProblemType = "https://werkregio.nl/problems/forbidden"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse  CommonProblemType = "https://werkregio.nl/problems/idempotency-key-in-use"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused CommonProblemType = "https://werkregio.nl/problems/idempotency-key-reused"
+	CommonProblemTypeHTTPSWerkregioNlProblemsInternal             CommonProblemType = "https://werkregio.nl/problems/internal"
+	CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed     CommonProblemType = "https://werkregio.nl/problems/method-not-allowed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsNotFound             CommonProblemType = "https://werkregio.nl/problems/not-found"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed   CommonProblemType = "https://werkregio.nl/problems/precondition-failed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired CommonProblemType = "https://werkregio.nl/problems/precondition-required"
+	CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge             CommonProblemType = "https://werkregio.nl/problems/too-large"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized         CommonProblemType = "https://werkregio.nl/problems/unauthorized"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable          CommonProblemType = "https://werkregio.nl/problems/unavailable"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType CommonProblemType = "https://werkregio.nl/problems/unsupported-media-type"
+	CommonProblemTypeHTTPSWerkregioNlProblemsValidation           CommonProblemType = "https://werkregio.nl/problems/validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemType enum.
+func (e CommonProblemType) Valid() bool {
+	switch e {
+	case CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsConflict:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsForbidden:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsInternal:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsNotFound:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsValidation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Actor defines model for Actor.
 type Actor struct {
 	Name    *string `json:"name,omitempty"`
@@ -73,7 +424,7 @@ type Consent struct {
 }
 
 // ContractType defines model for ContractType.
-type ContractType = interface{}
+type ContractType string
 
 // Date defines model for Date.
 type Date = calendar.Date
@@ -144,6 +495,23 @@ type EnrolmentList struct {
 // KvK defines model for Kvk.
 type KvK = string
 
+// OutcomesReport defines model for OutcomesReport.
+type OutcomesReport struct {
+	// ByStatus Enrolments per status
+	ByStatus  StatusCounts               `json:"byStatus"`
+	Providers []OutcomesReport_Providers `json:"providers"`
+
+	// Truncated The scope has more providers than the report lists
+	Truncated bool `json:"truncated"`
+}
+
+// OutcomesReport_Providers defines model for OutcomesReport.Providers.
+type OutcomesReport_Providers struct {
+	// ByStatus Enrolments per status
+	ByStatus    StatusCounts `json:"byStatus"`
+	ProviderKvK string       `json:"providerKvk"`
+}
+
 // Participant A participant; the BSN is never part of it.
 type Participant struct {
 	BBL          *BBLProgramme `json:"bbl,omitempty"`
@@ -164,10 +532,13 @@ type Participant struct {
 	WorkCoach            Actor                `json:"workCoach"`
 }
 
+// ParticipantErasedBasis defines model for Participant.Erased.Basis.
+type ParticipantErasedBasis string
+
 // Participant_Erased The personal data (name, BSN, competencies) was erased, from every earlier version too; what remains is pseudonymous
 type Participant_Erased struct {
-	At    DateTime    `json:"at"`
-	Basis interface{} `json:"basis"`
+	At    DateTime               `json:"at"`
+	Basis ParticipantErasedBasis `json:"basis"`
 }
 
 // ParticipantInput defines model for ParticipantInput.
@@ -200,16 +571,19 @@ type PartnerSource struct {
 	// (ce_signature; see the AsyncAPI document): each with its own kid, EC P-256/P-384/P-521,
 	// Ed25519 or RSA of 2048 bits or more, without private members. Several keys let a
 	// system rotate: register the new one beside the old, switch, then drop the old.
-	Keys         *PublicKeySet `json:"keys,omitempty"`
-	KeysSince    *time.Time    `json:"keysSince,omitempty"`
-	Name         string        `json:"name"`
-	Org          string        `json:"org"`
-	Region       string        `json:"region"`
-	RegisteredAt time.Time     `json:"registeredAt"`
-	RevokedAt    *time.Time    `json:"revokedAt,omitempty"`
-	Role         interface{}   `json:"role"`
-	Source       string        `json:"source"`
+	Keys         *PublicKeySet     `json:"keys,omitempty"`
+	KeysSince    *time.Time        `json:"keysSince,omitempty"`
+	Name         string            `json:"name"`
+	Org          string            `json:"org"`
+	Region       string            `json:"region"`
+	RegisteredAt time.Time         `json:"registeredAt"`
+	RevokedAt    *time.Time        `json:"revokedAt,omitempty"`
+	Role         PartnerSourceRole `json:"role"`
+	Source       string            `json:"source"`
 }
+
+// PartnerSourceRole defines model for PartnerSource.Role.
+type PartnerSourceRole string
 
 // PartnerSourceInput defines model for PartnerSourceInput.
 type PartnerSourceInput struct {
@@ -221,12 +595,15 @@ type PartnerSourceInput struct {
 	Name string       `json:"name"`
 
 	// Org The KvK number of the provider or employer, or uwv
-	Org  string      `json:"org"`
-	Role interface{} `json:"role"`
+	Org  string                 `json:"org"`
+	Role PartnerSourceInputRole `json:"role"`
 
 	// Source The system's CloudEvents source, as it sends it in ce_source
 	Source string `json:"source"`
 }
+
+// PartnerSourceInputRole defines model for PartnerSourceInput.Role.
+type PartnerSourceInputRole string
 
 // PartnerSourceList defines model for PartnerSourceList.
 type PartnerSourceList struct {
@@ -236,15 +613,21 @@ type PartnerSourceList struct {
 
 // Placement defines model for Placement.
 type Placement struct {
-	ConfirmedBy  []interface{} `json:"confirmedBy"`
-	ContractType ContractType  `json:"contractType"`
-	EmployerKvK  KvK           `json:"employerKvk"`
-	EndDate      *Date         `json:"endDate,omitempty"`
-	HoursPerWeek float64       `json:"hoursPerWeek"`
-	ID           string        `json:"id"`
-	RecordedBy   interface{}   `json:"recordedBy"`
-	StartDate    Date          `json:"startDate"`
+	ConfirmedBy  []PlacementConfirmedBy `json:"confirmedBy"`
+	ContractType ContractType           `json:"contractType"`
+	EmployerKvK  KvK                    `json:"employerKvk"`
+	EndDate      *Date                  `json:"endDate,omitempty"`
+	HoursPerWeek float64                `json:"hoursPerWeek"`
+	ID           string                 `json:"id"`
+	RecordedBy   PlacementRecordedBy    `json:"recordedBy"`
+	StartDate    Date                   `json:"startDate"`
 }
+
+// PlacementConfirmedBy defines model for Placement.ConfirmedBy.
+type PlacementConfirmedBy string
+
+// PlacementRecordedBy defines model for Placement.RecordedBy.
+type PlacementRecordedBy string
 
 // PlacementInput defines model for PlacementInput.
 type PlacementInput struct {
@@ -312,20 +695,23 @@ type PublicKeySet struct {
 	Keys []PublicKeySet_Keys `json:"keys"`
 }
 
+// PublicKeySetKeysKty defines model for PublicKeySet.Keys.Kty.
+type PublicKeySetKeysKty string
+
 // PublicKeySet_Keys defines model for PublicKeySet.Keys.
 type PublicKeySet_Keys struct {
-	Kid string      `json:"kid"`
-	Kty interface{} `json:"kty"`
+	Kid string              `json:"kid"`
+	Kty PublicKeySetKeysKty `json:"kty"`
 }
 
 // Status defines model for Status.
-type Status = interface{}
+type Status string
 
 // StatusCounts Enrolments per status
 type StatusCounts map[string]int
 
 // TargetGroup defines model for TargetGroup.
-type TargetGroup = interface{}
+type TargetGroup string
 
 // Terms defines model for Terms.
 type Terms struct {
@@ -366,10 +752,10 @@ type CommonDeadLetter struct {
 	Partition int                       `json:"partition"`
 
 	// Reason Why it was refused (the latest refusal); a BSN in it masked
-	Reason  string      `json:"reason"`
-	Replays int         `json:"replays"`
-	Source  string      `json:"source"`
-	Status  interface{} `json:"status"`
+	Reason  string                 `json:"reason"`
+	Replays int                    `json:"replays"`
+	Source  string                 `json:"source"`
+	Status  CommonDeadLetterStatus `json:"status"`
 
 	// Times Times it was refused when read
 	Times int    `json:"times"`
@@ -383,6 +769,9 @@ type CommonDeadLetter_Outcome struct {
 	By     string    `json:"by"`
 	Reason *string   `json:"reason,omitempty"`
 }
+
+// CommonDeadLetterStatus defines model for CommonDeadLetter.Status.
+type CommonDeadLetterStatus string
 
 // CommonETag A strong entity tag, the resource's version in quotes
 type CommonETag = string
@@ -431,7 +820,7 @@ type CommonParkedCommit_Parking struct {
 }
 
 // CommonProblemCode The problem type's last segment (see ProblemType), the same rule by a short name.
-type CommonProblemCode = interface{}
+type CommonProblemCode string
 
 // CommonProblemType The rule a problem reports. Stable: clients may branch on it.
 // bad-request (400) malformed body or query; unauthorized (401); forbidden (403);
@@ -442,12 +831,22 @@ type CommonProblemCode = interface{}
 // traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 // reached now (the identity provider's keys, the store, the broker): retry after the
 // Retry-After header's seconds.
-type CommonProblemType = interface{}
+type CommonProblemType string
 
 // CommonReplayIssue defines model for common_ReplayIssue.
 type CommonReplayIssue struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+}
+
+// CommonReplayOutcome defines model for common_ReplayOutcome.
+type CommonReplayOutcome struct {
+	Failed []CommonReplayIssue `json:"failed"`
+
+	// Open Dead letters still open
+	Open     int                 `json:"open"`
+	Refused  []CommonReplayIssue `json:"refused"`
+	Replayed []string            `json:"replayed"`
 }
 
 // CommonIdempotencyKey defines model for common_IdempotencyKey.
@@ -547,16 +946,6 @@ type ReplayDeadLettersJSONBody struct {
 type ReplayDeadLettersParams struct {
 	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
 	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ReplayDeadLetters200JSONResponseBody defines parameters for ReplayDeadLetters.
-type ReplayDeadLetters200JSONResponseBody struct {
-	Failed []CommonReplayIssue `json:"failed"`
-
-	// Open Dead letters still open
-	Open     int                 `json:"open"`
-	Refused  []CommonReplayIssue `json:"refused"`
-	Replayed []string            `json:"replayed"`
 }
 
 // ListParkedEventsParams defines parameters for ListParkedEvents.
@@ -891,23 +1280,6 @@ type ReplacePartnerKeysJSONBody struct {
 type ReplacePartnerKeysParams struct {
 	// IfMatch The ETag of the version this change was made on (from the resource's GET); "*" and weak tags are refused
 	IfMatch CommonIfMatch `json:"If-Match"`
-}
-
-// OutcomesReport200JSONResponseBody_Providers defines parameters for OutcomesReport.
-type OutcomesReport200JSONResponseBody_Providers struct {
-	// ByStatus Enrolments per status
-	ByStatus    StatusCounts `json:"byStatus"`
-	ProviderKvK string       `json:"providerKvk"`
-}
-
-// OutcomesReport200JSONResponseBody defines parameters for OutcomesReport.
-type OutcomesReport200JSONResponseBody struct {
-	// ByStatus Enrolments per status
-	ByStatus  StatusCounts                                  `json:"byStatus"`
-	Providers []OutcomesReport200JSONResponseBody_Providers `json:"providers"`
-
-	// Truncated The scope has more providers than the report lists
-	Truncated bool `json:"truncated"`
 }
 
 // PraktijkverklaringReport200JSONResponseBody defines parameters for PraktijkverklaringReport.

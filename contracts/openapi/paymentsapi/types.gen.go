@@ -10,6 +10,630 @@ import (
 	"github.com/werkregio/platform/contracts/calendar"
 )
 
+// Defines values for BankExceptionBankStatus.
+const (
+	BankExceptionBankStatusPaid     BankExceptionBankStatus = "paid"
+	BankExceptionBankStatusRejected BankExceptionBankStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the BankExceptionBankStatus enum.
+func (e BankExceptionBankStatus) Valid() bool {
+	switch e {
+	case BankExceptionBankStatusPaid:
+		return true
+	case BankExceptionBankStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BankExceptionCode.
+const (
+	BankExceptionCodeAccountDiffers   BankExceptionCode = "account-differs"
+	BankExceptionCodeAmountDiffers    BankExceptionCode = "amount-differs"
+	BankExceptionCodeAmountMissing    BankExceptionCode = "amount-missing"
+	BankExceptionCodeContradicts      BankExceptionCode = "contradicts"
+	BankExceptionCodeNotReleased      BankExceptionCode = "not-released"
+	BankExceptionCodeOtherMessage     BankExceptionCode = "other-message"
+	BankExceptionCodeTotalsDiffer     BankExceptionCode = "totals-differ"
+	BankExceptionCodeUnknownReference BankExceptionCode = "unknown-reference"
+)
+
+// Valid indicates whether the value is a known member of the BankExceptionCode enum.
+func (e BankExceptionCode) Valid() bool {
+	switch e {
+	case BankExceptionCodeAccountDiffers:
+		return true
+	case BankExceptionCodeAmountDiffers:
+		return true
+	case BankExceptionCodeAmountMissing:
+		return true
+	case BankExceptionCodeContradicts:
+		return true
+	case BankExceptionCodeNotReleased:
+		return true
+	case BankExceptionCodeOtherMessage:
+		return true
+	case BankExceptionCodeTotalsDiffer:
+		return true
+	case BankExceptionCodeUnknownReference:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BankExceptionFile.
+const (
+	BankExceptionFileCamt053 BankExceptionFile = "camt.053"
+	BankExceptionFileCamt054 BankExceptionFile = "camt.054"
+	BankExceptionFilePain002 BankExceptionFile = "pain.002"
+)
+
+// Valid indicates whether the value is a known member of the BankExceptionFile enum.
+func (e BankExceptionFile) Valid() bool {
+	switch e {
+	case BankExceptionFileCamt053:
+		return true
+	case BankExceptionFileCamt054:
+		return true
+	case BankExceptionFilePain002:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BankExceptionStatus.
+const (
+	BankExceptionStatusOpen     BankExceptionStatus = "open"
+	BankExceptionStatusResolved BankExceptionStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the BankExceptionStatus enum.
+func (e BankExceptionStatus) Valid() bool {
+	switch e {
+	case BankExceptionStatusOpen:
+		return true
+	case BankExceptionStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BudgetTransferFrom.
+const (
+	BudgetTransferFromCommitted BudgetTransferFrom = "committed"
+	BudgetTransferFromDue       BudgetTransferFrom = "due"
+	BudgetTransferFromFree      BudgetTransferFrom = "free"
+	BudgetTransferFromPaid      BudgetTransferFrom = "paid"
+	BudgetTransferFromSource    BudgetTransferFrom = "source"
+)
+
+// Valid indicates whether the value is a known member of the BudgetTransferFrom enum.
+func (e BudgetTransferFrom) Valid() bool {
+	switch e {
+	case BudgetTransferFromCommitted:
+		return true
+	case BudgetTransferFromDue:
+		return true
+	case BudgetTransferFromFree:
+		return true
+	case BudgetTransferFromPaid:
+		return true
+	case BudgetTransferFromSource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BudgetTransferMove.
+const (
+	BudgetTransferMoveClaim    BudgetTransferMove = "claim"
+	BudgetTransferMoveClaimDue BudgetTransferMove = "claim-due"
+	BudgetTransferMoveCommit   BudgetTransferMove = "commit"
+	BudgetTransferMoveDue      BudgetTransferMove = "due"
+	BudgetTransferMoveDueFree  BudgetTransferMove = "due-free"
+	BudgetTransferMovePay      BudgetTransferMove = "pay"
+	BudgetTransferMoveReduce   BudgetTransferMove = "reduce"
+	BudgetTransferMoveReject   BudgetTransferMove = "reject"
+	BudgetTransferMoveRelease  BudgetTransferMove = "release"
+	BudgetTransferMoveReverse  BudgetTransferMove = "reverse"
+	BudgetTransferMoveTopUp    BudgetTransferMove = "top-up"
+)
+
+// Valid indicates whether the value is a known member of the BudgetTransferMove enum.
+func (e BudgetTransferMove) Valid() bool {
+	switch e {
+	case BudgetTransferMoveClaim:
+		return true
+	case BudgetTransferMoveClaimDue:
+		return true
+	case BudgetTransferMoveCommit:
+		return true
+	case BudgetTransferMoveDue:
+		return true
+	case BudgetTransferMoveDueFree:
+		return true
+	case BudgetTransferMovePay:
+		return true
+	case BudgetTransferMoveReduce:
+		return true
+	case BudgetTransferMoveReject:
+		return true
+	case BudgetTransferMoveRelease:
+		return true
+	case BudgetTransferMoveReverse:
+		return true
+	case BudgetTransferMoveTopUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BudgetTransferTo.
+const (
+	BudgetTransferToCommitted BudgetTransferTo = "committed"
+	BudgetTransferToDue       BudgetTransferTo = "due"
+	BudgetTransferToFree      BudgetTransferTo = "free"
+	BudgetTransferToPaid      BudgetTransferTo = "paid"
+	BudgetTransferToSource    BudgetTransferTo = "source"
+)
+
+// Valid indicates whether the value is a known member of the BudgetTransferTo enum.
+func (e BudgetTransferTo) Valid() bool {
+	switch e {
+	case BudgetTransferToCommitted:
+		return true
+	case BudgetTransferToDue:
+		return true
+	case BudgetTransferToFree:
+		return true
+	case BudgetTransferToPaid:
+		return true
+	case BudgetTransferToSource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for HoldCode.
+const (
+	HoldCodeBankAccountInvalid     HoldCode = "bank-account-invalid"
+	HoldCodeBankAccountMissing     HoldCode = "bank-account-missing"
+	HoldCodeBankAccountUnconfirmed HoldCode = "bank-account-unconfirmed"
+	HoldCodeBankRejected           HoldCode = "bank-rejected"
+	HoldCodeBudgetInsufficient     HoldCode = "budget-insufficient"
+	HoldCodeBudgetPeriodEnded      HoldCode = "budget-period-ended"
+	HoldCodeContractSuspended      HoldCode = "contract-suspended"
+	HoldCodeDuplicate              HoldCode = "duplicate"
+	HoldCodeMilestoneNotReached    HoldCode = "milestone-not-reached"
+	HoldCodeNoBudget               HoldCode = "no-budget"
+	HoldCodeNoContract             HoldCode = "no-contract"
+	HoldCodePriceAboveCap          HoldCode = "price-above-cap"
+)
+
+// Valid indicates whether the value is a known member of the HoldCode enum.
+func (e HoldCode) Valid() bool {
+	switch e {
+	case HoldCodeBankAccountInvalid:
+		return true
+	case HoldCodeBankAccountMissing:
+		return true
+	case HoldCodeBankAccountUnconfirmed:
+		return true
+	case HoldCodeBankRejected:
+		return true
+	case HoldCodeBudgetInsufficient:
+		return true
+	case HoldCodeBudgetPeriodEnded:
+		return true
+	case HoldCodeContractSuspended:
+		return true
+	case HoldCodeDuplicate:
+		return true
+	case HoldCodeMilestoneNotReached:
+		return true
+	case HoldCodeNoBudget:
+		return true
+	case HoldCodeNoContract:
+		return true
+	case HoldCodePriceAboveCap:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Milestone.
+const (
+	MilestoneCompleted         Milestone = "completed"
+	MilestonePlaced            Milestone = "placed"
+	MilestoneStarted           Milestone = "started"
+	MilestoneSustainablyPlaced Milestone = "sustainably_placed"
+)
+
+// Valid indicates whether the value is a known member of the Milestone enum.
+func (e Milestone) Valid() bool {
+	switch e {
+	case MilestoneCompleted:
+		return true
+	case MilestonePlaced:
+		return true
+	case MilestoneStarted:
+		return true
+	case MilestoneSustainablyPlaced:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostingFrom.
+const (
+	PostingFromCommitted PostingFrom = "committed"
+	PostingFromDue       PostingFrom = "due"
+	PostingFromFree      PostingFrom = "free"
+	PostingFromPaid      PostingFrom = "paid"
+	PostingFromSource    PostingFrom = "source"
+)
+
+// Valid indicates whether the value is a known member of the PostingFrom enum.
+func (e PostingFrom) Valid() bool {
+	switch e {
+	case PostingFromCommitted:
+		return true
+	case PostingFromDue:
+		return true
+	case PostingFromFree:
+		return true
+	case PostingFromPaid:
+		return true
+	case PostingFromSource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostingMove.
+const (
+	PostingMoveClaim    PostingMove = "claim"
+	PostingMoveClaimDue PostingMove = "claim-due"
+	PostingMoveCommit   PostingMove = "commit"
+	PostingMoveDue      PostingMove = "due"
+	PostingMoveDueFree  PostingMove = "due-free"
+	PostingMovePay      PostingMove = "pay"
+	PostingMoveReduce   PostingMove = "reduce"
+	PostingMoveReject   PostingMove = "reject"
+	PostingMoveRelease  PostingMove = "release"
+	PostingMoveReverse  PostingMove = "reverse"
+	PostingMoveTopUp    PostingMove = "top-up"
+)
+
+// Valid indicates whether the value is a known member of the PostingMove enum.
+func (e PostingMove) Valid() bool {
+	switch e {
+	case PostingMoveClaim:
+		return true
+	case PostingMoveClaimDue:
+		return true
+	case PostingMoveCommit:
+		return true
+	case PostingMoveDue:
+		return true
+	case PostingMoveDueFree:
+		return true
+	case PostingMovePay:
+		return true
+	case PostingMoveReduce:
+		return true
+	case PostingMoveReject:
+		return true
+	case PostingMoveRelease:
+		return true
+	case PostingMoveReverse:
+		return true
+	case PostingMoveTopUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostingTo.
+const (
+	PostingToCommitted PostingTo = "committed"
+	PostingToDue       PostingTo = "due"
+	PostingToFree      PostingTo = "free"
+	PostingToPaid      PostingTo = "paid"
+	PostingToSource    PostingTo = "source"
+)
+
+// Valid indicates whether the value is a known member of the PostingTo enum.
+func (e PostingTo) Valid() bool {
+	switch e {
+	case PostingToCommitted:
+		return true
+	case PostingToDue:
+		return true
+	case PostingToFree:
+		return true
+	case PostingToPaid:
+		return true
+	case PostingToSource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReconciliationKind.
+const (
+	ReconciliationKindCamt053 ReconciliationKind = "camt.053"
+	ReconciliationKindCamt054 ReconciliationKind = "camt.054"
+	ReconciliationKindPain002 ReconciliationKind = "pain.002"
+)
+
+// Valid indicates whether the value is a known member of the ReconciliationKind enum.
+func (e ReconciliationKind) Valid() bool {
+	switch e {
+	case ReconciliationKindCamt053:
+		return true
+	case ReconciliationKindCamt054:
+		return true
+	case ReconciliationKindPain002:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RunFormat.
+const (
+	RunFormatPain00100103 RunFormat = "pain.001.001.03"
+	RunFormatPain00100109 RunFormat = "pain.001.001.09"
+)
+
+// Valid indicates whether the value is a known member of the RunFormat enum.
+func (e RunFormat) Valid() bool {
+	switch e {
+	case RunFormatPain00100103:
+		return true
+	case RunFormatPain00100109:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RunStatus.
+const (
+	RunStatusApproved  RunStatus = "approved"
+	RunStatusBuilding  RunStatus = "building"
+	RunStatusCancelled RunStatus = "cancelled"
+	RunStatusReady     RunStatus = "ready"
+	RunStatusSent      RunStatus = "sent"
+)
+
+// Valid indicates whether the value is a known member of the RunStatus enum.
+func (e RunStatus) Valid() bool {
+	switch e {
+	case RunStatusApproved:
+		return true
+	case RunStatusBuilding:
+		return true
+	case RunStatusCancelled:
+		return true
+	case RunStatusReady:
+		return true
+	case RunStatusSent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrancheStatus.
+const (
+	TrancheStatusApproved  TrancheStatus = "approved"
+	TrancheStatusCancelled TrancheStatus = "cancelled"
+	TrancheStatusClaimed   TrancheStatus = "claimed"
+	TrancheStatusExpected  TrancheStatus = "expected"
+	TrancheStatusExported  TrancheStatus = "exported"
+	TrancheStatusHeld      TrancheStatus = "held"
+	TrancheStatusPaid      TrancheStatus = "paid"
+	TrancheStatusPayable   TrancheStatus = "payable"
+	TrancheStatusReversed  TrancheStatus = "reversed"
+)
+
+// Valid indicates whether the value is a known member of the TrancheStatus enum.
+func (e TrancheStatus) Valid() bool {
+	switch e {
+	case TrancheStatusApproved:
+		return true
+	case TrancheStatusCancelled:
+		return true
+	case TrancheStatusClaimed:
+		return true
+	case TrancheStatusExpected:
+		return true
+	case TrancheStatusExported:
+		return true
+	case TrancheStatusHeld:
+		return true
+	case TrancheStatusPaid:
+		return true
+	case TrancheStatusPayable:
+		return true
+	case TrancheStatusReversed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TransferStatus.
+const (
+	TransferStatusExported TransferStatus = "exported"
+	TransferStatusPaid     TransferStatus = "paid"
+	TransferStatusRejected TransferStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the TransferStatus enum.
+func (e TransferStatus) Valid() bool {
+	switch e {
+	case TransferStatusExported:
+		return true
+	case TransferStatusPaid:
+		return true
+	case TransferStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonDeadLetterStatus.
+const (
+	CommonDeadLetterStatusDiscarded CommonDeadLetterStatus = "discarded"
+	CommonDeadLetterStatusOpen      CommonDeadLetterStatus = "open"
+	CommonDeadLetterStatusReplayed  CommonDeadLetterStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the CommonDeadLetterStatus enum.
+func (e CommonDeadLetterStatus) Valid() bool {
+	switch e {
+	case CommonDeadLetterStatusDiscarded:
+		return true
+	case CommonDeadLetterStatusOpen:
+		return true
+	case CommonDeadLetterStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemCode.
+const (
+	CommonProblemCodeBadRequest           CommonProblemCode = "bad-request"
+	CommonProblemCodeConflict             CommonProblemCode = "conflict"
+	CommonProblemCodeForbidden            CommonProblemCode = "forbidden"
+	CommonProblemCodeIdempotencyKeyInUse  CommonProblemCode = "idempotency-key-in-use"
+	CommonProblemCodeIdempotencyKeyReused CommonProblemCode = "idempotency-key-reused"
+	CommonProblemCodeInternal             CommonProblemCode = "internal"
+	CommonProblemCodeMethodNotAllowed     CommonProblemCode = "method-not-allowed"
+	CommonProblemCodeNotFound             CommonProblemCode = "not-found"
+	CommonProblemCodePreconditionFailed   CommonProblemCode = "precondition-failed"
+	CommonProblemCodePreconditionRequired CommonProblemCode = "precondition-required"
+	CommonProblemCodeTooLarge             CommonProblemCode = "too-large"
+	CommonProblemCodeUnauthorized         CommonProblemCode = "unauthorized"
+	CommonProblemCodeUnavailable          CommonProblemCode = "unavailable"
+	CommonProblemCodeUnsupportedMediaType CommonProblemCode = "unsupported-media-type"
+	CommonProblemCodeValidation           CommonProblemCode = "validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemCode enum.
+func (e CommonProblemCode) Valid() bool {
+	switch e {
+	case CommonProblemCodeBadRequest:
+		return true
+	case CommonProblemCodeConflict:
+		return true
+	case CommonProblemCodeForbidden:
+		return true
+	case CommonProblemCodeIdempotencyKeyInUse:
+		return true
+	case CommonProblemCodeIdempotencyKeyReused:
+		return true
+	case CommonProblemCodeInternal:
+		return true
+	case CommonProblemCodeMethodNotAllowed:
+		return true
+	case CommonProblemCodeNotFound:
+		return true
+	case CommonProblemCodePreconditionFailed:
+		return true
+	case CommonProblemCodePreconditionRequired:
+		return true
+	case CommonProblemCodeTooLarge:
+		return true
+	case CommonProblemCodeUnauthorized:
+		return true
+	case CommonProblemCodeUnavailable:
+		return true
+	case CommonProblemCodeUnsupportedMediaType:
+		return true
+	case CommonProblemCodeValidation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemType.
+const (
+	CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest           CommonProblemType = "https://werkregio.nl/problems/bad-request"
+	CommonProblemTypeHTTPSWerkregioNlProblemsConflict             CommonProblemType = "https://werkregio.nl/problems/conflict"
+	CommonProblemTypeHTTPSWerkregioNlProblemsForbidden            CommonProblemType = "https://werkregio.nl/problems/forbidden"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse  CommonProblemType = "https://werkregio.nl/problems/idempotency-key-in-use"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused CommonProblemType = "https://werkregio.nl/problems/idempotency-key-reused"
+	CommonProblemTypeHTTPSWerkregioNlProblemsInternal             CommonProblemType = "https://werkregio.nl/problems/internal"
+	CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed     CommonProblemType = "https://werkregio.nl/problems/method-not-allowed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsNotFound             CommonProblemType = "https://werkregio.nl/problems/not-found"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed   CommonProblemType = "https://werkregio.nl/problems/precondition-failed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired CommonProblemType = "https://werkregio.nl/problems/precondition-required"
+	CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge             CommonProblemType = "https://werkregio.nl/problems/too-large"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized         CommonProblemType = "https://werkregio.nl/problems/unauthorized"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable          CommonProblemType = "https://werkregio.nl/problems/unavailable"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType CommonProblemType = "https://werkregio.nl/problems/unsupported-media-type"
+	CommonProblemTypeHTTPSWerkregioNlProblemsValidation           CommonProblemType = "https://werkregio.nl/problems/validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemType enum.
+func (e CommonProblemType) Valid() bool {
+	switch e {
+	case CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsConflict:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsForbidden:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsInternal:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsNotFound:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsValidation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Balances defines model for Balances.
 type Balances struct {
 	// CommittedCents Euro cents
@@ -34,29 +658,41 @@ type BankException struct {
 	AmountCents *Cents `json:"amountCents,omitempty"`
 
 	// BankAmountCents Euro cents
-	BankAmountCents *Cents      `json:"bankAmountCents,omitempty"`
-	BankCurrency    *string     `json:"bankCurrency,omitempty"`
-	BankDebtorIBAN  *string     `json:"bankDebtorIban,omitempty"`
-	BankStatus      interface{} `json:"bankStatus"`
-	Code            interface{} `json:"code"`
-	DebtorIBAN      *string     `json:"debtorIban,omitempty"`
-	EndToEndID      *string     `json:"endToEndId,omitempty"`
-	File            interface{} `json:"file"`
-	FoundAt         DateTime    `json:"foundAt"`
-	ID              string      `json:"id"`
+	BankAmountCents *Cents                  `json:"bankAmountCents,omitempty"`
+	BankCurrency    *string                 `json:"bankCurrency,omitempty"`
+	BankDebtorIBAN  *string                 `json:"bankDebtorIban,omitempty"`
+	BankStatus      BankExceptionBankStatus `json:"bankStatus"`
+	Code            BankExceptionCode       `json:"code"`
+	DebtorIBAN      *string                 `json:"debtorIban,omitempty"`
+	EndToEndID      *string                 `json:"endToEndId,omitempty"`
+	File            BankExceptionFile       `json:"file"`
+	FoundAt         DateTime                `json:"foundAt"`
+	ID              string                  `json:"id"`
 
 	// Line The bank's line as it wrote it
-	Line        string      `json:"line"`
-	ProviderKvK *KvK        `json:"providerKvk,omitempty"`
-	Reason      string      `json:"reason"`
-	Reference   string      `json:"reference"`
-	Region      string      `json:"region"`
-	Resolution  *string     `json:"resolution,omitempty"`
-	ResolvedAt  *DateTime   `json:"resolvedAt,omitempty"`
-	ResolvedBy  *string     `json:"resolvedBy,omitempty"`
-	RunID       *string     `json:"runId,omitempty"`
-	Status      interface{} `json:"status"`
+	Line        string              `json:"line"`
+	ProviderKvK *KvK                `json:"providerKvk,omitempty"`
+	Reason      string              `json:"reason"`
+	Reference   string              `json:"reference"`
+	Region      string              `json:"region"`
+	Resolution  *string             `json:"resolution,omitempty"`
+	ResolvedAt  *DateTime           `json:"resolvedAt,omitempty"`
+	ResolvedBy  *string             `json:"resolvedBy,omitempty"`
+	RunID       *string             `json:"runId,omitempty"`
+	Status      BankExceptionStatus `json:"status"`
 }
+
+// BankExceptionBankStatus defines model for BankException.BankStatus.
+type BankExceptionBankStatus string
+
+// BankExceptionCode defines model for BankException.Code.
+type BankExceptionCode string
+
+// BankExceptionFile defines model for BankException.File.
+type BankExceptionFile string
+
+// BankExceptionStatus defines model for BankException.Status.
+type BankExceptionStatus string
 
 // BankExceptionList defines model for BankExceptionList.
 type BankExceptionList struct {
@@ -122,18 +758,27 @@ type BudgetTransfer struct {
 	Actor  map[string]interface{} `json:"actor"`
 
 	// AmountCents Euro cents
-	AmountCents Cents       `json:"amountCents"`
-	At          DateTime    `json:"at"`
-	From        interface{} `json:"from"`
-	Move        interface{} `json:"move"`
-	Reason      *string     `json:"reason,omitempty"`
-	To          interface{} `json:"to"`
-	TrancheID   *string     `json:"trancheId,omitempty"`
+	AmountCents Cents              `json:"amountCents"`
+	At          DateTime           `json:"at"`
+	From        BudgetTransferFrom `json:"from"`
+	Move        BudgetTransferMove `json:"move"`
+	Reason      *string            `json:"reason,omitempty"`
+	To          BudgetTransferTo   `json:"to"`
+	TrancheID   *string            `json:"trancheId,omitempty"`
 
 	// Transfer Its name, once: transfer:<tranche>:<n>:<move>, or grant:<budget>:<version>
 	Transfer string `json:"transfer"`
 	Version  int    `json:"version"`
 }
+
+// BudgetTransferFrom defines model for BudgetTransfer.From.
+type BudgetTransferFrom string
+
+// BudgetTransferMove defines model for BudgetTransfer.Move.
+type BudgetTransferMove string
+
+// BudgetTransferTo defines model for BudgetTransfer.To.
+type BudgetTransferTo string
 
 // BudgetTransferList defines model for BudgetTransferList.
 type BudgetTransferList struct {
@@ -220,7 +865,7 @@ type Hold struct {
 }
 
 // HoldCode defines model for HoldCode.
-type HoldCode = interface{}
+type HoldCode string
 
 // KvK defines model for Kvk.
 type KvK = string
@@ -236,21 +881,30 @@ type LedgerCheck struct {
 }
 
 // Milestone defines model for Milestone.
-type Milestone = interface{}
+type Milestone string
 
 // Posting defines model for Posting.
 type Posting struct {
 	// AmountCents Euro cents
 	AmountCents Cents       `json:"amountCents"`
-	From        interface{} `json:"from"`
-	Move        interface{} `json:"move"`
+	From        PostingFrom `json:"from"`
+	Move        PostingMove `json:"move"`
 	Reason      *string     `json:"reason,omitempty"`
-	To          interface{} `json:"to"`
+	To          PostingTo   `json:"to"`
 	TrancheID   *string     `json:"trancheId,omitempty"`
 
 	// Transfer Its name, once: transfer:<tranche>:<n>:<move>, or grant:<budget>:<version>
 	Transfer string `json:"transfer"`
 }
+
+// PostingFrom defines model for Posting.From.
+type PostingFrom string
+
+// PostingMove defines model for Posting.Move.
+type PostingMove string
+
+// PostingTo defines model for Posting.To.
+type PostingTo string
 
 // Problem defines model for Problem.
 type Problem struct {
@@ -289,13 +943,16 @@ type ReasonInput struct {
 
 // Reconciliation defines model for Reconciliation.
 type Reconciliation struct {
-	ExceptionCount int             `json:"exceptionCount"`
-	Exceptions     []BankException `json:"exceptions"`
-	Kind           interface{}     `json:"kind"`
-	Paid           int             `json:"paid"`
-	Rejected       int             `json:"rejected"`
-	Unchanged      int             `json:"unchanged"`
+	ExceptionCount int                `json:"exceptionCount"`
+	Exceptions     []BankException    `json:"exceptions"`
+	Kind           ReconciliationKind `json:"kind"`
+	Paid           int                `json:"paid"`
+	Rejected       int                `json:"rejected"`
+	Unchanged      int                `json:"unchanged"`
 }
+
+// ReconciliationKind defines model for Reconciliation.Kind.
+type ReconciliationKind string
 
 // ReleaseInput defines model for ReleaseInput.
 type ReleaseInput struct {
@@ -329,20 +986,20 @@ type Run struct {
 	ExecutionDate *Date   `json:"executionDate"`
 
 	// Format The file's version (PAYMENTS_PAIN_VERSION): .09, or .03 for a bank that still asks for it
-	Format     interface{} `json:"format"`
-	ID         string      `json:"id"`
-	MessageID  string      `json:"messageId"`
-	Paid       int         `json:"paid"`
-	PerTranche bool        `json:"perTranche"`
-	Reason     *string     `json:"reason,omitempty"`
-	Region     string      `json:"region"`
-	Rejected   int         `json:"rejected"`
+	Format     RunFormat `json:"format"`
+	ID         string    `json:"id"`
+	MessageID  string    `json:"messageId"`
+	Paid       int       `json:"paid"`
+	PerTranche bool      `json:"perTranche"`
+	Reason     *string   `json:"reason,omitempty"`
+	Region     string    `json:"region"`
+	Rejected   int       `json:"rejected"`
 
 	// SetOffCents Euro cents
 	SetOffCents Cents `json:"setOffCents"`
 
 	// Status ready: built, awaiting a second officer's approval; approved: its file is released
-	Status interface{} `json:"status"`
+	Status RunStatus `json:"status"`
 
 	// TotalCents Euro cents
 	TotalCents Cents `json:"totalCents"`
@@ -373,6 +1030,12 @@ type Run_ByProvider struct {
 	Tranches    int   `json:"tranches"`
 	Transfers   int   `json:"transfers"`
 }
+
+// RunFormat The file's version (PAYMENTS_PAIN_VERSION): .09, or .03 for a bank that still asks for it
+type RunFormat string
+
+// RunStatus ready: built, awaiting a second officer's approval; approved: its file is released
+type RunStatus string
 
 // RunInput defines model for RunInput.
 type RunInput struct {
@@ -531,7 +1194,7 @@ type TrancheList struct {
 }
 
 // TrancheStatus defines model for TrancheStatus.
-type TrancheStatus = interface{}
+type TrancheStatus string
 
 // Transfer defines model for Transfer.
 type Transfer struct {
@@ -548,9 +1211,12 @@ type Transfer struct {
 	Remittance      string                 `json:"remittance"`
 	RunID           string                 `json:"runId"`
 	Seq             int                    `json:"seq"`
-	Status          interface{}            `json:"status"`
+	Status          TransferStatus         `json:"status"`
 	Tranches        []string               `json:"tranches"`
 }
+
+// TransferStatus defines model for Transfer.Status.
+type TransferStatus string
 
 // TransferList defines model for TransferList.
 type TransferList struct {
@@ -571,10 +1237,10 @@ type CommonDeadLetter struct {
 	Partition int                       `json:"partition"`
 
 	// Reason Why it was refused (the latest refusal); a BSN in it masked
-	Reason  string      `json:"reason"`
-	Replays int         `json:"replays"`
-	Source  string      `json:"source"`
-	Status  interface{} `json:"status"`
+	Reason  string                 `json:"reason"`
+	Replays int                    `json:"replays"`
+	Source  string                 `json:"source"`
+	Status  CommonDeadLetterStatus `json:"status"`
 
 	// Times Times it was refused when read
 	Times int    `json:"times"`
@@ -588,6 +1254,9 @@ type CommonDeadLetter_Outcome struct {
 	By     string    `json:"by"`
 	Reason *string   `json:"reason,omitempty"`
 }
+
+// CommonDeadLetterStatus defines model for CommonDeadLetter.Status.
+type CommonDeadLetterStatus string
 
 // CommonETag A strong entity tag, the resource's version in quotes
 type CommonETag = string
@@ -636,7 +1305,7 @@ type CommonParkedCommit_Parking struct {
 }
 
 // CommonProblemCode The problem type's last segment (see ProblemType), the same rule by a short name.
-type CommonProblemCode = interface{}
+type CommonProblemCode string
 
 // CommonProblemType The rule a problem reports. Stable: clients may branch on it.
 // bad-request (400) malformed body or query; unauthorized (401); forbidden (403);
@@ -647,12 +1316,22 @@ type CommonProblemCode = interface{}
 // traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 // reached now (the identity provider's keys, the store, the broker): retry after the
 // Retry-After header's seconds.
-type CommonProblemType = interface{}
+type CommonProblemType string
 
 // CommonReplayIssue defines model for common_ReplayIssue.
 type CommonReplayIssue struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+}
+
+// CommonReplayOutcome defines model for common_ReplayOutcome.
+type CommonReplayOutcome struct {
+	Failed []CommonReplayIssue `json:"failed"`
+
+	// Open Dead letters still open
+	Open     int                 `json:"open"`
+	Refused  []CommonReplayIssue `json:"refused"`
+	Replayed []string            `json:"replayed"`
 }
 
 // BudgetID defines model for budgetId.
@@ -752,16 +1431,6 @@ type ReplayDeadLettersJSONBody struct {
 type ReplayDeadLettersParams struct {
 	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
 	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ReplayDeadLetters200JSONResponseBody defines parameters for ReplayDeadLetters.
-type ReplayDeadLetters200JSONResponseBody struct {
-	Failed []CommonReplayIssue `json:"failed"`
-
-	// Open Dead letters still open
-	Open     int                 `json:"open"`
-	Refused  []CommonReplayIssue `json:"refused"`
-	Replayed []string            `json:"replayed"`
 }
 
 // ListParkedEventsParams defines parameters for ListParkedEvents.

@@ -10,6 +10,393 @@ import (
 	"github.com/werkregio/platform/contracts/calendar"
 )
 
+// Defines values for ApplicationStatus.
+const (
+	ApplicationStatusAccepted ApplicationStatus = "accepted"
+	ApplicationStatusRejected ApplicationStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationStatus enum.
+func (e ApplicationStatus) Valid() bool {
+	switch e {
+	case ApplicationStatusAccepted:
+		return true
+	case ApplicationStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AwardInputContractType.
+const (
+	AwardInputContractTypeServices AwardInputContractType = "services"
+	AwardInputContractTypeSupplies AwardInputContractType = "supplies"
+	AwardInputContractTypeWorks    AwardInputContractType = "works"
+)
+
+// Valid indicates whether the value is a known member of the AwardInputContractType enum.
+func (e AwardInputContractType) Valid() bool {
+	switch e {
+	case AwardInputContractTypeServices:
+		return true
+	case AwardInputContractTypeSupplies:
+		return true
+	case AwardInputContractTypeWorks:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContractHistoryStatus.
+const (
+	ContractHistoryStatusActive    ContractHistoryStatus = "active"
+	ContractHistoryStatusEnded     ContractHistoryStatus = "ended"
+	ContractHistoryStatusSuspended ContractHistoryStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the ContractHistoryStatus enum.
+func (e ContractHistoryStatus) Valid() bool {
+	switch e {
+	case ContractHistoryStatusActive:
+		return true
+	case ContractHistoryStatusEnded:
+		return true
+	case ContractHistoryStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContractStatus.
+const (
+	ContractStatusActive    ContractStatus = "active"
+	ContractStatusEnded     ContractStatus = "ended"
+	ContractStatusSuspended ContractStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the ContractStatus enum.
+func (e ContractStatus) Valid() bool {
+	switch e {
+	case ContractStatusActive:
+		return true
+	case ContractStatusEnded:
+		return true
+	case ContractStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FailureRequirement.
+const (
+	FailureRequirementAttendanceBelowMinimum FailureRequirement = "attendance_below_minimum"
+	FailureRequirementCertificateExpired     FailureRequirement = "certificate_expired"
+	FailureRequirementCertificateMissing     FailureRequirement = "certificate_missing"
+	FailureRequirementConditionsNotAccepted  FailureRequirement = "conditions_not_accepted"
+	FailureRequirementPriceAboveMaximum      FailureRequirement = "price_above_maximum"
+	FailureRequirementUnknownProduct         FailureRequirement = "unknown_product"
+)
+
+// Valid indicates whether the value is a known member of the FailureRequirement enum.
+func (e FailureRequirement) Valid() bool {
+	switch e {
+	case FailureRequirementAttendanceBelowMinimum:
+		return true
+	case FailureRequirementCertificateExpired:
+		return true
+	case FailureRequirementCertificateMissing:
+		return true
+	case FailureRequirementConditionsNotAccepted:
+		return true
+	case FailureRequirementPriceAboveMaximum:
+		return true
+	case FailureRequirementUnknownProduct:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Milestone.
+const (
+	MilestoneCompleted         Milestone = "completed"
+	MilestonePlaced            Milestone = "placed"
+	MilestoneStarted           Milestone = "started"
+	MilestoneSustainablyPlaced Milestone = "sustainably_placed"
+)
+
+// Valid indicates whether the value is a known member of the Milestone enum.
+func (e Milestone) Valid() bool {
+	switch e {
+	case MilestoneCompleted:
+		return true
+	case MilestonePlaced:
+		return true
+	case MilestoneStarted:
+		return true
+	case MilestoneSustainablyPlaced:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SchemeStatus.
+const (
+	SchemeStatusClosed SchemeStatus = "closed"
+	SchemeStatusDraft  SchemeStatus = "draft"
+	SchemeStatusOpen   SchemeStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the SchemeStatus enum.
+func (e SchemeStatus) Valid() bool {
+	switch e {
+	case SchemeStatusClosed:
+		return true
+	case SchemeStatusDraft:
+		return true
+	case SchemeStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Sector.
+const (
+	SectorBouw                 Sector = "bouw"
+	SectorBouwEnTechniek       Sector = "bouw-en-techniek"
+	SectorDetailhandel         Sector = "detailhandel"
+	SectorGroen                Sector = "groen"
+	SectorHoreca               Sector = "horeca"
+	SectorIct                  Sector = "ict"
+	SectorOnderwijs            Sector = "onderwijs"
+	SectorOverig               Sector = "overig"
+	SectorProductie            Sector = "productie"
+	SectorSchoonmaak           Sector = "schoonmaak"
+	SectorTechniek             Sector = "techniek"
+	SectorTransportEnLogistiek Sector = "transport-en-logistiek"
+	SectorWelzijn              Sector = "welzijn"
+	SectorZorg                 Sector = "zorg"
+)
+
+// Valid indicates whether the value is a known member of the Sector enum.
+func (e Sector) Valid() bool {
+	switch e {
+	case SectorBouw:
+		return true
+	case SectorBouwEnTechniek:
+		return true
+	case SectorDetailhandel:
+		return true
+	case SectorGroen:
+		return true
+	case SectorHoreca:
+		return true
+	case SectorIct:
+		return true
+	case SectorOnderwijs:
+		return true
+	case SectorOverig:
+		return true
+	case SectorProductie:
+		return true
+	case SectorSchoonmaak:
+		return true
+	case SectorTechniek:
+		return true
+	case SectorTransportEnLogistiek:
+		return true
+	case SectorWelzijn:
+		return true
+	case SectorZorg:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TenderAwardContractType.
+const (
+	TenderAwardContractTypeServices TenderAwardContractType = "services"
+	TenderAwardContractTypeSupplies TenderAwardContractType = "supplies"
+	TenderAwardContractTypeWorks    TenderAwardContractType = "works"
+)
+
+// Valid indicates whether the value is a known member of the TenderAwardContractType enum.
+func (e TenderAwardContractType) Valid() bool {
+	switch e {
+	case TenderAwardContractTypeServices:
+		return true
+	case TenderAwardContractTypeSupplies:
+		return true
+	case TenderAwardContractTypeWorks:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TenderStatus.
+const (
+	TenderStatusAnnounced TenderStatus = "announced"
+	TenderStatusAwarded   TenderStatus = "awarded"
+	TenderStatusCancelled TenderStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the TenderStatus enum.
+func (e TenderStatus) Valid() bool {
+	switch e {
+	case TenderStatusAnnounced:
+		return true
+	case TenderStatusAwarded:
+		return true
+	case TenderStatusCancelled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonDeadLetterStatus.
+const (
+	CommonDeadLetterStatusDiscarded CommonDeadLetterStatus = "discarded"
+	CommonDeadLetterStatusOpen      CommonDeadLetterStatus = "open"
+	CommonDeadLetterStatusReplayed  CommonDeadLetterStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the CommonDeadLetterStatus enum.
+func (e CommonDeadLetterStatus) Valid() bool {
+	switch e {
+	case CommonDeadLetterStatusDiscarded:
+		return true
+	case CommonDeadLetterStatusOpen:
+		return true
+	case CommonDeadLetterStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemCode.
+const (
+	CommonProblemCodeBadRequest           CommonProblemCode = "bad-request"
+	CommonProblemCodeConflict             CommonProblemCode = "conflict"
+	CommonProblemCodeForbidden            CommonProblemCode = "forbidden"
+	CommonProblemCodeIdempotencyKeyInUse  CommonProblemCode = "idempotency-key-in-use"
+	CommonProblemCodeIdempotencyKeyReused CommonProblemCode = "idempotency-key-reused"
+	CommonProblemCodeInternal             CommonProblemCode = "internal"
+	CommonProblemCodeMethodNotAllowed     CommonProblemCode = "method-not-allowed"
+	CommonProblemCodeNotFound             CommonProblemCode = "not-found"
+	CommonProblemCodePreconditionFailed   CommonProblemCode = "precondition-failed"
+	CommonProblemCodePreconditionRequired CommonProblemCode = "precondition-required"
+	CommonProblemCodeTooLarge             CommonProblemCode = "too-large"
+	CommonProblemCodeUnauthorized         CommonProblemCode = "unauthorized"
+	CommonProblemCodeUnavailable          CommonProblemCode = "unavailable"
+	CommonProblemCodeUnsupportedMediaType CommonProblemCode = "unsupported-media-type"
+	CommonProblemCodeValidation           CommonProblemCode = "validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemCode enum.
+func (e CommonProblemCode) Valid() bool {
+	switch e {
+	case CommonProblemCodeBadRequest:
+		return true
+	case CommonProblemCodeConflict:
+		return true
+	case CommonProblemCodeForbidden:
+		return true
+	case CommonProblemCodeIdempotencyKeyInUse:
+		return true
+	case CommonProblemCodeIdempotencyKeyReused:
+		return true
+	case CommonProblemCodeInternal:
+		return true
+	case CommonProblemCodeMethodNotAllowed:
+		return true
+	case CommonProblemCodeNotFound:
+		return true
+	case CommonProblemCodePreconditionFailed:
+		return true
+	case CommonProblemCodePreconditionRequired:
+		return true
+	case CommonProblemCodeTooLarge:
+		return true
+	case CommonProblemCodeUnauthorized:
+		return true
+	case CommonProblemCodeUnavailable:
+		return true
+	case CommonProblemCodeUnsupportedMediaType:
+		return true
+	case CommonProblemCodeValidation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemType.
+const (
+	CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest           CommonProblemType = "https://werkregio.nl/problems/bad-request"
+	CommonProblemTypeHTTPSWerkregioNlProblemsConflict             CommonProblemType = "https://werkregio.nl/problems/conflict"
+	CommonProblemTypeHTTPSWerkregioNlProblemsForbidden            CommonProblemType = "https://werkregio.nl/problems/forbidden"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse  CommonProblemType = "https://werkregio.nl/problems/idempotency-key-in-use"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused CommonProblemType = "https://werkregio.nl/problems/idempotency-key-reused"
+	CommonProblemTypeHTTPSWerkregioNlProblemsInternal             CommonProblemType = "https://werkregio.nl/problems/internal"
+	CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed     CommonProblemType = "https://werkregio.nl/problems/method-not-allowed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsNotFound             CommonProblemType = "https://werkregio.nl/problems/not-found"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed   CommonProblemType = "https://werkregio.nl/problems/precondition-failed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired CommonProblemType = "https://werkregio.nl/problems/precondition-required"
+	CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge             CommonProblemType = "https://werkregio.nl/problems/too-large"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized         CommonProblemType = "https://werkregio.nl/problems/unauthorized"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable          CommonProblemType = "https://werkregio.nl/problems/unavailable"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType CommonProblemType = "https://werkregio.nl/problems/unsupported-media-type"
+	CommonProblemTypeHTTPSWerkregioNlProblemsValidation           CommonProblemType = "https://werkregio.nl/problems/validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemType enum.
+func (e CommonProblemType) Valid() bool {
+	switch e {
+	case CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsConflict:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsForbidden:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsInternal:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsNotFound:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsValidation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Application defines model for Application.
 type Application struct {
 	Certificates []Certificate `json:"certificates,omitempty"`
@@ -24,9 +411,12 @@ type Application struct {
 	ProviderName string                   `json:"providerName"`
 	Region       string                   `json:"region"`
 	SchemeID     string                   `json:"schemeId"`
-	Status       interface{}              `json:"status"`
+	Status       ApplicationStatus        `json:"status"`
 	SubmittedAt  DateTime                 `json:"submittedAt"`
 }
+
+// ApplicationStatus defines model for Application.Status.
+type ApplicationStatus string
 
 // ApplicationInput defines model for ApplicationInput.
 type ApplicationInput struct {
@@ -85,13 +475,16 @@ type AwardInput struct {
 	ContractStart *Date `json:"contractStart,omitempty"`
 
 	// ContractType Decides whether the region's social-return policy applies.
-	ContractType              interface{} `json:"contractType,omitempty"`
-	ContractValueExclVatCents int64       `json:"contractValueExclVatCents"`
-	ContractorKvK             string      `json:"contractorKvk"`
-	ContractorName            string      `json:"contractorName"`
-	PublicationDate           Date        `json:"publicationDate"`
-	SROIBasisPoints           int         `json:"sroiBasisPoints"`
+	ContractType              *AwardInputContractType `json:"contractType,omitempty"`
+	ContractValueExclVatCents int64                   `json:"contractValueExclVatCents"`
+	ContractorKvK             string                  `json:"contractorKvk"`
+	ContractorName            string                  `json:"contractorName"`
+	PublicationDate           Date                    `json:"publicationDate"`
+	SROIBasisPoints           int                     `json:"sroiBasisPoints"`
 }
+
+// AwardInputContractType Decides whether the region's social-return policy applies.
+type AwardInputContractType string
 
 // Cents Euro cents
 type Cents = int64
@@ -120,16 +513,19 @@ type Contract struct {
 	Region              string              `json:"region"`
 	SchemeID            string              `json:"schemeId"`
 	SchemeReference     string              `json:"schemeReference"`
-	Status              interface{}         `json:"status"`
+	Status              ContractStatus      `json:"status"`
 	SuspendedReason     *string             `json:"suspendedReason,omitempty"`
 }
 
+// ContractHistoryStatus defines model for Contract.History.Status.
+type ContractHistoryStatus string
+
 // Contract_History defines model for Contract.History.
 type Contract_History struct {
-	At     DateTime    `json:"at"`
-	By     string      `json:"by"`
-	Reason *string     `json:"reason,omitempty"`
-	Status interface{} `json:"status"`
+	At     DateTime              `json:"at"`
+	By     string                `json:"by"`
+	Reason *string               `json:"reason,omitempty"`
+	Status ContractHistoryStatus `json:"status"`
 }
 
 // Contract_Products defines model for Contract.Products.
@@ -141,6 +537,9 @@ type Contract_Products struct {
 	ProductID    string `json:"productId"`
 	TermsVersion int    `json:"termsVersion"`
 }
+
+// ContractStatus defines model for Contract.Status.
+type ContractStatus string
 
 // ContractList defines model for ContractList.
 type ContractList struct {
@@ -156,13 +555,16 @@ type DateTime = time.Time
 
 // Failure defines model for Failure.
 type Failure struct {
-	Detail      string      `json:"detail"`
-	ProductID   *string     `json:"productId,omitempty"`
-	Requirement interface{} `json:"requirement"`
+	Detail      string             `json:"detail"`
+	ProductID   *string            `json:"productId,omitempty"`
+	Requirement FailureRequirement `json:"requirement"`
 }
 
+// FailureRequirement defines model for Failure.Requirement.
+type FailureRequirement string
+
 // Milestone defines model for Milestone.
-type Milestone = interface{}
+type Milestone string
 
 // Problem defines model for Problem.
 type Problem struct {
@@ -216,20 +618,23 @@ type ReasonInput struct {
 
 // Scheme defines model for Scheme.
 type Scheme struct {
-	Buyer       string      `json:"buyer"`
-	ClosedAt    *DateTime   `json:"closedAt,omitempty"`
-	Description *string     `json:"description,omitempty"`
-	ID          string      `json:"id"`
-	OpenFrom    Date        `json:"openFrom"`
-	OpenUntil   Date        `json:"openUntil"`
-	Products    []Product   `json:"products"`
-	PublishedAt *DateTime   `json:"publishedAt,omitempty"`
-	Reference   string      `json:"reference"`
-	Region      string      `json:"region"`
-	Sector      Sector      `json:"sector"`
-	Status      interface{} `json:"status"`
-	Title       string      `json:"title"`
+	Buyer       string       `json:"buyer"`
+	ClosedAt    *DateTime    `json:"closedAt,omitempty"`
+	Description *string      `json:"description,omitempty"`
+	ID          string       `json:"id"`
+	OpenFrom    Date         `json:"openFrom"`
+	OpenUntil   Date         `json:"openUntil"`
+	Products    []Product    `json:"products"`
+	PublishedAt *DateTime    `json:"publishedAt,omitempty"`
+	Reference   string       `json:"reference"`
+	Region      string       `json:"region"`
+	Sector      Sector       `json:"sector"`
+	Status      SchemeStatus `json:"status"`
+	Title       string       `json:"title"`
 }
+
+// SchemeStatus defines model for Scheme.Status.
+type SchemeStatus string
 
 // SchemeInput defines model for SchemeInput.
 type SchemeInput struct {
@@ -250,7 +655,7 @@ type SchemeList struct {
 }
 
 // Sector defines model for Sector.
-type Sector = interface{}
+type Sector string
 
 // Tender defines model for Tender.
 type Tender struct {
@@ -260,23 +665,26 @@ type Tender struct {
 	Description *string       `json:"description,omitempty"`
 
 	// EstimatedValueCents Euro cents
-	EstimatedValueCents Cents       `json:"estimatedValueCents"`
-	ExpectedPublication Date        `json:"expectedPublication"`
-	ID                  string      `json:"id"`
-	Region              string      `json:"region"`
-	Sector              Sector      `json:"sector"`
-	SROIBasisPoints     int         `json:"sroiBasisPoints"`
-	Status              interface{} `json:"status"`
-	Title               string      `json:"title"`
-	UpdatedAt           DateTime    `json:"updatedAt"`
+	EstimatedValueCents Cents        `json:"estimatedValueCents"`
+	ExpectedPublication Date         `json:"expectedPublication"`
+	ID                  string       `json:"id"`
+	Region              string       `json:"region"`
+	Sector              Sector       `json:"sector"`
+	SROIBasisPoints     int          `json:"sroiBasisPoints"`
+	Status              TenderStatus `json:"status"`
+	Title               string       `json:"title"`
+	UpdatedAt           DateTime     `json:"updatedAt"`
 }
+
+// TenderAwardContractType defines model for Tender.Award.ContractType.
+type TenderAwardContractType string
 
 // Tender_Award defines model for Tender.Award.
 type Tender_Award struct {
-	AwardedOn     Date        `json:"awardedOn"`
-	ContractEnd   *Date       `json:"contractEnd,omitempty"`
-	ContractStart *Date       `json:"contractStart,omitempty"`
-	ContractType  interface{} `json:"contractType,omitempty"`
+	AwardedOn     Date                     `json:"awardedOn"`
+	ContractEnd   *Date                    `json:"contractEnd,omitempty"`
+	ContractStart *Date                    `json:"contractStart,omitempty"`
+	ContractType  *TenderAwardContractType `json:"contractType,omitempty"`
 
 	// ContractValueExclVatCents Euro cents
 	ContractValueExclVatCents Cents    `json:"contractValueExclVatCents"`
@@ -286,6 +694,9 @@ type Tender_Award struct {
 	RecordedAt                DateTime `json:"recordedAt"`
 	SROIBasisPoints           int      `json:"sroiBasisPoints"`
 }
+
+// TenderStatus defines model for Tender.Status.
+type TenderStatus string
 
 // TenderCalendar defines model for TenderCalendar.
 type TenderCalendar struct {
@@ -352,10 +763,10 @@ type CommonDeadLetter struct {
 	Partition int                       `json:"partition"`
 
 	// Reason Why it was refused (the latest refusal); a BSN in it masked
-	Reason  string      `json:"reason"`
-	Replays int         `json:"replays"`
-	Source  string      `json:"source"`
-	Status  interface{} `json:"status"`
+	Reason  string                 `json:"reason"`
+	Replays int                    `json:"replays"`
+	Source  string                 `json:"source"`
+	Status  CommonDeadLetterStatus `json:"status"`
 
 	// Times Times it was refused when read
 	Times int    `json:"times"`
@@ -369,6 +780,9 @@ type CommonDeadLetter_Outcome struct {
 	By     string    `json:"by"`
 	Reason *string   `json:"reason,omitempty"`
 }
+
+// CommonDeadLetterStatus defines model for CommonDeadLetter.Status.
+type CommonDeadLetterStatus string
 
 // CommonETag A strong entity tag, the resource's version in quotes
 type CommonETag = string
@@ -417,7 +831,7 @@ type CommonParkedCommit_Parking struct {
 }
 
 // CommonProblemCode The problem type's last segment (see ProblemType), the same rule by a short name.
-type CommonProblemCode = interface{}
+type CommonProblemCode string
 
 // CommonProblemType The rule a problem reports. Stable: clients may branch on it.
 // bad-request (400) malformed body or query; unauthorized (401); forbidden (403);
@@ -428,12 +842,22 @@ type CommonProblemCode = interface{}
 // traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 // reached now (the identity provider's keys, the store, the broker): retry after the
 // Retry-After header's seconds.
-type CommonProblemType = interface{}
+type CommonProblemType string
 
 // CommonReplayIssue defines model for common_ReplayIssue.
 type CommonReplayIssue struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+}
+
+// CommonReplayOutcome defines model for common_ReplayOutcome.
+type CommonReplayOutcome struct {
+	Failed []CommonReplayIssue `json:"failed"`
+
+	// Open Dead letters still open
+	Open     int                 `json:"open"`
+	Refused  []CommonReplayIssue `json:"refused"`
+	Replayed []string            `json:"replayed"`
 }
 
 // CommonIdempotencyKey defines model for common_IdempotencyKey.
@@ -542,16 +966,6 @@ type ReplayDeadLettersJSONBody struct {
 type ReplayDeadLettersParams struct {
 	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
 	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ReplayDeadLetters200JSONResponseBody defines parameters for ReplayDeadLetters.
-type ReplayDeadLetters200JSONResponseBody struct {
-	Failed []CommonReplayIssue `json:"failed"`
-
-	// Open Dead letters still open
-	Open     int                 `json:"open"`
-	Refused  []CommonReplayIssue `json:"refused"`
-	Replayed []string            `json:"replayed"`
 }
 
 // ListParkedEventsParams defines parameters for ListParkedEvents.

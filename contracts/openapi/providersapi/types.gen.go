@@ -10,19 +10,220 @@ import (
 	"github.com/werkregio/platform/contracts/calendar"
 )
 
+// Defines values for BankAccountStatus.
+const (
+	BankAccountStatusConfirmed BankAccountStatus = "confirmed"
+	BankAccountStatusPending   BankAccountStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the BankAccountStatus enum.
+func (e BankAccountStatus) Valid() bool {
+	switch e {
+	case BankAccountStatusConfirmed:
+		return true
+	case BankAccountStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OfferContractStatus.
+const (
+	OfferContractStatusActive    OfferContractStatus = "active"
+	OfferContractStatusEnded     OfferContractStatus = "ended"
+	OfferContractStatusSuspended OfferContractStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the OfferContractStatus enum.
+func (e OfferContractStatus) Valid() bool {
+	switch e {
+	case OfferContractStatusActive:
+		return true
+	case OfferContractStatusEnded:
+		return true
+	case OfferContractStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrancheMilestone.
+const (
+	TrancheMilestoneCompleted         TrancheMilestone = "completed"
+	TrancheMilestonePlaced            TrancheMilestone = "placed"
+	TrancheMilestoneStarted           TrancheMilestone = "started"
+	TrancheMilestoneSustainablyPlaced TrancheMilestone = "sustainably_placed"
+)
+
+// Valid indicates whether the value is a known member of the TrancheMilestone enum.
+func (e TrancheMilestone) Valid() bool {
+	switch e {
+	case TrancheMilestoneCompleted:
+		return true
+	case TrancheMilestonePlaced:
+		return true
+	case TrancheMilestoneStarted:
+		return true
+	case TrancheMilestoneSustainablyPlaced:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonDeadLetterStatus.
+const (
+	CommonDeadLetterStatusDiscarded CommonDeadLetterStatus = "discarded"
+	CommonDeadLetterStatusOpen      CommonDeadLetterStatus = "open"
+	CommonDeadLetterStatusReplayed  CommonDeadLetterStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the CommonDeadLetterStatus enum.
+func (e CommonDeadLetterStatus) Valid() bool {
+	switch e {
+	case CommonDeadLetterStatusDiscarded:
+		return true
+	case CommonDeadLetterStatusOpen:
+		return true
+	case CommonDeadLetterStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemCode.
+const (
+	CommonProblemCodeBadRequest           CommonProblemCode = "bad-request"
+	CommonProblemCodeConflict             CommonProblemCode = "conflict"
+	CommonProblemCodeForbidden            CommonProblemCode = "forbidden"
+	CommonProblemCodeIdempotencyKeyInUse  CommonProblemCode = "idempotency-key-in-use"
+	CommonProblemCodeIdempotencyKeyReused CommonProblemCode = "idempotency-key-reused"
+	CommonProblemCodeInternal             CommonProblemCode = "internal"
+	CommonProblemCodeMethodNotAllowed     CommonProblemCode = "method-not-allowed"
+	CommonProblemCodeNotFound             CommonProblemCode = "not-found"
+	CommonProblemCodePreconditionFailed   CommonProblemCode = "precondition-failed"
+	CommonProblemCodePreconditionRequired CommonProblemCode = "precondition-required"
+	CommonProblemCodeTooLarge             CommonProblemCode = "too-large"
+	CommonProblemCodeUnauthorized         CommonProblemCode = "unauthorized"
+	CommonProblemCodeUnavailable          CommonProblemCode = "unavailable"
+	CommonProblemCodeUnsupportedMediaType CommonProblemCode = "unsupported-media-type"
+	CommonProblemCodeValidation           CommonProblemCode = "validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemCode enum.
+func (e CommonProblemCode) Valid() bool {
+	switch e {
+	case CommonProblemCodeBadRequest:
+		return true
+	case CommonProblemCodeConflict:
+		return true
+	case CommonProblemCodeForbidden:
+		return true
+	case CommonProblemCodeIdempotencyKeyInUse:
+		return true
+	case CommonProblemCodeIdempotencyKeyReused:
+		return true
+	case CommonProblemCodeInternal:
+		return true
+	case CommonProblemCodeMethodNotAllowed:
+		return true
+	case CommonProblemCodeNotFound:
+		return true
+	case CommonProblemCodePreconditionFailed:
+		return true
+	case CommonProblemCodePreconditionRequired:
+		return true
+	case CommonProblemCodeTooLarge:
+		return true
+	case CommonProblemCodeUnauthorized:
+		return true
+	case CommonProblemCodeUnavailable:
+		return true
+	case CommonProblemCodeUnsupportedMediaType:
+		return true
+	case CommonProblemCodeValidation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemType.
+const (
+	CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest           CommonProblemType = "https://werkregio.nl/problems/bad-request"
+	CommonProblemTypeHTTPSWerkregioNlProblemsConflict             CommonProblemType = "https://werkregio.nl/problems/conflict"
+	CommonProblemTypeHTTPSWerkregioNlProblemsForbidden            CommonProblemType = "https://werkregio.nl/problems/forbidden"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse  CommonProblemType = "https://werkregio.nl/problems/idempotency-key-in-use"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused CommonProblemType = "https://werkregio.nl/problems/idempotency-key-reused"
+	CommonProblemTypeHTTPSWerkregioNlProblemsInternal             CommonProblemType = "https://werkregio.nl/problems/internal"
+	CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed     CommonProblemType = "https://werkregio.nl/problems/method-not-allowed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsNotFound             CommonProblemType = "https://werkregio.nl/problems/not-found"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed   CommonProblemType = "https://werkregio.nl/problems/precondition-failed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired CommonProblemType = "https://werkregio.nl/problems/precondition-required"
+	CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge             CommonProblemType = "https://werkregio.nl/problems/too-large"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized         CommonProblemType = "https://werkregio.nl/problems/unauthorized"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable          CommonProblemType = "https://werkregio.nl/problems/unavailable"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType CommonProblemType = "https://werkregio.nl/problems/unsupported-media-type"
+	CommonProblemTypeHTTPSWerkregioNlProblemsValidation           CommonProblemType = "https://werkregio.nl/problems/validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemType enum.
+func (e CommonProblemType) Valid() bool {
+	switch e {
+	case CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsConflict:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsForbidden:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsInternal:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsNotFound:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsValidation:
+		return true
+	default:
+		return false
+	}
+}
+
 // BankAccount Shown to the provider itself, finance and administrators only
 type BankAccount struct {
-	AccountHolder string        `json:"accountHolder"`
-	Address       PostalAddress `json:"address"`
-	BIC           *string       `json:"bic,omitempty"`
-	ConfirmedAt   *DateTime     `json:"confirmedAt,omitempty"`
-	ConfirmedBy   *string       `json:"confirmedBy,omitempty"`
-	IBAN          string        `json:"iban"`
-	RegisteredAt  DateTime      `json:"registeredAt"`
-	RegisteredBy  string        `json:"registeredBy"`
-	Revision      int           `json:"revision"`
-	Status        interface{}   `json:"status"`
+	AccountHolder string            `json:"accountHolder"`
+	Address       PostalAddress     `json:"address"`
+	BIC           *string           `json:"bic,omitempty"`
+	ConfirmedAt   *DateTime         `json:"confirmedAt,omitempty"`
+	ConfirmedBy   *string           `json:"confirmedBy,omitempty"`
+	IBAN          string            `json:"iban"`
+	RegisteredAt  DateTime          `json:"registeredAt"`
+	RegisteredBy  string            `json:"registeredBy"`
+	Revision      int               `json:"revision"`
+	Status        BankAccountStatus `json:"status"`
 }
+
+// BankAccountStatus defines model for BankAccount.Status.
+type BankAccountStatus string
 
 // BankAccountInput defines model for BankAccountInput.
 type BankAccountInput struct {
@@ -95,11 +296,11 @@ type KvK = string
 
 // Offer defines model for Offer.
 type Offer struct {
-	Buyer          string         `json:"buyer"`
-	ContractID     string         `json:"contractId"`
-	ContractNumber string         `json:"contractNumber"`
-	ContractStatus interface{}    `json:"contractStatus"`
-	Products       []OfferProduct `json:"products"`
+	Buyer          string              `json:"buyer"`
+	ContractID     string              `json:"contractId"`
+	ContractNumber string              `json:"contractNumber"`
+	ContractStatus OfferContractStatus `json:"contractStatus"`
+	Products       []OfferProduct      `json:"products"`
 
 	// ProviderKvK Dutch chamber of commerce number
 	ProviderKvK     KvK    `json:"providerKvk"`
@@ -113,6 +314,9 @@ type Offer struct {
 	SchemeRun *Offer_SchemeRun `json:"schemeRun,omitempty"`
 	UpdatedAt DateTime         `json:"updatedAt"`
 }
+
+// OfferContractStatus defines model for Offer.ContractStatus.
+type OfferContractStatus string
 
 // Offer_SchemeRun When trajectories under the contract may start (the scheme's run); every start must lie in it
 type Offer_SchemeRun struct {
@@ -239,9 +443,12 @@ type Terms struct {
 
 // Tranche defines model for Tranche.
 type Tranche struct {
-	Milestone interface{} `json:"milestone"`
-	Percent   int         `json:"percent"`
+	Milestone TrancheMilestone `json:"milestone"`
+	Percent   int              `json:"percent"`
 }
+
+// TrancheMilestone defines model for Tranche.Milestone.
+type TrancheMilestone string
 
 // CommonDeadLetter defines model for common_DeadLetter.
 type CommonDeadLetter struct {
@@ -256,10 +463,10 @@ type CommonDeadLetter struct {
 	Partition int                       `json:"partition"`
 
 	// Reason Why it was refused (the latest refusal); a BSN in it masked
-	Reason  string      `json:"reason"`
-	Replays int         `json:"replays"`
-	Source  string      `json:"source"`
-	Status  interface{} `json:"status"`
+	Reason  string                 `json:"reason"`
+	Replays int                    `json:"replays"`
+	Source  string                 `json:"source"`
+	Status  CommonDeadLetterStatus `json:"status"`
 
 	// Times Times it was refused when read
 	Times int    `json:"times"`
@@ -273,6 +480,9 @@ type CommonDeadLetter_Outcome struct {
 	By     string    `json:"by"`
 	Reason *string   `json:"reason,omitempty"`
 }
+
+// CommonDeadLetterStatus defines model for CommonDeadLetter.Status.
+type CommonDeadLetterStatus string
 
 // CommonETag A strong entity tag, the resource's version in quotes
 type CommonETag = string
@@ -321,7 +531,7 @@ type CommonParkedCommit_Parking struct {
 }
 
 // CommonProblemCode The problem type's last segment (see ProblemType), the same rule by a short name.
-type CommonProblemCode = interface{}
+type CommonProblemCode string
 
 // CommonProblemType The rule a problem reports. Stable: clients may branch on it.
 // bad-request (400) malformed body or query; unauthorized (401); forbidden (403);
@@ -332,12 +542,22 @@ type CommonProblemCode = interface{}
 // traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 // reached now (the identity provider's keys, the store, the broker): retry after the
 // Retry-After header's seconds.
-type CommonProblemType = interface{}
+type CommonProblemType string
 
 // CommonReplayIssue defines model for common_ReplayIssue.
 type CommonReplayIssue struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+}
+
+// CommonReplayOutcome defines model for common_ReplayOutcome.
+type CommonReplayOutcome struct {
+	Failed []CommonReplayIssue `json:"failed"`
+
+	// Open Dead letters still open
+	Open     int                 `json:"open"`
+	Refused  []CommonReplayIssue `json:"refused"`
+	Replayed []string            `json:"replayed"`
 }
 
 // CommonIdempotencyKey defines model for common_IdempotencyKey.
@@ -437,16 +657,6 @@ type ReplayDeadLettersJSONBody struct {
 type ReplayDeadLettersParams struct {
 	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
 	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ReplayDeadLetters200JSONResponseBody defines parameters for ReplayDeadLetters.
-type ReplayDeadLetters200JSONResponseBody struct {
-	Failed []CommonReplayIssue `json:"failed"`
-
-	// Open Dead letters still open
-	Open     int                 `json:"open"`
-	Refused  []CommonReplayIssue `json:"refused"`
-	Replayed []string            `json:"replayed"`
 }
 
 // ListParkedEventsParams defines parameters for ListParkedEvents.

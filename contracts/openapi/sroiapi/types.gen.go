@@ -10,12 +10,435 @@ import (
 	"github.com/werkregio/platform/contracts/calendar"
 )
 
+// Defines values for CandidateInputAgeBand.
+const (
+	CandidateInputAgeBandN5054   CandidateInputAgeBand = "50_54"
+	CandidateInputAgeBandN55Plus CandidateInputAgeBand = "55_plus"
+	CandidateInputAgeBandUnder50 CandidateInputAgeBand = "under_50"
+)
+
+// Valid indicates whether the value is a known member of the CandidateInputAgeBand enum.
+func (e CandidateInputAgeBand) Valid() bool {
+	switch e {
+	case CandidateInputAgeBandN5054:
+		return true
+	case CandidateInputAgeBandN55Plus:
+		return true
+	case CandidateInputAgeBandUnder50:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CandidateInputContractType.
+const (
+	CandidateInputContractTypeBBL             CandidateInputContractType = "bbl"
+	CandidateInputContractTypeFixedTerm       CandidateInputContractType = "fixed_term"
+	CandidateInputContractTypeOther           CandidateInputContractType = "other"
+	CandidateInputContractTypePermanent       CandidateInputContractType = "permanent"
+	CandidateInputContractTypeTemporaryAgency CandidateInputContractType = "temporary_agency"
+)
+
+// Valid indicates whether the value is a known member of the CandidateInputContractType enum.
+func (e CandidateInputContractType) Valid() bool {
+	switch e {
+	case CandidateInputContractTypeBBL:
+		return true
+	case CandidateInputContractTypeFixedTerm:
+		return true
+	case CandidateInputContractTypeOther:
+		return true
+	case CandidateInputContractTypePermanent:
+		return true
+	case CandidateInputContractTypeTemporaryAgency:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CandidateType.
+const (
+	CandidateTypeBBL                              CandidateType = "bbl"
+	CandidateTypeBanenafspraak                    CandidateType = "banenafspraak"
+	CandidateTypeBol                              CandidateType = "bol"
+	CandidateTypeNoBenefit                        CandidateType = "no_benefit"
+	CandidateTypeParticipatiewet                  CandidateType = "participatiewet"
+	CandidateTypeParticipatiewetDoelgroepregister CandidateType = "participatiewet_doelgroepregister"
+	CandidateTypeVsoPro                           CandidateType = "vso_pro"
+	CandidateTypeWajong                           CandidateType = "wajong"
+	CandidateTypeWiaWao                           CandidateType = "wia_wao"
+	CandidateTypeWw                               CandidateType = "ww"
+)
+
+// Valid indicates whether the value is a known member of the CandidateType enum.
+func (e CandidateType) Valid() bool {
+	switch e {
+	case CandidateTypeBBL:
+		return true
+	case CandidateTypeBanenafspraak:
+		return true
+	case CandidateTypeBol:
+		return true
+	case CandidateTypeNoBenefit:
+		return true
+	case CandidateTypeParticipatiewet:
+		return true
+	case CandidateTypeParticipatiewetDoelgroepregister:
+		return true
+	case CandidateTypeVsoPro:
+		return true
+	case CandidateTypeWajong:
+		return true
+	case CandidateTypeWiaWao:
+		return true
+	case CandidateTypeWw:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeclarationKind.
+const (
+	DeclarationKindCandidate DeclarationKind = "candidate"
+	DeclarationKindHours     DeclarationKind = "hours"
+	DeclarationKindPurchase  DeclarationKind = "purchase"
+)
+
+// Valid indicates whether the value is a known member of the DeclarationKind enum.
+func (e DeclarationKind) Valid() bool {
+	switch e {
+	case DeclarationKindCandidate:
+		return true
+	case DeclarationKindHours:
+		return true
+	case DeclarationKindPurchase:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeclarationSource.
+const (
+	DeclarationSourceExternal DeclarationSource = "external"
+	DeclarationSourcePlatform DeclarationSource = "platform"
+)
+
+// Valid indicates whether the value is a known member of the DeclarationSource enum.
+func (e DeclarationSource) Valid() bool {
+	switch e {
+	case DeclarationSourceExternal:
+		return true
+	case DeclarationSourcePlatform:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeclarationStatus.
+const (
+	DeclarationStatusApproved  DeclarationStatus = "approved"
+	DeclarationStatusChecking  DeclarationStatus = "checking"
+	DeclarationStatusExpired   DeclarationStatus = "expired"
+	DeclarationStatusRejected  DeclarationStatus = "rejected"
+	DeclarationStatusSubmitted DeclarationStatus = "submitted"
+)
+
+// Valid indicates whether the value is a known member of the DeclarationStatus enum.
+func (e DeclarationStatus) Valid() bool {
+	switch e {
+	case DeclarationStatusApproved:
+		return true
+	case DeclarationStatusChecking:
+		return true
+	case DeclarationStatusExpired:
+		return true
+	case DeclarationStatusRejected:
+		return true
+	case DeclarationStatusSubmitted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeclareInputKind.
+const (
+	DeclareInputKindCandidate DeclareInputKind = "candidate"
+	DeclareInputKindHours     DeclareInputKind = "hours"
+	DeclareInputKindPurchase  DeclareInputKind = "purchase"
+)
+
+// Valid indicates whether the value is a known member of the DeclareInputKind enum.
+func (e DeclareInputKind) Valid() bool {
+	switch e {
+	case DeclareInputKindCandidate:
+		return true
+	case DeclareInputKindHours:
+		return true
+	case DeclareInputKindPurchase:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeclareInputSource.
+const (
+	DeclareInputSourceExternal DeclareInputSource = "external"
+	DeclareInputSourcePlatform DeclareInputSource = "platform"
+)
+
+// Valid indicates whether the value is a known member of the DeclareInputSource enum.
+func (e DeclareInputSource) Valid() bool {
+	switch e {
+	case DeclareInputSourceExternal:
+		return true
+	case DeclareInputSourcePlatform:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PolicyInputContractTypes.
+const (
+	PolicyInputContractTypesServices PolicyInputContractTypes = "services"
+	PolicyInputContractTypesSupplies PolicyInputContractTypes = "supplies"
+	PolicyInputContractTypesWorks    PolicyInputContractTypes = "works"
+)
+
+// Valid indicates whether the value is a known member of the PolicyInputContractTypes enum.
+func (e PolicyInputContractTypes) Valid() bool {
+	switch e {
+	case PolicyInputContractTypesServices:
+		return true
+	case PolicyInputContractTypesSupplies:
+		return true
+	case PolicyInputContractTypesWorks:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectStatus.
+const (
+	ProjectStatusBehind   ProjectStatus = "behind"
+	ProjectStatusMet      ProjectStatus = "met"
+	ProjectStatusNoPolicy ProjectStatus = "no_policy"
+	ProjectStatusOnTrack  ProjectStatus = "on_track"
+	ProjectStatusOverdue  ProjectStatus = "overdue"
+)
+
+// Valid indicates whether the value is a known member of the ProjectStatus enum.
+func (e ProjectStatus) Valid() bool {
+	switch e {
+	case ProjectStatusBehind:
+		return true
+	case ProjectStatusMet:
+		return true
+	case ProjectStatusNoPolicy:
+		return true
+	case ProjectStatusOnTrack:
+		return true
+	case ProjectStatusOverdue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TableExampleContributionBonuses.
+const (
+	TableExampleContributionBonusesAge50Plus         TableExampleContributionBonuses = "age_50_plus"
+	TableExampleContributionBonusesAge55Plus         TableExampleContributionBonuses = "age_55_plus"
+	TableExampleContributionBonusesPermanentContract TableExampleContributionBonuses = "permanent_contract"
+	TableExampleContributionBonusesStatushouder      TableExampleContributionBonuses = "statushouder"
+)
+
+// Valid indicates whether the value is a known member of the TableExampleContributionBonuses enum.
+func (e TableExampleContributionBonuses) Valid() bool {
+	switch e {
+	case TableExampleContributionBonusesAge50Plus:
+		return true
+	case TableExampleContributionBonusesAge55Plus:
+		return true
+	case TableExampleContributionBonusesPermanentContract:
+		return true
+	case TableExampleContributionBonusesStatushouder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TableExampleContributionKind.
+const (
+	TableExampleContributionKindCandidate TableExampleContributionKind = "candidate"
+	TableExampleContributionKindHours     TableExampleContributionKind = "hours"
+	TableExampleContributionKindPurchase  TableExampleContributionKind = "purchase"
+)
+
+// Valid indicates whether the value is a known member of the TableExampleContributionKind enum.
+func (e TableExampleContributionKind) Valid() bool {
+	switch e {
+	case TableExampleContributionKindCandidate:
+		return true
+	case TableExampleContributionKindHours:
+		return true
+	case TableExampleContributionKindPurchase:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonDeadLetterStatus.
+const (
+	CommonDeadLetterStatusDiscarded CommonDeadLetterStatus = "discarded"
+	CommonDeadLetterStatusOpen      CommonDeadLetterStatus = "open"
+	CommonDeadLetterStatusReplayed  CommonDeadLetterStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the CommonDeadLetterStatus enum.
+func (e CommonDeadLetterStatus) Valid() bool {
+	switch e {
+	case CommonDeadLetterStatusDiscarded:
+		return true
+	case CommonDeadLetterStatusOpen:
+		return true
+	case CommonDeadLetterStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemCode.
+const (
+	CommonProblemCodeBadRequest           CommonProblemCode = "bad-request"
+	CommonProblemCodeConflict             CommonProblemCode = "conflict"
+	CommonProblemCodeForbidden            CommonProblemCode = "forbidden"
+	CommonProblemCodeIdempotencyKeyInUse  CommonProblemCode = "idempotency-key-in-use"
+	CommonProblemCodeIdempotencyKeyReused CommonProblemCode = "idempotency-key-reused"
+	CommonProblemCodeInternal             CommonProblemCode = "internal"
+	CommonProblemCodeMethodNotAllowed     CommonProblemCode = "method-not-allowed"
+	CommonProblemCodeNotFound             CommonProblemCode = "not-found"
+	CommonProblemCodePreconditionFailed   CommonProblemCode = "precondition-failed"
+	CommonProblemCodePreconditionRequired CommonProblemCode = "precondition-required"
+	CommonProblemCodeTooLarge             CommonProblemCode = "too-large"
+	CommonProblemCodeUnauthorized         CommonProblemCode = "unauthorized"
+	CommonProblemCodeUnavailable          CommonProblemCode = "unavailable"
+	CommonProblemCodeUnsupportedMediaType CommonProblemCode = "unsupported-media-type"
+	CommonProblemCodeValidation           CommonProblemCode = "validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemCode enum.
+func (e CommonProblemCode) Valid() bool {
+	switch e {
+	case CommonProblemCodeBadRequest:
+		return true
+	case CommonProblemCodeConflict:
+		return true
+	case CommonProblemCodeForbidden:
+		return true
+	case CommonProblemCodeIdempotencyKeyInUse:
+		return true
+	case CommonProblemCodeIdempotencyKeyReused:
+		return true
+	case CommonProblemCodeInternal:
+		return true
+	case CommonProblemCodeMethodNotAllowed:
+		return true
+	case CommonProblemCodeNotFound:
+		return true
+	case CommonProblemCodePreconditionFailed:
+		return true
+	case CommonProblemCodePreconditionRequired:
+		return true
+	case CommonProblemCodeTooLarge:
+		return true
+	case CommonProblemCodeUnauthorized:
+		return true
+	case CommonProblemCodeUnavailable:
+		return true
+	case CommonProblemCodeUnsupportedMediaType:
+		return true
+	case CommonProblemCodeValidation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommonProblemType.
+const (
+	CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest           CommonProblemType = "https://werkregio.nl/problems/bad-request"
+	CommonProblemTypeHTTPSWerkregioNlProblemsConflict             CommonProblemType = "https://werkregio.nl/problems/conflict"
+	CommonProblemTypeHTTPSWerkregioNlProblemsForbidden            CommonProblemType = "https://werkregio.nl/problems/forbidden"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse  CommonProblemType = "https://werkregio.nl/problems/idempotency-key-in-use"
+	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused CommonProblemType = "https://werkregio.nl/problems/idempotency-key-reused"
+	CommonProblemTypeHTTPSWerkregioNlProblemsInternal             CommonProblemType = "https://werkregio.nl/problems/internal"
+	CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed     CommonProblemType = "https://werkregio.nl/problems/method-not-allowed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsNotFound             CommonProblemType = "https://werkregio.nl/problems/not-found"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed   CommonProblemType = "https://werkregio.nl/problems/precondition-failed"
+	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired CommonProblemType = "https://werkregio.nl/problems/precondition-required"
+	CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge             CommonProblemType = "https://werkregio.nl/problems/too-large"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized         CommonProblemType = "https://werkregio.nl/problems/unauthorized"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable          CommonProblemType = "https://werkregio.nl/problems/unavailable"
+	CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType CommonProblemType = "https://werkregio.nl/problems/unsupported-media-type"
+	CommonProblemTypeHTTPSWerkregioNlProblemsValidation           CommonProblemType = "https://werkregio.nl/problems/validation"
+)
+
+// Valid indicates whether the value is a known member of the CommonProblemType enum.
+func (e CommonProblemType) Valid() bool {
+	switch e {
+	case CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsConflict:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsForbidden:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsInternal:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsNotFound:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType:
+		return true
+	case CommonProblemTypeHTTPSWerkregioNlProblemsValidation:
+		return true
+	default:
+		return false
+	}
+}
+
 // CandidateInput defines model for CandidateInput.
 type CandidateInput struct {
-	AgeBand       interface{}    `json:"ageBand,omitempty"`
-	CandidateType *CandidateType `json:"candidateType,omitempty"`
-	ContractType  interface{}    `json:"contractType,omitempty"`
-	From          *calendar.Date `json:"from,omitempty"`
+	AgeBand       *CandidateInputAgeBand      `json:"ageBand,omitempty"`
+	CandidateType *CandidateType              `json:"candidateType,omitempty"`
+	ContractType  *CandidateInputContractType `json:"contractType,omitempty"`
+	From          *calendar.Date              `json:"from,omitempty"`
 
 	// HoursPerWeek 0 or absent: the placement's hours (a platform participant)
 	HoursPerWeek *float64       `json:"hoursPerWeek,omitempty"`
@@ -23,8 +446,14 @@ type CandidateInput struct {
 	Until        *calendar.Date `json:"until,omitempty"`
 }
 
+// CandidateInputAgeBand defines model for CandidateInput.AgeBand.
+type CandidateInputAgeBand string
+
+// CandidateInputContractType defines model for CandidateInput.ContractType.
+type CandidateInputContractType string
+
 // CandidateType defines model for CandidateType.
-type CandidateType = interface{}
+type CandidateType string
 
 // Cents Euro cents
 type Cents = int64
@@ -70,7 +499,7 @@ type Declaration struct {
 	Evidence    []Declaration_Evidence `json:"evidence,omitempty"`
 	Hours       map[string]interface{} `json:"hours,omitempty"`
 	ID          string                 `json:"id"`
-	Kind        interface{}            `json:"kind"`
+	Kind        DeclarationKind        `json:"kind"`
 	MaxMonths   *int                   `json:"maxMonths,omitempty"`
 	Months      []string               `json:"months,omitempty"`
 
@@ -86,7 +515,7 @@ type Declaration struct {
 	Region       string                 `json:"region"`
 	RemindOn     *Date                  `json:"remindOn,omitempty"`
 	Reminded     *bool                  `json:"reminded,omitempty"`
-	Source       interface{}            `json:"source,omitempty"`
+	Source       *DeclarationSource     `json:"source,omitempty"`
 	Status       DeclarationStatus      `json:"status"`
 	SubmittedAt  DateTime               `json:"submittedAt"`
 	SubmittedBy  string                 `json:"submittedBy"`
@@ -106,11 +535,17 @@ type Declaration_Evidence struct {
 	Sha256      string   `json:"sha256"`
 }
 
+// DeclarationKind defines model for Declaration.Kind.
+type DeclarationKind string
+
 // Declaration_Refused defines model for Declaration.Refused.
 type Declaration_Refused struct {
 	Month  string `json:"month"`
 	Reason string `json:"reason"`
 }
+
+// DeclarationSource defines model for Declaration.Source.
+type DeclarationSource string
 
 // DeclarationList defines model for DeclarationList.
 type DeclarationList struct {
@@ -119,7 +554,7 @@ type DeclarationList struct {
 }
 
 // DeclarationStatus defines model for DeclarationStatus.
-type DeclarationStatus = interface{}
+type DeclarationStatus string
 
 // DeclareInput defines model for DeclareInput.
 type DeclareInput struct {
@@ -131,9 +566,9 @@ type DeclareInput struct {
 	// EnrolmentID A platform participant's enrolment placed with the contractor
 	EnrolmentID *string                `json:"enrolmentId,omitempty"`
 	Hours       *DeclareInput_Hours    `json:"hours,omitempty"`
-	Kind        interface{}            `json:"kind"`
+	Kind        DeclareInputKind       `json:"kind"`
 	Purchase    *DeclareInput_Purchase `json:"purchase,omitempty"`
-	Source      interface{}            `json:"source,omitempty"`
+	Source      *DeclareInputSource    `json:"source,omitempty"`
 }
 
 // DeclareInput_Consent defines model for DeclareInput.Consent.
@@ -150,6 +585,9 @@ type DeclareInput_Hours struct {
 	On       calendar.Date `json:"on"`
 }
 
+// DeclareInputKind defines model for DeclareInput.Kind.
+type DeclareInputKind string
+
 // DeclareInput_Purchase defines model for DeclareInput.Purchase.
 type DeclareInput_Purchase struct {
 	// Enterprise The enterprise's certification as the table names it; empty: at invoice value
@@ -162,6 +600,9 @@ type DeclareInput_Purchase struct {
 	// SupplierKvK The supplier's KvK number: a purchase counts once by it and the invoice number, in every region
 	SupplierKvK string `json:"supplierKvk"`
 }
+
+// DeclareInputSource defines model for DeclareInput.Source.
+type DeclareInputSource string
 
 // Financing defines model for Financing.
 type Financing struct {
@@ -363,18 +804,21 @@ type Policy struct {
 
 // PolicyInput defines model for PolicyInput.
 type PolicyInput struct {
-	BasisPoints    int            `json:"basisPoints"`
-	CapCents       *int64         `json:"capCents,omitempty"`
-	ContractTypes  []interface{}  `json:"contractTypes,omitempty"`
-	DefaultMonths  int            `json:"defaultMonths"`
-	EffectiveFrom  calendar.Date  `json:"effectiveFrom"`
-	GraceMonths    *int           `json:"graceMonths,omitempty"`
-	MinMonths      *int           `json:"minMonths,omitempty"`
-	Source         string         `json:"source"`
-	ThresholdCents *int64         `json:"thresholdCents,omitempty"`
-	Thresholds     map[string]int `json:"thresholds,omitempty"`
-	Version        int            `json:"version"`
+	BasisPoints    int                        `json:"basisPoints"`
+	CapCents       *int64                     `json:"capCents,omitempty"`
+	ContractTypes  []PolicyInputContractTypes `json:"contractTypes,omitempty"`
+	DefaultMonths  int                        `json:"defaultMonths"`
+	EffectiveFrom  calendar.Date              `json:"effectiveFrom"`
+	GraceMonths    *int                       `json:"graceMonths,omitempty"`
+	MinMonths      *int                       `json:"minMonths,omitempty"`
+	Source         string                     `json:"source"`
+	ThresholdCents *int64                     `json:"thresholdCents,omitempty"`
+	Thresholds     map[string]int             `json:"thresholds,omitempty"`
+	Version        int                        `json:"version"`
 }
+
+// PolicyInputContractTypes defines model for PolicyInput.ContractTypes.
+type PolicyInputContractTypes string
 
 // Problem defines model for Problem.
 type Problem struct {
@@ -431,16 +875,17 @@ type Progress struct {
 
 // Project defines model for Project.
 type Project struct {
-	Award          map[string]interface{} `json:"award"`
-	AwardedOn      *Date                  `json:"awardedOn"`
-	Buyer          string                 `json:"buyer"`
-	CheckedOn      *Date                  `json:"checkedOn"`
-	Computed       Obligation             `json:"computed"`
-	ContractorKvK  KvK                    `json:"contractorKvk"`
-	ContractorName string                 `json:"contractorName"`
-	Deadline       *Date                  `json:"deadline"`
-	DeadlineRule   string                 `json:"deadlineRule"`
-	Figures        Project_Figures        `json:"figures"`
+	// Award What the tender was awarded at, as the obligation was computed from it
+	Award          Project_Award   `json:"award"`
+	AwardedOn      *Date           `json:"awardedOn"`
+	Buyer          string          `json:"buyer"`
+	CheckedOn      *Date           `json:"checkedOn"`
+	Computed       Obligation      `json:"computed"`
+	ContractorKvK  KvK             `json:"contractorKvk"`
+	ContractorName string          `json:"contractorName"`
+	Deadline       *Date           `json:"deadline"`
+	DeadlineRule   string          `json:"deadlineRule"`
+	Figures        Project_Figures `json:"figures"`
 
 	// GraceMonths Months after the deadline in which worked months may still be declared (the policy's)
 	GraceMonths *int   `json:"graceMonths,omitempty"`
@@ -461,6 +906,20 @@ type Project struct {
 	TenderID  string   `json:"tenderId"`
 	Title     string   `json:"title"`
 	UpdatedAt DateTime `json:"updatedAt"`
+}
+
+// Project_Award What the tender was awarded at, as the obligation was computed from it
+type Project_Award struct {
+	// BasisPoints The SROI percentage the tender stated (0: the policy's default)
+	BasisPoints  int    `json:"basisPoints"`
+	ContractType string `json:"contractType"`
+
+	// Months The contract's duration
+	Months    int   `json:"months"`
+	Published *Date `json:"published"`
+
+	// ValueCents The contract value excl. VAT
+	ValueCents Cents `json:"valueCents"`
 }
 
 // Project_Figures defines model for Project.Figures.
@@ -500,7 +959,7 @@ type ProjectList struct {
 }
 
 // ProjectStatus no_policy: the region published no policy in force on the tender's publication date; nothing is computed until it does (or the buyer sets the obligation)
-type ProjectStatus = interface{}
+type ProjectStatus string
 
 // Step defines model for Step.
 type Step struct {
@@ -538,15 +997,21 @@ type TableExample struct {
 	Months        int                       `json:"months"`
 }
 
+// TableExampleContributionBonuses defines model for TableExample.Contribution.Bonuses.
+type TableExampleContributionBonuses string
+
+// TableExampleContributionKind defines model for TableExample.Contribution.Kind.
+type TableExampleContributionKind string
+
 // TableExample_Contribution defines model for TableExample.Contribution.
 type TableExample_Contribution struct {
-	Bonuses       []interface{}  `json:"bonuses,omitempty"`
-	CandidateType *CandidateType `json:"candidateType,omitempty"`
-	Enterprise    *string        `json:"enterprise,omitempty"`
-	Hours         *int           `json:"hours,omitempty"`
-	HoursPerWeek  *float64       `json:"hoursPerWeek,omitempty"`
-	InvoiceCents  *int64         `json:"invoiceCents,omitempty"`
-	Kind          interface{}    `json:"kind"`
+	Bonuses       []TableExampleContributionBonuses `json:"bonuses,omitempty"`
+	CandidateType *CandidateType                    `json:"candidateType,omitempty"`
+	Enterprise    *string                           `json:"enterprise,omitempty"`
+	Hours         *int                              `json:"hours,omitempty"`
+	HoursPerWeek  *float64                          `json:"hoursPerWeek,omitempty"`
+	InvoiceCents  *int64                            `json:"invoiceCents,omitempty"`
+	Kind          TableExampleContributionKind      `json:"kind"`
 }
 
 // TableInput defines model for TableInput.
@@ -612,10 +1077,10 @@ type CommonDeadLetter struct {
 	Partition int                       `json:"partition"`
 
 	// Reason Why it was refused (the latest refusal); a BSN in it masked
-	Reason  string      `json:"reason"`
-	Replays int         `json:"replays"`
-	Source  string      `json:"source"`
-	Status  interface{} `json:"status"`
+	Reason  string                 `json:"reason"`
+	Replays int                    `json:"replays"`
+	Source  string                 `json:"source"`
+	Status  CommonDeadLetterStatus `json:"status"`
 
 	// Times Times it was refused when read
 	Times int    `json:"times"`
@@ -629,6 +1094,9 @@ type CommonDeadLetter_Outcome struct {
 	By     string    `json:"by"`
 	Reason *string   `json:"reason,omitempty"`
 }
+
+// CommonDeadLetterStatus defines model for CommonDeadLetter.Status.
+type CommonDeadLetterStatus string
 
 // CommonETag A strong entity tag, the resource's version in quotes
 type CommonETag = string
@@ -677,7 +1145,7 @@ type CommonParkedCommit_Parking struct {
 }
 
 // CommonProblemCode The problem type's last segment (see ProblemType), the same rule by a short name.
-type CommonProblemCode = interface{}
+type CommonProblemCode string
 
 // CommonProblemType The rule a problem reports. Stable: clients may branch on it.
 // bad-request (400) malformed body or query; unauthorized (401); forbidden (403);
@@ -688,12 +1156,22 @@ type CommonProblemCode = interface{}
 // traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 // reached now (the identity provider's keys, the store, the broker): retry after the
 // Retry-After header's seconds.
-type CommonProblemType = interface{}
+type CommonProblemType string
 
 // CommonReplayIssue defines model for common_ReplayIssue.
 type CommonReplayIssue struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+}
+
+// CommonReplayOutcome defines model for common_ReplayOutcome.
+type CommonReplayOutcome struct {
+	Failed []CommonReplayIssue `json:"failed"`
+
+	// Open Dead letters still open
+	Open     int                 `json:"open"`
+	Refused  []CommonReplayIssue `json:"refused"`
+	Replayed []string            `json:"replayed"`
 }
 
 // CommonIdempotencyKey defines model for common_IdempotencyKey.
@@ -784,16 +1262,6 @@ type ReplayDeadLettersJSONBody struct {
 type ReplayDeadLettersParams struct {
 	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
 	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ReplayDeadLetters200JSONResponseBody defines parameters for ReplayDeadLetters.
-type ReplayDeadLetters200JSONResponseBody struct {
-	Failed []CommonReplayIssue `json:"failed"`
-
-	// Open Dead letters still open
-	Open     int                 `json:"open"`
-	Refused  []CommonReplayIssue `json:"refused"`
-	Replayed []string            `json:"replayed"`
 }
 
 // ListParkedEventsParams defines parameters for ListParkedEvents.

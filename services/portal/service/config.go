@@ -9,7 +9,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/config"
 	"github.com/werkregio/platform/services/kit/tlsfiles"
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/signin"
 )
@@ -81,12 +81,12 @@ func LoadConfig(env *config.Env) (Config, error) {
 	env.Check(c.SessionIdle > 0 && c.SessionIdle <= c.SessionMaxAge, "SESSION_IDLE_TIMEOUT", "must be positive and at most SESSION_MAX_AGE")
 
 	c.ServiceURLs = map[string]string{}
-	for _, s := range adapters.Services {
+	for _, s := range app.ServiceNames {
 		name := strings.ToUpper(s) + "_URL"
 		c.ServiceURLs[s] = strings.TrimSuffix(env.URL(name, ""), "/")
 		env.Check(c.ServiceURLs[s] != "", name, "is required (the %s service's base URL)", s)
 	}
-	c.ProcurementPublicURL = strings.TrimSuffix(env.URL("PROCUREMENT_PUBLIC_URL", c.ServiceURLs[adapters.Procurement]), "/")
+	c.ProcurementPublicURL = strings.TrimSuffix(env.URL("PROCUREMENT_PUBLIC_URL", c.ServiceURLs[app.Procurement]), "/")
 
 	c.MongoURI = env.Required("MONGO_URI")
 	c.MongoDatabase = env.String("MONGO_DATABASE", "werkregio-"+c.Region+"-portal")

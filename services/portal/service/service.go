@@ -25,6 +25,7 @@ import (
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/kit/telemetry"
 	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/ports"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/signin"
@@ -92,7 +93,7 @@ func Run(ctx context.Context, cfg Config, ln, ops net.Listener, logOut io.Writer
 		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready},
 			{Name: "mongodb", Run: func(ctx context.Context) error { return mongo.Ping(ctx, nil) }}}}
 	engine := httpserver.NewEngine(server)
-	srv := &ports.Server{Region: cfg.Region, PublicURL: cfg.PublicURL, API: adapters.New(cfg.ServiceURLs), Sessions: sessions, SignIn: oidc,
+	srv := &ports.Server{Region: cfg.Region, PublicURL: cfg.PublicURL, App: app.New(adapters.New(cfg.ServiceURLs)), Sessions: sessions, SignIn: oidc,
 		Render: web.NewRenderer(), Log: log, Issuer: cfg.OIDC.Issuer, ProcurementPublicURL: cfg.ProcurementPublicURL}
 	srv.Mount(engine)
 	log.Info("portal started", "addr", ln.Addr().String(), "ops_addr", ops.Addr().String(), "public_url", cfg.PublicURL)

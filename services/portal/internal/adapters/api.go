@@ -1,6 +1,6 @@
-// Package adapters calls the platform's five services on behalf of the signed-in user: every
-// request carries the user's own access token, so each service authorises it exactly as it
-// would a partner system's (region, role, organisation); the portal adds no rights.
+// Package adapters reaches what the portal keeps and calls: the platform's five services over
+// HTTP on behalf of the signed-in user (app.API; every request carries the user's own access
+// token), and the sessions in MongoDB.
 package adapters
 
 import (
@@ -10,26 +10,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
-	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/portal/internal/app"
 )
 
-// The services the portal calls, by their names in the catalog.
-const (
-	Procurement  = catalog.Procurement
-	Providers    = catalog.Providers
-	Participants = catalog.Participants
-	Payments     = catalog.Payments
-	Sroi         = catalog.Sroi
-)
-
-// Services lists them.
-var Services = []string{Procurement, Providers, Participants, Payments, Sroi}
+// Client calls the services' APIs.
+var _ app.API = (*Client)(nil)
 
 // Client calls the services' APIs.
 type Client struct {
@@ -43,38 +32,7 @@ func New(urls map[string]string) *Client {
 	return &Client{urls: urls, http: &http.Client{Timeout: 20 * time.Second, Transport: otelhttp.NewTransport(http.DefaultTransport)}}
 }
 
-// Error is a service's RFC 9457 answer to a request it refused or failed.
-type Error struct {
-	Status int
-	Title  string
-	Detail string
-	Fields []FieldError
-}
-
-// FieldError is one invalid field of a request.
-type FieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Detail) }
-
-// Call is one request.
-type Call struct {
-	Token   string
-	Service string
-	Path    string
-	Query   url.Values
-	// Body is sent as JSON (POST, PUT).
-	Body any
-	// Key is the Idempotency-Key: the form's own, so a form sent twice acts once.
-	Key string
-	// IfMatch is the version a change applies to.
-	IfMatch string
-	Accept  string
-}
-
-func (c *Client) do(ctx context.Context, method string, call Call) (*http.Response, error) {
+func (c *Client) do(ctx context.Context, method string, call app.Call) (*http.Response, error) {
 	base, ok := c.urls[call.Service]
 	if !ok {
 		return nil, fmt.Errorf("no URL for the %s service", call.Service)
@@ -115,11 +73,11 @@ func (c *Client) do(ctx context.Context, method string, call Call) (*http.Respon
 	}
 	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()
-		e := &Error{Status: resp.StatusCode}
+		e := &app.Error{Status: resp.StatusCode}
 		var p struct {
-			Title  string       `json:"title"`
-			Detail string       `json:"detail"`
-			Errors []FieldError `json:"errors"`
+			Title  string           `json:"title"`
+			Detail string           `json:"detail"`
+			Errors []app.FieldError `json:"errors"`
 		}
 		if json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&p) == nil {
 			e.Title, e.Detail, e.Fields = p.Title, p.Detail, p.Errors
@@ -130,7 +88,7 @@ func (c *Client) do(ctx context.Context, method string, call Call) (*http.Respon
 }
 
 // Get reads a JSON answer into out; it returns the answer's ETag.
-func (c *Client) Get(ctx context.Context, call Call, out any) (string, error) {
+func (c *Client) Get(ctx context.Context, call app.Call, out any) (string, error) {
 	resp, err := c.do(ctx, http.MethodGet, call)
 	if err != nil {
 		return "", err
@@ -140,16 +98,11 @@ func (c *Client) Get(ctx context.Context, call Call, out any) (string, error) {
 }
 
 // Post sends a command; out (if any) receives the answer.
-func (c *Client) Post(ctx context.Context, call Call, out any) error {
+func (c *Client) Post(ctx context.Context, call app.Call, out any) error {
 	return c.send(ctx, http.MethodPost, call, out)
 }
 
-// Put replaces a resource.
-func (c *Client) Put(ctx context.Context, call Call, out any) error {
-	return c.send(ctx, http.MethodPut, call, out)
-}
-
-func (c *Client) send(ctx context.Context, method string, call Call, out any) error {
+func (c *Client) send(ctx context.Context, method string, call app.Call, out any) error {
 	resp, err := c.do(ctx, method, call)
 	if err != nil {
 		return err
@@ -161,37 +114,12 @@ func (c *Client) send(ctx context.Context, method string, call Call, out any) er
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// Open returns an answer to stream to the browser as it is (a CSV, a payment file); the
-// caller closes its body.
-func (c *Client) Open(ctx context.Context, call Call) (*http.Response, error) {
-	return c.do(ctx, http.MethodGet, call)
-}
-
-// Page is one page of a list and the cursor of the next ("" on the last).
-type Page[T any] struct {
-	Items []T
-	Next  string
-}
-
-// List reads one page of a list; its next link's cursor becomes Page.Next.
-func List[T any](ctx context.Context, c *Client, call Call) (Page[T], error) {
-	var body struct {
-		Items []T `json:"items"`
-		Links struct {
-			Next struct {
-				Href string `json:"href"`
-			} `json:"next"`
-		} `json:"_links"`
+// Open returns an answer to pass on as it is (a CSV, a payment file); the caller closes its
+// body.
+func (c *Client) Open(ctx context.Context, call app.Call) (*app.File, error) {
+	resp, err := c.do(ctx, http.MethodGet, call) //nolint:bodyclose // the caller closes the file's body
+	if err != nil {
+		return nil, err
 	}
-	if _, err := c.Get(ctx, call, &body); err != nil {
-		return Page[T]{}, err
-	}
-	p := Page[T]{Items: body.Items}
-	if h := body.Links.Next.Href; h != "" {
-		if i := strings.IndexByte(h, '?'); i >= 0 {
-			q, _ := url.ParseQuery(h[i+1:])
-			p.Next = q.Get("after")
-		}
-	}
-	return p, nil
+	return &app.File{Body: resp.Body, ContentType: resp.Header.Get("Content-Type")}, nil
 }

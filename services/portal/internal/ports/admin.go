@@ -8,14 +8,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/contracts/openapi/commonapi"
+
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
 
 // serviceName is each service as the administrator knows it.
-var serviceName = map[string]string{adapters.Procurement: "Inkoop", adapters.Providers: "Opleiders",
-	adapters.Participants: "Deelnemers en trajecten", adapters.Payments: "Betalingen", adapters.Sroi: "Social return"}
+var serviceName = map[string]string{app.Procurement: "Inkoop", app.Providers: "Opleiders",
+	app.Participants: "Deelnemers en trajecten", app.Payments: "Betalingen", app.Sroi: "Social return"}
 
 const deadLettersPage = "/beheer/berichten"
 
@@ -27,8 +29,8 @@ func (s *Server) deadLetters(c *gin.Context) {
 		"een ongeldig bericht, een afzender die niet bewezen is of niet geregistreerd, of een fout in de dienst. Herstel de oorzaak en "+
 		"verwerk het bericht opnieuw; het telt één keer mee, hoe vaak u ook opnieuw verwerkt. Een bericht dat niet mag meetellen verwijdert u met een reden.")
 	total := 0
-	for _, svc := range adapters.Services {
-		page, err := adapters.List[adapters.DeadLetter](r.ctx(), s.API, r.call(svc, "/api/v1/admin/dead-letters", url.Values{"limit": {"100"}}))
+	for _, svc := range app.ServiceNames {
+		page, err := s.App.DeadLetters(r.ctx(), r.user(), svc, 100)
 		name := serviceName[svc]
 		if err != nil {
 			p.Blocks = append(p.Blocks, web.Block{Heading: name, Text: "Deze dienst antwoordde niet; probeer het later opnieuw."})
@@ -67,18 +69,19 @@ func tone(cond bool, t string) string {
 func (s *Server) replayDeadLetters(c *gin.Context) {
 	r := s.req(c)
 	svc := c.Param("service")
-	if !slices.Contains(adapters.Services, svc) {
+	if !slices.Contains(app.ServiceNames, svc) {
 		r.forbidden()
 		return
 	}
-	body := map[string]any{"id": r.form("id")}
+	id := r.form("id")
 	if r.form("alle") == "ja" {
-		body = map[string]any{"all": true}
+		id = "" // all of them
+	} else if id == "" {
+		r.done("Geen bericht gekozen.", deadLettersPage+"#"+svc)
+		return
 	}
-	call := r.call(svc, "/api/v1/admin/dead-letters/replay", nil)
-	call.Body, call.Key = body, r.form("key")
-	var out adapters.ReplayOutcome
-	if err := s.API.Post(r.ctx(), call, &out); err != nil {
+	out, err := s.App.ReplayDeadLetters(r.ctx(), r.user(), svc, id, r.form("key"))
+	if err != nil {
 		if pr := problemOf(err); isRefusal(err) {
 			r.done("Niet opnieuw verwerkt: "+pr.Detail, deadLettersPage)
 			return
@@ -100,16 +103,16 @@ func (s *Server) replayDeadLetters(c *gin.Context) {
 func (s *Server) discardForm(c *gin.Context) {
 	r := s.req(c)
 	svc, id := c.Param("service"), c.Param("id")
-	if !slices.Contains(adapters.Services, svc) {
+	if !slices.Contains(app.ServiceNames, svc) {
 		r.forbidden()
 		return
 	}
-	page, err := adapters.List[adapters.DeadLetter](r.ctx(), s.API, r.call(svc, "/api/v1/admin/dead-letters", url.Values{"limit": {"500"}}))
+	page, err := s.App.DeadLetters(r.ctx(), r.user(), svc, 500)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	i := slices.IndexFunc(page.Items, func(d adapters.DeadLetter) bool { return d.ID == id })
+	i := slices.IndexFunc(page.Items, func(d commonapi.DeadLetter) bool { return d.ID == id })
 	if i < 0 {
 		r.done("Dit bericht is al opnieuw verwerkt of verwijderd.", deadLettersPage+"#"+svc)
 		return
@@ -130,7 +133,7 @@ func (s *Server) discardForm(c *gin.Context) {
 func (s *Server) discardDeadLetter(c *gin.Context) {
 	r := s.req(c)
 	svc := c.Param("service")
-	if !slices.Contains(adapters.Services, svc) {
+	if !slices.Contains(app.ServiceNames, svc) {
 		r.forbidden()
 		return
 	}
@@ -138,9 +141,7 @@ func (s *Server) discardDeadLetter(c *gin.Context) {
 		c.Redirect(303, deadLettersPage+"/"+svc+"/"+url.PathEscape(r.form("id"))+"/verwijderen?fout="+url.QueryEscape("Geef de reden op waarom dit bericht mag vervallen."))
 		return
 	}
-	call := r.call(svc, "/api/v1/admin/dead-letters/discard", nil)
-	call.Body, call.Key = map[string]any{"id": r.form("id"), "reason": r.form("reden")}, r.form("key")
-	if err := s.API.Post(r.ctx(), call, nil); err != nil {
+	if err := s.App.DiscardDeadLetter(r.ctx(), r.user(), svc, r.form("id"), r.form("reden"), r.form("key")); err != nil {
 		if pr := problemOf(err); isRefusal(err) {
 			r.done("Niet verwijderd: "+pr.Detail, deadLettersPage+"#"+svc)
 			return

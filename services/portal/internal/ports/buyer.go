@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/werkregio/platform/services/portal/internal/adapters"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
 
@@ -15,7 +14,7 @@ import (
 func (s *Server) schemes(c *gin.Context) {
 	r := s.req(c)
 	q := r.filters("status")
-	page, err := adapters.List[adapters.Scheme](r.ctx(), s.API, r.call(adapters.Procurement, "/api/v1/schemes", q))
+	page, err := s.App.Schemes(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
@@ -37,15 +36,15 @@ func (s *Server) schemes(c *gin.Context) {
 // scheme shows a scheme's products, each with the history of its terms.
 func (s *Server) scheme(c *gin.Context) {
 	r := s.req(c)
-	var sc adapters.Scheme
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Procurement, "/api/v1/schemes/"+url.PathEscape(c.Param("schemeId")), nil), &sc); err != nil {
+	sc, err := s.App.Scheme(r.ctx(), r.user(), c.Param("schemeId"))
+	if err != nil {
 		r.fail(err)
 		return
 	}
-	p := r.page(sc.Title, sc.Description)
+	p := r.page(sc.Title, web.Text(sc.Description))
 	p.Crumbs = []web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}}
 	p.Blocks = append(p.Blocks, web.Block{Facts: []web.Fact{{Term: "Kenmerk", Value: sc.Reference}, {Term: "Status", Value: web.Label(sc.Status), Tone: web.Tone(sc.Status)},
-		{Term: "Sector", Value: sc.Sector}, {Term: "Open van", Value: web.Date(sc.OpenFrom)}, {Term: "Open tot", Value: web.Date(sc.OpenUntil)}},
+		{Term: "Sector", Value: string(sc.Sector)}, {Term: "Open van", Value: web.Date(sc.OpenFrom)}, {Term: "Open tot", Value: web.Date(sc.OpenUntil)}},
 		Links: []web.Link{{Label: "Aanmeldingen voor deze regeling", Href: "/inkoop/aanmeldingen?schemeId=" + url.QueryEscape(sc.ID)}}})
 	for _, pr := range sc.Products {
 		t := &web.Table{Caption: "Voorwaarden van " + pr.Name + ", per versie",
@@ -60,7 +59,7 @@ func (s *Server) scheme(c *gin.Context) {
 				{Text: web.Euro(tm.MaxPriceCents)}, {Text: web.Number(tm.MinAttendanceHours) + " uur"}, {Text: strings.Join(tr, ", ")},
 				{Text: strings.Join(tm.RequiredCertificates, ", ")}}})
 		}
-		p.Blocks = append(p.Blocks, web.Block{Heading: pr.Name, ID: "product-" + web.Slug(pr.ID), Text: pr.Description, Table: t})
+		p.Blocks = append(p.Blocks, web.Block{Heading: pr.Name, ID: "product-" + web.Slug(pr.ID), Text: web.Text(pr.Description), Table: t})
 	}
 	r.show(p)
 }
@@ -72,7 +71,7 @@ var requirementName = map[string]string{"price_above_maximum": "prijs boven het 
 func (s *Server) applications(c *gin.Context) {
 	r := s.req(c)
 	q := r.filters("schemeId", "providerKvk")
-	page, err := adapters.List[adapters.Application](r.ctx(), s.API, r.call(adapters.Procurement, "/api/v1/applications", q))
+	page, err := s.App.Applications(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
@@ -84,14 +83,14 @@ func (s *Server) applications(c *gin.Context) {
 			{Name: "providerKvk", Label: "KvK-nummer opleider", Value: q.Get("providerKvk"), Pattern: "[0-9]{8}"},
 			{Name: "schemeId", Type: "hidden", Value: q.Get("schemeId")}}}}
 	for _, a := range page.Items {
-		row := web.Row{Cells: []web.Cell{{Text: a.ProviderName}, {Text: a.ProviderKvk}, web.Status(a.Status), {Text: web.Number(int64(len(a.Products)))},
-			{Text: web.DateTime(a.SubmittedAt)}, {Text: a.ContractID}}}
+		row := web.Row{Cells: []web.Cell{{Text: a.ProviderName}, {Text: a.ProviderKvK}, web.Status(a.Status), {Text: web.Number(int64(len(a.Products)))},
+			{Text: web.DateTime(a.SubmittedAt)}, {Text: web.Text(a.ContractID)}}}
 		if len(a.Failures) > 0 {
 			var why []string
 			for _, f := range a.Failures {
-				name := requirementName[f.Requirement]
+				name := requirementName[string(f.Requirement)]
 				if name == "" {
-					name = f.Requirement
+					name = string(f.Requirement)
 				}
 				why = append(why, name+": "+f.Detail)
 			}
@@ -108,7 +107,7 @@ func (s *Server) applications(c *gin.Context) {
 func (s *Server) contracts(c *gin.Context) {
 	r := s.req(c)
 	q := r.filters("status", "providerKvk", "schemeId")
-	page, err := adapters.List[adapters.Contract](r.ctx(), s.API, r.call(adapters.Procurement, "/api/v1/contracts", q))
+	page, err := s.App.Contracts(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
@@ -125,13 +124,13 @@ func (s *Server) contracts(c *gin.Context) {
 		for _, pr := range ct.Products {
 			products = append(products, fmt.Sprintf("%s: %s (voorwaarden versie %d)", pr.Name, web.Euro(pr.PriceCents), pr.TermsVersion))
 		}
-		row := web.Row{Cells: []web.Cell{{Text: ct.Number}, {Text: ct.ProviderName + " (KvK " + ct.ProviderKvk + ")"}, {Text: ct.SchemeReference},
+		row := web.Row{Cells: []web.Cell{{Text: ct.Number}, {Text: ct.ProviderName + " (KvK " + ct.ProviderKvK + ")"}, {Text: ct.SchemeReference},
 			web.Status(ct.Status), {Lines: products}, {Text: web.DateTime(ct.AwardedAt)}}}
 		if ct.Status == "suspended" {
 			reason := "opgeschort"
 			for i := len(ct.History) - 1; i >= 0; i-- {
 				if ct.History[i].Status == "suspended" {
-					reason = ct.History[i].Reason + " (sinds " + web.DateTime(ct.History[i].At) + ")"
+					reason = web.Text(ct.History[i].Reason) + " (sinds " + web.DateTime(ct.History[i].At) + ")"
 					break
 				}
 			}
@@ -148,7 +147,7 @@ func (s *Server) contracts(c *gin.Context) {
 func (s *Server) tenders(c *gin.Context) {
 	r := s.req(c)
 	q := r.filters("status")
-	page, err := adapters.List[adapters.Tender](r.ctx(), s.API, r.call(adapters.Procurement, "/api/v1/tenders", q))
+	page, err := s.App.Tenders(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
@@ -165,10 +164,10 @@ func (s *Server) tenders(c *gin.Context) {
 	for _, td := range page.Items {
 		award := web.Cell{Text: "–"}
 		if a := td.Award; a != nil {
-			award = web.Cell{Text: a.ContractorName, Lines: []string{"KvK " + a.ContractorKvk, web.Euro(a.ContractValueExclVatCents) + " excl. btw", "gegund " + web.Date(a.AwardedOn)}}
+			award = web.Cell{Text: a.ContractorName, Lines: []string{"KvK " + a.ContractorKvK, web.Euro(a.ContractValueExclVatCents) + " excl. btw", "gegund " + web.Date(a.AwardedOn)}}
 		}
-		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: td.Title}, {Text: td.Sector}, {Text: web.Date(td.ExpectedPublication)},
-			{Text: web.Euro(td.EstimatedValueCents)}, {Text: web.Percent(td.SroiBasisPoints)}, web.Status(td.Status), award}})
+		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: td.Title}, {Text: string(td.Sector)}, {Text: web.Date(td.ExpectedPublication)},
+			{Text: web.Euro(td.EstimatedValueCents)}, {Text: web.Percent(td.SROIBasisPoints)}, web.Status(td.Status), award}})
 	}
 	pager(r, t, page.Next)
 	p.Blocks = append(p.Blocks, web.Block{Table: t})

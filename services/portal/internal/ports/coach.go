@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
-	"github.com/werkregio/platform/services/portal/internal/adapters"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -23,7 +22,7 @@ func (s *Server) participants(c *gin.Context) {
 	if c.Query("mijn") == "1" {
 		q.Set("workCoach", r.sess.Subject)
 	}
-	page, err := adapters.List[adapters.Participant](r.ctx(), s.API, r.call(adapters.Participants, "/api/v1/participants", q))
+	page, err := s.App.Participants(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
@@ -41,9 +40,9 @@ func (s *Server) participants(c *gin.Context) {
 			{Name: "mijn", Label: "Werkcoach", Type: "select", Value: c.Query("mijn"), Options: []web.Option{{Value: "", Label: "Alle werkcoaches"}, {Value: "1", Label: "Alleen mijn deelnemers"}}},
 		}}}
 	for _, pt := range page.Items {
-		row := web.Row{Cells: []web.Cell{{Text: pt.Name, Href: "/deelnemers/" + url.PathEscape(pt.ID)}, {Text: pt.Municipality}, {Text: strings.Join(pt.TargetGroups, ", ")},
-			{Text: web.Number(pt.LadderStep)}, {Text: pt.WorkCoach.Name}, {Text: web.DateTime(pt.RegisteredAt)}}}
-		if pt.Consent.WithdrawnOn != "" {
+		row := web.Row{Cells: []web.Cell{{Text: pt.Name, Href: "/deelnemers/" + url.PathEscape(pt.ID)}, {Text: pt.Municipality}, {Text: web.List(pt.TargetGroups)},
+			{Text: web.Number(pt.LadderStep)}, {Text: web.Text(pt.WorkCoach.Name)}, {Text: web.DateTime(pt.RegisteredAt)}}}
+		if pt.Consent.WithdrawnOn != nil {
 			row.Tone, row.Note = "warn", "Toestemming ingetrokken op "+web.Date(pt.Consent.WithdrawnOn)
 		}
 		t.Rows = append(t.Rows, row)
@@ -61,21 +60,21 @@ func (s *Server) participant(c *gin.Context) {
 
 func (s *Server) renderParticipant(r *req, bsn string, problem *web.Problem, status int) {
 	id := url.PathEscape(r.c.Param("participantId"))
-	var pt adapters.Participant
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Participants, "/api/v1/participants/"+id, nil), &pt); err != nil {
-		r.fail(err)
-		return
-	}
-	q := url.Values{"participant": {pt.ID}}
-	enr, err := adapters.List[adapters.Enrolment](r.ctx(), s.API, r.call(adapters.Participants, "/api/v1/enrolments", q))
+	pt, err := s.App.Participant(r.ctx(), r.user(), r.c.Param("participantId"))
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	p := r.page(pt.Name, "Gemeente "+pt.Municipality+"; werkcoach "+pt.WorkCoach.Name+".")
+	q := url.Values{"participant": {pt.ID}}
+	enr, err := s.App.Enrolments(r.ctx(), r.user(), q)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p := r.page(pt.Name, "Gemeente "+pt.Municipality+"; werkcoach "+web.Text(pt.WorkCoach.Name)+".")
 	p.Crumbs = []web.Link{{Label: "Deelnemers", Href: "/deelnemers"}}
 	p.Problem = problem
-	facts := []web.Fact{{Term: "Doelgroepen", Value: strings.Join(pt.TargetGroups, ", ")}, {Term: "Trede (participatieladder)", Value: web.Number(pt.LadderStep)},
+	facts := []web.Fact{{Term: "Doelgroepen", Value: web.List(pt.TargetGroups)}, {Term: "Trede (participatieladder)", Value: web.Number(pt.LadderStep)},
 		{Term: "Toestemming", Value: pt.Consent.Purpose + " (sinds " + web.Date(pt.Consent.GivenOn) + ")"}, {Term: "Aangemeld", Value: web.DateTime(pt.RegisteredAt)}}
 	if bsn != "" {
 		facts = append(facts, web.Fact{Term: "BSN (opgevraagd en vastgelegd)", Value: bsn, Tone: "warn"})
@@ -106,12 +105,8 @@ func (s *Server) revealBSN(c *gin.Context) {
 		s.renderParticipant(r, "", &web.Problem{Title: "Controleer de invoer", Fields: []string{"Reden: geef aan waarom u het BSN nodig heeft."}}, http.StatusUnprocessableEntity)
 		return
 	}
-	call := r.call(adapters.Participants, "/api/v1/participants/"+url.PathEscape(c.Param("participantId"))+"/bsn-reveal", nil)
-	call.Body = map[string]any{"reason": reason}
-	var out struct {
-		BSN string `json:"bsn"`
-	}
-	if err := s.API.Post(r.ctx(), call, &out); err != nil {
+	bsn, err := s.App.RevealBSN(r.ctx(), r.user(), c.Param("participantId"), reason)
+	if err != nil {
 		if isRefusal(err) {
 			s.renderParticipant(r, "", problemOf(err), http.StatusUnprocessableEntity)
 			return
@@ -119,14 +114,14 @@ func (s *Server) revealBSN(c *gin.Context) {
 		r.fail(err)
 		return
 	}
-	s.renderParticipant(r, out.BSN, nil, http.StatusOK)
+	s.renderParticipant(r, bsn, nil, http.StatusOK)
 }
 
 // outcomes are the results per provider: how many complete, are placed, and stay placed.
 func (s *Server) outcomes(c *gin.Context) {
 	r := s.req(c)
-	var out adapters.Outcomes
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Participants, "/api/v1/reports/outcomes", nil), &out); err != nil {
+	out, err := s.App.Outcomes(r.ctx(), r.user())
+	if err != nil {
 		r.fail(err)
 		return
 	}
@@ -137,14 +132,14 @@ func (s *Server) outcomes(c *gin.Context) {
 			{Label: "Plaatsing", Numeric: true}, {Label: "Duurzame plaatsing", Numeric: true}, {Label: "Uitval", Numeric: true}},
 		Filters: &web.Form{Action: "/resultaten", Get: true, Submit: "Filter", Reset: "/resultaten", Fields: []web.Field{{Name: "provider", Label: "KvK-nummer opleider", Value: filter, Pattern: "[0-9]{8}"}}}}
 	for _, pr := range out.Providers {
-		if filter != "" && pr.ProviderKvk != filter {
+		if filter != "" && pr.ProviderKvK != filter {
 			continue
 		}
 		b := pr.ByStatus
 		total := b["enrolled"] + b["started"] + b["completed"] + b["placed"] + b["sustainably_placed"] + b["dropped_out"]
 		completed := b["completed"] + b["placed"] + b["sustainably_placed"]
 		placed := b["placed"] + b["sustainably_placed"]
-		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: pr.ProviderKvk, Href: "/trajecten?provider=" + url.QueryEscape(pr.ProviderKvk)},
+		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: pr.ProviderKvK, Href: "/trajecten?provider=" + url.QueryEscape(pr.ProviderKvK)},
 			{Text: web.Number(total)}, {Text: web.Number(b["enrolled"] + b["started"])}, {Text: web.Ratio(completed, completed+b["dropped_out"])},
 			{Text: web.Ratio(placed, completed)}, {Text: web.Ratio(b["sustainably_placed"], placed)}, {Text: web.Number(b["dropped_out"])}}})
 	}

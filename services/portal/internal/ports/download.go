@@ -5,21 +5,20 @@ import (
 	"mime"
 	"net/http"
 
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/app"
 )
 
 // download passes a service's file (a CSV, a payment file) to the browser as it is, saved
 // under name.
-func (r *req) download(call adapters.Call, name string) {
-	resp, err := r.s.API.Open(r.ctx(), call)
+func (r *req) download(f *app.File, err error, name string) {
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	defer resp.Body.Close()
+	defer f.Body.Close()
 	h := r.c.Writer.Header()
-	h.Set("Content-Type", resp.Header.Get("Content-Type"))
+	h.Set("Content-Type", f.ContentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	r.c.Status(http.StatusOK)
-	_, _ = io.Copy(r.c.Writer, resp.Body)
+	_, _ = io.Copy(r.c.Writer, f.Body)
 }

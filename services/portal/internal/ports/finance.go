@@ -10,7 +10,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/contracts/calendar"
+	"github.com/werkregio/platform/contracts/openapi/paymentsapi"
+
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -29,7 +31,7 @@ func (s *Server) tranches(c *gin.Context) {
 		return
 	}
 	q := r.filters("status", "provider", "holdCode", "period", "budget", "run")
-	page, err := adapters.List[adapters.Tranche](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/tranches", q))
+	page, err := s.App.Tranches(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
@@ -56,7 +58,7 @@ func (s *Server) tranches(c *gin.Context) {
 		}
 		action := web.Cell{Text: ""}
 		if tr.Status == "payable" {
-			if slices.ContainsFunc(tr.Approvals, func(a adapters.Approval) bool { return a.By == r.sess.Subject }) {
+			if slices.ContainsFunc(tr.Approvals, func(a paymentsapi.Tranche_Approvals) bool { return a.By == r.sess.Subject }) {
 				action = web.Cell{Text: "u keurde al goed; een collega keurt als tweede goed"}
 			} else {
 				label := "Goedkeuren"
@@ -64,10 +66,10 @@ func (s *Server) tranches(c *gin.Context) {
 					label = "Als tweede goedkeuren"
 				}
 				action = web.Cell{Form: &web.Form{Action: "/financien/termijnen/" + url.PathEscape(tr.ID) + "/goedkeuren", Inline: true,
-					Submit: label, SubmitName: label + ": " + trancheName(tr) + " van " + web.Euro(tr.AmountCents) + ", opleider " + tr.ProviderKvk + " (" + tr.ID + ")", Key: session.RandomToken(), Hidden: map[string]string{"terug": c.Request.URL.RequestURI()}}}
+					Submit: label, SubmitName: label + ": " + trancheName(tr) + " van " + web.Euro(tr.AmountCents) + ", opleider " + tr.ProviderKvK + " (" + tr.ID + ")", Key: session.RandomToken(), Hidden: map[string]string{"terug": c.Request.URL.RequestURI()}}}
 			}
 		}
-		row := web.Row{Cells: []web.Cell{{Text: trancheName(tr), Lines: []string{tr.ID}}, {Text: tr.ProviderKvk},
+		row := web.Row{Cells: []web.Cell{{Text: trancheName(tr), Lines: []string{tr.ID}}, {Text: tr.ProviderKvK},
 			{Text: web.Label("milestone:"+tr.Milestone) + ", " + web.Date(tr.MilestoneOn)}, {Text: web.Euro(tr.AmountCents)},
 			web.Status(tr.Status), {Text: approvals, Lines: lines}, action}}
 		if len(tr.Holds) > 0 {
@@ -84,7 +86,7 @@ func (s *Server) tranches(c *gin.Context) {
 	r.show(p)
 }
 
-func trancheName(t adapters.Tranche) string {
+func trancheName(t paymentsapi.Tranche) string {
 	return fmt.Sprintf("%d%% bij %s", t.Percent, web.Label("milestone:"+t.Milestone))
 }
 
@@ -93,14 +95,12 @@ func trancheName(t adapters.Tranche) string {
 func (s *Server) approveTranche(c *gin.Context) {
 	r := s.req(c)
 	id := c.Param("trancheId")
-	call := r.call(adapters.Payments, "/api/v1/tranches/"+url.PathEscape(id)+"/approve", nil)
-	call.Key = r.form("key")
-	var tr adapters.Tranche
 	back := localPath(r.form("terug"))
 	if back == "/" {
 		back = "/financien/termijnen?status=payable"
 	}
-	if err := s.API.Post(r.ctx(), call, &tr); err != nil {
+	tr, err := s.App.ApproveTranche(r.ctx(), r.user(), id, r.form("key"))
+	if err != nil {
 		if pr := problemOf(err); isRefusal(err) {
 			r.done("Niet goedgekeurd: "+pr.Detail, back)
 			return
@@ -118,7 +118,7 @@ func (s *Server) approveTranche(c *gin.Context) {
 // budgets shows each financing source: granted, committed, due, paid and free.
 func (s *Server) budgets(c *gin.Context) {
 	r := s.req(c)
-	page, err := adapters.List[adapters.Budget](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/budgets", r.filters()))
+	page, err := s.App.Budgets(r.ctx(), r.user(), r.filters())
 	if err != nil {
 		r.fail(err)
 		return
@@ -142,14 +142,13 @@ func (s *Server) budgets(c *gin.Context) {
 // budget shows a budget with its forecast per month.
 func (s *Server) budget(c *gin.Context) {
 	r := s.req(c)
-	id := url.PathEscape(c.Param("budgetId"))
-	var b adapters.Budget
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Payments, "/api/v1/budgets/"+id, nil), &b); err != nil {
+	b, err := s.App.Budget(r.ctx(), r.user(), c.Param("budgetId"))
+	if err != nil {
 		r.fail(err)
 		return
 	}
-	var f adapters.Forecast
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Payments, "/api/v1/budgets/"+id+"/forecast", nil), &f); err != nil {
+	f, err := s.App.Forecast(r.ctx(), r.user(), c.Param("budgetId"))
+	if err != nil {
 		r.fail(err)
 		return
 	}
@@ -174,7 +173,7 @@ func (s *Server) budget(c *gin.Context) {
 // runs lists payment runs, and makes a new one of the approved tranches.
 func (s *Server) runs(c *gin.Context) {
 	r := s.req(c)
-	page, err := adapters.List[adapters.Run](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/runs", r.filters("status")))
+	page, err := s.App.Runs(r.ctx(), r.user(), r.filters("status"))
 	if err != nil {
 		r.fail(err)
 		return
@@ -207,14 +206,26 @@ func (s *Server) runs(c *gin.Context) {
 
 func (s *Server) createRun(c *gin.Context) {
 	r := s.req(c)
-	body := map[string]any{"upTo": r.form("upTo")}
-	if d := r.form("executionDate"); d != "" {
-		body["executionDate"] = d
+	var in paymentsapi.RunInput
+	var problems []string
+	if d, err := calendar.ParseDate(r.form("upTo")); err != nil {
+		problems = append(problems, "Mijlpalen tot en met: vul een datum in.")
+	} else {
+		in.UpTo = d
 	}
-	call := r.call(adapters.Payments, "/api/v1/runs", nil)
-	call.Body, call.Key = body, r.form("key")
-	var run adapters.Run
-	if err := s.API.Post(r.ctx(), call, &run); err != nil {
+	if v := r.form("executionDate"); v != "" {
+		if d, err := calendar.ParseDate(v); err != nil {
+			problems = append(problems, "Uitvoerdatum: vul een datum in, of laat het veld leeg.")
+		} else {
+			in.ExecutionDate = &d
+		}
+	}
+	if len(problems) > 0 {
+		r.done("Geen betaalrun gemaakt: "+strings.Join(problems, " "), "/financien/betaalruns")
+		return
+	}
+	run, err := s.App.CreateRun(r.ctx(), r.user(), r.form("key"), in)
+	if err != nil {
 		if isRefusal(err) {
 			r.done("Geen betaalrun gemaakt: "+problemOf(err).Detail, "/financien/betaalruns")
 			return
@@ -231,10 +242,8 @@ func (s *Server) createRun(c *gin.Context) {
 func (s *Server) approveRun(c *gin.Context) {
 	r := s.req(c)
 	id := url.PathEscape(c.Param("runId"))
-	call := r.call(adapters.Payments, "/api/v1/runs/"+id+"/approval", nil)
-	call.Key = r.form("key")
-	var run adapters.Run
-	if err := s.API.Post(r.ctx(), call, &run); err != nil {
+	run, err := s.App.ApproveRun(r.ctx(), r.user(), c.Param("runId"), r.form("key"))
+	if err != nil {
 		if isRefusal(err) {
 			r.done("Niet goedgekeurd: "+problemOf(err).Detail, "/financien/betaalruns/"+id)
 			return
@@ -249,12 +258,12 @@ func (s *Server) approveRun(c *gin.Context) {
 func (s *Server) run(c *gin.Context) {
 	r := s.req(c)
 	id := url.PathEscape(c.Param("runId"))
-	var run adapters.Run
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Payments, "/api/v1/runs/"+id, nil), &run); err != nil {
+	run, err := s.App.Run(r.ctx(), r.user(), c.Param("runId"))
+	if err != nil {
 		r.fail(err)
 		return
 	}
-	transfers, err := adapters.List[adapters.Transfer](r.ctx(), s.API, r.call(adapters.Payments, "/api/v1/runs/"+id+"/transfers", r.filters()))
+	transfers, err := s.App.Transfers(r.ctx(), r.user(), c.Param("runId"), r.filters())
 	if err != nil {
 		r.fail(err)
 		return
@@ -262,14 +271,14 @@ func (s *Server) run(c *gin.Context) {
 	p := r.page("Betaalrun "+run.MessageID, "")
 	p.Crumbs = []web.Link{{Label: "Betaalruns", Href: "/financien/betaalruns"}}
 	facts := web.Block{Facts: []web.Fact{{Term: "Status", Value: web.Label(run.Status), Tone: web.Tone(run.Status)},
-		{Term: "Formaat", Value: run.Format}, {Term: "Uitvoerdatum", Value: web.Date(run.ExecutionDate)}, {Term: "Mijlpalen tot en met", Value: web.Date(run.UpTo)},
+		{Term: "Formaat", Value: string(run.Format)}, {Term: "Uitvoerdatum", Value: web.Date(run.ExecutionDate)}, {Term: "Mijlpalen tot en met", Value: web.Date(run.UpTo)},
 		{Term: "Totaal", Value: web.Euro(run.TotalCents)}, {Term: "Verrekend met vorderingen", Value: web.Euro(run.SetOffCents)},
 		{Term: "Gemaakt", Value: web.DateTime(run.CreatedAt) + " door " + run.CreatedBy}}}
-	if run.ApprovedBy != "" {
-		facts.Facts = append(facts.Facts, web.Fact{Term: "Goedgekeurd", Value: web.DateTime(run.ApprovedAt) + " door " + run.ApprovedBy})
+	if run.ApprovedBy != nil {
+		facts.Facts = append(facts.Facts, web.Fact{Term: "Goedgekeurd", Value: web.DateTime(run.ApprovedAt) + " door " + *run.ApprovedBy})
 	}
-	if run.Released() {
-		facts.Links = []web.Link{{Label: "SEPA-bestand downloaden (" + run.Format + ")", Href: "/financien/betaalruns/" + id + "/bestand", Download: true}}
+	if released(run) {
+		facts.Links = []web.Link{{Label: "SEPA-bestand downloaden (" + string(run.Format) + ")", Href: "/financien/betaalruns/" + id + "/bestand", Download: true}}
 	}
 	p.Blocks = append(p.Blocks, facts)
 	if run.Status == "ready" {
@@ -280,7 +289,7 @@ func (s *Server) run(c *gin.Context) {
 	perProvider := &web.Table{Caption: "Totalen per opleider", Empty: "Geen overboekingen.",
 		Columns: []web.Column{{Label: "Opleider (KvK)"}, {Label: "Overboekingen", Numeric: true}, {Label: "Termijnen", Numeric: true}, {Label: "Verrekend", Numeric: true}, {Label: "Over te maken", Numeric: true}}}
 	for _, pv := range run.ByProvider {
-		perProvider.Rows = append(perProvider.Rows, web.Row{Cells: []web.Cell{{Text: pv.ProviderKvk}, {Text: web.Number(pv.Transfers)}, {Text: web.Number(pv.Tranches)},
+		perProvider.Rows = append(perProvider.Rows, web.Row{Cells: []web.Cell{{Text: pv.ProviderKvK}, {Text: web.Number(pv.Transfers)}, {Text: web.Number(pv.Tranches)},
 			{Text: web.Euro(pv.SetOffCents)}, {Text: web.Euro(pv.AmountCents)}}})
 	}
 	perBudget := &web.Table{Caption: "Totalen per budget", Empty: "Geen termijnen.",
@@ -293,10 +302,10 @@ func (s *Server) run(c *gin.Context) {
 	t := &web.Table{Caption: "Overboekingen en het antwoord van de bank", Empty: "Deze run heeft geen overboekingen.",
 		Columns: []web.Column{{Label: "Overboeking"}, {Label: "Begunstigde"}, {Label: "IBAN"}, {Label: "Bedrag", Numeric: true}, {Label: "Termijnen", Numeric: true}, {Label: "Afstemming"}}}
 	for _, tr := range transfers.Items {
-		row := web.Row{Cells: []web.Cell{{Text: tr.EndToEndID}, {Text: tr.Creditor + " (KvK " + tr.ProviderKvk + ")"}, {Text: tr.CreditorIBAN},
+		row := web.Row{Cells: []web.Cell{{Text: tr.EndToEndID}, {Text: tr.Creditor + " (KvK " + tr.ProviderKvK + ")"}, {Text: tr.CreditorIBAN},
 			{Text: web.Euro(tr.AmountCents)}, {Text: web.Number(int64(len(tr.Tranches)))}, web.Status(tr.Status)}}
 		if tr.Status == "rejected" {
-			row.Tone, row.Note = "bad", "Geweigerd door de bank: "+tr.Reason
+			row.Tone, row.Note = "bad", "Geweigerd door de bank: "+web.Text(tr.Reason)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -308,7 +317,9 @@ func (s *Server) run(c *gin.Context) {
 // runFile passes the run's pain.001 through unchanged: the same bytes every time.
 func (s *Server) runFile(c *gin.Context) {
 	r := s.req(c)
-	call := r.call(adapters.Payments, "/api/v1/runs/"+url.PathEscape(c.Param("runId"))+"/file", nil)
-	call.Accept = "application/xml"
-	r.download(call, web.Slug(c.Param("runId"))+"-pain.001.xml")
+	f, err := s.App.RunFile(r.ctx(), r.user(), c.Param("runId"))
+	r.download(f, err, web.Slug(c.Param("runId"))+"-pain.001.xml")
 }
+
+// released: a second officer approved the run; its file may be downloaded and sent.
+func released(r paymentsapi.Run) bool { return r.Status == "approved" || r.Status == "sent" }

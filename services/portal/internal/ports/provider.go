@@ -9,8 +9,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/calendar"
+	"github.com/werkregio/platform/contracts/openapi/participantsapi"
+
 	"github.com/werkregio/platform/services/kit/auth"
-	"github.com/werkregio/platform/services/portal/internal/adapters"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -21,7 +23,7 @@ var enrolmentStatuses = []string{"enrolled", "started", "completed", "placed", "
 // in force and the starts with their capacity.
 func (s *Server) offer(c *gin.Context) {
 	r := s.req(c)
-	page, err := adapters.List[adapters.Offer](r.ctx(), s.API, r.call(adapters.Providers, "/api/v1/offers", r.filters()))
+	page, err := s.App.Offers(r.ctx(), r.user(), r.filters())
 	if err != nil {
 		r.fail(err)
 		return
@@ -37,7 +39,7 @@ func (s *Server) offer(c *gin.Context) {
 			}
 		}
 		b := web.Block{Heading: "Contract " + o.ContractNumber, ID: "contract-" + web.Slug(o.ContractID),
-			Facts: []web.Fact{{Term: "Regeling", Value: o.SchemeRef}, {Term: "Status", Value: web.Label(o.ContractStatus), Tone: web.Tone(o.ContractStatus)}}, Table: t}
+			Facts: []web.Fact{{Term: "Regeling", Value: o.SchemeReference}, {Term: "Status", Value: web.Label(o.ContractStatus), Tone: web.Tone(o.ContractStatus)}}, Table: t}
 		if o.ContractStatus == "suspended" {
 			b.Text = "Dit contract is opgeschort: er kunnen geen nieuwe deelnemers worden ingeschreven, en termijnen met een mijlpaal in deze tijd worden aangehouden. Een geldig certificaat heft de opschorting op."
 		}
@@ -55,13 +57,13 @@ func (s *Server) offer(c *gin.Context) {
 func (s *Server) enrolments(c *gin.Context) {
 	r := s.req(c)
 	q := r.filters("status", "provider", "participant")
-	page, err := adapters.List[adapters.Enrolment](r.ctx(), s.API, r.call(adapters.Participants, "/api/v1/enrolments", q))
+	page, err := s.App.Enrolments(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	var out adapters.Outcomes
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Participants, "/api/v1/reports/outcomes", nil), &out); err != nil {
+	out, err := s.App.Outcomes(r.ctx(), r.user())
+	if err != nil {
 		r.fail(err)
 		return
 	}
@@ -88,10 +90,13 @@ func (s *Server) enrolments(c *gin.Context) {
 	r.show(p)
 }
 
-func milestones(e adapters.Enrolment) []string {
+func milestones(e participantsapi.Enrolment) []string {
 	var l []string
-	for _, m := range []struct{ label, on string }{{"gestart", e.StartedOn}, {"afgerond", e.CompletedOn}, {"geplaatst", e.PlacedOn}, {"duurzaam geplaatst", e.SustainableOn}} {
-		if m.on != "" {
+	for _, m := range []struct {
+		label string
+		on    *calendar.Date
+	}{{"gestart", e.StartedOn}, {"afgerond", e.CompletedOn}, {"geplaatst", e.PlacedOn}, {"duurzaam geplaatst", e.SustainableOn}} {
+		if m.on != nil {
 			l = append(l, m.label+" "+web.Date(m.on))
 		}
 	}
@@ -106,13 +111,13 @@ func (s *Server) enrolment(c *gin.Context) {
 
 func (s *Server) renderEnrolment(r *req, problem *web.Problem) {
 	id := url.PathEscape(r.c.Param("enrolmentId"))
-	var e adapters.Enrolment
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Participants, "/api/v1/enrolments/"+id, nil), &e); err != nil {
+	e, err := s.App.Enrolment(r.ctx(), r.user(), r.c.Param("enrolmentId"))
+	if err != nil {
 		r.fail(err)
 		return
 	}
-	var a adapters.Attendance
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Participants, "/api/v1/enrolments/"+id+"/attendance", nil), &a); err != nil {
+	a, err := s.App.Attendance(r.ctx(), r.user(), r.c.Param("enrolmentId"))
+	if err != nil {
 		r.fail(err)
 		return
 	}
@@ -128,12 +133,12 @@ func (s *Server) renderEnrolment(r *req, problem *web.Problem) {
 		{Term: "Termijnen", Value: strings.Join(tranches, ", ")}}})
 	hist := &web.Table{Caption: "Mijlpalen", Columns: []web.Column{{Label: "Stand"}, {Label: "Datum"}, {Label: "Door"}, {Label: "Toelichting"}}}
 	for _, h := range e.History {
-		hist.Rows = append(hist.Rows, web.Row{Cells: []web.Cell{web.Status(h.Status), {Text: web.Date(h.On)}, {Text: h.By}, {Text: h.Reason}}})
+		hist.Rows = append(hist.Rows, web.Row{Cells: []web.Cell{web.Status(h.Status), {Text: web.Date(h.On)}, {Text: h.By}, {Text: web.Text(h.Reason)}}})
 	}
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Mijlpalen", Table: hist})
 
 	total := int64(a.TotalHours * 100)
-	min := a.MinAttendanceHours * 100
+	min := int64(a.MinAttendanceHours) * 100
 	stat := web.Stat{Label: "Aanwezig", Value: web.Decimal(a.TotalHours) + " uur", Note: fmt.Sprintf("minimum %d uur", a.MinAttendanceHours), Tone: "good"}
 	if total < min {
 		stat.Tone, stat.Note = "warn", fmt.Sprintf("nog %s uur tot het minimum van %d uur (%s bereikt)", web.Decimal(float64(min-total)/100), a.MinAttendanceHours, web.Ratio(total, min))
@@ -158,16 +163,23 @@ func (s *Server) renderEnrolment(r *req, problem *web.Problem) {
 // a report sent twice counts once.
 func (s *Server) reportAttendance(c *gin.Context) {
 	r := s.req(c)
+	var problems []string
 	hours, err := strconv.ParseFloat(strings.Replace(r.form("hours"), ",", ".", 1), 64)
 	if err != nil || hours <= 0 || hours > 24 {
-		s.renderEnrolment(r, &web.Problem{Title: "Controleer de invoer", Fields: []string{"Uren: vul 0,25 tot 24 uur in."}})
+		problems = append(problems, "Uren: vul 0,25 tot 24 uur in.")
+	}
+	day, err := calendar.ParseDate(r.form("date"))
+	if err != nil {
+		problems = append(problems, "Dag: vul een datum in.")
+	}
+	if len(problems) > 0 {
+		s.renderEnrolment(r, &web.Problem{Title: "Controleer de invoer", Fields: problems})
 		return
 	}
 	key := r.form("key")
-	call := r.call(adapters.Participants, "/api/v1/enrolments/"+url.PathEscape(c.Param("enrolmentId"))+"/attendance", nil)
-	call.Body, call.Key = map[string]any{"date": r.form("date"), "hours": hours, "reportId": "portal-" + key}, key
-	var a adapters.Attendance
-	if err := s.API.Post(r.ctx(), call, &a); err != nil {
+	a, err := s.App.ReportAttendance(r.ctx(), r.user(), c.Param("enrolmentId"), key,
+		participantsapi.ReportAttendanceJSONBody{Date: day, Hours: hours, ReportID: "portal-" + key})
+	if err != nil {
 		if isRefusal(err) {
 			s.renderEnrolment(r, problemOf(err))
 			return
@@ -183,8 +195,8 @@ func (s *Server) reportAttendance(c *gin.Context) {
 func (s *Server) statement(c *gin.Context) {
 	r := s.req(c)
 	q := r.filters("period")
-	var st adapters.Statement
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Payments, "/api/v1/providers/"+url.PathEscape(r.sess.Org)+"/statement", q), &st); err != nil {
+	st, err := s.App.Statement(r.ctx(), r.user(), q)
+	if err != nil {
 		r.fail(err)
 		return
 	}
@@ -198,7 +210,7 @@ func (s *Server) statement(c *gin.Context) {
 		Downloads: []web.Link{{Label: "Overzicht (CSV)", Href: "/betalingen/csv" + query(q)}}}
 	for _, l := range st.Lines {
 		row := web.Row{Cells: []web.Cell{{Text: l.EnrolmentID, Href: "/trajecten/" + url.PathEscape(l.EnrolmentID)}, {Text: web.Label("milestone:"+l.Milestone) + ", " + web.Date(l.MilestoneOn)},
-			{Text: web.Euro(l.AmountCents)}, web.Status(l.Status), {Text: l.EndToEndID}}}
+			{Text: web.Euro(l.AmountCents)}, web.Status(l.Status), {Text: web.Text(l.EndToEndID)}}}
 		if len(l.Holds) > 0 {
 			var why []string
 			for _, h := range l.Holds {
@@ -214,7 +226,6 @@ func (s *Server) statement(c *gin.Context) {
 
 func (s *Server) statementCSV(c *gin.Context) {
 	r := s.req(c)
-	call := r.call(adapters.Payments, "/api/v1/providers/"+url.PathEscape(r.sess.Org)+"/statement", r.filters("period"))
-	call.Accept = "text/csv"
-	r.download(call, "betalingen-"+r.sess.Org+".csv")
+	f, err := s.App.StatementCSV(r.ctx(), r.user(), r.filters("period"))
+	r.download(f, err, "betalingen-"+r.sess.Org+".csv")
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/contracts/openapi/sroiapi"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
 
@@ -22,8 +22,8 @@ var projectStatuses = []string{"overdue", "behind", "no_policy", "on_track", "me
 // read a fixed number of summary documents whatever the region's age.
 func (s *Server) regionOverview(c *gin.Context) {
 	r := s.req(c)
-	var ind adapters.Indicators
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Sroi, "/api/v1/indicators", nil), &ind); err != nil {
+	ind, err := s.App.Indicators(r.ctx(), r.user())
+	if err != nil {
 		r.fail(err)
 		return
 	}
@@ -58,7 +58,7 @@ func (s *Server) regionOverview(c *gin.Context) {
 
 // goalBlocks are a goal's key figures, its chart, and the same figures as a table
 // (filterable by year), with the CSV.
-func goalBlocks(g adapters.GoalProgress, year string, now time.Time) []web.Block {
+func goalBlocks(g sroiapi.GoalProgress, year string, now time.Time) []web.Block {
 	current := fmt.Sprintf("%d-Q%d", now.Year(), (int(now.Month())-1)/3+1)
 	var points []web.GoalPoint
 	table := &web.Table{Caption: "Aan het werk per kwartaal: " + g.Goal.Name,
@@ -110,14 +110,12 @@ func goalBlocks(g adapters.GoalProgress, year string, now time.Time) []web.Block
 
 func (s *Server) goalCSV(c *gin.Context) {
 	r := s.req(c)
-	call := r.call(adapters.Sroi, "/api/v1/jobs-goals/"+url.PathEscape(c.Param("goalId")), nil)
-	call.Accept = "text/csv"
-	r.download(call, "banendoel-"+web.Slug(c.Param("goalId"))+".csv")
+	f, err := s.App.JobsGoalCSV(r.ctx(), r.user(), c.Param("goalId"))
+	r.download(f, err, "banendoel-"+web.Slug(c.Param("goalId"))+".csv")
 }
 
 func (s *Server) totalsCSV(c *gin.Context) {
 	r := s.req(c)
-	call := r.call(adapters.Sroi, "/api/v1/totals", nil)
-	call.Accept = "text/csv"
-	r.download(call, "social-return-totalen-"+r.sess.Region+".csv")
+	f, err := s.App.TotalsCSV(r.ctx(), r.user())
+	r.download(f, err, "social-return-totalen-"+r.sess.Region+".csv")
 }

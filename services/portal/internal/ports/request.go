@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -31,10 +31,8 @@ func (r *req) ctx() context.Context { return r.c.Request.Context() }
 
 func (r *req) has(roles ...auth.Role) bool { return r.sess.Principal().Has(roles...) }
 
-// call is a request to a service with the user's own token.
-func (r *req) call(service, path string, q url.Values) adapters.Call {
-	return adapters.Call{Token: r.sess.AccessToken, Service: service, Path: path, Query: q}
-}
+// user is the signed-in user as the services know them (their own token).
+func (r *req) user() app.User { return app.User{Token: r.sess.AccessToken, Org: r.sess.Org} }
 
 // page starts a page with the layout filled in for this user.
 func (r *req) page(title, lead string) *web.Page {
@@ -51,7 +49,7 @@ func (r *req) show(p *web.Page) { r.s.Render.Render(r.c.Writer, http.StatusOK, p
 // fail shows what went wrong with the status the service gave: a refusal as a refusal, a
 // missing item as not found, a service that is away as such.
 func (r *req) fail(err error) {
-	var e *adapters.Error
+	var e *app.Error
 	p := r.page("", "")
 	status := http.StatusBadGateway
 	switch {
@@ -84,7 +82,7 @@ func (r *req) forbidden() {
 
 // problemOf turns a service's refusal into what the user reads.
 func problemOf(err error) *web.Problem {
-	var e *adapters.Error
+	var e *app.Error
 	if !errors.As(err, &e) {
 		return &web.Problem{Title: "Het platform antwoordde niet", Detail: "Probeer het over enkele ogenblikken opnieuw."}
 	}
@@ -147,7 +145,7 @@ func (r *req) form(name string) string { return strings.TrimSpace(r.c.PostForm(n
 
 // isRefusal is a service's refusal of what the user asked (not of who asks, not a failure).
 func isRefusal(err error) bool {
-	var e *adapters.Error
+	var e *app.Error
 	return errors.As(err, &e) && e.Status >= 400 && e.Status < 500 && e.Status != http.StatusUnauthorized &&
 		e.Status != http.StatusForbidden && e.Status != http.StatusNotFound
 }

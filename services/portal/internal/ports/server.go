@@ -14,7 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/auth"
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/signin"
 	"github.com/werkregio/platform/services/portal/internal/web"
@@ -24,7 +24,7 @@ import (
 type Server struct {
 	Region    string
 	PublicURL string // e.g. https://portal.groningen.werkregio.nl (no trailing slash)
-	API       *adapters.Client
+	App       *app.Portal
 	Sessions  *session.Manager
 	SignIn    *signin.OIDC
 	Render    *web.Renderer

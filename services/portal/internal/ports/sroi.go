@@ -10,8 +10,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/calendar"
+	"github.com/werkregio/platform/contracts/openapi/sroiapi"
+
 	"github.com/werkregio/platform/services/kit/auth"
-	"github.com/werkregio/platform/services/portal/internal/adapters"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -21,7 +24,7 @@ import (
 func (s *Server) projects(c *gin.Context) {
 	r := s.req(c)
 	q := r.filters("status", "contractor")
-	page, err := adapters.List[adapters.Project](r.ctx(), s.API, r.call(adapters.Sroi, "/api/v1/projects", q))
+	page, err := s.App.Projects(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
@@ -59,9 +62,8 @@ func (s *Server) projects(c *gin.Context) {
 
 func (s *Server) projectsCSV(c *gin.Context) {
 	r := s.req(c)
-	call := r.call(adapters.Sroi, "/api/v1/projects", r.filters("status", "contractor"))
-	call.Accept = "text/csv"
-	r.download(call, "social-return-projecten.csv")
+	f, err := s.App.ProjectsCSV(r.ctx(), r.user(), r.filters("status", "contractor"))
+	r.download(f, err, "social-return-projecten.csv")
 }
 
 // declareForm is what a contractor fills in; values are kept when the service refuses.
@@ -79,23 +81,23 @@ func (s *Server) project(c *gin.Context) {
 
 func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, status int) {
 	id := r.c.Param("projectId")
-	var pr adapters.Project
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Sroi, "/api/v1/projects/"+url.PathEscape(id), nil), &pr); err != nil {
+	pr, err := s.App.Project(r.ctx(), r.user(), id)
+	if err != nil {
 		r.fail(err)
 		return
 	}
 	q := r.filters("status")
 	q.Set("project", pr.ID)
-	decls, err := adapters.List[adapters.Declaration](r.ctx(), s.API, r.call(adapters.Sroi, "/api/v1/declarations", q))
+	decls, err := s.App.Declarations(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	p := r.page(pr.Title, fmt.Sprintf("Opdrachtnemer %s (KvK %s), gegund op %s.", pr.ContractorName, pr.ContractorKvk, web.Date(pr.AwardedOn)))
+	p := r.page(pr.Title, fmt.Sprintf("Opdrachtnemer %s (KvK %s), gegund op %s.", pr.ContractorName, pr.ContractorKvK, web.Date(pr.AwardedOn)))
 	p.Crumbs = []web.Link{{Label: "Projecten", Href: "/sroi/projecten"}}
 	p.Problem = problem
 	pg := pr.Progress
-	tone := map[string]string{"on_track": "good", "met": "good", "behind": "warn", "overdue": "bad", "no_policy": "warn"}[pg.Status]
+	tone := map[string]string{"on_track": "good", "met": "good", "behind": "warn", "overdue": "bad", "no_policy": "warn"}[string(pg.Status)]
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Voortgang", Stats: []web.Stat{
 		{Label: "Stand", Value: web.Label(pg.Status), Tone: tone, Note: pg.Reason},
 		{Label: "Verplichting", Value: web.Euro(pg.ObligationCents)},
@@ -122,7 +124,7 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 	t.Filters = &web.Form{Action: r.c.Request.URL.Path, Get: true, Submit: "Filter", Reset: r.c.Request.URL.Path,
 		Fields: []web.Field{statusField("status", "Status", r.c.Query("status"), []string{"checking", "submitted", "approved", "rejected"})}}
 	for _, d := range decls.Items {
-		row := web.Row{Cells: []web.Cell{{Text: declarationTitle(d), Href: "/sroi/verklaringen/" + url.PathEscape(d.ID)}, {Text: kindName[d.Kind]},
+		row := web.Row{Cells: []web.Cell{{Text: declarationTitle(d), Href: "/sroi/verklaringen/" + url.PathEscape(d.ID)}, {Text: kindName[string(d.Kind)]},
 			web.Status(d.Status), {Text: strconv.Itoa(len(d.Counted))}, {Text: web.Euro(d.Value.Cents)}, {Text: web.DateTime(d.SubmittedAt)}}}
 		if len(d.Refused) > 0 {
 			row.Tone, row.Note = "warn", fmt.Sprintf("%d maand(en) niet geteld: %s", len(d.Refused), d.Refused[0].Reason)
@@ -139,7 +141,7 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 
 var kindName = map[string]string{"candidate": "kandidaat", "purchase": "inkoop", "hours": "uren"}
 
-func declarationTitle(d adapters.Declaration) string {
+func declarationTitle(d sroiapi.Declaration) string {
 	switch d.Kind {
 	case "candidate":
 		t, _ := d.Candidate["candidateType"].(string)
@@ -235,7 +237,7 @@ func (s *Server) declare(c *gin.Context) {
 		"supplier", "supplierKvk", "invoiceNumber", "invoiceDate", "invoiceEuro", "enterprise", "activity", "hours", "on"} {
 		f.Values[n] = r.form(n)
 	}
-	body := map[string]any{"kind": kind}
+	in := sroiapi.DeclareInput{Kind: sroiapi.DeclareInputKind(kind)}
 	switch kind {
 	case "candidate":
 		bsn := r.form("bsn")
@@ -246,49 +248,51 @@ func (s *Server) declare(c *gin.Context) {
 		if err != nil || hours <= 0 || hours > 60 {
 			f.Errs["hoursPerWeek"] = "Vul het aantal uren per week in (1 tot 60)."
 		}
-		required(f, "from", "until")
-		body["source"], body["bsn"] = "external", bsn
-		body["candidate"] = map[string]any{"candidateType": f.Values["candidateType"], "hoursPerWeek": hours, "from": f.Values["from"],
-			"until": f.Values["until"], "contractType": f.Values["contractType"], "ageBand": f.Values["ageBand"], "statushouder": f.Values["statushouder"] == "ja"}
+		from, until := dateField(f, "from"), dateField(f, "until")
+		source, candidateType := sroiapi.DeclareInputSource("external"), sroiapi.CandidateType(f.Values["candidateType"])
+		ageBand, contractType := sroiapi.CandidateInputAgeBand(f.Values["ageBand"]), sroiapi.CandidateInputContractType(f.Values["contractType"])
+		statushouder := f.Values["statushouder"] == "ja"
+		in.Source, in.BSN = &source, &bsn
+		in.Candidate = &sroiapi.CandidateInput{CandidateType: &candidateType, HoursPerWeek: &hours, From: &from, Until: &until,
+			ContractType: &contractType, AgeBand: &ageBand, Statushouder: &statushouder}
 	case "purchase":
 		cents, ok := parseEuro(f.Values["invoiceEuro"])
 		if !ok {
 			f.Errs["invoiceEuro"] = "Vul het bedrag in euro in, bijvoorbeeld 1250,00."
 		}
-		required(f, "supplier", "invoiceNumber", "invoiceDate")
+		required(f, "supplier", "invoiceNumber")
+		invoiceDate := dateField(f, "invoiceDate")
 		if !validKvK(f.Values["supplierKvk"]) {
 			f.Errs["supplierKvk"] = "Vul het KvK-nummer van de leverancier in: acht cijfers."
 		}
-		purchase := map[string]any{"invoiceCents": cents, "supplier": f.Values["supplier"], "supplierKvk": f.Values["supplierKvk"],
-			"invoiceNumber": f.Values["invoiceNumber"], "invoiceDate": f.Values["invoiceDate"]}
-		if f.Values["enterprise"] != "" {
-			purchase["enterprise"] = f.Values["enterprise"]
+		in.Purchase = &sroiapi.DeclareInput_Purchase{InvoiceCents: cents, Supplier: f.Values["supplier"], SupplierKvK: f.Values["supplierKvk"],
+			InvoiceNumber: f.Values["invoiceNumber"], InvoiceDate: invoiceDate}
+		if e := f.Values["enterprise"]; e != "" {
+			in.Purchase.Enterprise = &e
 		}
-		body["purchase"] = purchase
 	case "hours":
 		n, err := strconv.Atoi(f.Values["hours"])
 		if err != nil || n < 1 {
 			f.Errs["hours"] = "Vul een heel aantal uren in."
 		}
-		required(f, "activity", "on")
+		required(f, "activity")
+		on := dateField(f, "on")
 		bsn := r.form("bsn")
 		if !validBSN(bsn) {
 			f.Errs["bsn"] = "Vul een BSN van 8 of 9 cijfers in dat de elfproef doorstaat."
 		}
-		body["bsn"] = bsn
-		body["hours"] = map[string]any{"hours": n, "activity": f.Values["activity"], "on": f.Values["on"]}
+		in.BSN = &bsn
+		in.Hours = &sroiapi.DeclareInput_Hours{Hours: n, Activity: f.Values["activity"], On: on}
 	default:
-		r.fail(&adapters.Error{Status: http.StatusBadRequest, Detail: "unknown kind"})
+		r.fail(&app.Error{Status: http.StatusBadRequest, Detail: "unknown kind"})
 		return
 	}
 	if len(f.Errs) > 0 {
 		s.renderProject(r, f, &web.Problem{Title: "Controleer de invoer", Detail: "Niet alle velden zijn goed ingevuld; de fouten staan bij de velden."}, http.StatusUnprocessableEntity)
 		return
 	}
-	call := r.call(adapters.Sroi, "/api/v1/projects/"+url.PathEscape(c.Param("projectId"))+"/declarations", nil)
-	call.Body, call.Key = body, r.form("key")
-	var d adapters.Declaration
-	if err := s.API.Post(r.ctx(), call, &d); err != nil {
+	d, err := s.App.Declare(r.ctx(), r.user(), c.Param("projectId"), r.form("key"), in)
+	if err != nil {
 		if isRefusal(err) {
 			s.renderProject(r, f, problemOf(err), http.StatusUnprocessableEntity)
 			return
@@ -300,11 +304,20 @@ func (s *Server) declare(c *gin.Context) {
 	// wait briefly, so the contractor sees the value at once.
 	for i := 0; i < 15 && d.Status == "checking"; i++ {
 		time.Sleep(200 * time.Millisecond)
-		if _, err := s.API.Get(r.ctx(), r.call(adapters.Sroi, "/api/v1/declarations/"+url.PathEscape(d.ID), nil), &d); err != nil {
+		if d, err = s.App.Declaration(r.ctx(), r.user(), d.ID); err != nil {
 			break
 		}
 	}
 	r.done("Verklaring ingediend: "+declarationTitle(d)+", gewaardeerd op "+web.Euro(d.Value.Cents)+".", "/sroi/verklaringen/"+url.PathEscape(d.ID))
+}
+
+// dateField is a required day of the form (its error at the field when it is not one).
+func dateField(f *declareForm, name string) calendar.Date {
+	d, err := calendar.ParseDate(f.Values[name])
+	if err != nil {
+		f.Errs[name] = "Vul een datum in."
+	}
+	return d
 }
 
 func required(f *declareForm, names ...string) {
@@ -363,8 +376,8 @@ func parseEuro(s string) (int64, bool) {
 // declaration shows a declaration with the calculation trace of its value, line by line.
 func (s *Server) declaration(c *gin.Context) {
 	r := s.req(c)
-	var d adapters.Declaration
-	if _, err := s.API.Get(r.ctx(), r.call(adapters.Sroi, "/api/v1/declarations/"+url.PathEscape(c.Param("declarationId")), nil), &d); err != nil {
+	d, err := s.App.Declaration(r.ctx(), r.user(), c.Param("declarationId"))
+	if err != nil {
 		r.fail(err)
 		return
 	}
@@ -375,8 +388,8 @@ func (s *Server) declaration(c *gin.Context) {
 	if d.Kind == "candidate" {
 		facts = append(facts, web.Fact{Term: "Maanden geteld", Value: strings.Join(d.Counted, ", ")})
 	}
-	if d.Reason != "" {
-		facts = append(facts, web.Fact{Term: "Toelichting bij het besluit", Value: d.Reason})
+	if d.Reason != nil {
+		facts = append(facts, web.Fact{Term: "Toelichting bij het besluit", Value: *d.Reason})
 	}
 	if d.Status == "checking" {
 		p.Lead = "Deze verklaring wordt nog gecontroleerd tegen alle verklaringen van deze persoon; vernieuw de pagina over enkele ogenblikken."

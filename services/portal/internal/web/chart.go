@@ -10,8 +10,8 @@ import (
 // GoalPoint is one quarter of a jobs goal: people in work so far and the target line.
 type GoalPoint struct {
 	Quarter    string
-	Cumulative int64
-	Target     int64
+	Cumulative int
+	Target     int
 	// Future quarters have no realised figure yet.
 	Future bool
 }
@@ -20,7 +20,7 @@ type GoalPoint struct {
 // (bars), the straight target line (dashed) and the pace needed from now to the deadline
 // (dotted). It is an image with a title and description for screen readers; the page shows
 // the same figures in a table beside it.
-func GoalChart(title string, points []GoalPoint, target int64) template.HTML {
+func GoalChart(title string, points []GoalPoint, target int) template.HTML {
 	const w, h, left, right, top, bottom = 760, 320, 56, 16, 40, 44
 	if len(points) == 0 {
 		return ""

@@ -33,20 +33,20 @@ var labels = map[string]struct{ text, tone string }{
 }
 
 // Label is a code in Dutch.
-func Label(code string) string {
-	if l, ok := labels[code]; ok {
+func Label[S ~string](code S) string {
+	if l, ok := labels[string(code)]; ok {
 		return l.text
 	}
-	return code
+	return string(code)
 }
 
 // Tone is the badge tone of a status.
-func Tone(code string) string {
-	if l, ok := labels[code]; ok && l.tone != "" {
+func Tone[S ~string](code S) string {
+	if l, ok := labels[string(code)]; ok && l.tone != "" {
 		return l.tone
 	}
 	return "plain"
 }
 
 // Status is a badge cell for a status code.
-func Status(code string) Cell { return Cell{Text: Label(code), Badge: Tone(code)} }
+func Status[S ~string](code S) Cell { return Cell{Text: Label(code), Badge: Tone(code)} }

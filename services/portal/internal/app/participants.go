@@ -1,0 +1,55 @@
+package app
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/werkregio/platform/contracts/openapi/participantsapi"
+)
+
+// Participants is a page of the job seekers the user may see (a work coach: their
+// organisation's); q filters (municipality, targetGroup, workCoach) and pages (after).
+func (p *Portal) Participants(ctx context.Context, u User, q url.Values) (Page[participantsapi.Participant], error) {
+	return list[participantsapi.Participant](ctx, p, u.call(Participants, "/api/v1/participants", q))
+}
+
+// Participant is one job seeker, never with a BSN.
+func (p *Portal) Participant(ctx context.Context, u User, id string) (participantsapi.Participant, error) {
+	return get[participantsapi.Participant](ctx, p, u.call(Participants, "/api/v1/participants/"+url.PathEscape(id), nil))
+}
+
+// RevealBSN asks the participant's BSN for a stated reason; the service writes the audit
+// trail before it answers.
+func (p *Portal) RevealBSN(ctx context.Context, u User, id, reason string) (string, error) {
+	out, err := post[struct {
+		BSN string `json:"bsn"`
+	}](ctx, p, u.call(Participants, "/api/v1/participants/"+url.PathEscape(id)+"/bsn-reveal", nil), "", participantsapi.RevealBSNJSONBody{Reason: reason})
+	return out.BSN, err
+}
+
+// Enrolments is a page of trajectories (a provider: only its own); q filters (participant,
+// provider, status) and pages.
+func (p *Portal) Enrolments(ctx context.Context, u User, q url.Values) (Page[participantsapi.Enrolment], error) {
+	return list[participantsapi.Enrolment](ctx, p, u.call(Participants, "/api/v1/enrolments", q))
+}
+
+// Enrolment is one trajectory.
+func (p *Portal) Enrolment(ctx context.Context, u User, id string) (participantsapi.Enrolment, error) {
+	return get[participantsapi.Enrolment](ctx, p, u.call(Participants, "/api/v1/enrolments/"+url.PathEscape(id), nil))
+}
+
+// Attendance is a trajectory's hours against the product's minimum.
+func (p *Portal) Attendance(ctx context.Context, u User, enrolmentID string) (participantsapi.AttendanceSummary, error) {
+	return get[participantsapi.AttendanceSummary](ctx, p, u.call(Participants, "/api/v1/enrolments/"+url.PathEscape(enrolmentID)+"/attendance", nil))
+}
+
+// ReportAttendance reports a day's hours; key is the form's, so a report sent twice counts
+// once.
+func (p *Portal) ReportAttendance(ctx context.Context, u User, enrolmentID, key string, in participantsapi.ReportAttendanceJSONBody) (participantsapi.AttendanceSummary, error) {
+	return post[participantsapi.AttendanceSummary](ctx, p, u.call(Participants, "/api/v1/enrolments/"+url.PathEscape(enrolmentID)+"/attendance", nil), key, in)
+}
+
+// Outcomes counts trajectories per status, in total and per provider, in the user's scope.
+func (p *Portal) Outcomes(ctx context.Context, u User) (participantsapi.OutcomesReport, error) {
+	return get[participantsapi.OutcomesReport](ctx, p, u.call(Participants, "/api/v1/reports/outcomes", nil))
+}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/werkregio/platform/contracts/openapi/paymentsapi"
+)
+
+// Tranches is a page of tranches; q filters (status, provider, budget) and pages.
+func (p *Portal) Tranches(ctx context.Context, u User, q url.Values) (Page[paymentsapi.Tranche], error) {
+	return list[paymentsapi.Tranche](ctx, p, u.call(Payments, "/api/v1/tranches", q))
+}
+
+// ApproveTranche records the user's approval (four eyes: the service refuses a second
+// approval by the same person).
+func (p *Portal) ApproveTranche(ctx context.Context, u User, id, key string) (paymentsapi.Tranche, error) {
+	return post[paymentsapi.Tranche](ctx, p, u.call(Payments, "/api/v1/tranches/"+url.PathEscape(id)+"/approve", nil), key, nil)
+}
+
+// Budgets is a page of budgets.
+func (p *Portal) Budgets(ctx context.Context, u User, q url.Values) (Page[paymentsapi.Budget], error) {
+	return list[paymentsapi.Budget](ctx, p, u.call(Payments, "/api/v1/budgets", q))
+}
+
+// Budget is one budget with its balances.
+func (p *Portal) Budget(ctx context.Context, u User, id string) (paymentsapi.Budget, error) {
+	return get[paymentsapi.Budget](ctx, p, u.call(Payments, "/api/v1/budgets/"+url.PathEscape(id), nil))
+}
+
+// Forecast is what a budget is expected to pay per month.
+func (p *Portal) Forecast(ctx context.Context, u User, budgetID string) (paymentsapi.Forecast, error) {
+	return get[paymentsapi.Forecast](ctx, p, u.call(Payments, "/api/v1/budgets/"+url.PathEscape(budgetID)+"/forecast", nil))
+}
+
+// Runs is a page of payment runs.
+func (p *Portal) Runs(ctx context.Context, u User, q url.Values) (Page[paymentsapi.Run], error) {
+	return list[paymentsapi.Run](ctx, p, u.call(Payments, "/api/v1/runs", q))
+}
+
+// Run is one payment run.
+func (p *Portal) Run(ctx context.Context, u User, id string) (paymentsapi.Run, error) {
+	return get[paymentsapi.Run](ctx, p, u.call(Payments, "/api/v1/runs/"+url.PathEscape(id), nil))
+}
+
+// CreateRun builds a run of the approved tranches.
+func (p *Portal) CreateRun(ctx context.Context, u User, key string, in paymentsapi.RunInput) (paymentsapi.Run, error) {
+	return post[paymentsapi.Run](ctx, p, u.call(Payments, "/api/v1/runs", nil), key, in)
+}
+
+// ApproveRun is the second officer's approval of a built run: only then is its file released.
+func (p *Portal) ApproveRun(ctx context.Context, u User, id, key string) (paymentsapi.Run, error) {
+	return post[paymentsapi.Run](ctx, p, u.call(Payments, "/api/v1/runs/"+url.PathEscape(id)+"/approval", nil), key, nil)
+}
+
+// Transfers is a page of a run's transfers with what the bank answered.
+func (p *Portal) Transfers(ctx context.Context, u User, runID string, q url.Values) (Page[paymentsapi.Transfer], error) {
+	return list[paymentsapi.Transfer](ctx, p, u.call(Payments, "/api/v1/runs/"+url.PathEscape(runID)+"/transfers", q))
+}
+
+// RunFile is the run's pain.001, the same bytes every time.
+func (p *Portal) RunFile(ctx context.Context, u User, runID string) (*File, error) {
+	call := u.call(Payments, "/api/v1/runs/"+url.PathEscape(runID)+"/file", nil)
+	call.Accept = "application/xml"
+	return p.api.Open(ctx, call)
+}
+
+// Statement is the user's (a provider's) account; q: period (YYYY-MM).
+func (p *Portal) Statement(ctx context.Context, u User, q url.Values) (paymentsapi.Statement, error) {
+	return get[paymentsapi.Statement](ctx, p, u.call(Payments, "/api/v1/providers/"+url.PathEscape(u.Org)+"/statement", q))
+}
+
+// StatementCSV is the same account as CSV.
+func (p *Portal) StatementCSV(ctx context.Context, u User, q url.Values) (*File, error) {
+	call := u.call(Payments, "/api/v1/providers/"+url.PathEscape(u.Org)+"/statement", q)
+	call.Accept = "text/csv"
+	return p.api.Open(ctx, call)
+}

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/werkregio/platform/contracts/openapi/sroiapi"
+)
+
+// Indicators are the region's social-return figures and jobs goals.
+func (p *Portal) Indicators(ctx context.Context, u User) (sroiapi.Indicators, error) {
+	return get[sroiapi.Indicators](ctx, p, u.call(Sroi, "/api/v1/indicators", nil))
+}
+
+// JobsGoalCSV is a jobs goal's progress as CSV.
+func (p *Portal) JobsGoalCSV(ctx context.Context, u User, goalID string) (*File, error) {
+	return p.csv(ctx, u.call(Sroi, "/api/v1/jobs-goals/"+url.PathEscape(goalID), nil))
+}
+
+// TotalsCSV is the region's totals per buyer and contractor as CSV.
+func (p *Portal) TotalsCSV(ctx context.Context, u User) (*File, error) {
+	return p.csv(ctx, u.call(Sroi, "/api/v1/totals", nil))
+}
+
+// Projects is a page of SROI projects; q: status, contractor.
+func (p *Portal) Projects(ctx context.Context, u User, q url.Values) (Page[sroiapi.Project], error) {
+	return list[sroiapi.Project](ctx, p, u.call(Sroi, "/api/v1/projects", q))
+}
+
+// ProjectsCSV is the projects as CSV.
+func (p *Portal) ProjectsCSV(ctx context.Context, u User, q url.Values) (*File, error) {
+	return p.csv(ctx, u.call(Sroi, "/api/v1/projects", q))
+}
+
+// Project is one project with its obligation and progress.
+func (p *Portal) Project(ctx context.Context, u User, id string) (sroiapi.Project, error) {
+	return get[sroiapi.Project](ctx, p, u.call(Sroi, "/api/v1/projects/"+url.PathEscape(id), nil))
+}
+
+// Declarations is a page of declarations; q: projectId, status.
+func (p *Portal) Declarations(ctx context.Context, u User, q url.Values) (Page[sroiapi.Declaration], error) {
+	return list[sroiapi.Declaration](ctx, p, u.call(Sroi, "/api/v1/declarations", q))
+}
+
+// Declaration is one declaration with its valuation.
+func (p *Portal) Declaration(ctx context.Context, u User, id string) (sroiapi.Declaration, error) {
+	return get[sroiapi.Declaration](ctx, p, u.call(Sroi, "/api/v1/declarations/"+url.PathEscape(id), nil))
+}
+
+// Declare submits a contractor's declaration to a project.
+func (p *Portal) Declare(ctx context.Context, u User, projectID, key string, in sroiapi.DeclareInput) (sroiapi.Declaration, error) {
+	return post[sroiapi.Declaration](ctx, p, u.call(Sroi, "/api/v1/projects/"+url.PathEscape(projectID)+"/declarations", nil), key, in)
+}
+
+func (p *Portal) csv(ctx context.Context, call Call) (*File, error) {
+	call.Accept = "text/csv"
+	return p.api.Open(ctx, call)
+}
