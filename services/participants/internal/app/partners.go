@@ -232,10 +232,10 @@ func (s *Service) provenSender(ctx context.Context, o Origin) (*domain.PartnerSo
 
 // PlacementConfirmation is an employer's or UWV's report of a job on the partner topic.
 type PlacementConfirmation struct {
-	EnrolmentID string `json:"enrolmentId"`
+	EnrolmentID string
 	domain.PlacementInput
-	ConfirmedBy string `json:"confirmedBy"` // employer or uwv
-	ReportID    string `json:"reportId"`
+	ConfirmedBy string // employer or uwv
+	ReportID    string
 }
 
 // ConfirmPlacement records a job reported by a partner system: a new job, or the

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -18,11 +19,11 @@ func Offers(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicProvidersOffers},
 		Types:   []string{catalog.TypeOfferChanged},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			o, err := messaging.Decode[domain.Offer](m, a.Region())
+			e, err := messaging.Decode[events.OfferChanged](m, a.Region())
 			if err != nil {
 				return err
 			}
-			return messaging.PermanentIfRejected(a.KeepOffer(ctx, o))
+			return messaging.PermanentIfRejected(a.KeepOffer(ctx, offer(e)))
 		}),
 	}
 }
@@ -40,12 +41,12 @@ func Attendance(a *app.Service) messaging.ConsumerConfig {
 			index := make([]int, 0, len(batch))
 			rej := messaging.Rejections{}
 			for i, m := range batch {
-				r, err := messaging.Decode[domain.AttendanceReport](m, "") // a partner's report names no region: its enrolment does
+				r, err := messaging.Decode[events.AttendanceReported](m, "") // a partner's report names no region: its enrolment does
 				if err != nil {
 					rej[i] = err
 					continue
 				}
-				reports = append(reports, r)
+				reports = append(reports, attendance(r))
 				origins = append(origins, originOf(m))
 				index = append(index, i)
 			}
@@ -71,11 +72,11 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicPartnersPlacements},
 		Types:   []string{catalog.TypePlacementConfirmed},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			c, err := messaging.Decode[app.PlacementConfirmation](m, "") // named by its enrolment's region
+			e, err := messaging.Decode[events.PlacementConfirmed](m, "") // named by its enrolment's region
 			if err != nil {
 				return err
 			}
-			return messaging.PermanentIfRejected(a.ConfirmPlacement(ctx, c, originOf(m)))
+			return messaging.PermanentIfRejected(a.ConfirmPlacement(ctx, placement(e), originOf(m)))
 		}),
 	}
 }

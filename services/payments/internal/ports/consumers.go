@@ -47,34 +47,62 @@ func milestoneOf(e events.EnrolmentMilestone, withdrawn bool) app.Milestone {
 		Milestone: string(e.Milestone), On: e.On, Reason: reason, Withdrawn: withdrawn}
 }
 
-type contractEvent struct {
-	ContractID  string    `json:"contractId"`
-	Region      string    `json:"region"`
-	ProviderKvK string    `json:"providerKvk"`
-	AwardedAt   time.Time `json:"awardedAt"`
-	At          time.Time `json:"at"`
-	SchemeRun   *struct {
-		From civil.Date `json:"from"`
-	} `json:"schemeRun"`
+// contractChange is a contract's status from the day its event took effect. An admission
+// to an Open House scheme is a contract for the scheme's run: trajectories the platform
+// accepted under it (records brought over from a previous system among them) are covered
+// from the run's first day, even when the admission was recorded later.
+func contractChange(m messaging.Message, region string) (app.ContractChange, error) {
+	c := app.ContractChange{Status: contractStatus[m.Type], Seq: m.Sequence}
+	var at time.Time
+	var runFrom *civil.Date
+	switch m.Type {
+	case catalog.TypeContractAwarded:
+		e, err := messaging.Decode[events.ContractAwarded](m, region)
+		if err != nil {
+			return c, err
+		}
+		c.ContractID, c.Region, c.ProviderKvK, at = e.ContractID, e.Region, e.ProviderKvK, e.AwardedAt
+		if e.SchemeRun != nil {
+			runFrom = &e.SchemeRun.From
+		}
+	case catalog.TypeContractExtended:
+		e, err := messaging.Decode[events.ContractExtended](m, region)
+		if err != nil {
+			return c, err
+		}
+		c.ContractID, c.Region, c.ProviderKvK, at = e.ContractID, e.Region, e.ProviderKvK, e.AwardedAt
+		if e.SchemeRun != nil {
+			runFrom = &e.SchemeRun.From
+		}
+	default: // suspended, resumed and ended carry the same
+		e, err := messaging.Decode[events.ContractSuspended](m, region)
+		if err != nil {
+			return c, err
+		}
+		c.ContractID, c.Region, c.ProviderKvK, at = e.ContractID, e.Region, e.ProviderKvK, e.At
+	}
+	if at.IsZero() {
+		at = m.Time
+	}
+	c.On = civil.DateOf(at)
+	if runFrom != nil && !runFrom.IsZero() && runFrom.Before(c.On) {
+		c.On = *runFrom
+	}
+	return c, nil
 }
 
-// effective is the day a contract's event took effect. An admission to an Open House
-// scheme is a contract for the scheme's run: trajectories the platform accepted under it
-// (records brought over from a previous system among them) are covered from the run's
-// first day, even when the admission was recorded later.
-func (e contractEvent) effective(fallback time.Time) civil.Date {
-	at := e.At
-	if at.IsZero() {
-		at = e.AwardedAt
+// bankAccount is a provider's account as the providers service published it.
+func bankAccount(e events.ProviderBankAccountChanged) domain.BankAccount {
+	a := domain.BankAccount{ProviderKvK: e.ProviderKvK, Region: e.Region, AccountHolder: e.AccountHolder, IBAN: e.IBAN, Status: string(e.Status),
+		Revision: e.Revision, At: e.At, Address: domain.PostalAddress{Street: e.Address.Street, BuildingNumber: e.Address.BuildingNumber,
+			PostCode: e.Address.PostCode, Town: e.Address.Town, Country: e.Address.Country}}
+	if e.BIC != nil {
+		a.BIC = *e.BIC
 	}
-	if at.IsZero() {
-		at = fallback
+	if e.ConfirmedBy != nil {
+		a.ConfirmedBy = *e.ConfirmedBy
 	}
-	day := civil.DateOf(at)
-	if !e.AwardedAt.IsZero() && e.SchemeRun != nil && !e.SchemeRun.From.IsZero() && e.SchemeRun.From.Before(day) {
-		return e.SchemeRun.From
-	}
-	return day
+	return a
 }
 
 var contractStatus = map[string]string{
@@ -89,12 +117,11 @@ func Contracts(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicProcurementContracts},
 		Types:   []string{catalog.TypeContractAwarded, catalog.TypeContractExtended, catalog.TypeContractSuspended, catalog.TypeContractResumed, catalog.TypeContractEnded},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			e, err := messaging.Decode[contractEvent](m, a.Region())
+			change, err := contractChange(m, a.Region())
 			if err != nil {
 				return err
 			}
-			return messaging.PermanentIfRejected(a.KeepContract(ctx, app.ContractChange{ContractID: e.ContractID, Region: e.Region, ProviderKvK: e.ProviderKvK,
-				Status: contractStatus[m.Type], On: e.effective(m.Time), Seq: m.Sequence}))
+			return messaging.PermanentIfRejected(a.KeepContract(ctx, change))
 		}),
 	}
 }
@@ -106,11 +133,11 @@ func BankAccounts(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicProvidersRegistry},
 		Types:   []string{catalog.TypeBankAccountChanged},
 		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
-			acc, err := messaging.Decode[domain.BankAccount](m, a.Region())
+			e, err := messaging.Decode[events.ProviderBankAccountChanged](m, a.Region())
 			if err != nil {
 				return err
 			}
-			return messaging.PermanentIfRejected(a.KeepAccount(ctx, acc))
+			return messaging.PermanentIfRejected(a.KeepAccount(ctx, bankAccount(e)))
 		}),
 	}
 }

@@ -10,9 +10,9 @@ import (
 // CertificatesChanged is the providers service's news that a provider's set of valid
 // certificates changed (one expired, or one was renewed).
 type CertificatesChanged struct {
-	ProviderKvK string   `json:"providerKvk"`
-	Region      string   `json:"region"`
-	Valid       []string `json:"validCertificates"`
+	ProviderKvK string
+	Region      string
+	Valid       []string
 }
 
 // certificateCheck is the actor of suspensions and resumptions caused by certificates.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/app"
@@ -29,11 +30,11 @@ func (h *Consumers) Certificates(seen *store.Sequences) messaging.ConsumerConfig
 		Topics:  []string{catalog.TopicProvidersRegistry},
 		Types:   []string{catalog.TypeCertificatesChanged},
 		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
-			ev, err := messaging.Decode[app.CertificatesChanged](m, h.region)
+			ev, err := messaging.Decode[events.ProviderCertificatesChanged](m, h.region)
 			if err != nil {
 				return err
 			}
-			return h.app.ApplyProviderCertificates(ctx, ev)
+			return h.app.ApplyProviderCertificates(ctx, app.CertificatesChanged{ProviderKvK: ev.ProviderKvK, Region: ev.Region, Valid: ev.ValidCertificates})
 		})),
 	}
 }

@@ -26,37 +26,31 @@ type CertificatesChangedData struct {
 	At          time.Time   `json:"at"`
 }
 
-// Procurement events this service consumes (only the fields it needs).
+// What this service follows of procurement's events (ports decode them from the
+// contracts' types).
 
-// ContractAwarded is procurement's contract.awarded.
+// ContractAwarded: procurement contracted (or extended) a provider for these products.
 type ContractAwarded struct {
-	ContractID      string `json:"contractId"`
-	Number          string `json:"number"`
-	SchemeID        string `json:"schemeId"`
-	SchemeReference string `json:"schemeReference"`
-	Region          string `json:"region"`
-	Buyer           string `json:"buyer"`
-	ProviderKvK     string `json:"providerKvk"`
-	ProviderName    string `json:"providerName"`
-	Products        []struct {
-		ProductID  string         `json:"productId"`
-		Name       string         `json:"name"`
-		PriceCents int64          `json:"priceCents"`
-		Terms      []domain.Terms `json:"terms"`
-	} `json:"products"`
-	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
+	ContractID, Number, SchemeID, SchemeReference string
+	Region, Buyer, ProviderKvK, ProviderName      string
+	Products                                      []AwardedProduct
+	SchemeRun                                     *trajectory.Run
 }
 
-// ContractStatusChanged is procurement's contract.suspended, .resumed or .ended.
+// AwardedProduct is a contracted product with every terms version known at award.
+type AwardedProduct struct {
+	ProductID, Name string
+	PriceCents      int64
+	Terms           []domain.Terms
+}
+
+// ContractStatusChanged: procurement suspended, resumed or ended a contract.
 type ContractStatusChanged struct {
-	ContractID string `json:"contractId"`
-	Region     string `json:"region"`
+	ContractID string
 }
 
-// TermsChanged is procurement's product.terms-changed.
+// TermsChanged: procurement published a new version of a product's terms.
 type TermsChanged struct {
-	SchemeID  string       `json:"schemeId"`
-	Region    string       `json:"region"`
-	ProductID string       `json:"productId"`
-	Terms     domain.Terms `json:"terms"`
+	SchemeID, Region, ProductID string
+	Terms                       domain.Terms
 }

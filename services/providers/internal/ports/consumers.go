@@ -5,9 +5,11 @@ import (
 	"errors"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/providers/internal/app"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
@@ -24,30 +26,30 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 		Handler: messaging.PerMessage(seen.Guard(func(ctx context.Context, m messaging.Message) error {
 			switch m.Type {
 			case catalog.TypeContractAwarded:
-				ev, err := messaging.Decode[app.ContractAwarded](m, region)
+				ev, err := messaging.Decode[events.ContractAwarded](m, region)
 				if err != nil {
 					return err
 				}
-				return a.OnContractAwarded(ctx, ev)
+				return a.OnContractAwarded(ctx, contractAwarded(ev))
 			case catalog.TypeContractExtended:
-				ev, err := messaging.Decode[app.ContractAwarded](m, region)
+				ev, err := messaging.Decode[events.ContractExtended](m, region)
 				if err != nil {
 					return err
 				}
-				if err := a.OnContractExtended(ctx, ev); errors.Is(err, rules.ErrNotFound) {
+				if err := a.OnContractExtended(ctx, contractExtended(ev)); errors.Is(err, rules.ErrNotFound) {
 					return messaging.Permanent(err)
 				} else if err != nil {
 					return err
 				}
 				return nil
 			case catalog.TypeProductTermsChanged:
-				ev, err := messaging.Decode[app.TermsChanged](m, region)
+				ev, err := messaging.Decode[events.ProductTermsChanged](m, region)
 				if err != nil {
 					return err
 				}
-				return a.OnTermsChanged(ctx, ev)
+				return a.OnTermsChanged(ctx, app.TermsChanged{SchemeID: ev.SchemeID, Region: ev.Region, ProductID: ev.ProductID, Terms: trajectory.TermsOf(ev.Terms)})
 			default:
-				ev, err := messaging.Decode[app.ContractStatusChanged](m, region)
+				ev, err := messaging.Decode[events.ContractSuspended](m, region) // resumed and ended alike
 				if err != nil {
 					return err
 				}
@@ -56,7 +58,7 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 					catalog.TypeContractResumed:   domain.ContractActive,
 					catalog.TypeContractEnded:     domain.ContractEnded,
 				}[m.Type]
-				err = a.OnContractStatus(ctx, ev, status)
+				err = a.OnContractStatus(ctx, app.ContractStatusChanged{ContractID: ev.ContractID}, status)
 				if err != nil && errors.Is(err, rules.ErrNotFound) {
 					return messaging.Permanent(err)
 				}

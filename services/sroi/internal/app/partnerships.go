@@ -100,12 +100,12 @@ type Tranches interface {
 
 // TrancheCost is a tranche as the partnership's costs need it.
 type TrancheCost struct {
-	TrancheID   string       `json:"trancheId"`
-	Region      string       `json:"region"`
-	BudgetID    string       `json:"budgetId"`
-	AmountCents domain.Cents `json:"amountCents"`
-	Status      string       `json:"status"`
-	Seq         int          `json:"-"`
+	TrancheID   string
+	Region      string
+	BudgetID    string
+	AmountCents domain.Cents
+	Status      string
+	Seq         int // the event's position: only a newer one replaces a tranche
 }
 
 // Partnerships stores the region's partnerships; PlacementsOf reads the placements of schemes.

@@ -15,22 +15,22 @@ import (
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
-// Award is procurement's award of a tender, as the sroi service reads it.
+// Award is what the sroi service needs of procurement's award of a tender.
 type Award struct {
-	TenderID                  string     `json:"tenderId"`
-	Region                    string     `json:"region"`
-	Buyer                     string     `json:"buyer"`
-	Title                     string     `json:"title"`
-	Sector                    string     `json:"sector"`
-	ContractorKvK             string     `json:"contractorKvk"`
-	ContractorName            string     `json:"contractorName"`
-	ContractValueExclVatCents int64      `json:"contractValueExclVatCents"`
-	SroiBasisPoints           int        `json:"sroiBasisPoints"`
-	PublicationDate           civil.Date `json:"publicationDate"`
-	AwardedOn                 civil.Date `json:"awardedOn"`
-	ContractType              string     `json:"contractType"`
-	ContractStart             civil.Date `json:"contractStart"`
-	ContractEnd               civil.Date `json:"contractEnd"`
+	TenderID                  string
+	Region                    string
+	Buyer                     string
+	Title                     string
+	Sector                    string
+	ContractorKvK             string
+	ContractorName            string
+	ContractValueExclVatCents int64
+	SroiBasisPoints           int
+	PublicationDate           civil.Date
+	AwardedOn                 civil.Date
+	ContractType              string
+	ContractStart             civil.Date
+	ContractEnd               civil.Date
 }
 
 // ProjectID is the project of a tender: one per award, whatever is redelivered.

@@ -11,6 +11,7 @@ import (
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/sroi/internal/app"
+	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
 // handle decodes a message into T and hands it on; what cannot be decoded or is refused
@@ -31,7 +32,7 @@ func Awards(a *app.Service) messaging.ConsumerConfig {
 		GroupID: "sroi.awards",
 		Topics:  []string{catalog.TopicProcurementTenders},
 		Types:   []string{catalog.TypeTenderAwarded},
-		Handler: messaging.PerKey(8, handle(a.Region(), func(ctx context.Context, _ string, aw app.Award) error { return a.RecordAward(ctx, aw) })),
+		Handler: messaging.PerKey(8, handle(a.Region(), func(ctx context.Context, _ string, e events.TenderAwarded) error { return a.RecordAward(ctx, award(e)) })),
 	}
 }
 
@@ -135,14 +136,31 @@ func Tranches(a *app.Service) messaging.ConsumerConfig {
 		Types: []string{catalog.TypeTrancheDue, catalog.TypeTrancheHeld, catalog.TypeTrancheReleased, catalog.TypeTrancheApproved, catalog.TypeTrancheExported,
 			catalog.TypeTranchePaid, catalog.TypeTrancheRejected, catalog.TypeTrancheReversed, catalog.TypeTrancheClaimed},
 		Handler: messaging.PerKey(16, func(ctx context.Context, m messaging.Message) error {
-			t, err := messaging.Decode[app.TrancheCost](m, a.Region())
+			t, err := messaging.Decode[events.TrancheEvent](m, a.Region())
 			if err != nil {
 				return err
 			}
-			t.Seq = m.Sequence
-			return messaging.PermanentIfRejected(a.KeepTranche(ctx, t))
+			return messaging.PermanentIfRejected(a.KeepTranche(ctx, app.TrancheCost{TrancheID: t.TrancheID, Region: t.Region, BudgetID: deref(t.BudgetID),
+				AmountCents: domain.Cents(t.AmountCents), Status: string(t.Status), Seq: m.Sequence}))
 		}),
 	}
+}
+
+// award is what the sroi service needs of procurement's award of a tender.
+func award(e events.TenderAwarded) app.Award {
+	a := app.Award{TenderID: e.TenderID, Region: e.Region, Buyer: e.Buyer, Title: e.Title, Sector: string(e.Sector), ContractorKvK: e.ContractorKvK,
+		ContractorName: e.ContractorName, ContractValueExclVatCents: e.ContractValueExclVatCents, SroiBasisPoints: e.SROIBasisPoints,
+		PublicationDate: e.PublicationDate, AwardedOn: e.AwardedOn}
+	if e.ContractType != nil {
+		a.ContractType = string(*e.ContractType)
+	}
+	if e.ContractStart != nil {
+		a.ContractStart = *e.ContractStart
+	}
+	if e.ContractEnd != nil {
+		a.ContractEnd = *e.ContractEnd
+	}
+	return a
 }
 
 func deref(s *string) string {
