@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"go/format"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -50,6 +52,9 @@ func Generate(root string) (map[string][]byte, error) {
 			comment = "Package commonapi holds the bodies every service's API shares (paging, dead letters, parked\n// events), generated from openapi/common.yaml."
 		}
 		code, err := types(doc, name == "common", pkg, comment)
+		if err == nil && name != "common" {
+			code, err = sharedFromCommon(doc, code)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -105,6 +110,13 @@ func types(doc *openapi3.T, keepAll bool, pkg, comment string) ([]byte, error) {
 		return nil, fmt.Errorf("the document does not validate: %w", err)
 	}
 	amountsInCents(doc)
+	if !keepAll { // a service's document: the shared parts are commonapi's (sharedFromCommon)
+		for name := range doc.Components.Schemas {
+			if strings.HasPrefix(name, "common_") {
+				cfg.OutputOptions.ExcludeSchemas = append(cfg.OutputOptions.ExcludeSchemas, name)
+			}
+		}
+	}
 	code, err := codegen.Generate(doc, cfg)
 	if err != nil {
 		return nil, err
@@ -159,4 +171,24 @@ func allStrings(values []any) bool {
 		}
 	}
 	return true
+}
+
+// sharedFromCommon makes the parts of the shared document (the published document's
+// common_ schemas) the types of commonapi, declared once: each package names them by alias.
+func sharedFromCommon(doc *openapi3.T, code []byte) ([]byte, error) {
+	var names []string
+	for name := range doc.Components.Schemas {
+		if strings.HasPrefix(name, "common_") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("\n// The shared document's types (commonapi), by the names this document gives them.\ntype (\n")
+	for _, name := range names {
+		fmt.Fprintf(&b, "\t%s = commonapi.%s\n", codegen.SchemaNameToTypeName(name), codegen.SchemaNameToTypeName(strings.TrimPrefix(name, "common_")))
+	}
+	b.WriteString(")\n")
+	src := strings.Replace(string(code), "import (\n", "import (\n\t\"github.com/werkregio/platform/contracts/openapi/commonapi\"\n", 1) + b.String()
+	return format.Source([]byte(src))
 }

@@ -1014,7 +1014,7 @@ type AwardedProduct struct {
 type BasisPoints = int
 
 // Cents Amount in euro cents.
-type Cents = int
+type Cents = int64
 
 // ContractProduct defines model for contractProduct.
 type ContractProduct struct {

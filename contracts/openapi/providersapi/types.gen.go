@@ -5,6 +5,7 @@
 package providersapi
 
 import (
+	"github.com/werkregio/platform/contracts/openapi/commonapi"
 	"time"
 
 	"github.com/werkregio/platform/contracts/calendar"
@@ -67,141 +68,6 @@ func (e TrancheMilestone) Valid() bool {
 	case TrancheMilestoneStarted:
 		return true
 	case TrancheMilestoneSustainablyPlaced:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CommonDeadLetterStatus.
-const (
-	CommonDeadLetterStatusDiscarded CommonDeadLetterStatus = "discarded"
-	CommonDeadLetterStatusOpen      CommonDeadLetterStatus = "open"
-	CommonDeadLetterStatusReplayed  CommonDeadLetterStatus = "replayed"
-)
-
-// Valid indicates whether the value is a known member of the CommonDeadLetterStatus enum.
-func (e CommonDeadLetterStatus) Valid() bool {
-	switch e {
-	case CommonDeadLetterStatusDiscarded:
-		return true
-	case CommonDeadLetterStatusOpen:
-		return true
-	case CommonDeadLetterStatusReplayed:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CommonProblemCode.
-const (
-	CommonProblemCodeBadRequest           CommonProblemCode = "bad-request"
-	CommonProblemCodeConflict             CommonProblemCode = "conflict"
-	CommonProblemCodeForbidden            CommonProblemCode = "forbidden"
-	CommonProblemCodeIdempotencyKeyInUse  CommonProblemCode = "idempotency-key-in-use"
-	CommonProblemCodeIdempotencyKeyReused CommonProblemCode = "idempotency-key-reused"
-	CommonProblemCodeInternal             CommonProblemCode = "internal"
-	CommonProblemCodeMethodNotAllowed     CommonProblemCode = "method-not-allowed"
-	CommonProblemCodeNotFound             CommonProblemCode = "not-found"
-	CommonProblemCodePreconditionFailed   CommonProblemCode = "precondition-failed"
-	CommonProblemCodePreconditionRequired CommonProblemCode = "precondition-required"
-	CommonProblemCodeTooLarge             CommonProblemCode = "too-large"
-	CommonProblemCodeUnauthorized         CommonProblemCode = "unauthorized"
-	CommonProblemCodeUnavailable          CommonProblemCode = "unavailable"
-	CommonProblemCodeUnsupportedMediaType CommonProblemCode = "unsupported-media-type"
-	CommonProblemCodeValidation           CommonProblemCode = "validation"
-)
-
-// Valid indicates whether the value is a known member of the CommonProblemCode enum.
-func (e CommonProblemCode) Valid() bool {
-	switch e {
-	case CommonProblemCodeBadRequest:
-		return true
-	case CommonProblemCodeConflict:
-		return true
-	case CommonProblemCodeForbidden:
-		return true
-	case CommonProblemCodeIdempotencyKeyInUse:
-		return true
-	case CommonProblemCodeIdempotencyKeyReused:
-		return true
-	case CommonProblemCodeInternal:
-		return true
-	case CommonProblemCodeMethodNotAllowed:
-		return true
-	case CommonProblemCodeNotFound:
-		return true
-	case CommonProblemCodePreconditionFailed:
-		return true
-	case CommonProblemCodePreconditionRequired:
-		return true
-	case CommonProblemCodeTooLarge:
-		return true
-	case CommonProblemCodeUnauthorized:
-		return true
-	case CommonProblemCodeUnavailable:
-		return true
-	case CommonProblemCodeUnsupportedMediaType:
-		return true
-	case CommonProblemCodeValidation:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CommonProblemType.
-const (
-	CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest           CommonProblemType = "https://werkregio.nl/problems/bad-request"
-	CommonProblemTypeHTTPSWerkregioNlProblemsConflict             CommonProblemType = "https://werkregio.nl/problems/conflict"
-	CommonProblemTypeHTTPSWerkregioNlProblemsForbidden            CommonProblemType = "https://werkregio.nl/problems/forbidden"
-	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse  CommonProblemType = "https://werkregio.nl/problems/idempotency-key-in-use"
-	CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused CommonProblemType = "https://werkregio.nl/problems/idempotency-key-reused"
-	CommonProblemTypeHTTPSWerkregioNlProblemsInternal             CommonProblemType = "https://werkregio.nl/problems/internal"
-	CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed     CommonProblemType = "https://werkregio.nl/problems/method-not-allowed"
-	CommonProblemTypeHTTPSWerkregioNlProblemsNotFound             CommonProblemType = "https://werkregio.nl/problems/not-found"
-	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed   CommonProblemType = "https://werkregio.nl/problems/precondition-failed"
-	CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired CommonProblemType = "https://werkregio.nl/problems/precondition-required"
-	CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge             CommonProblemType = "https://werkregio.nl/problems/too-large"
-	CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized         CommonProblemType = "https://werkregio.nl/problems/unauthorized"
-	CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable          CommonProblemType = "https://werkregio.nl/problems/unavailable"
-	CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType CommonProblemType = "https://werkregio.nl/problems/unsupported-media-type"
-	CommonProblemTypeHTTPSWerkregioNlProblemsValidation           CommonProblemType = "https://werkregio.nl/problems/validation"
-)
-
-// Valid indicates whether the value is a known member of the CommonProblemType enum.
-func (e CommonProblemType) Valid() bool {
-	switch e {
-	case CommonProblemTypeHTTPSWerkregioNlProblemsBadRequest:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsConflict:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsForbidden:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyInUse:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsIdempotencyKeyReused:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsInternal:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsMethodNotAllowed:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsNotFound:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsTooLarge:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsUnauthorized:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsUnavailable:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType:
-		return true
-	case CommonProblemTypeHTTPSWerkregioNlProblemsValidation:
 		return true
 	default:
 		return false
@@ -449,116 +315,6 @@ type Tranche struct {
 
 // TrancheMilestone defines model for Tranche.Milestone.
 type TrancheMilestone string
-
-// CommonDeadLetter defines model for common_DeadLetter.
-type CommonDeadLetter struct {
-	At      time.Time `json:"at"`
-	EventID string    `json:"eventId"`
-
-	// Group The consumer group that refused it
-	Group     string                    `json:"group"`
-	ID        string                    `json:"id"`
-	Offset    int                       `json:"offset"`
-	Outcome   *CommonDeadLetter_Outcome `json:"outcome,omitempty"`
-	Partition int                       `json:"partition"`
-
-	// Reason Why it was refused (the latest refusal); a BSN in it masked
-	Reason  string                 `json:"reason"`
-	Replays int                    `json:"replays"`
-	Source  string                 `json:"source"`
-	Status  CommonDeadLetterStatus `json:"status"`
-
-	// Times Times it was refused when read
-	Times int    `json:"times"`
-	Topic string `json:"topic"`
-	Type  string `json:"type"`
-}
-
-// CommonDeadLetter_Outcome defines model for CommonDeadLetter.Outcome.
-type CommonDeadLetter_Outcome struct {
-	At     time.Time `json:"at"`
-	By     string    `json:"by"`
-	Reason *string   `json:"reason,omitempty"`
-}
-
-// CommonDeadLetterStatus defines model for CommonDeadLetter.Status.
-type CommonDeadLetterStatus string
-
-// CommonETag A strong entity tag, the resource's version in quotes
-type CommonETag = string
-
-// CommonLink defines model for common_Link.
-type CommonLink struct {
-	Href string `json:"href"`
-}
-
-// CommonPageLinks defines model for common_PageLinks.
-type CommonPageLinks struct {
-	Next *CommonLink `json:"next,omitempty"`
-	Self CommonLink  `json:"self"`
-}
-
-// CommonParkedCommit defines model for common_ParkedCommit.
-type CommonParkedCommit struct {
-	Commit   string                      `json:"commit"`
-	Events   []CommonParkedCommit_Events `json:"events"`
-	ParkedAt time.Time                   `json:"parkedAt"`
-	Parking  CommonParkedCommit_Parking  `json:"parking"`
-
-	// Retrying Back in the relay's queue
-	Retrying bool   `json:"retrying"`
-	Stream   string `json:"stream"`
-	Version  int    `json:"version"`
-}
-
-// CommonParkedCommit_Events defines model for CommonParkedCommit.Events.
-type CommonParkedCommit_Events struct {
-	Bytes int    `json:"bytes"`
-	ID    string `json:"id"`
-	Topic string `json:"topic"`
-	Type  string `json:"type"`
-}
-
-// CommonParkedCommit_Parking defines model for CommonParkedCommit.Parking.
-type CommonParkedCommit_Parking struct {
-	Attempts int     `json:"attempts"`
-	Reason   string  `json:"reason"`
-	Resolved *string `json:"resolved,omitempty"`
-
-	// Retry The cause may pass; retried with backoff
-	Retry   bool       `json:"retry"`
-	RetryAt *time.Time `json:"retryAt,omitempty"`
-}
-
-// CommonProblemCode The problem type's last segment (see ProblemType), the same rule by a short name.
-type CommonProblemCode string
-
-// CommonProblemType The rule a problem reports. Stable: clients may branch on it.
-// bad-request (400) malformed body or query; unauthorized (401); forbidden (403);
-// not-found (404); method-not-allowed (405); conflict (409) the state does not allow it;
-// idempotency-key-in-use (409); precondition-failed (412); too-large (413);
-// unsupported-media-type (415); validation (422) each broken rule in errors;
-// idempotency-key-reused (422); precondition-required (428); internal (500) quote the
-// traceId when reporting it; unavailable (503) a dependency the request needs cannot be
-// reached now (the identity provider's keys, the store, the broker): retry after the
-// Retry-After header's seconds.
-type CommonProblemType string
-
-// CommonReplayIssue defines model for common_ReplayIssue.
-type CommonReplayIssue struct {
-	ID     string `json:"id"`
-	Reason string `json:"reason"`
-}
-
-// CommonReplayOutcome defines model for common_ReplayOutcome.
-type CommonReplayOutcome struct {
-	Failed []CommonReplayIssue `json:"failed"`
-
-	// Open Dead letters still open
-	Open     int                 `json:"open"`
-	Refused  []CommonReplayIssue `json:"refused"`
-	Replayed []string            `json:"replayed"`
-}
 
 // CommonIdempotencyKey defines model for common_IdempotencyKey.
 type CommonIdempotencyKey = string
@@ -835,3 +591,16 @@ type ConfirmBankAccountJSONRequestBody = ConfirmationInput
 
 // AddCertificateJSONRequestBody defines body for AddCertificate for application/json ContentType.
 type AddCertificateJSONRequestBody = CertificateInput
+
+// The shared document's types (commonapi), by the names this document gives them.
+type (
+	CommonDeadLetter    = commonapi.DeadLetter
+	CommonETag          = commonapi.ETag
+	CommonLink          = commonapi.Link
+	CommonPageLinks     = commonapi.PageLinks
+	CommonParkedCommit  = commonapi.ParkedCommit
+	CommonProblemCode   = commonapi.ProblemCode
+	CommonProblemType   = commonapi.ProblemType
+	CommonReplayIssue   = commonapi.ReplayIssue
+	CommonReplayOutcome = commonapi.ReplayOutcome
+)

@@ -11,8 +11,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/messaging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 )
 
@@ -63,8 +63,8 @@ func (b *bench) relayRound(ctx context.Context, name string, n int) (relayRate, 
 			for i := w; i < n; i += 4 {
 				id := fmt.Sprintf("thing-%06d", i)
 				state := map[string]any{"id": id, "n": i, "note": strings.Repeat("werkregio ", 60)}
-				err := agg.Save(ctx, store.Saved{Kind: "bench", ID: id, Region: "groningen", State: state, Outcome: rules.Outcome{
-					Events: []rules.Event{{Type: "bench.counted", Key: id, Data: map[string]any{"id": id, "n": i, "note": strings.Repeat("x", 200)}}}}})
+				err := agg.Save(ctx, store.Saved{Kind: "bench", ID: id, Region: "groningen", State: state, Outcome: commit.Outcome{
+					Events: []commit.Event{{Type: "bench.counted", Key: id, Data: map[string]any{"id": id, "n": i, "note": strings.Repeat("x", 200)}}}}})
 				if err != nil {
 					errs <- err
 					return

@@ -6,7 +6,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
 )
 
 // Role is what a user does on the platform.
@@ -61,6 +61,6 @@ func FromContext(ctx context.Context) (Principal, bool) {
 }
 
 // Actor is the principal as it appears in an audit trail.
-func (p Principal) Actor() rules.Actor {
-	return rules.Actor{Subject: p.Subject, Name: p.Name, Org: p.Org}
+func (p Principal) Actor() commit.Actor {
+	return commit.Actor{Subject: p.Subject, Name: p.Name, Org: p.Org}
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/problem"
-	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // ETag is the strong entity tag of an aggregate's version: "7".
@@ -54,7 +54,7 @@ func Conditional() gin.HandlerFunc {
 			abortWith(c, problem.KindPreconditionFailed.New(`If-Match must be one ETag as this API sent it, e.g. "3".`))
 			return
 		}
-		c.Request = c.Request.WithContext(rules.WithIfMatch(c.Request.Context(), n))
+		c.Request = c.Request.WithContext(optimistic.WithIfMatch(c.Request.Context(), n))
 		c.Next()
 	}
 }

@@ -5,12 +5,11 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/optimistic"
 )
 
 type doc struct {
-	rules.StoreVersion
+	optimistic.StoreVersion
 	Name string `json:"name"`
 }
 
@@ -22,8 +21,8 @@ func conditionalEngine(t *testing.T) *gin.Engine {
 	current := func(c *gin.Context) (*doc, error) {
 		d := &doc{Name: "x"}
 		d.SetStoreVersion(3)
-		if want, ok := rules.IfMatch(c); ok && want.Version != 3 {
-			return nil, rules.ErrPreconditionFailed
+		if want, ok := optimistic.IfMatch(c); ok && want.Version != 3 {
+			return nil, optimistic.ErrPreconditionFailed
 		}
 		return d, nil
 	}

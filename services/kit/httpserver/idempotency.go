@@ -14,7 +14,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/problem"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/requestkey"
 )
 
 // IdempotencyKeyHeader names a client's key for one intended change.
@@ -77,9 +77,9 @@ func Idempotent(keys IdempotencyStore) gin.HandlerFunc {
 		p := auth.Of(c)
 		id := digest([]byte(p.Region), []byte(p.Subject), []byte(key))
 		fingerprint := digest([]byte(c.Request.Method), []byte(c.Request.URL.RequestURI()), []byte(c.GetHeader("If-Match")), body)
-		// the app derives a new aggregate's id from it (rules.NewID): a retry after a crash
+		// the app derives a new aggregate's id from it (requestkey.NewID): a retry after a crash
 		// between the save and the kept answer finds what it made
-		c.Request = c.Request.WithContext(rules.WithRequestKey(c.Request.Context(), id))
+		c.Request = c.Request.WithContext(requestkey.With(c.Request.Context(), id))
 		claim, err := keys.Claim(c, id, fingerprint, time.Now())
 		if err != nil {
 			_ = c.Error(err) // a 500 that hides the cause

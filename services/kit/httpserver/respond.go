@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/problem"
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -34,7 +35,7 @@ func Problem(c *gin.Context, err error) {
 		Fail(c, problem.Forbidden(fb.Reason))
 	case errors.Is(err, rules.ErrNotFound):
 		Fail(c, problem.NotFound("No such resource in your region."))
-	case errors.Is(err, rules.ErrPreconditionFailed):
+	case errors.Is(err, optimistic.ErrPreconditionFailed):
 		Fail(c, problem.KindPreconditionFailed.New("The resource changed since the version in If-Match; fetch it again, apply your change to the new version and send its ETag."))
 	case errors.Is(err, rules.ErrConflict):
 		Fail(c, problem.Conflict("The resource was changed by someone else at the same moment; try again."))
@@ -49,13 +50,13 @@ type List[T any] struct {
 }
 
 // Respond writes v with status, or the problem for err. An aggregate (one that embeds
-// rules.StoreVersion) is sent with its ETag; a GET whose If-None-Match names it is answered 304.
+// optimistic.StoreVersion) is sent with its ETag; a GET whose If-None-Match names it is answered 304.
 func Respond[T any](c *gin.Context, status int, v T, err error) {
 	if err != nil {
 		Problem(c, err)
 		return
 	}
-	if r, ok := any(v).(rules.Versioned); ok && r.CurrentVersion() > 0 {
+	if r, ok := any(v).(optimistic.Versioned); ok && r.CurrentVersion() > 0 {
 		etag := ETag(r.CurrentVersion())
 		c.Header("ETag", etag)
 		if notModified(c, etag) {

@@ -1,14 +1,12 @@
-// Package rules holds what every service's domain and application layers share: errors
-// that say which rule was broken, the outcome of a command (its events and audit entry),
-// and optimistic retries. No I/O happens here.
+// Package rules holds the errors every service's domain and application layers answer
+// with: which rule of the input was broken (422), which state forbids it (409), who may not
+// (403), what does not exist (404) and what changed concurrently. No I/O happens here.
 package rules
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // ValidationError lists every rule a piece of input breaks (HTTP 422).
@@ -99,60 +97,3 @@ var ErrNotFound = errors.New("not found")
 
 // ErrConflict: a concurrent change won; the caller may retry.
 var ErrConflict = errors.New("changed concurrently")
-
-// Retry reruns an optimistic command a few times when a concurrent change wins.
-func Retry(ctx context.Context, f func() error) error {
-	var err error
-	for range 5 {
-		if err = f(); !errors.Is(err, ErrConflict) {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	return err
-}
-
-// Event is a public event caused by a command, keyed by its aggregate.
-type Event struct {
-	Type    string
-	Key     string
-	Subject string
-	Data    any
-}
-
-// Actor is who caused a change, for the audit trail: a user (subject, display name,
-// organisation) or a system such as a partner topic or a scheduled check.
-type Actor struct {
-	Subject string `bson:"subject" json:"subject"`
-	Name    string `bson:"name,omitempty" json:"name,omitempty"`
-	Org     string `bson:"org,omitempty" json:"org,omitempty"`
-}
-
-// AuditEntry is one change in an aggregate's history: who did what, when.
-type AuditEntry struct {
-	Version int       `json:"version"`
-	Action  string    `json:"action"`
-	Actor   Actor     `json:"actor"`
-	At      time.Time `json:"at"`
-}
-
-// System names a non-human actor, e.g. System("certificate-check").
-func System(name string) Actor { return Actor{Subject: "system:" + name} }
-
-// Outcome is what a command did to one aggregate besides its new state: the version it
-// loaded (0 for a new one), the events to publish and the audit entry.
-type Outcome struct {
-	Version int
-	Events  []Event
-	Actor   Actor
-	Action  string
-	// Causes name effects the change applies that must happen once each (a ledger's
-	// transfers): the store keeps them with the change, so a later writer finds them
-	// (store.Aggregates.CausesApplied) and applies none twice.
-	Causes []string
-	// Detail is what the change did beyond its new state, kept with it in the log and read
-	// back with the aggregate's history (a ledger's postings): JSON, never shown as state.
-	Detail any
-}

@@ -10,6 +10,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -39,7 +41,7 @@ func (a *Aggregates) WithTopicNames(name func(string) string) *Aggregates {
 type Saved struct {
 	Kind, ID, Region string
 	State            any
-	rules.Outcome
+	commit.Outcome
 	// Context is the request or message the change belongs to (its trace), when SaveMany
 	// saves it with others; Save uses its own.
 	Context context.Context
@@ -52,10 +54,10 @@ func (a *Aggregates) Save(ctx context.Context, s Saved) error {
 	if err != nil {
 		return err
 	}
-	pre, conditional := rules.IfMatch(ctx)
+	pre, conditional := optimistic.IfMatch(ctx)
 	conditional = conditional && s.Version != 0 && pre.Pending()
 	if conditional && s.Version != pre.Version {
-		return rules.ErrPreconditionFailed
+		return optimistic.ErrPreconditionFailed
 	}
 	doc, err := a.commitOf(ctx, s)
 	if err != nil {
@@ -202,9 +204,9 @@ func (a *Aggregates) commitOf(ctx context.Context, s Saved) (commitDoc, error) {
 	return a.store.newCommit(ctx, ch)
 }
 
-// revised tells a state that embeds rules.StoreVersion the version it now has.
+// revised tells a state that embeds optimistic.StoreVersion the version it now has.
 func revised(state any, version int) {
-	if r, ok := state.(rules.Versioned); ok {
+	if r, ok := state.(optimistic.Versioned); ok {
 		r.SetStoreVersion(version)
 	}
 }

@@ -11,6 +11,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -19,14 +21,14 @@ import (
 func saveThing(t *testing.T, agg *store.Aggregates, th thing, version int) error {
 	t.Helper()
 	return agg.Save(context.Background(), store.Saved{Kind: "thing", ID: th.ID, Region: "groningen", State: th,
-		Outcome: rules.Outcome{Version: version, Actor: rules.System("test"), Action: "thing.saved"}})
+		Outcome: commit.Outcome{Version: version, Actor: commit.System("test"), Action: "thing.saved"}})
 }
 
 func TestSaveLoadAndTheAuditTrail(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, database(t))
 	agg := store.NewAggregates(s, "groningen.", map[string]string{"thing.counted": "things.v1"})
-	coach := rules.Actor{Subject: "coach@x", Name: "Coach", Org: "gemeente"}
+	coach := commit.Actor{Subject: "coach@x", Name: "Coach", Org: "gemeente"}
 
 	if _, _, err := store.LoadAs[thing](ctx, agg, "thing", "a"); !errors.Is(err, rules.ErrNotFound) {
 		t.Fatalf("missing aggregate: %v", err)
@@ -34,22 +36,22 @@ func TestSaveLoadAndTheAuditTrail(t *testing.T) {
 	if h, err := agg.HistoryPage(ctx, []store.Ref{{Kind: "thing", ID: "a"}}, paging.Request{}); err != nil || len(h.Items) != 0 {
 		t.Fatalf("history of a missing aggregate: %+v %v", h, err)
 	}
-	save := func(n, version int, actor rules.Actor, action string) error {
+	save := func(n, version int, actor commit.Actor, action string) error {
 		return agg.Save(ctx, store.Saved{Kind: "thing", ID: "a", Region: "groningen", State: thing{ID: "a", Count: n, Colour: "red", Tags: []string{"x"}},
-			Outcome: rules.Outcome{Version: version, Actor: actor, Action: action,
-				Events: []rules.Event{{Type: "thing.counted", Key: "a", Data: thing{ID: "a", Count: n}}}}})
+			Outcome: commit.Outcome{Version: version, Actor: actor, Action: action,
+				Events: []commit.Event{{Type: "thing.counted", Key: "a", Data: thing{ID: "a", Count: n}}}}})
 	}
 	if err := save(1, 0, coach, "thing.created"); err != nil {
 		t.Fatal(err)
 	}
-	if err := save(2, 1, rules.System("check"), ""); err != nil {
+	if err := save(2, 1, commit.System("check"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := save(9, 1, coach, "stale"); !errors.Is(err, rules.ErrConflict) {
 		t.Fatalf("a stale version must conflict: %v", err)
 	}
 	if err := agg.Save(ctx, store.Saved{Kind: "thing", ID: "b", Region: "groningen", State: thing{ID: "b"},
-		Outcome: rules.Outcome{Events: []rules.Event{{Type: "unrouted"}}}}); err == nil {
+		Outcome: commit.Outcome{Events: []commit.Event{{Type: "unrouted"}}}}); err == nil {
 		t.Fatal("an event type without a topic was saved")
 	}
 	got, v, err := store.LoadAs[thing](ctx, agg, "thing", "a")
@@ -189,14 +191,14 @@ func TestViewsAreRepairedFromTheLog(t *testing.T) {
 	if err := saveThing(t, agg, thing{ID: "r", Count: 1}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := agg.CommitOnly(ctx, store.Saved{Kind: "thing", ID: "r", Region: "groningen", State: thing{ID: "r", Count: 2}, Outcome: rules.Outcome{Version: 1}}); err != nil {
+	if err := agg.CommitOnly(ctx, store.Saved{Kind: "thing", ID: "r", Region: "groningen", State: thing{ID: "r", Count: 2}, Outcome: commit.Outcome{Version: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, v, _ := store.LoadAs[thing](ctx, agg, "thing", "r"); v != 1 || got.Count != 1 {
 		t.Fatalf("the view should still show version 1: v%d", v)
 	}
 	// The next writer loads version 1, conflicts, and finds the view repaired on retry.
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		cur, v, err := store.LoadAs[thing](ctx, agg, "thing", "r")
 		if err != nil {
 			return err
@@ -298,7 +300,7 @@ func TestSaveRefusesEventsThatCouldNotBePublished(t *testing.T) {
 	agg := store.NewAggregates(s, "", map[string]string{"thing.counted": "things.v1", "thing.broken": "things.v1"})
 	save := func(typ string, data any) error {
 		return agg.Save(ctx, store.Saved{Kind: "thing", ID: "x", Region: "groningen", State: thing{ID: "x"},
-			Outcome: rules.Outcome{Events: []rules.Event{{Type: typ, Key: "x", Data: data}}}})
+			Outcome: commit.Outcome{Events: []commit.Event{{Type: typ, Key: "x", Data: data}}}})
 	}
 	var invalid *rules.ValidationError
 	if err := save("thing.counted", map[string]string{"blob": strings.Repeat("x", 20_000)}); !errors.As(err, &invalid) || !strings.Contains(err.Error(), "at most") {
@@ -323,7 +325,7 @@ func TestHistoryPagesThroughMergedStreams(t *testing.T) {
 	for round := range 4 {
 		for _, id := range []string{"b", "a", "c"} {
 			if err := agg.Save(ctx, store.Saved{Kind: "thing", ID: id, Region: "groningen", State: thing{ID: id, Count: round},
-				Outcome: rules.Outcome{Version: round, Actor: rules.System("test"), Action: fmt.Sprintf("round %d", round)}}); err != nil {
+				Outcome: commit.Outcome{Version: round, Actor: commit.System("test"), Action: fmt.Sprintf("round %d", round)}}); err != nil {
 				t.Fatal(err)
 			}
 		}

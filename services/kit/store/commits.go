@@ -7,12 +7,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/commit"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel/propagation"
-
-	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // ErrConflict means another writer changed the aggregate since it was loaded.
@@ -54,7 +53,7 @@ type commitDoc struct {
 	State       string            `bson:"state"`
 	Events      []Outgoing        `bson:"events,omitempty"`
 	RecordedAt  time.Time         `bson:"recordedAt"`
-	Actor       rules.Actor       `bson:"actor"`
+	Actor       commit.Actor      `bson:"actor"`
 	Action      string            `bson:"action,omitempty"`
 	Causes      []string          `bson:"causes,omitempty"`
 	Detail      string            `bson:"detail,omitempty"`
@@ -85,7 +84,7 @@ type Change struct {
 	State   any
 	Events  []Outgoing
 	// Actor and Action form the audit trail: who did what, recorded with the change itself.
-	Actor  rules.Actor
+	Actor  commit.Actor
 	Action string
 	Causes []string
 	Detail any

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 )
@@ -22,7 +24,7 @@ func TestEachCauseIsAppliedOnceByConcurrentWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	apply := func(cause string) error {
-		return rules.Retry(ctx, func() error {
+		return optimistic.Retry(ctx, func() error {
 			th, v, err := store.LoadAs[thing](ctx, agg, "thing", "budget")
 			if err != nil {
 				return err
@@ -33,7 +35,7 @@ func TestEachCauseIsAppliedOnceByConcurrentWriters(t *testing.T) {
 			}
 			th.Count++
 			return agg.Save(ctx, store.Saved{Kind: "thing", ID: "budget", Region: "groningen", State: th,
-				Outcome: rules.Outcome{Version: v, Actor: rules.System("test"), Action: "applied", Causes: []string{"cause:" + cause}}})
+				Outcome: commit.Outcome{Version: v, Actor: commit.System("test"), Action: "applied", Causes: []string{"cause:" + cause}}})
 		})
 	}
 	var wg sync.WaitGroup
@@ -80,9 +82,9 @@ func TestSaveManyReportsEachConflictAndSavesTheRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	saves := []store.Saved{
-		{Kind: "thing", ID: "a", Region: "groningen", State: &thing{ID: "a", Count: 1, Colour: "red"}, Outcome: rules.Outcome{Actor: rules.System("test"), Action: "new"}},
-		{Kind: "thing", ID: "b", Region: "groningen", State: &thing{ID: "b", Count: 9}, Outcome: rules.Outcome{Version: 0, Actor: rules.System("test"), Action: "stale"}},
-		{Kind: "thing", ID: "c", Region: "groningen", State: &thing{ID: "c", Count: 3, Colour: "red"}, Outcome: rules.Outcome{Actor: rules.System("test"), Action: "new"}},
+		{Kind: "thing", ID: "a", Region: "groningen", State: &thing{ID: "a", Count: 1, Colour: "red"}, Outcome: commit.Outcome{Actor: commit.System("test"), Action: "new"}},
+		{Kind: "thing", ID: "b", Region: "groningen", State: &thing{ID: "b", Count: 9}, Outcome: commit.Outcome{Version: 0, Actor: commit.System("test"), Action: "stale"}},
+		{Kind: "thing", ID: "c", Region: "groningen", State: &thing{ID: "c", Count: 3, Colour: "red"}, Outcome: commit.Outcome{Actor: commit.System("test"), Action: "new"}},
 	}
 	conflicts, err := agg.SaveMany(ctx, saves)
 	if err != nil {

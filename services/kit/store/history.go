@@ -11,8 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // Ref names one aggregate.
@@ -21,7 +21,7 @@ type Ref struct{ Kind, ID string }
 // HistoryEntry is one change of one of several aggregates' histories.
 type HistoryEntry struct {
 	Subject string // kind/id
-	rules.AuditEntry
+	commit.AuditEntry
 }
 
 // HistoryPage is one page of the changes of the given aggregates merged, oldest first (by
@@ -60,7 +60,7 @@ func (a *Aggregates) HistoryPage(ctx context.Context, refs []Ref, page paging.Re
 			return paging.Page[HistoryEntry]{}, err
 		}
 		for _, d := range docs {
-			all = append(all, HistoryEntry{Subject: stream, AuditEntry: rules.AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}})
+			all = append(all, HistoryEntry{Subject: stream, AuditEntry: commit.AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}})
 		}
 	}
 	slices.SortFunc(all, compareEntries)
@@ -129,7 +129,7 @@ func decodeHistoryCursor(s string) (historyCursor, error) {
 
 // Detailed is one change of an aggregate with the detail its command kept (Outcome.Detail).
 type Detailed struct {
-	rules.AuditEntry
+	commit.AuditEntry
 	Detail []byte // JSON; nil when the change kept none
 }
 
@@ -152,7 +152,7 @@ func (a *Aggregates) Details(ctx context.Context, kind, id string, afterVersion,
 		if err := cur.Decode(&d); err != nil {
 			return nil, err
 		}
-		e := Detailed{AuditEntry: rules.AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}}
+		e := Detailed{AuditEntry: commit.AuditEntry{Version: d.Version, Action: d.Action, Actor: d.Actor, At: d.RecordedAt}}
 		if d.Detail != "" {
 			e.Detail = []byte(d.Detail)
 		}

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
 )
 
 // ImportedCommit is one change of an aggregate's history brought in from elsewhere.
@@ -15,7 +15,7 @@ type ImportedCommit struct {
 	Region  string
 	State   any
 	At      time.Time
-	Actor   rules.Actor
+	Actor   commit.Actor
 	Action  string
 }
 

@@ -14,9 +14,9 @@ import (
 	"github.com/segmentio/kafka-go"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/kit/messaging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 )
 
@@ -52,7 +52,7 @@ func countEvents(t *testing.T, agg *store.Aggregates, id string, from, to int) {
 	t.Helper()
 	for v := from; v < to; v++ {
 		err := agg.Save(context.Background(), store.Saved{Kind: "thing", ID: id, Region: "groningen", State: thing{ID: id, Count: v},
-			Outcome: rules.Outcome{Version: v, Events: []rules.Event{{Type: "thing.counted", Key: id, Data: map[string]int{"n": v}}}}})
+			Outcome: commit.Outcome{Version: v, Events: []commit.Event{{Type: "thing.counted", Key: id, Data: map[string]int{"n": v}}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func (v thingValidator) Validate(typ string, data []byte) error {
 func (f kafkaFixture) save(t *testing.T, id, typ string, data any) {
 	t.Helper()
 	if err := f.agg.Save(context.Background(), store.Saved{Kind: "thing", ID: id, Region: "groningen", State: thing{ID: id},
-		Outcome: rules.Outcome{Events: []rules.Event{{Type: typ, Key: id, Data: data}}}}); err != nil {
+		Outcome: commit.Outcome{Events: []commit.Event{{Type: typ, Key: id, Data: data}}}}); err != nil {
 		t.Fatal(err)
 	}
 }

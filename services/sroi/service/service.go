@@ -9,9 +9,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/privacy"
-	"github.com/werkregio/platform/services/kit/rules"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/sroi/internal/adapters"
 	"github.com/werkregio/platform/services/sroi/internal/app"
@@ -112,12 +112,12 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	// in the configuration is refused: publish a new one)
 	ctx := context.Background()
 	for _, pol := range policies {
-		if _, err := svc.PublishPolicy(ctx, rules.System("configuration"), pol); err != nil {
+		if _, err := svc.PublishPolicy(ctx, commit.System("configuration"), pol); err != nil {
 			return fmt.Errorf("SROI policy version %d: %w", pol.Version, err)
 		}
 	}
 	for _, t := range tables {
-		if _, err := svc.PublishTable(ctx, rules.System("configuration"), t); err != nil {
+		if _, err := svc.PublishTable(ctx, commit.System("configuration"), t); err != nil {
 			return fmt.Errorf("SROI value table %s: %w", t.ID, err)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -83,7 +83,7 @@ func (r *Repository) LoadPartnerSource(ctx context.Context, id string) (*domain.
 }
 
 // SavePartnerSource stores a registration (audited on the commit log).
-func (r *Repository) SavePartnerSource(ctx context.Context, s *domain.PartnerSource, o rules.Outcome) error {
+func (r *Repository) SavePartnerSource(ctx context.Context, s *domain.PartnerSource, o commit.Outcome) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindPartner, ID: s.ID, Region: s.Region, State: s, Outcome: o})
 }
 
@@ -112,7 +112,7 @@ func (r *Repository) LoadParticipant(ctx context.Context, id string) (*domain.Pa
 	return &p, v, nil
 }
 
-func (r *Repository) SaveParticipant(ctx context.Context, p *domain.Participant, o rules.Outcome) error {
+func (r *Repository) SaveParticipant(ctx context.Context, p *domain.Participant, o commit.Outcome) error {
 	rec := &participantRecord{Participant: *p, SealedBSN: p.BSN}
 	err := r.agg.Save(ctx, store.Saved{Kind: kindParticipant, ID: p.ID, Region: p.Region, State: rec, Outcome: o})
 	p.SetStoreVersion(rec.CurrentVersion())
@@ -154,7 +154,7 @@ func (r *Repository) LoadEnrolments(ctx context.Context, ids []string) (map[stri
 	return store.LoadManyAs[domain.Enrolment](ctx, r.agg, kindEnrolment, ids)
 }
 
-func (r *Repository) SaveEnrolment(ctx context.Context, e *domain.Enrolment, o rules.Outcome) error {
+func (r *Repository) SaveEnrolment(ctx context.Context, e *domain.Enrolment, o commit.Outcome) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindEnrolment, ID: e.ID, Region: e.Region, State: e, Outcome: o})
 }
 

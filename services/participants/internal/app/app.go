@@ -10,21 +10,21 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
 // Repository persists participants and enrolments with their events and audit entries.
 type Repository interface {
 	LoadParticipant(ctx context.Context, id string) (*domain.Participant, int, error)
-	SaveParticipant(ctx context.Context, p *domain.Participant, o rules.Outcome) error
+	SaveParticipant(ctx context.Context, p *domain.Participant, o commit.Outcome) error
 	ListParticipants(ctx context.Context, region string, f ParticipantFilter, page paging.Request) (paging.Page[domain.Participant], error)
 	// EachParticipant visits every participant the filter selects (reports).
 	EachParticipant(ctx context.Context, region string, f ParticipantFilter, fn func(*domain.Participant) error) error
 
 	LoadPartnerSource(ctx context.Context, id string) (*domain.PartnerSource, int, error)
-	SavePartnerSource(ctx context.Context, s *domain.PartnerSource, o rules.Outcome) error
+	SavePartnerSource(ctx context.Context, s *domain.PartnerSource, o commit.Outcome) error
 	ListPartnerSources(ctx context.Context, region string, page paging.Request) (paging.Page[domain.PartnerSource], error)
 	// EraseParticipantHistory removes the personal fields from every stored version.
 	EraseParticipantHistory(ctx context.Context, id string) (int, error)
@@ -32,7 +32,7 @@ type Repository interface {
 	LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error)
 	// LoadEnrolments reads several at once (a batch of partner messages); missing ones are absent.
 	LoadEnrolments(ctx context.Context, ids []string) (map[string]*domain.Enrolment, error)
-	SaveEnrolment(ctx context.Context, e *domain.Enrolment, o rules.Outcome) error
+	SaveEnrolment(ctx context.Context, e *domain.Enrolment, o commit.Outcome) error
 	ListEnrolments(ctx context.Context, region string, f EnrolmentFilter, page paging.Request) (paging.Page[domain.Enrolment], error)
 	// EachEnrolment visits every enrolment the filter selects (scheduled checks, audits).
 	EachEnrolment(ctx context.Context, region string, f EnrolmentFilter, fn func(*domain.Enrolment) error) error
@@ -205,4 +205,4 @@ func providerOf(p auth.Principal, e *domain.Enrolment) bool {
 }
 
 // Event is a public event caused by a command.
-type Event = rules.Event
+type Event = commit.Event

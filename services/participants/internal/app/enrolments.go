@@ -9,6 +9,8 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -68,7 +70,7 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	if e.Person != "" {
 		e.PersonKey = s.pseudonyms.Fingerprint()
 	}
-	err = s.repo.SaveEnrolment(ctx, e, rules.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
+	err = s.repo.SaveEnrolment(ctx, e, commit.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
 		Actor: p.Actor(), Action: action})
 	if errors.Is(err, rules.ErrConflict) {
 		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s)", part.ID, e.ID)
@@ -289,7 +291,7 @@ func (s *Service) DropOut(ctx context.Context, p auth.Principal, id string, in D
 func (s *Service) changeEnrolment(ctx context.Context, p auth.Principal, id string, providerMay bool, action string,
 	change func(*domain.Enrolment, time.Time) ([]Event, error)) (*domain.Enrolment, error) {
 	var out *domain.Enrolment
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		e, v, err := s.repo.LoadEnrolment(ctx, id)
 		if err != nil {
 			return err
@@ -305,7 +307,7 @@ func (s *Service) changeEnrolment(ctx context.Context, p auth.Principal, id stri
 			return err
 		}
 		out = e
-		return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: action})
+		return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }

@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/requestkey"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -28,7 +31,7 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 		return nil, err
 	}
 	bsn, _ := domain.NormalizeBSN(in.BSN)
-	id := rules.NewIDOf(ctx, "prt-", 8)
+	id := requestkey.NewIDOf(ctx, "prt-", 8)
 	owner, err := s.identities.Claim(ctx, s.vault.Lookup(bsn), id)
 	if err != nil {
 		return nil, err
@@ -53,8 +56,8 @@ func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in 
 	if err != nil {
 		return nil, err
 	}
-	err = s.repo.SaveParticipant(ctx, part, rules.Outcome{Actor: p.Actor(), Action: "participant.registered"})
-	if made, ok := rules.MadeBefore(ctx, err, func() (*domain.Participant, error) {
+	err = s.repo.SaveParticipant(ctx, part, commit.Outcome{Actor: p.Actor(), Action: "participant.registered"})
+	if made, ok := requestkey.MadeBefore(ctx, err, func() (*domain.Participant, error) {
 		m, _, err := s.repo.LoadParticipant(ctx, id)
 		return m, err
 	}); ok {
@@ -128,7 +131,7 @@ func (s *Service) UpdateParticipant(ctx context.Context, p auth.Principal, id st
 // AssignWorkCoach hands a participant to another work coach.
 // A handover to a coach of another organisation (gemeente to UWV, say) moves the
 // participant's enrolments to that organisation too.
-func (s *Service) AssignWorkCoach(ctx context.Context, p auth.Principal, id string, coach rules.Actor) (*domain.Participant, error) {
+func (s *Service) AssignWorkCoach(ctx context.Context, p auth.Principal, id string, coach commit.Actor) (*domain.Participant, error) {
 	part, err := s.changeParticipant(ctx, p, id, "participant.work-coach-assigned", func(part *domain.Participant, now time.Time) error {
 		return part.AssignWorkCoach(coach, now)
 	})
@@ -140,13 +143,13 @@ func (s *Service) AssignWorkCoach(ctx context.Context, p auth.Principal, id stri
 		if listed.Organisation == part.WorkCoach.Org {
 			return nil
 		}
-		return rules.Retry(ctx, func() error {
+		return optimistic.Retry(ctx, func() error {
 			e, v, err := s.repo.LoadEnrolment(ctx, listed.ID)
 			if err != nil {
 				return err
 			}
 			e.Organisation = part.WorkCoach.Org
-			return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Actor: p.Actor(), Action: "enrolment.handed-over"})
+			return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Actor: p.Actor(), Action: "enrolment.handed-over"})
 		})
 	})
 	return part, err
@@ -169,7 +172,7 @@ func (s *Service) StartBBL(ctx context.Context, p auth.Principal, id string, in 
 
 func (s *Service) changeParticipant(ctx context.Context, p auth.Principal, id, action string, change func(*domain.Participant, time.Time) error) (*domain.Participant, error) {
 	var out *domain.Participant
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		part, v, err := s.repo.LoadParticipant(ctx, id)
 		if err != nil {
 			return err
@@ -184,7 +187,7 @@ func (s *Service) changeParticipant(ctx context.Context, p auth.Principal, id, a
 			return err
 		}
 		out = part
-		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: action})
+		return s.repo.SaveParticipant(ctx, part, commit.Outcome{Version: v, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }
@@ -205,7 +208,7 @@ func (s *Service) RevealBSN(ctx context.Context, p auth.Principal, id, reason st
 		return nil, rules.Invalid("reason", "state why the BSN is needed (at most 300 characters)")
 	}
 	var sealed domain.SealedBSN
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		part, v, err := s.repo.LoadParticipant(ctx, id)
 		if err != nil {
 			return err
@@ -217,7 +220,7 @@ func (s *Service) RevealBSN(ctx context.Context, p auth.Principal, id, reason st
 			return err
 		}
 		sealed = part.BSN
-		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: "bsn.revealed: " + reason})
+		return s.repo.SaveParticipant(ctx, part, commit.Outcome{Version: v, Actor: p.Actor(), Action: "bsn.revealed: " + reason})
 	})
 	if err != nil {
 		return nil, err
@@ -233,7 +236,7 @@ func (s *Service) RevealBSN(ctx context.Context, p auth.Principal, id, reason st
 // and those of its enrolments.
 type AuditRecord struct {
 	Subject string `json:"subject"` // participant/<id> or enrolment/<id>
-	rules.AuditEntry
+	commit.AuditEntry
 }
 
 // ParticipantAudit returns a page of who did what and when to a participant and its

@@ -9,7 +9,9 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -137,7 +139,7 @@ func (s *Service) RegisterPartnerSource(ctx context.Context, p auth.Principal, i
 	case err != nil && !errors.Is(err, rules.ErrNotFound):
 		return nil, err
 	}
-	if err := s.repo.SavePartnerSource(ctx, ps, rules.Outcome{Version: v, Actor: p.Actor(), Action: "partner-source.registered"}); err != nil {
+	if err := s.repo.SavePartnerSource(ctx, ps, commit.Outcome{Version: v, Actor: p.Actor(), Action: "partner-source.registered"}); err != nil {
 		if errors.Is(err, rules.ErrConflict) {
 			return nil, rules.State("source %s was registered at the same moment", in.Source)
 		}
@@ -189,7 +191,7 @@ func (s *Service) ReplacePartnerKeys(ctx context.Context, p auth.Principal, id s
 // the action on its audit trail.
 func (s *Service) changePartnerSource(ctx context.Context, p auth.Principal, id, action string, change func(*domain.PartnerSource) error) (*domain.PartnerSource, error) {
 	var out *domain.PartnerSource
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		ps, v, err := s.repo.LoadPartnerSource(ctx, id)
 		if err != nil {
 			return err
@@ -201,7 +203,7 @@ func (s *Service) changePartnerSource(ctx context.Context, p auth.Principal, id,
 			return err
 		}
 		out = ps
-		return s.repo.SavePartnerSource(ctx, ps, rules.Outcome{Version: v, Actor: p.Actor(), Action: action})
+		return s.repo.SavePartnerSource(ctx, ps, commit.Outcome{Version: v, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }
@@ -241,7 +243,7 @@ type PlacementConfirmation struct {
 // ConfirmPlacement records a job reported by a partner system: a new job, or the
 // confirmation of one a work coach recorded. A redelivered report changes nothing.
 func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation, origin Origin) error {
-	actor := rules.Actor{Subject: "partner:" + c.ConfirmedBy, Name: origin.Source}
+	actor := commit.Actor{Subject: "partner:" + c.ConfirmedBy, Name: origin.Source}
 	sender, err := s.provenSender(ctx, origin)
 	if err != nil {
 		return err
@@ -250,7 +252,7 @@ func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation,
 		return &Rejected{Reason: err}
 	}
 	actor.Org = sender.Org
-	err = rules.Retry(ctx, func() error {
+	err = optimistic.Retry(ctx, func() error {
 		e, v, err := s.repo.LoadEnrolment(ctx, c.EnrolmentID)
 		if errors.Is(err, rules.ErrNotFound) {
 			return reject("enrolment %s is unknown", c.EnrolmentID)
@@ -265,7 +267,7 @@ func (s *Service) ConfirmPlacement(ctx context.Context, c PlacementConfirmation,
 		if err != nil || !out.Changed {
 			return err
 		}
-		return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Events: placementEvents(e, out, now), Actor: actor, Action: "placement.confirmed"})
+		return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Events: placementEvents(e, out, now), Actor: actor, Action: "placement.confirmed"})
 	})
 	return rejectRuleErrors(err)
 }
@@ -321,9 +323,9 @@ func (s *Service) followTerms(ctx context.Context, o domain.Offer, p domain.Offe
 	}); err != nil {
 		return err
 	}
-	actor := rules.System(catalog.TopicProvidersOffers)
+	actor := commit.System(catalog.TopicProvidersOffers)
 	for _, id := range ids {
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			e, v, err := s.repo.LoadEnrolment(ctx, id)
 			if err != nil {
 				return err
@@ -339,7 +341,7 @@ func (s *Service) followTerms(ctx context.Context, o domain.Offer, p domain.Offe
 			now := s.now()
 			d := milestone(e, domain.StatusEnrolled, domain.DateOf(now), now)
 			d.Reason = optional(changed)
-			return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Actor: actor, Action: "enrolment.terms-changed",
+			return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Actor: actor, Action: "enrolment.terms-changed",
 				Events: []Event{{Type: catalog.TypeEnrolmentTermsChanged, Key: e.ID, Subject: e.ID, Data: d}}})
 		})
 		if err != nil {
@@ -358,7 +360,7 @@ func (s *Service) CheckSustainable(ctx context.Context, now time.Time) (int, err
 		if on, ok := domain.SustainableOn(listed.Placements); !ok || on.After(today) {
 			return nil
 		}
-		return rules.Retry(ctx, func() error {
+		return optimistic.Retry(ctx, func() error {
 			e, v, err := s.repo.LoadEnrolment(ctx, listed.ID)
 			if err != nil {
 				return err
@@ -367,8 +369,8 @@ func (s *Service) CheckSustainable(ctx context.Context, now time.Time) (int, err
 				return nil
 			}
 			done++
-			return s.repo.SaveEnrolment(ctx, e, rules.Outcome{Version: v, Events: []Event{sustainableEvent(e, now)},
-				Actor: rules.System("sustainability-check"), Action: "enrolment.sustainably-placed"})
+			return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Events: []Event{sustainableEvent(e, now)},
+				Actor: commit.System("sustainability-check"), Action: "enrolment.sustainably-placed"})
 		})
 	})
 	return done, err

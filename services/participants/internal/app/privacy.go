@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -87,10 +89,10 @@ func (s *Service) EraseParticipant(ctx context.Context, p auth.Principal, id str
 	return s.erase(ctx, p.Actor(), id, in.Basis, reason, func(part *domain.Participant) bool { return canSeeParticipant(p, part) })
 }
 
-func (s *Service) erase(ctx context.Context, actor rules.Actor, id string, basis domain.ErasureBasis, reason string, may func(*domain.Participant) bool) (*domain.Participant, error) {
+func (s *Service) erase(ctx context.Context, actor commit.Actor, id string, basis domain.ErasureBasis, reason string, may func(*domain.Participant) bool) (*domain.Participant, error) {
 	var out *domain.Participant
 	var lookup string
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		part, v, err := s.repo.LoadParticipant(ctx, id)
 		if err != nil {
 			return err
@@ -110,7 +112,7 @@ func (s *Service) erase(ctx context.Context, actor rules.Actor, id string, basis
 		if err := part.Erase(basis, s.now()); err != nil {
 			return err
 		}
-		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: actor, Action: "participant.erased: " + string(basis) + ": " + reason})
+		return s.repo.SaveParticipant(ctx, part, commit.Outcome{Version: v, Actor: actor, Action: "participant.erased: " + string(basis) + ": " + reason})
 	})
 	if err != nil {
 		return nil, err
@@ -136,7 +138,7 @@ func (s *Service) auditedAccess(ctx context.Context, p auth.Principal, id, actio
 	if reason == "" || len(reason) > 300 {
 		return rules.Invalid("reason", "state why the data is needed (at most 300 characters)")
 	}
-	return rules.Retry(ctx, func() error {
+	return optimistic.Retry(ctx, func() error {
 		part, v, err := s.repo.LoadParticipant(ctx, id)
 		if err != nil {
 			return err
@@ -144,7 +146,7 @@ func (s *Service) auditedAccess(ctx context.Context, p auth.Principal, id, actio
 		if !canSeeParticipant(p, part) {
 			return rules.ErrNotFound
 		}
-		return s.repo.SaveParticipant(ctx, part, rules.Outcome{Version: v, Actor: p.Actor(), Action: action + ": " + reason})
+		return s.repo.SaveParticipant(ctx, part, commit.Outcome{Version: v, Actor: p.Actor(), Action: action + ": " + reason})
 	})
 }
 
@@ -163,7 +165,7 @@ type Retention struct {
 // a withdrawn consent and personal data (few), and the longest-unchanged ones up to the
 // cut-off only: its cost follows what is due, not the age of the region.
 func (s *Service) CheckRetention(ctx context.Context, now time.Time, r Retention) (int, error) {
-	system := rules.System("retention")
+	system := commit.System("retention")
 	erased := 0
 	everyone := func(*domain.Participant) bool { return true }
 	withdrawnBy := domain.DateOf(now.Add(-r.AfterWithdrawal))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -33,9 +34,9 @@ func (s Status) Open() bool { return s != StatusSustainablyPlaced && s != Status
 // Enrolment is a participant's trajectory in one product of a contracted provider, from a
 // start date at a location, under the terms version in force at that start.
 type Enrolment struct {
-	rules.StoreVersion `json:"-"` // the version: its ETag
-	ID                 string     `json:"id"`
-	ParticipantID      string     `json:"participantId"`
+	optimistic.StoreVersion `json:"-"` // the version: its ETag
+	ID                      string     `json:"id"`
+	ParticipantID           string     `json:"participantId"`
 	// Person is the keyed pseudonym every region computes alike from the BSN (not the BSN):
 	// social-return monitoring counts a person once across projects and regions with it.
 	Person string `json:"person,omitempty"`

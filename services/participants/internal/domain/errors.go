@@ -6,6 +6,7 @@ package domain
 
 import (
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -14,7 +15,7 @@ type (
 	ValidationError = rules.ValidationError
 	StateError      = rules.StateError
 	Date            = civil.Date
-	Actor           = rules.Actor
+	Actor           = commit.Actor
 )
 
 var (

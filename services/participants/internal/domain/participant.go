@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -29,12 +30,12 @@ var TargetGroups = []TargetGroup{TargetWW, TargetWajong, TargetWIAWAO, TargetPar
 
 // Participant is a job seeker (deelnemer) in the region. The BSN is held sealed only.
 type Participant struct {
-	rules.StoreVersion `json:"-"`    // the version: its ETag
-	ID                 string        `json:"id"`
-	Region             string        `json:"region"`
-	Municipality       string        `json:"municipality"`
-	Name               string        `json:"name"`
-	TargetGroups       []TargetGroup `json:"targetGroups"`
+	optimistic.StoreVersion `json:"-"`    // the version: its ETag
+	ID                      string        `json:"id"`
+	Region                  string        `json:"region"`
+	Municipality            string        `json:"municipality"`
+	Name                    string        `json:"name"`
+	TargetGroups            []TargetGroup `json:"targetGroups"`
 	// LadderStep is the trede on the participatieladder: 1 isolated … 6 paid work.
 	LadderStep int `json:"ladderStep"`
 	// Competencies are ESCO skill URIs (the open European vocabulary).

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -32,11 +33,11 @@ var PartnerRoles = []PartnerRole{PartnerProvider, PartnerEmployer, PartnerUWV}
 // provider whose enrolment the hours are for, the employer of the job. The region's
 // administrators register a source when they give the system access to Kafka.
 type PartnerSource struct {
-	rules.StoreVersion `json:"-"`
-	ID                 string      `json:"id"`
-	Region             string      `json:"region"`
-	Source             string      `json:"source"`
-	Role               PartnerRole `json:"role"`
+	optimistic.StoreVersion `json:"-"`
+	ID                      string      `json:"id"`
+	Region                  string      `json:"region"`
+	Source                  string      `json:"source"`
+	Role                    PartnerRole `json:"role"`
 	// Org is the KvK number of the provider or employer; "uwv" for UWV.
 	Org          string    `json:"org"`
 	Name         string    `json:"name"`

@@ -9,8 +9,8 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/httpserver"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -125,7 +125,7 @@ func (h *HTTP) updateParticipant(c *gin.Context) {
 }
 
 func (h *HTTP) assignWorkCoach(c *gin.Context) {
-	if in, ok := httpserver.Bind[rules.Actor](c); ok {
+	if in, ok := httpserver.Bind[commit.Actor](c); ok {
 		v, err := h.app.AssignWorkCoach(c, principal(c), c.Param("participantId"), in)
 		respond(c, http.StatusOK, v, err)
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/werkregio/platform/services/kit/coalesce"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/store"
 )
 
@@ -36,7 +36,7 @@ func newGroupCommit(agg *store.Aggregates) *groupCommit {
 
 func (g *groupCommit) save(ctx context.Context, s store.Saved) error {
 	// a request's conditional change (If-Match) is saved alone, as the request expects
-	if pre, ok := rules.IfMatch(ctx); ok && pre.Pending() {
+	if pre, ok := optimistic.IfMatch(ctx); ok && pre.Pending() {
 		return g.agg.Save(ctx, s)
 	}
 	s.Context = ctx

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -89,7 +90,7 @@ func (r *Repository) LoadTranches(ctx context.Context, ids []string) (map[string
 	return store.LoadManyAs[domain.Tranche](ctx, r.agg, kindTranche, ids)
 }
 
-func (r *Repository) SaveTranche(ctx context.Context, t *domain.Tranche, o rules.Outcome) error {
+func (r *Repository) SaveTranche(ctx context.Context, t *domain.Tranche, o commit.Outcome) error {
 	o.Version = t.CurrentVersion()
 	return r.tranches.save(ctx, store.Saved{Kind: kindTranche, ID: t.ID, Region: t.Region, State: t, Outcome: o})
 }
@@ -115,7 +116,7 @@ func (r *Repository) LoadBudget(ctx context.Context, id string) (*domain.Budget,
 	return load[domain.Budget](ctx, r.agg, kindBudget, id)
 }
 
-func (r *Repository) SaveBudget(ctx context.Context, b *domain.Budget, o rules.Outcome) error {
+func (r *Repository) SaveBudget(ctx context.Context, b *domain.Budget, o commit.Outcome) error {
 	o.Version = b.CurrentVersion()
 	return r.agg.Save(ctx, store.Saved{Kind: kindBudget, ID: b.ID, Region: b.Region, State: b, Outcome: o})
 }
@@ -141,7 +142,7 @@ func (r *Repository) LoadRun(ctx context.Context, id string) (*domain.Run, error
 	return load[domain.Run](ctx, r.agg, kindRun, id)
 }
 
-func (r *Repository) SaveRun(ctx context.Context, run *domain.Run, o rules.Outcome) error {
+func (r *Repository) SaveRun(ctx context.Context, run *domain.Run, o commit.Outcome) error {
 	o.Version = run.CurrentVersion()
 	return r.agg.Save(ctx, store.Saved{Kind: kindRun, ID: run.ID, Region: run.Region, State: run, Outcome: o})
 }
@@ -179,7 +180,7 @@ func (r *Repository) LoadException(ctx context.Context, id string) (*domain.Bank
 	return load[domain.BankException](ctx, r.agg, kindException, id)
 }
 
-func (r *Repository) SaveException(ctx context.Context, e *domain.BankException, o rules.Outcome) error {
+func (r *Repository) SaveException(ctx context.Context, e *domain.BankException, o commit.Outcome) error {
 	o.Version = e.CurrentVersion()
 	return r.agg.Save(ctx, store.Saved{Kind: kindException, ID: e.ID, Region: e.Region, State: e, Outcome: o})
 }

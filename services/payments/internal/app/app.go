@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
@@ -20,12 +21,12 @@ type Repository interface {
 	LoadTranche(ctx context.Context, id string) (*domain.Tranche, error)
 	// LoadTranches reads several at once; missing ones are absent.
 	LoadTranches(ctx context.Context, ids []string) (map[string]*domain.Tranche, error)
-	SaveTranche(ctx context.Context, t *domain.Tranche, o rules.Outcome) error
+	SaveTranche(ctx context.Context, t *domain.Tranche, o commit.Outcome) error
 	ListTranches(ctx context.Context, region string, f TrancheFilter, page paging.Request) (paging.Page[domain.Tranche], error)
 	EachTranche(ctx context.Context, region string, f TrancheFilter, fn func(*domain.Tranche) error) error
 
 	LoadBudget(ctx context.Context, id string) (*domain.Budget, error)
-	SaveBudget(ctx context.Context, b *domain.Budget, o rules.Outcome) error
+	SaveBudget(ctx context.Context, b *domain.Budget, o commit.Outcome) error
 	ListBudgets(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Budget], error)
 	// BudgetsDrawnBy lists the budgets a scheme or product draws on ("scheme:x", "product:y").
 	BudgetsDrawnBy(ctx context.Context, region, key string) ([]domain.Budget, error)
@@ -35,7 +36,7 @@ type Repository interface {
 	TransfersBooked(ctx context.Context, id string, names []string, atOrBefore int) (map[string]bool, error)
 
 	LoadRun(ctx context.Context, id string) (*domain.Run, error)
-	SaveRun(ctx context.Context, r *domain.Run, o rules.Outcome) error
+	SaveRun(ctx context.Context, r *domain.Run, o commit.Outcome) error
 	ListRuns(ctx context.Context, region string, status domain.RunStatus, page paging.Request) (paging.Page[domain.Run], error)
 	EachRun(ctx context.Context, region string, status domain.RunStatus, fn func(*domain.Run) error) error
 	// RunByMessage finds the run whose file has this message id (a bank's answer names it).
@@ -43,7 +44,7 @@ type Repository interface {
 
 	LoadException(ctx context.Context, id string) (*domain.BankException, error)
 	// SaveException: rules.ErrConflict when a new one exists already (the same line again).
-	SaveException(ctx context.Context, e *domain.BankException, o rules.Outcome) error
+	SaveException(ctx context.Context, e *domain.BankException, o commit.Outcome) error
 	ListExceptions(ctx context.Context, region, status string, page paging.Request) (paging.Page[domain.BankException], error)
 }
 

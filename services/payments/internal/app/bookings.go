@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/coalesce"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -24,7 +25,7 @@ func (s *Service) step(ctx context.Context, t *domain.Tranche, c domain.PendingC
 		if t.Status == domain.TrancheHeld && len(t.Holds) == 0 {
 			return errors.New("a held tranche without a reason") // a defect: never store it
 		}
-		return s.Repo.SaveTranche(ctx, t, rules.Outcome{Actor: c.Actor, Action: c.Action, Events: eventsFor(c, t)})
+		return s.Repo.SaveTranche(ctx, t, commit.Outcome{Actor: c.Actor, Action: c.Action, Events: eventsFor(c, t)})
 	}
 	if b.By == "" {
 		b.By = c.Actor.Subject
@@ -32,7 +33,7 @@ func (s *Service) step(ctx context.Context, t *domain.Tranche, c domain.PendingC
 	pending := *t
 	pending.Intend(*b)
 	pending.Pending = &c
-	if err := s.Repo.SaveTranche(ctx, &pending, rules.Outcome{Actor: c.Actor, Action: "intend:" + string(b.Move)}); err != nil {
+	if err := s.Repo.SaveTranche(ctx, &pending, commit.Outcome{Actor: c.Actor, Action: "intend:" + string(b.Move)}); err != nil {
 		return err
 	}
 	*t = pending
@@ -64,7 +65,7 @@ func (s *Service) finish(ctx context.Context, t *domain.Tranche) error {
 	if err != nil {
 		return err
 	}
-	c := domain.PendingChange{Actor: rules.System("ledger"), Action: "booked:" + string(b.Move)}
+	c := domain.PendingChange{Actor: commit.System("ledger"), Action: "booked:" + string(b.Move)}
 	if t.Pending != nil {
 		c = *t.Pending
 	}
@@ -95,7 +96,7 @@ func (s *Service) finish(ctx context.Context, t *domain.Tranche) error {
 		t.Holds = append(t.Holds, hold(domain.HoldBudgetInsufficient, domain.Euro(b.Amount)+" needed"))
 		s.arrive(t, b.Otherwise, b.By, t.Holds[0].Reason)
 	}
-	return s.Repo.SaveTranche(ctx, t, rules.Outcome{Actor: c.Actor, Action: c.Action, Events: eventsFor(c, t)})
+	return s.Repo.SaveTranche(ctx, t, commit.Outcome{Actor: c.Actor, Action: c.Action, Events: eventsFor(c, t)})
 }
 
 // arrive moves a tranche to the status a booking led to.
@@ -109,8 +110,7 @@ func (s *Service) arrive(t *domain.Tranche, to domain.TrancheStatus, by, reason 
 	if to == domain.TrancheHeld && reason == "" && len(t.Holds) > 0 {
 		reason = t.Holds[0].Reason
 	}
-	t.Status = to
-	t.History = append(t.History, domain.TrancheChange{Status: to, At: s.now().UTC(), By: by, Reason: reason})
+	t.MoveTo(to, s.now(), by, reason)
 }
 
 // transfer books one move in a budget exactly once, and reports false when the budget had
@@ -204,7 +204,7 @@ func (s *Service) bookBatch(ctx context.Context, budgetID string, batch []*trans
 		if len(causes) == 0 {
 			return byRequest(batch, results), nil
 		}
-		err = s.Repo.SaveBudget(ctx, budget, rules.Outcome{Actor: rules.System("ledger"), Action: fmt.Sprintf("%d transfers", len(causes)),
+		err = s.Repo.SaveBudget(ctx, budget, commit.Outcome{Actor: commit.System("ledger"), Action: fmt.Sprintf("%d transfers", len(causes)),
 			Causes: causes, Detail: postings})
 		if err == nil {
 			return byRequest(batch, results), nil

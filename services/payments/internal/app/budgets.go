@@ -8,7 +8,10 @@ import (
 	"strings"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/requestkey"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -19,7 +22,7 @@ func (s *Service) OpenBudget(ctx context.Context, p auth.Principal, in domain.Bu
 		return nil, err
 	}
 	now := s.now()
-	b := &domain.Budget{ID: rules.NewIDOf(ctx, "bud-", 6), Region: s.region, Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
+	b := &domain.Budget{ID: requestkey.NewIDOf(ctx, "bud-", 6), Region: s.region, Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
 		Schemes: nonNil(in.Schemes), Products: nonNil(in.Products), UpdatedAt: now.UTC()}
 	var postings []domain.Posting
 	if in.AmountCents > 0 {
@@ -30,8 +33,8 @@ func (s *Service) OpenBudget(ctx context.Context, p auth.Principal, in domain.Bu
 		posting.Transfer, posting.Reason = grantName(b), "opened"
 		postings = append(postings, posting)
 	}
-	if err := s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: "opened", Detail: postings}); err != nil {
-		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Budget, error) { return s.Repo.LoadBudget(ctx, b.ID) })
+	if err := s.Repo.SaveBudget(ctx, b, commit.Outcome{Actor: p.Actor(), Action: "opened", Detail: postings}); err != nil {
+		made, ok := requestkey.MadeBefore(ctx, err, func() (*domain.Budget, error) { return s.Repo.LoadBudget(ctx, b.ID) })
 		if !ok {
 			return nil, err
 		}
@@ -93,7 +96,7 @@ func (s *Service) changeGrant(ctx context.Context, p auth.Principal, id string, 
 		return nil, rules.Invalid("reason", "say why (the decision, the letter of the financing source): 3 to 500 characters")
 	}
 	var b *domain.Budget
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		var err error
 		if b, err = s.budget(ctx, id); err != nil {
 			return err
@@ -103,14 +106,14 @@ func (s *Service) changeGrant(ctx context.Context, p auth.Principal, id string, 
 			return err
 		}
 		posting.Transfer, posting.Reason = grantName(b), reason
-		return s.Repo.SaveBudget(ctx, b, rules.Outcome{Actor: p.Actor(), Action: string(move) + ": " + reason, Detail: []domain.Posting{posting}})
+		return s.Repo.SaveBudget(ctx, b, commit.Outcome{Actor: p.Actor(), Action: string(move) + ": " + reason, Detail: []domain.Posting{posting}})
 	})
 	return b, err
 }
 
 // releaseForBudget rechecks the tranches held for this budget (and, for a new budget,
 // those that had none), oldest first.
-func (s *Service) releaseForBudget(ctx context.Context, b *domain.Budget, actor rules.Actor, opened bool) error {
+func (s *Service) releaseForBudget(ctx context.Context, b *domain.Budget, actor commit.Actor, opened bool) error {
 	if _, err := s.recheckWhere(ctx, TrancheFilter{BudgetID: b.ID, HoldCode: domain.HoldBudgetInsufficient}, actor); err != nil {
 		return err
 	}

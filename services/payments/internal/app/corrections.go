@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
 
@@ -72,7 +72,7 @@ func (s *Service) applyCorrection(ctx context.Context, t *domain.Tranche, c doma
 		terms()
 		if c.ToCents == 0 {
 			// nothing more to come: the amount stays what was released, the worth is nil
-			t.WorthCents, t.Status = &c.ToCents, domain.TrancheCancelled
+			t.NothingMoreToCome(c.ToCents)
 			note(t.Status)
 			return s.step(ctx, t, change(milestoneActor, actionCancelled, "correction: the terms no longer pay at this milestone"), nil)
 		}
@@ -155,14 +155,10 @@ func (s *Service) correctPaid(ctx context.Context, t *domain.Tranche, c domain.C
 // makeCorrection creates the supplement or claim that corrects a paid tranche.
 func (s *Service) makeCorrection(ctx context.Context, paid *domain.Tranche, id string, delta domain.Cents, c domain.Correction) error {
 	x := *paid
-	x.StoreVersion = rules.StoreVersion{}
+	x.StoreVersion = optimistic.StoreVersion{}
 	x.ID, x.CorrectionOf = id, paid.ID
 	x.TermsVersion, x.PriceCents, x.MaxPriceCents, x.Percent = c.TermsVersion, c.PriceCents, c.MaxPrice, c.Percent
-	x.Committed, x.Owed, x.PaidOut, x.WorthCents, x.PendingCorrection = false, false, false, nil, nil
-	x.RunID, x.EndToEndID, x.SettledIn, x.BankReason = "", "", "", ""
-	x.Holds, x.Approvals, x.Corrections, x.History, x.Overridden, x.Releases = []domain.Hold{}, []domain.Approval{}, nil, []domain.TrancheChange{}, nil, nil
-	x.Booking, x.Bookings, x.Pending, x.Repayment, x.DuplicateReleasedBy = nil, 0, nil, nil, ""
-	x.Status = ""
+	x.StartOver()
 	if delta > 0 {
 		x.AmountCents = delta
 		x.History = append(x.History, domain.TrancheChange{Status: domain.TrancheExpected, At: c.At, By: "system:" + milestoneActor,
@@ -170,9 +166,8 @@ func (s *Service) makeCorrection(ctx context.Context, paid *domain.Tranche, id s
 		return s.reach(ctx, &x, paid.MilestoneOn)
 	}
 	// what was paid too much is claimed back: it is in the budget's paid account already
-	x.AmountCents, x.PaidOut, x.Status = -delta, true, domain.TrancheClaimed
-	x.History = append(x.History, domain.TrancheChange{Status: domain.TrancheClaimed, At: c.At, By: "system:" + milestoneActor,
-		Reason: "claim on " + paid.ID + ": " + c.Reason})
+	x.AmountCents, x.PaidOut = -delta, true
+	x.MoveTo(domain.TrancheClaimed, c.At, "system:"+milestoneActor, "claim on "+paid.ID+": "+c.Reason)
 	return s.step(ctx, &x, change(milestoneActor, actionClaimed, "correction of "+paid.ID+": "+c.Reason), nil)
 }
 

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
 
@@ -41,35 +41,35 @@ const (
 
 // eventsFor derives the events of a tranche's change from what was done and where the
 // tranche ended up.
-func eventsFor(c domain.PendingChange, t *domain.Tranche) []rules.Event {
-	ev := func(typ string) rules.Event { return trancheEvent(typ, t, c.Reason) }
-	held := func() []rules.Event {
+func eventsFor(c domain.PendingChange, t *domain.Tranche) []commit.Event {
+	ev := func(typ string) commit.Event { return trancheEvent(typ, t, c.Reason) }
+	held := func() []commit.Event {
 		if t.Status == domain.TrancheHeld {
-			return []rules.Event{trancheEvent(TypeHeld, t, t.Holds[0].Reason)}
+			return []commit.Event{trancheEvent(TypeHeld, t, t.Holds[0].Reason)}
 		}
 		return nil
 	}
 	switch c.Action {
 	case actionDue:
-		return append([]rules.Event{ev(TypeDue)}, held()...)
+		return append([]commit.Event{ev(TypeDue)}, held()...)
 	case actionCancelled, actionReversed:
-		return []rules.Event{ev(TypeReversed)}
+		return []commit.Event{ev(TypeReversed)}
 	case actionClaimed:
-		return []rules.Event{ev(TypeClaimed)}
+		return []commit.Event{ev(TypeClaimed)}
 	case actionRecheck:
 		if t.Status == domain.TranchePayable {
-			return []rules.Event{ev(TypeReleased)}
+			return []commit.Event{ev(TypeReleased)}
 		}
 	case actionApproved:
 		if t.Status == domain.TrancheApproved {
-			return []rules.Event{ev(TypeApproved)}
+			return []commit.Event{ev(TypeApproved)}
 		}
 	case actionExported:
-		return []rules.Event{ev(TypeExported)}
+		return []commit.Event{ev(TypeExported)}
 	case actionPaid, actionClaimDropped:
-		return []rules.Event{ev(TypePaid)}
+		return []commit.Event{ev(TypePaid)}
 	case actionRejected:
-		return append([]rules.Event{ev(TypeRejected)}, held()...)
+		return append([]commit.Event{ev(TypeRejected)}, held()...)
 	}
 	return nil
 }
@@ -97,7 +97,7 @@ type TrancheData struct {
 	At           time.Time            `json:"at"`
 }
 
-func trancheEvent(typ string, t *domain.Tranche, reason string) rules.Event {
+func trancheEvent(typ string, t *domain.Tranche, reason string) commit.Event {
 	at := time.Now().UTC()
 	if n := len(t.History); n > 0 {
 		at = t.History[n-1].At
@@ -109,7 +109,7 @@ func trancheEvent(typ string, t *domain.Tranche, reason string) rules.Event {
 	if len(reason) > 500 {
 		reason = reason[:500]
 	}
-	return rules.Event{Type: typ, Key: t.ID, Subject: t.ID, Data: TrancheData{
+	return commit.Event{Type: typ, Key: t.ID, Subject: t.ID, Data: TrancheData{
 		TrancheID: t.ID, Region: t.Region, EnrolmentID: t.EnrolmentID, ContractID: t.ContractID, ProviderKvK: t.ProviderKvK,
 		ProductID: t.ProductID, BudgetID: t.BudgetID, Milestone: string(t.Milestone), MilestoneOn: on,
 		TermsVersion: t.TermsVersion, Percent: t.Percent, AmountCents: t.AmountCents, Status: t.Status, Holds: t.Holds,

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
@@ -16,17 +17,17 @@ import (
 // BudgetTransfer is one posting of a budget's ledger with the change that booked it.
 type BudgetTransfer struct {
 	domain.Posting
-	Version int         `json:"version"`
-	At      time.Time   `json:"at"`
-	Actor   rules.Actor `json:"actor"`
-	Action  string      `json:"action"`
+	Version int          `json:"version"`
+	At      time.Time    `json:"at"`
+	Actor   commit.Actor `json:"actor"`
+	Action  string       `json:"action"`
 }
 
 // BudgetChange is one change of a budget: its version, who and what, and its postings.
 type BudgetChange struct {
 	Version  int
 	At       time.Time
-	Actor    rules.Actor
+	Actor    commit.Actor
 	Action   string
 	Postings []domain.Posting
 }

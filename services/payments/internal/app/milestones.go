@@ -6,7 +6,8 @@ import (
 	"slices"
 
 	"github.com/werkregio/platform/services/kit/civil"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -77,7 +78,7 @@ func (s *Service) ApplyMilestone(ctx context.Context, m Milestone) error {
 			a = domain.TrancheAmount{Milestone: ms}
 		}
 		first := true
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			t, err := loaded[id], error(nil)
 			if !first {
 				if t, err = s.loadTranche(ctx, id); err != nil && !notFound(err) {
@@ -141,8 +142,7 @@ func (s *Service) newTranche(m Milestone, a domain.TrancheAmount) *domain.Tranch
 // when it does not, the tranche is still expected (uncommitted) and is checked for the
 // budget when it falls due.
 func (s *Service) commit(ctx context.Context, t *domain.Tranche) error {
-	t.Status = domain.TrancheExpected
-	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: "system:" + milestoneActor, Reason: "enrolment under way"})
+	t.MoveTo(domain.TrancheExpected, s.now(), "system:"+milestoneActor, "enrolment under way")
 	b, err := s.budgetFor(ctx, t)
 	if err != nil {
 		return err
@@ -159,9 +159,7 @@ func (s *Service) commit(ctx context.Context, t *domain.Tranche) error {
 // (from its commitment, or from what is free), checked, and payable or held.
 func (s *Service) reach(ctx context.Context, t *domain.Tranche, on civil.Date) error {
 	t.MilestoneOn = on
-	if t.Status == "" {
-		t.Status = domain.TrancheExpected // until the booking's outcome is known
-	}
+	t.AwaitBooking()
 	t.Approvals = []domain.Approval{}
 	if t.ExpectedOn.IsZero() || t.ExpectedOn != on {
 		t.ExpectedOn = on
@@ -182,8 +180,7 @@ func (s *Service) reach(ctx context.Context, t *domain.Tranche, on civil.Date) e
 		return err
 	}
 	if t.BudgetID == "" {
-		t.Holds = append(t.Holds, hold(domain.HoldNoBudget, ""))
-		t.Status = domain.TrancheHeld
+		t.HoldFor(hold(domain.HoldNoBudget, ""))
 		return s.step(ctx, t, change(milestoneActor, actionDue, ""), nil)
 	}
 	if h, err := s.periodHold(ctx, t); err != nil || h != nil {
@@ -191,8 +188,7 @@ func (s *Service) reach(ctx context.Context, t *domain.Tranche, on civil.Date) e
 			return err
 		}
 		// the budget's period is over: it stays committed there until finance carries it
-		t.Holds = append(t.Holds, *h)
-		t.Status = domain.TrancheHeld
+		t.HoldFor(*h)
 		return s.step(ctx, t, change(milestoneActor, actionDue, ""), nil)
 	}
 	move := domain.MoveDueFree
@@ -216,7 +212,7 @@ func (s *Service) assignBudget(ctx context.Context, t *domain.Tranche) error {
 }
 
 func change(system, action, reason string) domain.PendingChange {
-	return domain.PendingChange{Actor: rules.System(system), Action: action, Reason: reason}
+	return domain.PendingChange{Actor: commit.System(system), Action: action, Reason: reason}
 }
 
 func hold(c domain.HoldCode, detail string) domain.Hold {
@@ -332,8 +328,7 @@ func (s *Service) findBudget(ctx context.Context, t *domain.Tranche) (*domain.Bu
 
 // cancel releases the commitment of a tranche whose milestone will not come.
 func (s *Service) cancel(ctx context.Context, t *domain.Tranche, reason string) error {
-	t.Status = domain.TrancheCancelled
-	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: "system:" + milestoneActor, Reason: reason})
+	t.MoveTo(domain.TrancheCancelled, s.now(), "system:"+milestoneActor, reason)
 	o := change(milestoneActor, actionCancelled, reason)
 	if !t.Committed {
 		return s.step(ctx, t, o, nil)
@@ -373,9 +368,7 @@ func (s *Service) reachAgain(ctx context.Context, t *domain.Tranche, on civil.Da
 func (s *Service) dropClaim(t *domain.Tranche, on civil.Date, by string) {
 	t.MilestoneOn, t.ReachedAgain, t.SettledIn = on, civil.Date{}, ""
 	t.Holds = []domain.Hold{}
-	t.Status = domain.TranchePaid
-	t.History = append(t.History, domain.TrancheChange{Status: t.Status, At: s.now().UTC(), By: by,
-		Reason: "the milestone was reached again on " + on.String() + ": the claim is dropped and the payment stands"})
+	t.MoveTo(domain.TranchePaid, s.now(), by, "the milestone was reached again on "+on.String()+": the claim is dropped and the payment stands")
 }
 
 // withdraw follows a milestone that no longer holds: before payment the tranche is

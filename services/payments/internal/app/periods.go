@@ -7,6 +7,8 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -84,9 +86,9 @@ func (s *Service) CarryOver(ctx context.Context, p auth.Principal, fromID string
 }
 
 // carry moves one tranche's commitment; it says why when the new budget cannot take it.
-func (s *Service) carry(ctx context.Context, id string, from, to *domain.Budget, actor rules.Actor, reason string) (string, error) {
+func (s *Service) carry(ctx context.Context, id string, from, to *domain.Budget, actor commit.Actor, reason string) (string, error) {
 	why := ""
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil || t.BudgetID != from.ID {
 			return err // carried before

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -12,9 +14,9 @@ import (
 // top-up, a confirmed bank account, a contract in force, a day passed): payable when every
 // check passes, otherwise held with the reasons that remain. A tranche that was not booked
 // for want of budget is booked now, if it fits.
-func (s *Service) Recheck(ctx context.Context, id string, actor rules.Actor) (*domain.Tranche, error) {
+func (s *Service) Recheck(ctx context.Context, id string, actor commit.Actor) (*domain.Tranche, error) {
 	var out *domain.Tranche
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
@@ -85,7 +87,7 @@ func sameHolds(a, b []domain.Hold) bool {
 
 // recheckWhere rechecks the held tranches a filter selects, oldest first (a budget top-up
 // releases the oldest held tranches first, while it lasts).
-func (s *Service) recheckWhere(ctx context.Context, f TrancheFilter, actor rules.Actor) (int, error) {
+func (s *Service) recheckWhere(ctx context.Context, f TrancheFilter, actor commit.Actor) (int, error) {
 	f.Status = domain.TrancheHeld
 	var ids []string
 	if err := s.Repo.EachTranche(ctx, s.region, f, func(t *domain.Tranche) error {
@@ -110,11 +112,11 @@ func (s *Service) recheckWhere(ctx context.Context, f TrancheFilter, actor rules
 // RecheckDue rechecks tranches held because their milestone day had not come, or their
 // budget's period had ended (a carry-over a crash cut short is finished) (a scheduled job).
 func (s *Service) RecheckDue(ctx context.Context) (int, error) {
-	n, err := s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldMilestoneNotDue}, rules.System("recheck"))
+	n, err := s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldMilestoneNotDue}, commit.System("recheck"))
 	if err != nil {
 		return n, err
 	}
-	m, err := s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldBudgetPeriodEnded}, rules.System("recheck"))
+	m, err := s.recheckWhere(ctx, TrancheFilter{HoldCode: domain.HoldBudgetPeriodEnded}, commit.System("recheck"))
 	return n + m, err
 }
 
@@ -123,14 +125,14 @@ func (s *Service) RecheckDue(ctx context.Context) (int, error) {
 // Four eyes: a transfer the bank rejected returns to payable only when a second officer
 // confirms the first one's release (a new confirmed bank account counts as the first, by
 // who confirmed it); who released a duplicate hold does not approve the tranche.
-func (s *Service) Release(ctx context.Context, actor rules.Actor, id string, code domain.HoldCode, reason string) (*domain.Tranche, error) {
+func (s *Service) Release(ctx context.Context, actor commit.Actor, id string, code domain.HoldCode, reason string) (*domain.Tranche, error) {
 	if code != domain.HoldDuplicate && code != domain.HoldBankRejected {
 		return nil, rules.Invalid("code", "only the holds %s and %s are released by hand; the others are released when their cause is fixed", domain.HoldDuplicate, domain.HoldBankRejected)
 	}
 	if len(reason) < 5 {
 		return nil, rules.Invalid("reason", "state why the hold no longer applies")
 	}
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
@@ -219,7 +221,7 @@ func (r *reconciler) exception(ctx context.Context, code domain.ExceptionCode, o
 	case domain.ExceptionTotalsDiffer:
 		e.Reason += fmt.Sprintf(": the bank states %d transfers of %s, the run has %d of %s", o.Count, sepa.Cents(o.TotalCents), run.Transfers, sepa.Cents(run.TotalCents))
 	}
-	err := r.s.Repo.SaveException(ctx, e, rules.Outcome{Actor: r.p.Actor(), Action: "found: " + string(code)})
+	err := r.s.Repo.SaveException(ctx, e, commit.Outcome{Actor: r.p.Actor(), Action: "found: " + string(code)})
 	if errors.Is(err, rules.ErrConflict) {
 		if e, err = r.s.Repo.LoadException(ctx, e.ID); err != nil {
 			return err
@@ -250,7 +252,7 @@ func (s *Service) ListExceptions(ctx context.Context, status string, page paging
 // ResolveException records how finance settled an exception, with the reason (audited).
 func (s *Service) ResolveException(ctx context.Context, p auth.Principal, id, reason string) (*domain.BankException, error) {
 	var e *domain.BankException
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		var err error
 		if e, err = s.Repo.LoadException(ctx, id); err != nil {
 			return err
@@ -261,13 +263,13 @@ func (s *Service) ResolveException(ctx context.Context, p auth.Principal, id, re
 		if err := e.Resolve(reason, p.Subject, s.now()); err != nil {
 			return err
 		}
-		return s.Repo.SaveException(ctx, e, rules.Outcome{Actor: p.Actor(), Action: "resolved"})
+		return s.Repo.SaveException(ctx, e, commit.Outcome{Actor: p.Actor(), Action: "resolved"})
 	})
 	return e, err
 }
 
 func (s *Service) countOutcome(ctx context.Context, runID string, paid bool) error {
-	return rules.Retry(ctx, func() error {
+	return optimistic.Retry(ctx, func() error {
 		r, err := s.Repo.LoadRun(ctx, runID)
 		if err != nil {
 			return err
@@ -277,15 +279,15 @@ func (s *Service) countOutcome(ctx context.Context, runID string, paid bool) err
 		} else {
 			r.Rejected++
 		}
-		return s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: rules.System("reconciliation"), Action: "outcome"})
+		return s.Repo.SaveRun(ctx, r, commit.Outcome{Actor: commit.System("reconciliation"), Action: "outcome"})
 	})
 }
 
 // settle records the bank's outcome on one tranche of a transfer: paid (due → paid in the
 // budget), or rejected (held with the bank's reason until a new account or finance
 // releases it; after a payment was returned, paid → due).
-func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer, o sepa.Outcome, actor rules.Actor) error {
-	err := rules.Retry(ctx, func() error {
+func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer, o sepa.Outcome, actor commit.Actor) error {
+	err := optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
@@ -323,7 +325,7 @@ func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer,
 				&domain.Booking{Move: domain.MoveReject, Amount: t.AmountCents, Budget: t.BudgetID})
 		case o.Rejected && claimed && !t.PaidOut && t.Owed:
 			// withdrawn while in the run and not paid after all: simply reversed
-			t.Status = domain.TrancheReversed
+			t.MarkReversed()
 			return s.step(ctx, t, domain.PendingChange{Actor: actor, Action: actionReversed, Reason: "the bank did not pay it"},
 				&domain.Booking{Move: domain.MoveReverse, Amount: t.AmountCents, Budget: t.BudgetID})
 		}
@@ -338,8 +340,8 @@ func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer,
 }
 
 // settleClaim books a claim set off in a paid transfer: the money returns to its budget.
-func (s *Service) settleClaim(ctx context.Context, id, runID string, actor rules.Actor) error {
-	return rules.Retry(ctx, func() error {
+func (s *Service) settleClaim(ctx context.Context, id, runID string, actor commit.Actor) error {
+	return optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
@@ -368,7 +370,7 @@ func removeCode(codes []domain.HoldCode, c domain.HoldCode) []domain.HoldCode {
 
 // reachRecovered makes a claimed tranche whose claim a paid transfer recovered, and whose
 // milestone was reached again meanwhile, due again: checked, then one transfer paid → due.
-func (s *Service) reachRecovered(ctx context.Context, t *domain.Tranche, actor rules.Actor, runID string) error {
+func (s *Service) reachRecovered(ctx context.Context, t *domain.Tranche, actor commit.Actor, runID string) error {
 	t.MilestoneOn, t.ExpectedOn, t.SettledIn = t.ReachedAgain, t.ReachedAgain, ""
 	t.Approvals = []domain.Approval{}
 	holds, err := s.precheck(ctx, t)

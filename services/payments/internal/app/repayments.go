@@ -6,6 +6,8 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
@@ -18,7 +20,7 @@ import (
 
 // RequestRepayment asks an open claim back from the provider by a day (finance, or the
 // daily check with actor system:repayments).
-func (s *Service) RequestRepayment(ctx context.Context, actor rules.Actor, id string, dueOn civil.Date, reason string) (*domain.Tranche, error) {
+func (s *Service) RequestRepayment(ctx context.Context, actor commit.Actor, id string, dueOn civil.Date, reason string) (*domain.Tranche, error) {
 	reason = strings.TrimSpace(reason)
 	var v rules.Checker
 	v.Check(!dueOn.IsZero() && dueOn.After(s.today()), "dueOn", "must be a day after today")
@@ -27,7 +29,7 @@ func (s *Service) RequestRepayment(ctx context.Context, actor rules.Actor, id st
 		return nil, err
 	}
 	var out *domain.Tranche
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
@@ -65,7 +67,7 @@ func (s *Service) RecordRepayment(ctx context.Context, p auth.Principal, id stri
 		return nil, err
 	}
 	var out *domain.Tranche
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
@@ -118,7 +120,7 @@ func (s *Service) RequestDueRepayments(ctx context.Context, days int) (int, erro
 			}
 			reason = "the provider has nothing more to be paid to set the claim off against"
 		}
-		if _, err := s.RequestRepayment(ctx, rules.System("repayments"), c.ID, s.today().AddDays(days), reason); err != nil {
+		if _, err := s.RequestRepayment(ctx, commit.System("repayments"), c.ID, s.today().AddDays(days), reason); err != nil {
 			return n, err
 		}
 		n++

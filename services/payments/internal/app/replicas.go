@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
 
@@ -14,7 +15,7 @@ func (s *Service) KeepContract(ctx context.Context, c ContractChange) error {
 	if err := s.Contracts.Record(ctx, c); err != nil {
 		return err
 	}
-	actor := rules.System("procurement.contracts")
+	actor := commit.System("procurement.contracts")
 	for _, code := range []domain.HoldCode{domain.HoldNoContract, domain.HoldContractSuspended} {
 		if _, err := s.recheckWhere(ctx, TrancheFilter{ContractID: c.ContractID, HoldCode: code}, actor); err != nil {
 			return err
@@ -33,7 +34,7 @@ func (s *Service) KeepAccount(ctx context.Context, a domain.BankAccount) error {
 	if err != nil || !kept {
 		return err
 	}
-	actor := rules.System("providers.registry")
+	actor := commit.System("providers.registry")
 	for _, code := range []domain.HoldCode{domain.HoldBankAccountMissing, domain.HoldBankAccountInvalid, domain.HoldBankAccountNew, domain.HoldBankRejected} {
 		var ids []string
 		if err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{ProviderKvK: a.ProviderKvK, Status: domain.TrancheHeld, HoldCode: code}, func(t *domain.Tranche) error {
@@ -64,7 +65,7 @@ func (s *Service) askReleaseForAccount(ctx context.Context, id string, a domain.
 	if by == "" {
 		by = "system:providers.registry"
 	}
-	return rules.Retry(ctx, func() error {
+	return optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if err != nil || !held(t, domain.HoldBankRejected) || slices.ContainsFunc(t.Releases, func(r domain.Release) bool { return r.Code == domain.HoldBankRejected }) {
 			return err
@@ -72,6 +73,6 @@ func (s *Service) askReleaseForAccount(ctx context.Context, id string, a domain.
 		if _, err := t.AskRelease(domain.HoldBankRejected, by, fmt.Sprintf("bank account revision %d confirmed", a.Revision), s.now()); err != nil {
 			return err
 		}
-		return s.step(ctx, t, domain.PendingChange{Actor: rules.System("providers.registry"), Action: "release-asked"}, nil)
+		return s.step(ctx, t, domain.PendingChange{Actor: commit.System("providers.registry"), Action: "release-asked"}, nil)
 	})
 }

@@ -15,7 +15,10 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/requestkey"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 	"github.com/werkregio/platform/services/payments/internal/sepa"
@@ -53,20 +56,20 @@ func (s *Service) CreateRun(ctx context.Context, p auth.Principal, in RunInput) 
 	}
 	var r *domain.Run
 	for attempt := 0; ; attempt++ {
-		id := rules.NewIDOf(ctx, "run-", 6)
+		id := requestkey.NewIDOf(ctx, "run-", 6)
 		if attempt > 0 {
-			id = rules.NewIDOf(context.Background(), "run-", 6) // a random id taken by another run: draw again
+			id = requestkey.NewIDOf(context.Background(), "run-", 6) // a random id taken by another run: draw again
 		}
 		now := s.now()
 		r = &domain.Run{ID: id, Region: s.region, Status: domain.RunBuilding, UpTo: in.UpTo, ExecutionDate: in.ExecutionDate,
 			PerTranche: perTranche, Format: s.settings.PainVersion, MessageID: domain.MessageID(s.region, id, now),
 			DebtorIBAN: s.settings.Debtor.IBAN, ByProvider: []domain.RunProviderTotal{}, ByBudget: []domain.RunBudgetTotal{},
 			CreatedAt: now.UTC(), CreatedBy: p.Subject}
-		err := s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "created"})
+		err := s.Repo.SaveRun(ctx, r, commit.Outcome{Actor: p.Actor(), Action: "created"})
 		if err == nil {
 			break
 		}
-		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Run, error) { return s.Repo.LoadRun(ctx, r.ID) })
+		made, ok := requestkey.MadeBefore(ctx, err, func() (*domain.Run, error) { return s.Repo.LoadRun(ctx, r.ID) })
 		if ok && made.CreatedBy == p.Subject {
 			r = made // building is safe to repeat: finish it, if it was not finished
 			break
@@ -96,7 +99,7 @@ func endToEnd(r *domain.Run, t *domain.Tranche) string {
 
 // build takes the tranches into a run, then groups them into transfers; each step is safe
 // to repeat, so a run a crash left building is finished by the next attempt (BuildPending).
-func (s *Service) build(ctx context.Context, r *domain.Run, actor rules.Actor) error {
+func (s *Service) build(ctx context.Context, r *domain.Run, actor commit.Actor) error {
 	var ids []string
 	if err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{Status: domain.TrancheApproved}, func(t *domain.Tranche) error {
 		if !t.MilestoneOn.After(r.UpTo) {
@@ -107,7 +110,7 @@ func (s *Service) build(ctx context.Context, r *domain.Run, actor rules.Actor) e
 		return err
 	}
 	for _, id := range ids {
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			t, err := s.loadTranche(ctx, id)
 			if err != nil || t.Status != domain.TrancheApproved {
 				return err // taken by another run, or changed: not in this one
@@ -128,7 +131,7 @@ func (s *Service) build(ctx context.Context, r *domain.Run, actor rules.Actor) e
 // group makes the run's transfers from its tranches: per provider (or per tranche), less
 // the provider's open claims; a provider whose claims exceed what it is owed is left out
 // of the run (its tranches return to approved) and its claims stay open.
-func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) error {
+func (s *Service) group(ctx context.Context, r *domain.Run, actor commit.Actor) error {
 	byTransfer := map[string]*domain.RunTransfer{}
 	shares := map[string]trancheShare{} // each tranche's budget and amount, for the run's totals
 	if err := s.Repo.EachTranche(ctx, s.region, TrancheFilter{RunID: r.ID, Status: domain.TrancheExported}, func(t *domain.Tranche) error {
@@ -214,11 +217,8 @@ func (s *Service) group(ctx context.Context, r *domain.Run, actor rules.Actor) e
 		}
 	}
 	r.ByProvider, r.ByBudget = totals.lists()
-	r.Status = domain.RunReady // awaits a second officer's approval
-	if r.Transfers == 0 {
-		r.Status, r.Reason = domain.RunCancelled, "no approved tranche to pay up to "+r.UpTo.String()
-	}
-	return s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: actor, Action: "built"})
+	r.Built()
+	return s.Repo.SaveRun(ctx, r, commit.Outcome{Actor: actor, Action: "built"})
 }
 
 // remittance is what the provider reconciles by: the tranches (enrolment and milestone).
@@ -249,9 +249,9 @@ func (s *Service) openClaims(ctx context.Context, kvk, runID string) ([]*domain.
 	return out, err
 }
 
-func (s *Service) returnTranches(ctx context.Context, r *domain.Run, ids []string, actor rules.Actor, reason string) error {
+func (s *Service) returnTranches(ctx context.Context, r *domain.Run, ids []string, actor commit.Actor, reason string) error {
 	for _, id := range ids {
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			t, err := s.loadTranche(ctx, id)
 			if err != nil {
 				return err
@@ -275,7 +275,7 @@ func (s *Service) BuildPending(ctx context.Context) error {
 		if s.now().Sub(r.CreatedAt) < runBuildGrace {
 			return nil // probably still being built by its request
 		}
-		return s.build(ctx, r, rules.System("run-builder"))
+		return s.build(ctx, r, commit.System("run-builder"))
 	})
 }
 
@@ -285,9 +285,9 @@ const runBuildGrace = 2 * time.Minute
 
 // setOff reserves claims for a run's transfer (or, with run "", frees them again): a claim
 // is set off in one run at a time, and settled when that transfer is paid.
-func (s *Service) setOff(ctx context.Context, claims []*domain.Tranche, runID string, actor rules.Actor) error {
+func (s *Service) setOff(ctx context.Context, claims []*domain.Tranche, runID string, actor commit.Actor) error {
 	for _, c := range claims {
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			t, err := s.loadTranche(ctx, c.ID)
 			if err != nil {
 				return err
@@ -307,9 +307,9 @@ func (s *Service) setOff(ctx context.Context, claims []*domain.Tranche, runID st
 
 // freeClaims makes claims a run had set off open again (the run was cancelled, or the
 // transfer rejected).
-func (s *Service) freeClaims(ctx context.Context, ids []string, runID string, actor rules.Actor) error {
+func (s *Service) freeClaims(ctx context.Context, ids []string, runID string, actor commit.Actor) error {
 	for _, id := range ids {
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			t, err := s.loadTranche(ctx, id)
 			if err != nil || t.SettledIn != runID || !t.PaidOut {
 				return err
@@ -409,7 +409,7 @@ func (s *Service) RunTransfers(ctx context.Context, id string, page paging.Reque
 // CancelRun returns a run's tranches to approved: allowed until it was sent.
 func (s *Service) CancelRun(ctx context.Context, p auth.Principal, id, reason string) (*domain.Run, error) {
 	var r *domain.Run
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		var err error
 		if r, err = s.GetRun(ctx, id); err != nil {
 			return err
@@ -417,7 +417,7 @@ func (s *Service) CancelRun(ctx context.Context, p auth.Principal, id, reason st
 		if err := r.Cancel(reason); err != nil {
 			return err
 		}
-		return s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "cancelled: " + reason})
+		return s.Repo.SaveRun(ctx, r, commit.Outcome{Actor: p.Actor(), Action: "cancelled: " + reason})
 	})
 	if err != nil {
 		return nil, err
@@ -444,7 +444,7 @@ func (s *Service) CancelRun(ctx context.Context, p auth.Principal, id, reason st
 // built it): only then is its file released.
 func (s *Service) ApproveRun(ctx context.Context, p auth.Principal, id string) (*domain.Run, error) {
 	var r *domain.Run
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		var err error
 		if r, err = s.GetRun(ctx, id); err != nil {
 			return err
@@ -455,7 +455,7 @@ func (s *Service) ApproveRun(ctx context.Context, p auth.Principal, id string) (
 		if err := r.Approve(p.Subject, s.now()); err != nil {
 			return err
 		}
-		return s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "approved"})
+		return s.Repo.SaveRun(ctx, r, commit.Outcome{Actor: p.Actor(), Action: "approved"})
 	})
 	return r, err
 }
@@ -463,7 +463,7 @@ func (s *Service) ApproveRun(ctx context.Context, p auth.Principal, id string) (
 // MarkSent records that finance sent the file to the bank: from then on it cannot be cancelled.
 func (s *Service) MarkSent(ctx context.Context, p auth.Principal, id string) (*domain.Run, error) {
 	var r *domain.Run
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		var err error
 		if r, err = s.GetRun(ctx, id); err != nil {
 			return err
@@ -474,7 +474,7 @@ func (s *Service) MarkSent(ctx context.Context, p auth.Principal, id string) (*d
 		if err := r.MarkSent(); err != nil {
 			return err
 		}
-		return s.Repo.SaveRun(ctx, r, rules.Outcome{Actor: p.Actor(), Action: "sent"})
+		return s.Repo.SaveRun(ctx, r, commit.Outcome{Actor: p.Actor(), Action: "sent"})
 	})
 	return r, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
@@ -55,7 +56,7 @@ func (s *Service) ListTranches(ctx context.Context, p auth.Principal, f TrancheF
 // still need two.
 func (s *Service) Approve(ctx context.Context, p auth.Principal, id string) (*domain.Tranche, error) {
 	var out *domain.Tranche
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		t, err := s.loadTranche(ctx, id)
 		if t, err = s.visible(p, t, err); err != nil {
 			return err

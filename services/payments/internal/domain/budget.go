@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -14,15 +15,15 @@ import (
 // committed, due, paid) live in one aggregate, so every transfer among them is one atomic
 // change with the invariants checked, and the budget's history is its ledger.
 type Budget struct {
-	rules.StoreVersion `json:"-"`
-	ID                 string   `json:"id"`
-	Region             string   `json:"region"`
-	Name               string   `json:"name"`
-	Source             string   `json:"source"` // the financing source
-	From               Date     `json:"from"`
-	Until              Date     `json:"until"`
-	Schemes            []string `json:"schemes"`  // schemes that draw on it (empty: none yet)
-	Products           []string `json:"products"` // or single products of them
+	optimistic.StoreVersion `json:"-"`
+	ID                      string   `json:"id"`
+	Region                  string   `json:"region"`
+	Name                    string   `json:"name"`
+	Source                  string   `json:"source"` // the financing source
+	From                    Date     `json:"from"`
+	Until                   Date     `json:"until"`
+	Schemes                 []string `json:"schemes"`  // schemes that draw on it (empty: none yet)
+	Products                []string `json:"products"` // or single products of them
 	// Accounts: granted (debit-normal, the source), free, committed, due, paid.
 	Granted   Cents     `json:"grantedCents"`
 	Free      Cents     `json:"freeCents"`

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -38,11 +39,11 @@ var ExceptionReasons = map[ExceptionCode]string{
 // BankException is a line of a bank's answer that was not applied, with what the bank said
 // and the transfer it was matched against, until finance resolves it (with a reason).
 type BankException struct {
-	rules.StoreVersion `json:"-"`
-	ID                 string        `json:"id"`
-	Region             string        `json:"region"`
-	Code               ExceptionCode `json:"code"`
-	Reason             string        `json:"reason"`
+	optimistic.StoreVersion `json:"-"`
+	ID                      string        `json:"id"`
+	Region                  string        `json:"region"`
+	Code                    ExceptionCode `json:"code"`
+	Reason                  string        `json:"reason"`
 	// File is the kind of the bank's file (pain.002, camt.053, camt.054); Line the bank's
 	// line as it wrote it; Reference the EndToEndId or message it names.
 	File      string `json:"file"`

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/optimistic"
 
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -28,12 +29,12 @@ const (
 // file. Its transfers are stored beside it (a run may hold 100,000), in a fixed order, so
 // the file is the same every time it is asked for.
 type Run struct {
-	rules.StoreVersion `json:"-"`
-	ID                 string    `json:"id"`
-	Region             string    `json:"region"`
-	Status             RunStatus `json:"status"`
-	UpTo               Date      `json:"upTo"`
-	ExecutionDate      Date      `json:"executionDate"`
+	optimistic.StoreVersion `json:"-"`
+	ID                      string    `json:"id"`
+	Region                  string    `json:"region"`
+	Status                  RunStatus `json:"status"`
+	UpTo                    Date      `json:"upTo"`
+	ExecutionDate           Date      `json:"executionDate"`
 	// PerTranche: one transfer per tranche instead of one per provider.
 	PerTranche bool `json:"perTranche"`
 	// Format: the pain.001 version of the file ("pain.001.001.09").
@@ -88,6 +89,14 @@ func (r *Run) Approve(by string, now time.Time) error {
 	}
 	r.Status, r.ApprovedBy, r.ApprovedAt = RunApproved, by, now.UTC()
 	return nil
+}
+
+// Built: a run awaits a second officer's approval; one with nothing to pay is cancelled.
+func (r *Run) Built() {
+	r.Status = RunReady
+	if r.Transfers == 0 {
+		r.Status, r.Reason = RunCancelled, "no approved tranche to pay up to "+r.UpTo.String()
+	}
 }
 
 // Released reports whether the run's file may be downloaded and answered by the bank.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/requestkey"
 )
 
 // Bank message ids are unique per debtor for ever, whatever the region's name: 10,000 runs
@@ -27,9 +27,9 @@ func TestBankMessageIdsAreUniqueForEveryRegion(t *testing.T) {
 		for i := range 10_000 {
 			ctx := context.Background()
 			if i%2 == 1 { // runs asked for with an Idempotency-Key get ids derived from it
-				ctx = rules.WithRequestKey(ctx, region+"|finance|"+string(rune('a'+i%26))+strings.Repeat("x", i%7)+time.Duration(i).String())
+				ctx = requestkey.With(ctx, region+"|finance|"+string(rune('a'+i%26))+strings.Repeat("x", i%7)+time.Duration(i).String())
 			}
-			id := MessageID(region, rules.NewIDOf(ctx, "run-", 6), day.Add(time.Duration(i)*time.Hour))
+			id := MessageID(region, requestkey.NewIDOf(ctx, "run-", 6), day.Add(time.Duration(i)*time.Hour))
 			if !valid.MatchString(id) {
 				t.Fatalf("%q (%d characters) is not an identifier of at most 35 SEPA characters", id, len(id))
 			}

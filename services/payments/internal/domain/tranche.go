@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/trajectory"
@@ -30,16 +32,16 @@ const (
 // Tranche is one enrolment's payment at one milestone. Its id is the enrolment and the
 // milestone, so it exists once however often the milestone is delivered.
 type Tranche struct {
-	rules.StoreVersion `json:"-"`
-	ID                 string `json:"id"`
-	Region             string `json:"region"`
-	EnrolmentID        string `json:"enrolmentId"`
-	ContractID         string `json:"contractId"`
-	ProviderKvK        string `json:"providerKvk"`
-	ProductID          string `json:"productId"`
-	SchemeID           string `json:"schemeId"`
-	ParticipantID      string `json:"participantId"`
-	BudgetID           string `json:"budgetId,omitempty"`
+	optimistic.StoreVersion `json:"-"`
+	ID                      string `json:"id"`
+	Region                  string `json:"region"`
+	EnrolmentID             string `json:"enrolmentId"`
+	ContractID              string `json:"contractId"`
+	ProviderKvK             string `json:"providerKvk"`
+	ProductID               string `json:"productId"`
+	SchemeID                string `json:"schemeId"`
+	ParticipantID           string `json:"participantId"`
+	BudgetID                string `json:"budgetId,omitempty"`
 	// Committed: the amount was committed in the budget while the milestone was to come.
 	Committed bool `json:"committed"`
 	// Owed: the amount is booked as due to the provider (in the budget's due account).
@@ -135,6 +137,40 @@ type Repayment struct {
 	RecordedBy  string    `json:"recordedBy,omitempty"`
 }
 
+// AwaitBooking: a tranche whose milestone is reached is expected until the outcome of its
+// booking is known.
+func (t *Tranche) AwaitBooking() {
+	if t.Status == "" {
+		t.Status = TrancheExpected
+	}
+}
+
+// HoldFor holds the tranche for one more reason.
+func (t *Tranche) HoldFor(h Hold) {
+	t.Holds = append(t.Holds, h)
+	t.Status = TrancheHeld
+}
+
+// NothingMoreToCome: a correction left the tranche worth this (nothing more is paid at
+// its milestone); what was released stays its amount.
+func (t *Tranche) NothingMoreToCome(worth Cents) {
+	t.WorthCents, t.Status = &worth, TrancheCancelled
+}
+
+// MarkReversed: withdrawn while in a run the bank did not pay after all, the tranche is
+// simply reversed.
+func (t *Tranche) MarkReversed() { t.Status = TrancheReversed }
+
+// StartOver forgets everything a tranche went through: the copy of a paid tranche that
+// becomes its supplement or its claim begins with no status, bookings or history.
+func (t *Tranche) StartOver() {
+	t.Committed, t.Owed, t.PaidOut, t.WorthCents, t.PendingCorrection = false, false, false, nil, nil
+	t.RunID, t.EndToEndID, t.SettledIn, t.BankReason = "", "", "", ""
+	t.Holds, t.Approvals, t.Corrections, t.History, t.Overridden, t.Releases = []Hold{}, []Approval{}, nil, []TrancheChange{}, nil, nil
+	t.Booking, t.Bookings, t.Pending, t.Repayment, t.DuplicateReleasedBy = nil, 0, nil, nil, ""
+	t.Status = ""
+}
+
 // Worth is what the tranche is worth after its corrections.
 func (t *Tranche) Worth() Cents {
 	if t.WorthCents != nil {
@@ -155,7 +191,8 @@ func TrancheID(enrolmentID string, m trajectory.Milestone) string {
 // Date is a calendar day (Europe/Amsterdam).
 type Date = civil.Date
 
-func (t *Tranche) move(to TrancheStatus, now time.Time, by, reason string) {
+// MoveTo records that the tranche moved to a status: who moved it, when and why (its history).
+func (t *Tranche) MoveTo(to TrancheStatus, now time.Time, by, reason string) {
 	t.Status = to
 	t.History = append(t.History, TrancheChange{Status: to, At: now.UTC(), By: by, Reason: reason})
 }
@@ -173,11 +210,11 @@ func (t *Tranche) Checked(holds []Hold, now time.Time, by string) bool {
 	t.Holds = holds
 	if len(holds) > 0 {
 		if was != TrancheHeld {
-			t.move(TrancheHeld, now, by, holds[0].Reason)
+			t.MoveTo(TrancheHeld, now, by, holds[0].Reason)
 		}
 		return was != TrancheHeld
 	}
-	t.move(TranchePayable, now, by, "every pre-check passed")
+	t.MoveTo(TranchePayable, now, by, "every pre-check passed")
 	return true
 }
 
@@ -232,7 +269,7 @@ func (t *Tranche) Approve(by string, need int, now time.Time) error {
 	}
 	t.Approvals = append(t.Approvals, Approval{By: by, At: now.UTC()})
 	if len(t.Approvals) >= need {
-		t.move(TrancheApproved, now, by, "")
+		t.MoveTo(TrancheApproved, now, by, "")
 	}
 	return nil
 }
@@ -243,7 +280,7 @@ func (t *Tranche) Export(runID string, now time.Time, by string) error {
 		return rules.State("tranche %s is %s; only an approved tranche goes in a run", t.ID, t.Status)
 	}
 	t.RunID = runID
-	t.move(TrancheExported, now, by, runID)
+	t.MoveTo(TrancheExported, now, by, runID)
 	return nil
 }
 
@@ -253,7 +290,7 @@ func (t *Tranche) Unexport(runID string, now time.Time, by string) bool {
 		return false
 	}
 	t.RunID = ""
-	t.move(TrancheApproved, now, by, "run "+runID+" cancelled")
+	t.MoveTo(TrancheApproved, now, by, "run "+runID+" cancelled")
 	return true
 }
 
@@ -265,11 +302,11 @@ func (t *Tranche) Settle(paid bool, reason string, now time.Time, by string) err
 		return rules.State("tranche %s is %s; only an exported tranche is settled", t.ID, t.Status)
 	}
 	if paid {
-		t.move(TranchePaid, now, by, "")
+		t.MoveTo(TranchePaid, now, by, "")
 		return nil
 	}
 	t.BankReason, t.RunID, t.Approvals = reason, "", []Approval{}
-	t.move(TranchePayable, now, by, "rejected by the bank: "+reason)
+	t.MoveTo(TranchePayable, now, by, "rejected by the bank: "+reason)
 	return nil
 }
 
@@ -281,16 +318,16 @@ func (t *Tranche) Withdraw(reason string, now time.Time, by string) TrancheStatu
 	case TrancheReversed, TrancheClaimed:
 		return t.Status
 	case TranchePaid, TrancheExported:
-		t.move(TrancheClaimed, now, by, reason)
+		t.MoveTo(TrancheClaimed, now, by, reason)
 	default:
-		t.move(TrancheReversed, now, by, reason)
+		t.MoveTo(TrancheReversed, now, by, reason)
 	}
 	return t.Status
 }
 
 // PendingChange is who asked for a tranche's change that waits for its booking, and what.
 type PendingChange struct {
-	Actor  rules.Actor `json:"actor"`
-	Action string      `json:"action"`
-	Reason string      `json:"reason,omitempty"`
+	Actor  commit.Actor `json:"actor"`
+	Action string       `json:"action"`
+	Reason string       `json:"reason,omitempty"`
 }

@@ -5,8 +5,8 @@ import (
 	"slices"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
@@ -57,7 +57,7 @@ func (r *Repository) LoadScheme(ctx context.Context, id string) (*domain.Scheme,
 	return store.LoadAs[domain.Scheme](ctx, r.agg, kindScheme, id)
 }
 
-func (r *Repository) SaveScheme(ctx context.Context, s *domain.Scheme, o rules.Outcome) error {
+func (r *Repository) SaveScheme(ctx context.Context, s *domain.Scheme, o commit.Outcome) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindScheme, ID: s.ID, Region: s.Region, State: s, Outcome: o})
 }
 
@@ -73,7 +73,7 @@ func (r *Repository) LoadAdmission(ctx context.Context, id string) (*domain.Admi
 	return store.LoadAs[domain.Admission](ctx, r.agg, kindAdmission, id)
 }
 
-func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, o rules.Outcome) error {
+func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, o commit.Outcome) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindAdmission, ID: a.ID, Region: a.Region, State: a, Outcome: o})
 }
 
@@ -93,7 +93,7 @@ func (r *Repository) LoadTender(ctx context.Context, id string) (*domain.Tender,
 	return store.LoadAs[domain.Tender](ctx, r.agg, kindTender, id)
 }
 
-func (r *Repository) SaveTender(ctx context.Context, t *domain.Tender, o rules.Outcome) error {
+func (r *Repository) SaveTender(ctx context.Context, t *domain.Tender, o commit.Outcome) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindTender, ID: t.ID, Region: t.Region, State: t, Outcome: o})
 }
 
@@ -110,7 +110,7 @@ func (r *Repository) EachTender(ctx context.Context, region string, status domai
 }
 
 // Audit pages who did what to one aggregate, oldest first, from the commit log.
-func (r *Repository) Audit(ctx context.Context, kind, id string, page paging.Request) (paging.Page[rules.AuditEntry], error) {
+func (r *Repository) Audit(ctx context.Context, kind, id string, page paging.Request) (paging.Page[commit.AuditEntry], error) {
 	p, err := r.agg.HistoryPage(ctx, []store.Ref{{Kind: kind, ID: id}}, page)
-	return paging.Map(p, func(e store.HistoryEntry) rules.AuditEntry { return e.AuditEntry }), err
+	return paging.Map(p, func(e store.HistoryEntry) commit.AuditEntry { return e.AuditEntry }), err
 }

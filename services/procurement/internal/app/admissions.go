@@ -5,8 +5,8 @@ import (
 	"errors"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -57,7 +57,7 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 				AwardedAt: contract.AwardedAt, SchemeRun: &trajectory.Run{From: sch.OpenFrom, Until: sch.OpenUntil},
 			}})
 		}
-		return s.repo.SaveAdmission(ctx, adm, rules.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: "application." + string(app.Status)})
+		return s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: "application." + string(app.Status)})
 	})
 	if err != nil {
 		return nil, nil, err
@@ -200,7 +200,7 @@ func (s *Service) ChangeContract(ctx context.Context, p auth.Principal, id strin
 			return err
 		}
 		out = c
-		if err := s.repo.SaveAdmission(ctx, adm, rules.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}},
+		if err := s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}},
 			Actor: p.Actor(), Action: "contract." + string(action)}); err != nil {
 			return err
 		}

@@ -7,7 +7,10 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/requestkey"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -16,7 +19,7 @@ import (
 var (
 	ErrNotFound = rules.ErrNotFound
 	ErrConflict = rules.ErrConflict
-	retry       = rules.Retry
+	retry       = optimistic.Retry
 	forbid      = rules.Forbid
 )
 
@@ -24,24 +27,24 @@ var (
 type Forbidden = rules.Forbidden
 
 // Event is a public event caused by a command.
-type Event = rules.Event
+type Event = commit.Event
 
 // Repository persists aggregates with their events. Save fails with ErrConflict when the
 // version was taken by another writer.
 type Repository interface {
 	LoadScheme(ctx context.Context, id string) (*domain.Scheme, int, error)
-	SaveScheme(ctx context.Context, s *domain.Scheme, o rules.Outcome) error
+	SaveScheme(ctx context.Context, s *domain.Scheme, o commit.Outcome) error
 	// Audit pages who did what to one aggregate (kind "scheme", "admission" or "tender").
-	Audit(ctx context.Context, kind, id string, page paging.Request) (paging.Page[rules.AuditEntry], error)
+	Audit(ctx context.Context, kind, id string, page paging.Request) (paging.Page[commit.AuditEntry], error)
 	ListSchemes(ctx context.Context, region string, f SchemeFilter, page paging.Request) (paging.Page[domain.Scheme], error)
 
 	LoadAdmission(ctx context.Context, id string) (*domain.Admission, int, error)
-	SaveAdmission(ctx context.Context, a *domain.Admission, o rules.Outcome) error
+	SaveAdmission(ctx context.Context, a *domain.Admission, o commit.Outcome) error
 	ListAdmissions(ctx context.Context, region string, f AdmissionFilter, page paging.Request) (paging.Page[domain.Admission], error)
 	EachAdmission(ctx context.Context, region string, f AdmissionFilter, fn func(*domain.Admission) error) error
 
 	LoadTender(ctx context.Context, id string) (*domain.Tender, int, error)
-	SaveTender(ctx context.Context, t *domain.Tender, o rules.Outcome) error
+	SaveTender(ctx context.Context, t *domain.Tender, o commit.Outcome) error
 	ListTenders(ctx context.Context, region string, status domain.TenderStatus, page paging.Request) (paging.Page[domain.Tender], error)
 	EachTender(ctx context.Context, region string, status domain.TenderStatus, fn func(*domain.Tender) error) error
 }
@@ -77,8 +80,8 @@ func (s *Service) WithClock(now func() time.Time) *Service { s.now = now; return
 
 // newID is a new aggregate's id (prefix and 16 hex digits): it follows the request's
 // Idempotency-Key, so a retry of a create whose answer a crash lost finds what it made
-// (rules.MadeBefore) instead of making it twice; random without a key.
-func newID(ctx context.Context, prefix string) string { return rules.NewIDOf(ctx, prefix+"-", 8) }
+// (requestkey.MadeBefore) instead of making it twice; random without a key.
+func newID(ctx context.Context, prefix string) string { return requestkey.NewIDOf(ctx, prefix+"-", 8) }
 
 func isBuyerOf(p auth.Principal, buyerOrg string) bool {
 	return p.Has(auth.RoleAdmin) || (p.Has(auth.RoleBuyer) && p.Org == buyerOrg)

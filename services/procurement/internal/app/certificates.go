@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -46,8 +46,8 @@ func (s *Service) ApplyProviderCertificates(ctx context.Context, ev Certificates
 			default:
 				return nil
 			}
-			return s.repo.SaveAdmission(ctx, adm, rules.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}},
-				Actor: rules.Actor{Subject: certificateCheck}, Action: "contract." + string(outcome)})
+			return s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}},
+				Actor: commit.Actor{Subject: certificateCheck}, Action: "contract." + string(outcome)})
 		})
 	})
 }

@@ -6,8 +6,9 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/requestkey"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -20,8 +21,8 @@ func (s *Service) CreateScheme(ctx context.Context, p auth.Principal, in domain.
 	if err != nil {
 		return nil, err
 	}
-	err = s.repo.SaveScheme(ctx, sch, rules.Outcome{Actor: p.Actor(), Action: "scheme.created"})
-	if made, ok := rules.MadeBefore(ctx, err, func() (*domain.Scheme, error) { return s.GetScheme(ctx, p, sch.ID) }); ok {
+	err = s.repo.SaveScheme(ctx, sch, commit.Outcome{Actor: p.Actor(), Action: "scheme.created"})
+	if made, ok := requestkey.MadeBefore(ctx, err, func() (*domain.Scheme, error) { return s.GetScheme(ctx, p, sch.ID) }); ok {
 		return made, nil
 	}
 	return sch, err
@@ -82,7 +83,7 @@ func (s *Service) changeScheme(ctx context.Context, p auth.Principal, id, action
 			return err
 		}
 		out = sch
-		return s.repo.SaveScheme(ctx, sch, rules.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: action})
+		return s.repo.SaveScheme(ctx, sch, commit.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }

@@ -5,8 +5,9 @@ import (
 	"slices"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/requestkey"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -19,9 +20,9 @@ func (s *Service) AnnounceTender(ctx context.Context, p auth.Principal, in domai
 	if err != nil {
 		return nil, err
 	}
-	err = s.repo.SaveTender(ctx, t, rules.Outcome{Events: []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}},
+	err = s.repo.SaveTender(ctx, t, commit.Outcome{Events: []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}},
 		Actor: p.Actor(), Action: "tender.announced"})
-	if made, ok := rules.MadeBefore(ctx, err, func() (*domain.Tender, error) { return s.GetTender(ctx, p, t.ID) }); ok {
+	if made, ok := requestkey.MadeBefore(ctx, err, func() (*domain.Tender, error) { return s.GetTender(ctx, p, t.ID) }); ok {
 		return made, nil
 	}
 	return t, err
@@ -83,7 +84,7 @@ func (s *Service) changeTender(ctx context.Context, p auth.Principal, id, action
 			return err
 		}
 		out = t
-		return s.repo.SaveTender(ctx, t, rules.Outcome{Version: v, Events: []Event{ev}, Actor: p.Actor(), Action: action})
+		return s.repo.SaveTender(ctx, t, commit.Outcome{Version: v, Events: []Event{ev}, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }

@@ -8,22 +8,22 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/optimistic"
 )
 
 // Admission is everything between one provider and one scheme: its applications and the
 // contracts (overeenkomsten) that came of them. It is the unit of consistency: at most one
 // contract is in force at a time, whatever is applied concurrently.
 type Admission struct {
-	rules.StoreVersion `json:"-"`    // the version: its ETag
-	ID                 string        `json:"id"`
-	SchemeID           string        `json:"schemeId"`
-	SchemeReference    string        `json:"schemeReference"`
-	Region             string        `json:"region"`
-	Buyer              string        `json:"buyer"`
-	ProviderKvK        string        `json:"providerKvk"`
-	Applications       []Application `json:"applications"`
-	Contracts          []Contract    `json:"contracts"`
+	optimistic.StoreVersion `json:"-"`    // the version: its ETag
+	ID                      string        `json:"id"`
+	SchemeID                string        `json:"schemeId"`
+	SchemeReference         string        `json:"schemeReference"`
+	Region                  string        `json:"region"`
+	Buyer                   string        `json:"buyer"`
+	ProviderKvK             string        `json:"providerKvk"`
+	Applications            []Application `json:"applications"`
+	Contracts               []Contract    `json:"contracts"`
 }
 
 // AdmissionID is the deterministic id of a provider's admission to a scheme.
@@ -51,20 +51,20 @@ const (
 
 // Contract is the agreement with a provider that met the requirements.
 type Contract struct {
-	rules.StoreVersion `json:"-"`        // the version: its ETag
-	ID                 string            `json:"id"`
-	Number             string            `json:"number"`
-	SchemeID           string            `json:"schemeId"`
-	SchemeReference    string            `json:"schemeReference"`
-	Region             string            `json:"region"`
-	Buyer              string            `json:"buyer"`
-	ProviderKvK        string            `json:"providerKvk"`
-	ProviderName       string            `json:"providerName"`
-	ApplicationID      string            `json:"applicationId"`
-	Products           []ContractProduct `json:"products"`
-	Status             ContractStatus    `json:"status"`
-	AwardedAt          time.Time         `json:"awardedAt"`
-	SuspendedReason    string            `json:"suspendedReason,omitempty"`
+	optimistic.StoreVersion `json:"-"`        // the version: its ETag
+	ID                      string            `json:"id"`
+	Number                  string            `json:"number"`
+	SchemeID                string            `json:"schemeId"`
+	SchemeReference         string            `json:"schemeReference"`
+	Region                  string            `json:"region"`
+	Buyer                   string            `json:"buyer"`
+	ProviderKvK             string            `json:"providerKvk"`
+	ProviderName            string            `json:"providerName"`
+	ApplicationID           string            `json:"applicationId"`
+	Products                []ContractProduct `json:"products"`
+	Status                  ContractStatus    `json:"status"`
+	AwardedAt               time.Time         `json:"awardedAt"`
+	SuspendedReason         string            `json:"suspendedReason,omitempty"`
 	// MissingCertificates is set while the contract is suspended because certificates its
 	// products require are no longer valid; the contract resumes when they are renewed.
 	MissingCertificates []string       `json:"missingCertificates,omitempty"`

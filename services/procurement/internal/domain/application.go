@@ -5,9 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/werkregio/platform/services/kit/rules"
-
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/optimistic"
 )
 
 // ValidKvK reports whether s is a Dutch chamber of commerce (KvK) number: 8 digits.
@@ -144,17 +143,17 @@ const (
 
 // Application is a submitted application and its outcome.
 type Application struct {
-	rules.StoreVersion `json:"-"`        // the version: its ETag
-	ID                 string            `json:"id"`
-	SchemeID           string            `json:"schemeId"`
-	Region             string            `json:"region"`
-	ProviderKvK        string            `json:"providerKvk"`
-	ProviderName       string            `json:"providerName"`
-	Products           []ProductOffer    `json:"products"`
-	Certificates       []HeldCertificate `json:"certificates"`
-	Status             ApplicationStatus `json:"status"`
-	Failures           []Failure         `json:"failures"`
-	ContractID         string            `json:"contractId,omitempty"`
+	optimistic.StoreVersion `json:"-"`        // the version: its ETag
+	ID                      string            `json:"id"`
+	SchemeID                string            `json:"schemeId"`
+	Region                  string            `json:"region"`
+	ProviderKvK             string            `json:"providerKvk"`
+	ProviderName            string            `json:"providerName"`
+	Products                []ProductOffer    `json:"products"`
+	Certificates            []HeldCertificate `json:"certificates"`
+	Status                  ApplicationStatus `json:"status"`
+	Failures                []Failure         `json:"failures"`
+	ContractID              string            `json:"contractId,omitempty"`
 	// Extension: an application of a contracted provider for products the scheme added; if
 	// accepted, they are added to its contract in force.
 	Extension   bool      `json:"extension,omitempty"`

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/optimistic"
 )
 
 // Sector of a scheme or tender.
@@ -28,20 +28,20 @@ const (
 // Scheme is an Open House scheme (Open House-regeling): a buyer sets only suitability
 // requirements (geschiktheidseisen) and contracts every provider that meets them.
 type Scheme struct {
-	rules.StoreVersion `json:"-"`   // the version: its ETag
-	ID                 string       `json:"id"`
-	Reference          string       `json:"reference"`
-	Region             string       `json:"region"`
-	Buyer              string       `json:"buyer"`
-	Title              string       `json:"title"`
-	Description        string       `json:"description,omitempty"`
-	Sector             Sector       `json:"sector"`
-	OpenFrom           Date         `json:"openFrom"`
-	OpenUntil          Date         `json:"openUntil"`
-	Status             SchemeStatus `json:"status"`
-	Products           []Product    `json:"products"`
-	PublishedAt        *time.Time   `json:"publishedAt,omitempty"`
-	ClosedAt           *time.Time   `json:"closedAt,omitempty"`
+	optimistic.StoreVersion `json:"-"`   // the version: its ETag
+	ID                      string       `json:"id"`
+	Reference               string       `json:"reference"`
+	Region                  string       `json:"region"`
+	Buyer                   string       `json:"buyer"`
+	Title                   string       `json:"title"`
+	Description             string       `json:"description,omitempty"`
+	Sector                  Sector       `json:"sector"`
+	OpenFrom                Date         `json:"openFrom"`
+	OpenUntil               Date         `json:"openUntil"`
+	Status                  SchemeStatus `json:"status"`
+	Products                []Product    `json:"products"`
+	PublishedAt             *time.Time   `json:"publishedAt,omitempty"`
+	ClosedAt                *time.Time   `json:"closedAt,omitempty"`
 }
 
 // SchemeDraft is what a buyer sends to create or edit a scheme.

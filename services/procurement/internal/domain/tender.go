@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/optimistic"
 )
 
 // TenderStatus: announced on the calendar, awarded, or cancelled.
@@ -23,15 +23,15 @@ const MaxSroiBasisPoints = 10_000
 // Tender is an upcoming public tender on the region's tender calendar
 // (aanbestedingskalender), published so local firms and providers can prepare.
 type Tender struct {
-	rules.StoreVersion  `json:"-"` // the version: its ETag
-	ID                  string     `json:"id"`
-	Region              string     `json:"region"`
-	Buyer               string     `json:"buyer"`
-	Title               string     `json:"title"`
-	Description         string     `json:"description,omitempty"`
-	Sector              Sector     `json:"sector"`
-	ExpectedPublication Date       `json:"expectedPublication"`
-	EstimatedValueCents int64      `json:"estimatedValueCents"`
+	optimistic.StoreVersion `json:"-"` // the version: its ETag
+	ID                      string     `json:"id"`
+	Region                  string     `json:"region"`
+	Buyer                   string     `json:"buyer"`
+	Title                   string     `json:"title"`
+	Description             string     `json:"description,omitempty"`
+	Sector                  Sector     `json:"sector"`
+	ExpectedPublication     Date       `json:"expectedPublication"`
+	EstimatedValueCents     int64      `json:"estimatedValueCents"`
 	// SroiBasisPoints is the social-return percentage in hundredths of a percent (500 = 5%),
 	// so obligations compute exactly in integers.
 	SroiBasisPoints int          `json:"sroiBasisPoints"`

@@ -8,9 +8,9 @@ import (
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -207,7 +207,7 @@ func (h *HTTP) calendarJSON(c *gin.Context) {
 	respondList(c, v, err)
 }
 
-func (h *HTTP) audit(c *gin.Context, page func(context.Context, auth.Principal, string, paging.Request) (paging.Page[rules.AuditEntry], error), param string) {
+func (h *HTTP) audit(c *gin.Context, page func(context.Context, auth.Principal, string, paging.Request) (paging.Page[commit.AuditEntry], error), param string) {
 	q := httpserver.HistoryQuery(c)
 	if !q.OK() {
 		return

@@ -9,8 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/providers/internal/app"
 	"github.com/werkregio/platform/services/providers/internal/domain"
@@ -54,7 +54,7 @@ func (r *Repository) LoadProvider(ctx context.Context, kvk string) (*domain.Prov
 	return store.LoadAs[domain.Provider](ctx, r.agg, kindProvider, kvk)
 }
 
-func (r *Repository) SaveProvider(ctx context.Context, p *domain.Provider, o rules.Outcome) error {
+func (r *Repository) SaveProvider(ctx context.Context, p *domain.Provider, o commit.Outcome) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindProvider, ID: p.KvK, Region: p.Region, State: p, Outcome: o})
 }
 
@@ -70,7 +70,7 @@ func (r *Repository) LoadOffer(ctx context.Context, contractID string) (*domain.
 	return store.LoadAs[domain.Offer](ctx, r.agg, kindOffer, contractID)
 }
 
-func (r *Repository) SaveOffer(ctx context.Context, o *domain.Offer, out rules.Outcome) error {
+func (r *Repository) SaveOffer(ctx context.Context, o *domain.Offer, out commit.Outcome) error {
 	return r.agg.Save(ctx, store.Saved{Kind: kindOffer, ID: o.ContractID, Region: o.Region, State: o, Outcome: out})
 }
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
 
@@ -17,12 +17,12 @@ import (
 // with rules.ErrConflict when the loaded version was taken by another writer.
 type Repository interface {
 	LoadProvider(ctx context.Context, kvk string) (*domain.Provider, int, error)
-	SaveProvider(ctx context.Context, p *domain.Provider, o rules.Outcome) error
+	SaveProvider(ctx context.Context, p *domain.Provider, o commit.Outcome) error
 	ListProviders(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Provider], error)
 	EachProvider(ctx context.Context, region string, fn func(*domain.Provider) error) error
 
 	LoadOffer(ctx context.Context, contractID string) (*domain.Offer, int, error)
-	SaveOffer(ctx context.Context, o *domain.Offer, out rules.Outcome) error
+	SaveOffer(ctx context.Context, o *domain.Offer, out commit.Outcome) error
 	ListOffers(ctx context.Context, region string, f OfferFilter, page paging.Request) (paging.Page[domain.Offer], error)
 	EachOffer(ctx context.Context, region string, f OfferFilter, fn func(*domain.Offer) error) error
 

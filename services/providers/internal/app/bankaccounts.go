@@ -6,6 +6,8 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
@@ -28,10 +30,10 @@ type BankAccountData struct {
 	At            time.Time            `json:"at"`
 }
 
-func bankAccountEvent(prov *domain.Provider, now time.Time) rules.Event {
+func bankAccountEvent(prov *domain.Provider, now time.Time) commit.Event {
 	a := prov.BankAccount
 	// its own key: the registry topic is compacted, and the certificates keep theirs
-	return rules.Event{Type: TypeBankAccountChanged, Key: prov.KvK + "/bank-account", Subject: prov.KvK, Data: BankAccountData{
+	return commit.Event{Type: TypeBankAccountChanged, Key: prov.KvK + "/bank-account", Subject: prov.KvK, Data: BankAccountData{
 		ProviderKvK: prov.KvK, Region: prov.Region, AccountHolder: a.AccountHolder, IBAN: a.IBAN, BIC: a.BIC, Address: a.Address,
 		Status: a.Status, Revision: a.Revision, ConfirmedBy: a.ConfirmedBy, At: now.UTC()}}
 }
@@ -63,7 +65,7 @@ func (s *Service) ConfirmBankAccount(ctx context.Context, p auth.Principal, kvk 
 
 func (s *Service) changeAccount(ctx context.Context, p auth.Principal, kvk, action string, change func(*domain.Provider, time.Time) error) (*domain.Provider, error) {
 	var out *domain.Provider
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		prov, v, err := s.repo.LoadProvider(ctx, kvk)
 		if err != nil {
 			return err
@@ -76,7 +78,7 @@ func (s *Service) changeAccount(ctx context.Context, p auth.Principal, kvk, acti
 			return err
 		}
 		out = prov
-		return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: []rules.Event{bankAccountEvent(prov, now)}, Actor: p.Actor(), Action: action})
+		return s.repo.SaveProvider(ctx, prov, commit.Outcome{Version: v, Events: []commit.Event{bankAccountEvent(prov, now)}, Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }

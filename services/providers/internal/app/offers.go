@@ -6,13 +6,15 @@ import (
 	"fmt"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
 
 // procurementFeed is the actor of offer changes that follow procurement's events.
-var procurementFeed = rules.System("procurement-feed")
+var procurementFeed = commit.System("procurement-feed")
 
 // OnContractAwarded creates the contract's offer. A redelivered event finds the offer made.
 func (s *Service) OnContractAwarded(ctx context.Context, ev ContractAwarded) error {
@@ -27,7 +29,7 @@ func (s *Service) OnContractAwarded(ctx context.Context, ev ContractAwarded) err
 		o.Products = append(o.Products, domain.OfferProduct{ProductID: p.ProductID, Name: p.Name, PriceCents: p.PriceCents, Terms: p.Terms})
 	}
 	offer := domain.NewOffer(o, s.now())
-	err := s.repo.SaveOffer(ctx, offer, rules.Outcome{Events: offerChanged(offer), Actor: procurementFeed, Action: "offer.created"})
+	err := s.repo.SaveOffer(ctx, offer, commit.Outcome{Events: offerChanged(offer), Actor: procurementFeed, Action: "offer.created"})
 	if err != nil && !errors.Is(err, rules.ErrConflict) {
 		return err
 	}
@@ -111,8 +113,8 @@ func (s *Service) SetProductOffer(ctx context.Context, p auth.Principal, contrac
 }
 
 // changeOffer loads, changes and saves an offer with an offer.changed event.
-func (s *Service) changeOffer(ctx context.Context, contractID string, actor rules.Actor, action string, change func(*domain.Offer) (bool, error)) error {
-	return rules.Retry(ctx, func() error {
+func (s *Service) changeOffer(ctx context.Context, contractID string, actor commit.Actor, action string, change func(*domain.Offer) (bool, error)) error {
+	return optimistic.Retry(ctx, func() error {
 		o, v, err := s.repo.LoadOffer(ctx, contractID)
 		if err != nil {
 			return err
@@ -121,13 +123,13 @@ func (s *Service) changeOffer(ctx context.Context, contractID string, actor rule
 		if err != nil || !changed {
 			return err
 		}
-		return s.repo.SaveOffer(ctx, o, rules.Outcome{Version: v, Events: offerChanged(o), Actor: actor, Action: action})
+		return s.repo.SaveOffer(ctx, o, commit.Outcome{Version: v, Events: offerChanged(o), Actor: actor, Action: action})
 	})
 }
 
 // offerChanged carries the whole offer: participants keep the newest revision.
-func offerChanged(o *domain.Offer) []rules.Event {
-	return []rules.Event{{Type: TypeOfferChanged, Key: o.ContractID, Subject: o.ContractID, Data: o}}
+func offerChanged(o *domain.Offer) []commit.Event {
+	return []commit.Event{{Type: TypeOfferChanged, Key: o.ContractID, Subject: o.ContractID, Data: o}}
 }
 
 // GetOffer returns an offer the caller may see.

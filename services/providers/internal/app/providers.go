@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/providers/internal/domain"
@@ -24,7 +26,7 @@ func (s *Service) RegisterProvider(ctx context.Context, p auth.Principal, in dom
 		return nil, err
 	}
 	events := s.noteCertificates(prov, now, true)
-	err = s.repo.SaveProvider(ctx, prov, rules.Outcome{Events: events, Actor: p.Actor(), Action: "provider.registered"})
+	err = s.repo.SaveProvider(ctx, prov, commit.Outcome{Events: events, Actor: p.Actor(), Action: "provider.registered"})
 	if errors.Is(err, rules.ErrConflict) {
 		return nil, rules.State("provider %s is registered already", in.KvK)
 	}
@@ -79,7 +81,7 @@ func (s *Service) changeProvider(ctx context.Context, p auth.Principal, kvk, act
 func (s *Service) changeProviderAs(ctx context.Context, p auth.Principal, kvk, action string, change func(*domain.Provider, time.Time) error) (*domain.Provider, error) {
 	certificatesEdited := action != "provider.updated"
 	var out *domain.Provider
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		prov, v, err := s.repo.LoadProvider(ctx, kvk)
 		if err != nil {
 			return err
@@ -89,19 +91,19 @@ func (s *Service) changeProviderAs(ctx context.Context, p auth.Principal, kvk, a
 			return err
 		}
 		out = prov
-		return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: s.noteCertificates(prov, now, certificatesEdited), Actor: p.Actor(), Action: action})
+		return s.repo.SaveProvider(ctx, prov, commit.Outcome{Version: v, Events: s.noteCertificates(prov, now, certificatesEdited), Actor: p.Actor(), Action: action})
 	})
 	return out, err
 }
 
 // noteCertificates announces a change in the provider's valid certificates, if any.
-func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always bool) []rules.Event {
+func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always bool) []commit.Event {
 	today := domain.DateOf(now)
 	ch, changed := prov.NoteCertificates(today, always)
 	if !changed {
 		return nil
 	}
-	return []rules.Event{{Type: TypeCertificatesChanged, Key: prov.KvK, Subject: prov.KvK, Data: CertificatesChangedData{
+	return []commit.Event{{Type: TypeCertificatesChanged, Key: prov.KvK, Subject: prov.KvK, Data: CertificatesChangedData{
 		ProviderKvK: prov.KvK, Region: prov.Region, Valid: ch.Valid, Expired: ch.Expired, Renewed: ch.Renewed, AsOf: today, At: now.UTC(),
 	}}}
 }
@@ -122,7 +124,7 @@ func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announc
 		if slices.Equal(listed.ValidCertificates(today), listed.AnnouncedValid) {
 			return nil
 		}
-		return rules.Retry(ctx, func() error {
+		return optimistic.Retry(ctx, func() error {
 			prov, v, err := s.repo.LoadProvider(ctx, listed.KvK)
 			if err != nil {
 				return err
@@ -132,7 +134,7 @@ func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announc
 				return nil
 			}
 			announced++
-			return s.repo.SaveProvider(ctx, prov, rules.Outcome{Version: v, Events: events, Actor: rules.System("certificate-check"), Action: "certificates.checked"})
+			return s.repo.SaveProvider(ctx, prov, commit.Outcome{Version: v, Events: events, Actor: commit.System("certificate-check"), Action: "certificates.checked"})
 		})
 	})
 	return announced, err

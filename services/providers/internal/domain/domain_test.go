@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -51,7 +52,7 @@ func TestCertificatesAreValidThroughTheirExpiryDayAndAnnouncedOnce(t *testing.T)
 	if _, err := p.AddCertificate(CertificateInput{Type: "vca", IssuedOn: NewDate(2025, 3, 1), ExpiresOn: NewDate(2026, 3, 3)}, now); err == nil {
 		t.Fatal("the same certificate (another case) was recorded twice")
 	}
-	if err := p.VerifyCertificate("cert-1", rules.Actor{Subject: "inkoper"}, now); err != nil {
+	if err := p.VerifyCertificate("cert-1", commit.Actor{Subject: "inkoper"}, now); err != nil {
 		t.Fatal(err)
 	}
 	ch, ok := p.NoteCertificates(NewDate(2026, 3, 2), false)

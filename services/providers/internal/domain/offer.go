@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/trajectory"
 )
@@ -15,17 +16,17 @@ import (
 // procurement's contract.awarded event and follows the contract's status; the provider fills
 // in locations, starts and capacity.
 type Offer struct {
-	rules.StoreVersion `json:"-"`     // the version: its ETag
-	ContractID         string         `json:"contractId"`
-	ContractNumber     string         `json:"contractNumber"`
-	SchemeID           string         `json:"schemeId"`
-	SchemeReference    string         `json:"schemeReference"`
-	Region             string         `json:"region"`
-	Buyer              string         `json:"buyer"`
-	ProviderKvK        string         `json:"providerKvk"`
-	ProviderName       string         `json:"providerName"`
-	ContractStatus     string         `json:"contractStatus"`
-	Products           []OfferProduct `json:"products"`
+	optimistic.StoreVersion `json:"-"`     // the version: its ETag
+	ContractID              string         `json:"contractId"`
+	ContractNumber          string         `json:"contractNumber"`
+	SchemeID                string         `json:"schemeId"`
+	SchemeReference         string         `json:"schemeReference"`
+	Region                  string         `json:"region"`
+	Buyer                   string         `json:"buyer"`
+	ProviderKvK             string         `json:"providerKvk"`
+	ProviderName            string         `json:"providerName"`
+	ContractStatus          string         `json:"contractStatus"`
+	Products                []OfferProduct `json:"products"`
 	// SchemeRun is when trajectories may start: every start lies in it.
 	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
 	// Revision increases with every change, so replicas in other services keep the newest.

@@ -9,18 +9,20 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // Provider is a training provider (opleider / aanbieder) in the region's registry.
 type Provider struct {
-	rules.StoreVersion `json:"-"`    // the version: its ETag
-	KvK                string        `json:"kvk"`
-	Name               string        `json:"name"`
-	Region             string        `json:"region"`
-	Regions            []string      `json:"regions"`
-	Contact            Contact       `json:"contact"`
-	Certificates       []Certificate `json:"certificates"`
+	optimistic.StoreVersion `json:"-"`    // the version: its ETag
+	KvK                     string        `json:"kvk"`
+	Name                    string        `json:"name"`
+	Region                  string        `json:"region"`
+	Regions                 []string      `json:"regions"`
+	Contact                 Contact       `json:"contact"`
+	Certificates            []Certificate `json:"certificates"`
 	// AnnouncedValid is the set of valid certificate types last announced to other services;
 	// a difference with today's set is news (an expiry or a renewal).
 	AnnouncedValid []string `json:"announcedValid"`
@@ -52,8 +54,8 @@ type Certificate struct {
 
 // Verification says who checked a certificate, and when.
 type Verification struct {
-	By rules.Actor `json:"by"`
-	At time.Time   `json:"at"`
+	By commit.Actor `json:"by"`
+	At time.Time    `json:"at"`
 }
 
 // ValidOn: a verified certificate is valid from its issue date through its expiry date.
@@ -166,7 +168,7 @@ func (p *Provider) AddCertificate(in CertificateInput, now time.Time) (*Certific
 
 // VerifyCertificate records that a buyer or coordinator checked the certificate itself; from
 // then on it counts for contracts.
-func (p *Provider) VerifyCertificate(id string, by rules.Actor, now time.Time) error {
+func (p *Provider) VerifyCertificate(id string, by commit.Actor, now time.Time) error {
 	i := slices.IndexFunc(p.Certificates, func(c Certificate) bool { return c.ID == id })
 	if i < 0 {
 		return rules.ErrNotFound

@@ -6,8 +6,8 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/sroi/internal/app"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
@@ -70,7 +70,7 @@ func (r *Repository) LoadProject(ctx context.Context, id string) (*domain.Projec
 	return v, err
 }
 
-func (r *Repository) SaveProject(ctx context.Context, p *domain.Project, o rules.Outcome) error {
+func (r *Repository) SaveProject(ctx context.Context, p *domain.Project, o commit.Outcome) error {
 	o.Version = p.CurrentVersion()
 	return r.agg.Save(ctx, store.Saved{Kind: kindProject, ID: p.ID, Region: p.Region, State: p, Outcome: o})
 }
@@ -95,7 +95,7 @@ func (r *Repository) LoadDeclaration(ctx context.Context, id string) (*domain.De
 	return v, err
 }
 
-func (r *Repository) SaveDeclaration(ctx context.Context, d *domain.Declaration, o rules.Outcome) error {
+func (r *Repository) SaveDeclaration(ctx context.Context, d *domain.Declaration, o commit.Outcome) error {
 	o.Version = d.CurrentVersion()
 	return r.agg.Save(ctx, store.Saved{Kind: kindDeclaration, ID: d.ID, Region: d.Region, State: d, Outcome: o})
 }
@@ -123,7 +123,7 @@ func (r *Repository) LoadPolicy(ctx context.Context, id string) (*app.PublishedP
 	return v, err
 }
 
-func (r *Repository) SavePolicy(ctx context.Context, p *app.PublishedPolicy, o rules.Outcome) error {
+func (r *Repository) SavePolicy(ctx context.Context, p *app.PublishedPolicy, o commit.Outcome) error {
 	o.Version = p.CurrentVersion()
 	return r.agg.Save(ctx, store.Saved{Kind: kindPolicy, ID: app.PolicyID(p.Version), Region: p.Region, State: p, Outcome: o})
 }
@@ -148,7 +148,7 @@ func (r *Repository) LoadTable(ctx context.Context, id string) (*app.PublishedTa
 	return v, err
 }
 
-func (r *Repository) SaveTable(ctx context.Context, t *app.PublishedTable, o rules.Outcome) error {
+func (r *Repository) SaveTable(ctx context.Context, t *app.PublishedTable, o commit.Outcome) error {
 	o.Version = t.CurrentVersion()
 	return r.agg.Save(ctx, store.Saved{Kind: kindTable, ID: t.ID, Region: t.Region, State: t, Outcome: o})
 }

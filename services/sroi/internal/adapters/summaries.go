@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/app"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
@@ -68,7 +69,7 @@ func (s *Summaries) Apply(ctx context.Context, p app.ProjectData) error {
 		Status: string(p.Status), ByType: p.ApprovedByType, ByQuarter: p.ApprovedByQuarter}
 	for _, scope := range app.ScopesOf(p) {
 		id := fmt.Sprintf("%s|%s|%02d", p.Region, scope, bucketOf(p.ProjectID))
-		if err := rules.Retry(ctx, func() error { return s.put(ctx, id, p.Region, scope, p.ProjectID, e) }); err != nil {
+		if err := optimistic.Retry(ctx, func() error { return s.put(ctx, id, p.Region, scope, p.ProjectID, e) }); err != nil {
 			return err
 		}
 	}

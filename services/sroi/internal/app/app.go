@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
@@ -17,7 +18,7 @@ import (
 // Repository stores projects and declarations on the commit log with their views.
 type Repository interface {
 	LoadProject(ctx context.Context, id string) (*domain.Project, error)
-	SaveProject(ctx context.Context, p *domain.Project, o rules.Outcome) error
+	SaveProject(ctx context.Context, p *domain.Project, o commit.Outcome) error
 	ListProjects(ctx context.Context, region string, f ProjectFilter, page paging.Request) (paging.Page[domain.Project], error)
 	// ProjectCounted says whether the project's history up to a version holds the cause.
 	ProjectCounted(ctx context.Context, id, cause string, atOrBefore int) (bool, error)
@@ -29,17 +30,17 @@ type Repository interface {
 	EachProjectWithout(ctx context.Context, region, what string, fn func(*domain.Project) error) error
 
 	LoadDeclaration(ctx context.Context, id string) (*domain.Declaration, error)
-	SaveDeclaration(ctx context.Context, d *domain.Declaration, o rules.Outcome) error
+	SaveDeclaration(ctx context.Context, d *domain.Declaration, o commit.Outcome) error
 	ListDeclarations(ctx context.Context, region string, f DeclarationFilter, page paging.Request) (paging.Page[domain.Declaration], error)
 	// EachDeclarationDue visits the declarations whose date field ("nextPlanned": a month,
 	// "decideBy" or "remindOn": a day) is on or before the bound.
 	EachDeclarationDue(ctx context.Context, region, field, bound string, fn func(*domain.Declaration) error) error
 
 	LoadPolicy(ctx context.Context, id string) (*PublishedPolicy, error)
-	SavePolicy(ctx context.Context, p *PublishedPolicy, o rules.Outcome) error
+	SavePolicy(ctx context.Context, p *PublishedPolicy, o commit.Outcome) error
 	Policies(ctx context.Context, region string) ([]PublishedPolicy, error)
 	LoadTable(ctx context.Context, id string) (*PublishedTable, error)
-	SaveTable(ctx context.Context, t *PublishedTable, o rules.Outcome) error
+	SaveTable(ctx context.Context, t *PublishedTable, o commit.Outcome) error
 	Tables(ctx context.Context, region string) ([]PublishedTable, error)
 }
 

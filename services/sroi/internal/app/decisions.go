@@ -5,7 +5,8 @@ import (
 	"fmt"
 
 	"github.com/werkregio/platform/contracts/catalog"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
@@ -54,7 +55,7 @@ func (s *Service) CheckDecisions(ctx context.Context) (reminded, expired int, er
 
 func (s *Service) remindDecision(ctx context.Context, id string) (bool, error) {
 	done := false
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		d, err := s.Repo.LoadDeclaration(ctx, id)
 		if err != nil || d.Status != domain.DeclarationSubmitted || d.Reminded || d.RemindOn.IsZero() || d.RemindOn.After(s.today()) {
 			return err
@@ -68,15 +69,15 @@ func (s *Service) remindDecision(ctx context.Context, id string) (bool, error) {
 			fmt.Sprintf("A declaration of %s (%s, %s) on %q awaits a decision. Decide by %s: a declaration not decided by then expires and what it claimed is free again.",
 				pr.ContractorName, d.TypeLabel(), domain.Euro(d.Value.Cents), pr.Title, d.DecideBy))
 		done = true
-		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: rules.System("decision-check"), Action: "declaration.reminded",
-			Events: []rules.Event{notificationEvent(n)}})
+		return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: commit.System("decision-check"), Action: "declaration.reminded",
+			Events: []commit.Event{notificationEvent(n)}})
 	})
 	return done, err
 }
 
 func (s *Service) expire(ctx context.Context, id string) (bool, error) {
 	done := false
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		d, err := s.Repo.LoadDeclaration(ctx, id)
 		if err != nil || d.Status != domain.DeclarationSubmitted || d.DecideBy.IsZero() || d.DecideBy.After(s.today()) {
 			return err
@@ -92,8 +93,8 @@ func (s *Service) expire(ctx context.Context, id string) (bool, error) {
 		released := s.releaseOf(d)
 		d.Planned, d.PlannedCents = nil, 0
 		done = true
-		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: rules.System("decision-check"), Action: "declaration.expired",
-			Events: append([]rules.Event{e}, released...)})
+		return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: commit.System("decision-check"), Action: "declaration.expired",
+			Events: append([]commit.Event{e}, released...)})
 	})
 	return done, err
 }
@@ -111,7 +112,7 @@ func (s *Service) ClaimPassedMonths(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			d, err := s.Repo.LoadDeclaration(ctx, id)
 			if err != nil || (d.Status != domain.DeclarationSubmitted && d.Status != domain.DeclarationApproved) || len(d.Claiming) > 0 {
 				return err
@@ -123,8 +124,8 @@ func (s *Service) ClaimPassedMonths(ctx context.Context) (int, error) {
 			n++
 			c := MonthsClaim{Kind: domain.KindCandidate, Person: d.Person, Region: s.region, ProjectID: d.ProjectID, DeclarationID: d.ID, Months: due,
 				MaxMonths: d.MaxMonths, At: s.now().UTC(), KeyFingerprint: s.Pseudonyms.Fingerprint()}
-			return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: rules.System("planned-months"), Action: "declaration.months-claimed",
-				Events: []rules.Event{claimEvent(catalog.TypeCandidateMonthsClaimed, c)}})
+			return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: commit.System("planned-months"), Action: "declaration.months-claimed",
+				Events: []commit.Event{claimEvent(catalog.TypeCandidateMonthsClaimed, c)}})
 		})
 		if err != nil {
 			return n, err

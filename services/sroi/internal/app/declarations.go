@@ -9,7 +9,10 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/requestkey"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -82,7 +85,7 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 		return nil, err
 	}
 	now, today := s.now(), s.today()
-	d := &domain.Declaration{ID: rules.NewID(ctx, "dcl"), Region: s.region, ProjectID: pr.ID, ContractorKvK: pr.ContractorKvK, Kind: in.Kind,
+	d := &domain.Declaration{ID: requestkey.NewID(ctx, "dcl"), Region: s.region, ProjectID: pr.ID, ContractorKvK: pr.ContractorKvK, Kind: in.Kind,
 		SubmittedBy: p.Actor().Subject, SubmittedAt: now.UTC(), UpdatedAt: now.UTC(), Value: domain.Value{Table: tableName(table), Trace: []domain.Step{}}}
 	var claim *MonthsClaim
 	switch in.Kind {
@@ -141,22 +144,22 @@ func (s *Service) Declare(ctx context.Context, p auth.Principal, projectID strin
 	default:
 		return nil, rules.Invalid("kind", "must be %s, %s or %s", domain.KindCandidate, domain.KindPurchase, domain.KindHours)
 	}
-	var events []rules.Event
+	var events []commit.Event
 	if claim != nil {
-		d.Status = domain.DeclarationChecking
+		d.Check()
 		claim.Region, claim.ProjectID, claim.DeclarationID, claim.At, claim.KeyFingerprint = s.region, pr.ID, d.ID, now.UTC(), s.Pseudonyms.Fingerprint()
 		events = append(events, claimEvent(catalog.TypeCandidateMonthsClaimed, *claim))
 	} else {
 		// only planned months: nothing to claim yet, valued for the forecast at once
-		d.Status = domain.DeclarationChecking
+		d.Check()
 		if _, _, err := d.Settle(table, nil, nil, now); err != nil {
 			return nil, err
 		}
 		d.AwaitDecision(today, s.settings.DecisionDays, s.settings.ReminderDays)
 		events = append(events, declarationEvent(catalog.TypeDeclarationValued, d))
 	}
-	if err := s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events}); err != nil {
-		made, ok := rules.MadeBefore(ctx, err, func() (*domain.Declaration, error) { return s.Repo.LoadDeclaration(ctx, d.ID) })
+	if err := s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: events}); err != nil {
+		made, ok := requestkey.MadeBefore(ctx, err, func() (*domain.Declaration, error) { return s.Repo.LoadDeclaration(ctx, d.ID) })
 		if !ok || made.ProjectID != pr.ID || made.SubmittedBy != d.SubmittedBy {
 			return nil, err
 		}
@@ -277,7 +280,7 @@ func (s *Service) ApplyClaim(ctx context.Context, c MonthsClaim) error {
 	if err != nil || c.Region != s.region {
 		return err
 	}
-	return rules.Retry(ctx, func() error {
+	return optimistic.Retry(ctx, func() error {
 		d, err := s.Repo.LoadDeclaration(ctx, c.DeclarationID)
 		if notFound(err) {
 			return reject("claim for unknown declaration %s", c.DeclarationID)
@@ -292,8 +295,8 @@ func (s *Service) ApplyClaim(ctx context.Context, c MonthsClaim) error {
 				return nil
 			}
 			d.Claiming = nil
-			return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: rules.System(catalog.TopicSroiCandidateMonths), Action: "declaration.claim-freed",
-				Events: []rules.Event{claimEvent(catalog.TypeCandidateMonthsReleased, MonthsClaim{Kind: c.Kind, Person: c.Person, Region: s.region, ProjectID: d.ProjectID,
+			return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: commit.System(catalog.TopicSroiCandidateMonths), Action: "declaration.claim-freed",
+				Events: []commit.Event{claimEvent(catalog.TypeCandidateMonthsReleased, MonthsClaim{Kind: c.Kind, Person: c.Person, Region: s.region, ProjectID: d.ProjectID,
 					DeclarationID: d.ID, Months: granted, MaxMonths: c.MaxMonths, At: now.UTC(), KeyFingerprint: c.KeyFingerprint})}})
 		case d.Status != domain.DeclarationChecking && !d.Awaits(c.Months):
 			return nil // settled before (a replay)
@@ -311,17 +314,17 @@ func (s *Service) ApplyClaim(ctx context.Context, c MonthsClaim) error {
 		if err != nil {
 			return err
 		}
-		actor := rules.System(catalog.TopicSroiCandidateMonths)
+		actor := commit.System(catalog.TopicSroiCandidateMonths)
 		if first {
 			d.AwaitDecision(s.today(), s.settings.DecisionDays, s.settings.ReminderDays)
-			return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actor, Action: "declaration.valued",
-				Events: []rules.Event{declarationEvent(catalog.TypeDeclarationValued, d)}})
+			return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: actor, Action: "declaration.valued",
+				Events: []commit.Event{declarationEvent(catalog.TypeDeclarationValued, d)}})
 		}
 		e := declarationEvent(catalog.TypeDeclarationMonthsCounted, d)
 		data := e.Data.(DeclarationData)
 		data.DeltaCents, data.PlannedDeltaCents = delta, plannedDelta
 		e.Data = data
-		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actor, Action: "declaration.months-counted", Events: []rules.Event{e}})
+		return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: actor, Action: "declaration.months-counted", Events: []commit.Event{e}})
 	})
 }
 
@@ -331,7 +334,7 @@ func (s *Service) ReleaseClaim(ctx context.Context, c MonthsClaim) error {
 }
 
 // releaseOf is the event that frees what a declaration holds on the shared topic.
-func (s *Service) releaseOf(d *domain.Declaration) []rules.Event {
+func (s *Service) releaseOf(d *domain.Declaration) []commit.Event {
 	if len(d.Counted) == 0 {
 		return nil
 	}
@@ -343,14 +346,14 @@ func (s *Service) releaseOf(d *domain.Declaration) []rules.Event {
 	if c.Person == "" {
 		return nil
 	}
-	return []rules.Event{claimEvent(catalog.TypeCandidateMonthsReleased, c)}
+	return []commit.Event{claimEvent(catalog.TypeCandidateMonthsReleased, c)}
 }
 
 // Decide approves or rejects a declaration (the buyer, or the werkplein on its behalf);
 // a rejected declaration's months, purchase or hours are free again at once.
 func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, approve bool, reason string) (*domain.Declaration, error) {
 	var out *domain.Declaration
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		d, err := s.loadVisible(ctx, p, id)
 		if err != nil {
 			return err
@@ -363,7 +366,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, appro
 			return err
 		}
 		typ := catalog.TypeDeclarationApproved
-		var released []rules.Event
+		var released []commit.Event
 		if !approve {
 			typ = catalog.TypeDeclarationRejected
 			released = s.releaseOf(d)
@@ -376,7 +379,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, appro
 			d.PlannedCents = 0
 		}
 		out = d
-		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: append([]rules.Event{e}, released...)})
+		return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: actorOf(p), Action: "declaration." + string(d.Status), Events: append([]commit.Event{e}, released...)})
 	})
 	if err != nil {
 		return nil, err
@@ -449,7 +452,7 @@ func (s *Service) FollowDeclaration(ctx context.Context, typ string, e Declarati
 		return nil
 	}
 	cause := fmt.Sprintf("%s@%d", e.DeclarationID, e.Version)
-	return rules.Retry(ctx, func() error {
+	return optimistic.Retry(ctx, func() error {
 		pr, err := s.Repo.LoadProject(ctx, e.ProjectID)
 		if err != nil {
 			return err
@@ -460,13 +463,13 @@ func (s *Service) FollowDeclaration(ctx context.Context, typ string, e Declarati
 		before := pr.Progress.Status
 		pr.Count(delta, civil.DateOf(e.At))
 		pr.Recompute(s.today())
-		events := []rules.Event{projectEvent(catalog.TypeProjectProgressChanged, pr)}
+		events := []commit.Event{projectEvent(catalog.TypeProjectProgressChanged, pr)}
 		if before != domain.StatusMet && pr.Progress.Status == domain.StatusMet && pr.ObligationCents() > 0 {
 			events = append(events, notificationEvent(s.notice(pr, "met", []string{"contractor", "buyer", "werkplein"},
 				"Social return realised: "+pr.Title, fmt.Sprintf("The obligation of %s for %q is realised: %s approved.",
 					domain.Euro(pr.ObligationCents()), pr.Title, domain.Euro(pr.Figures.ApprovedCents)))))
 		}
-		return s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System(catalog.TopicSroiDeclarations), Action: "project.counted",
+		return s.Repo.SaveProject(ctx, pr, commit.Outcome{Actor: commit.System(catalog.TopicSroiDeclarations), Action: "project.counted",
 			Events: events, Causes: []string{cause}})
 	})
 }

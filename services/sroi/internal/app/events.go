@@ -6,7 +6,7 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
-	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
@@ -55,8 +55,8 @@ func projectData(p *domain.Project, version int) ProjectData {
 }
 
 // projectEvent is the event of a project's change; the version is the one the save makes.
-func projectEvent(typ string, p *domain.Project) rules.Event {
-	return rules.Event{Type: typ, Key: p.ID, Subject: p.ID, Data: projectData(p, p.CurrentVersion()+1)}
+func projectEvent(typ string, p *domain.Project) commit.Event {
+	return commit.Event{Type: typ, Key: p.ID, Subject: p.ID, Data: projectData(p, p.CurrentVersion()+1)}
 }
 
 // DeclarationData is a declaration as its events carry it: no person, no documents.
@@ -82,8 +82,8 @@ type DeclarationData struct {
 	At                time.Time    `json:"at"`
 }
 
-func declarationEvent(typ string, d *domain.Declaration) rules.Event {
-	return rules.Event{Type: typ, Key: d.ProjectID, Subject: d.ID, Data: DeclarationData{
+func declarationEvent(typ string, d *domain.Declaration) commit.Event {
+	return commit.Event{Type: typ, Key: d.ProjectID, Subject: d.ID, Data: DeclarationData{
 		DeclarationID: d.ID, Version: d.CurrentVersion() + 1, Region: d.Region, ProjectID: d.ProjectID, ContractorKvK: d.ContractorKvK,
 		Kind: d.Kind, Type: d.TypeLabel(), Source: d.Source, Status: d.Status, ValueCents: d.Value.Cents, PlannedCents: d.PlannedCents, Months: len(d.Counted),
 		Table: d.Value.Table, Reason: d.Reason, At: d.UpdatedAt}}
@@ -111,8 +111,8 @@ func (c MonthsClaim) Owner() string { return c.Region + "/" + c.DeclarationID }
 // ProjectKey names the project across regions.
 func (c MonthsClaim) ProjectKey() string { return c.Region + "/" + c.ProjectID }
 
-func claimEvent(typ string, c MonthsClaim) rules.Event {
-	return rules.Event{Type: typ, Key: c.Person, Subject: c.DeclarationID, Data: c}
+func claimEvent(typ string, c MonthsClaim) commit.Event {
+	return commit.Event{Type: typ, Key: c.Person, Subject: c.DeclarationID, Data: c}
 }
 
 // Notification is one message to a project's parties, sent once per cause.
@@ -132,8 +132,8 @@ type Notification struct {
 	Error    string    `json:"error,omitempty"`
 }
 
-func notificationEvent(n Notification) rules.Event {
-	return rules.Event{Type: catalog.TypeNotificationRequested, Key: n.ProjectID, Subject: n.Cause, Data: n}
+func notificationEvent(n Notification) commit.Event {
+	return commit.Event{Type: catalog.TypeNotificationRequested, Key: n.ProjectID, Subject: n.Cause, Data: n}
 }
 
-func actorOf(p auth.Principal) rules.Actor { return p.Actor() }
+func actorOf(p auth.Principal) commit.Actor { return p.Actor() }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -28,7 +30,7 @@ func (s *Service) AddEvidence(ctx context.Context, p auth.Principal, id, name st
 		return nil, err
 	}
 	var out *domain.Declaration
-	err = rules.Retry(ctx, func() error {
+	err = optimistic.Retry(ctx, func() error {
 		d, err := s.loadVisible(ctx, p, id)
 		if err != nil {
 			return err
@@ -55,7 +57,7 @@ func (s *Service) AddEvidence(ctx context.Context, p auth.Principal, id, name st
 		d.Evidence = append(d.Evidence, ev)
 		d.UpdatedAt = s.now().UTC()
 		out = d
-		return s.Repo.SaveDeclaration(ctx, d, rules.Outcome{Actor: actorOf(p), Action: "declaration.evidence-added"})
+		return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: actorOf(p), Action: "declaration.evidence-added"})
 	})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
@@ -78,7 +80,7 @@ func (s *Service) RecordAward(ctx context.Context, a Award) error {
 	if err != nil {
 		return reject("%v", err)
 	}
-	events := []rules.Event{projectEvent(catalog.TypeProjectObligationSet, p)}
+	events := []commit.Event{projectEvent(catalog.TypeProjectObligationSet, p)}
 	switch {
 	case p.NoPolicy:
 		events = append(events, notificationEvent(s.notice(p, "no-policy", []string{"buyer", "werkplein"},
@@ -94,7 +96,7 @@ func (s *Service) RecordAward(ctx context.Context, a Award) error {
 			fmt.Sprintf("%s was awarded %q. The social-return obligation is %s (%s), to be realised by %s; %s.",
 				p.ContractorName, p.Title, domain.Euro(p.ObligationCents()), p.Computed.Rule, p.Deadline, valued))))
 	}
-	err = s.Repo.SaveProject(ctx, p, rules.Outcome{Actor: rules.System(catalog.TopicProcurementTenders), Action: "project.obligation-set", Events: events})
+	err = s.Repo.SaveProject(ctx, p, commit.Outcome{Actor: commit.System(catalog.TopicProcurementTenders), Action: "project.obligation-set", Events: events})
 	if errors.Is(err, rules.ErrConflict) {
 		return nil // another delivery created it
 	}
@@ -136,7 +138,7 @@ func (s *Service) ListProjects(ctx context.Context, p auth.Principal, f ProjectF
 // changeProject applies a buyer's change to a project with its event.
 func (s *Service) changeProject(ctx context.Context, p auth.Principal, id, action, eventType string, change func(*domain.Project) error) (*domain.Project, error) {
 	var out *domain.Project
-	err := rules.Retry(ctx, func() error {
+	err := optimistic.Retry(ctx, func() error {
 		pr, err := s.Repo.LoadProject(ctx, id)
 		if err != nil {
 			return err
@@ -148,7 +150,7 @@ func (s *Service) changeProject(ctx context.Context, p auth.Principal, id, actio
 			return err
 		}
 		out = pr
-		return s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: actorOf(p), Action: action, Events: []rules.Event{projectEvent(eventType, pr)}})
+		return s.Repo.SaveProject(ctx, pr, commit.Outcome{Actor: actorOf(p), Action: action, Events: []commit.Event{projectEvent(eventType, pr)}})
 	})
 	return out, err
 }
@@ -181,7 +183,7 @@ func (s *Service) CheckProgress(ctx context.Context) (int, error) {
 	today := s.today()
 	n := 0
 	err := s.Repo.EachProjectToCheck(ctx, s.region, today, func(pr *domain.Project) error {
-		return rules.Retry(ctx, func() error {
+		return optimistic.Retry(ctx, func() error {
 			cur, err := s.Repo.LoadProject(ctx, pr.ID)
 			if err != nil {
 				return err
@@ -199,7 +201,7 @@ func (s *Service) CheckProgress(ctx context.Context) (int, error) {
 func (s *Service) checkProject(ctx context.Context, pr *domain.Project, today civil.Date) (bool, error) {
 	before := pr.Progress.Status
 	pr.Recompute(today)
-	var events []rules.Event
+	var events []commit.Event
 	if pr.Progress.Status != before {
 		events = append(events, projectEvent(catalog.TypeProjectProgressChanged, pr))
 	}
@@ -210,9 +212,9 @@ func (s *Service) checkProject(ctx context.Context, pr *domain.Project, today ci
 	pr.Recompute(today) // the next check knows the reminders sent
 	if len(events) == 0 && pr.NextCheck.After(today) {
 		// nothing changed: only the next check moves (no event, no new version for readers)
-		return false, s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System("progress-check"), Action: "project.checked"})
+		return false, s.Repo.SaveProject(ctx, pr, commit.Outcome{Actor: commit.System("progress-check"), Action: "project.checked"})
 	}
-	return len(events) > 0, s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System("progress-check"), Action: "project.progress-checked", Events: events})
+	return len(events) > 0, s.Repo.SaveProject(ctx, pr, commit.Outcome{Actor: commit.System("progress-check"), Action: "project.progress-checked", Events: events})
 }
 
 func (s *Service) remindersDue(pr *domain.Project, today civil.Date) []Notification {

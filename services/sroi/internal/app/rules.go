@@ -10,6 +10,8 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -23,7 +25,7 @@ import (
 
 // PublishedPolicy is a version of the region's policy as published, by whom and when.
 type PublishedPolicy struct {
-	rules.StoreVersion `json:"-"`
+	optimistic.StoreVersion `json:"-"`
 	domain.Policy
 	PublishedBy string    `json:"publishedBy"`
 	PublishedAt time.Time `json:"publishedAt"`
@@ -31,7 +33,7 @@ type PublishedPolicy struct {
 
 // PublishedTable is a value table as published.
 type PublishedTable struct {
-	rules.StoreVersion `json:"-"`
+	optimistic.StoreVersion `json:"-"`
 	domain.Table
 	PublishedBy string    `json:"publishedBy"`
 	PublishedAt time.Time `json:"publishedAt"`
@@ -44,7 +46,7 @@ func PolicyID(version int) string { return fmt.Sprintf("policy-%d", version) }
 // Region's configuration at start). Publishing the same version again with the same content
 // changes nothing; with other content it is refused: publish a new version. Projects made
 // without a policy whose tender falls under it get their obligation.
-func (s *Service) PublishPolicy(ctx context.Context, actor rules.Actor, in domain.Policy) (*PublishedPolicy, error) {
+func (s *Service) PublishPolicy(ctx context.Context, actor commit.Actor, in domain.Policy) (*PublishedPolicy, error) {
 	in.Region = s.region // a policy the region adopted (rijk's, say) is its own version now
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -60,7 +62,7 @@ func (s *Service) PublishPolicy(ctx context.Context, actor rules.Actor, in domai
 		return nil, err
 	}
 	p := &PublishedPolicy{Policy: in, PublishedBy: actor.Subject, PublishedAt: s.now().UTC()}
-	if err := s.Repo.SavePolicy(ctx, p, rules.Outcome{Actor: actor, Action: "policy.published"}); err != nil {
+	if err := s.Repo.SavePolicy(ctx, p, commit.Outcome{Actor: actor, Action: "policy.published"}); err != nil {
 		return nil, err
 	}
 	return p, s.completeProjects(ctx, "policy")
@@ -68,7 +70,7 @@ func (s *Service) PublishPolicy(ctx context.Context, actor rules.Actor, in domai
 
 // PublishTable publishes a value table, refused unless it values its own examples as its
 // publication does.
-func (s *Service) PublishTable(ctx context.Context, actor rules.Actor, in domain.Table) (*PublishedTable, error) {
+func (s *Service) PublishTable(ctx context.Context, actor commit.Actor, in domain.Table) (*PublishedTable, error) {
 	in.Region = s.region
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -82,7 +84,7 @@ func (s *Service) PublishTable(ctx context.Context, actor rules.Actor, in domain
 		return nil, err
 	}
 	t := &PublishedTable{Table: in, PublishedBy: actor.Subject, PublishedAt: s.now().UTC()}
-	if err := s.Repo.SaveTable(ctx, t, rules.Outcome{Actor: actor, Action: "table.published"}); err != nil {
+	if err := s.Repo.SaveTable(ctx, t, commit.Outcome{Actor: actor, Action: "table.published"}); err != nil {
 		return nil, err
 	}
 	return t, s.completeProjects(ctx, "table")
@@ -176,7 +178,7 @@ func (s *Service) completeProjects(ctx context.Context, what string) error {
 		return err
 	}
 	for _, id := range ids {
-		err := rules.Retry(ctx, func() error {
+		err := optimistic.Retry(ctx, func() error {
 			pr, err := s.Repo.LoadProject(ctx, id)
 			if err != nil {
 				return err
@@ -191,16 +193,16 @@ func (s *Service) completeProjects(ctx context.Context, what string) error {
 				if err := pr.ApplyPolicy(*policy, s.now()); err != nil {
 					return err
 				}
-				return s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System("policy"), Action: "project.obligation-set",
-					Events: []rules.Event{projectEvent(catalog.TypeProjectObligationSet, pr)}})
+				return s.Repo.SaveProject(ctx, pr, commit.Outcome{Actor: commit.System("policy"), Action: "project.obligation-set",
+					Events: []commit.Event{projectEvent(catalog.TypeProjectObligationSet, pr)}})
 			default:
 				table, err := s.tableAt(ctx, day)
 				if err != nil || table == nil || pr.Table != "" {
 					return err
 				}
 				pr.Table = table.ID
-				return s.Repo.SaveProject(ctx, pr, rules.Outcome{Actor: rules.System("table"), Action: "project.table-set",
-					Events: []rules.Event{projectEvent(catalog.TypeProjectObligationSet, pr)}})
+				return s.Repo.SaveProject(ctx, pr, commit.Outcome{Actor: commit.System("table"), Action: "project.table-set",
+					Events: []commit.Event{projectEvent(catalog.TypeProjectObligationSet, pr)}})
 			}
 		})
 		if err != nil {

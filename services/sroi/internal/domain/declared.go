@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -37,17 +38,17 @@ const (
 // deploys, purchasing from a social enterprise, or hours of guest lessons or coaching;
 // valued with the project's table, with the calculation shown.
 type Declaration struct {
-	rules.StoreVersion `json:"-"`
-	ID                 string            `json:"id"`
-	Region             string            `json:"region"`
-	ProjectID          string            `json:"projectId"`
-	ContractorKvK      string            `json:"contractorKvk"`
-	Kind               string            `json:"kind"`
-	Status             DeclarationStatus `json:"status"`
-	Candidate          *CandidateInput   `json:"candidate,omitempty"`
-	Purchase           *PurchaseInput    `json:"purchase,omitempty"`
-	Hours              *HoursInput       `json:"hours,omitempty"`
-	Source             string            `json:"source,omitempty"`
+	optimistic.StoreVersion `json:"-"`
+	ID                      string            `json:"id"`
+	Region                  string            `json:"region"`
+	ProjectID               string            `json:"projectId"`
+	ContractorKvK           string            `json:"contractorKvk"`
+	Kind                    string            `json:"kind"`
+	Status                  DeclarationStatus `json:"status"`
+	Candidate               *CandidateInput   `json:"candidate,omitempty"`
+	Purchase                *PurchaseInput    `json:"purchase,omitempty"`
+	Hours                   *HoursInput       `json:"hours,omitempty"`
+	Source                  string            `json:"source,omitempty"`
 	// EnrolmentID refers to the platform placement declared (with the person's consent).
 	EnrolmentID string   `json:"enrolmentId,omitempty"`
 	Consent     *Consent `json:"consent,omitempty"`
@@ -200,6 +201,10 @@ func (in HoursInput) Validate() error {
 	v.Check(!in.On.IsZero(), "hours.on", "is required")
 	return v.Err()
 }
+
+// Check: a new declaration is checked against every declaration of its person (its claim on
+// the shared topic) before it is valued.
+func (d *Declaration) Check() { d.Status = DeclarationChecking }
 
 // Settle applies the answer to a claim across projects and regions: the granted units
 // count, the others are refused with their reason, and the value follows. The first claim

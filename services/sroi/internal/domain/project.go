@@ -7,24 +7,25 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // Project is one awarded contract's social return: the obligation its award created, the
 // three parties that answer for it, and its figures as declarations are valued and approved.
 type Project struct {
-	rules.StoreVersion `json:"-"`
-	ID                 string `json:"id"`
-	Region             string `json:"region"`
-	TenderID           string `json:"tenderId"`
-	Title              string `json:"title"`
-	Sector             string `json:"sector"`
-	Buyer              string `json:"buyer"`
-	ContractorKvK      string `json:"contractorKvk"`
-	ContractorName     string `json:"contractorName"`
-	Award              Award  `json:"award"`
-	AwardedOn          Date   `json:"awardedOn"`
-	Deadline           Date   `json:"deadline"`
+	optimistic.StoreVersion `json:"-"`
+	ID                      string `json:"id"`
+	Region                  string `json:"region"`
+	TenderID                string `json:"tenderId"`
+	Title                   string `json:"title"`
+	Sector                  string `json:"sector"`
+	Buyer                   string `json:"buyer"`
+	ContractorKvK           string `json:"contractorKvk"`
+	ContractorName          string `json:"contractorName"`
+	Award                   Award  `json:"award"`
+	AwardedOn               Date   `json:"awardedOn"`
+	Deadline                Date   `json:"deadline"`
 	// DeadlineRule says where the deadline comes from (the contract's end, or an assumption).
 	DeadlineRule string `json:"deadlineRule"`
 	// Table values the contractor's contributions: the region's table in force on the

@@ -1,4 +1,6 @@
-package rules
+// Package requestkey carries a request's Idempotency-Key to the ids it makes: a request
+// repeated with its key makes the same ids, so a retry after a crash finds what it made.
+package requestkey
 
 import (
 	"context"
@@ -6,18 +8,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 type requestKey struct{}
 
-// WithRequestKey marks the context with the caller's idempotency key (already scoped to
+// With marks the context with the caller's idempotency key (already scoped to
 // the caller: region and subject); the HTTP kit sets it for a POST with an Idempotency-Key.
-func WithRequestKey(ctx context.Context, key string) context.Context {
+func With(ctx context.Context, key string) context.Context {
 	return context.WithValue(ctx, requestKey{}, key)
 }
 
-// RequestKey is the caller's idempotency key of this request, if it sent one.
-func RequestKey(ctx context.Context) (string, bool) {
+// From is the caller's idempotency key of this request, if it sent one.
+func From(ctx context.Context) (string, bool) {
 	k, ok := ctx.Value(requestKey{}).(string)
 	return k, ok && k != ""
 }
@@ -25,14 +29,14 @@ func RequestKey(ctx context.Context) (string, bool) {
 // NewID is a new aggregate's id, <prefix>-<20 hex>: derived from the request's idempotency
 // key when the caller sent one, random otherwise. A crash after the aggregate was saved but
 // before the answer was kept lets the client's retry run again; with the same id its save
-// finds the aggregate made (ErrConflict) and the command answers with it (see Made)
+// finds the aggregate made (rules.ErrConflict) and the command answers with it (see Made)
 // instead of making a second one.
 func NewID(ctx context.Context, prefix string) string { return NewIDOf(ctx, prefix+"-", 10) }
 
 // NewIDOf is NewID of a format of the service's own: prefix and n bytes in hex (payment
 // runs keep their ids short: the bank's message id is made of them).
 func NewIDOf(ctx context.Context, prefix string, n int) string {
-	if k, ok := RequestKey(ctx); ok {
+	if k, ok := From(ctx); ok {
 		sum := sha256.Sum256([]byte(prefix + "\x00" + k))
 		return prefix + hex.EncodeToString(sum[:min(n, len(sum))])
 	}
@@ -56,6 +60,6 @@ func MadeBefore[T any](ctx context.Context, err error, load func() (T, error)) (
 // very request (same idempotency key, hence same id): the command then answers with what
 // exists.
 func Made(ctx context.Context, err error) bool {
-	_, keyed := RequestKey(ctx)
-	return keyed && err != nil && errors.Is(err, ErrConflict)
+	_, keyed := From(ctx)
+	return keyed && err != nil && errors.Is(err, rules.ErrConflict)
 }

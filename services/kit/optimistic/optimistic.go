@@ -1,9 +1,14 @@
-package rules
+// Package optimistic is optimistic concurrency: an aggregate's version (the ETag and
+// If-Match of its resource), the precondition a request sets, and the retry of a command a
+// concurrent change beat.
+package optimistic
 
 import (
 	"context"
 	"errors"
 	"sync/atomic"
+
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // StoreVersion is an aggregate's version as its API shows it: the ETag of its resource and the
@@ -56,4 +61,18 @@ func WithIfMatch(ctx context.Context, n int) context.Context {
 func IfMatch(ctx context.Context) (*Precondition, bool) {
 	p, ok := ctx.Value(ifMatchKey{}).(*Precondition)
 	return p, ok
+}
+
+// Retry reruns an optimistic command a few times when a concurrent change wins.
+func Retry(ctx context.Context, f func() error) error {
+	var err error
+	for range 5 {
+		if err = f(); !errors.Is(err, rules.ErrConflict) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return err
 }
