@@ -3,11 +3,9 @@ package messaging
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -18,7 +16,6 @@ import (
 	"github.com/werkregio/platform/services/kit/privacy"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
@@ -196,6 +193,7 @@ type Consumer struct {
 	duration                                              metric.Float64Histogram
 	lagMu                                                 sync.Mutex
 	lag                                                   map[partitionKey]int64
+	handler                                               Handler // the configured handler in the chain's steps
 }
 
 type partitionKey struct {
@@ -243,6 +241,7 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	for _, t := range cfg.Types {
 		c.types[t] = true
 	}
+	c.handler = c.chain()
 	meter := mp.Meter(instrumentation)
 	group := attribute.String("messaging.consumer.group.name", cfg.GroupID)
 	c.processed, _ = meter.Int64Counter("messaging.client.consumed.messages", metric.WithDescription("Messages handled and committed"))
@@ -367,7 +366,6 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 	start := time.Now()
 	var valid []Message
-	var validRaw []kafka.Message
 	var spans []trace.Span
 	defer func() {
 		for _, s := range spans {
@@ -378,139 +376,23 @@ func (c *Consumer) handle(ctx context.Context, raw []kafka.Message) {
 	for i, m := range raw {
 		mctx, span := c.startProcessSpan(ctx, m)
 		spans = append(spans, span)
-		// who sent it first: nothing of a message whose origin is not proven is read further
-		e, err := eventFrom(m)
-		var signer string
-		if err == nil {
-			if signer, err = origins[i].signer, origins[i].err; err != nil {
-				span.SetStatus(codes.Error, "origin not proven")
-				c.deadLetter(mctx, m, err)
-				continue
-			}
-		}
-		if err == nil && c.cfg.Validator != nil {
-			err = c.cfg.Validator.Validate(e.Type, e.Data)
-		}
-		if err != nil {
-			span.SetStatus(codes.Error, "invalid message")
-			c.deadLetter(mctx, m, err)
+		e, signer, skip, refusal, reason := c.admit(m, origins[i])
+		if reason != nil {
+			c.refuse(mctx, m, span, refusal, reason)
 			continue
 		}
 		span.SetAttributes(semconv.MessagingMessageID(privacy.Redact(e.ID)), attribute.String("cloudevents.event_type", privacy.Redact(e.Type)))
-		if len(c.types) > 0 && !c.types[e.Type] {
+		if skip {
 			continue
 		}
 		valid = append(valid, Message{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Signer: signer, ctx: mctx, raw: m})
-		validRaw = append(validRaw, m)
 	}
 	if len(valid) == 0 {
 		return
 	}
-	rejected, err := c.attempt(ctx, valid, len(valid) > 1)
-	if err != nil && ctx.Err() == nil {
-		// The batch keeps failing: handle its messages one by one, so that only the one at
-		// fault waits (and its successors, whose order it keeps).
-		c.cfg.Logger.WarnContext(ctx, "batch keeps failing; handling its messages one at a time", "group", c.cfg.GroupID, "messages", len(valid), "error", err.Error())
-		for i := range valid {
-			rej, _ := c.attempt(ctx, valid[i:i+1], false)
-			if reason, ok := rej[0]; ok {
-				c.deadLetter(valid[i].ctx, validRaw[i], reason)
-			}
-		}
-	} else {
-		for i, reason := range rejected {
-			c.deadLetter(valid[i].ctx, validRaw[i], reason)
-		}
-	}
+	_ = c.handler(ctx, valid) // an error: the context ended, the batch is fetched again
 	c.processed.Add(ctx, int64(len(valid)), metric.WithAttributes(attribute.String("messaging.consumer.group.name", c.cfg.GroupID)))
 	c.duration.Record(ctx, time.Since(start).Seconds())
-}
-
-// attempt calls the handler until it succeeds or rejects messages. A failure that may pass
-// is retried without limit; after AlertAfter tries while healthy the messages count as
-// stuck (once, with an ERROR line), and a batch (split) gives up, returning the error, so
-// that its messages are tried one at a time. A panic repeated AlertAfter times rejects the
-// message: it is a bug, and the dead letter is its reproduction and its replay.
-func (c *Consumer) attempt(ctx context.Context, batch []Message, split bool) (Rejections, error) {
-	backoff := c.cfg.MinBackoff
-	stuck := false
-	defer func() {
-		if stuck {
-			c.stuck.Add(context.WithoutCancel(ctx), -int64(len(batch)))
-		}
-	}()
-	for attempt := 1; ; {
-		err := c.call(ctx, batch)
-		if err == nil {
-			c.back(ctx)
-			return nil, nil
-		}
-		var rej Rejections
-		if errors.As(err, &rej) {
-			return rej, nil
-		}
-		if IsPermanent(err) {
-			if split { // which message is unfit? one at a time says
-				return nil, err
-			}
-			return rejectAll(batch, err), nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		counted := c.cfg.Healthy(ctx) == nil
-		if counted {
-			if attempt >= c.cfg.AlertAfter {
-				if split {
-					return nil, err
-				}
-				if errors.Is(err, errPanicked) {
-					return rejectAll(batch, fmt.Errorf("panicked on %d tries: %w", attempt, err)), nil
-				}
-				if !stuck {
-					stuck = true
-					c.stuck.Add(ctx, int64(len(batch)))
-					m := batch[0]
-					c.cfg.Logger.ErrorContext(ctx, "message keeps failing; retrying until it succeeds", "group", c.cfg.GroupID,
-						"topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "attempts", attempt, "error", err.Error())
-				}
-			} else {
-				attempt++
-			}
-		}
-		c.retries.Add(ctx, 1)
-		switch {
-		case !counted: // the database is away: said once per outage
-			c.waiting(ctx, "handler failed while its database is away; retrying", err)
-		case !stuck:
-			c.cfg.Logger.WarnContext(ctx, "handler failed, retrying", "group", c.cfg.GroupID, "attempt", attempt,
-				"backoff", backoff.String(), "error", err.Error())
-		}
-		backoff = c.pause(ctx, backoff)
-	}
-}
-
-func rejectAll(batch []Message, err error) Rejections {
-	rej := Rejections{}
-	for i := range batch {
-		rej[i] = err
-	}
-	return rej
-}
-
-// errPanicked marks a handler's panic.
-var errPanicked = errors.New("handler panicked")
-
-// call runs the handler, turning a panic into an error (with the stack in the log).
-func (c *Consumer) call(ctx context.Context, batch []Message) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			c.panics.Add(ctx, 1)
-			c.cfg.Logger.ErrorContext(ctx, "handler panicked", "group", c.cfg.GroupID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			err = fmt.Errorf("%w: %v", errPanicked, v)
-		}
-	}()
-	return c.cfg.Handler(ctx, batch)
 }
 
 func (c *Consumer) startProcessSpan(ctx context.Context, m kafka.Message) (context.Context, trace.Span) {

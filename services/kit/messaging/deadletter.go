@@ -99,21 +99,15 @@ func (c *Consumer) Replay(ctx context.Context, d DeadLetter) error {
 	mctx, span := c.startProcessSpan(ctx, m)
 	defer span.End()
 	span.SetAttributes(attribute.Bool("werkregio.replay", true))
-	e, err := eventFrom(m)
-	var signer string
-	if err == nil {
-		signer, err = c.origin(m)
-	}
-	if err == nil {
-		err = c.cfg.Validator.Validate(e.Type, e.Data)
-	}
+	signer, err := c.origin(m)
+	e, signer, skip, _, err := c.admit(m, proven{signer: signer, err: err})
 	if err != nil {
 		return Permanent(err)
 	}
-	if len(c.types) > 0 && !c.types[e.Type] {
+	if skip {
 		return Permanent(ErrNotWanted)
 	}
-	err = c.call(mctx, []Message{{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Signer: signer, ctx: mctx, raw: m}})
+	err = c.Recoverer(c.cfg.Handler)(mctx, []Message{{Event: e, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Signer: signer, ctx: mctx, raw: m}})
 	var rej Rejections
 	if errors.As(err, &rej) {
 		return Permanent(rej[0])

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
@@ -74,29 +75,6 @@ func eventsFor(c domain.PendingChange, t *domain.Tranche) []commit.Event {
 	return nil
 }
 
-// TrancheData is the payload of every tranche event.
-type TrancheData struct {
-	TrancheID    string               `json:"trancheId"`
-	Region       string               `json:"region"`
-	EnrolmentID  string               `json:"enrolmentId"`
-	ContractID   string               `json:"contractId"`
-	ProviderKvK  string               `json:"providerKvk"`
-	ProductID    string               `json:"productId"`
-	BudgetID     string               `json:"budgetId,omitempty"`
-	Milestone    string               `json:"milestone"`
-	MilestoneOn  domain.Date          `json:"milestoneOn"`
-	TermsVersion int                  `json:"termsVersion"`
-	Percent      int                  `json:"percent"`
-	AmountCents  domain.Cents         `json:"amountCents"`
-	Status       domain.TrancheStatus `json:"status"`
-	Holds        []domain.Hold        `json:"holds"`
-	RunID        string               `json:"runId,omitempty"`
-	EndToEndID   string               `json:"endToEndId,omitempty"`
-	Reason       string               `json:"reason,omitempty"`
-	CorrectionOf string               `json:"correctionOf,omitempty"`
-	At           time.Time            `json:"at"`
-}
-
 func trancheEvent(typ string, t *domain.Tranche, reason string) commit.Event {
 	at := time.Now().UTC()
 	if n := len(t.History); n > 0 {
@@ -109,9 +87,22 @@ func trancheEvent(typ string, t *domain.Tranche, reason string) commit.Event {
 	if len(reason) > 500 {
 		reason = reason[:500]
 	}
-	return commit.Event{Type: typ, Key: t.ID, Subject: t.ID, Data: TrancheData{
+	holds := make([]events.TrancheEvent_Holds, len(t.Holds))
+	for i, h := range t.Holds {
+		holds[i] = events.TrancheEvent_Holds{Code: events.HoldCode(h.Code), Reason: h.Reason}
+	}
+	// the payload of every tranche event
+	return commit.Event{Type: typ, Key: t.ID, Subject: t.ID, Data: events.TrancheEvent{
 		TrancheID: t.ID, Region: t.Region, EnrolmentID: t.EnrolmentID, ContractID: t.ContractID, ProviderKvK: t.ProviderKvK,
-		ProductID: t.ProductID, BudgetID: t.BudgetID, Milestone: string(t.Milestone), MilestoneOn: on,
-		TermsVersion: t.TermsVersion, Percent: t.Percent, AmountCents: t.AmountCents, Status: t.Status, Holds: t.Holds,
-		RunID: t.RunID, EndToEndID: t.EndToEndID, Reason: reason, CorrectionOf: t.CorrectionOf, At: at}}
+		ProductID: t.ProductID, BudgetID: optional(t.BudgetID), Milestone: events.Milestone(t.Milestone), MilestoneOn: on,
+		TermsVersion: t.TermsVersion, Percent: t.Percent, AmountCents: int64(t.AmountCents), Status: events.TrancheEventStatus(t.Status), Holds: holds,
+		RunID: optional(t.RunID), EndToEndID: optional(t.EndToEndID), Reason: optional(reason), CorrectionOf: optional(t.CorrectionOf), At: at}}
+}
+
+// optional: a text an event leaves out when it is empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

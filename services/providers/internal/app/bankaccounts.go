@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
@@ -15,27 +16,21 @@ import (
 // TypeBankAccountChanged: a provider's bank account registered or confirmed.
 const TypeBankAccountChanged = catalog.TypeBankAccountChanged
 
-// BankAccountData is what payments needs to pay a provider; only a confirmed account is
-// paid to.
-type BankAccountData struct {
-	ProviderKvK   string               `json:"providerKvk"`
-	Region        string               `json:"region"`
-	AccountHolder string               `json:"accountHolder"`
-	IBAN          string               `json:"iban"`
-	BIC           string               `json:"bic,omitempty"`
-	Address       domain.PostalAddress `json:"address"`
-	Status        string               `json:"status"`
-	Revision      int                  `json:"revision"`
-	ConfirmedBy   string               `json:"confirmedBy,omitempty"`
-	At            time.Time            `json:"at"`
-}
-
 func bankAccountEvent(prov *domain.Provider, now time.Time) commit.Event {
 	a := prov.BankAccount
 	// its own key: the registry topic is compacted, and the certificates keep theirs
-	return commit.Event{Type: TypeBankAccountChanged, Key: prov.KvK + "/bank-account", Subject: prov.KvK, Data: BankAccountData{
-		ProviderKvK: prov.KvK, Region: prov.Region, AccountHolder: a.AccountHolder, IBAN: a.IBAN, BIC: a.BIC, Address: a.Address,
-		Status: a.Status, Revision: a.Revision, ConfirmedBy: a.ConfirmedBy, At: now.UTC()}}
+	// what payments needs to pay a provider; only a confirmed account is paid to
+	e := events.ProviderBankAccountChanged{ProviderKvK: prov.KvK, Region: prov.Region, AccountHolder: a.AccountHolder, IBAN: a.IBAN,
+		Address: events.PostalAddress{Street: a.Address.Street, BuildingNumber: a.Address.BuildingNumber, PostCode: a.Address.PostCode,
+			Town: a.Address.Town, Country: a.Address.Country},
+		Status: events.ProviderBankAccountChangedStatus(a.Status), Revision: a.Revision, At: now.UTC()}
+	if bic := a.BIC; bic != "" {
+		e.BIC = &bic
+	}
+	if by := a.ConfirmedBy; by != "" {
+		e.ConfirmedBy = &by
+	}
+	return commit.Event{Type: TypeBankAccountChanged, Key: prov.KvK + "/bank-account", Subject: prov.KvK, Data: e}
 }
 
 // RegisterBankAccount records a provider's new or changed bank account: by the provider

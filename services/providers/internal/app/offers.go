@@ -129,7 +129,7 @@ func (s *Service) changeOffer(ctx context.Context, contractID string, actor comm
 
 // offerChanged carries the whole offer: participants keep the newest revision.
 func offerChanged(o *domain.Offer) []commit.Event {
-	return []commit.Event{{Type: TypeOfferChanged, Key: o.ContractID, Subject: o.ContractID, Data: o}}
+	return []commit.Event{{Type: TypeOfferChanged, Key: o.ContractID, Subject: o.ContractID, Data: offerEvent(o)}}
 }
 
 // GetOffer returns an offer the caller may see.

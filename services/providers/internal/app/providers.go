@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
@@ -103,8 +104,8 @@ func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always 
 	if !changed {
 		return nil
 	}
-	return []commit.Event{{Type: TypeCertificatesChanged, Key: prov.KvK, Subject: prov.KvK, Data: CertificatesChangedData{
-		ProviderKvK: prov.KvK, Region: prov.Region, Valid: ch.Valid, Expired: ch.Expired, Renewed: ch.Renewed, AsOf: today, At: now.UTC(),
+	return []commit.Event{{Type: TypeCertificatesChanged, Key: prov.KvK, Subject: prov.KvK, Data: events.ProviderCertificatesChanged{
+		ProviderKvK: prov.KvK, Region: prov.Region, ValidCertificates: ch.Valid, Expired: ch.Expired, Renewed: ch.Renewed, AsOf: today, At: now.UTC(),
 	}}}
 }
 
