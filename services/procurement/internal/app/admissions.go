@@ -7,7 +7,6 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
-	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -41,9 +40,7 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 		}
 		var events []Event
 		if app.Status == domain.ApplicationRejected {
-			events = append(events, Event{Type: TypeApplicationRejected, Key: adm.ID, Subject: app.ID, Data: ApplicationRejectedData{
-				ApplicationID: app.ID, SchemeID: sch.ID, Region: sch.Region, ProviderKvK: adm.ProviderKvK, Failures: app.Failures, RejectedAt: now.UTC(),
-			}})
+			events = append(events, Event{Type: TypeApplicationRejected, Key: adm.ID, Subject: app.ID, Data: applicationRejected(app, sch, adm.ProviderKvK, now)})
 			contract = nil
 		} else {
 			contract, _ = adm.Contract(app.ContractID)
@@ -51,11 +48,7 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 			if app.Extension {
 				typ = TypeContractExtended
 			}
-			events = append(events, Event{Type: typ, Key: contract.ID, Subject: contract.ID, Data: ContractAwardedData{
-				ContractID: contract.ID, Number: contract.Number, SchemeID: sch.ID, SchemeReference: sch.Reference, Region: sch.Region,
-				Buyer: sch.Buyer, ProviderKvK: contract.ProviderKvK, ProviderName: contract.ProviderName, Products: awardedProducts(sch, contract),
-				AwardedAt: contract.AwardedAt, SchemeRun: &trajectory.Run{From: sch.OpenFrom, Until: sch.OpenUntil},
-			}})
+			events = append(events, Event{Type: typ, Key: contract.ID, Subject: contract.ID, Data: contractAwarded(sch, contract)})
 		}
 		return s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: "application." + string(app.Status)})
 	})
@@ -200,7 +193,7 @@ func (s *Service) ChangeContract(ctx context.Context, p auth.Principal, id strin
 			return err
 		}
 		out = c
-		if err := s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}},
+		if err := s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatus(c, reason, now)}},
 			Actor: p.Actor(), Action: "contract." + string(action)}); err != nil {
 			return err
 		}

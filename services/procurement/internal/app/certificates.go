@@ -46,7 +46,7 @@ func (s *Service) ApplyProviderCertificates(ctx context.Context, ev Certificates
 			default:
 				return nil
 			}
-			return s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatusData(c, reason, now)}},
+			return s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: []Event{{Type: typ, Key: c.ID, Subject: c.ID, Data: contractStatus(c, reason, now)}},
 				Actor: commit.Actor{Subject: certificateCheck}, Action: "contract." + string(outcome)})
 		})
 	})

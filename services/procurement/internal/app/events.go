@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
-	"github.com/werkregio/platform/services/kit/trajectory"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -24,138 +24,109 @@ const (
 	TypeTenderCancelled     = catalog.TypeTenderCancelled
 )
 
-// SchemeData describes a scheme in events.
-type SchemeData struct {
-	SchemeID  string           `json:"schemeId"`
-	Reference string           `json:"reference"`
-	Region    string           `json:"region"`
-	Buyer     string           `json:"buyer"`
-	Title     string           `json:"title"`
-	Sector    domain.Sector    `json:"sector"`
-	OpenFrom  domain.Date      `json:"openFrom"`
-	OpenUntil domain.Date      `json:"openUntil"`
-	Products  []domain.Product `json:"products"`
-	At        time.Time        `json:"publishedAt"`
+// The events this service publishes, built from its domain in the contracts' types.
+
+func schemePublished(s *domain.Scheme) events.SchemePublished {
+	return events.SchemePublished{SchemeID: s.ID, Reference: s.Reference, Region: s.Region, Buyer: s.Buyer, Title: s.Title,
+		Sector: events.Sector(s.Sector), OpenFrom: s.OpenFrom, OpenUntil: s.OpenUntil, Products: productsEvent(s.Products), PublishedAt: *s.PublishedAt}
 }
 
-// SchemeClosedData says a scheme takes no more applications.
-type SchemeClosedData struct {
-	SchemeID  string    `json:"schemeId"`
-	Reference string    `json:"reference"`
-	Region    string    `json:"region"`
-	ClosedAt  time.Time `json:"closedAt"`
-}
-
-// TermsChangedData carries a product's new terms version (version 1: a new product).
-type TermsChangedData struct {
-	SchemeID    string       `json:"schemeId"`
-	Region      string       `json:"region"`
-	ProductID   string       `json:"productId"`
-	ProductName string       `json:"productName"`
-	Terms       domain.Terms `json:"terms"`
-	ChangedAt   time.Time    `json:"changedAt"`
-}
-
-// ApplicationRejectedData lists why an application failed.
-type ApplicationRejectedData struct {
-	ApplicationID string           `json:"applicationId"`
-	SchemeID      string           `json:"schemeId"`
-	Region        string           `json:"region"`
-	ProviderKvK   string           `json:"providerKvk"`
-	Failures      []domain.Failure `json:"failures"`
-	RejectedAt    time.Time        `json:"rejectedAt"`
-}
-
-// ContractAwardedData is the contract other services build on (offers, enrolments, payments).
-type ContractAwardedData struct {
-	ContractID      string           `json:"contractId"`
-	Number          string           `json:"number"`
-	SchemeID        string           `json:"schemeId"`
-	SchemeReference string           `json:"schemeReference"`
-	Region          string           `json:"region"`
-	Buyer           string           `json:"buyer"`
-	ProviderKvK     string           `json:"providerKvk"`
-	ProviderName    string           `json:"providerName"`
-	Products        []AwardedProduct `json:"products"`
-	AwardedAt       time.Time        `json:"awardedAt"`
-	// SchemeRun is when trajectories under the contract may start.
-	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
-}
-
-// AwardedProduct is a contracted product with every terms version known at award, so an
-// offer can pin the version in force at each start without asking procurement.
-type AwardedProduct struct {
-	domain.ContractProduct
-	Terms []domain.Terms `json:"terms"`
-}
-
-func awardedProducts(s *domain.Scheme, c *domain.Contract) []AwardedProduct {
-	out := make([]AwardedProduct, 0, len(c.Products))
-	for _, cp := range c.Products {
-		ap := AwardedProduct{ContractProduct: cp}
-		if p, ok := s.Product(cp.ProductID); ok {
-			ap.Terms = p.Terms
-		}
-		out = append(out, ap)
+func productsEvent(ps []domain.Product) []events.Product {
+	if ps == nil {
+		return nil
+	}
+	out := make([]events.Product, len(ps))
+	for i, p := range ps {
+		out[i] = events.Product{ID: p.ID, Name: p.Name, Description: optional(p.Description), Terms: termsEvent(p.Terms)}
 	}
 	return out
 }
 
-// ContractStatusData reports a suspension, resumption or end.
-type ContractStatusData struct {
-	ContractID  string    `json:"contractId"`
-	Number      string    `json:"number"`
-	SchemeID    string    `json:"schemeId"`
-	Region      string    `json:"region"`
-	ProviderKvK string    `json:"providerKvk"`
-	Reason      string    `json:"reason,omitempty"`
-	At          time.Time `json:"at"`
+func termsEvent(ts []domain.Terms) []events.Terms {
+	if ts == nil {
+		return nil
+	}
+	out := make([]events.Terms, len(ts))
+	for i, t := range ts {
+		out[i] = t.Event()
+	}
+	return out
 }
 
-// TenderData describes a tender on the calendar.
-type TenderData struct {
-	TenderID            string        `json:"tenderId"`
-	Region              string        `json:"region"`
-	Buyer               string        `json:"buyer"`
-	Title               string        `json:"title"`
-	Sector              domain.Sector `json:"sector"`
-	ExpectedPublication domain.Date   `json:"expectedPublication"`
-	EstimatedValueCents int64         `json:"estimatedValueCents"`
-	SroiBasisPoints     int           `json:"sroiBasisPoints"`
-	At                  time.Time     `json:"at"`
+func schemeClosed(s *domain.Scheme) events.SchemeClosed {
+	return events.SchemeClosed{SchemeID: s.ID, Reference: s.Reference, Region: s.Region, ClosedAt: *s.ClosedAt}
 }
 
-// TenderAwardedData creates a social-return obligation in the sroi service.
-type TenderAwardedData struct {
-	TenderID                  string        `json:"tenderId"`
-	Region                    string        `json:"region"`
-	Buyer                     string        `json:"buyer"`
-	Title                     string        `json:"title"`
-	Sector                    domain.Sector `json:"sector"`
-	ContractorKvK             string        `json:"contractorKvk"`
-	ContractorName            string        `json:"contractorName"`
-	ContractValueExclVatCents int64         `json:"contractValueExclVatCents"`
-	SroiBasisPoints           int           `json:"sroiBasisPoints"`
-	SroiObligationCents       int64         `json:"sroiObligationCents"`
-	PublicationDate           domain.Date   `json:"publicationDate"`
-	AwardedOn                 domain.Date   `json:"awardedOn"`
-	ContractType              string        `json:"contractType,omitempty"`
-	ContractStart             domain.Date   `json:"contractStart,omitzero"`
-	ContractEnd               domain.Date   `json:"contractEnd,omitzero"`
+// termsChanged carries a product's new terms version (version 1: a new product).
+func termsChanged(sch *domain.Scheme, prod *domain.Product, t domain.Terms, now time.Time) Event {
+	return Event{Type: TypeProductTermsChanged, Key: sch.ID, Subject: prod.ID, Data: events.ProductTermsChanged{
+		SchemeID: sch.ID, Region: sch.Region, ProductID: prod.ID, ProductName: prod.Name, Terms: t.Event(), ChangedAt: now.UTC(),
+	}}
 }
 
-func schemeData(s *domain.Scheme) SchemeData {
-	return SchemeData{SchemeID: s.ID, Reference: s.Reference, Region: s.Region, Buyer: s.Buyer, Title: s.Title,
-		Sector: s.Sector, OpenFrom: s.OpenFrom, OpenUntil: s.OpenUntil, Products: s.Products, At: *s.PublishedAt}
+// applicationRejected lists why an application failed.
+func applicationRejected(app *domain.Application, sch *domain.Scheme, providerKvK string, now time.Time) events.ApplicationRejected {
+	failures := make([]events.Failure, len(app.Failures))
+	for i, f := range app.Failures {
+		failures[i] = events.Failure{Requirement: events.FailureRequirement(f.Requirement), ProductID: optional(f.ProductID), Detail: f.Detail}
+	}
+	return events.ApplicationRejected{ApplicationID: app.ID, SchemeID: sch.ID, Region: sch.Region, ProviderKvK: providerKvK, Failures: failures, RejectedAt: now.UTC()}
 }
 
-func contractStatusData(c *domain.Contract, reason string, at time.Time) ContractStatusData {
-	return ContractStatusData{ContractID: c.ID, Number: c.Number, SchemeID: c.SchemeID, Region: c.Region,
-		ProviderKvK: c.ProviderKvK, Reason: reason, At: at.UTC()}
+// contractAwarded is the contract other services build on (offers, enrolments, payments),
+// with every terms version known at award, so an offer can pin the version in force at each
+// start without asking procurement; an extension carries the same.
+func contractAwarded(sch *domain.Scheme, c *domain.Contract) events.ContractAwarded {
+	products := make([]events.AwardedProduct, 0, len(c.Products))
+	for _, cp := range c.Products {
+		ap := events.AwardedProduct{ProductID: cp.ProductID, Name: cp.Name, PriceCents: cp.PriceCents, TermsVersion: cp.TermsVersion}
+		if p, ok := sch.Product(cp.ProductID); ok {
+			ap.Terms = termsEvent(p.Terms)
+		}
+		products = append(products, ap)
+	}
+	return events.ContractAwarded{ContractID: c.ID, Number: c.Number, SchemeID: sch.ID, SchemeReference: sch.Reference, Region: sch.Region,
+		Buyer: sch.Buyer, ProviderKvK: c.ProviderKvK, ProviderName: c.ProviderName, Products: products, AwardedAt: c.AwardedAt,
+		SchemeRun: &events.ContractAwarded_SchemeRun{From: sch.OpenFrom, Until: sch.OpenUntil}}
 }
 
-func tenderData(t *domain.Tender) TenderData {
-	return TenderData{TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: t.Sector,
-		ExpectedPublication: t.ExpectedPublication, EstimatedValueCents: t.EstimatedValueCents,
-		SroiBasisPoints: t.SroiBasisPoints, At: t.UpdatedAt}
+// contractStatus reports a suspension, resumption or end.
+func contractStatus(c *domain.Contract, reason string, at time.Time) events.ContractSuspended {
+	return events.ContractSuspended{ContractID: c.ID, Number: c.Number, SchemeID: c.SchemeID, Region: c.Region,
+		ProviderKvK: c.ProviderKvK, Reason: optional(reason), At: at.UTC()}
+}
+
+// tenderEvent describes a tender on the calendar (announced, changed or cancelled alike).
+func tenderEvent(t *domain.Tender) events.TenderAnnounced {
+	return events.TenderAnnounced{TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: events.Sector(t.Sector),
+		ExpectedPublication: t.ExpectedPublication, EstimatedValueCents: t.EstimatedValueCents, SROIBasisPoints: t.SroiBasisPoints, At: t.UpdatedAt}
+}
+
+// tenderAwarded creates a social-return obligation in the sroi service.
+func tenderAwarded(t *domain.Tender) events.TenderAwarded {
+	a := t.Award
+	e := events.TenderAwarded{TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: events.Sector(t.Sector),
+		ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, ContractValueExclVatCents: a.ContractValueExclVatCents,
+		SROIBasisPoints: a.SroiBasisPoints, SROIObligationCents: a.SroiObligationCents(), PublicationDate: a.PublicationDate, AwardedOn: a.AwardedOn}
+	if a.ContractType != "" {
+		ct := events.ContractorContractType(a.ContractType)
+		e.ContractType = &ct
+	}
+	if !a.ContractStart.IsZero() {
+		start := a.ContractStart
+		e.ContractStart = &start
+	}
+	if !a.ContractEnd.IsZero() {
+		end := a.ContractEnd
+		e.ContractEnd = &end
+	}
+	return e
+}
+
+// optional: a text an event leaves out when it is empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/commit"
@@ -102,7 +101,7 @@ func (s *Service) PublishScheme(ctx context.Context, p auth.Principal, id string
 		if err := sch.Publish(s.now()); err != nil {
 			return nil, err
 		}
-		return []Event{{Type: TypeSchemePublished, Key: sch.ID, Subject: sch.ID, Data: schemeData(sch)}}, nil
+		return []Event{{Type: TypeSchemePublished, Key: sch.ID, Subject: sch.ID, Data: schemePublished(sch)}}, nil
 	})
 }
 
@@ -113,7 +112,7 @@ func (s *Service) CloseScheme(ctx context.Context, p auth.Principal, id string) 
 			return nil, err
 		}
 		return []Event{{Type: TypeSchemeClosed, Key: sch.ID, Subject: sch.ID,
-			Data: SchemeClosedData{SchemeID: sch.ID, Reference: sch.Reference, Region: sch.Region, ClosedAt: *sch.ClosedAt}}}, nil
+			Data: schemeClosed(sch)}}, nil
 	})
 }
 
@@ -157,10 +156,4 @@ func (s *Service) ChangeTerms(ctx context.Context, p auth.Principal, schemeID, p
 		return []Event{termsChanged(sch, prod, t, s.now())}, nil
 	})
 	return &terms, err
-}
-
-func termsChanged(sch *domain.Scheme, prod *domain.Product, t domain.Terms, now time.Time) Event {
-	return Event{Type: TypeProductTermsChanged, Key: sch.ID, Subject: prod.ID, Data: TermsChangedData{
-		SchemeID: sch.ID, Region: sch.Region, ProductID: prod.ID, ProductName: prod.Name, Terms: t, ChangedAt: now.UTC(),
-	}}
 }

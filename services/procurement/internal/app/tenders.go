@@ -20,7 +20,7 @@ func (s *Service) AnnounceTender(ctx context.Context, p auth.Principal, in domai
 	if err != nil {
 		return nil, err
 	}
-	err = s.repo.SaveTender(ctx, t, commit.Outcome{Events: []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}},
+	err = s.repo.SaveTender(ctx, t, commit.Outcome{Events: []Event{{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderEvent(t)}},
 		Actor: p.Actor(), Action: "tender.announced"})
 	if made, ok := requestkey.MadeBefore(ctx, err, func() (*domain.Tender, error) { return s.GetTender(ctx, p, t.ID) }); ok {
 		return made, nil
@@ -95,7 +95,7 @@ func (s *Service) UpdateTender(ctx context.Context, p auth.Principal, id string,
 		if err := t.Update(in, s.now()); err != nil {
 			return Event{}, err
 		}
-		return Event{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderData(t)}, nil
+		return Event{Type: TypeTenderAnnounced, Key: t.ID, Subject: t.ID, Data: tenderEvent(t)}, nil
 	})
 }
 
@@ -105,13 +105,7 @@ func (s *Service) AwardTender(ctx context.Context, p auth.Principal, id string, 
 		if err := t.RecordAward(in, s.now()); err != nil {
 			return Event{}, err
 		}
-		a := t.Award
-		return Event{Type: TypeTenderAwarded, Key: t.ID, Subject: t.ID, Data: TenderAwardedData{
-			TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: t.Sector,
-			ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, ContractValueExclVatCents: a.ContractValueExclVatCents,
-			SroiBasisPoints: a.SroiBasisPoints, SroiObligationCents: a.SroiObligationCents(), PublicationDate: a.PublicationDate, AwardedOn: a.AwardedOn,
-			ContractType: a.ContractType, ContractStart: a.ContractStart, ContractEnd: a.ContractEnd,
-		}}, nil
+		return Event{Type: TypeTenderAwarded, Key: t.ID, Subject: t.ID, Data: tenderAwarded(t)}, nil
 	})
 }
 
@@ -121,6 +115,6 @@ func (s *Service) CancelTender(ctx context.Context, p auth.Principal, id string)
 		if err := t.Cancel(s.now()); err != nil {
 			return Event{}, err
 		}
-		return Event{Type: TypeTenderCancelled, Key: t.ID, Subject: t.ID, Data: tenderData(t)}, nil
+		return Event{Type: TypeTenderCancelled, Key: t.ID, Subject: t.ID, Data: tenderEvent(t)}, nil
 	})
 }

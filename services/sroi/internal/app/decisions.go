@@ -86,10 +86,7 @@ func (s *Service) expire(ctx context.Context, id string) (bool, error) {
 		if err := d.Expire(s.today(), s.now()); err != nil {
 			return err
 		}
-		e := declarationEvent(catalog.TypeDeclarationExpired, d)
-		data := e.Data.(DeclarationData)
-		data.PlannedCents = planned
-		e.Data = data
+		e := declarationEventSaying(catalog.TypeDeclarationExpired, d, func(data *DeclarationData) { data.PlannedCents = planned })
 		released := s.releaseOf(d)
 		d.Planned, d.PlannedCents = nil, 0
 		done = true

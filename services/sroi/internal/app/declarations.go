@@ -320,10 +320,9 @@ func (s *Service) ApplyClaim(ctx context.Context, c MonthsClaim) error {
 			return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: actor, Action: "declaration.valued",
 				Events: []commit.Event{declarationEvent(catalog.TypeDeclarationValued, d)}})
 		}
-		e := declarationEvent(catalog.TypeDeclarationMonthsCounted, d)
-		data := e.Data.(DeclarationData)
-		data.DeltaCents, data.PlannedDeltaCents = delta, plannedDelta
-		e.Data = data
+		e := declarationEventSaying(catalog.TypeDeclarationMonthsCounted, d, func(data *DeclarationData) {
+			data.DeltaCents, data.PlannedDeltaCents = delta, plannedDelta
+		})
 		return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: actor, Action: "declaration.months-counted", Events: []commit.Event{e}})
 	})
 }
@@ -373,9 +372,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, appro
 		}
 		e := declarationEvent(typ, d)
 		if !approve {
-			data := e.Data.(DeclarationData)
-			data.PlannedCents = planned // the planned months that will not come
-			e.Data = data
+			e = declarationEventSaying(typ, d, func(data *DeclarationData) { data.PlannedCents = planned }) // the planned months that will not come
 			d.PlannedCents = 0
 		}
 		out = d

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
@@ -13,29 +14,29 @@ import (
 // ProjectData is a project as its events carry it: its obligation, deadline, status and
 // figures, without the parties' contact details.
 type ProjectData struct {
-	ProjectID       string               `json:"projectId"`
-	Version         int                  `json:"version"`
-	Region          string               `json:"region"`
-	TenderID        string               `json:"tenderId"`
-	Title           string               `json:"title"`
-	Buyer           string               `json:"buyer"`
-	ContractorKvK   string               `json:"contractorKvk"`
-	ContractorName  string               `json:"contractorName"`
-	AwardedOn       civil.Date           `json:"awardedOn"`
-	Deadline        civil.Date           `json:"deadline"`
-	Table           string               `json:"table"`
-	ObligationCents domain.Cents         `json:"obligationCents"`
-	Rule            string               `json:"rule"`
-	Overridden      bool                 `json:"overridden"`
-	Status          domain.ProjectStatus `json:"status"`
-	Reason          string               `json:"reason"`
-	DeclaredCents   domain.Cents         `json:"declaredCents"`
-	ApprovedCents   domain.Cents         `json:"approvedCents"`
-	ForecastCents   domain.Cents         `json:"forecastCents"`
+	ProjectID       string
+	Version         int
+	Region          string
+	TenderID        string
+	Title           string
+	Buyer           string
+	ContractorKvK   string
+	ContractorName  string
+	AwardedOn       civil.Date
+	Deadline        civil.Date
+	Table           string
+	ObligationCents domain.Cents
+	Rule            string
+	Overridden      bool
+	Status          domain.ProjectStatus
+	Reason          string
+	DeclaredCents   domain.Cents
+	ApprovedCents   domain.Cents
+	ForecastCents   domain.Cents
 	// ApprovedByType and ApprovedByQuarter feed the totals' breakdowns.
-	ApprovedByType    map[string]domain.Cents `json:"approvedByType"`
-	ApprovedByQuarter map[string]domain.Cents `json:"approvedByQuarter"`
-	At                time.Time               `json:"at"`
+	ApprovedByType    map[string]domain.Cents
+	ApprovedByQuarter map[string]domain.Cents
+	At                time.Time
 }
 
 func projectData(p *domain.Project, version int) ProjectData {
@@ -56,37 +57,48 @@ func projectData(p *domain.Project, version int) ProjectData {
 
 // projectEvent is the event of a project's change; the version is the one the save makes.
 func projectEvent(typ string, p *domain.Project) commit.Event {
-	return commit.Event{Type: typ, Key: p.ID, Subject: p.ID, Data: projectData(p, p.CurrentVersion()+1)}
+	return commit.Event{Type: typ, Key: p.ID, Subject: p.ID, Data: projectWire(projectData(p, p.CurrentVersion()+1))}
 }
 
 // DeclarationData is a declaration as its events carry it: no person, no documents.
 type DeclarationData struct {
-	DeclarationID string                   `json:"declarationId"`
-	Version       int                      `json:"version"`
-	Region        string                   `json:"region"`
-	ProjectID     string                   `json:"projectId"`
-	ContractorKvK string                   `json:"contractorKvk"`
-	Kind          string                   `json:"kind"`
-	Type          string                   `json:"type"`
-	Source        string                   `json:"source,omitempty"`
-	Status        domain.DeclarationStatus `json:"status"`
-	ValueCents    domain.Cents             `json:"valueCents"`
+	DeclarationID string
+	Version       int
+	Region        string
+	ProjectID     string
+	ContractorKvK string
+	Kind          string
+	Type          string
+	Source        string
+	Status        domain.DeclarationStatus
+	ValueCents    domain.Cents
 	// PlannedCents: what its planned months will be worth; DeltaCents and
 	// PlannedDeltaCents: what months counted later changed (months-counted).
-	PlannedCents      domain.Cents `json:"plannedCents"`
-	DeltaCents        domain.Cents `json:"deltaCents,omitempty"`
-	PlannedDeltaCents domain.Cents `json:"plannedDeltaCents,omitempty"`
-	Months            int          `json:"months"`
-	Table             string       `json:"table"`
-	Reason            string       `json:"reason,omitempty"`
-	At                time.Time    `json:"at"`
+	PlannedCents      domain.Cents
+	DeltaCents        domain.Cents
+	PlannedDeltaCents domain.Cents
+	Months            int
+	Table             string
+	Reason            string
+	At                time.Time
+}
+
+func declarationData(d *domain.Declaration) DeclarationData {
+	return DeclarationData{DeclarationID: d.ID, Version: d.CurrentVersion() + 1, Region: d.Region, ProjectID: d.ProjectID, ContractorKvK: d.ContractorKvK,
+		Kind: d.Kind, Type: d.TypeLabel(), Source: d.Source, Status: d.Status, ValueCents: d.Value.Cents, PlannedCents: d.PlannedCents, Months: len(d.Counted),
+		Table: d.Value.Table, Reason: d.Reason, At: d.UpdatedAt}
 }
 
 func declarationEvent(typ string, d *domain.Declaration) commit.Event {
-	return commit.Event{Type: typ, Key: d.ProjectID, Subject: d.ID, Data: DeclarationData{
-		DeclarationID: d.ID, Version: d.CurrentVersion() + 1, Region: d.Region, ProjectID: d.ProjectID, ContractorKvK: d.ContractorKvK,
-		Kind: d.Kind, Type: d.TypeLabel(), Source: d.Source, Status: d.Status, ValueCents: d.Value.Cents, PlannedCents: d.PlannedCents, Months: len(d.Counted),
-		Table: d.Value.Table, Reason: d.Reason, At: d.UpdatedAt}}
+	return declarationEventSaying(typ, d, func(*DeclarationData) {})
+}
+
+// declarationEventSaying is a declaration's event with what it says beside the state
+// (what counted months changed, what planned months will not come).
+func declarationEventSaying(typ string, d *domain.Declaration, say func(*DeclarationData)) commit.Event {
+	data := declarationData(d)
+	say(&data)
+	return commit.Event{Type: typ, Key: d.ProjectID, Subject: d.ID, Data: declarationWire(data)}
 }
 
 // MonthsClaim is a declaration's claim on the topic all regions share, keyed by what is
@@ -94,15 +106,15 @@ func declarationEvent(typ string, d *domain.Declaration) commit.Event {
 // pseudonym), a purchase's invoice (by its supplier and number), a person's week of hours.
 // It names the pseudonym key it was made with by its fingerprint.
 type MonthsClaim struct {
-	Kind           string    `json:"kind,omitempty"` // candidate (the default), purchase, hours
-	KeyFingerprint string    `json:"keyFingerprint,omitempty"`
-	Person         string    `json:"person"`
-	Region         string    `json:"region"`
-	ProjectID      string    `json:"projectId"`
-	DeclarationID  string    `json:"declarationId"`
-	Months         []string  `json:"months"`
-	MaxMonths      int       `json:"maxMonths"`
-	At             time.Time `json:"at"`
+	Kind           string // candidate (the default), purchase, hours
+	KeyFingerprint string
+	Person         string
+	Region         string
+	ProjectID      string
+	DeclarationID  string
+	Months         []string
+	MaxMonths      int
+	At             time.Time
 }
 
 // Owner names the declaration across regions.
@@ -112,28 +124,33 @@ func (c MonthsClaim) Owner() string { return c.Region + "/" + c.DeclarationID }
 func (c MonthsClaim) ProjectKey() string { return c.Region + "/" + c.ProjectID }
 
 func claimEvent(typ string, c MonthsClaim) commit.Event {
-	return commit.Event{Type: typ, Key: c.Person, Subject: c.DeclarationID, Data: c}
+	return commit.Event{Type: typ, Key: c.Person, Subject: c.DeclarationID, Data: ClaimWire(c)}
 }
 
 // Notification is one message to a project's parties, sent once per cause.
 type Notification struct {
-	Cause     string    `json:"cause"`
-	Region    string    `json:"region"`
-	ProjectID string    `json:"projectId"`
-	To        []string  `json:"to"` // the parties: contractor, buyer, werkplein
-	Subject   string    `json:"subject"`
-	Body      string    `json:"body"`
-	At        time.Time `json:"at"`
-	// kept by the notifications store
-	Status   string    `json:"status,omitempty"`
-	Attempts int       `json:"attempts,omitempty"`
-	RetryAt  time.Time `json:"retryAt,omitzero"`
-	SentAt   time.Time `json:"sentAt,omitzero"`
-	Error    string    `json:"error,omitempty"`
+	Cause     string
+	Region    string
+	ProjectID string
+	To        []string // the parties: contractor, buyer, werkplein
+	Subject   string
+	Body      string
+	At        time.Time
+	// kept by the notifications store, not published
+	Status   string
+	Attempts int
+	RetryAt  time.Time
+	SentAt   time.Time
+	Error    string
 }
 
 func notificationEvent(n Notification) commit.Event {
-	return commit.Event{Type: catalog.TypeNotificationRequested, Key: n.ProjectID, Subject: n.Cause, Data: n}
+	to := make([]events.NotificationRequestedTo, len(n.To))
+	for i, party := range n.To {
+		to[i] = events.NotificationRequestedTo(party)
+	}
+	return commit.Event{Type: catalog.TypeNotificationRequested, Key: n.ProjectID, Subject: n.Cause, Data: events.NotificationRequested{
+		Cause: n.Cause, Region: n.Region, ProjectID: n.ProjectID, To: to, Subject: n.Subject, Body: n.Body, At: n.At}}
 }
 
 func actorOf(p auth.Principal) commit.Actor { return p.Actor() }

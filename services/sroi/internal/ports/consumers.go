@@ -80,10 +80,11 @@ func CandidateMonths(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicSroiCandidateMonths},
 		Types:   []string{catalog.TypeCandidateMonthsClaimed, catalog.TypeCandidateMonthsReleased},
 		Handler: messaging.PerKey(16, func(ctx context.Context, m messaging.Message) error {
-			c, err := messaging.Decode[app.MonthsClaim](m, "") // every region's claims: the signer says whose
+			e, err := messaging.Decode[events.MonthsClaim](m, "") // every region's claims: the signer says whose
 			if err != nil {
 				return err
 			}
+			c := app.ClaimOf(e)
 			// the region a claim is for is the region whose sroi signed it, not the one it names
 			if signer, _, _ := strings.Cut(m.Signer, "/"); signer != c.Region {
 				return messaging.Permanent(fmt.Errorf("%w: a claim for region %q signed by %s", messaging.ErrOriginNotProven, c.Region, m.Signer))
@@ -103,7 +104,9 @@ func Declarations(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicSroiDeclarations},
 		Types: []string{catalog.TypeDeclarationValued, catalog.TypeDeclarationApproved, catalog.TypeDeclarationRejected,
 			catalog.TypeDeclarationExpired, catalog.TypeDeclarationMonthsCounted},
-		Handler: messaging.PerKey(16, handle(a.Region(), a.FollowDeclaration)),
+		Handler: messaging.PerKey(16, handle(a.Region(), func(ctx context.Context, typ string, e events.SROIDeclaration) error {
+			return a.FollowDeclaration(ctx, typ, app.DeclarationOf(e))
+		})),
 	}
 }
 
@@ -114,7 +117,9 @@ func Projects(a *app.Service) messaging.ConsumerConfig {
 		Topics:  []string{catalog.TopicSroiProjects},
 		Types: []string{catalog.TypeProjectObligationSet, catalog.TypeProjectObligationOverridden, catalog.TypeProjectPartiesChanged,
 			catalog.TypeProjectProgressChanged},
-		Handler: messaging.PerKey(16, handle(a.Region(), func(ctx context.Context, _ string, p app.ProjectData) error { return a.FollowProject(ctx, p) })),
+		Handler: messaging.PerKey(16, handle(a.Region(), func(ctx context.Context, _ string, e events.SROIProject) error {
+			return a.FollowProject(ctx, app.ProjectOf(e))
+		})),
 	}
 }
 
@@ -124,7 +129,9 @@ func Notifications(a *app.Service) messaging.ConsumerConfig {
 		GroupID: "sroi.notifications",
 		Topics:  []string{catalog.TopicSroiNotifications},
 		Types:   []string{catalog.TypeNotificationRequested},
-		Handler: messaging.PerMessage(handle(a.Region(), func(ctx context.Context, _ string, n app.Notification) error { return a.RecordNotification(ctx, n) })),
+		Handler: messaging.PerMessage(handle(a.Region(), func(ctx context.Context, _ string, e events.NotificationRequested) error {
+			return a.RecordNotification(ctx, app.NotificationOf(e))
+		})),
 	}
 }
 
