@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/participants/internal/app"
@@ -139,7 +140,7 @@ func (a *Attendance) Days(ctx context.Context, enrolmentID string) ([]app.DayHou
 	}
 	out := make([]app.DayHours, 0, len(days))
 	for _, d := range days {
-		date, err := domain.ParseDate(d.Date)
+		date, err := civil.ParseDate(d.Date)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -111,9 +112,9 @@ type Attendance interface {
 
 // DayHours is the attendance of one day.
 type DayHours struct {
-	Date    domain.Date `json:"date"`
-	Hours   float64     `json:"hours"`
-	Reports int         `json:"reports"`
+	Date    civil.Date `json:"date"`
+	Hours   float64    `json:"hours"`
+	Reports int        `json:"reports"`
 }
 
 // Vault seals BSNs and computes their lookup hash. Keys come from configuration.

@@ -9,10 +9,12 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
@@ -70,7 +72,7 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	if e.Person != "" {
 		e.PersonKey = s.pseudonyms.Fingerprint()
 	}
-	err = s.repo.SaveEnrolment(ctx, e, commit.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, domain.DateOf(now), now))},
+	err = s.repo.SaveEnrolment(ctx, e, commit.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, civil.DateOf(now), now))},
 		Actor: p.Actor(), Action: action})
 	if errors.Is(err, rules.ErrConflict) {
 		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s)", part.ID, e.ID)
@@ -148,18 +150,18 @@ func (s *Service) EnrolmentAudit(ctx context.Context, p auth.Principal, id strin
 
 // DayInput names the day of a lifecycle step.
 type DayInput struct {
-	On domain.Date `json:"on"`
+	On civil.Date `json:"on"`
 }
 
 // DropoutInput gives the reason and day of a dropout.
 type DropoutInput struct {
-	Reason string      `json:"reason"`
-	On     domain.Date `json:"on"`
+	Reason string     `json:"reason"`
+	On     civil.Date `json:"on"`
 }
 
 // JobEndInput is the last day of a job.
 type JobEndInput struct {
-	EndDate domain.Date `json:"endDate"`
+	EndDate civil.Date `json:"endDate"`
 }
 
 // StartEnrolment: the provider (or guidance) records the start.
@@ -178,7 +180,7 @@ func (s *Service) StartEnrolment(ctx context.Context, p auth.Principal, id strin
 
 // termsOf gives the terms versions of the enrolment's product from the newest offer
 // replica (nil when the offer or product is no longer there: the terms seen at enrolment).
-func (s *Service) termsOf(ctx context.Context, e *domain.Enrolment) (func(domain.Date) (domain.Terms, bool), error) {
+func (s *Service) termsOf(ctx context.Context, e *domain.Enrolment) (func(civil.Date) (trajectory.Terms, bool), error) {
 	o, err := s.offers.LoadOffer(ctx, e.ContractID)
 	if errors.Is(err, rules.ErrNotFound) {
 		return nil, nil
@@ -239,7 +241,7 @@ func placementEvents(e *domain.Enrolment, out domain.PlaceOutcome, now time.Time
 		events = append(events, sustainableEvent(e, now))
 	}
 	if out.WithdrewDurable {
-		d := milestone(e, domain.StatusSustainablyPlaced, domain.DateOf(now), now)
+		d := milestone(e, domain.StatusSustainablyPlaced, civil.DateOf(now), now)
 		d.Placements = jobsEvent(e.Placements)
 		d.Reason = optional("the jobs as corrected do not reach six months of work")
 		events = append(events, Event{Type: catalog.TypeEnrolmentSustainableWithdrawn, Key: e.ID, Subject: e.ID, Data: d})

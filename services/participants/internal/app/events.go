@@ -5,6 +5,7 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
@@ -22,7 +23,7 @@ var milestoneType = map[domain.Status]string{
 // EnrolmentMilestone): the contract, the pinned terms and price, the participant's target
 // groups and, per milestone, the attendance, the jobs or the dropout reason. It carries no
 // name and no BSN: the participant is the pseudonymous participant id only.
-func milestone(e *domain.Enrolment, status domain.Status, on domain.Date, now time.Time) events.EnrolmentMilestone {
+func milestone(e *domain.Enrolment, status domain.Status, on civil.Date, now time.Time) events.EnrolmentMilestone {
 	groups := make([]events.TargetGroup, len(e.TargetGroups))
 	for i, g := range e.TargetGroups {
 		groups[i] = events.TargetGroup(g)

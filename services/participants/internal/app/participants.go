@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
@@ -27,7 +28,7 @@ func alreadyRegistered(id string) error {
 // coaches register them at the same moment.
 func (s *Service) RegisterParticipant(ctx context.Context, p auth.Principal, in domain.ParticipantInput) (*domain.Participant, error) {
 	now := s.now()
-	if err := in.ValidateRegistration(domain.DateOf(now)); err != nil {
+	if err := in.ValidateRegistration(civil.DateOf(now)); err != nil {
 		return nil, err
 	}
 	bsn, _ := domain.NormalizeBSN(in.BSN)

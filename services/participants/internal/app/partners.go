@@ -9,11 +9,13 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
@@ -303,7 +305,7 @@ func (s *Service) KeepOffer(ctx context.Context, o domain.Offer) error {
 func termsChanged(prev *domain.Offer, p domain.OfferProduct) bool {
 	for _, q := range prev.Products {
 		if q.ProductID == p.ProductID {
-			return q.PriceCents != p.PriceCents || !slices.EqualFunc(q.Terms, p.Terms, func(a, b domain.Terms) bool {
+			return q.PriceCents != p.PriceCents || !slices.EqualFunc(q.Terms, p.Terms, func(a, b trajectory.Terms) bool {
 				return a.Version == b.Version && a.EffectiveFrom == b.EffectiveFrom
 			})
 		}
@@ -339,7 +341,7 @@ func (s *Service) followTerms(ctx context.Context, o domain.Offer, p domain.Offe
 				return nil
 			}
 			now := s.now()
-			d := milestone(e, domain.StatusEnrolled, domain.DateOf(now), now)
+			d := milestone(e, domain.StatusEnrolled, civil.DateOf(now), now)
 			d.Reason = optional(changed)
 			return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Actor: actor, Action: "enrolment.terms-changed",
 				Events: []Event{{Type: catalog.TypeEnrolmentTermsChanged, Key: e.ID, Subject: e.ID, Data: d}}})
@@ -354,7 +356,7 @@ func (s *Service) followTerms(ctx context.Context, o domain.Offer, p domain.Offe
 // CheckSustainable is the scheduled check: every placed enrolment whose jobs reached six
 // months of work by now becomes sustainably placed, with its event. Idempotent.
 func (s *Service) CheckSustainable(ctx context.Context, now time.Time) (int, error) {
-	today := domain.DateOf(now)
+	today := civil.DateOf(now)
 	done := 0
 	err := s.repo.EachEnrolment(ctx, s.region, EnrolmentFilter{Status: domain.StatusPlaced}, func(listed *domain.Enrolment) error {
 		if on, ok := domain.SustainableOn(listed.Placements); !ok || on.After(today) {

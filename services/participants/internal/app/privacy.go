@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
@@ -168,7 +169,7 @@ func (s *Service) CheckRetention(ctx context.Context, now time.Time, r Retention
 	system := commit.System("retention")
 	erased := 0
 	everyone := func(*domain.Participant) bool { return true }
-	withdrawnBy := domain.DateOf(now.Add(-r.AfterWithdrawal))
+	withdrawnBy := civil.DateOf(now.Add(-r.AfterWithdrawal))
 	err := s.repo.EachParticipant(ctx, s.region, ParticipantFilter{Retained: true, Withdrawn: true}, func(p *domain.Participant) error {
 		if p.Consent.WithdrawnOn.After(withdrawnBy) {
 			return nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -12,11 +13,11 @@ import (
 // participant on one day. ReportID is the sender's stable id of the report: the same report
 // sent again, however often, counts once; a day with two sessions has two reports.
 type AttendanceReport struct {
-	EnrolmentID string  `json:"enrolmentId"`
-	ProviderKvK string  `json:"providerKvk"`
-	Date        Date    `json:"date"`
-	Hours       float64 `json:"hours"`
-	ReportID    string  `json:"reportId"`
+	EnrolmentID string     `json:"enrolmentId"`
+	ProviderKvK string     `json:"providerKvk"`
+	Date        civil.Date `json:"date"`
+	Hours       float64    `json:"hours"`
+	ReportID    string     `json:"reportId"`
 	// Source is who sent it: "partner:<ce_source>" or "http:<subject>" (kept with the fact).
 	Source string `json:"-"`
 }
@@ -40,7 +41,7 @@ func (e *Enrolment) CheckAttendance(r AttendanceReport, now time.Time) error {
 	v.Check(r.ProviderKvK == e.ProviderKvK, "providerKvk", "the enrolment is with another provider")
 	v.Check(r.Hours > 0 && r.Hours <= 24, "hours", "must be more than 0 and at most 24")
 	v.Check(strings.TrimSpace(r.ReportID) != "", "reportId", "is required")
-	v.Check(!r.Date.IsZero() && !r.Date.After(DateOf(now)), "date", "must be a day that has passed or today")
+	v.Check(!r.Date.IsZero() && !r.Date.After(civil.DateOf(now)), "date", "must be a day that has passed or today")
 	first := e.StartDate
 	if !e.StartedOn.IsZero() {
 		first = e.StartedOn

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/trajectory"
 )
@@ -31,8 +33,8 @@ func TestBSNElevenProef(t *testing.T) {
 func TestRegistrationErrorNeverRepeatsTheBSN(t *testing.T) {
 	in := validParticipantInput()
 	in.BSN = "123456789" // fails the 11-proef
-	err := in.ValidateRegistration(NewDate(2026, 3, 1))
-	var ve *ValidationError
+	err := in.ValidateRegistration(civil.NewDate(2026, 3, 1))
+	var ve *rules.ValidationError
 	if !errors.As(err, &ve) || ve.Problems[0].Field != "bsn" {
 		t.Fatalf("want a bsn validation error, got %v", err)
 	}
@@ -43,8 +45,8 @@ func TestRegistrationErrorNeverRepeatsTheBSN(t *testing.T) {
 
 func TestParticipantRulesListEveryProblem(t *testing.T) {
 	in := ParticipantInput{BSN: "111222333", TargetGroups: []TargetGroup{"pensioner"}, LadderStep: 7, Competencies: []string{"plumbing"}}
-	_, err := NewParticipant("p1", "groningen", in, SealedBSN{}, Actor{Subject: "c"}, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	var ve *ValidationError
+	_, err := NewParticipant("p1", "groningen", in, SealedBSN{}, commit.Actor{Subject: "c"}, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	var ve *rules.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("want validation error, got %v", err)
 	}
@@ -64,24 +66,24 @@ var now = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 func validParticipantInput() ParticipantInput {
 	return ParticipantInput{BSN: "111222333", Municipality: "Groningen", Name: "J. de Vries", TargetGroups: []TargetGroup{TargetParticipatiewet},
 		LadderStep: 3, Competencies: []string{"http://data.europa.eu/esco/skill/0a0c4d0f-5a7c-4c4a-9c5e-3a8d1e0e3b1f"},
-		Consent: Consent{Purpose: "trajectbegeleiding", GivenOn: NewDate(2026, 2, 1)}}
+		Consent: Consent{Purpose: "trajectbegeleiding", GivenOn: civil.NewDate(2026, 2, 1)}}
 }
 
 func offer(placementFirst bool) *Offer {
 	return &Offer{ContractID: "ctr.s.12345678.1", ContractNumber: "OH/12345678/1", SchemeID: "s", Region: "groningen", ProviderKvK: "12345678",
 		ProviderName: "Bouwschool", ContractStatus: "active", Revision: 3,
 		Products: []OfferProduct{{ProductID: "p1", Name: "Timmerman", PriceCents: 100000,
-			Terms: []Terms{
-				{Version: 1, EffectiveFrom: NewDate(2026, 1, 1), MinAttendanceHours: 256, Tranches: []Tranche{{Milestone: "started", Percent: 40}, {Milestone: "completed", Percent: 30}, {Milestone: "sustainably_placed", Percent: 30}}, PlacementBeforeCompletion: placementFirst},
-				{Version: 2, EffectiveFrom: NewDate(2026, 4, 1), MinAttendanceHours: 256, Tranches: []Tranche{{Milestone: "started", Percent: 40}, {Milestone: "completed", Percent: 40}, {Milestone: "sustainably_placed", Percent: 20}}, PlacementBeforeCompletion: placementFirst},
+			Terms: []trajectory.Terms{
+				{Version: 1, EffectiveFrom: civil.NewDate(2026, 1, 1), MinAttendanceHours: 256, Tranches: []trajectory.Tranche{{Milestone: "started", Percent: 40}, {Milestone: "completed", Percent: 30}, {Milestone: "sustainably_placed", Percent: 30}}, PlacementBeforeCompletion: placementFirst},
+				{Version: 2, EffectiveFrom: civil.NewDate(2026, 4, 1), MinAttendanceHours: 256, Tranches: []trajectory.Tranche{{Milestone: "started", Percent: 40}, {Milestone: "completed", Percent: 40}, {Milestone: "sustainably_placed", Percent: 20}}, PlacementBeforeCompletion: placementFirst},
 			},
-			Starts: []Start{{Date: NewDate(2026, 3, 2), Location: "Groningen", Capacity: 2}, {Date: NewDate(2026, 5, 4), Location: "Groningen", Capacity: 1}},
+			Starts: []trajectory.Start{{Date: civil.NewDate(2026, 3, 2), Location: "Groningen", Capacity: 2}, {Date: civil.NewDate(2026, 5, 4), Location: "Groningen", Capacity: 1}},
 		}}}
 }
 
-func enrolled(t *testing.T, placementFirst bool, start Date) *Enrolment {
+func enrolled(t *testing.T, placementFirst bool, start civil.Date) *Enrolment {
 	t.Helper()
-	p, err := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, Actor{Subject: "coach"}, now)
+	p, err := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, commit.Actor{Subject: "coach"}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,10 +98,10 @@ func enrolled(t *testing.T, placementFirst bool, start Date) *Enrolment {
 }
 
 func TestEnrolmentPinsTheTermsInForceAtItsStart(t *testing.T) {
-	if e := enrolled(t, false, NewDate(2026, 3, 2)); e.Terms.Version != 1 || e.Terms.Tranches[1].Percent != 30 {
+	if e := enrolled(t, false, civil.NewDate(2026, 3, 2)); e.Terms.Version != 1 || e.Terms.Tranches[1].Percent != 30 {
 		t.Errorf("March start: terms %+v, want version 1 (40/30/30)", e.Terms)
 	}
-	if e := enrolled(t, false, NewDate(2026, 5, 4)); e.Terms.Version != 2 || e.Terms.Tranches[1].Percent != 40 {
+	if e := enrolled(t, false, civil.NewDate(2026, 5, 4)); e.Terms.Version != 2 || e.Terms.Tranches[1].Percent != 40 {
 		t.Errorf("May start: terms %+v, want version 2 (40/40/20)", e.Terms)
 	}
 }
@@ -110,44 +112,44 @@ func TestEnrolmentPinsTheTermsInForceAtItsStart(t *testing.T) {
 func TestTermsArePinnedByTheDayTheParticipantStarts(t *testing.T) {
 	march := offer(false)
 	march.Products[0].Terms = march.Products[0].Terms[:1] // at enrolment only version 1 is known
-	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, Actor{}, now)
-	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 5, 4), Location: "Groningen"}
-	march.Products[0].Starts = append(march.Products[0].Starts, Start{Date: NewDate(2026, 4, 1), Location: "Groningen", Capacity: 1})
+	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, commit.Actor{}, now)
+	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: civil.NewDate(2026, 5, 4), Location: "Groningen"}
+	march.Products[0].Starts = append(march.Products[0].Starts, trajectory.Start{Date: civil.NewDate(2026, 4, 1), Location: "Groningen", Capacity: 1})
 	e, _, err := PlanEnrolment(p, march, in, now, "coach")
 	if err != nil || e.Terms.Version != 1 {
 		t.Fatalf("enrolment: %v %+v", err, e)
 	}
 	later := offer(false).Products[0] // the 1 April change (version 2) arrives later
-	startedOn := func(day Date) *Enrolment {
+	startedOn := func(day civil.Date) *Enrolment {
 		e, _, _ := PlanEnrolment(p, march, in, now, "coach")
 		if err := e.Start(day, later.TermsAt, day.Time().Add(10*time.Hour), "prov"); err != nil {
 			t.Fatalf("start on %s: %v", day, err)
 		}
 		return e
 	}
-	if e := startedOn(NewDate(2026, 5, 4)); e.Terms.Version != 2 || e.Terms.Tranches[1].Percent != 40 {
+	if e := startedOn(civil.NewDate(2026, 5, 4)); e.Terms.Version != 2 || e.Terms.Tranches[1].Percent != 40 {
 		t.Errorf("enrolled before the change, started after it: %+v, want version 2 (40/40/20)", e.Terms)
 	}
-	in.StartDate = NewDate(2026, 4, 1) // a start planned on the change's own day
-	if e := startedOn(NewDate(2026, 4, 1)); e.Terms.Version != 2 {
+	in.StartDate = civil.NewDate(2026, 4, 1) // a start planned on the change's own day
+	if e := startedOn(civil.NewDate(2026, 4, 1)); e.Terms.Version != 2 {
 		t.Errorf("started on the change's own day: version %d, want 2", e.Terms.Version)
 	}
-	if e := startedOn(NewDate(2026, 3, 31)); e.Terms.Version != 1 {
+	if e := startedOn(civil.NewDate(2026, 3, 31)); e.Terms.Version != 1 {
 		t.Errorf("start moved to the day before the change: version %d, want 1", e.Terms.Version)
 	}
 	e, _, _ = PlanEnrolment(p, march, in, now, "coach")
-	if err := e.Start(NewDate(2026, 3, 1), later.TermsAt, now.AddDate(0, 1, 0), "prov"); !isInvalid(err) {
+	if err := e.Start(civil.NewDate(2026, 3, 1), later.TermsAt, now.AddDate(0, 1, 0), "prov"); !isInvalid(err) {
 		t.Errorf("a start a month before the planned start: %v", err)
 	}
-	stale := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 3, 2), Location: "Groningen"}
+	stale := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: civil.NewDate(2026, 3, 2), Location: "Groningen"}
 	if _, _, err := PlanEnrolment(p, offer(false), stale, now.AddDate(0, 1, 0), "coach"); !isInvalid(err) {
 		t.Errorf("an enrolment in a start a month ago: %v", err)
 	}
 }
 
 func TestEnrolmentNeedsAnActiveContractAnOfferedStartAndConsent(t *testing.T) {
-	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, Actor{}, now)
-	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 3, 2), Location: "Groningen"}
+	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, commit.Actor{}, now)
+	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: civil.NewDate(2026, 3, 2), Location: "Groningen"}
 
 	suspended := offer(false)
 	suspended.ContractStatus = "suspended"
@@ -155,7 +157,7 @@ func TestEnrolmentNeedsAnActiveContractAnOfferedStartAndConsent(t *testing.T) {
 		t.Errorf("suspended contract: %v", err)
 	}
 	other := in
-	other.StartDate = NewDate(2026, 3, 9)
+	other.StartDate = civil.NewDate(2026, 3, 9)
 	if _, _, err := PlanEnrolment(p, offer(false), other, now, "c"); !isInvalid(err) {
 		t.Errorf("start not offered: %v", err)
 	}
@@ -164,7 +166,7 @@ func TestEnrolmentNeedsAnActiveContractAnOfferedStartAndConsent(t *testing.T) {
 	if _, _, err := PlanEnrolment(p, offer(false), other, now, "c"); !isInvalid(err) {
 		t.Errorf("unknown product: %v", err)
 	}
-	p.Consent.WithdrawnOn = NewDate(2026, 2, 20)
+	p.Consent.WithdrawnOn = civil.NewDate(2026, 2, 20)
 	if _, _, err := PlanEnrolment(p, offer(false), in, now, "c"); !isState(err) {
 		t.Errorf("withdrawn consent: %v", err)
 	}
@@ -174,46 +176,46 @@ func TestEnrolmentNeedsAnActiveContractAnOfferedStartAndConsent(t *testing.T) {
 	}
 }
 
-func job(employer string, start, end Date) PlacementInput {
+func job(employer string, start, end civil.Date) PlacementInput {
 	return PlacementInput{EmployerKvK: employer, StartDate: start, EndDate: end, HoursPerWeek: 32, ContractType: ContractFixedTerm}
 }
 
 func TestLifecycleForwardOnly(t *testing.T) {
-	e := enrolled(t, false, NewDate(2026, 3, 2))
+	e := enrolled(t, false, civil.NewDate(2026, 3, 2))
 	later := now.AddDate(0, 3, 0)
 
 	// Nothing before start.
-	if err := e.Complete(DateOf(later), 300*60, later, "prov"); !isState(err) {
+	if err := e.Complete(civil.DateOf(later), 300*60, later, "prov"); !isState(err) {
 		t.Errorf("complete before start: %v", err)
 	}
-	if _, err := e.Place(job("87654321", NewDate(2026, 6, 1), Date{}), "workcoach", later, "coach"); !isState(err) {
+	if _, err := e.Place(job("87654321", civil.NewDate(2026, 6, 1), civil.Date{}), "workcoach", later, "coach"); !isState(err) {
 		t.Errorf("place before start: %v", err)
 	}
-	if err := e.Start(NewDate(2026, 3, 2), nil, now, "prov"); err != nil {
+	if err := e.Start(civil.NewDate(2026, 3, 2), nil, now, "prov"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Start(NewDate(2026, 3, 2), nil, now, "prov"); !isState(err) {
+	if err := e.Start(civil.NewDate(2026, 3, 2), nil, now, "prov"); !isState(err) {
 		t.Errorf("start twice: %v", err)
 	}
 	// Completion needs 256 hours.
-	if err := e.Complete(DateOf(later), 255*60+45, later, "prov"); !isState(err) {
+	if err := e.Complete(civil.DateOf(later), 255*60+45, later, "prov"); !isState(err) {
 		t.Errorf("complete with 255.75 h: %v", err)
 	}
 	// No placement before completion for this product.
-	if _, err := e.Place(job("87654321", NewDate(2026, 6, 1), Date{}), "workcoach", later, "coach"); !isState(err) {
+	if _, err := e.Place(job("87654321", civil.NewDate(2026, 6, 1), civil.Date{}), "workcoach", later, "coach"); !isState(err) {
 		t.Errorf("place before completion: %v", err)
 	}
-	if err := e.Complete(DateOf(later), 256*60, later, "prov"); err != nil {
+	if err := e.Complete(civil.DateOf(later), 256*60, later, "prov"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Start(NewDate(2026, 3, 2), nil, later, "prov"); !isState(err) {
+	if err := e.Start(civil.NewDate(2026, 3, 2), nil, later, "prov"); !isState(err) {
 		t.Errorf("going back to started: %v", err)
 	}
-	out, err := e.Place(job("87654321", DateOf(later), Date{}), "workcoach", later, "coach")
+	out, err := e.Place(job("87654321", civil.DateOf(later), civil.Date{}), "workcoach", later, "coach")
 	if err != nil || !out.BecamePlaced || e.Status != StatusPlaced {
 		t.Fatalf("place: %+v %v", out, err)
 	}
-	if err := e.Complete(DateOf(later), 300*60, later, "prov"); !isState(err) {
+	if err := e.Complete(civil.DateOf(later), 300*60, later, "prov"); !isState(err) {
 		t.Errorf("complete again: %v", err)
 	}
 	// Six months later the scheduled check makes it sustainable.
@@ -223,19 +225,19 @@ func TestLifecycleForwardOnly(t *testing.T) {
 	if !e.CheckSustainable(later.AddDate(0, 6, 0), "check") || e.Status != StatusSustainablyPlaced {
 		t.Fatalf("not sustainable after six months: %s", e.Status)
 	}
-	if err := e.DropOut("moved", DateOf(later), later.AddDate(0, 7, 0), "coach"); !isState(err) {
+	if err := e.DropOut("moved", civil.DateOf(later), later.AddDate(0, 7, 0), "coach"); !isState(err) {
 		t.Errorf("dropout after sustainable placement: %v", err)
 	}
 }
 
 func TestPlacementBeforeCompletionWhenTheProductAllowsIt(t *testing.T) {
-	e := enrolled(t, true, NewDate(2026, 3, 2))
-	_ = e.Start(NewDate(2026, 3, 2), nil, now, "prov")
+	e := enrolled(t, true, civil.NewDate(2026, 3, 2))
+	_ = e.Start(civil.NewDate(2026, 3, 2), nil, now, "prov")
 	later := now.AddDate(0, 1, 0)
-	if _, err := e.Place(job("87654321", DateOf(later), Date{}), "workcoach", later, "coach"); err != nil {
+	if _, err := e.Place(job("87654321", civil.DateOf(later), civil.Date{}), "workcoach", later, "coach"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Complete(DateOf(later.AddDate(0, 2, 0)), 256*60, later.AddDate(0, 2, 0), "prov"); err != nil {
+	if err := e.Complete(civil.DateOf(later.AddDate(0, 2, 0)), 256*60, later.AddDate(0, 2, 0), "prov"); err != nil {
 		t.Fatalf("completion after placement: %v", err)
 	}
 	if e.Status != StatusPlaced || e.CompletedOn.IsZero() {
@@ -244,38 +246,38 @@ func TestPlacementBeforeCompletionWhenTheProductAllowsIt(t *testing.T) {
 }
 
 func TestDropOutFromEveryOpenStateWithAReason(t *testing.T) {
-	e := enrolled(t, false, NewDate(2026, 3, 2))
-	if err := e.DropOut(" ", DateOf(now), now, "coach"); !isInvalid(err) {
+	e := enrolled(t, false, civil.NewDate(2026, 3, 2))
+	if err := e.DropOut(" ", civil.DateOf(now), now, "coach"); !isInvalid(err) {
 		t.Errorf("dropout without reason: %v", err)
 	}
-	if err := e.DropOut("found work elsewhere", DateOf(now), now, "coach"); err != nil {
+	if err := e.DropOut("found work elsewhere", civil.DateOf(now), now, "coach"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Start(DateOf(now), nil, now, "prov"); !isState(err) {
+	if err := e.Start(civil.DateOf(now), nil, now, "prov"); !isState(err) {
 		t.Errorf("start after dropout: %v", err)
 	}
-	if err := e.DropOut("again", DateOf(now), now, "coach"); !isState(err) {
+	if err := e.DropOut("again", civil.DateOf(now), now, "coach"); !isState(err) {
 		t.Errorf("dropout twice: %v", err)
 	}
 }
 
 func TestSustainableOnAcrossConsecutiveJobs(t *testing.T) {
-	d := NewDate
+	d := civil.NewDate
 	cases := []struct {
 		name string
 		jobs []PlacementInput
-		want Date // zero: not reachable
+		want civil.Date // zero: not reachable
 	}{
-		{"one open job", []PlacementInput{job("1", d(2026, 1, 1), Date{})}, d(2026, 7, 1)},
+		{"one open job", []PlacementInput{job("1", d(2026, 1, 1), civil.Date{})}, d(2026, 7, 1)},
 		{"one job ending the last day of month six", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 6, 30))}, d(2026, 7, 1)},
-		{"one job ending a day early", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 6, 29))}, Date{}},
-		{"two jobs back to back", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 4, 1), Date{})}, d(2026, 7, 1)},
+		{"one job ending a day early", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 6, 29))}, civil.Date{}},
+		{"two jobs back to back", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 4, 1), civil.Date{})}, d(2026, 7, 1)},
 		// A 10-day gap is allowed but not counted: 10 days later.
-		{"gap of ten days", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 4, 11), Date{})}, d(2026, 7, 11)},
-		{"gap of exactly thirty days", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 5, 1), Date{})}, d(2026, 7, 31)},
+		{"gap of ten days", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 4, 11), civil.Date{})}, d(2026, 7, 11)},
+		{"gap of exactly thirty days", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 5, 1), civil.Date{})}, d(2026, 7, 31)},
 		// 31 days: the run restarts at the second job.
-		{"gap of thirty-one days", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 5, 2), Date{})}, d(2026, 11, 2)},
-		{"overlapping jobs count once", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 4, 30)), job("2", d(2026, 3, 1), d(2026, 5, 31)), job("3", d(2026, 6, 1), Date{})}, d(2026, 7, 1)},
+		{"gap of thirty-one days", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 3, 31)), job("2", d(2026, 5, 2), civil.Date{})}, d(2026, 11, 2)},
+		{"overlapping jobs count once", []PlacementInput{job("1", d(2026, 1, 1), d(2026, 4, 30)), job("2", d(2026, 3, 1), d(2026, 5, 31)), job("3", d(2026, 6, 1), civil.Date{})}, d(2026, 7, 1)},
 	}
 	for _, c := range cases {
 		var ps []Placement
@@ -296,11 +298,11 @@ func TestSustainableOnAcrossConsecutiveJobs(t *testing.T) {
 }
 
 func TestPartnerConfirmationOfAKnownJobChangesNothingTwice(t *testing.T) {
-	e := enrolled(t, false, NewDate(2026, 3, 2))
-	_ = e.Start(NewDate(2026, 3, 2), nil, now, "prov")
+	e := enrolled(t, false, civil.NewDate(2026, 3, 2))
+	_ = e.Start(civil.NewDate(2026, 3, 2), nil, now, "prov")
 	later := now.AddDate(0, 3, 0)
-	_ = e.Complete(DateOf(later), 300*60, later, "prov")
-	in := job("87654321", DateOf(later), Date{})
+	_ = e.Complete(civil.DateOf(later), 300*60, later, "prov")
+	in := job("87654321", civil.DateOf(later), civil.Date{})
 	if _, err := e.Place(in, "workcoach", later, "coach"); err != nil {
 		t.Fatal(err)
 	}
@@ -318,15 +320,15 @@ func TestPartnerConfirmationOfAKnownJobChangesNothingTwice(t *testing.T) {
 }
 
 func TestAttendanceChecks(t *testing.T) {
-	e := enrolled(t, false, NewDate(2026, 3, 2))
-	ok := AttendanceReport{EnrolmentID: e.ID, ProviderKvK: "12345678", Date: NewDate(2026, 3, 2), Hours: 6.5, ReportID: "r1"}
+	e := enrolled(t, false, civil.NewDate(2026, 3, 2))
+	ok := AttendanceReport{EnrolmentID: e.ID, ProviderKvK: "12345678", Date: civil.NewDate(2026, 3, 2), Hours: 6.5, ReportID: "r1"}
 	if err := e.CheckAttendance(ok, now); err != nil {
 		t.Fatal(err)
 	}
 	bad := []AttendanceReport{ok, ok, ok, ok}
 	bad[0].ProviderKvK = "99999999"
 	bad[1].Hours = 25
-	bad[2].Date = NewDate(2026, 3, 3) // tomorrow
+	bad[2].Date = civil.NewDate(2026, 3, 3) // tomorrow
 	bad[3].ReportID = ""
 	for i, r := range bad {
 		if err := e.CheckAttendance(r, now); !isInvalid(err) {
@@ -349,14 +351,14 @@ func isInvalid(err error) bool {
 }
 
 func TestNoEnrolmentInAStartOutsideTheSchemesRun(t *testing.T) {
-	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, Actor{}, now)
+	p, _ := NewParticipant("p1", "groningen", validParticipantInput(), SealedBSN{}, commit.Actor{}, now)
 	o := offer(false)
-	o.SchemeRun = &trajectory.Run{From: NewDate(2026, 1, 1), Until: NewDate(2026, 4, 30)}
-	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: NewDate(2026, 5, 4), Location: "Groningen"}
+	o.SchemeRun = &trajectory.Run{From: civil.NewDate(2026, 1, 1), Until: civil.NewDate(2026, 4, 30)}
+	in := EnrolmentInput{ParticipantID: "p1", ContractID: "ctr.s.12345678.1", ProductID: "p1", StartDate: civil.NewDate(2026, 5, 4), Location: "Groningen"}
 	if _, _, err := PlanEnrolment(p, o, in, now, "c"); !isInvalid(err) {
 		t.Errorf("a start after the run: %v", err)
 	}
-	in.StartDate = NewDate(2026, 3, 2)
+	in.StartDate = civil.NewDate(2026, 3, 2)
 	if _, _, err := PlanEnrolment(p, o, in, now, "c"); err != nil {
 		t.Errorf("a start in the run: %v", err)
 	}

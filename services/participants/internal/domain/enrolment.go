@@ -11,6 +11,7 @@ import (
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
 // Status is where an enrolment is in its lifecycle.
@@ -45,29 +46,29 @@ type Enrolment struct {
 	PersonKey string `json:"personKey,omitempty"`
 	Region    string `json:"region"`
 	// Organisation guides the participant (the gemeente or UWV office of the work coach).
-	Organisation   string        `json:"organisation,omitempty"`
-	ContractID     string        `json:"contractId"`
-	ContractNumber string        `json:"contractNumber"`
-	SchemeID       string        `json:"schemeId"`
-	ProviderKvK    string        `json:"providerKvk"`
-	ProviderName   string        `json:"providerName"`
-	ProductID      string        `json:"productId"`
-	ProductName    string        `json:"productName"`
-	Location       string        `json:"location"`
-	StartDate      Date          `json:"startDate"`
-	PriceCents     int64         `json:"priceCents"`
-	Terms          Terms         `json:"terms"`
-	Seat           int           `json:"seat"`
-	TargetGroups   []TargetGroup `json:"targetGroups"`
-	Status         Status        `json:"status"`
-	EnrolledAt     time.Time     `json:"enrolledAt"`
-	StartedOn      Date          `json:"startedOn,omitzero"`
-	CompletedOn    Date          `json:"completedOn,omitzero"`
-	PlacedOn       Date          `json:"placedOn,omitzero"`
+	Organisation   string           `json:"organisation,omitempty"`
+	ContractID     string           `json:"contractId"`
+	ContractNumber string           `json:"contractNumber"`
+	SchemeID       string           `json:"schemeId"`
+	ProviderKvK    string           `json:"providerKvk"`
+	ProviderName   string           `json:"providerName"`
+	ProductID      string           `json:"productId"`
+	ProductName    string           `json:"productName"`
+	Location       string           `json:"location"`
+	StartDate      civil.Date       `json:"startDate"`
+	PriceCents     int64            `json:"priceCents"`
+	Terms          trajectory.Terms `json:"terms"`
+	Seat           int              `json:"seat"`
+	TargetGroups   []TargetGroup    `json:"targetGroups"`
+	Status         Status           `json:"status"`
+	EnrolledAt     time.Time        `json:"enrolledAt"`
+	StartedOn      civil.Date       `json:"startedOn,omitzero"`
+	CompletedOn    civil.Date       `json:"completedOn,omitzero"`
+	PlacedOn       civil.Date       `json:"placedOn,omitzero"`
 	// SustainableOn is the projected day of sustainable placement while placed, and the
 	// actual day once sustainably placed.
-	SustainableOn Date         `json:"sustainableOn,omitzero"`
-	DroppedOutOn  Date         `json:"droppedOutOn,omitzero"`
+	SustainableOn civil.Date   `json:"sustainableOn,omitzero"`
+	DroppedOutOn  civil.Date   `json:"droppedOutOn,omitzero"`
 	DropoutReason string       `json:"dropoutReason,omitempty"`
 	Placements    []Placement  `json:"placements"`
 	History       []Transition `json:"history"`
@@ -75,20 +76,20 @@ type Enrolment struct {
 
 // Transition records a step of the lifecycle: what, on which day, when recorded, by whom.
 type Transition struct {
-	Status Status    `json:"status"`
-	On     Date      `json:"on"`
-	At     time.Time `json:"at"`
-	By     string    `json:"by"`
-	Reason string    `json:"reason,omitempty"`
+	Status Status     `json:"status"`
+	On     civil.Date `json:"on"`
+	At     time.Time  `json:"at"`
+	By     string     `json:"by"`
+	Reason string     `json:"reason,omitempty"`
 }
 
 // EnrolmentInput is a work coach's enrolment of a participant in a provider's product.
 type EnrolmentInput struct {
-	ParticipantID string `json:"participantId"`
-	ContractID    string `json:"contractId"`
-	ProductID     string `json:"productId"`
-	StartDate     Date   `json:"startDate"`
-	Location      string `json:"location"`
+	ParticipantID string     `json:"participantId"`
+	ContractID    string     `json:"contractId"`
+	ProductID     string     `json:"productId"`
+	StartDate     civil.Date `json:"startDate"`
+	Location      string     `json:"location"`
 	// LateRegistration is the reason for registering an enrolment whose start lies further
 	// back than StartGrace (records brought over from another system); coordinators only.
 	LateRegistration string `json:"lateRegistration,omitempty"`
@@ -110,7 +111,7 @@ func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, b
 	v.Check(in.ProductID != "", "productId", "is required")
 	v.Check(!in.StartDate.IsZero(), "startDate", "is required")
 	v.Check(strings.TrimSpace(in.Location) != "", "location", "is required")
-	v.Check(in.StartDate.IsZero() || !in.StartDate.Before(DateOf(now).AddDays(-StartGrace)) || strings.TrimSpace(in.LateRegistration) != "", "startDate",
+	v.Check(in.StartDate.IsZero() || !in.StartDate.Before(civil.DateOf(now).AddDays(-StartGrace)) || strings.TrimSpace(in.LateRegistration) != "", "startDate",
 		"lies more than %d days in the past; enrol in a later start (a coordinator may register a late enrolment, with the reason in lateRegistration)", StartGrace)
 	v.Check(len(in.LateRegistration) <= 300, "lateRegistration", "must be at most 300 characters")
 	if err := v.Err(); err != nil {
@@ -133,7 +134,7 @@ func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, b
 	if o.SchemeRun != nil && !o.SchemeRun.Contains(in.StartDate) {
 		return nil, 0, rules.Invalid("startDate", "lies outside the run of the scheme (%s)", o.SchemeRun)
 	}
-	j := slices.IndexFunc(prod.Starts, func(s Start) bool { return s.Date == in.StartDate && s.Location == in.Location })
+	j := slices.IndexFunc(prod.Starts, func(s trajectory.Start) bool { return s.Date == in.StartDate && s.Location == in.Location })
 	if j < 0 {
 		return nil, 0, rules.Invalid("startDate", "the provider offers no start of %s on %s at %s", prod.Name, in.StartDate, in.Location)
 	}
@@ -146,17 +147,17 @@ func PlanEnrolment(p *Participant, o *Offer, in EnrolmentInput, now time.Time, b
 		SchemeID: o.SchemeID, ProviderKvK: o.ProviderKvK, ProviderName: o.ProviderName, ProductID: prod.ProductID, ProductName: prod.Name,
 		Location: in.Location, StartDate: in.StartDate, PriceCents: prod.PriceCents, Terms: terms, TargetGroups: p.TargetGroups,
 		Status: StatusEnrolled, EnrolledAt: now.UTC(), Placements: []Placement{},
-		History: []Transition{{Status: StatusEnrolled, On: DateOf(now), At: now.UTC(), By: by}},
+		History: []Transition{{Status: StatusEnrolled, On: civil.DateOf(now), At: now.UTC(), By: by}},
 	}
 	return e, prod.Starts[j].Capacity, nil
 }
 
-func (e *Enrolment) move(to Status, on Date, now time.Time, by, reason string) {
+func (e *Enrolment) move(to Status, on civil.Date, now time.Time, by, reason string) {
 	e.Status = to
 	e.History = append(e.History, Transition{Status: to, On: on, At: now.UTC(), By: by, Reason: reason})
 }
 
-func checkDay(field string, on, today Date) error {
+func checkDay(field string, on, today civil.Date) error {
 	if on.IsZero() {
 		return rules.Invalid(field, "is required")
 	}
@@ -171,7 +172,7 @@ func checkDay(field string, on, today Date) error {
 // or before the start (or a changed contracted price) applies to it, and commitments and
 // forecasts follow. Once started its terms are pinned and nothing changes. It reports what
 // changed ("" when nothing did).
-func (e *Enrolment) Expect(t Terms, priceCents int64) string {
+func (e *Enrolment) Expect(t trajectory.Terms, priceCents int64) string {
 	if e.Status != StatusEnrolled {
 		return ""
 	}
@@ -201,11 +202,11 @@ const StartGrace = 14
 // seen at enrolment). So an enrolment made before a change but starting on or after its
 // date gets the new terms, and one whose start moves across the date gets the terms of the
 // day it really started.
-func (e *Enrolment) Start(on Date, inForce func(Date) (Terms, bool), now time.Time, by string) error {
+func (e *Enrolment) Start(on civil.Date, inForce func(civil.Date) (trajectory.Terms, bool), now time.Time, by string) error {
 	if e.Status != StatusEnrolled {
 		return rules.State("enrolment %s is %s; only an enrolled trajectory can start", e.ID, e.Status)
 	}
-	if err := checkDay("on", on, DateOf(now)); err != nil {
+	if err := checkDay("on", on, civil.DateOf(now)); err != nil {
 		return err
 	}
 	if on.Before(e.StartDate.AddDays(-StartGrace)) {
@@ -226,12 +227,12 @@ func (e *Enrolment) Start(on Date, inForce func(Date) (Terms, bool), now time.Ti
 // Complete records that the learning goals were met (leerdoelen behaald). It needs the
 // product's minimum attendance hours. With placement before completion allowed, a placed
 // participant may complete later: the milestone is recorded, the status stays placed.
-func (e *Enrolment) Complete(on Date, attendedMinutes int, now time.Time, by string) error {
+func (e *Enrolment) Complete(on civil.Date, attendedMinutes int, now time.Time, by string) error {
 	placedFirst := e.Terms.PlacementBeforeCompletion && e.Status == StatusPlaced && e.CompletedOn.IsZero()
 	if e.Status != StatusStarted && !placedFirst {
 		return rules.State("enrolment %s is %s; only a started trajectory can be completed", e.ID, e.Status)
 	}
-	if err := checkDay("on", on, DateOf(now)); err != nil {
+	if err := checkDay("on", on, civil.DateOf(now)); err != nil {
 		return err
 	}
 	if on.Before(e.StartedOn) {
@@ -267,7 +268,7 @@ type PlaceOutcome struct {
 // product allows placement before completion; later jobs extend the run towards sustainable
 // placement, which is reached at once when the jobs already add up to six months.
 func (e *Enrolment) Place(in PlacementInput, recordedBy string, now time.Time, by string) (PlaceOutcome, error) {
-	today := DateOf(now)
+	today := civil.DateOf(now)
 	if err := in.validate(today); err != nil {
 		return PlaceOutcome{}, err
 	}
@@ -328,7 +329,7 @@ func (e *Enrolment) confirm(pl *Placement, in PlacementInput, recordedBy string)
 // EndJob records the last day of a job, also a correction after sustainable placement: the
 // projected sustainable day moves or vanishes, and a sustainable placement that no longer
 // holds is withdrawn.
-func (e *Enrolment) EndJob(placementID string, end Date, now time.Time, by string) (PlaceOutcome, error) {
+func (e *Enrolment) EndJob(placementID string, end civil.Date, now time.Time, by string) (PlaceOutcome, error) {
 	if e.Status != StatusPlaced && e.Status != StatusSustainablyPlaced {
 		return PlaceOutcome{}, rules.State("enrolment %s is %s; only jobs of a placed trajectory can end here", e.ID, e.Status)
 	}
@@ -357,15 +358,15 @@ func (e *Enrolment) recheckDurable(now time.Time, by string) bool {
 		return false
 	}
 	on, ok := SustainableOn(e.Placements)
-	if ok && !on.After(DateOf(now)) {
+	if ok && !on.After(civil.DateOf(now)) {
 		e.SustainableOn = on // still holds; the day may have moved
 		return false
 	}
-	e.SustainableOn = Date{}
+	e.SustainableOn = civil.Date{}
 	if ok {
 		e.SustainableOn = on
 	}
-	e.move(StatusPlaced, DateOf(now), now, by, "sustainable placement withdrawn: the jobs as corrected do not reach six months of work")
+	e.move(StatusPlaced, civil.DateOf(now), now, by, "sustainable placement withdrawn: the jobs as corrected do not reach six months of work")
 	return true
 }
 
@@ -378,11 +379,11 @@ func (e *Enrolment) CheckSustainable(now time.Time, by string) bool {
 	}
 	on, ok := SustainableOn(e.Placements)
 	if !ok {
-		e.SustainableOn = Date{}
+		e.SustainableOn = civil.Date{}
 		return false
 	}
 	e.SustainableOn = on
-	if on.After(DateOf(now)) {
+	if on.After(civil.DateOf(now)) {
 		return false
 	}
 	e.move(StatusSustainablyPlaced, on, now, by, fmt.Sprintf("%d months of work", SustainableMonths))
@@ -390,13 +391,13 @@ func (e *Enrolment) CheckSustainable(now time.Time, by string) bool {
 }
 
 // DropOut ends an open trajectory early, with a reason.
-func (e *Enrolment) DropOut(reason string, on Date, now time.Time, by string) error {
+func (e *Enrolment) DropOut(reason string, on civil.Date, now time.Time, by string) error {
 	if !e.Status.Open() {
 		return rules.State("enrolment %s is %s; only an open trajectory can be dropped", e.ID, e.Status)
 	}
 	var v rules.Checker
 	v.Check(strings.TrimSpace(reason) != "" && len(reason) <= 500, "reason", "is required (at most 500 characters)")
-	v.Check(!on.IsZero() && !on.After(DateOf(now)), "on", "is required and not in the future")
+	v.Check(!on.IsZero() && !on.After(civil.DateOf(now)), "on", "is required and not in the future")
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package domain
 
-import "github.com/werkregio/platform/services/kit/trajectory"
+import (
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/trajectory"
+)
 
 // Offer is this service's copy of a provider's offer under a contract, kept from the
 // providers service's offer.changed events (newest revision wins).
@@ -20,20 +23,14 @@ type Offer struct {
 
 // OfferProduct is a contracted product with its terms versions and starts.
 type OfferProduct struct {
-	ProductID  string  `json:"productId"`
-	Name       string  `json:"name"`
-	PriceCents int64   `json:"priceCents"`
-	Terms      []Terms `json:"terms"`
-	Starts     []Start `json:"starts"`
+	ProductID  string             `json:"productId"`
+	Name       string             `json:"name"`
+	PriceCents int64              `json:"priceCents"`
+	Terms      []trajectory.Terms `json:"terms"`
+	Starts     []trajectory.Start `json:"starts"`
 }
 
-// Terms and Tranche are the trajectory's published language (kit/trajectory); an
-// enrolment pins the terms in force at its start.
-type (
-	Terms   = trajectory.Terms
-	Tranche = trajectory.Tranche
-	Start   = trajectory.Start
-)
-
 // TermsAt returns the version in force on day.
-func (p OfferProduct) TermsAt(day Date) (Terms, bool) { return trajectory.TermsAt(p.Terms, day) }
+func (p OfferProduct) TermsAt(day civil.Date) (trajectory.Terms, bool) {
+	return trajectory.TermsAt(p.Terms, day)
+}

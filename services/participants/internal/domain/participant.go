@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -40,7 +42,7 @@ type Participant struct {
 	LadderStep int `json:"ladderStep"`
 	// Competencies are ESCO skill URIs (the open European vocabulary).
 	Competencies         []string             `json:"competencies"`
-	WorkCoach            Actor                `json:"workCoach"`
+	WorkCoach            commit.Actor         `json:"workCoach"`
 	Consent              Consent              `json:"consent"`
 	Praktijkverklaringen []Praktijkverklaring `json:"praktijkverklaringen"`
 	BBL                  *BBLProgramme        `json:"bbl,omitempty"`
@@ -54,9 +56,9 @@ type Participant struct {
 
 // Consent records the participant's permission: for what purpose and since when.
 type Consent struct {
-	Purpose     string `json:"purpose"`
-	GivenOn     Date   `json:"givenOn"`
-	WithdrawnOn Date   `json:"withdrawnOn,omitzero"`
+	Purpose     string     `json:"purpose"`
+	GivenOn     civil.Date `json:"givenOn"`
+	WithdrawnOn civil.Date `json:"withdrawnOn,omitzero"`
 }
 
 // Active: consent given and not withdrawn.
@@ -76,7 +78,7 @@ type ParticipantInput struct {
 var escoSkill = regexp.MustCompile(`^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // ValidateRegistration checks a new participant; the BSN error never repeats the number.
-func (in ParticipantInput) ValidateRegistration(today Date) error {
+func (in ParticipantInput) ValidateRegistration(today civil.Date) error {
 	var v rules.Checker
 	_, ok := NormalizeBSN(in.BSN)
 	v.Check(ok, "bsn", "is not a valid BSN (9 digits passing the 11-proef)")
@@ -84,7 +86,7 @@ func (in ParticipantInput) ValidateRegistration(today Date) error {
 	return v.Err()
 }
 
-func (in ParticipantInput) check(v *rules.Checker, today Date) {
+func (in ParticipantInput) check(v *rules.Checker, today civil.Date) {
 	v.Check(strings.TrimSpace(in.Municipality) != "" && len(in.Municipality) <= 100, "municipality", "is required")
 	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
 	v.Check(len(in.TargetGroups) > 0, "targetGroups", "list at least one target group")
@@ -102,8 +104,8 @@ func (in ParticipantInput) check(v *rules.Checker, today Date) {
 }
 
 // NewParticipant registers a participant whose BSN the caller has sealed.
-func NewParticipant(id, region string, in ParticipantInput, sealed SealedBSN, coach Actor, now time.Time) (*Participant, error) {
-	if err := in.ValidateRegistration(DateOf(now)); err != nil {
+func NewParticipant(id, region string, in ParticipantInput, sealed SealedBSN, coach commit.Actor, now time.Time) (*Participant, error) {
+	if err := in.ValidateRegistration(civil.DateOf(now)); err != nil {
 		return nil, err
 	}
 	p := &Participant{ID: id, Region: region, BSN: sealed, WorkCoach: coach, Praktijkverklaringen: []Praktijkverklaring{}, RegisteredAt: now.UTC()}
@@ -115,7 +117,7 @@ func NewParticipant(id, region string, in ParticipantInput, sealed SealedBSN, co
 func (p *Participant) Update(in ParticipantInput, now time.Time) error {
 	var v rules.Checker
 	v.Check(in.BSN == "", "bsn", "cannot be changed; register the person anew if it was wrong")
-	in.check(&v, DateOf(now))
+	in.check(&v, civil.DateOf(now))
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -136,7 +138,7 @@ func (p *Participant) apply(in ParticipantInput, now time.Time) {
 }
 
 // AssignWorkCoach hands the participant to another work coach.
-func (p *Participant) AssignWorkCoach(coach Actor, now time.Time) error {
+func (p *Participant) AssignWorkCoach(coach commit.Actor, now time.Time) error {
 	if strings.TrimSpace(coach.Subject) == "" {
 		return rules.Invalid("subject", "is required")
 	}
@@ -147,19 +149,19 @@ func (p *Participant) AssignWorkCoach(coach Actor, now time.Time) error {
 // Praktijkverklaring is an SBB-backed statement of the work processes (werkprocessen) a
 // participant masters, for whom a full mbo diploma is not (yet) feasible.
 type Praktijkverklaring struct {
-	ID            string   `json:"id"`
-	IssuedOn      Date     `json:"issuedOn"`
-	Qualification string   `json:"qualification"` // the mbo qualification (crebo) the processes belong to
-	WorkProcesses []string `json:"workProcesses"`
-	IssuedBy      string   `json:"issuedBy"` // the school or training company
+	ID            string     `json:"id"`
+	IssuedOn      civil.Date `json:"issuedOn"`
+	Qualification string     `json:"qualification"` // the mbo qualification (crebo) the processes belong to
+	WorkProcesses []string   `json:"workProcesses"`
+	IssuedBy      string     `json:"issuedBy"` // the school or training company
 }
 
 // PraktijkverklaringInput records one.
 type PraktijkverklaringInput struct {
-	IssuedOn      Date     `json:"issuedOn"`
-	Qualification string   `json:"qualification"`
-	WorkProcesses []string `json:"workProcesses"`
-	IssuedBy      string   `json:"issuedBy"`
+	IssuedOn      civil.Date `json:"issuedOn"`
+	Qualification string     `json:"qualification"`
+	WorkProcesses []string   `json:"workProcesses"`
+	IssuedBy      string     `json:"issuedBy"`
 }
 
 var crebo = regexp.MustCompile(`^[0-9]{5}$`)
@@ -167,7 +169,7 @@ var crebo = regexp.MustCompile(`^[0-9]{5}$`)
 // AddPraktijkverklaring records an issued praktijkverklaring.
 func (p *Participant) AddPraktijkverklaring(in PraktijkverklaringInput, now time.Time) (*Praktijkverklaring, error) {
 	var v rules.Checker
-	v.Check(!in.IssuedOn.IsZero() && !in.IssuedOn.After(DateOf(now)), "issuedOn", "is required and not in the future")
+	v.Check(!in.IssuedOn.IsZero() && !in.IssuedOn.After(civil.DateOf(now)), "issuedOn", "is required and not in the future")
 	v.Check(crebo.MatchString(in.Qualification), "qualification", "must be a crebo number (5 digits)")
 	v.Check(len(in.WorkProcesses) > 0, "workProcesses", "list at least one work process")
 	for i, w := range in.WorkProcesses {
@@ -187,10 +189,10 @@ func (p *Participant) AddPraktijkverklaring(in PraktijkverklaringInput, now time
 // BBLProgramme is a work-study programme (beroepsbegeleidende leerweg) the participant
 // went on to.
 type BBLProgramme struct {
-	StartedOn     Date   `json:"startedOn"`
-	Qualification string `json:"qualification"`
-	School        string `json:"school"`
-	EmployerKvK   string `json:"employerKvk"`
+	StartedOn     civil.Date `json:"startedOn"`
+	Qualification string     `json:"qualification"`
+	School        string     `json:"school"`
+	EmployerKvK   string     `json:"employerKvk"`
 }
 
 // StartBBL records that the participant went on to a BBL programme.
@@ -199,7 +201,7 @@ func (p *Participant) StartBBL(in BBLProgramme, now time.Time) error {
 	v.Check(!in.StartedOn.IsZero(), "startedOn", "is required")
 	v.Check(crebo.MatchString(in.Qualification), "qualification", "must be a crebo number (5 digits)")
 	v.Check(strings.TrimSpace(in.School) != "", "school", "is required")
-	v.Check(ValidKvK(in.EmployerKvK), "employerKvk", "must be 8 digits (KvK number)")
+	v.Check(civil.ValidKvK(in.EmployerKvK), "employerKvk", "must be 8 digits (KvK number)")
 	if err := v.Err(); err != nil {
 		return err
 	}

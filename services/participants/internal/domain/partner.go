@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -84,7 +85,7 @@ func NewPartnerSource(region string, in PartnerSourceInput, now time.Time) (*Par
 	case PartnerUWV:
 		v.Check(in.Org == "uwv", "org", `must be "uwv" for UWV`)
 	default:
-		v.Check(ValidKvK(in.Org), "org", "must be the KvK number (8 digits) of the provider or employer")
+		v.Check(civil.ValidKvK(in.Org), "org", "must be the KvK number (8 digits) of the provider or employer")
 	}
 	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
 	v.Check(len(in.Keys) > 0, "keys", "is required: the JWK Set of the public keys the system signs its messages with")

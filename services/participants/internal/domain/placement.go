@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -26,8 +27,8 @@ var ContractTypes = []ContractType{ContractPermanent, ContractFixedTerm, Contrac
 type Placement struct {
 	ID           string       `json:"id"`
 	EmployerKvK  string       `json:"employerKvk"`
-	StartDate    Date         `json:"startDate"`
-	EndDate      Date         `json:"endDate,omitzero"`
+	StartDate    civil.Date   `json:"startDate"`
+	EndDate      civil.Date   `json:"endDate,omitzero"`
 	HoursPerWeek float64      `json:"hoursPerWeek"`
 	ContractType ContractType `json:"contractType"`
 	// RecordedBy is "workcoach", "employer" or "uwv"; ConfirmedBy lists partner systems
@@ -39,15 +40,15 @@ type Placement struct {
 // PlacementInput records a job or a partner's confirmation of it.
 type PlacementInput struct {
 	EmployerKvK  string       `json:"employerKvk"`
-	StartDate    Date         `json:"startDate"`
-	EndDate      Date         `json:"endDate,omitzero"`
+	StartDate    civil.Date   `json:"startDate"`
+	EndDate      civil.Date   `json:"endDate,omitzero"`
 	HoursPerWeek float64      `json:"hoursPerWeek"`
 	ContractType ContractType `json:"contractType"`
 }
 
-func (in PlacementInput) validate(today Date) error {
+func (in PlacementInput) validate(today civil.Date) error {
 	var v rules.Checker
-	v.Check(ValidKvK(in.EmployerKvK), "employerKvk", "must be 8 digits (KvK number)")
+	v.Check(civil.ValidKvK(in.EmployerKvK), "employerKvk", "must be 8 digits (KvK number)")
 	v.Check(!in.StartDate.IsZero() && !in.StartDate.After(today.AddDays(366)), "startDate", "is required and at most a year ahead")
 	v.Check(in.EndDate.IsZero() || !in.EndDate.Before(in.StartDate), "endDate", "must not be before startDate")
 	v.Check(in.HoursPerWeek > 0 && in.HoursPerWeek <= 60, "hoursPerWeek", "must be more than 0 and at most 60")
@@ -69,10 +70,10 @@ const SustainableMonths = 6
 // starting at most MaxGapDays after the previous ended, whose worked days reach the number of
 // days in six calendar months from the run's first day. Overlapping jobs count once. It
 // reports false when the jobs recorded so far cannot reach it (all ended too soon).
-func SustainableOn(jobs []Placement) (Date, bool) {
+func SustainableOn(jobs []Placement) (civil.Date, bool) {
 	sorted := slices.Clone(jobs)
 	slices.SortFunc(sorted, func(a, b Placement) int { return strings.Compare(a.StartDate.String(), b.StartDate.String()) })
-	var runStart, coveredUntil Date
+	var runStart, coveredUntil civil.Date
 	worked, required := 0, 0
 	for i, j := range sorted {
 		if i == 0 || j.StartDate.After(coveredUntil.AddDays(MaxGapDays+1)) {
@@ -94,7 +95,7 @@ func SustainableOn(jobs []Placement) (Date, bool) {
 		worked += from.DaysUntil(j.EndDate) + 1
 		coveredUntil = j.EndDate
 	}
-	return Date{}, false
+	return civil.Date{}, false
 }
 
 func newPlacement(n int, in PlacementInput, recordedBy string) Placement {
@@ -102,7 +103,7 @@ func newPlacement(n int, in PlacementInput, recordedBy string) Placement {
 		HoursPerWeek: in.HoursPerWeek, ContractType: in.ContractType, RecordedBy: recordedBy, ConfirmedBy: []string{}}
 }
 
-func (e *Enrolment) placement(employer string, start Date) *Placement {
+func (e *Enrolment) placement(employer string, start civil.Date) *Placement {
 	for i := range e.Placements {
 		if e.Placements[i].EmployerKvK == employer && e.Placements[i].StartDate == start {
 			return &e.Placements[i]

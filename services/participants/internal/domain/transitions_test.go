@@ -2,27 +2,29 @@ package domain
 
 import (
 	"testing"
+
+	"github.com/werkregio/platform/services/kit/civil"
 )
 
 // enrolmentIn builds an enrolment in a given status the way the lifecycle gets there.
 func enrolmentIn(t *testing.T, status Status, placementFirst bool) *Enrolment {
 	t.Helper()
-	e := enrolled(t, placementFirst, NewDate(2026, 3, 2))
+	e := enrolled(t, placementFirst, civil.NewDate(2026, 3, 2))
 	at := now.AddDate(0, 3, 0)
 	steps := map[Status][]func() error{
 		StatusEnrolled:   nil,
-		StatusStarted:    {func() error { return e.Start(NewDate(2026, 3, 2), nil, now, "p") }},
-		StatusCompleted:  {func() error { return e.Start(NewDate(2026, 3, 2), nil, now, "p") }, func() error { return e.Complete(DateOf(at), 300*60, at, "p") }},
-		StatusDroppedOut: {func() error { return e.DropOut("moved", DateOf(now), now, "c") }},
+		StatusStarted:    {func() error { return e.Start(civil.NewDate(2026, 3, 2), nil, now, "p") }},
+		StatusCompleted:  {func() error { return e.Start(civil.NewDate(2026, 3, 2), nil, now, "p") }, func() error { return e.Complete(civil.DateOf(at), 300*60, at, "p") }},
+		StatusDroppedOut: {func() error { return e.DropOut("moved", civil.DateOf(now), now, "c") }},
 	}
-	place := func(start Date) func() error {
+	place := func(start civil.Date) func() error {
 		return func() error {
-			_, err := e.Place(job("87654321", start, Date{}), "workcoach", at, "c")
+			_, err := e.Place(job("87654321", start, civil.Date{}), "workcoach", at, "c")
 			return err
 		}
 	}
-	steps[StatusPlaced] = append(append([]func() error{}, steps[StatusCompleted]...), place(DateOf(at)))
-	steps[StatusSustainablyPlaced] = append(append([]func() error{}, steps[StatusCompleted]...), place(DateOf(at).AddMonths(-7)))
+	steps[StatusPlaced] = append(append([]func() error{}, steps[StatusCompleted]...), place(civil.DateOf(at)))
+	steps[StatusSustainablyPlaced] = append(append([]func() error{}, steps[StatusCompleted]...), place(civil.DateOf(at).AddMonths(-7)))
 	for _, step := range steps[status] {
 		if err := step(); err != nil {
 			t.Fatalf("getting to %s: %v", status, err)
@@ -39,13 +41,13 @@ func enrolmentIn(t *testing.T, status Status, placementFirst bool) *Enrolment {
 func TestEveryTransitionIsGuarded(t *testing.T) {
 	later := now.AddDate(0, 4, 0)
 	actions := map[string]func(e *Enrolment) error{
-		"start":    func(e *Enrolment) error { return e.Start(NewDate(2026, 3, 2), nil, later, "p") },
-		"complete": func(e *Enrolment) error { return e.Complete(DateOf(later), 300*60, later, "p") },
+		"start":    func(e *Enrolment) error { return e.Start(civil.NewDate(2026, 3, 2), nil, later, "p") },
+		"complete": func(e *Enrolment) error { return e.Complete(civil.DateOf(later), 300*60, later, "p") },
 		"place": func(e *Enrolment) error {
-			_, err := e.Place(job("11223344", DateOf(later), Date{}), "workcoach", later, "c")
+			_, err := e.Place(job("11223344", civil.DateOf(later), civil.Date{}), "workcoach", later, "c")
 			return err
 		},
-		"dropout": func(e *Enrolment) error { return e.DropOut("reason", DateOf(later), later, "c") },
+		"dropout": func(e *Enrolment) error { return e.DropOut("reason", civil.DateOf(later), later, "c") },
 	}
 	type key struct {
 		from           Status
@@ -100,13 +102,13 @@ func TestEveryTransitionIsGuarded(t *testing.T) {
 func TestCompletionAfterPlacementFirstIsRecordedOnce(t *testing.T) {
 	e := enrolmentIn(t, StatusStarted, true)
 	at := now.AddDate(0, 1, 0)
-	if _, err := e.Place(job("87654321", DateOf(at), Date{}), "workcoach", at, "c"); err != nil {
+	if _, err := e.Place(job("87654321", civil.DateOf(at), civil.Date{}), "workcoach", at, "c"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Complete(DateOf(at), 300*60, at, "p"); err != nil || e.Status != StatusPlaced || e.CompletedOn.IsZero() {
+	if err := e.Complete(civil.DateOf(at), 300*60, at, "p"); err != nil || e.Status != StatusPlaced || e.CompletedOn.IsZero() {
 		t.Fatalf("completion after placement: %v %s", err, e.Status)
 	}
-	if err := e.Complete(DateOf(at), 300*60, at, "p"); !isState(err) {
+	if err := e.Complete(civil.DateOf(at), 300*60, at, "p"); !isState(err) {
 		t.Fatalf("second completion: %v", err)
 	}
 }

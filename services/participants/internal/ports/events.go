@@ -17,9 +17,9 @@ func offer(e events.OfferChanged) domain.Offer {
 		o.SchemeRun = &trajectory.Run{From: r.From, Until: r.Until}
 	}
 	for i, p := range e.Products {
-		starts := make([]domain.Start, len(p.Starts))
+		starts := make([]trajectory.Start, len(p.Starts))
 		for j, s := range p.Starts {
-			starts[j] = domain.Start{Date: s.Date, Location: s.Location, Capacity: s.Capacity}
+			starts[j] = trajectory.Start{Date: s.Date, Location: s.Location, Capacity: s.Capacity}
 		}
 		o.Products[i] = domain.OfferProduct{ProductID: p.ProductID, Name: p.Name, PriceCents: p.PriceCents, Terms: trajectory.TermsOfAll(p.Terms), Starts: starts}
 	}

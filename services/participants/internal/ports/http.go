@@ -254,9 +254,9 @@ func (h *HTTP) attendance(c *gin.Context) {
 
 // attendanceInput is a provider's report over HTTP (the enrolment is in the URL).
 type attendanceInput struct {
-	Date     domain.Date `json:"date"`
-	Hours    float64     `json:"hours"`
-	ReportID string      `json:"reportId"`
+	Date     civil.Date `json:"date"`
+	Hours    float64    `json:"hours"`
+	ReportID string     `json:"reportId"`
 }
 
 func (h *HTTP) reportAttendance(c *gin.Context) {

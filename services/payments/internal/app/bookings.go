@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/coalesce"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -87,7 +88,7 @@ func (s *Service) finish(ctx context.Context, t *domain.Tranche) error {
 		case domain.MoveClaim:
 			t.PaidOut = false
 		case domain.MoveClaimDue:
-			t.PaidOut, t.Owed, t.ReachedAgain = false, true, domain.Date{}
+			t.PaidOut, t.Owed, t.ReachedAgain = false, true, civil.Date{}
 		}
 		if b.Then != "" && b.Then != t.Status || b.Then == domain.TranchePayable {
 			s.arrive(t, b.Then, b.By, b.Reason)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -16,14 +17,14 @@ import (
 // change with the invariants checked, and the budget's history is its ledger.
 type Budget struct {
 	optimistic.StoreVersion `json:"-"`
-	ID                      string   `json:"id"`
-	Region                  string   `json:"region"`
-	Name                    string   `json:"name"`
-	Source                  string   `json:"source"` // the financing source
-	From                    Date     `json:"from"`
-	Until                   Date     `json:"until"`
-	Schemes                 []string `json:"schemes"`  // schemes that draw on it (empty: none yet)
-	Products                []string `json:"products"` // or single products of them
+	ID                      string     `json:"id"`
+	Region                  string     `json:"region"`
+	Name                    string     `json:"name"`
+	Source                  string     `json:"source"` // the financing source
+	From                    civil.Date `json:"from"`
+	Until                   civil.Date `json:"until"`
+	Schemes                 []string   `json:"schemes"`  // schemes that draw on it (empty: none yet)
+	Products                []string   `json:"products"` // or single products of them
 	// Accounts: granted (debit-normal, the source), free, committed, due, paid.
 	Granted   Cents     `json:"grantedCents"`
 	Free      Cents     `json:"freeCents"`
@@ -207,17 +208,17 @@ func (b *Budget) Draws() []string {
 }
 
 // Covers reports whether day lies in the budget's period.
-func (b *Budget) Covers(day Date) bool { return !day.Before(b.From) && !day.After(b.Until) }
+func (b *Budget) Covers(day civil.Date) bool { return !day.Before(b.From) && !day.After(b.Until) }
 
 // BudgetInput is what finance states when it opens a budget.
 type BudgetInput struct {
-	Name        string   `json:"name"`
-	Source      string   `json:"source"`
-	From        Date     `json:"from"`
-	Until       Date     `json:"until"`
-	Schemes     []string `json:"schemes"`
-	Products    []string `json:"products"`
-	AmountCents Cents    `json:"amountCents"`
+	Name        string     `json:"name"`
+	Source      string     `json:"source"`
+	From        civil.Date `json:"from"`
+	Until       civil.Date `json:"until"`
+	Schemes     []string   `json:"schemes"`
+	Products    []string   `json:"products"`
+	AmountCents Cents      `json:"amountCents"`
 }
 
 // Validate checks a budget as stated.

@@ -30,11 +30,11 @@ const (
 // the file is the same every time it is asked for.
 type Run struct {
 	optimistic.StoreVersion `json:"-"`
-	ID                      string    `json:"id"`
-	Region                  string    `json:"region"`
-	Status                  RunStatus `json:"status"`
-	UpTo                    Date      `json:"upTo"`
-	ExecutionDate           Date      `json:"executionDate"`
+	ID                      string     `json:"id"`
+	Region                  string     `json:"region"`
+	Status                  RunStatus  `json:"status"`
+	UpTo                    civil.Date `json:"upTo"`
+	ExecutionDate           civil.Date `json:"executionDate"`
 	// PerTranche: one transfer per tranche instead of one per provider.
 	PerTranche bool `json:"perTranche"`
 	// Format: the pain.001 version of the file ("pain.001.001.09").

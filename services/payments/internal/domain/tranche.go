@@ -49,11 +49,11 @@ type Tranche struct {
 	// PaidOut: the bank paid the amount to the provider (a withdrawal is then a claim).
 	PaidOut bool `json:"paidOut"`
 	// ExpectedOn is when an expected milestone is forecast (the budget's forecast per month).
-	ExpectedOn Date `json:"expectedOn,omitzero"`
+	ExpectedOn civil.Date `json:"expectedOn,omitzero"`
 	// StartDate is the enrolment's start: the budget in force then pays all its tranches.
-	StartDate    Date                 `json:"startDate"`
+	StartDate    civil.Date           `json:"startDate"`
 	Milestone    trajectory.Milestone `json:"milestone"`
-	MilestoneOn  Date                 `json:"milestoneOn"`
+	MilestoneOn  civil.Date           `json:"milestoneOn"`
 	TermsVersion int                  `json:"termsVersion"`
 	Percent      int                  `json:"percent"`
 	AmountCents  Cents                `json:"amountCents"`
@@ -93,7 +93,7 @@ type Tranche struct {
 	Repayment *Repayment `json:"repayment,omitempty"`
 	// ReachedAgain: the day a claimed tranche's milestone was reached again while its claim
 	// was set off in a run the bank has not answered; the answer settles it (see app).
-	ReachedAgain Date            `json:"reachedAgain,omitzero"`
+	ReachedAgain civil.Date      `json:"reachedAgain,omitzero"`
 	BankReason   string          `json:"bankReason,omitempty"`
 	History      []TrancheChange `json:"history"`
 }
@@ -128,13 +128,13 @@ type Correction struct {
 
 // Repayment is a claim asked back from the provider because no payment can set it off.
 type Repayment struct {
-	RequestedAt time.Time `json:"requestedAt"`
-	RequestedBy string    `json:"requestedBy"`
-	DueOn       Date      `json:"dueOn"`
-	Reason      string    `json:"reason"`
-	RepaidOn    Date      `json:"repaidOn,omitzero"`
-	Reference   string    `json:"reference,omitempty"`
-	RecordedBy  string    `json:"recordedBy,omitempty"`
+	RequestedAt time.Time  `json:"requestedAt"`
+	RequestedBy string     `json:"requestedBy"`
+	DueOn       civil.Date `json:"dueOn"`
+	Reason      string     `json:"reason"`
+	RepaidOn    civil.Date `json:"repaidOn,omitzero"`
+	Reference   string     `json:"reference,omitempty"`
+	RecordedBy  string     `json:"recordedBy,omitempty"`
 }
 
 // AwaitBooking: a tranche whose milestone is reached is expected until the outcome of its
@@ -187,9 +187,6 @@ func CorrectionID(of string, n int) string { return fmt.Sprintf("%s-c%d", of, n)
 func TrancheID(enrolmentID string, m trajectory.Milestone) string {
 	return "trn-" + enrolmentID + "-" + string(m)
 }
-
-// Date is a calendar day (Europe/Amsterdam).
-type Date = civil.Date
 
 // MoveTo records that the tranche moved to a status: who moved it, when and why (its history).
 func (t *Tranche) MoveTo(to TrancheStatus, now time.Time, by, reason string) {

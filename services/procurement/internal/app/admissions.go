@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
@@ -13,7 +14,7 @@ import (
 // Apply submits a provider's application. The outcome is decided at once: a contract when
 // every requirement is met, otherwise a rejection with every failed requirement.
 func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, in domain.ApplicationInput) (*domain.Application, *domain.Contract, error) {
-	if !p.Has(auth.RoleProvider) || !domain.ValidKvK(p.Org) {
+	if !p.Has(auth.RoleProvider) || !civil.ValidKvK(p.Org) {
 		return nil, nil, forbid("only a provider (with its KvK number as organisation) can apply")
 	}
 	sch, _, err := s.repo.LoadScheme(ctx, schemeID)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -36,7 +37,7 @@ func (s *Service) ApplyProviderCertificates(ctx context.Context, ev Certificates
 				return err
 			}
 			now := s.now()
-			outcome := c.CheckCertificates(requiredCertificates(sch, c, domain.DateOf(now)), ev.Valid, now, certificateCheck)
+			outcome := c.CheckCertificates(requiredCertificates(sch, c, civil.DateOf(now)), ev.Valid, now, certificateCheck)
 			var typ, reason string
 			switch outcome {
 			case domain.CertificatesSuspended:
@@ -53,7 +54,7 @@ func (s *Service) ApplyProviderCertificates(ctx context.Context, ev Certificates
 }
 
 // requiredCertificates: those the terms in force today of the contract's products demand.
-func requiredCertificates(sch *domain.Scheme, c *domain.Contract, today domain.Date) []string {
+func requiredCertificates(sch *domain.Scheme, c *domain.Contract, today civil.Date) []string {
 	var out []string
 	for _, cp := range c.Products {
 		p, ok := sch.Product(cp.ProductID)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -42,7 +43,7 @@ func productsEvent(ps []domain.Product) []events.Product {
 	return out
 }
 
-func termsEvent(ts []domain.Terms) []events.Terms {
+func termsEvent(ts []trajectory.Terms) []events.Terms {
 	if ts == nil {
 		return nil
 	}
@@ -58,7 +59,7 @@ func schemeClosed(s *domain.Scheme) events.SchemeClosed {
 }
 
 // termsChanged carries a product's new terms version (version 1: a new product).
-func termsChanged(sch *domain.Scheme, prod *domain.Product, t domain.Terms, now time.Time) Event {
+func termsChanged(sch *domain.Scheme, prod *domain.Product, t trajectory.Terms, now time.Time) Event {
 	return Event{Type: TypeProductTermsChanged, Key: sch.ID, Subject: prod.ID, Data: events.ProductTermsChanged{
 		SchemeID: sch.ID, Region: sch.Region, ProductID: prod.ID, ProductName: prod.Name, Terms: t.Event(), ChangedAt: now.UTC(),
 	}}

@@ -5,9 +5,11 @@ import (
 	"errors"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/requestkey"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
 
@@ -127,7 +129,7 @@ func (s *Service) AddProduct(ctx context.Context, p auth.Principal, schemeID str
 				return nil, errUnchanged
 			}
 		}
-		prod, err := sch.AddProduct(id, in, domain.DateOf(s.now()))
+		prod, err := sch.AddProduct(id, in, civil.DateOf(s.now()))
 		if err != nil {
 			return nil, err
 		}
@@ -141,10 +143,10 @@ func (s *Service) AddProduct(ctx context.Context, p auth.Principal, schemeID str
 }
 
 // ChangeTerms adds a terms version to a product (e.g. tranches 40/30/30 -> 40/40/20).
-func (s *Service) ChangeTerms(ctx context.Context, p auth.Principal, schemeID, productID string, in domain.TermsInput) (*domain.Terms, error) {
-	var terms domain.Terms
+func (s *Service) ChangeTerms(ctx context.Context, p auth.Principal, schemeID, productID string, in domain.TermsInput) (*trajectory.Terms, error) {
+	var terms trajectory.Terms
 	_, err := s.changeScheme(ctx, p, schemeID, "terms.changed", func(sch *domain.Scheme) ([]Event, error) {
-		t, err := sch.ChangeTerms(productID, in, domain.DateOf(s.now()))
+		t, err := sch.ChangeTerms(productID, in, civil.DateOf(s.now()))
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/requestkey"
@@ -49,7 +50,7 @@ func (s *Service) ListTenders(ctx context.Context, region string, status domain.
 // the announced tenders only (those awarded or cancelled drop out of it), so it is as long
 // as the calendar itself, which a calendar feed has to be.
 func (s *Service) Calendar(ctx context.Context, region string) ([]domain.Tender, error) {
-	today := domain.DateOf(s.now())
+	today := civil.DateOf(s.now())
 	out := []domain.Tender{}
 	err := s.repo.EachTender(ctx, region, domain.TenderAnnounced, func(t *domain.Tender) error {
 		if !t.ExpectedPublication.Before(today) {

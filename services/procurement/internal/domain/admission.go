@@ -9,6 +9,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // Admission is everything between one provider and one scheme: its applications and the
@@ -113,7 +114,7 @@ func parsePartID(prefix, id string) (admissionID string, ok bool) {
 	}
 	adm := rest[:i]
 	j := strings.LastIndexByte(adm, '.')
-	if j < 0 || !ValidKvK(adm[j+1:]) {
+	if j < 0 || !civil.ValidKvK(adm[j+1:]) {
 		return "", false
 	}
 	return adm, true
@@ -156,7 +157,7 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	today := DateOf(now)
+	today := civil.DateOf(now)
 	if err := s.AcceptsApplications(today); err != nil {
 		return nil, err
 	}
@@ -234,7 +235,7 @@ func (c *Contract) Suspend(reason string, now time.Time, by string) error {
 		return stateErr("contract %s is %s; only an active contract can be suspended", c.Number, c.Status)
 	}
 	if strings.TrimSpace(reason) == "" {
-		return &ValidationError{Problems: []FieldProblem{{Field: "reason", Reason: "is required"}}}
+		return &rules.ValidationError{Problems: []rules.FieldProblem{{Field: "reason", Reason: "is required"}}}
 	}
 	c.Status, c.SuspendedReason = ContractSuspended, reason
 	c.History = append(c.History, StatusChange{Status: ContractSuspended, Reason: reason, At: now.UTC(), By: by})
@@ -304,7 +305,7 @@ func (c *Contract) CheckCertificates(required, valid []string, now time.Time, by
 
 // contractProduct is a product of an accepted application as contracted: the offered
 // price under the terms version in force today.
-func contractProduct(s *Scheme, offer ProductOffer, today Date) ContractProduct {
+func contractProduct(s *Scheme, offer ProductOffer, today civil.Date) ContractProduct {
 	p, _ := s.Product(offer.ProductID)
 	t, ok := p.TermsAt(today)
 	if !ok {

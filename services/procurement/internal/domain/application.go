@@ -7,10 +7,8 @@ import (
 
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
+	"github.com/werkregio/platform/services/kit/rules"
 )
-
-// ValidKvK reports whether s is a Dutch chamber of commerce (KvK) number: 8 digits.
-var ValidKvK = civil.ValidKvK
 
 // ApplicationInput is a provider's application to join a scheme (toetreding).
 type ApplicationInput struct {
@@ -29,8 +27,8 @@ type ProductOffer struct {
 
 // HeldCertificate is a certificate or quality mark the provider holds.
 type HeldCertificate struct {
-	Name       string `json:"name"`
-	ValidUntil Date   `json:"validUntil"`
+	Name       string     `json:"name"`
+	ValidUntil civil.Date `json:"validUntil"`
 }
 
 // Requirement codes of a failed check, stable for clients to act on.
@@ -51,7 +49,7 @@ type Failure struct {
 }
 
 func (in ApplicationInput) validate() error {
-	v := &validator{}
+	v := &rules.Checker{}
 	v.Check(strings.TrimSpace(in.ProviderName) != "" && len(in.ProviderName) <= 200, "providerName", "is required (at most 200 characters)")
 	v.Check(len(in.Products) > 0, "products", "name at least one product to deliver")
 	seen := map[string]bool{}
@@ -73,12 +71,12 @@ func (in ApplicationInput) validate() error {
 // Evaluate checks an application against every requirement of the scheme on the day and
 // lists every requirement it fails. An empty list means the provider must be contracted:
 // Open House admits everyone who qualifies, with no ranking and no cap.
-func Evaluate(s *Scheme, in ApplicationInput, today Date) []Failure {
+func Evaluate(s *Scheme, in ApplicationInput, today civil.Date) []Failure {
 	var fs []Failure
 	if !in.AcceptsConditions {
 		fs = append(fs, Failure{Requirement: ReqConditions, Detail: "the scheme's conditions must be accepted"})
 	}
-	held := map[string]Date{}
+	held := map[string]civil.Date{}
 	for _, c := range in.Certificates {
 		if until, ok := held[civil.CertificateType(c.Name)]; !ok || c.ValidUntil.After(until) {
 			held[civil.CertificateType(c.Name)] = c.ValidUntil

@@ -5,16 +5,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
 var now = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-var today = DateOf(now)
+var today = civil.DateOf(now)
 
-func tranches(ps ...int) []Tranche {
-	ms := []Milestone{MilestoneStarted, MilestoneCompleted, MilestoneSustainablyPlaced}
-	out := make([]Tranche, len(ps))
+func tranches(ps ...int) []trajectory.Tranche {
+	ms := []trajectory.Milestone{trajectory.MilestoneStarted, trajectory.MilestoneCompleted, trajectory.MilestoneSustainablyPlaced}
+	out := make([]trajectory.Tranche, len(ps))
 	for i, p := range ps {
-		out[i] = Tranche{Milestone: ms[i], Percent: p}
+		out[i] = trajectory.Tranche{Milestone: ms[i], Percent: p}
 	}
 	return out
 }
@@ -45,7 +49,7 @@ func openScheme(t *testing.T) (*Scheme, *Product) {
 }
 
 func fields(err error) []string {
-	var ve *ValidationError
+	var ve *rules.ValidationError
 	if !errors.As(err, &ve) {
 		return nil
 	}
@@ -67,12 +71,12 @@ func TestInvalidSchemeListsEveryProblem(t *testing.T) {
 }
 
 func TestTranchesMustAddUpTo100(t *testing.T) {
-	for name, ts := range map[string][]Tranche{
+	for name, ts := range map[string][]trajectory.Tranche{
 		"90":        tranches(40, 30, 20),
 		"110":       tranches(40, 40, 30),
 		"none":      nil,
-		"zero":      {{Milestone: MilestoneStarted, Percent: 0}, {Milestone: MilestoneCompleted, Percent: 100}},
-		"duplicate": {{Milestone: MilestoneStarted, Percent: 50}, {Milestone: MilestoneStarted, Percent: 50}},
+		"zero":      {{Milestone: trajectory.MilestoneStarted, Percent: 0}, {Milestone: trajectory.MilestoneCompleted, Percent: 100}},
+		"duplicate": {{Milestone: trajectory.MilestoneStarted, Percent: 50}, {Milestone: trajectory.MilestoneStarted, Percent: 50}},
 		"unknown":   {{Milestone: "payday", Percent: 100}},
 	} {
 		in := validTerms()
@@ -82,12 +86,12 @@ func TestTranchesMustAddUpTo100(t *testing.T) {
 		}
 	}
 	in := validTerms()
-	in.Tranches = []Tranche{{Milestone: MilestoneCompleted, Percent: 50}, {Milestone: MilestoneStarted, Percent: 50}} // werkfit: no placement tranche
+	in.Tranches = []trajectory.Tranche{{Milestone: trajectory.MilestoneCompleted, Percent: 50}, {Milestone: trajectory.MilestoneStarted, Percent: 50}} // werkfit: no placement tranche
 	terms, err := newTerms(1, in, today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if terms.Tranches[0].Milestone != MilestoneStarted {
+	if terms.Tranches[0].Milestone != trajectory.MilestoneStarted {
 		t.Errorf("tranches not in trajectory order: %v", terms.Tranches)
 	}
 }
@@ -107,7 +111,7 @@ func TestSchemeLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var se *StateError
+	var se *rules.StateError
 	if err := s.Publish(now); !errors.As(err, &se) {
 		t.Errorf("published without products: %v", err)
 	}
@@ -196,7 +200,7 @@ func TestApplicationMeetingEveryRequirementGetsAContract(t *testing.T) {
 	if id, ok := ParseContractID(c.ID); !ok || id != adm.ID {
 		t.Errorf("contract id %s does not name admission %s", c.ID, adm.ID)
 	}
-	var se *StateError
+	var se *rules.StateError
 	if _, err := adm.Apply(s, application(p.ID, 95000, 280, HeldCertificate{"VCA", today.AddDays(100)}), now, "u"); !errors.As(err, &se) {
 		t.Errorf("second application with a contract in force: %v", err)
 	}
@@ -242,7 +246,7 @@ func TestApplicationToAClosedOrNotYetOpenSchemeIsRefused(t *testing.T) {
 	s, p := openScheme(t)
 	adm := NewAdmission(s, "12345678")
 	in := application(p.ID, 90000, 300, HeldCertificate{"VCA", today.AddDays(10)})
-	var se *StateError
+	var se *rules.StateError
 	if _, err := adm.Apply(s, in, now.AddDate(2, 0, 0), "u"); !errors.As(err, &se) {
 		t.Errorf("applied after the run: %v", err)
 	}
@@ -262,7 +266,7 @@ func TestContractLifecycle(t *testing.T) {
 	adm := NewAdmission(s, "12345678")
 	app, _ := adm.Apply(s, application(p.ID, 90000, 300, HeldCertificate{"VCA", today.AddDays(10)}), now, "u")
 	c, _ := adm.Contract(app.ContractID)
-	var se *StateError
+	var se *rules.StateError
 	if err := c.Resume(now, "b"); !errors.As(err, &se) {
 		t.Error("resumed an active contract")
 	}
@@ -311,7 +315,7 @@ func TestTenderAwardAndObligation(t *testing.T) {
 	if got := tn.Award.SroiObligationCents(); got != 3061728 {
 		t.Errorf("obligation %d", got)
 	}
-	var se *StateError
+	var se *rules.StateError
 	if err := tn.RecordAward(good, now); !errors.As(err, &se) {
 		t.Error("awarded twice")
 	}

@@ -6,25 +6,7 @@ package domain
 import (
 	"errors"
 
-	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
-)
-
-// The shared rule errors and calendar day, named here so the domain reads on its own.
-type (
-	ValidationError = rules.ValidationError
-	FieldProblem    = rules.FieldProblem
-	StateError      = rules.StateError
-	validator       = rules.Checker
-	Date            = civil.Date
-)
-
-var (
-	NewDate   = civil.NewDate
-	DateOf    = civil.DateOf
-	ParseDate = civil.ParseDate
-	Amsterdam = civil.Amsterdam
-	maxDate   = civil.Max
 )
 
 func stateErr(format string, args ...any) error { return rules.State(format, args...) }

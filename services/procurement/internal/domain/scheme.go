@@ -7,7 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
 // Sector of a scheme or tender.
@@ -36,8 +39,8 @@ type Scheme struct {
 	Title                   string       `json:"title"`
 	Description             string       `json:"description,omitempty"`
 	Sector                  Sector       `json:"sector"`
-	OpenFrom                Date         `json:"openFrom"`
-	OpenUntil               Date         `json:"openUntil"`
+	OpenFrom                civil.Date   `json:"openFrom"`
+	OpenUntil               civil.Date   `json:"openUntil"`
 	Status                  SchemeStatus `json:"status"`
 	Products                []Product    `json:"products"`
 	PublishedAt             *time.Time   `json:"publishedAt,omitempty"`
@@ -46,18 +49,18 @@ type Scheme struct {
 
 // SchemeDraft is what a buyer sends to create or edit a scheme.
 type SchemeInput struct {
-	Reference   string `json:"reference"`
-	Title       string `json:"title"`
-	Description string `json:"description,omitempty"`
-	Sector      Sector `json:"sector"`
-	OpenFrom    Date   `json:"openFrom"`
-	OpenUntil   Date   `json:"openUntil"`
+	Reference   string     `json:"reference"`
+	Title       string     `json:"title"`
+	Description string     `json:"description,omitempty"`
+	Sector      Sector     `json:"sector"`
+	OpenFrom    civil.Date `json:"openFrom"`
+	OpenUntil   civil.Date `json:"openUntil"`
 }
 
 var referencePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,39}$`)
 
 func (in SchemeInput) validate() error {
-	v := &validator{}
+	v := &rules.Checker{}
 	v.Check(referencePattern.MatchString(in.Reference), "reference", "must be 3-40 capitals, digits or dashes, e.g. OH-2026-BT")
 	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
 	v.Check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
@@ -106,7 +109,7 @@ func (s *Scheme) Publish(now time.Time) error {
 	if len(s.Products) == 0 {
 		return stateErr("a scheme needs at least one product before it is published")
 	}
-	if !s.OpenUntil.After(DateOf(now)) {
+	if !s.OpenUntil.After(civil.DateOf(now)) {
 		return stateErr("the run ends on %s, which has passed", s.OpenUntil)
 	}
 	s.Status = SchemeOpen
@@ -127,7 +130,7 @@ func (s *Scheme) Close(now time.Time) error {
 }
 
 // AcceptsApplications reports why applications are refused on the day, or nil.
-func (s *Scheme) AcceptsApplications(today Date) error {
+func (s *Scheme) AcceptsApplications(today civil.Date) error {
 	switch {
 	case s.Status != SchemeOpen:
 		return stateErr("scheme %s is %s and takes no applications", s.Reference, s.Status)
@@ -151,11 +154,11 @@ func (s *Scheme) Product(id string) (*Product, bool) {
 
 // AddProduct adds a product with its first terms, in force from effectiveFrom. Products may
 // be added over the run (e.g. a soft-skills product added later).
-func (s *Scheme) AddProduct(id string, in ProductInput, today Date) (*Product, error) {
+func (s *Scheme) AddProduct(id string, in ProductInput, today civil.Date) (*Product, error) {
 	if s.Status == SchemeClosed {
 		return nil, stateErr("scheme %s is closed", s.Reference)
 	}
-	v := &validator{}
+	v := &rules.Checker{}
 	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
 	for _, p := range s.Products {
 		v.Check(!strings.EqualFold(p.Name, in.Name), "name", "product %q exists already", in.Name)
@@ -165,13 +168,13 @@ func (s *Scheme) AddProduct(id string, in ProductInput, today Date) (*Product, e
 	}
 	from := in.Terms.EffectiveFrom
 	if from.IsZero() {
-		from = maxDate(today, s.OpenFrom)
+		from = civil.Max(today, s.OpenFrom)
 	}
 	terms, err := newTerms(1, in.Terms, from)
 	if err != nil {
 		return nil, err
 	}
-	s.Products = append(s.Products, Product{ID: id, Name: strings.TrimSpace(in.Name), Description: in.Description, Terms: []Terms{terms}})
+	s.Products = append(s.Products, Product{ID: id, Name: strings.TrimSpace(in.Name), Description: in.Description, Terms: []trajectory.Terms{terms}})
 	return &s.Products[len(s.Products)-1], nil
 }
 
@@ -180,29 +183,29 @@ func (s *Scheme) AddProduct(id string, in ProductInput, today Date) (*Product, e
 // started earlier keep their terms. The newest version in force on a day wins, so a late
 // correction (effectiveFrom in the past, up to a year) replaces the versions from its date
 // on for every start still to come.
-func (s *Scheme) ChangeTerms(productID string, in TermsInput, today Date) (Terms, error) {
+func (s *Scheme) ChangeTerms(productID string, in TermsInput, today civil.Date) (trajectory.Terms, error) {
 	if s.Status == SchemeClosed {
-		return Terms{}, stateErr("scheme %s is closed", s.Reference)
+		return trajectory.Terms{}, stateErr("scheme %s is closed", s.Reference)
 	}
 	p, ok := s.Product(productID)
 	if !ok {
-		return Terms{}, stateErr("scheme %s has no product %s", s.Reference, productID)
+		return trajectory.Terms{}, stateErr("scheme %s has no product %s", s.Reference, productID)
 	}
 	latest := p.Terms[len(p.Terms)-1]
 	from := in.EffectiveFrom
 	if from.IsZero() {
 		from = today
 	}
-	v := &validator{}
+	v := &rules.Checker{}
 	v.Check(!from.Before(today.AddDays(-MaxTermsBackdating)), "effectiveFrom",
 		"lies more than %d days in the past; a correction that old needs a new scheme", MaxTermsBackdating)
 	v.Check(!from.Before(p.Terms[0].EffectiveFrom), "effectiveFrom", "lies before the product's first terms (%s)", p.Terms[0].EffectiveFrom)
 	if err := v.Err(); err != nil {
-		return Terms{}, err
+		return trajectory.Terms{}, err
 	}
 	t, err := newTerms(latest.Version+1, in, from)
 	if err != nil {
-		return Terms{}, err
+		return trajectory.Terms{}, err
 	}
 	p.Terms = append(p.Terms, t)
 	return t, nil

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // TenderStatus: announced on the calendar, awarded, or cancelled.
@@ -30,7 +32,7 @@ type Tender struct {
 	Title                   string     `json:"title"`
 	Description             string     `json:"description,omitempty"`
 	Sector                  Sector     `json:"sector"`
-	ExpectedPublication     Date       `json:"expectedPublication"`
+	ExpectedPublication     civil.Date `json:"expectedPublication"`
 	EstimatedValueCents     int64      `json:"estimatedValueCents"`
 	// SroiBasisPoints is the social-return percentage in hundredths of a percent (500 = 5%),
 	// so obligations compute exactly in integers.
@@ -43,26 +45,26 @@ type Tender struct {
 
 // TenderInput announces or updates a tender.
 type TenderInput struct {
-	Title               string `json:"title"`
-	Description         string `json:"description,omitempty"`
-	Sector              Sector `json:"sector"`
-	ExpectedPublication Date   `json:"expectedPublication"`
-	EstimatedValueCents int64  `json:"estimatedValueCents"`
-	SroiBasisPoints     int    `json:"sroiBasisPoints"`
+	Title               string     `json:"title"`
+	Description         string     `json:"description,omitempty"`
+	Sector              Sector     `json:"sector"`
+	ExpectedPublication civil.Date `json:"expectedPublication"`
+	EstimatedValueCents int64      `json:"estimatedValueCents"`
+	SroiBasisPoints     int        `json:"sroiBasisPoints"`
 }
 
 // Award (gunning) records who won, for how much, and the social-return obligation's basis.
 type Award struct {
-	ContractorKvK             string    `json:"contractorKvk"`
-	ContractorName            string    `json:"contractorName"`
-	ContractValueExclVatCents int64     `json:"contractValueExclVatCents"`
-	SroiBasisPoints           int       `json:"sroiBasisPoints"`
-	PublicationDate           Date      `json:"publicationDate"`
-	AwardedOn                 Date      `json:"awardedOn"`
-	ContractType              string    `json:"contractType,omitempty"`
-	ContractStart             Date      `json:"contractStart,omitzero"`
-	ContractEnd               Date      `json:"contractEnd,omitzero"`
-	RecordedAt                time.Time `json:"recordedAt"`
+	ContractorKvK             string     `json:"contractorKvk"`
+	ContractorName            string     `json:"contractorName"`
+	ContractValueExclVatCents int64      `json:"contractValueExclVatCents"`
+	SroiBasisPoints           int        `json:"sroiBasisPoints"`
+	PublicationDate           civil.Date `json:"publicationDate"`
+	AwardedOn                 civil.Date `json:"awardedOn"`
+	ContractType              string     `json:"contractType,omitempty"`
+	ContractStart             civil.Date `json:"contractStart,omitzero"`
+	ContractEnd               civil.Date `json:"contractEnd,omitzero"`
+	RecordedAt                time.Time  `json:"recordedAt"`
 }
 
 // AwardInput is what a buyer records at award.
@@ -73,17 +75,17 @@ type AwardInput struct {
 	SroiBasisPoints           int    `json:"sroiBasisPoints"`
 	// PublicationDate is when the tender was published; the region's SROI value table in
 	// force on that day values the contractor's contributions.
-	PublicationDate Date `json:"publicationDate"`
-	AwardedOn       Date `json:"awardedOn"`
+	PublicationDate civil.Date `json:"publicationDate"`
+	AwardedOn       civil.Date `json:"awardedOn"`
 	// ContractType (works, services, supplies) and the contract's period decide whether the
 	// region's social-return policy applies and when the obligation is due.
-	ContractType  string `json:"contractType,omitempty"`
-	ContractStart Date   `json:"contractStart,omitzero"`
-	ContractEnd   Date   `json:"contractEnd,omitzero"`
+	ContractType  string     `json:"contractType,omitempty"`
+	ContractStart civil.Date `json:"contractStart,omitzero"`
+	ContractEnd   civil.Date `json:"contractEnd,omitzero"`
 }
 
 func (in TenderInput) validate() error {
-	v := &validator{}
+	v := &rules.Checker{}
 	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
 	v.Check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
 	v.Check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
@@ -126,8 +128,8 @@ func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
 	if t.Status != TenderAnnounced {
 		return stateErr("tender %s is %s; only an announced tender can be awarded", t.ID, t.Status)
 	}
-	v := &validator{}
-	v.Check(ValidKvK(in.ContractorKvK), "contractorKvk", "must be a KvK number of 8 digits")
+	v := &rules.Checker{}
+	v.Check(civil.ValidKvK(in.ContractorKvK), "contractorKvk", "must be a KvK number of 8 digits")
 	v.Check(strings.TrimSpace(in.ContractorName) != "", "contractorName", "is required")
 	v.Check(in.ContractValueExclVatCents > 0, "contractValueExclVatCents", "must be a positive amount in cents")
 	v.Check(in.SroiBasisPoints >= 0 && in.SroiBasisPoints <= MaxSroiBasisPoints, "sroiBasisPoints", "must be between 0 and 10000 (100%%)")
@@ -136,7 +138,7 @@ func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
 	if !in.PublicationDate.IsZero() && !in.AwardedOn.IsZero() {
 		v.Check(!in.AwardedOn.Before(in.PublicationDate), "awardedOn", "cannot be before the publication date")
 	}
-	v.Check(!in.AwardedOn.After(DateOf(now)), "awardedOn", "cannot lie in the future")
+	v.Check(!in.AwardedOn.After(civil.DateOf(now)), "awardedOn", "cannot lie in the future")
 	v.Check(in.ContractType == "" || slices.Contains([]string{"works", "services", "supplies"}, in.ContractType), "contractType", "must be works, services or supplies")
 	if !in.ContractEnd.IsZero() {
 		start := in.ContractStart

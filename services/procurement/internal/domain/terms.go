@@ -6,32 +6,16 @@ import (
 	"slices"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
-// The trajectory's published language (kit/trajectory), named here for the domain.
-type (
-	Milestone = trajectory.Milestone
-	Tranche   = trajectory.Tranche
-	Terms     = trajectory.Terms
-)
-
-const (
-	MilestoneStarted           = trajectory.MilestoneStarted
-	MilestoneCompleted         = trajectory.MilestoneCompleted
-	MilestonePlaced            = trajectory.MilestonePlaced
-	MilestoneSustainablyPlaced = trajectory.MilestoneSustainablyPlaced
-)
-
-// Milestones in trajectory order.
-var Milestones = trajectory.Milestones
-
 // Product is a trajectory (traject) offered under a scheme, with its terms over time.
 type Product struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Description string  `json:"description,omitempty"`
-	Terms       []Terms `json:"terms"`
+	ID          string             `json:"id"`
+	Name        string             `json:"name"`
+	Description string             `json:"description,omitempty"`
+	Terms       []trajectory.Terms `json:"terms"`
 }
 
 // ProductInput adds a product.
@@ -43,11 +27,11 @@ type ProductInput struct {
 
 // TermsInput sets a terms version.
 type TermsInput struct {
-	EffectiveFrom        Date      `json:"effectiveFrom,omitzero"`
-	MaxPriceCents        int64     `json:"maxPriceCents"`
-	MinAttendanceHours   int       `json:"minAttendanceHours"`
-	RequiredCertificates []string  `json:"requiredCertificates"`
-	Tranches             []Tranche `json:"tranches"`
+	EffectiveFrom        civil.Date           `json:"effectiveFrom,omitzero"`
+	MaxPriceCents        int64                `json:"maxPriceCents"`
+	MinAttendanceHours   int                  `json:"minAttendanceHours"`
+	RequiredCertificates []string             `json:"requiredCertificates"`
+	Tranches             []trajectory.Tranche `json:"tranches"`
 	// PlacementBeforeCompletion allows a placement before the trajectory is completed
 	// (e.g. a BBL job that starts during training).
 	PlacementBeforeCompletion bool `json:"placementBeforeCompletion"`
@@ -58,8 +42,8 @@ const MaxPriceCentsLimit = 100_000_000
 
 var certificatePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 .&/+-]{0,59}$`)
 
-func newTerms(version int, in TermsInput, from Date) (Terms, error) {
-	v := &validator{}
+func newTerms(version int, in TermsInput, from civil.Date) (trajectory.Terms, error) {
+	v := &rules.Checker{}
 	v.Check(in.MaxPriceCents > 0, "terms.maxPriceCents", "must be a positive amount in cents, got %d", in.MaxPriceCents)
 	v.Check(in.MaxPriceCents <= MaxPriceCentsLimit, "terms.maxPriceCents", "must be at most %d cents", MaxPriceCentsLimit)
 	v.Check(in.MinAttendanceHours >= 0 && in.MinAttendanceHours <= 5000, "terms.minAttendanceHours", "must be between 0 and 5000")
@@ -72,30 +56,30 @@ func newTerms(version int, in TermsInput, from Date) (Terms, error) {
 	}
 	validateTranches(v, in.Tranches)
 	if err := v.Err(); err != nil {
-		return Terms{}, err
+		return trajectory.Terms{}, err
 	}
 	certs := make([]string, len(in.RequiredCertificates))
 	for i, c := range in.RequiredCertificates {
 		certs[i] = civil.CertificateType(c) // compared with registries and applications in this form
 	}
-	tranches := append([]Tranche{}, in.Tranches...)
-	slices.SortStableFunc(tranches, func(a, b Tranche) int {
-		return slices.Index(Milestones, a.Milestone) - slices.Index(Milestones, b.Milestone)
+	tranches := append([]trajectory.Tranche{}, in.Tranches...)
+	slices.SortStableFunc(tranches, func(a, b trajectory.Tranche) int {
+		return slices.Index(trajectory.Milestones, a.Milestone) - slices.Index(trajectory.Milestones, b.Milestone)
 	})
-	return Terms{
+	return trajectory.Terms{
 		Version: version, EffectiveFrom: from, MaxPriceCents: in.MaxPriceCents, MinAttendanceHours: in.MinAttendanceHours,
 		RequiredCertificates: certs, Tranches: tranches, PlacementBeforeCompletion: in.PlacementBeforeCompletion,
 	}, nil
 }
 
 // validateTranches: whole percentages, each milestone once, adding up to exactly 100.
-func validateTranches(v *validator, ts []Tranche) {
+func validateTranches(v *rules.Checker, ts []trajectory.Tranche) {
 	v.Check(len(ts) > 0, "terms.tranches", "at least one tranche is required")
 	sum := 0
-	seen := map[Milestone]bool{}
+	seen := map[trajectory.Milestone]bool{}
 	for i, t := range ts {
 		f := fmt.Sprintf("terms.tranches[%d]", i)
-		v.Check(slices.Contains(Milestones, t.Milestone), f+".milestone", "must be one of %v", Milestones)
+		v.Check(slices.Contains(trajectory.Milestones, t.Milestone), f+".milestone", "must be one of %v", trajectory.Milestones)
 		v.Check(!seen[t.Milestone], f+".milestone", "%s appears twice", t.Milestone)
 		v.Check(t.Percent > 0 && t.Percent <= 100, f+".percent", "must be between 1 and 100")
 		seen[t.Milestone] = true
@@ -108,7 +92,9 @@ func validateTranches(v *validator, ts []Tranche) {
 
 // TermsAt returns the terms in force on day: the latest version effective on or before it.
 // An enrolment is pinned to the terms in force on its start date.
-func (p *Product) TermsAt(day Date) (Terms, bool) { return trajectory.TermsAt(p.Terms, day) }
+func (p *Product) TermsAt(day civil.Date) (trajectory.Terms, bool) {
+	return trajectory.TermsAt(p.Terms, day)
+}
 
 // CurrentTerms is the newest version, whatever its effective date.
-func (p *Product) CurrentTerms() Terms { return p.Terms[len(p.Terms)-1] }
+func (p *Product) CurrentTerms() trajectory.Terms { return p.Terms[len(p.Terms)-1] }

@@ -11,6 +11,7 @@ import (
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/app"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -81,7 +82,7 @@ func (h *HTTP) changeTerms(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ChangeTerms(c, principal(c), c.Param("schemeId"), c.Param("productId"), in)
-	httpserver.Created(c, func(*domain.Terms) string { return schemeURL(c.Param("schemeId")) }, v, err)
+	httpserver.Created(c, func(*trajectory.Terms) string { return schemeURL(c.Param("schemeId")) }, v, err)
 }
 
 type applicationResult struct {

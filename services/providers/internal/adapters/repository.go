@@ -12,6 +12,7 @@ import (
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/store"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/providers/internal/app"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
@@ -87,14 +88,14 @@ func (r *Repository) EachOffer(ctx context.Context, region string, f app.OfferFi
 }
 
 type termsFact struct {
-	ID        string       `bson:"_id"`
-	SchemeID  string       `bson:"schemeId"`
-	ProductID string       `bson:"productId"`
-	Terms     domain.Terms `bson:"-"`
-	JSON      string       `bson:"terms"`
+	ID        string           `bson:"_id"`
+	SchemeID  string           `bson:"schemeId"`
+	ProductID string           `bson:"productId"`
+	Terms     trajectory.Terms `bson:"-"`
+	JSON      string           `bson:"terms"`
 }
 
-func (r *Repository) RecordTerms(ctx context.Context, schemeID, productID string, t domain.Terms) error {
+func (r *Repository) RecordTerms(ctx context.Context, schemeID, productID string, t trajectory.Terms) error {
 	raw, err := bsonJSON(t)
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func (r *Repository) RecordTerms(ctx context.Context, schemeID, productID string
 	return err
 }
 
-func (r *Repository) KnownTerms(ctx context.Context, schemeID string) (map[string][]domain.Terms, error) {
+func (r *Repository) KnownTerms(ctx context.Context, schemeID string) (map[string][]trajectory.Terms, error) {
 	cur, err := r.terms.Find(ctx, bson.D{{Key: "schemeId", Value: schemeID}})
 	if err != nil {
 		return nil, err
@@ -112,9 +113,9 @@ func (r *Repository) KnownTerms(ctx context.Context, schemeID string) (map[strin
 	if err := cur.All(ctx, &facts); err != nil {
 		return nil, err
 	}
-	out := map[string][]domain.Terms{}
+	out := map[string][]trajectory.Terms{}
 	for _, f := range facts {
-		var t domain.Terms
+		var t trajectory.Terms
 		if err := fromJSON(f.JSON, &t); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/paging"
+	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
 
@@ -28,8 +29,8 @@ type Repository interface {
 
 	// RecordTerms keeps a product's terms version as a fact (idempotent), so an offer
 	// created later still learns of a change that arrived first.
-	RecordTerms(ctx context.Context, schemeID, productID string, t domain.Terms) error
-	KnownTerms(ctx context.Context, schemeID string) (map[string][]domain.Terms, error)
+	RecordTerms(ctx context.Context, schemeID, productID string, t trajectory.Terms) error
+	KnownTerms(ctx context.Context, schemeID string) (map[string][]trajectory.Terms, error)
 }
 
 // OfferFilter narrows a listing of offers.

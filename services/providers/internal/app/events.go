@@ -58,7 +58,7 @@ type ContractAwarded struct {
 type AwardedProduct struct {
 	ProductID, Name string
 	PriceCents      int64
-	Terms           []domain.Terms
+	Terms           []trajectory.Terms
 }
 
 // ContractStatusChanged: procurement suspended, resumed or ended a contract.
@@ -69,5 +69,5 @@ type ContractStatusChanged struct {
 // TermsChanged: procurement published a new version of a product's terms.
 type TermsChanged struct {
 	SchemeID, Region, ProductID string
-	Terms                       domain.Terms
+	Terms                       trajectory.Terms
 }

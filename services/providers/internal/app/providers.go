@@ -8,6 +8,7 @@ import (
 
 	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/paging"
@@ -99,7 +100,7 @@ func (s *Service) changeProviderAs(ctx context.Context, p auth.Principal, kvk, a
 
 // noteCertificates announces a change in the provider's valid certificates, if any.
 func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always bool) []commit.Event {
-	today := domain.DateOf(now)
+	today := civil.DateOf(now)
 	ch, changed := prov.NoteCertificates(today, always)
 	if !changed {
 		return nil
@@ -113,7 +114,7 @@ func (s *Service) noteCertificates(prov *domain.Provider, now time.Time, always 
 // since the last announcement (and every one that became valid). It is idempotent: a second
 // run on the same day finds nothing new.
 func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announced int, err error) {
-	today := domain.DateOf(now)
+	today := civil.DateOf(now)
 	counts := CertificateCounts{}
 	defer func() {
 		if err == nil {
@@ -182,8 +183,8 @@ type CertificateCounts struct {
 // ExpiringDays is how far ahead a certificate counts as expiring soon.
 const ExpiringDays = 30
 
-func (c *CertificateCounts) add(p *domain.Provider, today domain.Date) {
-	newest := map[string]domain.Date{}
+func (c *CertificateCounts) add(p *domain.Provider, today civil.Date) {
+	newest := map[string]civil.Date{}
 	for _, cert := range p.Certificates {
 		if cert.Pending {
 			continue

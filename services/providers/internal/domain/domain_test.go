@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/kit/trajectory"
 )
 
 var now = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -31,7 +33,7 @@ func TestRegistrationRules(t *testing.T) {
 	} {
 		in := input()
 		mutate(&in)
-		var ve *ValidationError
+		var ve *rules.ValidationError
 		if _, err := RegisterProvider(in, "groningen", now); !errors.As(err, &ve) {
 			t.Errorf("%s: accepted (%v)", name, err)
 		}
@@ -40,36 +42,36 @@ func TestRegistrationRules(t *testing.T) {
 
 func TestCertificatesAreValidThroughTheirExpiryDayAndAnnouncedOnce(t *testing.T) {
 	p, _ := RegisterProvider(input(), "groningen", now)
-	if _, err := p.AddCertificate(CertificateInput{Type: "VCA", IssuedOn: NewDate(2025, 3, 1), ExpiresOn: NewDate(2026, 3, 3)}, now); err != nil {
+	if _, err := p.AddCertificate(CertificateInput{Type: "VCA", IssuedOn: civil.NewDate(2025, 3, 1), ExpiresOn: civil.NewDate(2026, 3, 3)}, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.AddCertificate(CertificateInput{Type: "NRTO", IssuedOn: NewDate(2026, 3, 5), ExpiresOn: NewDate(2026, 3, 1)}, now); err == nil {
+	if _, err := p.AddCertificate(CertificateInput{Type: "NRTO", IssuedOn: civil.NewDate(2026, 3, 5), ExpiresOn: civil.NewDate(2026, 3, 1)}, now); err == nil {
 		t.Fatal("accepted a certificate that expires before it is issued")
 	}
-	if _, ok := p.NoteCertificates(NewDate(2026, 3, 2), false); ok {
+	if _, ok := p.NoteCertificates(civil.NewDate(2026, 3, 2), false); ok {
 		t.Fatal("a certificate pending verification was announced")
 	}
-	if _, err := p.AddCertificate(CertificateInput{Type: "vca", IssuedOn: NewDate(2025, 3, 1), ExpiresOn: NewDate(2026, 3, 3)}, now); err == nil {
+	if _, err := p.AddCertificate(CertificateInput{Type: "vca", IssuedOn: civil.NewDate(2025, 3, 1), ExpiresOn: civil.NewDate(2026, 3, 3)}, now); err == nil {
 		t.Fatal("the same certificate (another case) was recorded twice")
 	}
 	if err := p.VerifyCertificate("cert-1", commit.Actor{Subject: "inkoper"}, now); err != nil {
 		t.Fatal(err)
 	}
-	ch, ok := p.NoteCertificates(NewDate(2026, 3, 2), false)
+	ch, ok := p.NoteCertificates(civil.NewDate(2026, 3, 2), false)
 	if !ok || len(ch.Renewed) != 1 || ch.Valid[0] != "VCA" {
 		t.Fatalf("first note after verification: %+v %v", ch, ok)
 	}
-	if _, ok := p.NoteCertificates(NewDate(2026, 3, 3), false); ok {
+	if _, ok := p.NoteCertificates(civil.NewDate(2026, 3, 3), false); ok {
 		t.Fatal("the expiry day itself is still valid: nothing to announce")
 	}
-	ch, ok = p.NoteCertificates(NewDate(2026, 3, 4), false)
+	ch, ok = p.NoteCertificates(civil.NewDate(2026, 3, 4), false)
 	if !ok || len(ch.Expired) != 1 || ch.Expired[0] != "VCA" || len(ch.Valid) != 0 {
 		t.Fatalf("expiry: %+v %v", ch, ok)
 	}
-	if _, ok := p.NoteCertificates(NewDate(2026, 3, 5), false); ok {
+	if _, ok := p.NoteCertificates(civil.NewDate(2026, 3, 5), false); ok {
 		t.Fatal("an expiry is announced once")
 	}
-	if _, ok := p.NoteCertificates(NewDate(2026, 3, 5), true); !ok {
+	if _, ok := p.NoteCertificates(civil.NewDate(2026, 3, 5), true); !ok {
 		t.Fatal("an explicit edit announces the current set")
 	}
 	if err := p.RemoveCertificate("cert-9", now); !errors.Is(err, rules.ErrNotFound) {
@@ -79,7 +81,7 @@ func TestCertificatesAreValidThroughTheirExpiryDayAndAnnouncedOnce(t *testing.T)
 
 func offer() *Offer {
 	return NewOffer(Offer{ContractID: "c", ContractNumber: "OH/1/1", Region: "groningen", ProviderKvK: "12345678",
-		Products: []OfferProduct{{ProductID: "p", Name: "Timmerman", PriceCents: 95000, Terms: []Terms{{Version: 2}, {Version: 1}}}}}, now)
+		Products: []OfferProduct{{ProductID: "p", Name: "Timmerman", PriceCents: 95000, Terms: []trajectory.Terms{{Version: 2}, {Version: 1}}}}}, now)
 }
 
 func TestOfferStartsAndTerms(t *testing.T) {
@@ -87,22 +89,22 @@ func TestOfferStartsAndTerms(t *testing.T) {
 	if o.Products[0].Terms[0].Version != 1 || o.Revision != 1 {
 		t.Fatalf("new offer %+v", o)
 	}
-	if o.AddTerms("p", Terms{Version: 2}, now) {
+	if o.AddTerms("p", trajectory.Terms{Version: 2}, now) {
 		t.Error("a known terms version changed the offer")
 	}
-	if !o.AddTerms("p", Terms{Version: 3}, now) || o.Revision != 2 {
+	if !o.AddTerms("p", trajectory.Terms{Version: 3}, now) || o.Revision != 2 {
 		t.Error("a new terms version was not added")
 	}
-	err := o.SetProductOffer("p", ProductOfferInput{Locations: []string{"Groningen", "Groningen"}, Starts: []Start{
-		{Date: NewDate(2026, 4, 1), Location: "Assen", Capacity: 0},
-		{Date: NewDate(2026, 4, 1), Location: "Groningen", Capacity: 501},
-		{Date: NewDate(2026, 4, 1), Location: "Groningen", Capacity: 5},
+	err := o.SetProductOffer("p", ProductOfferInput{Locations: []string{"Groningen", "Groningen"}, Starts: []trajectory.Start{
+		{Date: civil.NewDate(2026, 4, 1), Location: "Assen", Capacity: 0},
+		{Date: civil.NewDate(2026, 4, 1), Location: "Groningen", Capacity: 501},
+		{Date: civil.NewDate(2026, 4, 1), Location: "Groningen", Capacity: 5},
 	}}, now)
-	var ve *ValidationError
+	var ve *rules.ValidationError
 	if !errors.As(err, &ve) || len(ve.Problems) != 5 {
 		t.Fatalf("want 5 problems (duplicate location, unknown location, capacity 0, capacity 501, duplicate start), got %v", err)
 	}
-	if err := o.SetProductOffer("p", ProductOfferInput{Locations: []string{"Groningen"}, Starts: []Start{{Date: NewDate(2026, 4, 1), Location: "Groningen", Capacity: 12}}}, now); err != nil {
+	if err := o.SetProductOffer("p", ProductOfferInput{Locations: []string{"Groningen"}, Starts: []trajectory.Start{{Date: civil.NewDate(2026, 4, 1), Location: "Groningen", Capacity: 12}}}, now); err != nil {
 		t.Fatal(err)
 	}
 	if !o.SetContractStatus(ContractEnded, now) || o.SetContractStatus(ContractActive, now) || o.ContractStatus != ContractEnded {

@@ -43,20 +43,13 @@ const (
 
 // OfferProduct is one contracted product (traject) at its contracted price.
 type OfferProduct struct {
-	ProductID  string   `json:"productId"`
-	Name       string   `json:"name"`
-	PriceCents int64    `json:"priceCents"`
-	Terms      []Terms  `json:"terms"`
-	Locations  []string `json:"locations"`
-	Starts     []Start  `json:"starts"`
+	ProductID  string             `json:"productId"`
+	Name       string             `json:"name"`
+	PriceCents int64              `json:"priceCents"`
+	Terms      []trajectory.Terms `json:"terms"`
+	Locations  []string           `json:"locations"`
+	Starts     []trajectory.Start `json:"starts"`
 }
-
-// Terms and Tranche are the trajectory's published language (kit/trajectory).
-type (
-	Terms   = trajectory.Terms
-	Tranche = trajectory.Tranche
-	Start   = trajectory.Start
-)
 
 // NewOffer starts an empty offer for a contract just awarded.
 func NewOffer(o Offer, now time.Time) *Offer {
@@ -65,14 +58,14 @@ func NewOffer(o Offer, now time.Time) *Offer {
 	o.UpdatedAt = now.UTC()
 	for i := range o.Products {
 		o.Products[i].Locations = []string{}
-		o.Products[i].Starts = []Start{}
+		o.Products[i].Starts = []trajectory.Start{}
 		sortTerms(o.Products[i].Terms)
 	}
 	return &o
 }
 
-func sortTerms(t []Terms) {
-	slices.SortFunc(t, func(a, b Terms) int { return a.Version - b.Version })
+func sortTerms(t []trajectory.Terms) {
+	slices.SortFunc(t, func(a, b trajectory.Terms) int { return a.Version - b.Version })
 }
 
 // SetContractStatus follows the contract; it reports whether anything changed.
@@ -91,7 +84,7 @@ func (o *Offer) AddProduct(p OfferProduct, now time.Time) bool {
 	if slices.ContainsFunc(o.Products, func(have OfferProduct) bool { return have.ProductID == p.ProductID }) {
 		return false
 	}
-	p.Locations, p.Starts = []string{}, []Start{}
+	p.Locations, p.Starts = []string{}, []trajectory.Start{}
 	p.Terms = slices.Clone(p.Terms)
 	sortTerms(p.Terms)
 	o.Products = append(o.Products, p)
@@ -101,13 +94,13 @@ func (o *Offer) AddProduct(p OfferProduct, now time.Time) bool {
 
 // AddTerms records a terms version of a product (a later change by the buyer); it reports
 // whether the offer changed. Known versions are left as they are.
-func (o *Offer) AddTerms(productID string, t Terms, now time.Time) bool {
+func (o *Offer) AddTerms(productID string, t trajectory.Terms, now time.Time) bool {
 	for i := range o.Products {
 		p := &o.Products[i]
 		if p.ProductID != productID {
 			continue
 		}
-		if slices.ContainsFunc(p.Terms, func(h Terms) bool { return h.Version == t.Version }) {
+		if slices.ContainsFunc(p.Terms, func(h trajectory.Terms) bool { return h.Version == t.Version }) {
 			return false
 		}
 		p.Terms = append(p.Terms, t)
@@ -125,8 +118,8 @@ func (o *Offer) touch(now time.Time) {
 
 // ProductOfferInput sets a product's locations and starts.
 type ProductOfferInput struct {
-	Locations []string `json:"locations"`
-	Starts    []Start  `json:"starts"`
+	Locations []string           `json:"locations"`
+	Starts    []trajectory.Start `json:"starts"`
 }
 
 // MaxCapacity bounds one start: larger groups are not a training group but a data error.
@@ -166,9 +159,9 @@ func (o *Offer) SetProductOffer(productID string, in ProductOfferInput, now time
 	}
 	starts := slices.Clone(in.Starts)
 	if starts == nil {
-		starts = []Start{}
+		starts = []trajectory.Start{}
 	}
-	slices.SortFunc(starts, func(a, b Start) int {
+	slices.SortFunc(starts, func(a, b trajectory.Start) int {
 		if c := strings.Compare(a.Date.String(), b.Date.String()); c != 0 {
 			return c
 		}

@@ -41,11 +41,11 @@ type Contact struct {
 
 // Certificate is a quality mark or safety certificate (e.g. VCA, NRTO, Cedeo) the provider holds.
 type Certificate struct {
-	ID        string `json:"id"`
-	Type      string `json:"type"` // canonical: civil.CertificateType
-	Number    string `json:"number,omitempty"`
-	IssuedOn  Date   `json:"issuedOn"`
-	ExpiresOn Date   `json:"expiresOn"`
+	ID        string     `json:"id"`
+	Type      string     `json:"type"` // canonical: civil.CertificateType
+	Number    string     `json:"number,omitempty"`
+	IssuedOn  civil.Date `json:"issuedOn"`
+	ExpiresOn civil.Date `json:"expiresOn"`
 	// Pending: recorded by the provider, not yet verified by a buyer or coordinator against
 	// the certificate itself; it does not count for contracts until then.
 	Pending  bool          `json:"pending,omitempty"`
@@ -59,7 +59,7 @@ type Verification struct {
 }
 
 // ValidOn: a verified certificate is valid from its issue date through its expiry date.
-func (c Certificate) ValidOn(day Date) bool {
+func (c Certificate) ValidOn(day civil.Date) bool {
 	return !c.Pending && !day.Before(c.IssuedOn) && !day.After(c.ExpiresOn)
 }
 
@@ -73,10 +73,10 @@ type ProviderInput struct {
 
 // CertificateInput records a certificate or its renewal.
 type CertificateInput struct {
-	Type      string `json:"type"`
-	Number    string `json:"number,omitempty"`
-	IssuedOn  Date   `json:"issuedOn"`
-	ExpiresOn Date   `json:"expiresOn"`
+	Type      string     `json:"type"`
+	Number    string     `json:"number,omitempty"`
+	IssuedOn  civil.Date `json:"issuedOn"`
+	ExpiresOn civil.Date `json:"expiresOn"`
 }
 
 var (
@@ -86,7 +86,7 @@ var (
 
 func (in ProviderInput) validate(region string) error {
 	var v rules.Checker
-	v.Check(ValidKvK(in.KvK), "kvk", "must be 8 digits (KvK number)")
+	v.Check(civil.ValidKvK(in.KvK), "kvk", "must be 8 digits (KvK number)")
 	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
 	v.Check(len(in.Regions) > 0, "regions", "list at least one region")
 	for i, r := range in.Regions {
@@ -194,7 +194,7 @@ func (p *Provider) RemoveCertificate(id string, now time.Time) error {
 }
 
 // ValidCertificates lists the certificate types with at least one certificate valid on day.
-func (p *Provider) ValidCertificates(day Date) []string {
+func (p *Provider) ValidCertificates(day civil.Date) []string {
 	out := []string{}
 	for _, c := range p.Certificates {
 		if c.ValidOn(day) && !slices.Contains(out, c.Type) {
@@ -217,7 +217,7 @@ type CertificateChange struct {
 // every hour announces an expiry once. always announces even an unchanged set: a
 // registration or an edit of the certificates tells the other services the registry's
 // current truth (they apply it idempotently).
-func (p *Provider) NoteCertificates(today Date, always bool) (CertificateChange, bool) {
+func (p *Provider) NoteCertificates(today civil.Date, always bool) (CertificateChange, bool) {
 	valid := p.ValidCertificates(today)
 	if slices.Equal(valid, p.AnnouncedValid) && !always {
 		return CertificateChange{}, false

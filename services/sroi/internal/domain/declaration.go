@@ -3,6 +3,7 @@ package domain
 import (
 	"strings"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -20,8 +21,8 @@ const (
 type CandidateInput struct {
 	Candidate    CandidateType `json:"candidateType"`
 	HoursPerWeek float64       `json:"hoursPerWeek"`
-	From         Date          `json:"from"`
-	Until        Date          `json:"until"`
+	From         civil.Date    `json:"from"`
+	Until        civil.Date    `json:"until"`
 	ContractType string        `json:"contractType"` // permanent, fixed_term, temporary_agency, bbl, other
 	AgeBand      AgeBand       `json:"ageBand"`
 	Statushouder bool          `json:"statushouder"`

@@ -72,9 +72,9 @@ type Declaration struct {
 	Units []string `json:"units,omitempty"`
 	// DecideBy: a submitted declaration not decided by this day expires and frees its
 	// claims; RemindOn: the buyer and werkplein are reminded then (Reminded once).
-	DecideBy Date `json:"decideBy,omitzero"`
-	RemindOn Date `json:"remindOn,omitzero"`
-	Reminded bool `json:"reminded,omitempty"`
+	DecideBy civil.Date `json:"decideBy,omitzero"`
+	RemindOn civil.Date `json:"remindOn,omitzero"`
+	Reminded bool       `json:"reminded,omitempty"`
 	// MaxMonths is the table's cap for this candidate on one project.
 	MaxMonths   int        `json:"maxMonths,omitempty"`
 	Reason      string     `json:"reason,omitempty"`
@@ -89,12 +89,12 @@ type Declaration struct {
 // PurchaseInput is purchasing from a social enterprise, at invoice value or the share the
 // table gives the enterprise's certification.
 type PurchaseInput struct {
-	InvoiceCents  Cents  `json:"invoiceCents"`
-	Enterprise    string `json:"enterprise"` // the certification (table's purchasing shares); "" at invoice value
-	Supplier      string `json:"supplier"`
-	SupplierKvK   string `json:"supplierKvk"`
-	InvoiceNumber string `json:"invoiceNumber"`
-	InvoiceDate   Date   `json:"invoiceDate"`
+	InvoiceCents  Cents      `json:"invoiceCents"`
+	Enterprise    string     `json:"enterprise"` // the certification (table's purchasing shares); "" at invoice value
+	Supplier      string     `json:"supplier"`
+	SupplierKvK   string     `json:"supplierKvk"`
+	InvoiceNumber string     `json:"invoiceNumber"`
+	InvoiceDate   civil.Date `json:"invoiceDate"`
 }
 
 // PurchaseKey is what a purchase counts once by, in every region: the supplier's KvK
@@ -109,16 +109,16 @@ func (in PurchaseInput) PurchaseKey() string {
 // person (identified by BSN in the request, kept as a pseudonym), in the week of On: a
 // person's week counts once.
 type HoursInput struct {
-	Hours    int    `json:"hours"`
-	Activity string `json:"activity"`
-	On       Date   `json:"on"`
+	Hours    int        `json:"hours"`
+	Activity string     `json:"activity"`
+	On       civil.Date `json:"on"`
 }
 
 // Consent records that the participant agreed to be declared for this contractor.
 type Consent struct {
-	Given      bool   `json:"given"`
-	On         Date   `json:"on"`
-	RecordedBy string `json:"recordedBy"`
+	Given      bool       `json:"given"`
+	On         civil.Date `json:"on"`
+	RecordedBy string     `json:"recordedBy"`
 }
 
 // RefusedMonth is a month of the period that does not count, with the reason.
@@ -266,7 +266,7 @@ func (d *Declaration) revalue(t Table) error {
 // months before the award's month or after the deadline's (plus the policy's grace) are
 // refused with the reason; months after the current month are planned, a forecast that
 // counts once they have passed; the rest are claimed now.
-func PlanMonths(months []string, awarded, deadline Date, graceMonths int, today Date) (claim, planned []string, refused []RefusedMonth) {
+func PlanMonths(months []string, awarded, deadline civil.Date, graceMonths int, today civil.Date) (claim, planned []string, refused []RefusedMonth) {
 	first, last, current := monthOf(awarded), monthOf(deadline.AddMonths(graceMonths)), monthOf(today)
 	for _, m := range months {
 		switch {
@@ -288,7 +288,7 @@ func PlanMonths(months []string, awarded, deadline Date, graceMonths int, today 
 }
 
 // DuePlanned moves the planned months that have passed by today to the ones to claim.
-func (d *Declaration) DuePlanned(today Date) []string {
+func (d *Declaration) DuePlanned(today civil.Date) []string {
 	current := monthOf(today)
 	var due, rest []string
 	for _, m := range d.Planned {
@@ -323,28 +323,28 @@ func (d *Declaration) NextPlanned() string {
 	return slices.Min(d.Planned)
 }
 
-func monthOf(d Date) string { return d.String()[:7] }
+func monthOf(d civil.Date) string { return d.String()[:7] }
 
 // WeekOf is the ISO week of a day: 2026-W49.
-func WeekOf(d Date) string {
+func WeekOf(d civil.Date) string {
 	y, w := d.Time().ISOWeek()
 	return fmt.Sprintf("%04d-W%02d", y, w)
 }
 
 // AwaitDecision starts the decision period of a submitted declaration: it expires by
 // decideBy unless decided, and the deciders are reminded remind days before.
-func (d *Declaration) AwaitDecision(today Date, days, remind int) {
+func (d *Declaration) AwaitDecision(today civil.Date, days, remind int) {
 	d.DecideBy = today.AddDays(days)
 	d.RemindOn = d.DecideBy.AddDays(-remind)
 }
 
 // Expire ends a declaration no one decided within its period: its claims are to be freed.
-func (d *Declaration) Expire(today Date, now time.Time) error {
+func (d *Declaration) Expire(today civil.Date, now time.Time) error {
 	if d.Status != DeclarationSubmitted || d.DecideBy.IsZero() || d.DecideBy.After(today) {
 		return rules.State("declaration %s is %s, decide by %s", d.ID, d.Status, d.DecideBy)
 	}
 	d.Status, d.Reason = DeclarationExpired, "not decided by "+d.DecideBy.String()+": expired, its months and claims are free again"
-	d.DecideBy, d.RemindOn, d.UpdatedAt = Date{}, Date{}, now.UTC()
+	d.DecideBy, d.RemindOn, d.UpdatedAt = civil.Date{}, civil.Date{}, now.UTC()
 	return nil
 }
 
@@ -367,7 +367,7 @@ func (d *Declaration) Decide(approve bool, reason, by string, now time.Time) err
 	}
 	at := now.UTC()
 	d.Reason, d.DecidedBy, d.DecidedAt, d.UpdatedAt = reason, by, &at, at
-	d.DecideBy, d.RemindOn = Date{}, Date{}
+	d.DecideBy, d.RemindOn = civil.Date{}, civil.Date{}
 	return nil
 }
 

@@ -16,22 +16,19 @@ import (
 // Cents is an amount in euro cents.
 type Cents = int64
 
-// Date is a calendar day.
-type Date = civil.Date
-
 // Policy is a region's social-return policy from a day on (data, not code): above which
 // contract value and duration an award carries an obligation, which percentage by default,
 // the cap, and which kinds of contract it applies to.
 type Policy struct {
-	Region         string   `json:"region"`
-	Version        int      `json:"version"`
-	EffectiveFrom  Date     `json:"effectiveFrom"`
-	Source         string   `json:"source"`
-	ThresholdCents Cents    `json:"thresholdCents"` // an obligation from this value (excl. VAT) up
-	MinMonths      int      `json:"minMonths"`      // and this duration up (0: any)
-	BasisPoints    int      `json:"basisPoints"`    // the default percentage: 500 = 5%
-	CapCents       Cents    `json:"capCents"`       // at most this obligation (0: no cap)
-	ContractTypes  []string `json:"contractTypes"`  // works, services, supplies; empty: all
+	Region         string     `json:"region"`
+	Version        int        `json:"version"`
+	EffectiveFrom  civil.Date `json:"effectiveFrom"`
+	Source         string     `json:"source"`
+	ThresholdCents Cents      `json:"thresholdCents"` // an obligation from this value (excl. VAT) up
+	MinMonths      int        `json:"minMonths"`      // and this duration up (0: any)
+	BasisPoints    int        `json:"basisPoints"`    // the default percentage: 500 = 5%
+	CapCents       Cents      `json:"capCents"`       // at most this obligation (0: no cap)
+	ContractTypes  []string   `json:"contractTypes"`  // works, services, supplies; empty: all
 	// Thresholds per contract type where they differ (Friesland: works from EUR 250,000,
 	// services from EUR 100,000); a type listed here is in scope. ThresholdCents applies
 	// to the others and to an award that names no type.
@@ -87,7 +84,7 @@ func (p Policy) thresholdFor(contractType string) (Cents, bool, string) {
 }
 
 // PolicyAt is the version in force on a day: of those effective on or before it, the newest.
-func PolicyAt(versions []Policy, day Date) (Policy, bool) {
+func PolicyAt(versions []Policy, day civil.Date) (Policy, bool) {
 	var found Policy
 	ok := false
 	for _, p := range versions {
@@ -104,8 +101,8 @@ type Award struct {
 	Months       int    `json:"months"`     // the contract's duration
 	ContractType string `json:"contractType"`
 	// BasisPoints is the SROI percentage the tender stated (0: the policy's default).
-	BasisPoints int  `json:"basisPoints"`
-	Published   Date `json:"published"`
+	BasisPoints int        `json:"basisPoints"`
+	Published   civil.Date `json:"published"`
 }
 
 // Obligation is what an award obliges the contractor to, and the rule that decided it.

@@ -1,6 +1,10 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/werkregio/platform/services/kit/civil"
+)
 
 // ProjectStatus is how a project's social return stands.
 type ProjectStatus string
@@ -35,7 +39,7 @@ const behindMargin = 1_000
 // obligation; expected is the share of the period (award to deadline) passed; the forecast
 // adds to the approved value what is still to come (declarations awaiting a decision and
 // months planned).
-func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, today Date) Progress {
+func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, today civil.Date) Progress {
 	p := Progress{ObligationCents: obligation, DeclaredCents: declared, ApprovedCents: approved, ForecastCents: approved + toCome}
 	if obligation <= 0 {
 		p.RealisedBP, p.Status, p.Reason = 10_000, StatusMet, "no obligation"
@@ -53,7 +57,7 @@ func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, t
 	switch {
 	case approved >= obligation:
 		p.Status, p.Reason = StatusMet, "the obligation is realised"
-	case !today.Before(deadline) && deadline != (Date{}):
+	case !today.Before(deadline) && deadline != (civil.Date{}):
 		p.Status, p.Reason = StatusOverdue, fmt.Sprintf("the deadline %s passed with %s of %s approved", deadline, Euro(approved), Euro(obligation))
 	case p.RealisedBP+behindMargin < p.ExpectedBP:
 		p.Status = StatusBehind
@@ -69,9 +73,9 @@ func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, t
 
 // JobsGoal is a regional goal such as the 1000-banenplan: people in work by a day.
 type JobsGoal struct {
-	Target   int  `json:"target"`
-	From     Date `json:"from"`
-	Deadline Date `json:"deadline"`
+	Target   int        `json:"target"`
+	From     civil.Date `json:"from"`
+	Deadline civil.Date `json:"deadline"`
 }
 
 // GoalPace is where a jobs goal stands: placements so far, the target line's value today,
@@ -85,7 +89,7 @@ type GoalPace struct {
 
 // PaceOf compares placements with a straight target line from the goal's start to its
 // deadline and gives the monthly run rate still needed.
-func PaceOf(g JobsGoal, placed int, today Date) GoalPace {
+func PaceOf(g JobsGoal, placed int, today civil.Date) GoalPace {
 	p := GoalPace{Placed: placed}
 	total := g.From.DaysUntil(g.Deadline)
 	passed := min(max(g.From.DaysUntil(today), 0), max(total, 0))

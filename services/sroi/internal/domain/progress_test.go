@@ -13,7 +13,7 @@ func TestAProjectsProgressAndStatus(t *testing.T) {
 	half := civil.NewDate(2026, 7, 2)
 	for name, c := range map[string]struct {
 		approved, running Cents
-		today             Date
+		today             civil.Date
 		want              ProjectStatus
 		phrase            string
 	}{

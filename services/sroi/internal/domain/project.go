@@ -15,17 +15,17 @@ import (
 // three parties that answer for it, and its figures as declarations are valued and approved.
 type Project struct {
 	optimistic.StoreVersion `json:"-"`
-	ID                      string `json:"id"`
-	Region                  string `json:"region"`
-	TenderID                string `json:"tenderId"`
-	Title                   string `json:"title"`
-	Sector                  string `json:"sector"`
-	Buyer                   string `json:"buyer"`
-	ContractorKvK           string `json:"contractorKvk"`
-	ContractorName          string `json:"contractorName"`
-	Award                   Award  `json:"award"`
-	AwardedOn               Date   `json:"awardedOn"`
-	Deadline                Date   `json:"deadline"`
+	ID                      string     `json:"id"`
+	Region                  string     `json:"region"`
+	TenderID                string     `json:"tenderId"`
+	Title                   string     `json:"title"`
+	Sector                  string     `json:"sector"`
+	Buyer                   string     `json:"buyer"`
+	ContractorKvK           string     `json:"contractorKvk"`
+	ContractorName          string     `json:"contractorName"`
+	Award                   Award      `json:"award"`
+	AwardedOn               civil.Date `json:"awardedOn"`
+	Deadline                civil.Date `json:"deadline"`
 	// DeadlineRule says where the deadline comes from (the contract's end, or an assumption).
 	DeadlineRule string `json:"deadlineRule"`
 	// Table values the contractor's contributions: the region's table in force on the
@@ -44,8 +44,8 @@ type Project struct {
 	Progress    Progress   `json:"progress"`
 	// CheckedOn is the day the progress was last computed; NextCheck the day it may change
 	// without a new declaration (time passing, a reminder before the deadline).
-	CheckedOn Date `json:"checkedOn"`
-	NextCheck Date `json:"nextCheck,omitzero"`
+	CheckedOn civil.Date `json:"checkedOn"`
+	NextCheck civil.Date `json:"nextCheck,omitzero"`
 	// Reminders already sent, by cause (deadline-90, deadline-30, behind-<day>).
 	Reminders []string  `json:"reminders,omitempty"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -141,15 +141,15 @@ func NewProject(id, region string, a AwardFacts, policy *Policy, table *Table, n
 
 // AwardFacts are what an award from procurement tells about the project.
 type AwardFacts struct {
-	TenderID       string `json:"tenderId"`
-	Title          string `json:"title"`
-	Sector         string `json:"sector"`
-	Buyer          string `json:"buyer"`
-	ContractorKvK  string `json:"contractorKvk"`
-	ContractorName string `json:"contractorName"`
-	Award          Award  `json:"award"`
-	AwardedOn      Date   `json:"awardedOn"`
-	ContractEnd    Date   `json:"contractEnd,omitzero"`
+	TenderID       string     `json:"tenderId"`
+	Title          string     `json:"title"`
+	Sector         string     `json:"sector"`
+	Buyer          string     `json:"buyer"`
+	ContractorKvK  string     `json:"contractorKvk"`
+	ContractorName string     `json:"contractorName"`
+	Award          Award      `json:"award"`
+	AwardedOn      civil.Date `json:"awardedOn"`
+	ContractEnd    civil.Date `json:"contractEnd,omitzero"`
 }
 
 // ApplyPolicy computes the obligation with a policy (a project made without one follows a
@@ -160,7 +160,7 @@ func (p *Project) ApplyPolicy(policy Policy, now time.Time) error {
 		return err
 	}
 	p.Computed, p.NoPolicy, p.GraceMonths, p.UpdatedAt = o, false, policy.GraceMonths, now.UTC()
-	if p.Deadline != (Date{}) {
+	if p.Deadline != (civil.Date{}) {
 		p.Recompute(civil.DateOf(now))
 	}
 	return nil
@@ -195,7 +195,7 @@ func (p *Project) SetParties(in Parties, now time.Time) error {
 }
 
 // SetDeadline moves the deadline (the contract was extended, or the assumption corrected).
-func (p *Project) SetDeadline(d Date, reason string, now time.Time) error {
+func (p *Project) SetDeadline(d civil.Date, reason string, now time.Time) error {
 	var v rules.Checker
 	v.Check(!d.IsZero() && d.After(p.AwardedOn), "deadline", "must lie after the award date %s", p.AwardedOn)
 	v.Check(len(strings.TrimSpace(reason)) >= 5, "reason", "say why the deadline moves")
@@ -216,7 +216,7 @@ func ValidEmail(s string) bool {
 
 // Count applies a declaration's change to the figures; the caller makes sure it is
 // applied once (its cause is kept with the project's commit).
-func (p *Project) Count(delta Delta, today Date) {
+func (p *Project) Count(delta Delta, today civil.Date) {
 	f := &p.Figures
 	f.DeclaredCents += delta.Declared
 	f.ApprovedCents += delta.Approved
@@ -242,13 +242,13 @@ type Delta struct {
 }
 
 // QuarterOf names a day's quarter: 2026-Q3.
-func QuarterOf(d Date) string {
+func QuarterOf(d civil.Date) string {
 	t := d.Time()
 	return strconv.Itoa(t.Year()) + "-Q" + strconv.Itoa((int(t.Month())-1)/3+1)
 }
 
 // Recompute sets the progress as of today and the next day it may change by itself.
-func (p *Project) Recompute(today Date) {
+func (p *Project) Recompute(today civil.Date) {
 	f := p.Figures
 	p.Progress = ProgressOf(p.ObligationCents(), f.DeclaredCents, f.ApprovedCents, f.PendingCents+f.PlannedCents, p.AwardedOn, p.Deadline, today)
 	if p.NoPolicy && p.Override == nil {
@@ -262,21 +262,21 @@ func (p *Project) Recompute(today Date) {
 const OverdueReminder = "overdue"
 
 // BehindReminder is the reminder of falling behind in today's quarter.
-func BehindReminder(today Date) string { return "behind-" + QuarterOf(today) }
+func BehindReminder(today civil.Date) string { return "behind-" + QuarterOf(today) }
 
 // nextCheck is the first day after today on which the progress changes status with time
 // alone or a reminder is due: when the expected share passes the realised one by the
 // margin, 90 and 30 days before the deadline, the deadline itself.
-func (p *Project) nextCheck(today Date) Date {
+func (p *Project) nextCheck(today civil.Date) civil.Date {
 	owed := p.ObligationCents() > 0
 	switch {
 	case owed && p.Progress.Status == StatusBehind && !slices.Contains(p.Reminders, BehindReminder(today)),
 		owed && p.Progress.Status == StatusOverdue && !slices.Contains(p.Reminders, OverdueReminder):
 		return today // its reminder is due now
 	case p.Progress.Status == StatusMet, p.Progress.Status == StatusOverdue, p.Progress.Status == StatusNoPolicy:
-		return Date{}
+		return civil.Date{}
 	}
-	candidates := []Date{p.Deadline}
+	candidates := []civil.Date{p.Deadline}
 	for _, days := range []int{90, 30} {
 		if slices.Contains(p.Reminders, "deadline-"+strconv.Itoa(days)) {
 			continue
@@ -293,7 +293,7 @@ func (p *Project) nextCheck(today Date) Date {
 		passed := total*(p.Progress.RealisedBP+behindMargin)/10_000 + 1
 		candidates = append(candidates, p.AwardedOn.AddDays(passed))
 	}
-	var next Date
+	var next civil.Date
 	for _, c := range candidates {
 		if c.After(today) && (next.IsZero() || c.Before(next)) {
 			next = c

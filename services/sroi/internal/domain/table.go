@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -39,11 +40,11 @@ const (
 // the alternative contributions. Tables are data: a tender is valued with the table in
 // force on its publication date.
 type Table struct {
-	ID            string `json:"id"`
-	Region        string `json:"region"`
-	Name          string `json:"name"`
-	Version       int    `json:"version"`
-	EffectiveFrom Date   `json:"effectiveFrom"`
+	ID            string     `json:"id"`
+	Region        string     `json:"region"`
+	Name          string     `json:"name"`
+	Version       int        `json:"version"`
+	EffectiveFrom civil.Date `json:"effectiveFrom"`
 	// Source names the published table (and says what it leaves open).
 	Source string `json:"source"`
 	// FullTimeHours: a week's hours that count as full time (36 in most tables).
@@ -118,7 +119,7 @@ func (t Table) MaxMonthsOf(c CandidateType) int {
 
 // TableAt is the table of a series in force on a day (a tender's publication date); series
 // "" takes every table given (a region's own).
-func TableAt(tables []Table, region string, day Date) (Table, bool) {
+func TableAt(tables []Table, region string, day civil.Date) (Table, bool) {
 	var found Table
 	ok := false
 	for _, t := range tables {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -22,8 +23,8 @@ type Contribution struct {
 	Kind         string        `json:"kind"`
 	Candidate    CandidateType `json:"candidateType,omitempty"`
 	HoursPerWeek float64       `json:"hoursPerWeek,omitempty"`
-	From         Date          `json:"from,omitzero"`
-	Until        Date          `json:"until,omitzero"`
+	From         civil.Date    `json:"from,omitzero"`
+	Until        civil.Date    `json:"until,omitzero"`
 	Bonuses      []Bonus       `json:"bonuses,omitempty"`
 	InvoiceCents Cents         `json:"invoiceCents,omitempty"`
 	Enterprise   string        `json:"enterprise,omitempty"` // the kind of social enterprise (table's purchasing shares)
@@ -111,7 +112,7 @@ func ValueOf(t Table, d Contribution, months int) (Value, error) {
 
 // MonthsOf are the calendar months (YYYY-MM) a period counts for: a month counts when the
 // period covers at least half of its days.
-func MonthsOf(from, until Date) []string {
+func MonthsOf(from, until civil.Date) []string {
 	var out []string
 	if from.IsZero() || until.IsZero() || until.Before(from) {
 		return out

@@ -7,7 +7,7 @@ import (
 	"github.com/werkregio/platform/services/kit/civil"
 )
 
-func table(t *testing.T, region string, day Date) Table {
+func table(t *testing.T, region string, day civil.Date) Table {
 	t.Helper()
 	tb, ok := TableAt(PublishedTables, region, day)
 	if !ok {
