@@ -162,6 +162,23 @@ func amountsInCents(doc *openapi3.T) {
 	for name, ref := range doc.Components.Schemas {
 		walk(name, ref)
 	}
+	if doc.Paths == nil {
+		return
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk("", mt.Schema)
+				}
+			}
+			for _, p := range op.Parameters {
+				if p.Value != nil {
+					walk(p.Value.Name, p.Value.Schema)
+				}
+			}
+		}
+	}
 }
 
 func allStrings(values []any) bool {

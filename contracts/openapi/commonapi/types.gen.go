@@ -143,6 +143,27 @@ func (e ProblemType) Valid() bool {
 	}
 }
 
+// Defines values for ListDeadLettersParamsStatus.
+const (
+	ListDeadLettersParamsStatusDiscarded ListDeadLettersParamsStatus = "discarded"
+	ListDeadLettersParamsStatusOpen      ListDeadLettersParamsStatus = "open"
+	ListDeadLettersParamsStatusReplayed  ListDeadLettersParamsStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadLettersParamsStatus enum.
+func (e ListDeadLettersParamsStatus) Valid() bool {
+	switch e {
+	case ListDeadLettersParamsStatusDiscarded:
+		return true
+	case ListDeadLettersParamsStatusOpen:
+		return true
+	case ListDeadLettersParamsStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
 // DeadLetter defines model for DeadLetter.
 type DeadLetter struct {
 	At      time.Time `json:"at"`
@@ -343,8 +364,11 @@ type ListDeadLettersParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Status open (default): waiting for a replay or a discard
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListDeadLettersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListDeadLettersParamsStatus defines parameters for ListDeadLetters.
+type ListDeadLettersParamsStatus string
 
 // ListDeadLetters200JSONResponseBody defines parameters for ListDeadLetters.
 type ListDeadLetters200JSONResponseBody struct {

@@ -227,6 +227,48 @@ func (e TargetGroup) Valid() bool {
 	}
 }
 
+// Defines values for ListDeadLettersParamsStatus.
+const (
+	ListDeadLettersParamsStatusDiscarded ListDeadLettersParamsStatus = "discarded"
+	ListDeadLettersParamsStatusOpen      ListDeadLettersParamsStatus = "open"
+	ListDeadLettersParamsStatusReplayed  ListDeadLettersParamsStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadLettersParamsStatus enum.
+func (e ListDeadLettersParamsStatus) Valid() bool {
+	switch e {
+	case ListDeadLettersParamsStatusDiscarded:
+		return true
+	case ListDeadLettersParamsStatusOpen:
+		return true
+	case ListDeadLettersParamsStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EraseParticipantJSONBodyBasis.
+const (
+	EraseParticipantJSONBodyBasisConsentWithdrawn EraseParticipantJSONBodyBasis = "consent-withdrawn"
+	EraseParticipantJSONBodyBasisRequest          EraseParticipantJSONBodyBasis = "request"
+	EraseParticipantJSONBodyBasisRetentionEnded   EraseParticipantJSONBodyBasis = "retention-ended"
+)
+
+// Valid indicates whether the value is a known member of the EraseParticipantJSONBodyBasis enum.
+func (e EraseParticipantJSONBodyBasis) Valid() bool {
+	switch e {
+	case EraseParticipantJSONBodyBasisConsentWithdrawn:
+		return true
+	case EraseParticipantJSONBodyBasisRequest:
+		return true
+	case EraseParticipantJSONBodyBasisRetentionEnded:
+		return true
+	default:
+		return false
+	}
+}
+
 // Actor defines model for Actor.
 type Actor struct {
 	Name    *string `json:"name,omitempty"`
@@ -671,8 +713,11 @@ type ListDeadLettersParams struct {
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Status open (default): waiting for a replay or a discard
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListDeadLettersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListDeadLettersParamsStatus defines parameters for ListDeadLetters.
+type ListDeadLettersParamsStatus string
 
 // ListDeadLetters200JSONResponseBody defines parameters for ListDeadLetters.
 type ListDeadLetters200JSONResponseBody struct {
@@ -939,8 +984,8 @@ type RevealBSN200JSONResponseBody struct {
 
 // EraseParticipantJSONBody defines parameters for EraseParticipant.
 type EraseParticipantJSONBody struct {
-	Basis  interface{} `json:"basis"`
-	Reason string      `json:"reason"`
+	Basis  EraseParticipantJSONBodyBasis `json:"basis"`
+	Reason string                        `json:"reason"`
 }
 
 // EraseParticipantParams defines parameters for EraseParticipant.
@@ -951,6 +996,9 @@ type EraseParticipantParams struct {
 	// IfMatch Do this only while the resource is at this version (its ETag); 412 when it has moved on
 	IfMatch *CommonIfMatchOptional `json:"If-Match,omitempty"`
 }
+
+// EraseParticipantJSONBodyBasis defines parameters for EraseParticipant.
+type EraseParticipantJSONBodyBasis string
 
 // ExportParticipantJSONBody defines parameters for ExportParticipant.
 type ExportParticipantJSONBody struct {

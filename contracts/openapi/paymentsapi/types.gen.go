@@ -500,6 +500,72 @@ func (e TransferStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListDeadLettersParamsStatus.
+const (
+	ListDeadLettersParamsStatusDiscarded ListDeadLettersParamsStatus = "discarded"
+	ListDeadLettersParamsStatusOpen      ListDeadLettersParamsStatus = "open"
+	ListDeadLettersParamsStatusReplayed  ListDeadLettersParamsStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadLettersParamsStatus enum.
+func (e ListDeadLettersParamsStatus) Valid() bool {
+	switch e {
+	case ListDeadLettersParamsStatusDiscarded:
+		return true
+	case ListDeadLettersParamsStatusOpen:
+		return true
+	case ListDeadLettersParamsStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBankExceptionsParamsStatus.
+const (
+	ListBankExceptionsParamsStatusOpen     ListBankExceptionsParamsStatus = "open"
+	ListBankExceptionsParamsStatusResolved ListBankExceptionsParamsStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the ListBankExceptionsParamsStatus enum.
+func (e ListBankExceptionsParamsStatus) Valid() bool {
+	switch e {
+	case ListBankExceptionsParamsStatusOpen:
+		return true
+	case ListBankExceptionsParamsStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRunsParamsStatus.
+const (
+	ListRunsParamsStatusApproved  ListRunsParamsStatus = "approved"
+	ListRunsParamsStatusBuilding  ListRunsParamsStatus = "building"
+	ListRunsParamsStatusCancelled ListRunsParamsStatus = "cancelled"
+	ListRunsParamsStatusReady     ListRunsParamsStatus = "ready"
+	ListRunsParamsStatusSent      ListRunsParamsStatus = "sent"
+)
+
+// Valid indicates whether the value is a known member of the ListRunsParamsStatus enum.
+func (e ListRunsParamsStatus) Valid() bool {
+	switch e {
+	case ListRunsParamsStatusApproved:
+		return true
+	case ListRunsParamsStatusBuilding:
+		return true
+	case ListRunsParamsStatusCancelled:
+		return true
+	case ListRunsParamsStatusReady:
+		return true
+	case ListRunsParamsStatusSent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Balances defines model for Balances.
 type Balances struct {
 	// CommittedCents Euro cents
@@ -1156,8 +1222,11 @@ type ListDeadLettersParams struct {
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Status open (default): waiting for a replay or a discard
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListDeadLettersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListDeadLettersParamsStatus defines parameters for ListDeadLetters.
+type ListDeadLettersParamsStatus string
 
 // ListDeadLetters200JSONResponseBody defines parameters for ListDeadLetters.
 type ListDeadLetters200JSONResponseBody struct {
@@ -1242,9 +1311,12 @@ type ListBankExceptionsParams struct {
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After The cursor from the previous page's next link
-	After  *CommonAfter `form:"after,omitempty" json:"after,omitempty"`
-	Status interface{}  `form:"status,omitempty" json:"status,omitempty"`
+	After  *CommonAfter                    `form:"after,omitempty" json:"after,omitempty"`
+	Status *ListBankExceptionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListBankExceptionsParamsStatus defines parameters for ListBankExceptions.
+type ListBankExceptionsParamsStatus string
 
 // ResolveBankExceptionParams defines parameters for ResolveBankException.
 type ResolveBankExceptionParams struct {
@@ -1333,9 +1405,12 @@ type ListRunsParams struct {
 	After *CommonAfter `form:"after,omitempty" json:"after,omitempty"`
 
 	// UpdatedSince Only what changed at or after this moment, oldest change first (RFC 3339)
-	UpdatedSince *CommonUpdatedSince `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
-	Status       interface{}         `form:"status,omitempty" json:"status,omitempty"`
+	UpdatedSince *CommonUpdatedSince   `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
+	Status       *ListRunsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListRunsParamsStatus defines parameters for ListRuns.
+type ListRunsParamsStatus string
 
 // CreateRunParams defines parameters for CreateRun.
 type CreateRunParams struct {

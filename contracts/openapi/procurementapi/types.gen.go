@@ -263,6 +263,90 @@ func (e TenderStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListDeadLettersParamsStatus.
+const (
+	ListDeadLettersParamsStatusDiscarded ListDeadLettersParamsStatus = "discarded"
+	ListDeadLettersParamsStatusOpen      ListDeadLettersParamsStatus = "open"
+	ListDeadLettersParamsStatusReplayed  ListDeadLettersParamsStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadLettersParamsStatus enum.
+func (e ListDeadLettersParamsStatus) Valid() bool {
+	switch e {
+	case ListDeadLettersParamsStatusDiscarded:
+		return true
+	case ListDeadLettersParamsStatusOpen:
+		return true
+	case ListDeadLettersParamsStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListContractsParamsStatus.
+const (
+	ListContractsParamsStatusActive    ListContractsParamsStatus = "active"
+	ListContractsParamsStatusEnded     ListContractsParamsStatus = "ended"
+	ListContractsParamsStatusSuspended ListContractsParamsStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the ListContractsParamsStatus enum.
+func (e ListContractsParamsStatus) Valid() bool {
+	switch e {
+	case ListContractsParamsStatusActive:
+		return true
+	case ListContractsParamsStatusEnded:
+		return true
+	case ListContractsParamsStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSchemesParamsStatus.
+const (
+	ListSchemesParamsStatusClosed ListSchemesParamsStatus = "closed"
+	ListSchemesParamsStatusDraft  ListSchemesParamsStatus = "draft"
+	ListSchemesParamsStatusOpen   ListSchemesParamsStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the ListSchemesParamsStatus enum.
+func (e ListSchemesParamsStatus) Valid() bool {
+	switch e {
+	case ListSchemesParamsStatusClosed:
+		return true
+	case ListSchemesParamsStatusDraft:
+		return true
+	case ListSchemesParamsStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTendersParamsStatus.
+const (
+	ListTendersParamsStatusAnnounced ListTendersParamsStatus = "announced"
+	ListTendersParamsStatusAwarded   ListTendersParamsStatus = "awarded"
+	ListTendersParamsStatusCancelled ListTendersParamsStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the ListTendersParamsStatus enum.
+func (e ListTendersParamsStatus) Valid() bool {
+	switch e {
+	case ListTendersParamsStatusAnnounced:
+		return true
+	case ListTendersParamsStatusAwarded:
+		return true
+	case ListTendersParamsStatusCancelled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Application defines model for Application.
 type Application struct {
 	Certificates []Certificate `json:"certificates,omitempty"`
@@ -691,8 +775,11 @@ type ListDeadLettersParams struct {
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Status open (default): waiting for a replay or a discard
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListDeadLettersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListDeadLettersParamsStatus defines parameters for ListDeadLetters.
+type ListDeadLettersParamsStatus string
 
 // ListDeadLetters200JSONResponseBody defines parameters for ListDeadLetters.
 type ListDeadLetters200JSONResponseBody struct {
@@ -794,9 +881,9 @@ type GetApplicationParams struct {
 
 // ListContractsParams defines parameters for ListContracts.
 type ListContractsParams struct {
-	SchemeID    *SchemeIDQuery    `form:"schemeId,omitempty" json:"schemeId,omitempty"`
-	ProviderKvK *ProviderKvKQuery `form:"providerKvk,omitempty" json:"providerKvk,omitempty"`
-	Status      interface{}       `form:"status,omitempty" json:"status,omitempty"`
+	SchemeID    *SchemeIDQuery             `form:"schemeId,omitempty" json:"schemeId,omitempty"`
+	ProviderKvK *ProviderKvKQuery          `form:"providerKvk,omitempty" json:"providerKvk,omitempty"`
+	Status      *ListContractsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Limit Items per page, 1 to 500 (default 50)
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -807,6 +894,9 @@ type ListContractsParams struct {
 	// UpdatedSince Only what changed at or after this moment, oldest change first (RFC 3339)
 	UpdatedSince *CommonUpdatedSince `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
 }
+
+// ListContractsParamsStatus defines parameters for ListContracts.
+type ListContractsParamsStatus string
 
 // GetContractParams defines parameters for GetContract.
 type GetContractParams struct {
@@ -861,7 +951,7 @@ type WithdrawContractParams struct {
 
 // ListSchemesParams defines parameters for ListSchemes.
 type ListSchemesParams struct {
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListSchemesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Limit Items per page, 1 to 500 (default 50)
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -872,6 +962,9 @@ type ListSchemesParams struct {
 	// UpdatedSince Only what changed at or after this moment, oldest change first (RFC 3339)
 	UpdatedSince *CommonUpdatedSince `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
 }
+
+// ListSchemesParamsStatus defines parameters for ListSchemes.
+type ListSchemesParamsStatus string
 
 // CreateSchemeParams defines parameters for CreateScheme.
 type CreateSchemeParams struct {
@@ -947,7 +1040,7 @@ type PublishSchemeParams struct {
 
 // ListTendersParams defines parameters for ListTenders.
 type ListTendersParams struct {
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListTendersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Limit Items per page, 1 to 500 (default 50)
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -958,6 +1051,9 @@ type ListTendersParams struct {
 	// UpdatedSince Only what changed at or after this moment, oldest change first (RFC 3339)
 	UpdatedSince *CommonUpdatedSince `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
 }
+
+// ListTendersParamsStatus defines parameters for ListTenders.
+type ListTendersParamsStatus string
 
 // AnnounceTenderParams defines parameters for AnnounceTender.
 type AnnounceTenderParams struct {

@@ -74,6 +74,48 @@ func (e TrancheMilestone) Valid() bool {
 	}
 }
 
+// Defines values for ListDeadLettersParamsStatus.
+const (
+	ListDeadLettersParamsStatusDiscarded ListDeadLettersParamsStatus = "discarded"
+	ListDeadLettersParamsStatusOpen      ListDeadLettersParamsStatus = "open"
+	ListDeadLettersParamsStatusReplayed  ListDeadLettersParamsStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadLettersParamsStatus enum.
+func (e ListDeadLettersParamsStatus) Valid() bool {
+	switch e {
+	case ListDeadLettersParamsStatusDiscarded:
+		return true
+	case ListDeadLettersParamsStatusOpen:
+		return true
+	case ListDeadLettersParamsStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListOffersParamsContractStatus.
+const (
+	ListOffersParamsContractStatusActive    ListOffersParamsContractStatus = "active"
+	ListOffersParamsContractStatusEnded     ListOffersParamsContractStatus = "ended"
+	ListOffersParamsContractStatusSuspended ListOffersParamsContractStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the ListOffersParamsContractStatus enum.
+func (e ListOffersParamsContractStatus) Valid() bool {
+	switch e {
+	case ListOffersParamsContractStatusActive:
+		return true
+	case ListOffersParamsContractStatusEnded:
+		return true
+	case ListOffersParamsContractStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
 // BankAccount Shown to the provider itself, finance and administrators only
 type BankAccount struct {
 	AccountHolder string            `json:"accountHolder"`
@@ -382,8 +424,11 @@ type ListDeadLettersParams struct {
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Status open (default): waiting for a replay or a discard
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListDeadLettersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListDeadLettersParamsStatus defines parameters for ListDeadLetters.
+type ListDeadLettersParamsStatus string
 
 // ListDeadLetters200JSONResponseBody defines parameters for ListDeadLetters.
 type ListDeadLetters200JSONResponseBody struct {
@@ -468,8 +513,8 @@ type ListOffersParams struct {
 	Scheme   *string `form:"scheme,omitempty" json:"scheme,omitempty"`
 
 	// Product Offers that include this product
-	Product        *string     `form:"product,omitempty" json:"product,omitempty"`
-	ContractStatus interface{} `form:"contractStatus,omitempty" json:"contractStatus,omitempty"`
+	Product        *string                         `form:"product,omitempty" json:"product,omitempty"`
+	ContractStatus *ListOffersParamsContractStatus `form:"contractStatus,omitempty" json:"contractStatus,omitempty"`
 
 	// Limit Items per page, 1 to 500 (default 50)
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -480,6 +525,9 @@ type ListOffersParams struct {
 	// UpdatedSince Only what changed at or after this moment, oldest change first (RFC 3339)
 	UpdatedSince *CommonUpdatedSince `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
 }
+
+// ListOffersParamsContractStatus defines parameters for ListOffers.
+type ListOffersParamsContractStatus string
 
 // GetOfferParams defines parameters for GetOffer.
 type GetOfferParams struct {

@@ -299,6 +299,27 @@ func (e TableExampleContributionKind) Valid() bool {
 	}
 }
 
+// Defines values for ListDeadLettersParamsStatus.
+const (
+	ListDeadLettersParamsStatusDiscarded ListDeadLettersParamsStatus = "discarded"
+	ListDeadLettersParamsStatusOpen      ListDeadLettersParamsStatus = "open"
+	ListDeadLettersParamsStatusReplayed  ListDeadLettersParamsStatus = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadLettersParamsStatus enum.
+func (e ListDeadLettersParamsStatus) Valid() bool {
+	switch e {
+	case ListDeadLettersParamsStatusDiscarded:
+		return true
+	case ListDeadLettersParamsStatusOpen:
+		return true
+	case ListDeadLettersParamsStatusReplayed:
+		return true
+	default:
+		return false
+	}
+}
+
 // CandidateInput defines model for CandidateInput.
 type CandidateInput struct {
 	AgeBand       *CandidateInputAgeBand      `json:"ageBand,omitempty"`
@@ -987,8 +1008,11 @@ type ListDeadLettersParams struct {
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Status open (default): waiting for a replay or a discard
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *ListDeadLettersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListDeadLettersParamsStatus defines parameters for ListDeadLetters.
+type ListDeadLettersParamsStatus string
 
 // ListDeadLetters200JSONResponseBody defines parameters for ListDeadLetters.
 type ListDeadLetters200JSONResponseBody struct {

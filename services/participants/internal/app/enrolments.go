@@ -150,18 +150,18 @@ func (s *Service) EnrolmentAudit(ctx context.Context, p auth.Principal, id strin
 
 // DayInput names the day of a lifecycle step.
 type DayInput struct {
-	On civil.Date `json:"on"`
+	On civil.Date
 }
 
 // DropoutInput gives the reason and day of a dropout.
 type DropoutInput struct {
-	Reason string     `json:"reason"`
-	On     civil.Date `json:"on"`
+	Reason string
+	On     civil.Date
 }
 
 // JobEndInput is the last day of a job.
 type JobEndInput struct {
-	EndDate civil.Date `json:"endDate"`
+	EndDate civil.Date
 }
 
 // StartEnrolment: the provider (or guidance) records the start.

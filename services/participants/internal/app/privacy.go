@@ -69,8 +69,8 @@ func (s *Service) ExportParticipant(ctx context.Context, p auth.Principal, id, r
 
 // ErasureInput says why a participant's personal data is erased.
 type ErasureInput struct {
-	Basis  domain.ErasureBasis `json:"basis"`
-	Reason string              `json:"reason"`
+	Basis  domain.ErasureBasis
+	Reason string
 }
 
 // EraseParticipant erases a participant's personal data (name, BSN, competencies) from

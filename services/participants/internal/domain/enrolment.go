@@ -85,14 +85,14 @@ type Transition struct {
 
 // EnrolmentInput is a work coach's enrolment of a participant in a provider's product.
 type EnrolmentInput struct {
-	ParticipantID string     `json:"participantId"`
-	ContractID    string     `json:"contractId"`
-	ProductID     string     `json:"productId"`
-	StartDate     civil.Date `json:"startDate"`
-	Location      string     `json:"location"`
+	ParticipantID string
+	ContractID    string
+	ProductID     string
+	StartDate     civil.Date
+	Location      string
 	// LateRegistration is the reason for registering an enrolment whose start lies further
 	// back than StartGrace (records brought over from another system); coordinators only.
-	LateRegistration string `json:"lateRegistration,omitempty"`
+	LateRegistration string
 }
 
 // EnrolmentID is deterministic: the same participant in the same start is one enrolment,

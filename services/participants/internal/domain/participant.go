@@ -66,13 +66,13 @@ func (c Consent) Active() bool { return !c.GivenOn.IsZero() && c.WithdrawnOn.IsZ
 
 // ParticipantInput registers or edits a participant. BSN is read on registration only.
 type ParticipantInput struct {
-	BSN          string        `json:"bsn,omitempty"`
-	Municipality string        `json:"municipality"`
-	Name         string        `json:"name"`
-	TargetGroups []TargetGroup `json:"targetGroups"`
-	LadderStep   int           `json:"ladderStep"`
-	Competencies []string      `json:"competencies"`
-	Consent      Consent       `json:"consent"`
+	BSN          string
+	Municipality string
+	Name         string
+	TargetGroups []TargetGroup
+	LadderStep   int
+	Competencies []string
+	Consent      Consent
 }
 
 var escoSkill = regexp.MustCompile(`^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -158,10 +158,10 @@ type Praktijkverklaring struct {
 
 // PraktijkverklaringInput records one.
 type PraktijkverklaringInput struct {
-	IssuedOn      civil.Date `json:"issuedOn"`
-	Qualification string     `json:"qualification"`
-	WorkProcesses []string   `json:"workProcesses"`
-	IssuedBy      string     `json:"issuedBy"`
+	IssuedOn      civil.Date
+	Qualification string
+	WorkProcesses []string
+	IssuedBy      string
 }
 
 var crebo = regexp.MustCompile(`^[0-9]{5}$`)

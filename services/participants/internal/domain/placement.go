@@ -39,11 +39,11 @@ type Placement struct {
 
 // PlacementInput records a job or a partner's confirmation of it.
 type PlacementInput struct {
-	EmployerKvK  string       `json:"employerKvk"`
-	StartDate    civil.Date   `json:"startDate"`
-	EndDate      civil.Date   `json:"endDate,omitzero"`
-	HoursPerWeek float64      `json:"hoursPerWeek"`
-	ContractType ContractType `json:"contractType"`
+	EmployerKvK  string
+	StartDate    civil.Date
+	EndDate      civil.Date
+	HoursPerWeek float64
+	ContractType ContractType
 }
 
 func (in PlacementInput) validate(today civil.Date) error {

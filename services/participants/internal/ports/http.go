@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/openapi/participantsapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
-	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -95,18 +95,14 @@ func names[T ~string](values []T) []string {
 }
 
 func (h *HTTP) registerParticipant(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.ParticipantInput](c); ok {
-		v, err := h.app.RegisterParticipant(c, principal(c), in)
+	if in, ok := httpserver.Bind[participantsapi.ParticipantInput](c); ok {
+		v, err := h.app.RegisterParticipant(c, principal(c), participantInput(in))
 		httpserver.Created(c, participantURL, v, err)
 	}
 }
 
-type bsnQuery struct {
-	BSN string `json:"bsn"`
-}
-
 func (h *HTTP) searchParticipant(c *gin.Context) {
-	if in, ok := httpserver.Bind[bsnQuery](c); ok {
+	if in, ok := httpserver.Bind[participantsapi.SearchParticipantByBSNJSONBody](c); ok {
 		v, err := h.app.FindByBSN(c, principal(c), in.BSN)
 		respond(c, http.StatusOK, v, err)
 	}
@@ -118,25 +114,21 @@ func (h *HTTP) getParticipant(c *gin.Context) {
 }
 
 func (h *HTTP) updateParticipant(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.ParticipantInput](c); ok {
-		v, err := h.app.UpdateParticipant(c, principal(c), c.Param("participantId"), in)
+	if in, ok := httpserver.Bind[participantsapi.ParticipantInput](c); ok {
+		v, err := h.app.UpdateParticipant(c, principal(c), c.Param("participantId"), participantInput(in))
 		respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) assignWorkCoach(c *gin.Context) {
-	if in, ok := httpserver.Bind[commit.Actor](c); ok {
-		v, err := h.app.AssignWorkCoach(c, principal(c), c.Param("participantId"), in)
+	if in, ok := httpserver.Bind[participantsapi.Actor](c); ok {
+		v, err := h.app.AssignWorkCoach(c, principal(c), c.Param("participantId"), actor(in))
 		respond(c, http.StatusOK, v, err)
 	}
 }
 
-type revealInput struct {
-	Reason string `json:"reason"`
-}
-
 func (h *HTTP) revealBSN(c *gin.Context) {
-	if in, ok := httpserver.Bind[revealInput](c); ok {
+	if in, ok := httpserver.Bind[participantsapi.RevealBSNJSONBody](c); ok {
 		v, err := h.app.RevealBSN(c, principal(c), c.Param("participantId"), in.Reason)
 		httpserver.Sensitive(c) // a BSN is never kept, not even for an idempotent retry
 		respond(c, http.StatusOK, v, err)
@@ -153,15 +145,15 @@ func (h *HTTP) participantAudit(c *gin.Context) {
 }
 
 func (h *HTTP) addPraktijkverklaring(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.PraktijkverklaringInput](c); ok {
-		v, err := h.app.AddPraktijkverklaring(c, principal(c), c.Param("participantId"), in)
+	if in, ok := httpserver.Bind[participantsapi.PraktijkverklaringInput](c); ok {
+		v, err := h.app.AddPraktijkverklaring(c, principal(c), c.Param("participantId"), praktijkverklaringInput(in))
 		httpserver.Created(c, participantURL, v, err) // a praktijkverklaring is part of its participant
 	}
 }
 
 func (h *HTTP) startBBL(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.BBLProgramme](c); ok {
-		v, err := h.app.StartBBL(c, principal(c), c.Param("participantId"), in)
+	if in, ok := httpserver.Bind[participantsapi.BBLProgramme](c); ok {
+		v, err := h.app.StartBBL(c, principal(c), c.Param("participantId"), bblProgramme(in))
 		respond(c, http.StatusOK, v, err)
 	}
 }
@@ -192,8 +184,8 @@ func (h *HTTP) listEnrolments(c *gin.Context) {
 }
 
 func (h *HTTP) enrol(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.EnrolmentInput](c); ok {
-		v, err := h.app.Enrol(c, principal(c), in)
+	if in, ok := httpserver.Bind[participantsapi.EnrolmentInput](c); ok {
+		v, err := h.app.Enrol(c, principal(c), enrolmentInput(in))
 		httpserver.Created(c, func(e *domain.Enrolment) string { return "/api/v1/enrolments/" + e.ID }, withoutPerson(v), err)
 	}
 }
@@ -213,36 +205,36 @@ func (h *HTTP) enrolmentAudit(c *gin.Context) {
 }
 
 func (h *HTTP) start(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.DayInput](c); ok {
-		v, err := h.app.StartEnrolment(c, principal(c), c.Param("enrolmentId"), in)
+	if in, ok := httpserver.Bind[participantsapi.DayInput](c); ok {
+		v, err := h.app.StartEnrolment(c, principal(c), c.Param("enrolmentId"), app.DayInput{On: in.On})
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) complete(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.DayInput](c); ok {
-		v, err := h.app.CompleteEnrolment(c, principal(c), c.Param("enrolmentId"), in)
+	if in, ok := httpserver.Bind[participantsapi.DayInput](c); ok {
+		v, err := h.app.CompleteEnrolment(c, principal(c), c.Param("enrolmentId"), app.DayInput{On: in.On})
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) dropout(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.DropoutInput](c); ok {
-		v, err := h.app.DropOut(c, principal(c), c.Param("enrolmentId"), in)
+	if in, ok := httpserver.Bind[participantsapi.DropOutJSONBody](c); ok {
+		v, err := h.app.DropOut(c, principal(c), c.Param("enrolmentId"), app.DropoutInput{Reason: in.Reason, On: in.On})
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) place(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.PlacementInput](c); ok {
-		v, err := h.app.PlaceEnrolment(c, principal(c), c.Param("enrolmentId"), in)
+	if in, ok := httpserver.Bind[participantsapi.PlacementInput](c); ok {
+		v, err := h.app.PlaceEnrolment(c, principal(c), c.Param("enrolmentId"), placementInput(in))
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
 
 func (h *HTTP) endJob(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.JobEndInput](c); ok {
-		v, err := h.app.EndJob(c, principal(c), c.Param("enrolmentId"), c.Param("placementId"), in)
+	if in, ok := httpserver.Bind[participantsapi.EndJobJSONBody](c); ok {
+		v, err := h.app.EndJob(c, principal(c), c.Param("enrolmentId"), c.Param("placementId"), app.JobEndInput{EndDate: in.EndDate})
 		respond(c, http.StatusOK, withoutPerson(v), err)
 	}
 }
@@ -252,15 +244,8 @@ func (h *HTTP) attendance(c *gin.Context) {
 	respond(c, http.StatusOK, v, err)
 }
 
-// attendanceInput is a provider's report over HTTP (the enrolment is in the URL).
-type attendanceInput struct {
-	Date     civil.Date `json:"date"`
-	Hours    float64    `json:"hours"`
-	ReportID string     `json:"reportId"`
-}
-
 func (h *HTTP) reportAttendance(c *gin.Context) {
-	if in, ok := httpserver.Bind[attendanceInput](c); ok {
+	if in, ok := httpserver.Bind[participantsapi.ReportAttendanceJSONBody](c); ok { // the enrolment is in the URL
 		p := principal(c)
 		v, err := h.app.ReportAttendance(c, p, c.Param("enrolmentId"), domain.AttendanceReport{
 			ProviderKvK: p.Org, Date: in.Date, Hours: in.Hours, ReportID: in.ReportID})
@@ -304,7 +289,7 @@ func (h *HTTP) revokePartnerSource(c *gin.Context) {
 }
 
 func (h *HTTP) exportParticipant(c *gin.Context) {
-	if in, ok := httpserver.Bind[revealInput](c); ok {
+	if in, ok := httpserver.Bind[participantsapi.ExportParticipantJSONBody](c); ok {
 		v, err := h.app.ExportParticipant(c, principal(c), c.Param("participantId"), in.Reason)
 		httpserver.Sensitive(c) // it holds the BSN
 		respond(c, http.StatusOK, v, err)
@@ -312,8 +297,8 @@ func (h *HTTP) exportParticipant(c *gin.Context) {
 }
 
 func (h *HTTP) eraseParticipant(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.ErasureInput](c); ok {
-		v, err := h.app.EraseParticipant(c, principal(c), c.Param("participantId"), in)
+	if in, ok := httpserver.Bind[participantsapi.EraseParticipantJSONBody](c); ok {
+		v, err := h.app.EraseParticipant(c, principal(c), c.Param("participantId"), erasureInput(in))
 		respond(c, http.StatusOK, v, err)
 	}
 }

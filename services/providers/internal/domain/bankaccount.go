@@ -39,10 +39,10 @@ type PostalAddress struct {
 
 // BankAccountInput is what a provider registers.
 type BankAccountInput struct {
-	AccountHolder string        `json:"accountHolder"`
-	IBAN          string        `json:"iban"`
-	BIC           string        `json:"bic"`
-	Address       PostalAddress `json:"address"`
+	AccountHolder string
+	IBAN          string
+	BIC           string
+	Address       PostalAddress
 }
 
 // countryCode is an ISO 3166 alpha-2 code as SEPA files take it.

@@ -118,8 +118,8 @@ func (o *Offer) touch(now time.Time) {
 
 // ProductOfferInput sets a product's locations and starts.
 type ProductOfferInput struct {
-	Locations []string           `json:"locations"`
-	Starts    []trajectory.Start `json:"starts"`
+	Locations []string
+	Starts    []trajectory.Start
 }
 
 // MaxCapacity bounds one start: larger groups are not a training group but a data error.

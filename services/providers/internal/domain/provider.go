@@ -65,18 +65,18 @@ func (c Certificate) ValidOn(day civil.Date) bool {
 
 // ProviderInput registers or edits a provider.
 type ProviderInput struct {
-	KvK     string   `json:"kvk"`
-	Name    string   `json:"name"`
-	Regions []string `json:"regions"`
-	Contact Contact  `json:"contact"`
+	KvK     string
+	Name    string
+	Regions []string
+	Contact Contact
 }
 
 // CertificateInput records a certificate or its renewal.
 type CertificateInput struct {
-	Type      string     `json:"type"`
-	Number    string     `json:"number,omitempty"`
-	IssuedOn  civil.Date `json:"issuedOn"`
-	ExpiresOn civil.Date `json:"expiresOn"`
+	Type      string
+	Number    string
+	IssuedOn  civil.Date
+	ExpiresOn civil.Date
 }
 
 var (

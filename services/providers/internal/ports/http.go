@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/openapi/providersapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
@@ -54,11 +55,11 @@ func (h *HTTP) listProviders(c *gin.Context) {
 }
 
 func (h *HTTP) registerProvider(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.ProviderInput](c)
+	in, ok := httpserver.Bind[providersapi.ProviderInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.RegisterProvider(c, principal(c), in)
+	v, err := h.app.RegisterProvider(c, principal(c), providerInput(in))
 	httpserver.Created(c, providerURL, v, err)
 }
 
@@ -70,20 +71,20 @@ func (h *HTTP) getProvider(c *gin.Context) {
 }
 
 func (h *HTTP) updateProvider(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.ProviderInput](c)
+	in, ok := httpserver.Bind[providersapi.ProviderInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.UpdateProvider(c, principal(c), c.Param("kvk"), in)
+	v, err := h.app.UpdateProvider(c, principal(c), c.Param("kvk"), providerInput(in))
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
 func (h *HTTP) addCertificate(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.CertificateInput](c)
+	in, ok := httpserver.Bind[providersapi.CertificateInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.AddCertificate(c, principal(c), c.Param("kvk"), in)
+	v, err := h.app.AddCertificate(c, principal(c), c.Param("kvk"), certificateInput(in))
 	httpserver.Created(c, providerURL, v, err) // a certificate is part of its provider
 }
 
@@ -110,11 +111,11 @@ func (h *HTTP) getOffer(c *gin.Context) {
 }
 
 func (h *HTTP) setProductOffer(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.ProductOfferInput](c)
+	in, ok := httpserver.Bind[providersapi.ProductOfferInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.SetProductOffer(c, principal(c), c.Param("contractId"), c.Param("productId"), in)
+	v, err := h.app.SetProductOffer(c, principal(c), c.Param("contractId"), c.Param("productId"), productOfferInput(in))
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
@@ -124,18 +125,14 @@ func (h *HTTP) verifyCertificate(c *gin.Context) {
 }
 
 func (h *HTTP) registerBankAccount(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.BankAccountInput](c); ok {
-		v, err := h.app.RegisterBankAccount(c, auth.Of(c), c.Param("kvk"), in)
+	if in, ok := httpserver.Bind[providersapi.BankAccountInput](c); ok {
+		v, err := h.app.RegisterBankAccount(c, auth.Of(c), c.Param("kvk"), bankAccountInput(in))
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
-type confirmationInput struct {
-	Revision int `json:"revision"`
-}
-
 func (h *HTTP) confirmBankAccount(c *gin.Context) {
-	if in, ok := httpserver.Bind[confirmationInput](c); ok {
+	if in, ok := httpserver.Bind[providersapi.ConfirmationInput](c); ok {
 		v, err := h.app.ConfirmBankAccount(c, auth.Of(c), c.Param("kvk"), in.Revision)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}

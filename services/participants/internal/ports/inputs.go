@@ -1,0 +1,63 @@
+package ports
+
+import (
+	"github.com/werkregio/platform/contracts/openapi/participantsapi"
+	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/participants/internal/app"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// The request bodies of the API (the contract's generated types), as the app and the domain
+// take them. A partner source's keys are the one body read on its own: a JWK Set's members
+// are the key's, not the contract's, and reach the key check as they were sent.
+
+func participantInput(in participantsapi.ParticipantInput) domain.ParticipantInput {
+	groups := make([]domain.TargetGroup, len(in.TargetGroups))
+	for i, g := range in.TargetGroups {
+		groups[i] = domain.TargetGroup(g)
+	}
+	out := domain.ParticipantInput{BSN: text(in.BSN), Municipality: in.Municipality, Name: in.Name, TargetGroups: groups,
+		LadderStep: in.LadderStep, Competencies: in.Competencies,
+		Consent: domain.Consent{Purpose: in.Consent.Purpose, GivenOn: in.Consent.GivenOn}}
+	if in.Consent.WithdrawnOn != nil {
+		out.Consent.WithdrawnOn = *in.Consent.WithdrawnOn
+	}
+	return out
+}
+
+func actor(in participantsapi.Actor) commit.Actor {
+	return commit.Actor{Subject: in.Subject, Name: text(in.Name), Org: text(in.Org)}
+}
+
+func praktijkverklaringInput(in participantsapi.PraktijkverklaringInput) domain.PraktijkverklaringInput {
+	return domain.PraktijkverklaringInput{IssuedOn: in.IssuedOn, Qualification: in.Qualification, WorkProcesses: in.WorkProcesses, IssuedBy: in.IssuedBy}
+}
+
+func bblProgramme(in participantsapi.BBLProgramme) domain.BBLProgramme {
+	return domain.BBLProgramme{StartedOn: in.StartedOn, Qualification: in.Qualification, School: in.School, EmployerKvK: in.EmployerKvK}
+}
+
+func enrolmentInput(in participantsapi.EnrolmentInput) domain.EnrolmentInput {
+	return domain.EnrolmentInput{ParticipantID: in.ParticipantID, ContractID: in.ContractID, ProductID: in.ProductID, StartDate: in.StartDate,
+		Location: in.Location, LateRegistration: text(in.LateRegistration)}
+}
+
+func placementInput(in participantsapi.PlacementInput) domain.PlacementInput {
+	out := domain.PlacementInput{EmployerKvK: in.EmployerKvK, StartDate: in.StartDate, HoursPerWeek: in.HoursPerWeek, ContractType: domain.ContractType(in.ContractType)}
+	if in.EndDate != nil {
+		out.EndDate = *in.EndDate
+	}
+	return out
+}
+
+func erasureInput(in participantsapi.EraseParticipantJSONBody) app.ErasureInput {
+	return app.ErasureInput{Basis: domain.ErasureBasis(in.Basis), Reason: in.Reason}
+}
+
+// text is an optional text of a body ("" when it is left out).
+func text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
