@@ -12,10 +12,10 @@ import (
 
 // ApplicationInput is a provider's application to join a scheme (toetreding).
 type ApplicationInput struct {
-	ProviderName      string            `json:"providerName"`
-	AcceptsConditions bool              `json:"acceptsConditions"`
-	Products          []ProductOffer    `json:"products"`
-	Certificates      []HeldCertificate `json:"certificates"`
+	ProviderName      string
+	AcceptsConditions bool
+	Products          []ProductOffer
+	Certificates      []HeldCertificate
 }
 
 // ProductOffer is a product the provider wants to deliver, at its price.

@@ -49,12 +49,12 @@ type Scheme struct {
 
 // SchemeDraft is what a buyer sends to create or edit a scheme.
 type SchemeInput struct {
-	Reference   string     `json:"reference"`
-	Title       string     `json:"title"`
-	Description string     `json:"description,omitempty"`
-	Sector      Sector     `json:"sector"`
-	OpenFrom    civil.Date `json:"openFrom"`
-	OpenUntil   civil.Date `json:"openUntil"`
+	Reference   string
+	Title       string
+	Description string
+	Sector      Sector
+	OpenFrom    civil.Date
+	OpenUntil   civil.Date
 }
 
 var referencePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,39}$`)

@@ -45,12 +45,12 @@ type Tender struct {
 
 // TenderInput announces or updates a tender.
 type TenderInput struct {
-	Title               string     `json:"title"`
-	Description         string     `json:"description,omitempty"`
-	Sector              Sector     `json:"sector"`
-	ExpectedPublication civil.Date `json:"expectedPublication"`
-	EstimatedValueCents int64      `json:"estimatedValueCents"`
-	SroiBasisPoints     int        `json:"sroiBasisPoints"`
+	Title               string
+	Description         string
+	Sector              Sector
+	ExpectedPublication civil.Date
+	EstimatedValueCents int64
+	SroiBasisPoints     int
 }
 
 // Award (gunning) records who won, for how much, and the social-return obligation's basis.
@@ -69,19 +69,19 @@ type Award struct {
 
 // AwardInput is what a buyer records at award.
 type AwardInput struct {
-	ContractorKvK             string `json:"contractorKvk"`
-	ContractorName            string `json:"contractorName"`
-	ContractValueExclVatCents int64  `json:"contractValueExclVatCents"`
-	SroiBasisPoints           int    `json:"sroiBasisPoints"`
+	ContractorKvK             string
+	ContractorName            string
+	ContractValueExclVatCents int64
+	SroiBasisPoints           int
 	// PublicationDate is when the tender was published; the region's SROI value table in
 	// force on that day values the contractor's contributions.
-	PublicationDate civil.Date `json:"publicationDate"`
-	AwardedOn       civil.Date `json:"awardedOn"`
+	PublicationDate civil.Date
+	AwardedOn       civil.Date
 	// ContractType (works, services, supplies) and the contract's period decide whether the
 	// region's social-return policy applies and when the obligation is due.
-	ContractType  string     `json:"contractType,omitempty"`
-	ContractStart civil.Date `json:"contractStart,omitzero"`
-	ContractEnd   civil.Date `json:"contractEnd,omitzero"`
+	ContractType  string
+	ContractStart civil.Date
+	ContractEnd   civil.Date
 }
 
 func (in TenderInput) validate() error {

@@ -20,21 +20,21 @@ type Product struct {
 
 // ProductInput adds a product.
 type ProductInput struct {
-	Name        string     `json:"name"`
-	Description string     `json:"description,omitempty"`
-	Terms       TermsInput `json:"terms"`
+	Name        string
+	Description string
+	Terms       TermsInput
 }
 
 // TermsInput sets a terms version.
 type TermsInput struct {
-	EffectiveFrom        civil.Date           `json:"effectiveFrom,omitzero"`
-	MaxPriceCents        int64                `json:"maxPriceCents"`
-	MinAttendanceHours   int                  `json:"minAttendanceHours"`
-	RequiredCertificates []string             `json:"requiredCertificates"`
-	Tranches             []trajectory.Tranche `json:"tranches"`
+	EffectiveFrom        civil.Date
+	MaxPriceCents        int64
+	MinAttendanceHours   int
+	RequiredCertificates []string
+	Tranches             []trajectory.Tranche
 	// PlacementBeforeCompletion allows a placement before the trajectory is completed
 	// (e.g. a BBL job that starts during training).
-	PlacementBeforeCompletion bool `json:"placementBeforeCompletion"`
+	PlacementBeforeCompletion bool
 }
 
 // MaxPriceCentsLimit guards against a misplaced decimal: EUR 1,000,000 per trajectory.

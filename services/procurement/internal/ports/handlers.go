@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/openapi/procurementapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
@@ -35,11 +36,11 @@ func (h *HTTP) listSchemes(c *gin.Context) {
 }
 
 func (h *HTTP) createScheme(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.SchemeInput](c)
+	in, ok := httpserver.Bind[procurementapi.SchemeInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.CreateScheme(c, principal(c), in)
+	v, err := h.app.CreateScheme(c, principal(c), schemeInput(in))
 	httpserver.Created(c, func(s *domain.Scheme) string { return schemeURL(s.ID) }, v, err)
 }
 
@@ -49,11 +50,11 @@ func (h *HTTP) getScheme(c *gin.Context) {
 }
 
 func (h *HTTP) editScheme(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.SchemeInput](c)
+	in, ok := httpserver.Bind[procurementapi.SchemeInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.EditScheme(c, principal(c), c.Param("schemeId"), in)
+	v, err := h.app.EditScheme(c, principal(c), c.Param("schemeId"), schemeInput(in))
 	respond(c, http.StatusOK, v, err)
 }
 
@@ -68,20 +69,20 @@ func (h *HTTP) closeScheme(c *gin.Context) {
 }
 
 func (h *HTTP) addProduct(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.ProductInput](c)
+	in, ok := httpserver.Bind[procurementapi.ProductInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.AddProduct(c, principal(c), c.Param("schemeId"), in)
+	v, err := h.app.AddProduct(c, principal(c), c.Param("schemeId"), productInput(in))
 	httpserver.Created(c, func(*domain.Product) string { return schemeURL(c.Param("schemeId")) }, v, err) // a product is part of its scheme
 }
 
 func (h *HTTP) changeTerms(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.TermsInput](c)
+	in, ok := httpserver.Bind[procurementapi.TermsInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.ChangeTerms(c, principal(c), c.Param("schemeId"), c.Param("productId"), in)
+	v, err := h.app.ChangeTerms(c, principal(c), c.Param("schemeId"), c.Param("productId"), termsInput(in))
 	httpserver.Created(c, func(*trajectory.Terms) string { return schemeURL(c.Param("schemeId")) }, v, err)
 }
 
@@ -91,11 +92,11 @@ type applicationResult struct {
 }
 
 func (h *HTTP) apply(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.ApplicationInput](c)
+	in, ok := httpserver.Bind[procurementapi.ApplicationInput](c)
 	if !ok {
 		return
 	}
-	a, ct, err := h.app.Apply(c, principal(c), c.Param("schemeId"), in)
+	a, ct, err := h.app.Apply(c, principal(c), c.Param("schemeId"), applicationInput(in))
 	httpserver.Created(c, func(r applicationResult) string { return "/api/v1/applications/" + r.Application.ID },
 		applicationResult{Application: a, Contract: ct}, err)
 }
@@ -138,20 +139,16 @@ func (h *HTTP) getContract(c *gin.Context) {
 	respond(c, http.StatusOK, v, err)
 }
 
-type reasonInput struct {
-	Reason string `json:"reason"`
-}
-
 func (h *HTTP) contractAction(action app.ContractAction) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var in reasonInput // the reason is optional, and so is the body
+		var in procurementapi.ReasonInput // the reason is optional, and so is the body
 		if c.Request.ContentLength != 0 {
 			var ok bool
-			if in, ok = httpserver.Bind[reasonInput](c); !ok {
+			if in, ok = httpserver.Bind[procurementapi.ReasonInput](c); !ok {
 				return
 			}
 		}
-		v, err := h.app.ChangeContract(c, principal(c), c.Param("contractId"), action, in.Reason)
+		v, err := h.app.ChangeContract(c, principal(c), c.Param("contractId"), action, text(in.Reason))
 		respond(c, http.StatusOK, v, err)
 	}
 }
@@ -167,11 +164,11 @@ func (h *HTTP) listTenders(c *gin.Context) {
 }
 
 func (h *HTTP) announceTender(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.TenderInput](c)
+	in, ok := httpserver.Bind[procurementapi.TenderInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.AnnounceTender(c, principal(c), in)
+	v, err := h.app.AnnounceTender(c, principal(c), tenderInput(in))
 	httpserver.Created(c, func(t *domain.Tender) string { return "/api/v1/tenders/" + t.ID }, v, err)
 }
 
@@ -181,20 +178,20 @@ func (h *HTTP) getTender(c *gin.Context) {
 }
 
 func (h *HTTP) updateTender(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.TenderInput](c)
+	in, ok := httpserver.Bind[procurementapi.TenderInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.UpdateTender(c, principal(c), c.Param("tenderId"), in)
+	v, err := h.app.UpdateTender(c, principal(c), c.Param("tenderId"), tenderInput(in))
 	respond(c, http.StatusOK, v, err)
 }
 
 func (h *HTTP) awardTender(c *gin.Context) {
-	in, ok := httpserver.Bind[domain.AwardInput](c)
+	in, ok := httpserver.Bind[procurementapi.AwardInput](c)
 	if !ok {
 		return
 	}
-	v, err := h.app.AwardTender(c, principal(c), c.Param("tenderId"), in)
+	v, err := h.app.AwardTender(c, principal(c), c.Param("tenderId"), awardInput(in))
 	respond(c, http.StatusOK, v, err)
 }
 
