@@ -157,7 +157,7 @@ func amountsInCents(doc *openapi3.T) {
 				walk(name, a)
 			}
 		}
-		walk("", s.AdditionalProperties.Schema)
+		walk(name, s.AdditionalProperties.Schema) // a map of amounts is named for them
 	}
 	for name, ref := range doc.Components.Schemas {
 		walk(name, ref)

@@ -858,22 +858,22 @@ type Step struct {
 
 // Table defines model for Table.
 type Table struct {
-	BonusCents          map[string]int `json:"bonusCents,omitempty"`
-	EffectiveFrom       *Date          `json:"effectiveFrom"`
-	Examples            []TableExample `json:"examples,omitempty"`
-	FullTimeHours       int            `json:"fullTimeHours"`
-	HourlyCents         *int64         `json:"hourlyCents,omitempty"`
-	ID                  string         `json:"id"`
-	MaxMonths           *int           `json:"maxMonths,omitempty"`
-	MaxMonthsByType     map[string]int `json:"maxMonthsByType,omitempty"`
-	Name                string         `json:"name"`
-	PublishedAt         *DateTime      `json:"publishedAt,omitempty"`
-	PublishedBy         *string        `json:"publishedBy,omitempty"`
-	PurchaseBasisPoints map[string]int `json:"purchaseBasisPoints,omitempty"`
-	Region              string         `json:"region"`
-	Source              string         `json:"source"`
-	Version             int            `json:"version"`
-	YearlyCents         map[string]int `json:"yearlyCents,omitempty"`
+	BonusCents          map[string]int64 `json:"bonusCents,omitempty"`
+	EffectiveFrom       *Date            `json:"effectiveFrom"`
+	Examples            []TableExample   `json:"examples,omitempty"`
+	FullTimeHours       int              `json:"fullTimeHours"`
+	HourlyCents         *int64           `json:"hourlyCents,omitempty"`
+	ID                  string           `json:"id"`
+	MaxMonths           *int             `json:"maxMonths,omitempty"`
+	MaxMonthsByType     map[string]int   `json:"maxMonthsByType,omitempty"`
+	Name                string           `json:"name"`
+	PublishedAt         *DateTime        `json:"publishedAt,omitempty"`
+	PublishedBy         *string          `json:"publishedBy,omitempty"`
+	PurchaseBasisPoints map[string]int   `json:"purchaseBasisPoints,omitempty"`
+	Region              string           `json:"region"`
+	Source              string           `json:"source"`
+	Version             int              `json:"version"`
+	YearlyCents         map[string]int64 `json:"yearlyCents,omitempty"`
 }
 
 // TableExample defines model for TableExample.
@@ -903,19 +903,19 @@ type TableExample_Contribution struct {
 
 // TableInput defines model for TableInput.
 type TableInput struct {
-	BonusCents          map[string]int `json:"bonusCents,omitempty"`
-	EffectiveFrom       calendar.Date  `json:"effectiveFrom"`
-	Examples            []TableExample `json:"examples"`
-	FullTimeHours       int            `json:"fullTimeHours"`
-	HourlyCents         *int64         `json:"hourlyCents,omitempty"`
-	ID                  string         `json:"id"`
-	MaxMonths           *int           `json:"maxMonths,omitempty"`
-	MaxMonthsByType     map[string]int `json:"maxMonthsByType,omitempty"`
-	Name                string         `json:"name"`
-	PurchaseBasisPoints map[string]int `json:"purchaseBasisPoints,omitempty"`
-	Source              string         `json:"source"`
-	Version             int            `json:"version"`
-	YearlyCents         map[string]int `json:"yearlyCents,omitempty"`
+	BonusCents          map[string]int64 `json:"bonusCents,omitempty"`
+	EffectiveFrom       calendar.Date    `json:"effectiveFrom"`
+	Examples            []TableExample   `json:"examples"`
+	FullTimeHours       int              `json:"fullTimeHours"`
+	HourlyCents         *int64           `json:"hourlyCents,omitempty"`
+	ID                  string           `json:"id"`
+	MaxMonths           *int             `json:"maxMonths,omitempty"`
+	MaxMonthsByType     map[string]int   `json:"maxMonthsByType,omitempty"`
+	Name                string           `json:"name"`
+	PurchaseBasisPoints map[string]int   `json:"purchaseBasisPoints,omitempty"`
+	Source              string           `json:"source"`
+	Version             int              `json:"version"`
+	YearlyCents         map[string]int64 `json:"yearlyCents,omitempty"`
 }
 
 // Totals defines model for Totals.

@@ -15,8 +15,8 @@ import (
 
 // CarryInput names the budget of the new period that takes over a budget's commitments.
 type CarryInput struct {
-	ToBudgetID string `json:"toBudgetId"`
-	Reason     string `json:"reason"`
+	ToBudgetID string
+	Reason     string
 }
 
 // Carried is what a carry-over did.

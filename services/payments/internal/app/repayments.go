@@ -53,8 +53,8 @@ func (s *Service) RequestRepayment(ctx context.Context, actor commit.Actor, id s
 
 // RepaymentInput is a repayment received.
 type RepaymentInput struct {
-	ReceivedOn civil.Date `json:"receivedOn"`
-	Reference  string     `json:"reference"`
+	ReceivedOn civil.Date
+	Reference  string
 }
 
 // RecordRepayment records that the provider repaid a claim: its amount returns to the

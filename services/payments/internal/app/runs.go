@@ -27,11 +27,11 @@ import (
 // RunInput asks for a payment run.
 type RunInput struct {
 	// UpTo: approved tranches whose milestone is on or before this day.
-	UpTo civil.Date `json:"upTo"`
+	UpTo civil.Date
 	// ExecutionDate: the day the bank is asked to pay (default: the next day).
-	ExecutionDate civil.Date `json:"executionDate"`
+	ExecutionDate civil.Date
 	// PerTranche overrides the region's setting: one transfer per tranche.
-	PerTranche *bool `json:"perTranche,omitempty"`
+	PerTranche *bool
 }
 
 // CreateRun takes the approved tranches up to a day into a new run and prepares its file.

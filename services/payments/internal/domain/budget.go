@@ -212,13 +212,13 @@ func (b *Budget) Covers(day civil.Date) bool { return !day.Before(b.From) && !da
 
 // BudgetInput is what finance states when it opens a budget.
 type BudgetInput struct {
-	Name        string     `json:"name"`
-	Source      string     `json:"source"`
-	From        civil.Date `json:"from"`
-	Until       civil.Date `json:"until"`
-	Schemes     []string   `json:"schemes"`
-	Products    []string   `json:"products"`
-	AmountCents Cents      `json:"amountCents"`
+	Name        string
+	Source      string
+	From        civil.Date
+	Until       civil.Date
+	Schemes     []string
+	Products    []string
+	AmountCents Cents
 }
 
 // Validate checks a budget as stated.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/openapi/paymentsapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
@@ -76,8 +77,9 @@ func (h *HTTP) listBudgets(c *gin.Context) {
 }
 
 func (h *HTTP) openBudget(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.BudgetInput](c); ok {
-		v, err := h.app.OpenBudget(c, principal(c), in)
+	if in, ok := httpserver.Bind[paymentsapi.BudgetInput](c); ok {
+		v, err := h.app.OpenBudget(c, principal(c), domain.BudgetInput{Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
+			Schemes: in.Schemes, Products: in.Products, AmountCents: in.AmountCents})
 		httpserver.Created(c, budgetURL, v, err)
 	}
 }
@@ -87,28 +89,23 @@ func (h *HTTP) getBudget(c *gin.Context) {
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
-type topUpInput struct {
-	AmountCents domain.Cents `json:"amountCents"`
-	Reason      string       `json:"reason"`
-}
-
 func (h *HTTP) topUp(c *gin.Context) {
-	if in, ok := httpserver.Bind[topUpInput](c); ok {
+	if in, ok := httpserver.Bind[paymentsapi.TopUpInput](c); ok {
 		v, err := h.app.TopUp(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) reduce(c *gin.Context) {
-	if in, ok := httpserver.Bind[topUpInput](c); ok {
+	if in, ok := httpserver.Bind[paymentsapi.TopUpInput](c); ok {
 		v, err := h.app.Reduce(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) carryOver(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.CarryInput](c); ok {
-		v, err := h.app.CarryOver(c, principal(c), c.Param("budgetId"), in)
+	if in, ok := httpserver.Bind[paymentsapi.CarryInput](c); ok {
+		v, err := h.app.CarryOver(c, principal(c), c.Param("budgetId"), app.CarryInput{ToBudgetID: in.ToBudgetID, Reason: in.Reason})
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
@@ -173,33 +170,23 @@ func (h *HTTP) approve(c *gin.Context) {
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
-type releaseInput struct {
-	Code   domain.HoldCode `json:"code"`
-	Reason string          `json:"reason"`
-}
-
 func (h *HTTP) release(c *gin.Context) {
-	if in, ok := httpserver.Bind[releaseInput](c); ok {
-		v, err := h.app.Release(c, principal(c).Actor(), c.Param("trancheId"), in.Code, in.Reason)
+	if in, ok := httpserver.Bind[paymentsapi.ReleaseInput](c); ok {
+		v, err := h.app.Release(c, principal(c).Actor(), c.Param("trancheId"), domain.HoldCode(in.Code), in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
-type repaymentRequestInput struct {
-	DueOn  civil.Date `json:"dueOn"`
-	Reason string     `json:"reason"`
-}
-
 func (h *HTTP) requestRepayment(c *gin.Context) {
-	if in, ok := httpserver.Bind[repaymentRequestInput](c); ok {
+	if in, ok := httpserver.Bind[paymentsapi.RepaymentRequestInput](c); ok {
 		v, err := h.app.RequestRepayment(c, principal(c).Actor(), c.Param("trancheId"), in.DueOn, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) recordRepayment(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.RepaymentInput](c); ok {
-		v, err := h.app.RecordRepayment(c, principal(c), c.Param("trancheId"), in)
+	if in, ok := httpserver.Bind[paymentsapi.RepaymentInput](c); ok {
+		v, err := h.app.RecordRepayment(c, principal(c), c.Param("trancheId"), app.RepaymentInput{ReceivedOn: in.ReceivedOn, Reference: in.Reference})
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
@@ -256,8 +243,12 @@ func (h *HTTP) listRuns(c *gin.Context) {
 }
 
 func (h *HTTP) createRun(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.RunInput](c); ok {
-		v, err := h.app.CreateRun(c, principal(c), in)
+	if in, ok := httpserver.Bind[paymentsapi.RunInput](c); ok {
+		run := app.RunInput{UpTo: in.UpTo, PerTranche: in.PerTranche}
+		if in.ExecutionDate != nil {
+			run.ExecutionDate = *in.ExecutionDate
+		}
+		v, err := h.app.CreateRun(c, principal(c), run)
 		httpserver.Created(c, runURL, v, err)
 	}
 }
@@ -295,12 +286,8 @@ func (h *HTTP) transfers(c *gin.Context) {
 	httpserver.RespondPage(c, v, err)
 }
 
-type reasonInput struct {
-	Reason string `json:"reason"`
-}
-
 func (h *HTTP) cancelRun(c *gin.Context) {
-	if in, ok := httpserver.Bind[reasonInput](c); ok {
+	if in, ok := httpserver.Bind[paymentsapi.ReasonInput](c); ok {
 		v, err := h.app.CancelRun(c, principal(c), c.Param("runId"), in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -322,7 +309,7 @@ func (h *HTTP) listExceptions(c *gin.Context) {
 }
 
 func (h *HTTP) resolveException(c *gin.Context) {
-	if in, ok := httpserver.Bind[reasonInput](c); ok {
+	if in, ok := httpserver.Bind[paymentsapi.ReasonInput](c); ok {
 		v, err := h.app.ResolveException(c, principal(c), c.Param("exceptionId"), in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -333,12 +320,8 @@ func (h *HTTP) sent(c *gin.Context) {
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
-type bankReportInput struct {
-	Document string `json:"document"`
-}
-
 func (h *HTTP) bankReport(c *gin.Context) {
-	if in, ok := httpserver.Bind[bankReportInput](c); ok {
+	if in, ok := httpserver.Bind[paymentsapi.BankReportInput](c); ok {
 		v, err := h.app.Reconcile(c, principal(c), []byte(in.Document))
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}

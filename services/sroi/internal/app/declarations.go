@@ -21,14 +21,14 @@ import (
 // turned into a pseudonym at once and never stored; or a platform placement by reference,
 // with the person's consent), a purchase, or hours.
 type DeclareInput struct {
-	Kind        string                 `json:"kind"`
-	Source      string                 `json:"source,omitempty"`
-	Candidate   *domain.CandidateInput `json:"candidate,omitempty"`
-	BSN         string                 `json:"bsn,omitempty"`
-	EnrolmentID string                 `json:"enrolmentId,omitempty"`
-	Consent     *domain.Consent        `json:"consent,omitempty"`
-	Purchase    *domain.PurchaseInput  `json:"purchase,omitempty"`
-	Hours       *domain.HoursInput     `json:"hours,omitempty"`
+	Kind        string
+	Source      string
+	Candidate   *domain.CandidateInput
+	BSN         string
+	EnrolmentID string
+	Consent     *domain.Consent
+	Purchase    *domain.PurchaseInput
+	Hours       *domain.HoursInput
 }
 
 // Placement is a participant's placement with an employer, as participants announced it.

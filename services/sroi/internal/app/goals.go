@@ -26,11 +26,11 @@ type Goal struct {
 
 // GoalInput sets a jobs goal.
 type GoalInput struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name"`
-	Target   int        `json:"target"`
-	From     civil.Date `json:"from"`
-	Deadline civil.Date `json:"deadline"`
+	ID       string
+	Name     string
+	Target   int
+	From     civil.Date
+	Deadline civil.Date
 }
 
 // GoalProgress is a jobs goal against the people in work: counted once per person, from

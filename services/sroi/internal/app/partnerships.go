@@ -33,11 +33,11 @@ type Financing struct {
 
 // PartnershipInput sets a partnership.
 type PartnershipInput struct {
-	ID       string      `json:"id"`
-	Name     string      `json:"name"`
-	Schemes  []string    `json:"schemes"`
-	Budgets  []Financing `json:"budgets"`
-	Projects []string    `json:"projects"`
+	ID       string
+	Name     string
+	Schemes  []string
+	Budgets  []Financing
+	Projects []string
 }
 
 // PartnershipReport is what a partnership brought whom, what it cost and its impact.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/openapi/sroiapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/httpserver"
@@ -103,32 +104,22 @@ func (h *HTTP) getProject(c *gin.Context) {
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
-type overrideInput struct {
-	Cents  domain.Cents `json:"cents"`
-	Reason string       `json:"reason"`
-}
-
 func (h *HTTP) override(c *gin.Context) {
-	if in, ok := httpserver.Bind[overrideInput](c); ok {
+	if in, ok := httpserver.Bind[sroiapi.OverrideInput](c); ok {
 		v, err := h.app.OverrideObligation(c, principal(c), c.Param("projectId"), in.Cents, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
 func (h *HTTP) parties(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.Parties](c); ok {
-		v, err := h.app.SetParties(c, principal(c), c.Param("projectId"), in)
+	if in, ok := httpserver.Bind[sroiapi.Parties](c); ok {
+		v, err := h.app.SetParties(c, principal(c), c.Param("projectId"), parties(in))
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
 
-type deadlineInput struct {
-	Deadline civil.Date `json:"deadline"`
-	Reason   string     `json:"reason"`
-}
-
 func (h *HTTP) deadline(c *gin.Context) {
-	if in, ok := httpserver.Bind[deadlineInput](c); ok {
+	if in, ok := httpserver.Bind[sroiapi.DeadlineInput](c); ok {
 		v, err := h.app.SetDeadline(c, principal(c), c.Param("projectId"), in.Deadline, in.Reason)
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
@@ -136,8 +127,8 @@ func (h *HTTP) deadline(c *gin.Context) {
 
 func (h *HTTP) declare(c *gin.Context) {
 	httpserver.Sensitive(c) // the body may hold a BSN
-	if in, ok := httpserver.Bind[app.DeclareInput](c); ok {
-		v, err := h.app.Declare(c, principal(c), c.Param("projectId"), in)
+	if in, ok := httpserver.Bind[sroiapi.DeclareInput](c); ok {
+		v, err := h.app.Declare(c, principal(c), c.Param("projectId"), declareInput(in))
 		httpserver.Created(c, func(d *domain.Declaration) string { return "/api/v1/declarations/" + d.ID }, v, err)
 	}
 }
@@ -169,20 +160,16 @@ func (h *HTTP) getDeclaration(c *gin.Context) {
 	httpserver.Respond(c, http.StatusOK, v, err)
 }
 
-type decisionInput struct {
-	Reason string `json:"reason"`
-}
-
 func (h *HTTP) decide(approve bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		in := decisionInput{}
+		in := sroiapi.DecisionInput{}
 		if c.Request.ContentLength != 0 {
 			var ok bool
-			if in, ok = httpserver.Bind[decisionInput](c); !ok {
+			if in, ok = httpserver.Bind[sroiapi.DecisionInput](c); !ok {
 				return
 			}
 		}
-		v, err := h.app.Decide(c, principal(c), c.Param("declarationId"), approve, in.Reason)
+		v, err := h.app.Decide(c, principal(c), c.Param("declarationId"), approve, text(in.Reason))
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }
@@ -240,8 +227,8 @@ func (h *HTTP) tables(c *gin.Context) {
 }
 
 func (h *HTTP) publishTable(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.Table](c); ok {
-		v, err := h.app.PublishTableAs(c, principal(c), in)
+	if in, ok := httpserver.Bind[sroiapi.TableInput](c); ok {
+		v, err := h.app.PublishTableAs(c, principal(c), tableInput(in))
 		httpserver.Created(c, func(t *app.PublishedTable) string { return "/api/v1/tables/" + t.ID }, v, err)
 	}
 }
@@ -252,8 +239,8 @@ func (h *HTTP) policies(c *gin.Context) {
 }
 
 func (h *HTTP) publishPolicy(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.Policy](c); ok {
-		v, err := h.app.PublishPolicyAs(c, principal(c), in)
+	if in, ok := httpserver.Bind[sroiapi.PolicyInput](c); ok {
+		v, err := h.app.PublishPolicyAs(c, principal(c), policyInput(in))
 		httpserver.Created(c, func(p *app.PublishedPolicy) string { return "/api/v1/policies/" + app.PolicyID(p.Version) }, v, err)
 	}
 }
@@ -264,8 +251,8 @@ func (h *HTTP) listGoals(c *gin.Context) {
 }
 
 func (h *HTTP) setGoal(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.GoalInput](c); ok {
-		v, err := h.app.SetGoal(c, principal(c), in)
+	if in, ok := httpserver.Bind[sroiapi.GoalInput](c); ok {
+		v, err := h.app.SetGoal(c, principal(c), goalInput(in))
 		httpserver.Created(c, func(g *app.Goal) string { return "/api/v1/jobs-goals/" + g.ID }, v, err)
 	}
 }
@@ -295,8 +282,8 @@ func (h *HTTP) listPartnerships(c *gin.Context) {
 }
 
 func (h *HTTP) setPartnership(c *gin.Context) {
-	if in, ok := httpserver.Bind[app.PartnershipInput](c); ok {
-		v, err := h.app.SetPartnership(c, principal(c), in)
+	if in, ok := httpserver.Bind[sroiapi.PartnershipInput](c); ok {
+		v, err := h.app.SetPartnership(c, principal(c), partnershipInput(in))
 		httpserver.Created(c, func(p *app.Partnership) string { return "/api/v1/partnerships/" + p.ID }, v, err)
 	}
 }

@@ -1,0 +1,147 @@
+package ports
+
+import (
+	"github.com/werkregio/platform/contracts/openapi/sroiapi"
+	"github.com/werkregio/platform/services/sroi/internal/app"
+	"github.com/werkregio/platform/services/sroi/internal/domain"
+)
+
+// The request bodies of the API (the contract's generated types), as the app and the domain
+// take them.
+
+func parties(in sroiapi.Parties) domain.Parties {
+	contact := func(c sroiapi.Contact) domain.Contact {
+		return domain.Contact{Name: text(c.Name), Email: text(c.Email)}
+	}
+	return domain.Parties{Buyer: contact(in.Buyer), Contractor: contact(in.Contractor), Werkplein: contact(in.Werkplein)}
+}
+
+func declareInput(in sroiapi.DeclareInput) app.DeclareInput {
+	out := app.DeclareInput{Kind: string(in.Kind), BSN: text(in.BSN), EnrolmentID: text(in.EnrolmentID)}
+	if in.Source != nil {
+		out.Source = string(*in.Source)
+	}
+	if c := in.Candidate; c != nil {
+		out.Candidate = &domain.CandidateInput{Candidate: domain.CandidateType(text(c.CandidateType)), HoursPerWeek: number(c.HoursPerWeek),
+			From: day(c.From), Until: day(c.Until), ContractType: text(c.ContractType), AgeBand: domain.AgeBand(text(c.AgeBand))}
+		if c.Statushouder != nil {
+			out.Candidate.Statushouder = *c.Statushouder
+		}
+	}
+	if c := in.Consent; c != nil {
+		out.Consent = &domain.Consent{Given: c.Given, On: c.On, RecordedBy: c.RecordedBy}
+	}
+	if p := in.Purchase; p != nil {
+		out.Purchase = &domain.PurchaseInput{InvoiceCents: p.InvoiceCents, Enterprise: text(p.Enterprise), Supplier: p.Supplier,
+			SupplierKvK: p.SupplierKvK, InvoiceNumber: p.InvoiceNumber, InvoiceDate: p.InvoiceDate}
+	}
+	if h := in.Hours; h != nil {
+		out.Hours = &domain.HoursInput{Hours: h.Hours, Activity: h.Activity, On: h.On}
+	}
+	return out
+}
+
+func tableInput(in sroiapi.TableInput) domain.Table {
+	t := domain.Table{ID: in.ID, Name: in.Name, Version: in.Version, EffectiveFrom: in.EffectiveFrom, Source: in.Source,
+		FullTimeHours: in.FullTimeHours, PurchaseBasisPoints: in.PurchaseBasisPoints}
+	if in.YearlyCents != nil {
+		t.Yearly = map[domain.CandidateType]domain.Cents{}
+		for k, v := range in.YearlyCents {
+			t.Yearly[domain.CandidateType(k)] = v
+		}
+	}
+	if in.BonusCents != nil {
+		t.Bonuses = map[domain.Bonus]domain.Cents{}
+		for k, v := range in.BonusCents {
+			t.Bonuses[domain.Bonus(k)] = v
+		}
+	}
+	if in.MaxMonths != nil {
+		t.MaxMonths = *in.MaxMonths
+	}
+	if in.MaxMonthsByType != nil {
+		t.MaxMonthsByType = map[domain.CandidateType]int{}
+		for k, v := range in.MaxMonthsByType {
+			t.MaxMonthsByType[domain.CandidateType(k)] = v
+		}
+	}
+	if in.HourlyCents != nil {
+		t.HourlyCents = *in.HourlyCents
+	}
+	for _, e := range in.Examples {
+		c := e.Contribution
+		contribution := domain.Contribution{Kind: string(c.Kind), Candidate: domain.CandidateType(text(c.CandidateType)), HoursPerWeek: number(c.HoursPerWeek),
+			Enterprise: text(c.Enterprise)}
+		if c.InvoiceCents != nil {
+			contribution.InvoiceCents = *c.InvoiceCents
+		}
+		if c.Hours != nil {
+			contribution.Hours = *c.Hours
+		}
+		for _, b := range c.Bonuses {
+			contribution.Bonuses = append(contribution.Bonuses, domain.Bonus(b))
+		}
+		t.Examples = append(t.Examples, domain.TableExample{Description: e.Description, Contribution: contribution, Months: e.Months, ExpectedCents: e.ExpectedCents})
+	}
+	return t
+}
+
+func policyInput(in sroiapi.PolicyInput) domain.Policy {
+	p := domain.Policy{Version: in.Version, EffectiveFrom: in.EffectiveFrom, Source: in.Source, BasisPoints: in.BasisPoints, DefaultMonths: in.DefaultMonths}
+	if in.ThresholdCents != nil {
+		p.ThresholdCents = *in.ThresholdCents
+	}
+	if in.MinMonths != nil {
+		p.MinMonths = *in.MinMonths
+	}
+	if in.CapCents != nil {
+		p.CapCents = *in.CapCents
+	}
+	if in.GraceMonths != nil {
+		p.GraceMonths = *in.GraceMonths
+	}
+	for _, t := range in.ContractTypes {
+		p.ContractTypes = append(p.ContractTypes, string(t))
+	}
+	if in.Thresholds != nil {
+		p.Thresholds = map[string]domain.Cents{}
+		for k, v := range in.Thresholds {
+			p.Thresholds[k] = domain.Cents(v)
+		}
+	}
+	return p
+}
+
+func goalInput(in sroiapi.GoalInput) app.GoalInput {
+	return app.GoalInput{ID: in.ID, Name: in.Name, Target: in.Target, From: in.From, Deadline: in.Deadline}
+}
+
+func partnershipInput(in sroiapi.PartnershipInput) app.PartnershipInput {
+	out := app.PartnershipInput{ID: in.ID, Name: in.Name, Schemes: in.Schemes, Projects: in.Projects}
+	for _, b := range in.Budgets {
+		out.Budgets = append(out.Budgets, app.Financing{BudgetID: b.BudgetID, Source: b.Source})
+	}
+	return out
+}
+
+// text is an optional text of a body ("" when it is left out), of any string kind.
+func text[S ~string](s *S) string {
+	if s == nil {
+		return ""
+	}
+	return string(*s)
+}
+
+func number(f *float64) float64 {
+	if f == nil {
+		return 0
+	}
+	return *f
+}
+
+func day(d *sroiapi.Date) sroiapi.Date {
+	if d == nil {
+		return sroiapi.Date{}
+	}
+	return *d
+}
