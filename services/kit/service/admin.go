@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/openapi/commonapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/paging"
@@ -28,9 +29,7 @@ func (p *Platform) mountAdmin() {
 		httpserver.RespondPage(c, paging.Page[store.ParkedCommit]{Items: items}, err)
 	})
 	g.POST("/outbox/parked/republish", func(c *gin.Context) {
-		in, ok := httpserver.Bind[struct {
-			Commit string `json:"commit"`
-		}](c)
+		in, ok := httpserver.Bind[commonapi.RepublishParkedEventsJSONBody](c)
 		if !ok {
 			return
 		}
@@ -42,10 +41,7 @@ func (p *Platform) mountAdmin() {
 		respondAdmin(c, err)
 	})
 	g.POST("/outbox/parked/discard", func(c *gin.Context) {
-		in, ok := httpserver.Bind[struct {
-			Commit string `json:"commit"`
-			Reason string `json:"reason"`
-		}](c)
+		in, ok := httpserver.Bind[commonapi.DiscardParkedEventsJSONBody](c)
 		if !ok {
 			return
 		}

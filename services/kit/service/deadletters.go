@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/werkregio/platform/contracts/openapi/commonapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -21,21 +22,6 @@ import (
 
 // replayBatch is how many dead letters one "replay all" takes, oldest first.
 const replayBatch = 200
-
-// ReplayOutcome is what a replay did.
-type ReplayOutcome struct {
-	Replayed []string      `json:"replayed"`
-	Refused  []ReplayIssue `json:"refused"`
-	Failed   []ReplayIssue `json:"failed"`
-	Open     int64         `json:"open"`
-}
-
-// ReplayIssue is a dead letter a replay did not handle, and why: refused (a rule or its
-// schema still says no) or failed (a passing cause: try again later).
-type ReplayIssue struct {
-	ID     string `json:"id"`
-	Reason string `json:"reason"`
-}
 
 // mountDeadLetters adds the administrators' dead letters: list them with their reasons,
 // replay one or all after a fix, discard one with a reason. Every action is logged with
@@ -55,19 +41,20 @@ func (p *Platform) mountDeadLetters(g *gin.RouterGroup) {
 		httpserver.RespondPage(c, paging.Page[store.DeadLetterSummary]{Items: items}, err)
 	})
 	g.POST("/dead-letters/replay", func(c *gin.Context) {
-		in, ok := httpserver.Bind[struct {
-			ID  string `json:"id"`
-			All bool   `json:"all"`
-		}](c)
+		body, ok := httpserver.Bind[commonapi.ReplayDeadLettersJSONBody](c)
 		if !ok {
 			return
 		}
+		in := struct {
+			ID  string
+			All bool
+		}{ID: deref(body.ID), All: body.All != nil && *body.All}
 		if (in.ID == "") == !in.All {
 			httpserver.Problem(c, rules.Invalid("id", "name one dead letter (id) or all of them (all: true)"))
 			return
 		}
 		who := auth.Of(c).Subject
-		out := ReplayOutcome{Replayed: []string{}, Refused: []ReplayIssue{}, Failed: []ReplayIssue{}}
+		out := commonapi.ReplayOutcome{Replayed: []string{}, Refused: []commonapi.ReplayIssue{}, Failed: []commonapi.ReplayIssue{}}
 		if in.All {
 			open, err := p.Store.DeadLetters(c, store.DeadLetterOpen, replayBatch)
 			if err != nil {
@@ -91,14 +78,11 @@ func (p *Platform) mountDeadLetters(g *gin.RouterGroup) {
 			return
 		}
 		n, err := p.Store.CountOpenDeadLetters(c)
-		out.Open = n
+		out.Open = int(n)
 		httpserver.Respond(c, http.StatusOK, out, err)
 	})
 	g.POST("/dead-letters/discard", func(c *gin.Context) {
-		in, ok := httpserver.Bind[struct {
-			ID     string `json:"id"`
-			Reason string `json:"reason"`
-		}](c)
+		in, ok := httpserver.Bind[commonapi.DiscardDeadLetterJSONBody](c)
 		if !ok {
 			return
 		}
@@ -129,7 +113,7 @@ func (p *Platform) mountDeadLetters(g *gin.RouterGroup) {
 
 // replay hands one dead letter back to the consumer group that refused it. Replayed before,
 // it counts as replayed (its effect happened once; handlers are idempotent besides).
-func (p *Platform) replay(ctx context.Context, id, who string, out *ReplayOutcome) error {
+func (p *Platform) replay(ctx context.Context, id, who string, out *commonapi.ReplayOutcome) error {
 	d, state, err := p.Store.DeadLetter(ctx, id)
 	if err != nil {
 		return err
@@ -148,7 +132,7 @@ func (p *Platform) replay(ctx context.Context, id, who string, out *ReplayOutcom
 		}
 	}
 	if consumer == nil {
-		out.Refused = append(out.Refused, ReplayIssue{ID: id, Reason: "no consumer group " + d.Group + " in this service"})
+		out.Refused = append(out.Refused, commonapi.ReplayIssue{ID: id, Reason: "no consumer group " + d.Group + " in this service"})
 		return nil
 	}
 	err = consumer.Replay(ctx, d)
@@ -165,9 +149,9 @@ func (p *Platform) replay(ctx context.Context, id, who string, out *ReplayOutcom
 			return err
 		}
 		p.Log.WarnContext(ctx, "dead letter replayed on request and refused again", "dead_letter", id, "topic", d.Topic, "by", who, "reason", reason)
-		out.Refused = append(out.Refused, ReplayIssue{ID: id, Reason: reason})
+		out.Refused = append(out.Refused, commonapi.ReplayIssue{ID: id, Reason: reason})
 	default:
-		out.Failed = append(out.Failed, ReplayIssue{ID: id, Reason: err.Error()})
+		out.Failed = append(out.Failed, commonapi.ReplayIssue{ID: id, Reason: err.Error()})
 	}
 	return nil
 }
@@ -186,4 +170,11 @@ func (p *Platform) countDeadLetters() {
 		}
 		return err
 	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
