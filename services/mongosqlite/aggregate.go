@@ -217,43 +217,6 @@ func runStage(docs []bsoncore.Document, st bsoncore.Document) ([]bsoncore.Docume
 			}
 		}
 		return out, nil
-	case "$count":
-		name, _ := arg.StringValueOK()
-		return []bsoncore.Document{mustMarshal(bson.D{{Key: name, Value: int32(len(docs))}})}, nil
-	case "$unwind":
-		path, ok := arg.StringValueOK()
-		if !ok {
-			path, _ = docField(bsoncore.Document(st), "$unwind").Lookup("path").StringValueOK()
-		}
-		path = strings.TrimPrefix(path, "$")
-		var out []bsoncore.Document
-		for _, d := range docs {
-			dd, err := toD(d)
-			if err != nil {
-				return nil, err
-			}
-			v, _ := lookupD(dd, path)
-			arr, ok := v.(bson.A)
-			if !ok {
-				if v != nil {
-					out = append(out, d)
-				}
-				continue
-			}
-			for _, x := range arr {
-				cp, _ := toD(d)
-				cp, err = setPath(cp, path, x)
-				if err != nil {
-					return nil, err
-				}
-				raw, err := fromD(cp)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, raw)
-			}
-		}
-		return out, nil
 	case "$group":
 		spec, _ := arg.DocumentOK()
 		return group(docs, spec)
@@ -297,11 +260,10 @@ func evalExpr(doc bsoncore.Document, expr bsoncore.Value) (any, error) {
 type groupState struct {
 	id   any
 	accs []any
-	n    []int
 }
 
-// group runs $group with the accumulators $sum, $avg, $min, $max, $first, $last, $push,
-// $addToSet and $count, keeping groups in order of first appearance.
+// group runs $group with the accumulator $sum (what the driver's countDocuments sends),
+// keeping groups in order of first appearance.
 func group(docs []bsoncore.Document, spec bsoncore.Document) ([]bsoncore.Document, error) {
 	elems, err := spec.Elements()
 	if err != nil {
@@ -338,19 +300,17 @@ func group(docs []bsoncore.Document, spec bsoncore.Document) ([]bsoncore.Documen
 		idRaw, _ := bson.Marshal(bson.D{{Key: "v", Value: id}})
 		g, ok := index[string(idRaw)]
 		if !ok {
-			g = &groupState{id: id, accs: make([]any, len(accs)), n: make([]int, len(accs))}
+			g = &groupState{id: id, accs: make([]any, len(accs))}
 			index[string(idRaw)] = g
 			groups = append(groups, g)
 		}
 		for i, a := range accs {
 			var v any
-			if a.op == "$count" {
-				v = int32(1)
-			} else if v, err = evalExpr(d, a.arg); err != nil {
+			if v, err = evalExpr(d, a.arg); err != nil {
 				return nil, err
 			}
 			switch a.op {
-			case "$sum", "$count":
+			case "$sum":
 				if _, isNum := numeric(v); isNum {
 					if g.accs[i] == nil {
 						g.accs[i] = int32(0)
@@ -361,39 +321,6 @@ func group(docs []bsoncore.Document, spec bsoncore.Document) ([]bsoncore.Documen
 				} else if g.accs[i] == nil {
 					g.accs[i] = int32(0)
 				}
-			case "$avg":
-				if f, isNum := numeric(v); isNum {
-					sum, _ := g.accs[i].(float64)
-					g.accs[i] = sum + f
-					g.n[i]++
-				}
-			case "$min", "$max":
-				if v == nil {
-					continue
-				}
-				c := compareKeys(keyOfAny(v), keyOfAny(g.accs[i]))
-				if g.accs[i] == nil || (a.op == "$min" && c < 0) || (a.op == "$max" && c > 0) {
-					g.accs[i] = v
-				}
-			case "$first":
-				if g.n[i] == 0 {
-					g.accs[i] = v
-				}
-				g.n[i]++
-			case "$last":
-				g.accs[i] = v
-			case "$push", "$addToSet":
-				arr, _ := g.accs[i].(bson.A)
-				dup := false
-				if a.op == "$addToSet" {
-					for _, x := range arr {
-						dup = dup || sameValue(x, v)
-					}
-				}
-				if !dup {
-					arr = append(arr, v)
-				}
-				g.accs[i] = arr
 			default:
 				return nil, errUnsupported("accumulator " + a.op)
 			}
@@ -404,16 +331,6 @@ func group(docs []bsoncore.Document, spec bsoncore.Document) ([]bsoncore.Documen
 		d := bson.D{{Key: "_id", Value: g.id}}
 		for i, a := range accs {
 			v := g.accs[i]
-			if a.op == "$avg" {
-				if g.n[i] == 0 {
-					v = nil
-				} else {
-					v = v.(float64) / float64(g.n[i])
-				}
-			}
-			if (a.op == "$push" || a.op == "$addToSet") && v == nil {
-				v = bson.A{}
-			}
 			d = append(d, bson.E{Key: a.field, Value: v})
 		}
 		raw, err := fromD(d)

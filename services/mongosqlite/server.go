@@ -17,9 +17,10 @@
 //
 // It implements what a service built on the official Go driver uses: CRUD with upserts and
 // the common update operators, unique indexes with duplicate-key errors (11000), cursors,
-// count, a subset of aggregation, explain (reporting IXSCAN or COLLSCAN), and change streams
-// of inserts (what the outbox relay follows). It has no multi-document transactions and no
-// authentication, as a development server.
+// count, the aggregation countDocuments sends, explain (reporting IXSCAN or COLLSCAN), and
+// change streams of inserts (what the outbox relay follows). It has no multi-document
+// transactions and no authentication, as a development server. README.md says what it
+// supports and refuses; its conformance suite holds it to MongoDB.
 package mongosqlite
 
 import (
