@@ -109,7 +109,7 @@ func types(doc *openapi3.T, keepAll bool, pkg, comment string) ([]byte, error) {
 	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("the document does not validate: %w", err)
 	}
-	amountsInCents(doc)
+	wireConventions(doc)
 	if !keepAll { // a service's document: the shared parts are commonapi's (sharedFromCommon)
 		for name := range doc.Components.Schemas {
 			if strings.HasPrefix(name, "common_") {
@@ -130,10 +130,10 @@ func types(doc *openapi3.T, keepAll bool, pkg, comment string) ([]byte, error) {
 	return []byte(strings.Join(lines, "\n")), nil
 }
 
-// amountsInCents makes every amount an int64: an integer named cents (a property or a
-// definition ending in Cents, the platform's one name for money) gets format int64. And an
-// enumeration of strings without a type is a string type (not interface{}).
-func amountsInCents(doc *openapi3.T) {
+// wireConventions applies the platform's conventions the documents leave implicit: an
+// amount is an int64 (an integer named …Cents, the platform's one name for money, or a map
+// of them), and an enumeration of strings without a type is a string type, not interface{}.
+func wireConventions(doc *openapi3.T) {
 	seen := map[*openapi3.Schema]bool{}
 	var walk func(name string, ref *openapi3.SchemaRef)
 	walk = func(name string, ref *openapi3.SchemaRef) {

@@ -15,6 +15,7 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -48,7 +49,7 @@ func (p *Platform) mountDeadLetters(g *gin.RouterGroup) {
 		in := struct {
 			ID  string
 			All bool
-		}{ID: deref(body.ID), All: body.All != nil && *body.All}
+		}{ID: optional.Value(body.ID), All: body.All != nil && *body.All}
 		if (in.ID == "") == !in.All {
 			httpserver.Problem(c, rules.Invalid("id", "name one dead letter (id) or all of them (all: true)"))
 			return
@@ -170,11 +171,4 @@ func (p *Platform) countDeadLetters() {
 		}
 		return err
 	})
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optional"
+
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
@@ -243,7 +245,7 @@ func placementEvents(e *domain.Enrolment, out domain.PlaceOutcome, now time.Time
 	if out.WithdrewDurable {
 		d := milestone(e, domain.StatusSustainablyPlaced, civil.DateOf(now), now)
 		d.Placements = jobsEvent(e.Placements)
-		d.Reason = optional("the jobs as corrected do not reach six months of work")
+		d.Reason = optional.Of("the jobs as corrected do not reach six months of work")
 		events = append(events, Event{Type: catalog.TypeEnrolmentSustainableWithdrawn, Key: e.ID, Subject: e.ID, Data: d})
 	}
 	return events
@@ -279,7 +281,7 @@ func (s *Service) DropOut(ctx context.Context, p auth.Principal, id string, in D
 			return nil, err
 		}
 		d := milestone(e, domain.StatusDroppedOut, in.On, now)
-		d.Reason = optional(e.DropoutReason)
+		d.Reason = optional.Of(e.DropoutReason)
 		return []Event{event(d)}, nil
 	})
 	if err == nil && neverStarted {

@@ -6,6 +6,7 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
@@ -29,7 +30,7 @@ func milestone(e *domain.Enrolment, status domain.Status, on civil.Date, now tim
 		groups[i] = events.TargetGroup(g)
 	}
 	return events.EnrolmentMilestone{
-		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Person: optional(e.Person), PersonKeyFingerprint: optional(e.PersonKey), Region: e.Region,
+		EnrolmentID: e.ID, ParticipantID: e.ParticipantID, Person: optional.Of(e.Person), PersonKeyFingerprint: optional.Of(e.PersonKey), Region: e.Region,
 		ContractID: e.ContractID, ContractNumber: e.ContractNumber, SchemeID: e.SchemeID, ProviderKvK: e.ProviderKvK, ProductID: e.ProductID,
 		ProductName: e.ProductName, StartDate: e.StartDate, PriceCents: e.PriceCents, Terms: e.Terms.Event(), TargetGroups: groups,
 		Milestone: events.EnrolmentMilestoneMilestone(status), On: on, At: now.UTC(),
@@ -40,9 +41,7 @@ func milestone(e *domain.Enrolment, status domain.Status, on civil.Date, now tim
 func jobEvent(p domain.Placement) events.Placement {
 	out := events.Placement{ID: p.ID, EmployerKvK: p.EmployerKvK, StartDate: p.StartDate, HoursPerWeek: p.HoursPerWeek,
 		ContractType: events.ContractType(p.ContractType), RecordedBy: events.PlacementRecordedBy(p.RecordedBy), ConfirmedBy: []events.PlacementConfirmedBy{}}
-	if !p.EndDate.IsZero() {
-		out.EndDate = &p.EndDate
-	}
+	out.EndDate = optional.Of(p.EndDate)
 	for _, by := range p.ConfirmedBy {
 		out.ConfirmedBy = append(out.ConfirmedBy, events.PlacementConfirmedBy(by))
 	}
@@ -55,13 +54,6 @@ func jobsEvent(ps []domain.Placement) []events.Placement {
 		out[i] = jobEvent(p)
 	}
 	return out
-}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 func event(d events.EnrolmentMilestone) Event {

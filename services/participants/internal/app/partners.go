@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optional"
+
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
@@ -342,7 +344,7 @@ func (s *Service) followTerms(ctx context.Context, o domain.Offer, p domain.Offe
 			}
 			now := s.now()
 			d := milestone(e, domain.StatusEnrolled, civil.DateOf(now), now)
-			d.Reason = optional(changed)
+			d.Reason = optional.Of(changed)
 			return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Actor: actor, Action: "enrolment.terms-changed",
 				Events: []Event{{Type: catalog.TypeEnrolmentTermsChanged, Key: e.ID, Subject: e.ID, Data: d}}})
 		})

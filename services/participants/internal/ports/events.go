@@ -2,6 +2,7 @@ package ports
 
 import (
 	"github.com/werkregio/platform/contracts/events"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -36,8 +37,6 @@ func placement(e events.PlacementConfirmed) app.PlacementConfirmation {
 	c := app.PlacementConfirmation{EnrolmentID: e.EnrolmentID, ConfirmedBy: string(e.ConfirmedBy), ReportID: e.ReportID,
 		PlacementInput: domain.PlacementInput{EmployerKvK: e.EmployerKvK, StartDate: e.StartDate, HoursPerWeek: e.HoursPerWeek,
 			ContractType: domain.ContractType(e.ContractType)}}
-	if e.EndDate != nil {
-		c.EndDate = *e.EndDate
-	}
+	c.EndDate = optional.Value(e.EndDate)
 	return c
 }

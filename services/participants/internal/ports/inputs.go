@@ -3,6 +3,7 @@ package ports
 import (
 	"github.com/werkregio/platform/contracts/openapi/participantsapi"
 	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -16,17 +17,15 @@ func participantInput(in participantsapi.ParticipantInput) domain.ParticipantInp
 	for i, g := range in.TargetGroups {
 		groups[i] = domain.TargetGroup(g)
 	}
-	out := domain.ParticipantInput{BSN: text(in.BSN), Municipality: in.Municipality, Name: in.Name, TargetGroups: groups,
+	out := domain.ParticipantInput{BSN: optional.Value(in.BSN), Municipality: in.Municipality, Name: in.Name, TargetGroups: groups,
 		LadderStep: in.LadderStep, Competencies: in.Competencies,
 		Consent: domain.Consent{Purpose: in.Consent.Purpose, GivenOn: in.Consent.GivenOn}}
-	if in.Consent.WithdrawnOn != nil {
-		out.Consent.WithdrawnOn = *in.Consent.WithdrawnOn
-	}
+	out.Consent.WithdrawnOn = optional.Value(in.Consent.WithdrawnOn)
 	return out
 }
 
 func actor(in participantsapi.Actor) commit.Actor {
-	return commit.Actor{Subject: in.Subject, Name: text(in.Name), Org: text(in.Org)}
+	return commit.Actor{Subject: in.Subject, Name: optional.Value(in.Name), Org: optional.Value(in.Org)}
 }
 
 func praktijkverklaringInput(in participantsapi.PraktijkverklaringInput) domain.PraktijkverklaringInput {
@@ -39,25 +38,15 @@ func bblProgramme(in participantsapi.BBLProgramme) domain.BBLProgramme {
 
 func enrolmentInput(in participantsapi.EnrolmentInput) domain.EnrolmentInput {
 	return domain.EnrolmentInput{ParticipantID: in.ParticipantID, ContractID: in.ContractID, ProductID: in.ProductID, StartDate: in.StartDate,
-		Location: in.Location, LateRegistration: text(in.LateRegistration)}
+		Location: in.Location, LateRegistration: optional.Value(in.LateRegistration)}
 }
 
 func placementInput(in participantsapi.PlacementInput) domain.PlacementInput {
 	out := domain.PlacementInput{EmployerKvK: in.EmployerKvK, StartDate: in.StartDate, HoursPerWeek: in.HoursPerWeek, ContractType: domain.ContractType(in.ContractType)}
-	if in.EndDate != nil {
-		out.EndDate = *in.EndDate
-	}
+	out.EndDate = optional.Value(in.EndDate)
 	return out
 }
 
 func erasureInput(in participantsapi.EraseParticipantJSONBody) app.ErasureInput {
 	return app.ErasureInput{Basis: domain.ErasureBasis(in.Basis), Reason: in.Reason}
-}
-
-// text is an optional text of a body ("" when it is left out).
-func text(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/payments/internal/domain"
 )
 
@@ -94,15 +95,7 @@ func trancheEvent(typ string, t *domain.Tranche, reason string) commit.Event {
 	// the payload of every tranche event
 	return commit.Event{Type: typ, Key: t.ID, Subject: t.ID, Data: events.TrancheEvent{
 		TrancheID: t.ID, Region: t.Region, EnrolmentID: t.EnrolmentID, ContractID: t.ContractID, ProviderKvK: t.ProviderKvK,
-		ProductID: t.ProductID, BudgetID: optional(t.BudgetID), Milestone: events.Milestone(t.Milestone), MilestoneOn: on,
+		ProductID: t.ProductID, BudgetID: optional.Of(t.BudgetID), Milestone: events.Milestone(t.Milestone), MilestoneOn: on,
 		TermsVersion: t.TermsVersion, Percent: t.Percent, AmountCents: int64(t.AmountCents), Status: events.TrancheEventStatus(t.Status), Holds: holds,
-		RunID: optional(t.RunID), EndToEndID: optional(t.EndToEndID), Reason: optional(reason), CorrectionOf: optional(t.CorrectionOf), At: at}}
-}
-
-// optional: a text an event leaves out when it is empty.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+		RunID: optional.Of(t.RunID), EndToEndID: optional.Of(t.EndToEndID), Reason: optional.Of(reason), CorrectionOf: optional.Of(t.CorrectionOf), At: at}}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optional"
+
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/civil"
@@ -38,13 +40,9 @@ func Milestones(a *app.Service, seq *store.Sequences) messaging.ConsumerConfig {
 
 // milestoneOf is what payments needs of a milestone; withdrawn: the event takes it back.
 func milestoneOf(e events.EnrolmentMilestone, withdrawn bool) app.Milestone {
-	var reason string
-	if e.Reason != nil {
-		reason = *e.Reason
-	}
 	return app.Milestone{EnrolmentID: e.EnrolmentID, ParticipantID: e.ParticipantID, Region: e.Region, ContractID: e.ContractID, SchemeID: e.SchemeID,
 		ProviderKvK: e.ProviderKvK, ProductID: e.ProductID, StartDate: e.StartDate, PriceCents: domain.Cents(e.PriceCents), Terms: trajectory.TermsOf(e.Terms),
-		Milestone: string(e.Milestone), On: e.On, Reason: reason, Withdrawn: withdrawn}
+		Milestone: string(e.Milestone), On: e.On, Reason: optional.Value(e.Reason), Withdrawn: withdrawn}
 }
 
 // contractChange is a contract's status from the day its event took effect. An admission
@@ -96,12 +94,8 @@ func bankAccount(e events.ProviderBankAccountChanged) domain.BankAccount {
 	a := domain.BankAccount{ProviderKvK: e.ProviderKvK, Region: e.Region, AccountHolder: e.AccountHolder, IBAN: e.IBAN, Status: string(e.Status),
 		Revision: e.Revision, At: e.At, Address: domain.PostalAddress{Street: e.Address.Street, BuildingNumber: e.Address.BuildingNumber,
 			PostCode: e.Address.PostCode, Town: e.Address.Town, Country: e.Address.Country}}
-	if e.BIC != nil {
-		a.BIC = *e.BIC
-	}
-	if e.ConfirmedBy != nil {
-		a.ConfirmedBy = *e.ConfirmedBy
-	}
+	a.BIC = optional.Value(e.BIC)
+	a.ConfirmedBy = optional.Value(e.ConfirmedBy)
 	return a
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/werkregio/platform/services/kit/optional"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/contracts/openapi/paymentsapi"
@@ -245,9 +247,7 @@ func (h *HTTP) listRuns(c *gin.Context) {
 func (h *HTTP) createRun(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.RunInput](c); ok {
 		run := app.RunInput{UpTo: in.UpTo, PerTranche: in.PerTranche}
-		if in.ExecutionDate != nil {
-			run.ExecutionDate = *in.ExecutionDate
-		}
+		run.ExecutionDate = optional.Value(in.ExecutionDate)
 		v, err := h.app.CreateRun(c, principal(c), run)
 		httpserver.Created(c, runURL, v, err)
 	}

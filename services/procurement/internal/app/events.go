@@ -5,6 +5,7 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -38,7 +39,7 @@ func productsEvent(ps []domain.Product) []events.Product {
 	}
 	out := make([]events.Product, len(ps))
 	for i, p := range ps {
-		out[i] = events.Product{ID: p.ID, Name: p.Name, Description: optional(p.Description), Terms: termsEvent(p.Terms)}
+		out[i] = events.Product{ID: p.ID, Name: p.Name, Description: optional.Of(p.Description), Terms: termsEvent(p.Terms)}
 	}
 	return out
 }
@@ -69,7 +70,7 @@ func termsChanged(sch *domain.Scheme, prod *domain.Product, t trajectory.Terms, 
 func applicationRejected(app *domain.Application, sch *domain.Scheme, providerKvK string, now time.Time) events.ApplicationRejected {
 	failures := make([]events.Failure, len(app.Failures))
 	for i, f := range app.Failures {
-		failures[i] = events.Failure{Requirement: events.FailureRequirement(f.Requirement), ProductID: optional(f.ProductID), Detail: f.Detail}
+		failures[i] = events.Failure{Requirement: events.FailureRequirement(f.Requirement), ProductID: optional.Of(f.ProductID), Detail: f.Detail}
 	}
 	return events.ApplicationRejected{ApplicationID: app.ID, SchemeID: sch.ID, Region: sch.Region, ProviderKvK: providerKvK, Failures: failures, RejectedAt: now.UTC()}
 }
@@ -94,7 +95,7 @@ func contractAwarded(sch *domain.Scheme, c *domain.Contract) events.ContractAwar
 // contractStatus reports a suspension, resumption or end.
 func contractStatus(c *domain.Contract, reason string, at time.Time) events.ContractSuspended {
 	return events.ContractSuspended{ContractID: c.ID, Number: c.Number, SchemeID: c.SchemeID, Region: c.Region,
-		ProviderKvK: c.ProviderKvK, Reason: optional(reason), At: at.UTC()}
+		ProviderKvK: c.ProviderKvK, Reason: optional.Of(reason), At: at.UTC()}
 }
 
 // tenderEvent describes a tender on the calendar (announced, changed or cancelled alike).
@@ -106,28 +107,8 @@ func tenderEvent(t *domain.Tender) events.TenderAnnounced {
 // tenderAwarded creates a social-return obligation in the sroi service.
 func tenderAwarded(t *domain.Tender) events.TenderAwarded {
 	a := t.Award
-	e := events.TenderAwarded{TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: events.Sector(t.Sector),
+	return events.TenderAwarded{TenderID: t.ID, Region: t.Region, Buyer: t.Buyer, Title: t.Title, Sector: events.Sector(t.Sector),
 		ContractorKvK: a.ContractorKvK, ContractorName: a.ContractorName, ContractValueExclVatCents: a.ContractValueExclVatCents,
-		SROIBasisPoints: a.SroiBasisPoints, SROIObligationCents: a.SroiObligationCents(), PublicationDate: a.PublicationDate, AwardedOn: a.AwardedOn}
-	if a.ContractType != "" {
-		ct := events.ContractorContractType(a.ContractType)
-		e.ContractType = &ct
-	}
-	if !a.ContractStart.IsZero() {
-		start := a.ContractStart
-		e.ContractStart = &start
-	}
-	if !a.ContractEnd.IsZero() {
-		end := a.ContractEnd
-		e.ContractEnd = &end
-	}
-	return e
-}
-
-// optional: a text an event leaves out when it is empty.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+		SROIBasisPoints: a.SroiBasisPoints, SROIObligationCents: a.SroiObligationCents(), PublicationDate: a.PublicationDate, AwardedOn: a.AwardedOn,
+		ContractType: optional.Of(events.ContractorContractType(a.ContractType)), ContractStart: optional.Of(a.ContractStart), ContractEnd: optional.Of(a.ContractEnd)}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/werkregio/platform/services/kit/optional"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/contracts/openapi/procurementapi"
@@ -148,7 +150,7 @@ func (h *HTTP) contractAction(action app.ContractAction) gin.HandlerFunc {
 				return
 			}
 		}
-		v, err := h.app.ChangeContract(c, principal(c), c.Param("contractId"), action, text(in.Reason))
+		v, err := h.app.ChangeContract(c, principal(c), c.Param("contractId"), action, optional.Value(in.Reason))
 		respond(c, http.StatusOK, v, err)
 	}
 }

@@ -2,6 +2,7 @@ package ports
 
 import (
 	"github.com/werkregio/platform/contracts/openapi/procurementapi"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/procurement/internal/domain"
 )
@@ -9,22 +10,18 @@ import (
 // The request bodies of the API (the contract's generated types), as the domain takes them.
 
 func schemeInput(in procurementapi.SchemeInput) domain.SchemeInput {
-	return domain.SchemeInput{Reference: in.Reference, Title: in.Title, Description: text(in.Description), Sector: domain.Sector(in.Sector),
+	return domain.SchemeInput{Reference: in.Reference, Title: in.Title, Description: optional.Value(in.Description), Sector: domain.Sector(in.Sector),
 		OpenFrom: in.OpenFrom, OpenUntil: in.OpenUntil}
 }
 
 func productInput(in procurementapi.ProductInput) domain.ProductInput {
-	return domain.ProductInput{Name: in.Name, Description: text(in.Description), Terms: termsInput(in.Terms)}
+	return domain.ProductInput{Name: in.Name, Description: optional.Value(in.Description), Terms: termsInput(in.Terms)}
 }
 
 func termsInput(in procurementapi.TermsInput) domain.TermsInput {
 	out := domain.TermsInput{MaxPriceCents: in.MaxPriceCents, MinAttendanceHours: in.MinAttendanceHours, RequiredCertificates: in.RequiredCertificates}
-	if in.EffectiveFrom != nil {
-		out.EffectiveFrom = *in.EffectiveFrom
-	}
-	if in.PlacementBeforeCompletion != nil {
-		out.PlacementBeforeCompletion = *in.PlacementBeforeCompletion
-	}
+	out.EffectiveFrom = optional.Value(in.EffectiveFrom)
+	out.PlacementBeforeCompletion = optional.Value(in.PlacementBeforeCompletion)
 	if in.Tranches != nil {
 		out.Tranches = make([]trajectory.Tranche, len(in.Tranches))
 		for i, t := range in.Tranches {
@@ -52,7 +49,7 @@ func applicationInput(in procurementapi.ApplicationInput) domain.ApplicationInpu
 }
 
 func tenderInput(in procurementapi.TenderInput) domain.TenderInput {
-	return domain.TenderInput{Title: in.Title, Description: text(in.Description), Sector: domain.Sector(in.Sector),
+	return domain.TenderInput{Title: in.Title, Description: optional.Value(in.Description), Sector: domain.Sector(in.Sector),
 		ExpectedPublication: in.ExpectedPublication, EstimatedValueCents: in.EstimatedValueCents, SroiBasisPoints: in.SROIBasisPoints}
 }
 
@@ -62,19 +59,7 @@ func awardInput(in procurementapi.AwardInput) domain.AwardInput {
 	if in.ContractType != nil {
 		out.ContractType = string(*in.ContractType)
 	}
-	if in.ContractStart != nil {
-		out.ContractStart = *in.ContractStart
-	}
-	if in.ContractEnd != nil {
-		out.ContractEnd = *in.ContractEnd
-	}
+	out.ContractStart = optional.Value(in.ContractStart)
+	out.ContractEnd = optional.Value(in.ContractEnd)
 	return out
-}
-
-// text is an optional text of a body ("" when it is left out).
-func text(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/werkregio/platform/services/kit/optional"
+
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/auth"
@@ -18,18 +20,13 @@ const TypeBankAccountChanged = catalog.TypeBankAccountChanged
 
 func bankAccountEvent(prov *domain.Provider, now time.Time) commit.Event {
 	a := prov.BankAccount
-	// its own key: the registry topic is compacted, and the certificates keep theirs
 	// what payments needs to pay a provider; only a confirmed account is paid to
 	e := events.ProviderBankAccountChanged{ProviderKvK: prov.KvK, Region: prov.Region, AccountHolder: a.AccountHolder, IBAN: a.IBAN,
 		Address: events.PostalAddress{Street: a.Address.Street, BuildingNumber: a.Address.BuildingNumber, PostCode: a.Address.PostCode,
 			Town: a.Address.Town, Country: a.Address.Country},
-		Status: events.ProviderBankAccountChangedStatus(a.Status), Revision: a.Revision, At: now.UTC()}
-	if bic := a.BIC; bic != "" {
-		e.BIC = &bic
-	}
-	if by := a.ConfirmedBy; by != "" {
-		e.ConfirmedBy = &by
-	}
+		Status: events.ProviderBankAccountChangedStatus(a.Status), Revision: a.Revision, At: now.UTC(),
+		BIC: optional.Of(a.BIC), ConfirmedBy: optional.Of(a.ConfirmedBy)}
+	// its own key: the registry topic is compacted, and the certificates keep theirs
 	return commit.Event{Type: TypeBankAccountChanged, Key: prov.KvK + "/bank-account", Subject: prov.KvK, Data: e}
 }
 

@@ -2,6 +2,7 @@ package ports
 
 import (
 	"github.com/werkregio/platform/contracts/openapi/providersapi"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/kit/trajectory"
 	"github.com/werkregio/platform/services/providers/internal/domain"
 )
@@ -10,11 +11,11 @@ import (
 
 func providerInput(in providersapi.ProviderInput) domain.ProviderInput {
 	return domain.ProviderInput{KvK: in.KvK, Name: in.Name, Regions: in.Regions,
-		Contact: domain.Contact{Name: in.Contact.Name, Email: in.Contact.Email, Phone: text(in.Contact.Phone)}}
+		Contact: domain.Contact{Name: in.Contact.Name, Email: in.Contact.Email, Phone: optional.Value(in.Contact.Phone)}}
 }
 
 func certificateInput(in providersapi.CertificateInput) domain.CertificateInput {
-	return domain.CertificateInput{Type: in.Type, Number: text(in.Number), IssuedOn: in.IssuedOn, ExpiresOn: in.ExpiresOn}
+	return domain.CertificateInput{Type: in.Type, Number: optional.Value(in.Number), IssuedOn: in.IssuedOn, ExpiresOn: in.ExpiresOn}
 }
 
 func productOfferInput(in providersapi.ProductOfferInput) domain.ProductOfferInput {
@@ -30,14 +31,6 @@ func productOfferInput(in providersapi.ProductOfferInput) domain.ProductOfferInp
 
 func bankAccountInput(in providersapi.BankAccountInput) domain.BankAccountInput {
 	a := in.Address
-	return domain.BankAccountInput{AccountHolder: in.AccountHolder, IBAN: in.IBAN, BIC: text(in.BIC),
+	return domain.BankAccountInput{AccountHolder: in.AccountHolder, IBAN: in.IBAN, BIC: optional.Value(in.BIC),
 		Address: domain.PostalAddress{Street: a.Street, BuildingNumber: a.BuildingNumber, PostCode: a.PostCode, Town: a.Town, Country: a.Country}}
-}
-
-// text is an optional text of a body ("" when it is left out).
-func text(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/werkregio/platform/contracts/events"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
@@ -43,7 +44,7 @@ func declarationWire(d DeclarationData) events.SROIDeclaration {
 	planned := int64(d.PlannedCents)
 	e := events.SROIDeclaration{DeclarationID: d.DeclarationID, Version: d.Version, Region: d.Region, ProjectID: d.ProjectID, ContractorKvK: d.ContractorKvK,
 		Kind: events.SROIDeclarationKind(d.Kind), Type: d.Type, Status: events.SROIDeclarationStatus(d.Status), ValueCents: int64(d.ValueCents),
-		PlannedCents: &planned, Months: d.Months, Table: d.Table, Reason: optional(d.Reason), At: d.At}
+		PlannedCents: &planned, Months: d.Months, Table: d.Table, Reason: optional.Of(d.Reason), At: d.At}
 	if d.Source != "" {
 		source := events.SROIDeclarationSource(d.Source)
 		e.Source = &source
@@ -76,16 +77,14 @@ func DeclarationOf(e events.SROIDeclaration) DeclarationData {
 	if e.PlannedDeltaCents != nil {
 		d.PlannedDeltaCents = domain.Cents(*e.PlannedDeltaCents)
 	}
-	if e.Reason != nil {
-		d.Reason = *e.Reason
-	}
+	d.Reason = optional.Value(e.Reason)
 	return d
 }
 
 // ClaimWire is a claim as it travels on the topic every region shares.
 func ClaimWire(c MonthsClaim) events.MonthsClaim {
 	e := events.MonthsClaim{Person: c.Person, Region: c.Region, ProjectID: c.ProjectID, DeclarationID: c.DeclarationID, Months: c.Months,
-		MaxMonths: c.MaxMonths, At: c.At, KeyFingerprint: optional(c.KeyFingerprint)}
+		MaxMonths: c.MaxMonths, At: c.At, KeyFingerprint: optional.Of(c.KeyFingerprint)}
 	if c.Kind != "" {
 		kind := events.MonthsClaimKind(c.Kind)
 		e.Kind = &kind
@@ -100,9 +99,7 @@ func ClaimOf(e events.MonthsClaim) MonthsClaim {
 	if e.Kind != nil {
 		c.Kind = string(*e.Kind)
 	}
-	if e.KeyFingerprint != nil {
-		c.KeyFingerprint = *e.KeyFingerprint
-	}
+	c.KeyFingerprint = optional.Value(e.KeyFingerprint)
 	return c
 }
 
@@ -113,12 +110,4 @@ func NotificationOf(e events.NotificationRequested) Notification {
 		to[i] = string(party)
 	}
 	return Notification{Cause: e.Cause, Region: e.Region, ProjectID: e.ProjectID, To: to, Subject: e.Subject, Body: e.Body, At: e.At}
-}
-
-// optional: a text an event leaves out when it is empty.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

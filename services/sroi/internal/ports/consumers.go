@@ -8,8 +8,8 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
-	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/sroi/internal/app"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -60,14 +60,10 @@ func Placements(a *app.Service) messaging.ConsumerConfig {
 			for i, g := range m.TargetGroups {
 				groups[i] = string(g)
 			}
-			var end civil.Date
-			if job.EndDate != nil {
-				end = *job.EndDate
-			}
-			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, SchemeID: m.SchemeID, Person: deref(m.Person),
-				EmployerKvK: job.EmployerKvK, StartDate: job.StartDate, EndDate: end, HoursPerWeek: job.HoursPerWeek,
+			pl := app.Placement{EnrolmentID: m.EnrolmentID, Region: m.Region, ParticipantID: m.ParticipantID, SchemeID: m.SchemeID, Person: optional.Value(m.Person),
+				EmployerKvK: job.EmployerKvK, StartDate: job.StartDate, EndDate: optional.Value(job.EndDate), HoursPerWeek: job.HoursPerWeek,
 				ContractType: string(job.ContractType), TargetGroups: groups, Sustainable: typ == catalog.TypeEnrolmentSustainablyPlaced}
-			return a.KeepPlacement(ctx, pl, job.StartDate, deref(m.PersonKeyFingerprint))
+			return a.KeepPlacement(ctx, pl, job.StartDate, optional.Value(m.PersonKeyFingerprint))
 		})),
 	}
 }
@@ -147,7 +143,7 @@ func Tranches(a *app.Service) messaging.ConsumerConfig {
 			if err != nil {
 				return err
 			}
-			return messaging.PermanentIfRejected(a.KeepTranche(ctx, app.TrancheCost{TrancheID: t.TrancheID, Region: t.Region, BudgetID: deref(t.BudgetID),
+			return messaging.PermanentIfRejected(a.KeepTranche(ctx, app.TrancheCost{TrancheID: t.TrancheID, Region: t.Region, BudgetID: optional.Value(t.BudgetID),
 				AmountCents: domain.Cents(t.AmountCents), Status: string(t.Status), Seq: m.Sequence}))
 		}),
 	}
@@ -161,18 +157,7 @@ func award(e events.TenderAwarded) app.Award {
 	if e.ContractType != nil {
 		a.ContractType = string(*e.ContractType)
 	}
-	if e.ContractStart != nil {
-		a.ContractStart = *e.ContractStart
-	}
-	if e.ContractEnd != nil {
-		a.ContractEnd = *e.ContractEnd
-	}
+	a.ContractStart = optional.Value(e.ContractStart)
+	a.ContractEnd = optional.Value(e.ContractEnd)
 	return a
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

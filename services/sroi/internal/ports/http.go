@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/werkregio/platform/services/kit/optional"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/contracts/openapi/sroiapi"
@@ -169,7 +171,7 @@ func (h *HTTP) decide(approve bool) gin.HandlerFunc {
 				return
 			}
 		}
-		v, err := h.app.Decide(c, principal(c), c.Param("declarationId"), approve, text(in.Reason))
+		v, err := h.app.Decide(c, principal(c), c.Param("declarationId"), approve, optional.Value(in.Reason))
 		httpserver.Respond(c, http.StatusOK, v, err)
 	}
 }

@@ -2,6 +2,7 @@ package ports
 
 import (
 	"github.com/werkregio/platform/contracts/openapi/sroiapi"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/sroi/internal/app"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -11,28 +12,26 @@ import (
 
 func parties(in sroiapi.Parties) domain.Parties {
 	contact := func(c sroiapi.Contact) domain.Contact {
-		return domain.Contact{Name: text(c.Name), Email: text(c.Email)}
+		return domain.Contact{Name: optional.Value(c.Name), Email: optional.Value(c.Email)}
 	}
 	return domain.Parties{Buyer: contact(in.Buyer), Contractor: contact(in.Contractor), Werkplein: contact(in.Werkplein)}
 }
 
 func declareInput(in sroiapi.DeclareInput) app.DeclareInput {
-	out := app.DeclareInput{Kind: string(in.Kind), BSN: text(in.BSN), EnrolmentID: text(in.EnrolmentID)}
+	out := app.DeclareInput{Kind: string(in.Kind), BSN: optional.Value(in.BSN), EnrolmentID: optional.Value(in.EnrolmentID)}
 	if in.Source != nil {
 		out.Source = string(*in.Source)
 	}
 	if c := in.Candidate; c != nil {
-		out.Candidate = &domain.CandidateInput{Candidate: domain.CandidateType(text(c.CandidateType)), HoursPerWeek: number(c.HoursPerWeek),
-			From: day(c.From), Until: day(c.Until), ContractType: text(c.ContractType), AgeBand: domain.AgeBand(text(c.AgeBand))}
-		if c.Statushouder != nil {
-			out.Candidate.Statushouder = *c.Statushouder
-		}
+		out.Candidate = &domain.CandidateInput{Candidate: domain.CandidateType(optional.Value(c.CandidateType)), HoursPerWeek: optional.Value(c.HoursPerWeek),
+			From: optional.Value(c.From), Until: optional.Value(c.Until), ContractType: string(optional.Value(c.ContractType)), AgeBand: domain.AgeBand(optional.Value(c.AgeBand))}
+		out.Candidate.Statushouder = optional.Value(c.Statushouder)
 	}
 	if c := in.Consent; c != nil {
 		out.Consent = &domain.Consent{Given: c.Given, On: c.On, RecordedBy: c.RecordedBy}
 	}
 	if p := in.Purchase; p != nil {
-		out.Purchase = &domain.PurchaseInput{InvoiceCents: p.InvoiceCents, Enterprise: text(p.Enterprise), Supplier: p.Supplier,
+		out.Purchase = &domain.PurchaseInput{InvoiceCents: p.InvoiceCents, Enterprise: optional.Value(p.Enterprise), Supplier: p.Supplier,
 			SupplierKvK: p.SupplierKvK, InvoiceNumber: p.InvoiceNumber, InvoiceDate: p.InvoiceDate}
 	}
 	if h := in.Hours; h != nil {
@@ -56,28 +55,20 @@ func tableInput(in sroiapi.TableInput) domain.Table {
 			t.Bonuses[domain.Bonus(k)] = v
 		}
 	}
-	if in.MaxMonths != nil {
-		t.MaxMonths = *in.MaxMonths
-	}
+	t.MaxMonths = optional.Value(in.MaxMonths)
 	if in.MaxMonthsByType != nil {
 		t.MaxMonthsByType = map[domain.CandidateType]int{}
 		for k, v := range in.MaxMonthsByType {
 			t.MaxMonthsByType[domain.CandidateType(k)] = v
 		}
 	}
-	if in.HourlyCents != nil {
-		t.HourlyCents = *in.HourlyCents
-	}
+	t.HourlyCents = optional.Value(in.HourlyCents)
 	for _, e := range in.Examples {
 		c := e.Contribution
-		contribution := domain.Contribution{Kind: string(c.Kind), Candidate: domain.CandidateType(text(c.CandidateType)), HoursPerWeek: number(c.HoursPerWeek),
-			Enterprise: text(c.Enterprise)}
-		if c.InvoiceCents != nil {
-			contribution.InvoiceCents = *c.InvoiceCents
-		}
-		if c.Hours != nil {
-			contribution.Hours = *c.Hours
-		}
+		contribution := domain.Contribution{Kind: string(c.Kind), Candidate: domain.CandidateType(optional.Value(c.CandidateType)), HoursPerWeek: optional.Value(c.HoursPerWeek),
+			Enterprise: optional.Value(c.Enterprise)}
+		contribution.InvoiceCents = optional.Value(c.InvoiceCents)
+		contribution.Hours = optional.Value(c.Hours)
 		for _, b := range c.Bonuses {
 			contribution.Bonuses = append(contribution.Bonuses, domain.Bonus(b))
 		}
@@ -88,18 +79,10 @@ func tableInput(in sroiapi.TableInput) domain.Table {
 
 func policyInput(in sroiapi.PolicyInput) domain.Policy {
 	p := domain.Policy{Version: in.Version, EffectiveFrom: in.EffectiveFrom, Source: in.Source, BasisPoints: in.BasisPoints, DefaultMonths: in.DefaultMonths}
-	if in.ThresholdCents != nil {
-		p.ThresholdCents = *in.ThresholdCents
-	}
-	if in.MinMonths != nil {
-		p.MinMonths = *in.MinMonths
-	}
-	if in.CapCents != nil {
-		p.CapCents = *in.CapCents
-	}
-	if in.GraceMonths != nil {
-		p.GraceMonths = *in.GraceMonths
-	}
+	p.ThresholdCents = optional.Value(in.ThresholdCents)
+	p.MinMonths = optional.Value(in.MinMonths)
+	p.CapCents = optional.Value(in.CapCents)
+	p.GraceMonths = optional.Value(in.GraceMonths)
 	for _, t := range in.ContractTypes {
 		p.ContractTypes = append(p.ContractTypes, string(t))
 	}
@@ -122,26 +105,4 @@ func partnershipInput(in sroiapi.PartnershipInput) app.PartnershipInput {
 		out.Budgets = append(out.Budgets, app.Financing{BudgetID: b.BudgetID, Source: b.Source})
 	}
 	return out
-}
-
-// text is an optional text of a body ("" when it is left out), of any string kind.
-func text[S ~string](s *S) string {
-	if s == nil {
-		return ""
-	}
-	return string(*s)
-}
-
-func number(f *float64) float64 {
-	if f == nil {
-		return 0
-	}
-	return *f
-}
-
-func day(d *sroiapi.Date) sroiapi.Date {
-	if d == nil {
-		return sroiapi.Date{}
-	}
-	return *d
 }
