@@ -353,16 +353,16 @@ type Application struct {
 	ContractID   *string       `json:"contractId,omitempty"`
 
 	// Extension An application of a contracted provider for products the scheme added: accepted, they are added to its contract in force (contract.extended)
-	Extension    *bool                    `json:"extension,omitempty"`
-	Failures     []Failure                `json:"failures"`
-	ID           string                   `json:"id"`
-	Products     []map[string]interface{} `json:"products"`
-	ProviderKvK  string                   `json:"providerKvk"`
-	ProviderName string                   `json:"providerName"`
-	Region       string                   `json:"region"`
-	SchemeID     string                   `json:"schemeId"`
-	Status       ApplicationStatus        `json:"status"`
-	SubmittedAt  DateTime                 `json:"submittedAt"`
+	Extension    *bool             `json:"extension,omitempty"`
+	Failures     []Failure         `json:"failures"`
+	ID           string            `json:"id"`
+	Products     []ProductOffer    `json:"products"`
+	ProviderKvK  string            `json:"providerKvk"`
+	ProviderName string            `json:"providerName"`
+	Region       string            `json:"region"`
+	SchemeID     string            `json:"schemeId"`
+	Status       ApplicationStatus `json:"status"`
+	SubmittedAt  DateTime          `json:"submittedAt"`
 }
 
 // ApplicationStatus defines model for Application.Status.
@@ -370,17 +370,10 @@ type ApplicationStatus string
 
 // ApplicationInput defines model for ApplicationInput.
 type ApplicationInput struct {
-	AcceptsConditions bool                        `json:"acceptsConditions"`
-	Certificates      []Certificate               `json:"certificates,omitempty"`
-	Products          []ApplicationInput_Products `json:"products"`
-	ProviderName      string                      `json:"providerName"`
-}
-
-// ApplicationInput_Products defines model for ApplicationInput.Products.
-type ApplicationInput_Products struct {
-	PlannedAttendanceHours int    `json:"plannedAttendanceHours"`
-	PriceCents             int64  `json:"priceCents"`
-	ProductID              string `json:"productId"`
+	AcceptsConditions bool           `json:"acceptsConditions"`
+	Certificates      []Certificate  `json:"certificates,omitempty"`
+	Products          []ProductOffer `json:"products"`
+	ProviderName      string         `json:"providerName"`
 }
 
 // ApplicationList defines model for ApplicationList.
@@ -559,6 +552,13 @@ type ProductInput struct {
 	Description *string    `json:"description,omitempty"`
 	Name        string     `json:"name"`
 	Terms       TermsInput `json:"terms"`
+}
+
+// ProductOffer What a provider offers for one product of the scheme.
+type ProductOffer struct {
+	PlannedAttendanceHours int    `json:"plannedAttendanceHours"`
+	PriceCents             int64  `json:"priceCents"`
+	ProductID              string `json:"productId"`
 }
 
 // ReasonInput defines model for ReasonInput.

@@ -126,6 +126,11 @@ type Href struct {
 	Href string `json:"href"`
 }
 
+// RespondPageAs writes one page in the generated wire type (see RespondPage).
+func RespondPageAs[T, W any](c *gin.Context, page paging.Page[T], err error, wire func(T) W) {
+	RespondPage(c, paging.Map(page, wire), err)
+}
+
 // RespondPage writes one page with its links in the body and the next link in a Link
 // header (RFC 8288), or the problem for err.
 func RespondPage[T any](c *gin.Context, page paging.Page[T], err error) {

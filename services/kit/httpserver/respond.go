@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/werkregio/platform/services/kit/convert"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/services/kit/optimistic"
@@ -56,14 +58,38 @@ func Respond[T any](c *gin.Context, status int, v T, err error) {
 		Problem(c, err)
 		return
 	}
-	if r, ok := any(v).(optimistic.Versioned); ok && r.CurrentVersion() > 0 {
+	answer(c, status, v, v)
+}
+
+// RespondAs writes wire(*v), the domain's v in its generated wire type, with v's ETag; or
+// the problem for err.
+func RespondAs[T, W any](c *gin.Context, status int, v *T, err error, wire func(T) W) {
+	if err != nil {
+		Problem(c, err)
+		return
+	}
+	answer(c, status, v, wire(*v))
+}
+
+// CreatedAs answers 201 with wire(*v) and the new resource's Location.
+func CreatedAs[T, W any](c *gin.Context, location func(*T) string, v *T, err error, wire func(T) W) {
+	if err == nil {
+		c.Header("Location", location(v))
+	}
+	RespondAs(c, http.StatusCreated, v, err, wire)
+}
+
+// answer writes body with the ETag of the aggregate it shows, if it is one (it embeds
+// optimistic.StoreVersion); a GET whose If-None-Match names it is answered 304.
+func answer(c *gin.Context, status int, aggregate, body any) {
+	if r, ok := aggregate.(optimistic.Versioned); ok && r.CurrentVersion() > 0 {
 		etag := ETag(r.CurrentVersion())
 		c.Header("ETag", etag)
 		if notModified(c, etag) {
 			return
 		}
 	}
-	c.JSON(status, v)
+	c.JSON(status, body)
 }
 
 // Created answers 201 with the new resource and its Location (a path of this API).
@@ -72,6 +98,11 @@ func Created[T any](c *gin.Context, location func(T) string, v T, err error) {
 		c.Header("Location", location(v))
 	}
 	Respond(c, http.StatusCreated, v, err)
+}
+
+// RespondListAs writes {"items": v} in the generated wire type, or the problem for err.
+func RespondListAs[T, W any](c *gin.Context, v []T, err error, wire func(T) W) {
+	RespondList(c, convert.Each(v, wire), err)
 }
 
 // RespondList writes {"items": v}, or the problem for err.

@@ -175,7 +175,15 @@ func onlyDuplicates(err error) bool {
 
 // commitOf builds the commit of one change, with its events routed and checked.
 func (a *Aggregates) commitOf(ctx context.Context, s Saved) (commitDoc, error) {
-	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: s.State, Actor: s.Actor, Action: s.Action, Causes: s.Causes, Detail: s.Detail}
+	v, err := a.store.viewOf(s.Kind)
+	if err != nil {
+		return commitDoc{}, err
+	}
+	state, err := v.document(s.State)
+	if err != nil {
+		return commitDoc{}, err
+	}
+	ch := Change{Kind: s.Kind, ID: s.ID, Version: s.Version, Region: s.Region, State: state, Actor: s.Actor, Action: s.Action, Causes: s.Causes, Detail: s.Detail}
 	if ch.Action == "" && len(s.Events) > 0 {
 		ch.Action = s.Events[0].Type
 	}
@@ -272,7 +280,7 @@ func LoadAs[T any](ctx context.Context, a *Aggregates, kind, id string) (*T, int
 	if err != nil {
 		return nil, 0, err
 	}
-	t, err := decodeState[T](d)
+	t, err := decodeState[T](v, d)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -296,7 +304,7 @@ func LoadManyAs[T any](ctx context.Context, a *Aggregates, kind string, ids []st
 	}
 	out := make(map[string]*T, len(docs))
 	for i := range docs {
-		t, err := decodeState[T](&docs[i])
+		t, err := decodeState[T](v, &docs[i])
 		if err != nil {
 			return nil, err
 		}
@@ -318,7 +326,7 @@ func PageAs[T any](ctx context.Context, a *Aggregates, kind string, q PageQuery)
 	}
 	items := make([]T, 0, len(docs))
 	for i := range docs {
-		t, err := decodeState[T](&docs[i])
+		t, err := decodeState[T](v, &docs[i])
 		if err != nil {
 			return Page[T]{}, err
 		}

@@ -247,7 +247,7 @@ func TestChangedViewsAreRebuiltAtStart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	v2 := store.NewView("thing", 2, func(t *thing) store.Fields {
+	v2 := store.NewView("thing", 2, store.Itself[thing](), func(t *thing) store.Fields {
 		return store.Fields{"colour": t.Colour, "big": t.Count >= 50}
 	}, []string{"big"})
 	agg = store.NewAggregates(newStore(t, db, v2), "", nil)

@@ -21,7 +21,7 @@ type thing struct {
 	Tags   []string `json:"tags,omitempty"`
 }
 
-var thingView = store.NewView("thing", 1, func(t *thing) store.Fields {
+var thingView = store.NewView("thing", 1, store.Itself[thing](), func(t *thing) store.Fields {
 	return store.Fields{"colour": t.Colour, "even": t.Count%2 == 0}
 }, []string{"colour"}, []string{"colour", "even"})
 

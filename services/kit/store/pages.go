@@ -127,16 +127,20 @@ func (s *Store) pageViews(ctx context.Context, v *View, q PageQuery) ([]viewDoc,
 }
 
 // decodeState turns a view's BSON state into T.
-func decodeState[T any](d *viewDoc) (*T, error) {
+func decodeState[T any](v *View, d *viewDoc) (*T, error) {
 	raw, err := bsonToJSON(d.State)
 	if err != nil {
 		return nil, fmt.Errorf("view state of %s: %w", d.ID, err)
 	}
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
+	state, err := v.state(raw)
+	if err != nil {
 		return nil, fmt.Errorf("view state of %s: %w", d.ID, err)
 	}
-	return &v, nil
+	t, ok := state.(*T)
+	if !ok {
+		return nil, fmt.Errorf("the view of %s keeps %T, not %T", v.Kind, state, t)
+	}
+	return t, nil
 }
 
 // ValidFieldName reports whether a filter field can be used in a view (no dots or $).

@@ -37,23 +37,77 @@ type View struct {
 	// Indexes lists the field combinations lists filter on; each gets an index ordered by
 	// creation and one by last change (for partner systems that synchronise).
 	Indexes [][]string
+	// document and state carry an aggregate to and from its stored document (Documents).
+	document func(state any) (any, error)
+	state    func(raw json.RawMessage) (any, error)
+}
+
+// Documents says how an aggregate of type T is stored: as a document the adapters own, which
+// holds the stored field names, made from T and read back into T. The domain does not know
+// how it is kept.
+type Documents[T any] struct {
+	document func(*T) any
+	state    func(json.RawMessage) (*T, error)
+}
+
+// StoredAs keeps T as the document D: document makes it, state reads it back.
+func StoredAs[T, D any](document func(T) D, state func(D) T) Documents[T] {
+	return Documents[T]{
+		document: func(t *T) any { return document(*t) },
+		state: func(raw json.RawMessage) (*T, error) {
+			var d D
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return nil, err
+			}
+			t := state(d)
+			return &t, nil
+		},
+	}
+}
+
+// Itself keeps T as its own JSON: for a type that is already a stored shape (an adapter's
+// record, a test's).
+func Itself[T any]() Documents[T] {
+	return Documents[T]{
+		document: func(t *T) any { return t },
+		state: func(raw json.RawMessage) (*T, error) {
+			var t T
+			return &t, json.Unmarshal(raw, &t)
+		},
+	}
 }
 
 // Fields are the filterable values of an aggregate (strings, numbers, booleans, times).
 type Fields map[string]any
 
-// NewView defines the view of kind with fields computed from the typed state.
-func NewView[T any](kind string, version int, fields func(*T) Fields, indexes ...[]string) *View {
-	return &View{Kind: kind, Version: version, Indexes: indexes, Fields: func(raw json.RawMessage) (Fields, error) {
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
+// NewView defines the view of kind, whose aggregates are stored as docs say, with fields
+// computed from the typed state.
+func NewView[T any](kind string, version int, docs Documents[T], fields func(*T) Fields, indexes ...[]string) *View {
+	if docs.state == nil {
+		panic("store: the view of " + kind + " says nothing of how its aggregates are stored")
+	}
+	v := &View{Kind: kind, Version: version, Indexes: indexes}
+	v.state = func(raw json.RawMessage) (any, error) { return docs.state(raw) }
+	v.document = func(state any) (any, error) {
+		switch t := state.(type) {
+		case *T:
+			return docs.document(t), nil
+		case T:
+			return docs.document(&t), nil
+		}
+		return nil, fmt.Errorf("store: the view of %s keeps %T, not %T", kind, new(T), state)
+	}
+	v.Fields = func(raw json.RawMessage) (Fields, error) {
+		t, err := docs.state(raw)
+		if err != nil {
 			return nil, err
 		}
 		if fields == nil {
 			return Fields{}, nil
 		}
-		return fields(&v), nil
-	}}
+		return fields(t), nil
+	}
+	return v
 }
 
 func (v *View) collection() string { return "view_" + v.Kind }

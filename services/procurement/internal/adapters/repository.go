@@ -22,14 +22,14 @@ const (
 // Views are what lists filter on. A draft scheme is visible to its buyer only, so its view
 // names who may see it ("*": everyone in the region).
 var Views = []*store.View{
-	store.NewView(kindScheme, 1, func(s *domain.Scheme) store.Fields {
+	store.NewView(kindScheme, 1, store.StoredAs(documentOfScheme, schemeDocument.scheme), func(s *domain.Scheme) store.Fields {
 		visible := "*"
 		if s.Status == domain.SchemeDraft {
 			visible = s.Buyer
 		}
 		return store.Fields{"status": string(s.Status), "visibleTo": visible}
 	}, []string{"status"}, []string{"visibleTo"}),
-	store.NewView(kindAdmission, 1, func(a *domain.Admission) store.Fields {
+	store.NewView(kindAdmission, 1, store.StoredAs(documentOfAdmission, admissionDocument.admission), func(a *domain.Admission) store.Fields {
 		statuses := []string{}
 		for _, c := range a.Contracts {
 			if !slices.Contains(statuses, string(c.Status)) {
@@ -38,7 +38,7 @@ var Views = []*store.View{
 		}
 		return store.Fields{"scheme": a.SchemeID, "provider": a.ProviderKvK, "contractStatuses": statuses}
 	}, []string{"scheme"}, []string{"provider"}, []string{"contractStatuses"}),
-	store.NewView(kindTender, 1, func(t *domain.Tender) store.Fields {
+	store.NewView(kindTender, 1, store.StoredAs(documentOfTender, tenderDocument.tender), func(t *domain.Tender) store.Fields {
 		return store.Fields{"status": string(t.Status)}
 	}, []string{"status"}),
 }

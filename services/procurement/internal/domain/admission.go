@@ -16,15 +16,15 @@ import (
 // contracts (overeenkomsten) that came of them. It is the unit of consistency: at most one
 // contract is in force at a time, whatever is applied concurrently.
 type Admission struct {
-	optimistic.StoreVersion `json:"-"`    // the version: its ETag
-	ID                      string        `json:"id"`
-	SchemeID                string        `json:"schemeId"`
-	SchemeReference         string        `json:"schemeReference"`
-	Region                  string        `json:"region"`
-	Buyer                   string        `json:"buyer"`
-	ProviderKvK             string        `json:"providerKvk"`
-	Applications            []Application `json:"applications"`
-	Contracts               []Contract    `json:"contracts"`
+	optimistic.StoreVersion // the version: its ETag
+	ID                      string
+	SchemeID                string
+	SchemeReference         string
+	Region                  string
+	Buyer                   string
+	ProviderKvK             string
+	Applications            []Application
+	Contracts               []Contract
 }
 
 // AdmissionID is the deterministic id of a provider's admission to a scheme.
@@ -52,42 +52,42 @@ const (
 
 // Contract is the agreement with a provider that met the requirements.
 type Contract struct {
-	optimistic.StoreVersion `json:"-"`        // the version: its ETag
-	ID                      string            `json:"id"`
-	Number                  string            `json:"number"`
-	SchemeID                string            `json:"schemeId"`
-	SchemeReference         string            `json:"schemeReference"`
-	Region                  string            `json:"region"`
-	Buyer                   string            `json:"buyer"`
-	ProviderKvK             string            `json:"providerKvk"`
-	ProviderName            string            `json:"providerName"`
-	ApplicationID           string            `json:"applicationId"`
-	Products                []ContractProduct `json:"products"`
-	Status                  ContractStatus    `json:"status"`
-	AwardedAt               time.Time         `json:"awardedAt"`
-	SuspendedReason         string            `json:"suspendedReason,omitempty"`
+	optimistic.StoreVersion // the version: its ETag
+	ID                      string
+	Number                  string
+	SchemeID                string
+	SchemeReference         string
+	Region                  string
+	Buyer                   string
+	ProviderKvK             string
+	ProviderName            string
+	ApplicationID           string
+	Products                []ContractProduct
+	Status                  ContractStatus
+	AwardedAt               time.Time
+	SuspendedReason         string
 	// MissingCertificates is set while the contract is suspended because certificates its
 	// products require are no longer valid; the contract resumes when they are renewed.
-	MissingCertificates []string       `json:"missingCertificates,omitempty"`
-	EndReason           string         `json:"endReason,omitempty"`
-	History             []StatusChange `json:"history"`
+	MissingCertificates []string
+	EndReason           string
+	History             []StatusChange
 }
 
 // ContractProduct is a product the provider delivers, its price and the terms version in
 // force at award. Enrolments pin the version in force at their own start.
 type ContractProduct struct {
-	ProductID    string `json:"productId"`
-	Name         string `json:"name"`
-	PriceCents   int64  `json:"priceCents"`
-	TermsVersion int    `json:"termsVersion"`
+	ProductID    string
+	Name         string
+	PriceCents   int64
+	TermsVersion int
 }
 
 // StatusChange records a status transition and why.
 type StatusChange struct {
-	Status ContractStatus `json:"status"`
-	Reason string         `json:"reason,omitempty"`
-	At     time.Time      `json:"at"`
-	By     string         `json:"by"`
+	Status ContractStatus
+	Reason string
+	At     time.Time
+	By     string
 }
 
 // ContractID builds a contract id that names its admission, so a contract can be found

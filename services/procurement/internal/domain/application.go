@@ -20,15 +20,15 @@ type ApplicationInput struct {
 
 // ProductOffer is a product the provider wants to deliver, at its price.
 type ProductOffer struct {
-	ProductID              string `json:"productId"`
-	PriceCents             int64  `json:"priceCents"`
-	PlannedAttendanceHours int    `json:"plannedAttendanceHours"`
+	ProductID              string
+	PriceCents             int64
+	PlannedAttendanceHours int
 }
 
 // HeldCertificate is a certificate or quality mark the provider holds.
 type HeldCertificate struct {
-	Name       string     `json:"name"`
-	ValidUntil civil.Date `json:"validUntil"`
+	Name       string
+	ValidUntil civil.Date
 }
 
 // Requirement codes of a failed check, stable for clients to act on.
@@ -43,9 +43,9 @@ const (
 
 // Failure is one requirement an application does not meet.
 type Failure struct {
-	Requirement string `json:"requirement"`
-	ProductID   string `json:"productId,omitempty"`
-	Detail      string `json:"detail"`
+	Requirement string
+	ProductID   string
+	Detail      string
 }
 
 func (in ApplicationInput) validate() error {
@@ -141,19 +141,19 @@ const (
 
 // Application is a submitted application and its outcome.
 type Application struct {
-	optimistic.StoreVersion `json:"-"`        // the version: its ETag
-	ID                      string            `json:"id"`
-	SchemeID                string            `json:"schemeId"`
-	Region                  string            `json:"region"`
-	ProviderKvK             string            `json:"providerKvk"`
-	ProviderName            string            `json:"providerName"`
-	Products                []ProductOffer    `json:"products"`
-	Certificates            []HeldCertificate `json:"certificates"`
-	Status                  ApplicationStatus `json:"status"`
-	Failures                []Failure         `json:"failures"`
-	ContractID              string            `json:"contractId,omitempty"`
+	optimistic.StoreVersion // the version: its ETag
+	ID                      string
+	SchemeID                string
+	Region                  string
+	ProviderKvK             string
+	ProviderName            string
+	Products                []ProductOffer
+	Certificates            []HeldCertificate
+	Status                  ApplicationStatus
+	Failures                []Failure
+	ContractID              string
 	// Extension: an application of a contracted provider for products the scheme added; if
 	// accepted, they are added to its contract in force.
-	Extension   bool      `json:"extension,omitempty"`
-	SubmittedAt time.Time `json:"submittedAt"`
+	Extension   bool
+	SubmittedAt time.Time
 }

@@ -31,20 +31,20 @@ const (
 // Scheme is an Open House scheme (Open House-regeling): a buyer sets only suitability
 // requirements (geschiktheidseisen) and contracts every provider that meets them.
 type Scheme struct {
-	optimistic.StoreVersion `json:"-"`   // the version: its ETag
-	ID                      string       `json:"id"`
-	Reference               string       `json:"reference"`
-	Region                  string       `json:"region"`
-	Buyer                   string       `json:"buyer"`
-	Title                   string       `json:"title"`
-	Description             string       `json:"description,omitempty"`
-	Sector                  Sector       `json:"sector"`
-	OpenFrom                civil.Date   `json:"openFrom"`
-	OpenUntil               civil.Date   `json:"openUntil"`
-	Status                  SchemeStatus `json:"status"`
-	Products                []Product    `json:"products"`
-	PublishedAt             *time.Time   `json:"publishedAt,omitempty"`
-	ClosedAt                *time.Time   `json:"closedAt,omitempty"`
+	optimistic.StoreVersion // the version: its ETag
+	ID                      string
+	Reference               string
+	Region                  string
+	Buyer                   string
+	Title                   string
+	Description             string
+	Sector                  Sector
+	OpenFrom                civil.Date
+	OpenUntil               civil.Date
+	Status                  SchemeStatus
+	Products                []Product
+	PublishedAt             *time.Time
+	ClosedAt                *time.Time
 }
 
 // SchemeDraft is what a buyer sends to create or edit a scheme.

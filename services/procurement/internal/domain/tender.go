@@ -25,22 +25,22 @@ const MaxSroiBasisPoints = 10_000
 // Tender is an upcoming public tender on the region's tender calendar
 // (aanbestedingskalender), published so local firms and providers can prepare.
 type Tender struct {
-	optimistic.StoreVersion `json:"-"` // the version: its ETag
-	ID                      string     `json:"id"`
-	Region                  string     `json:"region"`
-	Buyer                   string     `json:"buyer"`
-	Title                   string     `json:"title"`
-	Description             string     `json:"description,omitempty"`
-	Sector                  Sector     `json:"sector"`
-	ExpectedPublication     civil.Date `json:"expectedPublication"`
-	EstimatedValueCents     int64      `json:"estimatedValueCents"`
+	optimistic.StoreVersion // the version: its ETag
+	ID                      string
+	Region                  string
+	Buyer                   string
+	Title                   string
+	Description             string
+	Sector                  Sector
+	ExpectedPublication     civil.Date
+	EstimatedValueCents     int64
 	// SroiBasisPoints is the social-return percentage in hundredths of a percent (500 = 5%),
 	// so obligations compute exactly in integers.
-	SroiBasisPoints int          `json:"sroiBasisPoints"`
-	Status          TenderStatus `json:"status"`
-	Award           *Award       `json:"award,omitempty"`
-	AnnouncedAt     time.Time    `json:"announcedAt"`
-	UpdatedAt       time.Time    `json:"updatedAt"`
+	SroiBasisPoints int
+	Status          TenderStatus
+	Award           *Award
+	AnnouncedAt     time.Time
+	UpdatedAt       time.Time
 }
 
 // TenderInput announces or updates a tender.
@@ -55,16 +55,16 @@ type TenderInput struct {
 
 // Award (gunning) records who won, for how much, and the social-return obligation's basis.
 type Award struct {
-	ContractorKvK             string     `json:"contractorKvk"`
-	ContractorName            string     `json:"contractorName"`
-	ContractValueExclVatCents int64      `json:"contractValueExclVatCents"`
-	SroiBasisPoints           int        `json:"sroiBasisPoints"`
-	PublicationDate           civil.Date `json:"publicationDate"`
-	AwardedOn                 civil.Date `json:"awardedOn"`
-	ContractType              string     `json:"contractType,omitempty"`
-	ContractStart             civil.Date `json:"contractStart,omitzero"`
-	ContractEnd               civil.Date `json:"contractEnd,omitzero"`
-	RecordedAt                time.Time  `json:"recordedAt"`
+	ContractorKvK             string
+	ContractorName            string
+	ContractValueExclVatCents int64
+	SroiBasisPoints           int
+	PublicationDate           civil.Date
+	AwardedOn                 civil.Date
+	ContractType              string
+	ContractStart             civil.Date
+	ContractEnd               civil.Date
+	RecordedAt                time.Time
 }
 
 // AwardInput is what a buyer records at award.

@@ -12,10 +12,10 @@ import (
 
 // Product is a trajectory (traject) offered under a scheme, with its terms over time.
 type Product struct {
-	ID          string             `json:"id"`
-	Name        string             `json:"name"`
-	Description string             `json:"description,omitempty"`
-	Terms       []trajectory.Terms `json:"terms"`
+	ID          string
+	Name        string
+	Description string
+	Terms       []trajectory.Terms
 }
 
 // ProductInput adds a product.

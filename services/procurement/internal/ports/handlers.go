@@ -34,7 +34,7 @@ func (h *HTTP) listSchemes(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListSchemes(c, principal(c), status, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, schemeAnswer)
 }
 
 func (h *HTTP) createScheme(c *gin.Context) {
@@ -43,12 +43,12 @@ func (h *HTTP) createScheme(c *gin.Context) {
 		return
 	}
 	v, err := h.app.CreateScheme(c, principal(c), schemeInput(in))
-	httpserver.Created(c, func(s *domain.Scheme) string { return schemeURL(s.ID) }, v, err)
+	httpserver.CreatedAs(c, func(s *domain.Scheme) string { return schemeURL(s.ID) }, v, err, schemeAnswer)
 }
 
 func (h *HTTP) getScheme(c *gin.Context) {
 	v, err := h.app.GetScheme(c, principal(c), c.Param("schemeId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, schemeAnswer)
 }
 
 func (h *HTTP) editScheme(c *gin.Context) {
@@ -57,17 +57,17 @@ func (h *HTTP) editScheme(c *gin.Context) {
 		return
 	}
 	v, err := h.app.EditScheme(c, principal(c), c.Param("schemeId"), schemeInput(in))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, schemeAnswer)
 }
 
 func (h *HTTP) publishScheme(c *gin.Context) {
 	v, err := h.app.PublishScheme(c, principal(c), c.Param("schemeId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, schemeAnswer)
 }
 
 func (h *HTTP) closeScheme(c *gin.Context) {
 	v, err := h.app.CloseScheme(c, principal(c), c.Param("schemeId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, schemeAnswer)
 }
 
 func (h *HTTP) addProduct(c *gin.Context) {
@@ -76,7 +76,7 @@ func (h *HTTP) addProduct(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AddProduct(c, principal(c), c.Param("schemeId"), productInput(in))
-	httpserver.Created(c, func(*domain.Product) string { return schemeURL(c.Param("schemeId")) }, v, err) // a product is part of its scheme
+	httpserver.CreatedAs(c, func(*domain.Product) string { return schemeURL(c.Param("schemeId")) }, v, err, productAnswer) // a product is part of its scheme
 }
 
 func (h *HTTP) changeTerms(c *gin.Context) {
@@ -85,12 +85,7 @@ func (h *HTTP) changeTerms(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ChangeTerms(c, principal(c), c.Param("schemeId"), c.Param("productId"), termsInput(in))
-	httpserver.Created(c, func(*trajectory.Terms) string { return schemeURL(c.Param("schemeId")) }, v, err)
-}
-
-type applicationResult struct {
-	Application *domain.Application `json:"application"`
-	Contract    *domain.Contract    `json:"contract,omitempty"`
+	httpserver.CreatedAs(c, func(*trajectory.Terms) string { return schemeURL(c.Param("schemeId")) }, v, err, termsAnswer)
 }
 
 func (h *HTTP) apply(c *gin.Context) {
@@ -99,8 +94,8 @@ func (h *HTTP) apply(c *gin.Context) {
 		return
 	}
 	a, ct, err := h.app.Apply(c, principal(c), c.Param("schemeId"), applicationInput(in))
-	httpserver.Created(c, func(r applicationResult) string { return "/api/v1/applications/" + r.Application.ID },
-		applicationResult{Application: a, Contract: ct}, err)
+	httpserver.Created(c, func(r procurementapi.ApplicationResult) string { return "/api/v1/applications/" + r.Application.ID },
+		applicationResult(a, ct), err)
 }
 
 // admissionQuery reads the filters of the applications and contracts lists.
@@ -116,7 +111,7 @@ func (h *HTTP) listApplications(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListApplications(c, principal(c), f, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, applicationAnswer)
 }
 
 func (h *HTTP) listContracts(c *gin.Context) {
@@ -126,19 +121,19 @@ func (h *HTTP) listContracts(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListContracts(c, principal(c), f, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, contractAnswer)
 }
 
 func (h *HTTP) getApplication(c *gin.Context) {
 	v, err := h.app.GetApplication(c, principal(c), c.Param("applicationId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, applicationAnswer)
 }
 
 func schemeURL(id string) string { return "/api/v1/schemes/" + id }
 
 func (h *HTTP) getContract(c *gin.Context) {
 	v, err := h.app.GetContract(c, principal(c), c.Param("contractId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, contractAnswer)
 }
 
 func (h *HTTP) contractAction(action app.ContractAction) gin.HandlerFunc {
@@ -151,7 +146,7 @@ func (h *HTTP) contractAction(action app.ContractAction) gin.HandlerFunc {
 			}
 		}
 		v, err := h.app.ChangeContract(c, principal(c), c.Param("contractId"), action, optional.Value(in.Reason))
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, contractAnswer)
 	}
 }
 
@@ -162,7 +157,7 @@ func (h *HTTP) listTenders(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListTenders(c, principal(c).Region, status, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, tenderAnswer)
 }
 
 func (h *HTTP) announceTender(c *gin.Context) {
@@ -171,12 +166,12 @@ func (h *HTTP) announceTender(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AnnounceTender(c, principal(c), tenderInput(in))
-	httpserver.Created(c, func(t *domain.Tender) string { return "/api/v1/tenders/" + t.ID }, v, err)
+	httpserver.CreatedAs(c, func(t *domain.Tender) string { return "/api/v1/tenders/" + t.ID }, v, err, tenderAnswer)
 }
 
 func (h *HTTP) getTender(c *gin.Context) {
 	v, err := h.app.GetTender(c, principal(c), c.Param("tenderId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, tenderAnswer)
 }
 
 func (h *HTTP) updateTender(c *gin.Context) {
@@ -185,7 +180,7 @@ func (h *HTTP) updateTender(c *gin.Context) {
 		return
 	}
 	v, err := h.app.UpdateTender(c, principal(c), c.Param("tenderId"), tenderInput(in))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, tenderAnswer)
 }
 
 func (h *HTTP) awardTender(c *gin.Context) {
@@ -194,17 +189,17 @@ func (h *HTTP) awardTender(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AwardTender(c, principal(c), c.Param("tenderId"), awardInput(in))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, tenderAnswer)
 }
 
 func (h *HTTP) cancelTender(c *gin.Context) {
 	v, err := h.app.CancelTender(c, principal(c), c.Param("tenderId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, tenderAnswer)
 }
 
 func (h *HTTP) calendarJSON(c *gin.Context) {
 	v, err := h.app.Calendar(c, principal(c).Region)
-	respondList(c, v, err)
+	httpserver.RespondListAs(c, v, err, tenderAnswer)
 }
 
 func (h *HTTP) audit(c *gin.Context, page func(context.Context, auth.Principal, string, paging.Request) (paging.Page[commit.AuditEntry], error), param string) {

@@ -63,9 +63,3 @@ var principal = auth.Of
 var (
 	fail = httpserver.Problem
 )
-
-func respond[T any](c *gin.Context, status int, v T, err error) {
-	httpserver.Respond(c, status, v, err)
-}
-
-func respondList[T any](c *gin.Context, v []T, err error) { httpserver.RespondList(c, v, err) }

@@ -25,8 +25,8 @@ const (
 
 // Views are what lists filter on.
 var Views = []*store.View{
-	store.NewView(kindProvider, 1, func(*domain.Provider) store.Fields { return store.Fields{} }),
-	store.NewView(kindOffer, 1, func(o *domain.Offer) store.Fields {
+	store.NewView(kindProvider, 1, store.StoredAs(documentOfProvider, providerDocument.provider), func(*domain.Provider) store.Fields { return store.Fields{} }),
+	store.NewView(kindOffer, 1, store.StoredAs(documentOfOffer, offerDocument.offer), func(o *domain.Offer) store.Fields {
 		products := make([]string, len(o.Products))
 		for i, p := range o.Products {
 			products[i] = p.ProductID

@@ -14,27 +14,27 @@ import (
 // changed IBAN ("our bank details have changed") is a common fraud path, so no single
 // person can redirect a provider's payments.
 type BankAccount struct {
-	AccountHolder string        `json:"accountHolder"`
-	IBAN          string        `json:"iban"`
-	BIC           string        `json:"bic,omitempty"`
-	Address       PostalAddress `json:"address"`
-	Status        string        `json:"status"` // pending, confirmed
+	AccountHolder string
+	IBAN          string
+	BIC           string
+	Address       PostalAddress
+	Status        string // pending, confirmed
 	// Revision counts the registrations: finance confirms the revision it checked.
-	Revision     int       `json:"revision"`
-	RegisteredBy string    `json:"registeredBy"`
-	RegisteredAt time.Time `json:"registeredAt"`
-	ConfirmedBy  string    `json:"confirmedBy,omitempty"`
-	ConfirmedAt  time.Time `json:"confirmedAt,omitzero"`
+	Revision     int
+	RegisteredBy string
+	RegisteredAt time.Time
+	ConfirmedBy  string
+	ConfirmedAt  time.Time
 }
 
 // PostalAddress is a structured address: SEPA payment files from November 2026 carry the
 // creditor's address in parts, not as free lines.
 type PostalAddress struct {
-	Street         string `json:"street"`
-	BuildingNumber string `json:"buildingNumber"`
-	PostCode       string `json:"postCode"`
-	Town           string `json:"town"`
-	Country        string `json:"country"`
+	Street         string
+	BuildingNumber string
+	PostCode       string
+	Town           string
+	Country        string
 }
 
 // BankAccountInput is what a provider registers.

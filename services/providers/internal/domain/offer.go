@@ -16,22 +16,22 @@ import (
 // procurement's contract.awarded event and follows the contract's status; the provider fills
 // in locations, starts and capacity.
 type Offer struct {
-	optimistic.StoreVersion `json:"-"`     // the version: its ETag
-	ContractID              string         `json:"contractId"`
-	ContractNumber          string         `json:"contractNumber"`
-	SchemeID                string         `json:"schemeId"`
-	SchemeReference         string         `json:"schemeReference"`
-	Region                  string         `json:"region"`
-	Buyer                   string         `json:"buyer"`
-	ProviderKvK             string         `json:"providerKvk"`
-	ProviderName            string         `json:"providerName"`
-	ContractStatus          string         `json:"contractStatus"`
-	Products                []OfferProduct `json:"products"`
+	optimistic.StoreVersion // the version: its ETag
+	ContractID              string
+	ContractNumber          string
+	SchemeID                string
+	SchemeReference         string
+	Region                  string
+	Buyer                   string
+	ProviderKvK             string
+	ProviderName            string
+	ContractStatus          string
+	Products                []OfferProduct
 	// SchemeRun is when trajectories may start: every start lies in it.
-	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
+	SchemeRun *trajectory.Run
 	// Revision increases with every change, so replicas in other services keep the newest.
-	Revision  int       `json:"revision"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	Revision  int
+	UpdatedAt time.Time
 }
 
 // Contract statuses as procurement reports them.
@@ -43,12 +43,12 @@ const (
 
 // OfferProduct is one contracted product (traject) at its contracted price.
 type OfferProduct struct {
-	ProductID  string             `json:"productId"`
-	Name       string             `json:"name"`
-	PriceCents int64              `json:"priceCents"`
-	Terms      []trajectory.Terms `json:"terms"`
-	Locations  []string           `json:"locations"`
-	Starts     []trajectory.Start `json:"starts"`
+	ProductID  string
+	Name       string
+	PriceCents int64
+	Terms      []trajectory.Terms
+	Locations  []string
+	Starts     []trajectory.Start
 }
 
 // NewOffer starts an empty offer for a contract just awarded.

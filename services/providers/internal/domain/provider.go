@@ -16,46 +16,46 @@ import (
 
 // Provider is a training provider (opleider / aanbieder) in the region's registry.
 type Provider struct {
-	optimistic.StoreVersion `json:"-"`    // the version: its ETag
-	KvK                     string        `json:"kvk"`
-	Name                    string        `json:"name"`
-	Region                  string        `json:"region"`
-	Regions                 []string      `json:"regions"`
-	Contact                 Contact       `json:"contact"`
-	Certificates            []Certificate `json:"certificates"`
+	optimistic.StoreVersion // the version: its ETag
+	KvK                     string
+	Name                    string
+	Region                  string
+	Regions                 []string
+	Contact                 Contact
+	Certificates            []Certificate
 	// AnnouncedValid is the set of valid certificate types last announced to other services;
 	// a difference with today's set is news (an expiry or a renewal).
-	AnnouncedValid []string `json:"announcedValid"`
+	AnnouncedValid []string
 	// BankAccount is where payments pays the provider (confirmed by finance).
-	BankAccount  *BankAccount `json:"bankAccount,omitempty"`
-	RegisteredAt time.Time    `json:"registeredAt"`
-	UpdatedAt    time.Time    `json:"updatedAt"`
+	BankAccount  *BankAccount
+	RegisteredAt time.Time
+	UpdatedAt    time.Time
 }
 
 // Contact is who the region calls about the provider.
 type Contact struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Phone string `json:"phone,omitempty"`
+	Name  string
+	Email string
+	Phone string
 }
 
 // Certificate is a quality mark or safety certificate (e.g. VCA, NRTO, Cedeo) the provider holds.
 type Certificate struct {
-	ID        string     `json:"id"`
-	Type      string     `json:"type"` // canonical: civil.CertificateType
-	Number    string     `json:"number,omitempty"`
-	IssuedOn  civil.Date `json:"issuedOn"`
-	ExpiresOn civil.Date `json:"expiresOn"`
+	ID        string
+	Type      string // canonical: civil.CertificateType
+	Number    string
+	IssuedOn  civil.Date
+	ExpiresOn civil.Date
 	// Pending: recorded by the provider, not yet verified by a buyer or coordinator against
 	// the certificate itself; it does not count for contracts until then.
-	Pending  bool          `json:"pending,omitempty"`
-	Verified *Verification `json:"verified,omitempty"`
+	Pending  bool
+	Verified *Verification
 }
 
 // Verification says who checked a certificate, and when.
 type Verification struct {
-	By commit.Actor `json:"by"`
-	At time.Time    `json:"at"`
+	By commit.Actor
+	At time.Time
 }
 
 // ValidOn: a verified certificate is valid from its issue date through its expiry date.

@@ -51,7 +51,7 @@ func (h *HTTP) listProviders(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListProviders(c, principal(c), q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, providerAnswer)
 }
 
 func (h *HTTP) registerProvider(c *gin.Context) {
@@ -60,14 +60,14 @@ func (h *HTTP) registerProvider(c *gin.Context) {
 		return
 	}
 	v, err := h.app.RegisterProvider(c, principal(c), providerInput(in))
-	httpserver.Created(c, providerURL, v, err)
+	httpserver.CreatedAs(c, providerURL, v, err, providerAnswer)
 }
 
 func providerURL(p *domain.Provider) string { return "/api/v1/providers/" + p.KvK }
 
 func (h *HTTP) getProvider(c *gin.Context) {
 	v, err := h.app.GetProvider(c, principal(c), c.Param("kvk"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, providerAnswer)
 }
 
 func (h *HTTP) updateProvider(c *gin.Context) {
@@ -76,7 +76,7 @@ func (h *HTTP) updateProvider(c *gin.Context) {
 		return
 	}
 	v, err := h.app.UpdateProvider(c, principal(c), c.Param("kvk"), providerInput(in))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, providerAnswer)
 }
 
 func (h *HTTP) addCertificate(c *gin.Context) {
@@ -85,12 +85,12 @@ func (h *HTTP) addCertificate(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AddCertificate(c, principal(c), c.Param("kvk"), certificateInput(in))
-	httpserver.Created(c, providerURL, v, err) // a certificate is part of its provider
+	httpserver.CreatedAs(c, providerURL, v, err, providerAnswer) // a certificate is part of its provider
 }
 
 func (h *HTTP) removeCertificate(c *gin.Context) {
 	v, err := h.app.RemoveCertificate(c, principal(c), c.Param("kvk"), c.Param("certificateId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, providerAnswer)
 }
 
 func (h *HTTP) listOffers(c *gin.Context) {
@@ -102,12 +102,12 @@ func (h *HTTP) listOffers(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListOffers(c, principal(c), f, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, offerAnswer)
 }
 
 func (h *HTTP) getOffer(c *gin.Context) {
 	v, err := h.app.GetOffer(c, principal(c), c.Param("contractId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, offerAnswer)
 }
 
 func (h *HTTP) setProductOffer(c *gin.Context) {
@@ -116,24 +116,24 @@ func (h *HTTP) setProductOffer(c *gin.Context) {
 		return
 	}
 	v, err := h.app.SetProductOffer(c, principal(c), c.Param("contractId"), c.Param("productId"), productOfferInput(in))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, offerAnswer)
 }
 
 func (h *HTTP) verifyCertificate(c *gin.Context) {
 	v, err := h.app.VerifyCertificate(c, principal(c), c.Param("kvk"), c.Param("certificateId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, providerAnswer)
 }
 
 func (h *HTTP) registerBankAccount(c *gin.Context) {
 	if in, ok := httpserver.Bind[providersapi.BankAccountInput](c); ok {
 		v, err := h.app.RegisterBankAccount(c, auth.Of(c), c.Param("kvk"), bankAccountInput(in))
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, providerAnswer)
 	}
 }
 
 func (h *HTTP) confirmBankAccount(c *gin.Context) {
 	if in, ok := httpserver.Bind[providersapi.ConfirmationInput](c); ok {
 		v, err := h.app.ConfirmBankAccount(c, auth.Of(c), c.Param("kvk"), in.Revision)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, providerAnswer)
 	}
 }
