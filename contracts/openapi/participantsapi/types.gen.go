@@ -5,6 +5,8 @@
 package participantsapi
 
 import (
+	"encoding/json"
+	"fmt"
 	"github.com/werkregio/platform/contracts/openapi/commonapi"
 	"time"
 
@@ -276,19 +278,19 @@ type Actor struct {
 	Subject string  `json:"subject"`
 }
 
-// AttendanceSummary defines model for AttendanceSummary.
-type AttendanceSummary struct {
-	Days               []AttendanceSummary_Days `json:"days"`
-	EnrolmentID        string                   `json:"enrolmentId"`
-	MinAttendanceHours int                      `json:"minAttendanceHours"`
-	TotalHours         float64                  `json:"totalHours"`
-}
-
-// AttendanceSummary_Days defines model for AttendanceSummary.Days.
-type AttendanceSummary_Days struct {
+// AttendanceDay The hours reported for one day, with how many reports they came in.
+type AttendanceDay struct {
 	Date    Date    `json:"date"`
 	Hours   float64 `json:"hours"`
 	Reports int     `json:"reports"`
+}
+
+// AttendanceSummary defines model for AttendanceSummary.
+type AttendanceSummary struct {
+	Days               []AttendanceDay `json:"days"`
+	EnrolmentID        string          `json:"enrolmentId"`
+	MinAttendanceHours int             `json:"minAttendanceHours"`
+	TotalHours         float64         `json:"totalHours"`
 }
 
 // AuditEntry defines model for AuditEntry.
@@ -299,14 +301,8 @@ type AuditEntry struct {
 	Version int      `json:"version"`
 }
 
-// AuditTrail defines model for AuditTrail.
-type AuditTrail struct {
-	UnderscoreLinks CommonPageLinks    `json:"_links"`
-	Items           []AuditTrail_Items `json:"items"`
-}
-
-// AuditTrail_Items defines model for AuditTrail.Items.
-type AuditTrail_Items struct {
+// AuditRecord One change to a participant or one of its enrolments.
+type AuditRecord struct {
 	Action string   `json:"action"`
 	Actor  Actor    `json:"actor"`
 	At     DateTime `json:"at"`
@@ -314,6 +310,12 @@ type AuditTrail_Items struct {
 	// Subject participant/<id> or enrolment/<id>
 	Subject string `json:"subject"`
 	Version int    `json:"version"`
+}
+
+// AuditTrail defines model for AuditTrail.
+type AuditTrail struct {
+	UnderscoreLinks CommonPageLinks `json:"_links"`
+	Items           []AuditRecord   `json:"items"`
 }
 
 // BBLProgramme defines model for BBLProgramme.
@@ -608,8 +610,9 @@ type PublicKeySetKeysKty string
 
 // PublicKeySet_Keys defines model for PublicKeySet.Keys.
 type PublicKeySet_Keys struct {
-	Kid string              `json:"kid"`
-	Kty PublicKeySetKeysKty `json:"kty"`
+	Kid                  string                 `json:"kid"`
+	Kty                  PublicKeySetKeysKty    `json:"kty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // Status defines model for Status.
@@ -1013,11 +1016,12 @@ type ExportParticipantParams struct {
 
 // ExportParticipant200JSONResponseBody defines parameters for ExportParticipant.
 type ExportParticipant200JSONResponseBody struct {
-	Attendance map[string][]map[string]interface{} `json:"attendance"`
-	Audit      []AuditEntry                        `json:"audit"`
-	BSN        *string                             `json:"bsn,omitempty"`
-	Enrolments []Enrolment                         `json:"enrolments"`
-	ExportedAt DateTime                            `json:"exportedAt"`
+	// Attendance The days of each enrolment, by enrolment id
+	Attendance map[string][]AttendanceDay `json:"attendance"`
+	Audit      []AuditRecord              `json:"audit"`
+	BSN        *string                    `json:"bsn,omitempty"`
+	Enrolments []Enrolment                `json:"enrolments"`
+	ExportedAt DateTime                   `json:"exportedAt"`
 
 	// Participant A participant; the BSN is never part of it.
 	Participant Participant `json:"participant"`
@@ -1164,6 +1168,85 @@ type RegisterPartnerSourceJSONRequestBody = PartnerSourceInput
 
 // ReplacePartnerKeysJSONRequestBody defines body for ReplacePartnerKeys for application/json ContentType.
 type ReplacePartnerKeysJSONRequestBody ReplacePartnerKeysJSONBody
+
+// Getter for additional properties for PublicKeySet_Keys. Returns the specified
+// element and whether it was found
+func (a PublicKeySet_Keys) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for PublicKeySet_Keys
+func (a *PublicKeySet_Keys) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for PublicKeySet_Keys to handle AdditionalProperties
+func (a *PublicKeySet_Keys) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["kid"]; found {
+		err = json.Unmarshal(raw, &a.Kid)
+		if err != nil {
+			return fmt.Errorf("error reading 'kid': %w", err)
+		}
+		delete(object, "kid")
+	}
+
+	if raw, found := object["kty"]; found {
+		err = json.Unmarshal(raw, &a.Kty)
+		if err != nil {
+			return fmt.Errorf("error reading 'kty': %w", err)
+		}
+		delete(object, "kty")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for PublicKeySet_Keys to handle AdditionalProperties
+func (a PublicKeySet_Keys) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["kid"], err = json.Marshal(a.Kid)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'kid': %w", err)
+	}
+
+	object["kty"], err = json.Marshal(a.Kty)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'kty': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // The shared document's types (commonapi), by the names this document gives them.
 type (

@@ -162,7 +162,7 @@ type offerDoc struct {
 }
 
 func (o *Offers) SaveOffer(ctx context.Context, offer domain.Offer) (bool, error) {
-	raw, err := json.Marshal(offer)
+	raw, err := json.Marshal(documentOfOffer(offer))
 	if err != nil {
 		return false, err
 	}
@@ -184,6 +184,10 @@ func (o *Offers) LoadOffer(ctx context.Context, contractID string) (*domain.Offe
 	if err != nil {
 		return nil, err
 	}
-	var offer domain.Offer
-	return &offer, json.Unmarshal([]byte(d.Offer), &offer)
+	var doc offerDocument
+	if err := json.Unmarshal([]byte(d.Offer), &doc); err != nil {
+		return nil, err
+	}
+	offer := doc.offer()
+	return &offer, nil
 }

@@ -21,16 +21,9 @@ const (
 	kindPartner     = "partnersource"
 )
 
-// participantRecord is the stored participant: its JSON plus the sealed BSN, which the
-// domain type leaves out of every JSON answer.
-type participantRecord struct {
-	domain.Participant
-	SealedBSN domain.SealedBSN `json:"sealedBsn"`
-}
-
 // Views are what lists filter on. Municipalities are compared case-insensitively.
 var Views = []*store.View{
-	store.NewView(kindParticipant, 3, func(p *participantRecord) store.Fields {
+	store.NewView(kindParticipant, 3, store.StoredAs(documentOfParticipant, participantDocument.participant), func(p *domain.Participant) store.Fields {
 		groups := make([]string, len(p.TargetGroups))
 		for i, g := range p.TargetGroups {
 			groups[i] = string(g)
@@ -43,14 +36,14 @@ var Views = []*store.View{
 		[]string{"org"}, []string{"org", "municipality"}, []string{"org", "workCoach"}, []string{"org", "targetGroups"},
 		// retention: personal data still held, longest unchanged first; and withdrawn consents
 		[]string{"retained"}, []string{"retained", "withdrawn"}),
-	store.NewView(kindEnrolment, 3, func(e *domain.Enrolment) store.Fields {
+	store.NewView(kindEnrolment, 3, store.StoredAs(documentOfEnrolment, enrolmentDocument.enrolment), func(e *domain.Enrolment) store.Fields {
 		return store.Fields{"participant": e.ParticipantID, "provider": e.ProviderKvK, "status": string(e.Status),
 			"product": e.ProductID, "contract": e.ContractID, "org": e.Organisation}
 	}, []string{"participant"}, []string{"provider"}, []string{"status"}, []string{"product"}, []string{"provider", "status"},
 		// the enrolments of a product that have not started follow its terms (KeepOffer)
 		[]string{"product", "status"},
 		[]string{"org"}, []string{"org", "status"}, []string{"org", "provider"}, []string{"org", "product"}, []string{"org", "participant"}),
-	store.NewView(kindPartner, 1, func(s *domain.PartnerSource) store.Fields {
+	store.NewView(kindPartner, 1, store.StoredAs(documentOfPartnerSource, partnerSourceDocument.partnerSource), func(s *domain.PartnerSource) store.Fields {
 		return store.Fields{"role": string(s.Role)}
 	}, []string{"role"}),
 }
@@ -103,20 +96,11 @@ func NewRepository(s *store.Store, topicPrefix string) *Repository {
 var _ app.Repository = (*Repository)(nil)
 
 func (r *Repository) LoadParticipant(ctx context.Context, id string) (*domain.Participant, int, error) {
-	rec, v, err := store.LoadAs[participantRecord](ctx, r.agg, kindParticipant, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	p := rec.Participant
-	p.BSN = rec.SealedBSN
-	return &p, v, nil
+	return store.LoadAs[domain.Participant](ctx, r.agg, kindParticipant, id)
 }
 
 func (r *Repository) SaveParticipant(ctx context.Context, p *domain.Participant, o commit.Outcome) error {
-	rec := &participantRecord{Participant: *p, SealedBSN: p.BSN}
-	err := r.agg.Save(ctx, store.Saved{Kind: kindParticipant, ID: p.ID, Region: p.Region, State: rec, Outcome: o})
-	p.SetStoreVersion(rec.CurrentVersion())
-	return err
+	return r.agg.Save(ctx, store.Saved{Kind: kindParticipant, ID: p.ID, Region: p.Region, State: p, Outcome: o})
 }
 
 func participantQuery(region string, f app.ParticipantFilter, page paging.Request) store.PageQuery {
@@ -136,14 +120,11 @@ func participantQuery(region string, f app.ParticipantFilter, page paging.Reques
 }
 
 func (r *Repository) ListParticipants(ctx context.Context, region string, f app.ParticipantFilter, page paging.Request) (paging.Page[domain.Participant], error) {
-	p, err := store.PageAs[participantRecord](ctx, r.agg, kindParticipant, participantQuery(region, f, page))
-	return paging.Map(p, func(rec participantRecord) domain.Participant { return rec.Participant }), err
+	return store.PageAs[domain.Participant](ctx, r.agg, kindParticipant, participantQuery(region, f, page))
 }
 
 func (r *Repository) EachParticipant(ctx context.Context, region string, f app.ParticipantFilter, fn func(*domain.Participant) error) error {
-	return store.EachAs(ctx, r.agg, kindParticipant, participantQuery(region, f, paging.Request{}), func(rec *participantRecord) error {
-		return fn(&rec.Participant)
-	})
+	return store.EachAs(ctx, r.agg, kindParticipant, participantQuery(region, f, paging.Request{}), fn)
 }
 
 func (r *Repository) LoadEnrolment(ctx context.Context, id string) (*domain.Enrolment, int, error) {

@@ -112,9 +112,9 @@ type Attendance interface {
 
 // DayHours is the attendance of one day.
 type DayHours struct {
-	Date    civil.Date `json:"date"`
-	Hours   float64    `json:"hours"`
-	Reports int        `json:"reports"`
+	Date    civil.Date
+	Hours   float64
+	Reports int
 }
 
 // Vault seals BSNs and computes their lookup hash. Keys come from configuration.

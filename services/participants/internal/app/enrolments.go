@@ -318,10 +318,10 @@ func (s *Service) changeEnrolment(ctx context.Context, p auth.Principal, id stri
 
 // AttendanceSummary is an enrolment's attendance against its minimum.
 type AttendanceSummary struct {
-	EnrolmentID        string     `json:"enrolmentId"`
-	TotalHours         float64    `json:"totalHours"`
-	MinAttendanceHours int        `json:"minAttendanceHours"`
-	Days               []DayHours `json:"days"`
+	EnrolmentID        string
+	TotalHours         float64
+	MinAttendanceHours int
+	Days               []DayHours
 }
 
 // Attendance returns the hours counted for an enrolment.

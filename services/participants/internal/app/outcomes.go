@@ -11,16 +11,16 @@ import (
 // the caller's scope and per provider: what a werkplein steers by and what it asks a
 // provider about.
 type Outcomes struct {
-	ByStatus  map[domain.Status]int64 `json:"byStatus"`
-	Providers []ProviderOutcomes      `json:"providers"`
+	ByStatus  map[domain.Status]int64
+	Providers []ProviderOutcomes
 	// Truncated: the region has more providers than one report lists.
-	Truncated bool `json:"truncated"`
+	Truncated bool
 }
 
 // ProviderOutcomes is one provider's funnel.
 type ProviderOutcomes struct {
-	ProviderKvK string                  `json:"providerKvk"`
-	ByStatus    map[domain.Status]int64 `json:"byStatus"`
+	ProviderKvK string
+	ByStatus    map[domain.Status]int64
 }
 
 // maxReportedProviders bounds a report: a region contracts tens of providers, not thousands.

@@ -195,7 +195,7 @@ func (s *Service) changeParticipant(ctx context.Context, p auth.Principal, id, a
 
 // RevealedBSN is the answer to an audited reveal.
 type RevealedBSN struct {
-	BSN string `json:"bsn"`
+	BSN string
 }
 
 // RevealBSN shows a coordinator the BSN, for a stated reason. The reveal is written to the
@@ -236,7 +236,7 @@ func (s *Service) RevealBSN(ctx context.Context, p auth.Principal, id, reason st
 // AuditRecord is one entry of a participant's audit trail: the participant's own changes
 // and those of its enrolments.
 type AuditRecord struct {
-	Subject string `json:"subject"` // participant/<id> or enrolment/<id>
+	Subject string // participant/<id> or enrolment/<id>
 	commit.AuditEntry
 }
 
@@ -260,11 +260,11 @@ func (s *Service) ParticipantAudit(ctx context.Context, p auth.Principal, id str
 // PraktijkverklaringReport is the region's count of praktijkverklaringen and of
 // participants who went on to BBL.
 type PraktijkverklaringReport struct {
-	Issued                   int            `json:"issued"`
-	Participants             int            `json:"participants"`
-	ParticipantsContinuedBBL int            `json:"participantsContinuedToBbl"`
-	BBLTotal                 int            `json:"bblTotal"`
-	ByQualification          map[string]int `json:"byQualification"`
+	Issued                   int
+	Participants             int
+	ParticipantsContinuedBBL int
+	BBLTotal                 int
+	ByQualification          map[string]int
 }
 
 // PraktijkverklaringReport counts for the region; it reads only the participants with a

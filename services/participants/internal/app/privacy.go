@@ -18,12 +18,12 @@ import (
 // Export is everything the platform holds on a participant, in one document: the answer
 // to a request for access (AVG art. 15) and to data portability (art. 20).
 type Export struct {
-	ExportedAt  time.Time             `json:"exportedAt"`
-	Participant *domain.Participant   `json:"participant"`
-	BSN         string                `json:"bsn,omitempty"`
-	Enrolments  []domain.Enrolment    `json:"enrolments"`
-	Attendance  map[string][]DayHours `json:"attendance"`
-	Audit       []AuditRecord         `json:"audit"`
+	ExportedAt  time.Time
+	Participant *domain.Participant
+	BSN         string
+	Enrolments  []domain.Enrolment
+	Attendance  map[string][]DayHours
+	Audit       []AuditRecord
 }
 
 // ExportParticipant gives a coordinator the whole record of a participant, for a stated

@@ -13,13 +13,13 @@ import (
 // participant on one day. ReportID is the sender's stable id of the report: the same report
 // sent again, however often, counts once; a day with two sessions has two reports.
 type AttendanceReport struct {
-	EnrolmentID string     `json:"enrolmentId"`
-	ProviderKvK string     `json:"providerKvk"`
-	Date        civil.Date `json:"date"`
-	Hours       float64    `json:"hours"`
-	ReportID    string     `json:"reportId"`
+	EnrolmentID string
+	ProviderKvK string
+	Date        civil.Date
+	Hours       float64
+	ReportID    string
 	// Source is who sent it: "partner:<ce_source>" or "http:<subject>" (kept with the fact).
-	Source string `json:"-"`
+	Source string
 }
 
 // Minutes of the report, rounded to the minute.

@@ -8,6 +8,6 @@ func NormalizeBSN(s string) (string, bool) { return civil.NormalizeBSN(s) }
 
 // SealedBSN is the encrypted BSN as stored; only the vault that sealed it can open it.
 type SealedBSN struct {
-	KeyID      string `json:"keyId"`
-	Ciphertext string `json:"ciphertext"`
+	KeyID      string
+	Ciphertext string
 }

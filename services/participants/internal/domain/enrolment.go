@@ -35,52 +35,52 @@ func (s Status) Open() bool { return s != StatusSustainablyPlaced && s != Status
 // Enrolment is a participant's trajectory in one product of a contracted provider, from a
 // start date at a location, under the terms version in force at that start.
 type Enrolment struct {
-	optimistic.StoreVersion `json:"-"` // the version: its ETag
-	ID                      string     `json:"id"`
-	ParticipantID           string     `json:"participantId"`
+	optimistic.StoreVersion // the version: its ETag
+	ID                      string
+	ParticipantID           string
 	// Person is the keyed pseudonym every region computes alike from the BSN (not the BSN):
 	// social-return monitoring counts a person once across projects and regions with it.
-	Person string `json:"person,omitempty"`
+	Person string
 	// PersonKey is the fingerprint of the key Person was made with (SROI counts a person
 	// only when the key is its own).
-	PersonKey string `json:"personKey,omitempty"`
-	Region    string `json:"region"`
+	PersonKey string
+	Region    string
 	// Organisation guides the participant (the gemeente or UWV office of the work coach).
-	Organisation   string           `json:"organisation,omitempty"`
-	ContractID     string           `json:"contractId"`
-	ContractNumber string           `json:"contractNumber"`
-	SchemeID       string           `json:"schemeId"`
-	ProviderKvK    string           `json:"providerKvk"`
-	ProviderName   string           `json:"providerName"`
-	ProductID      string           `json:"productId"`
-	ProductName    string           `json:"productName"`
-	Location       string           `json:"location"`
-	StartDate      civil.Date       `json:"startDate"`
-	PriceCents     int64            `json:"priceCents"`
-	Terms          trajectory.Terms `json:"terms"`
-	Seat           int              `json:"seat"`
-	TargetGroups   []TargetGroup    `json:"targetGroups"`
-	Status         Status           `json:"status"`
-	EnrolledAt     time.Time        `json:"enrolledAt"`
-	StartedOn      civil.Date       `json:"startedOn,omitzero"`
-	CompletedOn    civil.Date       `json:"completedOn,omitzero"`
-	PlacedOn       civil.Date       `json:"placedOn,omitzero"`
+	Organisation   string
+	ContractID     string
+	ContractNumber string
+	SchemeID       string
+	ProviderKvK    string
+	ProviderName   string
+	ProductID      string
+	ProductName    string
+	Location       string
+	StartDate      civil.Date
+	PriceCents     int64
+	Terms          trajectory.Terms
+	Seat           int
+	TargetGroups   []TargetGroup
+	Status         Status
+	EnrolledAt     time.Time
+	StartedOn      civil.Date
+	CompletedOn    civil.Date
+	PlacedOn       civil.Date
 	// SustainableOn is the projected day of sustainable placement while placed, and the
 	// actual day once sustainably placed.
-	SustainableOn civil.Date   `json:"sustainableOn,omitzero"`
-	DroppedOutOn  civil.Date   `json:"droppedOutOn,omitzero"`
-	DropoutReason string       `json:"dropoutReason,omitempty"`
-	Placements    []Placement  `json:"placements"`
-	History       []Transition `json:"history"`
+	SustainableOn civil.Date
+	DroppedOutOn  civil.Date
+	DropoutReason string
+	Placements    []Placement
+	History       []Transition
 }
 
 // Transition records a step of the lifecycle: what, on which day, when recorded, by whom.
 type Transition struct {
-	Status Status     `json:"status"`
-	On     civil.Date `json:"on"`
-	At     time.Time  `json:"at"`
-	By     string     `json:"by"`
-	Reason string     `json:"reason,omitempty"`
+	Status Status
+	On     civil.Date
+	At     time.Time
+	By     string
+	Reason string
 }
 
 // EnrolmentInput is a work coach's enrolment of a participant in a provider's product.

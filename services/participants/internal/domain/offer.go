@@ -8,26 +8,26 @@ import (
 // Offer is this service's copy of a provider's offer under a contract, kept from the
 // providers service's offer.changed events (newest revision wins).
 type Offer struct {
-	ContractID     string         `json:"contractId"`
-	ContractNumber string         `json:"contractNumber"`
-	SchemeID       string         `json:"schemeId"`
-	Region         string         `json:"region"`
-	ProviderKvK    string         `json:"providerKvk"`
-	ProviderName   string         `json:"providerName"`
-	ContractStatus string         `json:"contractStatus"`
-	Products       []OfferProduct `json:"products"`
-	Revision       int            `json:"revision"`
+	ContractID     string
+	ContractNumber string
+	SchemeID       string
+	Region         string
+	ProviderKvK    string
+	ProviderName   string
+	ContractStatus string
+	Products       []OfferProduct
+	Revision       int
 	// SchemeRun is when trajectories may start (absent on offers made before it was sent).
-	SchemeRun *trajectory.Run `json:"schemeRun,omitempty"`
+	SchemeRun *trajectory.Run
 }
 
 // OfferProduct is a contracted product with its terms versions and starts.
 type OfferProduct struct {
-	ProductID  string             `json:"productId"`
-	Name       string             `json:"name"`
-	PriceCents int64              `json:"priceCents"`
-	Terms      []trajectory.Terms `json:"terms"`
-	Starts     []trajectory.Start `json:"starts"`
+	ProductID  string
+	Name       string
+	PriceCents int64
+	Terms      []trajectory.Terms
+	Starts     []trajectory.Start
 }
 
 // TermsAt returns the version in force on day.

@@ -32,33 +32,33 @@ var TargetGroups = []TargetGroup{TargetWW, TargetWajong, TargetWIAWAO, TargetPar
 
 // Participant is a job seeker (deelnemer) in the region. The BSN is held sealed only.
 type Participant struct {
-	optimistic.StoreVersion `json:"-"`    // the version: its ETag
-	ID                      string        `json:"id"`
-	Region                  string        `json:"region"`
-	Municipality            string        `json:"municipality"`
-	Name                    string        `json:"name"`
-	TargetGroups            []TargetGroup `json:"targetGroups"`
+	optimistic.StoreVersion // the version: its ETag
+	ID                      string
+	Region                  string
+	Municipality            string
+	Name                    string
+	TargetGroups            []TargetGroup
 	// LadderStep is the trede on the participatieladder: 1 isolated … 6 paid work.
-	LadderStep int `json:"ladderStep"`
+	LadderStep int
 	// Competencies are ESCO skill URIs (the open European vocabulary).
-	Competencies         []string             `json:"competencies"`
-	WorkCoach            commit.Actor         `json:"workCoach"`
-	Consent              Consent              `json:"consent"`
-	Praktijkverklaringen []Praktijkverklaring `json:"praktijkverklaringen"`
-	BBL                  *BBLProgramme        `json:"bbl,omitempty"`
-	RegisteredAt         time.Time            `json:"registeredAt"`
-	UpdatedAt            time.Time            `json:"updatedAt"`
+	Competencies         []string
+	WorkCoach            commit.Actor
+	Consent              Consent
+	Praktijkverklaringen []Praktijkverklaring
+	BBL                  *BBLProgramme
+	RegisteredAt         time.Time
+	UpdatedAt            time.Time
 	// Erased: the personal data is gone (AVG art. 17); what remains is pseudonymous.
-	Erased *Erasure `json:"erased,omitempty"`
+	Erased *Erasure
 	// BSN is sealed and never part of the participant's JSON: adapters store it beside it.
-	BSN SealedBSN `json:"-"`
+	BSN SealedBSN
 }
 
 // Consent records the participant's permission: for what purpose and since when.
 type Consent struct {
-	Purpose     string     `json:"purpose"`
-	GivenOn     civil.Date `json:"givenOn"`
-	WithdrawnOn civil.Date `json:"withdrawnOn,omitzero"`
+	Purpose     string
+	GivenOn     civil.Date
+	WithdrawnOn civil.Date
 }
 
 // Active: consent given and not withdrawn.
@@ -149,11 +149,11 @@ func (p *Participant) AssignWorkCoach(coach commit.Actor, now time.Time) error {
 // Praktijkverklaring is an SBB-backed statement of the work processes (werkprocessen) a
 // participant masters, for whom a full mbo diploma is not (yet) feasible.
 type Praktijkverklaring struct {
-	ID            string     `json:"id"`
-	IssuedOn      civil.Date `json:"issuedOn"`
-	Qualification string     `json:"qualification"` // the mbo qualification (crebo) the processes belong to
-	WorkProcesses []string   `json:"workProcesses"`
-	IssuedBy      string     `json:"issuedBy"` // the school or training company
+	ID            string
+	IssuedOn      civil.Date
+	Qualification string // the mbo qualification (crebo) the processes belong to
+	WorkProcesses []string
+	IssuedBy      string // the school or training company
 }
 
 // PraktijkverklaringInput records one.
@@ -189,10 +189,10 @@ func (p *Participant) AddPraktijkverklaring(in PraktijkverklaringInput, now time
 // BBLProgramme is a work-study programme (beroepsbegeleidende leerweg) the participant
 // went on to.
 type BBLProgramme struct {
-	StartedOn     civil.Date `json:"startedOn"`
-	Qualification string     `json:"qualification"`
-	School        string     `json:"school"`
-	EmployerKvK   string     `json:"employerKvk"`
+	StartedOn     civil.Date
+	Qualification string
+	School        string
+	EmployerKvK   string
 }
 
 // StartBBL records that the participant went on to a BBL programme.
@@ -214,8 +214,8 @@ func (p *Participant) StartBBL(in BBLProgramme, now time.Time) error {
 
 // Erasure says on what basis and when a participant's personal data was erased.
 type Erasure struct {
-	Basis ErasureBasis `json:"basis"`
-	At    time.Time    `json:"at"`
+	Basis ErasureBasis
+	At    time.Time
 }
 
 // ErasureBasis is why personal data is erased.

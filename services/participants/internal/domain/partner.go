@@ -34,21 +34,21 @@ var PartnerRoles = []PartnerRole{PartnerProvider, PartnerEmployer, PartnerUWV}
 // provider whose enrolment the hours are for, the employer of the job. The region's
 // administrators register a source when they give the system access to Kafka.
 type PartnerSource struct {
-	optimistic.StoreVersion `json:"-"`
-	ID                      string      `json:"id"`
-	Region                  string      `json:"region"`
-	Source                  string      `json:"source"`
-	Role                    PartnerRole `json:"role"`
+	optimistic.StoreVersion
+	ID     string
+	Region string
+	Source string
+	Role   PartnerRole
 	// Org is the KvK number of the provider or employer; "uwv" for UWV.
-	Org          string    `json:"org"`
-	Name         string    `json:"name"`
-	RegisteredAt time.Time `json:"registeredAt"`
+	Org          string
+	Name         string
+	RegisteredAt time.Time
 	// Keys is the JWK Set of the public keys the system signs its messages with: a message
 	// counts only when its signature is made with one of them.
-	Keys      json.RawMessage `json:"keys"`
-	KeysSince time.Time       `json:"keysSince"`
+	Keys      json.RawMessage
+	KeysSince time.Time
 	// RevokedAt: no longer trusted; its messages are dead-lettered.
-	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	RevokedAt *time.Time
 }
 
 // Revoke stops trusting the source.
@@ -63,11 +63,11 @@ func (s *PartnerSource) Revoke(now time.Time) error {
 
 // PartnerSourceInput registers a partner system.
 type PartnerSourceInput struct {
-	Source string          `json:"source"`
-	Role   PartnerRole     `json:"role"`
-	Org    string          `json:"org"`
-	Name   string          `json:"name"`
-	Keys   json.RawMessage `json:"keys"`
+	Source string
+	Role   PartnerRole
+	Org    string
+	Name   string
+	Keys   json.RawMessage
 }
 
 // PartnerSourceID is deterministic: one registration per source.

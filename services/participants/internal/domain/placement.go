@@ -25,16 +25,16 @@ var ContractTypes = []ContractType{ContractPermanent, ContractFixedTerm, Contrac
 
 // Placement is a job (plaatsing) after or during the trajectory.
 type Placement struct {
-	ID           string       `json:"id"`
-	EmployerKvK  string       `json:"employerKvk"`
-	StartDate    civil.Date   `json:"startDate"`
-	EndDate      civil.Date   `json:"endDate,omitzero"`
-	HoursPerWeek float64      `json:"hoursPerWeek"`
-	ContractType ContractType `json:"contractType"`
+	ID           string
+	EmployerKvK  string
+	StartDate    civil.Date
+	EndDate      civil.Date
+	HoursPerWeek float64
+	ContractType ContractType
 	// RecordedBy is "workcoach", "employer" or "uwv"; ConfirmedBy lists partner systems
 	// that confirmed it.
-	RecordedBy  string   `json:"recordedBy"`
-	ConfirmedBy []string `json:"confirmedBy"`
+	RecordedBy  string
+	ConfirmedBy []string
 }
 
 // PlacementInput records a job or a partner's confirmation of it.

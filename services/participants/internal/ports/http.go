@@ -2,7 +2,6 @@
 package ports
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -71,10 +70,6 @@ var principal = auth.Of
 
 func participantURL(p *domain.Participant) string { return "/api/v1/participants/" + p.ID }
 
-func respond[T any](c *gin.Context, status int, v T, err error) {
-	httpserver.Respond(c, status, v, err)
-}
-
 func (h *HTTP) listParticipants(c *gin.Context) {
 	q := httpserver.ListQuery(c, "municipality", "targetGroup", "workCoach")
 	f := app.ParticipantFilter{Municipality: q.String("municipality"), WorkCoach: q.String("workCoach"),
@@ -83,7 +78,7 @@ func (h *HTTP) listParticipants(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListParticipants(c, principal(c), f, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, participantAnswer)
 }
 
 func names[T ~string](values []T) []string {
@@ -97,33 +92,33 @@ func names[T ~string](values []T) []string {
 func (h *HTTP) registerParticipant(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.ParticipantInput](c); ok {
 		v, err := h.app.RegisterParticipant(c, principal(c), participantInput(in))
-		httpserver.Created(c, participantURL, v, err)
+		httpserver.CreatedAs(c, participantURL, v, err, participantAnswer)
 	}
 }
 
 func (h *HTTP) searchParticipant(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.SearchParticipantByBSNJSONBody](c); ok {
 		v, err := h.app.FindByBSN(c, principal(c), in.BSN)
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, participantAnswer)
 	}
 }
 
 func (h *HTTP) getParticipant(c *gin.Context) {
 	v, err := h.app.GetParticipant(c, principal(c), c.Param("participantId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, participantAnswer)
 }
 
 func (h *HTTP) updateParticipant(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.ParticipantInput](c); ok {
 		v, err := h.app.UpdateParticipant(c, principal(c), c.Param("participantId"), participantInput(in))
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, participantAnswer)
 	}
 }
 
 func (h *HTTP) assignWorkCoach(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.Actor](c); ok {
 		v, err := h.app.AssignWorkCoach(c, principal(c), c.Param("participantId"), actor(in))
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, participantAnswer)
 	}
 }
 
@@ -131,7 +126,7 @@ func (h *HTTP) revealBSN(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.RevealBSNJSONBody](c); ok {
 		v, err := h.app.RevealBSN(c, principal(c), c.Param("participantId"), in.Reason)
 		httpserver.Sensitive(c) // a BSN is never kept, not even for an idempotent retry
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, revealBSN200JSONResponseBodyAnswer)
 	}
 }
 
@@ -141,31 +136,31 @@ func (h *HTTP) participantAudit(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ParticipantAudit(c, principal(c), c.Param("participantId"), q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, auditRecordAnswer)
 }
 
 func (h *HTTP) addPraktijkverklaring(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.PraktijkverklaringInput](c); ok {
 		v, err := h.app.AddPraktijkverklaring(c, principal(c), c.Param("participantId"), praktijkverklaringInput(in))
-		httpserver.Created(c, participantURL, v, err) // a praktijkverklaring is part of its participant
+		httpserver.CreatedAs(c, participantURL, v, err, participantAnswer) // a praktijkverklaring is part of its participant
 	}
 }
 
 func (h *HTTP) startBBL(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.BBLProgramme](c); ok {
 		v, err := h.app.StartBBL(c, principal(c), c.Param("participantId"), bblProgramme(in))
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, participantAnswer)
 	}
 }
 
 func (h *HTTP) praktijkverklaringReport(c *gin.Context) {
 	v, err := h.app.PraktijkverklaringReport(c, principal(c))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, praktijkverklaringReport200JSONResponseBodyAnswer)
 }
 
 func (h *HTTP) outcomes(c *gin.Context) {
 	v, err := h.app.Outcomes(c, principal(c))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, outcomesReportAnswer)
 }
 
 func (h *HTTP) listEnrolments(c *gin.Context) {
@@ -177,22 +172,19 @@ func (h *HTTP) listEnrolments(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListEnrolments(c, principal(c), f, q.Page)
-	for i := range v.Items {
-		v.Items[i] = *withoutPerson(&v.Items[i])
-	}
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, enrolmentAnswer)
 }
 
 func (h *HTTP) enrol(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.EnrolmentInput](c); ok {
 		v, err := h.app.Enrol(c, principal(c), enrolmentInput(in))
-		httpserver.Created(c, func(e *domain.Enrolment) string { return "/api/v1/enrolments/" + e.ID }, withoutPerson(v), err)
+		httpserver.CreatedAs(c, func(e *domain.Enrolment) string { return "/api/v1/enrolments/" + e.ID }, v, err, enrolmentAnswer)
 	}
 }
 
 func (h *HTTP) getEnrolment(c *gin.Context) {
 	v, err := h.app.GetEnrolment(c, principal(c), c.Param("enrolmentId"))
-	respond(c, http.StatusOK, withoutPerson(v), err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, enrolmentAnswer)
 }
 
 func (h *HTTP) enrolmentAudit(c *gin.Context) {
@@ -201,47 +193,47 @@ func (h *HTTP) enrolmentAudit(c *gin.Context) {
 		return
 	}
 	v, err := h.app.EnrolmentAudit(c, principal(c), c.Param("enrolmentId"), q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, auditRecordAnswer)
 }
 
 func (h *HTTP) start(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.DayInput](c); ok {
 		v, err := h.app.StartEnrolment(c, principal(c), c.Param("enrolmentId"), app.DayInput{On: in.On})
-		respond(c, http.StatusOK, withoutPerson(v), err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, enrolmentAnswer)
 	}
 }
 
 func (h *HTTP) complete(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.DayInput](c); ok {
 		v, err := h.app.CompleteEnrolment(c, principal(c), c.Param("enrolmentId"), app.DayInput{On: in.On})
-		respond(c, http.StatusOK, withoutPerson(v), err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, enrolmentAnswer)
 	}
 }
 
 func (h *HTTP) dropout(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.DropOutJSONBody](c); ok {
 		v, err := h.app.DropOut(c, principal(c), c.Param("enrolmentId"), app.DropoutInput{Reason: in.Reason, On: in.On})
-		respond(c, http.StatusOK, withoutPerson(v), err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, enrolmentAnswer)
 	}
 }
 
 func (h *HTTP) place(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.PlacementInput](c); ok {
 		v, err := h.app.PlaceEnrolment(c, principal(c), c.Param("enrolmentId"), placementInput(in))
-		respond(c, http.StatusOK, withoutPerson(v), err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, enrolmentAnswer)
 	}
 }
 
 func (h *HTTP) endJob(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.EndJobJSONBody](c); ok {
 		v, err := h.app.EndJob(c, principal(c), c.Param("enrolmentId"), c.Param("placementId"), app.JobEndInput{EndDate: in.EndDate})
-		respond(c, http.StatusOK, withoutPerson(v), err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, enrolmentAnswer)
 	}
 }
 
 func (h *HTTP) attendance(c *gin.Context) {
 	v, err := h.app.Attendance(c, principal(c), c.Param("enrolmentId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, attendanceSummaryAnswer)
 }
 
 func (h *HTTP) reportAttendance(c *gin.Context) {
@@ -249,7 +241,7 @@ func (h *HTTP) reportAttendance(c *gin.Context) {
 		p := principal(c)
 		v, err := h.app.ReportAttendance(c, p, c.Param("enrolmentId"), domain.AttendanceReport{
 			ProviderKvK: p.Org, Date: in.Date, Hours: in.Hours, ReportID: in.ReportID})
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, attendanceSummaryAnswer)
 	}
 }
 
@@ -259,57 +251,44 @@ func (h *HTTP) listPartnerSources(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListPartnerSources(c, principal(c), q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, partnerSourceAnswer)
 }
 
 func (h *HTTP) registerPartnerSource(c *gin.Context) {
-	if in, ok := httpserver.Bind[domain.PartnerSourceInput](c); ok {
-		v, err := h.app.RegisterPartnerSource(c, principal(c), in)
-		httpserver.Created(c, func(s *domain.PartnerSource) string { return "/api/v1/partner-sources/" + s.ID }, v, err)
+	if in, ok := httpserver.Bind[participantsapi.PartnerSourceInput](c); ok {
+		v, err := h.app.RegisterPartnerSource(c, principal(c), partnerSourceInput(in))
+		httpserver.CreatedAs(c, func(s *domain.PartnerSource) string { return "/api/v1/partner-sources/" + s.ID }, v, err, partnerSourceAnswer)
 	}
 }
 
 func (h *HTTP) getPartnerSource(c *gin.Context) {
 	v, err := h.app.GetPartnerSource(c, principal(c), c.Param("sourceId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, partnerSourceAnswer)
 }
 
 func (h *HTTP) replacePartnerKeys(c *gin.Context) {
-	if in, ok := httpserver.Bind[struct {
-		Keys json.RawMessage `json:"keys"`
-	}](c); ok {
-		v, err := h.app.ReplacePartnerKeys(c, principal(c), c.Param("sourceId"), in.Keys)
-		respond(c, http.StatusOK, v, err)
+	if in, ok := httpserver.Bind[participantsapi.ReplacePartnerKeysJSONBody](c); ok {
+		v, err := h.app.ReplacePartnerKeys(c, principal(c), c.Param("sourceId"), publicKeys(in.Keys))
+		httpserver.RespondAs(c, http.StatusOK, v, err, partnerSourceAnswer)
 	}
 }
 
 func (h *HTTP) revokePartnerSource(c *gin.Context) {
 	v, err := h.app.RevokePartnerSource(c, principal(c), c.Param("sourceId"))
-	respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, partnerSourceAnswer)
 }
 
 func (h *HTTP) exportParticipant(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.ExportParticipantJSONBody](c); ok {
 		v, err := h.app.ExportParticipant(c, principal(c), c.Param("participantId"), in.Reason)
 		httpserver.Sensitive(c) // it holds the BSN
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, exportParticipant200JSONResponseBodyAnswer)
 	}
 }
 
 func (h *HTTP) eraseParticipant(c *gin.Context) {
 	if in, ok := httpserver.Bind[participantsapi.EraseParticipantJSONBody](c); ok {
 		v, err := h.app.EraseParticipant(c, principal(c), c.Param("participantId"), erasureInput(in))
-		respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, participantAnswer)
 	}
-}
-
-// withoutPerson is an enrolment as the API shows it: the person's pseudonym, which
-// recognises them across regions, is for social-return monitoring (on the events) only.
-func withoutPerson(e *domain.Enrolment) *domain.Enrolment {
-	if e == nil {
-		return nil
-	}
-	c := *e
-	c.Person, c.PersonKey = "", ""
-	return &c
 }

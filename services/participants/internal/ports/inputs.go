@@ -1,6 +1,8 @@
 package ports
 
 import (
+	"encoding/json"
+
 	"github.com/werkregio/platform/contracts/openapi/participantsapi"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optional"
@@ -49,4 +51,19 @@ func placementInput(in participantsapi.PlacementInput) domain.PlacementInput {
 
 func erasureInput(in participantsapi.EraseParticipantJSONBody) app.ErasureInput {
 	return app.ErasureInput{Basis: domain.ErasureBasis(in.Basis), Reason: in.Reason}
+}
+
+func partnerSourceInput(in participantsapi.PartnerSourceInput) domain.PartnerSourceInput {
+	return domain.PartnerSourceInput{Source: in.Source, Role: domain.PartnerRole(in.Role), Org: in.Org, Name: in.Name,
+		Keys: publicKeys(in.Keys)}
+}
+
+// publicKeys is a JWK Set as the domain checks it: with every member of every key (the
+// generated type keeps the members the contract does not name).
+func publicKeys(set participantsapi.PublicKeySet) json.RawMessage {
+	raw, err := json.Marshal(set)
+	if err != nil {
+		return nil // the domain refuses an empty set
+	}
+	return raw
 }
