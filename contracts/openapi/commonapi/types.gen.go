@@ -164,6 +164,13 @@ func (e ListDeadLettersParamsStatus) Valid() bool {
 	}
 }
 
+// Actor Who made a change - a person (their subject, name and organisation) or a system.
+type Actor struct {
+	Name    *string `json:"name,omitempty"`
+	Org     *string `json:"org,omitempty"`
+	Subject string  `json:"subject"`
+}
+
 // DeadLetter defines model for DeadLetter.
 type DeadLetter struct {
 	At      time.Time `json:"at"`
@@ -242,6 +249,15 @@ type ParkedCommit_Parking struct {
 	// Retry The cause may pass; retried with backoff
 	Retry   bool       `json:"retry"`
 	RetryAt *time.Time `json:"retryAt,omitempty"`
+}
+
+// PostalAddress A postal address as SEPA's structured address holds it (street, number, post code, town, country).
+type PostalAddress struct {
+	BuildingNumber string `json:"buildingNumber"`
+	Country        string `json:"country"`
+	PostCode       string `json:"postCode"`
+	Street         string `json:"street"`
+	Town           string `json:"town"`
 }
 
 // Problem defines model for Problem.

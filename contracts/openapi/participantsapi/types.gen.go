@@ -271,7 +271,7 @@ func (e EraseParticipantJSONBodyBasis) Valid() bool {
 	}
 }
 
-// Actor defines model for Actor.
+// Actor Who made a change - a person (their subject, name and organisation) or a system.
 type Actor struct {
 	Name    *string `json:"name,omitempty"`
 	Org     *string `json:"org,omitempty"`
@@ -295,7 +295,9 @@ type AttendanceSummary struct {
 
 // AuditEntry defines model for AuditEntry.
 type AuditEntry struct {
-	Action  string   `json:"action"`
+	Action string `json:"action"`
+
+	// Actor Who made a change - a person (their subject, name and organisation) or a system.
 	Actor   Actor    `json:"actor"`
 	At      DateTime `json:"at"`
 	Version int      `json:"version"`
@@ -303,9 +305,11 @@ type AuditEntry struct {
 
 // AuditRecord One change to a participant or one of its enrolments.
 type AuditRecord struct {
-	Action string   `json:"action"`
-	Actor  Actor    `json:"actor"`
-	At     DateTime `json:"at"`
+	Action string `json:"action"`
+
+	// Actor Who made a change - a person (their subject, name and organisation) or a system.
+	Actor Actor    `json:"actor"`
+	At    DateTime `json:"at"`
 
 	// Subject participant/<id> or enrolment/<id>
 	Subject string `json:"subject"`
@@ -439,7 +443,9 @@ type Participant struct {
 	RegisteredAt         DateTime             `json:"registeredAt"`
 	TargetGroups         []TargetGroup        `json:"targetGroups"`
 	UpdatedAt            DateTime             `json:"updatedAt"`
-	WorkCoach            Actor                `json:"workCoach"`
+
+	// WorkCoach Who made a change - a person (their subject, name and organisation) or a system.
+	WorkCoach Actor `json:"workCoach"`
 }
 
 // ParticipantErasedBasis defines model for Participant.Erased.Basis.

@@ -686,8 +686,10 @@ type BudgetList struct {
 
 // BudgetTransfer defines model for BudgetTransfer.
 type BudgetTransfer struct {
-	Action string                 `json:"action"`
-	Actor  map[string]interface{} `json:"actor"`
+	Action string `json:"action"`
+
+	// Actor Who made a change - a person (their subject, name and organisation) or a system.
+	Actor CommonActor `json:"actor"`
 
 	// AmountCents Euro cents
 	AmountCents Cents              `json:"amountCents"`
@@ -1028,7 +1030,10 @@ type Tranche struct {
 	// AmountCents Euro cents
 	AmountCents Cents               `json:"amountCents"`
 	Approvals   []Tranche_Approvals `json:"approvals"`
-	BudgetID    *string             `json:"budgetId,omitempty"`
+
+	// BankReason Why the bank rejected the transfer (its reason code and text), while the tranche waits to be paid again
+	BankReason *string `json:"bankReason,omitempty"`
+	BudgetID   *string `json:"budgetId,omitempty"`
 
 	// Committed The amount was committed in the budget while the milestone was to come
 	Committed  *bool  `json:"committed,omitempty"`
@@ -1074,13 +1079,16 @@ type Tranche struct {
 	Region       string         `json:"region"`
 
 	// Releases A first officer's release of a hold that two people lift (bank-rejected), awaiting the second
-	Releases     []Tranche_Releases `json:"releases,omitempty"`
-	Repayment    *Tranche_Repayment `json:"repayment,omitempty"`
-	RunID        *string            `json:"runId,omitempty"`
-	SchemeID     *string            `json:"schemeId,omitempty"`
-	SettledIn    *string            `json:"settledIn,omitempty"`
-	Status       TrancheStatus      `json:"status"`
-	TermsVersion int                `json:"termsVersion"`
+	Releases  []Tranche_Releases `json:"releases,omitempty"`
+	Repayment *Tranche_Repayment `json:"repayment,omitempty"`
+	RunID     *string            `json:"runId,omitempty"`
+	SchemeID  *string            `json:"schemeId,omitempty"`
+	SettledIn *string            `json:"settledIn,omitempty"`
+
+	// StartDate The enrolment's start: the budget in force then pays all its tranches
+	StartDate    *Date         `json:"startDate,omitempty"`
+	Status       TrancheStatus `json:"status"`
+	TermsVersion int           `json:"termsVersion"`
 
 	// WorthCents What a paid tranche is worth after corrections made by other tranches, in cents
 	WorthCents *int64 `json:"worthCents,omitempty"`
@@ -1131,20 +1139,22 @@ type TrancheStatus string
 // Transfer defines model for Transfer.
 type Transfer struct {
 	// AmountCents Euro cents
-	AmountCents     Cents                  `json:"amountCents"`
-	Claims          []string               `json:"claims,omitempty"`
-	Creditor        string                 `json:"creditor"`
-	CreditorAddress map[string]interface{} `json:"creditorAddress,omitempty"`
-	CreditorBIC     *string                `json:"creditorBic,omitempty"`
-	CreditorIBAN    string                 `json:"creditorIban"`
-	EndToEndID      string                 `json:"endToEndId"`
-	ProviderKvK     KvK                    `json:"providerKvk"`
-	Reason          *string                `json:"reason,omitempty"`
-	Remittance      string                 `json:"remittance"`
-	RunID           string                 `json:"runId"`
-	Seq             int                    `json:"seq"`
-	Status          TransferStatus         `json:"status"`
-	Tranches        []string               `json:"tranches"`
+	AmountCents Cents    `json:"amountCents"`
+	Claims      []string `json:"claims,omitempty"`
+	Creditor    string   `json:"creditor"`
+
+	// CreditorAddress A postal address as SEPA's structured address holds it (street, number, post code, town, country).
+	CreditorAddress *CommonPostalAddress `json:"creditorAddress,omitempty"`
+	CreditorBIC     *string              `json:"creditorBic,omitempty"`
+	CreditorIBAN    string               `json:"creditorIban"`
+	EndToEndID      string               `json:"endToEndId"`
+	ProviderKvK     KvK                  `json:"providerKvk"`
+	Reason          *string              `json:"reason,omitempty"`
+	Remittance      string               `json:"remittance"`
+	RunID           string               `json:"runId"`
+	Seq             int                  `json:"seq"`
+	Status          TransferStatus       `json:"status"`
+	Tranches        []string             `json:"tranches"`
 }
 
 // TransferStatus defines model for Transfer.Status.
@@ -1580,11 +1590,13 @@ type RequestRepaymentJSONRequestBody = RepaymentRequestInput
 
 // The shared document's types (commonapi), by the names this document gives them.
 type (
+	CommonActor         = commonapi.Actor
 	CommonDeadLetter    = commonapi.DeadLetter
 	CommonETag          = commonapi.ETag
 	CommonLink          = commonapi.Link
 	CommonPageLinks     = commonapi.PageLinks
 	CommonParkedCommit  = commonapi.ParkedCommit
+	CommonPostalAddress = commonapi.PostalAddress
 	CommonProblemCode   = commonapi.ProblemCode
 	CommonProblemType   = commonapi.ProblemType
 	CommonReplayIssue   = commonapi.ReplayIssue

@@ -118,16 +118,18 @@ func (e ListOffersParamsContractStatus) Valid() bool {
 
 // BankAccount Shown to the provider itself, finance and administrators only
 type BankAccount struct {
-	AccountHolder string            `json:"accountHolder"`
-	Address       PostalAddress     `json:"address"`
-	BIC           *string           `json:"bic,omitempty"`
-	ConfirmedAt   *DateTime         `json:"confirmedAt,omitempty"`
-	ConfirmedBy   *string           `json:"confirmedBy,omitempty"`
-	IBAN          string            `json:"iban"`
-	RegisteredAt  DateTime          `json:"registeredAt"`
-	RegisteredBy  string            `json:"registeredBy"`
-	Revision      int               `json:"revision"`
-	Status        BankAccountStatus `json:"status"`
+	AccountHolder string `json:"accountHolder"`
+
+	// Address A postal address as SEPA's structured address holds it (street, number, post code, town, country).
+	Address      PostalAddress     `json:"address"`
+	BIC          *string           `json:"bic,omitempty"`
+	ConfirmedAt  *DateTime         `json:"confirmedAt,omitempty"`
+	ConfirmedBy  *string           `json:"confirmedBy,omitempty"`
+	IBAN         string            `json:"iban"`
+	RegisteredAt DateTime          `json:"registeredAt"`
+	RegisteredBy string            `json:"registeredBy"`
+	Revision     int               `json:"revision"`
+	Status       BankAccountStatus `json:"status"`
 }
 
 // BankAccountStatus defines model for BankAccount.Status.
@@ -135,9 +137,11 @@ type BankAccountStatus string
 
 // BankAccountInput defines model for BankAccountInput.
 type BankAccountInput struct {
-	AccountHolder string        `json:"accountHolder"`
-	Address       PostalAddress `json:"address"`
-	BIC           *string       `json:"bic,omitempty"`
+	AccountHolder string `json:"accountHolder"`
+
+	// Address A postal address as SEPA's structured address holds it (street, number, post code, town, country).
+	Address PostalAddress `json:"address"`
+	BIC     *string       `json:"bic,omitempty"`
 
 	// IBAN Without spaces, capital letters
 	IBAN string `json:"iban"`
@@ -248,7 +252,7 @@ type OfferProduct struct {
 	Terms      []Terms  `json:"terms"`
 }
 
-// PostalAddress defines model for PostalAddress.
+// PostalAddress A postal address as SEPA's structured address holds it (street, number, post code, town, country).
 type PostalAddress struct {
 	BuildingNumber string `json:"buildingNumber"`
 	Country        string `json:"country"`

@@ -44,7 +44,7 @@ func (b *bench) measureRelay(ctx context.Context, n, rounds int) ([]relayRound, 
 // batch, which waits for the lease).
 func (b *bench) relayRound(ctx context.Context, name string, n int) (relayRate, ceilingRate float64, err error) {
 	db := b.mongo.Database(name)
-	view := store.NewView[map[string]any]("bench", 1, nil)
+	view := store.NewView("bench", 1, store.Itself[map[string]any](), nil)
 	s := store.New(db, nil, view)
 	if err := s.Prepare(ctx); err != nil {
 		return 0, 0, err

@@ -45,7 +45,7 @@ type transferDoc struct {
 func (t *Transfers) Add(ctx context.Context, ts []domain.RunTransfer) error {
 	docs := make([]any, len(ts))
 	for i, tr := range ts {
-		raw, err := json.Marshal(tr)
+		raw, err := json.Marshal(documentOfRunTransfer(tr))
 		if err != nil {
 			return err
 		}
@@ -56,8 +56,9 @@ func (t *Transfers) Add(ctx context.Context, ts []domain.RunTransfer) error {
 }
 
 func decodeTransfer(d transferDoc) (domain.RunTransfer, error) {
-	var tr domain.RunTransfer
-	err := json.Unmarshal([]byte(d.Transfer), &tr)
+	var doc runTransferDocument
+	err := json.Unmarshal([]byte(d.Transfer), &doc)
+	tr := doc.runTransfer()
 	tr.Status, tr.Reason = d.Status, d.Reason
 	return tr, err
 }
@@ -223,10 +224,11 @@ func (a *Accounts) loadAll(ctx context.Context, kvks []string) (map[string]*doma
 	}
 	out := make(map[string]*domain.BankAccount, len(docs))
 	for _, d := range docs {
-		var acc domain.BankAccount
-		if err := json.Unmarshal([]byte(d.Account), &acc); err != nil {
+		var doc bankAccountDocument
+		if err := json.Unmarshal([]byte(d.Account), &doc); err != nil {
 			return nil, err
 		}
+		acc := doc.bankAccount()
 		out[d.ID] = &acc
 	}
 	return out, nil
@@ -239,7 +241,7 @@ type accountDoc struct {
 }
 
 func (a *Accounts) Keep(ctx context.Context, acc domain.BankAccount) (bool, error) {
-	raw, err := json.Marshal(acc)
+	raw, err := json.Marshal(documentOfBankAccount(acc))
 	if err != nil {
 		return false, err
 	}

@@ -4,9 +4,11 @@ package adapters
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
@@ -36,7 +38,7 @@ func month(t *domain.Tranche) string {
 
 // Views are what lists filter on.
 var Views = []*store.View{
-	store.NewView(kindTranche, 3, func(t *domain.Tranche) store.Fields {
+	store.NewView(kindTranche, 3, store.StoredAs(documentOfTranche, trancheDocument.tranche), func(t *domain.Tranche) store.Fields {
 		codes := make([]string, len(t.Holds))
 		for i, h := range t.Holds {
 			codes[i] = string(h.Code)
@@ -52,13 +54,13 @@ var Views = []*store.View{
 		[]string{"run", "status"}, []string{"enrolment"}, []string{"status", "holdCodes"},
 		// a provider's claims still to set off (settled ones stay claimed, for the record)
 		[]string{"provider", "claimOpen"}),
-	store.NewView(kindBudget, 1, func(b *domain.Budget) store.Fields {
+	store.NewView(kindBudget, 1, store.StoredAs(documentOfBudget, budgetDocument.budget), func(b *domain.Budget) store.Fields {
 		return store.Fields{"draws": b.Draws()}
 	}, []string{"draws"}),
-	store.NewView(kindRun, 2, func(r *domain.Run) store.Fields {
+	store.NewView(kindRun, 2, store.StoredAs(documentOfRun, runDocument.run), func(r *domain.Run) store.Fields {
 		return store.Fields{"status": string(r.Status), "message": r.MessageID}
 	}, []string{"status"}, []string{"message"}),
-	store.NewView(kindException, 1, func(e *domain.BankException) store.Fields {
+	store.NewView(kindException, 1, store.StoredAs(documentOfBankException, bankExceptionDocument.bankException), func(e *domain.BankException) store.Fields {
 		return store.Fields{"status": e.Status}
 	}, []string{"status"}),
 }
@@ -118,6 +120,13 @@ func (r *Repository) LoadBudget(ctx context.Context, id string) (*domain.Budget,
 
 func (r *Repository) SaveBudget(ctx context.Context, b *domain.Budget, o commit.Outcome) error {
 	o.Version = b.CurrentVersion()
+	switch postings := o.Detail.(type) {
+	case nil:
+	case []domain.Posting:
+		o.Detail = convert.Each(postings, documentOfPosting)
+	default:
+		return fmt.Errorf("a budget's change keeps its postings, not %T", o.Detail)
+	}
 	return r.agg.Save(ctx, store.Saved{Kind: kindBudget, ID: b.ID, Region: b.Region, State: b, Outcome: o})
 }
 
@@ -198,9 +207,11 @@ func (r *Repository) BudgetChanges(ctx context.Context, id string, afterVersion,
 	for i, c := range changes {
 		out[i] = app.BudgetChange{Version: c.Version, At: c.At, Actor: c.Actor, Action: c.Action}
 		if len(c.Detail) > 0 {
-			if err := json.Unmarshal(c.Detail, &out[i].Postings); err != nil {
+			var postings []postingDocument
+			if err := json.Unmarshal(c.Detail, &postings); err != nil {
 				return nil, err
 			}
+			out[i].Postings = convert.Each(postings, postingDocument.posting)
 		}
 	}
 	return out, nil

@@ -84,12 +84,12 @@ type Contracts interface {
 
 // ContractChange is one event of a contract, on the day it took effect.
 type ContractChange struct {
-	ContractID  string     `json:"contractId"`
-	Region      string     `json:"region"`
-	ProviderKvK string     `json:"providerKvk"`
-	Status      string     `json:"status"`
-	On          civil.Date `json:"on"`
-	Seq         int        `json:"seq"`
+	ContractID  string
+	Region      string
+	ProviderKvK string
+	Status      string
+	On          civil.Date
+	Seq         int
 }
 
 // Accounts is the replica of providers' bank accounts.

@@ -147,19 +147,19 @@ func (s *Service) ListBudgets(ctx context.Context, page paging.Request) (paging.
 
 // MonthForecast is what a budget expects to pay in one month.
 type MonthForecast struct {
-	Month string `json:"month"`
+	Month string
 	// CommittedCents: tranches still to come, committed in the budget.
-	CommittedCents domain.Cents `json:"committedCents"`
+	CommittedCents domain.Cents
 	// UncommittedCents: tranches still to come that did not fit when their enrolment began.
-	UncommittedCents domain.Cents `json:"uncommittedCents"`
-	Tranches         int          `json:"tranches"`
+	UncommittedCents domain.Cents
+	Tranches         int
 }
 
 // Forecast is a budget's expected payments per month, from its running enrolments.
 type Forecast struct {
-	BudgetID string          `json:"budgetId"`
-	Free     domain.Cents    `json:"freeCents"`
-	Months   []MonthForecast `json:"months"`
+	BudgetID string
+	Free     domain.Cents
+	Months   []MonthForecast
 }
 
 // Forecast sums the expected tranches of a budget by the month they are forecast in.

@@ -17,10 +17,10 @@ import (
 // BudgetTransfer is one posting of a budget's ledger with the change that booked it.
 type BudgetTransfer struct {
 	domain.Posting
-	Version int          `json:"version"`
-	At      time.Time    `json:"at"`
-	Actor   commit.Actor `json:"actor"`
-	Action  string       `json:"action"`
+	Version int
+	At      time.Time
+	Actor   commit.Actor
+	Action  string
 }
 
 // BudgetChange is one change of a budget: its version, who and what, and its postings.
@@ -75,12 +75,12 @@ func (s *Service) BudgetTransfers(ctx context.Context, id string, page paging.Re
 
 // LedgerCheck is a budget's balances as it keeps them and as its postings add up.
 type LedgerCheck struct {
-	BudgetID string          `json:"budgetId"`
-	Version  int             `json:"version"`
-	Postings int             `json:"postings"`
-	Stored   domain.Balances `json:"stored"`
-	Computed domain.Balances `json:"computed"`
-	Balanced bool            `json:"balanced"`
+	BudgetID string
+	Version  int
+	Postings int
+	Stored   domain.Balances
+	Computed domain.Balances
+	Balanced bool
 }
 
 // CheckLedger recomputes a budget's balances from every posting in its log up to the

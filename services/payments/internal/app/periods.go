@@ -21,16 +21,16 @@ type CarryInput struct {
 
 // Carried is what a carry-over did.
 type Carried struct {
-	From    string        `json:"fromBudgetId"`
-	To      string        `json:"toBudgetId"`
-	Carried int           `json:"carried"`
-	Skipped []SkippedItem `json:"skipped"`
+	From    string
+	To      string
+	Carried int
+	Skipped []SkippedItem
 }
 
 // SkippedItem is a tranche a carry-over left where it was, and why.
 type SkippedItem struct {
-	TrancheID string `json:"trancheId"`
-	Reason    string `json:"reason"`
+	TrancheID string
+	Reason    string
 }
 
 // CarryOver moves what a budget committed beyond its period to a budget of the new period:

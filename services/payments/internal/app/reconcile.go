@@ -19,14 +19,14 @@ import (
 
 // Reconciliation is what an imported bank file did.
 type Reconciliation struct {
-	Kind      string `json:"kind"`
-	Paid      int    `json:"paid"`
-	Rejected  int    `json:"rejected"`
-	Unchanged int    `json:"unchanged"` // outcomes recorded before (the same file imported again)
+	Kind      string
+	Paid      int
+	Rejected  int
+	Unchanged int // outcomes recorded before (the same file imported again)
 	// Exceptions are the lines not applied, each with its reason, for finance (the first
 	// 100; ExceptionCount counts all).
-	Exceptions     []domain.BankException `json:"exceptions"`
-	ExceptionCount int                    `json:"exceptionCount"`
+	Exceptions     []domain.BankException
+	ExceptionCount int
 }
 
 // Reconcile imports the bank's status report (pain.002) or account statement (camt.053 /

@@ -13,30 +13,30 @@ import (
 // Statement is what a provider is owed, has been paid and owes back, with a line per
 // tranche (enrolment and milestone) to reconcile by.
 type Statement struct {
-	ProviderKvK string `json:"providerKvk"`
-	Period      string `json:"period,omitempty"`
+	ProviderKvK string
+	Period      string
 	// DueCents: reached and not yet paid (payable, approved, in a run); HeldCents: reached
 	// but held; PaidCents: paid; ClaimedCents: paid, then withdrawn: owed back (open claims).
-	DueCents     domain.Cents    `json:"dueCents"`
-	HeldCents    domain.Cents    `json:"heldCents"`
-	PaidCents    domain.Cents    `json:"paidCents"`
-	ClaimedCents domain.Cents    `json:"claimedCents"`
-	Lines        []StatementLine `json:"lines"`
-	At           time.Time       `json:"at"`
+	DueCents     domain.Cents
+	HeldCents    domain.Cents
+	PaidCents    domain.Cents
+	ClaimedCents domain.Cents
+	Lines        []StatementLine
+	At           time.Time
 }
 
 // StatementLine is one tranche on a statement.
 type StatementLine struct {
-	TrancheID   string               `json:"trancheId"`
-	EnrolmentID string               `json:"enrolmentId"`
-	ProductID   string               `json:"productId"`
-	Milestone   string               `json:"milestone"`
-	MilestoneOn civil.Date           `json:"milestoneOn"`
-	AmountCents domain.Cents         `json:"amountCents"`
-	Status      domain.TrancheStatus `json:"status"`
-	Holds       []domain.Hold        `json:"holds"`
-	RunID       string               `json:"runId,omitempty"`
-	EndToEndID  string               `json:"endToEndId,omitempty"`
+	TrancheID   string
+	EnrolmentID string
+	ProductID   string
+	Milestone   string
+	MilestoneOn civil.Date
+	AmountCents domain.Cents
+	Status      domain.TrancheStatus
+	Holds       []domain.Hold
+	RunID       string
+	EndToEndID  string
 }
 
 // Statement lists a provider's reached tranches (in a month, or all): finance sees any

@@ -8,26 +8,26 @@ import (
 
 // PostalAddress is a structured address (SEPA files from November 2026 need one).
 type PostalAddress struct {
-	Street         string `json:"street"`
-	BuildingNumber string `json:"buildingNumber"`
-	PostCode       string `json:"postCode"`
-	Town           string `json:"town"`
-	Country        string `json:"country"`
+	Street         string
+	BuildingNumber string
+	PostCode       string
+	Town           string
+	Country        string
 }
 
 // BankAccount is a provider's account as the providers service published it. Only a
 // confirmed account is paid to: finance confirms every new or changed IBAN.
 type BankAccount struct {
-	ProviderKvK   string        `json:"providerKvk"`
-	Region        string        `json:"region"`
-	AccountHolder string        `json:"accountHolder"`
-	IBAN          string        `json:"iban"`
-	BIC           string        `json:"bic,omitempty"`
-	Address       PostalAddress `json:"address"`
-	Status        string        `json:"status"` // pending, confirmed
-	Revision      int           `json:"revision"`
-	ConfirmedBy   string        `json:"confirmedBy,omitempty"`
-	At            time.Time     `json:"at"`
+	ProviderKvK   string
+	Region        string
+	AccountHolder string
+	IBAN          string
+	BIC           string
+	Address       PostalAddress
+	Status        string // pending, confirmed
+	Revision      int
+	ConfirmedBy   string
+	At            time.Time
 }
 
 // Confirmed reports whether the account may be paid to.

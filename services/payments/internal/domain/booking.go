@@ -9,16 +9,16 @@ import "fmt"
 // a crash between the two writes is finished by whoever loads the tranche next. Only one
 // booking per tranche is open at a time: the tranche's version serialises them.
 type Booking struct {
-	N      int        `json:"n"`
-	Move   BudgetMove `json:"move"`
-	Amount Cents      `json:"amountCents"`
-	Budget string     `json:"budgetId"`
+	N      int
+	Move   BudgetMove
+	Amount Cents
+	Budget string
 	// Then is the step the tranche takes once the transfer is booked ("" when the booking
 	// is the whole step, e.g. a commitment); Otherwise when the budget refused it.
-	Then      TrancheStatus `json:"then,omitempty"`
-	Otherwise TrancheStatus `json:"otherwise,omitempty"`
-	Reason    string        `json:"reason,omitempty"`
-	By        string        `json:"by,omitempty"`
+	Then      TrancheStatus
+	Otherwise TrancheStatus
+	Reason    string
+	By        string
 }
 
 // Action names the transfer in the budget's history.

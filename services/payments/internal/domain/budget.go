@@ -16,22 +16,22 @@ import (
 // committed, due, paid) live in one aggregate, so every transfer among them is one atomic
 // change with the invariants checked, and the budget's history is its ledger.
 type Budget struct {
-	optimistic.StoreVersion `json:"-"`
-	ID                      string     `json:"id"`
-	Region                  string     `json:"region"`
-	Name                    string     `json:"name"`
-	Source                  string     `json:"source"` // the financing source
-	From                    civil.Date `json:"from"`
-	Until                   civil.Date `json:"until"`
-	Schemes                 []string   `json:"schemes"`  // schemes that draw on it (empty: none yet)
-	Products                []string   `json:"products"` // or single products of them
+	optimistic.StoreVersion
+	ID       string
+	Region   string
+	Name     string
+	Source   string // the financing source
+	From     civil.Date
+	Until    civil.Date
+	Schemes  []string // schemes that draw on it (empty: none yet)
+	Products []string // or single products of them
 	// Accounts: granted (debit-normal, the source), free, committed, due, paid.
-	Granted   Cents     `json:"grantedCents"`
-	Free      Cents     `json:"freeCents"`
-	Committed Cents     `json:"committedCents"`
-	Due       Cents     `json:"dueCents"`
-	Paid      Cents     `json:"paidCents"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	Granted   Cents
+	Free      Cents
+	Committed Cents
+	Due       Cents
+	Paid      Cents
+	UpdatedAt time.Time
 }
 
 // Check verifies the budget's invariants: nothing below zero, and the money granted is
@@ -92,13 +92,13 @@ var moves = map[BudgetMove][2]string{
 type Posting struct {
 	// Transfer names it once: "transfer:<tranche>:<n>:<move>" for a tranche's, the budget
 	// and its version for a grant's.
-	Transfer string     `json:"transfer"`
-	Move     BudgetMove `json:"move"`
-	From     string     `json:"from"`
-	To       string     `json:"to"`
-	Amount   Cents      `json:"amountCents"`
-	Tranche  string     `json:"trancheId,omitempty"`
-	Reason   string     `json:"reason,omitempty"`
+	Transfer string
+	Move     BudgetMove
+	From     string
+	To       string
+	Amount   Cents
+	Tranche  string
+	Reason   string
 }
 
 // ErrInsufficient refuses a transfer that would take an account below zero.
@@ -161,11 +161,11 @@ func (b *Budget) account(name string) *Cents {
 
 // Balances are a budget's accounts.
 type Balances struct {
-	Granted   Cents `json:"grantedCents"`
-	Free      Cents `json:"freeCents"`
-	Committed Cents `json:"committedCents"`
-	Due       Cents `json:"dueCents"`
-	Paid      Cents `json:"paidCents"`
+	Granted   Cents
+	Free      Cents
+	Committed Cents
+	Due       Cents
+	Paid      Cents
 }
 
 // Balances are the budget's accounts as it keeps them.

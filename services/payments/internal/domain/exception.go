@@ -39,32 +39,32 @@ var ExceptionReasons = map[ExceptionCode]string{
 // BankException is a line of a bank's answer that was not applied, with what the bank said
 // and the transfer it was matched against, until finance resolves it (with a reason).
 type BankException struct {
-	optimistic.StoreVersion `json:"-"`
-	ID                      string        `json:"id"`
-	Region                  string        `json:"region"`
-	Code                    ExceptionCode `json:"code"`
-	Reason                  string        `json:"reason"`
+	optimistic.StoreVersion
+	ID     string
+	Region string
+	Code   ExceptionCode
+	Reason string
 	// File is the kind of the bank's file (pain.002, camt.053, camt.054); Line the bank's
 	// line as it wrote it; Reference the EndToEndId or message it names.
-	File      string `json:"file"`
-	Line      string `json:"line"`
-	Reference string `json:"reference"`
+	File      string
+	Line      string
+	Reference string
 	// What the bank stated.
-	BankStatus      string `json:"bankStatus"` // paid or rejected
-	BankAmountCents *Cents `json:"bankAmountCents,omitempty"`
-	BankCurrency    string `json:"bankCurrency,omitempty"`
-	BankDebtorIBAN  string `json:"bankDebtorIban,omitempty"`
+	BankStatus      string // paid or rejected
+	BankAmountCents *Cents
+	BankCurrency    string
+	BankDebtorIBAN  string
 	// The transfer (or run) it was matched against, when one was found.
-	RunID       string    `json:"runId,omitempty"`
-	EndToEndID  string    `json:"endToEndId,omitempty"`
-	ProviderKvK string    `json:"providerKvk,omitempty"`
-	AmountCents *Cents    `json:"amountCents,omitempty"`
-	DebtorIBAN  string    `json:"debtorIban,omitempty"`
-	Status      string    `json:"status"` // open, resolved
-	FoundAt     time.Time `json:"foundAt"`
-	Resolution  string    `json:"resolution,omitempty"`
-	ResolvedBy  string    `json:"resolvedBy,omitempty"`
-	ResolvedAt  time.Time `json:"resolvedAt,omitzero"`
+	RunID       string
+	EndToEndID  string
+	ProviderKvK string
+	AmountCents *Cents
+	DebtorIBAN  string
+	Status      string // open, resolved
+	FoundAt     time.Time
+	Resolution  string
+	ResolvedBy  string
+	ResolvedAt  time.Time
 }
 
 // Resolve records how finance settled the exception (a call with the bank, a manual

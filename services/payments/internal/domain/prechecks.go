@@ -44,8 +44,8 @@ var HoldCodes = map[HoldCode]string{
 
 // Hold is one failed pre-check with its reason.
 type Hold struct {
-	Code   HoldCode `json:"code"`
-	Reason string   `json:"reason"`
+	Code   HoldCode
+	Reason string
 }
 
 // PrecheckInput is what the checks look at, gathered by the application.

@@ -29,51 +29,51 @@ const (
 // file. Its transfers are stored beside it (a run may hold 100,000), in a fixed order, so
 // the file is the same every time it is asked for.
 type Run struct {
-	optimistic.StoreVersion `json:"-"`
-	ID                      string     `json:"id"`
-	Region                  string     `json:"region"`
-	Status                  RunStatus  `json:"status"`
-	UpTo                    civil.Date `json:"upTo"`
-	ExecutionDate           civil.Date `json:"executionDate"`
+	optimistic.StoreVersion
+	ID            string
+	Region        string
+	Status        RunStatus
+	UpTo          civil.Date
+	ExecutionDate civil.Date
 	// PerTranche: one transfer per tranche instead of one per provider.
-	PerTranche bool `json:"perTranche"`
+	PerTranche bool
 	// Format: the pain.001 version of the file ("pain.001.001.09").
-	Format      string `json:"format"`
-	MessageID   string `json:"messageId"`
-	Transfers   int    `json:"transfers"`
-	Tranches    int    `json:"tranches"`
-	TotalCents  Cents  `json:"totalCents"`
-	SetOffCents Cents  `json:"setOffCents"` // claims set off against the providers' payments
-	Paid        int    `json:"paid"`
-	Rejected    int    `json:"rejected"`
+	Format      string
+	MessageID   string
+	Transfers   int
+	Tranches    int
+	TotalCents  Cents
+	SetOffCents Cents // claims set off against the providers' payments
+	Paid        int
+	Rejected    int
 	// DebtorIBAN is the account the run pays from, pinned when it was made: the file is
 	// the same every time, and the bank's answers are matched against it.
-	DebtorIBAN string `json:"debtorIban,omitempty"`
+	DebtorIBAN string
 	// ByProvider and ByBudget are the run's totals as its approver sees them.
-	ByProvider []RunProviderTotal `json:"byProvider"`
-	ByBudget   []RunBudgetTotal   `json:"byBudget"`
-	CreatedAt  time.Time          `json:"createdAt"`
-	CreatedBy  string             `json:"createdBy"`
-	ApprovedBy string             `json:"approvedBy,omitempty"`
-	ApprovedAt time.Time          `json:"approvedAt,omitzero"`
-	Reason     string             `json:"reason,omitempty"`
+	ByProvider []RunProviderTotal
+	ByBudget   []RunBudgetTotal
+	CreatedAt  time.Time
+	CreatedBy  string
+	ApprovedBy string
+	ApprovedAt time.Time
+	Reason     string
 }
 
 // RunProviderTotal is what a run pays one provider.
 type RunProviderTotal struct {
-	ProviderKvK string `json:"providerKvk"`
-	Transfers   int    `json:"transfers"`
-	Tranches    int    `json:"tranches"`
-	AmountCents Cents  `json:"amountCents"`
-	SetOffCents Cents  `json:"setOffCents"`
+	ProviderKvK string
+	Transfers   int
+	Tranches    int
+	AmountCents Cents
+	SetOffCents Cents
 }
 
 // RunBudgetTotal is what a run pays from one budget, and the claims it returns to it.
 type RunBudgetTotal struct {
-	BudgetID    string `json:"budgetId"`
-	Tranches    int    `json:"tranches"`
-	AmountCents Cents  `json:"amountCents"`
-	SetOffCents Cents  `json:"setOffCents"`
+	BudgetID    string
+	Tranches    int
+	AmountCents Cents
+	SetOffCents Cents
 }
 
 // Approve releases a built run's file: four eyes where money leaves, so the officer who
@@ -105,21 +105,21 @@ func (r *Run) Released() bool { return r.Status == RunApproved || r.Status == Ru
 // RunTransfer is one credit transfer of a run: to one provider, for one or more tranches,
 // less the claims set off against it.
 type RunTransfer struct {
-	RunID       string   `json:"runId"`
-	Seq         int      `json:"seq"`
-	EndToEndID  string   `json:"endToEndId"`
-	ProviderKvK string   `json:"providerKvk"`
-	AmountCents Cents    `json:"amountCents"`
-	Tranches    []string `json:"tranches"`
-	Claims      []string `json:"claims,omitempty"`
-	Remittance  string   `json:"remittance"`
+	RunID       string
+	Seq         int
+	EndToEndID  string
+	ProviderKvK string
+	AmountCents Cents
+	Tranches    []string
+	Claims      []string
+	Remittance  string
 	// The creditor as confirmed when the run was made, so the file is the same every time.
-	Creditor        string        `json:"creditor"`
-	CreditorIBAN    string        `json:"creditorIban"`
-	CreditorBIC     string        `json:"creditorBic,omitempty"`
-	CreditorAddress PostalAddress `json:"creditorAddress"`
-	Status          string        `json:"status"` // exported, paid, rejected
-	Reason          string        `json:"reason,omitempty"`
+	Creditor        string
+	CreditorIBAN    string
+	CreditorBIC     string
+	CreditorAddress PostalAddress
+	Status          string // exported, paid, rejected
+	Reason          string
 }
 
 // Cancel returns a run's tranches until it was sent: then the bank may pay it.

@@ -32,109 +32,109 @@ const (
 // Tranche is one enrolment's payment at one milestone. Its id is the enrolment and the
 // milestone, so it exists once however often the milestone is delivered.
 type Tranche struct {
-	optimistic.StoreVersion `json:"-"`
-	ID                      string `json:"id"`
-	Region                  string `json:"region"`
-	EnrolmentID             string `json:"enrolmentId"`
-	ContractID              string `json:"contractId"`
-	ProviderKvK             string `json:"providerKvk"`
-	ProductID               string `json:"productId"`
-	SchemeID                string `json:"schemeId"`
-	ParticipantID           string `json:"participantId"`
-	BudgetID                string `json:"budgetId,omitempty"`
+	optimistic.StoreVersion
+	ID            string
+	Region        string
+	EnrolmentID   string
+	ContractID    string
+	ProviderKvK   string
+	ProductID     string
+	SchemeID      string
+	ParticipantID string
+	BudgetID      string
 	// Committed: the amount was committed in the budget while the milestone was to come.
-	Committed bool `json:"committed"`
+	Committed bool
 	// Owed: the amount is booked as due to the provider (in the budget's due account).
-	Owed bool `json:"owed"`
+	Owed bool
 	// PaidOut: the bank paid the amount to the provider (a withdrawal is then a claim).
-	PaidOut bool `json:"paidOut"`
+	PaidOut bool
 	// ExpectedOn is when an expected milestone is forecast (the budget's forecast per month).
-	ExpectedOn civil.Date `json:"expectedOn,omitzero"`
+	ExpectedOn civil.Date
 	// StartDate is the enrolment's start: the budget in force then pays all its tranches.
-	StartDate    civil.Date           `json:"startDate"`
-	Milestone    trajectory.Milestone `json:"milestone"`
-	MilestoneOn  civil.Date           `json:"milestoneOn"`
-	TermsVersion int                  `json:"termsVersion"`
-	Percent      int                  `json:"percent"`
-	AmountCents  Cents                `json:"amountCents"`
+	StartDate    civil.Date
+	Milestone    trajectory.Milestone
+	MilestoneOn  civil.Date
+	TermsVersion int
+	Percent      int
+	AmountCents  Cents
 	// PriceCents and MaxPriceCents: the enrolment's price and its terms' cap (pre-check).
-	PriceCents    Cents `json:"priceCents"`
-	MaxPriceCents Cents `json:"maxPriceCents"`
+	PriceCents    Cents
+	MaxPriceCents Cents
 	// Overridden: holds finance released by hand, with a reason (audited); not raised again.
-	Overridden []HoldCode `json:"overridden,omitempty"`
+	Overridden []HoldCode
 	// Releases asked for holds that two people lift (bank-rejected): the first officer's,
 	// which a second, other officer confirms.
-	Releases []Release `json:"releases,omitempty"`
+	Releases []Release
 	// DuplicateReleasedBy: who released a duplicate hold; someone else approves the tranche.
-	DuplicateReleasedBy string        `json:"duplicateReleasedBy,omitempty"`
-	Status              TrancheStatus `json:"status"`
-	Holds               []Hold        `json:"holds"`
-	Approvals           []Approval    `json:"approvals"`
-	RunID               string        `json:"runId,omitempty"`
-	EndToEndID          string        `json:"endToEndId,omitempty"`
+	DuplicateReleasedBy string
+	Status              TrancheStatus
+	Holds               []Hold
+	Approvals           []Approval
+	RunID               string
+	EndToEndID          string
 	// Booking is a budget transfer this tranche asked for and has not seen the outcome of
 	// (see Booking); Bookings counts the tranche's transfers, naming each.
-	Booking  *Booking `json:"booking,omitempty"`
-	Bookings int      `json:"bookings"`
+	Booking  *Booking
+	Bookings int
 	// Pending is the change (its audit entry and events) that waits for the booking.
-	Pending *PendingChange `json:"pending,omitempty"`
+	Pending *PendingChange
 	// SettledIn: the run whose payment to the provider a claim on this tranche was set off against.
-	SettledIn string `json:"settledIn,omitempty"`
+	SettledIn string
 	// Corrections are the changes of its price or terms after the enrolment's first event,
 	// each with the money it moved; CorrectionOf names the tranche a supplement or claim
 	// corrects; WorthCents is what the tranche is worth after corrections made by such
 	// tranches (a paid tranche keeps the amount paid); PendingCorrection waits for the
 	// bank's answer on a tranche in a run (or for a withdrawn one to be reached again).
-	Corrections       []Correction `json:"corrections,omitempty"`
-	CorrectionOf      string       `json:"correctionOf,omitempty"`
-	WorthCents        *Cents       `json:"worthCents,omitempty"`
-	PendingCorrection *Correction  `json:"pendingCorrection,omitempty"`
+	Corrections       []Correction
+	CorrectionOf      string
+	WorthCents        *Cents
+	PendingCorrection *Correction
 	// Repayment: a claim no payment can set off, asked back from the provider.
-	Repayment *Repayment `json:"repayment,omitempty"`
+	Repayment *Repayment
 	// ReachedAgain: the day a claimed tranche's milestone was reached again while its claim
 	// was set off in a run the bank has not answered; the answer settles it (see app).
-	ReachedAgain civil.Date      `json:"reachedAgain,omitzero"`
-	BankReason   string          `json:"bankReason,omitempty"`
-	History      []TrancheChange `json:"history"`
+	ReachedAgain civil.Date
+	BankReason   string
+	History      []TrancheChange
 }
 
 // Approval is one finance officer's approval.
 type Approval struct {
-	By string    `json:"by"`
-	At time.Time `json:"at"`
+	By string
+	At time.Time
 }
 
 // TrancheChange is one step of a tranche's history.
 type TrancheChange struct {
-	Status TrancheStatus `json:"status"`
-	At     time.Time     `json:"at"`
-	By     string        `json:"by"`
-	Reason string        `json:"reason,omitempty"`
+	Status TrancheStatus
+	At     time.Time
+	By     string
+	Reason string
 }
 
 // Correction is one change of a tranche's price or terms: from and to what it is worth,
 // under which terms, and the tranche that corrects a paid one (a supplement or a claim).
 type Correction struct {
-	At           time.Time `json:"at"`
-	FromCents    Cents     `json:"fromCents"`
-	ToCents      Cents     `json:"toCents"`
-	TermsVersion int       `json:"termsVersion"`
-	PriceCents   Cents     `json:"priceCents"`
-	MaxPrice     Cents     `json:"maxPriceCents"`
-	Percent      int       `json:"percent"`
-	Tranche      string    `json:"trancheId,omitempty"`
-	Reason       string    `json:"reason"`
+	At           time.Time
+	FromCents    Cents
+	ToCents      Cents
+	TermsVersion int
+	PriceCents   Cents
+	MaxPrice     Cents
+	Percent      int
+	Tranche      string
+	Reason       string
 }
 
 // Repayment is a claim asked back from the provider because no payment can set it off.
 type Repayment struct {
-	RequestedAt time.Time  `json:"requestedAt"`
-	RequestedBy string     `json:"requestedBy"`
-	DueOn       civil.Date `json:"dueOn"`
-	Reason      string     `json:"reason"`
-	RepaidOn    civil.Date `json:"repaidOn,omitzero"`
-	Reference   string     `json:"reference,omitempty"`
-	RecordedBy  string     `json:"recordedBy,omitempty"`
+	RequestedAt time.Time
+	RequestedBy string
+	DueOn       civil.Date
+	Reason      string
+	RepaidOn    civil.Date
+	Reference   string
+	RecordedBy  string
 }
 
 // AwaitBooking: a tranche whose milestone is reached is expected until the outcome of its
@@ -217,10 +217,10 @@ func (t *Tranche) Checked(holds []Hold, now time.Time, by string) bool {
 
 // Release is one officer's release of a hold that two people lift.
 type Release struct {
-	Code   HoldCode  `json:"code"`
-	By     string    `json:"by"`
-	At     time.Time `json:"at"`
-	Reason string    `json:"reason"`
+	Code   HoldCode
+	By     string
+	At     time.Time
+	Reason string
 }
 
 // AskRelease records the first of the two releases a hold needs and reports true; when a
@@ -324,7 +324,7 @@ func (t *Tranche) Withdraw(reason string, now time.Time, by string) TrancheStatu
 
 // PendingChange is who asked for a tranche's change that waits for its booking, and what.
 type PendingChange struct {
-	Actor  commit.Actor `json:"actor"`
-	Action string       `json:"action"`
-	Reason string       `json:"reason,omitempty"`
+	Actor  commit.Actor
+	Action string
+	Reason string
 }

@@ -14,9 +14,9 @@ type Cents = int64
 
 // TrancheAmount is what falls due at one milestone.
 type TrancheAmount struct {
-	Milestone trajectory.Milestone `json:"milestone"`
-	Percent   int                  `json:"percent"`
-	Cents     Cents                `json:"cents"`
+	Milestone trajectory.Milestone
+	Percent   int
+	Cents     Cents
 }
 
 // Split divides a contracted price over the tranche scheme of the enrolment's terms.

@@ -75,40 +75,40 @@ func (h *HTTP) listBudgets(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListBudgets(c, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, budgetAnswer)
 }
 
 func (h *HTTP) openBudget(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.BudgetInput](c); ok {
 		v, err := h.app.OpenBudget(c, principal(c), domain.BudgetInput{Name: in.Name, Source: in.Source, From: in.From, Until: in.Until,
 			Schemes: in.Schemes, Products: in.Products, AmountCents: in.AmountCents})
-		httpserver.Created(c, budgetURL, v, err)
+		httpserver.CreatedAs(c, budgetURL, v, err, budgetAnswer)
 	}
 }
 
 func (h *HTTP) getBudget(c *gin.Context) {
 	v, err := h.app.GetBudget(c, c.Param("budgetId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, budgetAnswer)
 }
 
 func (h *HTTP) topUp(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.TopUpInput](c); ok {
 		v, err := h.app.TopUp(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, budgetAnswer)
 	}
 }
 
 func (h *HTTP) reduce(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.TopUpInput](c); ok {
 		v, err := h.app.Reduce(c, principal(c), c.Param("budgetId"), in.AmountCents, in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, budgetAnswer)
 	}
 }
 
 func (h *HTTP) carryOver(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.CarryInput](c); ok {
 		v, err := h.app.CarryOver(c, principal(c), c.Param("budgetId"), app.CarryInput{ToBudgetID: in.ToBudgetID, Reason: in.Reason})
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, carriedAnswer)
 	}
 }
 
@@ -118,17 +118,17 @@ func (h *HTTP) budgetTransfers(c *gin.Context) {
 		return
 	}
 	v, err := h.app.BudgetTransfers(c, c.Param("budgetId"), q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, budgetTransferAnswer)
 }
 
 func (h *HTTP) ledgerCheck(c *gin.Context) {
 	v, err := h.app.CheckLedger(c, c.Param("budgetId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, ledgerCheckAnswer)
 }
 
 func (h *HTTP) forecast(c *gin.Context) {
 	v, err := h.app.Forecast(c, c.Param("budgetId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, forecastAnswer)
 }
 
 var statuses = []string{"expected", "held", "payable", "approved", "exported", "paid", "reversed", "claimed", "cancelled"}
@@ -159,37 +159,37 @@ func (h *HTTP) listTranches(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListTranches(c, principal(c), f, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, trancheAnswer)
 }
 
 func (h *HTTP) getTranche(c *gin.Context) {
 	v, err := h.app.GetTranche(c, principal(c), c.Param("trancheId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, trancheAnswer)
 }
 
 func (h *HTTP) approve(c *gin.Context) {
 	v, err := h.app.Approve(c, principal(c), c.Param("trancheId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, trancheAnswer)
 }
 
 func (h *HTTP) release(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.ReleaseInput](c); ok {
 		v, err := h.app.Release(c, principal(c).Actor(), c.Param("trancheId"), domain.HoldCode(in.Code), in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, trancheAnswer)
 	}
 }
 
 func (h *HTTP) requestRepayment(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.RepaymentRequestInput](c); ok {
 		v, err := h.app.RequestRepayment(c, principal(c).Actor(), c.Param("trancheId"), in.DueOn, in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, trancheAnswer)
 	}
 }
 
 func (h *HTTP) recordRepayment(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.RepaymentInput](c); ok {
 		v, err := h.app.RecordRepayment(c, principal(c), c.Param("trancheId"), app.RepaymentInput{ReceivedOn: in.ReceivedOn, Reference: in.Reference})
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, trancheAnswer)
 	}
 }
 
@@ -199,7 +199,7 @@ func (h *HTTP) recheck(c *gin.Context) {
 		return
 	}
 	v, err := h.app.Recheck(c, c.Param("trancheId"), principal(c).Actor())
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, trancheAnswer)
 }
 
 // statement answers JSON, or CSV for a spreadsheet (Accept: text/csv).
@@ -215,7 +215,7 @@ func (h *HTTP) statement(c *gin.Context) {
 	}
 	v, err := h.app.Statement(c, principal(c), c.Param("kvk"), period)
 	if err != nil || !httpserver.WantsCSV(c) {
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, statementAnswer)
 		return
 	}
 	rows := make([][]string, 0, len(v.Lines))
@@ -241,7 +241,7 @@ func (h *HTTP) listRuns(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListRuns(c, status, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, runAnswer)
 }
 
 func (h *HTTP) createRun(c *gin.Context) {
@@ -249,13 +249,13 @@ func (h *HTTP) createRun(c *gin.Context) {
 		run := app.RunInput{UpTo: in.UpTo, PerTranche: in.PerTranche}
 		run.ExecutionDate = optional.Value(in.ExecutionDate)
 		v, err := h.app.CreateRun(c, principal(c), run)
-		httpserver.Created(c, runURL, v, err)
+		httpserver.CreatedAs(c, runURL, v, err, runAnswer)
 	}
 }
 
 func (h *HTTP) getRun(c *gin.Context) {
 	v, err := h.app.GetRun(c, c.Param("runId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, runAnswer)
 }
 
 // file streams the run's pain.001 XML: the same bytes every time it is asked for.
@@ -283,19 +283,19 @@ func (h *HTTP) transfers(c *gin.Context) {
 		return
 	}
 	v, err := h.app.RunTransfers(c, c.Param("runId"), q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, transferAnswer)
 }
 
 func (h *HTTP) cancelRun(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.ReasonInput](c); ok {
 		v, err := h.app.CancelRun(c, principal(c), c.Param("runId"), in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, runAnswer)
 	}
 }
 
 func (h *HTTP) approveRun(c *gin.Context) {
 	v, err := h.app.ApproveRun(c, principal(c), c.Param("runId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, runAnswer)
 }
 
 func (h *HTTP) listExceptions(c *gin.Context) {
@@ -305,24 +305,24 @@ func (h *HTTP) listExceptions(c *gin.Context) {
 		return
 	}
 	v, err := h.app.ListExceptions(c, status, q.Page)
-	httpserver.RespondPage(c, v, err)
+	httpserver.RespondPageAs(c, v, err, bankExceptionAnswer)
 }
 
 func (h *HTTP) resolveException(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.ReasonInput](c); ok {
 		v, err := h.app.ResolveException(c, principal(c), c.Param("exceptionId"), in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, bankExceptionAnswer)
 	}
 }
 
 func (h *HTTP) sent(c *gin.Context) {
 	v, err := h.app.MarkSent(c, principal(c), c.Param("runId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, runAnswer)
 }
 
 func (h *HTTP) bankReport(c *gin.Context) {
 	if in, ok := httpserver.Bind[paymentsapi.BankReportInput](c); ok {
 		v, err := h.app.Reconcile(c, principal(c), []byte(in.Document))
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, reconciliationAnswer)
 	}
 }
