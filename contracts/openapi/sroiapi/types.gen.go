@@ -345,6 +345,13 @@ type CandidateType string
 // Cents Euro cents
 type Cents = int64
 
+// Consent That the participant agreed to be declared for this contractor, and who recorded it.
+type Consent struct {
+	Given      bool          `json:"given"`
+	On         calendar.Date `json:"on"`
+	RecordedBy string        `json:"recordedBy"`
+}
+
 // Contact defines model for Contact.
 type Contact struct {
 	Email *string `json:"email,omitempty"`
@@ -370,12 +377,14 @@ type DecisionInput struct {
 
 // Declaration defines model for Declaration.
 type Declaration struct {
-	Candidate map[string]interface{} `json:"candidate,omitempty"`
+	Candidate *CandidateInput `json:"candidate,omitempty"`
 
 	// Claiming Units asked for in a claim not answered yet
-	Claiming      []string               `json:"claiming,omitempty"`
-	Consent       map[string]interface{} `json:"consent,omitempty"`
-	ContractorKvK KvK                    `json:"contractorKvk"`
+	Claiming []string `json:"claiming,omitempty"`
+
+	// Consent That the participant agreed to be declared for this contractor, and who recorded it.
+	Consent       *Consent `json:"consent,omitempty"`
+	ContractorKvK KvK      `json:"contractorKvk"`
 
 	// Counted The months (or the invoice, the week) that count
 	Counted     []string               `json:"counted,omitempty"`
@@ -384,31 +393,35 @@ type Declaration struct {
 	DecidedBy   *string                `json:"decidedBy,omitempty"`
 	EnrolmentID *string                `json:"enrolmentId,omitempty"`
 	Evidence    []Declaration_Evidence `json:"evidence,omitempty"`
-	Hours       map[string]interface{} `json:"hours,omitempty"`
-	ID          string                 `json:"id"`
-	Kind        DeclarationKind        `json:"kind"`
-	MaxMonths   *int                   `json:"maxMonths,omitempty"`
-	Months      []string               `json:"months,omitempty"`
+
+	// Hours Hours of social activity declared for one day.
+	Hours     *DeclaredHours  `json:"hours,omitempty"`
+	ID        string          `json:"id"`
+	Kind      DeclarationKind `json:"kind"`
+	MaxMonths *int            `json:"maxMonths,omitempty"`
+	Months    []string        `json:"months,omitempty"`
 
 	// Planned Months after the current month: a forecast, claimed once they have passed
 	Planned []string `json:"planned,omitempty"`
 
 	// PlannedCents What the planned months will be worth, in cents
-	PlannedCents *int64                 `json:"plannedCents,omitempty"`
-	ProjectID    string                 `json:"projectId"`
-	Purchase     map[string]interface{} `json:"purchase,omitempty"`
-	Reason       *string                `json:"reason,omitempty"`
-	Refused      []Declaration_Refused  `json:"refused,omitempty"`
-	Region       string                 `json:"region"`
-	RemindOn     *Date                  `json:"remindOn,omitempty"`
-	Reminded     *bool                  `json:"reminded,omitempty"`
-	Source       *DeclarationSource     `json:"source,omitempty"`
-	Status       DeclarationStatus      `json:"status"`
-	SubmittedAt  DateTime               `json:"submittedAt"`
-	SubmittedBy  string                 `json:"submittedBy"`
-	Units        []string               `json:"units,omitempty"`
-	UpdatedAt    DateTime               `json:"updatedAt"`
-	Value        Value                  `json:"value"`
+	PlannedCents *int64 `json:"plannedCents,omitempty"`
+	ProjectID    string `json:"projectId"`
+
+	// Purchase A purchase from a social enterprise, counted once by the supplier's KvK number and the invoice number.
+	Purchase    *Purchase             `json:"purchase,omitempty"`
+	Reason      *string               `json:"reason,omitempty"`
+	Refused     []Declaration_Refused `json:"refused,omitempty"`
+	Region      string                `json:"region"`
+	RemindOn    *Date                 `json:"remindOn,omitempty"`
+	Reminded    *bool                 `json:"reminded,omitempty"`
+	Source      *DeclarationSource    `json:"source,omitempty"`
+	Status      DeclarationStatus     `json:"status"`
+	SubmittedAt DateTime              `json:"submittedAt"`
+	SubmittedBy string                `json:"submittedBy"`
+	Units       []string              `json:"units,omitempty"`
+	UpdatedAt   DateTime              `json:"updatedAt"`
+	Value       Value                 `json:"value"`
 }
 
 // Declaration_Evidence defines model for Declaration.Evidence.
@@ -429,6 +442,9 @@ type DeclarationKind string
 type Declaration_Refused struct {
 	Month  string `json:"month"`
 	Reason string `json:"reason"`
+
+	// Taken Another declaration holds the month (which one is told the project's buyer and the werkplein only)
+	Taken *bool `json:"taken,omitempty"`
 }
 
 // DeclarationSource defines model for Declaration.Source.
@@ -446,50 +462,36 @@ type DeclarationStatus string
 // DeclareInput defines model for DeclareInput.
 type DeclareInput struct {
 	// BSN An external candidate's BSN, or of the person who gave declared hours: turned into a keyed pseudonym at once, never stored, shown or published
-	BSN       *string               `json:"bsn,omitempty"`
-	Candidate *CandidateInput       `json:"candidate,omitempty"`
-	Consent   *DeclareInput_Consent `json:"consent,omitempty"`
+	BSN       *string         `json:"bsn,omitempty"`
+	Candidate *CandidateInput `json:"candidate,omitempty"`
+
+	// Consent That the participant agreed to be declared for this contractor, and who recorded it.
+	Consent *Consent `json:"consent,omitempty"`
 
 	// EnrolmentID A platform participant's enrolment placed with the contractor
-	EnrolmentID *string                `json:"enrolmentId,omitempty"`
-	Hours       *DeclareInput_Hours    `json:"hours,omitempty"`
-	Kind        DeclareInputKind       `json:"kind"`
-	Purchase    *DeclareInput_Purchase `json:"purchase,omitempty"`
-	Source      *DeclareInputSource    `json:"source,omitempty"`
-}
+	EnrolmentID *string `json:"enrolmentId,omitempty"`
 
-// DeclareInput_Consent defines model for DeclareInput.Consent.
-type DeclareInput_Consent struct {
-	Given      bool          `json:"given"`
-	On         calendar.Date `json:"on"`
-	RecordedBy string        `json:"recordedBy"`
-}
+	// Hours Hours of social activity declared for one day.
+	Hours *DeclaredHours   `json:"hours,omitempty"`
+	Kind  DeclareInputKind `json:"kind"`
 
-// DeclareInput_Hours defines model for DeclareInput.Hours.
-type DeclareInput_Hours struct {
-	Activity string        `json:"activity"`
-	Hours    int           `json:"hours"`
-	On       calendar.Date `json:"on"`
+	// Purchase A purchase from a social enterprise, counted once by the supplier's KvK number and the invoice number.
+	Purchase *Purchase           `json:"purchase,omitempty"`
+	Source   *DeclareInputSource `json:"source,omitempty"`
 }
 
 // DeclareInputKind defines model for DeclareInput.Kind.
 type DeclareInputKind string
 
-// DeclareInput_Purchase defines model for DeclareInput.Purchase.
-type DeclareInput_Purchase struct {
-	// Enterprise The enterprise's certification as the table names it; empty: at invoice value
-	Enterprise    *string       `json:"enterprise,omitempty"`
-	InvoiceCents  int64         `json:"invoiceCents"`
-	InvoiceDate   calendar.Date `json:"invoiceDate"`
-	InvoiceNumber string        `json:"invoiceNumber"`
-	Supplier      string        `json:"supplier"`
-
-	// SupplierKvK The supplier's KvK number: a purchase counts once by it and the invoice number, in every region
-	SupplierKvK string `json:"supplierKvk"`
-}
-
 // DeclareInputSource defines model for DeclareInput.Source.
 type DeclareInputSource string
+
+// DeclaredHours Hours of social activity declared for one day.
+type DeclaredHours struct {
+	Activity string        `json:"activity"`
+	Hours    int           `json:"hours"`
+	On       calendar.Date `json:"on"`
+}
 
 // Financing defines model for Financing.
 type Financing struct {
@@ -848,6 +850,19 @@ type ProjectList struct {
 // ProjectStatus no_policy: the region published no policy in force on the tender's publication date; nothing is computed until it does (or the buyer sets the obligation)
 type ProjectStatus string
 
+// Purchase A purchase from a social enterprise, counted once by the supplier's KvK number and the invoice number.
+type Purchase struct {
+	// Enterprise The enterprise's certification as the table names it; empty: at invoice value
+	Enterprise    *string       `json:"enterprise,omitempty"`
+	InvoiceCents  int64         `json:"invoiceCents"`
+	InvoiceDate   calendar.Date `json:"invoiceDate"`
+	InvoiceNumber string        `json:"invoiceNumber"`
+	Supplier      string        `json:"supplier"`
+
+	// SupplierKvK The supplier's KvK number: a purchase counts once by it and the invoice number, in every region
+	SupplierKvK string `json:"supplierKvk"`
+}
+
 // Step defines model for Step.
 type Step struct {
 	// Cents Euro cents
@@ -895,10 +910,12 @@ type TableExample_Contribution struct {
 	Bonuses       []TableExampleContributionBonuses `json:"bonuses,omitempty"`
 	CandidateType *CandidateType                    `json:"candidateType,omitempty"`
 	Enterprise    *string                           `json:"enterprise,omitempty"`
+	From          *calendar.Date                    `json:"from,omitempty"`
 	Hours         *int                              `json:"hours,omitempty"`
 	HoursPerWeek  *float64                          `json:"hoursPerWeek,omitempty"`
 	InvoiceCents  *int64                            `json:"invoiceCents,omitempty"`
 	Kind          TableExampleContributionKind      `json:"kind"`
+	Until         *calendar.Date                    `json:"until,omitempty"`
 }
 
 // TableInput defines model for TableInput.

@@ -3,7 +3,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -57,13 +56,13 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		policies = append(policies, domain.PublishedPolicies[policyName]...)
 	}
 	if raw := env.String("SROI_POLICIES", ""); raw != "" {
-		var own []domain.Policy
-		env.Check(json.Unmarshal([]byte(raw), &own) == nil, "SROI_POLICIES", "must be a JSON array of policy versions")
+		own, err := ports.PoliciesOf(raw)
+		env.Check(err == nil, "SROI_POLICIES", "must be a JSON array of policy versions")
 		policies = append(policies, own...)
 	}
 	if raw := env.String("SROI_VALUE_TABLES", ""); raw != "" {
-		var own []domain.Table
-		env.Check(json.Unmarshal([]byte(raw), &own) == nil, "SROI_VALUE_TABLES", "must be a JSON array of value tables")
+		own, err := ports.TablesOf(raw)
+		env.Check(err == nil, "SROI_VALUE_TABLES", "must be a JSON array of value tables")
 		tables = append(tables, own...)
 	}
 	personKey := env.Required("PERSON_PSEUDONYM_KEY")

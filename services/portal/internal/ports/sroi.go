@@ -14,6 +14,7 @@ import (
 	"github.com/werkregio/platform/contracts/openapi/sroiapi"
 
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
@@ -144,18 +145,16 @@ var kindName = map[string]string{"candidate": "kandidaat", "purchase": "inkoop",
 func declarationTitle(d sroiapi.Declaration) string {
 	switch d.Kind {
 	case "candidate":
-		t, _ := d.Candidate["candidateType"].(string)
-		from, _ := d.Candidate["from"].(string)
-		if from != "" {
-			return fmt.Sprintf("Kandidaat (%s) vanaf %s", candidateTypes[t], web.Date(from))
+		c := optional.Value(d.Candidate)
+		t := string(optional.Value(c.CandidateType))
+		if c.From != nil {
+			return fmt.Sprintf("Kandidaat (%s) vanaf %s", candidateTypes[t], web.Date(*c.From))
 		}
 		return "Kandidaat (" + candidateTypes[t] + ")"
 	case "purchase":
-		sup, _ := d.Purchase["supplier"].(string)
-		return "Inkoop bij " + sup
+		return "Inkoop bij " + optional.Value(d.Purchase).Supplier
 	case "hours":
-		act, _ := d.Hours["activity"].(string)
-		return "Uren: " + act
+		return "Uren: " + optional.Value(d.Hours).Activity
 	}
 	return d.ID
 }
@@ -265,7 +264,7 @@ func (s *Server) declare(c *gin.Context) {
 		if !validKvK(f.Values["supplierKvk"]) {
 			f.Errs["supplierKvk"] = "Vul het KvK-nummer van de leverancier in: acht cijfers."
 		}
-		in.Purchase = &sroiapi.DeclareInput_Purchase{InvoiceCents: cents, Supplier: f.Values["supplier"], SupplierKvK: f.Values["supplierKvk"],
+		in.Purchase = &sroiapi.Purchase{InvoiceCents: cents, Supplier: f.Values["supplier"], SupplierKvK: f.Values["supplierKvk"],
 			InvoiceNumber: f.Values["invoiceNumber"], InvoiceDate: invoiceDate}
 		if e := f.Values["enterprise"]; e != "" {
 			in.Purchase.Enterprise = &e
@@ -282,7 +281,7 @@ func (s *Server) declare(c *gin.Context) {
 			f.Errs["bsn"] = "Vul een BSN van 8 of 9 cijfers in dat de elfproef doorstaat."
 		}
 		in.BSN = &bsn
-		in.Hours = &sroiapi.DeclareInput_Hours{Hours: n, Activity: f.Values["activity"], On: on}
+		in.Hours = &sroiapi.DeclaredHours{Hours: n, Activity: f.Values["activity"], On: on}
 	default:
 		r.fail(&app.Error{Status: http.StatusBadRequest, Detail: "unknown kind"})
 		return

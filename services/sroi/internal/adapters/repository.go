@@ -30,20 +30,20 @@ func day(d civil.Date) string {
 
 // Views are what lists filter on.
 var Views = []*store.View{
-	store.NewView(kindProject, 2, func(p *domain.Project) store.Fields {
+	store.NewView(kindProject, 2, store.StoredAs(documentOfProject, projectDocument.project), func(p *domain.Project) store.Fields {
 		return store.Fields{"buyer": p.Buyer, "contractor": p.ContractorKvK, "status": string(p.Progress.Status), "nextCheck": day(p.NextCheck),
 			"noPolicy": p.NoPolicy, "noTable": p.Table == ""}
 	}, []string{"status"}, []string{"buyer", "status"}, []string{"contractor", "status"}, []string{"nextCheck"},
 		// projects made before the region published its policy or table
 		[]string{"noPolicy"}, []string{"noTable"}),
-	store.NewView(kindDeclaration, 2, func(d *domain.Declaration) store.Fields {
+	store.NewView(kindDeclaration, 2, store.StoredAs(documentOfDeclaration, declarationDocument.declaration), func(d *domain.Declaration) store.Fields {
 		return store.Fields{"project": d.ProjectID, "contractor": d.ContractorKvK, "status": string(d.Status),
 			"nextPlanned": d.NextPlanned(), "decideBy": day(d.DecideBy), "remindOn": remindOn(d)}
 	}, []string{"project", "status"}, []string{"contractor", "status"}, []string{"status"},
 		// the scheduled checks: planned months that have passed, decisions due and reminders
 		[]string{"nextPlanned"}, []string{"decideBy"}, []string{"remindOn"}),
-	store.NewView(kindPolicy, 1, func(p *app.PublishedPolicy) store.Fields { return store.Fields{} }),
-	store.NewView(kindTable, 1, func(t *app.PublishedTable) store.Fields { return store.Fields{} }),
+	store.NewView(kindPolicy, 1, store.StoredAs(documentOfPublishedPolicy, publishedPolicyDocument.publishedPolicy), func(p *app.PublishedPolicy) store.Fields { return store.Fields{} }),
+	store.NewView(kindTable, 1, store.StoredAs(documentOfPublishedTable, publishedTableDocument.publishedTable), func(t *app.PublishedTable) store.Fields { return store.Fields{} }),
 }
 
 // remindOn is the day a declaration's deciders are reminded, until they were.

@@ -33,21 +33,21 @@ type DeclareInput struct {
 
 // Placement is a participant's placement with an employer, as participants announced it.
 type Placement struct {
-	EnrolmentID   string     `json:"enrolmentId" bson:"_id"`
-	Region        string     `json:"region"`
-	ParticipantID string     `json:"participantId"`
-	SchemeID      string     `json:"schemeId"`
-	Person        string     `json:"person"`
-	EmployerKvK   string     `json:"employerKvk"`
-	StartDate     civil.Date `json:"startDate"`
-	EndDate       civil.Date `json:"endDate"`
-	HoursPerWeek  float64    `json:"hoursPerWeek"`
-	ContractType  string     `json:"contractType"`
-	TargetGroups  []string   `json:"targetGroups"`
-	Sustainable   bool       `json:"sustainable"`
+	EnrolmentID   string `json:"enrolmentId" bson:"_id"`
+	Region        string
+	ParticipantID string
+	SchemeID      string
+	Person        string
+	EmployerKvK   string
+	StartDate     civil.Date
+	EndDate       civil.Date
+	HoursPerWeek  float64
+	ContractType  string
+	TargetGroups  []string
+	Sustainable   bool
 	// Anonymous: participants sent no pseudonym of the platform's key (or one of another
 	// key): the person is known here by the participant alone and is not declared by it.
-	Anonymous bool `json:"anonymous,omitempty"`
+	Anonymous bool
 }
 
 // candidateTypeOf maps a participant's target groups to the table's candidate type.

@@ -17,11 +17,11 @@ import (
 // Goal is a regional jobs goal, such as Groningen's 1000-banenplan.
 type Goal struct {
 	ID     string `json:"id" bson:"_id"`
-	Region string `json:"region"`
-	Name   string `json:"name"`
+	Region string
+	Name   string
 	domain.JobsGoal
-	CreatedBy string    `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string
+	CreatedAt time.Time
 }
 
 // GoalInput sets a jobs goal.
@@ -36,19 +36,19 @@ type GoalInput struct {
 // GoalProgress is a jobs goal against the people in work: counted once per person, from
 // the platform's placements and the approved SROI candidates.
 type GoalProgress struct {
-	Goal Goal `json:"goal"`
+	Goal Goal
 	domain.GoalPace
-	Shortfall int            `json:"shortfall"`
-	Quarters  []QuarterCount `json:"quarters"`
+	Shortfall int
+	Quarters  []QuarterCount
 }
 
 // QuarterCount is one quarter of a goal: people newly in work, the running total, and the
 // target line at the quarter's end.
 type QuarterCount struct {
-	Quarter    string `json:"quarter"`
-	Placed     int    `json:"placed"`
-	Cumulative int    `json:"cumulative"`
-	Target     int    `json:"target"`
+	Quarter    string
+	Placed     int
+	Cumulative int
+	Target     int
 }
 
 // SetGoal creates or replaces a goal (a buyer or administrator of the region).

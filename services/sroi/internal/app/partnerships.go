@@ -15,20 +15,20 @@ import (
 // Partnership is a regional partnership (e.g. Bouw & Techniek Groningen): the Open House
 // schemes it trains in, the budgets that finance it and the SROI projects it serves.
 type Partnership struct {
-	ID        string      `json:"id" bson:"_id"`
-	Region    string      `json:"region"`
-	Name      string      `json:"name"`
-	Schemes   []string    `json:"schemes"`
-	Budgets   []Financing `json:"budgets"`
-	Projects  []string    `json:"projects"`
-	CreatedBy string      `json:"createdBy"`
-	CreatedAt time.Time   `json:"createdAt"`
+	ID        string `json:"id" bson:"_id"`
+	Region    string
+	Name      string
+	Schemes   []string
+	Budgets   []Financing
+	Projects  []string
+	CreatedBy string
+	CreatedAt time.Time
 }
 
 // Financing is a payments budget that finances a partnership, with its source.
 type Financing struct {
-	BudgetID string `json:"budgetId"`
-	Source   string `json:"source"` // Regionaal Investeringsfonds, Perspectief op Werk, ...
+	BudgetID string
+	Source   string // Regionaal Investeringsfonds, Perspectief op Werk, ...
 }
 
 // PartnershipInput sets a partnership.
@@ -42,53 +42,53 @@ type PartnershipInput struct {
 
 // PartnershipReport is what a partnership brought whom, what it cost and its impact.
 type PartnershipReport struct {
-	Partnership Partnership     `json:"partnership"`
-	Employers   EmployersValue  `json:"employers"`
-	Government  GovernmentValue `json:"government"`
-	Education   EducationValue  `json:"education"`
-	Costs       Costs           `json:"costs"`
-	Impact      Impact          `json:"impact"`
+	Partnership Partnership
+	Employers   EmployersValue
+	Government  GovernmentValue
+	Education   EducationValue
+	Costs       Costs
+	Impact      Impact
 }
 
 // EmployersValue: people placed with employers and the social return contractors realised.
 type EmployersValue struct {
-	Placements          int          `json:"placements"`
-	SroiApprovedCents   domain.Cents `json:"sroiApprovedCents"`
-	SroiObligationCents domain.Cents `json:"sroiObligationCents"`
+	Placements          int
+	SroiApprovedCents   domain.Cents
+	SroiObligationCents domain.Cents
 }
 
 // GovernmentValue: people placed who came from a benefit (WW, Wajong, WIA/WAO, Participatiewet).
 type GovernmentValue struct {
-	PlacementsFromBenefit int `json:"placementsFromBenefit"`
+	PlacementsFromBenefit int
 }
 
 // EducationValue: work-study places (BBL) and the value of BBL/BOL places declared.
 type EducationValue struct {
-	BBLPlacements       int          `json:"bblPlacements"`
-	BBLBOLApprovedCents domain.Cents `json:"bblBolApprovedCents"`
+	BBLPlacements       int
+	BBLBOLApprovedCents domain.Cents
 }
 
 // Costs are the tranches paid and owed from the partnership's budgets, by financing source.
 type Costs struct {
-	PaidCents domain.Cents          `json:"paidCents"`
-	OwedCents domain.Cents          `json:"owedCents"` // approved, payable or in a run, not paid yet
-	BySource  map[string]SourceCost `json:"bySource"`
+	PaidCents domain.Cents
+	OwedCents domain.Cents // approved, payable or in a run, not paid yet
+	BySource  map[string]SourceCost
 }
 
 // SourceCost is one financing source's share.
 type SourceCost struct {
-	PaidCents domain.Cents `json:"paidCents"`
-	OwedCents domain.Cents `json:"owedCents"`
+	PaidCents domain.Cents
+	OwedCents domain.Cents
 }
 
 // Impact: people placed, and still in work after six and twelve months.
 type Impact struct {
-	Placed int `json:"placed"`
+	Placed int
 	// After6Months: sustainably placed (six months of work, as participants established it).
-	After6Months int `json:"stillWorkingAfter6Months"`
+	After6Months int
 	// After12Months: placed at least a year ago, still sustainably placed and no end of the
 	// job reported.
-	After12Months int `json:"stillWorkingAfter12Months"`
+	After12Months int
 }
 
 // Tranches is the replica of payments' tranches: amount, status and budget, newest version.

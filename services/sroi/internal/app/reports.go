@@ -13,16 +13,16 @@ import (
 // declared and approved value, projects by status, approved value by quarter and by
 // candidate type.
 type Totals struct {
-	Scope           string                  `json:"scope"`
-	Projects        int                     `json:"projects"`
-	ObligationCents domain.Cents            `json:"obligationCents"`
-	DeclaredCents   domain.Cents            `json:"declaredCents"`
-	ApprovedCents   domain.Cents            `json:"approvedCents"`
-	ForecastCents   domain.Cents            `json:"forecastCents"`
-	RealisedBP      int                     `json:"realisedBasisPoints"`
-	ByStatus        map[string]int          `json:"byStatus"`
-	ByQuarter       map[string]domain.Cents `json:"approvedByQuarter"`
-	ByType          map[string]domain.Cents `json:"approvedByType"`
+	Scope           string
+	Projects        int
+	ObligationCents domain.Cents
+	DeclaredCents   domain.Cents
+	ApprovedCents   domain.Cents
+	ForecastCents   domain.Cents
+	RealisedBP      int
+	ByStatus        map[string]int
+	ByQuarter       map[string]domain.Cents
+	ByType          map[string]domain.Cents
 }
 
 // Scopes a project counts in.
@@ -64,9 +64,9 @@ func (s *Service) TotalsOf(ctx context.Context, p auth.Principal, scope string) 
 
 // Indicators are a region's figures for a cross-region view: totals and each jobs goal.
 type Indicators struct {
-	Region string         `json:"region"`
-	Totals Totals         `json:"totals"`
-	Goals  []GoalProgress `json:"goals"`
+	Region string
+	Totals Totals
+	Goals  []GoalProgress
 }
 
 // Indicators reads the region's indicators.

@@ -25,18 +25,18 @@ import (
 
 // PublishedPolicy is a version of the region's policy as published, by whom and when.
 type PublishedPolicy struct {
-	optimistic.StoreVersion `json:"-"`
+	optimistic.StoreVersion
 	domain.Policy
-	PublishedBy string    `json:"publishedBy"`
-	PublishedAt time.Time `json:"publishedAt"`
+	PublishedBy string
+	PublishedAt time.Time
 }
 
 // PublishedTable is a value table as published.
 type PublishedTable struct {
-	optimistic.StoreVersion `json:"-"`
+	optimistic.StoreVersion
 	domain.Table
-	PublishedBy string    `json:"publishedBy"`
-	PublishedAt time.Time `json:"publishedAt"`
+	PublishedBy string
+	PublishedAt time.Time
 }
 
 // PolicyID names a version of the region's policy.

@@ -19,13 +19,13 @@ const (
 
 // CandidateInput is what a contractor declares of a candidate it deploys.
 type CandidateInput struct {
-	Candidate    CandidateType `json:"candidateType"`
-	HoursPerWeek float64       `json:"hoursPerWeek"`
-	From         civil.Date    `json:"from"`
-	Until        civil.Date    `json:"until"`
-	ContractType string        `json:"contractType"` // permanent, fixed_term, temporary_agency, bbl, other
-	AgeBand      AgeBand       `json:"ageBand"`
-	Statushouder bool          `json:"statushouder"`
+	Candidate    CandidateType
+	HoursPerWeek float64
+	From         civil.Date
+	Until        civil.Date
+	ContractType string // permanent, fixed_term, temporary_agency, bbl, other
+	AgeBand      AgeBand
+	Statushouder bool
 }
 
 // Validate checks a candidate's declaration against the table that values it.

@@ -38,63 +38,63 @@ const (
 // deploys, purchasing from a social enterprise, or hours of guest lessons or coaching;
 // valued with the project's table, with the calculation shown.
 type Declaration struct {
-	optimistic.StoreVersion `json:"-"`
-	ID                      string            `json:"id"`
-	Region                  string            `json:"region"`
-	ProjectID               string            `json:"projectId"`
-	ContractorKvK           string            `json:"contractorKvk"`
-	Kind                    string            `json:"kind"`
-	Status                  DeclarationStatus `json:"status"`
-	Candidate               *CandidateInput   `json:"candidate,omitempty"`
-	Purchase                *PurchaseInput    `json:"purchase,omitempty"`
-	Hours                   *HoursInput       `json:"hours,omitempty"`
-	Source                  string            `json:"source,omitempty"`
+	optimistic.StoreVersion
+	ID            string
+	Region        string
+	ProjectID     string
+	ContractorKvK string
+	Kind          string
+	Status        DeclarationStatus
+	Candidate     *CandidateInput
+	Purchase      *PurchaseInput
+	Hours         *HoursInput
+	Source        string
 	// EnrolmentID refers to the platform placement declared (with the person's consent).
-	EnrolmentID string   `json:"enrolmentId,omitempty"`
-	Consent     *Consent `json:"consent,omitempty"`
+	EnrolmentID string
+	Consent     *Consent
 	// Person is the keyed pseudonym of the candidate (never the BSN): what double counting
 	// is checked on. The API never shows it.
-	Person string `json:"person,omitempty"`
+	Person string
 	// Months are the candidate's months in the declared period; Counted those that count;
 	// Planned those after the current month (a forecast, claimed once they have passed);
 	// Claiming those asked for in a claim not answered yet.
-	Months   []string       `json:"months,omitempty"`
-	Counted  []string       `json:"counted,omitempty"`
-	Planned  []string       `json:"planned,omitempty"`
-	Claiming []string       `json:"claiming,omitempty"`
-	Refused  []RefusedMonth `json:"refused,omitempty"`
-	Value    Value          `json:"value"`
+	Months   []string
+	Counted  []string
+	Planned  []string
+	Claiming []string
+	Refused  []RefusedMonth
+	Value    Value
 	// PlannedCents is what the planned months will be worth (the forecast adds it).
-	PlannedCents Cents `json:"plannedCents"`
+	PlannedCents Cents
 	// Key is what a purchase or hours are claimed by (a purchase's supplier and invoice, a
 	// person's week), Units what of it (the invoice, the week); never shown.
-	Key   string   `json:"key,omitempty"`
-	Units []string `json:"units,omitempty"`
+	Key   string
+	Units []string
 	// DecideBy: a submitted declaration not decided by this day expires and frees its
 	// claims; RemindOn: the buyer and werkplein are reminded then (Reminded once).
-	DecideBy civil.Date `json:"decideBy,omitzero"`
-	RemindOn civil.Date `json:"remindOn,omitzero"`
-	Reminded bool       `json:"reminded,omitempty"`
+	DecideBy civil.Date
+	RemindOn civil.Date
+	Reminded bool
 	// MaxMonths is the table's cap for this candidate on one project.
-	MaxMonths   int        `json:"maxMonths,omitempty"`
-	Reason      string     `json:"reason,omitempty"`
-	DecidedBy   string     `json:"decidedBy,omitempty"`
-	DecidedAt   *time.Time `json:"decidedAt,omitempty"`
-	Evidence    []Evidence `json:"evidence,omitempty"`
-	SubmittedBy string     `json:"submittedBy"`
-	SubmittedAt time.Time  `json:"submittedAt"`
-	UpdatedAt   time.Time  `json:"updatedAt"`
+	MaxMonths   int
+	Reason      string
+	DecidedBy   string
+	DecidedAt   *time.Time
+	Evidence    []Evidence
+	SubmittedBy string
+	SubmittedAt time.Time
+	UpdatedAt   time.Time
 }
 
 // PurchaseInput is purchasing from a social enterprise, at invoice value or the share the
 // table gives the enterprise's certification.
 type PurchaseInput struct {
-	InvoiceCents  Cents      `json:"invoiceCents"`
-	Enterprise    string     `json:"enterprise"` // the certification (table's purchasing shares); "" at invoice value
-	Supplier      string     `json:"supplier"`
-	SupplierKvK   string     `json:"supplierKvk"`
-	InvoiceNumber string     `json:"invoiceNumber"`
-	InvoiceDate   civil.Date `json:"invoiceDate"`
+	InvoiceCents  Cents
+	Enterprise    string // the certification (table's purchasing shares); "" at invoice value
+	Supplier      string
+	SupplierKvK   string
+	InvoiceNumber string
+	InvoiceDate   civil.Date
 }
 
 // PurchaseKey is what a purchase counts once by, in every region: the supplier's KvK
@@ -109,25 +109,25 @@ func (in PurchaseInput) PurchaseKey() string {
 // person (identified by BSN in the request, kept as a pseudonym), in the week of On: a
 // person's week counts once.
 type HoursInput struct {
-	Hours    int        `json:"hours"`
-	Activity string     `json:"activity"`
-	On       civil.Date `json:"on"`
+	Hours    int
+	Activity string
+	On       civil.Date
 }
 
 // Consent records that the participant agreed to be declared for this contractor.
 type Consent struct {
-	Given      bool       `json:"given"`
-	On         civil.Date `json:"on"`
-	RecordedBy string     `json:"recordedBy"`
+	Given      bool
+	On         civil.Date
+	RecordedBy string
 }
 
 // RefusedMonth is a month of the period that does not count, with the reason.
 type RefusedMonth struct {
-	Month  string `json:"month"`
-	Reason string `json:"reason"`
+	Month  string
+	Reason string
 	// Taken: another declaration holds it (where is told the project's buyer and the
 	// werkplein only: Redacted).
-	Taken bool `json:"taken,omitempty"`
+	Taken bool
 }
 
 // NotAvailable is all a contractor is told of a month (an invoice, a week) another
@@ -160,13 +160,13 @@ func (d *Declaration) Redacted() *Declaration {
 
 // Evidence is a document attached to a declaration (a contract, an invoice).
 type Evidence struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	ContentType string    `json:"contentType"`
-	Bytes       int64     `json:"bytes"`
-	SHA256      string    `json:"sha256"`
-	AddedBy     string    `json:"addedBy"`
-	AddedAt     time.Time `json:"addedAt"`
+	ID          string
+	Name        string
+	ContentType string
+	Bytes       int64
+	SHA256      string
+	AddedBy     string
+	AddedAt     time.Time
 }
 
 // Validate checks a purchase line.

@@ -20,25 +20,25 @@ type Cents = int64
 // contract value and duration an award carries an obligation, which percentage by default,
 // the cap, and which kinds of contract it applies to.
 type Policy struct {
-	Region         string     `json:"region"`
-	Version        int        `json:"version"`
-	EffectiveFrom  civil.Date `json:"effectiveFrom"`
-	Source         string     `json:"source"`
-	ThresholdCents Cents      `json:"thresholdCents"` // an obligation from this value (excl. VAT) up
-	MinMonths      int        `json:"minMonths"`      // and this duration up (0: any)
-	BasisPoints    int        `json:"basisPoints"`    // the default percentage: 500 = 5%
-	CapCents       Cents      `json:"capCents"`       // at most this obligation (0: no cap)
-	ContractTypes  []string   `json:"contractTypes"`  // works, services, supplies; empty: all
+	Region         string
+	Version        int
+	EffectiveFrom  civil.Date
+	Source         string
+	ThresholdCents Cents    // an obligation from this value (excl. VAT) up
+	MinMonths      int      // and this duration up (0: any)
+	BasisPoints    int      // the default percentage: 500 = 5%
+	CapCents       Cents    // at most this obligation (0: no cap)
+	ContractTypes  []string // works, services, supplies; empty: all
 	// Thresholds per contract type where they differ (Friesland: works from EUR 250,000,
 	// services from EUR 100,000); a type listed here is in scope. ThresholdCents applies
 	// to the others and to an award that names no type.
-	Thresholds map[string]Cents `json:"thresholds,omitempty"`
+	Thresholds map[string]Cents
 	// DefaultMonths is the period to realise an obligation when the award names no
 	// contract end (the buyer sets the deadline otherwise).
-	DefaultMonths int `json:"defaultMonths"`
+	DefaultMonths int
 	// GraceMonths: months after the deadline in which worked months may still be declared
 	// (declarations of the last months come in late); later ones are refused.
-	GraceMonths int `json:"graceMonths"`
+	GraceMonths int
 }
 
 // ContractTypesKnown are the kinds of public contract (Aanbestedingswet: werken, diensten,
@@ -97,21 +97,21 @@ func PolicyAt(versions []Policy, day civil.Date) (Policy, bool) {
 
 // Award is what procurement's award says of a contract.
 type Award struct {
-	ValueCents   Cents  `json:"valueCents"` // excl. VAT
-	Months       int    `json:"months"`     // the contract's duration
-	ContractType string `json:"contractType"`
+	ValueCents   Cents // excl. VAT
+	Months       int   // the contract's duration
+	ContractType string
 	// BasisPoints is the SROI percentage the tender stated (0: the policy's default).
-	BasisPoints int        `json:"basisPoints"`
-	Published   civil.Date `json:"published"`
+	BasisPoints int
+	Published   civil.Date
 }
 
 // Obligation is what an award obliges the contractor to, and the rule that decided it.
 type Obligation struct {
-	Cents       Cents  `json:"cents"`
-	BasisPoints int    `json:"basisPoints"`
-	Capped      bool   `json:"capped"`
-	Rule        string `json:"rule"`
-	Policy      int    `json:"policyVersion"`
+	Cents       Cents
+	BasisPoints int
+	Capped      bool
+	Rule        string
+	Policy      int
 }
 
 // ObligationOf applies a policy to an award: none below the threshold, the duration or for

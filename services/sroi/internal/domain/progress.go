@@ -21,14 +21,14 @@ const (
 
 // Progress is a project's social return at a day.
 type Progress struct {
-	ObligationCents Cents         `json:"obligationCents"`
-	DeclaredCents   Cents         `json:"declaredCents"`
-	ApprovedCents   Cents         `json:"approvedCents"`
-	ForecastCents   Cents         `json:"forecastCents"`
-	RealisedBP      int           `json:"realisedBasisPoints"` // approved / obligation, 10000 = 100%
-	ExpectedBP      int           `json:"expectedBasisPoints"` // the share of the time passed
-	Status          ProjectStatus `json:"status"`
-	Reason          string        `json:"reason"`
+	ObligationCents Cents
+	DeclaredCents   Cents
+	ApprovedCents   Cents
+	ForecastCents   Cents
+	RealisedBP      int // approved / obligation, 10000 = 100%
+	ExpectedBP      int // the share of the time passed
+	Status          ProjectStatus
+	Reason          string
 }
 
 // behindMargin: a project is behind when its approved value lags the share of the time
@@ -73,18 +73,18 @@ func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, t
 
 // JobsGoal is a regional goal such as the 1000-banenplan: people in work by a day.
 type JobsGoal struct {
-	Target   int        `json:"target"`
-	From     civil.Date `json:"from"`
-	Deadline civil.Date `json:"deadline"`
+	Target   int
+	From     civil.Date
+	Deadline civil.Date
 }
 
 // GoalPace is where a jobs goal stands: placements so far, the target line's value today,
 // and the placements a month needed from now on to reach it.
 type GoalPace struct {
-	Placed       int     `json:"placed"`
-	TargetToday  int     `json:"targetToday"`
-	NeededPerMon float64 `json:"neededPerMonth"`
-	OnTrack      bool    `json:"onTrack"`
+	Placed       int
+	TargetToday  int
+	NeededPerMon float64
+	OnTrack      bool
 }
 
 // PaceOf compares placements with a straight target line from the goal's start to its

@@ -14,81 +14,81 @@ import (
 // Project is one awarded contract's social return: the obligation its award created, the
 // three parties that answer for it, and its figures as declarations are valued and approved.
 type Project struct {
-	optimistic.StoreVersion `json:"-"`
-	ID                      string     `json:"id"`
-	Region                  string     `json:"region"`
-	TenderID                string     `json:"tenderId"`
-	Title                   string     `json:"title"`
-	Sector                  string     `json:"sector"`
-	Buyer                   string     `json:"buyer"`
-	ContractorKvK           string     `json:"contractorKvk"`
-	ContractorName          string     `json:"contractorName"`
-	Award                   Award      `json:"award"`
-	AwardedOn               civil.Date `json:"awardedOn"`
-	Deadline                civil.Date `json:"deadline"`
+	optimistic.StoreVersion
+	ID             string
+	Region         string
+	TenderID       string
+	Title          string
+	Sector         string
+	Buyer          string
+	ContractorKvK  string
+	ContractorName string
+	Award          Award
+	AwardedOn      civil.Date
+	Deadline       civil.Date
 	// DeadlineRule says where the deadline comes from (the contract's end, or an assumption).
-	DeadlineRule string `json:"deadlineRule"`
+	DeadlineRule string
 	// Table values the contractor's contributions: the region's table in force on the
 	// tender's publication date.
-	Table string `json:"table"`
+	Table string
 	// Computed is what the policy decided; Override, when a buyer changed it, replaces it.
 	// NoPolicy: the region had published no policy in force on the tender's publication
 	// date, so nothing was computed (the project says so, and follows a policy published
 	// later); GraceMonths is the policy's grace after the deadline.
-	Computed    Obligation `json:"computed"`
-	NoPolicy    bool       `json:"noPolicy,omitempty"`
-	GraceMonths int        `json:"graceMonths"`
-	Override    *Override  `json:"override,omitempty"`
-	Parties     Parties    `json:"parties"`
-	Figures     Figures    `json:"figures"`
-	Progress    Progress   `json:"progress"`
+	Computed    Obligation
+	NoPolicy    bool
+	GraceMonths int
+	Override    *Override
+	Parties     Parties
+	Figures     Figures
+	Progress    Progress
 	// CheckedOn is the day the progress was last computed; NextCheck the day it may change
 	// without a new declaration (time passing, a reminder before the deadline).
-	CheckedOn civil.Date `json:"checkedOn"`
-	NextCheck civil.Date `json:"nextCheck,omitzero"`
+	CheckedOn civil.Date
+	NextCheck civil.Date
 	// Reminders already sent, by cause (deadline-90, deadline-30, behind-<day>).
-	Reminders []string  `json:"reminders,omitempty"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	Reminders []string
+	UpdatedAt time.Time
 }
 
 // Override is a buyer's decision to set the obligation otherwise, with the reason (audited).
 type Override struct {
-	Cents  Cents     `json:"cents"`
-	Reason string    `json:"reason"`
-	By     string    `json:"by"`
-	At     time.Time `json:"at"`
+	Cents  Cents
+	Reason string
+	By     string
+	At     time.Time
 }
 
 // Contact is a party's one responsible person.
 type Contact struct {
-	Name  string `json:"name,omitempty"`
-	Email string `json:"email,omitempty"`
+	Name  string
+	Email string
 }
 
 // Parties are the three parties of a project, each with one responsible person.
 type Parties struct {
-	Buyer      Contact `json:"buyer"`
-	Contractor Contact `json:"contractor"`
-	Werkplein  Contact `json:"werkplein"`
+	Buyer      Contact
+	Contractor Contact
+	Werkplein  Contact
 }
 
 // Figures are the project's running totals, each changed once by each declaration's change
 // (the store keeps the change's cause with the project's commit, so a replay changes nothing).
 type Figures struct {
-	DeclaredCents Cents `json:"declaredCents"`
-	ApprovedCents Cents `json:"approvedCents"`
+	DeclaredCents Cents
+	ApprovedCents Cents
 	// PendingCents: the value of declarations valued and awaiting a decision (added when
 	// valued, taken off when approved, rejected or expired).
-	PendingCents Cents `json:"pendingCents"`
+	PendingCents Cents
 	// PlannedCents: what the planned months of declarations not rejected will be worth
 	// once they have passed. The forecast is approved + pending + planned.
-	PlannedCents Cents `json:"plannedCents"`
-	Declarations int   `json:"declarations"`
-	Approved     int   `json:"approved"`
+	PlannedCents Cents
+	Declarations int
+	Approved     int
 	// ApprovedByType is approved value by candidate type (or purchase, hours).
-	ApprovedByType map[string]Cents `json:"approvedByType,omitempty"`
+	ApprovedByType map[string]Cents
 	// ApprovedByQuarter is approved value by the quarter of approval (2026-Q3).
-	ApprovedByQuarter map[string]Cents `json:"approvedByQuarter,omitempty"`
+	ApprovedByQuarter map[string]Cents
 }
 
 // ObligationCents is the obligation in force: the override, else what the policy decided.
@@ -141,15 +141,15 @@ func NewProject(id, region string, a AwardFacts, policy *Policy, table *Table, n
 
 // AwardFacts are what an award from procurement tells about the project.
 type AwardFacts struct {
-	TenderID       string     `json:"tenderId"`
-	Title          string     `json:"title"`
-	Sector         string     `json:"sector"`
-	Buyer          string     `json:"buyer"`
-	ContractorKvK  string     `json:"contractorKvk"`
-	ContractorName string     `json:"contractorName"`
-	Award          Award      `json:"award"`
-	AwardedOn      civil.Date `json:"awardedOn"`
-	ContractEnd    civil.Date `json:"contractEnd,omitzero"`
+	TenderID       string
+	Title          string
+	Sector         string
+	Buyer          string
+	ContractorKvK  string
+	ContractorName string
+	Award          Award
+	AwardedOn      civil.Date
+	ContractEnd    civil.Date
 }
 
 // ApplyPolicy computes the obligation with a policy (a project made without one follows a

@@ -40,38 +40,38 @@ const (
 // the alternative contributions. Tables are data: a tender is valued with the table in
 // force on its publication date.
 type Table struct {
-	ID            string     `json:"id"`
-	Region        string     `json:"region"`
-	Name          string     `json:"name"`
-	Version       int        `json:"version"`
-	EffectiveFrom civil.Date `json:"effectiveFrom"`
+	ID            string
+	Region        string
+	Name          string
+	Version       int
+	EffectiveFrom civil.Date
 	// Source names the published table (and says what it leaves open).
-	Source string `json:"source"`
+	Source string
 	// FullTimeHours: a week's hours that count as full time (36 in most tables).
-	FullTimeHours int                     `json:"fullTimeHours"`
-	Yearly        map[CandidateType]Cents `json:"yearlyCents"`
-	Bonuses       map[Bonus]Cents         `json:"bonusCents"`
+	FullTimeHours int
+	Yearly        map[CandidateType]Cents
+	Bonuses       map[Bonus]Cents
 	// MaxMonths: how many months one candidate counts (0: no limit), per type where a type
 	// differs (MaxMonthsOf).
-	MaxMonths       int                   `json:"maxMonths"`
-	MaxMonthsByType map[CandidateType]int `json:"maxMonthsByType"`
+	MaxMonths       int
+	MaxMonthsByType map[CandidateType]int
 	// Purchasing from a social enterprise counts this share of the invoice, in basis points,
 	// per kind of enterprise ("" the default).
-	PurchaseBasisPoints map[string]int `json:"purchaseBasisPoints"`
+	PurchaseBasisPoints map[string]int
 	// HourlyCents values hours of guest lessons or coaching.
-	HourlyCents Cents `json:"hourlyCents"`
+	HourlyCents Cents
 	// Examples are the worked examples the table's publication gives: a table is accepted
 	// only when it values each of them as published.
-	Examples []TableExample `json:"examples,omitempty"`
+	Examples []TableExample
 }
 
 // TableExample is one worked example of a published table: a contribution, the months it
 // counts for, and the value the publication states.
 type TableExample struct {
-	Description   string       `json:"description"`
-	Contribution  Contribution `json:"contribution"`
-	Months        int          `json:"months"`
-	ExpectedCents Cents        `json:"expectedCents"`
+	Description   string
+	Contribution  Contribution
+	Months        int
+	ExpectedCents Cents
 }
 
 // Validate checks a table a region publishes: its facts, and its own examples valued as

@@ -20,30 +20,30 @@ const (
 
 // Contribution is one line a contractor declares, as the table values it.
 type Contribution struct {
-	Kind         string        `json:"kind"`
-	Candidate    CandidateType `json:"candidateType,omitempty"`
-	HoursPerWeek float64       `json:"hoursPerWeek,omitempty"`
-	From         civil.Date    `json:"from,omitzero"`
-	Until        civil.Date    `json:"until,omitzero"`
-	Bonuses      []Bonus       `json:"bonuses,omitempty"`
-	InvoiceCents Cents         `json:"invoiceCents,omitempty"`
-	Enterprise   string        `json:"enterprise,omitempty"` // the kind of social enterprise (table's purchasing shares)
-	Hours        int           `json:"hours,omitempty"`
+	Kind         string
+	Candidate    CandidateType
+	HoursPerWeek float64
+	From         civil.Date
+	Until        civil.Date
+	Bonuses      []Bonus
+	InvoiceCents Cents
+	Enterprise   string // the kind of social enterprise (table's purchasing shares)
+	Hours        int
 }
 
 // Step is one line of a value's calculation, shown with the value.
 type Step struct {
-	Rule   string `json:"rule"`
-	Detail string `json:"detail"`
-	Cents  Cents  `json:"cents"`
+	Rule   string
+	Detail string
+	Cents  Cents
 }
 
 // Value is what a declaration is worth, with the calculation that got there.
 type Value struct {
-	Cents  Cents  `json:"cents"`
-	Months int    `json:"months,omitempty"`
-	Table  string `json:"table"`
-	Trace  []Step `json:"trace"`
+	Cents  Cents
+	Months int
+	Table  string
+	Trace  []Step
 }
 
 // ValueOf values a declaration with a table. A candidate counts for months (those that

@@ -85,7 +85,7 @@ func (h *HTTP) listProjects(c *gin.Context) {
 	}
 	v, err := h.app.ListProjects(c, principal(c), f, q.Page)
 	if err != nil || !wantsCSV(c) {
-		httpserver.RespondPage(c, v, err)
+		httpserver.RespondPageAs(c, v, err, projectAnswer)
 		return
 	}
 	rows := make([][]string, len(v.Items))
@@ -103,27 +103,27 @@ func (h *HTTP) listProjects(c *gin.Context) {
 
 func (h *HTTP) getProject(c *gin.Context) {
 	v, err := h.app.GetProject(c, principal(c), c.Param("projectId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, projectAnswer)
 }
 
 func (h *HTTP) override(c *gin.Context) {
 	if in, ok := httpserver.Bind[sroiapi.OverrideInput](c); ok {
 		v, err := h.app.OverrideObligation(c, principal(c), c.Param("projectId"), in.Cents, in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, projectAnswer)
 	}
 }
 
 func (h *HTTP) parties(c *gin.Context) {
 	if in, ok := httpserver.Bind[sroiapi.Parties](c); ok {
 		v, err := h.app.SetParties(c, principal(c), c.Param("projectId"), parties(in))
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, projectAnswer)
 	}
 }
 
 func (h *HTTP) deadline(c *gin.Context) {
 	if in, ok := httpserver.Bind[sroiapi.DeadlineInput](c); ok {
 		v, err := h.app.SetDeadline(c, principal(c), c.Param("projectId"), in.Deadline, in.Reason)
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, projectAnswer)
 	}
 }
 
@@ -131,7 +131,7 @@ func (h *HTTP) declare(c *gin.Context) {
 	httpserver.Sensitive(c) // the body may hold a BSN
 	if in, ok := httpserver.Bind[sroiapi.DeclareInput](c); ok {
 		v, err := h.app.Declare(c, principal(c), c.Param("projectId"), declareInput(in))
-		httpserver.Created(c, func(d *domain.Declaration) string { return "/api/v1/declarations/" + d.ID }, v, err)
+		httpserver.CreatedAs(c, func(d *domain.Declaration) string { return "/api/v1/declarations/" + d.ID }, v, err, declarationAnswer)
 	}
 }
 
@@ -146,7 +146,7 @@ func (h *HTTP) listDeclarations(c *gin.Context) {
 	}
 	v, err := h.app.ListDeclarations(c, principal(c), f, q.Page)
 	if err != nil || !wantsCSV(c) {
-		httpserver.RespondPage(c, v, err)
+		httpserver.RespondPageAs(c, v, err, declarationAnswer)
 		return
 	}
 	rows := make([][]string, len(v.Items))
@@ -159,7 +159,7 @@ func (h *HTTP) listDeclarations(c *gin.Context) {
 
 func (h *HTTP) getDeclaration(c *gin.Context) {
 	v, err := h.app.GetDeclaration(c, principal(c), c.Param("declarationId"))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, declarationAnswer)
 }
 
 func (h *HTTP) decide(approve bool) gin.HandlerFunc {
@@ -172,7 +172,7 @@ func (h *HTTP) decide(approve bool) gin.HandlerFunc {
 			}
 		}
 		v, err := h.app.Decide(c, principal(c), c.Param("declarationId"), approve, optional.Value(in.Reason))
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, declarationAnswer)
 	}
 }
 
@@ -183,7 +183,7 @@ func (h *HTTP) addEvidence(c *gin.Context) {
 		return
 	}
 	v, err := h.app.AddEvidence(c, principal(c), c.Param("declarationId"), c.Query("name"), content)
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, declarationAnswer)
 }
 
 func (h *HTTP) getEvidence(c *gin.Context) {
@@ -205,7 +205,7 @@ func (h *HTTP) totals(c *gin.Context) {
 	scope := c.DefaultQuery("scope", "region")
 	v, err := h.app.TotalsOf(c, principal(c), scope)
 	if err != nil || !wantsCSV(c) {
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.Respond(c, http.StatusOK, totalsAnswer(v), err)
 		return
 	}
 	var rows [][]string
@@ -225,44 +225,44 @@ func (h *HTTP) totals(c *gin.Context) {
 
 func (h *HTTP) tables(c *gin.Context) {
 	v, err := h.app.Tables(c)
-	httpserver.RespondList(c, v, err)
+	httpserver.RespondListAs(c, v, err, tableAnswer)
 }
 
 func (h *HTTP) publishTable(c *gin.Context) {
 	if in, ok := httpserver.Bind[sroiapi.TableInput](c); ok {
 		v, err := h.app.PublishTableAs(c, principal(c), tableInput(in))
-		httpserver.Created(c, func(t *app.PublishedTable) string { return "/api/v1/tables/" + t.ID }, v, err)
+		httpserver.CreatedAs(c, func(t *app.PublishedTable) string { return "/api/v1/tables/" + t.ID }, v, err, tableAnswer)
 	}
 }
 
 func (h *HTTP) policies(c *gin.Context) {
 	v, err := h.app.Policies(c)
-	httpserver.RespondList(c, v, err)
+	httpserver.RespondListAs(c, v, err, policyAnswer)
 }
 
 func (h *HTTP) publishPolicy(c *gin.Context) {
 	if in, ok := httpserver.Bind[sroiapi.PolicyInput](c); ok {
 		v, err := h.app.PublishPolicyAs(c, principal(c), policyInput(in))
-		httpserver.Created(c, func(p *app.PublishedPolicy) string { return "/api/v1/policies/" + app.PolicyID(p.Version) }, v, err)
+		httpserver.CreatedAs(c, func(p *app.PublishedPolicy) string { return "/api/v1/policies/" + app.PolicyID(p.Version) }, v, err, policyAnswer)
 	}
 }
 
 func (h *HTTP) listGoals(c *gin.Context) {
 	v, err := h.app.ListGoals(c)
-	httpserver.RespondList(c, v, err)
+	httpserver.RespondListAs(c, v, err, goalAnswer)
 }
 
 func (h *HTTP) setGoal(c *gin.Context) {
 	if in, ok := httpserver.Bind[sroiapi.GoalInput](c); ok {
 		v, err := h.app.SetGoal(c, principal(c), goalInput(in))
-		httpserver.Created(c, func(g *app.Goal) string { return "/api/v1/jobs-goals/" + g.ID }, v, err)
+		httpserver.CreatedAs(c, func(g *app.Goal) string { return "/api/v1/jobs-goals/" + g.ID }, v, err, goalAnswer)
 	}
 }
 
 func (h *HTTP) goal(c *gin.Context) {
 	v, err := h.app.GoalProgress(c, c.Param("goalId"))
 	if err != nil || !wantsCSV(c) {
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, goalProgressAnswer)
 		return
 	}
 	rows := make([][]string, len(v.Quarters))
@@ -275,18 +275,18 @@ func (h *HTTP) goal(c *gin.Context) {
 // indicators is what a cross-region view reads of a region: its totals and its jobs goals.
 func (h *HTTP) indicators(c *gin.Context) {
 	v, err := h.app.Indicators(c, principal(c))
-	httpserver.Respond(c, http.StatusOK, v, err)
+	httpserver.RespondAs(c, http.StatusOK, v, err, indicatorsAnswer)
 }
 
 func (h *HTTP) listPartnerships(c *gin.Context) {
 	v, err := h.app.ListPartnerships(c)
-	httpserver.RespondList(c, v, err)
+	httpserver.RespondListAs(c, v, err, partnershipAnswer)
 }
 
 func (h *HTTP) setPartnership(c *gin.Context) {
 	if in, ok := httpserver.Bind[sroiapi.PartnershipInput](c); ok {
 		v, err := h.app.SetPartnership(c, principal(c), partnershipInput(in))
-		httpserver.Created(c, func(p *app.Partnership) string { return "/api/v1/partnerships/" + p.ID }, v, err)
+		httpserver.CreatedAs(c, func(p *app.Partnership) string { return "/api/v1/partnerships/" + p.ID }, v, err, partnershipAnswer)
 	}
 }
 
@@ -295,7 +295,7 @@ func (h *HTTP) setPartnership(c *gin.Context) {
 func (h *HTTP) partnership(c *gin.Context) {
 	v, err := h.app.PartnershipReport(c, c.Param("partnershipId"))
 	if err != nil || !wantsCSV(c) {
-		httpserver.Respond(c, http.StatusOK, v, err)
+		httpserver.RespondAs(c, http.StatusOK, v, err, partnershipReportAnswer)
 		return
 	}
 	rows := [][]string{

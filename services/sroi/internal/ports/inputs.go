@@ -1,7 +1,10 @@
 package ports
 
 import (
+	"encoding/json"
+
 	"github.com/werkregio/platform/contracts/openapi/sroiapi"
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/sroi/internal/app"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
@@ -105,4 +108,24 @@ func partnershipInput(in sroiapi.PartnershipInput) app.PartnershipInput {
 		out.Budgets = append(out.Budgets, app.Financing{BudgetID: b.BudgetID, Source: b.Source})
 	}
 	return out
+}
+
+// PoliciesOf reads the region's own policy versions from its configuration (SROI_POLICIES):
+// a JSON array of what POST /api/v1/policies takes.
+func PoliciesOf(raw string) ([]domain.Policy, error) {
+	var in []sroiapi.PolicyInput
+	if err := json.Unmarshal([]byte(raw), &in); err != nil {
+		return nil, err
+	}
+	return convert.Each(in, policyInput), nil
+}
+
+// TablesOf reads the region's own value tables from its configuration (SROI_VALUE_TABLES):
+// a JSON array of what POST /api/v1/tables takes.
+func TablesOf(raw string) ([]domain.Table, error) {
+	var in []sroiapi.TableInput
+	if err := json.Unmarshal([]byte(raw), &in); err != nil {
+		return nil, err
+	}
+	return convert.Each(in, tableInput), nil
 }
