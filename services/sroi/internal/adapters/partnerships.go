@@ -3,11 +3,13 @@ package adapters
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/app"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
@@ -22,14 +24,43 @@ func NewPartnerships(db *mongo.Database) *Partnerships {
 }
 
 type partnershipDoc struct {
-	ID              string `bson:"_id"`
-	Region          string `bson:"region"`
-	app.Partnership `bson:"p"`
+	ID          string              `bson:"_id"`
+	Region      string              `bson:"region"`
+	Partnership partnershipDocument `bson:"p"`
+}
+
+// partnershipDocument is a partnership as it is stored (the field names BSON's defaults gave it).
+type partnershipDocument struct {
+	ID        string              `bson:"_id"`
+	Region    string              `bson:"region"`
+	Name      string              `bson:"name"`
+	Schemes   []string            `bson:"schemes"`
+	Budgets   []financingDocument `bson:"budgets"`
+	Projects  []string            `bson:"projects"`
+	CreatedBy string              `bson:"createdby"`
+	CreatedAt time.Time           `bson:"createdat"`
+}
+
+type financingDocument struct {
+	BudgetID string `bson:"budgetid"`
+	Source   string `bson:"source"`
+}
+
+func documentOfPartnership(x app.Partnership) partnershipDocument {
+	return partnershipDocument{ID: x.ID, Region: x.Region, Name: x.Name, Schemes: x.Schemes, Projects: x.Projects,
+		CreatedBy: x.CreatedBy, CreatedAt: x.CreatedAt,
+		Budgets: convert.Each(x.Budgets, func(f app.Financing) financingDocument { return financingDocument(f) })}
+}
+
+func (d partnershipDocument) partnership() app.Partnership {
+	return app.Partnership{ID: d.ID, Region: d.Region, Name: d.Name, Schemes: d.Schemes, Projects: d.Projects,
+		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt,
+		Budgets: convert.Each(d.Budgets, func(f financingDocument) app.Financing { return app.Financing(f) })}
 }
 
 func (p *Partnerships) Save(ctx context.Context, x app.Partnership) error {
 	id := x.Region + "|" + x.ID
-	_, err := p.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, partnershipDoc{ID: id, Region: x.Region, Partnership: x}, options.Replace().SetUpsert(true))
+	_, err := p.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, partnershipDoc{ID: id, Region: x.Region, Partnership: documentOfPartnership(x)}, options.Replace().SetUpsert(true))
 	return err
 }
 
@@ -41,7 +72,8 @@ func (p *Partnerships) Load(ctx context.Context, region, id string) (*app.Partne
 	} else if err != nil {
 		return nil, err
 	}
-	return &d.Partnership, nil
+	x := d.Partnership.partnership()
+	return &x, nil
 }
 
 func (p *Partnerships) List(ctx context.Context, region string) ([]app.Partnership, error) {
@@ -55,7 +87,7 @@ func (p *Partnerships) List(ctx context.Context, region string) ([]app.Partnersh
 	}
 	out := make([]app.Partnership, len(docs))
 	for i, d := range docs {
-		out[i] = d.Partnership
+		out[i] = d.Partnership.partnership()
 	}
 	return out, nil
 }

@@ -33,7 +33,7 @@ type DeclareInput struct {
 
 // Placement is a participant's placement with an employer, as participants announced it.
 type Placement struct {
-	EnrolmentID   string `json:"enrolmentId" bson:"_id"`
+	EnrolmentID   string
 	Region        string
 	ParticipantID string
 	SchemeID      string

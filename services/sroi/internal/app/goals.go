@@ -16,7 +16,7 @@ import (
 
 // Goal is a regional jobs goal, such as Groningen's 1000-banenplan.
 type Goal struct {
-	ID     string `json:"id" bson:"_id"`
+	ID     string
 	Region string
 	Name   string
 	domain.JobsGoal

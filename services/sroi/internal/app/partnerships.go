@@ -15,7 +15,7 @@ import (
 // Partnership is a regional partnership (e.g. Bouw & Techniek Groningen): the Open House
 // schemes it trains in, the budgets that finance it and the SROI projects it serves.
 type Partnership struct {
-	ID        string `json:"id" bson:"_id"`
+	ID        string
 	Region    string
 	Name      string
 	Schemes   []string
