@@ -14,6 +14,9 @@ import (
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
+	"github.com/werkregio/platform/contracts/openapi/commonapi"
+	"github.com/werkregio/platform/services/kit/convert"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/portal/internal/app"
 )
 
@@ -74,13 +77,10 @@ func (c *Client) do(ctx context.Context, method string, call app.Call) (*http.Re
 	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()
 		e := &app.Error{Status: resp.StatusCode}
-		var p struct {
-			Title  string           `json:"title"`
-			Detail string           `json:"detail"`
-			Errors []app.FieldError `json:"errors"`
-		}
+		var p commonapi.Problem
 		if json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&p) == nil {
-			e.Title, e.Detail, e.Fields = p.Title, p.Detail, p.Errors
+			e.Title, e.Detail = p.Title, optional.Value(p.Detail)
+			e.Fields = convert.Each(p.Errors, func(f commonapi.Problem_Errors) app.FieldError { return app.FieldError(f) })
 		}
 		return nil, e
 	}

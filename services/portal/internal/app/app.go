@@ -7,12 +7,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/openapi/commonapi"
 )
 
 // The services the portal calls, by their names in the catalog.
@@ -75,8 +77,8 @@ type Error struct {
 
 // FieldError is one invalid field of a request.
 type FieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
+	Field  string
+	Reason string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Detail) }
@@ -106,19 +108,22 @@ func get[T any](ctx context.Context, p *Portal, call Call) (T, error) {
 
 // list reads one page of a list; its next link's cursor becomes Page.Next.
 func list[T any](ctx context.Context, p *Portal, call Call) (Page[T], error) {
-	var body struct {
-		Items []T `json:"items"`
-		Links struct {
-			Next struct {
-				Href string `json:"href"`
-			} `json:"next"`
-		} `json:"_links"`
-	}
+	var body map[string]json.RawMessage // {"items": [...], "_links": {...}}, every list's envelope
 	if _, err := p.api.Get(ctx, call, &body); err != nil {
 		return Page[T]{}, err
 	}
-	page := Page[T]{Items: body.Items}
-	if h := body.Links.Next.Href; h != "" {
+	var page Page[T]
+	var links commonapi.PageLinks
+	if err := json.Unmarshal(body["items"], &page.Items); err != nil {
+		return Page[T]{}, err
+	}
+	if raw, ok := body["_links"]; ok {
+		if err := json.Unmarshal(raw, &links); err != nil {
+			return Page[T]{}, err
+		}
+	}
+	if links.Next != nil {
+		h := links.Next.Href
 		if i := strings.IndexByte(h, '?'); i >= 0 {
 			q, _ := url.ParseQuery(h[i+1:])
 			page.Next = q.Get("after")

@@ -21,9 +21,7 @@ func (p *Portal) Participant(ctx context.Context, u User, id string) (participan
 // RevealBSN asks the participant's BSN for a stated reason; the service writes the audit
 // trail before it answers.
 func (p *Portal) RevealBSN(ctx context.Context, u User, id, reason string) (string, error) {
-	out, err := post[struct {
-		BSN string `json:"bsn"`
-	}](ctx, p, u.call(Participants, "/api/v1/participants/"+url.PathEscape(id)+"/bsn-reveal", nil), "", participantsapi.RevealBSNJSONBody{Reason: reason})
+	out, err := post[participantsapi.RevealBSN200JSONResponseBody](ctx, p, u.call(Participants, "/api/v1/participants/"+url.PathEscape(id)+"/bsn-reveal", nil), "", participantsapi.RevealBSNJSONBody{Reason: reason})
 	return out.BSN, err
 }
 
