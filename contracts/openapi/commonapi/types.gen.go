@@ -263,14 +263,24 @@ type PostalAddress struct {
 // Problem defines model for Problem.
 type Problem struct {
 	// Code The problem type's last segment (see ProblemType), the same rule by a short name.
-	Code      ProblemCode      `json:"code"`
-	Detail    *string          `json:"detail,omitempty"`
-	Errors    []Problem_Errors `json:"errors,omitempty"`
-	Instance  *string          `json:"instance,omitempty"`
-	RequestID *string          `json:"requestId,omitempty"`
-	Status    int              `json:"status"`
-	Title     string           `json:"title"`
-	TraceID   *string          `json:"traceId,omitempty"`
+	Code ProblemCode `json:"code"`
+
+	// Detail What went wrong, in English (for logs and developers)
+	Detail   *string          `json:"detail,omitempty"`
+	Errors   []Problem_Errors `json:"errors,omitempty"`
+	Instance *string          `json:"instance,omitempty"`
+
+	// Params The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	Params    *RuleParams `json:"params,omitempty"`
+	RequestID *string     `json:"requestId,omitempty"`
+
+	// Rule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	Rule    *RuleCode `json:"rule,omitempty"`
+	Status  int       `json:"status"`
+	Title   string    `json:"title"`
+	TraceID *string   `json:"traceId,omitempty"`
 
 	// Type The rule a problem reports. Stable: clients may branch on it.
 	// bad-request (400) malformed body or query; unauthorized (401); forbidden (403);
@@ -286,8 +296,18 @@ type Problem struct {
 
 // Problem_Errors defines model for Problem.Errors.
 type Problem_Errors struct {
-	Field  string `json:"field"`
+	Field string `json:"field"`
+
+	// Params The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	Params *RuleParams `json:"params,omitempty"`
+
+	// Reason The rule in English
 	Reason string `json:"reason"`
+
+	// Rule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	Rule *RuleCode `json:"rule,omitempty"`
 }
 
 // ProblemCode The problem type's last segment (see ProblemType), the same rule by a short name.
@@ -319,6 +339,14 @@ type ReplayOutcome struct {
 	Refused  []ReplayIssue `json:"refused"`
 	Replayed []string      `json:"replayed"`
 }
+
+// RuleCode The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+//
+// Examples: must-be-a-kvk-number-of-8-digits
+type RuleCode = string
+
+// RuleParams The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+type RuleParams = []string
 
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string

@@ -84,11 +84,12 @@ func problems(log *slog.Logger, unavailable func(error) bool) gin.HandlerFunc {
 		// Details quote input, which may hold a BSN in a field where it does not belong:
 		// the problem never echoes one, not even to its own caller.
 		p.Detail = privacy.Redact(p.Detail)
+		p.Params = redactAll(p.Params)
 		p.Instance = privacy.Redact(c.Request.URL.Path) // the request this problem is about (RFC 9457, 3.1.5)
 		if len(p.Errors) > 0 {
 			errs := make([]problem.FieldError, len(p.Errors))
 			for i, fe := range p.Errors {
-				errs[i] = problem.FieldError{Field: privacy.Redact(fe.Field), Reason: privacy.Redact(fe.Reason)}
+				errs[i] = problem.FieldError{Field: privacy.Redact(fe.Field), Reason: privacy.Redact(fe.Reason), Rule: fe.Rule, Params: redactAll(fe.Params)}
 			}
 			p.Errors = errs
 		}
@@ -179,4 +180,16 @@ func Deadline(d time.Duration) gin.HandlerFunc {
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}
+}
+
+// redactAll redacts every parameter of a rule (a parameter quotes input too).
+func redactAll(params []string) []string {
+	if params == nil {
+		return nil
+	}
+	out := make([]string, len(params))
+	for i, p := range params {
+		out[i] = privacy.Redact(p)
+	}
+	return out
 }

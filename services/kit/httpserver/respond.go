@@ -23,18 +23,18 @@ func Problem(c *gin.Context, err error) {
 	switch {
 	case errors.As(err, &qe):
 		p := problem.BadRequest("A query parameter cannot be used.")
-		p.Errors = []problem.FieldError{{Field: qe.Param, Reason: qe.Reason}}
+		p.Errors = []problem.FieldError{{Field: qe.Param, Reason: qe.Reason, Rule: qe.Message.Code, Params: qe.Message.Params}}
 		Fail(c, p)
 	case errors.As(err, &ve):
 		fes := make([]problem.FieldError, len(ve.Problems))
 		for i, p := range ve.Problems {
-			fes[i] = problem.FieldError{Field: p.Field, Reason: p.Reason}
+			fes[i] = problem.FieldError{Field: p.Field, Reason: p.Reason, Rule: p.Message.Code, Params: p.Message.Params}
 		}
 		Fail(c, problem.Validation("The input breaks one or more rules.", fes...))
 	case errors.As(err, &se):
-		Fail(c, problem.Conflict(se.Reason))
+		Fail(c, problem.Conflict(se.Reason).Because(se.Message.Code, se.Message.Params))
 	case errors.As(err, &fb):
-		Fail(c, problem.Forbidden(fb.Reason))
+		Fail(c, problem.Forbidden(fb.Reason).Because(fb.Message.Code, fb.Message.Params))
 	case errors.Is(err, rules.ErrNotFound):
 		Fail(c, problem.NotFound("No such resource in your region."))
 	case errors.Is(err, optimistic.ErrPreconditionFailed):

@@ -20,8 +20,12 @@ type Problem struct {
 	Status int    `json:"status"`
 	// Code is the kind's short stable name (the type URI's last segment), for clients and
 	// the portal to branch on and to put into their own words.
-	Code      string       `json:"code"`
-	Detail    string       `json:"detail,omitempty"`
+	Code   string `json:"code"`
+	Detail string `json:"detail,omitempty"`
+	// Rule and Params are the detail by its stable code and parameters (contracts/messages),
+	// which the portal and the e-mails say in Dutch.
+	Rule      string       `json:"rule,omitempty"`
+	Params    []string     `json:"params,omitempty"`
 	Instance  string       `json:"instance,omitempty"`
 	RequestID string       `json:"requestId,omitempty"`
 	TraceID   string       `json:"traceId,omitempty"`
@@ -30,8 +34,16 @@ type Problem struct {
 
 // FieldError says which part of the input broke which rule.
 type FieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
+	Field  string   `json:"field"`
+	Reason string   `json:"reason"`
+	Rule   string   `json:"rule,omitempty"`
+	Params []string `json:"params,omitempty"`
+}
+
+// Because names the rule the detail states, by its code and parameters.
+func (p *Problem) Because(rule string, params []string) *Problem {
+	p.Rule, p.Params = rule, params
+	return p
 }
 
 func (p *Problem) Error() string {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/werkregio/platform/contracts/messages"
 )
 
 // ValidationError lists every rule a piece of input breaks (HTTP 422).
@@ -14,10 +16,12 @@ type ValidationError struct {
 	Problems []FieldProblem
 }
 
-// FieldProblem names the field and the rule.
+// FieldProblem names the field and the rule, in English (Reason) and by its code and
+// parameters (Message), which people read in Dutch.
 type FieldProblem struct {
-	Field  string
-	Reason string
+	Field   string
+	Reason  string
+	Message messages.Message
 }
 
 func (e *ValidationError) Error() string {
@@ -30,7 +34,7 @@ func (e *ValidationError) Error() string {
 
 // Invalid is a ValidationError for one field.
 func Invalid(field, format string, args ...any) error {
-	return &ValidationError{Problems: []FieldProblem{{Field: field, Reason: fmt.Sprintf(format, args...)}}}
+	return &ValidationError{Problems: []FieldProblem{{Field: field, Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...)}}}
 }
 
 // Checker collects every broken rule before reporting, so users fix all at once.
@@ -39,7 +43,7 @@ type Checker struct{ problems []FieldProblem }
 // Check records a problem when ok is false.
 func (v *Checker) Check(ok bool, field, format string, args ...any) {
 	if !ok {
-		v.problems = append(v.problems, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
+		v.problems = append(v.problems, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...)})
 	}
 }
 
@@ -53,24 +57,30 @@ func (v *Checker) Err() error {
 
 // QueryError is a query parameter that cannot be used, such as an unknown filter value,
 // a page size out of range or a cursor this API did not make (HTTP 400).
-type QueryError struct{ Param, Reason string }
+type QueryError struct {
+	Param, Reason string
+	Message       messages.Message
+}
 
 func (e *QueryError) Error() string { return e.Param + ": " + e.Reason }
 
 // BadQuery builds a QueryError.
 func BadQuery(param, format string, args ...any) error {
-	return &QueryError{Param: param, Reason: fmt.Sprintf(format, args...)}
+	return &QueryError{Param: param, Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...)}
 }
 
 // StateError is an action the current state does not allow (HTTP 409), e.g. completing a
 // trajectory that has not started.
-type StateError struct{ Reason string }
+type StateError struct {
+	Reason  string
+	Message messages.Message
+}
 
 func (e *StateError) Error() string { return e.Reason }
 
 // State builds a StateError.
 func State(format string, args ...any) error {
-	return &StateError{Reason: fmt.Sprintf(format, args...)}
+	return &StateError{Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...)}
 }
 
 // Rejected is input from a partner topic that the platform cannot accept: it goes to the
@@ -84,12 +94,17 @@ func (r *Rejected) Unwrap() error { return r.Reason }
 func Reject(format string, args ...any) error { return &Rejected{Reason: fmt.Errorf(format, args...)} }
 
 // Forbidden is returned when the caller is in the region but may not do this (HTTP 403).
-type Forbidden struct{ Reason string }
+type Forbidden struct {
+	Reason  string
+	Message messages.Message
+}
 
 func (f *Forbidden) Error() string { return f.Reason }
 
 // Forbid builds a Forbidden error.
-func Forbid(reason string) error { return &Forbidden{Reason: reason} }
+func Forbid(format string, args ...any) error {
+	return &Forbidden{Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...)}
+}
 
 // ErrNotFound: no such resource in the caller's region. Other regions' and other
 // organisations' data is not found rather than forbidden, so its existence does not leak.

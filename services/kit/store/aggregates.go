@@ -227,7 +227,7 @@ func (s *Store) checkEvent(e Outgoing) error {
 	}
 	if s.events != nil {
 		if err := s.events.Validate(e.Type, []byte(e.Data)); err != nil {
-			return rules.Invalid(field, "%s", err.Error())
+			return rules.Invalid(field, "the change makes an event its contract refuses: %s", err.Error())
 		}
 	}
 	return nil

@@ -134,7 +134,7 @@ func (s *Service) RegisterPartnerSource(ctx context.Context, p auth.Principal, i
 		return nil, err
 	}
 	if _, err := messaging.ParsePublicKeys(in.Keys); err != nil {
-		return nil, rules.Invalid("keys", "%s", err.Error())
+		return nil, rules.Invalid("keys", "is not a usable JWK Set: %s", err.Error())
 	}
 	existing, v, err := s.repo.LoadPartnerSource(ctx, ps.ID)
 	switch {
@@ -186,7 +186,7 @@ func (s *Service) ReplacePartnerKeys(ctx context.Context, p auth.Principal, id s
 		return nil, rules.Forbid("only an administrator registers partner systems' keys")
 	}
 	if _, err := messaging.ParsePublicKeys(keys); err != nil {
-		return nil, rules.Invalid("keys", "%s", err.Error())
+		return nil, rules.Invalid("keys", "is not a usable JWK Set: %s", err.Error())
 	}
 	return s.changePartnerSource(ctx, p, id, "partner-source.keys-replaced", func(ps *domain.PartnerSource) error { return ps.ReplaceKeys(keys, s.now()) })
 }

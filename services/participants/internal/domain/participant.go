@@ -88,7 +88,7 @@ func (in ParticipantInput) ValidateRegistration(today civil.Date) error {
 
 func (in ParticipantInput) check(v *rules.Checker, today civil.Date) {
 	v.Check(strings.TrimSpace(in.Municipality) != "" && len(in.Municipality) <= 100, "municipality", "is required")
-	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required, at most 200 characters")
 	v.Check(len(in.TargetGroups) > 0, "targetGroups", "list at least one target group")
 	for i, g := range in.TargetGroups {
 		v.Check(slices.Contains(TargetGroups, g), fmt.Sprintf("targetGroups[%d]", i), "must be one of %v", TargetGroups)

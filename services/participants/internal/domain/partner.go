@@ -87,7 +87,7 @@ func NewPartnerSource(region string, in PartnerSourceInput, now time.Time) (*Par
 	default:
 		v.Check(civil.ValidKvK(in.Org), "org", "must be the KvK number (8 digits) of the provider or employer")
 	}
-	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required, at most 200 characters")
 	v.Check(len(in.Keys) > 0, "keys", "is required: the JWK Set of the public keys the system signs its messages with")
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -109,10 +109,10 @@ func (s *PartnerSource) ReplaceKeys(keys json.RawMessage, now time.Time) error {
 // MayReportAttendance: a provider's system, for that provider's enrolments only.
 func (s *PartnerSource) MayReportAttendance(providerKvK string) error {
 	if s.RevokedAt != nil {
-		return rules.Forbid("source " + s.Source + " was revoked")
+		return rules.Forbid("source %s was revoked", s.Source)
 	}
 	if s.Role != PartnerProvider || s.Org != providerKvK {
-		return rules.Forbid("source " + s.Source + " is registered as " + string(s.Role) + " " + s.Org + ", not as the system of provider " + providerKvK)
+		return rules.Forbid("source %s is registered as %s %s, not as the system of provider %s", s.Source, s.Role, s.Org, providerKvK)
 	}
 	return nil
 }
@@ -122,12 +122,11 @@ func (s *PartnerSource) MayReportAttendance(providerKvK string) error {
 func (s *PartnerSource) MayConfirmPlacement(confirmedBy, employerKvK string) error {
 	switch {
 	case s.RevokedAt != nil:
-		return rules.Forbid("source " + s.Source + " was revoked")
+		return rules.Forbid("source %s was revoked", s.Source)
 	case s.Role == PartnerUWV && confirmedBy == "uwv":
 		return nil
 	case s.Role == PartnerEmployer && confirmedBy == "employer" && s.Org == employerKvK:
 		return nil
 	}
-	return rules.Forbid("source " + s.Source + " is registered as " + string(s.Role) + " " + s.Org +
-		"; it may not confirm a job as " + confirmedBy + " of employer " + employerKvK)
+	return rules.Forbid("source %s is registered as %s %s; it may not confirm a job as %s of employer %s", s.Source, s.Role, s.Org, confirmedBy, employerKvK)
 }

@@ -40,12 +40,12 @@ type Reconciliation struct {
 func (s *Service) Reconcile(ctx context.Context, p auth.Principal, doc []byte) (*Reconciliation, error) {
 	rep, err := sepa.ReadReport(doc)
 	if err != nil {
-		return nil, rules.Invalid("document", "%s", err.Error())
+		return nil, rules.Invalid("document", "is not a bank report this platform reads: %s", err.Error())
 	}
 	r := &reconciler{s: s, p: p, kind: rep.Kind, out: &Reconciliation{Kind: rep.Kind, Exceptions: []domain.BankException{}}}
 	for o, err := range rep.Outcomes() {
 		if err != nil {
-			return r.out, rules.Invalid("document", "%s", err.Error())
+			return r.out, rules.Invalid("document", "is not a bank report this platform reads: %s", err.Error())
 		}
 		if o.Level == sepa.LevelTransaction {
 			err = r.transaction(ctx, o)

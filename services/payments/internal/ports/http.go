@@ -262,7 +262,7 @@ func (h *HTTP) getRun(c *gin.Context) {
 func (h *HTTP) file(c *gin.Context) {
 	r, err := h.app.GetRun(c, c.Param("runId"))
 	if err == nil && !r.Released() {
-		err = rules.State("run %s is %s: its file is released once a second finance officer approved the run, and not after it was cancelled", r.ID, r.Status)
+		err = rules.State("run %s is %s; its file is released once a second finance officer approved the run, and not after it was cancelled", r.ID, r.Status)
 	}
 	if err != nil {
 		httpserver.Problem(c, err)

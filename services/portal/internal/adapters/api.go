@@ -79,8 +79,10 @@ func (c *Client) do(ctx context.Context, method string, call app.Call) (*http.Re
 		e := &app.Error{Status: resp.StatusCode}
 		var p commonapi.Problem
 		if json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&p) == nil {
-			e.Title, e.Detail = p.Title, optional.Value(p.Detail)
-			e.Fields = convert.Each(p.Errors, func(f commonapi.Problem_Errors) app.FieldError { return app.FieldError(f) })
+			e.Title, e.Detail, e.Rule, e.Params = p.Title, optional.Value(p.Detail), optional.Value(p.Rule), optional.Value(p.Params)
+			e.Fields = convert.Each(p.Errors, func(f commonapi.Problem_Errors) app.FieldError {
+				return app.FieldError{Field: f.Field, Reason: f.Reason, Rule: optional.Value(f.Rule), Params: optional.Value(f.Params)}
+			})
 		}
 		return nil, e
 	}

@@ -72,13 +72,18 @@ type Error struct {
 	Status int
 	Title  string
 	Detail string
+	// Rule and Params are the detail by its code (contracts/messages), to say in Dutch.
+	Rule   string
+	Params []string
 	Fields []FieldError
 }
 
 // FieldError is one invalid field of a request.
 type FieldError struct {
 	Field  string
-	Reason string
+	Reason string // in English
+	Rule   string
+	Params []string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Detail) }

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
@@ -80,13 +82,14 @@ func (r *req) forbidden() {
 	r.s.Render.Render(r.c.Writer, http.StatusForbidden, p)
 }
 
-// problemOf turns a service's refusal into what the user reads.
+// problemOf turns a service's refusal into what the user reads: in Dutch, from the
+// catalogue of the services' rules (contracts/messages), never the English detail.
 func problemOf(err error) *web.Problem {
 	var e *app.Error
 	if !errors.As(err, &e) {
 		return &web.Problem{Title: "Het platform antwoordde niet", Detail: "Probeer het over enkele ogenblikken opnieuw."}
 	}
-	p := &web.Problem{Title: "Niet verwerkt", Detail: e.Detail}
+	p := &web.Problem{Title: "Niet verwerkt", Detail: dutchDetail(e)}
 	switch e.Status {
 	case http.StatusConflict, http.StatusPreconditionFailed:
 		p.Title = "Niet verwerkt: de gegevens zijn intussen veranderd of dit is al gedaan"
@@ -94,9 +97,49 @@ func problemOf(err error) *web.Problem {
 		p.Title = "Niet verwerkt: controleer de invoer"
 	}
 	for _, f := range e.Fields {
-		p.Fields = append(p.Fields, f.Field+": "+f.Reason)
+		p.Fields = append(p.Fields, fieldName(f.Field)+": "+dutchRule(f.Rule, f.Params))
 	}
 	return p
+}
+
+// dutchDetail is what a refusal says, in Dutch: its rule from the catalogue, or what its
+// kind of refusal means.
+func dutchDetail(e *app.Error) string {
+	if text, ok := messages.Dutch(messages.Message{Code: e.Rule, Params: e.Params}); ok {
+		return sentence(text)
+	}
+	switch e.Status {
+	case http.StatusPreconditionFailed:
+		return "Iemand anders heeft dit intussen gewijzigd. Open de pagina opnieuw en doe uw wijziging nog eens."
+	case http.StatusConflict:
+		return "Dit kan in de huidige stand van zaken niet, of het is al gedaan."
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
+		return "Niet alle gegevens voldoen aan de regels; zie hieronder."
+	case http.StatusRequestEntityTooLarge:
+		return "Het bestand is te groot."
+	}
+	return "Het platform kon dit niet verwerken."
+}
+
+// dutchRule is a field's broken rule in Dutch.
+func dutchRule(rule string, params []string) string {
+	if text, ok := messages.Dutch(messages.Message{Code: rule, Params: params}); ok {
+		return text
+	}
+	return "voldoet niet aan de regels"
+}
+
+// sentence starts with a capital and ends with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	if last := r[len(r)-1]; last != '.' && last != '?' && last != '!' {
+		r = append(r, '.')
+	}
+	return string(r)
 }
 
 // done confirms a form's effect on the next page (post, redirect, get).

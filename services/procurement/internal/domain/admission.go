@@ -164,11 +164,11 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 	current, extending := a.Current()
 	if extending {
 		if current.Status != ContractActive {
-			return nil, stateErr("contract %s is %s: products can be added to an active contract only", current.Number, current.Status)
+			return nil, rules.State("contract %s is %s: products can be added to an active contract only", current.Number, current.Status)
 		}
 		for _, p := range in.Products {
 			if slices.ContainsFunc(current.Products, func(cp ContractProduct) bool { return cp.ProductID == p.ProductID }) {
-				return nil, stateErr("provider %s already holds contract %s for product %s; apply for the products the scheme added", a.ProviderKvK, current.Number, p.ProductID)
+				return nil, rules.State("provider %s already holds contract %s for product %s; apply for the products the scheme added", a.ProviderKvK, current.Number, p.ProductID)
 			}
 		}
 	}
@@ -232,7 +232,7 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 // Suspend puts an active contract on hold (e.g. a required certificate expired).
 func (c *Contract) Suspend(reason string, now time.Time, by string) error {
 	if c.Status != ContractActive {
-		return stateErr("contract %s is %s; only an active contract can be suspended", c.Number, c.Status)
+		return rules.State("contract %s is %s; only an active contract can be suspended", c.Number, c.Status)
 	}
 	if strings.TrimSpace(reason) == "" {
 		return &rules.ValidationError{Problems: []rules.FieldProblem{{Field: "reason", Reason: "is required"}}}
@@ -245,7 +245,7 @@ func (c *Contract) Suspend(reason string, now time.Time, by string) error {
 // Resume puts a suspended contract back in force.
 func (c *Contract) Resume(now time.Time, by string) error {
 	if c.Status != ContractSuspended {
-		return stateErr("contract %s is %s; only a suspended contract can be resumed", c.Number, c.Status)
+		return rules.State("contract %s is %s; only a suspended contract can be resumed", c.Number, c.Status)
 	}
 	c.Status, c.SuspendedReason, c.MissingCertificates = ContractActive, "", nil
 	c.History = append(c.History, StatusChange{Status: ContractActive, Reason: "resumed", At: now.UTC(), By: by})
@@ -255,7 +255,7 @@ func (c *Contract) Resume(now time.Time, by string) error {
 // End ends the contract for good; enrolments already running are finished under it.
 func (c *Contract) End(reason string, now time.Time, by string) error {
 	if c.Status == ContractEnded {
-		return stateErr("contract %s has ended already", c.Number)
+		return rules.State("contract %s has ended already", c.Number)
 	}
 	c.Status, c.EndReason, c.SuspendedReason, c.MissingCertificates = ContractEnded, reason, "", nil
 	c.History = append(c.History, StatusChange{Status: ContractEnded, Reason: reason, At: now.UTC(), By: by})

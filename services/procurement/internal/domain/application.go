@@ -50,7 +50,7 @@ type Failure struct {
 
 func (in ApplicationInput) validate() error {
 	v := &rules.Checker{}
-	v.Check(strings.TrimSpace(in.ProviderName) != "" && len(in.ProviderName) <= 200, "providerName", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.ProviderName) != "" && len(in.ProviderName) <= 200, "providerName", "is required, at most 200 characters")
 	v.Check(len(in.Products) > 0, "products", "name at least one product to deliver")
 	seen := map[string]bool{}
 	for i, p := range in.Products {

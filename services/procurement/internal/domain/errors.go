@@ -5,11 +5,7 @@ package domain
 
 import (
 	"errors"
-
-	"github.com/werkregio/platform/services/kit/rules"
 )
-
-func stateErr(format string, args ...any) error { return rules.State(format, args...) }
 
 // ErrForbidden means the caller's organisation does not own what it tries to change.
 var ErrForbidden = errors.New("this belongs to another organisation")

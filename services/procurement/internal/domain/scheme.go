@@ -62,7 +62,7 @@ var referencePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,39}$`)
 func (in SchemeInput) validate() error {
 	v := &rules.Checker{}
 	v.Check(referencePattern.MatchString(in.Reference), "reference", "must be 3-40 capitals, digits or dashes, e.g. OH-2026-BT")
-	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required, at most 200 characters")
 	v.Check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
 	v.Check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
 	v.Check(!in.OpenFrom.IsZero(), "openFrom", "is required")
@@ -92,7 +92,7 @@ func (s *Scheme) apply(in SchemeInput) {
 // changes then go through new terms versions or an earlier close.
 func (s *Scheme) Edit(in SchemeInput) error {
 	if s.Status != SchemeDraft {
-		return stateErr("only a draft scheme can be edited; this one is %s", s.Status)
+		return rules.State("only a draft scheme can be edited; this one is %s", s.Status)
 	}
 	if err := in.validate(); err != nil {
 		return err
@@ -104,13 +104,13 @@ func (s *Scheme) Edit(in SchemeInput) error {
 // Publish opens the scheme for applications.
 func (s *Scheme) Publish(now time.Time) error {
 	if s.Status != SchemeDraft {
-		return stateErr("only a draft scheme can be published; this one is %s", s.Status)
+		return rules.State("only a draft scheme can be published; this one is %s", s.Status)
 	}
 	if len(s.Products) == 0 {
-		return stateErr("a scheme needs at least one product before it is published")
+		return rules.State("a scheme needs at least one product before it is published")
 	}
 	if !s.OpenUntil.After(civil.DateOf(now)) {
-		return stateErr("the run ends on %s, which has passed", s.OpenUntil)
+		return rules.State("the run ends on %s, which has passed", s.OpenUntil)
 	}
 	s.Status = SchemeOpen
 	t := now.UTC()
@@ -121,7 +121,7 @@ func (s *Scheme) Publish(now time.Time) error {
 // Close ends the run early or on time; contracts already made stay in force.
 func (s *Scheme) Close(now time.Time) error {
 	if s.Status != SchemeOpen {
-		return stateErr("only an open scheme can be closed; this one is %s", s.Status)
+		return rules.State("only an open scheme can be closed; this one is %s", s.Status)
 	}
 	s.Status = SchemeClosed
 	t := now.UTC()
@@ -133,11 +133,11 @@ func (s *Scheme) Close(now time.Time) error {
 func (s *Scheme) AcceptsApplications(today civil.Date) error {
 	switch {
 	case s.Status != SchemeOpen:
-		return stateErr("scheme %s is %s and takes no applications", s.Reference, s.Status)
+		return rules.State("scheme %s is %s and takes no applications", s.Reference, s.Status)
 	case today.Before(s.OpenFrom):
-		return stateErr("scheme %s opens on %s", s.Reference, s.OpenFrom)
+		return rules.State("scheme %s opens on %s", s.Reference, s.OpenFrom)
 	case today.After(s.OpenUntil):
-		return stateErr("scheme %s ran until %s", s.Reference, s.OpenUntil)
+		return rules.State("scheme %s ran until %s", s.Reference, s.OpenUntil)
 	}
 	return nil
 }
@@ -156,10 +156,10 @@ func (s *Scheme) Product(id string) (*Product, bool) {
 // be added over the run (e.g. a soft-skills product added later).
 func (s *Scheme) AddProduct(id string, in ProductInput, today civil.Date) (*Product, error) {
 	if s.Status == SchemeClosed {
-		return nil, stateErr("scheme %s is closed", s.Reference)
+		return nil, rules.State("scheme %s is closed", s.Reference)
 	}
 	v := &rules.Checker{}
-	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required, at most 200 characters")
 	for _, p := range s.Products {
 		v.Check(!strings.EqualFold(p.Name, in.Name), "name", "product %q exists already", in.Name)
 	}
@@ -185,11 +185,11 @@ func (s *Scheme) AddProduct(id string, in ProductInput, today civil.Date) (*Prod
 // on for every start still to come.
 func (s *Scheme) ChangeTerms(productID string, in TermsInput, today civil.Date) (trajectory.Terms, error) {
 	if s.Status == SchemeClosed {
-		return trajectory.Terms{}, stateErr("scheme %s is closed", s.Reference)
+		return trajectory.Terms{}, rules.State("scheme %s is closed", s.Reference)
 	}
 	p, ok := s.Product(productID)
 	if !ok {
-		return trajectory.Terms{}, stateErr("scheme %s has no product %s", s.Reference, productID)
+		return trajectory.Terms{}, rules.State("scheme %s has no product %s", s.Reference, productID)
 	}
 	latest := p.Terms[len(p.Terms)-1]
 	from := in.EffectiveFrom

@@ -86,7 +86,7 @@ type AwardInput struct {
 
 func (in TenderInput) validate() error {
 	v := &rules.Checker{}
-	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required, at most 200 characters")
 	v.Check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
 	v.Check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
 	v.Check(!in.ExpectedPublication.IsZero(), "expectedPublication", "is required")
@@ -114,7 +114,7 @@ func (t *Tender) set(in TenderInput, now time.Time) {
 // Update changes an announced tender (dates move, estimates change).
 func (t *Tender) Update(in TenderInput, now time.Time) error {
 	if t.Status != TenderAnnounced {
-		return stateErr("tender %s is %s and can no longer change", t.ID, t.Status)
+		return rules.State("tender %s is %s and can no longer change", t.ID, t.Status)
 	}
 	if err := in.validate(); err != nil {
 		return err
@@ -126,7 +126,7 @@ func (t *Tender) Update(in TenderInput, now time.Time) error {
 // RecordAward registers the award; it creates the contractor's social-return obligation.
 func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
 	if t.Status != TenderAnnounced {
-		return stateErr("tender %s is %s; only an announced tender can be awarded", t.ID, t.Status)
+		return rules.State("tender %s is %s; only an announced tender can be awarded", t.ID, t.Status)
 	}
 	v := &rules.Checker{}
 	v.Check(civil.ValidKvK(in.ContractorKvK), "contractorKvk", "must be a KvK number of 8 digits")
@@ -164,7 +164,7 @@ func (t *Tender) RecordAward(in AwardInput, now time.Time) error {
 // Cancel takes the tender off the calendar.
 func (t *Tender) Cancel(now time.Time) error {
 	if t.Status != TenderAnnounced {
-		return stateErr("tender %s is %s and cannot be cancelled", t.ID, t.Status)
+		return rules.State("tender %s is %s and cannot be cancelled", t.ID, t.Status)
 	}
 	t.Status, t.UpdatedAt = TenderCancelled, now.UTC()
 	return nil

@@ -62,7 +62,7 @@ func (p *Provider) RegisterBankAccount(in BankAccountInput, by string, now time.
 	v.Check(strings.TrimSpace(in.AccountHolder) == "" || civil.HasLatinLetter(in.AccountHolder), "accountHolder",
 		"must hold Latin letters: banks take the SEPA character set only (write the name as the bank knows it)")
 	problem := civil.IBANProblem(in.IBAN)
-	v.Check(problem == "", "iban", "%s", problem)
+	v.Check(problem == "", "iban", "is not a valid IBAN: %s", problem)
 	v.Check(in.BIC == "" || civil.ValidBIC(in.BIC), "bic", "is not a BIC (8 or 11 letters and digits)")
 	a := in.Address
 	v.Check(strings.TrimSpace(a.Street) != "" && len(a.Street) <= 70, "address.street", "is required, at most 70 characters")

@@ -87,7 +87,7 @@ var (
 func (in ProviderInput) validate(region string) error {
 	var v rules.Checker
 	v.Check(civil.ValidKvK(in.KvK), "kvk", "must be 8 digits (KvK number)")
-	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required, at most 200 characters")
 	v.Check(len(in.Regions) > 0, "regions", "list at least one region")
 	for i, r := range in.Regions {
 		v.Check(regionCode.MatchString(r), fmt.Sprintf("regions[%d]", i), "must be a region code such as groningen")

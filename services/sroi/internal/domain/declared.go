@@ -175,7 +175,7 @@ func (in PurchaseInput) Validate(t Table) error {
 	_, known := t.PurchaseBasisPoints[in.Enterprise]
 	v.Check(known, "purchase.enterprise", "%s does not value purchasing from %q; it knows %s", t.Name, in.Enterprise, strings.Join(enterprisesOf(t), ", "))
 	v.Check(in.InvoiceCents > 0, "purchase.invoiceCents", "must be positive")
-	v.Check(strings.TrimSpace(in.Supplier) != "" && len(in.Supplier) <= 200, "purchase.supplier", "is required (at most 200 characters)")
+	v.Check(strings.TrimSpace(in.Supplier) != "" && len(in.Supplier) <= 200, "purchase.supplier", "is required, at most 200 characters")
 	v.Check(civil.ValidKvK(in.SupplierKvK), "purchase.supplierKvk", "the supplier's KvK number of 8 digits: a purchase counts once by its supplier and invoice")
 	v.Check(strings.TrimSpace(in.InvoiceNumber) != "" && len(in.InvoiceNumber) <= 100, "purchase.invoiceNumber", "is required")
 	v.Check(!in.InvoiceDate.IsZero(), "purchase.invoiceDate", "is required")
