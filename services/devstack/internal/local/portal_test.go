@@ -36,6 +36,12 @@ func TestPortalInABrowser(t *testing.T) {
 			t.Error("the jobs goal has no chart")
 		}
 		u.check("regio-overzicht")
+		// the toegankelijkheidsverklaring is linked from every page
+		u.run(chromedp.Click(`//footer//a[text()="Toegankelijkheid"]`))
+		u.waitFor("Toegankelijkheidsverklaring")
+		u.see("WCAG 2.1", "Hoe is getoetst", "Wat nog niet voldoet", "Een probleem melden")
+		u.check("toegankelijkheidsverklaring")
+		u.open("/regio")
 		csv := u.download(`a[href^="/regio/doelen/"]`)
 		if !bytes.HasPrefix(csv, []byte("quarter,placed,cumulative,target")) {
 			t.Errorf("the goal's CSV: %.200s", csv)

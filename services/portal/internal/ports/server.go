@@ -46,6 +46,7 @@ func (s *Server) Mount(r *gin.Engine) {
 	r.GET("/aanmelden", s.beginSignIn)
 	r.GET("/auth/callback", s.completeSignIn)
 	r.GET("/afgemeld", s.signedOut)
+	r.GET(accessibilityPath, s.accessibility)
 
 	a := r.Group("/", s.requireSession())
 	a.POST("/afmelden", s.signOut)
