@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -137,14 +139,20 @@ func wireConventions(doc *openapi3.T) {
 	seen := map[*openapi3.Schema]bool{}
 	var walk func(name string, ref *openapi3.SchemaRef)
 	walk = func(name string, ref *openapi3.SchemaRef) {
-		if ref == nil || ref.Value == nil || seen[ref.Value] {
+		if ref == nil || ref.Value == nil {
 			return
 		}
 		s := ref.Value
-		seen[s] = true
+		// before the seen check: a schema reached under several names (a component Cents,
+		// a property amount that refers to it) is an amount when any of them says so,
+		// whichever the walk meets first
 		if s.Type.Is(openapi3.TypeInteger) && s.Format == "" && strings.HasSuffix(strings.ToLower(name), "cents") {
 			s.Format = "int64"
 		}
+		if seen[s] {
+			return
+		}
+		seen[s] = true
 		if (s.Type == nil || len(*s.Type) == 0) && len(s.Enum) > 0 && allStrings(s.Enum) {
 			s.Type = &openapi3.Types{openapi3.TypeString}
 		}
@@ -159,8 +167,8 @@ func wireConventions(doc *openapi3.T) {
 		}
 		walk(name, s.AdditionalProperties.Schema) // a map of amounts is named for them
 	}
-	for name, ref := range doc.Components.Schemas {
-		walk(name, ref)
+	for _, name := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
+		walk(name, doc.Components.Schemas[name])
 	}
 	if doc.Paths == nil {
 		return

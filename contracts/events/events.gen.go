@@ -725,15 +725,26 @@ type EnrolmentTermsChanged = EnrolmentMilestone
 
 // NotificationRequested A notification to a project's parties (by role; the e-mail goes out once per cause). No addresses, no personal data.
 type NotificationRequested struct {
-	At        DateTime `json:"at"`
-	Body      string   `json:"body"`
-	Cause     string   `json:"cause"`
-	ProjectID ID       `json:"projectId"`
+	At DateTime `json:"at"`
+
+	// Body The text in English
+	Body  string `json:"body"`
+	Cause string `json:"cause"`
+
+	// Link The project in the portal
+	Link *string `json:"link,omitempty"`
+
+	// Paragraphs The text as messages, a paragraph each
+	Paragraphs []Message `json:"paragraphs,omitempty"`
+	ProjectID  ID        `json:"projectId"`
 
 	// Region Labour-market region code (arbeidsmarktregio), e.g. groningen.
-	Region  Region                    `json:"region"`
-	Subject string                    `json:"subject"`
-	To      []NotificationRequestedTo `json:"to"`
+	Region  Region `json:"region"`
+	Subject string `json:"subject"`
+
+	// Title The subject as a message: the e-mail says it in Dutch
+	Title *Message                  `json:"title,omitempty"`
+	To    []NotificationRequestedTo `json:"to"`
 }
 
 // NotificationRequestedTo defines model for NotificationRequested.To.
@@ -1097,6 +1108,13 @@ type ID = string
 
 // KvK Dutch chamber of commerce number.
 type KvK = string
+
+// Message A message by its stable code (contracts/messages) and its parameters in order, with its English template
+type Message struct {
+	Params   []string `json:"params,omitempty"`
+	Rule     string   `json:"rule"`
+	Template string   `json:"template"`
+}
 
 // Milestone defines model for milestone.
 type Milestone string

@@ -19,6 +19,22 @@ import (
 type Message struct {
 	Code   string
 	Params []string
+	// Template is the English, kept to say the message in English (logs, events, API text).
+	Template string
+}
+
+// English is the message in English: its template with its parameters.
+func (m Message) English() string {
+	args := make([]any, len(m.Params))
+	for i, p := range m.Params {
+		args[i] = p
+	}
+	return fmt.Sprintf(verb.ReplaceAllStringFunc(m.Template, func(v string) string {
+		if v == "%%" {
+			return v
+		}
+		return "%s"
+	}), args...)
 }
 
 // verb finds the fmt verbs of a template, in order (%% is not one).
@@ -56,7 +72,7 @@ func CodeOf(template string) string {
 // Of is the message a template and its arguments make; each parameter is its argument as
 // the template's verb shows it (a %q without its quotes).
 func Of(template string, args ...any) Message {
-	m := Message{Code: CodeOf(template)}
+	m := Message{Code: CodeOf(template), Template: template}
 	verbs := verb.FindAllString(template, -1)
 	i := 0
 	for _, v := range verbs {

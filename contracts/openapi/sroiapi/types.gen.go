@@ -774,9 +774,19 @@ type Progress struct {
 	ForecastCents int64 `json:"forecastCents"`
 
 	// ObligationCents Euro cents
-	ObligationCents     Cents  `json:"obligationCents"`
-	RealisedBasisPoints int    `json:"realisedBasisPoints"`
-	Reason              string `json:"reason"`
+	ObligationCents     Cents `json:"obligationCents"`
+	RealisedBasisPoints int   `json:"realisedBasisPoints"`
+
+	// Reason Why the project stands where it does, in English
+	Reason string `json:"reason"`
+
+	// ReasonParams The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	ReasonParams *CommonRuleParams `json:"reasonParams,omitempty"`
+
+	// ReasonRule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	ReasonRule *CommonRuleCode `json:"reasonRule,omitempty"`
 
 	// Status no_policy: the region published no policy in force on the tender's publication date; nothing is computed until it does (or the buyer sets the obligation)
 	Status ProjectStatus `json:"status"`

@@ -53,8 +53,24 @@ func mailpit(t *testing.T) (smtp, web string) {
 }
 
 type mail struct {
+	ID      string
 	Subject string
 	To      []struct{ Address string }
+}
+
+// body is one e-mail's plain-text and HTML parts, as mailpit read them.
+func body(t *testing.T, web, id string) (text, html string) {
+	t.Helper()
+	resp, err := http.Get(web + "/api/v1/message/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m struct{ Text, HTML string }
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.Text, m.HTML
 }
 
 func mails(t *testing.T, web string) []mail {
@@ -87,7 +103,7 @@ func TestNotificationsAreEmailedOncePerCause(t *testing.T) {
 		"werkplein":  obj{"name": "Werkplein", "email": "werkplein@groningen.example.nl"}}, nil), 200)
 	kittest.Eventually(t, "the reminder", 20*time.Second, func() bool {
 		for _, m := range mails(t, web) {
-			if strings.Contains(m.Subject, "days left") {
+			if strings.Contains(m.Subject, "dagen voor") {
 				return true
 			}
 		}
@@ -98,11 +114,17 @@ func TestNotificationsAreEmailedOncePerCause(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	n, behind := 0, 0
 	for _, m := range mails(t, web) {
-		if strings.Contains(m.Subject, "behind schedule") {
+		if strings.Contains(m.Subject, "loopt achter") {
 			behind++
 		}
-		if strings.Contains(m.Subject, "days left") {
+		if strings.Contains(m.Subject, "dagen voor") {
 			n++
+			// in Dutch, as HTML with a plain-text part, the reason said in Dutch too
+			text, html := body(t, web, m.ID)
+			if !strings.Contains(text, "moet uiterlijk") || !strings.Contains(text, "gerealiseerd na") || strings.Contains(text, "realised") ||
+				!strings.Contains(html, "<p>De social-return-verplichting") {
+				t.Fatalf("the reminder in Dutch, as text and HTML:\n%s\n%s", text, html)
+			}
 			to := []string{}
 			for _, a := range m.To {
 				to = append(to, a.Address)

@@ -2,7 +2,9 @@ package local
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
+	"encoding/csv"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/services/devstack/internal/demo"
 	"github.com/werkregio/platform/services/kit/kittest"
 )
 
@@ -39,12 +42,12 @@ func TestPortalInABrowser(t *testing.T) {
 		// the toegankelijkheidsverklaring is linked from every page
 		u.run(chromedp.Click(`//footer//a[text()="Toegankelijkheid"]`))
 		u.waitFor("Toegankelijkheidsverklaring")
-		u.see("WCAG 2.1", "Hoe is getoetst", "Wat nog niet voldoet", "Een probleem melden")
+		u.see("WCAG 2.1", "Hoe is getoetst", "Wat nog niet voldoet", "Melden wat niet werkt")
 		u.check("toegankelijkheidsverklaring")
 		u.open("/regio")
-		csv := u.download(`a[href^="/regio/doelen/"]`)
-		if !bytes.HasPrefix(csv, []byte("quarter,placed,cumulative,target")) {
-			t.Errorf("the goal's CSV: %.200s", csv)
+		goal := u.download(`a[href^="/regio/doelen/"]`)
+		if !bytes.HasPrefix(goal, []byte("\uFEFFKwartaal;Aan het werk;Totaal tot dan;Doellijn\n")) {
+			t.Errorf("the goal's CSV in Dutch, in columns: %.200s", goal)
 		}
 		// every table filterable, and a filter is a link that survives a reload
 		u.open("/regio?jaar=2026")
@@ -330,6 +333,35 @@ func TestPortalInABrowser(t *testing.T) {
 	if b.pages < 15 {
 		t.Errorf("only %d screens were checked for accessibility", b.pages)
 	}
+
+	// last: the volume it makes would crowd the lists the subtests above read
+	t.Run("a CSV export has every row, and opens in columns in Dutch Excel", func(t *testing.T) {
+		ctx := context.Background()
+		if _, err := demo.Projects(ctx, demoTarget(t, r), 1200); err != nil {
+			t.Fatal(err)
+		}
+		u := b.signIn(t, "coordinator@groningen")
+		u.open("/sroi/projecten?contractor=" + demo.VolumeContractor)
+		u.check("sroi-projecten-volume")
+		file := u.download(`a[href^="/sroi/projecten/csv"]`)
+		if !bytes.HasPrefix(file, []byte("\uFEFF")) {
+			t.Fatal("no byte order mark: Excel would read the file as Windows-1252")
+		}
+		rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(file, []byte("\uFEFF"))))
+		rd.Comma = ';'
+		rows, err := rd.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1201 || rows[0][0] != "Project" || rows[0][7] != "Verplichting (€)" {
+			t.Fatalf("%d rows (want a header and 1200), header %q", len(rows), rows[0])
+		}
+		for _, row := range rows[1:] {
+			if !strings.Contains(row[7], ",") || strings.Contains(row[7], ".") || row[12] == "" {
+				t.Fatalf("an amount with a decimal comma and a Dutch status: %q", row)
+			}
+		}
+	})
 }
 
 // newBSN is a made-up BSN that passes the elfproef, new for every run.

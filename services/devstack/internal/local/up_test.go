@@ -10,11 +10,15 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/werkregio/platform/services/devstack/internal/demo"
+	"github.com/werkregio/platform/services/kit/auth"
 )
 
 // `werkregio up` as a developer runs it: once the demo data is loaded, the trace viewer
@@ -78,6 +82,7 @@ func tracesAcross(viewer, operation string, n int) ([][]string, error) {
 var shared struct {
 	once    sync.Once
 	running Running
+	dataDir string // where up keeps its keys: a test mints tokens with them
 	err     error
 	stop    func()
 }
@@ -120,6 +125,7 @@ func startPlatform() (Running, error) {
 	if err != nil {
 		return Running{}, err
 	}
+	shared.dataDir = dir
 	args := []string{"-data-dir", dir, "-base-port", strconv.Itoa(base)}
 	for i, flag := range []string{"-kafka-port", "-mongo-port", "-traces-port", "-otlp-port", "-smtp-port"} {
 		args = append(args, flag, strconv.Itoa(base+21+i))
@@ -203,4 +209,14 @@ func statusOf(t *testing.T, u string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// demoTarget is the running platform as the demo loader reaches it, with tokens of up's issuer.
+func demoTarget(t *testing.T, r Running) demo.Target {
+	t.Helper()
+	keys, err := auth.LoadOrCreateDevIssuer(filepath.Join(shared.dataDir, "auth"), issuer, audience)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return demo.Target{Region: r.Region, URLs: r.URLs, Tokens: keys, Kafka: r.Kafka}
 }

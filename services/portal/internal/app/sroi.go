@@ -27,11 +27,6 @@ func (p *Portal) Projects(ctx context.Context, u User, q url.Values) (Page[sroia
 	return list[sroiapi.Project](ctx, p, u.call(Sroi, "/api/v1/projects", q))
 }
 
-// ProjectsCSV is the projects as CSV.
-func (p *Portal) ProjectsCSV(ctx context.Context, u User, q url.Values) (*File, error) {
-	return p.csv(ctx, u.call(Sroi, "/api/v1/projects", q))
-}
-
 // Project is one project with its obligation and progress.
 func (p *Portal) Project(ctx context.Context, u User, id string) (sroiapi.Project, error) {
 	return get[sroiapi.Project](ctx, p, u.call(Sroi, "/api/v1/projects/"+url.PathEscape(id), nil))

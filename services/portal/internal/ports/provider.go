@@ -227,5 +227,7 @@ func (s *Server) statement(c *gin.Context) {
 func (s *Server) statementCSV(c *gin.Context) {
 	r := s.req(c)
 	f, err := s.App.StatementCSV(r.ctx(), r.user(), r.filters("period"))
-	r.download(f, err, "betalingen-"+r.sess.Org+".csv")
+	r.downloadInDutch(f, err, "betalingen-"+r.sess.Org+".csv", map[string]string{"tranche": "Termijn", "enrolment": "Traject",
+		"product": "Product", "milestone": "Mijlpaal", "milestone_on": "Mijlpaal bereikt op", "amount_eur": "Bedrag (€)",
+		"status": "Stand", "holds": "Aangehouden om", "run": "Betaalrun", "end_to_end_id": "Betalingskenmerk"})
 }

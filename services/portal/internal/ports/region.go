@@ -111,11 +111,13 @@ func goalBlocks(g sroiapi.GoalProgress, year string, now time.Time) []web.Block 
 func (s *Server) goalCSV(c *gin.Context) {
 	r := s.req(c)
 	f, err := s.App.JobsGoalCSV(r.ctx(), r.user(), c.Param("goalId"))
-	r.download(f, err, "banendoel-"+web.Slug(c.Param("goalId"))+".csv")
+	r.downloadInDutch(f, err, "banendoel-"+web.Slug(c.Param("goalId"))+".csv",
+		map[string]string{"quarter": "Kwartaal", "placed": "Aan het werk", "cumulative": "Totaal tot dan", "target": "Doellijn"})
 }
 
 func (s *Server) totalsCSV(c *gin.Context) {
 	r := s.req(c)
 	f, err := s.App.TotalsCSV(r.ctx(), r.user())
-	r.download(f, err, "social-return-totalen-"+r.sess.Region+".csv")
+	r.downloadInDutch(f, err, "social-return-totalen-"+r.sess.Region+".csv",
+		map[string]string{"breakdown": "Uitsplitsing", "key": "Onderdeel", "value": "Waarde"})
 }

@@ -50,9 +50,9 @@ func (s *Server) projects(c *gin.Context) {
 			{Text: web.Percent(pr.Progress.RealisedBasisPoints)}, {Text: web.Date(pr.Deadline)}}}
 		switch pr.Progress.Status {
 		case "behind":
-			row.Tone, row.Note = "warn", "Achter: "+pr.Progress.Reason
+			row.Tone, row.Note = "warn", "Achter: "+progressReason(pr.Progress)
 		case "overdue":
-			row.Tone, row.Note = "bad", "Verlopen: "+pr.Progress.Reason
+			row.Tone, row.Note = "bad", "Verlopen: "+progressReason(pr.Progress)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -61,11 +61,42 @@ func (s *Server) projects(c *gin.Context) {
 	r.show(p)
 }
 
+// projectsCSV exports every project the filters select, a page of the service's list at a
+// time, streamed: the file has all rows, however many.
 func (s *Server) projectsCSV(c *gin.Context) {
 	r := s.req(c)
-	f, err := s.App.ProjectsCSV(r.ctx(), r.user(), r.filters("status", "contractor"))
-	r.download(f, err, "social-return-projecten.csv")
+	q := r.filters("status", "contractor")
+	q.Del("after")
+	q.Set("limit", strconv.Itoa(exportPage))
+	page, err := s.App.Projects(r.ctx(), r.user(), q)
+	if err != nil {
+		r.fail(err) // nothing written yet: the user sees why on a page
+		return
+	}
+	sheet := r.spreadsheet("social-return-projecten.csv", "Project", "Titel", "Inkoper", "KvK-nummer opdrachtnemer", "Opdrachtnemer",
+		"Gegund op", "Termijn", "Verplichting (€)", "Verklaard (€)", "Goedgekeurd (€)", "Prognose (€)", "Gerealiseerd (%)", "Stand")
+	for {
+		for _, pr := range page.Items {
+			sheet.Row(pr.ID, pr.Title, pr.Buyer, pr.ContractorKvK, pr.ContractorName, pr.AwardedOn.String(), pr.Deadline.String(),
+				web.Amount(pr.Progress.ObligationCents), web.Amount(optional.Value(pr.Figures.DeclaredCents)), web.Amount(optional.Value(pr.Figures.ApprovedCents)),
+				web.Amount(pr.Progress.ForecastCents), web.Amount(int64(pr.Progress.RealisedBasisPoints)), web.Label(pr.Progress.Status))
+		}
+		if err := sheet.Flush(); err != nil || page.Next == "" {
+			return
+		}
+		q.Set("after", page.Next)
+		if page, err = s.App.Projects(r.ctx(), r.user(), q); err != nil {
+			// the status line is sent: say it in the file, so a short export is never taken for a whole one
+			sheet.Row("Let op: de export is hier afgebroken omdat het platform niet antwoordde; download het bestand opnieuw.")
+			_ = sheet.Flush()
+			r.s.Log.ErrorContext(r.ctx(), "an export broke off", "export", "projects", "error", err.Error())
+			return
+		}
+	}
 }
+
+// exportPage is how many rows an export asks of a service at a time (its largest page).
+const exportPage = 500
 
 // declareForm is what a contractor fills in; values are kept when the service refuses.
 type declareForm struct {
@@ -100,7 +131,7 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 	pg := pr.Progress
 	tone := map[string]string{"on_track": "good", "met": "good", "behind": "warn", "overdue": "bad", "no_policy": "warn"}[string(pg.Status)]
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Voortgang", Stats: []web.Stat{
-		{Label: "Stand", Value: web.Label(pg.Status), Tone: tone, Note: pg.Reason},
+		{Label: "Stand", Value: web.Label(pg.Status), Tone: tone, Note: sentence(progressReason(pg))},
 		{Label: "Verplichting", Value: web.Euro(pg.ObligationCents)},
 		{Label: "Goedgekeurd", Value: web.Euro(pg.ApprovedCents), Note: web.Percent(pg.RealisedBasisPoints) + " gerealiseerd, " + web.Percent(pg.ExpectedBasisPoints) + " van de looptijd verstreken"},
 		{Label: "Verklaard", Value: web.Euro(pg.DeclaredCents), Note: "verwacht " + web.Euro(pg.ForecastCents)},
@@ -430,4 +461,9 @@ func validKvK(s string) bool {
 		}
 	}
 	return true
+}
+
+// progressReason says in Dutch why a project stands where it does.
+func progressReason(p sroiapi.Progress) string {
+	return dutchRule(string(optional.Value(p.ReasonRule)), optional.Value(p.ReasonParams))
 }

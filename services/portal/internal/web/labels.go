@@ -50,3 +50,12 @@ func Tone[S ~string](code S) string {
 
 // Status is a badge cell for a status code.
 func Status[S ~string](code S) Cell { return Cell{Text: Label(code), Badge: Tone(code)} }
+
+// Labels are the codes' Dutch words, for a service's file that holds codes (Translate).
+func Labels() map[string]string {
+	out := make(map[string]string, len(labels))
+	for code, l := range labels {
+		out[code] = l.text
+	}
+	return out
+}

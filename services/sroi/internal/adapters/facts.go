@@ -9,7 +9,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/sroi/internal/app"
 )
@@ -195,23 +197,28 @@ func NewNotifications(db *mongo.Database) *Notifications {
 }
 
 type notificationDoc struct {
-	ID        string    `bson:"_id"`
-	Region    string    `bson:"region"`
-	ProjectID string    `bson:"projectId"`
-	To        []string  `bson:"to"`
-	Subject   string    `bson:"subject"`
-	Body      string    `bson:"body"`
-	At        time.Time `bson:"at"`
-	Status    string    `bson:"status"`
-	Attempts  int       `bson:"attempts"`
-	RetryAt   time.Time `bson:"retryAt"`
-	SentAt    time.Time `bson:"sentAt,omitempty"`
-	Error     string    `bson:"error,omitempty"`
+	ID        string   `bson:"_id"`
+	Region    string   `bson:"region"`
+	ProjectID string   `bson:"projectId"`
+	To        []string `bson:"to"`
+	Subject   string   `bson:"subject"`
+	Body      string   `bson:"body"`
+	// the subject and paragraphs by their codes, said in Dutch when the e-mail is sent
+	Title      messageDoc   `bson:"title,omitempty"`
+	Paragraphs []messageDoc `bson:"paragraphs,omitempty"`
+	Link       string       `bson:"link,omitempty"`
+	At         time.Time    `bson:"at"`
+	Status     string       `bson:"status"`
+	Attempts   int          `bson:"attempts"`
+	RetryAt    time.Time    `bson:"retryAt"`
+	SentAt     time.Time    `bson:"sentAt,omitempty"`
+	Error      string       `bson:"error,omitempty"`
 }
 
 func (n *Notifications) Record(ctx context.Context, x app.Notification) (bool, error) {
 	_, err := n.coll.InsertOne(ctx, notificationDoc{ID: x.Cause, Region: x.Region, ProjectID: x.ProjectID, To: x.To, Subject: x.Subject,
-		Body: x.Body, At: x.At, Status: "pending", RetryAt: x.RetryAt})
+		Body: x.Body, Title: messageDocOf(x.Title), Paragraphs: convert.Each(x.Paragraphs, messageDocOf), Link: x.Link,
+		At: x.At, Status: "pending", RetryAt: x.RetryAt})
 	if mongo.IsDuplicateKeyError(err) {
 		return false, nil
 	}
@@ -231,6 +238,7 @@ func (n *Notifications) Due(ctx context.Context, now time.Time, limit int) ([]ap
 	out := make([]app.Notification, len(docs))
 	for i, d := range docs {
 		out[i] = app.Notification{Cause: d.ID, Region: d.Region, ProjectID: d.ProjectID, To: d.To, Subject: d.Subject, Body: d.Body, At: d.At,
+			Title: d.Title.message(), Paragraphs: convert.Each(d.Paragraphs, messageDoc.message), Link: d.Link,
 			Status: d.Status, Attempts: d.Attempts, RetryAt: d.RetryAt}
 	}
 	return out, nil
@@ -270,3 +278,14 @@ func (e *Evidence) Get(ctx context.Context, id string) ([]byte, error) {
 	}
 	return d.Content, err
 }
+
+// messageDoc is a message as it is stored: its code, parameters and English template.
+type messageDoc struct {
+	Code     string   `bson:"code"`
+	Params   []string `bson:"params,omitempty"`
+	Template string   `bson:"template"`
+}
+
+func messageDocOf(m messages.Message) messageDoc { return messageDoc(m) }
+
+func (d messageDoc) message() messages.Message { return messages.Message(d) }

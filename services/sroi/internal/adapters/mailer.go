@@ -3,11 +3,11 @@ package adapters
 import (
 	"context"
 	"fmt"
-	"mime"
 	"net"
 	"net/smtp"
-	"strings"
 	"time"
+
+	"github.com/werkregio/platform/services/sroi/internal/app"
 )
 
 // Mailer sends e-mail over SMTP (STARTTLS when the server offers it; PLAIN authentication
@@ -20,7 +20,11 @@ type Mailer struct {
 	Timeout  time.Duration
 }
 
-func (m *Mailer) Send(ctx context.Context, to []string, subject, body, messageID string) error {
+func (m *Mailer) Send(ctx context.Context, to []string, n app.Notification) error {
+	msg, err := message(m.From, to, mailOf(n), n.Cause)
+	if err != nil {
+		return err
+	}
 	host, _, err := net.SplitHostPort(m.Addr)
 	if err != nil {
 		return err
@@ -63,24 +67,11 @@ func (m *Mailer) Send(ctx context.Context, to []string, subject, body, messageID
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(message(m.From, to, subject, body, messageID)); err != nil {
+	if _, err := w.Write(msg); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {
 		return err
 	}
 	return c.Quit()
-}
-
-// message is a plain-text e-mail; the Message-ID carries the notification's cause, so a
-// resend is recognisably the same message.
-func message(from string, to []string, subject, body, cause string) []byte {
-	var b strings.Builder
-	id := strings.NewReplacer("/", ".", " ", "").Replace(cause)
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@werkregio>\r\nDate: %s\r\n", from, strings.Join(to, ", "),
-		mime.QEncoding.Encode("utf-8", subject), id, time.Now().UTC().Format(time.RFC1123Z))
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	b.WriteString(strings.ReplaceAll(body, "\n", "\r\n"))
-	b.WriteString("\r\n")
-	return []byte(b.String())
 }

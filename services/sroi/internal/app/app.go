@@ -110,9 +110,10 @@ type Notifications interface {
 	Failed(ctx context.Context, cause, reason string, retryAt time.Time) error
 }
 
-// Mailer sends an e-mail; messageID makes a resend recognisable as the same message.
+// Mailer sends a notification as an e-mail to the addresses; its cause makes a resend
+// recognisable as the same message.
 type Mailer interface {
-	Send(ctx context.Context, to []string, subject, body, messageID string) error
+	Send(ctx context.Context, to []string, n Notification) error
 }
 
 // EvidenceStore keeps the documents attached to declarations.

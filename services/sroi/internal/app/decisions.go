@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
@@ -65,8 +65,8 @@ func (s *Service) remindDecision(ctx context.Context, id string) (bool, error) {
 			return err
 		}
 		d.Reminded = true
-		n := s.notice(pr, "decide-"+d.ID, []string{"buyer", "werkplein"}, "Social return: a declaration awaits your decision — "+pr.Title,
-			fmt.Sprintf("A declaration of %s (%s, %s) on %q awaits a decision. Decide by %s: a declaration not decided by then expires and what it claimed is free again.",
+		n := s.notice(pr, "decide-"+d.ID, []string{"buyer", "werkplein"}, messages.Of("Social return: a declaration awaits your decision — %s", pr.Title),
+			messages.Of("A declaration of %s (%s, %s) on %q awaits a decision. Decide by %s: a declaration not decided by then expires and what it claimed is free again.",
 				pr.ContractorName, d.TypeLabel(), domain.Euro(d.Value.Cents), pr.Title, d.DecideBy))
 		done = true
 		return s.Repo.SaveDeclaration(ctx, d, commit.Outcome{Actor: commit.System("decision-check"), Action: "declaration.reminded",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
@@ -463,7 +464,7 @@ func (s *Service) FollowDeclaration(ctx context.Context, typ string, e Declarati
 		events := []commit.Event{projectEvent(catalog.TypeProjectProgressChanged, pr)}
 		if before != domain.StatusMet && pr.Progress.Status == domain.StatusMet && pr.ObligationCents() > 0 {
 			events = append(events, notificationEvent(s.notice(pr, "met", []string{"contractor", "buyer", "werkplein"},
-				"Social return realised: "+pr.Title, fmt.Sprintf("The obligation of %s for %q is realised: %s approved.",
+				messages.Of("Social return realised: %s", pr.Title), messages.Of("The obligation of %s for %q is realised: %s approved.",
 					domain.Euro(pr.ObligationCents()), pr.Title, domain.Euro(pr.Figures.ApprovedCents)))))
 		}
 		return s.Repo.SaveProject(ctx, pr, commit.Outcome{Actor: commit.System(catalog.TopicSroiDeclarations), Action: "project.counted",

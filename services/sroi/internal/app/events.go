@@ -5,9 +5,12 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/convert"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
 
@@ -133,9 +136,14 @@ type Notification struct {
 	Region    string
 	ProjectID string
 	To        []string // the parties: contractor, buyer, werkplein
-	Subject   string
+	Subject   string   // in English, as the event carries it
 	Body      string
-	At        time.Time
+	// Title and Paragraphs are the subject and the text as messages, which the e-mail says
+	// in Dutch; Link opens the project in the portal.
+	Title      messages.Message
+	Paragraphs []messages.Message
+	Link       string
+	At         time.Time
 	// kept by the notifications store, not published
 	Status   string
 	Attempts int
@@ -150,7 +158,16 @@ func notificationEvent(n Notification) commit.Event {
 		to[i] = events.NotificationRequestedTo(party)
 	}
 	return commit.Event{Type: catalog.TypeNotificationRequested, Key: n.ProjectID, Subject: n.Cause, Data: events.NotificationRequested{
-		Cause: n.Cause, Region: n.Region, ProjectID: n.ProjectID, To: to, Subject: n.Subject, Body: n.Body, At: n.At}}
+		Cause: n.Cause, Region: n.Region, ProjectID: n.ProjectID, To: to, Subject: n.Subject, Body: n.Body, At: n.At,
+		Title: convert.Pointer(&n.Title, messageWire), Paragraphs: convert.Each(n.Paragraphs, messageWire), Link: optional.Of(n.Link)}}
+}
+
+func messageWire(m messages.Message) events.Message {
+	return events.Message{Rule: m.Code, Params: m.Params, Template: m.Template}
+}
+
+func messageOf(m events.Message) messages.Message {
+	return messages.Message{Code: m.Rule, Params: m.Params, Template: m.Template}
 }
 
 func actorOf(p auth.Principal) commit.Actor { return p.Actor() }

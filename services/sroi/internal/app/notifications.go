@@ -52,7 +52,7 @@ func (s *Service) Deliver(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		if err := s.Mailer.Send(ctx, to, n.Subject, n.Body, n.Cause); err != nil {
+		if err := s.Mailer.Send(ctx, to, n); err != nil {
 			wait := time.Duration(1<<min(n.Attempts, 10)) * time.Minute
 			reason := privacy.RedactError(err).Error()
 			if ferr := s.Notifications.Failed(ctx, n.Cause, reason, s.now().Add(wait)); ferr != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/werkregio/platform/contracts/catalog"
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
@@ -84,17 +85,18 @@ func (s *Service) RecordAward(ctx context.Context, a Award) error {
 	switch {
 	case p.NoPolicy:
 		events = append(events, notificationEvent(s.notice(p, "no-policy", []string{"buyer", "werkplein"},
-			"Social return: no policy for "+p.Title, fmt.Sprintf("%q was awarded to %s, but the region has published no social-return policy in force on %s, "+
-				"the tender's publication date: no obligation was computed. Publish the policy or set the obligation.", p.Title, p.ContractorName, a.PublicationDate))))
+			messages.Of("Social return: no policy for %s", p.Title),
+			messages.Of("%q was awarded to %s, but the region has published no social-return policy in force on %s, the tender's publication date: no obligation was computed. Publish the policy or set the obligation.",
+				p.Title, p.ContractorName, a.PublicationDate))))
 	case p.ObligationCents() > 0:
-		valued := "no value table is published for its tender yet"
+		valued := messages.Of("No value table is published for its tender yet.")
 		if table != nil {
-			valued = "declarations are valued with " + table.Name
+			valued = messages.Of("Declarations are valued with %s.", table.Name)
 		}
 		events = append(events, notificationEvent(s.notice(p, "award", []string{"contractor", "buyer", "werkplein"},
-			fmt.Sprintf("Social return: obligation of %s for %s", domain.Euro(p.ObligationCents()), p.Title),
-			fmt.Sprintf("%s was awarded %q. The social-return obligation is %s (%s), to be realised by %s; %s.",
-				p.ContractorName, p.Title, domain.Euro(p.ObligationCents()), p.Computed.Rule, p.Deadline, valued))))
+			messages.Of("Social return: obligation of %s for %s", domain.Euro(p.ObligationCents()), p.Title),
+			messages.Of("%s was awarded %q. The social-return obligation is %s (%s), to be realised by %s.",
+				p.ContractorName, p.Title, domain.Euro(p.ObligationCents()), p.Computed.Rule, p.Deadline), valued)))
 	}
 	err = s.Repo.SaveProject(ctx, p, commit.Outcome{Actor: commit.System(catalog.TopicProcurementTenders), Action: "project.obligation-set", Events: events})
 	if errors.Is(err, rules.ErrConflict) {
@@ -232,28 +234,39 @@ func (s *Service) remindersDue(pr *domain.Project, today civil.Date) []Notificat
 		cause := fmt.Sprintf("deadline-%d", days)
 		if left <= days && left > 0 && !have(cause) {
 			out = append(out, s.notice(pr, cause, []string{"contractor", "werkplein"},
-				fmt.Sprintf("Social return: %d days left for %s", left, pr.Title),
-				fmt.Sprintf("The social-return obligation of %s for %q is due on %s. Approved so far: %s (%s). %s",
-					domain.Euro(pr.ObligationCents()), pr.Title, pr.Deadline, domain.Euro(pr.Figures.ApprovedCents), status, pr.Progress.Reason)))
+				messages.Of("Social return: %d days left for %s", left, pr.Title),
+				messages.Of("The social-return obligation of %s for %q is due on %s. Approved so far: %s (%s).",
+					domain.Euro(pr.ObligationCents()), pr.Title, pr.Deadline, domain.Euro(pr.Figures.ApprovedCents), status), pr.Progress.Why))
 		}
 	}
 	// behind: at most one reminder a quarter, however often the status flips
 	if behind := domain.BehindReminder(today); status == domain.StatusBehind && !have(behind) {
 		out = append(out, s.notice(pr, behind, []string{"contractor", "werkplein"},
-			"Social return behind schedule: "+pr.Title,
-			fmt.Sprintf("%q is behind: %s. Declare the candidates and contributions deployed, or contact the werkplein.", pr.Title, pr.Progress.Reason)))
+			messages.Of("Social return behind schedule: %s", pr.Title),
+			messages.Of("%q is behind.", pr.Title), pr.Progress.Why,
+			messages.Of("Declare the candidates and contributions deployed, or contact the werkplein.")))
 	}
 	if status == domain.StatusOverdue && !have(domain.OverdueReminder) {
 		out = append(out, s.notice(pr, domain.OverdueReminder, []string{"contractor", "buyer", "werkplein"},
-			"Social return overdue: "+pr.Title, pr.Progress.Reason))
+			messages.Of("Social return overdue: %s", pr.Title), pr.Progress.Why))
 	}
 	return out
 }
 
 // notice is a notification about a project, its cause unique per project.
-func (s *Service) notice(pr *domain.Project, cause string, to []string, subject, body string) Notification {
-	if s.settings.PortalURL != "" {
-		body += "\n\n" + s.settings.PortalURL + "/sroi/projects/" + pr.ID
+// Its subject and paragraphs are messages (contracts/messages): the e-mail says them in
+// Dutch; the event carries them in English.
+func (s *Service) notice(pr *domain.Project, cause string, to []string, subject messages.Message, paragraphs ...messages.Message) Notification {
+	n := Notification{Cause: pr.ID + "/" + cause, Region: pr.Region, ProjectID: pr.ID, To: to, Title: subject, Paragraphs: paragraphs,
+		Subject: subject.English(), At: s.now().UTC()}
+	english := make([]string, len(paragraphs))
+	for i, p := range paragraphs {
+		english[i] = p.English()
 	}
-	return Notification{Cause: pr.ID + "/" + cause, Region: pr.Region, ProjectID: pr.ID, To: to, Subject: subject, Body: body, At: s.now().UTC()}
+	n.Body = strings.Join(english, "\n\n")
+	if s.settings.PortalURL != "" {
+		n.Link = s.settings.PortalURL + "/sroi/projecten/" + pr.ID
+		n.Body += "\n\n" + n.Link
+	}
+	return n
 }

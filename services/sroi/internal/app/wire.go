@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/werkregio/platform/contracts/events"
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/sroi/internal/domain"
 )
@@ -109,5 +110,6 @@ func NotificationOf(e events.NotificationRequested) Notification {
 	for i, party := range e.To {
 		to[i] = string(party)
 	}
-	return Notification{Cause: e.Cause, Region: e.Region, ProjectID: e.ProjectID, To: to, Subject: e.Subject, Body: e.Body, At: e.At}
+	return Notification{Cause: e.Cause, Region: e.Region, ProjectID: e.ProjectID, To: to, Subject: e.Subject, Body: e.Body, At: e.At,
+		Title: messageOf(optional.Value(e.Title)), Paragraphs: convert.Each(e.Paragraphs, messageOf), Link: optional.Value(e.Link)}
 }

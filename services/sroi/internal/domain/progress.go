@@ -1,8 +1,7 @@
 package domain
 
 import (
-	"fmt"
-
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 )
 
@@ -28,7 +27,14 @@ type Progress struct {
 	RealisedBP      int // approved / obligation, 10000 = 100%
 	ExpectedBP      int // the share of the time passed
 	Status          ProjectStatus
-	Reason          string
+	Reason          string           // in English
+	Why             messages.Message // the reason by its code, said in Dutch to people
+}
+
+// because sets the reason, in English and as a message.
+func (p *Progress) because(template string, args ...any) {
+	p.Why = messages.Of(template, args...)
+	p.Reason = p.Why.English()
 }
 
 // behindMargin: a project is behind when its approved value lags the share of the time
@@ -42,7 +48,8 @@ const behindMargin = 1_000
 func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, today civil.Date) Progress {
 	p := Progress{ObligationCents: obligation, DeclaredCents: declared, ApprovedCents: approved, ForecastCents: approved + toCome}
 	if obligation <= 0 {
-		p.RealisedBP, p.Status, p.Reason = 10_000, StatusMet, "no obligation"
+		p.RealisedBP, p.Status = 10_000, StatusMet
+		p.because("no obligation")
 		return p
 	}
 	p.RealisedBP = int(min(approved*10_000/obligation, 10_000))
@@ -56,17 +63,22 @@ func ProgressOf(obligation, declared, approved, toCome Cents, start, deadline, t
 	}
 	switch {
 	case approved >= obligation:
-		p.Status, p.Reason = StatusMet, "the obligation is realised"
+		p.Status = StatusMet
+		p.because("the obligation is realised")
 	case !today.Before(deadline) && deadline != (civil.Date{}):
-		p.Status, p.Reason = StatusOverdue, fmt.Sprintf("the deadline %s passed with %s of %s approved", deadline, Euro(approved), Euro(obligation))
+		p.Status = StatusOverdue
+		p.because("the deadline %s passed with %s of %s approved", deadline, Euro(approved), Euro(obligation))
 	case p.RealisedBP+behindMargin < p.ExpectedBP:
 		p.Status = StatusBehind
-		p.Reason = fmt.Sprintf("%s realised after %s of the time", percent(p.RealisedBP), percent(p.ExpectedBP))
 		if p.ForecastCents < obligation {
-			p.Reason += fmt.Sprintf("; the declarations running reach %s of %s", Euro(p.ForecastCents), Euro(obligation))
+			p.because("%s realised after %s of the time; the declarations running reach %s of %s",
+				percent(p.RealisedBP), percent(p.ExpectedBP), Euro(p.ForecastCents), Euro(obligation))
+		} else {
+			p.because("%s realised after %s of the time", percent(p.RealisedBP), percent(p.ExpectedBP))
 		}
 	default:
-		p.Status, p.Reason = StatusOnTrack, fmt.Sprintf("%s realised after %s of the time", percent(p.RealisedBP), percent(p.ExpectedBP))
+		p.Status = StatusOnTrack
+		p.because("%s realised after %s of the time", percent(p.RealisedBP), percent(p.ExpectedBP))
 	}
 	return p
 }

@@ -252,7 +252,8 @@ func (p *Project) Recompute(today civil.Date) {
 	f := p.Figures
 	p.Progress = ProgressOf(p.ObligationCents(), f.DeclaredCents, f.ApprovedCents, f.PendingCents+f.PlannedCents, p.AwardedOn, p.Deadline, today)
 	if p.NoPolicy && p.Override == nil {
-		p.Progress.Status, p.Progress.Reason = StatusNoPolicy, p.Computed.Rule
+		p.Progress.Status = StatusNoPolicy
+		p.Progress.because("no obligation computed: the region has published no social-return policy in force on %s (the tender's publication date); the buyer may set the obligation", p.Award.Published)
 	}
 	p.CheckedOn = today
 	p.NextCheck = p.nextCheck(today)

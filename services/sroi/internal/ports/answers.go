@@ -165,6 +165,8 @@ func progressAnswer(v domain.Progress) sroiapi.Progress {
 		ObligationCents:     v.ObligationCents,
 		RealisedBasisPoints: v.RealisedBP,
 		Reason:              v.Reason,
+		ReasonRule:          optional.Of(v.Why.Code),
+		ReasonParams:        ruleParams(v.Why.Params),
 		Status:              sroiapi.ProjectStatus(v.Status),
 	}
 }
@@ -417,4 +419,13 @@ func partnershipReportCostsBySourceAnswer(v app.SourceCost) sroiapi.PartnershipR
 		OwedCents: v.OwedCents,
 		PaidCents: v.PaidCents,
 	}
+}
+
+// ruleParams are a rule's parameters, left out when it has none.
+func ruleParams(p []string) *sroiapi.CommonRuleParams {
+	if len(p) == 0 {
+		return nil
+	}
+	r := sroiapi.CommonRuleParams(p)
+	return &r
 }

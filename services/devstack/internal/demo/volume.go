@@ -1,0 +1,66 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/werkregio/platform/services/kit/auth"
+)
+
+// VolumeContractor is the contractor of the projects Projects makes: one of its own, so the
+// volume does not crowd the demo's contractors' lists.
+const VolumeContractor = "99887766"
+
+// Projects awards n tenders with a social-return obligation, as a buyer would one by one,
+// and waits until the sroi service has made each a project: the volume an export or a
+// harness needs (a region has a thousand and more). It returns the projects' ids.
+func Projects(ctx context.Context, t Target, n int) ([]string, error) {
+	buyer, err := t.as(auth.RoleBuyer, BuyerOrg)
+	if err != nil {
+		return nil, err
+	}
+	social, err := t.at("sroi", auth.RoleBuyer, BuyerOrg)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, n)
+	errs := make(chan error, n)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range 8 { // a few buyers at once: the services take requests in parallel
+		wg.Go(func() {
+			for i := range work {
+				var td struct{ ID string }
+				value := int64(50_000_000 + i*10_000)
+				if err := buyer.do(ctx, "POST", "/api/v1/tenders", obj{"title": fmt.Sprintf("Onderhoud kunstwerken perceel %d", i+1), "sector": "bouw",
+					"expectedPublication": day(-120), "estimatedValueCents": value, "sroiBasisPoints": 500}, &td); err != nil {
+					errs <- err
+					continue
+				}
+				if err := buyer.do(ctx, "POST", "/api/v1/tenders/"+td.ID+"/award", obj{"contractorKvk": VolumeContractor,
+					"contractorName": "Kunstwerken Noord BV", "contractValueExclVatCents": value, "sroiBasisPoints": 500,
+					"publicationDate": day(-100), "awardedOn": day(-90), "contractType": "works", "contractEnd": day(600)}, nil); err != nil {
+					errs <- err
+					continue
+				}
+				ids[i] = "prj-" + td.ID
+			}
+		})
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	for _, id := range ids { // the events are consumed in order: most are there by now
+		if err := eventually(ctx, func() error { return social.do(ctx, "GET", "/api/v1/projects/"+id, nil, nil) }); err != nil {
+			return nil, fmt.Errorf("project %s: %w", id, err)
+		}
+	}
+	return ids, nil
+}
