@@ -64,3 +64,13 @@ func Projects(ctx context.Context, t Target, n int) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// Get reads path of a service as role of org would, into out: a test checks through the
+// API what a person did in the portal.
+func (t Target) Get(ctx context.Context, service string, role auth.Role, org, path string, out any) error {
+	c, err := t.at(service, role, org)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, "GET", path, nil, out)
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/devstack/internal/demo"
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 )
 
@@ -253,6 +254,62 @@ func TestPortalInABrowser(t *testing.T) {
 		u.open("/inkoop/aanbestedingen")
 		u.see("Abonneren op de kalender", "tender-calendar.ics", "Bouwbedrijf Eemsdelta BV")
 		u.check("inkoper-aanbestedingen")
+	})
+
+	t.Run("buyer makes a scheme, adds a product with its terms and publishes it, through forms", func(t *testing.T) {
+		u := b.signIn(t, "inkoper@groningen")
+		u.open("/inkoop/regelingen")
+		u.run(chromedp.Click(`//a[text()="Nieuwe regeling"]`))
+		u.waitSel("#f-reference")
+		u.check("inkoper-nieuwe-regeling")
+		ref := fmt.Sprintf("OH-T%d", time.Now().UnixNano()%1_000_000)
+		from, until := time.Now().Format("2006-01-02"), time.Now().AddDate(1, 0, 0).Format("2006-01-02")
+		// the service's rule is said in Dutch at its field, and what was typed is kept
+		u.run(chromedp.SetValue("#f-reference", ref), chromedp.SetValue("#f-title", "Zorg en welzijn in de wijk"),
+			chromedp.SetValue("#f-sector", "zorg"), chromedp.SetValue("#f-openFrom", until), chromedp.SetValue("#f-openUntil", from),
+			chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-openUntil-error")
+		u.see("Moet na de openingsdatum liggen.")
+		if v := eval[string](u, `document.querySelector('#f-title').value`); v != "Zorg en welzijn in de wijk" {
+			t.Errorf("the title typed is gone: %q", v)
+		}
+		u.check("inkoper-nieuwe-regeling-fout")
+		u.run(chromedp.SetValue("#f-openFrom", from), chromedp.SetValue("#f-openUntil", until), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("aangemaakt als concept")
+		u.see("Wat u kunt doen", "Regeling publiceren")
+		u.run(chromedp.Click(`//a[text()="Product toevoegen"]`))
+		u.waitSel("#f-maxPrice")
+		// the parts of the price must add up to 100%
+		u.run(chromedp.SetValue("#f-name", "Helpende zorg en welzijn (BBL niveau 2)"), chromedp.SetValue("#f-maxPrice", "4.500,00"),
+			chromedp.SetValue("#f-minAttendanceHours", "120"), chromedp.SetValue("#f-requiredCertificates", "Erkend leerbedrijf"),
+			chromedp.SetValue("#f-startedPercent", "40"), chromedp.SetValue("#f-completedPercent", "40"),
+			chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-startedPercent-error")
+		u.see("tellen op tot 80%")
+		u.check("inkoper-product-fout")
+		u.run(chromedp.SetValue("#f-placedPercent", "20"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Product Helpende zorg en welzijn (BBL niveau 2) toegevoegd")
+		u.see("€ 4.500,00", "120 uur", "40% bij start", "20% bij plaatsing")
+		u.run(chromedp.Click(`//button[text()="Regeling publiceren"]`))
+		u.waitFor("is gepubliceerd")
+		u.check("inkoper-regeling-gepubliceerd")
+		// what the service holds now
+		var list struct {
+			Items []struct {
+				Reference, Status string
+				Products          []struct{ Name string }
+			}
+		}
+		if err := demoTarget(t, r).Get(context.Background(), "procurement", auth.RoleBuyer, demo.BuyerOrg, "/api/v1/schemes?status=open&limit=500", &list); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, sc := range list.Items {
+			found = found || sc.Reference == ref && len(sc.Products) == 1 && sc.Products[0].Name == "Helpende zorg en welzijn (BBL niveau 2)"
+		}
+		if !found {
+			t.Errorf("scheme %s is not open with its product", ref)
+		}
 	})
 
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {

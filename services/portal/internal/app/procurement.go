@@ -37,3 +37,29 @@ func (p *Portal) Tenders(ctx context.Context, u User, q url.Values) (Page[procur
 func (p *Portal) Offers(ctx context.Context, u User, q url.Values) (Page[providersapi.Offer], error) {
 	return list[providersapi.Offer](ctx, p, u.call(Providers, "/api/v1/offers", q))
 }
+
+// SchemeVersion is a scheme with its version: the ETag a change to it names in If-Match.
+func (p *Portal) SchemeVersion(ctx context.Context, u User, id string) (procurementapi.Scheme, string, error) {
+	var out procurementapi.Scheme
+	etag, err := p.api.Get(ctx, u.call(Procurement, "/api/v1/schemes/"+url.PathEscape(id), nil), &out)
+	return out, etag, err
+}
+
+// CreateScheme makes a draft scheme.
+func (p *Portal) CreateScheme(ctx context.Context, u User, key string, in procurementapi.SchemeInput) (procurementapi.Scheme, error) {
+	return post[procurementapi.Scheme](ctx, p, u.call(Procurement, "/api/v1/schemes", nil), key, in)
+}
+
+// PublishScheme opens a draft scheme to applications, on the version the buyer saw.
+func (p *Portal) PublishScheme(ctx context.Context, u User, id, version, key string) (procurementapi.Scheme, error) {
+	call := u.call(Procurement, "/api/v1/schemes/"+url.PathEscape(id)+"/publish", nil)
+	call.IfMatch = version
+	return post[procurementapi.Scheme](ctx, p, call, key, nil)
+}
+
+// AddProduct adds a product with its first terms to a scheme, on the version the buyer saw.
+func (p *Portal) AddProduct(ctx context.Context, u User, schemeID, version, key string, in procurementapi.ProductInput) (procurementapi.Product, error) {
+	call := u.call(Procurement, "/api/v1/schemes/"+url.PathEscape(schemeID)+"/products", nil)
+	call.IfMatch = version
+	return post[procurementapi.Product](ctx, p, call, key, in)
+}

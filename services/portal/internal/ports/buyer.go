@@ -7,6 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
 
@@ -30,18 +32,30 @@ func (s *Server) schemes(c *gin.Context) {
 	}
 	pager(r, t, page.Next)
 	p.Blocks = []web.Block{{Table: t}}
+	if r.has(auth.RoleBuyer) {
+		p.Blocks = append([]web.Block{{Links: []web.Link{{Label: "Nieuwe regeling", Href: "/inkoop/regelingen/nieuw"}}}}, p.Blocks...)
+	}
 	r.show(p)
 }
 
 // scheme shows a scheme's products, each with the history of its terms.
 func (s *Server) scheme(c *gin.Context) {
 	r := s.req(c)
-	sc, err := s.App.Scheme(r.ctx(), r.user(), c.Param("schemeId"))
+	sc, version, err := s.App.SchemeVersion(r.ctx(), r.user(), c.Param("schemeId"))
 	if err != nil {
 		r.fail(err)
 		return
 	}
 	p := r.page(sc.Title, web.Text(sc.Description))
+	if r.has(auth.RoleBuyer) && sc.Status != "closed" {
+		tasks := web.Block{Heading: "Wat u kunt doen", ID: "taken", Links: []web.Link{{Label: "Product toevoegen", Href: schemePath(sc.ID) + "/producten/nieuw"}}}
+		if sc.Status == "draft" {
+			tasks.Text = "De regeling is een concept: alleen u ziet haar. Publiceer haar als alle producten erin staan."
+			tasks.Form = &web.Form{Action: schemePath(sc.ID) + "/publiceren", Submit: "Regeling publiceren", Key: session.RandomToken(),
+				Hidden: map[string]string{"version": version}}
+		}
+		p.Blocks = append(p.Blocks, tasks)
+	}
 	p.Crumbs = []web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}}
 	p.Blocks = append(p.Blocks, web.Block{Facts: []web.Fact{{Term: "Kenmerk", Value: sc.Reference}, {Term: "Status", Value: web.Label(sc.Status), Tone: web.Tone(sc.Status)},
 		{Term: "Sector", Value: string(sc.Sector)}, {Term: "Open van", Value: web.Date(sc.OpenFrom)}, {Term: "Open tot", Value: web.Date(sc.OpenUntil)}},

@@ -1,0 +1,112 @@
+package ports
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/werkregio/platform/contracts/calendar"
+	"github.com/werkregio/platform/services/portal/internal/app"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+// input is what a form sent: its values, kept to show the form again, and the errors found
+// at its fields, in Dutch. The portal checks what a person can fix at once (a missing
+// field, a date that is none); the service decides the rules, and its refusal is put at the
+// same fields.
+type input struct {
+	Values map[string]string
+	Errs   map[string]string
+}
+
+// input reads the named fields of the form.
+func (r *req) input(names ...string) *input {
+	in := &input{Values: map[string]string{}, Errs: map[string]string{}}
+	for _, n := range names {
+		in.Values[n] = r.form(n)
+	}
+	return in
+}
+
+func (in *input) ok() bool { return len(in.Errs) == 0 }
+
+// text is a field's value; a required one that is empty gets its error.
+func (in *input) text(name string, required bool) string {
+	v := in.Values[name]
+	if required && v == "" {
+		in.Errs[name] = "Vul dit veld in."
+	}
+	return v
+}
+
+// date is a day (YYYY-MM-DD, as a date field sends it).
+func (in *input) date(name string) calendar.Date {
+	d, err := calendar.ParseDate(in.Values[name])
+	if err != nil {
+		in.Errs[name] = "Vul een datum in, bijvoorbeeld 1-3-2027."
+	}
+	return d
+}
+
+// euro is an amount in euro (1250, 1.250,00 or 1250.5) in cents.
+func (in *input) euro(name string) int64 {
+	c, ok := parseEuro(in.Values[name])
+	if !ok || c <= 0 {
+		in.Errs[name] = "Vul een bedrag in euro in, bijvoorbeeld 1250,00."
+	}
+	return c
+}
+
+// integer is a whole number from min to max.
+func (in *input) integer(name string, min, max int) int {
+	n, err := strconv.Atoi(in.Values[name])
+	if err != nil || n < min || n > max {
+		in.Errs[name] = "Vul een heel getal van " + strconv.Itoa(min) + " tot en met " + strconv.Itoa(max) + " in."
+	}
+	return n
+}
+
+// list is a comma-separated field as its items.
+func (in *input) list(name string) []string {
+	out := []string{}
+	for _, v := range strings.Split(in.Values[name], ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// refused puts a service's refusal at the form's fields (a field the service names by its
+// path is the form's field of its last part) and says the rest as a problem above the form.
+func (in *input) refused(err error) *web.Problem {
+	p := problemOf(err)
+	var e *app.Error
+	if !errors.As(err, &e) {
+		return p
+	}
+	p.Fields = nil
+	for _, f := range e.Fields {
+		name := f.Field[strings.LastIndexAny(f.Field, "./")+1:]
+		if _, onForm := in.Values[name]; onForm {
+			in.Errs[name] = sentence(dutchRule(f.Rule, f.Params))
+			continue
+		}
+		p.Fields = append(p.Fields, fieldName(f.Field)+": "+dutchRule(f.Rule, f.Params))
+	}
+	return p
+}
+
+// fill shows the values sent and the errors found in the form's fields.
+func (in *input) fill(f *web.Form) {
+	for i := range f.Fields {
+		fl := &f.Fields[i]
+		if v, ok := in.Values[fl.Name]; ok && fl.Type != "hidden" {
+			fl.Value = v
+		}
+		fl.Error = in.Errs[fl.Name]
+	}
+}
+
+// checkProblem is the problem a form with errors at its fields shows above it.
+var checkProblem = &web.Problem{Title: "Controleer de invoer", Detail: "Niet alle velden zijn goed ingevuld; de fouten staan bij de velden."}
