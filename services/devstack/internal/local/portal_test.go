@@ -310,6 +310,58 @@ func TestPortalInABrowser(t *testing.T) {
 		if !found {
 			t.Errorf("scheme %s is not open with its product", ref)
 		}
+
+		// a tender announced and awarded: the award starts the social-return obligation
+		title := fmt.Sprintf("Onderhoud gemalen %d", time.Now().UnixNano()%1_000_000)
+		u.open("/inkoop/aanbestedingen")
+		u.run(chromedp.Click(`//a[text()="Nieuwe aanbesteding"]`))
+		u.waitSel("#f-estimatedValue")
+		u.check("inkoper-nieuwe-aanbesteding")
+		u.run(chromedp.SetValue("#f-title", title), chromedp.SetValue("#f-expectedPublication", time.Now().AddDate(0, 0, -40).Format("2006-01-02")),
+			chromedp.SetValue("#f-estimatedValue", "2.400.000"), chromedp.SetValue("#f-sroiPercent", "5"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("staat op de kalender")
+		u.run(chromedp.Click(`//tr[contains(., '` + title + `')]//a[text()="Gunnen"]`))
+		u.waitSel("#f-contractorKvk")
+		u.check("inkoper-gunning")
+		u.run(chromedp.SetValue("#f-contractorName", "Waterbouw Hunze BV"), chromedp.SetValue("#f-contractorKvk", "1234567"),
+			chromedp.SetValue("#f-contractValue", "2.350.000,00"), chromedp.SetValue("#f-awardedOn", time.Now().AddDate(0, 0, -2).Format("2006-01-02")),
+			chromedp.SetValue("#f-publicationDate", time.Now().AddDate(0, 0, -30).Format("2006-01-02")),
+			chromedp.SetValue("#f-contractEnd", time.Now().AddDate(2, 0, 0).Format("2006-01-02")), chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-contractorKvk-error") // seven digits: said at the field, the rest kept
+		if v := eval[string](u, `document.querySelector('#f-contractorName').value`); v != "Waterbouw Hunze BV" {
+			t.Errorf("the contractor typed is gone: %q", v)
+		}
+		u.run(chromedp.SetValue("#f-contractorKvk", "12345678"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("is gegund aan Waterbouw Hunze BV")
+		var tenders struct {
+			Items []struct{ ID, Title, Status string }
+		}
+		tg := demoTarget(t, r)
+		if err := tg.Get(context.Background(), "procurement", auth.RoleBuyer, demo.BuyerOrg, "/api/v1/tenders?status=awarded&limit=500", &tenders); err != nil {
+			t.Fatal(err)
+		}
+		id := ""
+		for _, td := range tenders.Items {
+			if td.Title == title {
+				id = td.ID
+			}
+		}
+		if id == "" {
+			t.Fatalf("%s is not awarded", title)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		var project struct {
+			Progress struct{ ObligationCents int64 }
+		}
+		for tg.Get(context.Background(), "sroi", auth.RoleBuyer, demo.BuyerOrg, "/api/v1/projects/prj-"+id, &project) != nil {
+			if time.Now().After(deadline) {
+				t.Fatal("the award made no social-return project")
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if project.Progress.ObligationCents <= 0 {
+			t.Errorf("the award's obligation: %d", project.Progress.ObligationCents)
+		}
 	})
 
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {

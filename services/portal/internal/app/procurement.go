@@ -63,3 +63,22 @@ func (p *Portal) AddProduct(ctx context.Context, u User, schemeID, version, key 
 	call.IfMatch = version
 	return post[procurementapi.Product](ctx, p, call, key, in)
 }
+
+// TenderVersion is a tender with its version (ETag).
+func (p *Portal) TenderVersion(ctx context.Context, u User, id string) (procurementapi.Tender, string, error) {
+	var out procurementapi.Tender
+	etag, err := p.api.Get(ctx, u.call(Procurement, "/api/v1/tenders/"+url.PathEscape(id), nil), &out)
+	return out, etag, err
+}
+
+// AnnounceTender puts a tender on the region's calendar.
+func (p *Portal) AnnounceTender(ctx context.Context, u User, key string, in procurementapi.TenderInput) (procurementapi.Tender, error) {
+	return post[procurementapi.Tender](ctx, p, u.call(Procurement, "/api/v1/tenders", nil), key, in)
+}
+
+// AwardTender records the award, which starts the social-return obligation.
+func (p *Portal) AwardTender(ctx context.Context, u User, id, version, key string, in procurementapi.AwardInput) (procurementapi.Tender, error) {
+	call := u.call(Procurement, "/api/v1/tenders/"+url.PathEscape(id)+"/award", nil)
+	call.IfMatch = version
+	return post[procurementapi.Tender](ctx, p, call, key, in)
+}

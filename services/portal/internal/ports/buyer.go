@@ -180,10 +180,16 @@ func (s *Server) tenders(c *gin.Context) {
 		if a := td.Award; a != nil {
 			award = web.Cell{Text: a.ContractorName, Lines: []string{"KvK " + a.ContractorKvK, web.Euro(a.ContractValueExclVatCents) + " excl. btw", "gegund " + web.Date(a.AwardedOn)}}
 		}
+		if td.Status == "announced" && r.has(auth.RoleBuyer) {
+			award = web.Cell{Text: "Gunnen", Href: tenderPath(td.ID) + "/gunning"}
+		}
 		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: td.Title}, {Text: string(td.Sector)}, {Text: web.Date(td.ExpectedPublication)},
 			{Text: web.Euro(td.EstimatedValueCents)}, {Text: web.Percent(td.SROIBasisPoints)}, web.Status(td.Status), award}})
 	}
 	pager(r, t, page.Next)
+	if r.has(auth.RoleBuyer) {
+		p.Blocks = append(p.Blocks, web.Block{Links: []web.Link{{Label: "Nieuwe aanbesteding", Href: "/inkoop/aanbestedingen/nieuw"}}})
+	}
 	p.Blocks = append(p.Blocks, web.Block{Table: t})
 	r.show(p)
 }

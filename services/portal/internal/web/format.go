@@ -112,11 +112,12 @@ func DateTime[D Day](v D) string {
 	if t.IsZero() {
 		return "–"
 	}
-	t = t.In(amsterdam)
+	t = t.In(Amsterdam)
 	return fmt.Sprintf("%d %s %d %02d:%02d", t.Day(), months[t.Month()-1], t.Year(), t.Hour(), t.Minute())
 }
 
-var amsterdam = func() *time.Location {
+// Amsterdam is the time zone the portal shows times and days in.
+var Amsterdam = func() *time.Location {
 	if l, err := time.LoadLocation("Europe/Amsterdam"); err == nil {
 		return l
 	}
