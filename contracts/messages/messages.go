@@ -136,6 +136,12 @@ func DutchValue(p string) string {
 	if v, ok := nl.Values[p]; ok {
 		return v
 	}
+	if amount, ok := strings.CutPrefix(p, "EUR "); ok { // an amount as the services write it
+		return "€ " + amount
+	}
+	if amount, ok := strings.CutPrefix(p, "-EUR "); ok {
+		return "−€ " + amount
+	}
 	return p
 }
 

@@ -144,6 +144,9 @@ func TestAMessageInDutch(t *testing.T) {
 	if got := m.English(); got != "enrolment enr-1 is enrolled; only a started trajectory can be completed" {
 		t.Errorf("in English: %q", got)
 	}
+	if got := messages.DutchValue("EUR 300.000,00"); got != "€ 300.000,00" {
+		t.Errorf("an amount in Dutch: %s", got)
+	}
 	if got := messages.DutchValue("2026-05-01"); got != "1 mei 2026" {
 		t.Errorf("a day in Dutch: %s", got)
 	}

@@ -364,6 +364,43 @@ func TestPortalInABrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("finance opens a budget, tops it up and cannot reduce it below what is committed", func(t *testing.T) {
+		u := b.signIn(t, "financien@groningen")
+		u.open("/financien/budgetten")
+		u.run(chromedp.Click(`//a[text()="Nieuw budget"]`))
+		u.waitSel("#f-amount")
+		u.check("financien-nieuw-budget")
+		name := fmt.Sprintf("Perspectief op Werk %d", time.Now().UnixNano()%1_000_000)
+		u.run(chromedp.SetValue("#f-name", name), chromedp.SetValue("#f-source", "Perspectief op Werk"), chromedp.SetValue("#f-amount", "250.000,00"),
+			chromedp.SetValue("#f-from", time.Now().Format("2006-01-02")), chromedp.SetValue("#f-until", time.Now().AddDate(1, 0, 0).Format("2006-01-02")),
+			chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-schemes-error") // no scheme ticked: said at the group, the rest kept
+		u.run(chromedp.Click(`#f-schemes input[type="checkbox"]`), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("geopend met € 250.000,00")
+		u.check("financien-budget")
+		u.run(chromedp.SetValue("#ophogen #f-amount", "50.000"), chromedp.SetValue("#ophogen #f-reason", "Aanvullende toekenning PoW, brief 12 maart"),
+			chromedp.Click(`#ophogen button[type="submit"]`))
+		u.waitFor("Toegekend is nu € 300.000,00")
+		u.run(chromedp.SetValue("#verlagen #f-amount", "400.000"), chromedp.SetValue("#verlagen #f-reason", "Bijstelling door de bron"),
+			chromedp.Click(`#verlagen button[type="submit"]`))
+		u.waitFor("Niet verwerkt:")
+		u.see("Van het budget is nog € 300.000,00 vrij")
+		var budgets struct {
+			Items []struct {
+				Name         string
+				GrantedCents int64
+			}
+		}
+		if err := demoTarget(t, r).Get(context.Background(), "payments", auth.RoleFinance, demo.BuyerOrg, "/api/v1/budgets?limit=500", &budgets); err != nil {
+			t.Fatal(err)
+		}
+		for _, bg := range budgets.Items {
+			if bg.Name == name && bg.GrantedCents != 30_000_000 {
+				t.Errorf("%s granted %d, want 30000000", name, bg.GrantedCents)
+			}
+		}
+	})
+
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {
 		buyer := b.signIn(t, "inkoper@groningen")
 		buyer.open("/sroi/projecten")

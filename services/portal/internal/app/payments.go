@@ -76,3 +76,22 @@ func (p *Portal) StatementCSV(ctx context.Context, u User, q url.Values) (*File,
 	call.Accept = "text/csv"
 	return p.api.Open(ctx, call)
 }
+
+// BudgetVersion is a budget with its version (ETag).
+func (p *Portal) BudgetVersion(ctx context.Context, u User, id string) (paymentsapi.Budget, string, error) {
+	var out paymentsapi.Budget
+	etag, err := p.api.Get(ctx, u.call(Payments, "/api/v1/budgets/"+url.PathEscape(id), nil), &out)
+	return out, etag, err
+}
+
+// OpenBudget opens a budget of a financing source for schemes or products.
+func (p *Portal) OpenBudget(ctx context.Context, u User, key string, in paymentsapi.BudgetInput) (paymentsapi.Budget, error) {
+	return post[paymentsapi.Budget](ctx, p, u.call(Payments, "/api/v1/budgets", nil), key, in)
+}
+
+// ChangeBudget tops a budget up or reduces it ("top-ups" or "reductions"), with the reason.
+func (p *Portal) ChangeBudget(ctx context.Context, u User, id, change, version, key string, in paymentsapi.TopUpInput) (paymentsapi.Budget, error) {
+	call := u.call(Payments, "/api/v1/budgets/"+url.PathEscape(id)+"/"+change, nil)
+	call.IfMatch = version
+	return post[paymentsapi.Budget](ctx, p, call, key, in)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/werkregio/platform/contracts/calendar"
 	"github.com/werkregio/platform/contracts/openapi/paymentsapi"
 
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -136,13 +137,16 @@ func (s *Server) budgets(c *gin.Context) {
 	}
 	pager(r, t, page.Next)
 	p.Blocks = []web.Block{{Table: t}}
+	if r.has(auth.RoleFinance) {
+		p.Blocks = append([]web.Block{{Links: []web.Link{{Label: "Nieuw budget", Href: "/financien/budgetten/nieuw"}}}}, p.Blocks...)
+	}
 	r.show(p)
 }
 
 // budget shows a budget with its forecast per month.
 func (s *Server) budget(c *gin.Context) {
 	r := s.req(c)
-	b, err := s.App.Budget(r.ctx(), r.user(), c.Param("budgetId"))
+	b, version, err := s.App.BudgetVersion(r.ctx(), r.user(), c.Param("budgetId"))
 	if err != nil {
 		r.fail(err)
 		return
@@ -167,6 +171,9 @@ func (s *Server) budget(c *gin.Context) {
 		t.Rows = append(t.Rows, row)
 	}
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Prognose", Table: t})
+	if r.has(auth.RoleFinance) {
+		p.Blocks = append(p.Blocks, budgetChangeForms(b.ID, version)...)
+	}
 	r.show(p)
 }
 

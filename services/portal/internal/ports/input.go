@@ -30,6 +30,13 @@ func (r *req) input(names ...string) *input {
 
 func (in *input) ok() bool { return len(in.Errs) == 0 }
 
+// many reads a group of checkboxes: the values ticked (kept comma-separated to show again).
+func (r *req) many(in *input, name string) []string {
+	vals := r.c.PostFormArray(name)
+	in.Values[name] = strings.Join(vals, ",")
+	return vals
+}
+
 // text is a field's value; a required one that is empty gets its error.
 func (in *input) text(name string, required bool) string {
 	v := in.Values[name]

@@ -102,6 +102,19 @@ func problemOf(err error) *web.Problem {
 	return p
 }
 
+// refusal is a service's refusal as one line for a notice: the rules broken, or its detail.
+func refusal(err error) string {
+	var e *app.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return problemOf(err).Detail
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = sentence(dutchRule(f.Rule, f.Params))
+	}
+	return strings.Join(parts, " ")
+}
+
 // dutchDetail is what a refusal says, in Dutch: its rule from the catalogue, or what its
 // kind of refusal means.
 func dutchDetail(e *app.Error) string {

@@ -80,7 +80,7 @@ func (s *Server) publishScheme(c *gin.Context) {
 	id := c.Param("schemeId")
 	sc, err := s.App.PublishScheme(r.ctx(), r.user(), id, r.form("version"), r.form("key"))
 	if isRefusal(err) {
-		r.done("Niet gepubliceerd: "+problemOf(err).Detail, schemePath(id))
+		r.done("Niet gepubliceerd: "+refusal(err), schemePath(id))
 		return
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -29,6 +30,8 @@ type Renderer struct{ t *template.Template }
 func NewRenderer() *Renderer {
 	t := template.Must(template.New("").Funcs(template.FuncMap{
 		"title": Title,
+		// checked: a checkbox's value is among the field's (a comma-separated list)
+		"checked": func(values, v string) bool { return slices.Contains(strings.Split(values, ","), v) },
 		"blockID": func(b Block) string {
 			if b.ID != "" {
 				return b.ID

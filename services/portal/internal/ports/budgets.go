@@ -1,0 +1,129 @@
+package ports
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/contracts/openapi/paymentsapi"
+	"github.com/werkregio/platform/services/portal/internal/session"
+	"github.com/werkregio/platform/services/portal/internal/web"
+)
+
+// Finance's tasks on budgets: open one for a financing source, top it up or reduce it with
+// the source's decision as the reason. Every change is a posting in the budget's ledger.
+
+func budgetPath(id string) string { return "/financien/budgetten/" + url.PathEscape(id) }
+
+func (s *Server) budgetForm(r *req) (*web.Form, error) {
+	q := url.Values{}
+	q.Set("limit", "200")
+	schemes, err := s.App.Schemes(r.ctx(), r.user(), q)
+	if err != nil {
+		return nil, err
+	}
+	var opts []web.Option
+	for _, sc := range schemes.Items {
+		if sc.Status != "closed" {
+			opts = append(opts, web.Option{Value: sc.ID, Label: sc.Title + " (" + sc.Reference + ")"})
+		}
+	}
+	return &web.Form{Action: "/financien/budgetten", Submit: "Budget openen", Key: session.RandomToken(), Fields: []web.Field{
+		{Name: "name", Label: "Naam", Required: true, Hint: "Bijvoorbeeld Regionaal Investeringsfonds 2027."},
+		{Name: "source", Label: "Financieringsbron", Required: true, Hint: "Bijvoorbeeld Perspectief op Werk, ESF+, gemeentelijk werkbudget."},
+		{Name: "amount", Label: "Toegekend bedrag (euro)", Required: true},
+		{Name: "from", Label: "Geldig vanaf", Type: "date", Required: true},
+		{Name: "until", Label: "Geldig tot en met", Type: "date", Required: true},
+		{Name: "schemes", Label: "Regelingen die op dit budget drukken", Type: "checkboxes", Options: opts,
+			Hint: "Een traject dat start in de looptijd van het budget, wordt er volledig uit betaald."},
+	}}, nil
+}
+
+func (s *Server) newBudget(c *gin.Context) {
+	r := s.req(c)
+	f, err := s.budgetForm(r)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	s.showBudgetForm(r, f, nil, http.StatusOK)
+}
+
+func (s *Server) showBudgetForm(r *req, f *web.Form, problem *web.Problem, status int) {
+	p := r.page("Nieuw budget", "Een budget legt vast hoeveel een financieringsbron toekent en welke regelingen erop drukken; geen budget gaat ooit onder nul.")
+	p.Crumbs = []web.Link{{Label: "Budgetten", Href: "/financien/budgetten"}}
+	p.Problem = problem
+	p.Blocks = []web.Block{{Form: f}}
+	r.s.Render.Render(r.c.Writer, status, p)
+}
+
+func (s *Server) openBudget(c *gin.Context) {
+	r := s.req(c)
+	in := r.input("name", "source", "amount", "from", "until")
+	body := paymentsapi.BudgetInput{Name: in.text("name", true), Source: in.text("source", true), AmountCents: in.euro("amount"),
+		From: in.date("from"), Until: in.date("until"), Schemes: r.many(in, "schemes")}
+	if len(body.Schemes) == 0 {
+		in.Errs["schemes"] = "Kies minstens één regeling."
+	}
+	f, err := s.budgetForm(r)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	key := r.form("key")
+	if !in.ok() {
+		f.Key = key
+		in.fill(f)
+		s.showBudgetForm(r, f, checkProblem, http.StatusUnprocessableEntity)
+		return
+	}
+	b, err := s.App.OpenBudget(r.ctx(), r.user(), key, body)
+	if isRefusal(err) {
+		problem := in.refused(err)
+		in.fill(f)
+		s.showBudgetForm(r, f, problem, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	r.done("Budget "+b.Name+" geopend met "+web.Euro(b.GrantedCents)+".", budgetPath(b.ID))
+}
+
+// budgetChangeForms are the top-up and the reduction of the budget page, on its version.
+func budgetChangeForms(id, version string) []web.Block {
+	form := func(change, submit string) *web.Form {
+		return &web.Form{Action: budgetPath(id) + "/" + change, Submit: submit, Key: session.RandomToken(), Hidden: map[string]string{"version": version},
+			Fields: []web.Field{{Name: "amount", Label: "Bedrag (euro)", Required: true},
+				{Name: "reason", Label: "Reden", Required: true, Hint: "Het besluit of de brief van de financieringsbron."}}}
+	}
+	return []web.Block{
+		{Heading: "Ophogen", ID: "ophogen", Text: "Een extra toekenning van de financieringsbron.", Form: form("ophogen", "Budget ophogen")},
+		{Heading: "Verlagen", ID: "verlagen", Text: "Alleen het vrije deel kan worden verlaagd: wat verplicht, te betalen of betaald is, blijft toegekend.", Form: form("verlagen", "Budget verlagen")},
+	}
+}
+
+func (s *Server) changeBudget(change, api, done string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := s.req(c)
+		id := c.Param("budgetId")
+		in := r.input("amount", "reason")
+		body := paymentsapi.TopUpInput{AmountCents: in.euro("amount"), Reason: in.text("reason", true)}
+		if !in.ok() {
+			r.done("Niet verwerkt: vul een bedrag en een reden in.", budgetPath(id)+"#"+change)
+			return
+		}
+		b, err := s.App.ChangeBudget(r.ctx(), r.user(), id, api, r.form("version"), r.form("key"), body)
+		if isRefusal(err) {
+			r.done("Niet verwerkt: "+refusal(err), budgetPath(id)+"#"+change)
+			return
+		}
+		if err != nil {
+			r.fail(err)
+			return
+		}
+		r.done(done+" Toegekend is nu "+web.Euro(b.GrantedCents)+", vrij "+web.Euro(b.FreeCents)+".", budgetPath(id))
+	}
+}
