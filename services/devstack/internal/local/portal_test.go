@@ -116,6 +116,20 @@ func TestPortalInABrowser(t *testing.T) {
 			t.Error("the BSN is on the page or in its URL")
 		}
 		u.check("opdrachtnemer-verklaring")
+		declaration := u.location()
+		// the buyer decides it: a rejection needs a reason, an approval counts it
+		buyer := b.signIn(t, "inkoper@groningen")
+		buyer.open(declaration)
+		buyer.waitSel("#besluit")
+		buyer.check("inkoper-verklaring-besluiten")
+		buyer.run(chromedp.SetValue("#f-besluit", "afwijzen"), chromedp.Click(`#besluit button[type="submit"]`))
+		buyer.waitFor("zeg bij afwijzen waarom")
+		buyer.run(chromedp.SetValue("#f-besluit", "goedkeuren"), chromedp.SetValue("#f-reden", "Arbeidsovereenkomst gezien"),
+			chromedp.Click(`#besluit button[type="submit"]`))
+		buyer.waitFor("Besluit vastgelegd: de verklaring is goedgekeurd")
+		buyer.dontSee("Besluit vastleggen")
+		u.open(declaration)
+		u.see("Arbeidsovereenkomst gezien")
 		// the refusal of a bad BSN is said at the field, and keeps what was typed
 		u.run(chromedp.Click(`//a[text()="Project"]`))
 		u.waitSel("#kandidaat")

@@ -51,3 +51,25 @@ func (p *Portal) csv(ctx context.Context, call Call) (*File, error) {
 	call.Accept = "text/csv"
 	return p.api.Open(ctx, call)
 }
+
+// DeclarationVersion is a declaration with its version (ETag).
+func (p *Portal) DeclarationVersion(ctx context.Context, u User, id string) (sroiapi.Declaration, string, error) {
+	var out sroiapi.Declaration
+	etag, err := p.api.Get(ctx, u.call(Sroi, "/api/v1/declarations/"+url.PathEscape(id), nil), &out)
+	return out, etag, err
+}
+
+// Decide approves or rejects a declaration (a rejection says why), on the version decided on.
+func (p *Portal) Decide(ctx context.Context, u User, id string, approve bool, reason, version, key string) (sroiapi.Declaration, error) {
+	verb := "/reject"
+	if approve {
+		verb = "/approve"
+	}
+	call := u.call(Sroi, "/api/v1/declarations/"+url.PathEscape(id)+verb, nil)
+	call.IfMatch = version
+	in := sroiapi.DecisionInput{}
+	if reason != "" {
+		in.Reason = &reason
+	}
+	return post[sroiapi.Declaration](ctx, p, call, key, in)
+}

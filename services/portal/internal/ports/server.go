@@ -63,6 +63,7 @@ func (s *Server) Mount(r *gin.Engine) {
 	sroi.GET("/sroi/projecten/:projectId", s.project)
 	sroi.POST("/sroi/projecten/:projectId/verklaringen", s.requireRole(auth.RoleContractor), s.declare)
 	sroi.GET("/sroi/verklaringen/:declarationId", s.declaration)
+	sroi.POST("/sroi/verklaringen/:declarationId/besluit", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator), s.decide)
 
 	fin := a.Group("/", s.requireRole(auth.RoleFinance))
 	fin.GET("/financien/termijnen", s.tranches)

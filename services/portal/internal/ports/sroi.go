@@ -406,7 +406,7 @@ func parseEuro(s string) (int64, bool) {
 // declaration shows a declaration with the calculation trace of its value, line by line.
 func (s *Server) declaration(c *gin.Context) {
 	r := s.req(c)
-	d, err := s.App.Declaration(r.ctx(), r.user(), c.Param("declarationId"))
+	d, version, err := s.App.DeclarationVersion(r.ctx(), r.user(), c.Param("declarationId"))
 	if err != nil {
 		r.fail(err)
 		return
@@ -438,7 +438,44 @@ func (s *Server) declaration(c *gin.Context) {
 		}
 		p.Blocks = append(p.Blocks, web.Block{Table: ref})
 	}
+	if d.Status == "submitted" && r.has(auth.RoleBuyer, auth.RoleCoordinator) {
+		p.Blocks = append(p.Blocks, decisionBlock(d.ID, version))
+	}
 	r.show(p)
+}
+
+// decisionBlock is the decision on a submitted declaration: approve it (a note is
+// optional) or reject it, saying why; the contractor reads the reason.
+func decisionBlock(id, version string) web.Block {
+	return web.Block{Heading: "Besluiten", ID: "besluit", Text: "Een goedgekeurde verklaring telt voor de verplichting. Bij afwijzen leest de opdrachtnemer uw reden.",
+		Form: &web.Form{Action: "/sroi/verklaringen/" + url.PathEscape(id) + "/besluit", Submit: "Besluit vastleggen", Key: session.RandomToken(),
+			Hidden: map[string]string{"version": version}, Fields: []web.Field{
+				{Name: "besluit", Label: "Besluit", Type: "select", Required: true, Value: "goedkeuren",
+					Options: []web.Option{{Value: "goedkeuren", Label: "Goedkeuren"}, {Value: "afwijzen", Label: "Afwijzen"}}},
+				{Name: "reden", Label: "Reden", Type: "textarea", Hint: "Verplicht bij afwijzen (minstens 5 tekens)."},
+			}}}
+}
+
+// decide records a buyer's or the werkplein's decision.
+func (s *Server) decide(c *gin.Context) {
+	r := s.req(c)
+	id := c.Param("declarationId")
+	approve, reason := r.form("besluit") == "goedkeuren", r.form("reden")
+	back := "/sroi/verklaringen/" + url.PathEscape(id)
+	if !approve && len([]rune(reason)) < 5 {
+		r.done("Niet vastgelegd: zeg bij afwijzen waarom (minstens 5 tekens).", back+"#besluit")
+		return
+	}
+	d, err := s.App.Decide(r.ctx(), r.user(), id, approve, reason, r.form("version"), r.form("key"))
+	if isRefusal(err) {
+		r.done("Niet vastgelegd: "+refusal(err), back)
+		return
+	}
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	r.done("Besluit vastgelegd: de verklaring is "+web.Label(d.Status)+".", back)
 }
 
 // statusField is a filter of statuses, in Dutch.
