@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
 
 // IsUnavailable reports whether err means the store could not be reached or did not answer
@@ -16,6 +17,11 @@ func IsUnavailable(err error) bool {
 	}
 	var se mongo.ServerError
 	if errors.As(err, &se) && (se.HasErrorLabel("RetryableWriteError") || se.HasErrorLabel("TransientTransactionError")) {
+		return true
+	}
+	// no server selected in time: the port closed or nothing answers (it wraps the last
+	// network error only when a connection was tried within the wait)
+	if errors.As(err, &topology.ServerSelectionError{}) {
 		return true
 	}
 	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||
