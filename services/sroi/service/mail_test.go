@@ -101,6 +101,13 @@ func TestNotificationsAreEmailedOncePerCause(t *testing.T) {
 		"buyer":      obj{"name": "Inkoper Groningen", "email": "inkoop@groningen.example.nl"},
 		"contractor": obj{"name": "SROI-coördinator", "email": "sroi@bouwnoord.example.nl"},
 		"werkplein":  obj{"name": "Werkplein", "email": "werkplein@groningen.example.nl"}}, nil), 200)
+	defer func() {
+		if t.Failed() {
+			for _, m := range mails(t, web) {
+				t.Log("mail:", m.Subject)
+			}
+		}
+	}()
 	kittest.Eventually(t, "the reminder", 20*time.Second, func() bool {
 		for _, m := range mails(t, web) {
 			if strings.Contains(m.Subject, "dagen voor") {
@@ -109,8 +116,9 @@ func TestNotificationsAreEmailedOncePerCause(t *testing.T) {
 		}
 		return false
 	})
-	// the award's notice went out before anyone's address was known (no e-mail); the
-	// reminder went to the contractor and the werkplein, once, however often rechecked
+	// the award's notice (and a reminder computed before the parties were named) waited for
+	// an address and went out once the parties were set; the reminder went to the contractor
+	// and the werkplein, once, however often rechecked
 	time.Sleep(1500 * time.Millisecond)
 	n, behind := 0, 0
 	for _, m := range mails(t, web) {
@@ -133,6 +141,15 @@ func TestNotificationsAreEmailedOncePerCause(t *testing.T) {
 				t.Fatalf("reminder to %v", to)
 			}
 		}
+	}
+	award := 0
+	for _, m := range mails(t, web) {
+		if strings.HasPrefix(m.Subject, "Social return: verplichting van") {
+			award++
+		}
+	}
+	if award != 1 {
+		t.Errorf("%d e-mails of the obligation, want the one that waited for the parties' addresses", award)
 	}
 	if n != 1 || behind != 1 {
 		t.Fatalf("%d reminders, want 1 (%s)", n, strconv.Itoa(len(mails(t, web))))

@@ -249,6 +249,20 @@ func (n *Notifications) Sent(ctx context.Context, cause string, at time.Time) er
 	return err
 }
 
+func (n *Notifications) Unaddressed(ctx context.Context, cause string, at time.Time) error {
+	_, err := n.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: cause}}, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "unaddressed"}, {Key: "sentAt", Value: at.UTC()}}}})
+	return err
+}
+
+func (n *Notifications) Readdress(ctx context.Context, projectID string, since time.Time) (int, error) {
+	res, err := n.coll.UpdateMany(ctx, bson.D{{Key: "projectId", Value: projectID}, {Key: "status", Value: "unaddressed"}, {Key: "at", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "pending"}, {Key: "retryAt", Value: since.UTC()}}}})
+	if err != nil {
+		return 0, err
+	}
+	return int(res.ModifiedCount), nil
+}
+
 func (n *Notifications) Failed(ctx context.Context, cause, reason string, retryAt time.Time) error {
 	_, err := n.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: cause}}, bson.D{
 		{Key: "$set", Value: bson.D{{Key: "error", Value: reason}, {Key: "retryAt", Value: retryAt.UTC()}}},

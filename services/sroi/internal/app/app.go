@@ -108,6 +108,10 @@ type Notifications interface {
 	Due(ctx context.Context, now time.Time, limit int) ([]Notification, error)
 	Sent(ctx context.Context, cause string, at time.Time) error
 	Failed(ctx context.Context, cause, reason string, retryAt time.Time) error
+	// Unaddressed keeps one no party had an address for; Readdress makes a project's
+	// unaddressed ones since a day pending again (its parties were set).
+	Unaddressed(ctx context.Context, cause string, at time.Time) error
+	Readdress(ctx context.Context, projectID string, since time.Time) (int, error)
 }
 
 // Mailer sends a notification as an e-mail to the addresses; its cause makes a resend

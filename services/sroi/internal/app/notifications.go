@@ -46,8 +46,8 @@ func (s *Service) Deliver(ctx context.Context) (int, error) {
 				to = append(to, c)
 			}
 		}
-		if len(to) == 0 {
-			if err := s.Notifications.Sent(ctx, n.Cause, s.now()); err != nil {
+		if len(to) == 0 { // sent once the project's parties are known (SetParties)
+			if err := s.Notifications.Unaddressed(ctx, n.Cause, s.now()); err != nil {
 				return sent, err
 			}
 			continue

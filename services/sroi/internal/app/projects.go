@@ -165,10 +165,20 @@ func (s *Service) OverrideObligation(ctx context.Context, p auth.Principal, id s
 }
 
 // SetParties names the project's three responsible persons.
+// A notice that found no party's address (the award's, a reminder computed before the
+// buyer named the parties) is sent now, if it is not older than a month.
 func (s *Service) SetParties(ctx context.Context, p auth.Principal, id string, in domain.Parties) (*domain.Project, error) {
-	return s.changeProject(ctx, p, id, "project.parties-changed", catalog.TypeProjectPartiesChanged, func(pr *domain.Project) error {
+	pr, err := s.changeProject(ctx, p, id, "project.parties-changed", catalog.TypeProjectPartiesChanged, func(pr *domain.Project) error {
 		return pr.SetParties(in, s.now())
 	})
+	if err != nil || s.Notifications == nil {
+		return pr, err
+	}
+	if n, err := s.Notifications.Readdress(ctx, id, s.now().AddDate(0, -1, 0)); err != nil || n == 0 {
+		return pr, err
+	}
+	_, err = s.Deliver(ctx) // a failed send is retried by the mail job
+	return pr, err
 }
 
 // SetDeadline moves a project's deadline.
