@@ -3,7 +3,8 @@ package ports
 import "testing"
 
 func TestInputsOfForms(t *testing.T) {
-	for in, want := range map[string]int64{"1250": 125000, "1250,5": 125050, "1.250,50": 125050, "1250.50": 125050, "€ 12,34": 1234} {
+	for in, want := range map[string]int64{"1250": 125000, "1250,5": 125050, "1.250,50": 125050, "1250.50": 125050, "€ 12,34": 1234,
+		"2.400.000": 240000000, "50.000": 5000000, "1.250": 125000, "12.5": 1250} {
 		if got, ok := parseEuro(in); !ok || got != want {
 			t.Errorf("parseEuro(%q) = %d, %v", in, got, ok)
 		}

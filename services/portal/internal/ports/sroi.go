@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -380,9 +381,15 @@ func validBSN(s string) bool {
 	return sum%11 == 0 && s != "000000000"
 }
 
-// parseEuro reads "1250", "1250,5" or "1.250,50" (and a dot as the decimal point) into cents.
+// parseEuro reads "1250", "1250,5", "1.250,50" or "2.400.000" (dots between groups of three
+// digits are thousands, as Dutch writes them; otherwise a dot is the decimal point) into cents.
+var thousands = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3})+$`)
+
 func parseEuro(s string) (int64, bool) {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
+	if !strings.Contains(s, ",") && thousands.MatchString(s) {
+		s = strings.ReplaceAll(s, ".", "")
+	}
 	if strings.Contains(s, ",") {
 		s = strings.ReplaceAll(s, ".", "")
 		s = strings.Replace(s, ",", ".", 1)
