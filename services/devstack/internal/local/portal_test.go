@@ -337,15 +337,15 @@ func TestPortalInABrowser(t *testing.T) {
 		u.run(chromedp.Click(`//tr[contains(., '` + title + `')]//a[text()="Gunnen"]`))
 		u.waitSel("#f-contractorKvk")
 		u.check("inkoper-gunning")
-		u.run(chromedp.SetValue("#f-contractorName", "Waterbouw Hunze BV"), chromedp.SetValue("#f-contractorKvk", "1234567"),
-			chromedp.SetValue("#f-contractValue", "2.350.000,00"), chromedp.SetValue("#f-awardedOn", time.Now().AddDate(0, 0, -2).Format("2006-01-02")),
+		u.run(chromedp.SetValue("#f-contractorName", "Waterbouw Hunze BV"), chromedp.SetValue("#f-contractorKvk", "12345678"),
+			chromedp.SetValue("#f-contractValue", "twee miljoen"), chromedp.SetValue("#f-awardedOn", time.Now().AddDate(0, 0, -2).Format("2006-01-02")),
 			chromedp.SetValue("#f-publicationDate", time.Now().AddDate(0, 0, -30).Format("2006-01-02")),
 			chromedp.SetValue("#f-contractEnd", time.Now().AddDate(2, 0, 0).Format("2006-01-02")), chromedp.Click(`main form button[type="submit"]`))
-		u.waitSel("#f-contractorKvk-error") // seven digits: said at the field, the rest kept
+		u.waitSel("#f-contractValue-error") // not an amount: said at the field, the rest kept
 		if v := eval[string](u, `document.querySelector('#f-contractorName').value`); v != "Waterbouw Hunze BV" {
 			t.Errorf("the contractor typed is gone: %q", v)
 		}
-		u.run(chromedp.SetValue("#f-contractorKvk", "12345678"), chromedp.Click(`main form button[type="submit"]`))
+		u.run(chromedp.SetValue("#f-contractValue", "2.350.000,00"), chromedp.Click(`main form button[type="submit"]`))
 		u.waitFor("is gegund aan Waterbouw Hunze BV")
 		var tenders struct {
 			Items []struct{ ID, Title, Status string }
