@@ -415,6 +415,29 @@ func TestPortalInABrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("work coach registers a job seeker with their consent, the BSN never shown again", func(t *testing.T) {
+		u := b.signIn(t, "werkcoach@groningen")
+		u.open("/deelnemers")
+		u.run(chromedp.Click(`//a[text()="Deelnemer inschrijven"]`))
+		u.waitSel("#f-bsn")
+		u.check("werkcoach-inschrijven")
+		bsn := newBSN(t)
+		name := fmt.Sprintf("Sanne de Vries %d", time.Now().UnixNano()%1_000_000)
+		u.run(chromedp.SetValue("#f-name", name), chromedp.SetValue("#f-bsn", bsn), chromedp.SetValue("#f-municipality", "Delfzijl"),
+			chromedp.SetValue("#f-purpose", "Begeleiding naar werk en delen met de opleider"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-targetGroups-error") // no target group: said at the group; the BSN is typed anew, never sent back
+		if strings.Contains(u.html(), bsn) {
+			t.Fatal("the BSN is on the page shown again")
+		}
+		u.run(chromedp.Click(`#f-targetGroups input[value="participatiewet"]`), chromedp.SetValue("#f-bsn", bsn), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("is ingeschreven")
+		u.see(name, "Delfzijl")
+		if strings.Contains(u.html(), bsn) || strings.Contains(u.location(), bsn) {
+			t.Error("the BSN is on the participant's page or in its URL")
+		}
+		u.check("werkcoach-ingeschreven")
+	})
+
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {
 		buyer := b.signIn(t, "inkoper@groningen")
 		buyer.open("/sroi/projecten")

@@ -51,3 +51,9 @@ func (p *Portal) ReportAttendance(ctx context.Context, u User, enrolmentID, key 
 func (p *Portal) Outcomes(ctx context.Context, u User) (participantsapi.OutcomesReport, error) {
 	return get[participantsapi.OutcomesReport](ctx, p, u.call(Participants, "/api/v1/reports/outcomes", nil))
 }
+
+// RegisterParticipant registers a job seeker with the consent they gave; the BSN goes to the
+// service in the body only, is sealed there and never comes back.
+func (p *Portal) RegisterParticipant(ctx context.Context, u User, key string, in participantsapi.ParticipantInput) (participantsapi.Participant, error) {
+	return post[participantsapi.Participant](ctx, p, u.call(Participants, "/api/v1/participants", nil), key, in)
+}

@@ -49,6 +49,9 @@ func (s *Server) participants(c *gin.Context) {
 	}
 	pager(r, t, page.Next)
 	p.Blocks = []web.Block{{Table: t}}
+	if r.has(auth.RoleWorkCoach, auth.RoleCoordinator) {
+		p.Blocks = append([]web.Block{{Links: []web.Link{{Label: "Deelnemer inschrijven", Href: "/deelnemers/nieuw"}}}}, p.Blocks...)
+	}
 	r.show(p)
 }
 

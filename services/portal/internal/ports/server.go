@@ -92,6 +92,8 @@ func (s *Server) Mount(r *gin.Engine) {
 
 	coach := a.Group("/", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin))
 	coach.GET("/deelnemers", s.participants)
+	coach.GET("/deelnemers/nieuw", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.newParticipant)
+	coach.POST("/deelnemers", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.registerParticipant)
 	coach.GET("/deelnemers/:participantId", s.participant)
 	coach.POST("/deelnemers/:participantId/bsn", s.requireRole(auth.RoleCoordinator), s.revealBSN)
 	coach.GET("/resultaten", s.outcomes)
