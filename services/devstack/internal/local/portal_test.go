@@ -436,6 +436,20 @@ func TestPortalInABrowser(t *testing.T) {
 			t.Error("the BSN is on the participant's page or in its URL")
 		}
 		u.check("werkcoach-ingeschreven")
+		// and enrols them in a provider's start, chosen as one thing
+		u.run(chromedp.Click(`//a[text()="Inschrijven op een traject"]`))
+		u.waitSel("#f-start")
+		u.check("werkcoach-inschrijven-traject")
+		first := eval[string](u, `document.querySelector('#f-start').options.length > 1 ? document.querySelector('#f-start').options[1].value : ''`)
+		if first == "" {
+			t.Fatal("no start to choose")
+		}
+		u.run(chromedp.SetValue("#f-start", first), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("is ingeschreven op")
+		if !strings.Contains(u.location(), "/trajecten/") {
+			t.Errorf("after enrolling: %s", u.location())
+		}
+		u.check("werkcoach-traject")
 	})
 
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {

@@ -57,3 +57,8 @@ func (p *Portal) Outcomes(ctx context.Context, u User) (participantsapi.Outcomes
 func (p *Portal) RegisterParticipant(ctx context.Context, u User, key string, in participantsapi.ParticipantInput) (participantsapi.Participant, error) {
 	return post[participantsapi.Participant](ctx, p, u.call(Participants, "/api/v1/participants", nil), key, in)
 }
+
+// Enrol enrols a participant in a provider's start of a product.
+func (p *Portal) Enrol(ctx context.Context, u User, key string, in participantsapi.EnrolmentInput) (participantsapi.Enrolment, error) {
+	return post[participantsapi.Enrolment](ctx, p, u.call(Participants, "/api/v1/enrolments", nil), key, in)
+}

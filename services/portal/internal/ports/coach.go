@@ -89,7 +89,11 @@ func (s *Server) renderParticipant(r *req, bsn string, problem *web.Problem, sta
 		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: e.ProductName, Href: "/trajecten/" + url.PathEscape(e.ID)}, {Text: e.ProviderName},
 			{Text: web.Date(e.StartDate)}, web.Status(e.Status), {Lines: milestones(e)}}})
 	}
-	p.Blocks = append(p.Blocks, web.Block{Heading: "Trajecten", Table: t})
+	trajectories := web.Block{Heading: "Trajecten", Table: t}
+	if r.has(auth.RoleWorkCoach, auth.RoleCoordinator) && pt.Consent.WithdrawnOn == nil {
+		trajectories.Links = []web.Link{{Label: "Inschrijven op een traject", Href: participantPath(pt.ID) + "/inschrijven"}}
+	}
+	p.Blocks = append(p.Blocks, trajectories)
 	if r.has(auth.RoleCoordinator) && bsn == "" {
 		p.Blocks = append(p.Blocks, web.Block{Heading: "BSN opvragen", ID: "bsn",
 			Text: "Alleen als het werk het vraagt (bijvoorbeeld voor een melding aan UWV). Uw naam, de reden en het moment worden vastgelegd.",

@@ -95,6 +95,8 @@ func (s *Server) Mount(r *gin.Engine) {
 	coach.GET("/deelnemers/nieuw", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.newParticipant)
 	coach.POST("/deelnemers", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.registerParticipant)
 	coach.GET("/deelnemers/:participantId", s.participant)
+	coach.GET("/deelnemers/:participantId/inschrijven", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.enrolPage)
+	coach.POST("/deelnemers/:participantId/inschrijven", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.enrol)
 	coach.POST("/deelnemers/:participantId/bsn", s.requireRole(auth.RoleCoordinator), s.revealBSN)
 	coach.GET("/resultaten", s.outcomes)
 
