@@ -51,11 +51,8 @@ func (s *Server) newBudget(c *gin.Context) {
 }
 
 func (s *Server) showBudgetForm(r *req, f *web.Form, problem *web.Problem, status int) {
-	p := r.page("Nieuw budget", "Een budget legt vast hoeveel een financieringsbron toekent en welke regelingen erop drukken; geen budget gaat ooit onder nul.")
-	p.Crumbs = []web.Link{{Label: "Budgetten", Href: "/financien/budgetten"}}
-	p.Problem = problem
-	p.Blocks = []web.Block{{Form: f}}
-	r.s.Render.Render(r.c.Writer, status, p)
+	r.formPage("Nieuw budget", "Een budget legt vast hoeveel een financieringsbron toekent en welke regelingen erop drukken; geen budget gaat ooit onder nul.",
+		[]web.Link{{Label: "Budgetten", Href: "/financien/budgetten"}}, f, problem, status)
 }
 
 func (s *Server) openBudget(c *gin.Context) {
@@ -71,25 +68,11 @@ func (s *Server) openBudget(c *gin.Context) {
 		r.fail(err)
 		return
 	}
-	key := r.form("key")
-	if !in.ok() {
-		f.Key = key
-		in.fill(f)
-		s.showBudgetForm(r, f, checkProblem, http.StatusUnprocessableEntity)
-		return
-	}
-	b, err := s.App.OpenBudget(r.ctx(), r.user(), key, body)
-	if isRefusal(err) {
-		problem := in.refused(err)
-		in.fill(f)
-		s.showBudgetForm(r, f, problem, http.StatusUnprocessableEntity)
-		return
-	}
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	r.done("Budget "+b.Name+" geopend met "+web.Euro(b.GrantedCents)+".", budgetPath(b.ID))
+	submit(r, in, f, func(f *web.Form, p *web.Problem, status int) { s.showBudgetForm(r, f, p, status) },
+		func(key string) (paymentsapi.Budget, error) { return s.App.OpenBudget(r.ctx(), r.user(), key, body) },
+		func(b paymentsapi.Budget) {
+			r.done("Budget "+b.Name+" geopend met "+web.Euro(b.GrantedCents)+".", budgetPath(b.ID))
+		})
 }
 
 // budgetChangeForms are the top-up and the reduction of the budget page, on its version.

@@ -85,11 +85,8 @@ func (s *Server) enrolPage(c *gin.Context) {
 }
 
 func (s *Server) showEnrolForm(r *req, pt participantsapi.Participant, f *web.Form, problem *web.Problem, status int) {
-	p := r.page("Inschrijven: "+pt.Name, "Schrijf de deelnemer in op een start van een opleider. De opleider ziet de inschrijving en meldt de start, de aanwezigheid en de mijlpalen.")
-	p.Crumbs = []web.Link{{Label: "Deelnemers", Href: "/deelnemers"}, {Label: pt.Name, Href: participantPath(pt.ID)}}
-	p.Problem = problem
-	p.Blocks = []web.Block{{Form: f}}
-	r.s.Render.Render(r.c.Writer, status, p)
+	r.formPage("Inschrijven: "+pt.Name, "Schrijf de deelnemer in op een start van een opleider. De opleider ziet de inschrijving en meldt de start, de aanwezigheid en de mijlpalen.",
+		[]web.Link{{Label: "Deelnemers", Href: "/deelnemers"}, {Label: pt.Name, Href: participantPath(pt.ID)}}, f, problem, status)
 }
 
 func (s *Server) enrol(c *gin.Context) {
@@ -117,24 +114,12 @@ func (s *Server) enrol(c *gin.Context) {
 		r.fail(err)
 		return
 	}
-	key := r.form("key")
-	if !in.ok() {
-		f.Key = key
-		in.fill(f)
-		s.showEnrolForm(r, pt, f, checkProblem, http.StatusUnprocessableEntity)
-		return
-	}
-	e, err := s.App.Enrol(r.ctx(), r.user(), key, participantsapi.EnrolmentInput{ParticipantID: id, ContractID: parts[0], ProductID: parts[1],
-		Location: parts[2], StartDate: day})
-	if isRefusal(err) {
-		problem := in.refused(err)
-		in.fill(f)
-		s.showEnrolForm(r, pt, f, problem, http.StatusUnprocessableEntity)
-		return
-	}
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	r.done(pt.Name+" is ingeschreven op "+e.ProductName+" bij "+e.ProviderName+", start "+web.Date(e.StartDate)+".", "/trajecten/"+url.PathEscape(e.ID))
+	submit(r, in, f, func(f *web.Form, p *web.Problem, status int) { s.showEnrolForm(r, pt, f, p, status) },
+		func(key string) (participantsapi.Enrolment, error) {
+			return s.App.Enrol(r.ctx(), r.user(), key, participantsapi.EnrolmentInput{ParticipantID: id, ContractID: parts[0], ProductID: parts[1],
+				Location: parts[2], StartDate: day})
+		},
+		func(e participantsapi.Enrolment) {
+			r.done(pt.Name+" is ingeschreven op "+e.ProductName+" bij "+e.ProviderName+", start "+web.Date(e.StartDate)+".", "/trajecten/"+url.PathEscape(e.ID))
+		})
 }

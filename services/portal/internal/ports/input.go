@@ -2,6 +2,7 @@ package ports
 
 import (
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -117,3 +118,37 @@ func (in *input) fill(f *web.Form) {
 
 // checkProblem is the problem a form with errors at its fields shows above it.
 var checkProblem = &web.Problem{Title: "Controleer de invoer", Detail: "Niet alle velden zijn goed ingevuld; de fouten staan bij de velden."}
+
+// formPage shows a task's form on a page of its own, what went wrong above it.
+func (r *req) formPage(title, lead string, crumbs []web.Link, f *web.Form, problem *web.Problem, status int) {
+	p := r.page(title, lead)
+	p.Crumbs, p.Problem = crumbs, problem
+	p.Blocks = []web.Block{{Form: f}}
+	r.s.Render.Render(r.c.Writer, status, p)
+}
+
+// submit ends a form's post, the same way for every task: a form with errors at its fields
+// is shown again keeping its Idempotency-Key (it was not sent); otherwise send carries it out
+// with the key, a refusal is shown at the fields (the form has a new key: the corrected form
+// is another request), a failure as a page, and done follows the effect.
+func submit[T any](r *req, in *input, f *web.Form, show func(*web.Form, *web.Problem, int), send func(key string) (T, error), done func(T)) {
+	key := r.form("key")
+	if !in.ok() {
+		f.Key = key
+		in.fill(f)
+		show(f, checkProblem, http.StatusUnprocessableEntity)
+		return
+	}
+	v, err := send(key)
+	if isRefusal(err) {
+		problem := in.refused(err)
+		in.fill(f)
+		show(f, problem, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	done(v)
+}

@@ -2,7 +2,6 @@ package ports
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,11 +37,8 @@ func (s *Server) newParticipant(c *gin.Context) {
 }
 
 func (s *Server) showParticipantForm(r *req, f *web.Form, problem *web.Problem, status int) {
-	p := r.page("Deelnemer inschrijven", "Schrijf een werkzoekende in met de toestemming die hij of zij gaf. Zonder toestemming kan niemand worden ingeschreven op een traject.")
-	p.Crumbs = []web.Link{{Label: "Deelnemers", Href: "/deelnemers"}}
-	p.Problem = problem
-	p.Blocks = []web.Block{{Form: f}}
-	r.s.Render.Render(r.c.Writer, status, p)
+	r.formPage("Deelnemer inschrijven", "Schrijf een werkzoekende in met de toestemming die hij of zij gaf. Zonder toestemming kan niemand worden ingeschreven op een traject.",
+		[]web.Link{{Label: "Deelnemers", Href: "/deelnemers"}}, f, problem, status)
 }
 
 // registerParticipant sends the registration; the BSN is in the body only, and a form shown
@@ -64,23 +60,9 @@ func (s *Server) registerParticipant(c *gin.Context) {
 	if !validBSN(bsn) {
 		in.Errs["bsn"] = "Vul een BSN van 8 of 9 cijfers in dat de elfproef doorstaat."
 	}
-	f, key := participantForm(), r.form("key")
-	if !in.ok() {
-		f.Key = key
-		in.fill(f)
-		s.showParticipantForm(r, f, checkProblem, http.StatusUnprocessableEntity)
-		return
-	}
-	pt, err := s.App.RegisterParticipant(r.ctx(), r.user(), key, body)
-	if isRefusal(err) {
-		problem := in.refused(err)
-		in.fill(f)
-		s.showParticipantForm(r, f, problem, http.StatusUnprocessableEntity)
-		return
-	}
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	r.done(pt.Name+" is ingeschreven.", "/deelnemers/"+url.PathEscape(pt.ID))
+	submit(r, in, participantForm(), func(f *web.Form, p *web.Problem, status int) { s.showParticipantForm(r, f, p, status) },
+		func(key string) (participantsapi.Participant, error) {
+			return s.App.RegisterParticipant(r.ctx(), r.user(), key, body)
+		},
+		func(pt participantsapi.Participant) { r.done(pt.Name+" is ingeschreven.", participantPath(pt.ID)) })
 }

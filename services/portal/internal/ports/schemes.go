@@ -37,11 +37,8 @@ func (s *Server) newScheme(c *gin.Context) {
 }
 
 func (s *Server) showSchemeForm(r *req, f *web.Form, problem *web.Problem, status int) {
-	p := r.page("Nieuwe regeling", "Een Open House-regeling begint als concept: alleen u ziet haar tot u haar publiceert. Voeg eerst de producten toe.")
-	p.Crumbs = []web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}}
-	p.Problem = problem
-	p.Blocks = []web.Block{{Form: f}}
-	r.s.Render.Render(r.c.Writer, status, p)
+	r.formPage("Nieuwe regeling", "Een Open House-regeling begint als concept: alleen u ziet haar tot u haar publiceert. Voeg eerst de producten toe.",
+		[]web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}}, f, problem, status)
 }
 
 func (s *Server) createScheme(c *gin.Context) {
@@ -50,25 +47,13 @@ func (s *Server) createScheme(c *gin.Context) {
 	body := procurementapi.SchemeInput{Reference: in.text("reference", true), Title: in.text("title", true),
 		Description: optional.Of(in.text("description", false)), Sector: procurementapi.Sector(in.text("sector", true)),
 		OpenFrom: in.date("openFrom"), OpenUntil: in.date("openUntil")}
-	f, key := schemeForm(), r.form("key")
-	if !in.ok() { // not sent: the form keeps its key
-		f.Key = key
-		in.fill(f)
-		s.showSchemeForm(r, f, checkProblem, http.StatusUnprocessableEntity)
-		return
-	}
-	sc, err := s.App.CreateScheme(r.ctx(), r.user(), key, body) // refused, the corrected form is a new request: a new key
-	if isRefusal(err) {
-		problem := in.refused(err)
-		in.fill(f)
-		s.showSchemeForm(r, f, problem, http.StatusUnprocessableEntity)
-		return
-	}
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	r.done("Regeling "+sc.Title+" aangemaakt als concept. Voeg de producten toe en publiceer haar.", schemePath(sc.ID))
+	submit(r, in, schemeForm(), func(f *web.Form, p *web.Problem, status int) { s.showSchemeForm(r, f, p, status) },
+		func(key string) (procurementapi.Scheme, error) {
+			return s.App.CreateScheme(r.ctx(), r.user(), key, body)
+		},
+		func(sc procurementapi.Scheme) {
+			r.done("Regeling "+sc.Title+" aangemaakt als concept. Voeg de producten toe en publiceer haar.", schemePath(sc.ID))
+		})
 }
 
 func schemePath(id string) string { return "/inkoop/regelingen/" + url.PathEscape(id) }
@@ -132,11 +117,8 @@ func (s *Server) newProduct(c *gin.Context) {
 }
 
 func (s *Server) showProductForm(r *req, sc procurementapi.Scheme, f *web.Form, problem *web.Problem, status int) {
-	p := r.page("Product toevoegen aan "+sc.Title, "De voorwaarden hebben een ingangsdatum: een latere wijziging geldt voor inschrijvingen vanaf haar eigen ingangsdatum. De delen van de prijs tellen op tot 100%.")
-	p.Crumbs = []web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}, {Label: sc.Title, Href: schemePath(sc.ID)}}
-	p.Problem = problem
-	p.Blocks = []web.Block{{Form: f}}
-	r.s.Render.Render(r.c.Writer, status, p)
+	r.formPage("Product toevoegen aan "+sc.Title, "De voorwaarden hebben een ingangsdatum: een latere wijziging geldt voor inschrijvingen vanaf haar eigen ingangsdatum. De delen van de prijs tellen op tot 100%.",
+		[]web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}, {Label: sc.Title, Href: schemePath(sc.ID)}}, f, problem, status)
 }
 
 func (s *Server) addProduct(c *gin.Context) {
@@ -169,23 +151,11 @@ func (s *Server) addProduct(c *gin.Context) {
 		r.fail(err)
 		return
 	}
-	f, key := productForm(id, r.form("version")), r.form("key")
-	if !in.ok() { // not sent: the form keeps its key
-		f.Key = key
-		in.fill(f)
-		s.showProductForm(r, sc, f, checkProblem, http.StatusUnprocessableEntity)
-		return
-	}
-	_, err = s.App.AddProduct(r.ctx(), r.user(), id, r.form("version"), key, body) // refused: the corrected form gets a new key
-	if isRefusal(err) {
-		problem := in.refused(err)
-		in.fill(f)
-		s.showProductForm(r, sc, f, problem, http.StatusUnprocessableEntity)
-		return
-	}
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	r.done("Product "+body.Name+" toegevoegd aan "+sc.Title+".", schemePath(id))
+	submit(r, in, productForm(id, r.form("version")), func(f *web.Form, p *web.Problem, status int) { s.showProductForm(r, sc, f, p, status) },
+		func(key string) (procurementapi.Product, error) {
+			return s.App.AddProduct(r.ctx(), r.user(), id, r.form("version"), key, body)
+		},
+		func(procurementapi.Product) {
+			r.done("Product "+body.Name+" toegevoegd aan "+sc.Title+".", schemePath(id))
+		})
 }

@@ -59,11 +59,8 @@ func (s *Server) newTender(c *gin.Context) {
 }
 
 func (s *Server) showTenderForm(r *req, f *web.Form, problem *web.Problem, status int) {
-	p := r.page("Nieuwe aanbesteding", "Een aankondiging komt op de aanbestedingskalender van de regio, zodat opdrachtnemers en het werkplein de social return kunnen voorbereiden.")
-	p.Crumbs = []web.Link{{Label: "Aanbestedingen", Href: "/inkoop/aanbestedingen"}}
-	p.Problem = problem
-	p.Blocks = []web.Block{{Form: f}}
-	r.s.Render.Render(r.c.Writer, status, p)
+	r.formPage("Nieuwe aanbesteding", "Een aankondiging komt op de aanbestedingskalender van de regio, zodat opdrachtnemers en het werkplein de social return kunnen voorbereiden.",
+		[]web.Link{{Label: "Aanbestedingen", Href: "/inkoop/aanbestedingen"}}, f, problem, status)
 }
 
 func (s *Server) announceTender(c *gin.Context) {
@@ -72,25 +69,13 @@ func (s *Server) announceTender(c *gin.Context) {
 	body := procurementapi.TenderInput{Title: in.text("title", true), Description: optional.Of(in.text("description", false)),
 		Sector: procurementapi.Sector(in.text("sector", true)), ExpectedPublication: in.date("expectedPublication"),
 		EstimatedValueCents: in.euro("estimatedValue"), SROIBasisPoints: in.percent("sroiPercent")}
-	f, key := tenderForm(), r.form("key")
-	if !in.ok() {
-		f.Key = key
-		in.fill(f)
-		s.showTenderForm(r, f, checkProblem, http.StatusUnprocessableEntity)
-		return
-	}
-	td, err := s.App.AnnounceTender(r.ctx(), r.user(), key, body)
-	if isRefusal(err) {
-		problem := in.refused(err)
-		in.fill(f)
-		s.showTenderForm(r, f, problem, http.StatusUnprocessableEntity)
-		return
-	}
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	r.done("Aanbesteding "+td.Title+" staat op de kalender.", "/inkoop/aanbestedingen")
+	submit(r, in, tenderForm(), func(f *web.Form, p *web.Problem, status int) { s.showTenderForm(r, f, p, status) },
+		func(key string) (procurementapi.Tender, error) {
+			return s.App.AnnounceTender(r.ctx(), r.user(), key, body)
+		},
+		func(td procurementapi.Tender) {
+			r.done("Aanbesteding "+td.Title+" staat op de kalender.", "/inkoop/aanbestedingen")
+		})
 }
 
 func awardForm(td procurementapi.Tender, version string) *web.Form {
@@ -122,11 +107,8 @@ func (s *Server) awardPage(c *gin.Context) {
 }
 
 func (s *Server) showAwardForm(r *req, td procurementapi.Tender, f *web.Form, problem *web.Problem, status int) {
-	p := r.page("Gunning van "+td.Title, "Met de gunning begint de social-return-verplichting van de opdrachtnemer: het platform berekent haar uit het beleid van de regio en meldt haar aan de partijen.")
-	p.Crumbs = []web.Link{{Label: "Aanbestedingen", Href: "/inkoop/aanbestedingen"}}
-	p.Problem = problem
-	p.Blocks = []web.Block{{Form: f}}
-	r.s.Render.Render(r.c.Writer, status, p)
+	r.formPage("Gunning van "+td.Title, "Met de gunning begint de social-return-verplichting van de opdrachtnemer: het platform berekent haar uit het beleid van de regio en meldt haar aan de partijen.",
+		[]web.Link{{Label: "Aanbestedingen", Href: "/inkoop/aanbestedingen"}}, f, problem, status)
 }
 
 func (s *Server) awardTender(c *gin.Context) {
@@ -151,24 +133,13 @@ func (s *Server) awardTender(c *gin.Context) {
 		r.fail(err)
 		return
 	}
-	f, key := awardForm(td, r.form("version")), r.form("key")
-	if !in.ok() {
-		f.Key = key
-		in.fill(f)
-		s.showAwardForm(r, td, f, checkProblem, http.StatusUnprocessableEntity)
-		return
-	}
-	if _, err = s.App.AwardTender(r.ctx(), r.user(), id, r.form("version"), key, body); isRefusal(err) {
-		problem := in.refused(err)
-		in.fill(f)
-		s.showAwardForm(r, td, f, problem, http.StatusUnprocessableEntity)
-		return
-	}
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	r.done(td.Title+" is gegund aan "+body.ContractorName+". De social-return-verplichting wordt berekend en aan de partijen gemeld.", "/inkoop/aanbestedingen")
+	submit(r, in, awardForm(td, r.form("version")), func(f *web.Form, p *web.Problem, status int) { s.showAwardForm(r, td, f, p, status) },
+		func(key string) (procurementapi.Tender, error) {
+			return s.App.AwardTender(r.ctx(), r.user(), id, r.form("version"), key, body)
+		},
+		func(procurementapi.Tender) {
+			r.done(td.Title+" is gegund aan "+body.ContractorName+". De social-return-verplichting wordt berekend en aan de partijen gemeld.", "/inkoop/aanbestedingen")
+		})
 }
 
 // percentText is basis points as a person types a percentage: 500 is 5, 250 is 2,5.
