@@ -465,9 +465,19 @@ type ContractHistoryStatus string
 
 // Contract_History defines model for Contract.History.
 type Contract_History struct {
-	At     DateTime              `json:"at"`
-	By     string                `json:"by"`
-	Reason *string               `json:"reason,omitempty"`
+	At DateTime `json:"at"`
+	By string   `json:"by"`
+
+	// Params The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	Params *CommonRuleParams `json:"params,omitempty"`
+
+	// Reason In English when the platform gave it (then also by its rule), or as the buyer typed it
+	Reason *string `json:"reason,omitempty"`
+
+	// Rule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	Rule   *CommonRuleCode       `json:"rule,omitempty"`
 	Status ContractHistoryStatus `json:"status"`
 }
 
@@ -498,9 +508,18 @@ type DateTime = time.Time
 
 // Failure defines model for Failure.
 type Failure struct {
-	Detail      string             `json:"detail"`
+	// Detail The failure in English
+	Detail string `json:"detail"`
+
+	// Params The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	Params      *CommonRuleParams  `json:"params,omitempty"`
 	ProductID   *string            `json:"productId,omitempty"`
 	Requirement FailureRequirement `json:"requirement"`
+
+	// Rule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	Rule *CommonRuleCode `json:"rule,omitempty"`
 }
 
 // FailureRequirement defines model for Failure.Requirement.

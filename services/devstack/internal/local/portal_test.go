@@ -257,7 +257,7 @@ func TestPortalInABrowser(t *testing.T) {
 		u.see("Afgewezen: prijs boven het maximum")
 		u.check("inkoper-aanmeldingen")
 		u.open("/inkoop/contracten")
-		u.see("Opgeschort: required certificate")
+		u.see("Opgeschort: vereist certificaat niet meer geldig")
 		marked := eval[int](u, `document.querySelectorAll('tr.row-warn').length`)
 		if marked == 0 {
 			t.Error("a suspended contract is not highlighted")

@@ -106,7 +106,7 @@ func (s *Server) applications(c *gin.Context) {
 				if name == "" {
 					name = string(f.Requirement)
 				}
-				why = append(why, name+": "+f.Detail)
+				why = append(why, name+": "+saidInDutch(f.Rule, f.Params, f.Detail))
 			}
 			row.Tone, row.Note = "bad", "Afgewezen: "+strings.Join(why, "; ")
 		}
@@ -144,7 +144,8 @@ func (s *Server) contracts(c *gin.Context) {
 			reason := "opgeschort"
 			for i := len(ct.History) - 1; i >= 0; i-- {
 				if ct.History[i].Status == "suspended" {
-					reason = web.Text(ct.History[i].Reason) + " (sinds " + web.DateTime(ct.History[i].At) + ")"
+					h := ct.History[i]
+					reason = saidInDutch(h.Rule, h.Params, web.Text(h.Reason)) + " (sinds " + web.DateTime(h.At) + ")"
 					break
 				}
 			}

@@ -134,6 +134,22 @@ func dutchDetail(e *app.Error) string {
 	return "Het platform kon dit niet verwerken."
 }
 
+// saidInDutch is a reason a resource carries, in Dutch when the platform gave it (its rule);
+// a reason a person typed, or one recorded before reasons had rules, as it is.
+func saidInDutch[C ~string, P ~[]string](rule *C, params *P, text string) string {
+	if rule == nil {
+		return text
+	}
+	var ps []string
+	if params != nil {
+		ps = *params
+	}
+	if dutch, ok := messages.Dutch(messages.Message{Code: string(*rule), Params: ps}); ok {
+		return dutch
+	}
+	return text
+}
+
 // dutchRule is a field's broken rule in Dutch.
 func dutchRule(rule string, params []string) string {
 	if text, ok := messages.Dutch(messages.Message{Code: rule, Params: params}); ok {

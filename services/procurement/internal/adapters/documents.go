@@ -3,6 +3,7 @@ package adapters
 import (
 	"time"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/trajectory"
@@ -229,9 +230,11 @@ func (d contractProductDocument) contractProduct() domain.ContractProduct {
 }
 
 type failureDocument struct {
-	Requirement string `json:"requirement"`
-	ProductID   string `json:"productId,omitempty"`
-	Detail      string `json:"detail"`
+	Requirement string   `json:"requirement"`
+	ProductID   string   `json:"productId,omitempty"`
+	Detail      string   `json:"detail"`
+	Rule        string   `json:"rule,omitempty"` // the detail by its code
+	Params      []string `json:"params,omitempty"`
 }
 
 func documentOfFailure(v domain.Failure) failureDocument {
@@ -239,6 +242,8 @@ func documentOfFailure(v domain.Failure) failureDocument {
 		Requirement: v.Requirement,
 		ProductID:   v.ProductID,
 		Detail:      v.Detail,
+		Rule:        v.Why.Code,
+		Params:      v.Why.Params,
 	}
 }
 
@@ -247,6 +252,7 @@ func (d failureDocument) failure() domain.Failure {
 	v.Requirement = d.Requirement
 	v.ProductID = d.ProductID
 	v.Detail = d.Detail
+	v.Why = messages.Message{Code: d.Rule, Params: d.Params}
 	return v
 }
 
@@ -371,6 +377,8 @@ func (d schemeDocument) scheme() domain.Scheme {
 type statusChangeDocument struct {
 	Status domain.ContractStatus `json:"status"`
 	Reason string                `json:"reason,omitempty"`
+	Rule   string                `json:"rule,omitempty"` // the reason by its code, when the platform gave it
+	Params []string              `json:"params,omitempty"`
 	At     time.Time             `json:"at"`
 	By     string                `json:"by"`
 }
@@ -379,6 +387,8 @@ func documentOfStatusChange(v domain.StatusChange) statusChangeDocument {
 	return statusChangeDocument{
 		Status: v.Status,
 		Reason: v.Reason,
+		Rule:   v.Why.Code,
+		Params: v.Why.Params,
 		At:     v.At,
 		By:     v.By,
 	}
@@ -388,6 +398,7 @@ func (d statusChangeDocument) statusChange() domain.StatusChange {
 	var v domain.StatusChange
 	v.Status = d.Status
 	v.Reason = d.Reason
+	v.Why = messages.Message{Code: d.Rule, Params: d.Params}
 	v.At = d.At
 	v.By = d.By
 	return v

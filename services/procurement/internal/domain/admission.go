@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -85,9 +86,15 @@ type ContractProduct struct {
 // StatusChange records a status transition and why.
 type StatusChange struct {
 	Status ContractStatus
-	Reason string
+	Reason string           // in English, or as the buyer typed it
+	Why    messages.Message // a reason the platform gave, by its code (none for a typed one)
 	At     time.Time
 	By     string
+}
+
+// because is a change for a reason the platform gives.
+func because(status ContractStatus, why messages.Message, now time.Time, by string) StatusChange {
+	return StatusChange{Status: status, Reason: why.English(), Why: why, At: now.UTC(), By: by}
 }
 
 // ContractID builds a contract id that names its admission, so a contract can be found
@@ -199,7 +206,7 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 		for _, offer := range in.Products {
 			current.Products = append(current.Products, contractProduct(s, offer, today))
 		}
-		current.History = append(current.History, StatusChange{Status: current.Status, Reason: "extended by application " + app.ID, At: now.UTC(), By: by})
+		current.History = append(current.History, because(current.Status, messages.Of("extended by application %s", app.ID), now, by))
 		app.Status, app.ContractID = ApplicationAccepted, current.ID
 		a.Applications = append(a.Applications, app)
 		return &a.Applications[len(a.Applications)-1], nil
@@ -217,7 +224,7 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 		ApplicationID:   app.ID,
 		Status:          ContractActive,
 		AwardedAt:       now.UTC(),
-		History:         []StatusChange{{Status: ContractActive, Reason: "awarded", At: now.UTC(), By: by}},
+		History:         []StatusChange{because(ContractActive, messages.Of("awarded"), now, by)},
 	}
 	for _, offer := range in.Products {
 		c.Products = append(c.Products, contractProduct(s, offer, today))
@@ -235,7 +242,7 @@ func (c *Contract) Suspend(reason string, now time.Time, by string) error {
 		return rules.State("contract %s is %s; only an active contract can be suspended", c.Number, c.Status)
 	}
 	if strings.TrimSpace(reason) == "" {
-		return &rules.ValidationError{Problems: []rules.FieldProblem{{Field: "reason", Reason: "is required"}}}
+		return rules.Invalid("reason", "is required")
 	}
 	c.Status, c.SuspendedReason = ContractSuspended, reason
 	c.History = append(c.History, StatusChange{Status: ContractSuspended, Reason: reason, At: now.UTC(), By: by})
@@ -248,7 +255,7 @@ func (c *Contract) Resume(now time.Time, by string) error {
 		return rules.State("contract %s is %s; only a suspended contract can be resumed", c.Number, c.Status)
 	}
 	c.Status, c.SuspendedReason, c.MissingCertificates = ContractActive, "", nil
-	c.History = append(c.History, StatusChange{Status: ContractActive, Reason: "resumed", At: now.UTC(), By: by})
+	c.History = append(c.History, because(ContractActive, messages.Of("resumed"), now, by))
 	return nil
 }
 
@@ -290,7 +297,9 @@ func (c *Contract) CheckCertificates(required, valid []string, now time.Time, by
 	slices.Sort(missing)
 	switch {
 	case c.Status == ContractActive && len(missing) > 0:
-		_ = c.Suspend("required certificate no longer valid: "+strings.Join(missing, ", "), now, by)
+		why := messages.Of("required certificate no longer valid: %s", strings.Join(missing, ", "))
+		c.Status, c.SuspendedReason = ContractSuspended, why.English()
+		c.History = append(c.History, because(ContractSuspended, why, now, by))
 		c.MissingCertificates = missing
 		return CertificatesSuspended
 	case c.Status == ContractSuspended && len(c.MissingCertificates) > 0 && len(missing) == 0:

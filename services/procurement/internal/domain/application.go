@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -45,7 +46,12 @@ const (
 type Failure struct {
 	Requirement string
 	ProductID   string
-	Detail      string
+	Detail      string           // in English
+	Why         messages.Message // the detail by its code, said in Dutch to people
+}
+
+func failed(requirement, productID string, why messages.Message) Failure {
+	return Failure{Requirement: requirement, ProductID: productID, Detail: why.English(), Why: why}
 }
 
 func (in ApplicationInput) validate() error {
@@ -74,7 +80,7 @@ func (in ApplicationInput) validate() error {
 func Evaluate(s *Scheme, in ApplicationInput, today civil.Date) []Failure {
 	var fs []Failure
 	if !in.AcceptsConditions {
-		fs = append(fs, Failure{Requirement: ReqConditions, Detail: "the scheme's conditions must be accepted"})
+		fs = append(fs, failed(ReqConditions, "", messages.Of("the scheme's conditions must be accepted")))
 	}
 	held := map[string]civil.Date{}
 	for _, c := range in.Certificates {
@@ -85,7 +91,7 @@ func Evaluate(s *Scheme, in ApplicationInput, today civil.Date) []Failure {
 	for _, offer := range in.Products {
 		p, ok := s.Product(offer.ProductID)
 		if !ok {
-			fs = append(fs, Failure{Requirement: ReqUnknownProduct, ProductID: offer.ProductID, Detail: "the scheme has no such product"})
+			fs = append(fs, failed(ReqUnknownProduct, offer.ProductID, messages.Of("the scheme has no such product")))
 			continue
 		}
 		t, ok := p.TermsAt(today)
@@ -93,20 +99,19 @@ func Evaluate(s *Scheme, in ApplicationInput, today civil.Date) []Failure {
 			t = p.Terms[0] // product announced for a later date: its first terms apply
 		}
 		if offer.PriceCents > t.MaxPriceCents {
-			fs = append(fs, Failure{Requirement: ReqPrice, ProductID: p.ID,
-				Detail: fmt.Sprintf("price %s exceeds the maximum of %s", Euro(offer.PriceCents), Euro(t.MaxPriceCents))})
+			fs = append(fs, failed(ReqPrice, p.ID, messages.Of("price %s exceeds the maximum of %s", Euro(offer.PriceCents), Euro(t.MaxPriceCents))))
 		}
 		if offer.PlannedAttendanceHours < t.MinAttendanceHours {
-			fs = append(fs, Failure{Requirement: ReqAttendance, ProductID: p.ID,
-				Detail: fmt.Sprintf("planned %d attendance hours, at least %d required", offer.PlannedAttendanceHours, t.MinAttendanceHours)})
+			fs = append(fs, failed(ReqAttendance, p.ID,
+				messages.Of("planned %d attendance hours, at least %d required", offer.PlannedAttendanceHours, t.MinAttendanceHours)))
 		}
 		for _, cert := range t.RequiredCertificates {
 			until, ok := held[civil.CertificateType(cert)]
 			switch {
 			case !ok:
-				fs = append(fs, Failure{Requirement: ReqCertificate, ProductID: p.ID, Detail: fmt.Sprintf("certificate %s is required", cert)})
+				fs = append(fs, failed(ReqCertificate, p.ID, messages.Of("certificate %s is required", cert)))
 			case until.Before(today):
-				fs = append(fs, Failure{Requirement: ReqCertificateExpiry, ProductID: p.ID, Detail: fmt.Sprintf("certificate %s expired on %s", cert, until)})
+				fs = append(fs, failed(ReqCertificateExpiry, p.ID, messages.Of("certificate %s expired on %s", cert, until)))
 			}
 		}
 	}

@@ -52,6 +52,8 @@ func contractAnswer(v domain.Contract) procurementapi.Contract {
 func failureAnswer(v domain.Failure) procurementapi.Failure {
 	return procurementapi.Failure{
 		Detail:      v.Detail,
+		Rule:        optional.Of(v.Why.Code),
+		Params:      ruleParams(v.Why.Params),
 		ProductID:   optional.Of(v.ProductID),
 		Requirement: procurementapi.FailureRequirement(v.Requirement),
 	}
@@ -141,6 +143,8 @@ func contractHistoryAnswer(v domain.StatusChange) procurementapi.Contract_Histor
 		At:     v.At,
 		By:     v.By,
 		Reason: optional.Of(v.Reason),
+		Rule:   optional.Of(v.Why.Code),
+		Params: ruleParams(v.Why.Params),
 		Status: procurementapi.ContractHistoryStatus(v.Status),
 	}
 }
@@ -177,4 +181,13 @@ func applicationResult(a *domain.Application, ct *domain.Contract) procurementap
 	}
 	r.Contract = convert.Pointer(ct, contractAnswer)
 	return r
+}
+
+// ruleParams are a rule's parameters, left out when it has none.
+func ruleParams(p []string) *procurementapi.CommonRuleParams {
+	if len(p) == 0 {
+		return nil
+	}
+	r := procurementapi.CommonRuleParams(p)
+	return &r
 }
