@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
 
@@ -22,6 +23,12 @@ func IsUnavailable(err error) bool {
 	// no server selected in time: the port closed or nothing answers (it wraps the last
 	// network error only when a connection was tried within the wait)
 	if errors.As(err, &topology.ServerSelectionError{}) {
+		return true
+	}
+	// the pool was cleared because another operation lost its connection: the driver calls
+	// this retryable, and it says no more of the network error behind it
+	var cleared driver.RetryablePoolError
+	if errors.As(err, &cleared) && cleared.Retryable() {
 		return true
 	}
 	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||

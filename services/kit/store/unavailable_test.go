@@ -12,7 +12,8 @@ import (
 )
 
 // A store that cannot be reached is a passing cause (503), whatever the driver wraps: a
-// server selection that timed out without trying a connection as much as a refused one.
+// server selection that timed out without trying a connection, a pool cleared because
+// another operation lost its connection, as much as a refused one.
 func TestAnUnreachableStoreIsUnavailable(t *testing.T) {
 	for name, err := range map[string]error{
 		"server selection timed out":     fmt.Errorf("load: %w", topology.ServerSelectionError{Wrapped: errors.New("server selection timeout")}),
@@ -23,7 +24,19 @@ func TestAnUnreachableStoreIsUnavailable(t *testing.T) {
 			t.Errorf("%s: not unavailable", name)
 		}
 	}
+	if !store.IsUnavailable(fmt.Errorf("claim: %w", clearedPool{})) {
+		t.Error("a cleared connection pool: not unavailable")
+	}
 	if store.IsUnavailable(errors.New("duplicate key")) {
 		t.Error("any error is unavailable")
 	}
 }
+
+// clearedPool is what the driver answers when another operation lost the connection and the
+// pool was cleared (its own type is unexported): a retryable pool error.
+type clearedPool struct{}
+
+func (clearedPool) Error() string {
+	return "connection pool for 127.0.0.1:27017 was cleared because another operation failed with: EOF"
+}
+func (clearedPool) Retryable() bool { return true }
