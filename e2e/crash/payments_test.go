@@ -104,7 +104,7 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = client.Disconnect(ctx) }()
+	t.Cleanup(func() { _ = client.Disconnect(ctx) })
 	views := client.Database(db).Collection("view_tranche")
 	count := func(filter bson.D) int {
 		c, err := views.CountDocuments(ctx, filter)
@@ -115,6 +115,12 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 	}
 	due := func() int { return count(bson.D{{Key: "f.status", Value: "payable"}}) }
 
+	t.Cleanup(func() { // where the work stood, while the service still runs
+		if t.Failed() {
+			t.Logf("%d due, %d tranches; the service's consumers and outbox:\n%s", due(), count(bson.D{}),
+				svc.Metrics("werkregio_messaging", "consumer_lag", "consumed_messages_total", "werkregio_outbox", "dependency_waiting"))
+		}
+	})
 	// kill at random moments until the work is done
 	kills := 0
 	for due() < n && kills < maxKills {

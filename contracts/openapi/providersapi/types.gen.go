@@ -116,6 +116,42 @@ func (e ListOffersParamsContractStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListProvidersParamsBankAccount.
+const (
+	ListProvidersParamsBankAccountConfirmed ListProvidersParamsBankAccount = "confirmed"
+	ListProvidersParamsBankAccountNone      ListProvidersParamsBankAccount = "none"
+	ListProvidersParamsBankAccountPending   ListProvidersParamsBankAccount = "pending"
+)
+
+// Valid indicates whether the value is a known member of the ListProvidersParamsBankAccount enum.
+func (e ListProvidersParamsBankAccount) Valid() bool {
+	switch e {
+	case ListProvidersParamsBankAccountConfirmed:
+		return true
+	case ListProvidersParamsBankAccountNone:
+		return true
+	case ListProvidersParamsBankAccountPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListProvidersParamsCertificates.
+const (
+	ListProvidersParamsCertificatesPending ListProvidersParamsCertificates = "pending"
+)
+
+// Valid indicates whether the value is a known member of the ListProvidersParamsCertificates enum.
+func (e ListProvidersParamsCertificates) Valid() bool {
+	switch e {
+	case ListProvidersParamsCertificatesPending:
+		return true
+	default:
+		return false
+	}
+}
+
 // BankAccount Shown to the provider itself, finance and administrators only
 type BankAccount struct {
 	AccountHolder string `json:"accountHolder"`
@@ -567,6 +603,12 @@ type SetProductOfferParams struct {
 
 // ListProvidersParams defines parameters for ListProviders.
 type ListProvidersParams struct {
+	// BankAccount Providers whose bank account stands so: none registered, pending finance's confirmation, or confirmed (finance and administrators only)
+	BankAccount *ListProvidersParamsBankAccount `form:"bankAccount,omitempty" json:"bankAccount,omitempty"`
+
+	// Certificates Providers with a certificate waiting for a buyer's or coordinator's verification
+	Certificates *ListProvidersParamsCertificates `form:"certificates,omitempty" json:"certificates,omitempty"`
+
 	// Limit Items per page, 1 to 500 (default 50)
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -576,6 +618,12 @@ type ListProvidersParams struct {
 	// UpdatedSince Only what changed at or after this moment, oldest change first (RFC 3339)
 	UpdatedSince *CommonUpdatedSince `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
 }
+
+// ListProvidersParamsBankAccount defines parameters for ListProviders.
+type ListProvidersParamsBankAccount string
+
+// ListProvidersParamsCertificates defines parameters for ListProviders.
+type ListProvidersParamsCertificates string
 
 // RegisterProviderParams defines parameters for RegisterProvider.
 type RegisterProviderParams struct {

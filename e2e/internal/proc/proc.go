@@ -6,6 +6,7 @@ package proc
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -140,6 +141,28 @@ func (s *Service) Token(subject, org string, role auth.Role) string {
 		s.t.Fatal(err)
 	}
 	return tok
+}
+
+// Metrics are the lines of the service's /metrics whose names contain one of names (for a
+// failing test to say where the work stood).
+func (s *Service) Metrics(names ...string) string {
+	c := http.Client{Timeout: 3 * time.Second}
+	resp, err := c.Get("http://" + s.OpsAddr + "/metrics")
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var kept []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		for _, n := range names {
+			if !strings.HasPrefix(line, "#") && strings.Contains(line, n) {
+				kept = append(kept, line)
+				break
+			}
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 // FreeAddr is a free local address.

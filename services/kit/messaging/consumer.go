@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"runtime"
@@ -277,6 +278,10 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 		ReadBackoffMin:    50 * time.Millisecond,
 		ReadBackoffMax:    time.Second,
 		CommitInterval:    0, // synchronous commits, only after handling
+		// the group's troubles (a join that fails, a lost coordinator) are otherwise silent
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
+			cfg.Logger.Warn("kafka consumer group: "+fmt.Sprintf(msg, args...), "group", cfg.GroupID)
+		}),
 	})
 	return c, nil
 }

@@ -44,6 +44,22 @@ func TestABankAccountIsPaidToOnlyOnceFinanceConfirmedIt(t *testing.T) {
 	if p.BankAccount == nil || p.BankAccount.Status != "pending" || p.BankAccount.Revision != 1 {
 		t.Fatalf("registered account %+v", p.BankAccount)
 	}
+	// finance finds the accounts waiting for it; the list is finance's
+	expect(t, "a provider without an account", r.Call(t, pf.Token(t, "23456789", auth.RoleProvider), "POST", "/api/v1/providers", providerInput("23456789", "Zorgacademie Oost"), nil), 201)
+	var waiting struct {
+		Items []struct {
+			KvK string `json:"kvk"`
+		} `json:"items"`
+	}
+	expect(t, "accounts to confirm", r.Call(t, finance, "GET", "/api/v1/providers?bankAccount=pending", nil, &waiting), 200)
+	if len(waiting.Items) != 1 || waiting.Items[0].KvK != "12345678" {
+		t.Errorf("accounts to confirm: %+v", waiting.Items)
+	}
+	expect(t, "certificates to verify", r.Call(t, buyer, "GET", "/api/v1/providers?certificates=pending", nil, &waiting), 200)
+	if len(waiting.Items) != 0 {
+		t.Errorf("certificates to verify where none were recorded: %+v", waiting.Items)
+	}
+	expect(t, "a buyer lists by account", r.Call(t, buyer, "GET", "/api/v1/providers?bankAccount=pending", nil, nil), 403)
 	expect(t, "the provider cannot confirm", r.Call(t, prov, "POST", "/api/v1/providers/12345678/bank-account/confirmation", obj{"revision": 1}, nil), 403)
 	expect(t, "a stale revision", r.Call(t, finance, "POST", "/api/v1/providers/12345678/bank-account/confirmation", obj{"revision": 2}, nil), 409)
 	expect(t, "confirm", r.Call(t, finance, "POST", "/api/v1/providers/12345678/bank-account/confirmation", obj{"revision": 1}, &p), 200)

@@ -273,7 +273,16 @@ func TestScheduledCheckAnnouncesAnExpiryOnceAndARenewal(t *testing.T) {
 		t.Fatalf("registration and a pending certificate: %+v", ev)
 	}
 	buyer := pf.Token(t, "gemeente-groningen", auth.RoleBuyer)
+	var toVerify struct{ Items []struct{ KvK string } }
+	expect(t, "certificates to verify", r.Call(t, buyer, "GET", "/api/v1/providers?certificates=pending", nil, &toVerify), 200)
+	if len(toVerify.Items) != 1 || toVerify.Items[0].KvK != "12345678" {
+		t.Errorf("the buyer's list of certificates to verify: %+v", toVerify.Items)
+	}
 	expect(t, "buyer verifies", r.Call(t, buyer, "POST", verify, nil, nil), 200)
+	expect(t, "certificates to verify", r.Call(t, buyer, "GET", "/api/v1/providers?certificates=pending", nil, &toVerify), 200)
+	if len(toVerify.Items) != 0 {
+		t.Errorf("verified, yet still to verify: %+v", toVerify.Items)
+	}
 	if ev := certificateEvents(t, pf, 3); len(ev) != 3 || len(ev[2].Renewed) != 1 || ev[2].Renewed[0] != "VCA" {
 		t.Fatalf("after verification: %+v", ev)
 	}

@@ -57,7 +57,7 @@ func TestPortalInABrowser(t *testing.T) {
 		u.waitSel("h1")
 		u.dontSee("2025-Q1")
 		u.open("/sroi/projecten?status=overdue")
-		u.see("Renovatie sporthal Delfzijl", "Verlopen:")
+		u.see("Renovatie sporthal Delfzijl", "Verlopen:", "Gerealiseerd tegen verstreken tijd als tabel")
 		u.dontSee("Groot onderhoud N33 Zuidbroek")
 		u.check("sroi-projecten-verlopen")
 
@@ -99,6 +99,7 @@ func TestPortalInABrowser(t *testing.T) {
 		u.check("opdrachtnemer-projecten")
 		u.run(chromedp.Click(`//a[text()="Versterking scholen Eemsdelta"]`))
 		u.waitSel("#kandidaat")
+		u.see("Social return tegen de verplichting als tabel")
 		u.check("opdrachtnemer-project")
 		bsn := newBSN(t)
 		from := time.Now().AddDate(0, -2, 0).Format("2006-01-02")
@@ -230,10 +231,10 @@ func TestPortalInABrowser(t *testing.T) {
 			t.Errorf("the BSN is in the URL %s", loc)
 		}
 		u.open("/trajecten")
-		u.see("Trechter", "Ingeschreven", "Duurzaam geplaatst", "Uitgevallen")
+		u.see("Trechter", "Ingeschreven", "Duurzaam geplaatst", "Uitgevallen", "Trechter van de trajecten als tabel")
 		u.check("coordinator-trajecten")
 		u.open("/resultaten")
-		u.see("12345678", "Afronding", "Duurzame plaatsing")
+		u.see("12345678", "Afronding", "Duurzame plaatsing", "Trajecten per opleider naar stand als tabel")
 		u.check("coordinator-resultaten")
 
 		coach := b.signIn(t, "werkcoach@groningen")
@@ -391,6 +392,7 @@ func TestPortalInABrowser(t *testing.T) {
 		u.waitSel("#f-schemes-error") // no scheme ticked: said at the group, the rest kept
 		u.run(chromedp.Click(`#f-schemes input[type="checkbox"]`), chromedp.Click(`main form button[type="submit"]`))
 		u.waitFor("geopend met € 250.000,00")
+		u.see("Stand van het budget als tabel")
 		u.check("financien-budget")
 		u.run(chromedp.SetValue("#ophogen #f-amount", "50.000"), chromedp.SetValue("#ophogen #f-reason", "Aanvullende toekenning PoW, brief 12 maart"),
 			chromedp.Click(`#ophogen button[type="submit"]`))

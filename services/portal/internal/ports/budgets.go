@@ -1,6 +1,8 @@
 package ports
 
 import (
+	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -109,4 +111,29 @@ func (s *Server) changeBudget(change, api, done string) gin.HandlerFunc {
 		}
 		r.done(done+" Toegekend is nu "+web.Euro(b.GrantedCents)+", vrij "+web.Euro(b.FreeCents)+".", budgetPath(id))
 	}
+}
+
+// budgetChart is where the granted amount stands: paid, due, committed and free, as one bar.
+func budgetChart(b paymentsapi.Budget) template.HTML {
+	return web.Bars{ID: "budget", Title: "Stand van het budget",
+		Desc: fmt.Sprintf("Van %s toegekend is %s betaald, %s te betalen, %s verplicht en %s vrij.", web.Euro(b.GrantedCents),
+			web.Euro(b.PaidCents), web.Euro(b.DueCents), web.Euro(b.CommittedCents), web.Euro(b.FreeCents)),
+		Series: []web.Series{{Name: "betaald", Colour: web.Blue}, {Name: "te betalen", Colour: web.Orange},
+			{Name: "verplicht", Colour: web.Purple}, {Name: "vrij", Colour: web.Grey}},
+		Rows: []web.BarRow{{Label: "Toegekend", Values: []float64{float64(b.PaidCents), float64(b.DueCents), float64(b.CommittedCents), float64(b.FreeCents)}}},
+		Max:  float64(b.GrantedCents), Format: web.Euros}.Chart()
+}
+
+// forecastChart is what falls due per month: committed by the budget, or not covered.
+func forecastChart(f paymentsapi.Forecast) template.HTML {
+	c := web.Bars{ID: "prognose", Title: "Prognose: termijnen per maand", Format: web.Euros,
+		Series: []web.Series{{Name: "verplicht", Colour: web.Purple}, {Name: "niet gedekt", Colour: web.Red}}}
+	var total, uncovered int64
+	for _, m := range f.Months {
+		c.Rows = append(c.Rows, web.BarRow{Label: web.Month(m.Month), Values: []float64{float64(m.CommittedCents), float64(m.UncommittedCents)}})
+		total += m.CommittedCents + m.UncommittedCents
+		uncovered += m.UncommittedCents
+	}
+	c.Desc = fmt.Sprintf("In %d maanden vallen termijnen van %s te verwachten, waarvan %s niet door het budget gedekt.", len(f.Months), web.Euro(total), web.Euro(uncovered))
+	return c.Chart()
 }

@@ -1,12 +1,17 @@
 package ports
 
 import (
+	"cmp"
+	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/werkregio/platform/contracts/openapi/participantsapi"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
@@ -150,9 +155,63 @@ func (s *Server) outcomes(c *gin.Context) {
 			{Text: web.Number(total)}, {Text: web.Number(b["enrolled"] + b["started"])}, {Text: web.Ratio(completed, completed+b["dropped_out"])},
 			{Text: web.Ratio(placed, completed)}, {Text: web.Ratio(b["sustainably_placed"], placed)}, {Text: web.Number(b["dropped_out"])}}})
 	}
-	p.Blocks = []web.Block{{Table: t}}
+	p.Blocks = []web.Block{{Chart: outcomesChart(out.Providers, filter), Table: t}}
 	if out.Truncated {
 		p.Blocks = append(p.Blocks, web.Block{Text: "Er zijn meer opleiders dan dit overzicht toont; filter op een KvK-nummer."})
 	}
 	r.show(p)
+}
+
+// funnelChart is the trajectory funnel: enrolled, started, completed, placed, placed for six
+// months — each step counts those that reached it or went further.
+func funnelChart(b participantsapi.StatusCounts) template.HTML {
+	sustained := b["sustainably_placed"]
+	placed := b["placed"] + sustained
+	completed := b["completed"] + placed
+	started := b["started"] + completed
+	enrolled := b["enrolled"] + started + b["dropped_out"]
+	steps := []struct {
+		label string
+		n     int
+	}{{"Ingeschreven", enrolled}, {"Gestart", started}, {"Afgerond", completed}, {"Geplaatst", placed}, {"Duurzaam geplaatst", sustained}}
+	c := web.Bars{ID: "trechter", Title: "Trechter van de trajecten", Series: []web.Series{{Name: "trajecten", Colour: web.Blue}},
+		Desc: fmt.Sprintf("%s ingeschreven, %s gestart, %s afgerond, %s geplaatst en %s duurzaam geplaatst.",
+			web.Number(enrolled), web.Number(started), web.Number(completed), web.Number(placed), web.Number(sustained))}
+	for _, s := range steps {
+		c.Rows = append(c.Rows, web.BarRow{Label: s.label, Values: []float64{float64(s.n)}})
+	}
+	return c.Chart()
+}
+
+// outcomesChart is each provider's trajectories by where they stand now.
+func outcomesChart(providers []participantsapi.OutcomesReport_Providers, only string) template.HTML {
+	c := web.Bars{ID: "per-opleider", Title: "Trajecten per opleider naar stand",
+		Series: []web.Series{{Name: "lopend", Colour: web.Grey}, {Name: "afgerond", Colour: web.Blue}, {Name: "geplaatst", Colour: web.Green},
+			{Name: "duurzaam geplaatst", Colour: web.Purple}, {Name: "uitgevallen", Colour: web.Red}}}
+	for _, pr := range providers {
+		if only != "" && pr.ProviderKvK != only {
+			continue
+		}
+		b := pr.ByStatus
+		c.Rows = append(c.Rows, web.BarRow{Label: "KvK " + pr.ProviderKvK, Values: []float64{float64(b["enrolled"] + b["started"]),
+			float64(b["completed"]), float64(b["placed"]), float64(b["sustainably_placed"]), float64(b["dropped_out"])}})
+	}
+	c.Desc = fmt.Sprintf("De trajecten van %d opleiders: lopend, afgerond, geplaatst, duurzaam geplaatst en uitgevallen.", len(c.Rows))
+	if len(c.Rows) > maxChartRows { // the table below lists them all
+		slices.SortStableFunc(c.Rows, func(a, b web.BarRow) int { return cmp.Compare(sum(b.Values), sum(a.Values)) })
+		c.Rows = c.Rows[:maxChartRows]
+		c.Desc += fmt.Sprintf(" De grafiek toont de %d opleiders met de meeste trajecten; de tabel toont ze allemaal.", maxChartRows)
+	}
+	return c.Chart()
+}
+
+// maxChartRows keeps a chart readable; its page's table holds every row.
+const maxChartRows = 25
+
+func sum(vs []float64) float64 {
+	t := 0.0
+	for _, v := range vs {
+		t += v
+	}
+	return t
 }

@@ -161,6 +161,7 @@ func (s *Server) budget(c *gin.Context) {
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Stand", Stats: []web.Stat{{Label: "Toegekend", Value: web.Euro(b.GrantedCents)},
 		{Label: "Besteed (betaald)", Value: web.Euro(b.PaidCents)}, {Label: "Verplicht", Value: web.Euro(b.CommittedCents), Note: "termijnen die nog komen"},
 		{Label: "Te betalen", Value: web.Euro(b.DueCents)}, {Label: "Vrij", Value: web.Euro(b.FreeCents), Note: web.Ratio(b.FreeCents, b.GrantedCents) + " van toegekend"}}})
+	p.Blocks = append(p.Blocks, web.Block{Chart: budgetChart(b)})
 	t := &web.Table{Caption: "Prognose per maand", Empty: "Er komen geen termijnen meer ten laste van dit budget.",
 		Columns: []web.Column{{Label: "Maand"}, {Label: "Termijnen", Numeric: true}, {Label: "Verplicht", Numeric: true}, {Label: "Niet gedekt", Numeric: true}}}
 	for _, m := range f.Months {
@@ -170,7 +171,7 @@ func (s *Server) budget(c *gin.Context) {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	p.Blocks = append(p.Blocks, web.Block{Heading: "Prognose", Table: t})
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Prognose", Chart: forecastChart(f), Table: t})
 	if r.has(auth.RoleFinance) {
 		p.Blocks = append(p.Blocks, budgetChangeForms(b.ID, version)...)
 	}

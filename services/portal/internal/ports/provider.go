@@ -72,7 +72,8 @@ func (s *Server) enrolments(c *gin.Context) {
 	for _, st := range enrolmentStatuses {
 		funnel = append(funnel, web.Stat{Label: web.Title(web.Label(st)), Value: web.Number(out.ByStatus[st]), Tone: map[string]string{"dropped_out": "bad", "sustainably_placed": "good"}[st]})
 	}
-	p.Blocks = append(p.Blocks, web.Block{Heading: "Trechter", Text: "Aantal trajecten per stand.", Stats: funnel})
+	p.Blocks = append(p.Blocks, web.Block{Heading: "Trechter", Text: "Aantal trajecten per stand, en hoeveel elke stap bereikten (een uitgevallen traject telt alleen als ingeschreven).",
+		Stats: funnel, Chart: funnelChart(out.ByStatus)})
 	fields := []web.Field{statusField("status", "Stand", q.Get("status"), enrolmentStatuses)}
 	if !r.has(auth.RoleProvider) {
 		fields = append(fields, web.Field{Name: "provider", Label: "KvK-nummer opleider", Value: q.Get("provider"), Pattern: "[0-9]{8}"})

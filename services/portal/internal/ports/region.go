@@ -103,7 +103,7 @@ func goalBlocks(g sroiapi.GoalProgress, year string, now time.Time) []web.Block 
 				pace,
 				{Label: "Nodig per maand", Value: web.Decimal(math.Round(g.NeededPerMonth*10) / 10), Note: "om het doel op " + web.Date(g.Goal.Deadline) + " te halen"},
 			},
-			Chart: web.GoalChart("Banendoel "+g.Goal.Name+": aan het werk tegen de doellijn", points, g.Goal.Target)},
+			Chart: web.GoalChart("grafiek-"+web.Slug(g.Goal.ID), "Banendoel "+g.Goal.Name+": aan het werk tegen de doellijn", points, g.Goal.Target)},
 		{Table: table},
 	}
 }

@@ -2,6 +2,8 @@ package ports
 
 import (
 	"fmt"
+	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -58,8 +60,28 @@ func (s *Server) projects(c *gin.Context) {
 		t.Rows = append(t.Rows, row)
 	}
 	pager(r, t, page.Next)
-	p.Blocks = []web.Block{{Table: t}}
+	p.Blocks = []web.Block{{Chart: projectsChart(page.Items), Table: t}}
 	r.show(p)
+}
+
+// projectsChart sets each project's realised share of its obligation against the share of
+// its time that has passed: a bar behind its marker is behind.
+func projectsChart(projects []sroiapi.Project) template.HTML {
+	c := web.Bars{ID: "projecten", Title: "Gerealiseerd tegen verstreken tijd", Format: web.Percents, Max: 10000, Marker: "verstreken tijd",
+		Series: []web.Series{{Name: "gerealiseerd", Colour: web.Green}}}
+	behind := 0
+	for _, pr := range projects {
+		if len(c.Rows) == maxChartRows {
+			break
+		}
+		elapsed := float64(pr.Progress.ExpectedBasisPoints)
+		c.Rows = append(c.Rows, web.BarRow{Label: pr.Title, Values: []float64{float64(pr.Progress.RealisedBasisPoints)}, Marker: &elapsed})
+		if pr.Progress.RealisedBasisPoints < pr.Progress.ExpectedBasisPoints {
+			behind++
+		}
+	}
+	c.Desc = fmt.Sprintf("Van de %d projecten in de grafiek hebben er %d minder gerealiseerd dan er tijd verstreken is.", len(c.Rows), behind)
+	return c.Chart()
 }
 
 // projectsCSV exports every project the filters select, a page of the service's list at a
@@ -136,7 +158,7 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 		{Label: "Verplichting", Value: web.Euro(pg.ObligationCents)},
 		{Label: "Goedgekeurd", Value: web.Euro(pg.ApprovedCents), Note: web.Percent(pg.RealisedBasisPoints) + " gerealiseerd, " + web.Percent(pg.ExpectedBasisPoints) + " van de looptijd verstreken"},
 		{Label: "Verklaard", Value: web.Euro(pg.DeclaredCents), Note: "verwacht " + web.Euro(pg.ForecastCents)},
-	}})
+	}, Chart: projectChart(pg)})
 	facts := []web.Fact{
 		{Term: "Opdrachtwaarde (excl. btw)", Value: web.Euro(pr.Award.ValueCents)},
 		{Term: "Percentage social return", Value: web.Percent(pr.Computed.BasisPoints)},
@@ -510,4 +532,20 @@ func validKvK(s string) bool {
 // progressReason says in Dutch why a project stands where it does.
 func progressReason(p sroiapi.Progress) string {
 	return dutchRule(string(optional.Value(p.ReasonRule)), optional.Value(p.ReasonParams))
+}
+
+// projectChart is one project's approved, declared and expected social return against its
+// obligation, with the share of its time passed as the marker.
+func projectChart(pg sroiapi.Progress) template.HTML {
+	elapsed := float64(pg.ExpectedBasisPoints) * float64(pg.ObligationCents) / 10000
+	return web.Bars{ID: "voortgang", Title: "Social return tegen de verplichting", Format: web.Euros, Marker: "naar verstreken tijd",
+		Max: math.Max(float64(pg.ObligationCents), float64(max(pg.ForecastCents, pg.DeclaredCents))),
+		Desc: fmt.Sprintf("Van de verplichting van %s is %s goedgekeurd (%s) en %s verklaard; naar de verstreken tijd (%s) zou %s gerealiseerd zijn.",
+			web.Euro(pg.ObligationCents), web.Euro(pg.ApprovedCents), web.Percent(pg.RealisedBasisPoints), web.Euro(pg.DeclaredCents),
+			web.Percent(pg.ExpectedBasisPoints), web.Euros(elapsed)),
+		Series: []web.Series{{Name: "bedrag", Colour: web.Green}},
+		Rows: []web.BarRow{{Label: "Goedgekeurd", Values: []float64{float64(pg.ApprovedCents)}, Marker: &elapsed},
+			{Label: "Verklaard", Values: []float64{float64(pg.DeclaredCents)}},
+			{Label: "Verwacht", Values: []float64{float64(pg.ForecastCents)}},
+			{Label: "Verplichting", Values: []float64{float64(pg.ObligationCents)}}}}.Chart()
 }

@@ -20,11 +20,12 @@ type GoalPoint struct {
 // (bars), the straight target line (dashed) and the pace needed from now to the deadline
 // (dotted). It is an image with a title and description for screen readers; the page shows
 // the same figures in a table beside it.
-func GoalChart(title string, points []GoalPoint, target int) template.HTML {
+func GoalChart(id, title string, points []GoalPoint, target int) template.HTML {
 	const w, h, left, right, top, bottom = 760, 320, 56, 16, 40, 44
 	if len(points) == 0 {
 		return ""
 	}
+	id = template.HTMLEscapeString(id)
 	ymax := float64(target)
 	for _, p := range points {
 		ymax = math.Max(ymax, float64(p.Cumulative))
@@ -47,8 +48,8 @@ func GoalChart(title string, points []GoalPoint, target int) template.HTML {
 		desc += fmt.Sprintf(" Tot en met %s: %s aan het werk, volgens de doellijn %s.", points[last].Quarter,
 			Number(points[last].Cumulative), Number(points[last].Target))
 	}
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="chart-title chart-desc">`, w, h, w, h)
-	fmt.Fprintf(&b, `<title id="chart-title">%s</title><desc id="chart-desc">%s</desc>`, template.HTMLEscapeString(title), template.HTMLEscapeString(desc))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-titel %s-uitleg">`, w, h, w, h, id, id)
+	fmt.Fprintf(&b, `<title id="%s-titel">%s</title><desc id="%s-uitleg">%s</desc>`, id, template.HTMLEscapeString(title), id, template.HTMLEscapeString(desc))
 	// grid and y labels
 	for i := 0; i <= 4; i++ {
 		v := ymax * float64(i) / 4
@@ -61,7 +62,14 @@ func GoalChart(title string, points []GoalPoint, target int) template.HTML {
 			continue
 		}
 		bh := y(0) - y(float64(p.Cumulative))
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#0b4f8a"/>`, x(i)-step*0.3, y(float64(p.Cumulative)), step*0.6, math.Max(bh, 0))
+		if p.Cumulative > 0 {
+			bh = math.Max(bh, minVisible)
+		}
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#0b4f8a"/>`, x(i)-step*0.3, y(0)-bh, step*0.6, math.Max(bh, 0))
+	}
+	// an inset at the scale of the people in work, when the target dwarfs them (4 of 1,000)
+	if last >= 0 {
+		inset(&b, points[:last+1], ymax, float64(left+14), float64(top+6))
 	}
 	// target line
 	var tl []string
@@ -101,4 +109,37 @@ func niceCeil(v float64) float64 {
 		}
 	}
 	return 10 * p
+}
+
+// inset draws the realised quarters again at their own scale when the largest is under a
+// tenth of the chart's: the bars are then readable, with their figures written on them.
+func inset(b *strings.Builder, realised []GoalPoint, ymax, x0, y0 float64) {
+	most := 0
+	for _, p := range realised {
+		most = max(most, p.Cumulative)
+	}
+	if most == 0 || float64(most)*10 > ymax {
+		return
+	}
+	const w, h, pad, head = 250.0, 104.0, 8.0, 20.0
+	scale := niceCeil(float64(most))
+	fmt.Fprintf(b, `<g><rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" fill="#ffffff" stroke="#4a5562"/>`, x0, y0, w, h)
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="12" fill="#1b1f24">Ingezoomd: aan het werk, schaal tot %s</text>`, x0+pad, y0+16, Number(int64(scale)))
+	n := len(realised)
+	step := (w - 2*pad) / float64(n)
+	ph := h - head - 2*pad - 14
+	for i, p := range realised {
+		bh := ph * float64(p.Cumulative) / scale
+		if p.Cumulative > 0 {
+			bh = math.Max(bh, minVisible)
+		}
+		bx := x0 + pad + step*float64(i) + step*0.15
+		by := y0 + head + pad + ph - bh
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#0b4f8a"/>`, bx, by, step*0.7, bh)
+		if n <= 12 {
+			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="11" fill="#1b1f24">%s</text>`, bx+step*0.35, by-3, Number(p.Cumulative))
+		}
+	}
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="11" fill="#4a5562">%s – %s</text></g>`, x0+pad, y0+h-6,
+		template.HTMLEscapeString(realised[0].Quarter), template.HTMLEscapeString(realised[n-1].Quarter))
 }

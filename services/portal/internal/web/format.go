@@ -51,6 +51,15 @@ func Ratio[N ~int | ~int64](part, whole N) string {
 
 var months = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
 
+// Month writes a month the services send as YYYY-MM as "maart 2027" (as given when it is not one).
+func Month(ym string) string {
+	t, err := time.Parse("2006-01", ym)
+	if err != nil {
+		return ym
+	}
+	return fmt.Sprintf("%s %d", months[t.Month()-1], t.Year())
+}
+
 // Day is anything the services send as a day or a moment: a calendar.Date, a time.Time (a
 // pointer to either when it is optional), or its text (YYYY-MM-DD, RFC 3339).
 type Day interface {

@@ -25,7 +25,13 @@ const (
 
 // Views are what lists filter on.
 var Views = []*store.View{
-	store.NewView(kindProvider, 1, store.StoredAs(documentOfProvider, providerDocument.provider), func(*domain.Provider) store.Fields { return store.Fields{} }),
+	store.NewView(kindProvider, 2, store.StoredAs(documentOfProvider, providerDocument.provider), func(p *domain.Provider) store.Fields {
+		certificates := "none-pending"
+		if p.AwaitsVerification() {
+			certificates = "pending"
+		}
+		return store.Fields{"bankAccount": p.BankAccountStatus(), "certificates": certificates}
+	}, []string{"bankAccount"}, []string{"certificates"}),
 	store.NewView(kindOffer, 1, store.StoredAs(documentOfOffer, offerDocument.offer), func(o *domain.Offer) store.Fields {
 		products := make([]string, len(o.Products))
 		for i, p := range o.Products {
@@ -59,8 +65,8 @@ func (r *Repository) SaveProvider(ctx context.Context, p *domain.Provider, o com
 	return r.agg.Save(ctx, store.Saved{Kind: kindProvider, ID: p.KvK, Region: p.Region, State: p, Outcome: o})
 }
 
-func (r *Repository) ListProviders(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Provider], error) {
-	return store.PageAs[domain.Provider](ctx, r.agg, kindProvider, store.PageQuery{Region: region, Request: page})
+func (r *Repository) ListProviders(ctx context.Context, region string, f app.ProviderFilter, page paging.Request) (paging.Page[domain.Provider], error) {
+	return store.PageAs[domain.Provider](ctx, r.agg, kindProvider, store.Filtered(region, page, map[string]string{"bankAccount": f.BankAccount, "certificates": f.Certificates}))
 }
 
 func (r *Repository) EachProvider(ctx context.Context, region string, fn func(*domain.Provider) error) error {

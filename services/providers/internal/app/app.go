@@ -19,7 +19,7 @@ import (
 type Repository interface {
 	LoadProvider(ctx context.Context, kvk string) (*domain.Provider, int, error)
 	SaveProvider(ctx context.Context, p *domain.Provider, o commit.Outcome) error
-	ListProviders(ctx context.Context, region string, page paging.Request) (paging.Page[domain.Provider], error)
+	ListProviders(ctx context.Context, region string, f ProviderFilter, page paging.Request) (paging.Page[domain.Provider], error)
 	EachProvider(ctx context.Context, region string, fn func(*domain.Provider) error) error
 
 	LoadOffer(ctx context.Context, contractID string) (*domain.Offer, int, error)

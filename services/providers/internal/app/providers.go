@@ -154,11 +154,16 @@ func (s *Service) GetProvider(ctx context.Context, p auth.Principal, kvk string)
 	return withoutAccount(p, prov), err
 }
 
+// ProviderFilter narrows the registry: by where the bank account stands (none, pending,
+// confirmed: finance's list of accounts to confirm), or to those with a certificate waiting
+// for verification (pending: the buyers' list).
+type ProviderFilter struct{ BankAccount, Certificates string }
+
 // ListProviders returns a page of the registry; a provider sees only itself.
-func (s *Service) ListProviders(ctx context.Context, p auth.Principal, page paging.Request) (paging.Page[domain.Provider], error) {
+func (s *Service) ListProviders(ctx context.Context, p auth.Principal, f ProviderFilter, page paging.Request) (paging.Page[domain.Provider], error) {
 	if providerOnly(p) {
 		own, _, err := s.repo.LoadProvider(ctx, p.Org)
-		if errors.Is(err, rules.ErrNotFound) || (err == nil && (own.Region != p.Region || page.After != "")) {
+		if errors.Is(err, rules.ErrNotFound) || (err == nil && (own.Region != p.Region || page.After != "" || !f.BankAccountIs(own) || !f.CertificatesAre(own))) {
 			return paging.Page[domain.Provider]{}, nil
 		}
 		if err != nil {
@@ -166,7 +171,10 @@ func (s *Service) ListProviders(ctx context.Context, p auth.Principal, page pagi
 		}
 		return paging.Page[domain.Provider]{Items: []domain.Provider{*own}}, nil
 	}
-	list, err := s.repo.ListProviders(ctx, p.Region, page)
+	if f.BankAccount != "" && !p.Has(auth.RoleFinance, auth.RoleAdmin) {
+		return paging.Page[domain.Provider]{}, rules.Forbid("only finance and administrators list providers by their bank account")
+	}
+	list, err := s.repo.ListProviders(ctx, p.Region, f, page)
 	for i := range list.Items {
 		list.Items[i] = *withoutAccount(p, &list.Items[i])
 	}
@@ -205,3 +213,13 @@ func (c *CertificateCounts) add(p *domain.Provider, today civil.Date) {
 
 // Certificates are the counts of the last certificate check.
 func (s *Service) Certificates() CertificateCounts { return *s.certs.Load() }
+
+// BankAccountIs reports whether the provider's bank account stands as the filter asks.
+func (f ProviderFilter) BankAccountIs(p *domain.Provider) bool {
+	return f.BankAccount == "" || p.BankAccountStatus() == f.BankAccount
+}
+
+// CertificatesAre reports whether the provider's certificates stand as the filter asks.
+func (f ProviderFilter) CertificatesAre(p *domain.Provider) bool {
+	return f.Certificates == "" || p.AwaitsVerification() == (f.Certificates == "pending")
+}

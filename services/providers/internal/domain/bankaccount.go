@@ -54,6 +54,17 @@ const (
 	AccountConfirmed = "confirmed"
 )
 
+// AccountNone: the provider registered no bank account yet.
+const AccountNone = "none"
+
+// BankAccountStatus is where the provider's bank account stands: none, pending or confirmed.
+func (p *Provider) BankAccountStatus() string {
+	if p.BankAccount == nil {
+		return AccountNone
+	}
+	return p.BankAccount.Status
+}
+
 // RegisterBankAccount records a new account (or a change), pending confirmation by finance.
 func (p *Provider) RegisterBankAccount(in BankAccountInput, by string, now time.Time) error {
 	in.IBAN = civil.NormalizeIBAN(in.IBAN)

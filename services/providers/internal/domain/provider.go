@@ -182,6 +182,17 @@ func (p *Provider) VerifyCertificate(id string, by commit.Actor, now time.Time) 
 	return nil
 }
 
+// AwaitsVerification reports whether a certificate the provider recorded waits for a buyer
+// or coordinator to check it.
+func (p *Provider) AwaitsVerification() bool {
+	for _, c := range p.Certificates {
+		if c.Pending {
+			return true
+		}
+	}
+	return false
+}
+
 // RemoveCertificate deletes a certificate recorded in error.
 func (p *Provider) RemoveCertificate(id string, now time.Time) error {
 	i := slices.IndexFunc(p.Certificates, func(c Certificate) bool { return c.ID == id })

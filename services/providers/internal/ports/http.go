@@ -46,11 +46,13 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 var principal = auth.Of
 
 func (h *HTTP) listProviders(c *gin.Context) {
-	q := httpserver.ListQuery(c)
+	q := httpserver.ListQuery(c, "bankAccount", "certificates")
+	f := app.ProviderFilter{BankAccount: q.OneOf("bankAccount", []string{domain.AccountNone, domain.AccountPending, domain.AccountConfirmed}),
+		Certificates: q.OneOf("certificates", []string{"pending"})}
 	if !q.OK() {
 		return
 	}
-	v, err := h.app.ListProviders(c, principal(c), q.Page)
+	v, err := h.app.ListProviders(c, principal(c), f, q.Page)
 	httpserver.RespondPageAs(c, v, err, providerAnswer)
 }
 
