@@ -1,6 +1,10 @@
 package civil
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/werkregio/platform/contracts/messages"
+)
 
 func TestIBANsAreCheckedForCountryLengthAndCheckDigits(t *testing.T) {
 	valid := []string{"NL91ABNA0417164300", "nl91 abna 0417 1643 00", "DE89370400440532013000", "BE68539007547034", "GB29NWBK60161331926819"}
@@ -17,8 +21,12 @@ func TestIBANsAreCheckedForCountryLengthAndCheckDigits(t *testing.T) {
 		"":                       "not an IBAN",
 	}
 	for iban, why := range invalid {
-		if p := IBANProblem(iban); p == "" || !contains(p, why) {
+		p := IBANProblem(iban)
+		if p == "" || !contains(p, why) {
 			t.Errorf("%q: %q, want a problem about %s", iban, p, why)
+		}
+		if messages.DutchValue(p) == p { // said to a provider at the IBAN field
+			t.Errorf("%q has no Dutch in contracts/messages", p)
 		}
 	}
 	if !ValidBIC("ABNANL2A") || !ValidBIC("INGBNL2AXXX") || ValidBIC("ABNA NL2A") {

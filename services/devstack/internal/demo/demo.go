@@ -22,6 +22,8 @@ const (
 	ProviderKvK  = "12345678" // Bouwopleiding Noord
 	Provider2KvK = "23456789" // TechniekCampus Groningen
 	Provider3KvK = "34567890" // Duur Opleiden BV (rejected: price too high)
+	// NewProviderKvK is a provider the demo data leaves unregistered (Zorgacademie Oost).
+	NewProviderKvK = "89012345"
 	// DebtorIBAN is the account the demo region pays from (a valid IBAN of no one's).
 	DebtorIBAN = "NL91ABNA0417164300"
 )

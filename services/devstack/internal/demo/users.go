@@ -11,6 +11,8 @@ func Users(region string) []oidcdev.User {
 	return []oidcdev.User{
 		{ID: "inkoper@" + region, Name: "Ingrid Inkoper (gemeente)", Role: auth.RoleBuyer, Org: BuyerOrg},
 		{ID: "opleider@" + region, Name: "Otto Opleider (Bouwopleiding Noord)", Role: auth.RoleProvider, Org: ProviderKvK},
+		// a provider the region does not know yet: it registers itself through the portal
+		{ID: "nieuwe-opleider@" + region, Name: "Nina Nieuw (Zorgacademie Oost)", Role: auth.RoleProvider, Org: NewProviderKvK},
 		{ID: "opdrachtnemer@" + region, Name: "Olga Opdrachtnemer (Bouwbedrijf Eemsdelta)", Role: auth.RoleContractor, Org: "45678901"},
 		{ID: "coordinator@" + region, Name: "Cor Coördinator (werkplein)", Role: auth.RoleCoordinator, Org: "werkplein-" + region},
 		{ID: "werkcoach@" + region, Name: "Wendy Werkcoach (gemeente)", Role: auth.RoleWorkCoach, Org: BuyerOrg},

@@ -454,6 +454,74 @@ func TestPortalInABrowser(t *testing.T) {
 		u.check("werkcoach-traject")
 	})
 
+	t.Run("a new provider registers, records a certificate and its bank account; a buyer verifies, a colleague in finance confirms", func(t *testing.T) {
+		u := b.signIn(t, "nieuwe-opleider@groningen")
+		u.open("/organisatie")
+		u.waitSel("#f-contactName") // not in the register yet: the page is the registration
+		u.check("opleider-inschrijven")
+		u.run(chromedp.SetValue("#f-name", "Zorgacademie Oost"), chromedp.SetValue("#f-contactName", "Nina Nieuw"),
+			chromedp.SetValue("#f-email", "nina@zorgacademie.example"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("is ingeschreven in het register")
+		u.see("Nog geen certificaten vastgelegd.", "U heeft nog geen bankrekening vastgelegd")
+		u.run(chromedp.Click(`//a[text()="Certificaat vastleggen"]`))
+		u.waitSel("#f-expiresOn")
+		u.run(chromedp.SetValue("#f-type", "NRTO"), chromedp.SetValue("#f-number", "NRTO-2026-77"),
+			chromedp.SetValue("#f-issuedOn", time.Now().AddDate(0, -1, 0).Format("2006-01-02")),
+			chromedp.SetValue("#f-expiresOn", time.Now().AddDate(0, -2, 0).Format("2006-01-02")), chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-expiresOn-error") // expires before it was issued: the service's rule, in Dutch, at the field
+		u.check("opleider-certificaat-fout")
+		u.run(chromedp.SetValue("#f-expiresOn", time.Now().AddDate(2, 0, 0).Format("2006-01-02")), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Certificaat NRTO vastgelegd")
+		u.see("wacht op verificatie")
+		u.run(chromedp.Click(`//a[text()="Bankrekening vastleggen"]`))
+		u.waitSel("#f-iban")
+		u.run(chromedp.SetValue("#f-iban", "NL91 ABNA 0417 1643 01"), chromedp.SetValue("#f-accountHolder", "Zorgacademie Oost B.V."),
+			chromedp.SetValue("#f-street", "Oosterstraat"), chromedp.SetValue("#f-buildingNumber", "7"), chromedp.SetValue("#f-postCode", "9711 NN"),
+			chromedp.SetValue("#f-town", "Groningen"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-iban-error") // a mistyped IBAN (mod-97), refused by the service and said at the field
+		u.run(chromedp.SetValue("#f-iban", "NL91 ABNA 0417 1643 00"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Bankrekening vastgelegd")
+		u.see("NL91 ABNA 0417 1643 00", "wacht op bevestiging door financiën")
+		u.check("opleider-organisatie")
+
+		buyer := b.signIn(t, "inkoper@groningen")
+		buyer.open("/inkoop/certificaten")
+		buyer.see("Zorgacademie Oost", "NRTO-2026-77")
+		buyer.check("inkoper-certificaten")
+		buyer.run(chromedp.Click(`button[aria-label="Verifiëren: NRTO van Zorgacademie Oost"]`))
+		buyer.waitFor("geverifieerd; het telt nu")
+		buyer.dontSee("NRTO-2026-77")
+
+		fin := b.signIn(t, "financien@groningen")
+		fin.open("/financien/bankrekeningen")
+		fin.see("Zorgacademie Oost", "NL91 ABNA 0417 1643 00")
+		fin.check("financien-bankrekeningen")
+		fin.run(chromedp.Click(`//a[text()="Zorgacademie Oost"]`))
+		fin.waitSel("#bevestigen")
+		fin.run(chromedp.Click(`#bevestigen button[type="submit"]`))
+		fin.waitSel("#f-checked-error") // not confirmed as checked with the provider
+		fin.check("financien-bankrekening-bevestigen")
+		fin.run(chromedp.Click(`#f-checked input[type="checkbox"]`), chromedp.Click(`#bevestigen button[type="submit"]`))
+		fin.waitFor("Bankrekening van Zorgacademie Oost bevestigd")
+		fin.see("Er wachten geen bankrekeningen op bevestiging.")
+
+		var prov struct {
+			BankAccount  struct{ Status, ConfirmedBy string }
+			Certificates []struct {
+				Type    string
+				Pending bool
+			}
+		}
+		if err := demoTarget(t, r).Get(context.Background(), "providers", auth.RoleFinance, demo.BuyerOrg, "/api/v1/providers/"+demo.NewProviderKvK, &prov); err != nil {
+			t.Fatal(err)
+		}
+		if prov.BankAccount.Status != "confirmed" || len(prov.Certificates) != 1 || prov.Certificates[0].Pending {
+			t.Errorf("after the portal's forms the registry holds %+v", prov)
+		}
+		u.open("/organisatie")
+		u.see("bevestigd door financiën", "geverifieerd")
+	})
+
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {
 		buyer := b.signIn(t, "inkoper@groningen")
 		buyer.open("/sroi/projecten")

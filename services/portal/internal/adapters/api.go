@@ -104,6 +104,11 @@ func (c *Client) Post(ctx context.Context, call app.Call, out any) error {
 	return c.send(ctx, http.MethodPost, call, out)
 }
 
+// Put replaces a resource (the version in IfMatch); out (if any) receives the answer.
+func (c *Client) Put(ctx context.Context, call app.Call, out any) error {
+	return c.send(ctx, http.MethodPut, call, out)
+}
+
 func (c *Client) send(ctx context.Context, method string, call app.Call, out any) error {
 	resp, err := c.do(ctx, method, call)
 	if err != nil {

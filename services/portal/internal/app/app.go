@@ -42,6 +42,8 @@ type API interface {
 	Get(ctx context.Context, call Call, out any) (string, error)
 	// Post sends a command; out (if any) receives the answer.
 	Post(ctx context.Context, call Call, out any) error
+	// Put replaces a resource on the version in IfMatch.
+	Put(ctx context.Context, call Call, out any) error
 	// Open returns an answer to pass on as it is (a CSV, a payment file).
 	Open(ctx context.Context, call Call) (*File, error)
 }

@@ -34,10 +34,11 @@ func navigation(p auth.Principal) []web.Link {
 	}
 	if p.Has(auth.RoleFinance) {
 		add(web.Link{Label: "Termijnen", Href: "/financien/termijnen"}, web.Link{Label: "Budgetten", Href: "/financien/budgetten"},
-			web.Link{Label: "Betaalruns", Href: "/financien/betaalruns"})
+			web.Link{Label: "Betaalruns", Href: "/financien/betaalruns"}, web.Link{Label: "Bankrekeningen", Href: "/financien/bankrekeningen"})
 	}
 	if p.Has(auth.RoleProvider) {
-		add(web.Link{Label: "Aanbod", Href: "/aanbod"}, web.Link{Label: "Trajecten", Href: "/trajecten"}, web.Link{Label: "Betalingen", Href: "/betalingen"})
+		add(web.Link{Label: "Aanbod", Href: "/aanbod"}, web.Link{Label: "Trajecten", Href: "/trajecten"}, web.Link{Label: "Betalingen", Href: "/betalingen"},
+			web.Link{Label: "Organisatie", Href: "/organisatie"})
 	}
 	if p.Has(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin) {
 		add(web.Link{Label: "Deelnemers", Href: "/deelnemers"}, web.Link{Label: "Trajecten", Href: "/trajecten"}, web.Link{Label: "Resultaten", Href: "/resultaten"})
@@ -50,7 +51,8 @@ func navigation(p auth.Principal) []web.Link {
 	}
 	if p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
 		add(web.Link{Label: "Regelingen", Href: "/inkoop/regelingen"}, web.Link{Label: "Aanmeldingen", Href: "/inkoop/aanmeldingen"},
-			web.Link{Label: "Contracten", Href: "/inkoop/contracten"}, web.Link{Label: "Aanbestedingen", Href: "/inkoop/aanbestedingen"})
+			web.Link{Label: "Contracten", Href: "/inkoop/contracten"}, web.Link{Label: "Aanbestedingen", Href: "/inkoop/aanbestedingen"},
+			web.Link{Label: "Certificaten", Href: "/inkoop/certificaten"})
 	}
 	if p.Has(auth.RoleAdmin) {
 		add(web.Link{Label: "Onverwerkte berichten", Href: "/beheer/berichten"})

@@ -74,6 +74,9 @@ func (s *Server) Mount(r *gin.Engine) {
 	fin.POST("/financien/budgetten/:budgetId/ophogen", s.changeBudget("ophogen", "top-ups", "Budget opgehoogd."))
 	fin.POST("/financien/budgetten/:budgetId/verlagen", s.changeBudget("verlagen", "reductions", "Budget verlaagd."))
 	fin.GET("/financien/budgetten/:budgetId", s.budget)
+	fin.GET(bankAccountsPath, s.bankAccounts)
+	fin.GET(bankAccountsPath+"/:kvk", s.bankAccountCheck)
+	fin.POST(bankAccountsPath+"/:kvk", s.confirmBankAccount)
 	fin.GET("/financien/betaalruns", s.runs)
 	fin.POST("/financien/betaalruns", s.createRun)
 	fin.GET("/financien/betaalruns/:runId", s.run)
@@ -82,6 +85,12 @@ func (s *Server) Mount(r *gin.Engine) {
 
 	prov := a.Group("/", s.requireRole(auth.RoleProvider))
 	prov.GET("/aanbod", s.offer)
+	prov.GET(organisationPath, s.organisation)
+	prov.POST(organisationPath, s.registerProvider)
+	prov.GET(organisationPath+"/certificaten/nieuw", s.newCertificate)
+	prov.POST(organisationPath+"/certificaten", s.addCertificate)
+	prov.GET(organisationPath+"/bankrekening", s.bankAccountPage)
+	prov.POST(organisationPath+"/bankrekening", s.registerBankAccount)
 	prov.GET("/betalingen", s.statement)
 	prov.GET("/betalingen/csv", s.statementCSV)
 
@@ -122,6 +131,8 @@ func (s *Server) Mount(r *gin.Engine) {
 	buy.GET("/inkoop/aanmeldingen", s.applications)
 	buy.GET("/inkoop/contracten", s.contracts)
 	buy.GET("/inkoop/aanbestedingen", s.tenders)
+	buy.GET(certificatesPath, s.certificatesToVerify)
+	buy.POST(certificatesPath+"/:kvk/:certificateId", s.verifyCertificate)
 }
 
 // securityHeaders: no scripts at all, forms only to the portal (and the identity provider

@@ -154,3 +154,15 @@ func List[S ~string](items []S) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// IBAN writes an account number in groups of four, as on a bank card.
+func IBAN(iban string) string {
+	var b strings.Builder
+	for i, r := range iban {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
