@@ -117,7 +117,8 @@ func TestPaymentsKilledAtRandomLosesAndDoublesNothing(t *testing.T) {
 
 	t.Cleanup(func() { // where the work stood, while the service still runs
 		if t.Failed() {
-			t.Logf("%d due, %d tranches; the service's consumers and outbox:\n%s", due(), count(bson.D{}),
+			t.Logf("%d due, %d tranches, %d with a booking in flight; the service's consumers and outbox:\n%s", due(), count(bson.D{}),
+				count(bson.D{{Key: "s.booking", Value: bson.D{{Key: "$exists", Value: true}}}}),
 				svc.Metrics("werkregio_messaging", "consumer_lag", "consumed_messages_total", "werkregio_outbox", "dependency_waiting"))
 		}
 	})
