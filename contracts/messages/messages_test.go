@@ -17,7 +17,10 @@ import (
 
 // ruleCalls are the constructors of what a service tells a person (kit/rules), with the
 // position of their template.
-var ruleCalls = map[string]int{"Check": 2, "Invalid": 1, "State": 0, "BadQuery": 1, "Forbid": 0, "because": 0}
+var ruleCalls = map[string]int{"Check": 2, "Invalid": 1, "State": 0, "BadQuery": 1, "Forbid": 0, "because": 0, "NewHold": 1}
+
+// identCalls are a package's own helpers, called by name alone, and where their template is.
+var identCalls = map[string]int{"hold": 1}
 
 // templates finds every template the services hand a rule constructor. Wiring (service/,
 // cmd/, kit/config, kit/service) checks the environment for operators, in English, and is
@@ -52,13 +55,16 @@ func templates(t *testing.T) map[string]string {
 			if !ok {
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			i, known := ruleCalls[sel.Sel.Name]
-			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "messages" && sel.Sel.Name == "Of" {
-				i, known = 0, true // a message said directly: a reason, an e-mail
+			var i int
+			var known bool
+			switch fn := call.Fun.(type) {
+			case *ast.Ident: // a package's own helper (payments' hold)
+				i, known = identCalls[fn.Name]
+			case *ast.SelectorExpr:
+				i, known = ruleCalls[fn.Sel.Name]
+				if pkg, ok := fn.X.(*ast.Ident); ok && pkg.Name == "messages" && fn.Sel.Name == "Of" {
+					i, known = 0, true // a message said directly: a reason, an e-mail
+				}
 			}
 			if !known || len(call.Args) <= i {
 				return true
@@ -72,8 +78,9 @@ func templates(t *testing.T) map[string]string {
 				t.Errorf("%s: the template is not a literal: a person would read whatever it holds, in English", where)
 				return true
 			}
-			s, _ := strconv.Unquote(lit.Value)
-			out[s] = where
+			if s, _ := strconv.Unquote(lit.Value); s != "" { // "": no detail (a hold's code says it all)
+				out[s] = where
+			}
 			return true
 		})
 		return nil

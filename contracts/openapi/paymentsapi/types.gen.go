@@ -794,8 +794,18 @@ type Forecast_Months struct {
 
 // Hold defines model for Hold.
 type Hold struct {
-	Code   HoldCode `json:"code"`
-	Reason string   `json:"reason"`
+	Code HoldCode `json:"code"`
+
+	// Params The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	Params *CommonRuleParams `json:"params,omitempty"`
+
+	// Reason The code's plain reason and its detail, in English
+	Reason string `json:"reason"`
+
+	// Rule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	Rule *CommonRuleCode `json:"rule,omitempty"`
 }
 
 // HoldCode defines model for HoldCode.

@@ -185,8 +185,10 @@ type tranche struct {
 	Owed      bool   `json:"owed"`
 	RunID     string `json:"runId"`
 	Holds     []struct {
-		Code   string `json:"code"`
-		Reason string `json:"reason"`
+		Code   string   `json:"code"`
+		Reason string   `json:"reason"`
+		Rule   string   `json:"rule"`
+		Params []string `json:"params"`
 	} `json:"holds"`
 }
 

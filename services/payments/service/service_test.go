@@ -55,6 +55,10 @@ func TestFromMilestoneToBank(t *testing.T) {
 	if len(held.Holds) != 1 || held.Holds[0].Code != "budget-insufficient" {
 		t.Fatalf("holds %+v, want budget-insufficient", held.Holds)
 	}
+	// its detail by its rule, for a person to read in Dutch ("€ 380,00 nodig")
+	if h := held.Holds[0]; h.Rule != "x-needed" || len(h.Params) != 1 || h.Params[0] != "EUR 380,00" {
+		t.Errorf("the hold's detail by its rule: %+v", h)
+	}
 	// a top-up releases it
 	expect(t, "top up", e.r.Call(t, e.finance, "POST", "/api/v1/budgets/"+b.ID+"/top-ups", obj{"amountCents": 50_000, "reason": "tweede tranche RIF"}, nil), 200)
 	e.waitTranche(t, "trn-enr-2-started", "payable")

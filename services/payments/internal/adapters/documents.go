@@ -3,6 +3,7 @@ package adapters
 import (
 	"time"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
 	"github.com/werkregio/platform/services/kit/convert"
@@ -287,19 +288,20 @@ func (d correctionDocument) correction() domain.Correction {
 type holdDocument struct {
 	Code   domain.HoldCode `json:"code"`
 	Reason string          `json:"reason"`
+	// the detail by its code, for Dutch (holds kept before it have none)
+	Rule   string   `json:"rule,omitempty"`
+	Params []string `json:"params,omitempty"`
 }
 
 func documentOfHold(v domain.Hold) holdDocument {
-	return holdDocument{
-		Code:   v.Code,
-		Reason: v.Reason,
-	}
+	return holdDocument{Code: v.Code, Reason: v.Reason, Rule: v.Detail.Code, Params: v.Detail.Params}
 }
 
 func (d holdDocument) hold() domain.Hold {
-	var v domain.Hold
-	v.Code = d.Code
-	v.Reason = d.Reason
+	v := domain.Hold{Code: d.Code, Reason: d.Reason}
+	if d.Rule != "" {
+		v.Detail = messages.Message{Code: d.Rule, Params: d.Params, Template: messages.English(d.Rule)}
+	}
 	return v
 }
 

@@ -94,7 +94,7 @@ func (s *Service) finish(ctx context.Context, t *domain.Tranche) error {
 			s.arrive(t, b.Then, b.By, b.Reason)
 		}
 	} else if b.Otherwise != "" {
-		t.Holds = append(t.Holds, hold(domain.HoldBudgetInsufficient, domain.Euro(b.Amount)+" needed"))
+		t.Holds = append(t.Holds, hold(domain.HoldBudgetInsufficient, "%s needed", domain.Euro(b.Amount)))
 		s.arrive(t, b.Otherwise, b.By, t.Holds[0].Reason)
 	}
 	return s.Repo.SaveTranche(ctx, t, commit.Outcome{Actor: c.Actor, Action: c.Action, Events: eventsFor(c, t)})

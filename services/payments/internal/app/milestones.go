@@ -215,13 +215,7 @@ func change(system, action, reason string) domain.PendingChange {
 	return domain.PendingChange{Actor: commit.System(system), Action: action, Reason: reason}
 }
 
-func hold(c domain.HoldCode, detail string) domain.Hold {
-	reason := domain.HoldCodes[c]
-	if detail != "" {
-		reason += ": " + detail
-	}
-	return domain.Hold{Code: c, Reason: reason}
-}
+var hold = domain.NewHold
 
 // precheck runs every check except the budget's, which the booking itself makes.
 func (s *Service) precheck(ctx context.Context, t *domain.Tranche) ([]domain.Hold, error) {
@@ -280,7 +274,7 @@ func (s *Service) periodHold(ctx context.Context, t *domain.Tranche) (*domain.Ho
 	if t.MilestoneOn.IsZero() || !t.MilestoneOn.After(b.Until) {
 		return nil, nil
 	}
-	h := hold(domain.HoldBudgetPeriodEnded, fmt.Sprintf("%s ran until %s", b.Name, b.Until))
+	h := hold(domain.HoldBudgetPeriodEnded, "%s ran until %s", b.Name, b.Until.String())
 	return &h, nil
 }
 

@@ -112,7 +112,7 @@ func (s *Service) carry(ctx context.Context, id string, from, to *domain.Budget,
 			return s.step(ctx, t, c, &domain.Booking{Move: domain.MoveCommit, Amount: t.AmountCents, Budget: to.ID, Reason: reason})
 		}
 		if len(t.Holds) == 0 {
-			t.Holds = []domain.Hold{hold(domain.HoldBudgetInsufficient, "rechecking in "+to.ID)} // until the recheck books it
+			t.Holds = []domain.Hold{hold(domain.HoldBudgetInsufficient, "rechecking in %s", to.ID)} // until the recheck books it
 		}
 		return s.step(ctx, t, c, nil)
 	})

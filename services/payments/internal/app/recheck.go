@@ -82,7 +82,7 @@ func find(holds []domain.Hold, c domain.HoldCode) *domain.Hold {
 }
 
 func sameHolds(a, b []domain.Hold) bool {
-	return slices.EqualFunc(a, b, func(x, y domain.Hold) bool { return x == y })
+	return slices.EqualFunc(a, b, func(x, y domain.Hold) bool { return x.Code == y.Code && x.Reason == y.Reason })
 }
 
 // recheckWhere rechecks the held tranches a filter selects, oldest first (a budget top-up

@@ -311,14 +311,14 @@ func (s *Service) settle(ctx context.Context, id string, tr *domain.RunTransfer,
 				return err
 			}
 			t.EndToEndID = ""
-			t.Holds = []domain.Hold{hold(domain.HoldBankRejected, o.Reason)}
+			t.Holds = []domain.Hold{hold(domain.HoldBankRejected, "the bank answered: %s", o.Reason)}
 			t.Overridden = removeCode(t.Overridden, domain.HoldBankRejected)
 			s.arrive(t, domain.TrancheHeld, actor.Subject, "")
 			return s.step(ctx, t, domain.PendingChange{Actor: actor, Action: actionRejected, Reason: o.Reason}, nil)
 		case o.Rejected && t.Status == domain.TranchePaid:
 			// a payment returned after it was booked paid
 			t.RunID, t.EndToEndID, t.Approvals = "", "", []domain.Approval{}
-			t.Holds = []domain.Hold{hold(domain.HoldBankRejected, o.Reason)}
+			t.Holds = []domain.Hold{hold(domain.HoldBankRejected, "the bank answered: %s", o.Reason)}
 			t.Overridden = removeCode(t.Overridden, domain.HoldBankRejected)
 			s.arrive(t, domain.TrancheHeld, actor.Subject, "")
 			return s.step(ctx, t, domain.PendingChange{Actor: actor, Action: actionRejected, Reason: o.Reason},

@@ -1,8 +1,7 @@
 package domain
 
 import (
-	"fmt"
-
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 )
 
@@ -42,10 +41,22 @@ var HoldCodes = map[HoldCode]string{
 	HoldBudgetPeriodEnded:  "the milestone falls after the end of the budget's period; finance carries the commitment to a budget of the new period",
 }
 
-// Hold is one failed pre-check with its reason.
+// Hold is one failed pre-check with its reason: the code's plain reason and its detail,
+// which Detail holds by its code (contracts/messages) so that people read it in Dutch.
 type Hold struct {
 	Code   HoldCode
 	Reason string
+	Detail messages.Message
+}
+
+// NewHold is a hold of code, its detail (if any) stated by template and args.
+func NewHold(c HoldCode, template string, args ...any) Hold {
+	h := Hold{Code: c, Reason: HoldCodes[c]}
+	if template != "" {
+		h.Detail = messages.Of(template, args...)
+		h.Reason += ": " + h.Detail.English()
+	}
+	return h
 }
 
 // PrecheckInput is what the checks look at, gathered by the application.
@@ -67,20 +78,14 @@ type PrecheckInput struct {
 // in a fixed order; none means payable.
 func Precheck(in PrecheckInput) []Hold {
 	var out []Hold
-	hold := func(c HoldCode, detail string) {
-		reason := HoldCodes[c]
-		if detail != "" {
-			reason += ": " + detail
-		}
-		out = append(out, Hold{Code: c, Reason: reason})
-	}
+	hold := func(c HoldCode, template string, args ...any) { out = append(out, NewHold(c, template, args...)) }
 	switch in.ContractStatusOnMilestone {
 	case "":
 		hold(HoldNoContract, "")
 	case "suspended":
-		hold(HoldContractSuspended, in.MilestoneOn.String())
+		hold(HoldContractSuspended, "suspended on %s", in.MilestoneOn.String())
 	case "ended":
-		hold(HoldNoContract, "it had ended on "+in.MilestoneOn.String())
+		hold(HoldNoContract, "it had ended on %s", in.MilestoneOn.String())
 	}
 	if in.MilestoneOn.IsZero() || in.MilestoneOn.After(in.Today) {
 		hold(HoldMilestoneNotDue, "")
@@ -89,20 +94,20 @@ func Precheck(in PrecheckInput) []Hold {
 		hold(HoldDuplicate, "")
 	}
 	if in.MaxPriceCents > 0 && in.PriceCents > in.MaxPriceCents {
-		hold(HoldPriceAboveCap, fmt.Sprintf("%s above %s", Euro(in.PriceCents), Euro(in.MaxPriceCents)))
+		hold(HoldPriceAboveCap, "%s above %s", Euro(in.PriceCents), Euro(in.MaxPriceCents))
 	}
 	switch {
 	case in.IBAN == "":
 		hold(HoldBankAccountMissing, "")
 	case IBANProblem(in.IBAN) != "":
-		hold(HoldBankAccountInvalid, IBANProblem(in.IBAN))
+		hold(HoldBankAccountInvalid, "the IBAN %s", IBANProblem(in.IBAN))
 	case !civil.HasLatinLetter(in.AccountHolder):
 		hold(HoldBankAccountInvalid, "the account holder's name has no letter of the SEPA character set")
 	case !in.IBANConfirmed:
 		hold(HoldBankAccountNew, "")
 	}
 	if in.Amount > in.BudgetFree {
-		hold(HoldBudgetInsufficient, fmt.Sprintf("%s needed, %s free", Euro(in.Amount), Euro(in.BudgetFree)))
+		hold(HoldBudgetInsufficient, "%s needed, %s free", Euro(in.Amount), Euro(in.BudgetFree))
 	}
 	return out
 }

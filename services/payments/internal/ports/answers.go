@@ -116,10 +116,12 @@ func forecastAnswer(v app.Forecast) paymentsapi.Forecast {
 }
 
 func holdAnswer(v domain.Hold) paymentsapi.Hold {
-	return paymentsapi.Hold{
-		Code:   paymentsapi.HoldCode(v.Code),
-		Reason: v.Reason,
+	h := paymentsapi.Hold{Code: paymentsapi.HoldCode(v.Code), Reason: v.Reason}
+	if v.Detail.Code != "" {
+		params := paymentsapi.CommonRuleParams(v.Detail.Params)
+		h.Rule, h.Params = &v.Detail.Code, &params
 	}
+	return h
 }
 
 func ledgerCheckAnswer(v app.LedgerCheck) paymentsapi.LedgerCheck {

@@ -76,7 +76,7 @@ func (s *Server) tranches(c *gin.Context) {
 		if len(tr.Holds) > 0 {
 			var why []string
 			for _, h := range tr.Holds {
-				why = append(why, web.Label("hold:"+h.Code)+" ("+h.Reason+")")
+				why = append(why, holdText(h))
 			}
 			row.Tone, row.Note = "warn", "Aangehouden: "+strings.Join(why, "; ")
 		}
@@ -331,3 +331,13 @@ func (s *Server) runFile(c *gin.Context) {
 
 // released: a second officer approved the run; its file may be downloaded and sent.
 func released(r paymentsapi.Run) bool { return r.Status == "approved" || r.Status == "sent" }
+
+// holdText is why a tranche is held, in Dutch: the code's label and its detail by its rule
+// (a hold kept before holds had rules shows its label only).
+func holdText(h paymentsapi.Hold) string {
+	text := web.Label("hold:" + string(h.Code))
+	if detail := saidInDutch(h.Rule, h.Params, ""); detail != "" {
+		text += " (" + detail + ")"
+	}
+	return text
+}

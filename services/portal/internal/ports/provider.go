@@ -215,7 +215,7 @@ func (s *Server) statement(c *gin.Context) {
 		if len(l.Holds) > 0 {
 			var why []string
 			for _, h := range l.Holds {
-				why = append(why, web.Label("hold:"+h.Code))
+				why = append(why, holdText(h))
 			}
 			row.Tone, row.Note = "warn", "Aangehouden: "+strings.Join(why, "; ")
 		}
