@@ -41,6 +41,7 @@ var paymentsAccess = map[string]kittest.Rule{
 	"importBankReport":     {Roles: financeOnly},
 	"approveRun":           {Roles: financeOnly},
 	"listBankExceptions":   {Roles: runReader},
+	"getBankException":     {Roles: runReader},
 	"resolveBankException": {Roles: financeOnly},
 	"reduceBudget":         {Roles: financeOnly},
 	"carryOverBudget":      {Roles: financeOnly},
@@ -50,8 +51,9 @@ var paymentsAccess = map[string]kittest.Rule{
 	"recordRepayment":      {Roles: financeOnly},
 }
 
-// fixture is a budget, a tranche of provider 12345678 and a run that pays it.
-func fixture(t *testing.T) (e *env, budgetID, trancheID, runID string) {
+// fixture is a budget, a tranche of provider 12345678, a run that pays it and a line of the
+// bank's that matched nothing (an exception).
+func fixture(t *testing.T) (e *env, budgetID, trancheID, runID, exceptionID string) {
 	t.Helper()
 	e = start(t)
 	e.award(t, contractID, provider, -60)
@@ -63,17 +65,23 @@ func fixture(t *testing.T) (e *env, budgetID, trancheID, runID string) {
 	expect(t, "approve", e.r.Call(t, e.finance, "POST", "/api/v1/tranches/trn-enr-1-started/approve", nil, nil), 200)
 	run := e.makeRun(t)
 	e.waitTranche(t, "trn-enr-2-started", "payable")
-	return e, b.ID, "trn-enr-2-started", run.ID
+	e.bankReport(t, statusReport(run.MessageID, "PART", "", txLine("NO-SUCH-TRANSFER", "ACSC", "1.00", debtorIBAN)))
+	var open struct{ Items []struct{ ID string } }
+	expect(t, "the exception", e.r.Call(t, e.finance, "GET", "/api/v1/bank-exceptions?status=open", nil, &open), 200)
+	if len(open.Items) != 1 {
+		t.Fatalf("%d exceptions, want the one", len(open.Items))
+	}
+	return e, b.ID, "trn-enr-2-started", run.ID, open.Items[0].ID
 }
 
 // Every role, of this region and another, of the resource's organisation and another, on
 // every operation of the document.
 func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
-	e, budgetID, trancheID, runID := fixture(t)
+	e, budgetID, trancheID, runID, exceptionID := fixture(t)
 	raw, _ := contracts.OpenAPI(service.Name)
 	e.pf.CheckAccessMatrix(t, e.r, raw, contracts.OpenAPIFiles(), kittest.Matrix{
 		Rules:  paymentsAccess,
-		Params: map[string]string{"budgetId": budgetID, "trancheId": trancheID, "runId": runID, "kvk": provider, "kind": "tranche", "exceptionId": "exc-none"},
+		Params: map[string]string{"budgetId": budgetID, "trancheId": trancheID, "runId": runID, "kvk": provider, "kind": "tranche", "exceptionId": exceptionID},
 		Hidden: []string{trancheID, "enr-2"},
 	})
 }

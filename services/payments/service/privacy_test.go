@@ -18,7 +18,7 @@ import (
 // no personal data of participants and must not start to by accident.
 func TestABSNInAnyFieldNeverLeaksIntoErrorsLogsSpansMetricsOrDeadLetters(t *testing.T) {
 	bsn := kittest.LeakBSN[0]
-	e, _, _, _ := fixture(t)
+	e, _, _, _, _ := fixture(t)
 	raw, _ := contracts.OpenAPI(service.Name)
 	e.pf.CheckNoPersonalDataLeaks(t, e.r, raw, contracts.OpenAPIFiles(), []string{e.finance, e.buyer, e.prov}, func(kittest.Answer) bool { return false })
 

@@ -109,6 +109,11 @@ func TestReconciliationMatchesReferenceAmountAndAccount(t *testing.T) {
 	if again.ExceptionCount != 1 || len(open.Items) != 4 {
 		t.Fatalf("exceptions after the same line again: %+v, %d open", again, len(open.Items))
 	}
+	var one struct{ ID, Code, Line string }
+	expect(t, "one exception", e.r.Call(t, e.finance, "GET", "/api/v1/bank-exceptions/"+open.Items[0].ID, nil, &one), 200)
+	if one.ID != open.Items[0].ID || one.Code != open.Items[0].Code || one.Line == "" {
+		t.Errorf("the exception on its own: %+v, in the list: %+v", one, open.Items[0])
+	}
 	expect(t, "resolved", e.r.Call(t, e.finance, "POST", "/api/v1/bank-exceptions/"+open.Items[0].ID+"/resolution",
 		obj{"reason": "bank gebeld: regel in hun systeem gecorrigeerd"}, nil), 200)
 	expect(t, "open exceptions", e.r.Call(t, e.finance, "GET", "/api/v1/bank-exceptions?status=open", nil, &open), 200)

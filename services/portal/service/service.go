@@ -7,10 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -86,10 +84,8 @@ func Run(ctx context.Context, cfg Config, ln, ops net.Listener, logOut io.Writer
 	oidc := signin.New(cfg.OIDC)
 	server := httpserver.Options{ServiceName: Name, Logger: log, TracerProvider: tel.Tracers, MeterProvider: tel.Meters,
 		MetricsHandler: tel.MetricsHandler, MaxBodyBytes: 64 << 10,
-		// The portal takes HTML forms (the API services take JSON only).
-		Upload: func(r *http.Request) (int64, bool) {
-			return 64 << 10, strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
-		},
+		// The portal takes HTML forms and a bank's file (the API services take JSON only).
+		Upload: ports.Accepts,
 		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready},
 			{Name: "mongodb", Run: func(ctx context.Context) error { return mongo.Ping(ctx, nil) }}}}
 	engine := httpserver.NewEngine(server)

@@ -249,6 +249,15 @@ func (s *Service) ListExceptions(ctx context.Context, status string, page paging
 	return s.Repo.ListExceptions(ctx, s.region, status, page)
 }
 
+// GetException is one bank answer that was not applied.
+func (s *Service) GetException(ctx context.Context, id string) (*domain.BankException, error) {
+	e, err := s.Repo.LoadException(ctx, id)
+	if err == nil && e.Region != s.region {
+		return nil, rules.ErrNotFound
+	}
+	return e, err
+}
+
 // ResolveException records how finance settled an exception, with the reason (audited).
 func (s *Service) ResolveException(ctx context.Context, p auth.Principal, id, reason string) (*domain.BankException, error) {
 	var e *domain.BankException

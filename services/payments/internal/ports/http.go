@@ -61,6 +61,7 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	api.POST("/runs/:runId/sent", finance, h.sent)
 	api.POST("/bank-reports", finance, h.bankReport)
 	api.GET("/bank-exceptions", runs, h.listExceptions)
+	api.GET("/bank-exceptions/:exceptionId", runs, h.getException)
 	api.POST("/bank-exceptions/:exceptionId/resolution", finance, h.resolveException)
 }
 
@@ -306,6 +307,11 @@ func (h *HTTP) listExceptions(c *gin.Context) {
 	}
 	v, err := h.app.ListExceptions(c, status, q.Page)
 	httpserver.RespondPageAs(c, v, err, bankExceptionAnswer)
+}
+
+func (h *HTTP) getException(c *gin.Context) {
+	v, err := h.app.GetException(c, c.Param("exceptionId"))
+	httpserver.RespondAs(c, http.StatusOK, v, err, bankExceptionAnswer)
 }
 
 func (h *HTTP) resolveException(c *gin.Context) {

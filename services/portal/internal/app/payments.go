@@ -95,3 +95,33 @@ func (p *Portal) ChangeBudget(ctx context.Context, u User, id, change, version, 
 	call.IfMatch = version
 	return post[paymentsapi.Budget](ctx, p, call, key, in)
 }
+
+// ImportBankReport applies the bank's status report (pain.002) or statement (camt.053/054).
+func (p *Portal) ImportBankReport(ctx context.Context, u User, key, document string) (paymentsapi.Reconciliation, error) {
+	return post[paymentsapi.Reconciliation](ctx, p, u.call(Payments, "/api/v1/bank-reports", nil), key, paymentsapi.BankReportInput{Document: document})
+}
+
+// BankExceptions is a page of the bank's answers that were not applied; q: status.
+func (p *Portal) BankExceptions(ctx context.Context, u User, q url.Values) (Page[paymentsapi.BankException], error) {
+	return list[paymentsapi.BankException](ctx, p, u.call(Payments, "/api/v1/bank-exceptions", q))
+}
+
+// BankException is one of the bank's answers that was not applied.
+func (p *Portal) BankException(ctx context.Context, u User, id string) (paymentsapi.BankException, error) {
+	return get[paymentsapi.BankException](ctx, p, u.call(Payments, "/api/v1/bank-exceptions/"+url.PathEscape(id), nil))
+}
+
+// ResolveBankException records how an exception was resolved.
+func (p *Portal) ResolveBankException(ctx context.Context, u User, id, key, reason string) (paymentsapi.BankException, error) {
+	return post[paymentsapi.BankException](ctx, p, u.call(Payments, "/api/v1/bank-exceptions/"+url.PathEscape(id)+"/resolution", nil), key, paymentsapi.ReasonInput{Reason: reason})
+}
+
+// Tranche is one tranche.
+func (p *Portal) Tranche(ctx context.Context, u User, id string) (paymentsapi.Tranche, error) {
+	return get[paymentsapi.Tranche](ctx, p, u.call(Payments, "/api/v1/tranches/"+url.PathEscape(id), nil))
+}
+
+// ReleaseHold releases a hold the checks cannot lift themselves, with a reason.
+func (p *Portal) ReleaseHold(ctx context.Context, u User, id, key string, in paymentsapi.ReleaseInput) (paymentsapi.Tranche, error) {
+	return post[paymentsapi.Tranche](ctx, p, u.call(Payments, "/api/v1/tranches/"+url.PathEscape(id)+"/release", nil), key, in)
+}

@@ -70,6 +70,9 @@ func (s *Server) tranches(c *gin.Context) {
 					Submit: label, SubmitName: label + ": " + trancheName(tr) + " van " + web.Euro(tr.AmountCents) + ", opleider " + tr.ProviderKvK + " (" + tr.ID + ")", Key: session.RandomToken(), Hidden: map[string]string{"terug": c.Request.URL.RequestURI()}}}
 			}
 		}
+		if tr.Status == "held" && slices.ContainsFunc(tr.Holds, func(h paymentsapi.Hold) bool { return slices.Contains(releasable, h.Code) }) {
+			action = web.Cell{Text: "Vrijgeven", Href: releasePath(tr.ID)}
+		}
 		row := web.Row{Cells: []web.Cell{{Text: trancheName(tr), Lines: []string{tr.ID}}, {Text: tr.ProviderKvK},
 			{Text: web.Label("milestone:"+tr.Milestone) + ", " + web.Date(tr.MilestoneOn)}, {Text: web.Euro(tr.AmountCents)},
 			web.Status(tr.Status), {Text: approvals, Lines: lines}, action}}
@@ -83,7 +86,8 @@ func (s *Server) tranches(c *gin.Context) {
 		t.Rows = append(t.Rows, row)
 	}
 	pager(r, t, page.Next)
-	p.Blocks = []web.Block{{Table: t}}
+	p.Blocks = []web.Block{{Links: []web.Link{{Label: "Meerdere termijnen tegelijk goedkeuren", Href: bulkPath}, {Label: "Bankbestand verwerken", Href: bankFilesPath},
+		{Label: "Afwijkingen in bankbestanden", Href: exceptionsPath}}}, {Table: t}}
 	r.show(p)
 }
 

@@ -117,7 +117,9 @@ type Cell struct {
 type Form struct {
 	Action string
 	// Get forms (filters) change the URL, so the result can be bookmarked and reloaded.
-	Get    bool
+	Get bool
+	// Upload forms send a file (multipart/form-data).
+	Upload bool
 	Submit string
 	// SubmitName is the button's full accessible name when many buttons share the text
 	// (each row's "Goedkeuren"); it starts with the visible text (WCAG 2.5.3).
@@ -136,7 +138,7 @@ type Form struct {
 // Field is one input with its label, hint and error.
 type Field struct {
 	Name, Label  string
-	Type         string // text (default), number, date, select, textarea, hidden
+	Type         string // text (default), number, date, select, textarea, hidden, checkboxes, file
 	Value        string
 	Options      []Option
 	Required     bool
@@ -146,6 +148,8 @@ type Field struct {
 	Step         string
 	Pattern      string
 	Autocomplete string
+	// Accept lists the file types a file field takes.
+	Accept string
 }
 
 // Option of a select.
