@@ -118,7 +118,9 @@ func (s *Server) bulkApprove(c *gin.Context) {
 // releasable are the holds only a person lifts (the others lift when their cause is fixed).
 var releasable = []paymentsapi.HoldCode{paymentsapi.HoldCodeDuplicate, paymentsapi.HoldCodeBankRejected}
 
-func releasePath(id string) string { return "/financien/termijnen/" + url.PathEscape(id) + "/vrijgeven" }
+func releasePath(id string) string {
+	return "/financien/termijnen/" + url.PathEscape(id) + "/vrijgeven"
+}
 
 func releaseForm(tr paymentsapi.Tranche) *web.Form {
 	var opts []web.Option
@@ -169,7 +171,9 @@ func (s *Server) releaseHold(c *gin.Context) {
 	in := r.input("code", "reason")
 	body := paymentsapi.ReleaseInput{Code: paymentsapi.HoldCode(in.text("code", true)), Reason: in.text("reason", true)}
 	submit(r, in, releaseForm(tr), func(f *web.Form, p *web.Problem, status int) { s.showRelease(r, tr, f, p, status) },
-		func(key string) (paymentsapi.Tranche, error) { return s.App.ReleaseHold(r.ctx(), r.user(), tr.ID, key, body) },
+		func(key string) (paymentsapi.Tranche, error) {
+			return s.App.ReleaseHold(r.ctx(), r.user(), tr.ID, key, body)
+		},
 		func(after paymentsapi.Tranche) {
 			msg := "Vrijgegeven: " + web.Label("hold:"+string(body.Code)) + "."
 			if slices.ContainsFunc(after.Holds, func(h paymentsapi.Hold) bool { return h.Code == body.Code }) {
