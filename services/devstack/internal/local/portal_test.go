@@ -479,6 +479,56 @@ func TestPortalInABrowser(t *testing.T) {
 			t.Errorf("after enrolling: %s", u.location())
 		}
 		u.check("werkcoach-traject")
+
+		// the work coach's tasks on the participant, each a page of its own
+		u.open("/deelnemers")
+		u.run(chromedp.Click(fmt.Sprintf(`//a[text()=%q]`, name)))
+		u.waitSel("#taken")
+		participantPage := strings.TrimPrefix(u.location(), r.Portal)
+		u.run(chromedp.Click(`//a[text()="Praktijkverklaring vastleggen"]`))
+		u.waitSel("#f-workProcesses")
+		u.run(chromedp.SetValue("#f-qualification", "25655"), chromedp.SetValue("#f-workProcesses", "Voert timmerwerk uit\nWerkt veilig en gezond"),
+			chromedp.SetValue("#f-issuedBy", "Noorderpoort"), chromedp.SetValue("#f-issuedOn", time.Now().Format("2006-01-02")), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Praktijkverklaring vastgelegd")
+		u.see("crebo 25655", "Werkt veilig en gezond")
+		u.run(chromedp.Click(`//a[text()="Overdragen aan een andere werkcoach"]`))
+		u.waitSel("#f-subject")
+		u.run(chromedp.SetValue("#f-subject", "werkcoach2@groningen"), chromedp.SetValue("#f-name", "Piet Plaatsing"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Overgedragen.")
+		u.see("werkcoach Piet Plaatsing")
+		u.check("werkcoach-deelnemer-taken")
+		u.run(chromedp.Click(`//a[text()="Intrekking van de toestemming vastleggen"]`))
+		u.waitSel("#f-withdrawnOn")
+		u.run(chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("De intrekking van de toestemming is vastgelegd")
+		u.see("Ingetrokken op")
+		u.dontSee("Inschrijven op een traject") // no one enrols a person who withdrew consent
+
+		// the coordinator gives the person their data (right of access), then erases it
+		coord := b.signIn(t, "coordinator@groningen")
+		coord.open(participantPage)
+		coord.run(chromedp.SetValue("#f-exportReason", "Inzageverzoek van de deelnemer"))
+		export := coord.download(`#inzage button[type="submit"]`)
+		for _, want := range []string{name, "Noorderpoort", `"audit"`} {
+			if !bytes.Contains(export, []byte(want)) {
+				t.Errorf("the participant's export lacks %s: %.300s", want, export)
+			}
+		}
+		coord.open(participantPage + "/wissen")
+		coord.check("coordinator-wissen")
+		coord.run(chromedp.SetValue("#f-reason", "Toestemming ingetrokken, verzoek om verwijdering"), chromedp.Click(`main form button[type="submit"]`))
+		coord.waitFor("De persoonsgegevens zijn gewist")
+		coord.dontSee(name)
+		var erased struct {
+			Name   string
+			Erased *struct{ Basis string }
+		}
+		if err := demoTarget(t, r).Get(context.Background(), "participants", auth.RoleCoordinator, "werkplein-groningen", "/api/v1/participants/"+strings.TrimPrefix(participantPage, "/deelnemers/"), &erased); err != nil {
+			t.Fatal(err)
+		}
+		if erased.Name != "" || erased.Erased == nil || erased.Erased.Basis != "consent-withdrawn" {
+			t.Errorf("after the erasure the service holds %+v", erased)
+		}
 	})
 
 	t.Run("a new provider registers, records a certificate and its bank account; a buyer verifies, a colleague in finance confirms", func(t *testing.T) {

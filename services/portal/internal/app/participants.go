@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 
 	"github.com/werkregio/platform/contracts/openapi/participantsapi"
@@ -61,4 +62,48 @@ func (p *Portal) RegisterParticipant(ctx context.Context, u User, key string, in
 // Enrol enrols a participant in a provider's start of a product.
 func (p *Portal) Enrol(ctx context.Context, u User, key string, in participantsapi.EnrolmentInput) (participantsapi.Enrolment, error) {
 	return post[participantsapi.Enrolment](ctx, p, u.call(Participants, "/api/v1/enrolments", nil), key, in)
+}
+
+func participantPath(id string) string { return "/api/v1/participants/" + url.PathEscape(id) }
+
+// ParticipantVersion is a participant with its version (ETag), for a change to name.
+func (p *Portal) ParticipantVersion(ctx context.Context, u User, id string) (participantsapi.Participant, string, error) {
+	var out participantsapi.Participant
+	etag, err := p.api.Get(ctx, u.call(Participants, participantPath(id), nil), &out)
+	return out, etag, err
+}
+
+// UpdateParticipant changes a participant (its consent withdrawn, say) on the version seen.
+func (p *Portal) UpdateParticipant(ctx context.Context, u User, id, version string, in participantsapi.ParticipantInput) (participantsapi.Participant, error) {
+	call := u.call(Participants, participantPath(id), nil)
+	call.IfMatch, call.Body = version, in
+	var out participantsapi.Participant
+	err := p.api.Put(ctx, call, &out)
+	return out, err
+}
+
+// AssignWorkCoach hands the participant over to another work coach.
+func (p *Portal) AssignWorkCoach(ctx context.Context, u User, id, key string, to participantsapi.Actor) (participantsapi.Participant, error) {
+	return post[participantsapi.Participant](ctx, p, u.call(Participants, participantPath(id)+"/work-coach", nil), key, to)
+}
+
+// AddPraktijkverklaring records an issued praktijkverklaring.
+func (p *Portal) AddPraktijkverklaring(ctx context.Context, u User, id, key string, in participantsapi.PraktijkverklaringInput) (participantsapi.Participant, error) {
+	return post[participantsapi.Participant](ctx, p, u.call(Participants, participantPath(id)+"/praktijkverklaringen", nil), key, in)
+}
+
+// StartBBL records that the participant went on to a BBL programme.
+func (p *Portal) StartBBL(ctx context.Context, u User, id, key string, in participantsapi.BBLProgramme) (participantsapi.Participant, error) {
+	return post[participantsapi.Participant](ctx, p, u.call(Participants, participantPath(id)+"/bbl", nil), key, in)
+}
+
+// EraseParticipant erases the participant's personal data, on a basis and for a reason.
+func (p *Portal) EraseParticipant(ctx context.Context, u User, id, key string, in participantsapi.EraseParticipantJSONBody) (participantsapi.Participant, error) {
+	return post[participantsapi.Participant](ctx, p, u.call(Participants, participantPath(id)+"/erasure", nil), key, in)
+}
+
+// ExportParticipant is everything held on the participant (right of access), as the
+// service wrote it, for a stated reason (audited before it answers).
+func (p *Portal) ExportParticipant(ctx context.Context, u User, id, reason string) (json.RawMessage, error) {
+	return post[json.RawMessage](ctx, p, u.call(Participants, participantPath(id)+"/export", nil), "", participantsapi.ExportParticipantJSONBody{Reason: reason})
 }

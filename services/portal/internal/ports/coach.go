@@ -45,7 +45,7 @@ func (s *Server) participants(c *gin.Context) {
 			{Name: "mijn", Label: "Werkcoach", Type: "select", Value: c.Query("mijn"), Options: []web.Option{{Value: "", Label: "Alle werkcoaches"}, {Value: "1", Label: "Alleen mijn deelnemers"}}},
 		}}}
 	for _, pt := range page.Items {
-		row := web.Row{Cells: []web.Cell{{Text: pt.Name, Href: "/deelnemers/" + url.PathEscape(pt.ID)}, {Text: pt.Municipality}, {Text: web.List(pt.TargetGroups)},
+		row := web.Row{Cells: []web.Cell{{Text: participantName(pt), Href: "/deelnemers/" + url.PathEscape(pt.ID)}, {Text: pt.Municipality}, {Text: web.List(pt.TargetGroups)},
 			{Text: web.Number(pt.LadderStep)}, {Text: web.Text(pt.WorkCoach.Name)}, {Text: web.DateTime(pt.RegisteredAt)}}}
 		if pt.Consent.WithdrawnOn != nil {
 			row.Tone, row.Note = "warn", "Toestemming ingetrokken op "+web.Date(pt.Consent.WithdrawnOn)
@@ -79,11 +79,17 @@ func (s *Server) renderParticipant(r *req, bsn string, problem *web.Problem, sta
 		r.fail(err)
 		return
 	}
-	p := r.page(pt.Name, "Gemeente "+pt.Municipality+"; werkcoach "+web.Text(pt.WorkCoach.Name)+".")
+	p := r.page(participantName(pt), "Gemeente "+pt.Municipality+"; werkcoach "+web.Text(pt.WorkCoach.Name)+".")
+	if pt.Erased != nil {
+		p.Lead = "De persoonsgegevens zijn gewist op " + web.Date(pt.Erased.At) + " (" + erasureBasis[string(pt.Erased.Basis)] + "). Wat voor de betalingen moet blijven, staat er zonder naam."
+	}
 	p.Crumbs = []web.Link{{Label: "Deelnemers", Href: "/deelnemers"}}
 	p.Problem = problem
 	facts := []web.Fact{{Term: "Doelgroepen", Value: web.List(pt.TargetGroups)}, {Term: "Trede (participatieladder)", Value: web.Number(pt.LadderStep)},
 		{Term: "Toestemming", Value: pt.Consent.Purpose + " (sinds " + web.Date(pt.Consent.GivenOn) + ")"}, {Term: "Aangemeld", Value: web.DateTime(pt.RegisteredAt)}}
+	if pt.Consent.WithdrawnOn != nil {
+		facts[2].Value, facts[2].Tone = "Ingetrokken op "+web.Date(pt.Consent.WithdrawnOn)+" (gegeven op "+web.Date(pt.Consent.GivenOn)+")", "warn"
+	}
 	if bsn != "" {
 		facts = append(facts, web.Fact{Term: "BSN (opgevraagd en vastgelegd)", Value: bsn, Tone: "warn"})
 		p.Notice = "Het BSN is getoond en uw opvraging is vastgelegd in het audittrail. Het verdwijnt zodra u deze pagina verlaat."
@@ -99,6 +105,18 @@ func (s *Server) renderParticipant(r *req, bsn string, problem *web.Problem, sta
 		trajectories.Links = []web.Link{{Label: "Inschrijven op een traject", Href: participantPath(pt.ID) + "/inschrijven"}}
 	}
 	p.Blocks = append(p.Blocks, trajectories)
+	if len(pt.Praktijkverklaringen) > 0 || pt.BBL != nil {
+		p.Blocks = append(p.Blocks, qualificationsBlock(pt))
+	}
+	if tasks := taskLinks(r, pt); len(tasks) > 0 {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "Taken", ID: "taken", Links: tasks})
+	}
+	if r.has(auth.RoleCoordinator) && bsn == "" {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "Inzage in alle gegevens", ID: "inzage",
+			Text: "Alles wat het platform over deze deelnemer bewaart, in één bestand (recht op inzage, AVG art. 15). Uw naam, de reden en het moment worden vastgelegd.",
+			Form: &web.Form{Action: participantPath(pt.ID) + "/inzage", Submit: "Gegevens downloaden", Key: session.RandomToken(),
+				Fields: []web.Field{{Name: "exportReason", Label: "Reden", Required: true, Hint: "Bijvoorbeeld: inzageverzoek van de deelnemer van 3 maart."}}}})
+	}
 	if r.has(auth.RoleCoordinator) && bsn == "" {
 		p.Blocks = append(p.Blocks, web.Block{Heading: "BSN opvragen", ID: "bsn",
 			Text: "Alleen als het werk het vraagt (bijvoorbeeld voor een melding aan UWV). Uw naam, de reden en het moment worden vastgelegd.",
@@ -214,4 +232,29 @@ func sum(vs []float64) float64 {
 		t += v
 	}
 	return t
+}
+
+// qualificationsBlock lists the praktijkverklaringen and the BBL programme recorded.
+func qualificationsBlock(pt participantsapi.Participant) web.Block {
+	t := &web.Table{Caption: "Praktijkverklaringen", Empty: "Geen praktijkverklaringen.",
+		Columns: []web.Column{{Label: "Kwalificatie"}, {Label: "Werkprocessen"}, {Label: "Afgegeven door"}, {Label: "Op"}}}
+	for _, v := range pt.Praktijkverklaringen {
+		t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: "crebo " + v.Qualification}, {Lines: v.WorkProcesses}, {Text: v.IssuedBy}, {Text: web.Date(v.IssuedOn)}}})
+	}
+	b := web.Block{Heading: "Kwalificaties", ID: "kwalificaties", Table: t}
+	if bbl := pt.BBL; bbl != nil {
+		b.Facts = []web.Fact{{Term: "BBL", Value: "crebo " + bbl.Qualification + " bij " + bbl.School}, {Term: "Leerbedrijf (KvK)", Value: bbl.EmployerKvK},
+			{Term: "Gestart op", Value: web.Date(bbl.StartedOn)}}
+	}
+	return b
+}
+
+var erasureBasis = map[string]string{"consent-withdrawn": "toestemming ingetrokken", "request": "verzoek van de deelnemer", "retention-ended": "bewaartermijn verstreken"}
+
+// participantName is the name, or what stands in for one that was erased.
+func participantName(pt participantsapi.Participant) string {
+	if pt.Erased != nil || pt.Name == "" {
+		return "Deelnemer " + pt.ID + " (gegevens gewist)"
+	}
+	return pt.Name
 }

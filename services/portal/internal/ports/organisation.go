@@ -194,8 +194,7 @@ func (s *Server) registerBankAccount(c *gin.Context) {
 	submit(r, in, bankAccountForm(r.form("version")), func(f *web.Form, p *web.Problem, status int) { s.showBankAccountForm(r, f, p, status) },
 		func(string) (providersapi.Provider, error) {
 			prov, err := s.App.RegisterBankAccount(r.ctx(), r.user(), r.sess.Org, r.form("version"), body)
-			var e *app.Error
-			if errors.As(err, &e) && e.Status == http.StatusPreconditionFailed {
+			if isStale(err) {
 				if now, _, again := s.App.ProviderVersion(r.ctx(), r.user(), r.sess.Org); again == nil && sameAccount(now.BankAccount, body) {
 					return now, nil
 				}

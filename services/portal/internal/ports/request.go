@@ -221,3 +221,10 @@ func isRefusal(err error) bool {
 	return errors.As(err, &e) && e.Status >= 400 && e.Status < 500 && e.Status != http.StatusUnauthorized &&
 		e.Status != http.StatusForbidden && e.Status != http.StatusNotFound
 }
+
+// isStale: the change named a version that moved on (412) — another change, or the same
+// form sent twice.
+func isStale(err error) bool {
+	var e *app.Error
+	return errors.As(err, &e) && e.Status == http.StatusPreconditionFailed
+}

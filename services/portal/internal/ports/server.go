@@ -116,6 +116,8 @@ func (s *Server) Mount(r *gin.Engine) {
 	coach.GET("/deelnemers/:participantId/inschrijven", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.enrolPage)
 	coach.POST("/deelnemers/:participantId/inschrijven", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator), s.enrol)
 	coach.POST("/deelnemers/:participantId/bsn", s.requireRole(auth.RoleCoordinator), s.revealBSN)
+	coach.POST("/deelnemers/:participantId/inzage", s.requireRole(auth.RoleCoordinator), s.exportParticipant)
+	s.mountParticipantTasks(coach)
 	coach.GET("/resultaten", s.outcomes)
 
 	admin := a.Group("/", s.requireRole(auth.RoleAdmin))
