@@ -224,6 +224,12 @@ func TestPortalInABrowser(t *testing.T) {
 		u.open("/aanbod")
 		u.see("Contract OH-2026-BT/12345678/1", "Timmerman basis", "plaatsen")
 		u.check("opleider-aanbod")
+		u.run(chromedp.Click(`//a[text()="Startmoment toevoegen"]`))
+		u.waitSel("#f-capacity")
+		u.run(chromedp.SetValue("#f-date", time.Now().AddDate(0, 2, 0).Format("2006-01-02")), chromedp.SetValue("#f-location", "Delfzijl"),
+			chromedp.SetValue("#f-capacity", "8"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("in Delfzijl toegevoegd")
+		u.see("8 plaatsen")
 		u.open("/trajecten?status=started")
 		u.see("Trechter", "Bouwopleiding Noord")
 		u.dontSee("TechniekCampus Groningen") // another provider's
@@ -597,6 +603,17 @@ func TestPortalInABrowser(t *testing.T) {
 		}
 		u.open("/organisatie")
 		u.see("bevestigd door financiën", "geverifieerd")
+
+		// and applies to an open scheme at a price above its maximum: refused with every reason, in Dutch
+		u.open("/aanbod/regelingen")
+		u.check("opleider-open-regelingen")
+		u.run(chromedp.Click(`main tbody a`))
+		u.waitSel("#f-products")
+		u.run(chromedp.Click(`#f-products input[type="checkbox"]`), chromedp.SetValue(`input[id^="f-price-"]`, "99.000,00"),
+			chromedp.SetValue(`input[id^="f-hours-"]`, "300"), chromedp.Click(`#f-conditions input[type="checkbox"]`), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Aanmelding afgewezen")
+		u.see("hoger dan het maximum")
+		u.check("opleider-aanmelding-afgewezen")
 	})
 
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {

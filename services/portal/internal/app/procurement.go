@@ -82,3 +82,24 @@ func (p *Portal) AwardTender(ctx context.Context, u User, id, version, key strin
 	call.IfMatch = version
 	return post[procurementapi.Tender](ctx, p, call, key, in)
 }
+
+// Apply sends a provider's application to a scheme; it is decided at once.
+func (p *Portal) Apply(ctx context.Context, u User, schemeID, key string, in procurementapi.ApplicationInput) (procurementapi.ApplicationResult, error) {
+	return post[procurementapi.ApplicationResult](ctx, p, u.call(Procurement, "/api/v1/schemes/"+url.PathEscape(schemeID)+"/applications", nil), key, in)
+}
+
+// OfferVersion is a contract's offer with its version (ETag).
+func (p *Portal) OfferVersion(ctx context.Context, u User, contractID string) (providersapi.Offer, string, error) {
+	var out providersapi.Offer
+	etag, err := p.api.Get(ctx, u.call(Providers, "/api/v1/offers/"+url.PathEscape(contractID), nil), &out)
+	return out, etag, err
+}
+
+// SetProductOffer sets a product's locations and starts on the offer's version.
+func (p *Portal) SetProductOffer(ctx context.Context, u User, contractID, productID, version string, in providersapi.ProductOfferInput) (providersapi.Offer, error) {
+	call := u.call(Providers, "/api/v1/offers/"+url.PathEscape(contractID)+"/products/"+url.PathEscape(productID), nil)
+	call.IfMatch, call.Body = version, in
+	var out providersapi.Offer
+	err := p.api.Put(ctx, call, &out)
+	return out, err
+}

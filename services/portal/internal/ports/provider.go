@@ -40,6 +40,9 @@ func (s *Server) offer(c *gin.Context) {
 		}
 		b := web.Block{Heading: "Contract " + o.ContractNumber, ID: "contract-" + web.Slug(o.ContractID),
 			Facts: []web.Fact{{Term: "Regeling", Value: o.SchemeReference}, {Term: "Status", Value: web.Label(o.ContractStatus), Tone: web.Tone(o.ContractStatus)}}, Table: t}
+		if o.ContractStatus == "active" {
+			b.Links = []web.Link{{Label: "Startmoment toevoegen", Href: startsPath(o.ContractID)}}
+		}
 		if o.ContractStatus == "suspended" {
 			b.Text = "Dit contract is opgeschort: er kunnen geen nieuwe deelnemers worden ingeschreven, en termijnen met een mijlpaal in deze tijd worden aangehouden. Een geldig certificaat heft de opschorting op."
 		}
@@ -48,6 +51,7 @@ func (s *Server) offer(c *gin.Context) {
 	if len(page.Items) == 0 {
 		p.Blocks = append(p.Blocks, web.Block{Text: "U heeft nog geen contract met aanbod in deze regio."})
 	}
+	p.Blocks = append(p.Blocks, web.Block{Links: []web.Link{{Label: "Aanmelden voor een open regeling", Href: openSchemesPath}}})
 	r.show(p)
 }
 

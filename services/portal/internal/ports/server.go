@@ -94,6 +94,11 @@ func (s *Server) Mount(r *gin.Engine) {
 
 	prov := a.Group("/", s.requireRole(auth.RoleProvider))
 	prov.GET("/aanbod", s.offer)
+	prov.GET(openSchemesPath, s.openSchemes)
+	prov.GET(openSchemesPath+"/:schemeId", s.applyPage)
+	prov.POST(openSchemesPath+"/:schemeId", s.apply)
+	prov.GET("/aanbod/:contractId/starts", s.startPage)
+	prov.POST("/aanbod/:contractId/starts", s.addStart)
 	prov.GET(organisationPath, s.organisation)
 	prov.POST(organisationPath, s.registerProvider)
 	prov.GET(organisationPath+"/certificaten/nieuw", s.newCertificate)
