@@ -124,7 +124,9 @@ func (s *Server) apply(c *gin.Context) {
 			PlannedAttendanceHours: in.integer("hours-"+pr.ID, 1, 10000)})
 	}
 	submit(r, in, f, func(f *web.Form, p *web.Problem, status int) { s.showApply(r, sc, f, p, status) },
-		func(key string) (procurementapi.ApplicationResult, error) { return s.App.Apply(r.ctx(), r.user(), sc.ID, key, body) },
+		func(key string) (procurementapi.ApplicationResult, error) {
+			return s.App.Apply(r.ctx(), r.user(), sc.ID, key, body)
+		},
 		func(res procurementapi.ApplicationResult) {
 			if res.Contract != nil {
 				r.done("Aanmelding toegelaten: contract "+res.Contract.Number+". Leg nu uw startmomenten vast.", "/aanbod")
