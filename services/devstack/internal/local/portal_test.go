@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/devstack/internal/demo"
@@ -721,6 +722,19 @@ func TestPortalInABrowser(t *testing.T) {
 			if !strings.Contains(row[7], ",") || strings.Contains(row[7], ".") || row[12] == "" {
 				t.Fatalf("an amount with a decimal comma and a Dutch status: %q", row)
 			}
+		}
+		// the same list as an Excel workbook: every row, the amounts as numbers
+		book, err := excelize.OpenReader(bytes.NewReader(u.download(`a[href^="/sroi/projecten/csv"][href$="formaat=xlsx"]`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := book.GetSheetName(0)
+		xrows, err := book.GetRows(sheet)
+		if err != nil || len(xrows) != 1201 || xrows[0][7] != "Verplichting (€)" {
+			t.Fatalf("the workbook: %d rows (%v), header %q", len(xrows), err, xrows[0])
+		}
+		if kind, _ := book.GetCellType(sheet, "H2"); kind != excelize.CellTypeUnset {
+			t.Errorf("an obligation in the workbook is not a number (%v)", kind)
 		}
 	})
 }

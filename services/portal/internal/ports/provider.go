@@ -212,7 +212,7 @@ func (s *Server) statement(c *gin.Context) {
 	t := &web.Table{Caption: "Termijnen", Empty: "Geen termijnen in deze periode.",
 		Columns:   []web.Column{{Label: "Traject"}, {Label: "Mijlpaal"}, {Label: "Bedrag", Numeric: true}, {Label: "Status"}, {Label: "Betaalkenmerk"}},
 		Filters:   &web.Form{Action: "/betalingen", Get: true, Submit: "Toon", Reset: "/betalingen", Fields: []web.Field{{Name: "period", Label: "Maand", Value: q.Get("period"), Hint: "JJJJ-MM; leeg: alle maanden", Pattern: "[0-9]{4}-[0-9]{2}"}}},
-		Downloads: []web.Link{{Label: "Overzicht (CSV)", Href: "/betalingen/csv" + query(q)}}}
+		Downloads: downloads("Overzicht", "/betalingen/csv"+query(q))}
 	for _, l := range st.Lines {
 		row := web.Row{Cells: []web.Cell{{Text: l.EnrolmentID, Href: "/trajecten/" + url.PathEscape(l.EnrolmentID)}, {Text: web.Label("milestone:"+l.Milestone) + ", " + web.Date(l.MilestoneOn)},
 			{Text: web.Euro(l.AmountCents)}, web.Status(l.Status), {Text: web.Text(l.EndToEndID)}}}

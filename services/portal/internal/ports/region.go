@@ -43,7 +43,7 @@ func (s *Server) regionOverview(c *gin.Context) {
 		{Label: "Verwacht", Value: web.Euro(t.ForecastCents), Note: "goedgekeurd en nog te beoordelen"},
 	}})
 	status := &web.Table{Caption: "Social-return-projecten naar stand", Columns: []web.Column{{Label: "Stand"}, {Label: "Projecten", Numeric: true}, {Label: "Aandeel", Numeric: true}},
-		Downloads: []web.Link{{Label: "Totalen (CSV)", Href: "/regio/totalen/csv"}, {Label: "Alle projecten (CSV)", Href: "/sroi/projecten/csv"}}}
+		Downloads: append(downloads("Totalen", "/regio/totalen/csv"), downloads("Alle projecten", "/sroi/projecten/csv")...)}
 	for _, st := range projectStatuses {
 		n := t.ByStatus[st]
 		row := web.Row{Cells: []web.Cell{{Text: web.Label(st), Href: "/sroi/projecten?status=" + st}, {Text: web.Number(n)}, {Text: web.Ratio(n, t.Projects)}}}
@@ -63,7 +63,7 @@ func goalBlocks(g sroiapi.GoalProgress, year string, now time.Time) []web.Block 
 	var points []web.GoalPoint
 	table := &web.Table{Caption: "Aan het werk per kwartaal: " + g.Goal.Name,
 		Columns:   []web.Column{{Label: "Kwartaal"}, {Label: "Nieuw aan het werk", Numeric: true}, {Label: "Totaal aan het werk", Numeric: true}, {Label: "Doellijn", Numeric: true}},
-		Downloads: []web.Link{{Label: "Banendoel per kwartaal (CSV)", Href: "/regio/doelen/" + url.PathEscape(g.Goal.ID) + "/csv"}}}
+		Downloads: downloads("Banendoel per kwartaal", "/regio/doelen/"+url.PathEscape(g.Goal.ID)+"/csv")}
 	years := map[string]bool{}
 	for _, q := range g.Quarters {
 		future := q.Quarter > current

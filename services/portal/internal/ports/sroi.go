@@ -41,7 +41,7 @@ func (s *Server) projects(c *gin.Context) {
 	t := &web.Table{Caption: title, Empty: "Geen projecten met deze filters.",
 		Columns: []web.Column{{Label: "Project"}, {Label: "Opdrachtnemer"}, {Label: "Stand"}, {Label: "Verplichting", Numeric: true},
 			{Label: "Goedgekeurd", Numeric: true}, {Label: "Gerealiseerd", Numeric: true}, {Label: "Einddatum"}},
-		Downloads: []web.Link{{Label: "Deze lijst (CSV)", Href: "/sroi/projecten/csv" + query(r.filters("status", "contractor"))}}}
+		Downloads: downloads("Deze lijst", "/sroi/projecten/csv"+query(r.filters("status", "contractor")))}
 	fields := []web.Field{statusField("status", "Stand", q.Get("status"), projectStatuses)}
 	if !r.has(auth.RoleContractor) {
 		fields = append(fields, web.Field{Name: "contractor", Label: "KvK-nummer opdrachtnemer", Value: q.Get("contractor"), Pattern: "[0-9]{8}"})
@@ -96,8 +96,17 @@ func (s *Server) projectsCSV(c *gin.Context) {
 		r.fail(err) // nothing written yet: the user sees why on a page
 		return
 	}
-	sheet := r.spreadsheet("social-return-projecten.csv", "Project", "Titel", "Inkoper", "KvK-nummer opdrachtnemer", "Opdrachtnemer",
+	sheet, err := r.sheet("social-return-projecten.csv", "Project", "Titel", "Inkoper", "KvK-nummer opdrachtnemer", "Opdrachtnemer",
 		"Gegund op", "Termijn", "Verplichting (€)", "Verklaard (€)", "Goedgekeurd (€)", "Prognose (€)", "Gerealiseerd (%)", "Stand")
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	defer func() {
+		if err := sheet.Close(); err != nil {
+			r.s.Log.ErrorContext(r.ctx(), "an export broke off", "export", "projects", "error", err.Error())
+		}
+	}()
 	for {
 		for _, pr := range page.Items {
 			sheet.Row(pr.ID, pr.Title, pr.Buyer, pr.ContractorKvK, pr.ContractorName, pr.AwardedOn.String(), pr.Deadline.String(),
@@ -111,7 +120,6 @@ func (s *Server) projectsCSV(c *gin.Context) {
 		if page, err = s.App.Projects(r.ctx(), r.user(), q); err != nil {
 			// the status line is sent: say it in the file, so a short export is never taken for a whole one
 			sheet.Row("Let op: de export is hier afgebroken omdat het platform niet antwoordde; download het bestand opnieuw.")
-			_ = sheet.Flush()
 			r.s.Log.ErrorContext(r.ctx(), "an export broke off", "export", "projects", "error", err.Error())
 			return
 		}

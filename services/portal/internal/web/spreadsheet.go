@@ -42,6 +42,9 @@ func (s *Spreadsheet) Flush() error {
 	return s.w.Error()
 }
 
+// Close ends the file.
+func (s *Spreadsheet) Close() error { return s.Flush() }
+
 // Amount is cents as a spreadsheet number in euro: 1234,56 (no thousands separator, so
 // Excel reads a number).
 func Amount(cents int64) string {
@@ -73,9 +76,10 @@ func pad2(n int64) string {
 var decimalPoint = regexp.MustCompile(`^-?[0-9]+\.[0-9]+$`)
 
 // Translate rewrites a service's CSV (',' between cells, English headers, decimal points)
-// as a Spreadsheet: the headers in Dutch (a header the map lacks stays as it is), numbers
-// with a decimal comma, words in values through values (a status, a kind).
-func Translate(dst io.Writer, src io.Reader, headers, values map[string]string) error {
+// into a sheet open makes from the Dutch headers: the headers in Dutch (a header the map
+// lacks stays as it is), numbers with a decimal comma, words in values through values (a
+// status, a kind).
+func Translate(src io.Reader, headers, values map[string]string, open func(header ...string) (Sheet, error)) error {
 	r := csv.NewReader(src)
 	r.FieldsPerRecord = -1
 	head, err := r.Read()
@@ -87,11 +91,14 @@ func Translate(dst io.Writer, src io.Reader, headers, values map[string]string) 
 			head[i] = d
 		}
 	}
-	out := NewSpreadsheet(dst, head...)
+	out, err := open(head...)
+	if err != nil {
+		return err
+	}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
-			return out.Flush()
+			return out.Close()
 		}
 		if err != nil {
 			return err

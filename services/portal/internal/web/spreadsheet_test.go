@@ -36,7 +36,8 @@ func TestASpreadsheetOpensInColumnsInDutchExcel(t *testing.T) {
 // A service's CSV becomes a Dutch one: Dutch headers, decimal commas, Dutch words.
 func TestAServicesCSVInDutch(t *testing.T) {
 	var b bytes.Buffer
-	err := Translate(&b, strings.NewReader("tranche,amount_eur,status\nt1,1250.50,paid\n"), map[string]string{"amount_eur": "Bedrag (€)"}, map[string]string{"paid": "betaald"})
+	err := Translate(strings.NewReader("tranche,amount_eur,status\nt1,1250.50,paid\n"), map[string]string{"amount_eur": "Bedrag (€)"}, map[string]string{"paid": "betaald"},
+		func(header ...string) (Sheet, error) { return NewSpreadsheet(&b, header...), nil })
 	if err != nil {
 		t.Fatal(err)
 	}
