@@ -119,6 +119,8 @@ func Dutch(m Message) (string, bool) {
 	return out, true
 }
 
+var decimalPoint = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
 var isoDay = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
 
 var months = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
@@ -135,6 +137,9 @@ func DutchValue(p string) string {
 	}
 	if v, ok := nl.Values[p]; ok {
 		return v
+	}
+	if decimalPoint.MatchString(p) { // a fraction as the services write it (0.90)
+		return strings.Replace(p, ".", ",", 1)
 	}
 	if amount, ok := strings.CutPrefix(p, "EUR "); ok { // an amount as the services write it
 		return "€ " + amount

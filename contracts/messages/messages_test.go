@@ -17,10 +17,10 @@ import (
 
 // ruleCalls are the constructors of what a service tells a person (kit/rules), with the
 // position of their template.
-var ruleCalls = map[string]int{"Check": 2, "Invalid": 1, "State": 0, "BadQuery": 1, "Forbid": 0, "because": 0, "NewHold": 1}
+var ruleCalls = map[string]int{"Check": 2, "Invalid": 1, "State": 0, "BadQuery": 1, "Forbid": 0, "because": 0, "NewHold": 1, "Reject": 0}
 
 // identCalls are a package's own helpers, called by name alone, and where their template is.
-var identCalls = map[string]int{"hold": 1}
+var identCalls = map[string]int{"hold": 1, "reject": 0, "said": 2}
 
 // templates finds every template the services hand a rule constructor. Wiring (service/,
 // cmd/, kit/config, kit/service) checks the environment for operators, in English, and is

@@ -177,17 +177,25 @@ type DeadLetter struct {
 	EventID string    `json:"eventId"`
 
 	// Group The consumer group that refused it
-	Group     string              `json:"group"`
-	ID        string              `json:"id"`
-	Offset    int                 `json:"offset"`
-	Outcome   *DeadLetter_Outcome `json:"outcome,omitempty"`
-	Partition int                 `json:"partition"`
+	Group   string              `json:"group"`
+	ID      string              `json:"id"`
+	Offset  int                 `json:"offset"`
+	Outcome *DeadLetter_Outcome `json:"outcome,omitempty"`
+
+	// Params The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	Params    *RuleParams `json:"params,omitempty"`
+	Partition int         `json:"partition"`
 
 	// Reason Why it was refused (the latest refusal); a BSN in it masked
-	Reason  string           `json:"reason"`
-	Replays int              `json:"replays"`
-	Source  string           `json:"source"`
-	Status  DeadLetterStatus `json:"status"`
+	Reason  string `json:"reason"`
+	Replays int    `json:"replays"`
+
+	// Rule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	Rule   *RuleCode        `json:"rule,omitempty"`
+	Source string           `json:"source"`
+	Status DeadLetterStatus `json:"status"`
 
 	// Times Times it was refused when read
 	Times int    `json:"times"`

@@ -445,6 +445,9 @@ type Declaration_Refused struct {
 
 	// Taken Another declaration holds the month (which one is told the project's buyer and the werkplein only)
 	Taken *bool `json:"taken,omitempty"`
+
+	// Why A reason by its rule's code and parameters (contracts/messages)
+	Why *Said `json:"why,omitempty"`
 }
 
 // DeclarationSource defines model for Declaration.Source.
@@ -568,6 +571,9 @@ type Obligation struct {
 
 	// Rule The rule that decided the obligation
 	Rule string `json:"rule"`
+
+	// Why The rule by its parts' codes (the decision, a cap, the assumptions made), for a client to say in its own words
+	Why []Said `json:"why,omitempty"`
 }
 
 // OverrideInput defines model for OverrideInput.
@@ -795,16 +801,19 @@ type Progress struct {
 // Project defines model for Project.
 type Project struct {
 	// Award What the tender was awarded at, as the obligation was computed from it
-	Award          Project_Award   `json:"award"`
-	AwardedOn      *Date           `json:"awardedOn"`
-	Buyer          string          `json:"buyer"`
-	CheckedOn      *Date           `json:"checkedOn"`
-	Computed       Obligation      `json:"computed"`
-	ContractorKvK  KvK             `json:"contractorKvk"`
-	ContractorName string          `json:"contractorName"`
-	Deadline       *Date           `json:"deadline"`
-	DeadlineRule   string          `json:"deadlineRule"`
-	Figures        Project_Figures `json:"figures"`
+	Award          Project_Award `json:"award"`
+	AwardedOn      *Date         `json:"awardedOn"`
+	Buyer          string        `json:"buyer"`
+	CheckedOn      *Date         `json:"checkedOn"`
+	Computed       Obligation    `json:"computed"`
+	ContractorKvK  KvK           `json:"contractorKvk"`
+	ContractorName string        `json:"contractorName"`
+	Deadline       *Date         `json:"deadline"`
+	DeadlineRule   string        `json:"deadlineRule"`
+
+	// DeadlineWhy A reason by its rule's code and parameters (contracts/messages)
+	DeadlineWhy *Said           `json:"deadlineWhy,omitempty"`
+	Figures     Project_Figures `json:"figures"`
 
 	// GraceMonths Months after the deadline in which worked months may still be declared (the policy's)
 	GraceMonths *int   `json:"graceMonths,omitempty"`
@@ -893,12 +902,26 @@ type Purchase struct {
 	SupplierKvK string `json:"supplierKvk"`
 }
 
+// Said A reason by its rule's code and parameters (contracts/messages)
+type Said struct {
+	// Params The rule's parameters in order, as text (a day as YYYY-MM-DD, an amount as the service wrote it).
+	Params *CommonRuleParams `json:"params,omitempty"`
+
+	// Rule The rule a detail or a field error states, by a stable code (contracts/messages): a client says it in its own words, the portal in Dutch, with the parameters in order.
+	//
+	// Examples: must-be-a-kvk-number-of-8-digits
+	Rule CommonRuleCode `json:"rule"`
+}
+
 // Step defines model for Step.
 type Step struct {
 	// Cents Euro cents
 	Cents  Cents  `json:"cents"`
 	Detail string `json:"detail"`
 	Rule   string `json:"rule"`
+
+	// Why A reason by its rule's code and parameters (contracts/messages)
+	Why *Said `json:"why,omitempty"`
 }
 
 // Table defines model for Table.

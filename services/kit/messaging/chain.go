@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/werkregio/platform/contracts/messages"
+	"github.com/werkregio/platform/services/kit/rules"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -39,15 +41,23 @@ func (c *Consumer) chain() Handler {
 // type the group does not want.
 func (c *Consumer) admit(m kafka.Message, origin proven) (e Event, signer string, skip bool, refusal string, reason error) {
 	if e, reason = eventFrom(m); reason != nil {
-		return e, "", false, "invalid message", reason
+		return e, "", false, "invalid message", saying(reason, messages.Of("the message is not an event of the platform"))
 	}
 	if signer, reason = c.ProvenOrigin(origin); reason != nil {
-		return e, "", false, "origin not proven", reason
+		return e, "", false, "origin not proven", saying(reason, messages.Of("the sender of the message is not proven by a signature this region trusts"))
 	}
 	if reason = c.ValidSchema(e); reason != nil {
-		return e, "", false, "invalid message", reason
+		return e, "", false, "invalid message", saying(reason, messages.Of("the event is not what the schema of its type promises"))
 	}
 	return e, signer, !c.WantedType(e), "", nil
+}
+
+// saying gives a refusal the rule people read (the technical reason stays its detail).
+func saying(reason error, why messages.Message) error {
+	if _, ok := rules.MessageOf(reason); ok {
+		return reason
+	}
+	return &rules.Rejected{Reason: reason, Message: why}
 }
 
 // ProvenOrigin: the message was signed by a key the consumer trusts for its topic.

@@ -12,7 +12,9 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/privacy"
+	"github.com/werkregio/platform/services/kit/rules"
 )
 
 // DeadLetter is a message a consumer group could not accept, as it was read, with the
@@ -26,7 +28,9 @@ type DeadLetter struct {
 	Value     []byte
 	Headers   []kafka.Header
 	Reason    string
-	At        time.Time
+	// Why is the reason by its rule, when it states one, for people to read in Dutch.
+	Why messages.Message
+	At  time.Time
 }
 
 // Header is the value of a header of the dead letter's message ("" when absent).
@@ -44,6 +48,13 @@ func (d DeadLetter) Header(key string) string {
 // until they succeed (or ctx ends): the message is never lost and never skipped, and the
 // consumer never stops over it.
 func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error) {
+	why, ok := rules.MessageOf(reason)
+	if !ok { // a failure of the handler's own (a panic, an event of another region)
+		why = messages.Of("the message could not be handled; the technical reason says why")
+	}
+	for i, p := range why.Params {
+		why.Params[i] = privacy.Redact(p)
+	}
 	reason = privacy.RedactError(reason) // a reason quotes input, which may hold a BSN in the wrong field
 	dlq := DeadLetterTopic(m.Topic)
 	c.cfg.Logger.WarnContext(ctx, "message dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dead_letter_topic", dlq, "reason", reason.Error())
@@ -51,7 +62,7 @@ func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, reason error
 	now := time.Now().UTC()
 	if c.cfg.Keep != nil {
 		d := DeadLetter{Group: c.cfg.GroupID, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value,
-			Headers: m.Headers, Reason: reason.Error(), At: now}
+			Headers: m.Headers, Reason: reason.Error(), Why: why, At: now}
 		c.retryUntilDone(ctx, "keeping a dead letter failed; retrying", dlq, func() error { return c.cfg.Keep(ctx, d) })
 	}
 	headers := map[string]string{

@@ -85,13 +85,41 @@ func State(format string, args ...any) error {
 
 // Rejected is input from a partner topic that the platform cannot accept: it goes to the
 // dead-letter topic with this reason (messaging.PermanentIfRejected) and the flow goes on.
-type Rejected struct{ Reason error }
+type Rejected struct {
+	Reason  error
+	Message messages.Message
+}
 
 func (r *Rejected) Error() string { return r.Reason.Error() }
 func (r *Rejected) Unwrap() error { return r.Reason }
 
 // Reject builds a Rejected.
-func Reject(format string, args ...any) error { return &Rejected{Reason: fmt.Errorf(format, args...)} }
+func Reject(format string, args ...any) error {
+	return &Rejected{Reason: fmt.Errorf(format, args...), Message: messages.Of(format, args...)}
+}
+
+// MessageOf is the rule an error states, by its code and parameters, for people to read in
+// their language; false when the error states none (a failure, not a rule).
+func MessageOf(err error) (messages.Message, bool) {
+	var rej *Rejected
+	var ve *ValidationError
+	var se *StateError
+	var fe *Forbidden
+	var qe *QueryError
+	switch {
+	case errors.As(err, &rej) && rej.Message.Code != "":
+		return rej.Message, true
+	case errors.As(err, &se):
+		return se.Message, se.Message.Code != ""
+	case errors.As(err, &ve) && len(ve.Problems) > 0:
+		return ve.Problems[0].Message, ve.Problems[0].Message.Code != ""
+	case errors.As(err, &fe):
+		return fe.Message, fe.Message.Code != ""
+	case errors.As(err, &qe):
+		return qe.Message, qe.Message.Code != ""
+	}
+	return messages.Message{}, false
+}
 
 // Forbidden is returned when the caller is in the region but may not do this (HTTP 403).
 type Forbidden struct {

@@ -41,6 +41,8 @@ type deadLetterDoc struct {
 	Type      string         `bson:"type"`
 	Source    string         `bson:"source"`
 	Reason    string         `bson:"reason"`
+	Rule      string         `bson:"rule,omitempty"`
+	Params    []string       `bson:"params,omitempty"`
 	At        time.Time      `bson:"at"`
 	Times     int            `bson:"times"`
 	Status    string         `bson:"status"`
@@ -72,6 +74,8 @@ type DeadLetterSummary struct {
 	Type      string         `json:"type"`
 	Source    string         `json:"source"`
 	Reason    string         `json:"reason"`
+	Rule      string         `json:"rule,omitempty"`
+	Params    []string       `json:"params,omitempty"`
 	At        time.Time      `json:"at"`
 	Times     int            `json:"times"`
 	Status    string         `json:"status"`
@@ -98,7 +102,8 @@ func (s *Store) KeepDeadLetter(ctx context.Context, d messaging.DeadLetter) erro
 		hs = append(hs, headerDoc{Key: h.Key, Value: h.Value})
 	}
 	_, err := s.db.Collection(deadLettersCollection).UpdateOne(ctx, bson.D{{Key: "_id", Value: deadLetterID(d.Group, d.Topic, d.Partition, d.Offset)}}, bson.D{
-		{Key: "$set", Value: bson.D{{Key: "reason", Value: d.Reason}, {Key: "status", Value: DeadLetterOpen}}},
+		{Key: "$set", Value: bson.D{{Key: "reason", Value: d.Reason}, {Key: "rule", Value: d.Why.Code}, {Key: "params", Value: d.Why.Params},
+			{Key: "status", Value: DeadLetterOpen}}},
 		{Key: "$inc", Value: bson.D{{Key: "times", Value: 1}}},
 		{Key: "$setOnInsert", Value: bson.D{{Key: "group", Value: d.Group}, {Key: "topic", Value: d.Topic}, {Key: "partition", Value: d.Partition},
 			{Key: "offset", Value: d.Offset}, {Key: "key", Value: d.Key}, {Key: "value", Value: d.Value}, {Key: "headers", Value: hs},
@@ -123,8 +128,8 @@ func (s *Store) DeadLetters(ctx context.Context, status string, limit int) ([]De
 	out := make([]DeadLetterSummary, 0, len(docs))
 	for _, d := range docs {
 		out = append(out, DeadLetterSummary{ID: d.ID, Group: d.Group, Topic: d.Topic, Partition: d.Partition, Offset: d.Offset,
-			EventID: d.EventID, Type: d.Type, Source: d.Source, Reason: d.Reason, At: d.At, Times: d.Times, Status: d.Status,
-			Replays: d.Replays, Outcome: d.Outcome})
+			EventID: d.EventID, Type: d.Type, Source: d.Source, Reason: d.Reason, Rule: d.Rule, Params: d.Params, At: d.At, Times: d.Times,
+			Status: d.Status, Replays: d.Replays, Outcome: d.Outcome})
 	}
 	return out, nil
 }
@@ -157,7 +162,8 @@ func (s *Store) DeadLetter(ctx context.Context, id string) (messaging.DeadLetter
 	return messaging.DeadLetter{Group: d.Group, Topic: d.Topic, Partition: d.Partition, Offset: d.Offset, Key: d.Key, Value: d.Value,
 			Headers: hs, Reason: d.Reason, At: d.At},
 		DeadLetterSummary{ID: d.ID, Group: d.Group, Topic: d.Topic, Partition: d.Partition, Offset: d.Offset, EventID: d.EventID,
-			Type: d.Type, Source: d.Source, Reason: d.Reason, At: d.At, Times: d.Times, Status: d.Status, Replays: d.Replays, Outcome: d.Outcome}, nil
+			Type: d.Type, Source: d.Source, Reason: d.Reason, Rule: d.Rule, Params: d.Params, At: d.At, Times: d.Times, Status: d.Status,
+			Replays: d.Replays, Outcome: d.Outcome}, nil
 }
 
 // CloseDeadLetter marks an open dead letter replayed or discarded, by whom and why.

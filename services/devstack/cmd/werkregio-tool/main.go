@@ -37,6 +37,8 @@ func main() {
 		err = local.Skaffold(os.Args[2:])
 	case "keys":
 		err = local.Keys(os.Args[2:])
+	case "volume":
+		err = local.Volume(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -59,6 +61,7 @@ commands:
   test    run all tests of all modules (what CI runs)
   tools   build the Kubernetes test binaries and helm, print their paths
   images  build the service and operator images with ko into a local registry (no Docker)
+  volume  load a region's worth into a running up: volume -participants 10000 -projects 1000
   keys    print a region's event signing keys as a Secret and a ConfigMap: keys -region groningen | kubectl apply -f -
   skaffold  build skaffold once (heavy) and check skaffold.yaml, or run it: skaffold run -p e2e ...
 `)

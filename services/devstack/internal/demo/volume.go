@@ -74,3 +74,54 @@ func (t Target) Get(ctx context.Context, service string, role auth.Role, org, pa
 	}
 	return c.do(ctx, "GET", path, nil, out)
 }
+
+// Participants registers n job seekers, as work coaches of the demo's municipality would one
+// by one (each with its consent and a BSN that passes the 11-proef): the volume a
+// harness needs (a region has ten thousand and more). first numbers the BSNs, so a second
+// load takes other ones.
+func Participants(ctx context.Context, t Target, n, first int) error {
+	coach, err := t.at("participants", auth.RoleWorkCoach, BuyerOrg)
+	if err != nil {
+		return err
+	}
+	towns := []string{"Groningen", "Delfzijl", "Eemsdelta", "Midden-Groningen", "Het Hogeland", "Westerkwartier"}
+	groups := []string{"participatiewet", "ww", "wajong", "statushouder"}
+	errs := make(chan error, n)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i := range work {
+				bsn := VolumeBSN(first + i)
+				if err := coach.do(ctx, "POST", "/api/v1/participants", obj{"name": fmt.Sprintf("Deelnemer %05d", first+i), "bsn": bsn,
+					"municipality": towns[i%len(towns)], "targetGroups": []string{groups[i%len(groups)]}, "ladderStep": 1 + i%6, "competencies": []string{},
+					"consent": obj{"purpose": "begeleiding naar werk", "givenOn": day(-30)}}, nil); err != nil {
+					errs <- fmt.Errorf("participant %d: %w", first+i, err)
+				}
+			}
+		})
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// VolumeBSN is the i-th of a series of BSNs that pass the 11-proef, each starting with 7
+// (none of the demo's own does).
+func VolumeBSN(i int) string {
+	for base := i * 10; ; base++ {
+		d := fmt.Sprintf("7%07d", base%10_000_000)
+		sum := 0
+		for k, c := range d {
+			sum += int(c-'0') * (9 - k)
+		}
+		// the ninth digit times -1 makes the weighted sum a multiple of 11
+		if last := sum % 11; last < 10 {
+			return d + fmt.Sprint(last)
+		}
+	}
+}

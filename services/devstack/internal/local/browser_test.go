@@ -1,6 +1,9 @@
 package local
 
 import (
+	"regexp"
+	"sync"
+
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -10,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/werkregio/platform/contracts/messages"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
@@ -241,11 +246,40 @@ func (u *user) accessible() {
 	u.b.pages++
 }
 
-// check is what every screen gets: the accessibility check and a screenshot.
+// check is what every screen gets: the accessibility check, no English of the services
+// on it, and a screenshot.
 func (u *user) check(name string) {
 	u.t.Helper()
 	u.accessible()
+	u.inDutch()
 	u.shot(name)
+}
+
+// englishOracle is every fixed stretch of the services' English rules and reasons (the
+// catalogue's templates, between their parameters) long enough to be no Dutch by chance.
+var englishOracle = sync.OnceValue(func() []string {
+	// and the names of the steps of a declaration's value, which are labels, not rules
+	out := []string{"yearly value for full time", "share of the invoice that counts", "hours at the hourly value", "months that count", "months planned", "permanent_contract"}
+	for _, code := range messages.Codes() {
+		for _, part := range regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`).Split(messages.English(code), -1) {
+			part = strings.Trim(part, " .,:;()\"'")
+			if len(part) >= 16 && strings.Count(part, " ") >= 2 {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+})
+
+// inDutch fails on any stretch of a service's English shown on the page.
+func (u *user) inDutch() {
+	u.t.Helper()
+	body := u.body()
+	for _, en := range englishOracle() {
+		if strings.Contains(body, en) {
+			u.t.Errorf("%s at %s shows the services' English %q", u.id, u.location(), en)
+		}
+	}
 }
 
 // download clicks a link that saves a file and returns the file's bytes.

@@ -79,7 +79,7 @@ func TestPortalInABrowser(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 		}
 		admin.see("Onverwerkte berichten", "Deelnemers en trajecten", "Betalingen", "Social return")
-		admin.see("not a registered partner system")
+		admin.see("is geen geregistreerd partnersysteem van deze regio")
 		admin.check("beheerder-berichten")
 		admin.run(chromedp.Click(`//tr[contains(., '/hr/onbekend')]//button[starts-with(., 'Opnieuw verwerken')]`))
 		admin.waitFor("1 opnieuw geweigerd")

@@ -38,13 +38,13 @@ func (s *Server) deadLetters(c *gin.Context) {
 		}
 		total += len(page.Items)
 		t := &web.Table{Caption: "Onverwerkte berichten van " + name, Empty: "Geen onverwerkte berichten.",
-			Columns: []web.Column{{Label: "Sinds"}, {Label: "Bericht en afzender"}, {Label: "Reden (technisch)"}, {Label: "Opnieuw"}, {Label: "Verwijderen"}}}
+			Columns: []web.Column{{Label: "Sinds"}, {Label: "Bericht en afzender"}, {Label: "Reden"}, {Label: "Opnieuw"}, {Label: "Verwijderen"}}}
 		for _, d := range page.Items {
 			what := d.Type + " (" + d.EventID + ")"
 			replay := &web.Form{Action: deadLettersPage + "/" + svc + "/opnieuw", Inline: true, Submit: "Opnieuw verwerken",
 				SubmitName: "Opnieuw verwerken: " + what, Key: session.RandomToken(), Hidden: map[string]string{"id": d.ID}}
 			t.Rows = append(t.Rows, web.Row{Cells: []web.Cell{{Text: web.DateTime(d.At)}, {Text: d.Type, Lines: []string{"van " + d.Source, d.EventID}},
-				{Text: d.Reason, Lines: []string{fmt.Sprintf("%d keer geweigerd", d.Times+d.Replays)}}, {Form: replay},
+				{Text: sentence(deadLetterReason(d)), Lines: []string{fmt.Sprintf("%d keer geweigerd", d.Times+d.Replays)}}, {Form: replay},
 				{Text: "Verwijderen", Href: deadLettersPage + "/" + svc + "/" + url.PathEscape(d.ID) + "/verwijderen"}}})
 		}
 		b := web.Block{Heading: name, ID: svc, Table: t}
@@ -91,7 +91,7 @@ func (s *Server) replayDeadLetters(c *gin.Context) {
 	}
 	msg := fmt.Sprintf("%s: %d opnieuw verwerkt.", serviceName[svc], len(out.Replayed))
 	if n := len(out.Refused); n > 0 {
-		msg += fmt.Sprintf(" %d opnieuw geweigerd: %s.", n, out.Refused[0].Reason)
+		msg += fmt.Sprintf(" %d opnieuw geweigerd; de reden staat bij het bericht.", n)
 	}
 	if n := len(out.Failed); n > 0 {
 		msg += fmt.Sprintf(" %d niet gelukt door een tijdelijke storing; probeer het later opnieuw.", n)
@@ -121,7 +121,7 @@ func (s *Server) discardForm(c *gin.Context) {
 	p := r.page("Bericht verwijderen", "Een verwijderd bericht telt niet mee en kan niet meer opnieuw worden verwerkt. Uw naam en de reden blijven bij het bericht bewaard.")
 	p.Crumbs = []web.Link{{Label: "Onverwerkte berichten", Href: deadLettersPage}}
 	p.Blocks = []web.Block{{Facts: []web.Fact{{Term: "Dienst", Value: serviceName[svc]}, {Term: "Bericht", Value: d.Type + " (" + d.EventID + ")"},
-		{Term: "Afzender", Value: d.Source}, {Term: "Sinds", Value: web.DateTime(d.At)}, {Term: "Reden van weigeren", Value: d.Reason}}},
+		{Term: "Afzender", Value: d.Source}, {Term: "Sinds", Value: web.DateTime(d.At)}, {Term: "Reden van weigeren", Value: sentence(deadLetterReason(d))}}},
 		{Form: &web.Form{Action: deadLettersPage + "/" + svc + "/verwijderen", Submit: "Verwijderen", Key: session.RandomToken(),
 			Hidden: map[string]string{"id": d.ID},
 			Fields: []web.Field{{Name: "reden", Label: "Waarom mag dit bericht vervallen?", Type: "textarea", Required: true,
@@ -151,3 +151,7 @@ func (s *Server) discardDeadLetter(c *gin.Context) {
 	}
 	r.done(serviceName[svc]+": bericht verwijderd; de reden is bewaard.", deadLettersPage+"#"+svc)
 }
+
+// deadLetterReason is why a message was set aside, in Dutch by its rule (every dead letter
+// kept since rules came has one; an older one shows the service's own words).
+func deadLetterReason(d commonapi.DeadLetter) string { return saidInDutch(d.Rule, d.Params, d.Reason) }

@@ -171,9 +171,9 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 		{Term: "Opdrachtwaarde (excl. btw)", Value: web.Euro(pr.Award.ValueCents)},
 		{Term: "Percentage social return", Value: web.Percent(pr.Computed.BasisPoints)},
 		{Term: "Berekende verplichting", Value: web.Euro(pr.Computed.Cents)},
-		{Term: "Hoe bepaald", Value: pr.Computed.Rule},
+		{Term: "Hoe bepaald", Value: obligationRule(pr.Computed)},
 		{Term: "Einddatum", Value: web.Date(pr.Deadline)},
-		{Term: "Einddatum bepaald", Value: pr.DeadlineRule},
+		{Term: "Einddatum bepaald", Value: said(pr.DeadlineWhy, pr.DeadlineRule)},
 		{Term: "Waardetabel (bouwblokken)", Value: pr.Table},
 		{Term: "Volgende controle", Value: web.Date(pr.NextCheck)},
 	}
@@ -190,7 +190,7 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 		row := web.Row{Cells: []web.Cell{{Text: declarationTitle(d), Href: "/sroi/verklaringen/" + url.PathEscape(d.ID)}, {Text: kindName[string(d.Kind)]},
 			web.Status(d.Status), {Text: strconv.Itoa(len(d.Counted))}, {Text: web.Euro(d.Value.Cents)}, {Text: web.DateTime(d.SubmittedAt)}}}
 		if len(d.Refused) > 0 {
-			row.Tone, row.Note = "warn", fmt.Sprintf("%d maand(en) niet geteld: %s", len(d.Refused), d.Refused[0].Reason)
+			row.Tone, row.Note = "warn", fmt.Sprintf("%d maand(en) niet geteld: %s", len(d.Refused), said(d.Refused[0].Why, d.Refused[0].Reason))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -451,7 +451,7 @@ func (s *Server) declaration(c *gin.Context) {
 	p := r.page(declarationTitle(d), "")
 	p.Crumbs = []web.Link{{Label: "Projecten", Href: "/sroi/projecten"}, {Label: "Project", Href: "/sroi/projecten/" + url.PathEscape(d.ProjectID)}}
 	facts := []web.Fact{{Term: "Status", Value: web.Label(d.Status), Tone: web.Tone(d.Status)}, {Term: "Waarde", Value: web.Euro(d.Value.Cents)},
-		{Term: "Waardetabel", Value: d.Value.Table}, {Term: "Ingediend", Value: web.DateTime(d.SubmittedAt)}}
+		{Term: "Waardetabel", Value: tableName(d.Value.Table)}, {Term: "Ingediend", Value: web.DateTime(d.SubmittedAt)}}
 	if d.Kind == "candidate" {
 		facts = append(facts, web.Fact{Term: "Maanden geteld", Value: strings.Join(d.Counted, ", ")})
 	}
@@ -465,13 +465,13 @@ func (s *Server) declaration(c *gin.Context) {
 	trace := &web.Table{Caption: "Berekening van de waarde", Empty: "Nog geen berekening.",
 		Columns: []web.Column{{Label: "Regel"}, {Label: "Toelichting"}, {Label: "Bedrag", Numeric: true}}}
 	for _, st := range d.Value.Trace {
-		trace.Rows = append(trace.Rows, web.Row{Cells: []web.Cell{{Text: st.Rule}, {Text: st.Detail}, {Text: web.Euro(st.Cents)}}})
+		trace.Rows = append(trace.Rows, web.Row{Cells: []web.Cell{{Text: stepRule(st.Rule)}, {Text: said(st.Why, stepDetail(st.Detail))}, {Text: web.Euro(st.Cents)}}})
 	}
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Hoe de waarde is berekend", Table: trace})
 	if len(d.Refused) > 0 {
 		ref := &web.Table{Caption: "Maanden die niet tellen", Columns: []web.Column{{Label: "Maand"}, {Label: "Reden"}}}
 		for _, m := range d.Refused {
-			ref.Rows = append(ref.Rows, web.Row{Cells: []web.Cell{{Text: m.Month}, {Text: m.Reason}}, Tone: "warn"})
+			ref.Rows = append(ref.Rows, web.Row{Cells: []web.Cell{{Text: m.Month}, {Text: said(m.Why, m.Reason)}}, Tone: "warn"})
 		}
 		p.Blocks = append(p.Blocks, web.Block{Table: ref})
 	}
@@ -556,4 +556,66 @@ func projectChart(pg sroiapi.Progress) template.HTML {
 			{Label: "Verklaard", Values: []float64{float64(pg.DeclaredCents)}},
 			{Label: "Verwacht", Values: []float64{float64(pg.ForecastCents)}},
 			{Label: "Verplichting", Values: []float64{float64(pg.ObligationCents)}}}}.Chart()
+}
+
+// said is a reason of the sroi service in Dutch by its rule, or as the service wrote it when
+// it was kept before reasons had rules.
+func said(why *sroiapi.Said, text string) string {
+	if why == nil {
+		return text
+	}
+	return saidInDutch(&why.Rule, why.Params, text)
+}
+
+// obligationRule is how an obligation was decided, in Dutch: its parts joined.
+func obligationRule(o sroiapi.Obligation) string {
+	if len(o.Why) == 0 {
+		return o.Rule
+	}
+	parts := make([]string, len(o.Why))
+	for i, w := range o.Why {
+		parts[i] = said(&w, o.Rule)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// stepRules are the steps of a declaration's value, in Dutch.
+var stepRules = map[string]string{"yearly value for full time": "jaarwaarde bij een volledige baan", "bonus": "toeslag",
+	"bonus not in this table": "toeslag die deze tabel niet kent", "part of full time": "deel van een volledige baan",
+	"months that count": "maanden die tellen", "value": "waarde", "invoice": "factuur",
+	"share of the invoice that counts": "deel van de factuur dat telt", "hours at the hourly value": "uren tegen het uurtarief",
+	"months planned": "geplande maanden"}
+
+// bonusNames are a value table's bonuses, in Dutch.
+var bonusNames = map[string]string{"age_50_plus": "50 jaar of ouder", "age_55_plus": "55 jaar of ouder", "statushouder": "statushouder",
+	"permanent_contract": "contract voor onbepaalde tijd"}
+
+func stepRule(rule string) string {
+	if d, ok := stepRules[rule]; ok {
+		return d
+	}
+	return rule
+}
+
+// stepDetail is a step's detail that is a code (a candidate type, a bonus) in Dutch.
+func stepDetail(detail string) string {
+	if name, ok := candidateTypes[detail]; ok {
+		return name
+	}
+	if name, ok := bonusNames[detail]; ok {
+		return name
+	}
+	return web.Label(detail)
+}
+
+var tableVersion = regexp.MustCompile(`^(.*) \(version ([0-9]+), from ([0-9]{4}-[0-9]{2}-[0-9]{2})\)$`)
+
+// tableName is the value table a declaration was valued by, as the service names it
+// ("name (version 2, from 2026-01-01)"), in Dutch.
+func tableName(t string) string {
+	m := tableVersion.FindStringSubmatch(t)
+	if m == nil {
+		return t
+	}
+	return m[1] + " (versie " + m[2] + ", vanaf " + web.Date(m[3]) + ")"
 }

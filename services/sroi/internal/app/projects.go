@@ -79,7 +79,7 @@ func (s *Service) RecordAward(ctx context.Context, a Award) error {
 			BasisPoints: a.SroiBasisPoints, Published: a.PublicationDate}}
 	p, err := domain.NewProject(id, s.region, facts, policy, table, s.now())
 	if err != nil {
-		return reject("%v", err)
+		return &rules.Rejected{Reason: err} // its rule is the domain's (rules.MessageOf)
 	}
 	events := []commit.Event{projectEvent(catalog.TypeProjectObligationSet, p)}
 	switch {

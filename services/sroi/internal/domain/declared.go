@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -125,6 +126,7 @@ type Consent struct {
 type RefusedMonth struct {
 	Month  string
 	Reason string
+	Why    messages.Message // the reason by its rule, for Dutch
 	// Taken: another declaration holds it (where is told the project's buyer and the
 	// werkplein only: Redacted).
 	Taken bool
@@ -133,6 +135,9 @@ type RefusedMonth struct {
 // NotAvailable is all a contractor is told of a month (an invoice, a week) another
 // declaration holds: where it counts would tell something of the person.
 const NotAvailable = "not available: it counts already in another declaration"
+
+// notAvailable is NotAvailable by its rule.
+var notAvailable = messages.Of("not available: it counts already in another declaration")
 
 // Redacted is the declaration as its contractor sees it: a month another declaration holds
 // is "not available", without the project or region that holds it.
@@ -143,7 +148,7 @@ func (d *Declaration) Redacted() *Declaration {
 	for i, r := range d.Refused {
 		c.Refused[i] = r
 		if r.Taken {
-			c.Refused[i].Reason = NotAvailable
+			c.Refused[i].Reason, c.Refused[i].Why = NotAvailable, notAvailable
 			hidden[r.Month+": "+r.Reason] = r.Month + ": " + NotAvailable
 			hidden[r.Reason] = NotAvailable
 		}
@@ -252,7 +257,7 @@ func (d *Declaration) revalue(t Table) error {
 		v.Trace = append(v.Trace, Step{Rule: "month does not count", Detail: r.Month + ": " + r.Reason})
 	}
 	if len(d.Planned) > 0 {
-		v.Trace = append(v.Trace, Step{Rule: "months planned", Detail: strings.Join(d.Planned, ", ") + ": counted once they have passed"})
+		v.Trace = append(v.Trace, said("months planned", 0, "%s: counted once they have passed", strings.Join(d.Planned, ", ")))
 	}
 	planned, err := ValueOf(t, c, len(d.Planned))
 	if err != nil {

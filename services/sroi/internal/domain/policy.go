@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -67,20 +68,20 @@ func (p Policy) Validate() error {
 }
 
 // thresholdFor is the value from which the policy applies to a contract type, whether it
-// applies to it at all, and how the rule names the threshold.
-func (p Policy) thresholdFor(contractType string) (Cents, bool, string) {
+// applies to it at all, and whether the threshold is the contract type's own.
+func (p Policy) thresholdFor(contractType string) (Cents, bool, bool) {
 	if len(p.Thresholds) > 0 {
 		if c, ok := p.Thresholds[contractType]; ok {
-			return c, true, fmt.Sprintf(" (%s from %s)", contractType, Euro(c))
+			return c, true, true
 		}
 		if contractType != "" && len(p.ContractTypes) == 0 {
-			return 0, false, ""
+			return 0, false, false
 		}
 	}
 	if len(p.ContractTypes) > 0 && contractType != "" && !slices.Contains(p.ContractTypes, contractType) {
-		return 0, false, ""
+		return 0, false, false
 	}
-	return p.ThresholdCents, true, ""
+	return p.ThresholdCents, true, false
 }
 
 // PolicyAt is the version in force on a day: of those effective on or before it, the newest.
@@ -111,8 +112,29 @@ type Obligation struct {
 	BasisPoints int
 	Capped      bool
 	Rule        string
-	Policy      int
+	// Why is the rule by its parts' codes (the decision, then a cap, then assumptions made),
+	// for people to read in Dutch.
+	Why    []messages.Message
+	Policy int
 }
+
+// decidedBy sets the rule from its parts: the decision, then ", " a cap, then "; " each
+// assumption made.
+func (o *Obligation) decidedBy(parts ...messages.Message) {
+	o.Why, o.Rule = parts, ""
+	for i, m := range parts {
+		switch {
+		case i == 0:
+		case m.Code == messages.CodeOf(cappedAt):
+			o.Rule += ", "
+		default:
+			o.Rule += "; "
+		}
+		o.Rule += m.English()
+	}
+}
+
+const cappedAt = "capped at %s"
 
 // ObligationOf applies a policy to an award: none below the threshold, the duration or for
 // another kind of contract; otherwise the percentage of the value, rounded down to the
@@ -125,33 +147,40 @@ func ObligationOf(p Policy, a Award) (Obligation, error) {
 	if o.BasisPoints == 0 {
 		o.BasisPoints = p.BasisPoints
 	}
-	var assumed []string
-	threshold, inScope, which := p.thresholdFor(a.ContractType)
+	var assumed []messages.Message
+	threshold, inScope, own := p.thresholdFor(a.ContractType)
 	switch {
 	case !inScope:
-		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: the policy applies to %s, not to %s", strings.Join(p.scope(), ", "), a.ContractType)
+		o.BasisPoints = 0
+		o.decidedBy(messages.Of("no obligation: the policy applies to %s, not to %s", strings.Join(p.scope(), ", "), a.ContractType))
 		return o, nil
 	case (len(p.ContractTypes) > 0 || len(p.Thresholds) > 0) && a.ContractType == "":
-		assumed = append(assumed, "the award names no contract type: taken to be in scope")
+		assumed = append(assumed, messages.Of("the award names no contract type: taken to be in scope"))
 	}
 	switch {
+	case a.ValueCents < threshold && own:
+		o.BasisPoints = 0
+		o.decidedBy(messages.Of("no obligation: %s is below the threshold of %s (%s from %s)", Euro(a.ValueCents), Euro(threshold), a.ContractType, Euro(threshold)))
 	case a.ValueCents < threshold:
-		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: %s is below the threshold of %s%s", Euro(a.ValueCents), Euro(threshold), which)
+		o.BasisPoints = 0
+		o.decidedBy(messages.Of("no obligation: %s is below the threshold of %s", Euro(a.ValueCents), Euro(threshold)))
 	case p.MinMonths > 0 && a.Months > 0 && a.Months < p.MinMonths:
-		o.BasisPoints, o.Rule = 0, fmt.Sprintf("no obligation: %d months is shorter than %d", a.Months, p.MinMonths)
+		o.BasisPoints = 0
+		o.decidedBy(messages.Of("no obligation: %d months is shorter than %d", a.Months, p.MinMonths))
 	default:
 		if p.MinMonths > 0 && a.Months == 0 {
-			assumed = append(assumed, fmt.Sprintf("the award names no duration: taken to last at least %d months", p.MinMonths))
+			assumed = append(assumed, messages.Of("the award names no duration: taken to last at least %d months", p.MinMonths))
 		}
 		o.Cents = a.ValueCents * int64(o.BasisPoints) / 10_000
-		o.Rule = fmt.Sprintf("%s of %s%s", percent(o.BasisPoints), Euro(a.ValueCents), which)
+		parts := []messages.Message{messages.Of("%s of %s", percent(o.BasisPoints), Euro(a.ValueCents))}
+		if own {
+			parts[0] = messages.Of("%s of %s (%s from %s)", percent(o.BasisPoints), Euro(a.ValueCents), a.ContractType, Euro(threshold))
+		}
 		if p.CapCents > 0 && o.Cents > p.CapCents {
 			o.Cents, o.Capped = p.CapCents, true
-			o.Rule += ", capped at " + Euro(p.CapCents)
+			parts = append(parts, messages.Of("capped at %s", Euro(p.CapCents)))
 		}
-		for _, s := range assumed {
-			o.Rule += "; " + s
-		}
+		o.decidedBy(append(parts, assumed...)...)
 	}
 	return o, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/optimistic"
 	"github.com/werkregio/platform/services/kit/rules"
@@ -26,8 +27,10 @@ type Project struct {
 	Award          Award
 	AwardedOn      civil.Date
 	Deadline       civil.Date
-	// DeadlineRule says where the deadline comes from (the contract's end, or an assumption).
+	// DeadlineRule says where the deadline comes from (the contract's end, or an assumption);
+	// DeadlineWhy is the same by its rule, for Dutch.
 	DeadlineRule string
+	DeadlineWhy  messages.Message
 	// Table values the contractor's contributions: the region's table in force on the
 	// tender's publication date.
 	Table string
@@ -124,16 +127,17 @@ func NewProject(id, region string, a AwardFacts, policy *Policy, table *Table, n
 		defaultMonths = policy.DefaultMonths
 	} else {
 		p.NoPolicy = true
-		p.Computed = Obligation{Rule: "no obligation computed: the region has published no social-return policy in force on " + a.Award.Published.String() +
-			" (the tender's publication date); the buyer may set the obligation"}
+		p.Computed.decidedBy(messages.Of("no obligation computed: the region has published no social-return policy in force on %s (the tender's publication date); the buyer may set the obligation",
+			a.Award.Published.String()))
 	}
 	switch {
 	case !a.ContractEnd.IsZero():
-		p.Deadline, p.DeadlineRule = a.ContractEnd, "the contract's end"
+		p.Deadline = a.ContractEnd
+		p.deadlineBecause(messages.Of("the contract's end"))
 	default:
 		months := max(a.Award.Months, defaultMonths, 12)
 		p.Deadline = a.AwardedOn.AddMonths(months)
-		p.DeadlineRule = "assumed: the award date plus " + strconv.Itoa(months) + " months (the award names no contract end); the buyer may set it"
+		p.deadlineBecause(messages.Of("assumed: the award date plus %d months (the award names no contract end); the buyer may set it", months))
 	}
 	p.Recompute(civil.DateOf(now))
 	return p, nil
@@ -194,6 +198,10 @@ func (p *Project) SetParties(in Parties, now time.Time) error {
 	return nil
 }
 
+func (p *Project) deadlineBecause(why messages.Message) {
+	p.DeadlineWhy, p.DeadlineRule = why, why.English()
+}
+
 // SetDeadline moves the deadline (the contract was extended, or the assumption corrected).
 func (p *Project) SetDeadline(d civil.Date, reason string, now time.Time) error {
 	var v rules.Checker
@@ -202,7 +210,8 @@ func (p *Project) SetDeadline(d civil.Date, reason string, now time.Time) error 
 	if err := v.Err(); err != nil {
 		return err
 	}
-	p.Deadline, p.DeadlineRule, p.UpdatedAt = d, "set by the buyer: "+strings.TrimSpace(reason), now.UTC()
+	p.Deadline, p.UpdatedAt = d, now.UTC()
+	p.deadlineBecause(messages.Of("set by the buyer: %s", strings.TrimSpace(reason)))
 	p.Recompute(civil.DateOf(now))
 	return nil
 }

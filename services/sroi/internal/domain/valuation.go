@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/rules"
 )
@@ -35,7 +36,15 @@ type Contribution struct {
 type Step struct {
 	Rule   string
 	Detail string
-	Cents  Cents
+	// Why is the detail by its rule, when it is a sentence (not a code or a name), for Dutch.
+	Why   messages.Message
+	Cents Cents
+}
+
+// said is a step whose detail is a sentence, kept by its rule as well.
+func said(rule string, cents Cents, template string, args ...any) Step {
+	m := messages.Of(template, args...)
+	return Step{Rule: rule, Detail: m.English(), Why: m, Cents: cents}
 }
 
 // Value is what a declaration is worth, with the calculation that got there.
@@ -81,9 +90,9 @@ func ValueOf(t Table, d Contribution, months int) (Value, error) {
 		den := full * 12
 		v.Cents = (num + den/2) / den
 		v.Trace = append(v.Trace,
-			Step{Rule: "part of full time", Detail: fmt.Sprintf("%.2f of %d hours a week", float64(hundredths)/100, t.FullTimeHours)},
-			Step{Rule: "months that count", Detail: fmt.Sprintf("%d of 12", months)},
-			Step{Rule: "value", Detail: fmt.Sprintf("%s × %.2f/%d × %d/12, rounded to the cent", Euro(total), float64(hundredths)/100, t.FullTimeHours, months), Cents: v.Cents})
+			said("part of full time", 0, "%s of %d hours a week", decimal(hundredths), t.FullTimeHours),
+			said("months that count", 0, "%d of 12", months),
+			said("value", v.Cents, "%s × %s/%d × %d/12, rounded to the cent", Euro(total), decimal(hundredths), t.FullTimeHours, months))
 	case KindPurchase:
 		bp, ok := t.PurchaseBasisPoints[d.Enterprise]
 		if !ok {
@@ -103,7 +112,7 @@ func ValueOf(t Table, d Contribution, months int) (Value, error) {
 			return v, rules.Invalid("hours", "must be positive")
 		}
 		v.Cents = int64(d.Hours) * t.HourlyCents
-		v.Trace = []Step{{Rule: "hours at the hourly value", Detail: fmt.Sprintf("%d × %s", d.Hours, Euro(t.HourlyCents)), Cents: v.Cents}}
+		v.Trace = []Step{said("hours at the hourly value", v.Cents, "%d × %s", d.Hours, Euro(t.HourlyCents))}
 	default:
 		return v, rules.Invalid("kind", "must be %s, %s or %s", KindCandidate, KindPurchase, KindHours)
 	}
@@ -157,9 +166,9 @@ func Claimable(units []string, held map[string]Holder, owner, project, region st
 			grant = append(grant, u)
 			counted++
 		case taken:
-			refused = append(refused, RefusedMonth{Month: u, Reason: heldElsewhere(h, project, region), Taken: true})
+			refused = append(refused, refusedBecause(u, true, heldElsewhere(h, project, region)))
 		case max > 0 && counted >= max:
-			refused = append(refused, RefusedMonth{Month: u, Reason: fmt.Sprintf("the table counts a candidate at most %d months on a project", max)})
+			refused = append(refused, refusedBecause(u, false, messages.Of("the table counts a candidate at most %d months on a project", max)))
 		default:
 			grant = append(grant, u)
 			counted++
@@ -170,14 +179,22 @@ func Claimable(units []string, held map[string]Holder, owner, project, region st
 
 // heldElsewhere says where a unit counts already, naming no other region's project and
 // nothing of the person.
-func heldElsewhere(h Holder, project, region string) string {
+func heldElsewhere(h Holder, project, region string) messages.Message {
 	other, _, _ := strings.Cut(h.Owner, "/")
 	switch {
 	case h.Project == project:
-		return "counts already in another declaration on this project"
+		return messages.Of("counts already in another declaration on this project")
 	case other == region:
-		return "counts already on another project of this region"
+		return messages.Of("counts already on another project of this region")
 	default:
-		return "counts already on a project of another region (" + other + ")"
+		return messages.Of("counts already on a project of another region (%s)", other)
 	}
 }
+
+// refusedBecause is a month that does not count, for the reason why says.
+func refusedBecause(month string, taken bool, why messages.Message) RefusedMonth {
+	return RefusedMonth{Month: month, Reason: why.English(), Why: why, Taken: taken}
+}
+
+// decimal writes hundredths as a number with two decimals (0.90), as the services write one.
+func decimal(hundredths int64) string { return fmt.Sprintf("%d.%02d", hundredths/100, hundredths%100) }

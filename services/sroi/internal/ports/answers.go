@@ -1,6 +1,7 @@
 package ports
 
 import (
+	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/contracts/openapi/sroiapi"
 	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/optional"
@@ -121,7 +122,21 @@ func obligationAnswer(v domain.Obligation) sroiapi.Obligation {
 		Cents:         v.Cents,
 		PolicyVersion: v.Policy,
 		Rule:          v.Rule,
+		Why:           convert.Each(v.Why, saidAnswer),
 	}
+}
+
+// saidAnswer is a reason by its rule; nil for one kept before reasons had rules.
+func saidAnswer(m messages.Message) sroiapi.Said {
+	return sroiapi.Said{Rule: m.Code, Params: ruleParams(m.Params)}
+}
+
+func saidAnswerOf(m messages.Message) *sroiapi.Said {
+	if m.Code == "" {
+		return nil
+	}
+	a := saidAnswer(m)
+	return &a
 }
 
 func partiesAnswer(v domain.Parties) sroiapi.Parties {
@@ -182,6 +197,7 @@ func projectAnswer(v domain.Project) sroiapi.Project {
 		ContractorName: v.ContractorName,
 		Deadline:       convert.Ref(v.Deadline),
 		DeadlineRule:   v.DeadlineRule,
+		DeadlineWhy:    saidAnswerOf(v.DeadlineWhy),
 		Figures:        projectFiguresAnswer(v.Figures),
 		GraceMonths:    convert.Ref(v.GraceMonths),
 		ID:             v.ID,
@@ -245,6 +261,7 @@ func stepAnswer(v domain.Step) sroiapi.Step {
 		Cents:  v.Cents,
 		Detail: v.Detail,
 		Rule:   v.Rule,
+		Why:    saidAnswerOf(v.Why),
 	}
 }
 
@@ -316,6 +333,7 @@ func declarationRefusedAnswer(v domain.RefusedMonth) sroiapi.Declaration_Refused
 	return sroiapi.Declaration_Refused{
 		Month:  v.Month,
 		Reason: v.Reason,
+		Why:    saidAnswerOf(v.Why),
 		Taken:  optional.Of(v.Taken),
 	}
 }
