@@ -342,6 +342,15 @@ func TestPortalInABrowser(t *testing.T) {
 		u.run(chromedp.Click(`//button[text()="Regeling publiceren"]`))
 		u.waitFor("is gepubliceerd")
 		u.check("inkoper-regeling-gepubliceerd")
+		// new terms for the product: the form starts from the version in force
+		u.run(chromedp.Click(`//a[text()="Nieuwe voorwaarden voor Helpende zorg en welzijn (BBL niveau 2)"]`))
+		u.waitSel("#f-maxPrice")
+		if v := eval[string](u, `document.querySelector('#f-maxPrice').value`); v != "4500,00" {
+			t.Errorf("the terms form starts from %q, want the price cap in force", v)
+		}
+		u.run(chromedp.SetValue("#f-maxPrice", "4.750,00"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Voorwaarden versie 2 van Helpende zorg en welzijn (BBL niveau 2) vastgelegd")
+		u.see("€ 4.750,00", "versie 2")
 		// what the service holds now
 		var list struct {
 			Items []struct {
@@ -411,6 +420,20 @@ func TestPortalInABrowser(t *testing.T) {
 		if project.Progress.ObligationCents <= 0 {
 			t.Errorf("the award's obligation: %d", project.Progress.ObligationCents)
 		}
+	})
+
+	t.Run("a buyer names a project's responsible persons", func(t *testing.T) {
+		u := b.signIn(t, "inkoper@groningen")
+		u.open("/sroi/projecten")
+		u.run(chromedp.Click(`//a[text()="Renovatie sporthal Delfzijl"]`))
+		u.waitSel("#betrokkenen")
+		u.run(chromedp.Click(`//a[text()="Betrokkenen vastleggen"]`))
+		u.waitSel("#f-werkpleinEmail")
+		u.check("inkoper-betrokkenen")
+		u.run(chromedp.SetValue("#f-werkpleinName", "Wim Werkplein"), chromedp.SetValue("#f-werkpleinEmail", "wim@werkplein.example"),
+			chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Betrokkenen vastgelegd.")
+		u.see("Wim Werkplein (wim@werkplein.example)")
 	})
 
 	t.Run("finance opens a budget, tops it up and cannot reduce it below what is committed", func(t *testing.T) {

@@ -103,3 +103,8 @@ func (p *Portal) SetProductOffer(ctx context.Context, u User, contractID, produc
 	err := p.api.Put(ctx, call, &out)
 	return out, err
 }
+
+// ChangeTerms adds a version of a product's terms.
+func (p *Portal) ChangeTerms(ctx context.Context, u User, schemeID, productID, key string, in procurementapi.TermsInput) (procurementapi.Terms, error) {
+	return post[procurementapi.Terms](ctx, p, u.call(Procurement, "/api/v1/schemes/"+url.PathEscape(schemeID)+"/products/"+url.PathEscape(productID)+"/terms", nil), key, in)
+}

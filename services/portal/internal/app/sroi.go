@@ -73,3 +73,19 @@ func (p *Portal) Decide(ctx context.Context, u User, id string, approve bool, re
 	}
 	return post[sroiapi.Declaration](ctx, p, call, key, in)
 }
+
+// ProjectVersion is a project with its version (ETag).
+func (p *Portal) ProjectVersion(ctx context.Context, u User, id string) (sroiapi.Project, string, error) {
+	var out sroiapi.Project
+	etag, err := p.api.Get(ctx, u.call(Sroi, "/api/v1/projects/"+url.PathEscape(id), nil), &out)
+	return out, etag, err
+}
+
+// SetParties names the project's three responsible persons, on the version seen.
+func (p *Portal) SetParties(ctx context.Context, u User, id, version string, in sroiapi.Parties) (sroiapi.Project, error) {
+	call := u.call(Sroi, "/api/v1/projects/"+url.PathEscape(id)+"/parties", nil)
+	call.IfMatch, call.Body = version, in
+	var out sroiapi.Project
+	err := p.api.Put(ctx, call, &out)
+	return out, err
+}

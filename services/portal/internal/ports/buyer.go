@@ -73,7 +73,11 @@ func (s *Server) scheme(c *gin.Context) {
 				{Text: web.Euro(tm.MaxPriceCents)}, {Text: web.Number(tm.MinAttendanceHours) + " uur"}, {Text: strings.Join(tr, ", ")},
 				{Text: strings.Join(tm.RequiredCertificates, ", ")}}})
 		}
-		p.Blocks = append(p.Blocks, web.Block{Heading: pr.Name, ID: "product-" + web.Slug(pr.ID), Text: web.Text(pr.Description), Table: t})
+		b := web.Block{Heading: pr.Name, ID: "product-" + web.Slug(pr.ID), Text: web.Text(pr.Description), Table: t}
+		if r.has(auth.RoleBuyer) && sc.Status != "closed" {
+			b.Links = []web.Link{{Label: "Nieuwe voorwaarden voor " + pr.Name, Href: termsPath(sc.ID, pr.ID)}}
+		}
+		p.Blocks = append(p.Blocks, b)
 	}
 	r.show(p)
 }

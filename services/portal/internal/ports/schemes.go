@@ -1,13 +1,17 @@
 package ports
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/contracts/openapi/procurementapi"
 	"github.com/werkregio/platform/services/kit/optional"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -82,19 +86,51 @@ var milestoneOf = map[string]procurementapi.Milestone{"startedPercent": "started
 	"placedPercent": "placed", "sustainablyPlacedPercent": "sustainably_placed"}
 
 func productForm(schemeID, version string) *web.Form {
-	f := &web.Form{Action: schemePath(schemeID) + "/producten", Submit: "Product toevoegen", Key: session.RandomToken(),
-		Hidden: map[string]string{"version": version}, Fields: []web.Field{
+	return &web.Form{Action: schemePath(schemeID) + "/producten", Submit: "Product toevoegen", Key: session.RandomToken(),
+		Hidden: map[string]string{"version": version}, Fields: append([]web.Field{
 			{Name: "name", Label: "Naam van het product", Required: true, Hint: "Bijvoorbeeld Basisopleiding metselaar (BBL niveau 2)."},
 			{Name: "description", Label: "Omschrijving", Type: "textarea"},
-			{Name: "maxPrice", Label: "Maximumprijs per traject (euro, excl. btw)", Required: true, Hint: "Bijvoorbeeld 4500,00."},
-			{Name: "minAttendanceHours", Label: "Minimaal aantal uren aanwezigheid", Type: "number", Required: true, Min: "0", Max: "10000", Step: "1"},
-			{Name: "requiredCertificates", Label: "Vereiste certificaten", Hint: "Gescheiden door komma's, bijvoorbeeld VCA, NEN 3140. Leeg: geen."},
-		}}
-	for _, m := range milestoneFields {
-		f.Fields = append(f.Fields, web.Field{Name: m.name, Label: "Deel van de prijs " + lower(m.label) + " (%)", Type: "number", Min: "0", Max: "100", Step: "1", Value: "0"})
+		}, termsFields()...)}
+}
+
+// termsFields are a product's terms: the price cap, the hours, the certificates, the share
+// of the price paid at each milestone, and the day they apply from.
+func termsFields() []web.Field {
+	f := []web.Field{
+		{Name: "maxPrice", Label: "Maximumprijs per traject (euro, excl. btw)", Required: true, Hint: "Bijvoorbeeld 4500,00."},
+		{Name: "minAttendanceHours", Label: "Minimaal aantal uren aanwezigheid", Type: "number", Required: true, Min: "0", Max: "10000", Step: "1"},
+		{Name: "requiredCertificates", Label: "Vereiste certificaten", Hint: "Gescheiden door komma's, bijvoorbeeld VCA, NEN 3140. Leeg: geen."},
 	}
-	f.Fields = append(f.Fields, web.Field{Name: "effectiveFrom", Label: "Voorwaarden gelden vanaf", Type: "date", Hint: "Leeg: vanaf vandaag."})
-	return f
+	for _, m := range milestoneFields {
+		f = append(f, web.Field{Name: m.name, Label: "Deel van de prijs " + lower(m.label) + " (%)", Type: "number", Min: "0", Max: "100", Step: "1", Value: "0"})
+	}
+	return append(f, web.Field{Name: "effectiveFrom", Label: "Voorwaarden gelden vanaf", Type: "date", Hint: "Leeg: vanaf vandaag."})
+}
+
+// readTerms reads termsFields, with the tranches adding up to 100% checked at once.
+func (r *req) readTerms(extra ...string) (*input, procurementapi.TermsInput) {
+	names := append(extra, "maxPrice", "minAttendanceHours", "requiredCertificates", "effectiveFrom")
+	for _, m := range milestoneFields {
+		names = append(names, m.name)
+	}
+	in := r.input(names...)
+	terms := procurementapi.TermsInput{MaxPriceCents: in.euro("maxPrice"), MinAttendanceHours: in.integer("minAttendanceHours", 0, 10_000),
+		RequiredCertificates: in.list("requiredCertificates"), Tranches: []procurementapi.Tranche{}}
+	total := 0
+	for _, m := range milestoneFields {
+		if pct := in.integer(m.name, 0, 100); pct > 0 {
+			terms.Tranches = append(terms.Tranches, procurementapi.Tranche{Milestone: milestoneOf[m.name], Percent: pct})
+			total += pct
+		}
+	}
+	if in.ok() && total != 100 {
+		in.Errs["startedPercent"] = "De delen van de prijs tellen op tot " + web.Number(int64(total)) + "%; dat moet 100% zijn."
+	}
+	if in.Values["effectiveFrom"] != "" {
+		d := in.date("effectiveFrom")
+		terms.EffectiveFrom = &d
+	}
+	return in, terms
 }
 
 func lower(s string) string {
@@ -124,27 +160,7 @@ func (s *Server) showProductForm(r *req, sc procurementapi.Scheme, f *web.Form, 
 func (s *Server) addProduct(c *gin.Context) {
 	r := s.req(c)
 	id := c.Param("schemeId")
-	names := []string{"name", "description", "maxPrice", "minAttendanceHours", "requiredCertificates", "effectiveFrom"}
-	for _, m := range milestoneFields {
-		names = append(names, m.name)
-	}
-	in := r.input(names...)
-	terms := procurementapi.TermsInput{MaxPriceCents: in.euro("maxPrice"), MinAttendanceHours: in.integer("minAttendanceHours", 0, 10_000),
-		RequiredCertificates: in.list("requiredCertificates"), Tranches: []procurementapi.Tranche{}}
-	total := 0
-	for _, m := range milestoneFields {
-		if pct := in.integer(m.name, 0, 100); pct > 0 {
-			terms.Tranches = append(terms.Tranches, procurementapi.Tranche{Milestone: milestoneOf[m.name], Percent: pct})
-			total += pct
-		}
-	}
-	if in.ok() && total != 100 {
-		in.Errs["startedPercent"] = "De delen van de prijs tellen op tot " + web.Number(int64(total)) + "%; dat moet 100% zijn."
-	}
-	if in.Values["effectiveFrom"] != "" {
-		d := in.date("effectiveFrom")
-		terms.EffectiveFrom = &d
-	}
+	in, terms := r.readTerms("name", "description")
 	body := procurementapi.ProductInput{Name: in.text("name", true), Description: optional.Of(in.text("description", false)), Terms: terms}
 	sc, _, err := s.App.SchemeVersion(r.ctx(), r.user(), id)
 	if err != nil {
@@ -157,5 +173,72 @@ func (s *Server) addProduct(c *gin.Context) {
 		},
 		func(procurementapi.Product) {
 			r.done("Product "+body.Name+" toegevoegd aan "+sc.Title+".", schemePath(id))
+		})
+}
+
+func termsPath(schemeID, productID string) string {
+	return schemePath(schemeID) + "/producten/" + url.PathEscape(productID) + "/voorwaarden"
+}
+
+// termsForm is a new version of a product's terms, filled in with the version in force.
+func termsForm(schemeID string, pr procurementapi.Product) *web.Form {
+	f := &web.Form{Action: termsPath(schemeID, pr.ID), Submit: "Voorwaarden vastleggen", Key: session.RandomToken(), Fields: termsFields()}
+	if len(pr.Terms) > 0 {
+		t := pr.Terms[len(pr.Terms)-1]
+		in := &input{Values: map[string]string{"maxPrice": web.Amount(t.MaxPriceCents), "minAttendanceHours": strconv.Itoa(t.MinAttendanceHours),
+			"requiredCertificates": strings.Join(t.RequiredCertificates, ", ")}}
+		for _, m := range milestoneFields {
+			in.Values[m.name] = "0"
+			for _, x := range t.Tranches {
+				if x.Milestone == milestoneOf[m.name] {
+					in.Values[m.name] = strconv.Itoa(x.Percent)
+				}
+			}
+		}
+		in.fill(f)
+	}
+	return f
+}
+
+func (s *Server) productOf(r *req) (procurementapi.Scheme, procurementapi.Product, bool) {
+	sc, err := s.App.Scheme(r.ctx(), r.user(), r.c.Param("schemeId"))
+	if err != nil {
+		r.fail(err)
+		return sc, procurementapi.Product{}, false
+	}
+	for _, pr := range sc.Products {
+		if pr.ID == r.c.Param("productId") {
+			return sc, pr, true
+		}
+	}
+	r.fail(&app.Error{Status: http.StatusNotFound})
+	return sc, procurementapi.Product{}, false
+}
+
+func (s *Server) termsPage(c *gin.Context) {
+	r := s.req(c)
+	if sc, pr, ok := s.productOf(r); ok {
+		s.showTermsForm(r, sc, pr, termsForm(sc.ID, pr), nil, http.StatusOK)
+	}
+}
+
+func (s *Server) showTermsForm(r *req, sc procurementapi.Scheme, pr procurementapi.Product, f *web.Form, problem *web.Problem, status int) {
+	r.formPage("Nieuwe voorwaarden voor "+pr.Name, "Een nieuwe versie geldt voor elk traject dat op of na de ingangsdatum start, ook als de deelnemer eerder is ingeschreven; lopende trajecten houden hun voorwaarden. Een correctie mag tot een jaar terugwerken.",
+		[]web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}, {Label: sc.Title, Href: schemePath(sc.ID)}}, f, problem, status)
+}
+
+func (s *Server) changeTerms(c *gin.Context) {
+	r := s.req(c)
+	sc, pr, ok := s.productOf(r)
+	if !ok {
+		return
+	}
+	in, terms := r.readTerms()
+	submit(r, in, termsForm(sc.ID, pr), func(f *web.Form, p *web.Problem, status int) { s.showTermsForm(r, sc, pr, f, p, status) },
+		func(key string) (procurementapi.Terms, error) {
+			return s.App.ChangeTerms(r.ctx(), r.user(), sc.ID, pr.ID, key, terms)
+		},
+		func(t procurementapi.Terms) {
+			r.done(fmt.Sprintf("Voorwaarden versie %d van %s vastgelegd; ze gelden vanaf %s.", t.Version, pr.Name, web.Date(t.EffectiveFrom)), schemePath(sc.ID)+"#product-"+web.Slug(pr.ID))
 		})
 }

@@ -63,6 +63,8 @@ func (s *Server) Mount(r *gin.Engine) {
 	sroi.GET("/sroi/projecten/:projectId", s.project)
 	sroi.POST("/sroi/projecten/:projectId/verklaringen", s.requireRole(auth.RoleContractor), s.declare)
 	sroi.GET("/sroi/verklaringen/:declarationId", s.declaration)
+	sroi.GET("/sroi/projecten/:projectId/betrokkenen", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator), s.partiesPage)
+	sroi.POST("/sroi/projecten/:projectId/betrokkenen", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator), s.setParties)
 	sroi.POST("/sroi/verklaringen/:declarationId/besluit", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator), s.decide)
 
 	fin := a.Group("/", s.requireRole(auth.RoleFinance))
@@ -140,6 +142,8 @@ func (s *Server) Mount(r *gin.Engine) {
 	buy.POST("/inkoop/regelingen/:schemeId/publiceren", buyer, s.publishScheme)
 	buy.GET("/inkoop/regelingen/:schemeId/producten/nieuw", buyer, s.newProduct)
 	buy.POST("/inkoop/regelingen/:schemeId/producten", buyer, s.addProduct)
+	buy.GET("/inkoop/regelingen/:schemeId/producten/:productId/voorwaarden", buyer, s.termsPage)
+	buy.POST("/inkoop/regelingen/:schemeId/producten/:productId/voorwaarden", buyer, s.changeTerms)
 	buy.GET("/inkoop/aanbestedingen/nieuw", buyer, s.newTender)
 	buy.POST("/inkoop/aanbestedingen", buyer, s.announceTender)
 	buy.GET("/inkoop/aanbestedingen/:tenderId/gunning", buyer, s.awardPage)

@@ -181,6 +181,23 @@ func (s *Server) renderProject(r *req, form *declareForm, problem *web.Problem, 
 		facts = append(facts, web.Fact{Term: "Verplichting aangepast door de inkoper", Value: web.Euro(o.Cents) + ": " + o.Reason, Tone: "warn"})
 	}
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Verplichting", Facts: facts})
+	if !r.has(auth.RoleContractor) {
+		parties := web.Block{Heading: "Betrokkenen", ID: "betrokkenen"}
+		for _, role := range []struct {
+			label string
+			c     sroiapi.Contact
+		}{{"Inkoper", pr.Parties.Buyer}, {"Opdrachtnemer", pr.Parties.Contractor}, {"Werkplein", pr.Parties.Werkplein}} {
+			v := "nog niet vastgelegd"
+			if role.c.Email != nil {
+				v = optional.Value(role.c.Name) + " (" + *role.c.Email + ")"
+			}
+			parties.Facts = append(parties.Facts, web.Fact{Term: role.label, Value: v})
+		}
+		if r.has(auth.RoleBuyer, auth.RoleCoordinator) {
+			parties.Links = []web.Link{{Label: "Betrokkenen vastleggen", Href: partiesPath(pr.ID)}}
+		}
+		p.Blocks = append(p.Blocks, parties)
+	}
 
 	t := &web.Table{Caption: "Verklaringen", Empty: "Nog geen verklaringen op dit project.",
 		Columns: []web.Column{{Label: "Verklaring"}, {Label: "Soort"}, {Label: "Status"}, {Label: "Maanden geteld", Numeric: true}, {Label: "Waarde", Numeric: true}, {Label: "Ingediend"}}}
