@@ -92,6 +92,9 @@ func TestPortalInABrowser(t *testing.T) {
 		admin.waitFor("bericht verwijderd; de reden is bewaard")
 		admin.dontSee("/hr/onbekend")
 		admin.check("beheerder-bericht-verwijderd")
+		admin.open("/beheer/geparkeerd") // changes whose events could not be published: none in the demo
+		admin.see("Geparkeerde wijzigingen", "Inkoop", "Social return", "Niets geparkeerd.")
+		admin.check("beheerder-geparkeerd")
 	})
 
 	t.Run("contractor declares a candidate and sees its value and calculation", func(t *testing.T) {

@@ -27,3 +27,20 @@ func (p *Portal) DiscardDeadLetter(ctx context.Context, u User, service, id, rea
 	_, err := post[struct{}](ctx, p, u.call(service, "/api/v1/admin/dead-letters/discard", nil), key, commonapi.DiscardDeadLetterJSONBody{ID: id, Reason: reason})
 	return err
 }
+
+// ParkedEvents is up to limit of a service's commits whose events could not be published.
+func (p *Portal) ParkedEvents(ctx context.Context, u User, service string, limit int) (Page[commonapi.ParkedCommit], error) {
+	return list[commonapi.ParkedCommit](ctx, p, u.call(service, "/api/v1/admin/outbox/parked", url.Values{"limit": {strconv.Itoa(limit)}}))
+}
+
+// RepublishParked puts a parked commit's events back in its service's relay queue.
+func (p *Portal) RepublishParked(ctx context.Context, u User, service, commit, key string) error {
+	_, err := post[struct{}](ctx, p, u.call(service, "/api/v1/admin/outbox/parked/republish", nil), key, map[string]string{"commit": commit})
+	return err
+}
+
+// DiscardParked gives up on a parked commit's events with the administrator's reason.
+func (p *Portal) DiscardParked(ctx context.Context, u User, service, commit, reason, key string) error {
+	_, err := post[struct{}](ctx, p, u.call(service, "/api/v1/admin/outbox/parked/discard", nil), key, map[string]string{"commit": commit, "reason": reason})
+	return err
+}

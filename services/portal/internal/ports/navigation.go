@@ -55,7 +55,7 @@ func navigation(p auth.Principal) []web.Link {
 			web.Link{Label: "Certificaten", Href: "/inkoop/certificaten"})
 	}
 	if p.Has(auth.RoleAdmin) {
-		add(web.Link{Label: "Onverwerkte berichten", Href: "/beheer/berichten"})
+		add(web.Link{Label: "Onverwerkte berichten", Href: "/beheer/berichten"}, web.Link{Label: "Geparkeerde gebeurtenissen", Href: "/beheer/geparkeerd"})
 	}
 	return nav
 }

@@ -132,6 +132,10 @@ func (s *Server) Mount(r *gin.Engine) {
 	admin.POST(deadLettersPage+"/:service/opnieuw", s.replayDeadLetters)
 	admin.GET(deadLettersPage+"/:service/:id/verwijderen", s.discardForm)
 	admin.POST(deadLettersPage+"/:service/verwijderen", s.discardDeadLetter)
+	admin.GET(parkedPage, s.parkedEvents)
+	admin.POST(parkedPage+"/:service/opnieuw", s.republishParked)
+	admin.GET(parkedPage+"/:service/:commit/vervallen", s.discardParkedPage)
+	admin.POST(parkedPage+"/:service/:commit/vervallen", s.discardParked)
 
 	buy := a.Group("/", s.requireRole(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin))
 	buy.GET("/inkoop/regelingen", s.schemes)
