@@ -118,6 +118,10 @@ func (s *Server) discardParked(c *gin.Context) {
 	in := r.input("reason")
 	reason := in.text("reason", true)
 	submit(r, in, discardParkedForm(svc, commit), func(f *web.Form, p *web.Problem, status int) { s.showDiscardParked(r, svc, commit, f, p, status) },
-		func(key string) (struct{}, error) { return struct{}{}, s.App.DiscardParked(r.ctx(), r.user(), svc, commit, reason, key) },
-		func(struct{}) { r.done(serviceName[svc]+": de gebeurtenissen zijn vervallen; de reden is vastgelegd.", parkedPage+"#geparkeerd-"+svc) })
+		func(key string) (struct{}, error) {
+			return struct{}{}, s.App.DiscardParked(r.ctx(), r.user(), svc, commit, reason, key)
+		},
+		func(struct{}) {
+			r.done(serviceName[svc]+": de gebeurtenissen zijn vervallen; de reden is vastgelegd.", parkedPage+"#geparkeerd-"+svc)
+		})
 }
