@@ -156,8 +156,8 @@ func publishGroningenRules(ctx context.Context, t Target) error {
 		return fmt.Errorf("the demo's value table: %w", err)
 	}
 	policy := obj{"version": 1, "effectiveFrom": "2017-01-01",
-		"source": "Demo: social return in the arbeidsmarktregio Groningen (1000-banenplan): 5% of works from EUR 250,000 and services from " +
-			"EUR 100,000 lasting six months or more; a region publishes its own with POST /api/v1/policies",
+		"source": "Demo: social return in de arbeidsmarktregio Groningen (1000-banenplan): 5% bij werken vanaf € 250.000 en diensten vanaf " +
+			"€ 100.000 met een looptijd van zes maanden of meer (een regio legt haar eigen beleid vast in het portaal)",
 		"basisPoints": 500, "thresholdCents": 25_000_000, "thresholds": obj{"works": 25_000_000, "services": 10_000_000},
 		"minMonths": 6, "defaultMonths": 24, "graceMonths": 3}
 	if err := admin.do(ctx, "POST", "/api/v1/policies", policy, nil); err != nil {

@@ -95,6 +95,16 @@ func TestPortalInABrowser(t *testing.T) {
 		admin.open("/beheer/geparkeerd") // changes whose events could not be published: none in the demo
 		admin.see("Geparkeerde wijzigingen", "Inkoop", "Social return", "Niets geparkeerd.")
 		admin.check("beheerder-geparkeerd")
+		// the region's social-return policy: a new version from a day to come
+		admin.open("/beheer/social-return-beleid")
+		admin.see("versie 1")
+		admin.run(chromedp.SetValue("#f-source", "Beleidsregels social return 2027"), chromedp.SetValue("#f-effectiveFrom", time.Now().AddDate(0, 1, 0).Format("2006-01-02")),
+			chromedp.SetValue("#f-percent", "vijf"), chromedp.SetValue("#f-threshold", "250.000,00"), chromedp.Click(`#nieuwe-versie button[type="submit"]`))
+		admin.waitSel("#f-percent-error")
+		admin.check("beheerder-beleid-fout")
+		admin.run(chromedp.SetValue("#f-percent", "5"), chromedp.Click(`#nieuwe-versie button[type="submit"]`))
+		admin.waitFor("van het beleid gepubliceerd")
+		admin.see("Beleidsregels social return 2027", "€ 250.000,00")
 	})
 
 	t.Run("contractor declares a candidate and sees its value and calculation", func(t *testing.T) {

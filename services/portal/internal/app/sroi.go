@@ -89,3 +89,14 @@ func (p *Portal) SetParties(ctx context.Context, u User, id, version string, in 
 	err := p.api.Put(ctx, call, &out)
 	return out, err
 }
+
+// Policies are the versions of the region's social-return policy.
+func (p *Portal) Policies(ctx context.Context, u User) ([]sroiapi.Policy, error) {
+	out, err := get[struct{ Items []sroiapi.Policy }](ctx, p, u.call(Sroi, "/api/v1/policies", nil))
+	return out.Items, err
+}
+
+// PublishPolicy publishes the next version of the region's social-return policy.
+func (p *Portal) PublishPolicy(ctx context.Context, u User, key string, in sroiapi.PolicyInput) (sroiapi.Policy, error) {
+	return post[sroiapi.Policy](ctx, p, u.call(Sroi, "/api/v1/policies", nil), key, in)
+}

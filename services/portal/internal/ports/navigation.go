@@ -55,7 +55,8 @@ func navigation(p auth.Principal) []web.Link {
 			web.Link{Label: "Certificaten", Href: "/inkoop/certificaten"})
 	}
 	if p.Has(auth.RoleAdmin) {
-		add(web.Link{Label: "Onverwerkte berichten", Href: "/beheer/berichten"}, web.Link{Label: "Geparkeerde gebeurtenissen", Href: "/beheer/geparkeerd"})
+		add(web.Link{Label: "Onverwerkte berichten", Href: "/beheer/berichten"}, web.Link{Label: "Geparkeerde gebeurtenissen", Href: "/beheer/geparkeerd"},
+			web.Link{Label: "Beleid social return", Href: "/beheer/social-return-beleid"})
 	}
 	return nav
 }

@@ -133,6 +133,8 @@ func (s *Server) Mount(r *gin.Engine) {
 	admin.GET(deadLettersPage+"/:service/:id/verwijderen", s.discardForm)
 	admin.POST(deadLettersPage+"/:service/verwijderen", s.discardDeadLetter)
 	admin.GET(parkedPage, s.parkedEvents)
+	admin.GET(policyPath, s.policies)
+	admin.POST(policyPath, s.publishPolicy)
 	admin.POST(parkedPage+"/:service/opnieuw", s.republishParked)
 	admin.GET(parkedPage+"/:service/:commit/vervallen", s.discardParkedPage)
 	admin.POST(parkedPage+"/:service/:commit/vervallen", s.discardParked)
