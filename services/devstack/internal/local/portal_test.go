@@ -258,6 +258,18 @@ func TestPortalInABrowser(t *testing.T) {
 		}
 		u.see("minimum")
 		u.check("opleider-traject")
+		// a trajectory that has not started: the provider reports that the participant stopped
+		u.open("/trajecten?status=enrolled")
+		u.run(chromedp.Click(`tbody a`))
+		u.waitSel("#mijlpalen")
+		u.see("Start melden")
+		u.dontSee("Afronding melden", "Plaatsing vastleggen") // not yet started; a placement is the work coach's
+		u.run(chromedp.Click(`//a[text()="Uitval melden"]`))
+		u.waitSel("#f-reason")
+		u.check("opleider-uitval")
+		u.run(chromedp.SetValue("#f-reason", "Werk gevonden buiten het traject"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Uitval gemeld.")
+		u.see("uitgevallen")
 		u.open("/betalingen")
 		u.see("Te betalen", "Betaald", "betaald")
 		u.check("opleider-betalingen")

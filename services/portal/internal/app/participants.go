@@ -107,3 +107,9 @@ func (p *Portal) EraseParticipant(ctx context.Context, u User, id, key string, i
 func (p *Portal) ExportParticipant(ctx context.Context, u User, id, reason string) (json.RawMessage, error) {
 	return post[json.RawMessage](ctx, p, u.call(Participants, participantPath(id)+"/export", nil), "", participantsapi.ExportParticipantJSONBody{Reason: reason})
 }
+
+// EnrolmentStep records a step of a trajectory (start, complete, dropout, placements) with
+// the form's key.
+func (p *Portal) EnrolmentStep(ctx context.Context, u User, id, step, key string, in any) (participantsapi.Enrolment, error) {
+	return post[participantsapi.Enrolment](ctx, p, u.call(Participants, "/api/v1/enrolments/"+url.PathEscape(id)+"/"+step, nil), key, in)
+}

@@ -154,6 +154,9 @@ func (s *Server) renderEnrolment(r *req, problem *web.Problem) {
 		att.Rows = append(att.Rows, web.Row{Cells: []web.Cell{{Text: web.Date(d.Date)}, {Text: web.Decimal(d.Hours)}, {Text: web.Number(d.Reports)}}})
 	}
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Aanwezigheid", Text: "De minimale aanwezigheid hoort bij de voorwaarden van het product; de nieuwste 60 dagen staan hieronder.", Stats: []web.Stat{stat}, Table: att})
+	if steps := stepLinks(r, e); len(steps) > 0 {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "Mijlpaal melden", ID: "mijlpalen", Links: steps})
+	}
 	if r.has(auth.RoleProvider) && (e.Status == "started" || e.Status == "enrolled") {
 		p.Blocks = append(p.Blocks, web.Block{Heading: "Aanwezigheid melden", ID: "melden", Form: &web.Form{Action: "/trajecten/" + id + "/aanwezigheid", Submit: "Uren melden",
 			Key: session.RandomToken(), Fields: []web.Field{

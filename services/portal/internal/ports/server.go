@@ -114,6 +114,7 @@ func (s *Server) Mount(r *gin.Engine) {
 	work.GET("/trajecten", s.enrolments)
 	work.GET("/trajecten/:enrolmentId", s.enrolment)
 	work.POST("/trajecten/:enrolmentId/aanwezigheid", s.requireRole(auth.RoleProvider), s.reportAttendance)
+	s.mountEnrolmentSteps(work)
 
 	coach := a.Group("/", s.requireRole(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin))
 	coach.GET("/deelnemers", s.participants)
