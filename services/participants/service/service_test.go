@@ -450,3 +450,41 @@ func TestARegistrationRepeatedAfterItsAnswerWasLostGetsTheParticipant(t *testing
 		t.Fatalf("a new registration of a registered person: %d, want 409", s)
 	}
 }
+
+// An enrolment whose answer was lost to an outage (saved, but the store went before the
+// idempotent answer was kept): the client's retry with the same Idempotency-Key gets that
+// enrolment, while another request for the same start is still refused.
+func TestAnEnrolmentRepeatedAfterItsAnswerWasLostGetsTheEnrolment(t *testing.T) {
+	e := start(t, &kittest.Clock{})
+	e.offerKnown(t, 1, "active", false, start1(day(3), 5))
+	pid := e.register(t, bsns[4])
+	key := http.Header{"Idempotency-Key": {"enrolment-1"}}
+	var first, again struct{ ID string }
+	if s, _ := e.r.CallWith(t, e.coach, "POST", "/api/v1/enrolments", key, enrolInput(pid, day(3)), &first); s != 201 {
+		t.Fatalf("enrol: %d", s)
+	}
+	if _, err := e.r.Platform.DB.Collection("idempotency_keys").DeleteMany(context.Background(), bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := e.r.CallWith(t, e.coach, "POST", "/api/v1/enrolments", key, enrolInput(pid, day(3)), &again); s != 201 || again.ID != first.ID {
+		t.Fatalf("the retry: %d %s, want 201 with %s", s, again.ID, first.ID)
+	}
+	if s, _ := e.r.CallWith(t, e.coach, "POST", "/api/v1/enrolments", http.Header{"Idempotency-Key": {"enrolment-2"}}, enrolInput(pid, day(3)), nil); s != 409 {
+		t.Fatalf("another request for the same start: %d, want 409", s)
+	}
+	// and a step of the trajectory likewise: the provider's start, repeated after its answer was lost
+	startKey := http.Header{"Idempotency-Key": {"start-1"}}
+	if s, _ := e.r.CallWith(t, e.provA, "POST", "/api/v1/enrolments/"+first.ID+"/start", startKey, obj{"on": day(0)}, nil); s != 200 {
+		t.Fatalf("start: %d", s)
+	}
+	if _, err := e.r.Platform.DB.Collection("idempotency_keys").DeleteMany(context.Background(), bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	var started struct{ Status string }
+	if s, _ := e.r.CallWith(t, e.provA, "POST", "/api/v1/enrolments/"+first.ID+"/start", startKey, obj{"on": day(0)}, &started); s != 200 || started.Status != "started" {
+		t.Fatalf("the start's retry: %d %s, want 200 started", s, started.Status)
+	}
+	if s, _ := e.r.CallWith(t, e.provA, "POST", "/api/v1/enrolments/"+first.ID+"/start", http.Header{"Idempotency-Key": {"start-2"}}, obj{"on": day(0)}, nil); s != 409 {
+		t.Fatalf("another start: %d, want 409", s)
+	}
+}

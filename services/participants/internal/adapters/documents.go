@@ -63,6 +63,8 @@ func (d consentDocument) consent() domain.Consent {
 }
 
 type enrolmentDocument struct {
+	MadeBy         string               `json:"madeBy,omitempty"`
+	Applied        []string             `json:"applied,omitempty"`
 	ID             string               `json:"id"`
 	ParticipantID  string               `json:"participantId"`
 	Person         string               `json:"person,omitempty"`
@@ -96,6 +98,8 @@ type enrolmentDocument struct {
 
 func documentOfEnrolment(v domain.Enrolment) enrolmentDocument {
 	return enrolmentDocument{
+		MadeBy:         v.MadeBy,
+		Applied:        v.Applied,
 		ID:             v.ID,
 		ParticipantID:  v.ParticipantID,
 		Person:         v.Person,
@@ -130,6 +134,8 @@ func documentOfEnrolment(v domain.Enrolment) enrolmentDocument {
 
 func (d enrolmentDocument) enrolment() domain.Enrolment {
 	var v domain.Enrolment
+	v.MadeBy = d.MadeBy
+	v.Applied = d.Applied
 	v.ID = d.ID
 	v.ParticipantID = d.ParticipantID
 	v.Person = d.Person

@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/optional"
+	"github.com/werkregio/platform/services/kit/requestkey"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/services/kit/auth"
@@ -52,7 +55,11 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	if err != nil {
 		return nil, err
 	}
+	e.MadeBy = requestOf(ctx, p)
 	if existing, _, err := s.repo.LoadEnrolment(ctx, e.ID); err == nil {
+		if e.MadeBy != "" && existing.MadeBy == e.MadeBy { // this request, repeated after its answer was lost
+			return existing, nil
+		}
 		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s, %s)", part.ID, existing.ID, existing.Status)
 	} else if !errors.Is(err, rules.ErrNotFound) {
 		return nil, err
@@ -77,6 +84,9 @@ func (s *Service) Enrol(ctx context.Context, p auth.Principal, in domain.Enrolme
 	err = s.repo.SaveEnrolment(ctx, e, commit.Outcome{Events: []Event{event(milestone(e, domain.StatusEnrolled, civil.DateOf(now), now))},
 		Actor: p.Actor(), Action: action})
 	if errors.Is(err, rules.ErrConflict) {
+		if existing, _, lerr := s.repo.LoadEnrolment(ctx, e.ID); lerr == nil && e.MadeBy != "" && existing.MadeBy == e.MadeBy {
+			return existing, nil
+		}
 		return nil, rules.State("participant %s is already enrolled in this start (enrolment %s)", part.ID, e.ID)
 	}
 	return e, err
@@ -295,6 +305,7 @@ func (s *Service) DropOut(ctx context.Context, p auth.Principal, id string, in D
 func (s *Service) changeEnrolment(ctx context.Context, p auth.Principal, id string, providerMay bool, action string,
 	change func(*domain.Enrolment, time.Time) ([]Event, error)) (*domain.Enrolment, error) {
 	var out *domain.Enrolment
+	request := requestOf(ctx, p)
 	err := optimistic.Retry(ctx, func() error {
 		e, v, err := s.repo.LoadEnrolment(ctx, id)
 		if err != nil {
@@ -306,10 +317,15 @@ func (s *Service) changeEnrolment(ctx context.Context, p auth.Principal, id stri
 		if mayChange := guidance(p) || (providerMay && providerOf(p, e)); !mayChange {
 			return rules.Forbid("you may not change this enrolment")
 		}
+		if e.AppliedBy(request) { // this request, repeated after its answer was lost
+			out = e
+			return nil
+		}
 		events, err := change(e, s.now())
 		if err != nil {
 			return err
 		}
+		e.Remember(request)
 		out = e
 		return s.repo.SaveEnrolment(ctx, e, commit.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: action})
 	})
@@ -376,4 +392,15 @@ func (s *Service) personOf(part *domain.Participant) (string, error) {
 		return "", err
 	}
 	return s.pseudonyms.Person(bsn), nil
+}
+
+// requestOf names a keyed request by its caller and Idempotency-Key (hashed: neither is
+// kept); "" when the request has no key.
+func requestOf(ctx context.Context, p auth.Principal) string {
+	key, ok := requestkey.From(ctx)
+	if !ok {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(p.Region + "\x00" + p.Subject + "\x00" + key))
+	return "req-" + hex.EncodeToString(sum[:10])
 }

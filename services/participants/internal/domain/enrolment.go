@@ -72,6 +72,32 @@ type Enrolment struct {
 	DropoutReason string
 	Placements    []Placement
 	History       []Transition
+	// MadeBy is the request that made the enrolment (derived from its Idempotency-Key): the
+	// same request repeated after an outage gets this enrolment back, another is refused.
+	MadeBy string
+	// Applied are the latest requests that changed it (start, completion, a placement ...):
+	// one repeated after its answer was lost finds its change made and is not refused.
+	Applied []string
+}
+
+// keptRequests is how many of the latest changing requests an enrolment remembers: far
+// more than a client retries at once.
+const keptRequests = 16
+
+// AppliedBy reports whether the request made a change to the enrolment already.
+func (e *Enrolment) AppliedBy(request string) bool {
+	return request != "" && slices.Contains(e.Applied, request)
+}
+
+// Remember records that the request changed the enrolment.
+func (e *Enrolment) Remember(request string) {
+	if request == "" {
+		return
+	}
+	e.Applied = append(e.Applied, request)
+	if len(e.Applied) > keptRequests {
+		e.Applied = e.Applied[len(e.Applied)-keptRequests:]
+	}
 }
 
 // Transition records a step of the lifecycle: what, on which day, when recorded, by whom.

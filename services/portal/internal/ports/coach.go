@@ -130,21 +130,33 @@ func (s *Server) renderParticipant(r *req, bsn string, problem *web.Problem, sta
 // kept for a next page.
 func (s *Server) revealBSN(c *gin.Context) {
 	r := s.req(c)
-	reason := r.form("reason")
+	if bsn, ok := audited(s, r, "reason", "Reden: geef aan waarom u het BSN nodig heeft.", func(reason string) (string, error) {
+		return s.App.RevealBSN(r.ctx(), r.user(), c.Param("participantId"), reason)
+	}); ok {
+		s.renderParticipant(r, bsn, nil, http.StatusOK)
+	}
+}
+
+// audited runs a coordinator's look into personal data that needs a stated reason (the
+// service writes the audit trail before it answers); without a reason, or refused, the
+// participant's page says why, and ok is false.
+func audited[T any](s *Server, r *req, field, missing string, look func(reason string) (T, error)) (T, bool) {
+	var zero T
+	reason := r.form(field)
 	if reason == "" {
-		s.renderParticipant(r, "", &web.Problem{Title: "Controleer de invoer", Fields: []string{"Reden: geef aan waarom u het BSN nodig heeft."}}, http.StatusUnprocessableEntity)
-		return
+		s.renderParticipant(r, "", &web.Problem{Title: "Controleer de invoer", Fields: []string{missing}}, http.StatusUnprocessableEntity)
+		return zero, false
 	}
-	bsn, err := s.App.RevealBSN(r.ctx(), r.user(), c.Param("participantId"), reason)
-	if err != nil {
-		if isRefusal(err) {
-			s.renderParticipant(r, "", problemOf(err), http.StatusUnprocessableEntity)
-			return
-		}
+	v, err := look(reason)
+	switch {
+	case isRefusal(err):
+		s.renderParticipant(r, "", problemOf(err), http.StatusUnprocessableEntity)
+		return zero, false
+	case err != nil:
 		r.fail(err)
-		return
+		return zero, false
 	}
-	s.renderParticipant(r, bsn, nil, http.StatusOK)
+	return v, true
 }
 
 // outcomes are the results per provider: how many complete, are placed, and stay placed.

@@ -1,6 +1,7 @@
 package ports
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -186,18 +187,10 @@ func (s *Server) mountParticipantTasks(g gin.IRoutes) {
 // first; the file is not kept anywhere (no-store).
 func (s *Server) exportParticipant(c *gin.Context) {
 	r := s.req(c)
-	reason := r.form("exportReason")
-	if reason == "" {
-		s.renderParticipant(r, "", &web.Problem{Title: "Controleer de invoer", Fields: []string{"Reden: geef aan waarom de gegevens worden opgevraagd."}}, http.StatusUnprocessableEntity)
-		return
-	}
-	doc, err := s.App.ExportParticipant(r.ctx(), r.user(), c.Param("participantId"), reason)
-	if err != nil {
-		if isRefusal(err) {
-			s.renderParticipant(r, "", problemOf(err), http.StatusUnprocessableEntity)
-			return
-		}
-		r.fail(err)
+	doc, ok := audited(s, r, "exportReason", "Reden: geef aan waarom de gegevens worden opgevraagd.", func(reason string) (json.RawMessage, error) {
+		return s.App.ExportParticipant(r.ctx(), r.user(), c.Param("participantId"), reason)
+	})
+	if !ok {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
