@@ -164,3 +164,26 @@ func Codes() []string {
 	}
 	return out
 }
+
+// Stored is a message as a service keeps it in a document: its code and parameters; its
+// template comes back from the catalogue when it is read.
+type Stored struct {
+	Rule   string   `json:"rule"`
+	Params []string `json:"params,omitempty"`
+}
+
+// Store is the stored form of m; nil when m states no rule.
+func Store(m Message) *Stored {
+	if m.Code == "" {
+		return nil
+	}
+	return &Stored{Rule: m.Code, Params: m.Params}
+}
+
+// Message is the stored message again (the zero Message when none was stored).
+func (s *Stored) Message() Message {
+	if s == nil {
+		return Message{}
+	}
+	return Message{Code: s.Rule, Params: s.Params, Template: English(s.Rule)}
+}

@@ -288,21 +288,16 @@ func (d correctionDocument) correction() domain.Correction {
 type holdDocument struct {
 	Code   domain.HoldCode `json:"code"`
 	Reason string          `json:"reason"`
-	// the detail by its code, for Dutch (holds kept before it have none)
-	Rule   string   `json:"rule,omitempty"`
-	Params []string `json:"params,omitempty"`
+	// the detail by its rule, for Dutch (holds kept before it have none)
+	*messages.Stored
 }
 
 func documentOfHold(v domain.Hold) holdDocument {
-	return holdDocument{Code: v.Code, Reason: v.Reason, Rule: v.Detail.Code, Params: v.Detail.Params}
+	return holdDocument{Code: v.Code, Reason: v.Reason, Stored: messages.Store(v.Detail)}
 }
 
 func (d holdDocument) hold() domain.Hold {
-	v := domain.Hold{Code: d.Code, Reason: d.Reason}
-	if d.Rule != "" {
-		v.Detail = messages.Message{Code: d.Rule, Params: d.Params, Template: messages.English(d.Rule)}
-	}
-	return v
+	return domain.Hold{Code: d.Code, Reason: d.Reason, Detail: d.Message()}
 }
 
 type pendingChangeDocument struct {

@@ -363,39 +363,22 @@ func (d hoursInputDocument) hoursInput() domain.HoursInput {
 }
 
 type obligationDocument struct {
-	Cents       domain.Cents   `json:"cents"`
-	BasisPoints int            `json:"basisPoints"`
-	Capped      bool           `json:"capped"`
-	Rule        string         `json:"rule"`
-	Why         []saidDocument `json:"why,omitempty"`
-	Policy      int            `json:"policyVersion"`
+	Cents       domain.Cents      `json:"cents"`
+	BasisPoints int               `json:"basisPoints"`
+	Capped      bool              `json:"capped"`
+	Rule        string            `json:"rule"`
+	Why         []messages.Stored `json:"why,omitempty"`
+	Policy      int               `json:"policyVersion"`
 }
 
-// saidDocument is a reason by its rule (contracts/messages); data kept before reasons had
-// rules has none, and shows its English.
-type saidDocument struct {
-	Rule   string   `json:"rule"`
-	Params []string `json:"params,omitempty"`
-}
-
-func documentOfSaid(m messages.Message) *saidDocument {
-	if m.Code == "" {
-		return nil
-	}
-	return &saidDocument{Rule: m.Code, Params: m.Params}
-}
-
-func (d *saidDocument) message() messages.Message {
-	if d == nil {
-		return messages.Message{}
-	}
-	return messages.Message{Code: d.Rule, Params: d.Params, Template: messages.English(d.Rule)}
-}
-
-func documentsOfSaid(ms []messages.Message) []saidDocument {
-	out := make([]saidDocument, 0, len(ms))
+// documentsOfSaid are an obligation's parts as kept; data kept before reasons had rules has
+// none, and shows its English.
+func documentsOfSaid(ms []messages.Message) []messages.Stored {
+	out := make([]messages.Stored, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, saidDocument{Rule: m.Code, Params: m.Params})
+		if stored := messages.Store(m); stored != nil {
+			out = append(out, *stored)
+		}
 	}
 	return out
 }
@@ -418,7 +401,7 @@ func (d obligationDocument) obligation() domain.Obligation {
 	v.Capped = d.Capped
 	v.Rule = d.Rule
 	for i := range d.Why {
-		v.Why = append(v.Why, d.Why[i].message())
+		v.Why = append(v.Why, d.Why[i].Message())
 	}
 	v.Policy = d.Policy
 	return v
@@ -570,7 +553,7 @@ type projectDocument struct {
 	AwardedOn      civil.Date         `json:"awardedOn"`
 	Deadline       civil.Date         `json:"deadline"`
 	DeadlineRule   string             `json:"deadlineRule"`
-	DeadlineWhy    *saidDocument      `json:"deadlineWhy,omitempty"`
+	DeadlineWhy    *messages.Stored   `json:"deadlineWhy,omitempty"`
 	Table          string             `json:"table"`
 	Computed       obligationDocument `json:"computed"`
 	NoPolicy       bool               `json:"noPolicy,omitempty"`
@@ -599,7 +582,7 @@ func documentOfProject(v domain.Project) projectDocument {
 		AwardedOn:      v.AwardedOn,
 		Deadline:       v.Deadline,
 		DeadlineRule:   v.DeadlineRule,
-		DeadlineWhy:    documentOfSaid(v.DeadlineWhy),
+		DeadlineWhy:    messages.Store(v.DeadlineWhy),
 		Table:          v.Table,
 		Computed:       documentOfObligation(v.Computed),
 		NoPolicy:       v.NoPolicy,
@@ -629,7 +612,7 @@ func (d projectDocument) project() domain.Project {
 	v.AwardedOn = d.AwardedOn
 	v.Deadline = d.Deadline
 	v.DeadlineRule = d.DeadlineRule
-	v.DeadlineWhy = d.DeadlineWhy.message()
+	v.DeadlineWhy = d.DeadlineWhy.Message()
 	v.Table = d.Table
 	v.Computed = d.Computed.obligation()
 	v.NoPolicy = d.NoPolicy
@@ -677,33 +660,33 @@ func (d purchaseInputDocument) purchaseInput() domain.PurchaseInput {
 }
 
 type refusedMonthDocument struct {
-	Month  string        `json:"month"`
-	Reason string        `json:"reason"`
-	Why    *saidDocument `json:"why,omitempty"`
-	Taken  bool          `json:"taken,omitempty"`
+	Month  string           `json:"month"`
+	Reason string           `json:"reason"`
+	Why    *messages.Stored `json:"why,omitempty"`
+	Taken  bool             `json:"taken,omitempty"`
 }
 
 func documentOfRefusedMonth(v domain.RefusedMonth) refusedMonthDocument {
-	return refusedMonthDocument{Month: v.Month, Reason: v.Reason, Why: documentOfSaid(v.Why), Taken: v.Taken}
+	return refusedMonthDocument{Month: v.Month, Reason: v.Reason, Why: messages.Store(v.Why), Taken: v.Taken}
 }
 
 func (d refusedMonthDocument) refusedMonth() domain.RefusedMonth {
-	return domain.RefusedMonth{Month: d.Month, Reason: d.Reason, Why: d.Why.message(), Taken: d.Taken}
+	return domain.RefusedMonth{Month: d.Month, Reason: d.Reason, Why: d.Why.Message(), Taken: d.Taken}
 }
 
 type stepDocument struct {
-	Rule   string        `json:"rule"`
-	Detail string        `json:"detail"`
-	Why    *saidDocument `json:"why,omitempty"`
-	Cents  domain.Cents  `json:"cents"`
+	Rule   string           `json:"rule"`
+	Detail string           `json:"detail"`
+	Why    *messages.Stored `json:"why,omitempty"`
+	Cents  domain.Cents     `json:"cents"`
 }
 
 func documentOfStep(v domain.Step) stepDocument {
-	return stepDocument{Rule: v.Rule, Detail: v.Detail, Why: documentOfSaid(v.Why), Cents: v.Cents}
+	return stepDocument{Rule: v.Rule, Detail: v.Detail, Why: messages.Store(v.Why), Cents: v.Cents}
 }
 
 func (d stepDocument) step() domain.Step {
-	return domain.Step{Rule: d.Rule, Detail: d.Detail, Why: d.Why.message(), Cents: d.Cents}
+	return domain.Step{Rule: d.Rule, Detail: d.Detail, Why: d.Why.Message(), Cents: d.Cents}
 }
 
 type tableDocument struct {
