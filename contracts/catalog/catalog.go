@@ -226,7 +226,7 @@ type Service struct {
 // Services lists the five services in the platform's order.
 var Services = []Service{
 	{Name: Procurement, PortOffset: 1, Built: true, Consumes: []string{TopicProvidersRegistry}},
-	{Name: Providers, PortOffset: 2, Built: true, Consumes: []string{TopicProcurementContracts, TopicProcurementSchemes}},
+	{Name: Providers, PortOffset: 2, Built: true, Consumes: []string{TopicProcurementContracts, TopicProcurementSchemes, TopicPaymentsTranches}},
 	{Name: Participants, PortOffset: 3, Built: true, Consumes: []string{TopicProvidersOffers, TopicPartnersAttendance, TopicPartnersPlacements}},
 	{Name: Payments, PortOffset: 4, Built: true, Consumes: []string{TopicParticipantsEnrolments, TopicProcurementContracts, TopicProvidersRegistry}},
 	{Name: Sroi, PortOffset: 5, Built: true, Consumes: []string{TopicProcurementTenders, TopicParticipantsEnrolments, TopicPaymentsTranches}},

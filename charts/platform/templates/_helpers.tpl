@@ -23,15 +23,23 @@ werkregio.nl/region: {{ .Values.region.code }}
 {{- end -}}
 
 {{/* platformEnv: what a service needs of the platform's secrets and settings beyond its
-own env: the person pseudonym key (participants, sroi) and SMTP (sroi). */}}
+own env: the person pseudonym key (participants, sroi), and SMTP with the portal's address
+for the services that send e-mail (sroi to a project's parties, payments to finance,
+providers to providers). */}}
 {{- define "platform.platformEnv" -}}
 {{- $root := .root }}
 {{- if and (has .name (list "participants" "sroi")) $root.Values.personPseudonymSecret }}
 - name: PERSON_PSEUDONYM_KEY
   valueFrom: {secretKeyRef: {name: {{ $root.Values.personPseudonymSecret }}, key: key}}
 {{- end }}
-{{- if and (eq .name "sroi") $root.Values.smtp.address }}
+{{- if and (has .name (list "sroi" "payments" "providers")) $root.Values.smtp.address }}
 - {name: SMTP_ADDR, value: {{ $root.Values.smtp.address | quote }}}
+{{- if and (eq .name "payments") $root.Values.smtp.financeTeam }}
+- {name: PAYMENTS_FINANCE_EMAIL, value: {{ $root.Values.smtp.financeTeam | quote }}}
+{{- end }}
+{{- if $root.Values.portal.publicURL }}
+- {name: {{ ternary "SROI_PORTAL_URL" "PORTAL_URL" (eq .name "sroi") }}, value: {{ $root.Values.portal.publicURL | quote }}}
+{{- end }}
 {{- with $root.Values.smtp.from }}
 - {name: SMTP_FROM, value: {{ . | quote }}}
 {{- end }}
@@ -61,7 +69,7 @@ when the chart runs the portal (it calls the services' APIs for its users). */}}
 for its Kafka user's ACLs. */}}
 {{- define "platform.consumes" -}}
 procurement: [providers.registry.v1]
-providers: [procurement.contracts.v1, procurement.schemes.v1]
+providers: [procurement.contracts.v1, procurement.schemes.v1, payments.tranches.v1]
 participants: [providers.offers.v1, partners.attendance.v1, partners.placements.v1]
 payments: [participants.enrolments.v1, procurement.contracts.v1, providers.registry.v1]
 sroi: [procurement.tenders.v1, participants.enrolments.v1, payments.tranches.v1]

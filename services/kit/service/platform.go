@@ -29,6 +29,7 @@ import (
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/logging"
+	"github.com/werkregio/platform/services/kit/mail"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/outage"
 	"github.com/werkregio/platform/services/kit/store"
@@ -139,7 +140,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (*Platform, error) {
 			return err
 		}
 		p.Mongo, p.DB = client, client.Database(cfg.MongoDatabase)
-		if err := store.EnsureIndexes(ctx, p.DB, opts.Indexes); err != nil {
+		if err := store.EnsureIndexes(ctx, p.DB, append(slices.Clone(opts.Indexes), mail.Indexes...)); err != nil {
 			return err
 		}
 		p.Store = store.New(p.DB, p.Log, opts.Views...)

@@ -3,9 +3,11 @@ package service
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/civil"
+	"github.com/werkregio/platform/services/kit/mail"
 	kit "github.com/werkregio/platform/services/kit/service"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/payments/internal/adapters"
@@ -43,6 +45,11 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	env.Check(settings.Debtor.BIC == "" || domain.ValidBIC(settings.Debtor.BIC), "PAYMENTS_DEBTOR_BIC", "is not a BIC")
 	settings.RepaymentDays = env.Int("PAYMENTS_REPAYMENT_DAYS", 30, 1, 365)
 	interval := env.Duration("PAYMENTS_RECHECK_INTERVAL", time.Hour)
+	settings.FinanceEmail = env.String("PAYMENTS_FINANCE_EMAIL", "")
+	env.Check(settings.FinanceEmail == "" || mail.ValidAddress(settings.FinanceEmail), "PAYMENTS_FINANCE_EMAIL", "must be an e-mail address")
+	settings.PortalURL = strings.TrimSuffix(env.URL("PORTAL_URL", ""), "/")
+	briefEvery := env.Duration("PAYMENTS_BRIEFING_CHECK_INTERVAL", 15*time.Minute)
+	outbox := p.Outbox("betalingen@"+p.Config.Region+".werkregio.nl", clock)
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -56,11 +63,13 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Contracts: adapters.NewContracts(p.DB),
 		Accounts:  adapters.NewAccounts(p.DB),
 		Keys:      adapters.NewKeys(p.DB),
+		Mail:      outbox,
 	}, p.Config.Region, settings).WithClock(clock)
 	ports.NewHTTP(svc).Register(p.API)
 	p.AddCountingJob("held-recheck", interval, "held tranches released", "tranches", func(ctx context.Context) (int, error) { return svc.RecheckDue(ctx) })
 	p.AddJob("run-builder", time.Minute, func(ctx context.Context, _ time.Time) error { return svc.BuildPending(ctx) })
 	p.AddCountingJob("repayments", env.Duration("PAYMENTS_REPAYMENT_CHECK_INTERVAL", 24*time.Hour), "claims asked back", "claims", func(ctx context.Context) (int, error) { return svc.RequestDueRepayments(ctx, settings.RepaymentDays) })
+	p.AddCountingJob("finance-briefing", briefEvery, "finance briefings queued", "mails", svc.BriefFinance)
 	if err := p.AddConsumer(ports.Milestones(svc, store.NewSequences(p.DB, "milestones"))); err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package service
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	kit "github.com/werkregio/platform/services/kit/service"
@@ -16,7 +18,9 @@ import (
 const Name = "providers"
 
 // Options are the platform options of this service.
-func Options() kit.Options { return kit.OptionsFor(Name, adapters.TermsIndexes, adapters.Views) }
+func Options() kit.Options {
+	return kit.OptionsFor(Name, append(slices.Clone(adapters.TermsIndexes), adapters.NoticesIndexes...), adapters.Views)
+}
 
 // Wire mounts the providers application on a started platform.
 func Wire(p *kit.Platform) error { return WireWith(time.Now)(p) }
@@ -28,15 +32,27 @@ func WireWith(clock func() time.Time) func(*kit.Platform) error {
 }
 
 func wire(p *kit.Platform, clock func() time.Time) error {
-	interval := p.Config.Env.Duration("CERTIFICATE_CHECK_INTERVAL", time.Hour)
-	if err := p.Config.Env.Err(); err != nil {
+	env := p.Config.Env
+	interval := env.Duration("CERTIFICATE_CHECK_INTERVAL", time.Hour)
+	tellEvery := env.Duration("PROVIDERS_PAYMENT_MAIL_INTERVAL", 15*time.Minute)
+	portal := strings.TrimSuffix(env.URL("PORTAL_URL", ""), "/")
+	outbox := p.Outbox("opleiders@"+p.Config.Region+".werkregio.nl", clock)
+	if err := env.Err(); err != nil {
 		return err
 	}
-	svc := app.New(adapters.NewRepository(p.Store, p.Config.TopicPrefix), p.Config.Region).WithClock(clock)
+	svc := app.New(adapters.NewRepository(p.Store, p.Config.TopicPrefix), p.Config.Region).WithClock(clock).
+		WithMail(outbox, adapters.NewNotices(p.DB), portal)
 	ports.NewHTTP(svc, p.Config.Region).Register(p.API)
 	if err := ports.RegisterGauges(p.Telemetry.Meters.Meter("github.com/werkregio/platform/services/providers"), svc); err != nil {
 		return err
 	}
 	p.AddCountingJob("certificate-check", interval, "certificate changes announced", "providers", func(ctx context.Context) (int, error) { return svc.CheckCertificates(ctx, clock()) })
-	return p.AddConsumer(ports.Procurement(svc, p.Config.Region, store.NewSequences(p.DB, "procurement")))
+	if err := p.AddConsumer(ports.Procurement(svc, p.Config.Region, store.NewSequences(p.DB, "procurement"))); err != nil {
+		return err
+	}
+	if !outbox.Sends() {
+		return nil // nobody to tell: payments' tranches are not followed
+	}
+	p.AddCountingJob("payment-mail", tellEvery, "payment e-mails queued", "mails", svc.TellProviders)
+	return p.AddConsumer(ports.Tranches(svc, p.Config.Region))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/mail"
 	"github.com/werkregio/platform/services/kit/messaging"
 	"github.com/werkregio/platform/services/kit/privacy"
 	kit "github.com/werkregio/platform/services/kit/service"
@@ -66,10 +67,7 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		tables = append(tables, own...)
 	}
 	personKey := env.Required("PERSON_PSEUDONYM_KEY")
-	smtpAddr := env.String("SMTP_ADDR", "")
-	mailer := &adapters.Mailer{Addr: smtpAddr, From: env.String("SMTP_FROM", "sroi@"+p.Config.Region+".werkregio.nl"),
-		Username: env.String("SMTP_USERNAME", ""), Password: env.String("SMTP_PASSWORD", "")}
-	env.Check(domain.ValidEmail(mailer.From), "SMTP_FROM", "must be an e-mail address")
+	smtp := mail.FromEnv(env, "sroi@"+p.Config.Region+".werkregio.nl")
 	checkEvery := env.Duration("SROI_PROGRESS_CHECK_INTERVAL", time.Hour)
 	mailEvery := env.Duration("SROI_MAIL_RETRY_INTERVAL", time.Minute)
 	portal := env.URL("SROI_PORTAL_URL", "")
@@ -101,8 +99,8 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Tranches:      adapters.NewTranches(p.DB),
 		Counters:      counters,
 	}
-	if smtpAddr != "" {
-		deps.Mailer = mailer
+	if smtp != nil {
+		deps.Mailer = adapters.Mailer{SMTP: smtp}
 	} else {
 		p.Log.Warn("SMTP_ADDR is not set: notifications are published as events, no e-mail is sent")
 	}

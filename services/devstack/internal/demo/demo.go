@@ -26,6 +26,8 @@ const (
 	NewProviderKvK = "89012345"
 	// DebtorIBAN is the account the demo region pays from (a valid IBAN of no one's).
 	DebtorIBAN = "NL91ABNA0417164300"
+	// FinanceTeamEmail is the demo region's finance mailbox (payments' morning e-mail).
+	FinanceTeamEmail = "financien@groningen.example.nl"
 )
 
 // Target is a running platform.

@@ -26,6 +26,16 @@ type secrets struct {
 	EventSigningKeys map[string]string
 	// SMTPAddr is the local SMTP sink (mailpit), set when it runs.
 	SMTPAddr string `json:"-"`
+	// PortalURL is where the local portal answers; the e-mails link to it.
+	PortalURL string `json:"-"`
+}
+
+// mailEnv is the SMTP sink and the portal's address for a service that sends e-mail.
+func (s secrets) mailEnv(portalVar string) []string {
+	if s.SMTPAddr == "" {
+		return nil
+	}
+	return []string{"SMTP_ADDR=" + s.SMTPAddr, portalVar + "=" + s.PortalURL}
 }
 
 // extraEnv is what a service needs beyond the shared settings, by name.
@@ -35,16 +45,19 @@ var extraEnv = map[string]func(s secrets) []string{
 	},
 	catalog.Sroi: func(s secrets) []string {
 		env := []string{"PERSON_PSEUDONYM_KEY=" + s.PersonPseudonymKey, "SMTP_FROM=sroi@werkregio.local", "SROI_PROGRESS_CHECK_INTERVAL=1m"}
-		if s.SMTPAddr != "" {
-			env = append(env, "SMTP_ADDR="+s.SMTPAddr)
-		}
-		return env
+		return append(env, s.mailEnv("SROI_PORTAL_URL")...)
+	},
+	// providers tell each provider of its payments and expiring certificates
+	catalog.Providers: func(s secrets) []string {
+		return append([]string{"SMTP_FROM=opleiders@werkregio.local"}, s.mailEnv("PORTAL_URL")...)
 	},
 	// the demo region pays from a test account (a valid IBAN of no one's); above EUR 300 two
 	// finance officers approve (four eyes), so the demo shows both
-	catalog.Payments: func(secrets) []string {
-		return []string{"PAYMENTS_FOUR_EYES_CENTS=30000", "PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=" + demo.DebtorIBAN, "PAYMENTS_DEBTOR_BIC=ABNANL2A",
-			"PAYMENTS_DEBTOR_STREET=Kreupelstraat", "PAYMENTS_DEBTOR_BUILDING_NUMBER=1", "PAYMENTS_DEBTOR_POST_CODE=9712 HW", "PAYMENTS_DEBTOR_TOWN=Groningen"}
+	// and tell the region's finance team what waits each morning
+	catalog.Payments: func(s secrets) []string {
+		return append([]string{"PAYMENTS_FOUR_EYES_CENTS=30000", "PAYMENTS_DEBTOR_NAME=Gemeente Groningen", "PAYMENTS_DEBTOR_IBAN=" + demo.DebtorIBAN, "PAYMENTS_DEBTOR_BIC=ABNANL2A",
+			"PAYMENTS_DEBTOR_STREET=Kreupelstraat", "PAYMENTS_DEBTOR_BUILDING_NUMBER=1", "PAYMENTS_DEBTOR_POST_CODE=9712 HW", "PAYMENTS_DEBTOR_TOWN=Groningen",
+			"SMTP_FROM=betalingen@werkregio.local", "PAYMENTS_FINANCE_EMAIL=" + demo.FinanceTeamEmail}, s.mailEnv("PORTAL_URL")...)
 	},
 }
 

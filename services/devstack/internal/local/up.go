@@ -121,6 +121,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	} else {
 		children = append(children, mail.cmd)
 		keys.SMTPAddr = mail.smtp
+		keys.PortalURL = fmt.Sprintf("http://127.0.0.1:%d", *basePort+10)
 	}
 
 	if *oidcPort == 0 {

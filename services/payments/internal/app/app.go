@@ -11,6 +11,7 @@ import (
 
 	"github.com/werkregio/platform/services/kit/civil"
 	"github.com/werkregio/platform/services/kit/commit"
+	"github.com/werkregio/platform/services/kit/mail"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/payments/internal/domain"
@@ -118,6 +119,10 @@ type Settings struct {
 	Debtor Debtor
 	// RepaymentDays: a claim no payment can set off is asked back within so many days.
 	RepaymentDays int
+	// FinanceEmail is the finance team's mailbox: each morning what waits for it, and a
+	// bank's rejections as they come ("" sends none). PortalURL links the e-mails to the portal.
+	FinanceEmail string
+	PortalURL    string
 }
 
 // Debtor is who pays: the region's organisation, its account and address.
@@ -135,6 +140,14 @@ type Deps struct {
 	Contracts Contracts
 	Accounts  Accounts
 	Keys      Keys
+	// Mail keeps the e-mails to finance (nil: none are sent).
+	Mail Mailbox
+}
+
+// Mailbox keeps e-mails until they are sent, one per cause (kit/mail's outbox).
+type Mailbox interface {
+	Queue(ctx context.Context, m mail.Mail) (bool, error)
+	Queued(ctx context.Context, cause string) (bool, error)
 }
 
 // Service is the payments application of one region.

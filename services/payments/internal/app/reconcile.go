@@ -56,7 +56,7 @@ func (s *Service) Reconcile(ctx context.Context, p auth.Principal, doc []byte) (
 			return r.out, err
 		}
 	}
-	return r.out, nil
+	return r.out, s.tellRejections(ctx, doc, r.out)
 }
 
 // reconciler applies one bank file's lines.

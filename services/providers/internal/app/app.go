@@ -48,6 +48,10 @@ type Service struct {
 	now    func() time.Time
 	// certs are the counts of the last certificate check (a gauge for operations)
 	certs atomic.Pointer[CertificateCounts]
+	// mail tells providers by e-mail (see WithMail); nil sends nothing.
+	mail      Mailbox
+	notices   TrancheNotices
+	portalURL string
 }
 
 // New builds the application for the instance's region with the real clock.

@@ -123,6 +123,9 @@ func (s *Service) CheckCertificates(ctx context.Context, now time.Time) (announc
 	}()
 	err = s.repo.EachProvider(ctx, s.region, func(listed *domain.Provider) error {
 		counts.add(listed, today)
+		if err := s.warnCertificates(ctx, listed, today); err != nil {
+			return err
+		}
 		if slices.Equal(listed.ValidCertificates(today), listed.AnnouncedValid) {
 			return nil
 		}

@@ -3,10 +3,12 @@ package ports
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/werkregio/platform/contracts/catalog"
 	"github.com/werkregio/platform/contracts/events"
 	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/kit/store"
 	"github.com/werkregio/platform/services/kit/trajectory"
@@ -65,5 +67,29 @@ func Procurement(a *app.Service, region string, seen *store.Sequences) messaging
 				return err
 			}
 		})),
+	}
+}
+
+// Tranches keeps payments' word on a provider's tranches (paid, held) for the provider's
+// e-mail; a redelivered event is one notice.
+func Tranches(a *app.Service, region string) messaging.ConsumerConfig {
+	return messaging.ConsumerConfig{
+		GroupID: "providers.tranches",
+		Topics:  []string{catalog.TopicPaymentsTranches},
+		Types:   []string{catalog.TypeTranchePaid, catalog.TypeTrancheHeld},
+		Handler: messaging.PerMessage(func(ctx context.Context, m messaging.Message) error {
+			t, err := messaging.Decode[events.TrancheEvent](m, region)
+			if err != nil {
+				return err
+			}
+			holds := make([]string, len(t.Holds))
+			for i, h := range t.Holds {
+				holds[i] = string(h.Code)
+			}
+			at := time.Time(t.At)
+			return a.NoteTranche(ctx, app.TrancheNotice{ID: t.TrancheID + "/" + string(t.Status) + "/" + at.UTC().Format(time.RFC3339Nano),
+				ProviderKvK: string(t.ProviderKvK), TrancheID: t.TrancheID, Status: string(t.Status), AmountCents: int64(t.AmountCents),
+				RunID: optional.Value(t.RunID), Holds: holds, At: at})
+		}),
 	}
 }
