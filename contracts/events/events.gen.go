@@ -168,17 +168,20 @@ func (e EnrolmentMilestoneMilestone) Valid() bool {
 
 // Defines values for FailureRequirement.
 const (
-	FailureRequirementAttendanceBelowMinimum FailureRequirement = "attendance_below_minimum"
-	FailureRequirementCertificateExpired     FailureRequirement = "certificate_expired"
-	FailureRequirementCertificateMissing     FailureRequirement = "certificate_missing"
-	FailureRequirementConditionsNotAccepted  FailureRequirement = "conditions_not_accepted"
-	FailureRequirementPriceAboveMaximum      FailureRequirement = "price_above_maximum"
-	FailureRequirementUnknownProduct         FailureRequirement = "unknown_product"
+	FailureRequirementAssessedRequirementNotMet FailureRequirement = "assessed_requirement_not_met"
+	FailureRequirementAttendanceBelowMinimum    FailureRequirement = "attendance_below_minimum"
+	FailureRequirementCertificateExpired        FailureRequirement = "certificate_expired"
+	FailureRequirementCertificateMissing        FailureRequirement = "certificate_missing"
+	FailureRequirementConditionsNotAccepted     FailureRequirement = "conditions_not_accepted"
+	FailureRequirementPriceAboveMaximum         FailureRequirement = "price_above_maximum"
+	FailureRequirementUnknownProduct            FailureRequirement = "unknown_product"
 )
 
 // Valid indicates whether the value is a known member of the FailureRequirement enum.
 func (e FailureRequirement) Valid() bool {
 	switch e {
+	case FailureRequirementAssessedRequirementNotMet:
+		return true
 	case FailureRequirementAttendanceBelowMinimum:
 		return true
 	case FailureRequirementCertificateExpired:

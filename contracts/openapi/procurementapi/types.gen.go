@@ -14,6 +14,7 @@ import (
 // Defines values for ApplicationStatus.
 const (
 	ApplicationStatusAccepted ApplicationStatus = "accepted"
+	ApplicationStatusInReview ApplicationStatus = "in_review"
 	ApplicationStatusRejected ApplicationStatus = "rejected"
 )
 
@@ -21,6 +22,8 @@ const (
 func (e ApplicationStatus) Valid() bool {
 	switch e {
 	case ApplicationStatusAccepted:
+		return true
+	case ApplicationStatusInReview:
 		return true
 	case ApplicationStatusRejected:
 		return true
@@ -94,17 +97,20 @@ func (e ContractStatus) Valid() bool {
 
 // Defines values for FailureRequirement.
 const (
-	FailureRequirementAttendanceBelowMinimum FailureRequirement = "attendance_below_minimum"
-	FailureRequirementCertificateExpired     FailureRequirement = "certificate_expired"
-	FailureRequirementCertificateMissing     FailureRequirement = "certificate_missing"
-	FailureRequirementConditionsNotAccepted  FailureRequirement = "conditions_not_accepted"
-	FailureRequirementPriceAboveMaximum      FailureRequirement = "price_above_maximum"
-	FailureRequirementUnknownProduct         FailureRequirement = "unknown_product"
+	FailureRequirementAssessedRequirementNotMet FailureRequirement = "assessed_requirement_not_met"
+	FailureRequirementAttendanceBelowMinimum    FailureRequirement = "attendance_below_minimum"
+	FailureRequirementCertificateExpired        FailureRequirement = "certificate_expired"
+	FailureRequirementCertificateMissing        FailureRequirement = "certificate_missing"
+	FailureRequirementConditionsNotAccepted     FailureRequirement = "conditions_not_accepted"
+	FailureRequirementPriceAboveMaximum         FailureRequirement = "price_above_maximum"
+	FailureRequirementUnknownProduct            FailureRequirement = "unknown_product"
 )
 
 // Valid indicates whether the value is a known member of the FailureRequirement enum.
 func (e FailureRequirement) Valid() bool {
 	switch e {
+	case FailureRequirementAssessedRequirementNotMet:
+		return true
 	case FailureRequirementAttendanceBelowMinimum:
 		return true
 	case FailureRequirementCertificateExpired:
@@ -284,6 +290,21 @@ func (e ListDeadLettersParamsStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListApplicationsParamsStatus.
+const (
+	ListApplicationsParamsStatusInReview ListApplicationsParamsStatus = "in_review"
+)
+
+// Valid indicates whether the value is a known member of the ListApplicationsParamsStatus enum.
+func (e ListApplicationsParamsStatus) Valid() bool {
+	switch e {
+	case ListApplicationsParamsStatusInReview:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListContractsParamsStatus.
 const (
 	ListContractsParamsStatusActive    ListContractsParamsStatus = "active"
@@ -351,21 +372,25 @@ func (e ListTendersParamsStatus) Valid() bool {
 type Application struct {
 	Certificates []Certificate `json:"certificates,omitempty"`
 	ContractID   *string       `json:"contractId,omitempty"`
+	Decision     *Decision     `json:"decision,omitempty"`
 
 	// Extension An application of a contracted provider for products the scheme added: accepted, they are added to its contract in force (contract.extended)
-	Extension    *bool             `json:"extension,omitempty"`
-	Failures     []Failure         `json:"failures"`
-	ID           string            `json:"id"`
-	Products     []ProductOffer    `json:"products"`
-	ProviderKvK  string            `json:"providerKvk"`
-	ProviderName string            `json:"providerName"`
-	Region       string            `json:"region"`
-	SchemeID     string            `json:"schemeId"`
-	Status       ApplicationStatus `json:"status"`
-	SubmittedAt  DateTime          `json:"submittedAt"`
+	Extension    *bool          `json:"extension,omitempty"`
+	Failures     []Failure      `json:"failures"`
+	ID           string         `json:"id"`
+	Products     []ProductOffer `json:"products"`
+	ProviderKvK  string         `json:"providerKvk"`
+	ProviderName string         `json:"providerName"`
+	Region       string         `json:"region"`
+	SchemeID     string         `json:"schemeId"`
+	Statements   []string       `json:"statements,omitempty"`
+
+	// Status in_review: every rule checked by the platform is met; the buyer judges the scheme's assessed requirements
+	Status      ApplicationStatus `json:"status"`
+	SubmittedAt DateTime          `json:"submittedAt"`
 }
 
-// ApplicationStatus defines model for Application.Status.
+// ApplicationStatus in_review: every rule checked by the platform is met; the buyer judges the scheme's assessed requirements
 type ApplicationStatus string
 
 // ApplicationInput defines model for ApplicationInput.
@@ -374,6 +399,9 @@ type ApplicationInput struct {
 	Certificates      []Certificate  `json:"certificates,omitempty"`
 	Products          []ProductOffer `json:"products"`
 	ProviderName      string         `json:"providerName"`
+
+	// Statements The provider's account of each of the scheme's assessed requirements, in their order (required when the scheme has any).
+	Statements []string `json:"statements,omitempty"`
 }
 
 // ApplicationList defines model for ApplicationList.
@@ -387,6 +415,11 @@ type ApplicationResult struct {
 	Application Application `json:"application"`
 	Contract    *Contract   `json:"contract,omitempty"`
 }
+
+// AssessedRequirements Suitability requirements a buyer judges by hand (e.g. an implementation plan that meets
+// the product's learning goals). An application that meets every other requirement then
+// waits for the buyer's decision on each (status in_review); set while the scheme is a draft.
+type AssessedRequirements = []string
 
 // AuditTrail defines model for AuditTrail.
 type AuditTrail struct {
@@ -506,6 +539,33 @@ type Date = calendar.Date
 // DateTime defines model for DateTime.
 type DateTime = time.Time
 
+// Decision defines model for Decision.
+type Decision struct {
+	Assessments []Decision_Assessments `json:"assessments"`
+	At          DateTime               `json:"at"`
+	By          string                 `json:"by"`
+}
+
+// Decision_Assessments defines model for Decision.Assessments.
+type Decision_Assessments struct {
+	Met         bool    `json:"met"`
+	Reason      *string `json:"reason,omitempty"`
+	Requirement string  `json:"requirement"`
+}
+
+// DecisionInput The buyer's judgement of each assessed requirement, in the scheme's order; accepted when every one is met.
+type DecisionInput struct {
+	Assessments []DecisionInput_Assessments `json:"assessments"`
+}
+
+// DecisionInput_Assessments defines model for DecisionInput.Assessments.
+type DecisionInput_Assessments struct {
+	Met bool `json:"met"`
+
+	// Reason Why it is not met (required then): the provider reads it and may apply again
+	Reason *string `json:"reason,omitempty"`
+}
+
 // Failure defines model for Failure.
 type Failure struct {
 	// Detail The failure in English
@@ -607,19 +667,20 @@ type ReasonInput struct {
 
 // Scheme defines model for Scheme.
 type Scheme struct {
-	Buyer       string       `json:"buyer"`
-	ClosedAt    *DateTime    `json:"closedAt,omitempty"`
-	Description *string      `json:"description,omitempty"`
-	ID          string       `json:"id"`
-	OpenFrom    Date         `json:"openFrom"`
-	OpenUntil   Date         `json:"openUntil"`
-	Products    []Product    `json:"products"`
-	PublishedAt *DateTime    `json:"publishedAt,omitempty"`
-	Reference   string       `json:"reference"`
-	Region      string       `json:"region"`
-	Sector      Sector       `json:"sector"`
-	Status      SchemeStatus `json:"status"`
-	Title       string       `json:"title"`
+	AssessedRequirements []string     `json:"assessedRequirements,omitempty"`
+	Buyer                string       `json:"buyer"`
+	ClosedAt             *DateTime    `json:"closedAt,omitempty"`
+	Description          *string      `json:"description,omitempty"`
+	ID                   string       `json:"id"`
+	OpenFrom             Date         `json:"openFrom"`
+	OpenUntil            Date         `json:"openUntil"`
+	Products             []Product    `json:"products"`
+	PublishedAt          *DateTime    `json:"publishedAt,omitempty"`
+	Reference            string       `json:"reference"`
+	Region               string       `json:"region"`
+	Sector               Sector       `json:"sector"`
+	Status               SchemeStatus `json:"status"`
+	Title                string       `json:"title"`
 }
 
 // SchemeStatus defines model for Scheme.Status.
@@ -627,9 +688,13 @@ type SchemeStatus string
 
 // SchemeInput defines model for SchemeInput.
 type SchemeInput struct {
-	Description *string `json:"description,omitempty"`
-	OpenFrom    Date    `json:"openFrom"`
-	OpenUntil   Date    `json:"openUntil"`
+	// AssessedRequirements Suitability requirements a buyer judges by hand (e.g. an implementation plan that meets
+	// the product's learning goals). An application that meets every other requirement then
+	// waits for the buyer's decision on each (status in_review); set while the scheme is a draft.
+	AssessedRequirements *AssessedRequirements `json:"assessedRequirements,omitempty"`
+	Description          *string               `json:"description,omitempty"`
+	OpenFrom             Date                  `json:"openFrom"`
+	OpenUntil            Date                  `json:"openUntil"`
 
 	// Reference Examples: OH-2026-BT
 	Reference string `json:"reference"`
@@ -902,6 +967,9 @@ type ListApplicationsParams struct {
 	SchemeID    *SchemeIDQuery    `form:"schemeId,omitempty" json:"schemeId,omitempty"`
 	ProviderKvK *ProviderKvKQuery `form:"providerKvk,omitempty" json:"providerKvk,omitempty"`
 
+	// Status in_review: only the admissions with an application awaiting the buyer's decision (the buyer's work list)
+	Status *ListApplicationsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
 	// Limit Items per page, 1 to 500 (default 50)
 	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -912,10 +980,22 @@ type ListApplicationsParams struct {
 	UpdatedSince *CommonUpdatedSince `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
 }
 
+// ListApplicationsParamsStatus defines parameters for ListApplications.
+type ListApplicationsParamsStatus string
+
 // GetApplicationParams defines parameters for GetApplication.
 type GetApplicationParams struct {
 	// IfNoneMatch The ETag of the copy the client has; 304 while the resource is unchanged
 	IfNoneMatch *CommonIfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// DecideApplicationParams defines parameters for DecideApplication.
+type DecideApplicationParams struct {
+	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
+	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
+
+	// IfMatch Do this only while the resource is at this version (its ETag); 412 when it has moved on
+	IfMatch *CommonIfMatchOptional `json:"If-Match,omitempty"`
 }
 
 // ListContractsParams defines parameters for ListContracts.
@@ -1150,6 +1230,9 @@ type DiscardParkedEventsJSONRequestBody DiscardParkedEventsJSONBody
 
 // RepublishParkedEventsJSONRequestBody defines body for RepublishParkedEvents for application/json ContentType.
 type RepublishParkedEventsJSONRequestBody RepublishParkedEventsJSONBody
+
+// DecideApplicationJSONRequestBody defines body for DecideApplication for application/json ContentType.
+type DecideApplicationJSONRequestBody = DecisionInput
 
 // EndContractJSONRequestBody defines body for EndContract for application/json ContentType.
 type EndContractJSONRequestBody = ReasonInput

@@ -41,6 +41,7 @@ var procurementAccess = map[string]kittest.Rule{
 	"resumeContract":     {Roles: buyers, OwnOrg: buyerOrg},
 	"endContract":        {Roles: buyers, OwnOrg: buyerOrg},
 	"withdrawContract":   {Roles: provider, OwnOrg: provider},
+	"decideApplication":  {Roles: buyers, OwnOrg: buyerOrg},
 	"listTenders":        {Roles: everyone},
 	"announceTender":     {Roles: buyers},
 	"getTender":          {Roles: everyone},

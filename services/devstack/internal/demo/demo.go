@@ -30,6 +30,9 @@ const (
 	FinanceTeamEmail = "financien@groningen.example.nl"
 )
 
+// TLAssessed are the requirements the buyer judges on transport & logistics.
+var TLAssessed = []string{"Opleidingsplan sluit aan op de leerdoelen van het product", "Praktijkdeel bij een erkend leerbedrijf (SBB)"}
+
 // Target is a running platform.
 type Target struct {
 	Region string
@@ -173,16 +176,17 @@ func Load(ctx context.Context, t Target) error {
 	var tl struct{ ID string }
 	if err := buyer.do(ctx, "POST", "/api/v1/schemes", obj{
 		"reference": "OH-2026-TL", "title": "Open House Transport & Logistiek", "sector": "transport-en-logistiek",
-		"openFrom": day(-10), "openUntil": day(300),
+		"openFrom": day(-10), "openUntil": day(300), "assessedRequirements": TLAssessed,
 	}, &tl); err != nil {
 		return err
 	}
+	var heftruck struct{ ID string }
 	if err := buyer.do(ctx, "POST", "/api/v1/schemes/"+tl.ID+"/products", obj{
 		"name": "Heftruckchauffeur", "terms": obj{
 			"maxPriceCents": 150000, "minAttendanceHours": 120, "requiredCertificates": []string{"VCA", "NEN 4000"},
 			"tranches": []obj{{"milestone": "started", "percent": 40}, {"milestone": "completed", "percent": 30}, {"milestone": "sustainably_placed", "percent": 30}},
 		},
-	}, nil); err != nil {
+	}, &heftruck); err != nil {
 		return err
 	}
 	if err := buyer.do(ctx, "POST", "/api/v1/schemes/"+tl.ID+"/publish", nil, nil); err != nil {
@@ -207,6 +211,21 @@ func Load(ctx context.Context, t Target) error {
 		}, nil); err != nil {
 			return err
 		}
+	}
+
+	// TechniekCampus meets every rule the platform checks on transport & logistics: its
+	// application waits for the buyer's judgement of the two requirements the scheme names
+	prov2, err := t.as(auth.RoleProvider, Provider2KvK)
+	if err != nil {
+		return err
+	}
+	if err := prov2.do(ctx, "POST", "/api/v1/schemes/"+tl.ID+"/applications", obj{
+		"providerName": "TechniekCampus Groningen", "acceptsConditions": true, "products": []obj{{"productId": heftruck.ID, "priceCents": 140000, "plannedAttendanceHours": 130}},
+		"certificates": []obj{{"name": "VCA", "validUntil": day(400)}, {"name": "NEN 4000", "validUntil": day(400)}},
+		"statements": []string{"Elke cursist volgt het opleidingsplan Heftruckchauffeur (module 1-4) met toetsing per module.",
+			"Het praktijkdeel is bij Distributiecentrum Eemshaven, erkend leerbedrijf SBB sinds 2019."},
+	}, nil); err != nil {
+		return err
 	}
 
 	tenders := []obj{

@@ -139,19 +139,19 @@ func publishGroningenRules(ctx context.Context, t Target) error {
 	}
 	const k = 100_000 // EUR 1,000
 	table := obj{"id": "groningen-2017", "name": "Bouwblokken social return arbeidsmarktregio Groningen", "version": 1, "effectiveFrom": "2017-01-01",
-		"source": "Demo: the region's table for the 1000-banenplan, with the values of the bouwblokkenmethode the domain notes give (Utrecht's); " +
-			"a region publishes its own with POST /api/v1/tables",
+		"source": "Demo: de waardetabel van de regio voor het 1000-banenplan, met de bedragen van de bouwblokkenmethode (zoals Utrecht die hanteert); " +
+			"een regio publiceert haar eigen tabel onder Beheer, Waardetabellen",
 		"fullTimeHours": 36,
 		"yearlyCents": obj{"participatiewet": 40 * k, "banenafspraak": 50 * k, "wajong": 50 * k, "ww": 20 * k, "wia_wao": 40 * k, "bbl": 35 * k,
 			"bol": 20 * k, "no_benefit": 10 * k},
 		"bonusCents": obj{"age_50_plus": 10 * k, "statushouder": 10 * k, "permanent_contract": 10 * k}, "purchaseBasisPoints": obj{"": 10_000},
 		"hourlyCents": 100_00,
 		"examples": []obj{
-			{"description": "Participatiewet, full time, six months", "months": 6, "expectedCents": 20 * k,
+			{"description": "Participatiewet, voltijd, zes maanden", "months": 6, "expectedCents": 20 * k,
 				"contribution": obj{"kind": "candidate", "candidateType": "participatiewet", "hoursPerWeek": 36}},
-			{"description": "Wajong, half time, a year, statushouder", "months": 12, "expectedCents": 30 * k,
+			{"description": "Wajong, halftijd, een jaar, statushouder", "months": 12, "expectedCents": 30 * k,
 				"contribution": obj{"kind": "candidate", "candidateType": "wajong", "hoursPerWeek": 18, "bonuses": []string{"statushouder"}}},
-			{"description": "ten hours of guest lessons", "months": 0, "expectedCents": 1 * k, "contribution": obj{"kind": "hours", "hours": 10}}}}
+			{"description": "tien uur gastlessen", "months": 0, "expectedCents": 1 * k, "contribution": obj{"kind": "hours", "hours": 10}}}}
 	if err := admin.do(ctx, "POST", "/api/v1/tables", table, nil); err != nil {
 		return fmt.Errorf("the demo's value table: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -105,6 +106,41 @@ func TestPortalInABrowser(t *testing.T) {
 		admin.run(chromedp.SetValue("#f-percent", "5"), chromedp.Click(`#nieuwe-versie button[type="submit"]`))
 		admin.waitFor("van het beleid gepubliceerd")
 		admin.see("Beleidsregels social return 2027", "€ 250.000,00")
+		// the value tables: the version in force as JSON is the start of the next; a table
+		// whose worked examples it does not value as published is refused, in Dutch
+		admin.open("/beheer/waardetabellen")
+		admin.see("Waarde per doelgroep", "Per jaar voltijd", "Rekenvoorbeelden")
+		admin.check("beheerder-waardetabellen")
+		var table map[string]any
+		if err := json.Unmarshal(admin.download(`a[href$=".json"]`), &table); err != nil {
+			t.Fatalf("the table's JSON: %v", err)
+		}
+		table["id"], table["version"] = table["id"].(string)+"-herzien", table["version"].(float64)+1 // a new table: id and version
+		table["effectiveFrom"] = time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+		table["source"] = "Bouwblokken social return, herziening 2027 (testversie van de regio)"
+		yearly := table["yearlyCents"].(map[string]any)
+		for k, v := range yearly {
+			yearly[k] = v.(float64) + 100_000 // every value a thousand euro more: the examples no longer hold
+		}
+		file := filepath.Join(t.TempDir(), "waardetabel.json")
+		write := func() {
+			raw, _ := json.Marshal(table)
+			if err := os.WriteFile(file, raw, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write()
+		admin.run(chromedp.SetUploadFiles(`#f-file`, []string{file}), chromedp.Click(`#publiceren button[type="submit"]`))
+		admin.waitSel(".problem")
+		admin.see("rekenvoorbeeld") // which worked example the new values do not give, in Dutch
+		admin.check("beheerder-waardetabel-fout")
+		for k, v := range yearly {
+			yearly[k] = v.(float64) - 100_000
+		}
+		write()
+		admin.run(chromedp.SetUploadFiles(`#f-file`, []string{file}), chromedp.Click(`#publiceren button[type="submit"]`))
+		admin.waitFor("gepubliceerd: alle")
+		admin.see("herziening 2027")
 	})
 
 	t.Run("contractor declares a candidate and sees its value and calculation", func(t *testing.T) {
@@ -348,9 +384,10 @@ func TestPortalInABrowser(t *testing.T) {
 			t.Errorf("the title typed is gone: %q", v)
 		}
 		u.check("inkoper-nieuwe-regeling-fout")
-		u.run(chromedp.SetValue("#f-openFrom", from), chromedp.SetValue("#f-openUntil", until), chromedp.Click(`main form button[type="submit"]`))
+		u.run(chromedp.SetValue("#f-openFrom", from), chromedp.SetValue("#f-openUntil", until),
+			chromedp.SetValue("#f-assessedRequirements", "Uitvoeringsplan sluit aan op de leerdoelen\nStageplaatsen in de wijk"), chromedp.Click(`main form button[type="submit"]`))
 		u.waitFor("aangemaakt als concept")
-		u.see("Wat u kunt doen", "Regeling publiceren")
+		u.see("Wat u kunt doen", "Regeling publiceren", "Eisen die de inkoper beoordeelt", "Stageplaatsen in de wijk")
 		u.run(chromedp.Click(`//a[text()="Product toevoegen"]`))
 		u.waitSel("#f-maxPrice")
 		// the parts of the price must add up to 100%
@@ -444,6 +481,41 @@ func TestPortalInABrowser(t *testing.T) {
 		}
 		if project.Progress.ObligationCents <= 0 {
 			t.Errorf("the award's obligation: %d", project.Progress.ObligationCents)
+		}
+
+		// an application that meets every rule the platform checks waits for the buyer, who
+		// judges each requirement the scheme names: a requirement not met needs its reason
+		u.open("/inkoop/aanmeldingen?status=in_review")
+		u.see("ter beoordeling", "wacht op uw beoordeling")
+		u.check("inkoper-te-beoordelen")
+		u.run(chromedp.Click(`//a[text()="TechniekCampus Groningen"]`))
+		u.waitFor("Aanmelding beoordelen: TechniekCampus Groningen")
+		u.see(demo.TLAssessed[0], "Toelichting van de opleider: Elke cursist volgt het opleidingsplan", "€ 1.400,00, 130 uur")
+		u.check("inkoper-aanmelding-beoordelen")
+		u.run(chromedp.SetValue(`[id="f-assessments[0].met"]`, "met"), chromedp.SetValue(`[id="f-assessments[1].met"]`, "not-met"),
+			chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel(`[id="f-assessments[1].reason-error"]`)
+		u.see("Geef aan waarom niet is voldaan")
+		u.check("inkoper-aanmelding-beoordelen-fout")
+		u.run(chromedp.SetValue(`[id="f-assessments[1].met"]`, "met"), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("TechniekCampus Groningen is toegelaten tot Open House Transport & Logistiek")
+		var admitted struct {
+			Items []struct{ Status, ContractID string }
+		}
+		if err := tg.Get(context.Background(), "procurement", auth.RoleBuyer, demo.BuyerOrg, "/api/v1/applications?providerKvk="+demo.Provider2KvK+"&limit=100", &admitted); err != nil {
+			t.Fatal(err)
+		}
+		accepted := 0
+		for _, a := range admitted.Items {
+			if a.Status == "in_review" {
+				t.Errorf("still in review after the decision: %+v", a)
+			}
+			if a.Status == "accepted" && a.ContractID != "" {
+				accepted++
+			}
+		}
+		if accepted != 2 {
+			t.Errorf("TechniekCampus holds %d contracts, want building and, now, transport: %+v", accepted, admitted.Items)
 		}
 	})
 

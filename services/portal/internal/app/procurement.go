@@ -108,3 +108,18 @@ func (p *Portal) SetProductOffer(ctx context.Context, u User, contractID, produc
 func (p *Portal) ChangeTerms(ctx context.Context, u User, schemeID, productID, key string, in procurementapi.TermsInput) (procurementapi.Terms, error) {
 	return post[procurementapi.Terms](ctx, p, u.call(Procurement, "/api/v1/schemes/"+url.PathEscape(schemeID)+"/products/"+url.PathEscape(productID)+"/terms", nil), key, in)
 }
+
+// ApplicationVersion is an application with its version (its admission's ETag).
+func (p *Portal) ApplicationVersion(ctx context.Context, u User, id string) (procurementapi.Application, string, error) {
+	var out procurementapi.Application
+	etag, err := p.api.Get(ctx, u.call(Procurement, "/api/v1/applications/"+url.PathEscape(id), nil), &out)
+	return out, etag, err
+}
+
+// DecideApplication sends the buyer's judgement of an application in review, on the
+// version the buyer saw.
+func (p *Portal) DecideApplication(ctx context.Context, u User, id, version, key string, in procurementapi.DecisionInput) (procurementapi.ApplicationResult, error) {
+	call := u.call(Procurement, "/api/v1/applications/"+url.PathEscape(id)+"/decision", nil)
+	call.IfMatch = version
+	return post[procurementapi.ApplicationResult](ctx, p, call, key, in)
+}

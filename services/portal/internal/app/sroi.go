@@ -100,3 +100,15 @@ func (p *Portal) Policies(ctx context.Context, u User) ([]sroiapi.Policy, error)
 func (p *Portal) PublishPolicy(ctx context.Context, u User, key string, in sroiapi.PolicyInput) (sroiapi.Policy, error) {
 	return post[sroiapi.Policy](ctx, p, u.call(Sroi, "/api/v1/policies", nil), key, in)
 }
+
+// Tables are the region's value tables (bouwblokken), each version with its worked examples.
+func (p *Portal) Tables(ctx context.Context, u User) ([]sroiapi.Table, error) {
+	out, err := get[struct{ Items []sroiapi.Table }](ctx, p, u.call(Sroi, "/api/v1/tables", nil))
+	return out.Items, err
+}
+
+// PublishTable publishes a value table; the service takes it only when it values each of its
+// worked examples as published.
+func (p *Portal) PublishTable(ctx context.Context, u User, key string, in sroiapi.TableInput) (sroiapi.Table, error) {
+	return post[sroiapi.Table](ctx, p, u.call(Sroi, "/api/v1/tables", nil), key, in)
+}

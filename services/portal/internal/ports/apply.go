@@ -17,7 +17,8 @@ import (
 
 // A provider finds the region's open schemes and applies with its price and planned hours per
 // product; the application is checked at once against every requirement and accepted with a
-// contract, or refused with each reason.
+// contract, or refused with each reason; a scheme with requirements the buyer judges asks how
+// each is met, and the application waits for the buyer.
 
 const openSchemesPath = "/aanbod/regelingen"
 
@@ -56,6 +57,10 @@ func applyForm(sc procurementapi.Scheme) *web.Form {
 		f.Fields = append(f.Fields,
 			web.Field{Name: "price-" + pr.ID, Label: "Prijs per deelnemer voor " + pr.Name + " (euro)", Hint: "Alleen voor een product dat u aanbiedt."},
 			web.Field{Name: "hours-" + pr.ID, Label: "Geplande uren aanwezigheid voor " + pr.Name, Type: "number", Min: "1"})
+	}
+	for i, req := range sc.AssessedRequirements {
+		f.Fields = append(f.Fields, web.Field{Name: fmt.Sprintf("statements[%d]", i), Label: "Hoe voldoet u aan: " + req, Type: "textarea", Required: true,
+			Hint: "De inkoper beoordeelt deze eis zelf aan de hand van uw toelichting."})
 	}
 	f.Fields = append(f.Fields, web.Field{Name: "conditions", Label: "Voorwaarden", Type: "checkboxes", Required: true,
 		Options: []web.Option{{Value: "yes", Label: "Ik aanvaard de voorwaarden van de regeling."}}})
@@ -116,6 +121,9 @@ func (s *Server) apply(c *gin.Context) {
 		in.Errs["conditions"] = "Een aanmelding kan alleen met de voorwaarden van de regeling."
 	}
 	body := procurementapi.ApplicationInput{ProviderName: prov.Name, AcceptsConditions: true, Certificates: verifiedCertificates(prov)}
+	for i := range sc.AssessedRequirements {
+		body.Statements = append(body.Statements, in.text(fmt.Sprintf("statements[%d]", i), true))
+	}
 	for _, pr := range sc.Products {
 		if !slices.Contains(chosen, pr.ID) {
 			continue
@@ -130,6 +138,10 @@ func (s *Server) apply(c *gin.Context) {
 		func(res procurementapi.ApplicationResult) {
 			if res.Contract != nil {
 				r.done("Aanmelding toegelaten: contract "+res.Contract.Number+". Leg nu uw startmomenten vast.", "/aanbod")
+				return
+			}
+			if res.Application.Status == "in_review" {
+				r.done("Uw aanmelding voldoet aan alle eisen die het platform toetst en ligt nu bij de inkoper ter beoordeling. U ziet het besluit bij uw aanmeldingen.", "/aanbod")
 				return
 			}
 			var why []string

@@ -27,7 +27,7 @@ const (
 )
 
 // Accepts is what the portal takes in a request's body, and how much: HTML forms (64 KiB),
-// and the bank's file on the one page that takes it. A body of another kind is refused
+// the bank's file on the one page that takes it, a value table (1 MiB) on its page. A body of another kind is refused
 // before anything reads it.
 func Accepts(r *http.Request) (int64, bool) {
 	switch ct := r.Header.Get("Content-Type"); {
@@ -35,6 +35,8 @@ func Accepts(r *http.Request) (int64, bool) {
 		return 64 << 10, true
 	case strings.HasPrefix(ct, "multipart/form-data") && r.URL.Path == bankFilesPath:
 		return maxUpload, true
+	case strings.HasPrefix(ct, "multipart/form-data") && r.URL.Path == tablesPath:
+		return maxTable, true
 	}
 	return 0, false
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/contracts/openapi/paymentsapi"
+	"github.com/werkregio/platform/contracts/openapi/procurementapi"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -21,12 +23,14 @@ func budgetPath(id string) string { return "/financien/budgetten/" + url.PathEsc
 func (s *Server) budgetForm(r *req) (*web.Form, error) {
 	q := url.Values{}
 	q.Set("limit", "200")
-	schemes, err := s.App.Schemes(r.ctx(), r.user(), q)
+	schemes, err := every(q, func(q url.Values) (app.Page[procurementapi.Scheme], error) {
+		return s.App.Schemes(r.ctx(), r.user(), q)
+	})
 	if err != nil {
 		return nil, err
 	}
 	var opts []web.Option
-	for _, sc := range schemes.Items {
+	for _, sc := range schemes {
 		if sc.Status != "closed" {
 			opts = append(opts, web.Option{Value: sc.ID, Label: sc.Title + " (" + sc.Reference + ")"})
 		}

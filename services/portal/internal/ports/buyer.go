@@ -57,8 +57,12 @@ func (s *Server) scheme(c *gin.Context) {
 		p.Blocks = append(p.Blocks, tasks)
 	}
 	p.Crumbs = []web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}}
-	p.Blocks = append(p.Blocks, web.Block{Facts: []web.Fact{{Term: "Kenmerk", Value: sc.Reference}, {Term: "Status", Value: web.Label(sc.Status), Tone: web.Tone(sc.Status)},
-		{Term: "Sector", Value: string(sc.Sector)}, {Term: "Open van", Value: web.Date(sc.OpenFrom)}, {Term: "Open tot", Value: web.Date(sc.OpenUntil)}},
+	facts := []web.Fact{{Term: "Kenmerk", Value: sc.Reference}, {Term: "Status", Value: web.Label(sc.Status), Tone: web.Tone(sc.Status)},
+		{Term: "Sector", Value: string(sc.Sector)}, {Term: "Open van", Value: web.Date(sc.OpenFrom)}, {Term: "Open tot", Value: web.Date(sc.OpenUntil)}}
+	if len(sc.AssessedRequirements) > 0 {
+		facts = append(facts, web.Fact{Term: "Eisen die de inkoper beoordeelt", Value: strings.Join(sc.AssessedRequirements, "; ")})
+	}
+	p.Blocks = append(p.Blocks, web.Block{Facts: facts,
 		Links: []web.Link{{Label: "Aanmeldingen voor deze regeling", Href: "/inkoop/aanmeldingen?schemeId=" + url.QueryEscape(sc.ID)}}})
 	for _, pr := range sc.Products {
 		t := &web.Table{Caption: "Voorwaarden van " + pr.Name + ", per versie",
@@ -83,12 +87,12 @@ func (s *Server) scheme(c *gin.Context) {
 }
 
 var requirementName = map[string]string{"price_above_maximum": "prijs boven het maximum", "certificate_missing": "certificaat ontbreekt",
-	"certificate_expired": "certificaat verlopen", "scheme_not_open": "regeling niet open"}
+	"certificate_expired": "certificaat verlopen", "scheme_not_open": "regeling niet open", "assessed_requirement_not_met": "beoordeling inkoper"}
 
 // applications lists providers' applications with every reason one was refused.
 func (s *Server) applications(c *gin.Context) {
 	r := s.req(c)
-	q := r.filters("schemeId", "providerKvk")
+	q := r.filters("schemeId", "providerKvk", "status")
 	page, err := s.App.Applications(r.ctx(), r.user(), q)
 	if err != nil {
 		r.fail(err)
@@ -98,11 +102,19 @@ func (s *Server) applications(c *gin.Context) {
 	t := &web.Table{Caption: "Aanmeldingen", Empty: "Geen aanmeldingen met deze filters.",
 		Columns: []web.Column{{Label: "Opleider"}, {Label: "KvK"}, {Label: "Status"}, {Label: "Producten", Numeric: true}, {Label: "Ingediend"}, {Label: "Contract"}},
 		Filters: &web.Form{Action: "/inkoop/aanmeldingen", Get: true, Submit: "Filter", Reset: "/inkoop/aanmeldingen", Fields: []web.Field{
+			{Name: "status", Label: "Toon", Type: "select", Value: q.Get("status"), Options: []web.Option{{Value: "", Label: "Alle aanmeldingen"},
+				{Value: "in_review", Label: "Alleen wat u moet beoordelen"}}},
 			{Name: "providerKvk", Label: "KvK-nummer opleider", Value: q.Get("providerKvk"), Pattern: "[0-9]{8}"},
 			{Name: "schemeId", Type: "hidden", Value: q.Get("schemeId")}}}}
 	for _, a := range page.Items {
 		row := web.Row{Cells: []web.Cell{{Text: a.ProviderName}, {Text: a.ProviderKvK}, web.Status(a.Status), {Text: web.Number(int64(len(a.Products)))},
 			{Text: web.DateTime(a.SubmittedAt)}, {Text: web.Text(a.ContractID)}}}
+		if a.Status == "in_review" {
+			row.Tone, row.Note = "warn", "Voldoet aan alle eisen die het platform toetst; wacht op uw beoordeling."
+			if r.has(auth.RoleBuyer) {
+				row.Cells[0].Href = reviewPath(a.ID)
+			}
+		}
 		if len(a.Failures) > 0 {
 			var why []string
 			for _, f := range a.Failures {

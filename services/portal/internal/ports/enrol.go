@@ -12,6 +12,8 @@ import (
 
 	"github.com/werkregio/platform/contracts/calendar"
 	"github.com/werkregio/platform/contracts/openapi/participantsapi"
+	"github.com/werkregio/platform/contracts/openapi/providersapi"
+	"github.com/werkregio/platform/services/portal/internal/app"
 	"github.com/werkregio/platform/services/portal/internal/session"
 	"github.com/werkregio/platform/services/portal/internal/web"
 )
@@ -22,13 +24,13 @@ import (
 
 func participantPath(id string) string { return "/deelnemers/" + url.PathEscape(id) }
 
-// startOptions are the starts of the active contracts from today on, soonest first; an
-// option's value names the contract, product, location and day.
+// startOptions are the starts of every active contract from two weeks ago on, soonest first;
+// an option's value names the contract, product, location and day.
 func (s *Server) startOptions(r *req) ([]web.Option, error) {
 	q := url.Values{}
 	q.Set("contractStatus", "active")
 	q.Set("limit", "500")
-	offers, err := s.App.Offers(r.ctx(), r.user(), q)
+	offers, err := every(q, func(q url.Values) (app.Page[providersapi.Offer], error) { return s.App.Offers(r.ctx(), r.user(), q) })
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +40,7 @@ func (s *Server) startOptions(r *req) ([]web.Option, error) {
 	}
 	var starts []start
 	from := calendar.DateOf(time.Now().In(web.Amsterdam).AddDate(0, 0, -14))
-	for _, o := range offers.Items {
+	for _, o := range offers {
 		for _, pr := range o.Products {
 			for _, st := range pr.Starts {
 				if st.Date.Before(from) {

@@ -5,7 +5,7 @@ import "strings"
 // fieldLabels are the Dutch names of the fields the services report a broken rule of (the
 // last part of its path: "address.town" is the town).
 var fieldLabels = map[string]string{
-	"accountHolder": "Rekeninghouder", "buildingNumber": "Huisnummer", "country": "Land", "postCode": "Postcode",
+	"accountHolder": "Rekeninghouder", "yearlyCents": "Waarde per jaar", "assessedRequirements": "Eisen die de inkoper beoordeelt", "statements": "Toelichting", "buildingNumber": "Huisnummer", "country": "Land", "postCode": "Postcode",
 	"street": "Straat", "town": "Plaats", "ageBand": "Leeftijd", "amountCents": "Bedrag", "awardedOn": "Gunningsdatum",
 	"basis": "Grondslag", "basisPoints": "Percentage", "bic": "BIC", "bsn": "BSN", "budgets": "Budgetten",
 	"candidate": "Kandidaat", "candidateType": "Doelgroep", "cents": "Bedrag", "code": "Code", "competencies": "Competenties",

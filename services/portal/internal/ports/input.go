@@ -95,7 +95,7 @@ func (in *input) refused(err error) *web.Problem {
 	}
 	p.Fields = nil
 	for _, f := range e.Fields {
-		name := f.Field[strings.LastIndexAny(f.Field, "./")+1:]
+		name := in.fieldOf(f.Field)
 		if _, onForm := in.Values[name]; onForm {
 			in.Errs[name] = sentence(dutchRule(f.Rule, f.Params))
 			continue
@@ -103,6 +103,22 @@ func (in *input) refused(err error) *web.Problem {
 		p.Fields = append(p.Fields, fieldName(f.Field)+": "+dutchRule(f.Rule, f.Params))
 	}
 	return p
+}
+
+// fieldOf is the form's field a service's field path names: the path itself
+// ("statements[0]"), its last part ("terms.maxPriceCents"), or the list it is an item of
+// ("assessedRequirements[2]" on a field of one item per line).
+func (in *input) fieldOf(path string) string {
+	if _, ok := in.Values[path]; ok {
+		return path
+	}
+	name := path[strings.LastIndexAny(path, "./")+1:]
+	if _, ok := in.Values[name]; !ok {
+		if i := strings.IndexByte(name, '['); i > 0 {
+			return name[:i]
+		}
+	}
+	return name
 }
 
 // fill shows the values sent and the errors found in the form's fields.

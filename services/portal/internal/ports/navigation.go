@@ -56,7 +56,7 @@ func navigation(p auth.Principal) []web.Link {
 	}
 	if p.Has(auth.RoleAdmin) {
 		add(web.Link{Label: "Onverwerkte berichten", Href: "/beheer/berichten"}, web.Link{Label: "Geparkeerde gebeurtenissen", Href: "/beheer/geparkeerd"},
-			web.Link{Label: "Beleid social return", Href: "/beheer/social-return-beleid"})
+			web.Link{Label: "Beleid social return", Href: "/beheer/social-return-beleid"}, web.Link{Label: "Waardetabellen", Href: tablesPath})
 	}
 	return nav
 }

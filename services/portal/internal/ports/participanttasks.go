@@ -119,6 +119,7 @@ var participantTasks = []participantTask{
 		done: "De persoonsgegevens zijn gewist."},
 }
 
+// lines are a textarea's non-empty lines.
 func lines(s string) []string {
 	var out []string
 	for _, l := range strings.Split(s, "\n") {

@@ -228,3 +228,19 @@ func isStale(err error) bool {
 	var e *app.Error
 	return errors.As(err, &e) && e.Status == http.StatusPreconditionFailed
 }
+
+// every reads every page of a list: a form offers all its choices, not the first page's.
+func every[T any](q url.Values, list func(url.Values) (app.Page[T], error)) ([]T, error) {
+	var out []T
+	for {
+		page, err := list(q)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			return out, nil
+		}
+		q.Set("after", page.Next)
+	}
+}

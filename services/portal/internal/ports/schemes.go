@@ -32,6 +32,8 @@ func schemeForm() *web.Form {
 		{Name: "sector", Label: "Sector", Type: "select", Required: true, Value: "bouw", Options: sectors},
 		{Name: "openFrom", Label: "Open vanaf", Type: "date", Required: true},
 		{Name: "openUntil", Label: "Open tot en met", Type: "date", Required: true},
+		{Name: "assessedRequirements", Label: "Eisen die u zelf beoordeelt (optioneel)", Type: "textarea",
+			Hint: "Eén eis per regel, hoogstens tien, bijvoorbeeld: Uitvoeringsplan sluit aan op de leerdoelen. Een aanmelding die aan alle andere eisen voldoet, wacht dan op uw oordeel. Laat leeg als het platform alle eisen toetst."},
 	}}
 }
 
@@ -47,10 +49,13 @@ func (s *Server) showSchemeForm(r *req, f *web.Form, problem *web.Problem, statu
 
 func (s *Server) createScheme(c *gin.Context) {
 	r := s.req(c)
-	in := r.input("reference", "title", "description", "sector", "openFrom", "openUntil")
+	in := r.input("reference", "title", "description", "sector", "openFrom", "openUntil", "assessedRequirements")
 	body := procurementapi.SchemeInput{Reference: in.text("reference", true), Title: in.text("title", true),
 		Description: optional.Of(in.text("description", false)), Sector: procurementapi.Sector(in.text("sector", true)),
 		OpenFrom: in.date("openFrom"), OpenUntil: in.date("openUntil")}
+	if assessed := lines(in.text("assessedRequirements", false)); len(assessed) > 0 {
+		body.AssessedRequirements = &assessed
+	}
 	submit(r, in, schemeForm(), func(f *web.Form, p *web.Problem, status int) { s.showSchemeForm(r, f, p, status) },
 		func(key string) (procurementapi.Scheme, error) {
 			return s.App.CreateScheme(r.ctx(), r.user(), key, body)

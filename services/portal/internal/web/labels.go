@@ -9,7 +9,7 @@ var labels = map[string]struct{ text, tone string }{
 	// contracts, schemes, applications, tenders
 	"active": {"actief", "good"}, "suspended": {"opgeschort", "warn"}, "ended": {"beëindigd", ""},
 	"draft": {"concept", ""}, "open": {"open", "good"}, "closed": {"gesloten", ""},
-	"accepted": {"toegelaten", "good"}, "rejected": {"afgewezen", "bad"},
+	"accepted": {"toegelaten", "good"}, "rejected": {"afgewezen", "bad"}, "in_review": {"ter beoordeling", "warn"},
 	"announced": {"aangekondigd", "info"}, "awarded": {"gegund", "good"}, "cancelled": {"vervallen", ""},
 	// tranches (termijnen) and runs (betaalruns)
 	"expected": {"verwacht", ""}, "held": {"aangehouden", "warn"}, "payable": {"te keuren", "info"},

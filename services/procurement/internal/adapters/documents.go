@@ -61,6 +61,8 @@ type applicationDocument struct {
 	Certificates []heldCertificateDocument `json:"certificates"`
 	Status       domain.ApplicationStatus  `json:"status"`
 	Failures     []failureDocument         `json:"failures"`
+	Statements   []string                  `json:"statements,omitempty"`
+	Decision     *decisionDocument         `json:"decision,omitempty"`
 	ContractID   string                    `json:"contractId,omitempty"`
 	Extension    bool                      `json:"extension,omitempty"`
 	SubmittedAt  time.Time                 `json:"submittedAt"`
@@ -77,6 +79,8 @@ func documentOfApplication(v domain.Application) applicationDocument {
 		Certificates: convert.Each(v.Certificates, documentOfHeldCertificate),
 		Status:       v.Status,
 		Failures:     convert.Each(v.Failures, documentOfFailure),
+		Statements:   v.Statements,
+		Decision:     documentOfDecision(v.Decision),
 		ContractID:   v.ContractID,
 		Extension:    v.Extension,
 		SubmittedAt:  v.SubmittedAt,
@@ -94,10 +98,42 @@ func (d applicationDocument) application() domain.Application {
 	v.Certificates = convert.Each(d.Certificates, heldCertificateDocument.heldCertificate)
 	v.Status = d.Status
 	v.Failures = convert.Each(d.Failures, failureDocument.failure)
+	v.Statements = d.Statements
+	v.Decision = d.Decision.decision()
 	v.ContractID = d.ContractID
 	v.Extension = d.Extension
 	v.SubmittedAt = d.SubmittedAt
 	return v
+}
+
+type decisionDocument struct {
+	By          string               `json:"by"`
+	At          time.Time            `json:"at"`
+	Assessments []assessmentDocument `json:"assessments"`
+}
+
+type assessmentDocument struct {
+	Requirement string `json:"requirement"`
+	Met         bool   `json:"met"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+func documentOfDecision(v *domain.Decision) *decisionDocument {
+	if v == nil {
+		return nil
+	}
+	return &decisionDocument{By: v.By, At: v.At, Assessments: convert.Each(v.Assessments, func(a domain.Assessment) assessmentDocument {
+		return assessmentDocument{Requirement: a.Requirement, Met: a.Met, Reason: a.Reason}
+	})}
+}
+
+func (d *decisionDocument) decision() *domain.Decision {
+	if d == nil {
+		return nil
+	}
+	return &domain.Decision{By: d.By, At: d.At, Assessments: convert.Each(d.Assessments, func(a assessmentDocument) domain.Assessment {
+		return domain.Assessment{Requirement: a.Requirement, Met: a.Met, Reason: a.Reason}
+	})}
 }
 
 type awardDocument struct {
@@ -333,6 +369,7 @@ type schemeDocument struct {
 	OpenFrom    civil.Date          `json:"openFrom"`
 	OpenUntil   civil.Date          `json:"openUntil"`
 	Status      domain.SchemeStatus `json:"status"`
+	Assessed    []string            `json:"assessedRequirements,omitempty"`
 	Products    []productDocument   `json:"products"`
 	PublishedAt *time.Time          `json:"publishedAt,omitempty"`
 	ClosedAt    *time.Time          `json:"closedAt,omitempty"`
@@ -350,6 +387,7 @@ func documentOfScheme(v domain.Scheme) schemeDocument {
 		OpenFrom:    v.OpenFrom,
 		OpenUntil:   v.OpenUntil,
 		Status:      v.Status,
+		Assessed:    v.AssessedRequirements,
 		Products:    convert.Each(v.Products, documentOfProduct),
 		PublishedAt: v.PublishedAt,
 		ClosedAt:    v.ClosedAt,
@@ -368,6 +406,7 @@ func (d schemeDocument) scheme() domain.Scheme {
 	v.OpenFrom = d.OpenFrom
 	v.OpenUntil = d.OpenUntil
 	v.Status = d.Status
+	v.AssessedRequirements = d.Assessed
 	v.Products = convert.Each(d.Products, productDocument.product)
 	v.PublishedAt = d.PublishedAt
 	v.ClosedAt = d.ClosedAt

@@ -29,15 +29,19 @@ var Views = []*store.View{
 		}
 		return store.Fields{"status": string(s.Status), "visibleTo": visible}
 	}, []string{"status"}, []string{"visibleTo"}),
-	store.NewView(kindAdmission, 1, store.StoredAs(documentOfAdmission, admissionDocument.admission), func(a *domain.Admission) store.Fields {
+	store.NewView(kindAdmission, 2, store.StoredAs(documentOfAdmission, admissionDocument.admission), func(a *domain.Admission) store.Fields {
 		statuses := []string{}
 		for _, c := range a.Contracts {
 			if !slices.Contains(statuses, string(c.Status)) {
 				statuses = append(statuses, string(c.Status))
 			}
 		}
-		return store.Fields{"scheme": a.SchemeID, "provider": a.ProviderKvK, "contractStatuses": statuses}
-	}, []string{"scheme"}, []string{"provider"}, []string{"contractStatuses"}),
+		reviewing := "no"
+		if a.InReview() != nil {
+			reviewing = "yes"
+		}
+		return store.Fields{"scheme": a.SchemeID, "provider": a.ProviderKvK, "contractStatuses": statuses, "inReview": reviewing}
+	}, []string{"scheme"}, []string{"provider"}, []string{"contractStatuses"}, []string{"inReview"}),
 	store.NewView(kindTender, 1, store.StoredAs(documentOfTender, tenderDocument.tender), func(t *domain.Tender) store.Fields {
 		return store.Fields{"status": string(t.Status)}
 	}, []string{"status"}),
@@ -78,7 +82,11 @@ func (r *Repository) SaveAdmission(ctx context.Context, a *domain.Admission, o c
 }
 
 func admissionQuery(region string, f app.AdmissionFilter, page paging.Request) store.PageQuery {
-	return store.Filtered(region, page, map[string]string{"scheme": f.SchemeID, "provider": f.ProviderKvK, "contractStatuses": string(f.ContractStatus)})
+	reviewing := ""
+	if f.InReview {
+		reviewing = "yes"
+	}
+	return store.Filtered(region, page, map[string]string{"scheme": f.SchemeID, "provider": f.ProviderKvK, "contractStatuses": string(f.ContractStatus), "inReview": reviewing})
 }
 
 func (r *Repository) ListAdmissions(ctx context.Context, region string, f app.AdmissionFilter, page paging.Request) (paging.Page[domain.Admission], error) {

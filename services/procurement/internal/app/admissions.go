@@ -40,10 +40,13 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 			return err
 		}
 		var events []Event
-		if app.Status == domain.ApplicationRejected {
+		switch app.Status {
+		case domain.ApplicationInReview:
+			contract = nil // the buyer decides (DecideApplication)
+		case domain.ApplicationRejected:
 			events = append(events, Event{Type: TypeApplicationRejected, Key: adm.ID, Subject: app.ID, Data: applicationRejected(app, sch, adm.ProviderKvK, now)})
 			contract = nil
-		} else {
+		default:
 			contract, _ = adm.Contract(app.ContractID)
 			typ := TypeContractAwarded
 			if app.Extension {
@@ -52,6 +55,50 @@ func (s *Service) Apply(ctx context.Context, p auth.Principal, schemeID string, 
 			events = append(events, Event{Type: typ, Key: contract.ID, Subject: contract.ID, Data: contractAwarded(sch, contract)})
 		}
 		return s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: "application." + string(app.Status)})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return app, contract, nil
+}
+
+// DecideApplication records the scheme's buyer's judgement of an application in review:
+// accepted with a contract (contract.awarded) when every assessed requirement is met,
+// otherwise rejected with the buyer's reasons (application.rejected).
+func (s *Service) DecideApplication(ctx context.Context, p auth.Principal, id string, assessments []domain.Assessment) (*domain.Application, *domain.Contract, error) {
+	admID, ok := domain.ParseApplicationID(id)
+	if !ok {
+		return nil, nil, ErrNotFound
+	}
+	var app *domain.Application
+	var contract *domain.Contract
+	err := retry(ctx, func() error {
+		adm, v, err := s.repo.LoadAdmission(ctx, admID)
+		if err != nil {
+			return err
+		}
+		if _, ok := adm.Application(id); !ok || !canSeeAdmission(p, adm) {
+			return ErrNotFound
+		}
+		if !isBuyerOf(p, adm.Buyer) {
+			return forbid("only the scheme's buyer decides its applications")
+		}
+		sch, _, err := s.repo.LoadScheme(ctx, adm.SchemeID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		app, contract, err = adm.Decide(sch, id, assessments, now, p.Subject)
+		if err != nil {
+			return err
+		}
+		var events []Event
+		if contract != nil {
+			events = append(events, Event{Type: TypeContractAwarded, Key: contract.ID, Subject: contract.ID, Data: contractAwarded(sch, contract)})
+		} else {
+			events = append(events, Event{Type: TypeApplicationRejected, Key: adm.ID, Subject: app.ID, Data: applicationRejected(app, sch, adm.ProviderKvK, now)})
+		}
+		return s.repo.SaveAdmission(ctx, adm, commit.Outcome{Version: v, Events: events, Actor: p.Actor(), Action: "application.decided." + string(app.Status)})
 	})
 	if err != nil {
 		return nil, nil, err

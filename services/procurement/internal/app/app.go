@@ -62,6 +62,8 @@ type AdmissionFilter struct {
 	SchemeID       string
 	ProviderKvK    string
 	ContractStatus domain.ContractStatus
+	// InReview: only the admissions with an application awaiting the buyer's decision.
+	InReview bool
 }
 
 // Service is the procurement application.

@@ -168,7 +168,15 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 	if err := s.AcceptsApplications(today); err != nil {
 		return nil, err
 	}
+	if waiting := a.InReview(); waiting != nil {
+		return nil, rules.State("application %s awaits the buyer's decision", waiting.ID)
+	}
 	current, extending := a.Current()
+	if !extending {
+		if err := checkStatements(s, in); err != nil {
+			return nil, err
+		}
+	}
 	if extending {
 		if current.Status != ContractActive {
 			return nil, rules.State("contract %s is %s: products can be added to an active contract only", current.Number, current.Status)
@@ -188,6 +196,7 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 		Products:     in.Products,
 		Certificates: in.Certificates,
 		Failures:     Evaluate(s, in, today),
+		Statements:   in.Statements,
 		SubmittedAt:  now.UTC(),
 	}
 	if app.Certificates == nil {
@@ -211,6 +220,20 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 		a.Applications = append(a.Applications, app)
 		return &a.Applications[len(a.Applications)-1], nil
 	}
+	if len(s.AssessedRequirements) > 0 {
+		app.Status = ApplicationInReview
+		a.Applications = append(a.Applications, app)
+		return &a.Applications[len(a.Applications)-1], nil
+	}
+	a.Applications = append(a.Applications, app)
+	created := &a.Applications[len(a.Applications)-1]
+	a.award(s, created, today, now, by)
+	return created, nil
+}
+
+// award gives an accepted application its contract, for the products it offered under the
+// terms in force on the day.
+func (a *Admission) award(s *Scheme, app *Application, today civil.Date, now time.Time, by string) {
 	n := len(a.Contracts) + 1
 	c := Contract{
 		ID:              ContractID(a.ID, n),
@@ -226,14 +249,63 @@ func (a *Admission) Apply(s *Scheme, in ApplicationInput, now time.Time, by stri
 		AwardedAt:       now.UTC(),
 		History:         []StatusChange{because(ContractActive, messages.Of("awarded"), now, by)},
 	}
-	for _, offer := range in.Products {
+	for _, offer := range app.Products {
 		c.Products = append(c.Products, contractProduct(s, offer, today))
 	}
 	app.Status = ApplicationAccepted
 	app.ContractID = c.ID
 	a.Contracts = append(a.Contracts, c)
-	a.Applications = append(a.Applications, app)
-	return &a.Applications[len(a.Applications)-1], nil
+}
+
+// InReview is the application that awaits the buyer's decision, if any.
+func (a *Admission) InReview() *Application {
+	for i := range a.Applications {
+		if a.Applications[i].Status == ApplicationInReview {
+			return &a.Applications[i]
+		}
+	}
+	return nil
+}
+
+// Decide records the buyer's judgement of an application in review, one assessment per
+// assessed requirement in the scheme's order: all met, the provider gets its contract; one
+// not met, the application is rejected with the buyer's reasons (the provider may apply
+// again). It reports the contract awarded, if any.
+func (a *Admission) Decide(s *Scheme, id string, assessments []Assessment, now time.Time, by string) (*Application, *Contract, error) {
+	app, ok := a.Application(id)
+	if !ok {
+		return nil, nil, rules.ErrNotFound
+	}
+	if app.Status != ApplicationInReview {
+		return nil, nil, rules.State("application %s is %s; only an application in review is decided", app.ID, app.Status)
+	}
+	v := &rules.Checker{}
+	v.Check(len(assessments) == len(s.AssessedRequirements), "assessments", "judge each of the scheme's %d assessed requirements", len(s.AssessedRequirements))
+	for i, as := range assessments {
+		v.Check(as.Met || strings.TrimSpace(as.Reason) != "", fmt.Sprintf("assessments[%d].reason", i), "say why it is not met: the provider reads it")
+		v.Check(len(as.Reason) <= 1000, fmt.Sprintf("assessments[%d].reason", i), "may be at most 1000 characters")
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, err
+	}
+	d := &Decision{By: by, At: now.UTC()}
+	allMet := true
+	for i, as := range assessments {
+		as.Requirement, as.Reason = s.AssessedRequirements[i], strings.TrimSpace(as.Reason)
+		d.Assessments = append(d.Assessments, as)
+		if !as.Met {
+			allMet = false
+			app.Failures = append(app.Failures, failed(ReqAssessed, "", messages.Of("%s: not met — %s", as.Requirement, as.Reason)))
+		}
+	}
+	app.Decision = d
+	if !allMet {
+		app.Status = ApplicationRejected
+		return app, nil, nil
+	}
+	a.award(s, app, civil.DateOf(now), now, by)
+	c, _ := a.Contract(app.ContractID)
+	return app, c, nil
 }
 
 // Suspend puts an active contract on hold (e.g. a required certificate expired).

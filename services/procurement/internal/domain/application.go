@@ -17,6 +17,8 @@ type ApplicationInput struct {
 	AcceptsConditions bool
 	Products          []ProductOffer
 	Certificates      []HeldCertificate
+	// Statements are the provider's account of each assessed requirement, in the scheme's order.
+	Statements []string
 }
 
 // ProductOffer is a product the provider wants to deliver, at its price.
@@ -40,6 +42,7 @@ const (
 	ReqAttendance        = "attendance_below_minimum"
 	ReqCertificate       = "certificate_missing"
 	ReqCertificateExpiry = "certificate_expired"
+	ReqAssessed          = "assessed_requirement_not_met"
 )
 
 // Failure is one requirement an application does not meet.
@@ -66,6 +69,10 @@ func (in ApplicationInput) validate() error {
 		v.Check(p.PriceCents > 0, f+".priceCents", "must be a positive amount in cents")
 		v.Check(p.PlannedAttendanceHours >= 0, f+".plannedAttendanceHours", "cannot be negative")
 		seen[p.ProductID] = true
+	}
+	v.Check(len(in.Statements) <= MaxAssessedRequirements, "statements", "at most %d statements", MaxAssessedRequirements)
+	for i, st := range in.Statements {
+		v.Check(len(st) <= 4000, fmt.Sprintf("statements[%d]", i), "may be at most 4000 characters")
 	}
 	for i, c := range in.Certificates {
 		v.Check(strings.TrimSpace(c.Name) != "", fmt.Sprintf("certificates[%d].name", i), "is required")
@@ -142,7 +149,34 @@ type ApplicationStatus string
 const (
 	ApplicationAccepted ApplicationStatus = "accepted"
 	ApplicationRejected ApplicationStatus = "rejected"
+	// ApplicationInReview: every rule the platform checks is met; a buyer judges the
+	// scheme's assessed requirements.
+	ApplicationInReview ApplicationStatus = "in_review"
 )
+
+// Assessment is a buyer's judgement of one assessed requirement.
+type Assessment struct {
+	Requirement string
+	Met         bool
+	Reason      string
+}
+
+// Decision is the buyer's judgement of an application in review.
+type Decision struct {
+	By          string
+	At          time.Time
+	Assessments []Assessment
+}
+
+// checkStatements: a scheme with assessed requirements asks how each is met.
+func checkStatements(s *Scheme, in ApplicationInput) error {
+	v := &rules.Checker{}
+	v.Check(len(in.Statements) <= len(s.AssessedRequirements), "statements", "the scheme has %d assessed requirements", len(s.AssessedRequirements))
+	for i, r := range s.AssessedRequirements {
+		v.Check(i < len(in.Statements) && strings.TrimSpace(in.Statements[i]) != "", fmt.Sprintf("statements[%d]", i), "say how you meet %q", r)
+	}
+	return v.Err()
+}
 
 // Application is a submitted application and its outcome.
 type Application struct {
@@ -156,6 +190,8 @@ type Application struct {
 	Certificates            []HeldCertificate
 	Status                  ApplicationStatus
 	Failures                []Failure
+	Statements              []string
+	Decision                *Decision
 	ContractID              string
 	// Extension: an application of a contracted provider for products the scheme added; if
 	// accepted, they are added to its contract in force.

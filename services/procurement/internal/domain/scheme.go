@@ -42,9 +42,11 @@ type Scheme struct {
 	OpenFrom                civil.Date
 	OpenUntil               civil.Date
 	Status                  SchemeStatus
-	Products                []Product
-	PublishedAt             *time.Time
-	ClosedAt                *time.Time
+	// AssessedRequirements are judged by a buyer, not by the platform (see Admission.Decide).
+	AssessedRequirements []string
+	Products             []Product
+	PublishedAt          *time.Time
+	ClosedAt             *time.Time
 }
 
 // SchemeDraft is what a buyer sends to create or edit a scheme.
@@ -55,6 +57,9 @@ type SchemeInput struct {
 	Sector      Sector
 	OpenFrom    civil.Date
 	OpenUntil   civil.Date
+	// AssessedRequirements: suitability requirements a buyer judges by hand (an
+	// implementation plan that meets the learning goals, a reference of a similar course).
+	AssessedRequirements []string
 }
 
 var referencePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,39}$`)
@@ -65,6 +70,12 @@ func (in SchemeInput) validate() error {
 	v.Check(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "is required, at most 200 characters")
 	v.Check(len(in.Description) <= 4000, "description", "may be at most 4000 characters")
 	v.Check(slices.Contains(Sectors, in.Sector), "sector", "must be one of %v", Sectors)
+	v.Check(len(in.AssessedRequirements) <= MaxAssessedRequirements, "assessedRequirements", "at most %d requirements", MaxAssessedRequirements)
+	for i, r := range in.AssessedRequirements {
+		r = strings.TrimSpace(r)
+		v.Check(len(r) >= 3 && len(r) <= 300, fmt.Sprintf("assessedRequirements[%d]", i), "must be 3 to 300 characters")
+		v.Check(!slices.Contains(in.AssessedRequirements[:i], in.AssessedRequirements[i]), fmt.Sprintf("assessedRequirements[%d]", i), "is listed twice")
+	}
 	v.Check(!in.OpenFrom.IsZero(), "openFrom", "is required")
 	v.Check(!in.OpenUntil.IsZero(), "openUntil", "is required")
 	if !in.OpenFrom.IsZero() && !in.OpenUntil.IsZero() {
@@ -86,7 +97,15 @@ func NewScheme(id, region, buyer string, in SchemeInput) (*Scheme, error) {
 func (s *Scheme) apply(in SchemeInput) {
 	s.Reference, s.Title, s.Description, s.Sector = in.Reference, strings.TrimSpace(in.Title), in.Description, in.Sector
 	s.OpenFrom, s.OpenUntil = in.OpenFrom, in.OpenUntil
+	s.AssessedRequirements = make([]string, len(in.AssessedRequirements))
+	for i, r := range in.AssessedRequirements {
+		s.AssessedRequirements[i] = strings.TrimSpace(r)
+	}
 }
+
+// MaxAssessedRequirements bounds what a buyer judges by hand: Open House admits on minimum
+// requirements, and a long list of judgements turns it into a selection.
+const MaxAssessedRequirements = 10
 
 // Edit changes a draft. Once published the run and requirements are public commitments:
 // changes then go through new terms versions or an earlier close.

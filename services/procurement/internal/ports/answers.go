@@ -24,8 +24,16 @@ func applicationAnswer(v domain.Application) procurementapi.Application {
 		Region:       v.Region,
 		SchemeID:     v.SchemeID,
 		Status:       procurementapi.ApplicationStatus(v.Status),
+		Statements:   v.Statements,
+		Decision:     convert.Pointer(v.Decision, decisionAnswer),
 		SubmittedAt:  v.SubmittedAt,
 	}
+}
+
+func decisionAnswer(v domain.Decision) procurementapi.Decision {
+	return procurementapi.Decision{By: v.By, At: v.At, Assessments: convert.Each(v.Assessments, func(a domain.Assessment) procurementapi.Decision_Assessments {
+		return procurementapi.Decision_Assessments{Requirement: a.Requirement, Met: a.Met, Reason: optional.Of(a.Reason)}
+	})}
 }
 
 func contractAnswer(v domain.Contract) procurementapi.Contract {
@@ -78,19 +86,20 @@ func productOfferAnswer(v domain.ProductOffer) procurementapi.ProductOffer {
 
 func schemeAnswer(v domain.Scheme) procurementapi.Scheme {
 	return procurementapi.Scheme{
-		Buyer:       v.Buyer,
-		ClosedAt:    v.ClosedAt,
-		Description: optional.Of(v.Description),
-		ID:          v.ID,
-		OpenFrom:    v.OpenFrom,
-		OpenUntil:   v.OpenUntil,
-		Products:    convert.Each(v.Products, productAnswer),
-		PublishedAt: v.PublishedAt,
-		Reference:   v.Reference,
-		Region:      v.Region,
-		Sector:      procurementapi.Sector(v.Sector),
-		Status:      procurementapi.SchemeStatus(v.Status),
-		Title:       v.Title,
+		AssessedRequirements: v.AssessedRequirements,
+		Buyer:                v.Buyer,
+		ClosedAt:             v.ClosedAt,
+		Description:          optional.Of(v.Description),
+		ID:                   v.ID,
+		OpenFrom:             v.OpenFrom,
+		OpenUntil:            v.OpenUntil,
+		Products:             convert.Each(v.Products, productAnswer),
+		PublishedAt:          v.PublishedAt,
+		Reference:            v.Reference,
+		Region:               v.Region,
+		Sector:               procurementapi.Sector(v.Sector),
+		Status:               procurementapi.SchemeStatus(v.Status),
+		Title:                v.Title,
 	}
 }
 

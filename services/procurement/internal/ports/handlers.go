@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/optional"
 
 	"github.com/gin-gonic/gin"
@@ -98,6 +99,15 @@ func (h *HTTP) apply(c *gin.Context) {
 		applicationResult(a, ct), err)
 }
 
+func (h *HTTP) decideApplication(c *gin.Context) {
+	in, ok := httpserver.Bind[procurementapi.DecisionInput](c)
+	if !ok {
+		return
+	}
+	a, ct, err := h.app.DecideApplication(c, principal(c), c.Param("applicationId"), convert.Each(in.Assessments, assessment))
+	httpserver.Respond(c, http.StatusOK, applicationResult(a, ct), err)
+}
+
 // admissionQuery reads the filters of the applications and contracts lists.
 func admissionQuery(c *gin.Context, extra ...string) (*httpserver.Query, app.AdmissionFilter) {
 	q := httpserver.ListQuery(c, append([]string{"schemeId", "providerKvk"}, extra...)...)
@@ -106,7 +116,8 @@ func admissionQuery(c *gin.Context, extra ...string) (*httpserver.Query, app.Adm
 }
 
 func (h *HTTP) listApplications(c *gin.Context) {
-	q, f := admissionQuery(c)
+	q, f := admissionQuery(c, "status")
+	f.InReview = q.OneOf("status", []string{string(domain.ApplicationInReview)}) != ""
 	if !q.OK() {
 		return
 	}

@@ -40,6 +40,7 @@ func (h *HTTP) Register(r *gin.Engine, api *gin.RouterGroup) {
 
 	api.GET("/applications", h.listApplications)
 	api.GET("/applications/:applicationId", h.getApplication)
+	api.POST("/applications/:applicationId/decision", buyer, h.decideApplication)
 	api.GET("/contracts", h.listContracts)
 	api.GET("/contracts/:contractId", h.getContract)
 	api.GET("/contracts/:contractId/audit", h.contractAudit)

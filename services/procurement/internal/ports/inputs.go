@@ -11,7 +11,11 @@ import (
 
 func schemeInput(in procurementapi.SchemeInput) domain.SchemeInput {
 	return domain.SchemeInput{Reference: in.Reference, Title: in.Title, Description: optional.Value(in.Description), Sector: domain.Sector(in.Sector),
-		OpenFrom: in.OpenFrom, OpenUntil: in.OpenUntil}
+		OpenFrom: in.OpenFrom, OpenUntil: in.OpenUntil, AssessedRequirements: optional.Value(in.AssessedRequirements)}
+}
+
+func assessment(in procurementapi.DecisionInput_Assessments) domain.Assessment {
+	return domain.Assessment{Met: in.Met, Reason: optional.Value(in.Reason)}
 }
 
 func productInput(in procurementapi.ProductInput) domain.ProductInput {
@@ -32,7 +36,7 @@ func termsInput(in procurementapi.TermsInput) domain.TermsInput {
 }
 
 func applicationInput(in procurementapi.ApplicationInput) domain.ApplicationInput {
-	out := domain.ApplicationInput{ProviderName: in.ProviderName, AcceptsConditions: in.AcceptsConditions}
+	out := domain.ApplicationInput{ProviderName: in.ProviderName, AcceptsConditions: in.AcceptsConditions, Statements: in.Statements}
 	if in.Products != nil {
 		out.Products = make([]domain.ProductOffer, len(in.Products))
 		for i, p := range in.Products {
