@@ -37,16 +37,26 @@ func decisionForm(a procurementapi.Application, sc procurementapi.Scheme, versio
 	return f
 }
 
-func (s *Server) reviewPage(c *gin.Context) {
-	r := s.req(c)
-	a, version, err := s.App.ApplicationVersion(r.ctx(), r.user(), c.Param("applicationId"))
+// application is the application the page judges, its version and its scheme; false when
+// the failure has been shown.
+func (s *Server) application(r *req) (procurementapi.Application, string, procurementapi.Scheme, bool) {
+	a, version, err := s.App.ApplicationVersion(r.ctx(), r.user(), r.c.Param("applicationId"))
 	if err != nil {
 		r.fail(err)
-		return
+		return a, "", procurementapi.Scheme{}, false
 	}
 	sc, err := s.App.Scheme(r.ctx(), r.user(), a.SchemeID)
 	if err != nil {
 		r.fail(err)
+		return a, "", sc, false
+	}
+	return a, version, sc, true
+}
+
+func (s *Server) reviewPage(c *gin.Context) {
+	r := s.req(c)
+	a, version, sc, ok := s.application(r)
+	if !ok {
 		return
 	}
 	if a.Status != "in_review" {
@@ -78,17 +88,11 @@ func (s *Server) showReview(r *req, a procurementapi.Application, sc procurement
 
 func (s *Server) decideApplication(c *gin.Context) {
 	r := s.req(c)
-	a, _, err := s.App.ApplicationVersion(r.ctx(), r.user(), c.Param("applicationId"))
-	if err != nil {
-		r.fail(err)
+	a, _, sc, ok := s.application(r)
+	if !ok {
 		return
 	}
-	sc, err := s.App.Scheme(r.ctx(), r.user(), a.SchemeID)
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	version := r.form("version")
+	version := r.form("version") // the version the buyer judged, not the one now
 	f := decisionForm(a, sc, version)
 	var names []string
 	for _, fl := range f.Fields {
