@@ -9,9 +9,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/messaging"
+	"github.com/werkregio/platform/services/kit/store"
 )
 
 // Rule says who may use an operation.
@@ -49,6 +52,7 @@ var CommonRules = map[string]Rule{
 	"discardParkedEvents":   {Roles: []auth.Role{auth.RoleAdmin}},
 	"rebuildView":           {Roles: []auth.Role{auth.RoleAdmin}},
 	"listDeadLetters":       {Roles: []auth.Role{auth.RoleAdmin}},
+	"getDeadLetter":         {Roles: []auth.Role{auth.RoleAdmin}},
 	"replayDeadLetters":     {Roles: []auth.Role{auth.RoleAdmin}},
 	"discardDeadLetter":     {Roles: []auth.Role{auth.RoleAdmin}},
 	"getOpenAPIDocument":    {Public: true},
@@ -63,6 +67,28 @@ var OwnOrgs = map[auth.Role]string{auth.RoleBuyer: "gemeente-groningen", auth.Ro
 // OtherOrgs are organisations of the same region that own none of the fixtures.
 var OtherOrgs = map[auth.Role]string{auth.RoleBuyer: "gemeente-assen", auth.RoleWorkCoach: "uwv-groningen", auth.RoleFinance: "uwv-groningen",
 	auth.RoleProvider: "23456789", auth.RoleCoordinator: "werkplein-oost", auth.RoleAdmin: "regio-oost", auth.RoleContractor: "99887766"}
+
+// deadLetterFixture keeps a dead letter in the service's store for the administrators'
+// operations on one (the common part of every service's matrix).
+func deadLetterFixture(t *testing.T, r *Running) string {
+	t.Helper()
+	const group = "access-matrix"
+	if err := r.Platform.Store.KeepDeadLetter(t.Context(), messaging.DeadLetter{Group: group, Topic: "access-matrix.fixture", Offset: 1,
+		Reason: "a fixture of the access matrix", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	open, err := r.Platform.Store.DeadLetters(t.Context(), store.DeadLetterOpen, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range open {
+		if d.Group == group {
+			return d.ID
+		}
+	}
+	t.Fatal("the access matrix's dead letter was not kept")
+	return ""
+}
 
 // CheckAccessMatrix calls every operation of the document with every role, of this region
 // and another, of the resource's own organisation and another, and checks the policy: a
@@ -85,6 +111,13 @@ func (p *Platform) CheckAccessMatrix(t *testing.T, r *Running, raw []byte, refs 
 	}
 	if m.Other == nil {
 		m.Other = OtherOrgs
+	}
+	if _, ok := m.Params["deadLetterId"]; !ok {
+		m.Params = maps.Clone(m.Params)
+		if m.Params == nil {
+			m.Params = map[string]string{}
+		}
+		m.Params["deadLetterId"] = deadLetterFixture(t, r)
 	}
 	param := regexp.MustCompile(`\{([^}]+)\}`)
 	checked := 0

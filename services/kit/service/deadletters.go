@@ -41,6 +41,13 @@ func (p *Platform) mountDeadLetters(g *gin.RouterGroup) {
 		items, err := p.Store.DeadLetters(c, status, q.Page.Limit)
 		httpserver.RespondPage(c, paging.Page[store.DeadLetterSummary]{Items: items}, err)
 	})
+	g.GET("/dead-letters/:deadLetterId", func(c *gin.Context) {
+		_, d, err := p.Store.DeadLetter(c, c.Param("deadLetterId"))
+		if errors.Is(err, store.ErrNoDeadLetter) {
+			err = rules.ErrNotFound
+		}
+		httpserver.Respond(c, http.StatusOK, d, err)
+	})
 	g.POST("/dead-letters/replay", func(c *gin.Context) {
 		body, ok := httpserver.Bind[commonapi.ReplayDeadLettersJSONBody](c)
 		if !ok {

@@ -79,6 +79,17 @@ func TestADeadLetterIsSeenReplayedAfterTheFixOrDiscarded(t *testing.T) {
 	expect(t, "discard", e.r.Call(t, e.admin, "POST", "/api/v1/admin/dead-letters/discard", obj{"id": byID["/hr/nobody"].ID, "reason": "unknown system; reported to the employer"}, nil), 204)
 	expect(t, "replay a discarded one", e.r.Call(t, e.admin, "POST", "/api/v1/admin/dead-letters/replay", obj{"id": byID["/hr/nobody"].ID}, nil), 409)
 	expect(t, "replay an unknown one", e.r.Call(t, e.admin, "POST", "/api/v1/admin/dead-letters/replay", obj{"id": "nope"}, nil), 404)
+	// one dead letter on its own, as the page that decides on it reads it
+	var one struct {
+		ID, Status string
+		Outcome    *struct{ Reason string }
+	}
+	expect(t, "one dead letter", e.r.Call(t, e.admin, "GET", "/api/v1/admin/dead-letters/"+byID["/hr/nobody"].ID, nil, &one), 200)
+	if one.ID != byID["/hr/nobody"].ID || one.Status != "discarded" || one.Outcome == nil || one.Outcome.Reason == "" {
+		t.Fatalf("the dead letter on its own: %+v", one)
+	}
+	expect(t, "an unknown dead letter", e.r.Call(t, e.admin, "GET", "/api/v1/admin/dead-letters/nope", nil, nil), 404)
+	expect(t, "a work coach reads one", e.r.Call(t, e.coach, "GET", "/api/v1/admin/dead-letters/"+byID["/hr/nobody"].ID, nil, nil), 403)
 	if open := e.deadLetters(t, "open"); len(open) != 0 {
 		t.Fatalf("open after replay and discard: %+v", open)
 	}

@@ -230,7 +230,7 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	}
 	fmt.Printf("  %-12s %s\n  %-12s %s\n", "kafka", ready.Kafka, "mongodb", ready.Mongo)
 	if mail != nil {
-		fmt.Printf("  %-12s %s   (the e-mails SROI sends, SMTP on %s)\n", "mailpit", mail.web, mail.smtp)
+		fmt.Printf("  %-12s %s   (the e-mails the platform sends: SROI, finance, providers; SMTP on %s)\n", "mailpit", mail.web, mail.smtp)
 	}
 	fmt.Printf("  %-12s %s   (the regional portal: open it, choose a demo user of any role, one click)\n", "portal", portalURL)
 	fmt.Printf("  %-12s %s   (OpenID Connect: one demo user per role, one click; client %q)\n", "sign-in", signIn, portalClientID)

@@ -13,6 +13,11 @@ func (p *Portal) DeadLetters(ctx context.Context, u User, service string, limit 
 	return list[commonapi.DeadLetter](ctx, p, u.call(service, "/api/v1/admin/dead-letters", url.Values{"limit": {strconv.Itoa(limit)}}))
 }
 
+// DeadLetter is one dead letter of a service, with the reason it was refused.
+func (p *Portal) DeadLetter(ctx context.Context, u User, service, id string) (commonapi.DeadLetter, error) {
+	return get[commonapi.DeadLetter](ctx, p, u.call(service, "/api/v1/admin/dead-letters/"+url.PathEscape(id), nil))
+}
+
 // ReplayDeadLetters hands one dead letter (or, id "", all) back to its service.
 func (p *Portal) ReplayDeadLetters(ctx context.Context, u User, service, id, key string) (commonapi.ReplayOutcome, error) {
 	body := map[string]any{"id": id}

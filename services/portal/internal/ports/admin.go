@@ -1,7 +1,9 @@
 package ports
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -107,17 +109,16 @@ func (s *Server) discardForm(c *gin.Context) {
 		r.forbidden()
 		return
 	}
-	page, err := s.App.DeadLetters(r.ctx(), r.user(), svc, 500)
+	d, err := s.App.DeadLetter(r.ctx(), r.user(), svc, id)
+	var e *app.Error
+	if errors.As(err, &e) && e.Status == http.StatusNotFound || err == nil && d.Status != "open" {
+		r.done("Dit bericht is al opnieuw verwerkt of verwijderd.", deadLettersPage+"#"+svc)
+		return
+	}
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	i := slices.IndexFunc(page.Items, func(d commonapi.DeadLetter) bool { return d.ID == id })
-	if i < 0 {
-		r.done("Dit bericht is al opnieuw verwerkt of verwijderd.", deadLettersPage+"#"+svc)
-		return
-	}
-	d := page.Items[i]
 	p := r.page("Bericht verwijderen", "Een verwijderd bericht telt niet mee en kan niet meer opnieuw worden verwerkt. Uw naam en de reden blijven bij het bericht bewaard.")
 	p.Crumbs = []web.Link{{Label: "Onverwerkte berichten", Href: deadLettersPage}}
 	p.Blocks = []web.Block{{Facts: []web.Fact{{Term: "Dienst", Value: serviceName[svc]}, {Term: "Bericht", Value: d.Type + " (" + d.EventID + ")"},

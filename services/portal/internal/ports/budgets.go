@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -81,10 +82,13 @@ func (s *Server) openBudget(c *gin.Context) {
 		})
 }
 
-// budgetChangeForms are the top-up and the reduction of the budget page, on its version.
-func budgetChangeForms(id, version string) []web.Block {
+// budgetChangeForms are the top-up and the reduction of the budget page, on its version,
+// with the granted amount the page showed.
+func budgetChangeForms(b paymentsapi.Budget, version string) []web.Block {
+	id := b.ID
 	form := func(change, submit string) *web.Form {
-		return &web.Form{Action: budgetPath(id) + "/" + change, Submit: submit, Key: session.RandomToken(), Hidden: map[string]string{"version": version},
+		return &web.Form{Action: budgetPath(id) + "/" + change, Submit: submit, Key: session.RandomToken(),
+			Hidden: map[string]string{"version": version, "granted": strconv.FormatInt(b.GrantedCents, 10)},
 			Fields: []web.Field{{Name: "amount", Label: "Bedrag (euro)", Required: true},
 				{Name: "reason", Label: "Reden", Required: true, Hint: "Het besluit of de brief van de financieringsbron."}}}
 	}
@@ -104,7 +108,7 @@ func (s *Server) changeBudget(change, api, done string) gin.HandlerFunc {
 			r.done("Niet verwerkt: vul een bedrag en een reden in.", budgetPath(id)+"#"+change)
 			return
 		}
-		b, err := s.App.ChangeBudget(r.ctx(), r.user(), id, api, r.form("version"), r.form("key"), body)
+		b, err := s.changeOnLatest(r, id, api, body)
 		if isRefusal(err) {
 			r.done("Niet verwerkt: "+refusal(err), budgetPath(id)+"#"+change)
 			return
@@ -114,6 +118,25 @@ func (s *Server) changeBudget(change, api, done string) gin.HandlerFunc {
 			return
 		}
 		r.done(done+" Toegekend is nu "+web.Euro(b.GrantedCents)+", vrij "+web.Euro(b.FreeCents)+".", budgetPath(id))
+	}
+}
+
+// changeOnLatest tops up or reduces on the version the page showed. A budget's version moves
+// with every tranche it books; when the granted amount is still the one the page showed, no
+// one else changed the grant, and the change is made on the newer version (its own key still
+// makes it once).
+func (s *Server) changeOnLatest(r *req, id, api string, body paymentsapi.TopUpInput) (paymentsapi.Budget, error) {
+	version, key, granted := r.form("version"), r.form("key"), r.form("granted")
+	for attempt := 0; ; attempt++ {
+		b, err := s.App.ChangeBudget(r.ctx(), r.user(), id, api, version, key, body)
+		if !isStale(err) || attempt == 3 {
+			return b, err
+		}
+		now, v, again := s.App.BudgetVersion(r.ctx(), r.user(), id)
+		if again != nil || strconv.FormatInt(now.GrantedCents, 10) != granted {
+			return b, err // another officer changed the grant: the user sees it first
+		}
+		version = v
 	}
 }
 

@@ -177,7 +177,7 @@ func (s *Server) budget(c *gin.Context) {
 	}
 	p.Blocks = append(p.Blocks, web.Block{Heading: "Prognose", Chart: forecastChart(f), Table: t})
 	if r.has(auth.RoleFinance) {
-		p.Blocks = append(p.Blocks, budgetChangeForms(b.ID, version)...)
+		p.Blocks = append(p.Blocks, budgetChangeForms(b, version)...)
 	}
 	r.show(p)
 }

@@ -1,6 +1,9 @@
 package ports
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -21,7 +24,7 @@ func partiesPath(projectID string) string {
 var partyRoles = []struct{ name, label string }{{"buyer", "de inkoper"}, {"contractor", "de opdrachtnemer"}, {"werkplein", "het werkplein"}}
 
 func partiesForm(pr sroiapi.Project, version string) *web.Form {
-	f := &web.Form{Action: partiesPath(pr.ID), Submit: "Betrokkenen vastleggen", Hidden: map[string]string{"version": version}}
+	f := &web.Form{Action: partiesPath(pr.ID), Submit: "Betrokkenen vastleggen", Hidden: map[string]string{"version": version, "shown": partiesPrint(pr.Parties)}}
 	current := map[string]sroiapi.Contact{"buyer": pr.Parties.Buyer, "contractor": pr.Parties.Contractor, "werkplein": pr.Parties.Werkplein}
 	for _, p := range partyRoles {
 		f.Fields = append(f.Fields,
@@ -48,7 +51,9 @@ func (s *Server) showParties(r *req, pr sroiapi.Project, f *web.Form, problem *w
 }
 
 // setParties sends the parties on the version the form was made from; sent twice, the
-// second finds the version moved on and the parties as sent, the same outcome.
+// second finds the version moved on and the parties as sent, the same outcome. A project's
+// version also moves when the platform recomputes its progress: when the parties are still
+// those the page showed, nobody else changed them and they are sent on the new version.
 func (s *Server) setParties(c *gin.Context) {
 	r := s.req(c)
 	pr, _, err := s.App.ProjectVersion(r.ctx(), r.user(), c.Param("projectId"))
@@ -72,18 +77,38 @@ func (s *Server) setParties(c *gin.Context) {
 		return c
 	}
 	body := sroiapi.Parties{Buyer: contact("buyer"), Contractor: contact("contractor"), Werkplein: contact("werkplein")}
-	version := r.form("version")
-	submit(r, in, partiesForm(pr, version), func(f *web.Form, p *web.Problem, status int) { s.showParties(r, pr, f, p, status) },
+	version, shown := r.form("version"), r.form("shown")
+	f := partiesForm(pr, version)
+	f.Hidden["shown"] = shown
+	submit(r, in, f, func(f *web.Form, p *web.Problem, status int) { s.showParties(r, pr, f, p, status) },
 		func(string) (sroiapi.Project, error) {
-			after, err := s.App.SetParties(r.ctx(), r.user(), pr.ID, version, body)
-			if isStale(err) {
-				if now, _, again := s.App.ProjectVersion(r.ctx(), r.user(), pr.ID); again == nil && sameParties(now.Parties, body) {
-					return now, nil
+			for attempt := 0; ; attempt++ {
+				after, err := s.App.SetParties(r.ctx(), r.user(), pr.ID, version, body)
+				if !isStale(err) || attempt == 3 {
+					return after, err
 				}
+				now, v, again := s.App.ProjectVersion(r.ctx(), r.user(), pr.ID)
+				switch {
+				case again != nil:
+					return after, err
+				case sameParties(now.Parties, body):
+					return now, nil
+				case partiesPrint(now.Parties) != shown:
+					return after, err // someone else changed the parties: the user sees theirs first
+				}
+				version = v
 			}
-			return after, err
 		},
 		func(sroiapi.Project) { r.done("Betrokkenen vastgelegd.", "/sroi/projecten/"+url.PathEscape(pr.ID)) })
+}
+
+// partiesPrint is a fingerprint of the parties a page showed.
+func partiesPrint(p sroiapi.Parties) string {
+	h := sha256.New()
+	for _, c := range []sroiapi.Contact{p.Buyer, p.Contractor, p.Werkplein} {
+		fmt.Fprintf(h, "%q %q\n", optional.Value(c.Name), optional.Value(c.Email))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 func sameParties(a, b sroiapi.Parties) bool {
