@@ -17,7 +17,7 @@ import (
 
 // ruleCalls are the constructors of what a service tells a person (kit/rules), with the
 // position of their template.
-var ruleCalls = map[string]int{"Check": 2, "Invalid": 1, "State": 0, "BadQuery": 1, "Forbid": 0, "because": 0, "NewHold": 1, "Reject": 0}
+var ruleCalls = map[string]int{"Check": 2, "Invalid": 1, "State": 0, "BadQuery": 1, "Forbid": 0, "because": 0, "NewHold": 1, "Reject": 0, "TooMany": 1, "Unavailable": 1}
 
 // identCalls are a package's own helpers, called by name alone, and where their template is.
 var identCalls = map[string]int{"hold": 1, "reject": 0, "said": 2}

@@ -42,6 +42,7 @@ const (
 	ProblemCodePreconditionFailed   ProblemCode = "precondition-failed"
 	ProblemCodePreconditionRequired ProblemCode = "precondition-required"
 	ProblemCodeTooLarge             ProblemCode = "too-large"
+	ProblemCodeTooManyRequests      ProblemCode = "too-many-requests"
 	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
 	ProblemCodeUnavailable          ProblemCode = "unavailable"
 	ProblemCodeUnsupportedMediaType ProblemCode = "unsupported-media-type"
@@ -73,6 +74,8 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeTooLarge:
 		return true
+	case ProblemCodeTooManyRequests:
+		return true
 	case ProblemCodeUnauthorized:
 		return true
 	case ProblemCodeUnavailable:
@@ -99,6 +102,7 @@ const (
 	ProblemTypeHTTPSWerkregioNlProblemsPreconditionFailed   ProblemType = "https://werkregio.nl/problems/precondition-failed"
 	ProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired ProblemType = "https://werkregio.nl/problems/precondition-required"
 	ProblemTypeHTTPSWerkregioNlProblemsTooLarge             ProblemType = "https://werkregio.nl/problems/too-large"
+	ProblemTypeHTTPSWerkregioNlProblemsTooManyRequests      ProblemType = "https://werkregio.nl/problems/too-many-requests"
 	ProblemTypeHTTPSWerkregioNlProblemsUnauthorized         ProblemType = "https://werkregio.nl/problems/unauthorized"
 	ProblemTypeHTTPSWerkregioNlProblemsUnavailable          ProblemType = "https://werkregio.nl/problems/unavailable"
 	ProblemTypeHTTPSWerkregioNlProblemsUnsupportedMediaType ProblemType = "https://werkregio.nl/problems/unsupported-media-type"
@@ -129,6 +133,8 @@ func (e ProblemType) Valid() bool {
 	case ProblemTypeHTTPSWerkregioNlProblemsPreconditionRequired:
 		return true
 	case ProblemTypeHTTPSWerkregioNlProblemsTooLarge:
+		return true
+	case ProblemTypeHTTPSWerkregioNlProblemsTooManyRequests:
 		return true
 	case ProblemTypeHTTPSWerkregioNlProblemsUnauthorized:
 		return true
@@ -295,7 +301,8 @@ type Problem struct {
 	// not-found (404); method-not-allowed (405); conflict (409) the state does not allow it;
 	// idempotency-key-in-use (409); precondition-failed (412); too-large (413);
 	// unsupported-media-type (415); validation (422) each broken rule in errors;
-	// idempotency-key-reused (422); precondition-required (428); internal (500) quote the
+	// idempotency-key-reused (422); precondition-required (428); too-many-requests (429)
+	// retry after the Retry-After header's seconds; internal (500) quote the
 	// traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 	// reached now (the identity provider's keys, the store, the broker): retry after the
 	// Retry-After header's seconds.
@@ -326,7 +333,8 @@ type ProblemCode string
 // not-found (404); method-not-allowed (405); conflict (409) the state does not allow it;
 // idempotency-key-in-use (409); precondition-failed (412); too-large (413);
 // unsupported-media-type (415); validation (422) each broken rule in errors;
-// idempotency-key-reused (422); precondition-required (428); internal (500) quote the
+// idempotency-key-reused (422); precondition-required (428); too-many-requests (429)
+// retry after the Retry-After header's seconds; internal (500) quote the
 // traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 // reached now (the identity provider's keys, the store, the broker): retry after the
 // Retry-After header's seconds.

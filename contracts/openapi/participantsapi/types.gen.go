@@ -193,6 +193,54 @@ func (e Status) Valid() bool {
 	}
 }
 
+// Defines values for SupportRequestInputSituation.
+const (
+	SupportRequestInputSituationAtRiskOfDismissal SupportRequestInputSituation = "at_risk_of_dismissal"
+	SupportRequestInputSituationBenefit           SupportRequestInputSituation = "benefit"
+	SupportRequestInputSituationCompanyClosing    SupportRequestInputSituation = "company_closing"
+	SupportRequestInputSituationJobSeeker         SupportRequestInputSituation = "job_seeker"
+	SupportRequestInputSituationNoBenefit         SupportRequestInputSituation = "no_benefit"
+	SupportRequestInputSituationWorking           SupportRequestInputSituation = "working"
+)
+
+// Valid indicates whether the value is a known member of the SupportRequestInputSituation enum.
+func (e SupportRequestInputSituation) Valid() bool {
+	switch e {
+	case SupportRequestInputSituationAtRiskOfDismissal:
+		return true
+	case SupportRequestInputSituationBenefit:
+		return true
+	case SupportRequestInputSituationCompanyClosing:
+		return true
+	case SupportRequestInputSituationJobSeeker:
+		return true
+	case SupportRequestInputSituationNoBenefit:
+		return true
+	case SupportRequestInputSituationWorking:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SupportRequestReceivedStatus.
+const (
+	SupportRequestReceivedStatusConfirmed   SupportRequestReceivedStatus = "confirmed"
+	SupportRequestReceivedStatusUnconfirmed SupportRequestReceivedStatus = "unconfirmed"
+)
+
+// Valid indicates whether the value is a known member of the SupportRequestReceivedStatus enum.
+func (e SupportRequestReceivedStatus) Valid() bool {
+	switch e {
+	case SupportRequestReceivedStatusConfirmed:
+		return true
+	case SupportRequestReceivedStatusUnconfirmed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TargetGroup.
 const (
 	TargetGroupDoelgroepregister TargetGroup = "doelgroepregister"
@@ -600,7 +648,8 @@ type Problem struct {
 	// not-found (404); method-not-allowed (405); conflict (409) the state does not allow it;
 	// idempotency-key-in-use (409); precondition-failed (412); too-large (413);
 	// unsupported-media-type (415); validation (422) each broken rule in errors;
-	// idempotency-key-reused (422); precondition-required (428); internal (500) quote the
+	// idempotency-key-reused (422); precondition-required (428); too-many-requests (429)
+	// retry after the Retry-After header's seconds; internal (500) quote the
 	// traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 	// reached now (the identity provider's keys, the store, the broker): retry after the
 	// Retry-After header's seconds.
@@ -646,6 +695,36 @@ type Status string
 
 // StatusCounts Enrolments per status
 type StatusCounts map[string]int
+
+// SupportRequestInput defines model for SupportRequestInput.
+type SupportRequestInput struct {
+	// Consent The person agrees that the team uses these data for this request, and erases them after the retention stated
+	Consent      bool    `json:"consent"`
+	Email        string  `json:"email"`
+	Municipality *string `json:"municipality,omitempty"`
+	Name         string  `json:"name"`
+	Phone        *string `json:"phone,omitempty"`
+
+	// Question What the person asks help with, in their words
+	Question  string                         `json:"question"`
+	Situation []SupportRequestInputSituation `json:"situation"`
+
+	// Website Left empty by people (a field they do not see); a filled one is a bot's, and nothing is stored
+	Website *string `json:"website,omitempty"`
+}
+
+// SupportRequestInputSituation defines model for SupportRequestInput.Situation.
+type SupportRequestInputSituation string
+
+// SupportRequestReceived defines model for SupportRequestReceived.
+type SupportRequestReceived struct {
+	// RetentionMonths How long the request and its personal data are kept after it is closed
+	RetentionMonths *int                         `json:"retentionMonths,omitempty"`
+	Status          SupportRequestReceivedStatus `json:"status"`
+}
+
+// SupportRequestReceivedStatus defines model for SupportRequestReceived.Status.
+type SupportRequestReceivedStatus string
 
 // TargetGroup defines model for TargetGroup.
 type TargetGroup string
@@ -1116,6 +1195,11 @@ type ReplacePartnerKeysParams struct {
 	IfMatch CommonIfMatch `json:"If-Match"`
 }
 
+// ConfirmSupportRequestJSONBody defines parameters for ConfirmSupportRequest.
+type ConfirmSupportRequestJSONBody struct {
+	Token string `json:"token"`
+}
+
 // PraktijkverklaringReport200JSONResponseBody defines parameters for PraktijkverklaringReport.
 type PraktijkverklaringReport200JSONResponseBody struct {
 	BBLTotal        int            `json:"bblTotal"`
@@ -1194,6 +1278,12 @@ type RegisterPartnerSourceJSONRequestBody = PartnerSourceInput
 
 // ReplacePartnerKeysJSONRequestBody defines body for ReplacePartnerKeys for application/json ContentType.
 type ReplacePartnerKeysJSONRequestBody ReplacePartnerKeysJSONBody
+
+// AskForSupportJSONRequestBody defines body for AskForSupport for application/json ContentType.
+type AskForSupportJSONRequestBody = SupportRequestInput
+
+// ConfirmSupportRequestJSONRequestBody defines body for ConfirmSupportRequest for application/json ContentType.
+type ConfirmSupportRequestJSONRequestBody ConfirmSupportRequestJSONBody
 
 // Getter for additional properties for PublicKeySet_Keys. Returns the specified
 // element and whether it was found

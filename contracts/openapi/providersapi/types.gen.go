@@ -324,7 +324,8 @@ type Problem struct {
 	// not-found (404); method-not-allowed (405); conflict (409) the state does not allow it;
 	// idempotency-key-in-use (409); precondition-failed (412); too-large (413);
 	// unsupported-media-type (415); validation (422) each broken rule in errors;
-	// idempotency-key-reused (422); precondition-required (428); internal (500) quote the
+	// idempotency-key-reused (422); precondition-required (428); too-many-requests (429)
+	// retry after the Retry-After header's seconds; internal (500) quote the
 	// traceId when reporting it; unavailable (503) a dependency the request needs cannot be
 	// reached now (the identity provider's keys, the store, the broker): retry after the
 	// Retry-After header's seconds.

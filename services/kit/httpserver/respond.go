@@ -3,6 +3,7 @@ package httpserver
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/werkregio/platform/services/kit/convert"
 
@@ -20,7 +21,15 @@ func Problem(c *gin.Context, err error) {
 	var se *rules.StateError
 	var fb *rules.Forbidden
 	var qe *rules.QueryError
+	var busy *rules.Busy
 	switch {
+	case errors.As(err, &busy):
+		c.Header("Retry-After", strconv.Itoa(max(1, int(busy.RetryAfter.Seconds()))))
+		kind := problem.KindTooManyRequests
+		if busy.Unavailable {
+			kind = problem.KindUnavailable
+		}
+		Fail(c, kind.New(busy.Reason).Because(busy.Message.Code, busy.Message.Params))
 	case errors.As(err, &qe):
 		p := problem.BadRequest("A query parameter cannot be used.")
 		p.Errors = []problem.FieldError{{Field: qe.Param, Reason: qe.Reason, Rule: qe.Message.Code, Params: qe.Message.Params}}

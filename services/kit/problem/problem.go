@@ -85,6 +85,7 @@ var (
 	KindValidation           = kind("validation", http.StatusUnprocessableEntity, "Invalid input")
 	KindIdempotencyKeyReused = kind("idempotency-key-reused", http.StatusUnprocessableEntity, "Idempotency key used for another request")
 	KindPreconditionRequired = kind("precondition-required", http.StatusPreconditionRequired, "If-Match required")
+	KindTooManyRequests      = kind("too-many-requests", http.StatusTooManyRequests, "Too many requests")
 	KindInternal             = kind("internal", http.StatusInternalServerError, "Internal error")
 	KindUnavailable          = kind("unavailable", http.StatusServiceUnavailable, "Temporarily unavailable")
 )

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/werkregio/platform/contracts/messages"
 )
@@ -81,6 +82,27 @@ func (e *StateError) Error() string { return e.Reason }
 // State builds a StateError.
 func State(format string, args ...any) error {
 	return &StateError{Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...)}
+}
+
+// Busy is a request the service does not take now (HTTP 429, or 503 when the service
+// cannot take any such request at the moment): the caller tries again after RetryAfter.
+type Busy struct {
+	Reason      string
+	Message     messages.Message
+	RetryAfter  time.Duration
+	Unavailable bool
+}
+
+func (e *Busy) Error() string { return e.Reason }
+
+// TooMany builds a Busy of too many requests.
+func TooMany(retryAfter time.Duration, format string, args ...any) error {
+	return &Busy{Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...), RetryAfter: retryAfter}
+}
+
+// Unavailable builds a Busy of a service that cannot take the request at the moment.
+func Unavailable(retryAfter time.Duration, format string, args ...any) error {
+	return &Busy{Reason: fmt.Sprintf(format, args...), Message: messages.Of(format, args...), RetryAfter: retryAfter, Unavailable: true}
 }
 
 // Rejected is input from a partner topic that the platform cannot accept: it goes to the

@@ -21,6 +21,8 @@ var (
 // participantsAccess is who may do what: every operation of the document has a rule.
 var participantsAccess = map[string]kittest.Rule{
 	"listParticipants":         {Roles: guidance, OwnOrg: coachOnly},
+	"askForSupport":            {Public: true},
+	"confirmSupportRequest":    {Public: true},
 	"registerParticipant":      {Roles: guidance},
 	"searchParticipantByBsn":   {Roles: guidance, OwnOrg: coachOnly},
 	"getParticipant":           {Roles: guidance, OwnOrg: coachOnly},

@@ -3,6 +3,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/werkregio/platform/services/kit/messaging"
@@ -39,6 +40,10 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	}
 	retentionInterval := env.Duration("RETENTION_CHECK_INTERVAL", 24*time.Hour)
 	personKey := env.String("PERSON_PSEUDONYM_KEY", "")
+	supportSettings := app.SupportSettings{PerHour: env.Int("RMT_REQUESTS_PER_HOUR", 200, 1, 100_000),
+		RetentionMonths: env.Int("RMT_RETENTION_MONTHS", 12, 1, 120), PortalURL: strings.TrimSuffix(env.URL("PORTAL_URL", ""), "/")}
+	eraseEvery := env.Duration("RMT_UNCONFIRMED_CHECK_INTERVAL", time.Hour)
+	outbox := p.Outbox("rmt@"+p.Config.Region+".werkregio.nl", clock)
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -64,8 +69,11 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 		Attendance: adapters.NewAttendance(p.DB),
 		Vault:      vault,
 		Pseudonyms: pseudonyms,
-	}, p.Config.Region).WithClock(clock)
-	ports.NewHTTP(svc, p.Config.Region).Register(p.API)
+	}, p.Config.Region).WithClock(clock).WithSupport(adapters.NewSupportRequests(p.DB), outbox, supportSettings)
+	h := ports.NewHTTP(svc, p.Config.Region)
+	h.Register(p.API)
+	h.RegisterPublic(p.Engine, p.Config.RequestTimeout)
+	p.AddCountingJob("support-requests-unconfirmed", eraseEvery, "unconfirmed support requests erased", "requests", svc.EraseUnconfirmed)
 	p.AddCountingJob("sustainability-check", interval, "placements became sustainable", "enrolments", func(ctx context.Context) (int, error) { return svc.CheckSustainable(ctx, clock()) })
 	p.AddCountingJob("retention-check", retentionInterval, "personal data erased by the retention rules", "participants", func(ctx context.Context) (int, error) { return svc.CheckRetention(ctx, clock(), retention) })
 	for _, c := range []func(*app.Service) messaging.ConsumerConfig{ports.Offers, ports.Attendance, ports.Placements} {

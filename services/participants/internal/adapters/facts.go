@@ -22,6 +22,9 @@ var Indexes = []store.Index{
 	{Collection: "seats", Model: mongo.IndexModel{Keys: bson.D{{Key: "start", Value: 1}}}},
 	{Collection: "attendance", Model: mongo.IndexModel{Keys: bson.D{{Key: "enrolmentId", Value: 1}}}},
 	{Collection: attendanceDays, Model: mongo.IndexModel{Keys: bson.D{{Key: "enrolmentId", Value: 1}, {Key: "date", Value: 1}}}},
+	{Collection: supportRequests, Model: mongo.IndexModel{Keys: bson.D{{Key: "tokenHash", Value: 1}}, Options: options.Index().SetUnique(true)}},
+	{Collection: supportRequests, Model: mongo.IndexModel{Keys: bson.D{{Key: "submittedAt", Value: 1}}}},
+	{Collection: supportRequests, Model: mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "submittedAt", Value: 1}}}},
 }
 
 // Seats are one document per place: _id = start|n. Inserting a taken place fails on the

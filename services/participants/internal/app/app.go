@@ -142,6 +142,7 @@ type Service struct {
 	pseudonyms Pseudonyms
 	region     string
 	now        func() time.Time
+	support    support
 }
 
 // Deps are the adapters the application needs.

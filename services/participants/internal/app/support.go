@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"time"
+
+	"github.com/werkregio/platform/contracts/messages"
+	"github.com/werkregio/platform/services/kit/mail"
+	"github.com/werkregio/platform/services/kit/rules"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// SupportRequests keeps the regional mobility team's requests.
+type SupportRequests interface {
+	Add(ctx context.Context, r *domain.SupportRequest) error
+	// SubmittedSince counts the requests submitted at or after since (confirmed or not).
+	SubmittedSince(ctx context.Context, since time.Time) (int64, error)
+	ByTokenHash(ctx context.Context, hash string) (*domain.SupportRequest, error)
+	Confirm(ctx context.Context, id string, at time.Time) error
+	// EraseUnconfirmed removes the requests submitted before and never confirmed.
+	EraseUnconfirmed(ctx context.Context, before time.Time) (int, error)
+}
+
+// Mailbox keeps e-mails until they are sent, one per cause (kit/mail's outbox).
+type Mailbox interface {
+	Queue(ctx context.Context, m mail.Mail) (bool, error)
+	Sends() bool
+}
+
+// SupportSettings are the region's settings of the public request page.
+type SupportSettings struct {
+	// PerHour is how many requests the region takes in an hour, from everyone together.
+	PerHour int
+	// RetentionMonths is how long a closed request's personal data are kept (the consent says so).
+	RetentionMonths int
+	// PortalURL is where the confirmation link leads (the portal's page that confirms).
+	PortalURL string
+}
+
+type support struct {
+	requests SupportRequests
+	mail     Mailbox
+	settings SupportSettings
+}
+
+// WithSupport lets the service take the RMT's support requests.
+func (s *Service) WithSupport(requests SupportRequests, m Mailbox, settings SupportSettings) *Service {
+	s.support = support{requests: requests, mail: m, settings: settings}
+	return s
+}
+
+// AskForSupport takes a resident's request and e-mails the link that confirms it. A filled
+// honeypot field stores nothing and answers the same. Past the hour's limit, or without
+// e-mail to confirm with, nothing is taken.
+func (s *Service) AskForSupport(ctx context.Context, region string, in domain.SupportRequestInput, honeypot string) (int, error) {
+	if region != s.region || s.support.requests == nil {
+		return 0, rules.ErrNotFound
+	}
+	if honeypot != "" {
+		return s.support.settings.RetentionMonths, nil
+	}
+	if s.support.mail == nil || !s.support.mail.Sends() || s.support.settings.PortalURL == "" {
+		return 0, rules.Unavailable(time.Hour, "support requests are not taken now: the region sends no e-mail to confirm them")
+	}
+	now := s.now()
+	n, err := s.support.requests.SubmittedSince(ctx, now.Add(-time.Hour))
+	if err != nil {
+		return 0, err
+	}
+	if n >= int64(s.support.settings.PerHour) {
+		return 0, rules.TooMany(10*time.Minute, "the team takes no more requests this hour; try again later")
+	}
+	token := secret(24)
+	r, err := domain.NewSupportRequest("req-"+secret(9), s.region, in, token, s.support.settings.RetentionMonths, now)
+	if err != nil {
+		return 0, err
+	}
+	// the e-mail first: a request kept without its link could never be confirmed
+	if _, err := s.support.mail.Queue(ctx, confirmationMail(r, s.support.settings.PortalURL+"/hulp/bevestigen?code="+token)); err != nil {
+		return 0, err
+	}
+	return r.RetentionMonths, s.support.requests.Add(ctx, r)
+}
+
+func confirmationMail(r *domain.SupportRequest, link string) mail.Mail {
+	return mail.Mail{Cause: "support-request/" + r.Region + "/" + r.ID + "/confirm", To: []string{r.Email},
+		Title: messages.Of("Confirm your question to the regional mobility team"),
+		Paragraphs: []messages.Message{
+			messages.Of("You asked the regional mobility team for help. Confirm your question with the link below within 48 hours; then an adviser contacts you."),
+			messages.Of("The team uses your data for this question only and erases them %d months after it is answered.", r.RetentionMonths),
+			messages.Of("Did you not ask anything? Then ignore this e-mail: without confirmation your data are erased after 48 hours."),
+		},
+		Link: link, LinkLabel: "Vraag bevestigen",
+		Why:  "Dit bericht is verstuurd door het regionaal mobiliteitsteam omdat dit e-mailadres bij een hulpvraag is opgegeven."}
+}
+
+// ConfirmSupportRequest makes a request count from its e-mail's link; again, the same outcome.
+func (s *Service) ConfirmSupportRequest(ctx context.Context, region, token string) (*domain.SupportRequest, error) {
+	if region != s.region || s.support.requests == nil {
+		return nil, rules.ErrNotFound
+	}
+	r, err := s.support.requests.ByTokenHash(ctx, domain.TokenHash(token))
+	if err != nil {
+		return nil, err
+	}
+	was := r.Status
+	if err := r.Confirm(token, s.now()); err != nil {
+		return nil, err
+	}
+	if was != r.Status {
+		if err := s.support.requests.Confirm(ctx, r.ID, r.ConfirmedAt); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// EraseUnconfirmed erases the requests nobody confirmed in time.
+func (s *Service) EraseUnconfirmed(ctx context.Context) (int, error) {
+	if s.support.requests == nil {
+		return 0, nil
+	}
+	return s.support.requests.EraseUnconfirmed(ctx, s.now().Add(-domain.ConfirmWithin))
+}
+
+// secret is n random bytes, URL-safe.
+func secret(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

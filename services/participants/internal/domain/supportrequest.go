@@ -1,0 +1,111 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/werkregio/platform/services/kit/privacy"
+	"github.com/werkregio/platform/services/kit/rules"
+)
+
+// A support request is a resident's question to the regional mobility team (RMT), asked on
+// a public page without an account: what they ask, their situation, how to reach them and
+// their consent for this request. It counts once the person confirms it from the e-mail;
+// unconfirmed, it is erased.
+
+// Situations a person may be in (more than one at once).
+var Situations = []string{"working", "job_seeker", "benefit", "no_benefit", "at_risk_of_dismissal", "company_closing"}
+
+// Support request statuses.
+const (
+	RequestUnconfirmed = "unconfirmed"
+	RequestOpen        = "open"
+)
+
+// ConfirmWithin is how long a confirmation link holds; an unconfirmed request is erased after.
+const ConfirmWithin = 48 * time.Hour
+
+// SupportRequestInput is what the public form sends.
+type SupportRequestInput struct {
+	Question     string
+	Situation    []string
+	Name         string
+	Email        string
+	Phone        string
+	Municipality string
+	Consent      bool
+}
+
+// SupportRequest is a request to the RMT. Token is the confirmation e-mail's secret: only
+// its hash is kept.
+type SupportRequest struct {
+	ID              string
+	Region          string
+	Question        string
+	Situation       []string
+	Name            string
+	Email           string
+	Phone           string
+	Municipality    string
+	RetentionMonths int
+	Status          string
+	TokenHash       string
+	SubmittedAt     time.Time
+	ConfirmedAt     time.Time
+}
+
+// NewSupportRequest checks what the person sent and makes the unconfirmed request the token
+// confirms. A BSN is not asked and not taken, wherever it is typed.
+func NewSupportRequest(id, region string, in SupportRequestInput, token string, retentionMonths int, now time.Time) (*SupportRequest, error) {
+	v := &rules.Checker{}
+	q := strings.TrimSpace(in.Question)
+	v.Check(len(q) >= 10 && len(q) <= 2000, "question", "tell in 10 to 2000 characters what you would like help with")
+	v.Check(len(in.Situation) > 0, "situation", "choose at least one situation")
+	for _, s := range in.Situation {
+		v.Check(slices.Contains(Situations, s), "situation", "must be one of %v", Situations)
+	}
+	v.Check(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "is required, at most 200 characters")
+	a, err := mail.ParseAddress(strings.TrimSpace(in.Email))
+	v.Check(err == nil && a.Address == strings.TrimSpace(in.Email), "email", "must be an e-mail address: the confirmation goes there")
+	v.Check(len(in.Phone) <= 30, "phone", "may be at most 30 characters")
+	v.Check(len(in.Municipality) <= 100, "municipality", "may be at most 100 characters")
+	v.Check(in.Consent, "consent", "the team can help only with your consent to use these data for your request")
+	for field, text := range map[string]string{"question": q, "name": in.Name, "phone": in.Phone, "municipality": in.Municipality} {
+		v.Check(!privacy.HoldsBSN(text), field, "must not hold a BSN: the team does not need it")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	situation := slices.Clone(in.Situation)
+	slices.Sort(situation)
+	return &SupportRequest{ID: id, Region: region, Question: q, Situation: slices.Compact(situation), Name: strings.TrimSpace(in.Name),
+		Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone), Municipality: strings.TrimSpace(in.Municipality),
+		RetentionMonths: retentionMonths, Status: RequestUnconfirmed, TokenHash: TokenHash(token), SubmittedAt: now.UTC()}, nil
+}
+
+// TokenHash is what is kept of a confirmation token.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Confirm makes the request count when the token is its own and still holds; confirmed
+// before, it stays as it is.
+func (r *SupportRequest) Confirm(token string, now time.Time) error {
+	if subtle.ConstantTimeCompare([]byte(TokenHash(token)), []byte(r.TokenHash)) != 1 {
+		return rules.ErrNotFound
+	}
+	if r.Status != RequestUnconfirmed {
+		return nil
+	}
+	if now.After(r.SubmittedAt.Add(ConfirmWithin)) {
+		return rules.ErrNotFound // erased soon; asked again, it counts
+	}
+	r.Status, r.ConfirmedAt = RequestOpen, now.UTC()
+	return nil
+}

@@ -1,0 +1,61 @@
+package ports
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/werkregio/platform/contracts/openapi/participantsapi"
+	"github.com/werkregio/platform/services/kit/httpserver"
+	"github.com/werkregio/platform/services/kit/optional"
+	"github.com/werkregio/platform/services/participants/internal/domain"
+)
+
+// maxSupportBody is the largest request a resident's question makes (2,000 characters of
+// question and the contact details, with room for escapes).
+const maxSupportBody = 16 << 10
+
+// RegisterPublic mounts the routes a resident reaches without an account: asking the
+// regional mobility team for help, and confirming it from the e-mail. They are public by
+// design, like a published calendar; each is bounded in size and time, and asking is limited
+// in total.
+func (h *HTTP) RegisterPublic(r *gin.Engine, timeout time.Duration) {
+	bounded := func(c *gin.Context) {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxSupportBody)
+		c.Next()
+	}
+	g := r.Group("/api/v1/public/regions/:region", httpserver.Deadline(timeout), bounded)
+	g.POST("/support-requests", h.askForSupport)
+	g.POST("/support-requests/confirmation", h.confirmSupportRequest)
+}
+
+func (h *HTTP) askForSupport(c *gin.Context) {
+	in, ok := httpserver.Bind[participantsapi.SupportRequestInput](c)
+	if !ok {
+		return
+	}
+	situation := make([]string, len(in.Situation))
+	for i, s := range in.Situation {
+		situation[i] = string(s)
+	}
+	months, err := h.app.AskForSupport(c, c.Param("region"), domain.SupportRequestInput{Question: in.Question, Situation: situation, Name: in.Name,
+		Email: in.Email, Phone: optional.Value(in.Phone), Municipality: optional.Value(in.Municipality), Consent: in.Consent}, optional.Value(in.Website))
+	httpserver.Respond(c, http.StatusAccepted, participantsapi.SupportRequestReceived{Status: participantsapi.SupportRequestReceivedStatusUnconfirmed,
+		RetentionMonths: &months}, err)
+}
+
+func (h *HTTP) confirmSupportRequest(c *gin.Context) {
+	in, ok := httpserver.Bind[struct {
+		Token string `json:"token"`
+	}](c)
+	if !ok {
+		return
+	}
+	r, err := h.app.ConfirmSupportRequest(c, c.Param("region"), in.Token)
+	var out participantsapi.SupportRequestReceived
+	if err == nil {
+		out = participantsapi.SupportRequestReceived{Status: participantsapi.SupportRequestReceivedStatusConfirmed, RetentionMonths: &r.RetentionMonths}
+	}
+	httpserver.Respond(c, http.StatusOK, out, err)
+}

@@ -1,0 +1,114 @@
+package service_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/werkregio/platform/services/kit/kittest"
+	"github.com/werkregio/platform/services/testenv/mailpit"
+)
+
+func supportRequest(email string) obj {
+	return obj{"question": "Mijn bedrijf sluit in maart. Welk ander werk past bij mij?", "situation": []string{"working", "company_closing"},
+		"name": "Jan de Vries", "email": email, "phone": "06 12345678", "municipality": "Delfzijl", "consent": true}
+}
+
+func requests(t *testing.T, e *env) []struct{ Status, Email string } {
+	t.Helper()
+	cur, err := e.r.Platform.DB.Collection("supportRequests").Find(t.Context(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []struct{ Status, Email string }
+	if err := cur.All(t.Context(), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A resident asks the regional mobility team for help without an account: the request
+// counts once the link in the Dutch confirmation e-mail is followed; a bot filling the
+// honeypot stores nothing; a thousand posts are refused after the hour's limit; no BSN is
+// taken; an unconfirmed request is erased after 48 hours.
+func TestAResidentAsksForSupportAndConfirmsItByEmail(t *testing.T) {
+	sink := mailpit.Start(t)
+	c := &kittest.Clock{}
+	e := start(t, c, "SMTP_ADDR", sink.SMTP, "MAIL_RETRY_INTERVAL", "100ms", "PORTAL_URL", "https://portaal.groningen.example.nl",
+		"RMT_REQUESTS_PER_HOUR", "5", "RMT_UNCONFIRMED_CHECK_INTERVAL", "100ms")
+	ask := "/api/v1/public/regions/" + kittest.Region + "/support-requests"
+	var got struct {
+		Status          string
+		RetentionMonths int
+	}
+	expect(t, "asked", e.r.Call(t, "", "POST", ask, supportRequest("jan@example.nl"), &got), 202)
+	if got.Status != "unconfirmed" || got.RetentionMonths != 12 {
+		t.Fatalf("the answer: %+v", got)
+	}
+	expect(t, "another region's page", e.r.Call(t, "", "POST", "/api/v1/public/regions/flevoland/support-requests", supportRequest("jan@example.nl"), nil), 404)
+	bot := supportRequest("bot@example.nl")
+	bot["website"] = "http://spam.example"
+	expect(t, "a bot", e.r.Call(t, "", "POST", ask, bot, &got), 202)
+	withBSN := supportRequest("piet@example.nl")
+	withBSN["question"] = "Mijn BSN is 111222333, kunt u mij helpen met ander werk?"
+	var problem struct{ Errors []struct{ Field, Rule string } }
+	expect(t, "a BSN typed in", e.r.Call(t, "", "POST", ask, withBSN, &problem), 422)
+	if len(problem.Errors) != 1 || problem.Errors[0].Field != "question" || problem.Errors[0].Rule != "must-not-hold-a-bsn-the-team-does-not-need-it" {
+		t.Fatalf("the BSN refused: %+v", problem.Errors)
+	}
+	noConsent := supportRequest("kees@example.nl")
+	noConsent["consent"] = false
+	expect(t, "without consent", e.r.Call(t, "", "POST", ask, noConsent, nil), 422)
+	if rs := requests(t, e); len(rs) != 1 || rs[0].Email != "jan@example.nl" || rs[0].Status != "unconfirmed" {
+		t.Fatalf("kept: %+v, want Jan's request only, unconfirmed", rs)
+	}
+
+	// the e-mail, in Dutch, with the link that confirms
+	var m mailpit.Mail
+	kittest.Eventually(t, "the confirmation e-mail", 20*time.Second, func() bool {
+		for _, x := range sink.Messages(t) {
+			if x.Subject == "Bevestig uw vraag aan het regionaal mobiliteitsteam" {
+				m = x
+				return true
+			}
+		}
+		return false
+	})
+	text, _ := sink.Body(t, m.ID)
+	link := regexp.MustCompile(`https://portaal\.groningen\.example\.nl/hulp/bevestigen\?code=([A-Za-z0-9_-]+)`).FindStringSubmatch(text)
+	if link == nil || strings.Join(m.Addresses(), ",") != "jan@example.nl" || !strings.Contains(text, "wist ze 12 maanden nadat die is beantwoord") {
+		t.Fatalf("the e-mail to %v:\n%s", m.Addresses(), text)
+	}
+	confirm := ask + "/confirmation"
+	expect(t, "a wrong code", e.r.Call(t, "", "POST", confirm, obj{"token": strings.Repeat("x", 32)}, nil), 404)
+	expect(t, "confirmed", e.r.Call(t, "", "POST", confirm, obj{"token": link[1]}, &got), 200)
+	expect(t, "confirmed again", e.r.Call(t, "", "POST", confirm, obj{"token": link[1]}, &got), 200)
+	if rs := requests(t, e); got.Status != "confirmed" || len(rs) != 1 || rs[0].Status != "open" {
+		t.Fatalf("after confirming: %+v, kept %+v", got, rs)
+	}
+
+	// a thousand posts: the hour's limit (5 here) and then 429, nothing more kept
+	refused := 0
+	for i := 0; i < 1000; i++ {
+		status, h := e.r.CallWith(t, "", "POST", ask, nil, supportRequest("flood@example.nl"), nil)
+		if status == http.StatusTooManyRequests {
+			refused++
+			if h.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		}
+	}
+	if rs := requests(t, e); refused != 996 || len(rs) != 5 {
+		t.Fatalf("%d refused, %d kept: want 996 refused and 5 kept (the limit)", refused, len(rs))
+	}
+	// two days on, the four flood requests nobody confirmed are gone; Jan's stays
+	c.Advance(49 * time.Hour)
+	kittest.Eventually(t, "unconfirmed requests erased", 20*time.Second, func() bool { return len(requests(t, e)) == 1 })
+	if rs := requests(t, e); rs[0].Email != "jan@example.nl" {
+		t.Fatalf("kept %+v", rs)
+	}
+}
