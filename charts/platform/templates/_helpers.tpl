@@ -25,14 +25,14 @@ werkregio.nl/region: {{ .Values.region.code }}
 {{/* platformEnv: what a service needs of the platform's secrets and settings beyond its
 own env: the person pseudonym key (participants, sroi), and SMTP with the portal's address
 for the services that send e-mail (sroi to a project's parties, payments to finance,
-providers to providers). */}}
+providers to providers, participants to a resident confirming a support request). */}}
 {{- define "platform.platformEnv" -}}
 {{- $root := .root }}
 {{- if and (has .name (list "participants" "sroi")) $root.Values.personPseudonymSecret }}
 - name: PERSON_PSEUDONYM_KEY
   valueFrom: {secretKeyRef: {name: {{ $root.Values.personPseudonymSecret }}, key: key}}
 {{- end }}
-{{- if and (has .name (list "sroi" "payments" "providers")) $root.Values.smtp.address }}
+{{- if and (has .name (list "sroi" "payments" "providers" "participants")) $root.Values.smtp.address }}
 - {name: SMTP_ADDR, value: {{ $root.Values.smtp.address | quote }}}
 {{- if and (eq .name "payments") $root.Values.smtp.financeTeam }}
 - {name: PAYMENTS_FINANCE_EMAIL, value: {{ $root.Values.smtp.financeTeam | quote }}}

@@ -8,12 +8,13 @@ import (
 )
 
 // Outbox is the service's e-mail: SMTP_ADDR, SMTP_FROM (from defaultFrom),
-// SMTP_USERNAME, SMTP_PASSWORD; sent every MAIL_RETRY_INTERVAL (a minute) and right after
-// something is queued when the caller delivers. Without SMTP_ADDR nothing is kept or sent.
+// SMTP_USERNAME, SMTP_PASSWORD; what is due is sent every MAIL_RETRY_INTERVAL (five
+// seconds: a confirmation link is expected at once; the query is one indexed look). Without
+// SMTP_ADDR nothing is kept or sent.
 func (p *Platform) Outbox(defaultFrom string, clock func() time.Time) *mail.Outbox {
 	env := p.Config.Env
 	smtp := mail.FromEnv(env, defaultFrom)
-	every := env.Duration("MAIL_RETRY_INTERVAL", time.Minute)
+	every := env.Duration("MAIL_RETRY_INTERVAL", 5*time.Second)
 	var send mail.Sender
 	if smtp != nil {
 		send = smtp

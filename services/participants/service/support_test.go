@@ -55,7 +55,9 @@ func TestAResidentAsksForSupportAndConfirmsItByEmail(t *testing.T) {
 	expect(t, "a bot", e.r.Call(t, "", "POST", ask, bot, &got), 202)
 	withBSN := supportRequest("piet@example.nl")
 	withBSN["question"] = "Mijn BSN is 111222333, kunt u mij helpen met ander werk?"
-	var problem struct{ Errors []struct{ Field, Rule string } }
+	var problem struct {
+		Errors []struct{ Field, Rule string }
+	}
 	expect(t, "a BSN typed in", e.r.Call(t, "", "POST", ask, withBSN, &problem), 422)
 	if len(problem.Errors) != 1 || problem.Errors[0].Field != "question" || problem.Errors[0].Rule != "must-not-hold-a-bsn-the-team-does-not-need-it" {
 		t.Fatalf("the BSN refused: %+v", problem.Errors)

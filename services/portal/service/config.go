@@ -34,10 +34,13 @@ type Config struct {
 	MongoDatabase string
 	MongoTLS      tlsfiles.Files
 
-	SessionKey    []byte
-	SessionSecure bool
-	SessionIdle   time.Duration
-	SessionMaxAge time.Duration
+	SessionKey []byte
+	// TrustedProxies are the addresses (CIDRs) of the ingress whose X-Forwarded-For names
+	// the client; none: the connection's address is the client's.
+	TrustedProxies []string
+	SessionSecure  bool
+	SessionIdle    time.Duration
+	SessionMaxAge  time.Duration
 
 	// ServiceURLs are the five services' base URLs (inside the cluster).
 	ServiceURLs map[string]string
@@ -74,6 +77,7 @@ func LoadConfig(env *config.Env) (Config, error) {
 	env.Check(err == nil && len(key) == session.KeySize, "SESSION_KEY", "must be %d random bytes, base64 encoded (openssl rand -base64 32)", session.KeySize)
 	c.SessionKey = key
 	c.SessionSecure = env.Bool("SESSION_COOKIE_SECURE", true)
+	c.TrustedProxies = env.List("TRUSTED_PROXIES", nil)
 	env.Check(c.SessionSecure || strings.HasPrefix(c.PublicURL, "http://127.0.0.1") || strings.HasPrefix(c.PublicURL, "http://localhost"),
 		"SESSION_COOKIE_SECURE", "may be false only for a portal on this machine (http://127.0.0.1 or http://localhost)")
 	c.SessionIdle = env.Duration("SESSION_IDLE_TIMEOUT", 15*time.Minute)

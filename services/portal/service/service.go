@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -89,19 +91,28 @@ func Run(ctx context.Context, cfg Config, ln, ops net.Listener, logOut io.Writer
 		ReadyChecks: []httpserver.Check{{Name: "identity-provider", Run: oidc.Ready},
 			{Name: "mongodb", Run: func(ctx context.Context) error { return mongo.Ping(ctx, nil) }}}}
 	engine := httpserver.NewEngine(server)
+	// the client's address is the connection's, or what the ingress in front says it is
+	if err := engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	limits := adapters.NewLimits(mongo.Database(cfg.MongoDatabase))
+	formKey := hmac.New(sha256.New, cfg.SessionKey)
+	formKey.Write([]byte("werkregio portal public forms"))
 	srv := &ports.Server{Region: cfg.Region, PublicURL: cfg.PublicURL, App: app.New(adapters.New(cfg.ServiceURLs)), Sessions: sessions, SignIn: oidc,
-		Render: web.NewRenderer(), Log: log, Issuer: cfg.OIDC.Issuer, ProcurementPublicURL: cfg.ProcurementPublicURL}
+		Render: web.NewRenderer(), Log: log, Issuer: cfg.OIDC.Issuer, ProcurementPublicURL: cfg.ProcurementPublicURL,
+		FormKey: formKey.Sum(nil), Limits: limits}
 	srv.Mount(engine)
 	log.Info("portal started", "addr", ln.Addr().String(), "ops_addr", ops.Addr().String(), "public_url", cfg.PublicURL)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return httpserver.Serve(gctx, ln, engine, cfg.ShutdownTimeout) })
 	g.Go(func() error { return httpserver.Serve(gctx, ops, httpserver.Operations(server), cfg.ShutdownTimeout) })
-	g.Go(func() error { purgeSessions(gctx, kept, log); return nil })
+	g.Go(func() error { purgeSessions(gctx, kept, limits, log); return nil })
 	return g.Wait()
 }
 
-// purgeSessions forgets ended sessions every ten minutes.
-func purgeSessions(ctx context.Context, kept *adapters.Sessions, log *slog.Logger) {
+// purgeSessions forgets ended sessions, and the public pages' counts of passed hours, every
+// ten minutes.
+func purgeSessions(ctx context.Context, kept *adapters.Sessions, limits *adapters.Limits, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -111,6 +122,9 @@ func purgeSessions(ctx context.Context, kept *adapters.Sessions, log *slog.Logge
 		case now := <-t.C:
 			if _, err := kept.Purge(ctx, now); err != nil {
 				log.Warn("ended sessions not purged", "error", err.Error())
+			}
+			if _, err := limits.Purge(ctx, now); err != nil {
+				log.Warn("public form counts not purged", "error", err.Error())
 			}
 		}
 	}

@@ -74,6 +74,17 @@ type user struct {
 	id  string
 }
 
+// visitor is someone without an account, in a browser of their own.
+func (b *browserSuite) visitor(t *testing.T, id string) *user {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.alloc, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("%s: no tab: %v", id, err)
+	}
+	return &user{b: b, t: t, ctx: ctx, id: id}
+}
+
 func (b *browserSuite) signIn(t *testing.T, id string) *user {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.alloc, chromedp.WithNewBrowserContext())

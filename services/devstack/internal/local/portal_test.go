@@ -7,11 +7,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -737,6 +739,80 @@ func TestPortalInABrowser(t *testing.T) {
 		u.check("opleider-aanmelding-afgewezen")
 	})
 
+	t.Run("a resident asks the mobility team for help without an account and confirms it from the e-mail", func(t *testing.T) {
+		if r.Mail == "" {
+			t.Skip("no mail sink")
+		}
+		u := b.visitor(t, "inwoner")
+		u.open("/hulp")
+		u.see("Hulp bij werk", "U heeft geen account nodig", "Laat dit veld leeg")
+		u.check("hulpvraag")
+		email := fmt.Sprintf("inwoner-%d@example.nl", time.Now().UnixNano()%1_000_000)
+		// without consent: said at the field, what was typed kept
+		u.run(chromedp.SetValue("#f-question", "Mijn werkgever sluit de fabriek in Delfzijl. Welk ander werk kan ik doen?"),
+			chromedp.Click(`#f-situation input[value="working"]`), chromedp.Click(`#f-situation input[value="company_closing"]`),
+			chromedp.SetValue("#f-name", "Jan de Vries"), chromedp.SetValue("#f-email", email), chromedp.Click(`main form button[type="submit"]`))
+		u.waitSel("#f-consent-error")
+		u.see("Het team kan alleen helpen als u toestemming geeft.")
+		u.check("hulpvraag-fout")
+		u.run(chromedp.Click(`#f-consent input[type="checkbox"]`), chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Kijk in uw e-mail")
+		// the e-mail, in Dutch, with the link that confirms (a link only opens the page)
+		var link string
+		deadline := time.Now().Add(30 * time.Second)
+		for link == "" {
+			if time.Now().After(deadline) {
+				t.Fatal("no confirmation e-mail")
+			}
+			if link = confirmationLink(t, r.Mail, email); link == "" {
+				time.Sleep(200 * time.Millisecond) // the outbox sends within a second or two
+			}
+		}
+		u.run(chromedp.Navigate(link))
+		u.waitFor("Uw vraag bevestigen")
+		u.check("hulpvraag-bevestigen")
+		u.run(chromedp.Click(`main form button[type="submit"]`))
+		u.waitFor("Uw vraag is bevestigd")
+
+		// the same address sending on and on: refused after five an hour (two were this
+		// browser's) and not sent on; a form without the portal's token is refused as well
+		page, err := http.Get(r.Portal + "/hulp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		html, _ := io.ReadAll(page.Body)
+		_ = page.Body.Close()
+		token := regexp.MustCompile(`name="t" value="([^"]+)"`).FindSubmatch(html)
+		if token == nil {
+			t.Fatal("the help form has no token")
+		}
+		post := func(t string) int {
+			resp, err := http.PostForm(r.Portal+"/hulp", url.Values{"t": {t}, "question": {"Ik zoek ander werk in de zorg, wat zijn de mogelijkheden?"},
+				"situation": {"job_seeker"}, "name": {"Flood"}, "email": {"flood@example.nl"}, "consent": {"yes"}})
+			if err != nil {
+				return 0
+			}
+			_ = resp.Body.Close()
+			return resp.StatusCode
+		}
+		if status := post("123.abc"); status != http.StatusForbidden {
+			t.Errorf("a form without the portal's token: %d, want 403", status)
+		}
+		taken, refused := 0, 0
+		for i := 0; i < 20; i++ {
+			switch post(string(token[1])) {
+			case http.StatusOK:
+				taken++
+			case http.StatusTooManyRequests:
+				refused++
+			}
+		}
+		// at most 3 more within this hour's 5 (5 should the hour turn during the test)
+		if taken > 5 || refused < 15 {
+			t.Errorf("from one address: %d taken, %d refused; want the rest refused after the hour's 5", taken, refused)
+		}
+	})
+
 	t.Run("tampered URLs reach nothing of another organisation or role", func(t *testing.T) {
 		buyer := b.signIn(t, "inkoper@groningen")
 		buyer.open("/sroi/projecten")
@@ -893,4 +969,39 @@ func publishUnregisteredJob(t *testing.T, r Running) {
 		`","hoursPerWeek":32,"contractType":"permanent","confirmedBy":"employer","reportId":"onbekend-1"}`)
 	m := kittest.CloudEvent(fmt.Sprintf("onbekend-%d", time.Now().UnixNano()), catalog.TypePlacementConfirmed, "/hr/onbekend", "enr-onbekend", data)
 	kittest.PublishRaw(t, r.Kafka, topic, m)
+}
+
+// confirmationLink is the link in the confirmation e-mail to the address, once it arrived.
+func confirmationLink(t *testing.T, mailWeb, to string) string {
+	t.Helper()
+	resp, err := http.Get(mailWeb + "/api/v1/search?query=" + url.QueryEscape("to:"+to))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var found struct {
+		Messages []struct{ ID, Subject string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&found); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range found.Messages {
+		if m.Subject != "Bevestig uw vraag aan het regionaal mobiliteitsteam" {
+			continue
+		}
+		msg, err := http.Get(mailWeb + "/api/v1/message/" + m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Text string }
+		err = json.NewDecoder(msg.Body).Decode(&body)
+		_ = msg.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+/hulp/bevestigen\?code=[A-Za-z0-9_-]+`).FindString(body.Text); l != "" {
+			return l
+		}
+	}
+	return ""
 }

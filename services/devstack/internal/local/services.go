@@ -41,7 +41,8 @@ func (s secrets) mailEnv(portalVar string) []string {
 // extraEnv is what a service needs beyond the shared settings, by name.
 var extraEnv = map[string]func(s secrets) []string{
 	catalog.Participants: func(s secrets) []string {
-		return []string{"BSN_ENCRYPTION_KEY=" + s.BSNEncryptionKey, "BSN_LOOKUP_KEY=" + s.BSNLookupKey, "PERSON_PSEUDONYM_KEY=" + s.PersonPseudonymKey}
+		return append([]string{"BSN_ENCRYPTION_KEY=" + s.BSNEncryptionKey, "BSN_LOOKUP_KEY=" + s.BSNLookupKey, "PERSON_PSEUDONYM_KEY=" + s.PersonPseudonymKey,
+			"SMTP_FROM=rmt@werkregio.local"}, s.mailEnv("PORTAL_URL")...)
 	},
 	catalog.Sroi: func(s secrets) []string {
 		env := []string{"PERSON_PSEUDONYM_KEY=" + s.PersonPseudonymKey, "SMTP_FROM=sroi@werkregio.local", "SROI_PROGRESS_CHECK_INTERVAL=1m"}

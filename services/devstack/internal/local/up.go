@@ -37,6 +37,7 @@ type Running struct {
 	Portal string // the regional portal
 	Kafka  string // the embedded Kafka (host:port)
 	Region string
+	Mail   string // the mail sink's web view and API ("" when it did not start)
 }
 
 // up is Up until ctx ends; onReady (if any) hears where everything is once the demo data
@@ -248,7 +249,11 @@ func up(ctx context.Context, args []string, onReady func(Running)) error {
 	fmt.Printf("Other roles: go run ./services/devstack/cmd/werkregio token -role provider -org %s\n\nCtrl-C stops everything.\n", demo.ProviderKvK)
 
 	if onReady != nil {
-		onReady(Running{URLs: urls, Traces: traces.web, SignIn: signIn, Portal: portalURL, Kafka: ready.Kafka, Region: *region})
+		mailWeb := ""
+		if mail != nil {
+			mailWeb = mail.web
+		}
+		onReady(Running{URLs: urls, Traces: traces.web, SignIn: signIn, Portal: portalURL, Kafka: ready.Kafka, Region: *region, Mail: mailWeb})
 	}
 	// Run until interrupted or until a child dies.
 	died := make(chan string, len(children))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/werkregio/platform/contracts/messages"
 	"github.com/werkregio/platform/services/kit/mail"
+	"github.com/werkregio/platform/services/kit/privacy"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
@@ -72,6 +73,13 @@ func (s *Service) AskForSupport(ctx context.Context, region string, in domain.Su
 	if n >= int64(s.support.settings.PerHour) {
 		return 0, rules.TooMany(10*time.Minute, "the team takes no more requests this hour; try again later")
 	}
+	v := &rules.Checker{} // a BSN is not asked and not taken, wherever it is typed
+	for _, f := range []struct{ name, text string }{{"question", in.Question}, {"name", in.Name}, {"phone", in.Phone}, {"municipality", in.Municipality}} {
+		v.Check(!privacy.HoldsBSN(f.text), f.name, "must not hold a BSN: the team does not need it")
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
 	token := secret(24)
 	r, err := domain.NewSupportRequest("req-"+secret(9), s.region, in, token, s.support.settings.RetentionMonths, now)
 	if err != nil {
@@ -93,7 +101,7 @@ func confirmationMail(r *domain.SupportRequest, link string) mail.Mail {
 			messages.Of("Did you not ask anything? Then ignore this e-mail: without confirmation your data are erased after 48 hours."),
 		},
 		Link: link, LinkLabel: "Vraag bevestigen",
-		Why:  "Dit bericht is verstuurd door het regionaal mobiliteitsteam omdat dit e-mailadres bij een hulpvraag is opgegeven."}
+		Why: "Dit bericht is verstuurd door het regionaal mobiliteitsteam omdat dit e-mailadres bij een hulpvraag is opgegeven."}
 }
 
 // ConfirmSupportRequest makes a request count from its e-mail's link; again, the same outcome.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/werkregio/platform/services/kit/privacy"
 	"github.com/werkregio/platform/services/kit/rules"
 )
 
@@ -60,7 +59,7 @@ type SupportRequest struct {
 }
 
 // NewSupportRequest checks what the person sent and makes the unconfirmed request the token
-// confirms. A BSN is not asked and not taken, wherever it is typed.
+// confirms.
 func NewSupportRequest(id, region string, in SupportRequestInput, token string, retentionMonths int, now time.Time) (*SupportRequest, error) {
 	v := &rules.Checker{}
 	q := strings.TrimSpace(in.Question)
@@ -75,9 +74,6 @@ func NewSupportRequest(id, region string, in SupportRequestInput, token string, 
 	v.Check(len(in.Phone) <= 30, "phone", "may be at most 30 characters")
 	v.Check(len(in.Municipality) <= 100, "municipality", "may be at most 100 characters")
 	v.Check(in.Consent, "consent", "the team can help only with your consent to use these data for your request")
-	for field, text := range map[string]string{"question": q, "name": in.Name, "phone": in.Phone, "municipality": in.Municipality} {
-		v.Check(!privacy.HoldsBSN(text), field, "must not hold a BSN: the team does not need it")
-	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -56,7 +56,9 @@ func (c *Client) do(ctx context.Context, method string, call app.Call) (*http.Re
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+call.Token)
+	if call.Token != "" { // a public route is called without one
+		req.Header.Set("Authorization", "Bearer "+call.Token)
+	}
 	if call.Accept == "" {
 		call.Accept = "application/json"
 	}

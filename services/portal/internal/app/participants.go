@@ -113,3 +113,14 @@ func (p *Portal) ExportParticipant(ctx context.Context, u User, id, reason strin
 func (p *Portal) EnrolmentStep(ctx context.Context, u User, id, step, key string, in any) (participantsapi.Enrolment, error) {
 	return post[participantsapi.Enrolment](ctx, p, u.call(Participants, "/api/v1/enrolments/"+url.PathEscape(id)+"/"+step, nil), key, in)
 }
+
+// AskForSupport sends a resident's question to the regional mobility team (public: no user).
+func (p *Portal) AskForSupport(ctx context.Context, region string, in participantsapi.SupportRequestInput) (participantsapi.SupportRequestReceived, error) {
+	return post[participantsapi.SupportRequestReceived](ctx, p, Call{Service: Participants, Path: "/api/v1/public/regions/" + url.PathEscape(region) + "/support-requests"}, "", in)
+}
+
+// ConfirmSupportRequest confirms a question with the code of its e-mail (public).
+func (p *Portal) ConfirmSupportRequest(ctx context.Context, region, code string) (participantsapi.SupportRequestReceived, error) {
+	return post[participantsapi.SupportRequestReceived](ctx, p, Call{Service: Participants, Path: "/api/v1/public/regions/" + url.PathEscape(region) + "/support-requests/confirmation"}, "",
+		map[string]string{"token": code})
+}

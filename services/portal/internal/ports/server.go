@@ -33,6 +33,10 @@ type Server struct {
 	Issuer string
 	// ProcurementPublicURL is where browsers reach procurement's public tender calendar feed.
 	ProcurementPublicURL string
+	// FormKey signs the public forms' tokens and hashes a sender's address (derived from
+	// the session key, the same on every replica); Limits counts a sender's posts.
+	FormKey []byte
+	Limits  Limiter
 }
 
 // Mount adds the portal's routes to the engine.
@@ -47,6 +51,10 @@ func (s *Server) Mount(r *gin.Engine) {
 	r.GET("/auth/callback", s.completeSignIn)
 	r.GET("/afgemeld", s.signedOut)
 	r.GET(accessibilityPath, s.accessibility)
+	r.GET(helpPath, s.helpPage)
+	r.POST(helpPath, s.askForHelp)
+	r.GET(confirmPath, s.confirmPage)
+	r.POST(confirmPath, s.confirmHelp)
 
 	a := r.Group("/", s.requireSession())
 	a.POST("/afmelden", s.signOut)

@@ -138,7 +138,7 @@ type Form struct {
 // Field is one input with its label, hint and error.
 type Field struct {
 	Name, Label  string
-	Type         string // text (default), number, date, select, textarea, hidden, checkboxes, file
+	Type         string // text (default), number, date, select, textarea, hidden, checkboxes, file, honeypot (unseen; a bot fills it)
 	Value        string
 	Options      []Option
 	Required     bool
