@@ -193,6 +193,24 @@ func (e Status) Valid() bool {
 	}
 }
 
+// Defines values for SupportRequestStatus.
+const (
+	SupportRequestStatusInProgress SupportRequestStatus = "in_progress"
+	SupportRequestStatusOpen       SupportRequestStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the SupportRequestStatus enum.
+func (e SupportRequestStatus) Valid() bool {
+	switch e {
+	case SupportRequestStatusInProgress:
+		return true
+	case SupportRequestStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SupportRequestInputSituation.
 const (
 	SupportRequestInputSituationAtRiskOfDismissal SupportRequestInputSituation = "at_risk_of_dismissal"
@@ -313,6 +331,24 @@ func (e EraseParticipantJSONBodyBasis) Valid() bool {
 	case EraseParticipantJSONBodyBasisRequest:
 		return true
 	case EraseParticipantJSONBodyBasisRetentionEnded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSupportRequestsParamsStatus.
+const (
+	ListSupportRequestsParamsStatusInProgress ListSupportRequestsParamsStatus = "in_progress"
+	ListSupportRequestsParamsStatusOpen       ListSupportRequestsParamsStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the ListSupportRequestsParamsStatus enum.
+func (e ListSupportRequestsParamsStatus) Valid() bool {
+	switch e {
+	case ListSupportRequestsParamsStatusInProgress:
+		return true
+	case ListSupportRequestsParamsStatusOpen:
 		return true
 	default:
 		return false
@@ -696,6 +732,33 @@ type Status string
 // StatusCounts Enrolments per status
 type StatusCounts map[string]int
 
+// SupportRequest defines model for SupportRequest.
+type SupportRequest struct {
+	// Adviser Who picked it up
+	Adviser *string `json:"adviser,omitempty"`
+
+	// AdviserOrg The partner the adviser comes from
+	AdviserOrg  *string   `json:"adviserOrg,omitempty"`
+	ConfirmedAt *DateTime `json:"confirmedAt,omitempty"`
+
+	// DaysWaiting Whole days since it was confirmed, until it was picked up
+	DaysWaiting     int                  `json:"daysWaiting"`
+	Email           string               `json:"email"`
+	ID              string               `json:"id"`
+	Municipality    *string              `json:"municipality,omitempty"`
+	Name            string               `json:"name"`
+	Phone           *string              `json:"phone,omitempty"`
+	PickedUpAt      *DateTime            `json:"pickedUpAt,omitempty"`
+	Question        string               `json:"question"`
+	RetentionMonths int                  `json:"retentionMonths"`
+	Situation       []string             `json:"situation"`
+	Status          SupportRequestStatus `json:"status"`
+	SubmittedAt     DateTime             `json:"submittedAt"`
+}
+
+// SupportRequestStatus defines model for SupportRequest.Status.
+type SupportRequestStatus string
+
 // SupportRequestInput defines model for SupportRequestInput.
 type SupportRequestInput struct {
 	// Consent The person agrees that the team uses these data for this request, and erases them after the retention stated
@@ -715,6 +778,12 @@ type SupportRequestInput struct {
 
 // SupportRequestInputSituation defines model for SupportRequestInput.Situation.
 type SupportRequestInputSituation string
+
+// SupportRequestList defines model for SupportRequestList.
+type SupportRequestList struct {
+	UnderscoreLinks CommonPageLinks  `json:"_links"`
+	Items           []SupportRequest `json:"items"`
+}
 
 // SupportRequestReceived defines model for SupportRequestReceived.
 type SupportRequestReceived struct {
@@ -1211,6 +1280,27 @@ type PraktijkverklaringReport200JSONResponseBody struct {
 
 	// ParticipantsContinuedToBBL Of those, how many went on to BBL
 	ParticipantsContinuedToBBL int `json:"participantsContinuedToBbl"`
+}
+
+// ListSupportRequestsParams defines parameters for ListSupportRequests.
+type ListSupportRequestsParams struct {
+	// Status open (default): waiting for an adviser; in_progress: picked up
+	Status *ListSupportRequestsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Limit Items per page, 1 to 500 (default 50)
+	Limit *CommonLimit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After The cursor from the previous page's next link
+	After *CommonAfter `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ListSupportRequestsParamsStatus defines parameters for ListSupportRequests.
+type ListSupportRequestsParamsStatus string
+
+// PickUpSupportRequestParams defines parameters for PickUpSupportRequest.
+type PickUpSupportRequestParams struct {
+	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
+	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DiscardDeadLetterJSONRequestBody defines body for DiscardDeadLetter for application/json ContentType.

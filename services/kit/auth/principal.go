@@ -20,10 +20,11 @@ const (
 	RoleWorkCoach   Role = "workcoach"   // werkcoach (gemeente, UWV): registers and guides participants
 	RoleFinance     Role = "finance"     // finance department: payments and budgets
 	RoleAdmin       Role = "admin"       // regional administrator
+	RoleAdviser     Role = "adviser"     // adviser of the regional mobility team (organisation: the partner they come from)
 )
 
 // AllRoles lists every role a token may carry.
-var AllRoles = []Role{RoleBuyer, RoleProvider, RoleContractor, RoleCoordinator, RoleWorkCoach, RoleFinance, RoleAdmin}
+var AllRoles = []Role{RoleBuyer, RoleProvider, RoleContractor, RoleCoordinator, RoleWorkCoach, RoleFinance, RoleAdmin, RoleAdviser}
 
 // Principal is the authenticated caller.
 type Principal struct {

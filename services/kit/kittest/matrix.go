@@ -62,11 +62,13 @@ var CommonRules = map[string]Rule{
 // gemeente's buyer and work coach, provider 12345678, the werkplein, the region's
 // administrators.
 var OwnOrgs = map[auth.Role]string{auth.RoleBuyer: "gemeente-groningen", auth.RoleWorkCoach: "gemeente-groningen", auth.RoleFinance: "gemeente-groningen",
-	auth.RoleProvider: "12345678", auth.RoleCoordinator: "werkplein-groningen", auth.RoleAdmin: "regio-groningen", auth.RoleContractor: "11223344"}
+	auth.RoleProvider: "12345678", auth.RoleCoordinator: "werkplein-groningen", auth.RoleAdmin: "regio-groningen", auth.RoleContractor: "11223344",
+	auth.RoleAdviser: "fnv-noord"}
 
 // OtherOrgs are organisations of the same region that own none of the fixtures.
 var OtherOrgs = map[auth.Role]string{auth.RoleBuyer: "gemeente-assen", auth.RoleWorkCoach: "uwv-groningen", auth.RoleFinance: "uwv-groningen",
-	auth.RoleProvider: "23456789", auth.RoleCoordinator: "werkplein-oost", auth.RoleAdmin: "regio-oost", auth.RoleContractor: "99887766"}
+	auth.RoleProvider: "23456789", auth.RoleCoordinator: "werkplein-oost", auth.RoleAdmin: "regio-oost", auth.RoleContractor: "99887766",
+	auth.RoleAdviser: "uwv-rmt"}
 
 // deadLetterFixture keeps a dead letter in the service's store for the administrators'
 // operations on one (the common part of every service's matrix).

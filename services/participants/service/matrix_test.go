@@ -2,11 +2,13 @@ package service_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/werkregio/platform/contracts"
 	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/participants/service"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 var (
@@ -22,6 +24,9 @@ var (
 var participantsAccess = map[string]kittest.Rule{
 	"listParticipants":         {Roles: guidance, OwnOrg: coachOnly},
 	"askForSupport":            {Public: true},
+	"listSupportRequests":      {Roles: rmtTeam},
+	"getSupportRequest":        {Roles: rmtTeam},
+	"pickUpSupportRequest":     {Roles: []auth.Role{auth.RoleAdviser}},
 	"confirmSupportRequest":    {Public: true},
 	"registerParticipant":      {Roles: guidance},
 	"searchParticipantByBsn":   {Roles: guidance, OwnOrg: coachOnly},
@@ -54,6 +59,9 @@ var participantsAccess = map[string]kittest.Rule{
 	"replacePartnerKeys":       {Roles: adminOnly},
 }
 
+// rmtTeam works with the mobility team's requests.
+var rmtTeam = []auth.Role{auth.RoleAdviser, auth.RoleCoordinator, auth.RoleAdmin}
+
 // Every role, of this region and another, of the resource's organisation and another, on
 // every operation of the document.
 func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
@@ -62,11 +70,19 @@ func TestAccessMatrixOfEveryRoleRegionOrganisationAndRoute(t *testing.T) {
 	pid := e.register(t, bsns[0])
 	var en enrolment
 	expect(t, "enrol", e.r.Call(t, e.coach, "POST", "/api/v1/enrolments", enrolInput(pid, day(3)), &en), 201)
+	// a confirmed support request for the mobility team (as the public page and its e-mail make one)
+	now := time.Now().UTC()
+	if _, err := e.r.Platform.DB.Collection("supportRequests").InsertOne(t.Context(), bson.D{{Key: "_id", Value: "req-matrix"}, {Key: "region", Value: kittest.Region},
+		{Key: "question", Value: "Ik zoek ander werk in de logistiek."}, {Key: "situation", Value: bson.A{"working"}}, {Key: "name", Value: "Matrix"},
+		{Key: "email", Value: "matrix@example.nl"}, {Key: "retentionMonths", Value: 12}, {Key: "status", Value: "open"}, {Key: "tokenHash", Value: "matrix"},
+		{Key: "submittedAt", Value: now}, {Key: "confirmedAt", Value: now}}); err != nil {
+		t.Fatal(err)
+	}
 	raw, _ := contracts.OpenAPI(service.Name)
 	e.pf.CheckAccessMatrix(t, e.r, raw, contracts.OpenAPIFiles(), kittest.Matrix{
 		Rules: participantsAccess,
 		Params: map[string]string{"participantId": pid, "enrolmentId": en.ID, "placementId": "pl-1",
-			"sourceId": sourceID(t, e, "/lms/bouwschool"), "kind": "participant"},
+			"sourceId": sourceID(t, e, "/lms/bouwschool"), "kind": "participant", "requestId": "req-matrix"},
 		Hidden: []string{pid, en.ID},
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/kittest"
 	"github.com/werkregio/platform/services/testenv/mailpit"
 )
@@ -93,7 +94,41 @@ func TestAResidentAsksForSupportAndConfirmsItByEmail(t *testing.T) {
 		t.Fatalf("after confirming: %+v, kept %+v", got, rs)
 	}
 
-	// a thousand posts: the hour's limit (5 here) and then 429, nothing more kept
+	// the mobility team's work list: the confirmed request, with the days it waits; an adviser
+	// picks it up, another adviser cannot take it too; a work coach sees none of it
+	adviser := e.pf.Token(t, "fnv-noord", auth.RoleAdviser)
+	other := e.pf.Token(t, "uwv-rmt", auth.RoleAdviser)
+	var list struct {
+		Items []struct {
+			ID, Name, Email, Status, Adviser string
+			DaysWaiting                      int
+		}
+	}
+	expect(t, "the work list", e.r.Call(t, adviser, "GET", "/api/v1/support-requests", nil, &list), 200)
+	if len(list.Items) != 1 || list.Items[0].Email != "jan@example.nl" || list.Items[0].Status != "open" || list.Items[0].DaysWaiting != 0 {
+		t.Fatalf("the work list: %+v", list.Items)
+	}
+	expect(t, "a work coach", e.r.Call(t, e.coach, "GET", "/api/v1/support-requests", nil, nil), 403)
+	id := list.Items[0].ID
+	c.Advance(3 * 24 * time.Hour)
+	expect(t, "three days on", e.r.Call(t, adviser, "GET", "/api/v1/support-requests", nil, &list), 200)
+	if list.Items[0].DaysWaiting != 3 {
+		t.Fatalf("waiting %d days, want 3", list.Items[0].DaysWaiting)
+	}
+	expect(t, "picked up", e.r.Call(t, adviser, "POST", "/api/v1/support-requests/"+id+"/pickup", nil, nil), 200)
+	expect(t, "picked up again by the same adviser", e.r.Call(t, adviser, "POST", "/api/v1/support-requests/"+id+"/pickup", nil, nil), 200)
+	expect(t, "taken by another", e.r.Call(t, other, "POST", "/api/v1/support-requests/"+id+"/pickup", nil, nil), 409)
+	expect(t, "a coordinator cannot pick up", e.r.Call(t, e.coord, "POST", "/api/v1/support-requests/"+id+"/pickup", nil, nil), 403)
+	expect(t, "open now", e.r.Call(t, adviser, "GET", "/api/v1/support-requests", nil, &list), 200)
+	if len(list.Items) != 0 {
+		t.Fatalf("open after the pickup: %+v", list.Items)
+	}
+	expect(t, "in progress", e.r.Call(t, e.coord, "GET", "/api/v1/support-requests?status=in_progress", nil, &list), 200)
+	if len(list.Items) != 1 || list.Items[0].Adviser == "" || list.Items[0].DaysWaiting != 3 {
+		t.Fatalf("in progress: %+v", list.Items)
+	}
+
+	// a thousand posts (days after Jan's): the hour's limit (5 here) and then 429, nothing more kept
 	refused := 0
 	for i := 0; i < 1000; i++ {
 		status, h := e.r.CallWith(t, "", "POST", ask, nil, supportRequest("flood@example.nl"), nil)
@@ -104,10 +139,10 @@ func TestAResidentAsksForSupportAndConfirmsItByEmail(t *testing.T) {
 			}
 		}
 	}
-	if rs := requests(t, e); refused != 996 || len(rs) != 5 {
-		t.Fatalf("%d refused, %d kept: want 996 refused and 5 kept (the limit)", refused, len(rs))
+	if rs := requests(t, e); refused != 995 || len(rs) != 6 {
+		t.Fatalf("%d refused, %d kept: want 995 refused and Jan's and 5 kept (the limit)", refused, len(rs))
 	}
-	// two days on, the four flood requests nobody confirmed are gone; Jan's stays
+	// two days on, the five flood requests nobody confirmed are gone; Jan's stays
 	c.Advance(49 * time.Hour)
 	kittest.Eventually(t, "unconfirmed requests erased", 20*time.Second, func() bool { return len(requests(t, e)) == 1 })
 	if rs := requests(t, e); rs[0].Email != "jan@example.nl" {

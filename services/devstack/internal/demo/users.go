@@ -20,5 +20,7 @@ func Users(region string) []oidcdev.User {
 		// a second officer: above the four-eyes amount two different people approve
 		{ID: "controller@" + region, Name: "Femke Financiën (controller, gemeente)", Role: auth.RoleFinance, Org: BuyerOrg},
 		{ID: "beheerder@" + region, Name: "Bea Beheerder (regio)", Role: auth.RoleAdmin, Org: "regio-" + region},
+		// an adviser of the regional mobility team, from the union
+		{ID: "adviseur@" + region, Name: "Arend Adviseur (FNV, mobiliteitsteam)", Role: auth.RoleAdviser, Org: "fnv-noord"},
 	}
 }

@@ -774,6 +774,22 @@ func TestPortalInABrowser(t *testing.T) {
 		u.run(chromedp.Click(`main form button[type="submit"]`))
 		u.waitFor("Uw vraag is bevestigd")
 
+		// the mobility team: the adviser finds the confirmed question in the work list, the
+		// longest waiting first, and picks it up
+		adviser := b.signIn(t, "adviseur@groningen")
+		adviser.open("/rmt/hulpvragen")
+		adviser.see("Hulpvragen", "Jan de Vries", "werkt, bedrijf sluit of reorganiseert", "wacht op een adviseur")
+		adviser.check("adviseur-hulpvragen")
+		adviser.run(chromedp.Click(`//a[text()="Jan de Vries"]`))
+		adviser.waitFor("Hulpvraag van Jan de Vries")
+		adviser.see(email, "Mijn werkgever sluit de fabriek in Delfzijl")
+		adviser.check("adviseur-hulpvraag")
+		adviser.run(chromedp.Click(`#oppakken button[type="submit"]`))
+		adviser.waitFor("U heeft de vraag van Jan de Vries opgepakt")
+		adviser.see("Opgepakt door")
+		adviser.open("/rmt/hulpvragen?status=in_progress")
+		adviser.see("opgepakt", "fnv-noord")
+
 		// the same address sending on and on: refused after five an hour (two were this
 		// browser's) and not sent on; a form without the portal's token is refused as well
 		page, err := http.Get(r.Portal + "/hulp")

@@ -25,6 +25,7 @@ var Indexes = []store.Index{
 	{Collection: supportRequests, Model: mongo.IndexModel{Keys: bson.D{{Key: "tokenHash", Value: 1}}, Options: options.Index().SetUnique(true)}},
 	{Collection: supportRequests, Model: mongo.IndexModel{Keys: bson.D{{Key: "submittedAt", Value: 1}}}},
 	{Collection: supportRequests, Model: mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "submittedAt", Value: 1}}}},
+	{Collection: supportRequests, Model: mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "confirmedAt", Value: 1}, {Key: "_id", Value: 1}}}},
 }
 
 // Seats are one document per place: _id = start|n. Inserting a taken place fails on the

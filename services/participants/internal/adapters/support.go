@@ -3,11 +3,15 @@ package adapters
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/app"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -40,6 +44,15 @@ type supportRequestDoc struct {
 	TokenHash       string    `bson:"tokenHash"`
 	SubmittedAt     time.Time `bson:"submittedAt"`
 	ConfirmedAt     time.Time `bson:"confirmedAt,omitzero"`
+	Adviser         string    `bson:"adviser,omitempty"`
+	AdviserOrg      string    `bson:"adviserOrg,omitempty"`
+	PickedUpAt      time.Time `bson:"pickedUpAt,omitzero"`
+}
+
+func (d supportRequestDoc) request() *domain.SupportRequest {
+	return &domain.SupportRequest{ID: d.ID, Region: d.Region, Question: d.Question, Situation: d.Situation, Name: d.Name, Email: d.Email,
+		Phone: d.Phone, Municipality: d.Municipality, RetentionMonths: d.RetentionMonths, Status: d.Status, TokenHash: d.TokenHash,
+		SubmittedAt: d.SubmittedAt, ConfirmedAt: d.ConfirmedAt, Adviser: d.Adviser, AdviserOrg: d.AdviserOrg, PickedUpAt: d.PickedUpAt}
 }
 
 func (s *SupportRequests) Add(ctx context.Context, r *domain.SupportRequest) error {
@@ -62,9 +75,74 @@ func (s *SupportRequests) ByTokenHash(ctx context.Context, hash string) (*domain
 	if err != nil {
 		return nil, err
 	}
-	return &domain.SupportRequest{ID: d.ID, Region: d.Region, Question: d.Question, Situation: d.Situation, Name: d.Name, Email: d.Email,
-		Phone: d.Phone, Municipality: d.Municipality, RetentionMonths: d.RetentionMonths, Status: d.Status, TokenHash: d.TokenHash,
-		SubmittedAt: d.SubmittedAt, ConfirmedAt: d.ConfirmedAt}, nil
+	return d.request(), nil
+}
+
+func (s *SupportRequests) Load(ctx context.Context, id string) (*domain.SupportRequest, error) {
+	var d supportRequestDoc
+	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, rules.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.request(), nil
+}
+
+// List pages by the moment each was confirmed (then its id): the longest waiting first,
+// the cursor the last one shown.
+func (s *SupportRequests) List(ctx context.Context, status string, page paging.Request) (paging.Page[domain.SupportRequest], error) {
+	filter := bson.D{{Key: "status", Value: status}}
+	if page.After != "" {
+		at, id, ok := strings.Cut(page.After, "~")
+		ns, err := strconv.ParseInt(at, 10, 64)
+		if !ok || err != nil {
+			return paging.Page[domain.SupportRequest]{}, rules.BadQuery("after", "is not a cursor of this list")
+		}
+		t := time.Unix(0, ns).UTC()
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "confirmedAt", Value: bson.D{{Key: "$gt", Value: t}}}},
+			bson.D{{Key: "confirmedAt", Value: t}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: id}}}}}})
+	}
+	limit := page.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	cur, err := s.coll.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "confirmedAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return paging.Page[domain.SupportRequest]{}, err
+	}
+	var docs []supportRequestDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return paging.Page[domain.SupportRequest]{}, err
+	}
+	out := paging.Page[domain.SupportRequest]{Items: []domain.SupportRequest{}}
+	for i, d := range docs {
+		if i == limit {
+			last := docs[i-1]
+			out.Next = strconv.FormatInt(last.ConfirmedAt.UnixNano(), 10) + "~" + last.ID
+			break
+		}
+		out.Items = append(out.Items, *d.request())
+	}
+	return out, nil
+}
+
+// PickedUp records the adviser on a request still open; one another adviser took first is
+// a conflict.
+func (s *SupportRequests) PickedUp(ctx context.Context, r *domain.SupportRequest) error {
+	res, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "$or", Value: bson.A{
+		bson.D{{Key: "status", Value: domain.RequestOpen}}, bson.D{{Key: "status", Value: domain.RequestInProgress}, {Key: "adviser", Value: r.Adviser}}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: r.Status}, {Key: "adviser", Value: r.Adviser}, {Key: "adviserOrg", Value: r.AdviserOrg},
+			{Key: "pickedUpAt", Value: r.PickedUpAt}}}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return rules.ErrConflict
+	}
+	return nil
 }
 
 func (s *SupportRequests) Confirm(ctx context.Context, id string, at time.Time) error {

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/werkregio/platform/contracts/messages"
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/mail"
+	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/privacy"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -22,6 +24,11 @@ type SupportRequests interface {
 	Confirm(ctx context.Context, id string, at time.Time) error
 	// EraseUnconfirmed removes the requests submitted before and never confirmed.
 	EraseUnconfirmed(ctx context.Context, before time.Time) (int, error)
+	// List is a page of the requests in a status, the longest waiting first.
+	List(ctx context.Context, status string, page paging.Request) (paging.Page[domain.SupportRequest], error)
+	Load(ctx context.Context, id string) (*domain.SupportRequest, error)
+	// PickedUp records the adviser unless another took it first (rules.ErrConflict).
+	PickedUp(ctx context.Context, r *domain.SupportRequest) error
 }
 
 // Mailbox keeps e-mails until they are sent, one per cause (kit/mail's outbox).
@@ -132,6 +139,55 @@ func (s *Service) EraseUnconfirmed(ctx context.Context) (int, error) {
 	}
 	return s.support.requests.EraseUnconfirmed(ctx, s.now().Add(-domain.ConfirmWithin))
 }
+
+// theTeam: the mobility team's advisers and the region's oversight work with its requests.
+func theTeam(p auth.Principal) bool {
+	return p.Has(auth.RoleAdviser, auth.RoleCoordinator, auth.RoleAdmin)
+}
+
+// SupportRequests is the team's work list in a status (open by default), longest waiting first.
+func (s *Service) SupportRequests(ctx context.Context, p auth.Principal, status string, page paging.Request) (paging.Page[domain.SupportRequest], error) {
+	if !theTeam(p) || s.support.requests == nil {
+		return paging.Page[domain.SupportRequest]{}, rules.Forbid("only the mobility team sees its requests")
+	}
+	if status == "" {
+		status = domain.RequestOpen
+	}
+	return s.support.requests.List(ctx, status, page)
+}
+
+// SupportRequest is one confirmed request, to the team.
+func (s *Service) SupportRequest(ctx context.Context, p auth.Principal, id string) (*domain.SupportRequest, error) {
+	if !theTeam(p) || s.support.requests == nil {
+		return nil, rules.Forbid("only the mobility team sees its requests")
+	}
+	r, err := s.support.requests.Load(ctx, id)
+	if err == nil && r.Status == domain.RequestUnconfirmed {
+		return nil, rules.ErrNotFound
+	}
+	return r, err
+}
+
+// PickUpSupportRequest makes an open request the calling adviser's.
+func (s *Service) PickUpSupportRequest(ctx context.Context, p auth.Principal, id string) (*domain.SupportRequest, error) {
+	if !p.Has(auth.RoleAdviser) {
+		return nil, rules.Forbid("only an adviser of the mobility team picks up a request")
+	}
+	r, err := s.SupportRequest(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.PickUp(p.Subject, p.Org, s.now()); err != nil {
+		return nil, err
+	}
+	if err := s.support.requests.PickedUp(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Now is the service's clock (a page says how long a request waits).
+func (s *Service) Now() time.Time { return s.now() }
 
 // secret is n random bytes, URL-safe.
 func secret(n int) string {

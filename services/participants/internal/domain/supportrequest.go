@@ -24,6 +24,7 @@ var Situations = []string{"working", "job_seeker", "benefit", "no_benefit", "at_
 const (
 	RequestUnconfirmed = "unconfirmed"
 	RequestOpen        = "open"
+	RequestInProgress  = "in_progress"
 )
 
 // ConfirmWithin is how long a confirmation link holds; an unconfirmed request is erased after.
@@ -56,6 +57,9 @@ type SupportRequest struct {
 	TokenHash       string
 	SubmittedAt     time.Time
 	ConfirmedAt     time.Time
+	Adviser         string
+	AdviserOrg      string
+	PickedUpAt      time.Time
 }
 
 // NewSupportRequest checks what the person sent and makes the unconfirmed request the token
@@ -77,8 +81,8 @@ func NewSupportRequest(id, region string, in SupportRequestInput, token string, 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	situation := slices.Clone(in.Situation)
-	slices.Sort(situation)
+	situation := slices.Clone(in.Situation) // in the order the form lists them
+	slices.SortFunc(situation, func(a, b string) int { return slices.Index(Situations, a) - slices.Index(Situations, b) })
 	return &SupportRequest{ID: id, Region: region, Question: q, Situation: slices.Compact(situation), Name: strings.TrimSpace(in.Name),
 		Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone), Municipality: strings.TrimSpace(in.Municipality),
 		RetentionMonths: retentionMonths, Status: RequestUnconfirmed, TokenHash: TokenHash(token), SubmittedAt: now.UTC()}, nil
@@ -104,4 +108,28 @@ func (r *SupportRequest) Confirm(token string, now time.Time) error {
 	}
 	r.Status, r.ConfirmedAt = RequestOpen, now.UTC()
 	return nil
+}
+
+// PickUp makes an open request the adviser's; picked up by the same adviser before, it stays so.
+func (r *SupportRequest) PickUp(adviser, org string, now time.Time) error {
+	switch {
+	case r.Status == RequestInProgress && r.Adviser == adviser:
+		return nil
+	case r.Status != RequestOpen:
+		return rules.State("request %s is %s; only an open request is picked up", r.ID, r.Status)
+	}
+	r.Status, r.Adviser, r.AdviserOrg, r.PickedUpAt = RequestInProgress, adviser, org, now.UTC()
+	return nil
+}
+
+// DaysWaiting are the whole days from its confirmation until it was picked up (or now).
+func (r *SupportRequest) DaysWaiting(now time.Time) int {
+	until := now
+	if !r.PickedUpAt.IsZero() {
+		until = r.PickedUpAt
+	}
+	if r.ConfirmedAt.IsZero() || until.Before(r.ConfirmedAt) {
+		return 0
+	}
+	return int(until.Sub(r.ConfirmedAt).Hours() / 24)
 }

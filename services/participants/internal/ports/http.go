@@ -30,6 +30,10 @@ func (h *HTTP) Register(api *gin.RouterGroup) {
 	guidance := auth.Require(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin)
 	lifecycle := auth.Require(auth.RoleWorkCoach, auth.RoleCoordinator, auth.RoleAdmin, auth.RoleProvider)
 
+	team := auth.Require(auth.RoleAdviser, auth.RoleCoordinator, auth.RoleAdmin)
+	api.GET("/support-requests", team, h.listSupportRequests)
+	api.GET("/support-requests/:requestId", team, h.getSupportRequest)
+	api.POST("/support-requests/:requestId/pickup", auth.Require(auth.RoleAdviser), h.pickUpSupportRequest)
 	api.GET("/participants", guidance, h.listParticipants)
 	api.POST("/participants", guidance, h.registerParticipant)
 	api.POST("/participants/search", guidance, h.searchParticipant)

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkregio/platform/contracts/openapi/participantsapi"
+	"github.com/werkregio/platform/services/kit/auth"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/optional"
 	"github.com/werkregio/platform/services/participants/internal/domain"
@@ -58,4 +59,47 @@ func (h *HTTP) confirmSupportRequest(c *gin.Context) {
 		out = participantsapi.SupportRequestReceived{Status: participantsapi.SupportRequestReceivedStatusConfirmed, RetentionMonths: &r.RetentionMonths}
 	}
 	httpserver.Respond(c, http.StatusOK, out, err)
+}
+
+func (h *HTTP) listSupportRequests(c *gin.Context) {
+	q := httpserver.ListQuery(c, "status")
+	status := q.OneOf("status", []string{domain.RequestOpen, domain.RequestInProgress})
+	if !q.OK() {
+		return
+	}
+	page, err := h.app.SupportRequests(c, auth.Of(c), status, q.Page)
+	now := h.app.Now()
+	httpserver.RespondPageAs(c, page, err, func(r domain.SupportRequest) participantsapi.SupportRequest { return supportRequestAnswer(r, now) })
+}
+
+func (h *HTTP) getSupportRequest(c *gin.Context) {
+	r, err := h.app.SupportRequest(c, auth.Of(c), c.Param("requestId"))
+	var out participantsapi.SupportRequest
+	if err == nil {
+		out = supportRequestAnswer(*r, h.app.Now())
+	}
+	httpserver.Respond(c, http.StatusOK, out, err)
+}
+
+func (h *HTTP) pickUpSupportRequest(c *gin.Context) {
+	r, err := h.app.PickUpSupportRequest(c, auth.Of(c), c.Param("requestId"))
+	var out participantsapi.SupportRequest
+	if err == nil {
+		out = supportRequestAnswer(*r, h.app.Now())
+	}
+	httpserver.Respond(c, http.StatusOK, out, err)
+}
+
+func supportRequestAnswer(r domain.SupportRequest, now time.Time) participantsapi.SupportRequest {
+	out := participantsapi.SupportRequest{ID: r.ID, Question: r.Question, Situation: r.Situation, Name: r.Name, Email: r.Email,
+		Phone: optional.Of(r.Phone), Municipality: optional.Of(r.Municipality), Status: participantsapi.SupportRequestStatus(r.Status),
+		SubmittedAt: r.SubmittedAt, DaysWaiting: r.DaysWaiting(now), Adviser: optional.Of(r.Adviser), AdviserOrg: optional.Of(r.AdviserOrg),
+		RetentionMonths: r.RetentionMonths}
+	if !r.ConfirmedAt.IsZero() {
+		out.ConfirmedAt = &r.ConfirmedAt
+	}
+	if !r.PickedUpAt.IsZero() {
+		out.PickedUpAt = &r.PickedUpAt
+	}
+	return out
 }

@@ -124,3 +124,18 @@ func (p *Portal) ConfirmSupportRequest(ctx context.Context, region, code string)
 	return post[participantsapi.SupportRequestReceived](ctx, p, Call{Service: Participants, Path: "/api/v1/public/regions/" + url.PathEscape(region) + "/support-requests/confirmation"}, "",
 		map[string]string{"token": code})
 }
+
+// SupportRequests is a page of the mobility team's work list.
+func (p *Portal) SupportRequests(ctx context.Context, u User, q url.Values) (Page[participantsapi.SupportRequest], error) {
+	return list[participantsapi.SupportRequest](ctx, p, u.call(Participants, "/api/v1/support-requests", q))
+}
+
+// SupportRequest is one request of the team.
+func (p *Portal) SupportRequest(ctx context.Context, u User, id string) (participantsapi.SupportRequest, error) {
+	return get[participantsapi.SupportRequest](ctx, p, u.call(Participants, "/api/v1/support-requests/"+url.PathEscape(id), nil))
+}
+
+// PickUpSupportRequest makes a request the adviser's.
+func (p *Portal) PickUpSupportRequest(ctx context.Context, u User, id, key string) (participantsapi.SupportRequest, error) {
+	return post[participantsapi.SupportRequest](ctx, p, u.call(Participants, "/api/v1/support-requests/"+url.PathEscape(id)+"/pickup", nil), key, nil)
+}

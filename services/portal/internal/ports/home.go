@@ -35,6 +35,10 @@ func (s *Server) home(c *gin.Context) {
 			Links: []web.Link{{Label: "Regelingen", Href: "/inkoop/regelingen"}, {Label: "Aanmeldingen", Href: "/inkoop/aanmeldingen"},
 				{Label: "Contracten", Href: "/inkoop/contracten"}, {Label: "Aanbestedingskalender", Href: "/inkoop/aanbestedingen"}}})
 	}
+	if r.has(auth.RoleAdviser, auth.RoleCoordinator, auth.RoleAdmin) {
+		p.Blocks = append(p.Blocks, web.Block{Heading: "Regionaal mobiliteitsteam", Text: "Hulpvragen van werkenden en werkzoekenden, de langst wachtende eerst; een adviseur pakt een vraag op.",
+			Links: []web.Link{{Label: "Open hulpvragen", Href: requestsPath}, {Label: "Opgepakte hulpvragen", Href: requestsPath + "?status=in_progress"}}})
+	}
 	if len(p.Blocks) == 0 {
 		p.Blocks = append(p.Blocks, web.Block{Text: "Voor uw rol zijn er nog geen schermen in het portaal; de koppelingen (API's) van het platform staan voor u open."})
 	}

@@ -11,7 +11,7 @@ import (
 var roleName = map[auth.Role]string{
 	auth.RoleBuyer: "inkoper", auth.RoleProvider: "opleider", auth.RoleContractor: "opdrachtnemer",
 	auth.RoleCoordinator: "coördinator werkplein", auth.RoleWorkCoach: "werkcoach", auth.RoleFinance: "financiën",
-	auth.RoleAdmin: "beheerder",
+	auth.RoleAdmin: "beheerder", auth.RoleAdviser: "adviseur mobiliteitsteam",
 }
 
 func roleNames(roles []auth.Role) string {
@@ -45,6 +45,9 @@ func navigation(p auth.Principal) []web.Link {
 	}
 	if p.Has(auth.RoleContractor) {
 		add(web.Link{Label: "Mijn projecten", Href: "/sroi/projecten"})
+	}
+	if p.Has(auth.RoleAdviser, auth.RoleCoordinator, auth.RoleAdmin) {
+		add(web.Link{Label: "Hulpvragen", Href: requestsPath})
 	}
 	if p.Has(auth.RoleBuyer, auth.RoleCoordinator, auth.RoleAdmin) {
 		add(web.Link{Label: "Regio", Href: "/regio"}, web.Link{Label: "Social return", Href: "/sroi/projecten"})

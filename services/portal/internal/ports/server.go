@@ -136,6 +136,10 @@ func (s *Server) Mount(r *gin.Engine) {
 	s.mountParticipantTasks(coach)
 	coach.GET("/resultaten", s.outcomes)
 
+	rmt := a.Group("/", s.requireRole(auth.RoleAdviser, auth.RoleCoordinator, auth.RoleAdmin))
+	rmt.GET(requestsPath, s.supportRequests)
+	rmt.GET(requestsPath+"/:requestId", s.supportRequest)
+	rmt.POST(requestsPath+"/:requestId/oppakken", s.requireRole(auth.RoleAdviser), s.pickUpRequest)
 	admin := a.Group("/", s.requireRole(auth.RoleAdmin))
 	admin.GET(deadLettersPage, s.deadLetters)
 	admin.POST(deadLettersPage+"/:service/opnieuw", s.replayDeadLetters)
