@@ -195,6 +195,7 @@ func (e Status) Valid() bool {
 
 // Defines values for SupportRequestStatus.
 const (
+	SupportRequestStatusClosed     SupportRequestStatus = "closed"
 	SupportRequestStatusInProgress SupportRequestStatus = "in_progress"
 	SupportRequestStatusOpen       SupportRequestStatus = "open"
 )
@@ -202,6 +203,8 @@ const (
 // Valid indicates whether the value is a known member of the SupportRequestStatus enum.
 func (e SupportRequestStatus) Valid() bool {
 	switch e {
+	case SupportRequestStatusClosed:
+		return true
 	case SupportRequestStatusInProgress:
 		return true
 	case SupportRequestStatusOpen:
@@ -339,6 +342,7 @@ func (e EraseParticipantJSONBodyBasis) Valid() bool {
 
 // Defines values for ListSupportRequestsParamsStatus.
 const (
+	ListSupportRequestsParamsStatusClosed     ListSupportRequestsParamsStatus = "closed"
 	ListSupportRequestsParamsStatusInProgress ListSupportRequestsParamsStatus = "in_progress"
 	ListSupportRequestsParamsStatusOpen       ListSupportRequestsParamsStatus = "open"
 )
@@ -346,9 +350,68 @@ const (
 // Valid indicates whether the value is a known member of the ListSupportRequestsParamsStatus enum.
 func (e ListSupportRequestsParamsStatus) Valid() bool {
 	switch e {
+	case ListSupportRequestsParamsStatusClosed:
+		return true
 	case ListSupportRequestsParamsStatusInProgress:
 		return true
 	case ListSupportRequestsParamsStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdviseOnSupportRequestJSONBodyCategory.
+const (
+	AdviseOnSupportRequestJSONBodyCategoryIncomeAndRights   AdviseOnSupportRequestJSONBodyCategory = "income_and_rights"
+	AdviseOnSupportRequestJSONBodyCategoryJobSearch         AdviseOnSupportRequestJSONBodyCategory = "job_search"
+	AdviseOnSupportRequestJSONBodyCategoryOther             AdviseOnSupportRequestJSONBodyCategory = "other"
+	AdviseOnSupportRequestJSONBodyCategoryOtherWork         AdviseOnSupportRequestJSONBodyCategory = "other_work"
+	AdviseOnSupportRequestJSONBodyCategoryPersonalSituation AdviseOnSupportRequestJSONBodyCategory = "personal_situation"
+	AdviseOnSupportRequestJSONBodyCategoryTraining          AdviseOnSupportRequestJSONBodyCategory = "training"
+)
+
+// Valid indicates whether the value is a known member of the AdviseOnSupportRequestJSONBodyCategory enum.
+func (e AdviseOnSupportRequestJSONBodyCategory) Valid() bool {
+	switch e {
+	case AdviseOnSupportRequestJSONBodyCategoryIncomeAndRights:
+		return true
+	case AdviseOnSupportRequestJSONBodyCategoryJobSearch:
+		return true
+	case AdviseOnSupportRequestJSONBodyCategoryOther:
+		return true
+	case AdviseOnSupportRequestJSONBodyCategoryOtherWork:
+		return true
+	case AdviseOnSupportRequestJSONBodyCategoryPersonalSituation:
+		return true
+	case AdviseOnSupportRequestJSONBodyCategoryTraining:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CloseSupportRequestJSONBodyOutcome.
+const (
+	CloseSupportRequestJSONBodyOutcomeAdviceGiven  CloseSupportRequestJSONBodyOutcome = "advice_given"
+	CloseSupportRequestJSONBodyOutcomeIntervention CloseSupportRequestJSONBodyOutcome = "intervention"
+	CloseSupportRequestJSONBodyOutcomeNoHelpNeeded CloseSupportRequestJSONBodyOutcome = "no_help_needed"
+	CloseSupportRequestJSONBodyOutcomeReferred     CloseSupportRequestJSONBodyOutcome = "referred"
+	CloseSupportRequestJSONBodyOutcomeUnreachable  CloseSupportRequestJSONBodyOutcome = "unreachable"
+)
+
+// Valid indicates whether the value is a known member of the CloseSupportRequestJSONBodyOutcome enum.
+func (e CloseSupportRequestJSONBodyOutcome) Valid() bool {
+	switch e {
+	case CloseSupportRequestJSONBodyOutcomeAdviceGiven:
+		return true
+	case CloseSupportRequestJSONBodyOutcomeIntervention:
+		return true
+	case CloseSupportRequestJSONBodyOutcomeNoHelpNeeded:
+		return true
+	case CloseSupportRequestJSONBodyOutcomeReferred:
+		return true
+	case CloseSupportRequestJSONBodyOutcomeUnreachable:
 		return true
 	default:
 		return false
@@ -726,6 +789,15 @@ type PublicKeySet_Keys struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// ReferralPartner defines model for ReferralPartner.
+type ReferralPartner struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+
+	// Org The partner's organisation, whose advisers take the referral
+	Org *string `json:"org,omitempty"`
+}
+
 // Status defines model for Status.
 type Status string
 
@@ -734,26 +806,47 @@ type StatusCounts map[string]int
 
 // SupportRequest defines model for SupportRequest.
 type SupportRequest struct {
+	Advice []SupportRequest_Advice `json:"advice,omitempty"`
+
 	// Adviser Who picked it up
 	Adviser *string `json:"adviser,omitempty"`
 
 	// AdviserOrg The partner the adviser comes from
 	AdviserOrg  *string   `json:"adviserOrg,omitempty"`
+	ClosedAt    *DateTime `json:"closedAt,omitempty"`
 	ConfirmedAt *DateTime `json:"confirmedAt,omitempty"`
 
 	// DaysWaiting Whole days since it was confirmed, until it was picked up
-	DaysWaiting     int                  `json:"daysWaiting"`
-	Email           string               `json:"email"`
-	ID              string               `json:"id"`
-	Municipality    *string              `json:"municipality,omitempty"`
-	Name            string               `json:"name"`
-	Phone           *string              `json:"phone,omitempty"`
-	PickedUpAt      *DateTime            `json:"pickedUpAt,omitempty"`
-	Question        string               `json:"question"`
-	RetentionMonths int                  `json:"retentionMonths"`
-	Situation       []string             `json:"situation"`
-	Status          SupportRequestStatus `json:"status"`
-	SubmittedAt     DateTime             `json:"submittedAt"`
+	DaysWaiting     int                        `json:"daysWaiting"`
+	Email           string                     `json:"email"`
+	ID              string                     `json:"id"`
+	Municipality    *string                    `json:"municipality,omitempty"`
+	Name            string                     `json:"name"`
+	Outcome         *string                    `json:"outcome,omitempty"`
+	Phone           *string                    `json:"phone,omitempty"`
+	PickedUpAt      *DateTime                  `json:"pickedUpAt,omitempty"`
+	Question        string                     `json:"question"`
+	Referrals       []SupportRequest_Referrals `json:"referrals,omitempty"`
+	RetentionMonths int                        `json:"retentionMonths"`
+	Situation       []string                   `json:"situation"`
+	Status          SupportRequestStatus       `json:"status"`
+	SubmittedAt     DateTime                   `json:"submittedAt"`
+}
+
+// SupportRequest_Advice defines model for SupportRequest.Advice.
+type SupportRequest_Advice struct {
+	At       DateTime `json:"at"`
+	By       string   `json:"by"`
+	Category string   `json:"category"`
+	Note     string   `json:"note"`
+}
+
+// SupportRequest_Referrals defines model for SupportRequest.Referrals.
+type SupportRequest_Referrals struct {
+	At      DateTime `json:"at"`
+	By      string   `json:"by"`
+	ID      string   `json:"id"`
+	Partner string   `json:"partner"`
 }
 
 // SupportRequestStatus defines model for SupportRequest.Status.
@@ -1269,6 +1362,11 @@ type ConfirmSupportRequestJSONBody struct {
 	Token string `json:"token"`
 }
 
+// ReferralPartners200JSONResponseBody defines parameters for ReferralPartners.
+type ReferralPartners200JSONResponseBody struct {
+	Items []ReferralPartner `json:"items"`
+}
+
 // PraktijkverklaringReport200JSONResponseBody defines parameters for PraktijkverklaringReport.
 type PraktijkverklaringReport200JSONResponseBody struct {
 	BBLTotal        int            `json:"bblTotal"`
@@ -1284,7 +1382,7 @@ type PraktijkverklaringReport200JSONResponseBody struct {
 
 // ListSupportRequestsParams defines parameters for ListSupportRequests.
 type ListSupportRequestsParams struct {
-	// Status open (default): waiting for an adviser; in_progress: picked up
+	// Status open (default): waiting for an adviser; in_progress: picked up; closed: with its outcome
 	Status *ListSupportRequestsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Limit Items per page, 1 to 500 (default 50)
@@ -1297,8 +1395,48 @@ type ListSupportRequestsParams struct {
 // ListSupportRequestsParamsStatus defines parameters for ListSupportRequests.
 type ListSupportRequestsParamsStatus string
 
+// AdviseOnSupportRequestJSONBody defines parameters for AdviseOnSupportRequest.
+type AdviseOnSupportRequestJSONBody struct {
+	Category AdviseOnSupportRequestJSONBodyCategory `json:"category"`
+	Note     string                                 `json:"note"`
+}
+
+// AdviseOnSupportRequestParams defines parameters for AdviseOnSupportRequest.
+type AdviseOnSupportRequestParams struct {
+	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
+	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AdviseOnSupportRequestJSONBodyCategory defines parameters for AdviseOnSupportRequest.
+type AdviseOnSupportRequestJSONBodyCategory string
+
+// CloseSupportRequestJSONBody defines parameters for CloseSupportRequest.
+type CloseSupportRequestJSONBody struct {
+	Outcome CloseSupportRequestJSONBodyOutcome `json:"outcome"`
+}
+
+// CloseSupportRequestParams defines parameters for CloseSupportRequest.
+type CloseSupportRequestParams struct {
+	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
+	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CloseSupportRequestJSONBodyOutcome defines parameters for CloseSupportRequest.
+type CloseSupportRequestJSONBodyOutcome string
+
 // PickUpSupportRequestParams defines parameters for PickUpSupportRequest.
 type PickUpSupportRequestParams struct {
+	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
+	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReferSupportRequestJSONBody defines parameters for ReferSupportRequest.
+type ReferSupportRequestJSONBody struct {
+	Partner string `json:"partner"`
+}
+
+// ReferSupportRequestParams defines parameters for ReferSupportRequest.
+type ReferSupportRequestParams struct {
 	// IdempotencyKey The client's key for this one change; a retry with the same key and request gets the first answer and has no second effect (kept 24 hours)
 	IdempotencyKey *CommonIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -1374,6 +1512,15 @@ type AskForSupportJSONRequestBody = SupportRequestInput
 
 // ConfirmSupportRequestJSONRequestBody defines body for ConfirmSupportRequest for application/json ContentType.
 type ConfirmSupportRequestJSONRequestBody ConfirmSupportRequestJSONBody
+
+// AdviseOnSupportRequestJSONRequestBody defines body for AdviseOnSupportRequest for application/json ContentType.
+type AdviseOnSupportRequestJSONRequestBody AdviseOnSupportRequestJSONBody
+
+// CloseSupportRequestJSONRequestBody defines body for CloseSupportRequest for application/json ContentType.
+type CloseSupportRequestJSONRequestBody CloseSupportRequestJSONBody
+
+// ReferSupportRequestJSONRequestBody defines body for ReferSupportRequest for application/json ContentType.
+type ReferSupportRequestJSONRequestBody ReferSupportRequestJSONBody
 
 // Getter for additional properties for PublicKeySet_Keys. Returns the specified
 // element and whether it was found

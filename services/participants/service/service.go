@@ -41,7 +41,8 @@ func wire(p *kit.Platform, clock func() time.Time) error {
 	retentionInterval := env.Duration("RETENTION_CHECK_INTERVAL", 24*time.Hour)
 	personKey := env.String("PERSON_PSEUDONYM_KEY", "")
 	supportSettings := app.SupportSettings{PerHour: env.Int("RMT_REQUESTS_PER_HOUR", 200, 1, 100_000),
-		RetentionMonths: env.Int("RMT_RETENTION_MONTHS", 12, 1, 120), PortalURL: strings.TrimSuffix(env.URL("PORTAL_URL", ""), "/")}
+		RetentionMonths: env.Int("RMT_RETENTION_MONTHS", 12, 1, 120), PortalURL: strings.TrimSuffix(env.URL("PORTAL_URL", ""), "/"),
+		Partners: app.DefaultPartners}
 	eraseEvery := env.Duration("RMT_UNCONFIRMED_CHECK_INTERVAL", time.Hour)
 	outbox := p.Outbox("rmt@"+p.Config.Region+".werkregio.nl", clock)
 	if err := env.Err(); err != nil {

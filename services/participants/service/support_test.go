@@ -128,6 +128,45 @@ func TestAResidentAsksForSupportAndConfirmsItByEmail(t *testing.T) {
 		t.Fatalf("in progress: %+v", list.Items)
 	}
 
+	// the adviser's work: a close before any advice is refused, advice with its category, a
+	// referral to the union's career talk (once), then closed as referred; a colleague
+	// cannot write on it
+	var req struct {
+		Status, Outcome string
+		Advice          []struct{ Category, Note string }
+		Referrals       []struct{ Partner string }
+	}
+	work := func(token, step string, body obj, want int) {
+		t.Helper()
+		var out any
+		if want == http.StatusOK {
+			out = &req
+		}
+		expect(t, step, e.r.Call(t, token, "POST", "/api/v1/support-requests/"+id+"/"+step, body, out), want)
+	}
+	work(adviser, "closing", obj{"outcome": "advice_given"}, 409)
+	work(other, "advice", obj{"category": "other_work", "note": "Ik neem het over."}, 403)
+	work(adviser, "advice", obj{"category": "other_work", "note": "BSN 111222333 genoteerd"}, 422)
+	work(adviser, "advice", obj{"category": "other_work", "note": "Besproken: overstap naar de zorg of de logistiek; cv bijwerken."}, 200)
+	var partners struct{ Items []struct{ ID, Name string } }
+	expect(t, "the catalogue", e.r.Call(t, adviser, "GET", "/api/v1/referral-partners", nil, &partners), 200)
+	if len(partners.Items) < 3 || partners.Items[0].ID != "vakbond-loopbaangesprek" {
+		t.Fatalf("the catalogue: %+v", partners.Items)
+	}
+	work(adviser, "referrals", obj{"partner": "nergens"}, 422)
+	work(adviser, "referrals", obj{"partner": "vakbond-loopbaangesprek"}, 200)
+	work(adviser, "referrals", obj{"partner": "vakbond-loopbaangesprek"}, 409)
+	work(adviser, "closing", obj{"outcome": "referred"}, 200)
+	if req.Status != "closed" || req.Outcome != "referred" || len(req.Advice) != 1 || req.Advice[0].Category != "other_work" ||
+		len(req.Referrals) != 1 || req.Referrals[0].Partner != "vakbond-loopbaangesprek" {
+		t.Fatalf("closed: %+v", req)
+	}
+	work(adviser, "advice", obj{"category": "other", "note": "Nog iets."}, 409)
+	expect(t, "closed ones", e.r.Call(t, e.coord, "GET", "/api/v1/support-requests?status=closed", nil, &list), 200)
+	if len(list.Items) != 1 {
+		t.Fatalf("closed: %+v", list.Items)
+	}
+
 	// a thousand posts (days after Jan's): the hour's limit (5 here) and then 429, nothing more kept
 	refused := 0
 	for i := 0; i < 1000; i++ {

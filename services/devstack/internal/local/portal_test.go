@@ -787,8 +787,22 @@ func TestPortalInABrowser(t *testing.T) {
 		adviser.run(chromedp.Click(`#oppakken button[type="submit"]`))
 		adviser.waitFor("U heeft de vraag van Jan de Vries opgepakt")
 		adviser.see("Opgepakt door")
-		adviser.open("/rmt/hulpvragen?status=in_progress")
-		adviser.see("opgepakt", "fnv-noord")
+		// closing before any advice is refused; advice, a referral to the union's career
+		// talk, then closed as referred
+		adviser.run(chromedp.SetValue("#f-outcome", "referred"), chromedp.Click(`#afsluiten button[type="submit"]`))
+		adviser.waitFor("Niet vastgelegd: Leg eerst het gegeven advies vast")
+		adviser.run(chromedp.SetValue("#f-category", "other_work"), chromedp.SetValue("#f-note", "Besproken: overstap naar de logistiek; cv bijwerken en loopbaangesprek."),
+			chromedp.Click(`#advies button[type="submit"]`))
+		adviser.waitFor("Advies vastgelegd.")
+		adviser.run(chromedp.SetValue("#f-partner", "vakbond-loopbaangesprek"), chromedp.Click(`#doorverwijzen button[type="submit"]`))
+		adviser.waitFor("Doorverwijzing vastgelegd.")
+		adviser.see("Advies: ander werk", "Loopbaangesprek bij de vakbond")
+		adviser.check("adviseur-hulpvraag-gedaan")
+		adviser.run(chromedp.SetValue("#f-outcome", "referred"), chromedp.Click(`#afsluiten button[type="submit"]`))
+		adviser.waitFor("De vraag is afgesloten.")
+		adviser.see("doorverwezen")
+		adviser.open("/rmt/hulpvragen?status=closed")
+		adviser.see("afgesloten: doorverwezen")
 
 		// the same address sending on and on: refused after five an hour (two were this
 		// browser's) and not sent on; a form without the portal's token is refused as well

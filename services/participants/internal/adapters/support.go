@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/paging"
 	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/app"
@@ -31,28 +32,54 @@ func NewSupportRequests(db *mongo.Database) *SupportRequests {
 var _ app.SupportRequests = (*SupportRequests)(nil)
 
 type supportRequestDoc struct {
-	ID              string    `bson:"_id"`
-	Region          string    `bson:"region"`
-	Question        string    `bson:"question"`
-	Situation       []string  `bson:"situation"`
-	Name            string    `bson:"name"`
-	Email           string    `bson:"email"`
-	Phone           string    `bson:"phone,omitempty"`
-	Municipality    string    `bson:"municipality,omitempty"`
-	RetentionMonths int       `bson:"retentionMonths"`
-	Status          string    `bson:"status"`
-	TokenHash       string    `bson:"tokenHash"`
-	SubmittedAt     time.Time `bson:"submittedAt"`
-	ConfirmedAt     time.Time `bson:"confirmedAt,omitzero"`
-	Adviser         string    `bson:"adviser,omitempty"`
-	AdviserOrg      string    `bson:"adviserOrg,omitempty"`
-	PickedUpAt      time.Time `bson:"pickedUpAt,omitzero"`
+	ID              string        `bson:"_id"`
+	Region          string        `bson:"region"`
+	Question        string        `bson:"question"`
+	Situation       []string      `bson:"situation"`
+	Name            string        `bson:"name"`
+	Email           string        `bson:"email"`
+	Phone           string        `bson:"phone,omitempty"`
+	Municipality    string        `bson:"municipality,omitempty"`
+	RetentionMonths int           `bson:"retentionMonths"`
+	Status          string        `bson:"status"`
+	TokenHash       string        `bson:"tokenHash"`
+	SubmittedAt     time.Time     `bson:"submittedAt"`
+	ConfirmedAt     time.Time     `bson:"confirmedAt,omitzero"`
+	Adviser         string        `bson:"adviser,omitempty"`
+	AdviserOrg      string        `bson:"adviserOrg,omitempty"`
+	PickedUpAt      time.Time     `bson:"pickedUpAt,omitzero"`
+	Advice          []adviceDoc   `bson:"advice,omitempty"`
+	Referrals       []referralDoc `bson:"referrals,omitempty"`
+	Outcome         string        `bson:"outcome,omitempty"`
+	ClosedAt        time.Time     `bson:"closedAt,omitzero"`
+	Version         int           `bson:"version"`
+}
+
+type adviceDoc struct {
+	At       time.Time `bson:"at"`
+	By       string    `bson:"by"`
+	Category string    `bson:"category"`
+	Note     string    `bson:"note"`
+}
+
+type referralDoc struct {
+	ID      string    `bson:"id"`
+	Partner string    `bson:"partner"`
+	At      time.Time `bson:"at"`
+	By      string    `bson:"by"`
 }
 
 func (d supportRequestDoc) request() *domain.SupportRequest {
 	return &domain.SupportRequest{ID: d.ID, Region: d.Region, Question: d.Question, Situation: d.Situation, Name: d.Name, Email: d.Email,
 		Phone: d.Phone, Municipality: d.Municipality, RetentionMonths: d.RetentionMonths, Status: d.Status, TokenHash: d.TokenHash,
-		SubmittedAt: d.SubmittedAt, ConfirmedAt: d.ConfirmedAt, Adviser: d.Adviser, AdviserOrg: d.AdviserOrg, PickedUpAt: d.PickedUpAt}
+		SubmittedAt: d.SubmittedAt, ConfirmedAt: d.ConfirmedAt, Adviser: d.Adviser, AdviserOrg: d.AdviserOrg, PickedUpAt: d.PickedUpAt,
+		Advice: convert.Each(d.Advice, func(a adviceDoc) domain.Advice {
+			return domain.Advice{At: a.At, By: a.By, Category: a.Category, Note: a.Note}
+		}),
+		Referrals: convert.Each(d.Referrals, func(x referralDoc) domain.Referral {
+			return domain.Referral{ID: x.ID, Partner: x.Partner, At: x.At, By: x.By}
+		}),
+		Outcome: d.Outcome, ClosedAt: d.ClosedAt, Version: d.Version}
 }
 
 func (s *SupportRequests) Add(ctx context.Context, r *domain.SupportRequest) error {
@@ -157,4 +184,24 @@ func (s *SupportRequests) EraseUnconfirmed(ctx context.Context, before time.Time
 		return 0, err
 	}
 	return int(res.DeletedCount), nil
+}
+
+func (s *SupportRequests) Save(ctx context.Context, r *domain.SupportRequest) error {
+	res, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: r.Version}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "status", Value: r.Status}, {Key: "outcome", Value: r.Outcome}, {Key: "closedAt", Value: r.ClosedAt},
+		{Key: "advice", Value: convert.Each(r.Advice, func(a domain.Advice) adviceDoc {
+			return adviceDoc{At: a.At, By: a.By, Category: a.Category, Note: a.Note}
+		})},
+		{Key: "referrals", Value: convert.Each(r.Referrals, func(x domain.Referral) referralDoc {
+			return referralDoc{ID: x.ID, Partner: x.Partner, At: x.At, By: x.By}
+		})},
+		{Key: "version", Value: r.Version + 1}}}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return rules.ErrConflict
+	}
+	r.Version++
+	return nil
 }

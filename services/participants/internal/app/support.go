@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"time"
 
 	"github.com/werkregio/platform/contracts/messages"
@@ -29,6 +30,9 @@ type SupportRequests interface {
 	Load(ctx context.Context, id string) (*domain.SupportRequest, error)
 	// PickedUp records the adviser unless another took it first (rules.ErrConflict).
 	PickedUp(ctx context.Context, r *domain.SupportRequest) error
+	// Save stores the team's work on a request at the version it was loaded at
+	// (rules.ErrConflict when another change came first).
+	Save(ctx context.Context, r *domain.SupportRequest) error
 }
 
 // Mailbox keeps e-mails until they are sent, one per cause (kit/mail's outbox).
@@ -45,6 +49,17 @@ type SupportSettings struct {
 	RetentionMonths int
 	// PortalURL is where the confirmation link leads (the portal's page that confirms).
 	PortalURL string
+	// Partners is the region's catalogue of services the team refers to.
+	Partners []domain.Partner
+}
+
+// DefaultPartners are the services a region's team refers to unless it names its own.
+var DefaultPartners = []domain.Partner{
+	{ID: "vakbond-loopbaangesprek", Name: "Loopbaangesprek bij de vakbond", Org: "fnv-noord"},
+	{ID: "leerwerkloket", Name: "Leerwerkloket"},
+	{ID: "werkgeversservicepunt", Name: "Werkgeversservicepunt"},
+	{ID: "school", Name: "Een school (mbo of hbo)"},
+	{ID: "werkcoach-gemeente", Name: "Werkcoach van de gemeente"},
 }
 
 type support struct {
@@ -184,6 +199,55 @@ func (s *Service) PickUpSupportRequest(ctx context.Context, p auth.Principal, id
 		return nil, err
 	}
 	return r, nil
+}
+
+// ReferralPartners is the region's catalogue, to the team.
+func (s *Service) ReferralPartners(p auth.Principal) ([]domain.Partner, error) {
+	if !theTeam(p) {
+		return nil, rules.Forbid("only the mobility team refers")
+	}
+	return s.support.settings.Partners, nil
+}
+
+// WorkOnSupportRequest applies the adviser's step (advice, a referral, the closing) to the
+// request they picked up; a step another change raced is tried again on the newer version.
+func (s *Service) WorkOnSupportRequest(ctx context.Context, p auth.Principal, id string, step func(r *domain.SupportRequest, by string, now time.Time) error) (*domain.SupportRequest, error) {
+	if !p.Has(auth.RoleAdviser) {
+		return nil, rules.Forbid("only the adviser who picked the request up works on it")
+	}
+	for attempt := 0; ; attempt++ {
+		r, err := s.SupportRequest(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := step(r, p.Subject, s.now()); err != nil {
+			return nil, err
+		}
+		err = s.support.requests.Save(ctx, r)
+		if !errors.Is(err, rules.ErrConflict) || attempt == 3 {
+			return r, err
+		}
+	}
+}
+
+// AdviseOnSupportRequest records the adviser's advice; a BSN in the note is refused.
+func (s *Service) AdviseOnSupportRequest(ctx context.Context, p auth.Principal, id, category, note string) (*domain.SupportRequest, error) {
+	if privacy.HoldsBSN(note) {
+		return nil, rules.Invalid("note", "must not hold a BSN: the team does not need it")
+	}
+	return s.WorkOnSupportRequest(ctx, p, id, func(r *domain.SupportRequest, by string, now time.Time) error {
+		return r.Advise(by, category, note, now)
+	})
+}
+
+// Partner is a partner of the region's catalogue.
+func (s *Service) Partner(id string) (domain.Partner, error) {
+	for _, p := range s.support.settings.Partners {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	return domain.Partner{}, rules.Invalid("partner", "is not a partner of the region's catalogue")
 }
 
 // Now is the service's clock (a page says how long a request waits).

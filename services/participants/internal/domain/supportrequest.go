@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -25,7 +26,40 @@ const (
 	RequestUnconfirmed = "unconfirmed"
 	RequestOpen        = "open"
 	RequestInProgress  = "in_progress"
+	RequestClosed      = "closed"
 )
+
+// AdviceCategories are what an adviser's advice is about (the ministry's RMT monitoring
+// counts them).
+var AdviceCategories = []string{"other_work", "training", "job_search", "income_and_rights", "personal_situation", "other"}
+
+// Outcomes are how a request ends; none ends without one.
+var Outcomes = []string{"advice_given", "referred", "intervention", "no_help_needed", "unreachable"}
+
+// Advice is an adviser's advice to the person: what it is about and a note.
+type Advice struct {
+	At       time.Time
+	By       string
+	Category string
+	Note     string
+}
+
+// Partner is a service of the region the team refers to (a union's career talks, the
+// leerwerkloket, the werkgeversservicepunt); Org is the partner's organisation, whose
+// advisers acknowledge the referral.
+type Partner struct {
+	ID   string
+	Name string
+	Org  string
+}
+
+// Referral sends the person to a partner.
+type Referral struct {
+	ID      string
+	Partner string
+	At      time.Time
+	By      string
+}
 
 // ConfirmWithin is how long a confirmation link holds; an unconfirmed request is erased after.
 const ConfirmWithin = 48 * time.Hour
@@ -60,6 +94,12 @@ type SupportRequest struct {
 	Adviser         string
 	AdviserOrg      string
 	PickedUpAt      time.Time
+	Advice          []Advice
+	Referrals       []Referral
+	Outcome         string
+	ClosedAt        time.Time
+	// Version is the stored version a change applies to.
+	Version int
 }
 
 // NewSupportRequest checks what the person sent and makes the unconfirmed request the token
@@ -132,4 +172,62 @@ func (r *SupportRequest) DaysWaiting(now time.Time) int {
 		return 0
 	}
 	return int(until.Sub(r.ConfirmedAt).Hours() / 24)
+}
+
+// ownedBy: only the adviser who picked the request up works on it.
+func (r *SupportRequest) ownedBy(adviser string) error {
+	if r.Status != RequestInProgress {
+		return rules.State("request %s is %s; only a request picked up is worked on", r.ID, r.Status)
+	}
+	if r.Adviser != adviser {
+		return rules.Forbid("request %s is %s's: only the adviser who picked it up works on it", r.ID, r.Adviser)
+	}
+	return nil
+}
+
+// Advise records advice given to the person.
+func (r *SupportRequest) Advise(by, category, note string, now time.Time) error {
+	if err := r.ownedBy(by); err != nil {
+		return err
+	}
+	v := &rules.Checker{}
+	v.Check(slices.Contains(AdviceCategories, category), "category", "must be one of %v", AdviceCategories)
+	note = strings.TrimSpace(note)
+	v.Check(len(note) >= 3 && len(note) <= 4000, "note", "say in 3 to 4000 characters what was advised")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	r.Advice = append(r.Advice, Advice{At: now.UTC(), By: by, Category: category, Note: note})
+	return nil
+}
+
+// Refer sends the person to a partner of the region's catalogue; to the same partner once.
+func (r *SupportRequest) Refer(by string, p Partner, now time.Time) error {
+	if err := r.ownedBy(by); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(r.Referrals, func(x Referral) bool { return x.Partner == p.ID }) {
+		return rules.State("the person was referred to %s already", p.Name)
+	}
+	r.Referrals = append(r.Referrals, Referral{ID: fmt.Sprintf("ref-%d", len(r.Referrals)+1), Partner: p.ID, At: now.UTC(), By: by})
+	return nil
+}
+
+// Close ends the request with its outcome, once advice was recorded: quality over speed,
+// no request closes without what was done for it.
+func (r *SupportRequest) Close(by, outcome string, now time.Time) error {
+	if err := r.ownedBy(by); err != nil {
+		return err
+	}
+	if !slices.Contains(Outcomes, outcome) {
+		return rules.Invalid("outcome", "must be one of %v", Outcomes)
+	}
+	if len(r.Advice) == 0 && outcome != "unreachable" {
+		return rules.State("record the advice given before the request is closed")
+	}
+	if outcome == "referred" && len(r.Referrals) == 0 {
+		return rules.State("the outcome is a referral, but no referral was recorded")
+	}
+	r.Status, r.Outcome, r.ClosedAt = RequestClosed, outcome, now.UTC()
+	return nil
 }

@@ -8,8 +8,11 @@ import (
 
 	"github.com/werkregio/platform/contracts/openapi/participantsapi"
 	"github.com/werkregio/platform/services/kit/auth"
+	"github.com/werkregio/platform/services/kit/convert"
 	"github.com/werkregio/platform/services/kit/httpserver"
 	"github.com/werkregio/platform/services/kit/optional"
+	"github.com/werkregio/platform/services/kit/privacy"
+	"github.com/werkregio/platform/services/kit/rules"
 	"github.com/werkregio/platform/services/participants/internal/domain"
 )
 
@@ -63,7 +66,7 @@ func (h *HTTP) confirmSupportRequest(c *gin.Context) {
 
 func (h *HTTP) listSupportRequests(c *gin.Context) {
 	q := httpserver.ListQuery(c, "status")
-	status := q.OneOf("status", []string{domain.RequestOpen, domain.RequestInProgress})
+	status := q.OneOf("status", []string{domain.RequestOpen, domain.RequestInProgress, domain.RequestClosed})
 	if !q.OK() {
 		return
 	}
@@ -90,11 +93,78 @@ func (h *HTTP) pickUpSupportRequest(c *gin.Context) {
 	httpserver.Respond(c, http.StatusOK, out, err)
 }
 
+func (h *HTTP) referralPartners(c *gin.Context) {
+	ps, err := h.app.ReferralPartners(auth.Of(c))
+	httpserver.Respond(c, http.StatusOK, httpserver.List[participantsapi.ReferralPartner]{Items: convert.Each(ps, func(p domain.Partner) participantsapi.ReferralPartner {
+		return participantsapi.ReferralPartner{ID: p.ID, Name: p.Name, Org: optional.Of(p.Org)}
+	})}, err)
+}
+
+// work answers an adviser's step on a request.
+func (h *HTTP) work(c *gin.Context, step func(r *domain.SupportRequest, by string, now time.Time) error) {
+	r, err := h.app.WorkOnSupportRequest(c, auth.Of(c), c.Param("requestId"), step)
+	h.answer(c, r, err)
+}
+
+func (h *HTTP) answer(c *gin.Context, r *domain.SupportRequest, err error) {
+	var out participantsapi.SupportRequest
+	if err == nil {
+		out = supportRequestAnswer(*r, h.app.Now())
+	}
+	httpserver.Respond(c, http.StatusOK, out, err)
+}
+
+func (h *HTTP) advise(c *gin.Context) {
+	in, ok := httpserver.Bind[participantsapi.AdviseOnSupportRequestJSONBody](c)
+	if !ok {
+		return
+	}
+	if privacy.HoldsBSN(in.Note) {
+		httpserver.Problem(c, rules.Invalid("note", "must not hold a BSN: the team does not need it"))
+		return
+	}
+	h.work(c, func(r *domain.SupportRequest, by string, now time.Time) error {
+		return r.Advise(by, string(in.Category), in.Note, now)
+	})
+}
+
+func (h *HTTP) refer(c *gin.Context) {
+	in, ok := httpserver.Bind[participantsapi.ReferSupportRequestJSONBody](c)
+	if !ok {
+		return
+	}
+	partner, err := h.app.Partner(in.Partner)
+	if err != nil {
+		httpserver.Problem(c, err)
+		return
+	}
+	h.work(c, func(r *domain.SupportRequest, by string, now time.Time) error { return r.Refer(by, partner, now) })
+}
+
+func (h *HTTP) closeRequest(c *gin.Context) {
+	in, ok := httpserver.Bind[participantsapi.CloseSupportRequestJSONBody](c)
+	if !ok {
+		return
+	}
+	h.work(c, func(r *domain.SupportRequest, by string, now time.Time) error {
+		return r.Close(by, string(in.Outcome), now)
+	})
+}
+
 func supportRequestAnswer(r domain.SupportRequest, now time.Time) participantsapi.SupportRequest {
 	out := participantsapi.SupportRequest{ID: r.ID, Question: r.Question, Situation: r.Situation, Name: r.Name, Email: r.Email,
 		Phone: optional.Of(r.Phone), Municipality: optional.Of(r.Municipality), Status: participantsapi.SupportRequestStatus(r.Status),
 		SubmittedAt: r.SubmittedAt, DaysWaiting: r.DaysWaiting(now), Adviser: optional.Of(r.Adviser), AdviserOrg: optional.Of(r.AdviserOrg),
-		RetentionMonths: r.RetentionMonths}
+		RetentionMonths: r.RetentionMonths, Outcome: optional.Of(r.Outcome),
+		Advice: convert.Each(r.Advice, func(a domain.Advice) participantsapi.SupportRequest_Advice {
+			return participantsapi.SupportRequest_Advice{At: a.At, By: a.By, Category: a.Category, Note: a.Note}
+		}),
+		Referrals: convert.Each(r.Referrals, func(x domain.Referral) participantsapi.SupportRequest_Referrals {
+			return participantsapi.SupportRequest_Referrals{At: x.At, By: x.By, ID: x.ID, Partner: x.Partner}
+		})}
+	if !r.ClosedAt.IsZero() {
+		out.ClosedAt = &r.ClosedAt
+	}
 	if !r.ConfirmedAt.IsZero() {
 		out.ConfirmedAt = &r.ConfirmedAt
 	}

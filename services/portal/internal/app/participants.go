@@ -139,3 +139,16 @@ func (p *Portal) SupportRequest(ctx context.Context, u User, id string) (partici
 func (p *Portal) PickUpSupportRequest(ctx context.Context, u User, id, key string) (participantsapi.SupportRequest, error) {
 	return post[participantsapi.SupportRequest](ctx, p, u.call(Participants, "/api/v1/support-requests/"+url.PathEscape(id)+"/pickup", nil), key, nil)
 }
+
+// ReferralPartners is the region's catalogue of services the team refers to.
+func (p *Portal) ReferralPartners(ctx context.Context, u User) ([]participantsapi.ReferralPartner, error) {
+	out, err := get[struct {
+		Items []participantsapi.ReferralPartner
+	}](ctx, p, u.call(Participants, "/api/v1/referral-partners", nil))
+	return out.Items, err
+}
+
+// WorkOnSupportRequest sends an adviser's step on a request: advice, referrals or closing.
+func (p *Portal) WorkOnSupportRequest(ctx context.Context, u User, id, step, key string, body any) (participantsapi.SupportRequest, error) {
+	return post[participantsapi.SupportRequest](ctx, p, u.call(Participants, "/api/v1/support-requests/"+url.PathEscape(id)+"/"+step, nil), key, body)
+}
