@@ -120,7 +120,7 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (int, error) {
 // counts what it says).
 func (o *Outbox) Queued(ctx context.Context, cause string) (bool, error) {
 	if !o.Sends() {
-		return true, nil
+		return false, nil
 	}
 	n, err := o.coll.CountDocuments(ctx, bson.D{{Key: "_id", Value: cause}})
 	return n > 0, err

@@ -148,6 +148,8 @@ type Deps struct {
 type Mailbox interface {
 	Queue(ctx context.Context, m mail.Mail) (bool, error)
 	Queued(ctx context.Context, cause string) (bool, error)
+	// Sends reports whether e-mail goes out at all (without SMTP nothing is kept).
+	Sends() bool
 }
 
 // Service is the payments application of one region.

@@ -26,7 +26,7 @@ const financeWhy = "Dit bericht is verstuurd door het platform van de arbeidsmar
 // Once a day, from seven; a day with nothing waiting sends nothing. It reports 1 when it
 // queued the e-mail.
 func (s *Service) BriefFinance(ctx context.Context) (int, error) {
-	if s.Mail == nil || s.settings.FinanceEmail == "" {
+	if s.Mail == nil || !s.Mail.Sends() || s.settings.FinanceEmail == "" {
 		return 0, nil
 	}
 	now := s.now().In(civil.Amsterdam)
@@ -88,7 +88,7 @@ func (s *Service) BriefFinance(ctx context.Context) (int, error) {
 // transfer took: once per file (the same file imported again says nothing new). A crash
 // before it is queued loses only this e-mail; the morning e-mail still counts them.
 func (s *Service) tellRejections(ctx context.Context, doc []byte, r *Reconciliation) error {
-	if s.Mail == nil || s.settings.FinanceEmail == "" || (r.Rejected == 0 && r.ExceptionCount == 0) {
+	if s.Mail == nil || !s.Mail.Sends() || s.settings.FinanceEmail == "" || (r.Rejected == 0 && r.ExceptionCount == 0) {
 		return nil
 	}
 	sum := sha256.Sum256(doc)

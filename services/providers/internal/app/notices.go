@@ -19,6 +19,8 @@ import (
 type Mailbox interface {
 	Queue(ctx context.Context, m mail.Mail) (bool, error)
 	Queued(ctx context.Context, cause string) (bool, error)
+	// Sends reports whether e-mail goes out at all (without SMTP nothing is kept).
+	Sends() bool
 }
 
 // TrancheNotice is what payments said of one of a provider's tranches (paid, or held with
@@ -71,7 +73,7 @@ func (s *Service) WithMail(m Mailbox, notices TrancheNotices, portalURL string) 
 // older than a week is history (a replay, the first start of this follower on a topic kept
 // for ever), and nobody is told of it again.
 func (s *Service) NoteTranche(ctx context.Context, n TrancheNotice) error {
-	if s.notices == nil || n.At.Before(s.now().Add(-noticeHorizon)) {
+	if s.notices == nil || s.mail == nil || !s.mail.Sends() || n.At.Before(s.now().Add(-noticeHorizon)) {
 		return nil
 	}
 	return s.notices.Record(ctx, n)
@@ -82,7 +84,7 @@ func (s *Service) NoteTranche(ctx context.Context, n TrancheNotice) error {
 // sent and marked after, so a crash in between sends it once on the next run. It reports
 // how many e-mails it queued.
 func (s *Service) TellProviders(ctx context.Context) (int, error) {
-	if s.mail == nil || s.notices == nil {
+	if s.mail == nil || !s.mail.Sends() || s.notices == nil {
 		return 0, nil
 	}
 	now := s.now()
@@ -188,7 +190,7 @@ func (s *Service) paymentsMail(batch string, prov *domain.Provider, list []Tranc
 // warnCertificates queues, for each verified certificate that expires within a warning's
 // days, one e-mail per warning to the provider's contact.
 func (s *Service) warnCertificates(ctx context.Context, prov *domain.Provider, today civil.Date) error {
-	if s.mail == nil || prov.Contact.Email == "" {
+	if s.mail == nil || !s.mail.Sends() || prov.Contact.Email == "" {
 		return nil
 	}
 	for _, c := range prov.Certificates {
